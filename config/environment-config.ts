@@ -1,0 +1,195 @@
+/**
+ * The typed shape of the environment configuration and its validation.
+ *
+ * Everything an operator tunes lives in one record per environment (config/environments.ts).
+ * `resolveEnvironments` checks every record up front and returns fully-defaulted, frozen values;
+ * nothing is synthesized or written before that succeeds.
+ */
+
+/** Google's IAP TCP-forwarding range: the only default source of SSH traffic. */
+export const IAP_SSH_RANGE = '35.235.240.0/20';
+
+/** Project id used when neither the config nor GOOGLE_PROJECT names one: valid, obviously fake. */
+export const PLACEHOLDER_PROJECT_ID = 'example-project-change-me';
+
+/** The largest fleet one environment may ask for; above this a typo is more likely than intent. */
+export const MAX_HOST_COUNT = 50;
+
+/** What an operator writes for one environment. Optional fields document their defaults. */
+export interface EnvironmentSpec {
+  /** Stack name and state prefix, e.g. `stage`; lowercase letters, digits and hyphens. */
+  readonly name: string;
+  /**
+   * GCP project id.
+   * @default the GOOGLE_PROJECT environment variable, else a placeholder (synth only)
+   */
+  readonly projectId?: string;
+  /** GCP region, e.g. `europe-west1`. */
+  readonly region: string;
+  /** GCP zone inside `region`, e.g. `europe-west1-b`. */
+  readonly zone: string;
+  /**
+   * Number of Docker hosts, named docker-host-001, docker-host-002, ...
+   * @default 1
+   */
+  readonly hostCount?: number;
+  /**
+   * Compute Engine machine type of each host.
+   * @default 'e2-small'
+   */
+  readonly machineType?: string;
+  /**
+   * Boot disk size in GB.
+   * @default 20
+   */
+  readonly diskSizeGb?: number;
+  /**
+   * Image family the hosts boot from (built by packer/).
+   * @default 'docker-host-base'
+   */
+  readonly imageFamily?: string;
+  /**
+   * Public image family Packer starts from.
+   * @default 'debian-12'
+   */
+  readonly sourceImageFamily?: string;
+  /**
+   * Project that owns `sourceImageFamily`.
+   * @default 'debian-cloud'
+   */
+  readonly sourceImageProject?: string;
+  /**
+   * VPC network the hosts and firewall rules live in.
+   * @default 'default'
+   */
+  readonly network?: string;
+  /**
+   * IPv4 CIDR ranges allowed to reach the app port.
+   * @default ['0.0.0.0/0'] (the app is a public web service)
+   */
+  readonly appSourceRanges?: readonly string[];
+  /**
+   * IPv4 CIDR ranges allowed to reach SSH (22). 0.0.0.0/0 is refused unless `allowSshFromAnywhere`.
+   * @default ['35.235.240.0/20'] (Google IAP only)
+   */
+  readonly sshSourceRanges?: readonly string[];
+  /**
+   * Explicit opt-in to SSH from the whole internet.
+   * @default false
+   */
+  readonly allowSshFromAnywhere?: boolean;
+  /**
+   * Extra labels on every resource that takes labels (env, role and managed-by are always set).
+   * @default {}
+   */
+  readonly labels?: Readonly<Record<string, string>>;
+  /** SSH access to the hosts. @default see SshSpec */
+  readonly ssh?: SshSpec;
+  /** The containerised app deployed onto the hosts. @default see AppSpec */
+  readonly app?: AppSpec;
+}
+
+export interface SshSpec {
+  /**
+   * Login user on the hosts; Ansible connects as this user and adds it to the docker group.
+   * @default 'deploy'
+   */
+  readonly user?: string;
+  /**
+   * Public key (OpenSSH one-line format) installed for `user` through instance metadata.
+   * @default the contents of `publicKeyFile` when it exists, else none
+   */
+  readonly publicKey?: string;
+  /**
+   * Where the public key is read from when `publicKey` is not given (`~` is expanded).
+   * @default '~/.ssh/docker-hosts.pub'
+   */
+  readonly publicKeyFile?: string;
+  /**
+   * Private key Ansible and the driver use (`~` is expanded). Never read at synth time.
+   * @default '~/.ssh/docker-hosts'
+   */
+  readonly privateKeyFile?: string;
+  /**
+   * Use OS Login (IAM-managed POSIX accounts) instead of a metadata SSH key.
+   * @default false
+   */
+  readonly osLogin?: boolean;
+}
+
+export interface AppSpec {
+  /**
+   * Container image deployed on every host.
+   * @default 'vladimirdenisov69/otus-reddit:1.0'
+   */
+  readonly image?: string;
+  /**
+   * Port the app listens on, published on the host and opened in the firewall.
+   * @default 9292
+   */
+  readonly port?: number;
+  /**
+   * Name of the app container on each host.
+   * @default 'app'
+   */
+  readonly containerName?: string;
+}
+
+/** Project-wide settings that are not per environment. */
+export interface ProjectSpec {
+  /**
+   * GCS location of the Terraform state bucket(s).
+   * @default 'EU'
+   */
+  readonly stateLocation?: string;
+  /**
+   * Noncurrent state versions kept per object before the oldest are deleted.
+   * @default 10
+   */
+  readonly stateVersionsKept?: number;
+  /** One record per environment. */
+  readonly environments: readonly EnvironmentSpec[];
+}
+
+/** A validated environment with every default applied. */
+export interface EnvironmentConfig {
+  readonly name: string;
+  readonly projectId: string;
+  readonly projectIdIsPlaceholder: boolean;
+  readonly region: string;
+  readonly zone: string;
+  readonly hostCount: number;
+  readonly hostNames: readonly string[];
+  readonly machineType: string;
+  readonly diskSizeGb: number;
+  readonly imageFamily: string;
+  readonly sourceImageFamily: string;
+  readonly sourceImageProject: string;
+  readonly network: string;
+  readonly appSourceRanges: readonly string[];
+  readonly sshSourceRanges: readonly string[];
+  readonly labels: Readonly<Record<string, string>>;
+  readonly ssh: {
+    readonly user: string;
+    readonly publicKey?: string;
+    readonly publicKeyFile: string;
+    readonly privateKeyFile: string;
+    readonly osLogin: boolean;
+  };
+  readonly app: {
+    readonly image: string;
+    readonly port: number;
+    readonly containerName: string;
+  };
+  /** Where this environment's Terraform state lives. */
+  readonly state: {
+    readonly bucket: string;
+    readonly prefix: string;
+  };
+}
+
+export interface ProjectConfig {
+  readonly stateLocation: string;
+  readonly stateVersionsKept: number;
+  readonly environments: readonly EnvironmentConfig[];
+}

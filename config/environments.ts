@@ -1,0 +1,40 @@
+import { ProjectSpec } from './environment-config';
+
+/**
+ * The environments this repository manages: one record each, one stack each.
+ * Edit here; `npx cdktf synth` validates every record before writing anything.
+ * Field reference and defaults: config/environment-config.ts and README.md.
+ */
+export const PROJECT: ProjectSpec = {
+  stateLocation: 'EU',
+  stateVersionsKept: 10,
+  environments: [
+    {
+      name: 'stage',
+      region: 'europe-west1',
+      zone: 'europe-west1-b',
+      hostCount: 1,
+      machineType: 'e2-small',
+      imageFamily: 'docker-host-base',
+      appSourceRanges: ['0.0.0.0/0'],
+      sshSourceRanges: ['35.235.240.0/20'],
+      labels: { team: 'ops' },
+      ssh: { user: 'deploy' },
+      app: { image: 'vladimirdenisov69/otus-reddit:1.0', port: 9292 },
+    },
+    {
+      name: 'prod',
+      region: 'europe-west1',
+      zone: 'europe-west1-d',
+      hostCount: 3,
+      machineType: 'e2-standard-2',
+      diskSizeGb: 30,
+      imageFamily: 'docker-host-base',
+      appSourceRanges: ['0.0.0.0/0'],
+      sshSourceRanges: ['35.235.240.0/20'],
+      labels: { team: 'ops' },
+      ssh: { user: 'deploy' },
+      app: { image: 'vladimirdenisov69/otus-reddit:1.0', port: 9292 },
+    },
+  ],
+};

@@ -1,0 +1,31 @@
+import { readFileSync } from 'node:fs';
+import { PROJECT } from './environments';
+import { ProjectConfig, ProjectSpec } from './environment-config';
+import { resolveProject, ResolveContext } from './resolve';
+
+export * from './environment-config';
+export { ConfigError, hostName, parseCidr, resolveProject, stateBucketName, statePrefix } from './resolve';
+export type { ResolveContext } from './resolve';
+
+function readFileIfExists(path: string): string | undefined {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw err;
+  }
+}
+
+/** The context of a real process: its environment, its files, warnings on stderr. */
+export function processContext(env: NodeJS.ProcessEnv = process.env): ResolveContext {
+  return {
+    env,
+    readFile: readFileIfExists,
+    warn: (message) => process.stderr.write(`warning: ${message}\n`),
+  };
+}
+
+/** The repository's configuration (config/environments.ts), validated, for this process. */
+export function loadProjectConfig(spec: ProjectSpec = PROJECT, ctx: ResolveContext = processContext()): ProjectConfig {
+  return resolveProject(spec, ctx);
+}
