@@ -37,7 +37,10 @@ export interface ResolveContext {
 }
 
 const PATTERNS = {
-  name: { re: /^[a-z][a-z0-9-]{0,19}$/, allowed: 'lowercase letters, digits and hyphens, starting with a letter, at most 20 characters' },
+  name: {
+    re: /^[a-z]([a-z0-9-]{0,15}[a-z0-9])?$/,
+    allowed: 'lowercase letters, digits and hyphens, starting with a letter, at most 17 characters',
+  },
   projectId: {
     re: /^[a-z][a-z0-9-]{4,28}[a-z0-9]$/,
     allowed: '6-30 lowercase letters, digits and hyphens, starting with a letter, not ending with a hyphen',
@@ -261,6 +264,20 @@ export function resolveProject(spec: ProjectSpec, ctx: ResolveContext): ProjectC
       throw new ConfigError(e.name, 'name', 'must not be "backend", the name of the state stack (got "backend")');
     }
     seen.add(e.name);
+  }
+  // Instance names (docker-host-001...) are unique per project and zone only.
+  const placements = new Map<string, string>();
+  for (const e of environments) {
+    const key = `${e.projectId}/${e.zone}`;
+    const other = placements.get(key);
+    if (other !== undefined) {
+      throw new ConfigError(
+        e.name,
+        'zone',
+        `must differ from environment "${other}" in the same project, or their docker-host-NNN names collide (got "${e.zone}" for both)`,
+      );
+    }
+    placements.set(key, e.name);
   }
   const placeholders = environments.filter((e) => e.projectIdIsPlaceholder).map((e) => e.name);
   if (placeholders.length > 0) {

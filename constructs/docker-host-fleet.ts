@@ -1,0 +1,143 @@
+import { ComputeAddress } from '@cdktf/provider-google/lib/compute-address';
+import { ComputeInstance } from '@cdktf/provider-google/lib/compute-instance';
+import { Construct } from 'constructs';
+
+export interface DockerHostFleetProps {
+  readonly project: string;
+  readonly region: string;
+  readonly zone: string;
+  /** One host per name, e.g. `docker-host-001`; the name is also the host's Terraform key. */
+  readonly hostNames: readonly string[];
+  /** Prefix of the static addresses' names, e.g. `stage` gives `stage-docker-host-001`. */
+  readonly addressPrefix: string;
+  /**
+   * Compute Engine machine type.
+   * @default 'e2-small'
+   */
+  readonly machineType?: string;
+  /**
+   * Boot disk size in GB.
+   * @default 20
+   */
+  readonly diskSizeGb?: number;
+  /** Project that owns the image family. */
+  readonly imageProject: string;
+  /** Image family the hosts boot from (the Packer-built `docker-host-base`). */
+  readonly imageFamily: string;
+  /**
+   * VPC network.
+   * @default 'default'
+   */
+  readonly network?: string;
+  /** Network tags; the firewall rules target these. */
+  readonly networkTags: readonly string[];
+  /** Labels on hosts, disks and addresses. */
+  readonly labels: Readonly<Record<string, string>>;
+  /** Email of the hosts' dedicated service account. */
+  readonly serviceAccountEmail: string;
+  /** OAuth scopes of the service account on the hosts. */
+  readonly scopes: readonly string[];
+  /** Login user whose key goes into the instance metadata. */
+  readonly sshUser: string;
+  /**
+   * OpenSSH public key for `sshUser`.
+   * @default none: no metadata key (OS Login or no login)
+   */
+  readonly sshPublicKey?: string;
+  /**
+   * Manage logins with OS Login instead of a metadata key.
+   * @default false
+   */
+  readonly osLogin?: boolean;
+}
+
+/** One Docker host: the instance and its static external address. */
+export interface DockerHost {
+  readonly name: string;
+  readonly instance: ComputeInstance;
+  readonly address: ComputeAddress;
+}
+
+const HOST_NAME = /^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/;
+
+/**
+ * N Docker hosts booted from the Packer-built image family, hardened the way Google's foundation
+ * blueprints harden VMs: shielded VM, no project-wide SSH keys, serial port off, no IP forwarding,
+ * a dedicated service account with narrow scopes. Each host keeps a static external address, so the
+ * app's URL and DOCKER_HOST survive a stop/start.
+ */
+export class DockerHostFleet extends Construct {
+  /** The hosts, keyed and ordered by name. */
+  readonly hosts: readonly DockerHost[];
+
+  constructor(scope: Construct, id: string, props: DockerHostFleetProps) {
+    super(scope, id);
+    if (props.hostNames.length === 0) {
+      throw new Error(`DockerHostFleet "${id}": hostNames must name at least one host (got none)`);
+    }
+    const seen = new Set<string>();
+    for (const name of props.hostNames) {
+      if (!HOST_NAME.test(name) || seen.has(name)) {
+        throw new Error(
+          `DockerHostFleet "${id}": hostNames must be unique RFC1035 names such as "docker-host-001" (got "${name}")`,
+        );
+      }
+      seen.add(name);
+    }
+    const machineType = props.machineType ?? 'e2-small';
+    const diskSizeGb = props.diskSizeGb ?? 20;
+    const network = props.network ?? 'default';
+    const osLogin = props.osLogin ?? false;
+
+    const metadata: Record<string, string> = {
+      'block-project-ssh-keys': 'TRUE',
+      'serial-port-enable': 'FALSE',
+      'enable-oslogin': osLogin ? 'TRUE' : 'FALSE',
+    };
+    if (!osLogin && props.sshPublicKey !== undefined) {
+      metadata['ssh-keys'] = `${props.sshUser}:${props.sshPublicKey}`;
+    }
+
+    this.hosts = [...props.hostNames].sort().map((name) => {
+      const host = new Construct(this, name);
+      const address = new ComputeAddress(host, 'address', {
+        project: props.project,
+        region: props.region,
+        name: `${props.addressPrefix}-${name}`,
+        addressType: 'EXTERNAL',
+        networkTier: 'PREMIUM',
+        labels: { ...props.labels },
+      });
+      const instance = new ComputeInstance(host, 'Default', {
+        project: props.project,
+        zone: props.zone,
+        name,
+        machineType,
+        tags: [...props.networkTags],
+        labels: { ...props.labels },
+        bootDisk: {
+          autoDelete: true,
+          initializeParams: {
+            image: `projects/${props.imageProject}/global/images/family/${props.imageFamily}`,
+            size: diskSizeGb,
+            type: 'pd-balanced',
+            labels: { ...props.labels },
+          },
+        },
+        networkInterface: [{ network, accessConfig: [{ natIp: address.address, networkTier: 'PREMIUM' }] }],
+        serviceAccount: { email: props.serviceAccountEmail, scopes: [...props.scopes] },
+        shieldedInstanceConfig: {
+          enableSecureBoot: true,
+          enableVtpm: true,
+          enableIntegrityMonitoring: true,
+        },
+        canIpForward: false,
+        metadata,
+        allowStoppingForUpdate: true,
+        // A newer image in the family must not silently replace running hosts: redeploy on purpose.
+        lifecycle: { ignoreChanges: ['boot_disk[0].initialize_params[0].image'] },
+      });
+      return { name, instance, address };
+    });
+  }
+}

@@ -1,0 +1,53 @@
+import { ComputeFirewall } from '@cdktf/provider-google/lib/compute-firewall';
+import { Construct } from 'constructs';
+
+export interface FleetFirewallProps {
+  readonly project: string;
+  readonly network: string;
+  /** Prefix of the rule names, e.g. `stage-docker-hosts`. */
+  readonly namePrefix: string;
+  /** Network tag the rules apply to. */
+  readonly targetTag: string;
+  readonly appPort: number;
+  readonly appSourceRanges: readonly string[];
+  readonly sshSourceRanges: readonly string[];
+}
+
+/** Ingress to the fleet: the app port and SSH, each from its own configured ranges, only to the fleet's tag. */
+export class FleetFirewall extends Construct {
+  readonly app: ComputeFirewall;
+  readonly ssh: ComputeFirewall;
+
+  constructor(scope: Construct, id: string, props: FleetFirewallProps) {
+    super(scope, id);
+    for (const [field, ranges] of [
+      ['appSourceRanges', props.appSourceRanges],
+      ['sshSourceRanges', props.sshSourceRanges],
+    ] as const) {
+      if (ranges.length === 0) throw new Error(`FleetFirewall "${id}": ${field} must not be empty`);
+    }
+    this.app = new ComputeFirewall(this, 'app', {
+      project: props.project,
+      network: props.network,
+      name: `${props.namePrefix}-allow-app`,
+      description: `App traffic to the Docker hosts on tcp/${props.appPort}`,
+      direction: 'INGRESS',
+      priority: 1000,
+      allow: [{ protocol: 'tcp', ports: [String(props.appPort)] }],
+      sourceRanges: [...props.appSourceRanges],
+      targetTags: [props.targetTag],
+    });
+    this.ssh = new ComputeFirewall(this, 'ssh', {
+      project: props.project,
+      network: props.network,
+      name: `${props.namePrefix}-allow-ssh`,
+      description: 'SSH to the Docker hosts from the configured admin ranges (default: IAP only)',
+      direction: 'INGRESS',
+      priority: 1000,
+      allow: [{ protocol: 'tcp', ports: ['22'] }],
+      sourceRanges: [...props.sshSourceRanges],
+      targetTags: [props.targetTag],
+      logConfig: { metadata: 'INCLUDE_ALL_METADATA' },
+    });
+  }
+}

@@ -1,0 +1,44 @@
+import { App, TerraformStack } from 'cdktf';
+import { ProjectConfig } from '../config';
+import { checkPolicies, PolicyViolationError, Suppression } from '../policies/check';
+import { StackJson } from '../policies/rules';
+import { BACKEND_STACK, BackendStack } from './backend-stack';
+import { DockerHostsStack } from './docker-hosts-stack';
+
+export interface AppStacks {
+  readonly backend: BackendStack;
+  readonly environments: readonly DockerHostsStack[];
+}
+
+/** Adds the backend stack and one stack per environment to the app. */
+export function buildStacks(app: App, config: ProjectConfig): AppStacks {
+  const backend = new BackendStack(app, BACKEND_STACK, config);
+  // No addDependency on the backend: `cdktf deploy stage` must work on its own once the bucket
+  // exists (the CLI refuses to deploy a stack without its dependencies).
+  const environments = config.environments.map((env) => new DockerHostsStack(app, env));
+  return { backend, environments };
+}
+
+/** Exceptions the config asks for explicitly, each with its reason. */
+export function configSuppressions(config: ProjectConfig): Suppression[] {
+  return config.environments
+    .filter((env) => env.sshSourceRanges.includes('0.0.0.0/0'))
+    .map((env) => ({
+      rule: 'DH1-ssh-not-open-to-world',
+      stack: env.name,
+      reason: 'allowSshFromAnywhere is set in config/environments.ts',
+    }));
+}
+
+/** Builds the stacks, checks the policies, and only then writes cdktf.out. */
+export function synthesizeApp(app: App, config: ProjectConfig): AppStacks {
+  const stacks = buildStacks(app, config);
+  const all: TerraformStack[] = [stacks.backend, ...stacks.environments];
+  const findings = checkPolicies(
+    all.map((stack) => ({ name: stack.node.id, json: stack.toTerraform() as StackJson })),
+    configSuppressions(config),
+  );
+  if (findings.length > 0) throw new PolicyViolationError(findings);
+  app.synth();
+  return stacks;
+}

@@ -1,0 +1,48 @@
+import { GoogleProvider } from '@cdktf/provider-google/lib/provider';
+import { LocalBackend, TerraformOutput } from 'cdktf';
+import { Construct } from 'constructs';
+import { ProjectConfig } from '../config';
+import { StateBucket } from '../constructs/state-bucket';
+import { ReadableStack } from './readable-stack';
+
+/** The stack name users deploy first: `cdktf deploy backend`. */
+export const BACKEND_STACK = 'backend';
+
+/**
+ * Where the backend stack keeps its own state, relative to its working directory
+ * (cdktf.out/stacks/backend): the repository root, outside cdktf.out, git-ignored.
+ */
+export const BACKEND_LOCAL_STATE = '../../../backend.tfstate';
+
+/** The GCS bucket(s) that hold every environment's Terraform state: one per GCP project. */
+export class BackendStack extends ReadableStack {
+  readonly buckets: ReadonlyMap<string, StateBucket>;
+
+  constructor(scope: Construct, id: string, config: ProjectConfig) {
+    super(scope, id);
+    // An explicit, relative path: the default local backend writes an absolute path into the JSON.
+    new LocalBackend(this, { path: BACKEND_LOCAL_STATE });
+    new GoogleProvider(this, 'google', {});
+
+    const buckets = new Map<string, StateBucket>();
+    for (const env of config.environments) {
+      const existing = buckets.get(env.state.bucket);
+      if (existing !== undefined) continue;
+      buckets.set(
+        env.state.bucket,
+        new StateBucket(this, env.state.bucket, {
+          name: env.state.bucket,
+          project: env.projectId,
+          location: config.stateLocation,
+          versionsKept: config.stateVersionsKept,
+          labels: { role: 'terraform-state', 'managed-by': 'cdktf' },
+        }),
+      );
+    }
+    this.buckets = buckets;
+    new TerraformOutput(this, 'state_buckets', {
+      description: 'State bucket of each environment',
+      value: Object.fromEntries(config.environments.map((e) => [e.name, `gs://${e.state.bucket}/${e.state.prefix}`])),
+    });
+  }
+}
