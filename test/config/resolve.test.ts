@@ -1,0 +1,197 @@
+import { ConfigError, IAP_SSH_RANGE, parseCidr, PLACEHOLDER_PROJECT_ID, resolveProject } from '../../config';
+import { PROJECT } from '../../config/environments';
+import { resolveEnvs, TEST_KEY, TEST_PROJECT, testContext, validEnv } from '../helpers';
+
+describe('defaults', () => {
+  test('a minimal record gets every documented default', () => {
+    const [env] = resolveEnvs([validEnv()]).environments;
+    expect(env).toMatchObject({
+      hostCount: 1,
+      hostNames: ['docker-host-001'],
+      machineType: 'e2-small',
+      diskSizeGb: 20,
+      imageFamily: 'docker-host-base',
+      sourceImageFamily: 'debian-12',
+      sourceImageProject: 'debian-cloud',
+      network: 'default',
+      appSourceRanges: ['0.0.0.0/0'],
+      sshSourceRanges: [IAP_SSH_RANGE],
+      ssh: { user: 'deploy', osLogin: false, publicKey: TEST_KEY, privateKeyFile: '/home/ops/.ssh/docker-hosts' },
+      app: { image: 'vladimirdenisov69/otus-reddit:1.0', port: 9292, containerName: 'app' },
+      state: { bucket: `${TEST_PROJECT}-tfstate`, prefix: 'docker-hosts/stage' },
+    });
+  });
+
+  test('host names are zero-padded and ordered', () => {
+    const [env] = resolveEnvs([validEnv({ hostCount: 12 })]).environments;
+    expect(env.hostNames[0]).toBe('docker-host-001');
+    expect(env.hostNames[11]).toBe('docker-host-012');
+    expect(env.hostNames).toHaveLength(12);
+  });
+
+  test('the resolved config is frozen', () => {
+    const [env] = resolveEnvs([validEnv()]).environments;
+    expect(Object.isFrozen(env)).toBe(true);
+    expect(Object.isFrozen(env.sshSourceRanges)).toBe(true);
+  });
+
+  test('the repository config resolves: stage and prod, prod larger', () => {
+    const config = resolveProject(PROJECT, testContext({ GOOGLE_PROJECT: TEST_PROJECT }));
+    const [stage, prod] = config.environments;
+    expect(config.environments.map((e) => e.name)).toEqual(['stage', 'prod']);
+    expect(prod.hostCount).toBeGreaterThan(stage.hostCount);
+    expect(prod.machineType).not.toBe(stage.machineType);
+  });
+});
+
+describe('project id', () => {
+  test('comes from GOOGLE_PROJECT when the record has none', () => {
+    const ctx = testContext({ GOOGLE_PROJECT: 'from-env-project' });
+    const config = resolveProject({ environments: [validEnv({ projectId: undefined })] }, ctx);
+    expect(config.environments[0].projectId).toBe('from-env-project');
+    expect(config.environments[0].projectIdIsPlaceholder).toBe(false);
+  });
+
+  test('the record wins over GOOGLE_PROJECT', () => {
+    const ctx = testContext({ GOOGLE_PROJECT: 'from-env-project' });
+    expect(resolveProject({ environments: [validEnv()] }, ctx).environments[0].projectId).toBe(TEST_PROJECT);
+  });
+
+  test('with nothing set, a clearly fake placeholder is used and said once', () => {
+    const ctx = testContext();
+    const config = resolveProject(
+      { environments: [validEnv({ projectId: undefined }), validEnv({ name: 'prod', projectId: undefined, zone: 'europe-west1-d' })] },
+      ctx,
+    );
+    expect(config.environments.map((e) => e.projectId)).toEqual([PLACEHOLDER_PROJECT_ID, PLACEHOLDER_PROJECT_ID]);
+    expect(config.environments.every((e) => e.projectIdIsPlaceholder)).toBe(true);
+    const placeholderWarnings = ctx.warnings.filter((w) => w.includes(PLACEHOLDER_PROJECT_ID));
+    expect(placeholderWarnings).toHaveLength(1);
+    expect(placeholderWarnings[0]).toContain('stage, prod');
+  });
+
+  test('a bad GOOGLE_PROJECT is named as such', () => {
+    const ctx = testContext({ GOOGLE_PROJECT: 'Bad_Project' });
+    expect(() => resolveProject({ environments: [validEnv({ projectId: undefined })] }, ctx)).toThrow(
+      'config error: environment "stage": field "projectId (from GOOGLE_PROJECT)" must be 6-30 lowercase letters',
+    );
+  });
+});
+
+describe('ssh key', () => {
+  test('is read from the public key file when not given', () => {
+    const ctx = testContext({}, { '/home/ops/.ssh/docker-hosts.pub': `${TEST_KEY}\n` });
+    const [env] = resolveProject({ environments: [validEnv()] }, ctx).environments;
+    expect(env.ssh.publicKey).toBe(TEST_KEY);
+    expect(ctx.warnings).toEqual([]);
+  });
+
+  test('a missing key is a warning that says how to make one', () => {
+    const ctx = testContext();
+    const [env] = resolveProject({ environments: [validEnv()] }, ctx).environments;
+    expect(env.ssh.publicKey).toBeUndefined();
+    expect(ctx.warnings.join('\n')).toContain('ssh-keygen -t ed25519 -f /home/ops/.ssh/docker-hosts');
+  });
+
+  test('OS Login needs no key', () => {
+    const ctx = testContext();
+    const [env] = resolveProject({ environments: [validEnv({ ssh: { osLogin: true } })] }, ctx).environments;
+    expect(env.ssh.osLogin).toBe(true);
+    expect(ctx.warnings).toEqual([]);
+  });
+
+  test('a private key pasted as the public key is refused', () => {
+    expect(() => resolveEnvs([validEnv({ ssh: { publicKey: '-----BEGIN OPENSSH PRIVATE KEY-----' } })])).toThrow(
+      'field "ssh.publicKey" must be one OpenSSH public key line',
+    );
+  });
+});
+
+describe('bad input names the environment, the field, what was given and what is allowed', () => {
+  const cases: [string, Parameters<typeof validEnv>[0], string][] = [
+    ['count < 1', { hostCount: 0 }, 'field "hostCount" must be an integer from 1 to 50 (got 0)'],
+    ['absurd count', { hostCount: 5000 }, 'field "hostCount" must be an integer from 1 to 50 (got 5000)'],
+    ['fractional count', { hostCount: 1.5 }, 'field "hostCount" must be an integer from 1 to 50 (got 1.5)'],
+    ['malformed CIDR', { sshSourceRanges: ['10.0.0.0/33'] }, 'field "sshSourceRanges" must contain IPv4 CIDR ranges such as "203.0.113.0/24" with no host bits set (got "10.0.0.0/33")'],
+    ['CIDR with host bits', { appSourceRanges: ['10.0.0.1/24'] }, 'field "appSourceRanges" must contain IPv4 CIDR ranges'],
+    ['not a CIDR', { appSourceRanges: ['office'] }, '(got "office")'],
+    ['empty ranges', { appSourceRanges: [] }, 'field "appSourceRanges" must be a non-empty list of IPv4 CIDR ranges'],
+    ['SSH from anywhere', { sshSourceRanges: ['0.0.0.0/0'] }, 'field "sshSourceRanges" must not contain "0.0.0.0/0" unless allowSshFromAnywhere is true'],
+    ['zone format', { zone: 'europe-west1' }, 'field "zone" must be a zone of region "europe-west1" such as "europe-west1-b" (got "europe-west1")'],
+    ['zone of another region', { zone: 'us-central1-a' }, 'field "zone" must be a zone of region "europe-west1"'],
+    ['region format', { region: 'Europe West' }, 'field "region" must be a GCP region such as "europe-west1" (got "Europe West")'],
+    ['bad project id', { projectId: 'My Project!' }, 'field "projectId" must be 6-30 lowercase letters, digits and hyphens, starting with a letter, not ending with a hyphen (got "My Project!")'],
+    ['empty image family', { imageFamily: '' }, 'field "imageFamily" must be a non-empty image family name'],
+    ['bad machine type', { machineType: 'big' }, 'field "machineType" must be a machine type such as "e2-small"'],
+    ['bad label value', { labels: { team: 'Ops Team' } }, 'field "labels.team" must be lowercase letters, digits, "_" and "-", at most 63 characters (got "Ops Team")'],
+    ['reserved label', { labels: { env: 'x' } }, 'field "labels.env" is set by the stacks and must not be overridden'],
+    ['bad ssh user', { ssh: { user: 'Root User' } }, 'field "ssh.user" must be a POSIX user name'],
+    ['bad app port', { app: { port: 80 } }, 'field "app.port" must be an integer from 1024 to 65535 (got 80)'],
+    ['bad app image', { app: { image: 'Not An Image' } }, 'field "app.image" must be a Docker image reference'],
+    ['small disk', { diskSizeGb: 5 }, 'field "diskSizeGb" must be an integer from 10 to 2000 (got 5)'],
+  ];
+  test.each(cases)('%s', (_label, overrides, message) => {
+    let error: unknown;
+    try {
+      resolveEnvs([validEnv(overrides)]);
+    } catch (err) {
+      error = err;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const text = (error as Error).message;
+    expect(text).toContain(message);
+    expect(text.startsWith('config error: environment "stage": ')).toBe(true);
+    expect(text).not.toContain('\n');
+  });
+
+  test('SSH from anywhere is allowed when the config says so explicitly', () => {
+    const [env] = resolveEnvs([validEnv({ sshSourceRanges: ['0.0.0.0/0'], allowSshFromAnywhere: true })]).environments;
+    expect(env.sshSourceRanges).toEqual(['0.0.0.0/0']);
+  });
+
+  test('duplicate environment names', () => {
+    expect(() => resolveEnvs([validEnv(), validEnv({ zone: 'europe-west1-c' })])).toThrow(
+      'config error: environment "stage": field "name" must be unique across environments (got "stage" twice)',
+    );
+  });
+
+  test('two environments in one project and zone would collide on host names', () => {
+    expect(() => resolveEnvs([validEnv(), validEnv({ name: 'prod' })])).toThrow(
+      'environment "prod": field "zone" must differ from environment "stage" in the same project',
+    );
+  });
+
+  test('an environment may not be called "backend"', () => {
+    expect(() => resolveEnvs([validEnv({ name: 'backend' })])).toThrow('field "name" must not be "backend"');
+  });
+
+  test('bad environment name', () => {
+    expect(() => resolveEnvs([validEnv({ name: 'Stage' })])).toThrow(
+      'config error: field "name" must be lowercase letters, digits and hyphens, starting with a letter, at most 17 characters (got "Stage")',
+    );
+  });
+
+  test('no environments at all', () => {
+    expect(() => resolveEnvs([])).toThrow('config error: field "environments" must list at least one environment (got [])');
+  });
+
+  test('project-wide fields', () => {
+    expect(() => resolveEnvs([validEnv()], { stateVersionsKept: 0 })).toThrow(
+      'config error: field "stateVersionsKept" must be an integer from 1 to 100 (got 0)',
+    );
+    expect(() => resolveEnvs([validEnv()], { stateLocation: 'Mars' })).toThrow('field "stateLocation" must be a GCS location');
+  });
+});
+
+describe('parseCidr', () => {
+  test.each([
+    ['35.235.240.0/20', { address: 602664960, prefix: 20 }],
+    ['0.0.0.0/0', { address: 0, prefix: 0 }],
+    ['192.0.2.7/32', { address: 3221225991, prefix: 32 }],
+  ])('%s parses', (cidr, expected) => expect(parseCidr(cidr)).toEqual(expected));
+
+  test.each(['256.0.0.0/8', '10.0.0.0', '10.0.0.0/33', '010.0.0.0/8', '10.0.0.1/8', '::/0', ' 10.0.0.0/8'])(
+    '%s is refused',
+    (cidr) => expect(parseCidr(cidr)).toBeUndefined(),
+  );
+});

@@ -1,0 +1,231 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { envGroupName, InventoryError, parseStackOutputs, renderInventory } from '../../lib/inventory';
+
+const ROOT = resolve(__dirname, '..', '..');
+
+function sampleOutputs(): Record<string, Record<string, unknown>> {
+  return {
+    stage: {
+      // Deliberately not in name order: the inventory must sort.
+      hosts: {
+        'docker-host-002': {
+          name: 'docker-host-002',
+          zone: 'europe-west1-c',
+          external_ip: '34.1.2.4',
+          internal_ip: '10.132.0.3',
+        },
+        'docker-host-001': {
+          name: 'docker-host-001',
+          zone: 'europe-west1-b',
+          external_ip: '34.1.2.3',
+          internal_ip: '10.132.0.2',
+        },
+      },
+      app_urls: ['http://34.1.2.3:9292', 'http://34.1.2.4:9292'],
+      ssh_user: 'deploy',
+      app_port: 9292,
+      environment: 'stage',
+    },
+  };
+}
+
+function withStage(patch: (stage: Record<string, unknown>) => void): unknown {
+  const all = sampleOutputs();
+  patch(all.stage);
+  return all;
+}
+
+describe('parseStackOutputs', () => {
+  it('returns the typed outputs of the named stack', () => {
+    const out = parseStackOutputs(sampleOutputs(), 'stage');
+    expect(out.environment).toBe('stage');
+    expect(out.ssh_user).toBe('deploy');
+    expect(out.app_port).toBe(9292);
+    expect(out.app_urls).toEqual(['http://34.1.2.3:9292', 'http://34.1.2.4:9292']);
+    expect(Object.keys(out.hosts)).toEqual(['docker-host-001', 'docker-host-002']);
+    expect(out.hosts['docker-host-001']).toEqual({
+      name: 'docker-host-001',
+      zone: 'europe-west1-b',
+      external_ip: '34.1.2.3',
+      internal_ip: '10.132.0.2',
+    });
+  });
+
+  it('names the stacks it found when the stack is missing', () => {
+    expect(() => parseStackOutputs(sampleOutputs(), 'prod')).toThrow(
+      new InventoryError('outputs have no stack "prod" (stacks found: stage)'),
+    );
+  });
+
+  it('rejects a non-object document', () => {
+    expect(() => parseStackOutputs([], 'stage')).toThrow(/must be a JSON object keyed by stack name, got an array/);
+    expect(() => parseStackOutputs(null, 'stage')).toThrow(/got null/);
+  });
+
+  it.each(['hosts', 'app_urls', 'ssh_user', 'app_port', 'environment'])(
+    'names the missing output "%s"',
+    (field) => {
+      const json = withStage((s) => delete s[field]);
+      expect(() => parseStackOutputs(json, 'stage')).toThrow(InventoryError);
+      expect(() => parseStackOutputs(json, 'stage')).toThrow(`stack "stage": missing output "${field}"`);
+    },
+  );
+
+  it.each(['name', 'zone', 'external_ip', 'internal_ip'])('names the missing host field "%s"', (field) => {
+    const json = withStage((s) => {
+      const hosts = s.hosts as Record<string, Record<string, unknown>>;
+      delete hosts['docker-host-002'][field];
+    });
+    expect(() => parseStackOutputs(json, 'stage')).toThrow(
+      `stack "stage".hosts["docker-host-002"]: missing field "${field}"`,
+    );
+  });
+
+  it('rejects malformed values with the offending field', () => {
+    const cases: Array<[(s: Record<string, unknown>) => void, RegExp]> = [
+      [(s) => (s.hosts = []), /output "hosts" must be an object keyed by host name, got an array/],
+      [(s) => (s.app_urls = 'http://x'), /output "app_urls" must be a list of strings/],
+      [(s) => (s.app_urls = [1]), /output "app_urls" must be a list of strings/],
+      [(s) => (s.app_port = '9292'), /output "app_port" must be a port number \(1-65535\), got string "9292"/],
+      [(s) => (s.app_port = 70000), /output "app_port" must be a port number/],
+      [(s) => (s.ssh_user = ''), /field "ssh_user" must be a non-empty string/],
+      [(s) => (s.ssh_user = 'root; rm'), /output "ssh_user" "root; rm" is not a valid user name/],
+      [(s) => (s.environment = 'Stage!'), /output "environment" "Stage!" must match/],
+      [
+        (s) => ((s.hosts as Record<string, Record<string, unknown>>)['docker-host-001'].external_ip = 'not-an-ip'),
+        /hosts\["docker-host-001"\]: field "external_ip" must be an IP address, got "not-an-ip"/,
+      ],
+      [
+        (s) => ((s.hosts as Record<string, Record<string, unknown>>)['docker-host-001'].external_ip = null),
+        /field "external_ip" must be a non-empty string, got null/,
+      ],
+      [
+        (s) => ((s.hosts as Record<string, Record<string, unknown>>)['docker-host-001'].name = 'other'),
+        /field "name" is "other", expected the key "docker-host-001"/,
+      ],
+      [
+        (s) => ((s.hosts as Record<string, unknown>)['Bad_Name'] = { name: 'Bad_Name' }),
+        /"Bad_Name" is not a valid instance name/,
+      ],
+    ];
+    for (const [patch, message] of cases) {
+      expect(() => parseStackOutputs(withStage(patch), 'stage')).toThrow(message);
+    }
+  });
+});
+
+describe('renderInventory', () => {
+  it('renders docker_hosts and env_<env> groups, hosts sorted by name', () => {
+    const text = renderInventory(parseStackOutputs(sampleOutputs(), 'stage'));
+    expect(text).toBe(
+      [
+        '# Generated from the outputs of the "stage" stack by lib/inventory-cli.ts. Do not edit.',
+        '---',
+        'all:',
+        '  children:',
+        '    docker_hosts:',
+        '      hosts:',
+        '        docker-host-001:',
+        '          ansible_host: "34.1.2.3"',
+        '          ansible_user: "deploy"',
+        '          internal_ip: "10.132.0.2"',
+        '          gce_zone: "europe-west1-b"',
+        '        docker-host-002:',
+        '          ansible_host: "34.1.2.4"',
+        '          ansible_user: "deploy"',
+        '          internal_ip: "10.132.0.3"',
+        '          gce_zone: "europe-west1-c"',
+        '      vars:',
+        '        app_port: 9292',
+        '    env_stage:',
+        '      hosts:',
+        '        docker-host-001: {}',
+        '        docker-host-002: {}',
+        '      vars:',
+        '        deploy_env: "stage"',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('is deterministic whatever the key order of the input', () => {
+    const a = parseStackOutputs(sampleOutputs(), 'stage');
+    const reversed = { ...a, hosts: Object.fromEntries(Object.entries(a.hosts).reverse()) };
+    expect(renderInventory(reversed)).toBe(renderInventory(a));
+  });
+
+  it('maps hyphens in the environment to a valid Ansible group name', () => {
+    expect(envGroupName('pre-prod')).toBe('env_pre_prod');
+    const text = renderInventory(
+      parseStackOutputs(
+        withStage((s) => (s.environment = 'pre-prod')),
+        'stage',
+      ),
+    );
+    expect(text).toContain('\n    env_pre_prod:\n');
+  });
+
+  it('renders an empty fleet as empty groups', () => {
+    const text = renderInventory(
+      parseStackOutputs(
+        withStage((s) => (s.hosts = {})),
+        'stage',
+      ),
+    );
+    expect(text).toContain('    docker_hosts:\n      hosts: {}\n');
+    expect(text).toContain('    env_stage:\n      hosts: {}\n');
+  });
+});
+
+describe('inventory-cli', () => {
+  const tsx = join(ROOT, 'node_modules', '.bin', 'tsx');
+  const cli = join(ROOT, 'lib', 'inventory-cli.ts');
+  let dir: string;
+
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'inventory-cli-'));
+  });
+  afterEach(() => {
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('writes the inventory atomically to --out and leaves no temp file', () => {
+    const outputs = join(dir, 'outputs.json');
+    writeFileSync(outputs, JSON.stringify(sampleOutputs()));
+    const out = join(dir, 'inv', 'stage.yml');
+    execFileSync(tsx, [cli, '--outputs', outputs, '--stack', 'stage', '--out', out], { stdio: 'pipe' });
+    expect(readFileSync(out, 'utf8')).toBe(renderInventory(parseStackOutputs(sampleOutputs(), 'stage')));
+    expect(readdirSync(join(dir, 'inv'))).toEqual(['stage.yml']);
+  });
+
+  it('exits 1 with a one-line error and writes nothing on bad input', () => {
+    const outputs = join(dir, 'outputs.json');
+    writeFileSync(outputs, JSON.stringify(withStage((s) => delete s.ssh_user)));
+    const out = join(dir, 'stage.yml');
+    const res = spawnSync(tsx, [cli, '--outputs', outputs, '--stack', 'stage', '--out', out], { encoding: 'utf8' });
+    expect(res.status).toBe(1);
+    expect(res.stderr).toBe('inventory: stack "stage": missing output "ssh_user"\n');
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it('reports unreadable and non-JSON files, and bad usage', () => {
+    const missing = spawnSync(tsx, [cli, '--outputs', join(dir, 'nope.json'), '--stack', 'stage'], {
+      encoding: 'utf8',
+    });
+    expect(missing.status).toBe(1);
+    expect(missing.stderr).toMatch(/^inventory: cannot read outputs file .*nope\.json \(ENOENT\)\n$/);
+
+    const bad = join(dir, 'bad.json');
+    writeFileSync(bad, '{ not json');
+    const notJson = spawnSync(tsx, [cli, '--outputs', bad, '--stack', 'stage'], { encoding: 'utf8' });
+    expect(notJson.status).toBe(1);
+    expect(notJson.stderr).toMatch(/^inventory: .*bad\.json is not valid JSON: [^\n]*\n$/);
+
+    const usage = spawnSync(tsx, [cli, '--stack', 'stage'], { encoding: 'utf8' });
+    expect(usage.status).toBe(2);
+    expect(usage.stderr).toMatch(/^inventory: usage: /);
+  });
+});

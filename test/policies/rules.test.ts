@@ -1,0 +1,158 @@
+import { checkPolicies } from '../../policies/check';
+import { PolicyRule, RULES, StackJson, SynthesizedStack } from '../../policies/rules';
+import { repoConfig, stacksFor } from '../helpers';
+
+function rule(id: string): PolicyRule {
+  const found = RULES.find((r) => r.id === id);
+  if (!found) throw new Error(`no rule ${id}`);
+  return found;
+}
+
+function stackWith(type: string, attrs: Record<string, unknown>, name = 'stage'): SynthesizedStack {
+  return { name, json: { resource: { [type]: { subject: attrs } } } };
+}
+
+const goodInstance = {
+  name: 'docker-host-001',
+  can_ip_forward: false,
+  shielded_instance_config: { enable_secure_boot: true, enable_vtpm: true, enable_integrity_monitoring: true },
+  service_account: { email: 'docker-hosts-stage@p.iam.gserviceaccount.com', scopes: ['https://www.googleapis.com/auth/logging.write'] },
+  metadata: { 'block-project-ssh-keys': 'TRUE', 'serial-port-enable': 'FALSE' },
+};
+const goodBucket = {
+  versioning: { enabled: true },
+  uniform_bucket_level_access: true,
+  public_access_prevention: 'enforced',
+  force_destroy: false,
+  lifecycle: { prevent_destroy: true },
+};
+const sshRule = (ranges: string[], allow: unknown = [{ protocol: 'tcp', ports: ['22'] }]) => ({
+  direction: 'INGRESS',
+  allow,
+  source_ranges: ranges,
+});
+
+type Case = [string, string, Record<string, unknown>];
+const cases: { id: string; type: string; compliant: Case[]; nonCompliant: (Case & { 3?: string })[] }[] = [
+  {
+    id: 'DH1-ssh-not-open-to-world',
+    type: 'google_compute_firewall',
+    compliant: [
+      ['IAP only', 'x', sshRule(['35.235.240.0/20'])],
+      ['app port open to the world', 'x', sshRule(['0.0.0.0/0'], [{ protocol: 'tcp', ports: ['9292'] }])],
+      ['egress', 'x', { ...sshRule(['0.0.0.0/0']), direction: 'EGRESS' }],
+    ],
+    nonCompliant: [
+      ['port 22 from 0.0.0.0/0', 'allows SSH from 0.0.0.0/0', sshRule(['10.0.0.0/8', '0.0.0.0/0'])],
+      ['a port range covering 22', 'allows SSH', sshRule(['0.0.0.0/0'], [{ protocol: 'tcp', ports: ['20-30'] }])],
+      ['all tcp ports', 'allows SSH', sshRule(['0.0.0.0/0'], [{ protocol: 'tcp' }])],
+      ['all protocols from ::/0', 'allows SSH from ::/0', sshRule(['::/0'], [{ protocol: 'all' }])],
+    ],
+  },
+  {
+    id: 'DH2-state-bucket-hardened',
+    type: 'google_storage_bucket',
+    compliant: [['hardened', 'x', goodBucket]],
+    nonCompliant: [
+      ['unversioned', 'versioning is not enabled', { ...goodBucket, versioning: { enabled: false } }],
+      ['fine-grained ACLs', 'uniform_bucket_level_access is not true', { ...goodBucket, uniform_bucket_level_access: false }],
+      ['public access inherited', 'public_access_prevention is not "enforced"', { ...goodBucket, public_access_prevention: 'inherited' }],
+      ['force destroy', 'force_destroy is true', { ...goodBucket, force_destroy: true }],
+      ['destroyable', 'lifecycle.prevent_destroy is not true', { ...goodBucket, lifecycle: {} }],
+    ],
+  },
+  {
+    id: 'DH3-shielded-vm',
+    type: 'google_compute_instance',
+    compliant: [['shielded', 'x', goodInstance]],
+    nonCompliant: [
+      ['no shielded config', 'enable_secure_boot is not true', { ...goodInstance, shielded_instance_config: undefined }],
+      ['vTPM off', 'enable_vtpm is not true', { ...goodInstance, shielded_instance_config: { enable_secure_boot: true, enable_integrity_monitoring: true } }],
+    ],
+  },
+  {
+    id: 'DH4-dedicated-service-account',
+    type: 'google_compute_instance',
+    compliant: [['dedicated, narrow scopes', 'x', goodInstance]],
+    nonCompliant: [
+      ['no account', 'has no explicit service account', { ...goodInstance, service_account: undefined }],
+      ['default compute account', 'uses the default compute service account', { ...goodInstance, service_account: { email: '123-compute@developer.gserviceaccount.com', scopes: [] } }],
+      ['cloud-platform scope', 'has the cloud-platform scope', { ...goodInstance, service_account: { email: 'a@p.iam.gserviceaccount.com', scopes: ['cloud-platform'] } }],
+    ],
+  },
+  {
+    id: 'DH5-no-project-ssh-keys',
+    type: 'google_compute_instance',
+    compliant: [['blocked', 'x', goodInstance]],
+    nonCompliant: [['not blocked', 'block-project-ssh-keys is not TRUE', { ...goodInstance, metadata: {} }]],
+  },
+  {
+    id: 'DH6-serial-port-disabled',
+    type: 'google_compute_instance',
+    compliant: [
+      ['off', 'x', goodInstance],
+      ['unset', 'x', { ...goodInstance, metadata: { 'block-project-ssh-keys': 'TRUE' } }],
+    ],
+    nonCompliant: [['on', 'serial-port-enable is on', { ...goodInstance, metadata: { 'serial-port-enable': 'true' } }]],
+  },
+  {
+    id: 'DH7-no-ip-forwarding',
+    type: 'google_compute_instance',
+    compliant: [['off', 'x', goodInstance]],
+    nonCompliant: [['on', 'can_ip_forward is true', { ...goodInstance, can_ip_forward: true }]],
+  },
+];
+
+describe.each(cases)('$id', ({ id, type, compliant, nonCompliant }) => {
+  test.each(compliant)('compliant: %s', (_label, _message, attrs) => {
+    expect(rule(id).check([stackWith(type, attrs)])).toEqual([]);
+  });
+  test.each(nonCompliant)('non-compliant: %s', (_label, message, attrs) => {
+    const findings = rule(id).check([stackWith(type, attrs)]);
+    expect(findings.length).toBeGreaterThan(0);
+    expect(findings[0]).toMatchObject({ rule: id, stack: 'stage', address: `${type}.subject` });
+    expect(findings.map((f) => f.message).join('; ')).toContain(message);
+  });
+});
+
+describe('DH8-state-isolated', () => {
+  const gcs = (name: string, bucket: string, prefix: string): SynthesizedStack => ({
+    name,
+    json: { terraform: { backend: { gcs: { bucket, prefix } } } } as StackJson,
+  });
+  test('compliant: each stack under its own prefix', () => {
+    expect(rule('DH8-state-isolated').check([gcs('stage', 'b', 'docker-hosts/stage'), gcs('prod', 'b', 'docker-hosts/prod')])).toEqual([]);
+  });
+  test("non-compliant: stage pointed at prod's state (the original setup's mistake)", () => {
+    const findings = rule('DH8-state-isolated').check([gcs('prod', 'b', 'docker-hosts/prod'), gcs('stage', 'b', 'docker-hosts/prod')]);
+    expect(findings.map((f) => f.message)).toEqual([
+      'state prefix docker-hosts/prod does not name the stack "stage"',
+      'state location gs://b/docker-hosts/prod is also used by stack "prod"',
+    ]);
+  });
+});
+
+describe('checkPolicies', () => {
+  test('the repository stacks pass every rule', () => {
+    const { backend, environments } = stacksFor(repoConfig());
+    const synthesized = [backend, ...environments].map((s) => ({ name: s.node.id, json: s.toTerraform() as StackJson }));
+    expect(checkPolicies(synthesized)).toEqual([]);
+  });
+
+  test('a suppression with a reason silences one rule for one stack only', () => {
+    const open = sshRule(['0.0.0.0/0']);
+    const stacks = [stackWith('google_compute_firewall', open, 'stage'), stackWith('google_compute_firewall', open, 'prod')];
+    const findings = checkPolicies(stacks, [{ rule: 'DH1-ssh-not-open-to-world', stack: 'stage', reason: 'lab' }]);
+    expect(findings.map((f) => f.stack)).toEqual(['prod']);
+  });
+
+  test('a suppression must name a known rule and give a reason', () => {
+    expect(() => checkPolicies([], [{ rule: 'DH99', stack: 'stage', reason: 'x' }])).toThrow('unknown rule "DH99"');
+    expect(() => checkPolicies([], [{ rule: 'DH7-no-ip-forwarding', stack: 'stage', reason: ' ' }])).toThrow('needs a reason');
+  });
+
+  test('every rule has a test case here', () => {
+    const tested = [...cases.map((c) => c.id), 'DH8-state-isolated'];
+    expect(RULES.map((r) => r.id).sort()).toEqual(tested.sort());
+  });
+});
