@@ -65,14 +65,11 @@ describe('parseStackOutputs', () => {
     expect(() => parseStackOutputs(null, 'stage')).toThrow(/got null/);
   });
 
-  it.each(['hosts', 'app_urls', 'ssh_user', 'app_port', 'environment'])(
-    'names the missing output "%s"',
-    (field) => {
-      const json = withStage((s) => delete s[field]);
-      expect(() => parseStackOutputs(json, 'stage')).toThrow(InventoryError);
-      expect(() => parseStackOutputs(json, 'stage')).toThrow(`stack "stage": missing output "${field}"`);
-    },
-  );
+  it.each(['hosts', 'app_urls', 'ssh_user', 'app_port', 'environment'])('names the missing output "%s"', (field) => {
+    const json = withStage((s) => delete s[field]);
+    expect(() => parseStackOutputs(json, 'stage')).toThrow(InventoryError);
+    expect(() => parseStackOutputs(json, 'stage')).toThrow(`stack "stage": missing output "${field}"`);
+  });
 
   it.each(['name', 'zone', 'external_ip', 'internal_ip'])('names the missing host field "%s"', (field) => {
     const json = withStage((s) => {
@@ -91,7 +88,7 @@ describe('parseStackOutputs', () => {
       [(s) => (s.app_urls = [1]), /output "app_urls" must be a list of strings/],
       [(s) => (s.app_port = '9292'), /output "app_port" must be a port number \(1-65535\), got string "9292"/],
       [(s) => (s.app_port = 70000), /output "app_port" must be a port number/],
-      [(s) => (s.ssh_user = ''), /field "ssh_user" must be a non-empty string/],
+      [(s) => (s.ssh_user = ''), /output "ssh_user" must be a non-empty string/],
       [(s) => (s.ssh_user = 'root; rm'), /output "ssh_user" "root; rm" is not a valid user name/],
       [(s) => (s.environment = 'Stage!'), /output "environment" "Stage!" must match/],
       [
