@@ -58,9 +58,15 @@ const PATTERNS = {
     re: /^[a-z0-9]+([._-][a-z0-9]+)*(:[0-9]+)?(\/[a-z0-9]+([._-][a-z0-9]+)*)*(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(@sha256:[a-f0-9]{64})?$/,
     allowed: 'a Docker image reference such as "vladimirdenisov69/otus-reddit:1.0"',
   },
-  labelKey: { re: /^[a-z][a-z0-9_-]{0,62}$/, allowed: 'lowercase letters, digits, "_" and "-", starting with a letter, at most 63 characters' },
+  labelKey: {
+    re: /^[a-z][a-z0-9_-]{0,62}$/,
+    allowed: 'lowercase letters, digits, "_" and "-", starting with a letter, at most 63 characters',
+  },
   labelValue: { re: /^[a-z0-9_-]{0,63}$/, allowed: 'lowercase letters, digits, "_" and "-", at most 63 characters' },
-  stateLocation: { re: /^([A-Z]+|[A-Z]+-[A-Z]+[0-9]+|[a-z]+-[a-z]+[0-9]+)$/, allowed: 'a GCS location such as "EU", "US" or "europe-west1"' },
+  stateLocation: {
+    re: /^([A-Z]+|[A-Z]+-[A-Z]+[0-9]+|[a-z]+-[a-z]+[0-9]+)$/,
+    allowed: 'a GCS location such as "EU", "US" or "europe-west1"',
+  },
   sshKey: {
     re: /^(ssh-(rsa|ed25519)|ecdsa-sha2-nistp(256|384|521)|sk-(ssh-ed25519|ecdsa-sha2-nistp256)@openssh\.com) [A-Za-z0-9+/]+={0,3}( [^\n]*)?$/,
     allowed: 'one OpenSSH public key line such as "ssh-ed25519 AAAA... user@host"',
@@ -73,7 +79,12 @@ function show(value: unknown): string {
   return JSON.stringify(value) ?? String(value);
 }
 
-function check(env: string | undefined, field: string, value: unknown, pattern: { re: RegExp; allowed: string }): string {
+function check(
+  env: string | undefined,
+  field: string,
+  value: unknown,
+  pattern: { re: RegExp; allowed: string },
+): string {
   if (typeof value !== 'string' || !pattern.re.test(value)) {
     throw new ConfigError(env, field, `must be ${pattern.allowed} (got ${show(value)})`);
   }
@@ -100,9 +111,19 @@ export function parseCidr(cidr: string): { address: number; prefix: number } | u
   return { address, prefix };
 }
 
-function checkRanges(env: string, field: string, value: unknown, allowAnywhere: boolean, anywhereFlag?: string): string[] {
+function checkRanges(
+  env: string,
+  field: string,
+  value: unknown,
+  allowAnywhere: boolean,
+  anywhereFlag?: string,
+): string[] {
   if (!Array.isArray(value) || value.length === 0) {
-    throw new ConfigError(env, field, `must be a non-empty list of IPv4 CIDR ranges such as "203.0.113.0/24" (got ${show(value)})`);
+    throw new ConfigError(
+      env,
+      field,
+      `must be a non-empty list of IPv4 CIDR ranges such as "203.0.113.0/24" (got ${show(value)})`,
+    );
   }
   const seen = new Set<string>();
   for (const range of value) {
@@ -114,7 +135,11 @@ function checkRanges(env: string, field: string, value: unknown, allowAnywhere: 
       );
     }
     if (!allowAnywhere && parseCidr(range)?.prefix === 0) {
-      throw new ConfigError(env, field, `must not contain "${range}" unless ${anywhereFlag} is true (got ${show(value)})`);
+      throw new ConfigError(
+        env,
+        field,
+        `must not contain "${range}" unless ${anywhereFlag} is true (got ${show(value)})`,
+      );
     }
     if (seen.has(range)) throw new ConfigError(env, field, `must not repeat a range (got "${range}" twice)`);
     seen.add(range);
@@ -154,7 +179,11 @@ function resolveEnvironment(spec: EnvironmentSpec, ctx: ResolveContext, home: st
 
   const region = check(name, 'region', spec.region, PATTERNS.region);
   if (typeof spec.zone !== 'string' || !new RegExp(`^${region}-[a-z]$`).test(spec.zone)) {
-    throw new ConfigError(name, 'zone', `must be a zone of region "${region}" such as "${region}-b" (got ${show(spec.zone)})`);
+    throw new ConfigError(
+      name,
+      'zone',
+      `must be a zone of region "${region}" such as "${region}-b" (got ${show(spec.zone)})`,
+    );
   }
   const hostCount = checkInt(name, 'hostCount', spec.hostCount ?? 1, 1, MAX_HOST_COUNT);
 
@@ -163,7 +192,11 @@ function resolveEnvironment(spec: EnvironmentSpec, ctx: ResolveContext, home: st
     check(name, `labels`, key, PATTERNS.labelKey);
     check(name, `labels.${key}`, value, PATTERNS.labelValue);
     if (LABELS_ALWAYS_SET.includes(key)) {
-      throw new ConfigError(name, `labels.${key}`, `is set by the stacks and must not be overridden (reserved: ${LABELS_ALWAYS_SET.join(', ')})`);
+      throw new ConfigError(
+        name,
+        `labels.${key}`,
+        `is set by the stacks and must not be overridden (reserved: ${LABELS_ALWAYS_SET.join(', ')})`,
+      );
     }
     labels[key] = value;
   }
@@ -178,7 +211,8 @@ function resolveEnvironment(spec: EnvironmentSpec, ctx: ResolveContext, home: st
   const publicKeyFile = expandHome(ssh.publicKeyFile ?? '~/.ssh/docker-hosts.pub', home);
   const privateKeyFile = expandHome(ssh.privateKeyFile ?? '~/.ssh/docker-hosts', home);
   const osLogin = ssh.osLogin ?? false;
-  if (typeof osLogin !== 'boolean') throw new ConfigError(name, 'ssh.osLogin', `must be true or false (got ${show(osLogin)})`);
+  if (typeof osLogin !== 'boolean')
+    throw new ConfigError(name, 'ssh.osLogin', `must be true or false (got ${show(osLogin)})`);
   let publicKey: string | undefined;
   if (!osLogin) {
     const keyFromEnv = ctx.env.DOCKER_HOSTS_SSH_PUBLIC_KEY?.trim() || undefined;
@@ -211,7 +245,12 @@ function resolveEnvironment(spec: EnvironmentSpec, ctx: ResolveContext, home: st
     diskSizeGb: checkInt(name, 'diskSizeGb', spec.diskSizeGb ?? 20, 10, 2000),
     imageFamily: check(name, 'imageFamily', spec.imageFamily ?? 'docker-host-base', PATTERNS.imageFamily),
     sourceImageFamily: check(name, 'sourceImageFamily', spec.sourceImageFamily ?? 'debian-12', PATTERNS.imageFamily),
-    sourceImageProject: check(name, 'sourceImageProject', spec.sourceImageProject ?? 'debian-cloud', PATTERNS.projectId),
+    sourceImageProject: check(
+      name,
+      'sourceImageProject',
+      spec.sourceImageProject ?? 'debian-cloud',
+      PATTERNS.projectId,
+    ),
     network: check(name, 'network', spec.network ?? 'default', PATTERNS.network),
     appSourceRanges: checkRanges(name, 'appSourceRanges', spec.appSourceRanges ?? ['0.0.0.0/0'], true),
     sshSourceRanges: checkRanges(
@@ -249,7 +288,11 @@ function deepFreeze<T>(value: T): T {
 export function resolveProject(spec: ProjectSpec, ctx: ResolveContext): ProjectConfig {
   const home = ctx.home ?? homedir();
   if (!Array.isArray(spec.environments) || spec.environments.length === 0) {
-    throw new ConfigError(undefined, 'environments', `must list at least one environment (got ${show(spec.environments)})`);
+    throw new ConfigError(
+      undefined,
+      'environments',
+      `must list at least one environment (got ${show(spec.environments)})`,
+    );
   }
   const stateLocation = check(undefined, 'stateLocation', spec.stateLocation ?? 'EU', PATTERNS.stateLocation);
   const stateVersionsKept = checkInt(undefined, 'stateVersionsKept', spec.stateVersionsKept ?? 10, 1, 100);

@@ -25,7 +25,8 @@ export function checkPolicies(
 ): Finding[] {
   const known = new Set(rules.map((r) => r.id));
   for (const s of suppressions) {
-    if (!known.has(s.rule)) throw new Error(`suppression names unknown rule "${s.rule}" (known: ${[...known].join(', ')})`);
+    if (!known.has(s.rule))
+      throw new Error(`suppression names unknown rule "${s.rule}" (known: ${[...known].join(', ')})`);
     if (s.reason.trim() === '') throw new Error(`suppression of ${s.rule} for stack "${s.stack}" needs a reason`);
   }
   return rules

@@ -119,7 +119,8 @@ export const RULES: readonly PolicyRule[] = [
   },
   {
     id: 'DH4-dedicated-service-account',
-    description: 'Instances run as a dedicated service account, not the default compute account, without cloud-platform scope',
+    description:
+      'Instances run as a dedicated service account, not the default compute account, without cloud-platform scope',
     check: (stacks) =>
       forEachResource(stacks, 'google_compute_instance', 'DH4-dedicated-service-account', (attrs) => {
         const sa = block(attrs.service_account);
@@ -127,7 +128,8 @@ export const RULES: readonly PolicyRule[] = [
           return ['has no explicit service account (the default compute account would be used)'];
         }
         const problems: string[] = [];
-        if (/-compute@developer\.gserviceaccount\.com$/.test(sa.email)) problems.push('uses the default compute service account');
+        if (/-compute@developer\.gserviceaccount\.com$/.test(sa.email))
+          problems.push('uses the default compute service account');
         const scopes = Array.isArray(sa.scopes) ? (sa.scopes as string[]) : [];
         if (scopes.some((s) => s === 'cloud-platform' || s.endsWith('/auth/cloud-platform'))) {
           problems.push('has the cloud-platform scope');

@@ -10,7 +10,10 @@ export const TEST_PROJECT = 'acme-docker-hosts';
 export const TEST_KEY = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIBm9Ylq0bW5UkGb0V6nWqf3cQ6x1d0bG6wqKq6b4mJ5e ops@example';
 
 /** A context with a fixed environment and no files: deterministic, whatever machine runs the tests. */
-export function testContext(env: Record<string, string> = {}, files: Record<string, string> = {}): ResolveContext & {
+export function testContext(
+  env: Record<string, string> = {},
+  files: Record<string, string> = {},
+): ResolveContext & {
   warnings: string[];
 } {
   const warnings: string[] = [];

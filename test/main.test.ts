@@ -37,7 +37,9 @@ describe('main.ts as a process', () => {
     const run = runMain({ GOOGLE_PROJECT: 'acme-docker-hosts', DOCKER_HOSTS_SSH_PUBLIC_KEY: 'not a key' });
     dirs.push(run.dir);
     expect(run.status).toBe(1);
-    expect(run.stderr).toContain('field "ssh.publicKey (from DOCKER_HOSTS_SSH_PUBLIC_KEY)" must be one OpenSSH public key line');
+    expect(run.stderr).toContain(
+      'field "ssh.publicKey (from DOCKER_HOSTS_SSH_PUBLIC_KEY)" must be one OpenSSH public key line',
+    );
     expect(existsSync(run.outdir)).toBe(false);
   });
 

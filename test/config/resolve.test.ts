@@ -60,7 +60,12 @@ describe('project id', () => {
   test('with nothing set, a clearly fake placeholder is used and said once', () => {
     const ctx = testContext();
     const config = resolveProject(
-      { environments: [validEnv({ projectId: undefined }), validEnv({ name: 'prod', projectId: undefined, zone: 'europe-west1-d' })] },
+      {
+        environments: [
+          validEnv({ projectId: undefined }),
+          validEnv({ name: 'prod', projectId: undefined, zone: 'europe-west1-d' }),
+        ],
+      },
       ctx,
     );
     expect(config.environments.map((e) => e.projectId)).toEqual([PLACEHOLDER_PROJECT_ID, PLACEHOLDER_PROJECT_ID]);
@@ -112,18 +117,46 @@ describe('bad input names the environment, the field, what was given and what is
     ['count < 1', { hostCount: 0 }, 'field "hostCount" must be an integer from 1 to 50 (got 0)'],
     ['absurd count', { hostCount: 5000 }, 'field "hostCount" must be an integer from 1 to 50 (got 5000)'],
     ['fractional count', { hostCount: 1.5 }, 'field "hostCount" must be an integer from 1 to 50 (got 1.5)'],
-    ['malformed CIDR', { sshSourceRanges: ['10.0.0.0/33'] }, 'field "sshSourceRanges" must contain IPv4 CIDR ranges such as "203.0.113.0/24" with no host bits set (got "10.0.0.0/33")'],
-    ['CIDR with host bits', { appSourceRanges: ['10.0.0.1/24'] }, 'field "appSourceRanges" must contain IPv4 CIDR ranges'],
+    [
+      'malformed CIDR',
+      { sshSourceRanges: ['10.0.0.0/33'] },
+      'field "sshSourceRanges" must contain IPv4 CIDR ranges such as "203.0.113.0/24" with no host bits set (got "10.0.0.0/33")',
+    ],
+    [
+      'CIDR with host bits',
+      { appSourceRanges: ['10.0.0.1/24'] },
+      'field "appSourceRanges" must contain IPv4 CIDR ranges',
+    ],
     ['not a CIDR', { appSourceRanges: ['office'] }, '(got "office")'],
     ['empty ranges', { appSourceRanges: [] }, 'field "appSourceRanges" must be a non-empty list of IPv4 CIDR ranges'],
-    ['SSH from anywhere', { sshSourceRanges: ['0.0.0.0/0'] }, 'field "sshSourceRanges" must not contain "0.0.0.0/0" unless allowSshFromAnywhere is true'],
-    ['zone format', { zone: 'europe-west1' }, 'field "zone" must be a zone of region "europe-west1" such as "europe-west1-b" (got "europe-west1")'],
+    [
+      'SSH from anywhere',
+      { sshSourceRanges: ['0.0.0.0/0'] },
+      'field "sshSourceRanges" must not contain "0.0.0.0/0" unless allowSshFromAnywhere is true',
+    ],
+    [
+      'zone format',
+      { zone: 'europe-west1' },
+      'field "zone" must be a zone of region "europe-west1" such as "europe-west1-b" (got "europe-west1")',
+    ],
     ['zone of another region', { zone: 'us-central1-a' }, 'field "zone" must be a zone of region "europe-west1"'],
-    ['region format', { region: 'Europe West' }, 'field "region" must be a GCP region such as "europe-west1" (got "Europe West")'],
-    ['bad project id', { projectId: 'My Project!' }, 'field "projectId" must be 6-30 lowercase letters, digits and hyphens, starting with a letter, not ending with a hyphen (got "My Project!")'],
+    [
+      'region format',
+      { region: 'Europe West' },
+      'field "region" must be a GCP region such as "europe-west1" (got "Europe West")',
+    ],
+    [
+      'bad project id',
+      { projectId: 'My Project!' },
+      'field "projectId" must be 6-30 lowercase letters, digits and hyphens, starting with a letter, not ending with a hyphen (got "My Project!")',
+    ],
     ['empty image family', { imageFamily: '' }, 'field "imageFamily" must be a non-empty image family name'],
     ['bad machine type', { machineType: 'big' }, 'field "machineType" must be a machine type such as "e2-small"'],
-    ['bad label value', { labels: { team: 'Ops Team' } }, 'field "labels.team" must be lowercase letters, digits, "_" and "-", at most 63 characters (got "Ops Team")'],
+    [
+      'bad label value',
+      { labels: { team: 'Ops Team' } },
+      'field "labels.team" must be lowercase letters, digits, "_" and "-", at most 63 characters (got "Ops Team")',
+    ],
     ['reserved label', { labels: { env: 'x' } }, 'field "labels.env" is set by the stacks and must not be overridden'],
     ['bad ssh user', { ssh: { user: 'Root User' } }, 'field "ssh.user" must be a POSIX user name'],
     ['bad app port', { app: { port: 80 } }, 'field "app.port" must be an integer from 1024 to 65535 (got 80)'],
@@ -172,14 +205,18 @@ describe('bad input names the environment, the field, what was given and what is
   });
 
   test('no environments at all', () => {
-    expect(() => resolveEnvs([])).toThrow('config error: field "environments" must list at least one environment (got [])');
+    expect(() => resolveEnvs([])).toThrow(
+      'config error: field "environments" must list at least one environment (got [])',
+    );
   });
 
   test('project-wide fields', () => {
     expect(() => resolveEnvs([validEnv()], { stateVersionsKept: 0 })).toThrow(
       'config error: field "stateVersionsKept" must be an integer from 1 to 100 (got 0)',
     );
-    expect(() => resolveEnvs([validEnv()], { stateLocation: 'Mars' })).toThrow('field "stateLocation" must be a GCS location');
+    expect(() => resolveEnvs([validEnv()], { stateLocation: 'Mars' })).toThrow(
+      'field "stateLocation" must be a GCS location',
+    );
   });
 });
 

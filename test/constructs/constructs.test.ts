@@ -32,19 +32,24 @@ describe('DockerHostFleet', () => {
 
   test.each([
     [[], 'hostNames must name at least one host (got none)'],
-    [['docker-host-001', 'docker-host-001'], 'hostNames must be unique RFC1035 names such as "docker-host-001" (got "docker-host-001")'],
+    [
+      ['docker-host-001', 'docker-host-001'],
+      'hostNames must be unique RFC1035 names such as "docker-host-001" (got "docker-host-001")',
+    ],
     [['Docker_Host'], 'hostNames must be unique RFC1035 names such as "docker-host-001" (got "Docker_Host")'],
   ])('refuses hostNames %j', (hostNames, message) => {
-    expect(() => Testing.synthScope((scope) => new DockerHostFleet(scope, 'fleet', { ...fleetProps, hostNames }))).toThrow(
-      `DockerHostFleet "fleet": ${message}`,
-    );
+    expect(() =>
+      Testing.synthScope((scope) => new DockerHostFleet(scope, 'fleet', { ...fleetProps, hostNames })),
+    ).toThrow(`DockerHostFleet "fleet": ${message}`);
   });
 });
 
 describe('StateBucket', () => {
   test('refuses a non-positive versionsKept', () => {
     expect(() =>
-      Testing.synthScope((scope) => new StateBucket(scope, 'state', { name: 'b', project: 'p', location: 'EU', versionsKept: 0 })),
+      Testing.synthScope(
+        (scope) => new StateBucket(scope, 'state', { name: 'b', project: 'p', location: 'EU', versionsKept: 0 }),
+      ),
     ).toThrow('StateBucket "state": versionsKept must be an integer >= 1 (got 0)');
   });
 });
@@ -52,8 +57,12 @@ describe('StateBucket', () => {
 describe('HostServiceAccount', () => {
   test('refuses a malformed account id', () => {
     expect(() =>
-      Testing.synthScope((scope) => new HostServiceAccount(scope, 'sa', { project: 'p', accountId: 'x', displayName: 'x' })),
-    ).toThrow('HostServiceAccount "sa": accountId must be 6-30 lowercase letters, digits and hyphens, starting with a letter (got "x")');
+      Testing.synthScope(
+        (scope) => new HostServiceAccount(scope, 'sa', { project: 'p', accountId: 'x', displayName: 'x' }),
+      ),
+    ).toThrow(
+      'HostServiceAccount "sa": accountId must be 6-30 lowercase letters, digits and hyphens, starting with a letter (got "x")',
+    );
   });
 
   test('one IAM member per role, keyed by the role', () => {

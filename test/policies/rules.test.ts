@@ -16,7 +16,10 @@ const goodInstance = {
   name: 'docker-host-001',
   can_ip_forward: false,
   shielded_instance_config: { enable_secure_boot: true, enable_vtpm: true, enable_integrity_monitoring: true },
-  service_account: { email: 'docker-hosts-stage@p.iam.gserviceaccount.com', scopes: ['https://www.googleapis.com/auth/logging.write'] },
+  service_account: {
+    email: 'docker-hosts-stage@p.iam.gserviceaccount.com',
+    scopes: ['https://www.googleapis.com/auth/logging.write'],
+  },
   metadata: { 'block-project-ssh-keys': 'TRUE', 'serial-port-enable': 'FALSE' },
 };
 const goodBucket = {
@@ -55,8 +58,16 @@ const cases: { id: string; type: string; compliant: Case[]; nonCompliant: (Case 
     compliant: [['hardened', 'x', goodBucket]],
     nonCompliant: [
       ['unversioned', 'versioning is not enabled', { ...goodBucket, versioning: { enabled: false } }],
-      ['fine-grained ACLs', 'uniform_bucket_level_access is not true', { ...goodBucket, uniform_bucket_level_access: false }],
-      ['public access inherited', 'public_access_prevention is not "enforced"', { ...goodBucket, public_access_prevention: 'inherited' }],
+      [
+        'fine-grained ACLs',
+        'uniform_bucket_level_access is not true',
+        { ...goodBucket, uniform_bucket_level_access: false },
+      ],
+      [
+        'public access inherited',
+        'public_access_prevention is not "enforced"',
+        { ...goodBucket, public_access_prevention: 'inherited' },
+      ],
       ['force destroy', 'force_destroy is true', { ...goodBucket, force_destroy: true }],
       ['destroyable', 'lifecycle.prevent_destroy is not true', { ...goodBucket, lifecycle: {} }],
     ],
@@ -66,8 +77,16 @@ const cases: { id: string; type: string; compliant: Case[]; nonCompliant: (Case 
     type: 'google_compute_instance',
     compliant: [['shielded', 'x', goodInstance]],
     nonCompliant: [
-      ['no shielded config', 'enable_secure_boot is not true', { ...goodInstance, shielded_instance_config: undefined }],
-      ['vTPM off', 'enable_vtpm is not true', { ...goodInstance, shielded_instance_config: { enable_secure_boot: true, enable_integrity_monitoring: true } }],
+      [
+        'no shielded config',
+        'enable_secure_boot is not true',
+        { ...goodInstance, shielded_instance_config: undefined },
+      ],
+      [
+        'vTPM off',
+        'enable_vtpm is not true',
+        { ...goodInstance, shielded_instance_config: { enable_secure_boot: true, enable_integrity_monitoring: true } },
+      ],
     ],
   },
   {
@@ -76,8 +95,16 @@ const cases: { id: string; type: string; compliant: Case[]; nonCompliant: (Case 
     compliant: [['dedicated, narrow scopes', 'x', goodInstance]],
     nonCompliant: [
       ['no account', 'has no explicit service account', { ...goodInstance, service_account: undefined }],
-      ['default compute account', 'uses the default compute service account', { ...goodInstance, service_account: { email: '123-compute@developer.gserviceaccount.com', scopes: [] } }],
-      ['cloud-platform scope', 'has the cloud-platform scope', { ...goodInstance, service_account: { email: 'a@p.iam.gserviceaccount.com', scopes: ['cloud-platform'] } }],
+      [
+        'default compute account',
+        'uses the default compute service account',
+        { ...goodInstance, service_account: { email: '123-compute@developer.gserviceaccount.com', scopes: [] } },
+      ],
+      [
+        'cloud-platform scope',
+        'has the cloud-platform scope',
+        { ...goodInstance, service_account: { email: 'a@p.iam.gserviceaccount.com', scopes: ['cloud-platform'] } },
+      ],
     ],
   },
   {
@@ -121,10 +148,18 @@ describe('DH8-state-isolated', () => {
     json: { terraform: { backend: { gcs: { bucket, prefix } } } } as StackJson,
   });
   test('compliant: each stack under its own prefix', () => {
-    expect(rule('DH8-state-isolated').check([gcs('stage', 'b', 'docker-hosts/stage'), gcs('prod', 'b', 'docker-hosts/prod')])).toEqual([]);
+    expect(
+      rule('DH8-state-isolated').check([
+        gcs('stage', 'b', 'docker-hosts/stage'),
+        gcs('prod', 'b', 'docker-hosts/prod'),
+      ]),
+    ).toEqual([]);
   });
   test("non-compliant: stage pointed at prod's state (the original setup's mistake)", () => {
-    const findings = rule('DH8-state-isolated').check([gcs('prod', 'b', 'docker-hosts/prod'), gcs('stage', 'b', 'docker-hosts/prod')]);
+    const findings = rule('DH8-state-isolated').check([
+      gcs('prod', 'b', 'docker-hosts/prod'),
+      gcs('stage', 'b', 'docker-hosts/prod'),
+    ]);
     expect(findings.map((f) => f.message)).toEqual([
       'state prefix docker-hosts/prod does not name the stack "stage"',
       'state location gs://b/docker-hosts/prod is also used by stack "prod"',
@@ -135,20 +170,28 @@ describe('DH8-state-isolated', () => {
 describe('checkPolicies', () => {
   test('the repository stacks pass every rule', () => {
     const { backend, environments } = stacksFor(repoConfig());
-    const synthesized = [backend, ...environments].map((s) => ({ name: s.node.id, json: s.toTerraform() as StackJson }));
+    const synthesized = [backend, ...environments].map((s) => ({
+      name: s.node.id,
+      json: s.toTerraform() as StackJson,
+    }));
     expect(checkPolicies(synthesized)).toEqual([]);
   });
 
   test('a suppression with a reason silences one rule for one stack only', () => {
     const open = sshRule(['0.0.0.0/0']);
-    const stacks = [stackWith('google_compute_firewall', open, 'stage'), stackWith('google_compute_firewall', open, 'prod')];
+    const stacks = [
+      stackWith('google_compute_firewall', open, 'stage'),
+      stackWith('google_compute_firewall', open, 'prod'),
+    ];
     const findings = checkPolicies(stacks, [{ rule: 'DH1-ssh-not-open-to-world', stack: 'stage', reason: 'lab' }]);
     expect(findings.map((f) => f.stack)).toEqual(['prod']);
   });
 
   test('a suppression must name a known rule and give a reason', () => {
     expect(() => checkPolicies([], [{ rule: 'DH99', stack: 'stage', reason: 'x' }])).toThrow('unknown rule "DH99"');
-    expect(() => checkPolicies([], [{ rule: 'DH7-no-ip-forwarding', stack: 'stage', reason: ' ' }])).toThrow('needs a reason');
+    expect(() => checkPolicies([], [{ rule: 'DH7-no-ip-forwarding', stack: 'stage', reason: ' ' }])).toThrow(
+      'needs a reason',
+    );
   });
 
   test('every rule has a test case here', () => {

@@ -43,7 +43,9 @@ describe('backend stack', () => {
       'acme-prod-hosts-tfstate',
     ]);
     expect(other.resource.google_storage_bucket['acme-prod-hosts-tfstate'].project).toBe('acme-prod-hosts');
-    expect(other.resource.google_storage_bucket['acme-prod-hosts-tfstate'].lifecycle_rule[0].condition.num_newer_versions).toBe(3);
+    expect(
+      other.resource.google_storage_bucket['acme-prod-hosts-tfstate'].lifecycle_rule[0].condition.num_newer_versions,
+    ).toBe(3);
     expect(other.output.state_buckets.value).toEqual({
       stage: `gs://${TEST_PROJECT}-tfstate/docker-hosts/stage`,
       prod: 'gs://acme-prod-hosts-tfstate/docker-hosts/prod',

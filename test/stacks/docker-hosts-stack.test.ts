@@ -38,7 +38,11 @@ describe('repository environments', () => {
 
 describe('a three-host environment', () => {
   const config = resolveEnvs([
-    validEnv({ hostCount: 3, sshSourceRanges: [IAP_SSH_RANGE, '203.0.113.0/24'], appSourceRanges: ['198.51.100.0/24'] }),
+    validEnv({
+      hostCount: 3,
+      sshSourceRanges: [IAP_SSH_RANGE, '203.0.113.0/24'],
+      appSourceRanges: ['198.51.100.0/24'],
+    }),
   ]);
   const [stack] = stacksFor(config).environments;
   const synth = Testing.synth(stack);
@@ -62,10 +66,7 @@ describe('a three-host environment', () => {
         },
         service_account: {
           email: '${google_service_account.service-account.email}',
-          scopes: [
-            'https://www.googleapis.com/auth/logging.write',
-            'https://www.googleapis.com/auth/monitoring.write',
-          ],
+          scopes: ['https://www.googleapis.com/auth/logging.write', 'https://www.googleapis.com/auth/monitoring.write'],
         },
       });
       // The matcher compares nested blocks whole: check the boot image on its own.
@@ -82,14 +83,20 @@ describe('a three-host environment', () => {
       'fleet_docker-host-002_address',
       'fleet_docker-host-003_address',
     ]);
-    expect(synth).toHaveResourceWithProperties(ComputeAddress, { name: 'stage-docker-host-002', region: 'europe-west1' });
-    expect(json.resource.google_compute_instance['fleet_docker-host-002'].network_interface[0].access_config[0].nat_ip).toBe(
-      '${google_compute_address.fleet_docker-host-002_address.address}',
-    );
+    expect(synth).toHaveResourceWithProperties(ComputeAddress, {
+      name: 'stage-docker-host-002',
+      region: 'europe-west1',
+    });
+    expect(
+      json.resource.google_compute_instance['fleet_docker-host-002'].network_interface[0].access_config[0].nat_ip,
+    ).toBe('${google_compute_address.fleet_docker-host-002_address.address}');
   });
 
   test('the service account is dedicated and only writes logs and metrics', () => {
-    expect(synth).toHaveResourceWithProperties(ServiceAccount, { account_id: 'docker-hosts-stage', project: TEST_PROJECT });
+    expect(synth).toHaveResourceWithProperties(ServiceAccount, {
+      account_id: 'docker-hosts-stage',
+      project: TEST_PROJECT,
+    });
     const roles = Object.values(json.resource.google_project_iam_member).map((m: any) => m.role);
     expect(roles).toEqual(['roles/logging.logWriter', 'roles/monitoring.metricWriter']);
     expect(synth).toHaveResourceWithProperties(ProjectIamMember, {
@@ -118,7 +125,14 @@ describe('a three-host environment', () => {
   });
 
   test('outputs: the machine-readable hosts map, app URLs and DOCKER_HOST values', () => {
-    expect(Object.keys(json.output).sort()).toEqual(['app_port', 'app_urls', 'docker_hosts', 'environment', 'hosts', 'ssh_user']);
+    expect(Object.keys(json.output).sort()).toEqual([
+      'app_port',
+      'app_urls',
+      'docker_hosts',
+      'environment',
+      'hosts',
+      'ssh_user',
+    ]);
     expect(json.output.hosts.value['docker-host-003']).toEqual({
       name: '${google_compute_instance.fleet_docker-host-003.name}',
       zone: '${google_compute_instance.fleet_docker-host-003.zone}',
@@ -130,7 +144,9 @@ describe('a three-host environment', () => {
       'http://${google_compute_address.fleet_docker-host-002_address.address}:9292',
       'http://${google_compute_address.fleet_docker-host-003_address.address}:9292',
     ]);
-    expect(json.output.docker_hosts.value[0]).toBe('ssh://deploy@${google_compute_address.fleet_docker-host-001_address.address}');
+    expect(json.output.docker_hosts.value[0]).toBe(
+      'ssh://deploy@${google_compute_address.fleet_docker-host-001_address.address}',
+    );
     expect(json.output.ssh_user.value).toBe('deploy');
     expect(json.output.app_port.value).toBe(9292);
     // `cdktf output --outputs-file` nests outputs by construct path: stack name, then output id.

@@ -26,6 +26,8 @@ describe('ReadableStack', () => {
     const stack = newStack();
     new ServiceAccount(new Construct(stack, 'a'), 'b_c', { accountId: 'one-account' });
     new ServiceAccount(new Construct(stack, 'a_b'), 'c', { accountId: 'two-account' });
-    expect(() => Testing.synth(stack)).toThrow('constructs "test/a/b_c" and "test/a_b/c" would share the Terraform name "a_b_c"');
+    expect(() => Testing.synth(stack)).toThrow(
+      'constructs "test/a/b_c" and "test/a_b/c" would share the Terraform name "a_b_c"',
+    );
   });
 });
