@@ -5,12 +5,14 @@ import { join, resolve } from 'node:path';
 import { TEST_KEY } from './helpers';
 
 const ROOT = resolve(__dirname, '..');
+const APP: string[] = JSON.parse(readFileSync(join(ROOT, 'cdktf.json'), 'utf8')).app.split(' ');
 
-/** Runs main.ts the way cdktf.json does, with a clean environment and a throwaway output folder. */
+/** Runs the app command of cdktf.json, with a clean environment and a throwaway output folder. */
 function runMain(env: Record<string, string>) {
   const dir = mkdtempSync(join(tmpdir(), 'docker-hosts-main-'));
   const outdir = join(dir, 'cdktf.out');
-  const result = spawnSync(process.execPath, ['--require', 'esbuild-register', 'main.ts'], {
+  expect(APP[0]).toBe('node');
+  const result = spawnSync(process.execPath, APP.slice(1), {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', HOME: dir, CDKTF_OUTDIR: outdir, ...env },
     encoding: 'utf8',
