@@ -1,0 +1,97 @@
+/**
+ * The check step, in-process: an HTTP GET to every host's app URL, retried until a deadline, all hosts at once.
+ * A host passes on any 2xx/3xx answer; the failure names every host that did not answer, and why.
+ */
+import { request } from 'node:http';
+
+export interface Target {
+  readonly host: string;
+  readonly url: string;
+}
+
+export interface Probe {
+  readonly ok: boolean;
+  /** `HTTP 200 in 35ms`, `connection refused`, `no answer within 5.0s`, … */
+  readonly detail: string;
+}
+
+export interface CheckResult extends Target, Probe {
+  readonly attempts: number;
+}
+
+export interface CheckOptions {
+  readonly deadlineMs: number;
+  readonly attemptTimeoutMs: number;
+  readonly intervalMs: number;
+  readonly signal?: AbortSignal;
+  /** Progress lines (attempts, answers). */
+  readonly log?: (line: string) => void;
+}
+
+const ERRORS: Record<string, string> = {
+  ECONNREFUSED: 'connection refused',
+  ECONNRESET: 'connection reset',
+  EHOSTUNREACH: 'host unreachable',
+  ENETUNREACH: 'network unreachable',
+  ENOTFOUND: 'name not found',
+  EAI_AGAIN: 'name lookup failed',
+};
+
+/** One GET; never throws. */
+export function probe(url: string, timeoutMs: number, signal?: AbortSignal): Promise<Probe> {
+  const started = Date.now();
+  return new Promise((resolve) => {
+    let done = false;
+    const finish = (result: Probe) => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      req.destroy();
+      resolve(result);
+    };
+    const req = request(url, { method: 'GET', agent: false, signal, headers: { 'user-agent': 'docker-hosts-driver' } }, (res) => {
+      res.resume();
+      const status = res.statusCode ?? 0;
+      finish({ ok: status >= 200 && status < 400, detail: `HTTP ${status} in ${Date.now() - started}ms` });
+    });
+    const timer = setTimeout(() => finish({ ok: false, detail: `no answer within ${(timeoutMs / 1000).toFixed(1)}s` }), timeoutMs);
+    req.on('error', (err: NodeJS.ErrnoException) => {
+      if (signal?.aborted) finish({ ok: false, detail: 'interrupted' });
+      else finish({ ok: false, detail: ERRORS[err.code ?? ''] ?? err.message });
+    });
+    req.end();
+  });
+}
+
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, ms);
+    function done() {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    }
+    signal?.addEventListener('abort', done, { once: true });
+  });
+}
+
+/** Retries each target until it answers or the deadline passes; all targets in parallel. */
+export async function checkTargets(targets: readonly Target[], options: CheckOptions): Promise<CheckResult[]> {
+  const deadline = Date.now() + options.deadlineMs;
+  return Promise.all(
+    targets.map(async (target): Promise<CheckResult> => {
+      let attempts = 0;
+      let last: Probe = { ok: false, detail: 'not tried' };
+      for (;;) {
+        attempts++;
+        const remaining = deadline - Date.now();
+        last = await probe(target.url, Math.max(1, Math.min(options.attemptTimeoutMs, remaining)), options.signal);
+        options.log?.(`${target.host} ${target.url} attempt ${attempts}: ${last.detail}`);
+        if (last.ok || options.signal?.aborted || Date.now() + options.intervalMs >= deadline) break;
+        await sleep(options.intervalMs, options.signal);
+        if (options.signal?.aborted) break;
+      }
+      return { ...target, ...last, attempts };
+    }),
+  );
+}

@@ -1,0 +1,50 @@
+/**
+ * What the image is built from, as one hash: the Packer template, the docker_host role it runs, and the variables
+ * the driver passes. Equal to the hash recorded after the last successful build → the image build can be skipped.
+ *
+ * Honest limits: it is local knowledge (.run/<env>/state.json on this machine). An image deleted in GCP, or built
+ * from another clone, is not seen; --build-image forces a build.
+ */
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+
+/** Inputs of the image, relative to the repository root. */
+export const IMAGE_SOURCES = ['packer', 'ansible/roles/docker_host'] as const;
+
+/** Never part of the image's inputs: caches and local state. */
+const IGNORED = new Set(['.git', 'node_modules', 'packer_cache', '.terraform', '__pycache__']);
+
+function listFiles(root: string, rel: string, out: string[]): void {
+  let entries;
+  try {
+    entries = readdirSync(join(root, rel), { withFileTypes: true });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
+    throw err;
+  }
+  for (const entry of entries) {
+    if (IGNORED.has(entry.name) || entry.name.endsWith('.pkrvars.json')) continue;
+    const path = `${rel}/${entry.name}`;
+    if (entry.isDirectory()) listFiles(root, path, out);
+    else if (entry.isFile() || (entry.isSymbolicLink() && statSync(join(root, path)).isFile())) out.push(path);
+  }
+}
+
+/**
+ * sha256 over every input file (sorted path, then content) and the build variables that shape the image
+ * (`vars`: everything except labels, which carry the hash itself).
+ */
+export function imageSourceHash(root: string, vars: Readonly<Record<string, unknown>>): string {
+  const files: string[] = [];
+  for (const source of IMAGE_SOURCES) listFiles(root, source, files);
+  files.sort();
+  const hash = createHash('sha256');
+  for (const file of files) {
+    hash.update(`file ${file}\0`);
+    hash.update(readFileSync(join(root, file)));
+    hash.update('\0');
+  }
+  hash.update(`vars ${JSON.stringify(vars)}`);
+  return hash.digest('hex');
+}

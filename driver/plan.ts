@@ -1,0 +1,191 @@
+/**
+ * Pure plan builders: which steps `up` and `destroy` run, in which order, and why a step is skipped.
+ */
+import type { EnvironmentConfig } from '../config';
+import {
+  ansiblePlaybook,
+  cdktfDeployBackend,
+  cdktfDeployEnvironment,
+  cdktfDestroyBackend,
+  cdktfDestroyEnvironment,
+  CheckTiming,
+  DEFAULT_CHECK_TIMING,
+  httpCheck,
+  inventory,
+  packerBuild,
+  packerInit,
+  PlanContext,
+} from './commands';
+import {
+  DESTROY_STEPS,
+  DestroyStepName,
+  Plan,
+  PlannedStep,
+  PreflightTask,
+  Requirement,
+  Step,
+  StepName,
+  UP_STEPS,
+  UpStepName,
+} from './steps';
+
+/** The last image build that succeeded for an environment, as recorded in its run state. */
+export interface ImageRecord {
+  readonly hash: string;
+  readonly projectId: string;
+  readonly imageFamily: string;
+  readonly builtAt: string;
+}
+
+export interface UpOptions {
+  readonly from?: UpStepName;
+  readonly only?: UpStepName;
+  /** --skip-image: use the family's latest image. */
+  readonly skipImage?: boolean;
+  /** --build-image: build even when nothing changed. */
+  readonly buildImage?: boolean;
+  /** What the image would be built from now, and the last successful build: equal → skip automatically. */
+  readonly image?: { readonly currentHash: string; readonly lastBuild?: ImageRecord };
+  readonly checkTiming?: CheckTiming;
+}
+
+export interface DestroyOptions {
+  readonly from?: DestroyStepName;
+  readonly only?: DestroyStepName;
+  readonly includeBackend?: boolean;
+}
+
+/** What each step needs to be there before anything starts. */
+const STEP_REQUIREMENTS: Record<StepName, readonly Requirement[]> = {
+  preflight: ['config'],
+  'packer-init': ['packer'],
+  image: ['gcp-project', 'credentials', 'packer'],
+  backend: ['gcp-project', 'credentials', 'cdktf', 'terraform'],
+  deploy: ['gcp-project', 'credentials', 'cdktf', 'terraform', 'ssh-public-key'],
+  inventory: [],
+  hosts: ['ansible-playbook', 'ssh-private-key'],
+  check: [],
+  destroy: ['gcp-project', 'credentials', 'cdktf', 'terraform'],
+  'destroy-backend': ['gcp-project', 'credentials', 'cdktf', 'terraform'],
+};
+
+/** Repository files each step uses. */
+const STEP_FILES: Record<StepName, readonly string[]> = {
+  preflight: [],
+  'packer-init': ['packer/'],
+  image: ['packer/'],
+  backend: ['main.ts'],
+  deploy: ['main.ts'],
+  inventory: ['lib/inventory-cli.ts'],
+  hosts: ['ansible/playbooks/site.yml'],
+  check: [],
+  destroy: ['main.ts'],
+  'destroy-backend': ['main.ts'],
+};
+
+const REQUIREMENT_ORDER: readonly Requirement[] = [
+  'config',
+  'gcp-project',
+  'credentials',
+  'packer',
+  'cdktf',
+  'terraform',
+  'ansible-playbook',
+  'ssh-public-key',
+  'ssh-private-key',
+];
+
+/** What preflight checks before the given steps run. */
+export function preflightTask(steps: readonly StepName[]): PreflightTask {
+  const needed = new Set<Requirement>(['config']);
+  const files = new Set<string>();
+  for (const name of steps) {
+    STEP_REQUIREMENTS[name].forEach((r) => needed.add(r));
+    STEP_FILES[name].forEach((f) => files.add(f));
+  }
+  return { type: 'preflight', requirements: REQUIREMENT_ORDER.filter((r) => needed.has(r)), files: [...files] };
+}
+
+function preflightStep(selected: readonly Step[]): Step {
+  return { kind: 'task', name: 'preflight', title: 'check prerequisites', task: preflightTask(selected.map((s) => s.name)) };
+}
+
+/** Marks the steps --from/--only leave out. Preflight always runs: it is cheap and guards what follows. */
+function select<N extends StepName>(
+  steps: readonly Step[],
+  order: readonly N[],
+  from: N | undefined,
+  only: N | undefined,
+): Map<StepName, string> {
+  const skips = new Map<StepName, string>();
+  for (const step of steps) {
+    if (step.name === 'preflight') continue;
+    if (only !== undefined && step.name !== only) skips.set(step.name, `not selected (--only ${only})`);
+    else if (from !== undefined && order.indexOf(step.name as N) < order.indexOf(from)) {
+      skips.set(step.name, `before --from ${from}`);
+    }
+  }
+  return skips;
+}
+
+function assemble(
+  command: Plan['command'],
+  env: EnvironmentConfig,
+  ctx: PlanContext,
+  work: readonly Step[],
+  skips: Map<StepName, string>,
+): Plan {
+  const selected = work.filter((s) => !skips.has(s.name));
+  const steps: PlannedStep[] = [preflightStep(selected), ...work].map((step) =>
+    skips.has(step.name) ? { ...step, skip: skips.get(step.name) } : step,
+  );
+  return { command, environment: env.name, runDir: ctx.runDir, steps };
+}
+
+/** Why the image build can be skipped without asking: same inputs, same target, and that build succeeded. */
+export function imageUnchanged(env: EnvironmentConfig, image: UpOptions['image']): ImageRecord | undefined {
+  const last = image?.lastBuild;
+  if (last === undefined) return undefined;
+  const same = last.hash === image?.currentHash && last.projectId === env.projectId && last.imageFamily === env.imageFamily;
+  return same ? last : undefined;
+}
+
+/** `up`: preflight → image → backend → environment → inventory → hosts → check. */
+export function buildUpPlan(env: EnvironmentConfig, ctx: PlanContext, options: UpOptions = {}): Plan {
+  const work: Step[] = [
+    packerInit(ctx),
+    packerBuild(ctx, env, options.image?.currentHash),
+    cdktfDeployBackend(ctx),
+    cdktfDeployEnvironment(ctx, env),
+    inventory(ctx, env),
+    ansiblePlaybook(ctx, env),
+    httpCheck(ctx, env, options.checkTiming ?? DEFAULT_CHECK_TIMING),
+  ];
+  const skips = select(work, UP_STEPS, options.from, options.only);
+  const imageSteps: StepName[] = ['packer-init', 'image'];
+  // Asking for an image step by name (--only image, --from packer-init) builds it whatever the state says.
+  const imageAskedFor = [options.only, options.from].some((s) => s !== undefined && imageSteps.includes(s));
+  const unchanged = imageUnchanged(env, options.image);
+  for (const name of imageSteps) {
+    if (skips.has(name)) continue;
+    if (options.skipImage) skips.set(name, '--skip-image: hosts boot from the latest image of the family');
+    else if (unchanged !== undefined && !options.buildImage && !imageAskedFor) {
+      skips.set(
+        name,
+        `packer/ and the docker_host role are unchanged since the image built ${unchanged.builtAt} ` +
+          `(source ${unchanged.hash.slice(0, 12)}); --build-image rebuilds it`,
+      );
+    }
+  }
+  return assemble('up', env, ctx, work, skips);
+}
+
+/** `destroy`: the environment; its state backend only when explicitly included. */
+export function buildDestroyPlan(env: EnvironmentConfig, ctx: PlanContext, options: DestroyOptions = {}): Plan {
+  const work: Step[] = [cdktfDestroyEnvironment(ctx, env), cdktfDestroyBackend(ctx)];
+  const skips = select(work, DESTROY_STEPS, options.from, options.only);
+  if (!options.includeBackend && !skips.has('destroy-backend')) {
+    skips.set('destroy-backend', 'the backend holds every environment\'s Terraform state: add --include-backend');
+  }
+  return assemble('destroy', env, ctx, work, skips);
+}

@@ -1,0 +1,52 @@
+/**
+ * Local run state: `.run/<env>/` holds the lock, `state.json` (last run folder, last outputs, last image build) and
+ * one folder per run (`.run/<env>/<UTC timestamp>[-destroy]/`) with the generated files and the step logs.
+ */
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { runStamp } from './format';
+import type { ImageRecord } from './plan';
+
+export interface RunState {
+  /** The most recent run of each command: `--from`/`--only` continue in it. */
+  readonly lastRun?: { readonly up?: string; readonly destroy?: string };
+  /** The outputs file of the last successful deploy: what `env` and `status` read. */
+  readonly lastOutputs?: { readonly file: string; readonly at: string };
+  /** The last successful image build. */
+  readonly image?: ImageRecord & { readonly runDir: string };
+}
+
+export function envDir(runBase: string, environment: string): string {
+  return join(runBase, environment);
+}
+
+function statePath(runBase: string, environment: string): string {
+  return join(envDir(runBase, environment), 'state.json');
+}
+
+export function readState(runBase: string, environment: string): RunState {
+  try {
+    const parsed = JSON.parse(readFileSync(statePath(runBase, environment), 'utf8')) as unknown;
+    return parsed !== null && typeof parsed === 'object' ? (parsed as RunState) : {};
+  } catch {
+    return {};
+  }
+}
+
+/** Read-modify-write, atomically replaced (a crash never leaves half a file). */
+export function updateState(runBase: string, environment: string, change: (state: RunState) => RunState): RunState {
+  const next = change(readState(runBase, environment));
+  const path = statePath(runBase, environment);
+  mkdirSync(envDir(runBase, environment), { recursive: true });
+  writeFileSync(`${path}.tmp`, `${JSON.stringify(next, null, 2)}\n`);
+  renameSync(`${path}.tmp`, path);
+  return next;
+}
+
+/** A new, not yet existing run folder name (the folder is created by the runner, never by --dry-run). */
+export function newRunDir(runBase: string, environment: string, command: 'up' | 'destroy', now: Date): string {
+  const base = join(envDir(runBase, environment), `${runStamp(now)}${command === 'destroy' ? '-destroy' : ''}`);
+  let dir = base;
+  for (let n = 2; existsSync(dir); n++) dir = `${base}-${n}`;
+  return dir;
+}

@@ -1,0 +1,110 @@
+/**
+ * The plan is data. Each step is either a process the runner spawns (argument array, no shell) or an in-process
+ * task identified by data; `--dry-run` prints both kinds, and tests compare plans with plain equality.
+ */
+
+/** Steps of `up`, in order. */
+export const UP_STEPS = ['preflight', 'packer-init', 'image', 'backend', 'deploy', 'inventory', 'hosts', 'check'] as const;
+/** Steps of `destroy`, in order: the environment first, its state backend last (and only when asked). */
+export const DESTROY_STEPS = ['preflight', 'destroy', 'destroy-backend'] as const;
+
+export type UpStepName = (typeof UP_STEPS)[number];
+export type DestroyStepName = (typeof DESTROY_STEPS)[number];
+export type StepName = UpStepName | DestroyStepName;
+
+/** A file the driver writes just before a step runs: values flow between tools as files, never by hand. */
+export interface FileToWrite {
+  readonly path: string;
+  readonly content: string;
+}
+
+/** A file a step reads that an earlier step (or run) produced. */
+export interface NeededFile {
+  readonly path: string;
+  /** The step that writes it, for the "run --from <step>" hint. */
+  readonly from: StepName;
+}
+
+interface StepBase {
+  readonly name: StepName;
+  /** What the progress line says, e.g. `deploy stage`. */
+  readonly title: string;
+  readonly writes?: readonly FileToWrite[];
+  readonly needs?: readonly NeededFile[];
+}
+
+/** A process: spawned with an argument array in `cwd`, with `env` added to the driver's environment. */
+export interface ExecStep extends StepBase {
+  readonly kind: 'exec';
+  readonly command: string;
+  readonly args: readonly string[];
+  readonly cwd: string;
+  /** Only the variables this step adds; shown in --dry-run. */
+  readonly env: Readonly<Record<string, string>>;
+  /**
+   * Where a failure's explanation is printed from: `stderr` (most tools) or `output` (stdout and stderr as they came:
+   * ansible-playbook reports a failed task on stdout).
+   */
+  readonly failureOutput: 'stderr' | 'output';
+}
+
+/** Something the driver checks to start: the ids are also what --dry-run prints. */
+export type Requirement =
+  | 'config'
+  | 'gcp-project'
+  | 'credentials'
+  | 'packer'
+  | 'cdktf'
+  | 'terraform'
+  | 'ansible-playbook'
+  | 'ssh-public-key'
+  | 'ssh-private-key';
+
+export interface PreflightTask {
+  readonly type: 'preflight';
+  readonly requirements: readonly Requirement[];
+  /** Repository files the selected steps use (relative to the root), e.g. `packer/`, `ansible/playbooks/site.yml`. */
+  readonly files: readonly string[];
+}
+
+export interface HttpCheckTask {
+  readonly type: 'http-check';
+  /** The stack outputs the deploy step wrote. */
+  readonly outputsFile: string;
+  readonly stack: string;
+  /** Used when the outputs do not carry `app_port`. */
+  readonly port: number;
+  readonly path: string;
+  /** How long to keep retrying, in total, for every host. */
+  readonly deadlineMs: number;
+  /** One request's timeout. */
+  readonly attemptTimeoutMs: number;
+  /** Pause between attempts on one host. */
+  readonly intervalMs: number;
+}
+
+export type Task = PreflightTask | HttpCheckTask;
+
+/** Work done inside the driver process (no external command); still a step with a log and a duration. */
+export interface TaskStep extends StepBase {
+  readonly kind: 'task';
+  readonly task: Task;
+}
+
+export type Step = ExecStep | TaskStep;
+
+/** A step in a plan, with why it will not run when it will not. */
+export type PlannedStep = Step & { readonly skip?: string };
+
+export interface Plan {
+  readonly command: 'up' | 'destroy';
+  readonly environment: string;
+  readonly runDir: string;
+  /** Every step of the command, in order, the skipped ones marked: log numbers stay stable across resumes. */
+  readonly steps: readonly PlannedStep[];
+}
+
+/** The steps that will run. */
+export function activeSteps(plan: Plan): PlannedStep[] {
+  return plan.steps.filter((s) => s.skip === undefined);
+}
