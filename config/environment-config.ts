@@ -147,6 +147,13 @@ export interface ProjectSpec {
    * @default 10
    */
   readonly stateVersionsKept?: number;
+  /**
+   * Where the backend stack keeps its own state: `local` (./backend.tfstate, for the very first
+   * deploy, when no bucket exists yet) or `gcs` (the first environment's bucket, prefix
+   * `docker-hosts/backend`; switch after the first deploy and run `cdktf deploy backend --migrate-state`).
+   * @default 'local'
+   */
+  readonly backendState?: 'local' | 'gcs';
   /** One record per environment. */
   readonly environments: readonly EnvironmentSpec[];
 }
@@ -190,6 +197,7 @@ export interface EnvironmentConfig {
 
 export interface ProjectConfig {
   readonly stateLocation: string;
+  readonly backendState: 'local' | 'gcs';
   readonly stateVersionsKept: number;
   readonly environments: readonly EnvironmentConfig[];
 }

@@ -166,7 +166,12 @@ export function statePrefix(environment: string): string {
   return `docker-hosts/${environment}`;
 }
 
-function resolveEnvironment(spec: EnvironmentSpec, ctx: ResolveContext, home: string): EnvironmentConfig {
+function resolveEnvironment(
+  spec: EnvironmentSpec,
+  ctx: ResolveContext,
+  home: string,
+  missingKeys: string[],
+): EnvironmentConfig {
   if (spec === null || typeof spec !== 'object') {
     throw new ConfigError(undefined, 'environments[]', `must be an object with a "name" (got ${show(spec)})`);
   }
@@ -223,10 +228,7 @@ function resolveEnvironment(spec: EnvironmentSpec, ctx: ResolveContext, home: st
           ? ['ssh.publicKey (from DOCKER_HOSTS_SSH_PUBLIC_KEY)', keyFromEnv]
           : [`ssh.publicKeyFile (${publicKeyFile})`, ctx.readFile(publicKeyFile)?.trim()];
     if (rawKey === undefined) {
-      ctx.warn(
-        `environment "${name}": no SSH public key at ${publicKeyFile} and no DOCKER_HOSTS_SSH_PUBLIC_KEY; ` +
-          `hosts will have no login key (create one with: ssh-keygen -t ed25519 -f ${privateKeyFile})`,
-      );
+      missingKeys.push(`${name} (${publicKeyFile})`);
     } else {
       publicKey = check(name, keyField, rawKey, PATTERNS.sshKey);
     }
@@ -297,7 +299,13 @@ export function resolveProject(spec: ProjectSpec, ctx: ResolveContext): ProjectC
   const stateLocation = check(undefined, 'stateLocation', spec.stateLocation ?? 'EU', PATTERNS.stateLocation);
   const stateVersionsKept = checkInt(undefined, 'stateVersionsKept', spec.stateVersionsKept ?? 10, 1, 100);
 
-  const environments = spec.environments.map((e) => resolveEnvironment(e, ctx, home));
+  const backendState = spec.backendState ?? 'local';
+  if (backendState !== 'local' && backendState !== 'gcs') {
+    throw new ConfigError(undefined, 'backendState', `must be "local" or "gcs" (got ${show(backendState)})`);
+  }
+
+  const missingKeys: string[] = [];
+  const environments = spec.environments.map((e) => resolveEnvironment(e, ctx, home, missingKeys));
   const seen = new Set<string>();
   for (const e of environments) {
     if (seen.has(e.name)) {
@@ -322,6 +330,12 @@ export function resolveProject(spec: ProjectSpec, ctx: ResolveContext): ProjectC
     }
     placements.set(key, e.name);
   }
+  if (missingKeys.length > 0) {
+    ctx.warn(
+      `no SSH public key for ${missingKeys.join(', ')} and no DOCKER_HOSTS_SSH_PUBLIC_KEY: the hosts get no login key ` +
+        `(create one with: ssh-keygen -t ed25519 -f ~/.ssh/docker-hosts)`,
+    );
+  }
   const placeholders = environments.filter((e) => e.projectIdIsPlaceholder).map((e) => e.name);
   if (placeholders.length > 0) {
     ctx.warn(
@@ -329,5 +343,5 @@ export function resolveProject(spec: ProjectSpec, ctx: ResolveContext): ProjectC
         `using the placeholder "${PLACEHOLDER_PROJECT_ID}": fine for synth and review, not for deploy`,
     );
   }
-  return deepFreeze({ stateLocation, stateVersionsKept, environments });
+  return deepFreeze({ stateLocation, backendState, stateVersionsKept, environments });
 }

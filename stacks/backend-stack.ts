@@ -1,7 +1,7 @@
 import { GoogleProvider } from '@cdktf/provider-google/lib/provider';
-import { LocalBackend, TerraformOutput } from 'cdktf';
+import { GcsBackend, LocalBackend, TerraformOutput } from 'cdktf';
 import { Construct } from 'constructs';
-import { ProjectConfig } from '../config';
+import { ProjectConfig, statePrefix } from '../config';
 import { StateBucket } from '../constructs/state-bucket';
 import { ReadableStack } from './readable-stack';
 
@@ -20,8 +20,12 @@ export class BackendStack extends ReadableStack {
 
   constructor(scope: Construct, id: string, config: ProjectConfig) {
     super(scope, id);
-    // An explicit, relative path: the default local backend writes an absolute path into the JSON.
-    new LocalBackend(this, { path: BACKEND_LOCAL_STATE });
+    if (config.backendState === 'gcs') {
+      new GcsBackend(this, { bucket: config.environments[0].state.bucket, prefix: statePrefix(id) });
+    } else {
+      // An explicit, relative path: the default local backend writes an absolute path into the JSON.
+      new LocalBackend(this, { path: BACKEND_LOCAL_STATE });
+    }
     new GoogleProvider(this, 'google', {});
 
     const buckets = new Map<string, StateBucket>();

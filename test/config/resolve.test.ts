@@ -95,7 +95,10 @@ describe('ssh key', () => {
     const ctx = testContext();
     const [env] = resolveProject({ environments: [validEnv()] }, ctx).environments;
     expect(env.ssh.publicKey).toBeUndefined();
-    expect(ctx.warnings.join('\n')).toContain('ssh-keygen -t ed25519 -f /home/ops/.ssh/docker-hosts');
+    expect(ctx.warnings).toEqual([
+      'no SSH public key for stage (/home/ops/.ssh/docker-hosts.pub) and no DOCKER_HOSTS_SSH_PUBLIC_KEY: ' +
+        'the hosts get no login key (create one with: ssh-keygen -t ed25519 -f ~/.ssh/docker-hosts)',
+    ]);
   });
 
   test('OS Login needs no key', () => {
@@ -213,6 +216,9 @@ describe('bad input names the environment, the field, what was given and what is
   test('project-wide fields', () => {
     expect(() => resolveEnvs([validEnv()], { stateVersionsKept: 0 })).toThrow(
       'config error: field "stateVersionsKept" must be an integer from 1 to 100 (got 0)',
+    );
+    expect(() => resolveEnvs([validEnv()], { backendState: 's3' as 'gcs' })).toThrow(
+      'config error: field "backendState" must be "local" or "gcs" (got "s3")',
     );
     expect(() => resolveEnvs([validEnv()], { stateLocation: 'Mars' })).toThrow(
       'field "stateLocation" must be a GCS location',

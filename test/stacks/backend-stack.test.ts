@@ -33,6 +33,13 @@ describe('backend stack', () => {
     expect(BACKEND_LOCAL_STATE.startsWith('/')).toBe(false);
   });
 
+  test('backendState "gcs" keeps its own state in the first bucket, beside the environments', () => {
+    const config = resolveEnvs([validEnv()], { backendState: 'gcs' });
+    expect(synthJson(stacksFor(config).backend).terraform.backend).toEqual({
+      gcs: { bucket: `${TEST_PROJECT}-tfstate`, prefix: 'docker-hosts/backend' },
+    });
+  });
+
   test('environments in another project get a bucket in that project', () => {
     const config = resolveEnvs([validEnv(), validEnv({ name: 'prod', projectId: 'acme-prod-hosts' })], {
       stateVersionsKept: 3,
