@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Runs main.ts for `cdktf synth` quickly: esbuild bundles the project's TypeScript (npm packages
+// Runs a TypeScript entry point (main.ts for `cdktf synth`, driver/cli.ts for the driver) quickly: esbuild bundles the project's TypeScript (npm packages
 // stay external) into node_modules/.cache/docker-hosts/, and the bundle is reused until one of the
 // files it was built from changes. A warm synth then costs what plain JavaScript costs (no
 // transpiler loaded at all). Type errors are caught by `tsc --noEmit` in `npm test`, not here.
@@ -43,4 +43,6 @@ if (!isFresh()) {
   renameSync(tmp, bundle);
   writeFileSync(manifest, JSON.stringify({ builtAt, inputs: Object.keys(result.metafile.inputs) }));
 }
+// The entry sees the command line as if it had been started directly: [node, entry, ...args].
+process.argv.splice(1, 2, join(ROOT, entry));
 require(bundle);
