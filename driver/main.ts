@@ -23,7 +23,7 @@ import { cdktfOutput, DEFAULT_CHECK_TIMING, packerVars, PlanContext } from './co
 import { commandLine, displayPath, formatDuration, makeStyle, Style } from './format';
 import { imageSourceHash } from './image-hash';
 import { acquireLock, LockHeldError } from './lock';
-import { OutputsError, readStackHosts, StackHosts } from './outputs';
+import { hostList, OutputsError, readStackOutputs, StackOutputs } from './outputs';
 import { buildDestroyPlan, buildUpPlan, preflightTask } from './plan';
 import { checkPrerequisites, describeProblems, PreflightInput, problemCount, VersionProbe } from './preflight';
 import { runPlan, SignalSource, StepFailure, TaskContext, Terminal } from './runner';
@@ -307,14 +307,14 @@ async function runTask(r: Resolved, env: EnvironmentConfig, task: Task, ctx: Tas
     if (findings.some((f) => !f.ok)) throw new StepFailure(problemCount(findings), describeProblems(findings));
     return;
   }
-  let stack: StackHosts;
+  let stack: StackOutputs;
   try {
-    stack = readStackHosts(task.outputsFile, task.stack);
+    stack = readStackOutputs(task.outputsFile, task.stack);
   } catch (error) {
     throw new StepFailure(`cannot read the hosts: ${(error as Error).message}`);
   }
-  const port = stack.appPort ?? task.port;
-  const targets = stack.hosts.map((h) => ({ host: h.name, url: `http://${h.externalIp}:${port}${task.path}` }));
+  const port = stack.app_port;
+  const targets = hostList(stack).map((h) => ({ host: h.name, url: `http://${h.external_ip}:${port}${task.path}` }));
   if (targets.length === 0) throw new StepFailure(`${task.outputsFile} lists no hosts for ${task.stack}`);
   const results = await checkTargets(targets, { ...task, signal: ctx.signal, log: ctx.log });
   const failed = results.filter((x) => !x.ok);
@@ -370,10 +370,10 @@ export function describePlan(plan: Plan, r: Pick<Resolved, 'deps'>, resumed: boo
 }
 
 /** The outputs of the last deploy, or (none, or --refresh) read afresh with `cdktf output`. */
-function loadOutputs(r: Resolved, env: EnvironmentConfig): StackHosts | number {
+function loadOutputs(r: Resolved, env: EnvironmentConfig): StackOutputs | number {
   const { deps, args } = r;
   const last = readState(r.runBase, env.name).lastOutputs;
-  if (!args.refresh && last !== undefined && existsSync(last.file)) return readStackHosts(last.file, env.name);
+  if (!args.refresh && last !== undefined && existsSync(last.file)) return readStackOutputs(last.file, env.name);
   const file = join(envDir(r.runBase, env.name), 'outputs.json');
   mkdirSync(envDir(r.runBase, env.name), { recursive: true });
   const command = cdktfOutput({ root: deps.root, cdktf: r.cdktf }, env.name, file);
@@ -391,7 +391,7 @@ function loadOutputs(r: Resolved, env: EnvironmentConfig): StackHosts | number {
     return EXIT_FAILED;
   }
   updateState(r.runBase, env.name, (s) => ({ ...s, lastOutputs: { file, at: new Date().toISOString() } }));
-  return readStackHosts(file, env.name);
+  return readStackOutputs(file, env.name);
 }
 
 /** `env <env> [host]`: like `docker-machine env`. */
@@ -404,17 +404,17 @@ async function envCommand(r: Resolved, env: EnvironmentConfig): Promise<number> 
   }
   const outputs = loadOutputs(r, env);
   if (typeof outputs === 'number') return outputs;
-  const host = args.host === undefined ? outputs.hosts[0] : outputs.hosts.find((h) => h.name === args.host);
+  const hosts = hostList(outputs);
+  const host = args.host === undefined ? hosts[0] : hosts.find((h) => h.name === args.host);
   if (host === undefined) {
     throw new UsageError(
       args.host === undefined
         ? `${env.name} has no hosts in its outputs`
-        : `unknown host "${args.host}" in ${env.name}; hosts are: ${outputs.hosts.map((h) => h.name).join(', ')}`,
+        : `unknown host "${args.host}" in ${env.name}; hosts are: ${hosts.map((h) => h.name).join(', ')}`,
     );
   }
-  const user = outputs.sshUser ?? env.ssh.user;
   const lines = [
-    `export DOCKER_HOST=ssh://${user}@${host.externalIp}`,
+    `export DOCKER_HOST=ssh://${outputs.ssh_user}@${host.external_ip}`,
     `# ${host.name} (${env.name}${host.zone ? `, ${host.zone}` : ''}); docker logs in over SSH with your key: ssh-add ${env.ssh.privateKeyFile}`,
   ];
   const iapOnly = env.sshSourceRanges.every((range) => range === '35.235.240.0/20');
@@ -431,16 +431,17 @@ async function statusCommand(r: Resolved, env: EnvironmentConfig): Promise<numbe
   const { deps, style } = r;
   const outputs = loadOutputs(r, env);
   if (typeof outputs === 'number') return outputs;
-  const port = outputs.appPort ?? env.app.port;
-  const answers = await Promise.all(outputs.hosts.map((h) => probe(`http://${h.externalIp}:${port}/`, 5_000)));
+  const port = outputs.app_port;
+  const hosts = hostList(outputs);
+  const answers = await Promise.all(hosts.map((h) => probe(`http://${h.external_ip}:${port}/`, 5_000)));
   const rows = [['HOST', 'ZONE', 'EXTERNAL IP', 'INTERNAL IP', `APP (:${port})`]];
-  outputs.hosts.forEach((h, i) => {
-    rows.push([h.name, h.zone ?? '-', h.externalIp, h.internalIp ?? '-', `${answers[i].ok ? 'up' : 'DOWN'}: ${answers[i].detail}`]);
+  hosts.forEach((h, i) => {
+    rows.push([h.name, h.zone, h.external_ip, h.internal_ip, `${answers[i].ok ? 'up' : 'DOWN'}: ${answers[i].detail}`]);
   });
   const widths = rows[0].map((_, c) => Math.max(...rows.map((row) => row[c].length)));
   const down = answers.filter((a) => !a.ok).length;
   deps.stdout.write(
-    `${style.bold(env.name)}: ${outputs.hosts.length} ${outputs.hosts.length === 1 ? 'host' : 'hosts'} in ${env.projectId}, ` +
+    `${style.bold(env.name)}: ${hosts.length} ${hosts.length === 1 ? 'host' : 'hosts'} in ${env.projectId}, ` +
       `app ${env.app.image}\n` +
       rows.map((row) => row.map((cell, c) => cell.padEnd(widths[c])).join('  ').trimEnd()).join('\n') +
       `\n${down === 0 ? style.green('all hosts answer') : style.red(`${down} of ${answers.length} hosts do not answer`)}\n`,

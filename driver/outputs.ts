@@ -1,65 +1,34 @@
 /**
  * Reads what `cdktf deploy <env> --outputs-file` wrote: the hosts and their addresses, for the check step and for
- * the `env` and `status` commands. Parsing and validation are lib/inventory.ts's (one reader of the outputs shape).
+ * the `env` and `status` commands. The shape and its validation are lib/inventory.ts's: one reader of the contract.
  */
 import { readFileSync } from 'node:fs';
+import { parseStackOutputs, StackOutputs } from '../lib/inventory';
 
-export interface HostAddress {
-  readonly name: string;
-  readonly zone?: string;
-  readonly externalIp: string;
-  readonly internalIp?: string;
-}
-
-export interface StackHosts {
-  readonly stack: string;
-  readonly hosts: readonly HostAddress[];
-  readonly appPort?: number;
-  readonly sshUser?: string;
-}
+export type { HostOutput, StackOutputs } from '../lib/inventory';
 
 export class OutputsError extends Error {
   override name = 'OutputsError';
 }
 
-// TODO(driver): switch to lib/inventory.ts parseStackOutputs once it lands (helper-1).
-function parse(json: unknown, stack: string): StackHosts {
-  const root = json as Record<string, unknown> | null;
-  const outputs = root?.[stack] as Record<string, unknown> | undefined;
-  if (outputs === undefined || outputs === null || typeof outputs !== 'object') {
-    throw new OutputsError(`no outputs for stack "${stack}"`);
-  }
-  const hosts = outputs.hosts as Record<string, Record<string, unknown>> | undefined;
-  if (hosts === undefined || typeof hosts !== 'object') throw new OutputsError(`stack "${stack}" has no "hosts" output`);
-  return {
-    stack,
-    hosts: Object.entries(hosts).map(([name, h]) => ({
-      name,
-      zone: typeof h.zone === 'string' ? h.zone : undefined,
-      externalIp: String(h.external_ip),
-      internalIp: typeof h.internal_ip === 'string' ? h.internal_ip : undefined,
-    })),
-    appPort: typeof outputs.app_port === 'number' ? outputs.app_port : undefined,
-    sshUser: typeof outputs.ssh_user === 'string' ? outputs.ssh_user : undefined,
-  };
-}
-
-export function readStackHosts(file: string, stack: string): StackHosts {
+/** The outputs of `stack` in an outputs file; OutputsError (one line, naming the file) when unreadable or malformed. */
+export function readStackOutputs(file: string, stack: string): StackOutputs {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
   } catch (err) {
-    throw new OutputsError(`cannot read ${file}: ${(err as Error).message}`);
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (err) {
-    throw new OutputsError(`${file} is not JSON: ${(err as Error).message}`);
+    throw new OutputsError(`cannot read ${file} (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
   }
   try {
-    return parse(json, stack);
+    return parseStackOutputs(JSON.parse(text) as unknown, stack);
   } catch (err) {
     throw new OutputsError(`${file}: ${(err as Error).message}`);
   }
+}
+
+/** Hosts in name order. */
+export function hostList(outputs: StackOutputs) {
+  return Object.keys(outputs.hosts)
+    .sort()
+    .map((name) => outputs.hosts[name]);
 }

@@ -1,0 +1,195 @@
+import { EnvironmentConfig, resolveProject } from '../../config';
+import { PROJECT } from '../../config/environments';
+import {
+  ansiblePlaybook,
+  appVars,
+  cdktfDeployBackend,
+  cdktfDeployEnvironment,
+  cdktfDestroyBackend,
+  cdktfDestroyEnvironment,
+  cdktfOutput,
+  httpCheck,
+  inventory,
+  packerBuild,
+  packerInit,
+  packerVars,
+  PlanContext,
+} from '../../driver/commands';
+
+const KEY = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOpsKeyOpsKeyOpsKeyOpsKeyOpsKeyOpsKey0000 ops@example';
+
+/** The repository's real environments, resolved as on an operator's machine. */
+function environments(): Record<string, EnvironmentConfig> {
+  const project = resolveProject(PROJECT, {
+    env: { GOOGLE_PROJECT: 'acme-docker-hosts' },
+    home: '/home/op',
+    readFile: (path) => (path === '/home/op/.ssh/docker-hosts.pub' ? KEY : undefined),
+    warn: () => undefined,
+  });
+  return Object.fromEntries(project.environments.map((e) => [e.name, e]));
+}
+
+const { stage, prod } = environments();
+
+function ctx(env: string): PlanContext {
+  return { root: '/repo', runDir: `/repo/.run/${env}/20250101T000000Z`, cdktf: '/repo/node_modules/.bin/cdktf', node: '/usr/bin/node' };
+}
+
+describe('command builders: exact argv', () => {
+  it('packer init', () => {
+    expect(packerInit(ctx('stage'))).toMatchObject({ command: 'packer', args: ['init', 'packer/'], cwd: '/repo', env: {} });
+  });
+
+  it.each([
+    ['stage', stage],
+    ['prod', prod],
+  ])('packer build for %s reads the var file the driver writes into the run folder', (name, env) => {
+    const step = packerBuild(ctx(name), env, 'f'.repeat(64));
+    expect([step.command, ...step.args]).toEqual([
+      'packer',
+      'build',
+      `-var-file=/repo/.run/${name}/20250101T000000Z/image.pkrvars.json`,
+      'packer/',
+    ]);
+    expect(step.cwd).toBe('/repo');
+    expect(step.writes).toEqual([
+      { path: `/repo/.run/${name}/20250101T000000Z/image.pkrvars.json`, content: expect.any(String) },
+    ]);
+    expect(JSON.parse(step.writes![0].content)).toEqual(packerVars(env, 'f'.repeat(64)));
+  });
+
+  it('packer variables come from the environment config', () => {
+    expect(packerVars(prod, '0123456789abcdef0123')).toEqual({
+      project_id: 'acme-docker-hosts',
+      zone: 'europe-west1-d',
+      image_family: 'docker-host-base',
+      source_image_family: 'debian-12',
+      source_image_project: 'debian-cloud',
+      machine_type: 'e2-standard-2',
+      ssh_username: 'packer',
+      deploy_user: 'deploy',
+      image_labels: { 'managed-by': 'packer', role: 'docker-host', 'source-hash': '0123456789abcdef', team: 'ops' },
+    });
+    expect(packerVars(stage).image_labels).not.toHaveProperty('source-hash');
+    expect(packerVars(stage).machine_type).toBe('e2-small');
+  });
+
+  it('cdktf deploy backend', () => {
+    const step = cdktfDeployBackend(ctx('stage'));
+    expect([step.command, ...step.args]).toEqual(['/repo/node_modules/.bin/cdktf', 'deploy', 'backend', '--auto-approve']);
+    expect(step.cwd).toBe('/repo');
+    expect(step.env).toEqual({ CHECKPOINT_DISABLE: '1' });
+  });
+
+  it.each([
+    ['stage', stage],
+    ['prod', prod],
+  ])('cdktf deploy %s writes the outputs file', (name, env) => {
+    const step = cdktfDeployEnvironment(ctx(name), env);
+    expect([step.command, ...step.args]).toEqual([
+      '/repo/node_modules/.bin/cdktf',
+      'deploy',
+      name,
+      '--auto-approve',
+      '--outputs-file',
+      `/repo/.run/${name}/20250101T000000Z/outputs.json`,
+    ]);
+    expect(step.env).toEqual({ CHECKPOINT_DISABLE: '1' });
+  });
+
+  it('deploy titles count the hosts', () => {
+    expect(cdktfDeployEnvironment(ctx('stage'), stage).title).toBe('deploy stage (1 host)');
+    expect(cdktfDeployEnvironment(ctx('prod'), prod).title).toBe('deploy prod (3 hosts)');
+  });
+
+  it.each([
+    ['stage', stage],
+    ['prod', prod],
+  ])('inventory for %s runs the repository generator on the outputs', (name, env) => {
+    const step = inventory(ctx(name), env);
+    const run = `/repo/.run/${name}/20250101T000000Z`;
+    expect([step.command, ...step.args]).toEqual([
+      '/usr/bin/node',
+      '--require',
+      'esbuild-register',
+      'lib/inventory-cli.ts',
+      '--outputs',
+      `${run}/outputs.json`,
+      '--stack',
+      name,
+      '--out',
+      `${run}/inventory.yml`,
+    ]);
+    expect(step.cwd).toBe('/repo');
+    expect(step.needs).toEqual([{ path: `${run}/outputs.json`, from: 'deploy' }]);
+  });
+
+  it.each([
+    ['stage', stage],
+    ['prod', prod],
+  ])('ansible-playbook for %s: inventory, app vars, user and key from config', (name, env) => {
+    const step = ansiblePlaybook(ctx(name), env);
+    const run = `/repo/.run/${name}/20250101T000000Z`;
+    expect([step.command, ...step.args]).toEqual([
+      'ansible-playbook',
+      '-i',
+      `${run}/inventory.yml`,
+      'playbooks/site.yml',
+      '-e',
+      `@${run}/app-vars.json`,
+      '-u',
+      'deploy',
+      '--private-key',
+      '/home/op/.ssh/docker-hosts',
+    ]);
+    expect(step.cwd).toBe('/repo/ansible');
+    expect(step.env).toEqual({ ANSIBLE_CONFIG: '/repo/ansible/ansible.cfg' });
+    expect(step.writes).toEqual([{ path: `${run}/app-vars.json`, content: `${JSON.stringify(appVars(env), null, 2)}\n` }]);
+    expect(appVars(env)).toEqual({
+      app_image: 'vladimirdenisov69/otus-reddit:1.0',
+      app_port: 9292,
+      app_container_name: 'app',
+      deploy_user: 'deploy',
+    });
+    expect(step.failureOutput).toBe('output');
+  });
+
+  it('the check is an in-process task on the outputs file', () => {
+    expect(httpCheck(ctx('prod'), prod, { deadlineMs: 1000, attemptTimeoutMs: 100, intervalMs: 50 })).toEqual({
+      kind: 'task',
+      name: 'check',
+      title: 'check the app answers on every prod host (port 9292)',
+      task: {
+        type: 'http-check',
+        outputsFile: '/repo/.run/prod/20250101T000000Z/outputs.json',
+        stack: 'prod',
+        port: 9292,
+        path: '/',
+        deadlineMs: 1000,
+        attemptTimeoutMs: 100,
+        intervalMs: 50,
+      },
+      needs: [{ path: '/repo/.run/prod/20250101T000000Z/outputs.json', from: 'deploy' }],
+    });
+  });
+
+  it.each([
+    ['stage', stage],
+    ['prod', prod],
+  ])('cdktf destroy %s, and the backend separately', (name, env) => {
+    const step = cdktfDestroyEnvironment(ctx(name), env);
+    expect([step.command, ...step.args]).toEqual(['/repo/node_modules/.bin/cdktf', 'destroy', name, '--auto-approve']);
+    const backend = cdktfDestroyBackend(ctx(name));
+    expect([backend.command, ...backend.args]).toEqual(['/repo/node_modules/.bin/cdktf', 'destroy', 'backend', '--auto-approve']);
+    expect(backend.env).toEqual({ CHECKPOINT_DISABLE: '1' });
+  });
+
+  it('cdktf output', () => {
+    expect(cdktfOutput(ctx('stage'), 'stage', '/tmp/o.json')).toEqual({
+      command: '/repo/node_modules/.bin/cdktf',
+      args: ['output', 'stage', '--outputs-file', '/tmp/o.json'],
+      cwd: '/repo',
+      env: { CHECKPOINT_DISABLE: '1' },
+    });
+  });
+});

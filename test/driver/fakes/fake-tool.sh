@@ -1,0 +1,114 @@
+#!/bin/sh
+# A stand-in for packer, terraform, cdktf and ansible-playbook in the driver's tests. The test copies this file
+# under each tool's name into a directory it puts first on PATH. It:
+# - records every call except version probes to $FAKE_LOG: one line per call, fields separated by \037:
+#   tool, cwd, CHECKPOINT_DISABLE, ANSIBLE_CONFIG, then the arguments;
+# - fails when "tool args..." starts with $FAKE_FAIL (25 lines on stderr, one on stdout, exit $FAKE_EXIT or 3);
+# - hangs when "tool args..." starts with $FAKE_HANG (until SIGINT/SIGTERM, which it records, then exits 130);
+# - `cdktf deploy|output <env> ... --outputs-file F` writes realistic outputs: $FAKE_HOST_COUNT hosts (default 2)
+#   all at 127.0.0.1, app_port $FAKE_APP_PORT (default 9292); with FAKE_OUTPUTS=broken, outputs lacking app_urls.
+tool=$(basename "$0")
+line="$tool $*"
+
+case "$tool $1" in
+  "packer version") echo "Packer v${FAKE_PACKER_VERSION:-1.11.2}"; exit 0 ;;
+  "terraform version") echo "Terraform v${FAKE_TERRAFORM_VERSION:-1.9.8}"; echo "on linux_amd64"; exit 0 ;;
+  "ansible-playbook --version") echo "ansible-playbook [core ${FAKE_ANSIBLE_VERSION:-2.16.3}]"; exit 0 ;;
+esac
+
+US=$(printf '\037')
+{
+  printf '%s' "$tool${US}$(pwd)${US}${CHECKPOINT_DISABLE:-}${US}${ANSIBLE_CONFIG:-}"
+  for arg in "$@"; do printf '%s' "${US}$arg"; done
+  printf '\n'
+} >>"${FAKE_LOG:?FAKE_LOG must be set}"
+
+if [ -n "${FAKE_FAIL:-}" ]; then
+  case "$line" in
+    "$FAKE_FAIL"*)
+      echo "$tool: some progress on stdout"
+      i=1
+      while [ $i -le 25 ]; do
+        echo "$tool error line $i" >&2
+        i=$((i + 1))
+      done
+      exit "${FAKE_EXIT:-3}"
+      ;;
+  esac
+fi
+
+if [ -n "${FAKE_HANG:-}" ]; then
+  case "$line" in
+    "$FAKE_HANG"*)
+      trap 'echo "$tool got SIGINT" >>"$FAKE_LOG.signals"; exit 130' INT
+      trap 'echo "$tool got SIGTERM" >>"$FAKE_LOG.signals"; exit 143' TERM
+      echo "$tool: working" 
+      : >"$FAKE_LOG.hanging"
+      sleep 30 &
+      wait $!
+      exit 0
+      ;;
+  esac
+fi
+
+write_outputs() {
+  file=$1
+  env=$2
+  n=${FAKE_HOST_COUNT:-2}
+  port=${FAKE_APP_PORT:-9292}
+  {
+    printf '{\n  "%s": {\n    "hosts": {' "$env"
+    i=1
+    while [ "$i" -le "$n" ]; do
+      name=$(printf 'docker-host-%03d' "$i")
+      [ "$i" -gt 1 ] && printf ','
+      printf '\n      "%s": {"name": "%s", "zone": "europe-west1-b", "external_ip": "127.0.0.1", "internal_ip": "10.132.0.%d"}' \
+        "$name" "$name" $((i + 1))
+      i=$((i + 1))
+    done
+    printf '\n    },\n    "app_urls": ['
+    i=1
+    while [ "$i" -le "$n" ]; do
+      [ "$i" -gt 1 ] && printf ', '
+      printf '"http://127.0.0.1:%s"' "$port"
+      i=$((i + 1))
+    done
+    printf '],\n    "ssh_user": "deploy",\n    "app_port": %s,\n    "environment": "%s"\n  }\n}\n' "$port" "$env"
+  } >"$file"
+}
+
+case "$tool" in
+  cdktf)
+    outputs=""
+    prev=""
+    for arg in "$@"; do
+      [ "$prev" = "--outputs-file" ] && outputs=$arg
+      prev=$arg
+    done
+    echo "$2  Initializing the backend..."
+    echo "$2  Apply complete! Resources: 0 added, 0 changed, 0 destroyed."
+    if [ -n "$outputs" ] && [ "${FAKE_OUTPUTS:-}" = broken ]; then
+      printf '{"%s": {"hosts": {}}}\n' "$2" >"$outputs"
+    elif [ -n "$outputs" ]; then
+      write_outputs "$outputs" "$2"
+    fi
+    ;;
+  packer)
+    echo "==> googlecompute.docker-host-base: $1 done"
+    ;;
+  ansible-playbook)
+    inventory=""
+    prev=""
+    for arg in "$@"; do
+      [ "$prev" = "-i" ] && inventory=$arg
+      prev=$arg
+    done
+    if [ ! -f "$inventory" ]; then
+      echo "ERROR! the inventory $inventory does not exist" >&2
+      exit 1
+    fi
+    echo "PLAY RECAP *********************************************************************"
+    echo "docker-host-001 : ok=12 changed=0 unreachable=0 failed=0"
+    ;;
+esac
+exit 0

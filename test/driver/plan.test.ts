@@ -1,0 +1,147 @@
+import { EnvironmentConfig, resolveProject } from '../../config';
+import { PROJECT } from '../../config/environments';
+import { PlanContext } from '../../driver/commands';
+import { buildDestroyPlan, buildUpPlan, ImageRecord } from '../../driver/plan';
+import { activeSteps, Plan, PreflightTask } from '../../driver/steps';
+
+const project = resolveProject(PROJECT, {
+  env: { GOOGLE_PROJECT: 'acme-docker-hosts', DOCKER_HOSTS_SSH_PUBLIC_KEY: 'ssh-ed25519 AAAAC3Nza ops@example' },
+  home: '/home/op',
+  readFile: () => undefined,
+  warn: () => undefined,
+});
+const env = (name: string): EnvironmentConfig => project.environments.find((e) => e.name === name)!;
+const ctx: PlanContext = { root: '/repo', runDir: '/repo/.run/stage/T', cdktf: '/repo/node_modules/.bin/cdktf', node: 'node' };
+
+const names = (plan: Plan) => activeSteps(plan).map((s) => s.name);
+const skipped = (plan: Plan) => Object.fromEntries(plan.steps.filter((s) => s.skip).map((s) => [s.name, s.skip]));
+const preflight = (plan: Plan) => (plan.steps[0] as { task: PreflightTask }).task;
+
+const built: ImageRecord = {
+  hash: 'a'.repeat(64),
+  projectId: 'acme-docker-hosts',
+  imageFamily: 'docker-host-base',
+  builtAt: '2025-01-01T00:00:00.000Z',
+};
+
+describe('up plan', () => {
+  it('runs every step in order: preflight, image, backend, environment, inventory, hosts, check', () => {
+    for (const name of ['stage', 'prod']) {
+      const plan = buildUpPlan(env(name), ctx);
+      expect(plan.command).toBe('up');
+      expect(plan.environment).toBe(name);
+      expect(names(plan)).toEqual(['preflight', 'packer-init', 'image', 'backend', 'deploy', 'inventory', 'hosts', 'check']);
+      const exec = activeSteps(plan).flatMap((s) => (s.kind === 'exec' ? [[s.command, s.args[0], s.args[1]]] : []));
+      expect(exec).toEqual([
+        ['packer', 'init', 'packer/'],
+        ['packer', 'build', '-var-file=/repo/.run/stage/T/image.pkrvars.json'],
+        ['/repo/node_modules/.bin/cdktf', 'deploy', 'backend'],
+        ['/repo/node_modules/.bin/cdktf', 'deploy', name],
+        ['node', '--require', 'esbuild-register'],
+        ['ansible-playbook', '-i', '/repo/.run/stage/T/inventory.yml'],
+      ]);
+    }
+  });
+
+  it('preflight checks everything the whole run needs', () => {
+    expect(preflight(buildUpPlan(env('stage'), ctx))).toEqual({
+      type: 'preflight',
+      requirements: [
+        'config',
+        'gcp-project',
+        'credentials',
+        'packer',
+        'cdktf',
+        'terraform',
+        'ansible-playbook',
+        'ssh-public-key',
+        'ssh-private-key',
+      ],
+      files: ['packer/', 'main.ts', 'lib/inventory-cli.ts', 'ansible/playbooks/site.yml'],
+    });
+  });
+
+  it('--from starts at a step (preflight still runs) and skips the ones before', () => {
+    const plan = buildUpPlan(env('stage'), ctx, { from: 'deploy' });
+    expect(names(plan)).toEqual(['preflight', 'deploy', 'inventory', 'hosts', 'check']);
+    expect(skipped(plan)).toEqual({
+      'packer-init': 'before --from deploy',
+      image: 'before --from deploy',
+      backend: 'before --from deploy',
+    });
+    // Every step stays in the plan, so log numbers (NN-<step>.log) do not move between runs.
+    expect(plan.steps.map((s) => s.name)).toEqual(['preflight', 'packer-init', 'image', 'backend', 'deploy', 'inventory', 'hosts', 'check']);
+    expect(preflight(plan).requirements).not.toContain('packer');
+  });
+
+  it('--only runs one step, with a preflight for just that step', () => {
+    const plan = buildUpPlan(env('stage'), ctx, { only: 'hosts' });
+    expect(names(plan)).toEqual(['preflight', 'hosts']);
+    expect(preflight(plan)).toEqual({
+      type: 'preflight',
+      requirements: ['config', 'ansible-playbook', 'ssh-private-key'],
+      files: ['ansible/playbooks/site.yml'],
+    });
+    expect(names(buildUpPlan(env('stage'), ctx, { only: 'check' }))).toEqual(['preflight', 'check']);
+    expect(names(buildUpPlan(env('stage'), ctx, { only: 'preflight' }))).toEqual(['preflight']);
+  });
+
+  it('--skip-image leaves out packer init and build', () => {
+    const plan = buildUpPlan(env('prod'), ctx, { skipImage: true });
+    expect(names(plan)).toEqual(['preflight', 'backend', 'deploy', 'inventory', 'hosts', 'check']);
+    expect(skipped(plan).image).toMatch(/^--skip-image/);
+    expect(preflight(plan).requirements).not.toContain('packer');
+  });
+
+  it('skips the image automatically when its sources are unchanged since the last successful build', () => {
+    const plan = buildUpPlan(env('stage'), ctx, { image: { currentHash: built.hash, lastBuild: built } });
+    expect(names(plan)).toEqual(['preflight', 'backend', 'deploy', 'inventory', 'hosts', 'check']);
+    expect(skipped(plan).image).toContain('unchanged since the image built 2025-01-01T00:00:00.000Z (source aaaaaaaaaaaa)');
+    expect(skipped(plan).image).toContain('--build-image');
+  });
+
+  it('builds the image when anything differs, or when asked for', () => {
+    const changed = { currentHash: 'b'.repeat(64), lastBuild: built };
+    expect(names(buildUpPlan(env('stage'), ctx, { image: changed }))).toContain('image');
+    const otherProject = { currentHash: built.hash, lastBuild: { ...built, projectId: 'other-project' } };
+    expect(names(buildUpPlan(env('stage'), ctx, { image: otherProject }))).toContain('image');
+    const same = { currentHash: built.hash, lastBuild: built };
+    expect(names(buildUpPlan(env('stage'), ctx, { image: same, buildImage: true }))).toContain('image');
+    expect(names(buildUpPlan(env('stage'), ctx, { image: same, only: 'image' }))).toEqual(['preflight', 'image']);
+    expect(names(buildUpPlan(env('stage'), ctx, { image: same, from: 'packer-init' }))).toContain('image');
+    expect(names(buildUpPlan(env('stage'), ctx, { image: { currentHash: built.hash } }))).toContain('image');
+  });
+
+  it('labels the image with its source hash', () => {
+    const plan = buildUpPlan(env('stage'), ctx, { image: { currentHash: 'c'.repeat(64) } });
+    const image = plan.steps.find((s) => s.name === 'image')!;
+    expect(JSON.parse(image.writes![0].content).image_labels['source-hash']).toBe('cccccccccccccccc');
+  });
+});
+
+describe('destroy plan', () => {
+  it('destroys the environment and leaves the backend unless included', () => {
+    const plan = buildDestroyPlan(env('stage'), ctx);
+    expect(plan.command).toBe('destroy');
+    expect(names(plan)).toEqual(['preflight', 'destroy']);
+    expect(skipped(plan)['destroy-backend']).toContain('--include-backend');
+    expect(preflight(plan).requirements).toEqual(['config', 'gcp-project', 'credentials', 'cdktf', 'terraform']);
+  });
+
+  it('with --include-backend: the environment first, then its state backend', () => {
+    const plan = buildDestroyPlan(env('prod'), ctx, { includeBackend: true });
+    expect(activeSteps(plan).map((s) => (s.kind === 'exec' ? s.args.slice(0, 2).join(' ') : s.name))).toEqual([
+      'preflight',
+      'destroy prod',
+      'destroy backend',
+    ]);
+  });
+
+  it('--from and --only work for destroy too', () => {
+    expect(names(buildDestroyPlan(env('stage'), ctx, { from: 'destroy-backend', includeBackend: true }))).toEqual([
+      'preflight',
+      'destroy-backend',
+    ]);
+    expect(names(buildDestroyPlan(env('stage'), ctx, { only: 'destroy', includeBackend: true }))).toEqual(['preflight', 'destroy']);
+  });
+});
