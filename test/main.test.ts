@@ -56,5 +56,12 @@ describe('main.ts as a process', () => {
     expect(backend).not.toContain(run.dir);
     expect(backend).not.toContain(ROOT);
     expect(JSON.parse(backend).terraform.backend.local.path).toBe('../../../backend.tfstate');
+    // `cdktf deploy stage` alone must work: no stack may declare a dependency the CLI would demand.
+    // With --parallelism 1 the CLI runs stacks in manifest order: backend first.
+    const manifest = JSON.parse(readFileSync(join(run.outdir, 'manifest.json'), 'utf8'));
+    expect(Object.keys(manifest.stacks)[0]).toBe('backend');
+    for (const stack of Object.values(manifest.stacks) as { dependencies: string[] }[]) {
+      expect(stack.dependencies).toEqual([]);
+    }
   });
 });
