@@ -1,0 +1,468 @@
+#!/usr/bin/env bash
+# Host test: proves ansible/ on two real, throwaway Debian 12 hosts on this machine.
+#
+#   sudo bash test/hosts/run.sh        (npm run test:hosts; Linux, root, Debian packages from .ci/hosts-deps.sh)
+#
+# Each host is a debootstrapped Debian 12 rootfs (cached under $DHT_CACHE between runs) booted with
+# systemd-nspawn in its own network namespace, on a private /24 ($DHT_NET.0/24, default
+# 10.213.0.0/24) that has no route off this machine. The hosts' apt goes through an apt-cacher-ng
+# that this script starts on the host side of that network. The test app image is built here by
+# hand (docker-archive format, busybox httpd) and shipped with the app role's archive option:
+# nothing comes from Docker Hub.
+#
+# Env: DHT_CACHE (default /var/cache/docker-hosts-test), DHT_NET (default 10.213.0),
+#      DHT_MIRROR (default http://deb.debian.org/debian), DHT_KEEP=1 keeps the run directory.
+set -euo pipefail
+
+REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+CACHE=${DHT_CACHE:-/var/cache/docker-hosts-test}
+NET=${DHT_NET:-10.213.0}
+MIRROR=${DHT_MIRROR:-http://deb.debian.org/debian}
+SUITE=bookworm
+BRIDGE=dhtbr0
+GW="$NET.1"
+ACNG_PORT=3142
+HOSTS=(docker-host-001 docker-host-002)
+APP_NAME=reddit
+APP_PORT=9292
+DEPLOY_USER=deploy
+# Packages of the cached rootfs: what a GCE Debian 12 image has that the roles rely on, plus
+# busybox-static, whose binary is the test app.
+ROOTFS_PACKAGES=systemd,systemd-sysv,dbus,libpam-systemd,openssh-server,sudo,python3,python3-apt,iproute2,ca-certificates,busybox-static
+ROOTFS_KEY=$(printf '%s\n' v1 "$SUITE" "$ROOTFS_PACKAGES" | sha256sum | cut -c1-12)
+ROOTFS="$CACHE/rootfs-$SUITE-$ROOTFS_KEY"
+
+START=$(date +%s)
+PASSED=0
+FAILED=0
+RUN=""
+ACNG_PID=""
+declare -A NSPAWN_PID=() HOST_IP=()
+
+log() { printf '[%4ss] %s\n' "$(($(date +%s) - START))" "$*"; }
+pass() { PASSED=$((PASSED + 1)); echo "PASS: $*"; }
+fail() { FAILED=$((FAILED + 1)); echo "FAIL: $*"; }
+# check "description" command...: one assertion
+check() {
+  local what=$1
+  shift
+  if "$@"; then pass "$what"; else fail "$what"; fi
+}
+summary() { echo "$PASSED passed, $FAILED failed"; }
+# A setup step that cannot go on: counts as a failure, ends the run (teardown runs from the trap).
+abort() {
+  fail "$*"
+  summary
+  exit 1
+}
+
+# ---------------------------------------------------------------------------------------------
+# Teardown: only what this run started, by PID / by the names it created.
+teardown() {
+  local rc=$?
+  set +e
+  trap - EXIT INT TERM
+  log "teardown"
+  if [ -n "$RUN" ] && [ -d "$RUN/cp" ]; then
+    for sock in "$RUN"/cp/*; do
+      [ -S "$sock" ] && ssh -o ControlPath="$sock" -O exit dummy >/dev/null 2>&1
+    done
+  fi
+  local name pid child
+  for name in "${!NSPAWN_PID[@]}"; do
+    pid=${NSPAWN_PID[$name]}
+    kill -0 "$pid" 2>/dev/null || continue
+    # SIGTERM makes systemd-nspawn shut the booted container down in an orderly way.
+    kill -TERM "$pid" 2>/dev/null
+  done
+  for name in "${!NSPAWN_PID[@]}"; do
+    pid=${NSPAWN_PID[$name]}
+    for _ in $(seq 1 60); do
+      kill -0 "$pid" 2>/dev/null || break
+      sleep 0.5
+    done
+    if kill -0 "$pid" 2>/dev/null; then
+      log "$name: nspawn $pid did not stop; killing its container init and it"
+      child=$(cat "$RUN/$name.init-pid" 2>/dev/null)
+      [ -n "$child" ] && kill -KILL "$child" 2>/dev/null
+      kill -KILL "$pid" 2>/dev/null
+    fi
+    wait "$pid" 2>/dev/null
+  done
+  if [ -n "$ACNG_PID" ]; then
+    kill -TERM "$ACNG_PID" 2>/dev/null
+    wait "$ACNG_PID" 2>/dev/null
+  fi
+  for name in "${HOSTS[@]}"; do
+    ip netns del "dht-$name" 2>/dev/null
+  done
+  ip link del "$BRIDGE" 2>/dev/null
+  if [ -n "$RUN" ] && [ -d "$RUN" ]; then
+    # Nothing should be mounted under the run dir once the containers are gone; make sure.
+    grep -F " $RUN/" /proc/mounts | cut -d' ' -f2 | sort -r | while read -r m; do umount -l "$m"; done
+    if [ "${DHT_KEEP:-0}" = 1 ]; then
+      log "kept $RUN"
+    else
+      rm -rf --one-file-system "$RUN"
+    fi
+  fi
+  log "done (exit $rc)"
+  exit "$rc"
+}
+
+# ---------------------------------------------------------------------------------------------
+preflight() {
+  [ "$(uname -s)" = Linux ] || abort "the host test needs Linux"
+  [ "$(id -u)" = 0 ] || abort "the host test needs root (network namespaces, systemd-nspawn)"
+  local missing=() c
+  for c in debootstrap systemd-nspawn ip ansible-playbook apt-cacher-ng ssh ssh-keygen curl flock sha256sum; do
+    command -v "$c" >/dev/null 2>&1 || [ -x "/usr/sbin/$c" ] || missing+=("$c")
+  done
+  [ "${#missing[@]}" -eq 0 ] || abort "missing commands: ${missing[*]} (run: bash .ci/hosts-deps.sh)"
+  if ip -4 -o addr show | grep -q " $NET\." || ip -4 route show | grep -q "^$NET\."; then
+    abort "$NET.0/24 is already in use on this machine (set DHT_NET to a free 10.x.y prefix)"
+  fi
+  if ip link show "$BRIDGE" >/dev/null 2>&1; then
+    abort "interface $BRIDGE exists (left by an earlier run?): ip link del $BRIDGE"
+  fi
+  local name
+  for name in "${HOSTS[@]}"; do
+    if ip netns list | grep -qw "dht-$name"; then
+      abort "network namespace dht-$name exists (left by an earlier run?): ip netns del dht-$name"
+    fi
+  done
+}
+
+setup_network() {
+  ip link add "$BRIDGE" type bridge
+  ip addr add "$GW/24" dev "$BRIDGE"
+  ip link set "$BRIDGE" up
+  local i=0 name ns ip
+  for name in "${HOSTS[@]}"; do
+    i=$((i + 1))
+    ns="dht-$name"
+    ip="$NET.$((10 + i))"
+    HOST_IP[$name]=$ip
+    ip netns add "$ns"
+    ip link add "dht-h$i" type veth peer name eth0 netns "$ns"
+    ip link set "dht-h$i" master "$BRIDGE" up
+    ip -n "$ns" link set lo up
+    ip -n "$ns" addr add "$ip/24" dev eth0
+    ip -n "$ns" link set eth0 up
+    # No default route: the hosts reach this machine's bridge address and nothing else.
+    # dockerd needs forwarding on (it cannot write /proc/sys inside nspawn); this is the host's
+    # own namespace, so it changes nothing outside it.
+    ip netns exec "$ns" sysctl -qw net.ipv4.ip_forward=1
+  done
+}
+
+start_apt_cache() {
+  mkdir -p "$CACHE/acng" "$RUN/acng/conf" "$RUN/acng/log"
+  cat >"$RUN/acng/conf/acng.conf" <<EOF
+CacheDir: $CACHE/acng
+LogDir: $RUN/acng/log
+SupportDir: /usr/lib/apt-cacher-ng
+Port: $ACNG_PORT
+BindAddress: $GW
+ExThreshold: 4
+EOF
+  /usr/sbin/apt-cacher-ng -c "$RUN/acng/conf" ForeGround=1 PidFile="$RUN/acng/pid" \
+    SocketPath="$RUN/acng/socket" >"$RUN/acng/out.log" 2>&1 </dev/null &
+  ACNG_PID=$!
+  for _ in $(seq 1 50); do
+    if (exec 3<>"/dev/tcp/$GW/$ACNG_PORT") 2>/dev/null; then return 0; fi
+    sleep 0.1
+  done
+  cat "$RUN/acng/out.log"
+  abort "apt-cacher-ng did not listen on $GW:$ACNG_PORT"
+}
+
+build_rootfs() {
+  if [ -f "$ROOTFS/.complete" ]; then
+    log "rootfs: cached $ROOTFS"
+    return 0
+  fi
+  log "rootfs: debootstrap $SUITE into $ROOTFS (through apt-cacher-ng)"
+  local tmp="$ROOTFS.tmp"
+  rm -rf --one-file-system "$tmp"
+  if ! http_proxy="http://$GW:$ACNG_PORT" debootstrap --variant=minbase --include="$ROOTFS_PACKAGES" \
+    "$SUITE" "$tmp" "$MIRROR" >"$RUN/debootstrap.log" 2>&1; then
+    tail -n 30 "$RUN/debootstrap.log"
+    abort "debootstrap failed (log above)"
+  fi
+  rm -f "$tmp"/var/cache/apt/archives/*.deb
+  rm -f "$tmp"/etc/ssh/ssh_host_*
+  : >"$tmp/etc/machine-id"
+  touch "$tmp/.complete"
+  mv "$tmp" "$ROOTFS"
+}
+
+# Prepares host $1's root from the cached rootfs: deploy user with the run's key and
+# passwordless sudo, apt through the cache, its own ssh host keys.
+prepare_host() {
+  local name=$1 root="$RUN/$1/root"
+  mkdir -p "$RUN/$name/docker"
+  cp -a --reflink=auto "$ROOTFS" "$root"
+  rm -f "$root/.complete"
+  echo "$name" >"$root/etc/hostname"
+  printf '127.0.0.1 localhost\n127.0.1.1 %s\n' "$name" >"$root/etc/hosts"
+  ssh-keygen -q -A -f "$root"
+  chroot "$root" useradd --create-home --shell /bin/bash "$DEPLOY_USER"
+  install -d -m 700 "$root/home/$DEPLOY_USER/.ssh"
+  install -m 600 "$RUN/id_ed25519.pub" "$root/home/$DEPLOY_USER/.ssh/authorized_keys"
+  chroot "$root" chown -R "$DEPLOY_USER:$DEPLOY_USER" "/home/$DEPLOY_USER/.ssh"
+  echo "$DEPLOY_USER ALL=(ALL) NOPASSWD:ALL" >"$root/etc/sudoers.d/$DEPLOY_USER"
+  chmod 440 "$root/etc/sudoers.d/$DEPLOY_USER"
+  echo "Acquire::http::Proxy \"http://$GW:$ACNG_PORT\";" >"$root/etc/apt/apt.conf.d/01proxy"
+  # No background apt runs racing the playbook for the dpkg lock.
+  local unit
+  for unit in apt-daily.timer apt-daily-upgrade.timer dpkg-db-backup.timer e2scrub_all.timer \
+    console-getty.service; do
+    ln -sf /dev/null "$root/etc/systemd/system/$unit"
+  done
+  # nspawn mounts the cgroup v1 controllers read-only; nested Docker (runc) needs them
+  # writable. Test-host plumbing only: real hosts (GCE VMs) need nothing like it.
+  cat >"$root/usr/local/sbin/cgroup-rw" <<'EOF'
+#!/bin/bash
+set -u
+mount -o remount,rw /sys/fs/cgroup
+grep ' /sys/fs/cgroup/' /proc/self/mountinfo | while read -r line; do
+  pre=${line%% - *}
+  post=${line#* - }
+  read -r _ _ _ _ mp opts _ <<<"$pre"
+  read -r fstype _ super <<<"$post"
+  [ "$fstype" = cgroup ] || continue
+  case ",$opts," in *,ro,*) ;; *) continue ;; esac
+  mount -o remount,rw "$mp" 2>/dev/null ||
+    { umount "$mp" && mount -t cgroup -o "rw,nosuid,nodev,noexec,${super#rw,}" cgroup "$mp"; }
+done
+EOF
+  chmod 755 "$root/usr/local/sbin/cgroup-rw"
+  cat >"$root/etc/systemd/system/cgroup-rw.service" <<'EOF'
+[Unit]
+Description=Make the cgroup controllers writable (nested Docker in systemd-nspawn)
+DefaultDependencies=no
+After=local-fs.target
+Before=containerd.service docker.service sysinit.target
+
+[Service]
+Type=oneshot
+RemainAfterExit=yes
+ExecStart=/usr/local/sbin/cgroup-rw
+
+[Install]
+WantedBy=sysinit.target
+EOF
+  mkdir -p "$root/etc/systemd/system/sysinit.target.wants"
+  ln -sf /etc/systemd/system/cgroup-rw.service "$root/etc/systemd/system/sysinit.target.wants/cgroup-rw.service"
+}
+
+boot_host() {
+  local name=$1
+  # --register=no --keep-unit: no systemd/machined needed on this machine.
+  # --capability=all --system-call-filter=@keyring: what nested Docker/runc needs.
+  systemd-nspawn --quiet --boot --register=no --keep-unit \
+    --machine="$name" --directory="$RUN/$name/root" \
+    --network-namespace-path="/run/netns/dht-$name" \
+    --capability=all --system-call-filter=@keyring \
+    --bind="$RUN/$name/docker:/var/lib/docker" \
+    --console=read-only >"$RUN/$name/console.log" 2>&1 </dev/null &
+  NSPAWN_PID[$name]=$!
+}
+
+SSH_OPTS=()
+ssh_host() {
+  local name=$1
+  shift
+  ssh "${SSH_OPTS[@]}" "$DEPLOY_USER@${HOST_IP[$name]}" "$@"
+}
+
+wait_ssh() {
+  local name=$1 child
+  for _ in $(seq 1 120); do
+    if ! kill -0 "${NSPAWN_PID[$name]}" 2>/dev/null; then
+      tail -n 20 "$RUN/$name/console.log"
+      abort "$name: systemd-nspawn exited while booting (console log above)"
+    fi
+    child=$(ps -o pid= --ppid "${NSPAWN_PID[$name]}" | head -n1 | tr -d ' ')
+    [ -n "$child" ] && echo "$child" >"$RUN/$name.init-pid"
+    if ssh_host "$name" -o ConnectTimeout=2 true 2>/dev/null; then return 0; fi
+    sleep 0.5
+  done
+  tail -n 20 "$RUN/$name/console.log"
+  abort "$name: no SSH on ${HOST_IP[$name]} after 60s"
+}
+
+# docker-archive (`docker save`) tarball of a one-layer image: busybox + its httpd on $APP_PORT.
+# build_image <tag> <archive> <Cmd JSON array>
+build_image() {
+  local tag=$1 out=$2 cmd=$3 dir
+  dir=$(mktemp -d "$RUN/image.XXXX")
+  mkdir -p "$dir/rootfs/bin" "$dir/rootfs/www" "$dir/rootfs/tmp" "$dir/archive"
+  cp "$ROOTFS/bin/busybox" "$dir/rootfs/bin/busybox"
+  echo "docker-hosts test app ($tag)" >"$dir/rootfs/www/index.html"
+  tar --sort=name --owner=0 --group=0 --numeric-owner --mtime=@0 -C "$dir/rootfs" -cf "$dir/archive/layer.tar" .
+  local diff_id
+  diff_id=$(sha256sum "$dir/archive/layer.tar" | cut -d' ' -f1)
+  cat >"$dir/archive/config.json" <<EOF
+{"architecture":"amd64","os":"linux","created":"1970-01-01T00:00:00Z",
+ "config":{"Cmd":$cmd,"ExposedPorts":{"$APP_PORT/tcp":{}},"WorkingDir":"/"},
+ "rootfs":{"type":"layers","diff_ids":["sha256:$diff_id"]},
+ "history":[{"created":"1970-01-01T00:00:00Z","created_by":"test/hosts/run.sh"}]}
+EOF
+  printf '[{"Config":"config.json","RepoTags":["%s"],"Layers":["layer.tar"]}]\n' "$tag" >"$dir/archive/manifest.json"
+  tar -C "$dir/archive" -cf "$out" manifest.json config.json layer.tar
+}
+
+write_outputs() {
+  local name first=1 urls=""
+  {
+    printf '{\n  "stage": {\n    "hosts": {\n'
+    for name in "${HOSTS[@]}"; do
+      [ $first = 1 ] || printf ',\n'
+      first=0
+      printf '      "%s": {"name": "%s", "zone": "europe-west1-b", "external_ip": "%s", "internal_ip": "%s"}' \
+        "$name" "$name" "${HOST_IP[$name]}" "${HOST_IP[$name]}"
+      urls="$urls${urls:+, }\"http://${HOST_IP[$name]}:$APP_PORT\""
+    done
+    printf '\n    },\n    "app_urls": [%s],\n' "$urls"
+    printf '    "ssh_user": "%s",\n    "app_port": %s,\n    "environment": "stage"\n  }\n}\n' "$DEPLOY_USER" "$APP_PORT"
+  } >"$RUN/outputs.json"
+}
+
+# playbook <log> <args...>: runs site.yml; returns its exit code.
+playbook() {
+  local logf=$1
+  shift
+  local rc=0
+  timeout 600 ansible-playbook -i "$RUN/inventory.yml" --private-key "$RUN/id_ed25519" \
+    "$REPO/ansible/playbooks/site.yml" "$@" >"$logf" 2>&1 || rc=$?
+  return $rc
+}
+
+# recap_field <log> <host> <field>: the number in the PLAY RECAP line, or "missing".
+recap_field() {
+  local line
+  line=$(sed -n '/^PLAY RECAP/,$p' "$1" | grep -E "^$2 +:" | tail -n1)
+  if [ -z "$line" ]; then
+    echo missing
+  else
+    sed -E "s/.* $3=([0-9]+).*/\1/" <<<"$line"
+  fi
+}
+
+http_code() {
+  curl -s -o /dev/null -w '%{http_code}' --max-time 5 "http://$1:$APP_PORT/" || true
+}
+
+# ---------------------------------------------------------------------------------------------
+main() {
+  preflight
+  mkdir -p "$CACHE"
+  exec 9>"$CACHE/lock"
+  flock -n 9 || abort "another host test holds $CACHE/lock"
+  RUN=$(mktemp -d /var/tmp/docker-hosts-test.XXXXXX)
+  trap teardown EXIT
+  trap 'exit 130' INT
+  trap 'exit 143' TERM
+  log "run dir $RUN, network $NET.0/24"
+
+  ssh-keygen -q -t ed25519 -N '' -C "docker-hosts-test-$$" -f "$RUN/id_ed25519"
+  mkdir -p "$RUN/cp"
+  SSH_OPTS=(-i "$RUN/id_ed25519" -o BatchMode=yes -o StrictHostKeyChecking=no
+    -o UserKnownHostsFile=/dev/null -o LogLevel=ERROR -o ConnectTimeout=10)
+
+  setup_network
+  start_apt_cache
+  build_rootfs
+  local name
+  for name in "${HOSTS[@]}"; do
+    prepare_host "$name"
+    boot_host "$name"
+  done
+  for name in "${HOSTS[@]}"; do wait_ssh "$name"; done
+  log "hosts up: $(for n in "${HOSTS[@]}"; do printf '%s=%s ' "$n" "${HOST_IP[$n]}"; done)"
+
+  build_image test-app:good "$RUN/app-good.tar" "[\"/bin/busybox\",\"httpd\",\"-f\",\"-p\",\"$APP_PORT\",\"-h\",\"/www\"]"
+  # The broken build: its server exits at once (the container restarts forever).
+  build_image test-app:broken "$RUN/app-broken.tar" '["/bin/busybox","sh","-c","echo broken build; exit 3"]'
+
+  # Inventory from a fake outputs file in the stacks' contract shape.
+  write_outputs
+  if (cd "$REPO" && npx --no-install tsx lib/inventory-cli.ts --outputs "$RUN/outputs.json" --stack stage \
+    --out "$RUN/inventory.yml") 2>"$RUN/inventory.err"; then
+    pass "inventory generated from the stack outputs"
+  else
+    abort "inventory generation: $(cat "$RUN/inventory.err")"
+  fi
+
+  export ANSIBLE_CONFIG="$REPO/ansible/ansible.cfg" ANSIBLE_HOST_KEY_CHECKING=False \
+    ANSIBLE_SSH_CONTROL_PATH_DIR="$RUN/cp" ANSIBLE_FORCE_COLOR=0 ANSIBLE_NOCOLOR=1
+  local good=(-e app_image=test-app:good -e "app_image_archive=$RUN/app-good.tar")
+
+  # 1. First deploy.
+  log "site.yml: first run"
+  if playbook "$RUN/site-1.log" "${good[@]}"; then
+    pass "site.yml first run succeeded"
+  else
+    tail -n 40 "$RUN/site-1.log"
+    abort "site.yml first run failed (log above)"
+  fi
+
+  for name in "${HOSTS[@]}"; do
+    check "$name: docker is active and enabled" \
+      ssh_host "$name" 'test "$(systemctl is-active docker)" = active && test "$(systemctl is-enabled docker)" = enabled'
+    check "$name: daemon.json has the log rotation" \
+      ssh_host "$name" 'grep -q "\"max-size\": \"10m\"" /etc/docker/daemon.json'
+    check "$name: $DEPLOY_USER runs docker without sudo" \
+      ssh_host "$name" 'id -nG | grep -qw docker && docker ps --format "{{.Names}}" | grep -qx '"$APP_NAME"
+    check "$name: app container runs test-app:good with a restart policy, port $APP_PORT published" \
+      ssh_host "$name" "test \"\$(docker inspect -f '{{.State.Running}} {{.Config.Image}} {{.HostConfig.RestartPolicy.Name}} {{(index (index .HostConfig.PortBindings \"$APP_PORT/tcp\") 0).HostPort}}' $APP_NAME)\" = 'true test-app:good unless-stopped $APP_PORT'"
+    local body
+    body=$(curl -s --max-time 5 "http://${HOST_IP[$name]}:$APP_PORT/" || true)
+    check "$name: app answers HTTP 200 on ${HOST_IP[$name]}:$APP_PORT from this machine" \
+      test "$(http_code "${HOST_IP[$name]}")" = 200
+    check "$name: app serves the good build" test "$body" = "docker-hosts test app (test-app:good)"
+  done
+
+  # 2. Idempotence.
+  log "site.yml: second run"
+  if playbook "$RUN/site-2.log" "${good[@]}"; then
+    pass "site.yml second run succeeded"
+  else
+    tail -n 40 "$RUN/site-2.log"
+    fail "site.yml second run failed (log above)"
+  fi
+  for name in "${HOSTS[@]}"; do
+    local changed
+    changed=$(recap_field "$RUN/site-2.log" "$name" changed)
+    check "$name: second run reports changed=0 (got changed=$changed)" test "$changed" = 0
+  done
+
+  # 3. A broken build: the first host fails its health check, the rollout stops there.
+  log "site.yml: broken image"
+  local rc=0
+  playbook "$RUN/site-broken.log" -e app_image=test-app:broken -e "app_image_archive=$RUN/app-broken.tar" \
+    -e app_health_retries=5 -e app_health_delay=1 || rc=$?
+  local first=${HOSTS[0]} second=${HOSTS[1]}
+  check "broken deploy fails the play (exit $rc)" test "$rc" -ne 0
+  if grep -q "App deploy failed on host $first: image test-app:broken did not answer" "$RUN/site-broken.log"; then
+    pass "broken deploy names host, image and URL: $(grep -o "App deploy failed on host $first[^']*" "$RUN/site-broken.log" | head -n1 | cut -c1-160)..."
+  else
+    tail -n 30 "$RUN/site-broken.log"
+    fail "broken deploy: no clear failure message for $first (log above)"
+  fi
+  check "broken deploy: $first failed, $second was never touched (serial 1, max_fail_percentage 0)" \
+    test "$(recap_field "$RUN/site-broken.log" "$first" failed)/$(recap_field "$RUN/site-broken.log" "$second" ok)" = "1/missing"
+  check "broken deploy: $first no longer serves (the broken build really ran there)" \
+    test "$(http_code "${HOST_IP[$first]}")" != 200
+  check "broken deploy: $second still answers HTTP 200" test "$(http_code "${HOST_IP[$second]}")" = 200
+  check "broken deploy: $second still runs test-app:good" \
+    test "$(ssh_host "$second" "docker inspect -f '{{.Config.Image}}' $APP_NAME")" = test-app:good
+
+  log "finished in $(($(date +%s) - START))s"
+  summary
+  [ "$FAILED" -eq 0 ]
+}
+
+main "$@"
