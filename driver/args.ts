@@ -41,21 +41,50 @@ interface OptionSpec {
 
 /** Every option, which commands take it, and its help line (the single source of --help). */
 export const OPTIONS: Readonly<Record<string, OptionSpec>> = {
-  '--dry-run': { commands: ['up', 'destroy'], help: 'print the plan (commands, arguments, cwd, added env, files written); run nothing' },
-  '--from': { value: 'step', commands: ['up', 'destroy'], help: 'start at <step> (preflight still runs); continues in the last run folder' },
-  '--only': { value: 'step', commands: ['up', 'destroy'], help: 'run only <step> (and preflight); continues in the last run folder' },
-  '--skip-image': { commands: ['up'], help: 'do not build the image: hosts boot from the family\'s latest image' },
-  '--build-image': { commands: ['up'], help: 'build the image even when packer/ and the docker_host role are unchanged' },
-  '--check-timeout': { value: 'seconds', commands: ['up'], help: 'how long the check waits for every host to answer (default 120)' },
-  '--include-backend': { commands: ['destroy'], help: 'also destroy the state backend (needs prevent_destroy lifted; see README)' },
+  '--dry-run': {
+    commands: ['up', 'destroy'],
+    help: 'print the plan (commands, arguments, cwd, added env, files written); run nothing',
+  },
+  '--from': {
+    value: 'step',
+    commands: ['up', 'destroy'],
+    help: 'start at <step> (preflight still runs); continues in the last run folder',
+  },
+  '--only': {
+    value: 'step',
+    commands: ['up', 'destroy'],
+    help: 'run only <step> (and preflight); continues in the last run folder',
+  },
+  '--skip-image': { commands: ['up'], help: "do not build the image: hosts boot from the family's latest image" },
+  '--build-image': {
+    commands: ['up'],
+    help: 'build the image even when packer/ and the docker_host role are unchanged',
+  },
+  '--check-timeout': {
+    value: 'seconds',
+    commands: ['up'],
+    help: 'how long the check waits for every host to answer (default 120)',
+  },
+  '--include-backend': {
+    commands: ['destroy'],
+    help: 'also destroy the state backend (needs prevent_destroy lifted; see README)',
+  },
   '--yes': { commands: ['destroy'], help: 'do not ask before destroying (required when stdin is not a terminal)' },
-  '--verbose': { commands: ['up', 'destroy'], help: 'stream every step\'s output (it always goes to the step\'s log)' },
-  '--refresh': { commands: ['env', 'status'], help: 'read outputs with `cdktf output` instead of the last deploy\'s outputs file' },
+  '--verbose': { commands: ['up', 'destroy'], help: "stream every step's output (it always goes to the step's log)" },
+  '--refresh': {
+    commands: ['env', 'status'],
+    help: "read outputs with `cdktf output` instead of the last deploy's outputs file",
+  },
   '--unset': { commands: ['env'], help: 'print the lines that undo `env`' },
   '--help': { commands: ['up', 'destroy', 'env', 'status'], help: 'this help' },
 };
 
-const ALIASES: Readonly<Record<string, string>> = { '-h': '--help', '-v': '--verbose', '-y': '--yes', '-n': '--dry-run' };
+const ALIASES: Readonly<Record<string, string>> = {
+  '-h': '--help',
+  '-v': '--verbose',
+  '-y': '--yes',
+  '-n': '--dry-run',
+};
 
 export function helpText(environments: readonly string[]): string {
   const opts = Object.entries(OPTIONS)
@@ -131,7 +160,9 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
   const [environment, host, ...extra] = positionals;
   if (!help) {
     if (extra.length > 0 || (host !== undefined && command !== 'env')) {
-      throw new UsageError(`unexpected argument "${command === 'env' ? extra[0] : host}"; usage: ${INVOCATION} ${command} <env>${command === 'env' ? ' [host]' : ''}`);
+      throw new UsageError(
+        `unexpected argument "${command === 'env' ? extra[0] : host}"; usage: ${INVOCATION} ${command} <env>${command === 'env' ? ' [host]' : ''}`,
+      );
     }
     for (const name of seen.keys()) {
       const spec = OPTIONS[name];
@@ -179,10 +210,14 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
     refresh: seen.has('--refresh'),
     unset: seen.has('--unset'),
   };
-  if (parsed.from !== undefined && parsed.only !== undefined) throw new UsageError('--from and --only exclude each other: pick one');
-  if (parsed.skipImage && parsed.buildImage) throw new UsageError('--skip-image and --build-image exclude each other: pick one');
+  if (parsed.from !== undefined && parsed.only !== undefined)
+    throw new UsageError('--from and --only exclude each other: pick one');
+  if (parsed.skipImage && parsed.buildImage)
+    throw new UsageError('--skip-image and --build-image exclude each other: pick one');
   if (parsed.only === 'destroy-backend' && !parsed.includeBackend) {
-    throw new UsageError('--only destroy-backend needs --include-backend too: the backend holds every environment\'s state');
+    throw new UsageError(
+      "--only destroy-backend needs --include-backend too: the backend holds every environment's state",
+    );
   }
   return parsed;
 }
@@ -190,7 +225,9 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
 /** The environment must be one the config defines. */
 export function checkEnvironment(args: ParsedArgs, environments: readonly string[]): string {
   if (args.environment === undefined) {
-    throw new UsageError(`${args.command} needs an environment: ${INVOCATION} ${args.command === 'up' ? '' : `${args.command} `}<env>; environments are: ${environments.join(', ')}`);
+    throw new UsageError(
+      `${args.command} needs an environment: ${INVOCATION} ${args.command === 'up' ? '' : `${args.command} `}<env>; environments are: ${environments.join(', ')}`,
+    );
   }
   if (!environments.includes(args.environment)) {
     throw new UsageError(`unknown environment "${args.environment}"; environments are: ${environments.join(', ')}`);
@@ -202,7 +239,8 @@ export function checkEnvironment(args: ParsedArgs, environments: readonly string
 export function resumeCommand(args: ParsedArgs, environment: string, step: StepName): string {
   const parts = [INVOCATION, args.command, environment, args.only !== undefined ? '--only' : '--from', step];
   if (args.command === 'up' && args.skipImage) parts.push('--skip-image');
-  if (args.command === 'up' && args.checkTimeoutSeconds !== undefined) parts.push('--check-timeout', String(args.checkTimeoutSeconds));
+  if (args.command === 'up' && args.checkTimeoutSeconds !== undefined)
+    parts.push('--check-timeout', String(args.checkTimeoutSeconds));
   if (args.includeBackend) parts.push('--include-backend');
   if (args.yes) parts.push('--yes');
   return parts.join(' ');

@@ -49,12 +49,19 @@ export function probe(url: string, timeoutMs: number, signal?: AbortSignal): Pro
       req.destroy();
       resolve(result);
     };
-    const req = request(url, { method: 'GET', agent: false, signal, headers: { 'user-agent': 'docker-hosts-driver' } }, (res) => {
-      res.resume();
-      const status = res.statusCode ?? 0;
-      finish({ ok: status >= 200 && status < 400, detail: `HTTP ${status} in ${Date.now() - started}ms` });
-    });
-    const timer = setTimeout(() => finish({ ok: false, detail: `no answer within ${(timeoutMs / 1000).toFixed(1)}s` }), timeoutMs);
+    const req = request(
+      url,
+      { method: 'GET', agent: false, signal, headers: { 'user-agent': 'docker-hosts-driver' } },
+      (res) => {
+        res.resume();
+        const status = res.statusCode ?? 0;
+        finish({ ok: status >= 200 && status < 400, detail: `HTTP ${status} in ${Date.now() - started}ms` });
+      },
+    );
+    const timer = setTimeout(
+      () => finish({ ok: false, detail: `no answer within ${(timeoutMs / 1000).toFixed(1)}s` }),
+      timeoutMs,
+    );
     req.on('error', (err: NodeJS.ErrnoException) => {
       if (signal?.aborted) finish({ ok: false, detail: 'interrupted' });
       else finish({ ok: false, detail: ERRORS[err.code ?? ''] ?? err.message });

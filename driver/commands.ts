@@ -215,7 +215,14 @@ export const DEFAULT_CHECK_TIMING: CheckTiming = { deadlineMs: 120_000, attemptT
 
 export function httpCheck(ctx: PlanContext, env: EnvironmentConfig, timing: CheckTiming = DEFAULT_CHECK_TIMING) {
   const outputsFile = runFiles(ctx.runDir).outputs;
-  const task: HttpCheckTask = { type: 'http-check', outputsFile, stack: env.name, port: env.app.port, path: '/', ...timing };
+  const task: HttpCheckTask = {
+    type: 'http-check',
+    outputsFile,
+    stack: env.name,
+    port: env.app.port,
+    path: '/',
+    ...timing,
+  };
   return {
     kind: 'task' as const,
     name: 'check' as const,
@@ -255,6 +262,15 @@ export function cdktfDestroyBackend(ctx: PlanContext): ExecStep {
 export type CommandSpec = Pick<ExecStep, 'command' | 'args' | 'cwd' | 'env'>;
 
 /** `cdktf output <env> --outputs-file <file>`: how `env`/`status` read outputs when no run has left them. */
-export function cdktfOutput(ctx: Pick<PlanContext, 'root' | 'cdktf'>, environment: string, outputsFile: string): CommandSpec {
-  return { command: ctx.cdktf, args: ['output', environment, '--outputs-file', outputsFile], cwd: ctx.root, env: CDKTF_ENV };
+export function cdktfOutput(
+  ctx: Pick<PlanContext, 'root' | 'cdktf'>,
+  environment: string,
+  outputsFile: string,
+): CommandSpec {
+  return {
+    command: ctx.cdktf,
+    args: ['output', environment, '--outputs-file', outputsFile],
+    cwd: ctx.root,
+    env: CDKTF_ENV,
+  };
 }

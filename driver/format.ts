@@ -62,5 +62,8 @@ export function stripAnsi(text: string): string {
 
 /** A filesystem-safe UTC timestamp: 20250131T235959Z. */
 export function runStamp(date: Date): string {
-  return date.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  return date
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z');
 }

@@ -39,7 +39,11 @@ export function processAlive(pid: number): boolean {
 function readLock(path: string): LockInfo | undefined {
   try {
     const parsed = JSON.parse(readFileSync(path, 'utf8')) as Partial<LockInfo>;
-    return { pid: Number(parsed.pid), command: String(parsed.command ?? '?'), startedAt: String(parsed.startedAt ?? '?') };
+    return {
+      pid: Number(parsed.pid),
+      command: String(parsed.command ?? '?'),
+      startedAt: String(parsed.startedAt ?? '?'),
+    };
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     // Unreadable or half-written: treat as stale (a live owner writes it in one call).

@@ -144,7 +144,9 @@ async function configBroken(r: Resolved, message: string): Promise<number> {
     const task = preflightTask(steps.filter((s) => s !== 'destroy-backend' || args.includeBackend));
     const findings = await checkPrerequisites(preflightInput(r, task, { ok: false, error: message }));
     deps.stderr.write(
-      `${style.red(`preflight: ${problemCount(findings)}`)}\n${describeProblems(findings).map((l) => `  ${l}\n`).join('')}`,
+      `${style.red(`preflight: ${problemCount(findings)}`)}\n${describeProblems(findings)
+        .map((l) => `  ${l}\n`)
+        .join('')}`,
     );
   } else {
     deps.stderr.write(`${style.red('error:')} ${message}\n`);
@@ -196,7 +198,9 @@ function buildPlan(r: Resolved, env: EnvironmentConfig, runDir: string): { plan:
     buildImage: args.buildImage,
     image: { currentHash: imageHash, lastBuild: state.image },
     checkTiming:
-      args.checkTimeoutSeconds === undefined ? DEFAULT_CHECK_TIMING : { ...DEFAULT_CHECK_TIMING, deadlineMs: args.checkTimeoutSeconds * 1000 },
+      args.checkTimeoutSeconds === undefined
+        ? DEFAULT_CHECK_TIMING
+        : { ...DEFAULT_CHECK_TIMING, deadlineMs: args.checkTimeoutSeconds * 1000 },
   });
   return { plan, imageHash };
 }
@@ -237,7 +241,8 @@ async function runCommand(r: Resolved, env: EnvironmentConfig): Promise<number> 
     }
     mkdirSync(plan.runDir, { recursive: true });
     updateState(r.runBase, env.name, (s) => ({ ...s, lastRun: { ...s.lastRun, [args.command]: plan.runDir } }));
-    if (runDir.resumed) deps.stdout.write(`continuing in the last run folder (--${args.from !== undefined ? 'from' : 'only'})\n`);
+    if (runDir.resumed)
+      deps.stdout.write(`continuing in the last run folder (--${args.from !== undefined ? 'from' : 'only'})\n`);
     const result = await runPlan(plan, {
       out: deps.stdout,
       err: deps.stderr,
@@ -262,7 +267,13 @@ function recordStep(r: Resolved, env: EnvironmentConfig, step: PlannedStep, imag
   if (step.name === 'image' && imageHash !== undefined) {
     updateState(r.runBase, env.name, (s) => ({
       ...s,
-      image: { hash: imageHash, projectId: env.projectId, imageFamily: env.imageFamily, builtAt: at, runDir: dirOf(step) },
+      image: {
+        hash: imageHash,
+        projectId: env.projectId,
+        imageFamily: env.imageFamily,
+        builtAt: at,
+        runDir: dirOf(step),
+      },
     }));
   } else if (step.name === 'deploy' && step.kind === 'exec') {
     const file = step.args[step.args.indexOf('--outputs-file') + 1];
@@ -288,7 +299,9 @@ async function confirmDestroy(r: Resolved, plan: Plan, env: EnvironmentConfig): 
     .map((s) => `  - ${s.title}`)
     .join('\n');
   if (deps.ask === undefined) {
-    deps.stderr.write(`error: destroy asks for confirmation, and stdin is not a terminal: add --yes to destroy\n${what}\n`);
+    deps.stderr.write(
+      `error: destroy asks for confirmation, and stdin is not a terminal: add --yes to destroy\n${what}\n`,
+    );
     return false;
   }
   deps.stdout.write(`This destroys, in Google Cloud project ${env.projectId}:\n${what}\n`);
@@ -322,7 +335,9 @@ async function runTask(r: Resolved, env: EnvironmentConfig, task: Task, ctx: Tas
     throw new StepFailure(
       `${failed.length} of ${results.length} hosts did not answer on port ${port} within ${formatDuration(task.deadlineMs)}: ` +
         failed.map((f) => f.host).join(', '),
-      failed.map((f) => `${f.host}  ${f.url}  ${f.detail} (${f.attempts} ${f.attempts === 1 ? 'attempt' : 'attempts'})`),
+      failed.map(
+        (f) => `${f.host}  ${f.url}  ${f.detail} (${f.attempts} ${f.attempts === 1 ? 'attempt' : 'attempts'})`,
+      ),
     );
   }
 }
@@ -386,8 +401,15 @@ function loadOutputs(r: Resolved, env: EnvironmentConfig): StackOutputs | number
   });
   if (result.status !== 0 || !existsSync(file)) {
     const why = result.error ? result.error.message : `exit code ${result.status}`;
-    const tail = `${result.stderr ?? ''}`.trim().split('\n').slice(-10).map((l) => `  | ${l}\n`).join('');
-    deps.stderr.write(`error: could not read ${env.name}'s outputs (${why}); has "${INVOCATION} up ${env.name}" run?\n${tail}`);
+    const tail = `${result.stderr ?? ''}`
+      .trim()
+      .split('\n')
+      .slice(-10)
+      .map((l) => `  | ${l}\n`)
+      .join('');
+    deps.stderr.write(
+      `error: could not read ${env.name}'s outputs (${why}); has "${INVOCATION} up ${env.name}" run?\n${tail}`,
+    );
     return EXIT_FAILED;
   }
   updateState(r.runBase, env.name, (s) => ({ ...s, lastOutputs: { file, at: new Date().toISOString() } }));
@@ -399,7 +421,9 @@ async function envCommand(r: Resolved, env: EnvironmentConfig): Promise<number> 
   const { deps, args } = r;
   const invocation = `${INVOCATION.replace('--', '-s --')} env ${env.name}${args.host ? ` ${args.host}` : ''}`;
   if (args.unset) {
-    deps.stdout.write(`unset DOCKER_HOST\n# Run this command to configure your shell:\n# eval "$(${invocation} --unset)"\n`);
+    deps.stdout.write(
+      `unset DOCKER_HOST\n# Run this command to configure your shell:\n# eval "$(${invocation} --unset)"\n`,
+    );
     return EXIT_OK;
   }
   const outputs = loadOutputs(r, env);
@@ -419,7 +443,9 @@ async function envCommand(r: Resolved, env: EnvironmentConfig): Promise<number> 
   ];
   const iapOnly = env.sshSourceRanges.every((range) => range === '35.235.240.0/20');
   if (iapOnly) {
-    lines.push(`# ${env.name} allows SSH only from Google IAP (35.235.240.0/20): add your address to sshSourceRanges, or tunnel with gcloud compute start-iap-tunnel`);
+    lines.push(
+      `# ${env.name} allows SSH only from Google IAP (35.235.240.0/20): add your address to sshSourceRanges, or tunnel with gcloud compute start-iap-tunnel`,
+    );
   }
   lines.push('# Run this command to configure your shell:', `# eval "$(${invocation})"`);
   deps.stdout.write(`${lines.join('\n')}\n`);
@@ -443,7 +469,14 @@ async function statusCommand(r: Resolved, env: EnvironmentConfig): Promise<numbe
   deps.stdout.write(
     `${style.bold(env.name)}: ${hosts.length} ${hosts.length === 1 ? 'host' : 'hosts'} in ${env.projectId}, ` +
       `app ${env.app.image}\n` +
-      rows.map((row) => row.map((cell, c) => cell.padEnd(widths[c])).join('  ').trimEnd()).join('\n') +
+      rows
+        .map((row) =>
+          row
+            .map((cell, c) => cell.padEnd(widths[c]))
+            .join('  ')
+            .trimEnd(),
+        )
+        .join('\n') +
       `\n${down === 0 ? style.green('all hosts answer') : style.red(`${down} of ${answers.length} hosts do not answer`)}\n`,
   );
   return down === 0 ? EXIT_OK : EXIT_FAILED;

@@ -107,7 +107,12 @@ export function preflightTask(steps: readonly StepName[]): PreflightTask {
 }
 
 function preflightStep(selected: readonly Step[]): Step {
-  return { kind: 'task', name: 'preflight', title: 'check prerequisites', task: preflightTask(selected.map((s) => s.name)) };
+  return {
+    kind: 'task',
+    name: 'preflight',
+    title: 'check prerequisites',
+    task: preflightTask(selected.map((s) => s.name)),
+  };
 }
 
 /** Marks the steps --from/--only leave out. Preflight always runs: it is cheap and guards what follows. */
@@ -146,7 +151,8 @@ function assemble(
 export function imageUnchanged(env: EnvironmentConfig, image: UpOptions['image']): ImageRecord | undefined {
   const last = image?.lastBuild;
   if (last === undefined) return undefined;
-  const same = last.hash === image?.currentHash && last.projectId === env.projectId && last.imageFamily === env.imageFamily;
+  const same =
+    last.hash === image?.currentHash && last.projectId === env.projectId && last.imageFamily === env.imageFamily;
   return same ? last : undefined;
 }
 
@@ -185,7 +191,7 @@ export function buildDestroyPlan(env: EnvironmentConfig, ctx: PlanContext, optio
   const work: Step[] = [cdktfDestroyEnvironment(ctx, env), cdktfDestroyBackend(ctx)];
   const skips = select(work, DESTROY_STEPS, options.from, options.only);
   if (!options.includeBackend && !skips.has('destroy-backend')) {
-    skips.set('destroy-backend', 'the backend holds every environment\'s Terraform state: add --include-backend');
+    skips.set('destroy-backend', "the backend holds every environment's Terraform state: add --include-backend");
   }
   return assemble('destroy', env, ctx, work, skips);
 }

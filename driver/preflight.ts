@@ -30,7 +30,8 @@ export interface PreflightInput {
   /** The cdktf executable the plan uses (a path, or a name looked up on PATH). */
   readonly cdktf: string;
   /** The environment's config, or the reason it did not load. */
-  readonly config: { readonly ok: true; readonly value: EnvironmentConfig } | { readonly ok: false; readonly error: string };
+  readonly config:
+    { readonly ok: true; readonly value: EnvironmentConfig } | { readonly ok: false; readonly error: string };
   readonly probe?: VersionProbe;
 }
 
@@ -48,7 +49,8 @@ const TOOLS: Partial<Record<Requirement, ToolSpec>> = {
     versionArgs: ['version'],
     minimum: [1, 7],
     why: '`packer init` and HCL2 required_plugins need 1.7 or later',
-    install: 'install Packer 1.7 or later (HashiCorp\'s apt repository or release zip: https://developer.hashicorp.com/packer/install)',
+    install:
+      "install Packer 1.7 or later (HashiCorp's apt repository or release zip: https://developer.hashicorp.com/packer/install)",
   },
   terraform: {
     command: 'terraform',
@@ -119,9 +121,15 @@ export function defaultProbe(env: Readonly<Record<string, string | undefined>>):
     });
 }
 
-async function checkTool(requirement: Requirement, spec: ToolSpec, input: PreflightInput, probe: VersionProbe): Promise<Finding> {
+async function checkTool(
+  requirement: Requirement,
+  spec: ToolSpec,
+  input: PreflightInput,
+  probe: VersionProbe,
+): Promise<Finding> {
   const path = which(spec.command, input.env.PATH);
-  if (path === undefined) return { requirement, ok: false, summary: `${spec.command}: not found on PATH`, fix: spec.install };
+  if (path === undefined)
+    return { requirement, ok: false, summary: `${spec.command}: not found on PATH`, fix: spec.install };
   const text = await probe(path, spec.versionArgs);
   const version = text === undefined ? undefined : parseVersion(text);
   if (version === undefined) {
@@ -156,7 +164,12 @@ function credentialsFinding(input: PreflightInput): Finding {
   const adc = join(gcloudDir, 'application_default_credentials.json');
   return fileExists(adc)
     ? { requirement: 'credentials', ok: true, summary: `credentials: ${adc}` }
-    : { requirement: 'credentials', ok: false, summary: `credentials: no Application Default Credentials (${adc})`, fix: login };
+    : {
+        requirement: 'credentials',
+        ok: false,
+        summary: `credentials: no Application Default Credentials (${adc})`,
+        fix: login,
+      };
 }
 
 function configFindings(requirement: Requirement, input: PreflightInput): Finding | undefined {
@@ -164,7 +177,12 @@ function configFindings(requirement: Requirement, input: PreflightInput): Findin
   if (requirement === 'config') {
     return config.ok
       ? { requirement, ok: true, summary: `config: environment "${config.value.name}" is valid` }
-      : { requirement, ok: false, summary: config.error, fix: 'edit config/environments.ts (field reference: README.md)' };
+      : {
+          requirement,
+          ok: false,
+          summary: config.error,
+          fix: 'edit config/environments.ts (field reference: README.md)',
+        };
   }
   if (!config.ok) return undefined; // reported once, as the config finding
   const env = config.value;
@@ -181,7 +199,11 @@ function configFindings(requirement: Requirement, input: PreflightInput): Findin
     case 'ssh-public-key':
       if (env.ssh.osLogin) return { requirement, ok: true, summary: 'SSH public key: not needed (OS Login)' };
       return env.ssh.publicKey !== undefined
-        ? { requirement, ok: true, summary: `SSH public key: ${env.ssh.publicKey.split(' ').slice(0, 1)} … (${env.ssh.publicKeyFile})` }
+        ? {
+            requirement,
+            ok: true,
+            summary: `SSH public key: ${env.ssh.publicKey.split(' ').slice(0, 1)} … (${env.ssh.publicKeyFile})`,
+          }
         : {
             requirement,
             ok: false,
@@ -210,9 +232,10 @@ function cdktfFinding(input: PreflightInput): Finding {
     requirement: 'cdktf',
     ok: false,
     summary: `cdktf: ${shown} not found`,
-    fix: isAbsolute(input.cdktf) && input.cdktf.includes('node_modules')
-      ? 'run `npm ci` in the repository root (cdktf-cli is a devDependency)'
-      : 'check DOCKER_HOSTS_CDKTF, or unset it to use node_modules/.bin/cdktf (`npm ci`)',
+    fix:
+      isAbsolute(input.cdktf) && input.cdktf.includes('node_modules')
+        ? 'run `npm ci` in the repository root (cdktf-cli is a devDependency)'
+        : 'check DOCKER_HOSTS_CDKTF, or unset it to use node_modules/.bin/cdktf (`npm ci`)',
   };
 }
 
@@ -231,7 +254,12 @@ export async function checkPrerequisites(input: PreflightInput): Promise<Finding
   const files: Finding[] = input.files.map((file) =>
     fileExists(join(input.root, file))
       ? { requirement: 'file', ok: true, summary: `file: ${file}` }
-      : { requirement: 'file', ok: false, summary: `file: ${file} is missing from the checkout`, fix: 'check `git status`; restore it from git' },
+      : {
+          requirement: 'file',
+          ok: false,
+          summary: `file: ${file} is missing from the checkout`,
+          fix: 'check `git status`; restore it from git',
+        },
   );
   return [...findings.filter((f): f is Finding => f !== undefined), ...files];
 }

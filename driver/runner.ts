@@ -78,6 +78,8 @@ const SIGNAL_EXIT: Record<Signal, number> = { SIGINT: 130, SIGTERM: 143 };
 /** A second signal this soon after the first is the same Ctrl-C delivered twice (npm forwards it too). */
 const SAME_SIGNAL_WINDOW_MS = 1000;
 const TAIL_BYTES = 64 * 1024;
+/** How long output may still arrive after a child exited. */
+const EXIT_DRAIN_MS = 2000;
 
 /** Keeps the end of a stream of text, bounded. */
 class Tail {
@@ -123,8 +125,10 @@ export async function runPlan(plan: Plan, options: RunOptions): Promise<RunResul
     const now = clock();
     if (interrupted === undefined) {
       interrupted = { signal, at: now };
-      out.write(`\n${style.yellow(`${signal}: stopping the current step and waiting for it to exit`)} ` +
-        `(${signal === 'SIGINT' ? 'Ctrl-C' : 'signal'} again to kill it, which may leave a Terraform state lock)\n`);
+      out.write(
+        `\n${style.yellow(`${signal}: stopping the current step and waiting for it to exit`)} ` +
+          `(${signal === 'SIGINT' ? 'Ctrl-C' : 'signal'} again to kill it, which may leave a Terraform state lock)\n`,
+      );
       killCurrent?.(signal);
     } else if (now - interrupted.at > SAME_SIGNAL_WINDOW_MS) {
       out.write(`${style.red('killing the current step')}\n`);
@@ -161,7 +165,9 @@ export async function runPlan(plan: Plan, options: RunOptions): Promise<RunResul
       if (missing.length > 0) {
         outcome = {
           ok: false,
-          report: missing.map((n) => `needs ${show(n.path)}, which step "${n.from}" writes: run it first (--from ${n.from})`),
+          report: missing.map(
+            (n) => `needs ${show(n.path)}, which step "${n.from}" writes: run it first (--from ${n.from})`,
+          ),
         };
       } else {
         for (const file of step.writes ?? []) {
@@ -190,7 +196,9 @@ export async function runPlan(plan: Plan, options: RunOptions): Promise<RunResul
             '',
           ].join('\n'),
         );
-        out.write(`stopped at step ${i + 1} of ${total} after ${formatDuration(clock() - runStarted)}; nothing after it ran\n`);
+        out.write(
+          `stopped at step ${i + 1} of ${total} after ${formatDuration(clock() - runStarted)}; nothing after it ran\n`,
+        );
         return { outcome: 'failed', exitCode: EXIT_FAILED, step: step.name };
       }
       out.write(`${label} ${style.green('ok')} ${formatDuration(elapsed)}\n`);
@@ -268,7 +276,16 @@ export async function runPlan(plan: Plan, options: RunOptions): Promise<RunResul
       child.on('error', (error) => {
         spawnError = error;
       });
-      child.on('close', (code, signal) => {
+      // 'close' waits for the pipes: a grandchild the tool left behind may hold them open. Once the child itself
+      // has exited, give its output a moment to drain, then stop waiting.
+      child.on('exit', (code, signal) => {
+        setTimeout(() => {
+          child.stdout?.destroy();
+          child.stderr?.destroy();
+          child.emit('close', code, signal);
+        }, EXIT_DRAIN_MS).unref();
+      });
+      child.on('close', (code: number | null, signal: NodeJS.Signals | null) => {
         if (settled) return;
         settled = true;
         killCurrent = undefined;
@@ -276,9 +293,13 @@ export async function runPlan(plan: Plan, options: RunOptions): Promise<RunResul
         const command = `  command:   ${commandLine(step.command, step.args)}`;
         const cwd = `  cwd:       ${show(step.cwd)}`;
         if (spawnError !== undefined) {
-          const reason = (spawnError as NodeJS.ErrnoException).code === 'ENOENT' ? 'not found (is it on PATH?)' : spawnError.message;
+          const reason =
+            (spawnError as NodeJS.ErrnoException).code === 'ENOENT' ? 'not found (is it on PATH?)' : spawnError.message;
           writeSync(log, `# could not start ${step.command}: ${spawnError.message}\n`);
-          resolve({ ok: false, report: [command, cwd, `  exit code: none: could not start ${step.command}: ${reason}`] });
+          resolve({
+            ok: false,
+            report: [command, cwd, `  exit code: none: could not start ${step.command}: ${reason}`],
+          });
           return;
         }
         writeSync(log, `# ${signal !== null ? `killed by ${signal}` : `exit code ${code}`} after ${elapsed}\n`);

@@ -4,7 +4,16 @@
  */
 
 /** Steps of `up`, in order. */
-export const UP_STEPS = ['preflight', 'packer-init', 'image', 'backend', 'deploy', 'inventory', 'hosts', 'check'] as const;
+export const UP_STEPS = [
+  'preflight',
+  'packer-init',
+  'image',
+  'backend',
+  'deploy',
+  'inventory',
+  'hosts',
+  'check',
+] as const;
 /** Steps of `destroy`, in order: the environment first, its state backend last (and only when asked). */
 export const DESTROY_STEPS = ['preflight', 'destroy', 'destroy-backend'] as const;
 

@@ -32,12 +32,22 @@ function environments(): Record<string, EnvironmentConfig> {
 const { stage, prod } = environments();
 
 function ctx(env: string): PlanContext {
-  return { root: '/repo', runDir: `/repo/.run/${env}/20250101T000000Z`, cdktf: '/repo/node_modules/.bin/cdktf', node: '/usr/bin/node' };
+  return {
+    root: '/repo',
+    runDir: `/repo/.run/${env}/20250101T000000Z`,
+    cdktf: '/repo/node_modules/.bin/cdktf',
+    node: '/usr/bin/node',
+  };
 }
 
 describe('command builders: exact argv', () => {
   it('packer init', () => {
-    expect(packerInit(ctx('stage'))).toMatchObject({ command: 'packer', args: ['init', 'packer/'], cwd: '/repo', env: {} });
+    expect(packerInit(ctx('stage'))).toMatchObject({
+      command: 'packer',
+      args: ['init', 'packer/'],
+      cwd: '/repo',
+      env: {},
+    });
   });
 
   it.each([
@@ -76,7 +86,12 @@ describe('command builders: exact argv', () => {
 
   it('cdktf deploy backend', () => {
     const step = cdktfDeployBackend(ctx('stage'));
-    expect([step.command, ...step.args]).toEqual(['/repo/node_modules/.bin/cdktf', 'deploy', 'backend', '--auto-approve']);
+    expect([step.command, ...step.args]).toEqual([
+      '/repo/node_modules/.bin/cdktf',
+      'deploy',
+      'backend',
+      '--auto-approve',
+    ]);
     expect(step.cwd).toBe('/repo');
     expect(step.env).toEqual({ CHECKPOINT_DISABLE: '1' });
   });
@@ -144,7 +159,9 @@ describe('command builders: exact argv', () => {
     ]);
     expect(step.cwd).toBe('/repo/ansible');
     expect(step.env).toEqual({ ANSIBLE_CONFIG: '/repo/ansible/ansible.cfg' });
-    expect(step.writes).toEqual([{ path: `${run}/app-vars.json`, content: `${JSON.stringify(appVars(env), null, 2)}\n` }]);
+    expect(step.writes).toEqual([
+      { path: `${run}/app-vars.json`, content: `${JSON.stringify(appVars(env), null, 2)}\n` },
+    ]);
     expect(appVars(env)).toEqual({
       app_image: 'vladimirdenisov69/otus-reddit:1.0',
       app_port: 9292,
@@ -180,7 +197,12 @@ describe('command builders: exact argv', () => {
     const step = cdktfDestroyEnvironment(ctx(name), env);
     expect([step.command, ...step.args]).toEqual(['/repo/node_modules/.bin/cdktf', 'destroy', name, '--auto-approve']);
     const backend = cdktfDestroyBackend(ctx(name));
-    expect([backend.command, ...backend.args]).toEqual(['/repo/node_modules/.bin/cdktf', 'destroy', 'backend', '--auto-approve']);
+    expect([backend.command, ...backend.args]).toEqual([
+      '/repo/node_modules/.bin/cdktf',
+      'destroy',
+      'backend',
+      '--auto-approve',
+    ]);
     expect(backend.env).toEqual({ CHECKPOINT_DISABLE: '1' });
   });
 

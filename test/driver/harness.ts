@@ -4,7 +4,16 @@
  * in-process with captured output.
  */
 import { EventEmitter } from 'node:events';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync, existsSync, chmodSync } from 'node:fs';
+import {
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+  existsSync,
+  chmodSync,
+} from 'node:fs';
 import { createServer, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -84,13 +93,23 @@ export function testSpec(sb: Sandbox, port = 9292, patch: Partial<EnvironmentSpe
   return {
     environments: [
       { name: 'stage', region: 'europe-west1', zone: 'europe-west1-b', hostCount: 2, ...common },
-      { name: 'prod', region: 'europe-west1', zone: 'europe-west1-d', hostCount: 3, machineType: 'e2-standard-2', ...common },
+      {
+        name: 'prod',
+        region: 'europe-west1',
+        zone: 'europe-west1-d',
+        hostCount: 3,
+        machineType: 'e2-standard-2',
+        ...common,
+      },
     ],
   };
 }
 
 /** The environment a test run gets: nothing from the real one but PATH (after the fakes). */
-export function testEnv(sb: Sandbox, extra: Record<string, string | undefined> = {}): Record<string, string | undefined> {
+export function testEnv(
+  sb: Sandbox,
+  extra: Record<string, string | undefined> = {},
+): Record<string, string | undefined> {
   return {
     PATH: `${sb.bin}:${process.env.PATH ?? '/usr/bin:/bin'}`,
     HOME: sb.home,
@@ -112,7 +131,12 @@ export interface Captured {
 export async function runDriver(
   argv: string[],
   sb: Sandbox,
-  options: { spec?: ProjectSpec; env?: Record<string, string | undefined>; signals?: EventEmitter; ask?: MainDeps['ask'] } = {},
+  options: {
+    spec?: ProjectSpec;
+    env?: Record<string, string | undefined>;
+    signals?: EventEmitter;
+    ask?: MainDeps['ask'];
+  } = {},
 ): Promise<Captured> {
   let out = '';
   let err = '';

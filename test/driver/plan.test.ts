@@ -11,7 +11,12 @@ const project = resolveProject(PROJECT, {
   warn: () => undefined,
 });
 const env = (name: string): EnvironmentConfig => project.environments.find((e) => e.name === name)!;
-const ctx: PlanContext = { root: '/repo', runDir: '/repo/.run/stage/T', cdktf: '/repo/node_modules/.bin/cdktf', node: 'node' };
+const ctx: PlanContext = {
+  root: '/repo',
+  runDir: '/repo/.run/stage/T',
+  cdktf: '/repo/node_modules/.bin/cdktf',
+  node: 'node',
+};
 
 const names = (plan: Plan) => activeSteps(plan).map((s) => s.name);
 const skipped = (plan: Plan) => Object.fromEntries(plan.steps.filter((s) => s.skip).map((s) => [s.name, s.skip]));
@@ -30,7 +35,16 @@ describe('up plan', () => {
       const plan = buildUpPlan(env(name), ctx);
       expect(plan.command).toBe('up');
       expect(plan.environment).toBe(name);
-      expect(names(plan)).toEqual(['preflight', 'packer-init', 'image', 'backend', 'deploy', 'inventory', 'hosts', 'check']);
+      expect(names(plan)).toEqual([
+        'preflight',
+        'packer-init',
+        'image',
+        'backend',
+        'deploy',
+        'inventory',
+        'hosts',
+        'check',
+      ]);
       const exec = activeSteps(plan).flatMap((s) => (s.kind === 'exec' ? [[s.command, s.args[0], s.args[1]]] : []));
       expect(exec).toEqual([
         ['packer', 'init', 'packer/'],
@@ -70,7 +84,16 @@ describe('up plan', () => {
       backend: 'before --from deploy',
     });
     // Every step stays in the plan, so log numbers (NN-<step>.log) do not move between runs.
-    expect(plan.steps.map((s) => s.name)).toEqual(['preflight', 'packer-init', 'image', 'backend', 'deploy', 'inventory', 'hosts', 'check']);
+    expect(plan.steps.map((s) => s.name)).toEqual([
+      'preflight',
+      'packer-init',
+      'image',
+      'backend',
+      'deploy',
+      'inventory',
+      'hosts',
+      'check',
+    ]);
     expect(preflight(plan).requirements).not.toContain('packer');
   });
 
@@ -96,7 +119,9 @@ describe('up plan', () => {
   it('skips the image automatically when its sources are unchanged since the last successful build', () => {
     const plan = buildUpPlan(env('stage'), ctx, { image: { currentHash: built.hash, lastBuild: built } });
     expect(names(plan)).toEqual(['preflight', 'backend', 'deploy', 'inventory', 'hosts', 'check']);
-    expect(skipped(plan).image).toContain('unchanged since the image built 2025-01-01T00:00:00.000Z (source aaaaaaaaaaaa)');
+    expect(skipped(plan).image).toContain(
+      'unchanged since the image built 2025-01-01T00:00:00.000Z (source aaaaaaaaaaaa)',
+    );
     expect(skipped(plan).image).toContain('--build-image');
   });
 
@@ -142,6 +167,9 @@ describe('destroy plan', () => {
       'preflight',
       'destroy-backend',
     ]);
-    expect(names(buildDestroyPlan(env('stage'), ctx, { only: 'destroy', includeBackend: true }))).toEqual(['preflight', 'destroy']);
+    expect(names(buildDestroyPlan(env('stage'), ctx, { only: 'destroy', includeBackend: true }))).toEqual([
+      'preflight',
+      'destroy',
+    ]);
   });
 });

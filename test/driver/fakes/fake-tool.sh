@@ -40,12 +40,13 @@ fi
 if [ -n "${FAKE_HANG:-}" ]; then
   case "$line" in
     "$FAKE_HANG"*)
-      trap 'echo "$tool got SIGINT" >>"$FAKE_LOG.signals"; exit 130' INT
-      trap 'echo "$tool got SIGTERM" >>"$FAKE_LOG.signals"; exit 143' TERM
-      echo "$tool: working" 
-      : >"$FAKE_LOG.hanging"
       sleep 30 &
-      wait $!
+      sleeper=$!
+      trap 'kill $sleeper; echo "$tool got SIGINT" >>"$FAKE_LOG.signals"; exit 130' INT
+      trap 'kill $sleeper; echo "$tool got SIGTERM" >>"$FAKE_LOG.signals"; exit 143' TERM
+      echo "$tool: working"
+      : >"$FAKE_LOG.hanging"
+      wait $sleeper
       exit 0
       ;;
   esac

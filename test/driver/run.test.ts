@@ -1,0 +1,458 @@
+/**
+ * The driver end to end, in-process, against fake packer/terraform/cdktf/ansible-playbook on PATH, the real
+ * inventory generator, and a real HTTP server on loopback for the check step.
+ */
+import { EventEmitter } from 'node:events';
+import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { resolveProject } from '../../config';
+import { PlanContext } from '../../driver/commands';
+import { buildUpPlan } from '../../driver/plan';
+import { activeSteps } from '../../driver/steps';
+import {
+  callLines,
+  calls,
+  closedPort,
+  makeSandbox,
+  readJson,
+  runDriver,
+  Sandbox,
+  startApp,
+  testEnv,
+  testSpec,
+} from './harness';
+
+let sb: Sandbox;
+let app: Awaited<ReturnType<typeof startApp>>;
+
+beforeEach(async () => {
+  sb = makeSandbox();
+  app = await startApp();
+});
+afterEach(async () => {
+  await app.close();
+  sb.cleanup();
+});
+
+const state = () =>
+  readJson(join(sb.runBase, 'stage', 'state.json')) as { lastRun: { up: string }; image?: { hash: string } };
+const env = (extra: Record<string, string | undefined> = {}) =>
+  testEnv(sb, { FAKE_APP_PORT: String(app.port), ...extra });
+
+describe('up', () => {
+  it('runs the plan in order: the recorded calls equal the plan, and the check hits every host', async () => {
+    const result = await runDriver(['up', 'stage'], sb, { spec: testSpec(sb, app.port), env: env() });
+    expect(result.err).toBe('');
+    expect(result.code).toBe(0);
+    const runDir = state().lastRun.up;
+
+    const recorded = calls(sb);
+    expect(recorded.map((c) => [c.tool, ...c.args])).toEqual([
+      ['packer', 'init', 'packer/'],
+      ['packer', 'build', `-var-file=${runDir}/image.pkrvars.json`, 'packer/'],
+      ['cdktf', 'deploy', 'backend', '--auto-approve'],
+      ['cdktf', 'deploy', 'stage', '--auto-approve', '--outputs-file', `${runDir}/outputs.json`],
+      [
+        'ansible-playbook',
+        '-i',
+        `${runDir}/inventory.yml`,
+        'playbooks/site.yml',
+        '-e',
+        `@${runDir}/app-vars.json`,
+        '-u',
+        'deploy',
+        '--private-key',
+        sb.privateKey,
+      ],
+    ]);
+    expect(recorded.map((c) => c.cwd)).toEqual([sb.root, sb.root, sb.root, sb.root, join(sb.root, 'ansible')]);
+    expect(recorded.map((c) => c.checkpointDisable)).toEqual(['', '', '1', '1', '']);
+    expect(recorded[4].ansibleConfig).toBe(join(sb.root, 'ansible', 'ansible.cfg'));
+
+    // The same sequence, from the pure plan builder (the node inventory step is real, not a fake).
+    const project = resolveProject(testSpec(sb, app.port), {
+      env: {},
+      readFile: () => undefined,
+      warn: () => undefined,
+    });
+    const ctx: PlanContext = { root: sb.root, runDir, cdktf: 'cdktf', node: process.execPath };
+    const planned = activeSteps(buildUpPlan(project.environments[0], ctx)).flatMap((s) =>
+      s.kind === 'exec' && s.command !== process.execPath ? [[s.command, ...s.args]] : [],
+    );
+    expect(recorded.map((c) => [c.tool, ...c.args])).toEqual(planned);
+
+    // Values flowed as files.
+    expect(readJson(join(runDir, 'image.pkrvars.json'))).toMatchObject({
+      project_id: 'test-project-123',
+      zone: 'europe-west1-b',
+    });
+    expect(readJson(join(runDir, 'app-vars.json'))).toEqual({
+      app_image: 'example/app:1.0',
+      app_port: app.port,
+      app_container_name: 'app',
+      deploy_user: 'deploy',
+    });
+    expect(readFileSync(join(runDir, 'inventory.yml'), 'utf8')).toContain('docker-host-002:');
+    expect(app.hits()).toBe(2);
+
+    // Progress, durations, a total, and one log per step.
+    expect(result.out).toContain(`run folder ${runDir}`);
+    expect(result.out).toMatch(/^\[1\/8\] check prerequisites ok \d+\.\ds$/m);
+    expect(result.out).toMatch(/^\[5\/8\] deploy stage \(2 hosts\) ok \d+\.\ds$/m);
+    expect(result.out).toMatch(/^\[8\/8\] check the app answers on every stage host .* ok \d+\.\ds$/m);
+    expect(result.out).toMatch(/^done: up stage, 8 steps in \d+\.\ds/m);
+    expect(readdirSync(join(runDir, 'logs')).sort()).toEqual([
+      '01-preflight.log',
+      '02-packer-init.log',
+      '03-image.log',
+      '04-backend.log',
+      '05-deploy.log',
+      '06-inventory.log',
+      '07-hosts.log',
+      '08-check.log',
+    ]);
+    const deployLog = readFileSync(join(runDir, 'logs', '05-deploy.log'), 'utf8');
+    expect(deployLog).toContain('# $ cdktf deploy stage --auto-approve --outputs-file');
+    expect(deployLog).toContain('Apply complete!');
+    expect(deployLog).toContain('# exit code 0');
+    expect(readFileSync(join(runDir, 'logs', '08-check.log'), 'utf8')).toContain('docker-host-001 http://127.0.0.1:');
+    expect(existsSync(join(sb.runBase, 'stage', 'lock'))).toBe(false);
+  });
+
+  const failures: [string, string, Record<string, string>, string | undefined][] = [
+    ['packer-init', 'packer init', { FAKE_FAIL: 'packer init' }, 'packer init packer/'],
+    ['image', 'packer build', { FAKE_FAIL: 'packer build' }, 'packer build -var-file='],
+    ['backend', 'cdktf deploy backend', { FAKE_FAIL: 'cdktf deploy backend' }, 'cdktf deploy backend --auto-approve'],
+    [
+      'deploy',
+      'cdktf deploy stage',
+      { FAKE_FAIL: 'cdktf deploy stage' },
+      'cdktf deploy stage --auto-approve --outputs-file',
+    ],
+    ['inventory', 'broken outputs', { FAKE_OUTPUTS: 'broken' }, 'lib/inventory-cli.ts --outputs'],
+    ['hosts', 'ansible-playbook', { FAKE_FAIL: 'ansible-playbook' }, 'ansible-playbook -i'],
+    ['check', 'an app that does not answer', {}, undefined],
+  ];
+  const order = ['preflight', 'packer-init', 'image', 'backend', 'deploy', 'inventory', 'hosts', 'check'];
+
+  it.each(failures)(
+    'a failure at %s (%s) stops the run there, says why and how to resume',
+    async (step, _why, extra, command) => {
+      const port = step === 'check' ? await closedPort() : app.port;
+      const result = await runDriver(['up', 'stage', '--check-timeout', '1'], sb, {
+        spec: testSpec(sb, port),
+        env: env({ FAKE_APP_PORT: String(port), ...extra }),
+      });
+      expect(result.code).toBe(1);
+      const n = order.indexOf(step) + 1;
+      expect(result.out).toMatch(new RegExp(`^\\[${n}/8\\] .* FAILED \\d+\\.\\ds$`, 'm'));
+      expect(result.out).toContain(`stopped at step ${n} of 8`);
+      expect(result.err).toContain(`Step "${step}" failed`);
+      expect(result.err).toContain(`resume:    npm run pipeline -- up stage --from ${step} --check-timeout 1`);
+      expect(result.err).toMatch(new RegExp(`log: +.*/logs/0${n}-${step}\\.log`));
+      if (command !== undefined) {
+        expect(result.err).toContain(
+          `command:   ${step === 'inventory' ? process.execPath + ' --require esbuild-register ' : ''}${command}`,
+        );
+      }
+      if (extra.FAKE_FAIL !== undefined) {
+        // The fake printed 25 stderr lines and exited 3: the exit code and the last 20 lines are shown.
+        const tool = extra.FAKE_FAIL.split(' ')[0];
+        expect(result.err).toContain('exit code: 3');
+        expect(result.err).toContain(`| ${tool} error line 25`);
+        expect(result.err).toContain(`| ${tool} error line 6\n`);
+        expect(result.err).not.toContain(`| ${tool} error line 5\n`);
+      }
+      if (step === 'inventory') expect(result.err).toMatch(/exit code: 1[\s\S]*missing output "app_urls"/);
+      if (step === 'check') {
+        expect(result.err).toMatch(
+          /2 of 2 hosts did not answer on port \d+ within 1\.0s: docker-host-001, docker-host-002/,
+        );
+        expect(result.err).toMatch(/docker-host-002 +http:\/\/127\.0\.0\.1:\d+\/ +connection refused/);
+      }
+      // Nothing after the failed step ran.
+      const tools = callLines(sb);
+      const ranAfter = {
+        'packer-init': 'packer build',
+        image: 'cdktf',
+        backend: 'cdktf deploy stage',
+        deploy: 'ansible-playbook',
+      } as Record<string, string>;
+      if (ranAfter[step] !== undefined) {
+        const failedAt = tools.findIndex((l) => l.startsWith(command!.split(' -')[0].replace(/ packer\/$/, '')));
+        expect(tools.slice(failedAt + 1)).toEqual([]);
+      }
+      if (step === 'inventory') expect(tools.some((l) => l.startsWith('ansible-playbook'))).toBe(false);
+      expect(existsSync(join(sb.runBase, 'stage', 'lock'))).toBe(false);
+    },
+  );
+
+  it('--from resumes in the same run folder after a failure', async () => {
+    const spec = testSpec(sb, app.port);
+    const failed = await runDriver(['up', 'stage'], sb, { spec, env: env({ FAKE_FAIL: 'cdktf deploy stage' }) });
+    expect(failed.code).toBe(1);
+    const runDir = state().lastRun.up;
+    writeFileSync(sb.log, '');
+
+    const resumed = await runDriver(['up', 'stage', '--from', 'deploy'], sb, { spec, env: env() });
+    expect(resumed.err).toBe('');
+    expect(resumed.code).toBe(0);
+    expect(resumed.out).toContain('continuing in the last run folder');
+    expect(callLines(sb)).toEqual([
+      `cdktf deploy stage --auto-approve --outputs-file ${runDir}/outputs.json`,
+      expect.stringMatching(/^ansible-playbook -i /),
+    ]);
+    expect(resumed.out).toMatch(/^\[1\/5\] check prerequisites ok/m);
+    expect(resumed.out).toMatch(/skip image: before --from deploy/);
+    // The failed attempt and the resumed one are both in the step's log.
+    const log = readFileSync(join(runDir, 'logs', '05-deploy.log'), 'utf8');
+    expect(log).toContain('# exit code 3');
+    expect(log).toContain('# exit code 0');
+  });
+
+  it('--only runs one step; a step whose input is missing says which step makes it', async () => {
+    const spec = testSpec(sb, app.port);
+    const fresh = await runDriver(['up', 'stage', '--only', 'inventory'], sb, { spec, env: env() });
+    expect(fresh.code).toBe(1);
+    expect(fresh.err).toMatch(/needs .*outputs\.json, which step "deploy" writes: run it first \(--from deploy\)/);
+    expect(calls(sb)).toEqual([]);
+
+    expect((await runDriver(['up', 'stage'], sb, { spec, env: env() })).code).toBe(0);
+    writeFileSync(sb.log, '');
+    const only = await runDriver(['up', 'stage', '--only', 'hosts'], sb, { spec, env: env() });
+    expect(only.code).toBe(0);
+    expect(callLines(sb)).toEqual([expect.stringMatching(/^ansible-playbook /)]);
+    expect(only.out).toMatch(/^\[2\/2\] configure stage hosts/m);
+  });
+
+  it('skips the image build when packer/ and the docker_host role are unchanged, and rebuilds after a change', async () => {
+    const spec = testSpec(sb, app.port);
+    expect((await runDriver(['up', 'stage'], sb, { spec, env: env() })).code).toBe(0);
+    expect(state().image?.hash).toMatch(/^[0-9a-f]{64}$/);
+
+    writeFileSync(sb.log, '');
+    const second = await runDriver(['up', 'stage'], sb, { spec, env: env() });
+    expect(second.code).toBe(0);
+    expect(second.out).toMatch(/skip image: packer\/ and the docker_host role are unchanged since/);
+    expect(callLines(sb).filter((l) => l.startsWith('packer'))).toEqual([]);
+
+    appendFileSync(join(sb.root, 'ansible/roles/docker_host/tasks/main.yml'), '- name: one more task\n');
+    writeFileSync(sb.log, '');
+    expect((await runDriver(['up', 'stage'], sb, { spec, env: env() })).code).toBe(0);
+    expect(callLines(sb).filter((l) => l.startsWith('packer'))).toEqual([
+      'packer init packer/',
+      expect.stringMatching(/^packer build/),
+    ]);
+  });
+
+  it('--dry-run prints every command, its cwd and added env, and runs nothing', async () => {
+    const result = await runDriver(['up', 'prod', '--dry-run'], sb, { spec: testSpec(sb, app.port), env: env() });
+    expect(result.code).toBe(0);
+    expect(calls(sb)).toEqual([]);
+    expect(existsSync(sb.runBase)).toBe(false);
+    const out = result.out;
+    expect(out).toContain('Plan for "up prod": 8 of 8 steps (dry run: nothing runs, nothing is written)');
+    expect(out).toMatch(
+      /\[4\/8\] backend: deploy backend[\s\S]*\$ cdktf deploy backend --auto-approve\n {6}cwd: .*\/repo\n {6}env: CHECKPOINT_DISABLE=1/,
+    );
+    expect(out).toMatch(
+      /\$ ansible-playbook -i \S+\/inventory\.yml playbooks\/site\.yml -e @\S+\/app-vars\.json -u deploy --private-key \S+/,
+    );
+    expect(out).toContain(`env: ANSIBLE_CONFIG=${sb.root}/ansible/ansible.cfg`);
+    expect(out).toMatch(/writes \S+image\.pkrvars\.json: \{"project_id":"test-project-123"/);
+    expect(out).toMatch(/\[8\/8\] check: [\s\S]*in-process: HTTP GET http:\/\/<external_ip>:\d+\/ on every host/);
+  });
+});
+
+describe('preflight', () => {
+  it('lists every missing prerequisite at once, with its fix, and runs nothing', async () => {
+    const spec = testSpec(sb, app.port, {
+      projectId: undefined,
+      ssh: { privateKeyFile: join(sb.home, 'no-such-key') },
+    });
+    const result = await runDriver(['up', 'stage'], sb, {
+      spec,
+      env: {
+        PATH: join(sb.dir, 'empty-bin'),
+        HOME: sb.home,
+        DOCKER_HOSTS_RUN_DIR: sb.runBase,
+        DOCKER_HOSTS_CDKTF: 'cdktf',
+        FAKE_LOG: sb.log,
+      },
+    });
+    expect(result.code).toBe(1);
+    expect(calls(sb)).toEqual([]);
+    const err = result.err;
+    expect(err).toContain('Step "preflight" failed');
+    expect(err).toContain('8 of 13 prerequisites are missing');
+    for (const expected of [
+      'GCP project: none set for "stage"',
+      'fix: export GOOGLE_PROJECT=<your-project-id>',
+      'credentials: no Application Default Credentials',
+      'fix: run `gcloud auth application-default login`',
+      'packer: not found on PATH',
+      'cdktf: cdktf not found',
+      'terraform: not found on PATH',
+      'ansible-playbook: not found on PATH',
+      'SSH public key: none at',
+      `SSH private key: ${join(sb.home, 'no-such-key')} does not exist`,
+      'fix: ssh-keygen -t ed25519 -f',
+    ]) {
+      expect(err).toContain(expected);
+    }
+    expect(result.out).toMatch(/^\[1\/8\] check prerequisites FAILED/m);
+    expect(err).toContain('resume:    npm run pipeline -- up stage --from preflight');
+  });
+
+  it('reports a tool that is too old, and a config that does not validate with everything else', async () => {
+    const old = await runDriver(['up', 'stage'], sb, {
+      spec: testSpec(sb, app.port),
+      env: env({ FAKE_PACKER_VERSION: '1.6.6' }),
+    });
+    expect(old.code).toBe(1);
+    expect(old.err).toContain('packer 1.6.6 is too old: `packer init` and HCL2 required_plugins need 1.7 or later');
+    expect(old.err).toContain('1 of 13 prerequisites is missing');
+
+    const bad = testSpec(sb, app.port, { hostCount: 0 });
+    const broken = await runDriver(['up', 'stage'], sb, {
+      spec: bad,
+      env: { ...env(), GOOGLE_APPLICATION_CREDENTIALS: '/nope.json' },
+    });
+    expect(broken.code).toBe(2);
+    expect(broken.err).toContain(
+      'config error: environment "stage": field "hostCount" must be an integer from 1 to 50 (got 0)',
+    );
+    expect(broken.err).toContain('GOOGLE_APPLICATION_CREDENTIALS points at /nope.json, which does not exist');
+    expect(calls(sb)).toEqual([]);
+  });
+});
+
+describe('lock', () => {
+  it('a second run on the same environment refuses while the first holds the lock', async () => {
+    const lock = join(sb.runBase, 'stage', 'lock');
+    mkdirSync(join(sb.runBase, 'stage'), { recursive: true });
+    writeFileSync(
+      lock,
+      JSON.stringify({ pid: process.pid, command: 'up stage', startedAt: '2025-01-01T00:00:00.000Z' }),
+    );
+    const result = await runDriver(['up', 'stage'], sb, { spec: testSpec(sb, app.port), env: env() });
+    expect(result.code).toBe(3);
+    expect(result.err).toContain(`another run holds ${lock}: pid ${process.pid} (up stage)`);
+    expect(calls(sb)).toEqual([]);
+    // Another environment is not blocked.
+    expect(
+      (await runDriver(['up', 'prod', '--only', 'backend'], sb, { spec: testSpec(sb, app.port), env: env() })).code,
+    ).toBe(0);
+  });
+
+  it('a lock left by a process that is gone is taken over', async () => {
+    const lock = join(sb.runBase, 'stage', 'lock');
+    mkdirSync(join(sb.runBase, 'stage'), { recursive: true });
+    writeFileSync(lock, JSON.stringify({ pid: 2 ** 22 + 12345, command: 'up stage', startedAt: 'yesterday' }));
+    const result = await runDriver(['up', 'stage', '--only', 'backend'], sb, {
+      spec: testSpec(sb, app.port),
+      env: env(),
+    });
+    expect(result.code).toBe(0);
+    expect(result.err).toContain('took over a stale lock');
+    expect(existsSync(lock)).toBe(false);
+  });
+});
+
+describe('interrupt', () => {
+  it('Ctrl-C forwards SIGINT to the running child, waits for it, says where it stopped, exits 130', async () => {
+    const signals = new EventEmitter();
+    const running = runDriver(['up', 'stage'], sb, {
+      spec: testSpec(sb, app.port),
+      env: env({ FAKE_HANG: 'cdktf deploy stage' }),
+      signals,
+    });
+    for (let i = 0; i < 200 && !existsSync(`${sb.log}.hanging`); i++) await new Promise((r) => setTimeout(r, 20));
+    expect(existsSync(`${sb.log}.hanging`)).toBe(true);
+    signals.emit('SIGINT');
+    const result = await running;
+    expect(result.code).toBe(130);
+    expect(readFileSync(`${sb.log}.signals`, 'utf8')).toBe('cdktf got SIGINT\n');
+    expect(result.out).toMatch(/^\[5\/8\] deploy stage \(2 hosts\) INTERRUPTED/m);
+    expect(result.err).toContain('Interrupted (SIGINT) at step "deploy"');
+    expect(result.err).toContain('resume:    npm run pipeline -- up stage --from deploy');
+    expect(callLines(sb).some((l) => l.startsWith('ansible-playbook'))).toBe(false);
+    expect(signals.listenerCount('SIGINT')).toBe(0);
+  });
+});
+
+describe('destroy', () => {
+  it('destroys the environment; the backend only with --include-backend, after it', async () => {
+    const spec = testSpec(sb, app.port);
+    expect((await runDriver(['destroy', 'stage', '--yes'], sb, { spec, env: env() })).code).toBe(0);
+    expect(callLines(sb)).toEqual(['cdktf destroy stage --auto-approve']);
+    writeFileSync(sb.log, '');
+    const both = await runDriver(['destroy', 'prod', '--yes', '--include-backend'], sb, { spec, env: env() });
+    expect(both.code).toBe(0);
+    expect(callLines(sb)).toEqual(['cdktf destroy prod --auto-approve', 'cdktf destroy backend --auto-approve']);
+  });
+
+  it('asks first: refuses without a terminal, and unless the environment name is typed', async () => {
+    const spec = testSpec(sb, app.port);
+    const noTty = await runDriver(['destroy', 'stage'], sb, { spec, env: env() });
+    expect(noTty.code).toBe(2);
+    expect(noTty.err).toContain('add --yes');
+    const wrong = await runDriver(['destroy', 'stage'], sb, { spec, env: env(), ask: async () => 'prod' });
+    expect(wrong.code).toBe(2);
+    expect(calls(sb)).toEqual([]);
+    const right = await runDriver(['destroy', 'stage'], sb, { spec, env: env(), ask: async () => 'stage' });
+    expect(right.code).toBe(0);
+    expect(right.out).toContain('This destroys, in Google Cloud project test-project-123:');
+    expect(callLines(sb)).toEqual(['cdktf destroy stage --auto-approve']);
+  });
+});
+
+describe('env and status', () => {
+  it('env prints DOCKER_HOST lines for the first or a named host of the last deploy', async () => {
+    const spec = testSpec(sb, app.port);
+    expect((await runDriver(['up', 'stage', '--skip-image'], sb, { spec, env: env() })).code).toBe(0);
+    writeFileSync(sb.log, '');
+    const first = await runDriver(['env', 'stage'], sb, { spec, env: env() });
+    expect(first.code).toBe(0);
+    expect(first.out.split('\n')[0]).toBe('export DOCKER_HOST=ssh://deploy@127.0.0.1');
+    expect(first.out).toContain('# eval "$(npm run pipeline -s -- env stage)"');
+    expect(first.out).toContain('allows SSH only from Google IAP');
+    expect((await runDriver(['env', 'stage', 'docker-host-002'], sb, { spec, env: env() })).out).toContain(
+      '# docker-host-002 (stage, europe-west1-b)',
+    );
+    const unknown = await runDriver(['env', 'stage', 'docker-host-009'], sb, { spec, env: env() });
+    expect(unknown.code).toBe(2);
+    expect(unknown.err).toContain(
+      'unknown host "docker-host-009" in stage; hosts are: docker-host-001, docker-host-002',
+    );
+    expect((await runDriver(['env', 'stage', '--unset'], sb, { spec, env: env() })).out).toMatch(
+      /^unset DOCKER_HOST$/m,
+    );
+    expect(calls(sb)).toEqual([]);
+  });
+
+  it('status shows each host and whether the app answers; without a deploy it reads `cdktf output`', async () => {
+    const spec = testSpec(sb, app.port);
+    const status = await runDriver(['status', 'stage'], sb, { spec, env: env() });
+    expect(status.code).toBe(0);
+    expect(callLines(sb)).toEqual([`cdktf output stage --outputs-file ${join(sb.runBase, 'stage', 'outputs.json')}`]);
+    expect(status.out).toMatch(/^HOST +ZONE +EXTERNAL IP +INTERNAL IP +APP/m);
+    expect(status.out).toMatch(
+      /^docker-host-001 +europe-west1-b +127\.0\.0\.1 +10\.132\.0\.2 +up: HTTP 200 in \d+ms$/m,
+    );
+    expect(status.out).toContain('all hosts answer');
+
+    const down = await closedPort();
+    const failing = await runDriver(['status', 'stage', '--refresh'], sb, {
+      spec,
+      env: env({ FAKE_APP_PORT: String(down) }),
+    });
+    expect(failing.code).toBe(1);
+    expect(failing.out).toMatch(/docker-host-002 .* DOWN: connection refused/);
+    expect(failing.out).toContain('2 of 2 hosts do not answer');
+
+    const noOutputs = await runDriver(['status', 'prod'], sb, { spec, env: env({ FAKE_FAIL: 'cdktf output' }) });
+    expect(noOutputs.code).toBe(1);
+    expect(noOutputs.err).toContain("could not read prod's outputs (exit code 3)");
+  });
+});
