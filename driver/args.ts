@@ -156,6 +156,8 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
   let command: Command = 'up';
   if (positionals.length > 0 && (COMMANDS as readonly string[]).includes(positionals[0])) {
     command = positionals.shift() as Command;
+  } else if (positionals.length > 1 && !help) {
+    throw new UsageError(`unknown command "${positionals[0]}"; commands are: ${COMMANDS.join(', ')}`);
   }
   const [environment, host, ...extra] = positionals;
   if (!help) {
@@ -226,7 +228,8 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
 export function checkEnvironment(args: ParsedArgs, environments: readonly string[]): string {
   if (args.environment === undefined) {
     throw new UsageError(
-      `${args.command} needs an environment: ${INVOCATION} ${args.command === 'up' ? '' : `${args.command} `}<env>; environments are: ${environments.join(', ')}`,
+      `${args.command} needs an environment: ${INVOCATION} ${args.command === 'up' ? '' : `${args.command} `}<env>` +
+        `${args.command === 'env' ? ' [host]' : ''}; environments are: ${environments.join(', ')}`,
     );
   }
   if (!environments.includes(args.environment)) {

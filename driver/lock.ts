@@ -3,8 +3,11 @@
  * local steps (run folder, inventory, the Ansible run). The lock is a file holding the owner's PID: a lock whose
  * process is gone is stale and is taken over, with a note.
  */
-import { mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
+
+/** An unreadable lock younger than this is being written, not stale. */
+const FRESH_MS = 5000;
 
 export interface LockInfo {
   readonly pid: number;
@@ -46,8 +49,16 @@ function readLock(path: string): LockInfo | undefined {
     };
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    // Unreadable or half-written: treat as stale (a live owner writes it in one call).
-    return { pid: -1, command: 'unreadable lock file', startedAt: '?' };
+    // Unreadable: being written by a run that is starting right now, or left half-written by a crash.
+    let age = Infinity;
+    try {
+      age = Date.now() - statSync(path).mtimeMs;
+    } catch {
+      return undefined;
+    }
+    return age < FRESH_MS
+      ? { pid: 0, command: 'another run that is starting', startedAt: 'just now' }
+      : { pid: -1, command: 'unreadable lock file', startedAt: '?' };
   }
 }
 
@@ -90,7 +101,7 @@ export function acquireLock(
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
       const holder = readLock(path);
       if (holder === undefined) continue; // released between our two calls: try again
-      if (alive(holder.pid)) throw new LockHeldError(path, holder);
+      if (holder.pid === 0 || (holder.pid > 0 && alive(holder.pid))) throw new LockHeldError(path, holder);
       replaced = holder;
       try {
         unlinkSync(path);

@@ -1,0 +1,115 @@
+import { checkEnvironment, helpText, parseArgs, resumeCommand, UsageError } from '../../driver/args';
+import { makeSandbox, runDriver, Sandbox } from './harness';
+
+const ENVS = ['stage', 'prod'];
+
+describe('parseArgs', () => {
+  it('up is the default command', () => {
+    expect(parseArgs(['stage'])).toMatchObject({ command: 'up', environment: 'stage', dryRun: false });
+    expect(parseArgs(['up', 'prod', '--dry-run'])).toMatchObject({ command: 'up', environment: 'prod', dryRun: true });
+  });
+
+  it('takes --opt value, --opt=value and short aliases', () => {
+    expect(parseArgs(['stage', '--from', 'deploy'])).toMatchObject({ from: 'deploy' });
+    expect(parseArgs(['stage', '--only=hosts', '-v', '-n'])).toMatchObject({
+      only: 'hosts',
+      verbose: true,
+      dryRun: true,
+    });
+    expect(parseArgs(['destroy', 'stage', '-y', '--include-backend'])).toMatchObject({
+      command: 'destroy',
+      yes: true,
+      includeBackend: true,
+    });
+    expect(parseArgs(['env', 'stage', 'docker-host-002'])).toMatchObject({ command: 'env', host: 'docker-host-002' });
+    expect(parseArgs(['stage', '--check-timeout', '30'])).toMatchObject({ checkTimeoutSeconds: 30 });
+  });
+
+  it.each([
+    [['stage', '--force'], 'unknown option "--force"; options are: --dry-run, --from, --only'],
+    [
+      ['stage', '--from', 'deplo'],
+      'unknown step "deplo" for --from; up steps are: preflight, packer-init, image, backend, deploy',
+    ],
+    [
+      ['destroy', 'stage', '--only', 'image'],
+      'unknown step "image" for --only; destroy steps are: preflight, destroy, destroy-backend',
+    ],
+    [['stage', '--from'], 'option --from needs a value: --from <step>'],
+    [['stage', '--from', 'deploy', '--only', 'hosts'], '--from and --only exclude each other'],
+    [['stage', '--skip-image', '--build-image'], '--skip-image and --build-image exclude each other'],
+    [['stage', '--include-backend'], 'option --include-backend applies to destroy, not to up'],
+    [['status', 'stage', '--dry-run'], 'option --dry-run applies to up, destroy, not to status'],
+    [['stage', 'prod'], 'unknown command "stage"; commands are: up, destroy, env, status'],
+    [['up', 'stage', 'prod'], 'unexpected argument "prod"'],
+    [['stage', '--check-timeout', 'soon'], '--check-timeout must be a number of seconds from 1 to 3600 (got "soon")'],
+    [['stage', '--dry-run=yes'], 'option --dry-run takes no value'],
+    [['destroy', 'stage', '--only', 'destroy-backend'], '--only destroy-backend needs --include-backend too'],
+  ])('%j is a usage error', (argv, message) => {
+    expect(() => parseArgs(argv)).toThrow(UsageError);
+    expect(() => parseArgs(argv)).toThrow(message);
+  });
+
+  it('checks the environment against the config', () => {
+    expect(checkEnvironment(parseArgs(['prod']), ENVS)).toBe('prod');
+    expect(() => checkEnvironment(parseArgs(['qa']), ENVS)).toThrow(
+      'unknown environment "qa"; environments are: stage, prod',
+    );
+    expect(() => checkEnvironment(parseArgs([]), ENVS)).toThrow('up needs an environment');
+    expect(() => checkEnvironment(parseArgs(['status']), ENVS)).toThrow('status needs an environment');
+  });
+
+  it('the resume line keeps what matters', () => {
+    expect(resumeCommand(parseArgs(['stage', '--skip-image', '-v']), 'stage', 'hosts')).toBe(
+      'npm run pipeline -- up stage --from hosts --skip-image',
+    );
+    expect(resumeCommand(parseArgs(['stage', '--only', 'hosts']), 'stage', 'hosts')).toBe(
+      'npm run pipeline -- up stage --only hosts',
+    );
+    expect(resumeCommand(parseArgs(['destroy', 'prod', '--yes', '--include-backend']), 'prod', 'destroy-backend')).toBe(
+      'npm run pipeline -- destroy prod --from destroy-backend --include-backend --yes',
+    );
+  });
+
+  it('help names the commands, environments, steps and every option', () => {
+    const help = helpText(ENVS);
+    for (const word of ['up <env>', 'destroy <env>', 'env <env> [host]', 'status <env>', 'environments: stage, prod']) {
+      expect(help).toContain(word);
+    }
+    for (const option of [
+      '--dry-run',
+      '--from <step>',
+      '--only <step>',
+      '--skip-image',
+      '--include-backend',
+      '--help',
+    ]) {
+      expect(help).toContain(option);
+    }
+  });
+});
+
+describe('usage errors exit 2 and name the allowed values', () => {
+  let sb: Sandbox;
+  beforeAll(() => (sb = makeSandbox()));
+  afterAll(() => sb.cleanup());
+
+  it.each([
+    [['up', 'qa'], 'error: unknown environment "qa"; environments are: stage, prod'],
+    [['stage', '--from', 'nope'], 'error: unknown step "nope" for --from; up steps are: preflight, packer-init, image'],
+    [['stage', '--bogus'], 'error: unknown option "--bogus"'],
+    [['deploy', 'stage'], 'error: unknown command "deploy"; commands are: up, destroy, env, status'],
+  ])('%j', async (argv, message) => {
+    const result = await runDriver(argv, sb);
+    expect(result.code).toBe(2);
+    expect(result.err).toContain(message);
+    expect(result.err).toContain('see: npm run pipeline -- --help');
+    expect(result.out).toBe('');
+  });
+
+  it('--help exits 0', async () => {
+    const result = await runDriver(['--help'], sb);
+    expect(result.code).toBe(0);
+    expect(result.out).toContain('usage: npm run pipeline -- [command] <env> [options]');
+  });
+});

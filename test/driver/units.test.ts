@@ -1,0 +1,251 @@
+/** Unit tests of the driver's small parts: lock, preflight checks, HTTP check, image hash, formatting. */
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { resolveProject } from '../../config';
+import { checkTargets, probe } from '../../driver/check';
+import {
+  commandLine,
+  displayPath,
+  formatDuration,
+  lastLines,
+  makeStyle,
+  runStamp,
+  shellQuote,
+} from '../../driver/format';
+import { imageSourceHash } from '../../driver/image-hash';
+import { acquireLock, LockHeldError } from '../../driver/lock';
+import { checkPrerequisites, describeProblems, parseVersion, PreflightInput, which } from '../../driver/preflight';
+import { closedPort, startApp } from './harness';
+
+let dir: string;
+beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 'driver-unit-'))));
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('lock', () => {
+  it('is exclusive while its holder lives, and released by its holder', () => {
+    const path = join(dir, 'stage', 'lock');
+    const first = acquireLock(path, 'up stage', { pid: 111, alive: () => true });
+    expect(JSON.parse(readFileSync(path, 'utf8'))).toMatchObject({ pid: 111, command: 'up stage' });
+    expect(() => acquireLock(path, 'up stage', { pid: 222, alive: () => true })).toThrow(LockHeldError);
+    expect(() => acquireLock(path, 'up stage', { pid: 222, alive: () => true })).toThrow(/pid 111 \(up stage\)/);
+    first.release();
+    expect(existsSync(path)).toBe(false);
+    acquireLock(path, 'destroy stage', { pid: 222, alive: () => true }).release();
+  });
+
+  it('takes over a lock whose process is gone, or that is unreadable', () => {
+    const path = join(dir, 'lock');
+    writeFileSync(path, JSON.stringify({ pid: 333, command: 'up stage', startedAt: 'then' }));
+    const lock = acquireLock(path, 'up stage', { pid: 444, alive: (pid) => pid !== 333 });
+    expect(lock.replaced).toEqual({ pid: 333, command: 'up stage', startedAt: 'then' });
+    lock.release();
+    writeFileSync(path, '{half');
+    // Just written: a run that is starting. Old: a crash left it.
+    expect(() => acquireLock(path, 'up stage', { pid: 444, alive: () => true })).toThrow(
+      /another run that is starting/,
+    );
+    utimesSync(path, new Date(Date.now() - 60_000), new Date(Date.now() - 60_000));
+    expect(acquireLock(path, 'up stage', { pid: 444, alive: () => true }).replaced?.command).toBe(
+      'unreadable lock file',
+    );
+  });
+
+  it('does not remove a lock someone else took after a takeover', () => {
+    const path = join(dir, 'lock');
+    const mine = acquireLock(path, 'up stage', { pid: 1 });
+    writeFileSync(path, JSON.stringify({ pid: 2, command: 'up stage', startedAt: 'now' }));
+    mine.release();
+    expect(existsSync(path)).toBe(true);
+  });
+});
+
+describe('preflight', () => {
+  const project = resolveProject(
+    { environments: [{ name: 'stage', region: 'europe-west1', zone: 'europe-west1-b', projectId: 'acme-123456' }] },
+    {
+      env: { DOCKER_HOSTS_SSH_PUBLIC_KEY: 'ssh-ed25519 AAAA ops' },
+      home: '/nonexistent',
+      readFile: () => undefined,
+      warn: () => undefined,
+    },
+  );
+  const input = (overrides: Partial<PreflightInput>): PreflightInput => ({
+    requirements: [],
+    files: [],
+    root: dir,
+    env: { PATH: '' },
+    home: dir,
+    cdktf: 'cdktf',
+    config: { ok: true, value: project.environments[0] },
+    probe: async () => undefined,
+    ...overrides,
+  });
+
+  it('parses the versions the tools print', () => {
+    expect(parseVersion('Packer v1.6.6')).toEqual([1, 6, 6]);
+    expect(parseVersion('Terraform v1.11.4\non linux_amd64')).toEqual([1, 11, 4]);
+    expect(parseVersion('ansible-playbook [core 2.14.18]\n  config file = None')).toEqual([2, 14, 18]);
+    expect(parseVersion('no digits')).toBeUndefined();
+  });
+
+  it('finds executables on PATH only', () => {
+    const bin = join(dir, 'bin');
+    mkdirSync(bin);
+    writeFileSync(join(bin, 'tool'), '#!/bin/sh\n', { mode: 0o755 });
+    writeFileSync(join(bin, 'data'), 'x', { mode: 0o644 });
+    expect(which('tool', `/nonexistent:${bin}`)).toBe(join(bin, 'tool'));
+    expect(which('data', bin)).toBeUndefined();
+    expect(which(join(bin, 'tool'), '')).toBe(join(bin, 'tool'));
+  });
+
+  it('credentials: an explicit key file, the gcloud ADC file, or a token variable', async () => {
+    const check = async (env: Record<string, string>) =>
+      (await checkPrerequisites(input({ requirements: ['credentials'], env })))[0];
+    expect(await check({})).toMatchObject({
+      ok: false,
+      fix: expect.stringContaining('gcloud auth application-default login'),
+    });
+    mkdirSync(join(dir, '.config', 'gcloud'), { recursive: true });
+    writeFileSync(join(dir, '.config', 'gcloud', 'application_default_credentials.json'), '{}');
+    expect(await check({})).toMatchObject({ ok: true });
+    expect(await check({ GOOGLE_APPLICATION_CREDENTIALS: join(dir, 'missing.json') })).toMatchObject({ ok: false });
+    expect(await check({ CLOUDSDK_CONFIG: join(dir, 'elsewhere') })).toMatchObject({ ok: false });
+    expect(await check({ CLOUDSDK_CONFIG: join(dir, 'elsewhere'), GOOGLE_OAUTH_ACCESS_TOKEN: 't' })).toMatchObject({
+      ok: true,
+    });
+  });
+
+  it('a tool whose version cannot be read passes with a note; missing files are named', async () => {
+    const bin = join(dir, 'bin');
+    mkdirSync(bin);
+    writeFileSync(join(bin, 'terraform'), '#!/bin/sh\n', { mode: 0o755 });
+    const findings = await checkPrerequisites(
+      input({ requirements: ['terraform', 'ssh-private-key'], files: ['packer/'], env: { PATH: bin } }),
+    );
+    expect(findings.map((f) => [f.ok, f.summary])).toEqual([
+      [true, `terraform: ${join(bin, 'terraform')} (version unknown)`],
+      [false, 'SSH private key: /nonexistent/.ssh/docker-hosts does not exist (Ansible logs in with it)'],
+      [false, 'file: packer/ is missing from the checkout'],
+    ]);
+    expect(describeProblems(findings)).toEqual([
+      '✗ SSH private key: /nonexistent/.ssh/docker-hosts does not exist (Ansible logs in with it)',
+      '    fix: ssh-keygen -t ed25519 -f /nonexistent/.ssh/docker-hosts -C deploy, or set ssh.privateKeyFile in config/environments.ts',
+      '✗ file: packer/ is missing from the checkout',
+      '    fix: check `git status`; restore it from git',
+    ]);
+  });
+
+  it('the project cdktf missing says to run npm ci', async () => {
+    const [finding] = await checkPrerequisites(
+      input({ requirements: ['cdktf'], cdktf: join(dir, 'node_modules', '.bin', 'cdktf') }),
+    );
+    expect(finding).toEqual({
+      requirement: 'cdktf',
+      ok: false,
+      summary: 'cdktf: node_modules/.bin/cdktf not found',
+      fix: 'run `npm ci` in the repository root (cdktf-cli is a devDependency)',
+    });
+  });
+});
+
+describe('HTTP check', () => {
+  it('passes a host that answers 2xx, names the ones that do not', async () => {
+    const ok = await startApp(200);
+    const broken = await startApp(502);
+    const closed = await closedPort();
+    try {
+      const results = await checkTargets(
+        [
+          { host: 'a', url: `http://127.0.0.1:${ok.port}/` },
+          { host: 'b', url: `http://127.0.0.1:${broken.port}/` },
+          { host: 'c', url: `http://127.0.0.1:${closed}/` },
+        ],
+        { deadlineMs: 300, attemptTimeoutMs: 200, intervalMs: 100 },
+      );
+      expect(results.map((r) => [r.host, r.ok, r.detail.replace(/\d+ms/, 'Nms')])).toEqual([
+        ['a', true, 'HTTP 200 in Nms'],
+        ['b', false, 'HTTP 502 in Nms'],
+        ['c', false, 'connection refused'],
+      ]);
+      expect(results[0].attempts).toBe(1);
+      expect(results[1].attempts).toBeGreaterThan(1);
+    } finally {
+      await ok.close();
+      await broken.close();
+    }
+  });
+
+  it('retries until the app comes up', async () => {
+    const port = await closedPort();
+    const later = new Promise<Awaited<ReturnType<typeof startApp>>>((resolve) =>
+      setTimeout(async () => {
+        const { createServer } = await import('node:http');
+        const server = createServer((_q, s) => s.end('up'));
+        server.listen(port, '127.0.0.1', () =>
+          resolve({ port, hits: () => 0, close: () => new Promise<void>((r) => server.close(() => r())) }),
+        );
+      }, 150),
+    );
+    const [result] = await checkTargets([{ host: 'a', url: `http://127.0.0.1:${port}/` }], {
+      deadlineMs: 3000,
+      attemptTimeoutMs: 500,
+      intervalMs: 50,
+    });
+    await (await later).close();
+    expect(result.ok).toBe(true);
+    expect(result.attempts).toBeGreaterThan(1);
+  });
+
+  it('a request that hangs times out', async () => {
+    const { createServer } = await import('node:http');
+    const server = createServer(() => undefined);
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const port = (server.address() as { port: number }).port;
+    const result = await probe(`http://127.0.0.1:${port}/`, 100);
+    server.closeAllConnections();
+    await new Promise<void>((r) => server.close(() => r()));
+    expect(result).toEqual({ ok: false, detail: 'no answer within 0.1s' });
+  });
+});
+
+describe('image source hash', () => {
+  it('changes with the template, the role and the variables, and ignores caches', () => {
+    mkdirSync(join(dir, 'packer', 'packer_cache'), { recursive: true });
+    mkdirSync(join(dir, 'ansible', 'roles', 'docker_host', 'tasks'), { recursive: true });
+    mkdirSync(join(dir, 'ansible', 'roles', 'app'), { recursive: true });
+    writeFileSync(join(dir, 'packer', 'a.pkr.hcl'), 'a');
+    writeFileSync(join(dir, 'ansible', 'roles', 'docker_host', 'tasks', 'main.yml'), 'x');
+    const base = imageSourceHash(dir, { zone: 'z' });
+    expect(imageSourceHash(dir, { zone: 'z' })).toBe(base);
+    writeFileSync(join(dir, 'packer', 'packer_cache', 'big.iso'), 'cache');
+    writeFileSync(join(dir, 'ansible', 'roles', 'app', 'main.yml'), 'app role is not in the image');
+    expect(imageSourceHash(dir, { zone: 'z' })).toBe(base);
+    expect(imageSourceHash(dir, { zone: 'y' })).not.toBe(base);
+    writeFileSync(join(dir, 'ansible', 'roles', 'docker_host', 'tasks', 'main.yml'), 'y');
+    expect(imageSourceHash(dir, { zone: 'z' })).not.toBe(base);
+  });
+});
+
+describe('format', () => {
+  it('quotes for display only where needed', () => {
+    expect(shellQuote('packer/')).toBe('packer/');
+    expect(shellQuote('-var-file=/a b.json')).toBe(`'-var-file=/a b.json'`);
+    expect(shellQuote("it's")).toBe(`'it'\\''s'`);
+    expect(shellQuote('')).toBe(`''`);
+    expect(commandLine('cdktf', ['deploy', 'stage', '@x'])).toBe('cdktf deploy stage @x');
+  });
+
+  it('durations, paths, tails, stamps, colours', () => {
+    expect(formatDuration(420)).toBe('0.4s');
+    expect(formatDuration(125_000)).toBe('2m05s');
+    expect(formatDuration(3_720_000)).toBe('1h02m');
+    expect(displayPath('/repo/.run/x', '/repo')).toBe('.run/x');
+    expect(displayPath('/elsewhere/x', '/repo')).toBe('/elsewhere/x');
+    expect(lastLines('a\n\nb\nc\n', 2)).toEqual(['b', 'c']);
+    expect(runStamp(new Date('2025-03-04T05:06:07.890Z'))).toBe('20250304T050607Z');
+    expect(makeStyle(true, {}).red('x')).toBe('\x1b[31mx\x1b[39m');
+    expect(makeStyle(true, { NO_COLOR: '1' }).red('x')).toBe('x');
+    expect(makeStyle(false, {}).red('x')).toBe('x');
+  });
+});
