@@ -1,0 +1,73 @@
+/**
+ * The real entry point (driver/cli.ts, what `npm run pipeline` runs) as a process, with the repository's own config:
+ * exit codes, and a real SIGINT/SIGTERM delivered to the driver process while a (fake) tool runs.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { callLines, makeSandbox, PUBLIC_KEY, REPO_ROOT, Sandbox, testEnv } from './harness';
+
+let sb: Sandbox;
+beforeEach(() => (sb = makeSandbox()));
+afterEach(() => sb.cleanup());
+
+interface Exit {
+  code: number | null;
+  out: string;
+  err: string;
+}
+
+function cli(args: string[], extraEnv: Record<string, string>, whenHanging?: (pid: number) => void): Promise<Exit> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--require', 'esbuild-register', 'driver/cli.ts', ...args], {
+      cwd: REPO_ROOT,
+      // The repository's config, made deployable: project and key from the variables it reads, HOME for the rest.
+      env: {
+        ...testEnv(sb),
+        GOOGLE_PROJECT: 'test-project-123',
+        DOCKER_HOSTS_SSH_PUBLIC_KEY: PUBLIC_KEY,
+        ...extraEnv,
+      } as NodeJS.ProcessEnv,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    child.on('error', reject);
+    if (whenHanging !== undefined) {
+      const poll = setInterval(() => {
+        if (existsSync(`${sb.log}.hanging`)) {
+          clearInterval(poll);
+          whenHanging(child.pid!);
+        }
+      }, 20);
+      child.on('exit', () => clearInterval(poll));
+    }
+    child.on('close', (code) => resolve({ code, out, err }));
+  });
+}
+
+describe('driver/cli.ts as a process', () => {
+  it('exits 2 on an unknown environment, naming the configured ones', async () => {
+    const result = await cli(['up', 'qa'], {});
+    expect(result.code).toBe(2);
+    expect(result.err).toContain('error: unknown environment "qa"; environments are: stage, prod');
+  });
+
+  it.each([
+    ['SIGINT', 130],
+    ['SIGTERM', 143],
+  ] as const)('%s: the child gets it once, the driver says where it stopped and exits %d', async (signal, code) => {
+    const result = await cli(['up', 'stage', '--only', 'deploy'], { FAKE_HANG: 'cdktf deploy stage' }, (pid) =>
+      process.kill(pid, signal),
+    );
+    expect(result.code).toBe(code);
+    expect(readFileSync(`${sb.log}.signals`, 'utf8')).toBe(`cdktf got ${signal}\n`);
+    expect(result.out).toMatch(/^\[2\/2\] deploy stage \(1 host\) INTERRUPTED/m);
+    expect(result.err).toContain(`Interrupted (${signal}) at step "deploy": deploy stage (1 host)`);
+    expect(result.err).toContain('resume:    npm run pipeline -- up stage --only deploy');
+    expect(callLines(sb)).toEqual([expect.stringMatching(/^cdktf deploy stage --auto-approve --outputs-file /)]);
+    expect(existsSync(join(sb.runBase, 'stage', 'lock'))).toBe(false);
+  });
+});
