@@ -238,6 +238,19 @@ export function checkEnvironment(args: ParsedArgs, environments: readonly string
   return args.environment;
 }
 
+/** The command line as given, without --dry-run: to run it again once preflight's problems are fixed. */
+export function rerunCommand(args: ParsedArgs, environment: string): string {
+  const parts = [INVOCATION, args.command, environment];
+  if (args.from !== undefined) parts.push('--from', args.from);
+  if (args.only !== undefined) parts.push('--only', args.only);
+  if (args.skipImage) parts.push('--skip-image');
+  if (args.buildImage) parts.push('--build-image');
+  if (args.checkTimeoutSeconds !== undefined) parts.push('--check-timeout', String(args.checkTimeoutSeconds));
+  if (args.includeBackend) parts.push('--include-backend');
+  if (args.yes) parts.push('--yes');
+  return parts.join(' ');
+}
+
 /** The line that resumes a run at `step` (`--only` again after an --only run), keeping the options that matter. */
 export function resumeCommand(args: ParsedArgs, environment: string, step: StepName): string {
   const parts = [INVOCATION, args.command, environment, args.only !== undefined ? '--only' : '--from', step];

@@ -2,9 +2,26 @@
  * Entry point: `npm run pipeline -- [command] <env> [options]` runs `node --require esbuild-register driver/cli.ts`.
  * See driver/README.md.
  */
+import { existsSync } from 'node:fs';
 import { createInterface } from 'node:readline';
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { main } from './main';
+
+/**
+ * The repository root: the nearest folder holding cdktf.json, above this script (as started: npm may run a
+ * cached bundle of it, see scripts/run-app.cjs), this module, or the working directory.
+ */
+function findRoot(): string {
+  const starts = [process.argv[1] ? dirname(resolve(process.argv[1])) : undefined, __dirname, process.cwd()];
+  for (const start of starts) {
+    for (let dir = start; dir !== undefined;) {
+      if (existsSync(resolve(dir, 'cdktf.json')) && existsSync(resolve(dir, 'config'))) return dir;
+      const parent = dirname(dir);
+      dir = parent === dir ? undefined : parent;
+    }
+  }
+  return process.cwd();
+}
 
 async function ask(question: string): Promise<string> {
   const rl = createInterface({ input: process.stdin, output: process.stdout });
@@ -16,7 +33,7 @@ async function ask(question: string): Promise<string> {
 }
 
 main(process.argv.slice(2), {
-  root: resolve(__dirname, '..'),
+  root: process.env.DOCKER_HOSTS_ROOT || findRoot(),
   env: process.env,
   stdout: process.stdout,
   stderr: process.stderr,

@@ -15,6 +15,7 @@ import {
   INVOCATION,
   parseArgs,
   ParsedArgs,
+  rerunCommand,
   resumeCommand,
   UsageError,
 } from './args';
@@ -250,7 +251,9 @@ async function runCommand(r: Resolved, env: EnvironmentConfig): Promise<number> 
       env: deps.env,
       root: deps.root,
       verbose: args.verbose,
-      resumeCommand: (step) => resumeCommand(args, env.name, step),
+      // Preflight fails before anything ran: the fix is to run the same command again.
+      resumeCommand: (step) =>
+        step === 'preflight' ? rerunCommand(args, env.name) : resumeCommand(args, env.name, step),
       runTask: (task, ctx) => runTask(r, env, task, ctx),
       onStepDone: (step) => recordStep(r, env, step, imageHash),
       signals: deps.signals ?? process,

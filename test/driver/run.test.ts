@@ -301,7 +301,7 @@ describe('preflight', () => {
       expect(err).toContain(expected);
     }
     expect(result.out).toMatch(/^\[1\/8\] check prerequisites FAILED/m);
-    expect(err).toContain('resume:    npm run pipeline -- up stage --from preflight');
+    expect(err).toContain('resume:    npm run pipeline -- up stage\n');
   });
 
   it('reports a tool that is too old, and a config that does not validate with everything else', async () => {
