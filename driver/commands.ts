@@ -134,7 +134,8 @@ export function cdktfDeployBackend(ctx: PlanContext): ExecStep {
     args: ['deploy', BACKEND_STACK, '--auto-approve'],
     cwd: ctx.root,
     env: CDKTF_ENV,
-    failureOutput: 'stderr',
+    // cdktf relays Terraform's error messages on stdout; its stderr is mostly log noise.
+    failureOutput: 'output',
   };
 }
 
@@ -147,7 +148,8 @@ export function cdktfDeployEnvironment(ctx: PlanContext, env: EnvironmentConfig)
     args: ['deploy', env.name, '--auto-approve', '--outputs-file', runFiles(ctx.runDir).outputs],
     cwd: ctx.root,
     env: CDKTF_ENV,
-    failureOutput: 'stderr',
+    // cdktf relays Terraform's error messages on stdout; its stderr is mostly log noise.
+    failureOutput: 'output',
   };
 }
 
@@ -241,7 +243,8 @@ export function cdktfDestroyEnvironment(ctx: PlanContext, env: EnvironmentConfig
     args: ['destroy', env.name, '--auto-approve'],
     cwd: ctx.root,
     env: CDKTF_ENV,
-    failureOutput: 'stderr',
+    // cdktf relays Terraform's error messages on stdout; its stderr is mostly log noise.
+    failureOutput: 'output',
   };
 }
 
@@ -254,7 +257,8 @@ export function cdktfDestroyBackend(ctx: PlanContext): ExecStep {
     args: ['destroy', BACKEND_STACK, '--auto-approve'],
     cwd: ctx.root,
     env: CDKTF_ENV,
-    failureOutput: 'stderr',
+    // cdktf relays Terraform's error messages on stdout; its stderr is mostly log noise.
+    failureOutput: 'output',
   };
 }
 

@@ -140,6 +140,11 @@ async function checkTool(
   if (!atLeast(version, spec.minimum)) {
     return { requirement, ok: false, summary: `${spec.command} ${shown} is too old: ${spec.why}`, fix: spec.install };
   }
+  const cliConfig = input.env.TF_CLI_CONFIG_FILE;
+  if (requirement === 'terraform' && cliConfig && !fileExists(cliConfig)) {
+    const note = `TF_CLI_CONFIG_FILE=${cliConfig} does not exist, so terraform warns on every call (unset it or create the file)`;
+    return { requirement, ok: true, summary: `${spec.command} ${shown} (note: ${note})` };
+  }
   return { requirement, ok: true, summary: `${spec.command} ${shown}` };
 }
 

@@ -89,8 +89,28 @@ class Tail {
     if (this.text.length > TAIL_BYTES * 2) this.text = this.text.slice(-TAIL_BYTES);
   }
   lines(count: number): string[] {
-    return lastLines(stripAnsi(this.text), count);
+    return cleanTail(this.text, count);
   }
+}
+
+/** Progress noise that says nothing about a failure: spinner frames, cdktf's stack counters. */
+const NOISE = [/^[\u2800-\u28ff]\s/, /^\d+ Stacks? deploying\s+\d+ Stacks? done\s+\d+ Stacks? waiting$/];
+
+/**
+ * The last `count` meaningful lines of a tool's output: escape sequences stripped (cdktf repaints its screen),
+ * progress noise and consecutive repeats dropped, common indentation removed.
+ */
+export function cleanTail(text: string, count: number): string[] {
+  const lines: string[] = [];
+  for (const raw of stripAnsi(text).split(/\r?\n|\r/)) {
+    const line = raw.trimEnd();
+    const trimmed = line.trim();
+    if (trimmed === '' || NOISE.some((re) => re.test(trimmed)) || lines[lines.length - 1] === line) continue;
+    lines.push(line);
+  }
+  const tail = lines.slice(-count);
+  const indent = Math.min(...tail.map((l) => /^\s*/.exec(l)![0].length));
+  return tail.map((l) => l.slice(Number.isFinite(indent) ? indent : 0));
 }
 
 interface StepOutcome {
@@ -148,7 +168,7 @@ export async function runPlan(plan: Plan, options: RunOptions): Promise<RunResul
         `run folder ${show(plan.runDir)}\n`,
     );
     for (const step of plan.steps) {
-      if (step.skip !== undefined) out.write(style.dim(`      skip ${step.name}: ${step.skip}\n`));
+      if (step.skip !== undefined) out.write(`${style.dim(`      skip ${step.name}: ${step.skip}`)}\n`);
     }
 
     for (let i = 0; i < steps.length; i++) {
@@ -290,15 +310,15 @@ export async function runPlan(plan: Plan, options: RunOptions): Promise<RunResul
         settled = true;
         killCurrent = undefined;
         const elapsed = formatDuration(clock() - started);
-        const command = `  command:   ${commandLine(step.command, step.args)}`;
-        const cwd = `  cwd:       ${show(step.cwd)}`;
+        const command = `command:   ${commandLine(step.command, step.args)}`;
+        const cwd = `cwd:       ${show(step.cwd)}`;
         if (spawnError !== undefined) {
           const reason =
             (spawnError as NodeJS.ErrnoException).code === 'ENOENT' ? 'not found (is it on PATH?)' : spawnError.message;
           writeSync(log, `# could not start ${step.command}: ${spawnError.message}\n`);
           resolve({
             ok: false,
-            report: [command, cwd, `  exit code: none: could not start ${step.command}: ${reason}`],
+            report: [command, cwd, `exit code: none: could not start ${step.command}: ${reason}`],
           });
           return;
         }
@@ -314,11 +334,11 @@ export async function runPlan(plan: Plan, options: RunOptions): Promise<RunResul
           report: [
             command,
             cwd,
-            `  exit code: ${signal !== null ? `none (killed by ${signal})` : code}`,
+            `exit code: ${signal !== null ? `none (killed by ${signal})` : code}`,
             tail.length === 0
-              ? '  (it printed nothing)'
-              : `  last ${tail.length} lines of its ${fromStderr ? 'stderr' : 'output'}:`,
-            ...tail.map((line) => `  | ${line}`),
+              ? '(it printed nothing)'
+              : `last ${tail.length} lines of its ${fromStderr ? 'stderr' : 'output'}:`,
+            ...tail.map((line) => `| ${line}`),
           ],
         });
       });
