@@ -27,7 +27,7 @@ import { acquireLock, LockHeldError } from './lock';
 import { hostList, OutputsError, readStackOutputs, StackOutputs } from './outputs';
 import { buildDestroyPlan, buildUpPlan, preflightTask } from './plan';
 import { checkPrerequisites, describeProblems, PreflightInput, problemCount, VersionProbe } from './preflight';
-import { runPlan, SignalSource, StepFailure, TaskContext, Terminal } from './runner';
+import { cleanTail, runPlan, SignalSource, StepFailure, TaskContext, Terminal } from './runner';
 import { envDir, newRunDir, readState, updateState } from './state';
 import { activeSteps, DESTROY_STEPS, Plan, PlannedStep, StepName, Task, UP_STEPS } from './steps';
 
@@ -404,10 +404,7 @@ function loadOutputs(r: Resolved, env: EnvironmentConfig): StackOutputs | number
   });
   if (result.status !== 0 || !existsSync(file)) {
     const why = result.error ? result.error.message : `exit code ${result.status}`;
-    const tail = `${result.stderr ?? ''}`
-      .trim()
-      .split('\n')
-      .slice(-10)
+    const tail = cleanTail(`${result.stdout ?? ''}\n${result.stderr ?? ''}`, 12)
       .map((l) => `  | ${l}\n`)
       .join('');
     deps.stderr.write(
