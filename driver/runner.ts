@@ -167,9 +167,15 @@ export async function runPlan(plan: Plan, options: RunOptions): Promise<RunResul
         `${plan.steps.length > total ? ` (${plan.steps.length - total} skipped)` : ''}; ` +
         `run folder ${show(plan.runDir)}\n`,
     );
+    // Skipped steps, consecutive ones with the same reason on one line.
+    const skipped: { names: string[]; reason: string }[] = [];
     for (const step of plan.steps) {
-      if (step.skip !== undefined) out.write(`${style.dim(`      skip ${step.name}: ${step.skip}`)}\n`);
+      if (step.skip === undefined) continue;
+      const last = skipped[skipped.length - 1];
+      if (last?.reason === step.skip) last.names.push(step.name);
+      else skipped.push({ names: [step.name], reason: step.skip });
     }
+    for (const { names, reason } of skipped) out.write(`${style.dim(`      skip ${names.join(', ')}: ${reason}`)}\n`);
 
     for (let i = 0; i < steps.length; i++) {
       const step = steps[i];

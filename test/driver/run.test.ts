@@ -203,7 +203,7 @@ describe('up', () => {
       expect.stringMatching(/^ansible-playbook -i /),
     ]);
     expect(resumed.out).toMatch(/^\[1\/5\] check prerequisites ok/m);
-    expect(resumed.out).toMatch(/skip image: before --from deploy/);
+    expect(resumed.out).toMatch(/skip packer-init, image, backend: before --from deploy/);
     // The failed attempt and the resumed one are both in the step's log.
     const log = readFileSync(join(runDir, 'logs', '05-deploy.log'), 'utf8');
     expect(log).toContain('# exit code 3');
@@ -233,7 +233,7 @@ describe('up', () => {
     writeFileSync(sb.log, '');
     const second = await runDriver(['up', 'stage'], sb, { spec, env: env() });
     expect(second.code).toBe(0);
-    expect(second.out).toMatch(/skip image: packer\/ and the docker_host role are unchanged since/);
+    expect(second.out).toMatch(/skip packer-init, image: packer\/ and the docker_host role are unchanged since/);
     expect(callLines(sb).filter((l) => l.startsWith('packer'))).toEqual([]);
 
     appendFileSync(join(sb.root, 'ansible/roles/docker_host/tasks/main.yml'), '- name: one more task\n');
