@@ -91,11 +91,13 @@ export async function checkTargets(targets: readonly Target[], options: CheckOpt
       let last: Probe = { ok: false, detail: 'not tried' };
       for (;;) {
         attempts++;
-        const remaining = deadline - Date.now();
-        last = await probe(target.url, Math.max(1, Math.min(options.attemptTimeoutMs, remaining)), options.signal);
+        // The last attempt may end up to a second past the deadline rather than be cut to nothing.
+        const timeout = Math.min(options.attemptTimeoutMs, Math.max(deadline - Date.now(), 1000));
+        last = await probe(target.url, timeout, options.signal);
         options.log?.(`${target.host} ${target.url} attempt ${attempts}: ${last.detail}`);
-        if (last.ok || options.signal?.aborted || Date.now() + options.intervalMs >= deadline) break;
-        await sleep(options.intervalMs, options.signal);
+        const remaining = deadline - Date.now();
+        if (last.ok || options.signal?.aborted || remaining <= 0) break;
+        await sleep(Math.min(options.intervalMs, remaining), options.signal);
         if (options.signal?.aborted) break;
       }
       return { ...target, ...last, attempts };
