@@ -146,7 +146,7 @@ export async function runDriver(
     env: options.env ?? testEnv(sb),
     home: sb.home,
     spec: options.spec ?? testSpec(sb),
-    stdout: { write: (t: string) => void ((out += t), (all += t)), isTTY: false },
+    stdout: { write: (t: string) => void ((out += t), (all += t)), isTTY: options.tty ?? false, columns: 100 },
     stderr: { write: (t: string) => void ((err += t), (all += t)), isTTY: false },
     signals: options.signals ?? new EventEmitter(),
     ask: options.ask,

@@ -245,6 +245,23 @@ describe('up', () => {
     ]);
   });
 
+  it('on a terminal: one line per step, rewritten in place, in colour', async () => {
+    const result = await runDriver(['up', 'stage', '--only', 'backend'], sb, {
+      spec: testSpec(sb, app.port),
+      env: env(),
+      tty: true,
+    });
+    expect(result.code).toBe(0);
+    expect(result.out).toContain('\r\x1b[2K[2/2] deploy backend (state buckets) … 0s');
+    expect(result.out).toMatch(/\r\x1b\[2K\[2\/2\] deploy backend \(state buckets\) \x1b\[32mok\x1b\[39m \d+\.\ds\n/);
+    const plain = await runDriver(['up', 'stage', '--only', 'backend'], sb, {
+      spec: testSpec(sb, app.port),
+      env: env({ NO_COLOR: '1' }),
+      tty: true,
+    });
+    expect(plain.out).toMatch(/\[2\/2\] deploy backend \(state buckets\) ok \d+\.\ds\n/);
+  });
+
   it('--dry-run prints every command, its cwd and added env, and runs nothing', async () => {
     const result = await runDriver(['up', 'prod', '--dry-run'], sb, { spec: testSpec(sb, app.port), env: env() });
     expect(result.code).toBe(0);
