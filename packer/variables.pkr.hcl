@@ -1,0 +1,85 @@
+# Validation uses length/substr/trim only: Debian's packer 1.6.6 has no regex() inside
+# validation blocks (it reports every value invalid), and CI validates with it.
+# trim(x, charset) == "" means every character of x is in charset.
+
+# The contract with the driver, which writes `<env>.pkrvars.json` from the typed environment
+# config (one source of truth with the stacks): use these names exactly.
+
+variable "project_id" {
+  type        = string
+  description = "Google Cloud project that builds and owns the image."
+  validation {
+    condition = (length(var.project_id) >= 6 && length(var.project_id) <= 30
+      && trim(var.project_id, "abcdefghijklmnopqrstuvwxyz0123456789-") == ""
+      && trim(substr(var.project_id, 0, 1), "abcdefghijklmnopqrstuvwxyz") == ""
+    && substr(var.project_id, -1, 1) != "-")
+    error_message = "The project_id must be a Google Cloud project ID: 6-30 lowercase letters, digits or hyphens, starting with a letter."
+  }
+}
+
+variable "zone" {
+  type        = string
+  description = "Zone of the temporary build instance (required: it comes from the environment config)."
+  validation {
+    condition = (length(split("-", var.zone)) == 3
+      && trim(var.zone, "abcdefghijklmnopqrstuvwxyz0123456789-") == ""
+    && substr(var.zone, -2, 1) == "-")
+    error_message = "The zone must be a Compute Engine zone such as europe-west1-b."
+  }
+}
+
+variable "image_family" {
+  type        = string
+  description = "Family of the built image; the image is named <image_family>-<UTC timestamp>."
+  default     = "docker-host-base"
+  validation {
+    # A GCE resource name, short enough that "-" and a 14-digit timestamp still fit in 63.
+    condition = (length(var.image_family) >= 1 && length(var.image_family) <= 48
+      && trim(var.image_family, "abcdefghijklmnopqrstuvwxyz0123456789-") == ""
+      && trim(substr(var.image_family, 0, 1), "abcdefghijklmnopqrstuvwxyz") == ""
+    && substr(var.image_family, -1, 1) != "-")
+    error_message = "The image_family must be lowercase letters, digits and hyphens, start with a letter, end with a letter or digit, and be at most 48 characters."
+  }
+}
+
+variable "source_image_family" {
+  type        = string
+  description = "Image family the build starts from (Debian 12: see packer/README.md, 'Why Debian 12')."
+  default     = "debian-12"
+}
+
+variable "source_image_project" {
+  type        = string
+  description = "Project that publishes source_image_family."
+  default     = "debian-cloud"
+}
+
+variable "machine_type" {
+  type        = string
+  description = "Machine type of the temporary build instance."
+  default     = "e2-small"
+}
+
+variable "ssh_username" {
+  type        = string
+  description = "User Packer (and Ansible) log in as on the build instance."
+  default     = "packer"
+}
+
+variable "deploy_user" {
+  type        = string
+  description = "User the docker_host role adds to the docker group (the stacks' ssh user)."
+  default     = "deploy"
+  validation {
+    condition = (length(var.deploy_user) >= 1 && length(var.deploy_user) <= 32
+      && trim(var.deploy_user, "abcdefghijklmnopqrstuvwxyz0123456789_-") == ""
+    && trim(substr(var.deploy_user, 0, 1), "abcdefghijklmnopqrstuvwxyz_") == "")
+    error_message = "The deploy_user must be a valid Linux user name."
+  }
+}
+
+variable "image_labels" {
+  type        = map(string)
+  description = "Extra labels on the image (e.g. env, git commit); merged over the template's own."
+  default     = {}
+}
