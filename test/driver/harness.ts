@@ -136,6 +136,7 @@ export async function runDriver(
     env?: Record<string, string | undefined>;
     signals?: EventEmitter;
     ask?: MainDeps['ask'];
+    tty?: boolean;
   } = {},
 ): Promise<Captured> {
   let out = '';

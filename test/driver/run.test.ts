@@ -253,6 +253,7 @@ describe('up', () => {
     });
     expect(result.code).toBe(0);
     expect(result.out).toContain('\r\x1b[2K[2/2] deploy backend (state buckets) … 0s');
+    // eslint-disable-next-line no-control-regex
     expect(result.out).toMatch(/\r\x1b\[2K\[2\/2\] deploy backend \(state buckets\) \x1b\[32mok\x1b\[39m \d+\.\ds\n/);
     const plain = await runDriver(['up', 'stage', '--only', 'backend'], sb, {
       spec: testSpec(sb, app.port),
