@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Lints ansible/ with Debian's yamllint and ansible-lint (offline), then syntax-checks the playbooks.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")"
+yamllint -s -c .yamllint .
+echo "PASS: yamllint"
+ansible-lint --nocolor
+echo "PASS: ansible-lint"
+printf 'all:\n  children:\n    docker_hosts:\n      hosts:\n        example:\n' >"${TMPDIR:-/tmp}/lint-inventory.$$.yml"
+trap 'rm -f "${TMPDIR:-/tmp}/lint-inventory.$$.yml"' EXIT
+for p in playbooks/site.yml playbooks/image.yml; do
+  ANSIBLE_CONFIG=ansible.cfg ansible-playbook --syntax-check -i "${TMPDIR:-/tmp}/lint-inventory.$$.yml" "$p" >/dev/null
+  echo "PASS: ansible-playbook --syntax-check $p"
+done
