@@ -6,11 +6,11 @@
  * Without --out the inventory goes to stdout. With --out it is written atomically (temp file in the
  * same directory, then rename). On bad input: one line on stderr, exit 1; on bad usage: exit 2.
  */
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
-import { basename, dirname, join } from "node:path";
-import { parseStackOutputs, renderInventory } from "./inventory";
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { parseStackOutputs, renderInventory } from './inventory';
 
-const USAGE = "usage: inventory-cli --outputs <outputs.json> --stack <env> [--out <inventory.yml>]";
+const USAGE = 'usage: inventory-cli --outputs <outputs.json> --stack <env> [--out <inventory.yml>]';
 
 interface Args {
   outputs: string;
@@ -24,18 +24,18 @@ function parseArgs(argv: string[]): Args {
   const values = new Map<string, string>();
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
-    if (arg === "-h" || arg === "--help") throw new UsageError(USAGE);
-    const eq = arg.indexOf("=");
+    if (arg === '-h' || arg === '--help') throw new UsageError(USAGE);
+    const eq = arg.indexOf('=');
     const [flag, inline] = eq > 0 ? [arg.slice(0, eq), arg.slice(eq + 1)] : [arg, undefined];
-    if (!["--outputs", "--stack", "--out"].includes(flag)) throw new UsageError(`unknown argument ${arg}; ${USAGE}`);
+    if (!['--outputs', '--stack', '--out'].includes(flag)) throw new UsageError(`unknown argument ${arg}; ${USAGE}`);
     const value = inline ?? argv[++i];
-    if (value === undefined || value === "") throw new UsageError(`${flag} needs a value; ${USAGE}`);
+    if (value === undefined || value === '') throw new UsageError(`${flag} needs a value; ${USAGE}`);
     values.set(flag, value);
   }
-  const outputs = values.get("--outputs");
-  const stack = values.get("--stack");
+  const outputs = values.get('--outputs');
+  const stack = values.get('--stack');
   if (outputs === undefined || stack === undefined) throw new UsageError(USAGE);
-  return { outputs, stack, out: values.get("--out") };
+  return { outputs, stack, out: values.get('--out') };
 }
 
 function writeAtomically(path: string, content: string): void {
@@ -62,9 +62,9 @@ function main(argv: string[]): number {
   try {
     let text: string;
     try {
-      text = readFileSync(args.outputs, "utf8");
+      text = readFileSync(args.outputs, 'utf8');
     } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code ?? "error";
+      const code = (err as NodeJS.ErrnoException).code ?? 'error';
       throw new Error(`cannot read outputs file ${args.outputs} (${code})`);
     }
     let json: unknown;
@@ -82,7 +82,7 @@ function main(argv: string[]): number {
     return 0;
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
-    process.stderr.write(`inventory: ${message.replace(/\s*\n\s*/g, " ")}\n`);
+    process.stderr.write(`inventory: ${message.replace(/\s*\n\s*/g, ' ')}\n`);
     return 1;
   }
 }

@@ -7,7 +7,7 @@
  *
  * These functions are pure: no I/O. The CLI (lib/inventory-cli.ts) and the driver do the I/O.
  */
-import { isIP } from "node:net";
+import { isIP } from 'node:net';
 
 /** One host, as the stack's `hosts` output describes it. */
 export interface HostOutput {
@@ -31,20 +31,20 @@ export interface StackOutputs {
 export class InventoryError extends Error {
   constructor(message: string) {
     super(message);
-    this.name = "InventoryError";
+    this.name = 'InventoryError';
   }
 }
 
 type JsonObject = Record<string, unknown>;
 
 function isObject(value: unknown): value is JsonObject {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function describe(value: unknown): string {
-  if (value === null) return "null";
-  if (Array.isArray(value)) return "an array";
-  return typeof value === "object" ? "an object" : `${typeof value} ${JSON.stringify(value)}`;
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  return typeof value === 'object' ? 'an object' : `${typeof value} ${JSON.stringify(value)}`;
 }
 
 // GCE instance names: RFC 1035 labels (lowercase letters, digits, hyphens).
@@ -53,10 +53,10 @@ const HOST_NAME = /^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/;
 const USER_NAME = /^[a-z_][a-z0-9_-]{0,31}$/;
 const ENV_NAME = /^[a-z][a-z0-9_-]{0,62}$/;
 
-function requireString(obj: JsonObject, field: string, where: string, noun = "field"): string {
+function requireString(obj: JsonObject, field: string, where: string, noun = 'field'): string {
   if (!(field in obj)) throw new InventoryError(`${where}: missing ${noun} "${field}"`);
   const value = obj[field];
-  if (typeof value !== "string" || value.trim() === "") {
+  if (typeof value !== 'string' || value.trim() === '') {
     throw new InventoryError(`${where}: ${noun} "${field}" must be a non-empty string, got ${describe(value)}`);
   }
   return value;
@@ -73,16 +73,17 @@ function requireIp(obj: JsonObject, field: string, where: string): string {
 function parseHost(key: string, value: unknown, where: string): HostOutput {
   const at = `${where}.hosts["${key}"]`;
   if (!isObject(value)) throw new InventoryError(`${at}: must be an object, got ${describe(value)}`);
-  const name = requireString(value, "name", at);
-  if (name !== key) throw new InventoryError(`${at}: field "name" is ${JSON.stringify(name)}, expected the key "${key}"`);
+  const name = requireString(value, 'name', at);
+  if (name !== key)
+    throw new InventoryError(`${at}: field "name" is ${JSON.stringify(name)}, expected the key "${key}"`);
   if (!HOST_NAME.test(name)) {
     throw new InventoryError(`${at}: "${name}" is not a valid instance name (lowercase letters, digits, hyphens)`);
   }
   return {
     name,
-    zone: requireString(value, "zone", at),
-    external_ip: requireIp(value, "external_ip", at),
-    internal_ip: requireIp(value, "internal_ip", at),
+    zone: requireString(value, 'zone', at),
+    external_ip: requireIp(value, 'external_ip', at),
+    internal_ip: requireIp(value, 'internal_ip', at),
   };
 }
 
@@ -98,40 +99,42 @@ export function parseStackOutputs(json: unknown, stack: string): StackOutputs {
   if (raw === undefined) {
     const found = Object.keys(json).sort();
     throw new InventoryError(
-      `outputs have no stack "${stack}" (stacks found: ${found.length > 0 ? found.join(", ") : "none"})`,
+      `outputs have no stack "${stack}" (stacks found: ${found.length > 0 ? found.join(', ') : 'none'})`,
     );
   }
   const where = `stack "${stack}"`;
   if (!isObject(raw)) throw new InventoryError(`${where}: outputs must be an object, got ${describe(raw)}`);
 
-  if (!("hosts" in raw)) throw new InventoryError(`${where}: missing output "hosts"`);
+  if (!('hosts' in raw)) throw new InventoryError(`${where}: missing output "hosts"`);
   const rawHosts = raw.hosts;
   if (!isObject(rawHosts)) {
-    throw new InventoryError(`${where}: output "hosts" must be an object keyed by host name, got ${describe(rawHosts)}`);
+    throw new InventoryError(
+      `${where}: output "hosts" must be an object keyed by host name, got ${describe(rawHosts)}`,
+    );
   }
   const hosts: Record<string, HostOutput> = {};
   for (const key of Object.keys(rawHosts).sort()) {
     hosts[key] = parseHost(key, rawHosts[key], where);
   }
 
-  if (!("app_urls" in raw)) throw new InventoryError(`${where}: missing output "app_urls"`);
+  if (!('app_urls' in raw)) throw new InventoryError(`${where}: missing output "app_urls"`);
   const appUrls = raw.app_urls;
-  if (!Array.isArray(appUrls) || !appUrls.every((u): u is string => typeof u === "string")) {
+  if (!Array.isArray(appUrls) || !appUrls.every((u): u is string => typeof u === 'string')) {
     throw new InventoryError(`${where}: output "app_urls" must be a list of strings, got ${describe(appUrls)}`);
   }
 
-  const sshUser = requireString(raw, "ssh_user", where, "output");
+  const sshUser = requireString(raw, 'ssh_user', where, 'output');
   if (!USER_NAME.test(sshUser)) {
     throw new InventoryError(`${where}: output "ssh_user" ${JSON.stringify(sshUser)} is not a valid user name`);
   }
 
-  if (!("app_port" in raw)) throw new InventoryError(`${where}: missing output "app_port"`);
+  if (!('app_port' in raw)) throw new InventoryError(`${where}: missing output "app_port"`);
   const appPort = raw.app_port;
-  if (typeof appPort !== "number" || !Number.isInteger(appPort) || appPort < 1 || appPort > 65535) {
+  if (typeof appPort !== 'number' || !Number.isInteger(appPort) || appPort < 1 || appPort > 65535) {
     throw new InventoryError(`${where}: output "app_port" must be a port number (1-65535), got ${describe(appPort)}`);
   }
 
-  const environment = requireString(raw, "environment", where, "output");
+  const environment = requireString(raw, 'environment', where, 'output');
   if (!ENV_NAME.test(environment)) {
     throw new InventoryError(
       `${where}: output "environment" ${JSON.stringify(environment)} must match ${ENV_NAME.source}`,
@@ -143,11 +146,11 @@ export function parseStackOutputs(json: unknown, stack: string): StackOutputs {
 
 /** The Ansible group of an environment: `env_<environment>` with `-` turned into `_`. */
 export function envGroupName(environment: string): string {
-  return `env_${environment.replace(/-/g, "_")}`;
+  return `env_${environment.replace(/-/g, '_')}`;
 }
 
 /** The group every Docker host is in; the playbooks target it. */
-export const HOSTS_GROUP = "docker_hosts";
+export const HOSTS_GROUP = 'docker_hosts';
 
 // JSON string literals are valid YAML double-quoted scalars: safe quoting for any value.
 const q = (s: string): string => JSON.stringify(s);
@@ -162,15 +165,15 @@ export function renderInventory(outputs: StackOutputs): string {
   const envGroup = envGroupName(outputs.environment);
   const lines: string[] = [
     `# Generated from the outputs of the ${q(outputs.environment)} stack by lib/inventory-cli.ts. Do not edit.`,
-    "---",
-    "all:",
-    "  children:",
+    '---',
+    'all:',
+    '  children:',
     `    ${HOSTS_GROUP}:`,
   ];
   if (names.length === 0) {
-    lines.push("      hosts: {}");
+    lines.push('      hosts: {}');
   } else {
-    lines.push("      hosts:");
+    lines.push('      hosts:');
     for (const name of names) {
       const host = outputs.hosts[name];
       lines.push(
@@ -182,13 +185,13 @@ export function renderInventory(outputs: StackOutputs): string {
       );
     }
   }
-  lines.push("      vars:", `        app_port: ${outputs.app_port}`, `    ${envGroup}:`);
+  lines.push('      vars:', `        app_port: ${outputs.app_port}`, `    ${envGroup}:`);
   if (names.length === 0) {
-    lines.push("      hosts: {}");
+    lines.push('      hosts: {}');
   } else {
-    lines.push("      hosts:");
+    lines.push('      hosts:');
     for (const name of names) lines.push(`        ${name}: {}`);
   }
-  lines.push("      vars:", `        deploy_env: ${q(outputs.environment)}`);
-  return `${lines.join("\n")}\n`;
+  lines.push('      vars:', `        deploy_env: ${q(outputs.environment)}`);
+  return `${lines.join('\n')}\n`;
 }
