@@ -115,6 +115,12 @@ export interface SshSpec {
    * @default false
    */
   readonly osLogin?: boolean;
+  /**
+   * How Ansible, the driver and `docker -H ssh://` reach the hosts: `direct` to the external IP, or
+   * `iap` through `gcloud compute start-iap-tunnel` (needs the gcloud CLI and IAP-secured Tunnel User).
+   * @default 'iap' when sshSourceRanges is only Google's IAP range, else 'direct'
+   */
+  readonly connectVia?: 'direct' | 'iap';
 }
 
 export interface AppSpec {
@@ -182,6 +188,7 @@ export interface EnvironmentConfig {
     readonly publicKeyFile: string;
     readonly privateKeyFile: string;
     readonly osLogin: boolean;
+    readonly connectVia: 'direct' | 'iap';
   };
   readonly app: {
     readonly image: string;

@@ -234,6 +234,18 @@ function resolveEnvironment(
     }
   }
 
+  const sshSourceRanges = checkRanges(
+    name,
+    'sshSourceRanges',
+    spec.sshSourceRanges ?? [IAP_SSH_RANGE],
+    allowSshFromAnywhere,
+    'allowSshFromAnywhere',
+  );
+  const connectVia = ssh.connectVia ?? (sshSourceRanges.every((r) => r === IAP_SSH_RANGE) ? 'iap' : 'direct');
+  if (connectVia !== 'direct' && connectVia !== 'iap') {
+    throw new ConfigError(name, 'ssh.connectVia', `must be "direct" or "iap" (got ${show(connectVia)})`);
+  }
+
   const app = spec.app ?? {};
   const config: EnvironmentConfig = {
     name,
@@ -255,15 +267,9 @@ function resolveEnvironment(
     ),
     network: check(name, 'network', spec.network ?? 'default', PATTERNS.network),
     appSourceRanges: checkRanges(name, 'appSourceRanges', spec.appSourceRanges ?? ['0.0.0.0/0'], true),
-    sshSourceRanges: checkRanges(
-      name,
-      'sshSourceRanges',
-      spec.sshSourceRanges ?? [IAP_SSH_RANGE],
-      allowSshFromAnywhere,
-      'allowSshFromAnywhere',
-    ),
+    sshSourceRanges,
     labels,
-    ssh: { user: sshUser, publicKey, publicKeyFile, privateKeyFile, osLogin },
+    ssh: { user: sshUser, publicKey, publicKeyFile, privateKeyFile, osLogin, connectVia },
     app: {
       image: check(name, 'app.image', app.image ?? 'vladimirdenisov69/otus-reddit:1.0', PATTERNS.image),
       port: checkInt(name, 'app.port', app.port ?? 9292, 1024, 65535),

@@ -84,6 +84,11 @@ export class DockerHostsStack extends ReadableStack {
       value: hosts.map((h) => `ssh://${config.ssh.user}@${h.address.address}`),
     });
     new TerraformOutput(this, 'ssh_user', { value: config.ssh.user });
+    new TerraformOutput(this, 'ssh_via', {
+      description: 'How to reach the hosts over SSH: direct (external IP) or iap (gcloud start-iap-tunnel)',
+      value: config.ssh.connectVia,
+    });
+    new TerraformOutput(this, 'project', { value: config.projectId });
     new TerraformOutput(this, 'app_port', { value: config.app.port });
     new TerraformOutput(this, 'environment', { value: config.name });
   }

@@ -16,7 +16,13 @@ describe('defaults', () => {
       network: 'default',
       appSourceRanges: ['0.0.0.0/0'],
       sshSourceRanges: [IAP_SSH_RANGE],
-      ssh: { user: 'deploy', osLogin: false, publicKey: TEST_KEY, privateKeyFile: '/home/ops/.ssh/docker-hosts' },
+      ssh: {
+        user: 'deploy',
+        osLogin: false,
+        publicKey: TEST_KEY,
+        privateKeyFile: '/home/ops/.ssh/docker-hosts',
+        connectVia: 'iap',
+      },
       app: { image: 'vladimirdenisov69/otus-reddit:1.0', port: 9292, containerName: 'app' },
       state: { bucket: `${TEST_PROJECT}-tfstate`, prefix: 'docker-hosts/stage' },
     });
@@ -99,6 +105,23 @@ describe('ssh key', () => {
       'no SSH public key for stage (/home/ops/.ssh/docker-hosts.pub) and no DOCKER_HOSTS_SSH_PUBLIC_KEY: ' +
         'the hosts get no login key (create one with: ssh-keygen -t ed25519 -f ~/.ssh/docker-hosts)',
     ]);
+  });
+
+  test('hosts reachable only through IAP are reached through IAP, others directly', () => {
+    const [iap, office, forced] = resolveEnvs([
+      validEnv(),
+      validEnv({ name: 'office', zone: 'europe-west1-c', sshSourceRanges: ['35.235.240.0/20', '203.0.113.0/24'] }),
+      validEnv({
+        name: 'forced',
+        zone: 'europe-west1-d',
+        ssh: { connectVia: 'iap' },
+        sshSourceRanges: ['203.0.113.0/24'],
+      }),
+    ]).environments;
+    expect([iap.ssh.connectVia, office.ssh.connectVia, forced.ssh.connectVia]).toEqual(['iap', 'direct', 'iap']);
+    expect(() => resolveEnvs([validEnv({ ssh: { connectVia: 'vpn' as 'iap' } })])).toThrow(
+      'config error: environment "stage": field "ssh.connectVia" must be "direct" or "iap" (got "vpn")',
+    );
   });
 
   test('OS Login needs no key', () => {

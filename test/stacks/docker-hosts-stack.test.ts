@@ -131,8 +131,13 @@ describe('a three-host environment', () => {
       'docker_hosts',
       'environment',
       'hosts',
+      'project',
       'ssh_user',
+      'ssh_via',
     ]);
+    // SSH is open to an office range too, so hosts are reached directly.
+    expect(json.output.ssh_via.value).toBe('direct');
+    expect(json.output.project.value).toBe(TEST_PROJECT);
     expect(json.output.hosts.value['docker-host-003']).toEqual({
       name: '${google_compute_instance.fleet_docker-host-003.name}',
       zone: '${google_compute_instance.fleet_docker-host-003.zone}',
