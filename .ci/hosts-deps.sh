@@ -9,7 +9,7 @@ PKGS=(
   debootstrap systemd-container   # the throwaway hosts' rootfs and systemd-nspawn
   iproute2                        # ip netns / veth / bridge
   apt-cacher-ng                   # the hosts' apt proxy (on this machine only)
-  openssh-client curl ca-certificates jq
+  openssh-client curl ca-certificates
 )
 
 missing=()
