@@ -25,7 +25,13 @@ export interface StackOutputs {
   ssh_user: string;
   app_port: number;
   environment: string;
+  /** Optional outputs: how SSH reaches the hosts (default "direct") and the project (needed for "iap"). */
+  ssh_via?: SshVia;
+  project?: string;
 }
+
+/** `direct`: SSH to the external IP; `iap`: through `gcloud compute start-iap-tunnel`. */
+export type SshVia = 'direct' | 'iap';
 
 /** Thrown for any malformed outputs; the message names the stack and the offending field. */
 export class InventoryError extends Error {
@@ -51,6 +57,8 @@ function describe(value: unknown): string {
 const HOST_NAME = /^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/;
 // Linux user names as GCE's guest agent accepts them.
 const USER_NAME = /^[a-z_][a-z0-9_-]{0,31}$/;
+const PROJECT_ID = /^[a-z][-a-z0-9]{4,28}[a-z0-9]$/;
+const ZONE = /^[a-z]+-[a-z]+[0-9]+-[a-z]$/;
 const ENV_NAME = /^[a-z][a-z0-9_-]{0,62}$/;
 
 function requireString(obj: JsonObject, field: string, where: string, noun = 'field'): string {
@@ -70,6 +78,16 @@ function requireIp(obj: JsonObject, field: string, where: string): string {
   return value;
 }
 
+function requireZone(obj: JsonObject, where: string): string {
+  const value = requireString(obj, 'zone', where);
+  if (!ZONE.test(value)) {
+    throw new InventoryError(
+      `${where}: field "zone" must be a zone such as europe-west1-b, got ${JSON.stringify(value)}`,
+    );
+  }
+  return value;
+}
+
 function parseHost(key: string, value: unknown, where: string): HostOutput {
   const at = `${where}.hosts["${key}"]`;
   if (!isObject(value)) throw new InventoryError(`${at}: must be an object, got ${describe(value)}`);
@@ -81,7 +99,7 @@ function parseHost(key: string, value: unknown, where: string): HostOutput {
   }
   return {
     name,
-    zone: requireString(value, 'zone', at),
+    zone: requireZone(value, at),
     external_ip: requireIp(value, 'external_ip', at),
     internal_ip: requireIp(value, 'internal_ip', at),
   };
@@ -141,7 +159,27 @@ export function parseStackOutputs(json: unknown, stack: string): StackOutputs {
     );
   }
 
-  return { hosts, app_urls: [...appUrls], ssh_user: sshUser, app_port: appPort, environment };
+  const result: StackOutputs = { hosts, app_urls: [...appUrls], ssh_user: sshUser, app_port: appPort, environment };
+  if ('ssh_via' in raw) {
+    const via = raw.ssh_via;
+    if (via !== 'direct' && via !== 'iap') {
+      throw new InventoryError(`${where}: output "ssh_via" must be "direct" or "iap", got ${describe(via)}`);
+    }
+    result.ssh_via = via;
+  }
+  if ('project' in raw) {
+    const project = requireString(raw, 'project', where, 'output');
+    if (!PROJECT_ID.test(project)) {
+      throw new InventoryError(
+        `${where}: output "project" ${JSON.stringify(project)} is not a Google Cloud project ID`,
+      );
+    }
+    result.project = project;
+  }
+  if (result.ssh_via === 'iap' && result.project === undefined) {
+    throw new InventoryError(`${where}: output "ssh_via" is "iap" but output "project" is missing`);
+  }
+  return result;
 }
 
 /** The Ansible group of an environment: `env_<environment>` with `-` turned into `_`. */
@@ -183,6 +221,11 @@ export function renderInventory(outputs: StackOutputs): string {
         `          internal_ip: ${q(host.internal_ip)}`,
         `          gce_zone: ${q(host.zone)}`,
       );
+      if (outputs.ssh_via === 'iap') {
+        // No SSH to the external IP: tunnel through Identity-Aware Proxy.
+        const tunnel = `gcloud compute start-iap-tunnel ${name} 22 --listen-on-stdin --project=${outputs.project} --zone=${host.zone}`;
+        lines.push(`          ansible_ssh_common_args: ${q(`-o ProxyCommand='${tunnel}'`)}`);
+      }
     }
   }
   lines.push('      vars:', `        app_port: ${outputs.app_port}`, `    ${envGroup}:`);

@@ -91,6 +91,11 @@ describe('parseStackOutputs', () => {
       [(s) => (s.ssh_user = ''), /output "ssh_user" must be a non-empty string/],
       [(s) => (s.ssh_user = 'root; rm'), /output "ssh_user" "root; rm" is not a valid user name/],
       [(s) => (s.environment = 'Stage!'), /output "environment" "Stage!" must match/],
+      [(s) => (s.project = "x'; rm -rf /"), /output "project" "x'; rm -rf \/" is not a Google Cloud project ID/],
+      [
+        (s) => ((s.hosts as Record<string, Record<string, unknown>>)['docker-host-001'].zone = 'eu west'),
+        /hosts\["docker-host-001"\]: field "zone" must be a zone such as europe-west1-b, got "eu west"/,
+      ],
       [
         (s) => ((s.hosts as Record<string, Record<string, unknown>>)['docker-host-001'].external_ip = 'not-an-ip'),
         /hosts\["docker-host-001"\]: field "external_ip" must be an IP address, got "not-an-ip"/,
@@ -163,6 +168,44 @@ describe('renderInventory', () => {
       ),
     );
     expect(text).toContain('\n    env_pre_prod:\n');
+  });
+
+  it('adds an IAP ProxyCommand per host when ssh_via is "iap"', () => {
+    const out = parseStackOutputs(
+      withStage((s) => {
+        s.ssh_via = 'iap';
+        s.project = 'my-project';
+      }),
+      'stage',
+    );
+    expect(out.ssh_via).toBe('iap');
+    const text = renderInventory(out);
+    expect(text).toContain(
+      `          ansible_ssh_common_args: "-o ProxyCommand='gcloud compute start-iap-tunnel docker-host-001 22 --listen-on-stdin --project=my-project --zone=europe-west1-b'"\n`,
+    );
+    expect(text.match(/ProxyCommand/g)).toHaveLength(2);
+    const direct = renderInventory(
+      parseStackOutputs(
+        withStage((s) => (s.ssh_via = 'direct')),
+        'stage',
+      ),
+    );
+    expect(direct).not.toContain('ProxyCommand');
+  });
+
+  it('rejects a bad ssh_via, and iap without a project', () => {
+    expect(() =>
+      parseStackOutputs(
+        withStage((s) => (s.ssh_via = 'vpn')),
+        'stage',
+      ),
+    ).toThrow('stack "stage": output "ssh_via" must be "direct" or "iap", got string "vpn"');
+    expect(() =>
+      parseStackOutputs(
+        withStage((s) => (s.ssh_via = 'iap')),
+        'stage',
+      ),
+    ).toThrow('stack "stage": output "ssh_via" is "iap" but output "project" is missing');
   });
 
   it('renders an empty fleet as empty groups', () => {
