@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { ConfigError, EnvironmentConfig, ProjectConfig, ProjectSpec, resolveProject } from '../config';
+import { ConfigError, EnvironmentConfig, IAP_SSH_RANGE, ProjectConfig, ProjectSpec, resolveProject } from '../config';
 import { PROJECT } from '../config/environments';
 import {
   checkEnvironment,
@@ -437,19 +437,42 @@ async function envCommand(r: Resolved, env: EnvironmentConfig): Promise<number> 
         : `unknown host "${args.host}" in ${env.name}; hosts are: ${hosts.map((h) => h.name).join(', ')}`,
     );
   }
-  const lines = [
-    `export DOCKER_HOST=ssh://${outputs.ssh_user}@${host.external_ip}`,
-    `# ${host.name} (${env.name}${host.zone ? `, ${host.zone}` : ''}); docker logs in over SSH with your key: ssh-add ${env.ssh.privateKeyFile}`,
-  ];
-  const iapOnly = env.sshSourceRanges.every((range) => range === '35.235.240.0/20');
-  if (iapOnly) {
-    lines.push(
-      `# ${env.name} allows SSH only from Google IAP (35.235.240.0/20): add your address to sshSourceRanges, or tunnel with gcloud compute start-iap-tunnel`,
-    );
-  }
+  const lines =
+    outputs.ssh_via === 'iap'
+      ? iapEnvLines(env, outputs.ssh_user, outputs.project ?? env.projectId, host)
+      : [
+          `export DOCKER_HOST=ssh://${outputs.ssh_user}@${host.external_ip}`,
+          `# ${host.name} (${env.name}${host.zone ? `, ${host.zone}` : ''}); docker logs in over SSH with your key: ssh-add ${env.ssh.privateKeyFile}`,
+          ...(env.sshSourceRanges.every((range) => range === IAP_SSH_RANGE)
+            ? [
+                `# ${env.name} allows SSH only from Google IAP (${IAP_SSH_RANGE}): add your address to sshSourceRanges, or set ssh.connectVia: "iap"`,
+              ]
+            : []),
+        ];
   lines.push('# Run this command to configure your shell:', `# eval "$(${invocation})"`);
   deps.stdout.write(`${lines.join('\n')}\n`);
   return EXIT_OK;
+}
+
+/**
+ * Hosts reached through IAP: DOCKER_HOST names an SSH alias, and the alias's ~/.ssh/config entry
+ * tunnels with gcloud (the docker CLI runs the system ssh, which honours it).
+ */
+function iapEnvLines(
+  env: EnvironmentConfig,
+  user: string,
+  project: string,
+  host: { name: string; zone: string },
+): string[] {
+  const alias = `${env.name}-${host.name}`;
+  return [
+    `export DOCKER_HOST=ssh://${alias}`,
+    `# ${host.name} (${env.name}, ${host.zone}) is reached through IAP; add this to ~/.ssh/config once:`,
+    `#   Host ${alias}`,
+    `#     User ${user}`,
+    `#     IdentityFile ${env.ssh.privateKeyFile}`,
+    `#     ProxyCommand gcloud compute start-iap-tunnel ${host.name} 22 --listen-on-stdin --project=${project} --zone=${host.zone} --verbosity=warning`,
+  ];
 }
 
 /** `status <env>`: hosts, addresses, and whether the app answers (exit 1 when some host does not). */

@@ -93,25 +93,36 @@ const REQUIREMENT_ORDER: readonly Requirement[] = [
   'ansible-playbook',
   'ssh-public-key',
   'ssh-private-key',
+  'gcloud',
 ];
 
-/** What preflight checks before the given steps run. */
-export function preflightTask(steps: readonly StepName[]): PreflightTask {
+/**
+ * What preflight checks before the given steps run. Hosts reached through IAP (`ssh.connectVia: 'iap'`)
+ * also need the gcloud CLI, which Ansible's SSH ProxyCommand runs.
+ */
+export function preflightTask(
+  steps: readonly StepName[],
+  connectVia: EnvironmentConfig['ssh']['connectVia'] = 'direct',
+): PreflightTask {
   const needed = new Set<Requirement>(['config']);
   const files = new Set<string>();
   for (const name of steps) {
     STEP_REQUIREMENTS[name].forEach((r) => needed.add(r));
     STEP_FILES[name].forEach((f) => files.add(f));
   }
+  if (connectVia === 'iap' && steps.includes('hosts')) needed.add('gcloud');
   return { type: 'preflight', requirements: REQUIREMENT_ORDER.filter((r) => needed.has(r)), files: [...files] };
 }
 
-function preflightStep(selected: readonly Step[]): Step {
+function preflightStep(selected: readonly Step[], env: EnvironmentConfig): Step {
   return {
     kind: 'task',
     name: 'preflight',
     title: 'check prerequisites',
-    task: preflightTask(selected.map((s) => s.name)),
+    task: preflightTask(
+      selected.map((s) => s.name),
+      env.ssh.connectVia,
+    ),
   };
 }
 
@@ -141,7 +152,7 @@ function assemble(
   skips: Map<StepName, string>,
 ): Plan {
   const selected = work.filter((s) => !skips.has(s.name));
-  const steps: PlannedStep[] = [preflightStep(selected), ...work].map((step) =>
+  const steps: PlannedStep[] = [preflightStep(selected, env), ...work].map((step) =>
     skips.has(step.name) ? { ...step, skip: skips.get(step.name) } : step,
   );
   return { command, environment: env.name, runDir: ctx.runDir, steps };

@@ -59,6 +59,15 @@ const TOOLS: Partial<Record<Requirement, ToolSpec>> = {
     why: 'cdktf 0.21 needs Terraform 1.2 or later',
     install: 'install Terraform 1.2 or later (https://developer.hashicorp.com/terraform/install)',
   },
+  gcloud: {
+    command: 'gcloud',
+    versionArgs: ['version'],
+    minimum: [300, 0],
+    why: 'Ansible reaches IAP-only hosts through `gcloud compute start-iap-tunnel`',
+    install:
+      'install the gcloud CLI (https://cloud.google.com/sdk/docs/install), or set ssh.connectVia: "direct" ' +
+      'and add your address to sshSourceRanges',
+  },
   'ansible-playbook': {
     command: 'ansible-playbook',
     versionArgs: ['--version'],

@@ -67,7 +67,8 @@ export type Requirement =
   | 'terraform'
   | 'ansible-playbook'
   | 'ssh-public-key'
-  | 'ssh-private-key';
+  | 'ssh-private-key'
+  | 'gcloud';
 
 export interface PreflightTask {
   readonly type: 'preflight';

@@ -86,7 +86,8 @@ export function makeSandbox(): Sandbox {
 export function testSpec(sb: Sandbox, port = 9292, patch: Partial<EnvironmentSpec> = {}): ProjectSpec {
   const common = {
     projectId: 'test-project-123',
-    ssh: { user: 'deploy', publicKey: PUBLIC_KEY, privateKeyFile: sb.privateKey },
+    // The fake hosts are on loopback: reached directly, not through an IAP tunnel.
+    ssh: { user: 'deploy', publicKey: PUBLIC_KEY, privateKeyFile: sb.privateKey, connectVia: 'direct' as const },
     app: { image: 'example/app:1.0', port },
     ...patch,
   };

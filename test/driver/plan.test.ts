@@ -70,9 +70,26 @@ describe('up plan', () => {
         'ansible-playbook',
         'ssh-public-key',
         'ssh-private-key',
+        'gcloud',
       ],
       files: ['packer/', 'main.ts', 'lib/inventory-cli.ts', 'ansible/playbooks/site.yml'],
     });
+  });
+
+  it('gcloud is needed only where Ansible tunnels through IAP', () => {
+    const direct = resolveProject(
+      {
+        environments: [{ name: 'lab', region: 'europe-west1', zone: 'europe-west1-b', ssh: { connectVia: 'direct' } }],
+      },
+      {
+        env: { GOOGLE_PROJECT: 'acme-docker-hosts' },
+        home: '/home/op',
+        readFile: () => undefined,
+        warn: () => undefined,
+      },
+    ).environments[0];
+    expect(preflight(buildUpPlan(direct, ctx)).requirements).not.toContain('gcloud');
+    expect(preflight(buildUpPlan(env('stage'), ctx, { only: 'deploy' })).requirements).not.toContain('gcloud');
   });
 
   it('--from starts at a step (preflight still runs) and skips the ones before', () => {
@@ -102,7 +119,7 @@ describe('up plan', () => {
     expect(names(plan)).toEqual(['preflight', 'hosts']);
     expect(preflight(plan)).toEqual({
       type: 'preflight',
-      requirements: ['config', 'ansible-playbook', 'ssh-private-key'],
+      requirements: ['config', 'ansible-playbook', 'ssh-private-key', 'gcloud'],
       files: ['ansible/playbooks/site.yml'],
     });
     expect(names(buildUpPlan(env('stage'), ctx, { only: 'check' }))).toEqual(['preflight', 'check']);

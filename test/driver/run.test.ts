@@ -302,10 +302,12 @@ describe('preflight', () => {
     expect(calls(sb)).toEqual([]);
     const err = result.err;
     expect(err).toContain('Step "preflight" failed');
-    expect(err).toContain('8 of 13 prerequisites are missing');
+    expect(err).toContain('9 of 14 prerequisites are missing');
     for (const expected of [
       'GCP project: none set for "stage"',
       'fix: export GOOGLE_PROJECT=<your-project-id>',
+      // The repository's stage is IAP-only, so Ansible tunnels through gcloud.
+      'gcloud: not found on PATH',
       'credentials: no Application Default Credentials',
       'fix: run `gcloud auth application-default login`',
       'packer: not found on PATH',
@@ -434,7 +436,9 @@ describe('env and status', () => {
     expect(first.code).toBe(0);
     expect(first.out.split('\n')[0]).toBe('export DOCKER_HOST=ssh://deploy@127.0.0.1');
     expect(first.out).toContain('# eval "$(npm run pipeline -s -- env stage)"');
-    expect(first.out).toContain('allows SSH only from Google IAP');
+    expect(first.out).toContain(
+      'allows SSH only from Google IAP (35.235.240.0/20): add your address to sshSourceRanges',
+    );
     expect((await runDriver(['env', 'stage', 'docker-host-002'], sb, { spec, env: env() })).out).toContain(
       '# docker-host-002 (stage, europe-west1-b)',
     );
@@ -447,6 +451,24 @@ describe('env and status', () => {
       /^unset DOCKER_HOST$/m,
     );
     expect(calls(sb)).toEqual([]);
+  });
+
+  it('env for IAP-reached hosts points DOCKER_HOST at an SSH alias that tunnels through gcloud', async () => {
+    const spec = testSpec(sb, app.port);
+    const result = await runDriver(['env', 'stage', 'docker-host-002', '--refresh'], sb, {
+      spec,
+      env: env({ FAKE_SSH_VIA: 'iap' }),
+    });
+    expect(result.code).toBe(0);
+    expect(result.out.split('\n').slice(0, 6)).toEqual([
+      'export DOCKER_HOST=ssh://stage-docker-host-002',
+      '# docker-host-002 (stage, europe-west1-b) is reached through IAP; add this to ~/.ssh/config once:',
+      '#   Host stage-docker-host-002',
+      '#     User deploy',
+      `#     IdentityFile ${sb.privateKey}`,
+      '#     ProxyCommand gcloud compute start-iap-tunnel docker-host-002 22 --listen-on-stdin ' +
+        '--project=test-project-123 --zone=europe-west1-b --verbosity=warning',
+    ]);
   });
 
   it('status shows each host and whether the app answers; without a deploy it reads `cdktf output`', async () => {

@@ -6,7 +6,8 @@
 # - fails when "tool args..." starts with $FAKE_FAIL (25 lines on stderr, one on stdout, exit $FAKE_EXIT or 3);
 # - hangs when "tool args..." starts with $FAKE_HANG (until SIGINT/SIGTERM, which it records, then exits 130);
 # - `cdktf deploy|output <env> ... --outputs-file F` writes realistic outputs: $FAKE_HOST_COUNT hosts (default 2)
-#   all at 127.0.0.1, app_port $FAKE_APP_PORT (default 9292); with FAKE_OUTPUTS=broken, outputs lacking app_urls.
+#   all at 127.0.0.1, app_port $FAKE_APP_PORT (default 9292), ssh_via $FAKE_SSH_VIA (default direct);
+#   with FAKE_OUTPUTS=broken, outputs lacking app_urls.
 tool=$(basename "$0")
 line="$tool $*"
 
@@ -74,7 +75,8 @@ write_outputs() {
       printf '"http://127.0.0.1:%s"' "$port"
       i=$((i + 1))
     done
-    printf '],\n    "ssh_user": "deploy",\n    "app_port": %s,\n    "environment": "%s"\n  }\n}\n' "$port" "$env"
+    printf '],\n    "ssh_user": "deploy",\n    "ssh_via": "%s",\n    "project": "test-project-123",\n' "${FAKE_SSH_VIA:-direct}"
+    printf '    "app_port": %s,\n    "environment": "%s"\n  }\n}\n' "$port" "$env"
   } >"$file"
 }
 
