@@ -1,5 +1,5 @@
 /**
- * Entry point: `npm run pipeline -- [command] <env> [options]` runs `node --require esbuild-register driver/cli.ts`.
+ * Entry point: `npm run pipeline -- [command] <env> [options]` runs `node scripts/run-app.cjs driver/cli.ts`.
  * See driver/README.md.
  */
 import { existsSync } from 'node:fs';

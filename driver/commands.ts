@@ -162,8 +162,7 @@ export function inventory(ctx: PlanContext, env: EnvironmentConfig): ExecStep {
     title: `write the Ansible inventory for ${env.name}`,
     command: ctx.node,
     args: [
-      '--require',
-      'esbuild-register',
+      'scripts/run-app.cjs',
       'lib/inventory-cli.ts',
       '--outputs',
       files.outputs,

@@ -1,7 +1,7 @@
 /**
  * Turns a cdktf outputs file into an Ansible inventory.
  *
- *   npx tsx lib/inventory-cli.ts --outputs <outputs.json> --stack <env> [--out <inventory.yml>]
+ *   npm run -s inventory -- --outputs <outputs.json> --stack <env> [--out <inventory.yml>]
  *
  * Without --out the inventory goes to stdout. With --out it is written atomically (temp file in the
  * same directory, then rename). On bad input: one line on stderr, exit 1; on bad usage: exit 2.

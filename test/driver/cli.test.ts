@@ -19,7 +19,7 @@ interface Exit {
 
 function cli(args: string[], extraEnv: Record<string, string>, whenHanging?: (pid: number) => void): Promise<Exit> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--require', 'esbuild-register', 'driver/cli.ts', ...args], {
+    const child = spawn(process.execPath, ['scripts/run-app.cjs', 'driver/cli.ts', ...args], {
       cwd: REPO_ROOT,
       // The repository's config, made deployable: project and key from the variables it reads, HOME for the rest.
       env: {

@@ -125,8 +125,7 @@ describe('command builders: exact argv', () => {
     const run = `/repo/.run/${name}/20250101T000000Z`;
     expect([step.command, ...step.args]).toEqual([
       '/usr/bin/node',
-      '--require',
-      'esbuild-register',
+      'scripts/run-app.cjs',
       'lib/inventory-cli.ts',
       '--outputs',
       `${run}/outputs.json`,

@@ -1,5 +1,5 @@
 /**
- * Test harness for the driver: a throwaway repository root with stub packer/ and ansible/ (and the real lib/ and
+ * Test harness for the driver: a throwaway repository root with stub packer/ and ansible/ (and the real lib/, scripts/ and
  * node_modules/ linked in), fake tools first on PATH, credentials and SSH keys in a temporary home, and main() run
  * in-process with captured output.
  */
@@ -56,6 +56,7 @@ export function makeSandbox(): Sandbox {
   }
   symlinkSync(join(REPO_ROOT, 'lib'), join(root, 'lib'));
   symlinkSync(join(REPO_ROOT, 'node_modules'), join(root, 'node_modules'));
+  symlinkSync(join(REPO_ROOT, 'scripts'), join(root, 'scripts'));
 
   const bin = join(dir, 'bin');
   mkdirSync(bin);

@@ -51,7 +51,7 @@ describe('up plan', () => {
         ['packer', 'build', '-var-file=/repo/.run/stage/T/image.pkrvars.json'],
         ['/repo/node_modules/.bin/cdktf', 'deploy', 'backend'],
         ['/repo/node_modules/.bin/cdktf', 'deploy', name],
-        ['node', '--require', 'esbuild-register'],
+        ['node', 'scripts/run-app.cjs', 'lib/inventory-cli.ts'],
         ['ansible-playbook', '-i', '/repo/.run/stage/T/inventory.yml'],
       ]);
     }

@@ -152,7 +152,7 @@ describe('up', () => {
       expect(result.err).toMatch(new RegExp(`log: +.*/logs/0${n}-${step}\\.log`));
       if (command !== undefined) {
         expect(result.err).toContain(
-          `command:   ${step === 'inventory' ? process.execPath + ' --require esbuild-register ' : ''}${command}`,
+          `command:   ${step === 'inventory' ? process.execPath + ' scripts/run-app.cjs ' : ''}${command}`,
         );
       }
       if (extra.FAKE_FAIL !== undefined) {

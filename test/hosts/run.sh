@@ -393,7 +393,7 @@ main() {
 
   # Inventory from a fake outputs file in the stacks' contract shape.
   write_outputs
-  if (cd "$REPO" && npx --no-install tsx lib/inventory-cli.ts --outputs "$RUN/outputs.json" --stack stage \
+  if (cd "$REPO" && node scripts/run-app.cjs lib/inventory-cli.ts --outputs "$RUN/outputs.json" --stack stage \
     --out "$RUN/inventory.yml") 2>"$RUN/inventory.err"; then
     pass "inventory generated from the stack outputs"
   else

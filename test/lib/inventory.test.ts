@@ -221,8 +221,9 @@ describe('renderInventory', () => {
 });
 
 describe('inventory-cli', () => {
-  const tsx = join(ROOT, 'node_modules', '.bin', 'tsx');
-  const cli = join(ROOT, 'lib', 'inventory-cli.ts');
+  // Run the way `npm run inventory` and the driver run it.
+  const launcher = join(ROOT, 'scripts', 'run-app.cjs');
+  const cli = 'lib/inventory-cli.ts';
   let dir: string;
 
   beforeEach(() => {
@@ -236,7 +237,9 @@ describe('inventory-cli', () => {
     const outputs = join(dir, 'outputs.json');
     writeFileSync(outputs, JSON.stringify(sampleOutputs()));
     const out = join(dir, 'inv', 'stage.yml');
-    execFileSync(tsx, [cli, '--outputs', outputs, '--stack', 'stage', '--out', out], { stdio: 'pipe' });
+    execFileSync(process.execPath, [launcher, cli, '--outputs', outputs, '--stack', 'stage', '--out', out], {
+      stdio: 'pipe',
+    });
     expect(readFileSync(out, 'utf8')).toBe(renderInventory(parseStackOutputs(sampleOutputs(), 'stage')));
     expect(readdirSync(join(dir, 'inv'))).toEqual(['stage.yml']);
   });
@@ -245,26 +248,34 @@ describe('inventory-cli', () => {
     const outputs = join(dir, 'outputs.json');
     writeFileSync(outputs, JSON.stringify(withStage((s) => delete s.ssh_user)));
     const out = join(dir, 'stage.yml');
-    const res = spawnSync(tsx, [cli, '--outputs', outputs, '--stack', 'stage', '--out', out], { encoding: 'utf8' });
+    const res = spawnSync(process.execPath, [launcher, cli, '--outputs', outputs, '--stack', 'stage', '--out', out], {
+      encoding: 'utf8',
+    });
     expect(res.status).toBe(1);
     expect(res.stderr).toBe('inventory: stack "stage": missing output "ssh_user"\n');
     expect(existsSync(out)).toBe(false);
   });
 
   it('reports unreadable and non-JSON files, and bad usage', () => {
-    const missing = spawnSync(tsx, [cli, '--outputs', join(dir, 'nope.json'), '--stack', 'stage'], {
-      encoding: 'utf8',
-    });
+    const missing = spawnSync(
+      process.execPath,
+      [launcher, cli, '--outputs', join(dir, 'nope.json'), '--stack', 'stage'],
+      {
+        encoding: 'utf8',
+      },
+    );
     expect(missing.status).toBe(1);
     expect(missing.stderr).toMatch(/^inventory: cannot read outputs file .*nope\.json \(ENOENT\)\n$/);
 
     const bad = join(dir, 'bad.json');
     writeFileSync(bad, '{ not json');
-    const notJson = spawnSync(tsx, [cli, '--outputs', bad, '--stack', 'stage'], { encoding: 'utf8' });
+    const notJson = spawnSync(process.execPath, [launcher, cli, '--outputs', bad, '--stack', 'stage'], {
+      encoding: 'utf8',
+    });
     expect(notJson.status).toBe(1);
     expect(notJson.stderr).toMatch(/^inventory: .*bad\.json is not valid JSON: [^\n]*\n$/);
 
-    const usage = spawnSync(tsx, [cli, '--stack', 'stage'], { encoding: 'utf8' });
+    const usage = spawnSync(process.execPath, [launcher, cli, '--stack', 'stage'], { encoding: 'utf8' });
     expect(usage.status).toBe(2);
     expect(usage.stderr).toMatch(/^inventory: usage: /);
   });
