@@ -15,9 +15,9 @@ const manifest = `${bundle}.inputs.json`;
 
 function isFresh() {
   try {
-    const { builtAt, inputs } = JSON.parse(readFileSync(manifest, 'utf8'));
+    const { root, builtAt, inputs } = JSON.parse(readFileSync(manifest, 'utf8'));
     statSync(bundle);
-    return inputs.every((file) => statSync(join(ROOT, file)).mtimeMs < builtAt);
+    return root === ROOT && inputs.every((file) => statSync(join(ROOT, file)).mtimeMs < builtAt);
   } catch {
     return false;
   }
@@ -41,7 +41,7 @@ if (!isFresh()) {
   const tmp = `${bundle}.${process.pid}.tmp`;
   writeFileSync(tmp, result.outputFiles[0].contents);
   renameSync(tmp, bundle);
-  writeFileSync(manifest, JSON.stringify({ builtAt, inputs: Object.keys(result.metafile.inputs) }));
+  writeFileSync(manifest, JSON.stringify({ root: ROOT, builtAt, inputs: Object.keys(result.metafile.inputs) }));
 }
 // The entry sees the command line as if it had been started directly: [node, entry, ...args].
 process.argv.splice(1, 2, join(ROOT, entry));
