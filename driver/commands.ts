@@ -4,7 +4,7 @@
  */
 import { join } from 'node:path';
 import type { EnvironmentConfig } from '../config';
-import type { ExecStep, HttpCheckTask } from './steps';
+import type { ExecStep, HttpCheckTask, StepName } from './steps';
 
 /** Where things are, for one run. All paths absolute. */
 export interface PlanContext {
@@ -125,13 +125,14 @@ export function packerBuild(ctx: PlanContext, env: EnvironmentConfig, sourceHash
   };
 }
 
-export function cdktfDeployBackend(ctx: PlanContext): ExecStep {
+/** A cdktf CLI call, run from the repository root without telemetry. */
+function cdktfStep(ctx: PlanContext, name: StepName, title: string, args: readonly string[]): ExecStep {
   return {
     kind: 'exec',
-    name: 'backend',
-    title: 'deploy backend (state buckets)',
+    name,
+    title,
     command: ctx.cdktf,
-    args: ['deploy', BACKEND_STACK, '--auto-approve'],
+    args,
     cwd: ctx.root,
     env: CDKTF_ENV,
     // cdktf relays Terraform's error messages on stdout; its stderr is mostly log noise.
@@ -139,18 +140,18 @@ export function cdktfDeployBackend(ctx: PlanContext): ExecStep {
   };
 }
 
+export function cdktfDeployBackend(ctx: PlanContext): ExecStep {
+  return cdktfStep(ctx, 'backend', 'deploy backend (state buckets)', ['deploy', BACKEND_STACK, '--auto-approve']);
+}
+
 export function cdktfDeployEnvironment(ctx: PlanContext, env: EnvironmentConfig): ExecStep {
-  return {
-    kind: 'exec',
-    name: 'deploy',
-    title: `deploy ${env.name} (${env.hostCount} ${env.hostCount === 1 ? 'host' : 'hosts'})`,
-    command: ctx.cdktf,
-    args: ['deploy', env.name, '--auto-approve', '--outputs-file', runFiles(ctx.runDir).outputs],
-    cwd: ctx.root,
-    env: CDKTF_ENV,
-    // cdktf relays Terraform's error messages on stdout; its stderr is mostly log noise.
-    failureOutput: 'output',
-  };
+  return cdktfStep(ctx, 'deploy', `deploy ${env.name} (${env.hostCount} ${env.hostCount === 1 ? 'host' : 'hosts'})`, [
+    'deploy',
+    env.name,
+    '--auto-approve',
+    '--outputs-file',
+    runFiles(ctx.runDir).outputs,
+  ]);
 }
 
 /** The inventory generator is helper code of this repository (lib/inventory-cli.ts), run as its own process. */
@@ -234,31 +235,19 @@ export function httpCheck(ctx: PlanContext, env: EnvironmentConfig, timing: Chec
 }
 
 export function cdktfDestroyEnvironment(ctx: PlanContext, env: EnvironmentConfig): ExecStep {
-  return {
-    kind: 'exec',
-    name: 'destroy',
-    title: `destroy ${env.name} (hosts, firewall rules, service account)`,
-    command: ctx.cdktf,
-    args: ['destroy', env.name, '--auto-approve'],
-    cwd: ctx.root,
-    env: CDKTF_ENV,
-    // cdktf relays Terraform's error messages on stdout; its stderr is mostly log noise.
-    failureOutput: 'output',
-  };
+  return cdktfStep(ctx, 'destroy', `destroy ${env.name} (hosts, firewall rules, service account)`, [
+    'destroy',
+    env.name,
+    '--auto-approve',
+  ]);
 }
 
 export function cdktfDestroyBackend(ctx: PlanContext): ExecStep {
-  return {
-    kind: 'exec',
-    name: 'destroy-backend',
-    title: 'destroy backend (state buckets: needs prevent_destroy lifted)',
-    command: ctx.cdktf,
-    args: ['destroy', BACKEND_STACK, '--auto-approve'],
-    cwd: ctx.root,
-    env: CDKTF_ENV,
-    // cdktf relays Terraform's error messages on stdout; its stderr is mostly log noise.
-    failureOutput: 'output',
-  };
+  return cdktfStep(ctx, 'destroy-backend', 'destroy backend (state buckets: needs prevent_destroy lifted)', [
+    'destroy',
+    BACKEND_STACK,
+    '--auto-approve',
+  ]);
 }
 
 /** A command without a place in a plan. */
