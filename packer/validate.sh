@@ -25,10 +25,19 @@ cd "$tmp/packer"
 packer validate -syntax-only .
 packer validate -var project_id=example-project -var zone=europe-west1-b .
 echo "PASS: packer validate (sample variables)"
-if [ -f "$HERE/example.pkrvars.json" ]; then
-  packer validate -var-file="$HERE/example.pkrvars.json" .
-  echo "PASS: packer validate -var-file=example.pkrvars.json"
-fi
+packer validate -var-file="$HERE/example.pkrvars.json" .
+echo "PASS: packer validate -var-file=example.pkrvars.json"
+# What the driver really generates from config/environments.ts, for every environment.
+for vars in $(cd "$REPO" && GOOGLE_PROJECT=example-project DOCKER_HOSTS_SSH_PUBLIC_KEY= \
+  node scripts/run-app.cjs scripts/packer-vars.ts "$tmp/vars" 2>"$tmp/vars.err"); do
+  packer validate -var-file="$vars" .
+  echo "PASS: packer validate -var-file=<driver's $(basename "$vars")>"
+done
+[ -n "$(ls "$tmp/vars" 2>/dev/null)" ] || {
+  echo "FAIL: no Packer variables generated from the config:" >&2
+  cat "$tmp/vars.err" >&2
+  exit 1
+}
 
 # Each of these must be rejected, with the variable's own message.
 bad() {
