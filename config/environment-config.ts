@@ -181,6 +181,7 @@ export interface EnvironmentConfig {
   readonly network: string;
   readonly appSourceRanges: readonly string[];
   readonly sshSourceRanges: readonly string[];
+  readonly allowSshFromAnywhere: boolean;
   readonly labels: Readonly<Record<string, string>>;
   readonly ssh: {
     readonly user: string;

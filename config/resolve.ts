@@ -268,6 +268,7 @@ function resolveEnvironment(
     network: check(name, 'network', spec.network ?? 'default', PATTERNS.network),
     appSourceRanges: checkRanges(name, 'appSourceRanges', spec.appSourceRanges ?? ['0.0.0.0/0'], true),
     sshSourceRanges,
+    allowSshFromAnywhere,
     labels,
     ssh: { user: sshUser, publicKey, publicKeyFile, privateKeyFile, osLogin, connectVia },
     app: {

@@ -22,7 +22,7 @@ export function buildStacks(app: App, config: ProjectConfig): AppStacks {
 /** Exceptions the config asks for explicitly, each with its reason. */
 export function configSuppressions(config: ProjectConfig): Suppression[] {
   return config.environments
-    .filter((env) => env.sshSourceRanges.includes('0.0.0.0/0'))
+    .filter((env) => env.allowSshFromAnywhere)
     .map((env) => ({
       rule: 'DH1-ssh-not-open-to-world',
       stack: env.name,
