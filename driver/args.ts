@@ -99,7 +99,7 @@ export function helpText(environments: readonly string[]): string {
 usage: ${INVOCATION} [command] <env> [options]
 
 commands:
-  up <env>                       (default) preflight, image, backend, <env>, inventory, hosts, check
+  up <env>                     (default) preflight, image, backend, <env>, inventory, hosts, check
   destroy <env>                destroy <env>'s stack (hosts, firewall); the state backend only with --include-backend
   env <env> [host]             print shell lines pointing docker at a host: eval "$(${INVOCATION.replace('--', '-s --')} env stage)"
   status <env>                 the hosts, their addresses, and whether the app answers
