@@ -2,7 +2,7 @@
  * Pure builders: one function per external command the driver runs, and the files it hands to them.
  * Nothing here touches the disk or the environment; tests check the exact argv for every environment.
  */
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { EnvironmentConfig } from '../config';
 import type { ExecStep, HttpCheckTask, StepName } from './steps';
 
@@ -179,6 +179,11 @@ export function inventory(ctx: PlanContext, env: EnvironmentConfig): ExecStep {
   };
 }
 
+/** The environment's SSH host keys, kept across runs: `.run/<env>/known_hosts`. */
+export function knownHostsFile(ctx: PlanContext): string {
+  return join(dirname(ctx.runDir), 'known_hosts');
+}
+
 export function ansiblePlaybook(ctx: PlanContext, env: EnvironmentConfig): ExecStep {
   const files = runFiles(ctx.runDir);
   const ansibleDir = join(ctx.root, 'ansible');
@@ -199,8 +204,13 @@ export function ansiblePlaybook(ctx: PlanContext, env: EnvironmentConfig): ExecS
       env.ssh.privateKeyFile,
     ],
     cwd: ansibleDir,
-    // Explicit, so the project's ansible.cfg applies even if ansible/ is world-writable (Ansible then ignores a cfg in cwd).
-    env: { ANSIBLE_CONFIG: join(ansibleDir, 'ansible.cfg') },
+    env: {
+      // Explicit, so the project's ansible.cfg applies even if ansible/ is world-writable (Ansible then ignores a cfg in cwd).
+      ANSIBLE_CONFIG: join(ansibleDir, 'ansible.cfg'),
+      // New hosts have unknown host keys: trust a key on first use (as docker-machine did), refuse a changed one,
+      // and keep the keys per environment instead of in the operator's ~/.ssh/known_hosts.
+      ANSIBLE_SSH_EXTRA_ARGS: `-o StrictHostKeyChecking=accept-new -o UserKnownHostsFile=${knownHostsFile(ctx)}`,
+    },
     writes: [{ path: files.appVars, content: jsonFile(appVars(env)) }],
     needs: [{ path: files.inventory, from: 'inventory' }],
     failureOutput: 'output',

@@ -443,6 +443,7 @@ async function envCommand(r: Resolved, env: EnvironmentConfig): Promise<number> 
       : [
           `export DOCKER_HOST=ssh://${outputs.ssh_user}@${host.external_ip}`,
           `# ${host.name} (${env.name}${host.zone ? `, ${host.zone}` : ''}); docker logs in over SSH with your key: ssh-add ${env.ssh.privateKeyFile}`,
+          `# docker cannot answer ssh's host-key prompt: accept the key once with ssh -o StrictHostKeyChecking=accept-new ${outputs.ssh_user}@${host.external_ip} true`,
           ...(env.sshSourceRanges.every((range) => range === IAP_SSH_RANGE)
             ? [
                 `# ${env.name} allows SSH only from Google IAP (${IAP_SSH_RANGE}): add your address to sshSourceRanges, or set ssh.connectVia: "iap"`,
@@ -472,6 +473,7 @@ function iapEnvLines(
     `#     User ${user}`,
     `#     IdentityFile ${env.ssh.privateKeyFile}`,
     `#     ProxyCommand gcloud compute start-iap-tunnel ${host.name} 22 --listen-on-stdin --project=${project} --zone=${host.zone} --verbosity=warning`,
+    `# docker cannot answer ssh's host-key prompt: accept the key once with ssh -o StrictHostKeyChecking=accept-new ${alias} true`,
   ];
 }
 

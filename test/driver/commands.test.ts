@@ -157,7 +157,10 @@ describe('command builders: exact argv', () => {
       '/home/op/.ssh/docker-hosts',
     ]);
     expect(step.cwd).toBe('/repo/ansible');
-    expect(step.env).toEqual({ ANSIBLE_CONFIG: '/repo/ansible/ansible.cfg' });
+    expect(step.env).toEqual({
+      ANSIBLE_CONFIG: '/repo/ansible/ansible.cfg',
+      ANSIBLE_SSH_EXTRA_ARGS: `-o StrictHostKeyChecking=accept-new -o UserKnownHostsFile=/repo/.run/${name}/known_hosts`,
+    });
     expect(step.writes).toEqual([
       { path: `${run}/app-vars.json`, content: `${JSON.stringify(appVars(env), null, 2)}\n` },
     ]);

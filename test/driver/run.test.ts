@@ -469,6 +469,9 @@ describe('env and status', () => {
       '#     ProxyCommand gcloud compute start-iap-tunnel docker-host-002 22 --listen-on-stdin ' +
         '--project=test-project-123 --zone=europe-west1-b --verbosity=warning',
     ]);
+    expect(result.out).toContain(
+      'accept the key once with ssh -o StrictHostKeyChecking=accept-new stage-docker-host-002 true',
+    );
   });
 
   it('status shows each host and whether the app answers; without a deploy it reads `cdktf output`', async () => {
