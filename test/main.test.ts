@@ -45,6 +45,16 @@ describe('main.ts as a process', () => {
     expect(existsSync(run.outdir)).toBe(false);
   });
 
+  test('synth is deterministic: two runs write byte-identical stacks', () => {
+    const env = { GOOGLE_PROJECT: 'acme-docker-hosts', DOCKER_HOSTS_SSH_PUBLIC_KEY: TEST_KEY };
+    const [a, b] = [runMain(env), runMain(env)];
+    dirs.push(a.dir, b.dir);
+    for (const stack of ['backend', 'stage', 'prod']) {
+      const file = join('stacks', stack, 'cdk.tf.json');
+      expect(readFileSync(join(a.outdir, file), 'utf8')).toBe(readFileSync(join(b.outdir, file), 'utf8'));
+    }
+  });
+
   test('a fresh machine synthesizes with the placeholder project and says so once', () => {
     const run = runMain({ DOCKER_HOSTS_SSH_PUBLIC_KEY: TEST_KEY });
     dirs.push(run.dir);
