@@ -15,6 +15,12 @@ export interface HostOutput {
   zone: string;
   external_ip: string;
   internal_ip: string;
+  /**
+   * Optional: the GCE numeric instance id. A replaced host keeps its static IP but gets a new id
+   * (and a new SSH host key), so the inventory pins host keys to `<name>-<instance_id>`
+   * (ssh's HostKeyAlias) instead of the IP.
+   */
+  instance_id?: string;
 }
 
 /** The stack-level outputs of a stage/prod stack. */
@@ -60,6 +66,8 @@ const USER_NAME = /^[a-z_][a-z0-9_-]{0,31}$/;
 const PROJECT_ID = /^[a-z][-a-z0-9]{4,28}[a-z0-9]$/;
 const ZONE = /^[a-z]+-[a-z]+[0-9]+-[a-z]$/;
 const ENV_NAME = /^[a-z][a-z0-9_-]{0,62}$/;
+// GCE instance ids: unsigned 64-bit integers, as a decimal string.
+const INSTANCE_ID = /^[0-9]{1,20}$/;
 
 function requireString(obj: JsonObject, field: string, where: string, noun = 'field'): string {
   if (!(field in obj)) throw new InventoryError(`${where}: missing ${noun} "${field}"`);
@@ -97,12 +105,23 @@ function parseHost(key: string, value: unknown, where: string): HostOutput {
   if (!HOST_NAME.test(name)) {
     throw new InventoryError(`${at}: "${name}" is not a valid instance name (lowercase letters, digits, hyphens)`);
   }
-  return {
+  const host: HostOutput = {
     name,
     zone: requireZone(value, at),
     external_ip: requireIp(value, 'external_ip', at),
     internal_ip: requireIp(value, 'internal_ip', at),
   };
+  // Optional; absent (or null) means unknown: host keys are then pinned to the IP, as before.
+  if ('instance_id' in value && value.instance_id !== null) {
+    const id = value.instance_id;
+    if (typeof id !== 'string' || !INSTANCE_ID.test(id)) {
+      throw new InventoryError(
+        `${at}: field "instance_id" must be a GCE instance id (a string of digits), got ${describe(id)}`,
+      );
+    }
+    host.instance_id = id;
+  }
+  return host;
 }
 
 /**
@@ -193,10 +212,29 @@ export const HOSTS_GROUP = 'docker_hosts';
 // JSON string literals are valid YAML double-quoted scalars: safe quoting for any value.
 const q = (s: string): string => JSON.stringify(s);
 
+/** The ssh options of one host (`ansible_ssh_common_args`), or undefined when it needs none. */
+function sshCommonArgs(outputs: StackOutputs, host: HostOutput): string | undefined {
+  const args: string[] = [];
+  if (outputs.ssh_via === 'iap') {
+    // No SSH to the external IP: tunnel through Identity-Aware Proxy.
+    const tunnel = `gcloud compute start-iap-tunnel ${host.name} 22 --listen-on-stdin --project=${outputs.project} --zone=${host.zone}`;
+    args.push(`-o ProxyCommand='${tunnel}'`);
+  }
+  if (host.instance_id !== undefined) {
+    // Host keys are looked up and recorded under <name>-<instance_id>, not the (static) IP: a
+    // replaced host has a new id, so its new key is a new known_hosts entry (accepted on first
+    // use by the driver's StrictHostKeyChecking=accept-new) instead of "Host key verification failed".
+    args.push(`-o HostKeyAlias=${host.name}-${host.instance_id}`);
+  }
+  return args.length > 0 ? args.join(' ') : undefined;
+}
+
 /**
  * Renders a YAML inventory: group `docker_hosts` with every host (`ansible_host` = external IP,
  * `ansible_user` = the stack's ssh user) and the group var `app_port`, plus the group
  * `env_<environment>` holding the same hosts. Deterministic: hosts sorted by name.
+ * A host gets `ansible_ssh_common_args` when it has an `instance_id` (HostKeyAlias) and/or
+ * `ssh_via` is `iap` (ProxyCommand): one string holding both.
  */
 export function renderInventory(outputs: StackOutputs): string {
   const names = Object.keys(outputs.hosts).sort();
@@ -221,11 +259,8 @@ export function renderInventory(outputs: StackOutputs): string {
         `          internal_ip: ${q(host.internal_ip)}`,
         `          gce_zone: ${q(host.zone)}`,
       );
-      if (outputs.ssh_via === 'iap') {
-        // No SSH to the external IP: tunnel through Identity-Aware Proxy.
-        const tunnel = `gcloud compute start-iap-tunnel ${name} 22 --listen-on-stdin --project=${outputs.project} --zone=${host.zone}`;
-        lines.push(`          ansible_ssh_common_args: ${q(`-o ProxyCommand='${tunnel}'`)}`);
-      }
+      const sshArgs = sshCommonArgs(outputs, host);
+      if (sshArgs !== undefined) lines.push(`          ansible_ssh_common_args: ${q(sshArgs)}`);
     }
   }
   lines.push('      vars:', `        app_port: ${outputs.app_port}`, `    ${envGroup}:`);

@@ -193,6 +193,70 @@ describe('renderInventory', () => {
     expect(direct).not.toContain('ProxyCommand');
   });
 
+  it('pins host keys to <name>-<instance_id> with HostKeyAlias when the instance id is known', () => {
+    const withIds = (s: Record<string, unknown>): void => {
+      const hosts = s.hosts as Record<string, Record<string, unknown>>;
+      hosts['docker-host-001'].instance_id = '1234567890123456789';
+      hosts['docker-host-002'].instance_id = '42';
+    };
+    const out = parseStackOutputs(withStage(withIds), 'stage');
+    expect(out.hosts['docker-host-001'].instance_id).toBe('1234567890123456789');
+    const text = renderInventory(out);
+    expect(text).toContain(
+      [
+        '        docker-host-001:',
+        '          ansible_host: "34.1.2.3"',
+        '          ansible_user: "deploy"',
+        '          internal_ip: "10.132.0.2"',
+        '          gce_zone: "europe-west1-b"',
+        '          ansible_ssh_common_args: "-o HostKeyAlias=docker-host-001-1234567890123456789"',
+        '        docker-host-002:',
+      ].join('\n'),
+    );
+    expect(text).toContain('          ansible_ssh_common_args: "-o HostKeyAlias=docker-host-002-42"\n');
+    expect(text).not.toContain('ProxyCommand');
+
+    // With IAP: one ansible_ssh_common_args holding both options.
+    const iap = renderInventory(
+      parseStackOutputs(
+        withStage((s) => {
+          withIds(s);
+          s.ssh_via = 'iap';
+          s.project = 'my-project';
+        }),
+        'stage',
+      ),
+    );
+    expect(iap).toContain(
+      `          ansible_ssh_common_args: "-o ProxyCommand='gcloud compute start-iap-tunnel docker-host-001 22 --listen-on-stdin --project=my-project --zone=europe-west1-b' -o HostKeyAlias=docker-host-001-1234567890123456789"\n`,
+    );
+    expect(iap.match(/ansible_ssh_common_args/g)).toHaveLength(2);
+  });
+
+  it('renders the same inventory as before when no host has an instance_id', () => {
+    const plain = renderInventory(parseStackOutputs(sampleOutputs(), 'stage'));
+    expect(plain).not.toContain('HostKeyAlias');
+    expect(plain).not.toContain('ansible_ssh_common_args');
+    const nulls = withStage((s) => {
+      for (const h of Object.values(s.hosts as Record<string, Record<string, unknown>>)) h.instance_id = null;
+    });
+    expect(parseStackOutputs(nulls, 'stage').hosts['docker-host-001']).not.toHaveProperty('instance_id');
+    expect(renderInventory(parseStackOutputs(nulls, 'stage'))).toBe(plain);
+  });
+
+  it('rejects an instance_id that is not a string of digits', () => {
+    for (const bad of [1234, '', '12a', '1 -o ProxyCommand=x', '123456789012345678901']) {
+      expect(() =>
+        parseStackOutputs(
+          withStage((s) => ((s.hosts as Record<string, Record<string, unknown>>)['docker-host-001'].instance_id = bad)),
+          'stage',
+        ),
+      ).toThrow(
+        /^stack "stage"\.hosts\["docker-host-001"\]: field "instance_id" must be a GCE instance id \(a string of digits\), got /,
+      );
+    }
+  });
+
   it('rejects a bad ssh_via, and iap without a project', () => {
     expect(() =>
       parseStackOutputs(
