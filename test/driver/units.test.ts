@@ -1,5 +1,14 @@
 /** Unit tests of the driver's small parts: lock, preflight checks, HTTP check, image hash, formatting. */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { resolveProject } from '../../config';
@@ -48,6 +57,50 @@ describe('lock', () => {
     utimesSync(path, new Date(Date.now() - 60_000), new Date(Date.now() - 60_000));
     expect(acquireLock(path, 'up stage', { pid: 444, alive: () => true }).replaced?.command).toBe(
       'unreadable lock file',
+    );
+  });
+
+  it('two runs taking over the same stale lock at once: exactly one gets it', () => {
+    const path = join(dir, 'lock');
+    writeFileSync(path, JSON.stringify({ pid: 333, command: 'up stage', startedAt: 'then' }));
+    const alive = (pid: number) => pid !== 333;
+    // A judged the lock stale; before A moves it, B does the same and completes its takeover.
+    let b: ReturnType<typeof acquireLock> | undefined;
+    const a = () =>
+      acquireLock(path, 'up stage', {
+        pid: 555,
+        alive,
+        beforeTakeover: () => {
+          b ??= acquireLock(path, 'up prod', { pid: 666, alive });
+        },
+      });
+    expect(a).toThrow(/another run holds .*: pid 666 \(up prod\)/);
+    expect(b?.replaced?.pid).toBe(333);
+    // B's lock is intact (A moved it aside, saw it was live, and put it back), and nothing is left over.
+    expect(JSON.parse(readFileSync(path, 'utf8'))).toMatchObject({ pid: 666, command: 'up prod' });
+    expect(readdirSync(dir)).toEqual(['lock']);
+    b!.release();
+    expect(existsSync(path)).toBe(false);
+  });
+
+  it('a stale lock removed by someone else mid-takeover: the create is retried', () => {
+    const path = join(dir, 'lock');
+    writeFileSync(path, JSON.stringify({ pid: 333, command: 'up stage', startedAt: 'then' }));
+    const lock = acquireLock(path, 'up stage', {
+      pid: 555,
+      alive: (pid) => pid !== 333,
+      beforeTakeover: () => rmSync(path, { force: true }),
+    });
+    expect(JSON.parse(readFileSync(path, 'utf8'))).toMatchObject({ pid: 555 });
+    expect(readdirSync(dir)).toEqual(['lock']);
+    lock.release();
+  });
+
+  it('a refusal can say why the lock exists', () => {
+    const path = join(dir, 'cdktf.lock');
+    acquireLock(path, 'up prod', { pid: 777, alive: () => true });
+    expect(() => acquireLock(path, 'up stage', { pid: 888, alive: () => true, why: 'shared by all' })).toThrow(
+      /pid 777 \(up prod\), started .*\.\nshared by all\nWait for it/,
     );
   });
 
