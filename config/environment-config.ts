@@ -12,6 +12,12 @@ export const IAP_SSH_RANGE = '35.235.240.0/20';
 /** Project id used when neither the config nor GOOGLE_PROJECT names one: valid, obviously fake. */
 export const PLACEHOLDER_PROJECT_ID = 'example-project-change-me';
 
+/**
+ * An SSH source range wider than this prefix counts as "the internet" (as 0.0.0.0/0 does), so that
+ * splitting 0.0.0.0/0 into 0.0.0.0/1 + 128.0.0.0/1 does not get around the explicit opt-in.
+ */
+export const WIDEST_ADMIN_PREFIX = 8;
+
 /** The largest fleet one environment may ask for; above this a typo is more likely than intent. */
 export const MAX_HOST_COUNT = 50;
 
@@ -69,7 +75,8 @@ export interface EnvironmentSpec {
    */
   readonly appSourceRanges?: readonly string[];
   /**
-   * IPv4 CIDR ranges allowed to reach SSH (22). 0.0.0.0/0 is refused unless `allowSshFromAnywhere`.
+   * IPv4 CIDR ranges allowed to reach SSH (22). 0.0.0.0/0, or any range wider than a /8, is refused
+   * unless `allowSshFromAnywhere`.
    * @default ['35.235.240.0/20'] (Google IAP only)
    */
   readonly sshSourceRanges?: readonly string[];
@@ -92,6 +99,7 @@ export interface EnvironmentSpec {
 export interface SshSpec {
   /**
    * Login user on the hosts; Ansible connects as this user and adds it to the docker group.
+   * With `osLogin`, your OS Login POSIX user name (e.g. `ops_example_com`), which must then be given.
    * @default 'deploy'
    */
   readonly user?: string;

@@ -7,6 +7,7 @@ import {
   PLACEHOLDER_PROJECT_ID,
   ProjectConfig,
   ProjectSpec,
+  WIDEST_ADMIN_PREFIX,
 } from './environment-config';
 
 /** A configuration mistake, reported as one line that names the environment and the field. */
@@ -134,11 +135,12 @@ function checkRanges(
         `must contain IPv4 CIDR ranges such as "203.0.113.0/24" with no host bits set (got ${show(range)})`,
       );
     }
-    if (!allowAnywhere && parseCidr(range)?.prefix === 0) {
+    if (!allowAnywhere && (parseCidr(range)?.prefix ?? 32) < WIDEST_ADMIN_PREFIX) {
       throw new ConfigError(
         env,
         field,
-        `must not contain "${range}" unless ${anywhereFlag} is true (got ${show(value)})`,
+        `must not contain "${range}" (wider than a /${WIDEST_ADMIN_PREFIX}: that is the internet) ` +
+          `unless ${anywhereFlag} is true (got ${show(value)})`,
       );
     }
     if (seen.has(range)) throw new ConfigError(env, field, `must not repeat a range (got "${range}" twice)`);
@@ -212,6 +214,13 @@ function resolveEnvironment(
   }
 
   const ssh = spec.ssh ?? {};
+  if (ssh.osLogin === true && ssh.user === undefined) {
+    throw new ConfigError(
+      name,
+      'ssh.user',
+      'must be your OS Login POSIX user name, such as "ops_example_com", when ssh.osLogin is true (got nothing)',
+    );
+  }
   const sshUser = check(name, 'ssh.user', ssh.user ?? 'deploy', PATTERNS.sshUser);
   const publicKeyFile = expandHome(ssh.publicKeyFile ?? '~/.ssh/docker-hosts.pub', home);
   const privateKeyFile = expandHome(ssh.privateKeyFile ?? '~/.ssh/docker-hosts', home);
@@ -278,7 +287,6 @@ function resolveEnvironment(
     },
     state: { bucket: stateBucketName(projectId), prefix: statePrefix(name) },
   };
-  if (config.app.port === 22) throw new ConfigError(name, 'app.port', 'must not be 22 (got 22)');
   return deepFreeze(config);
 }
 

@@ -13,10 +13,21 @@ export interface FleetFirewallProps {
   readonly sshSourceRanges: readonly string[];
 }
 
-/** Ingress to the fleet: the app port and SSH, each from its own configured ranges, only to the fleet's tag. */
+/**
+ * Priority of the fleet's deny-all-other-ingress rule: below the allows (1000) and above the
+ * `default` network's own allow rules (65534: SSH, RDP and ICMP from anywhere, internal traffic),
+ * which would otherwise let SSH in from the whole internet whatever `sshSourceRanges` says.
+ */
+export const DENY_OTHER_INGRESS_PRIORITY = 65000;
+
+/**
+ * Ingress to the fleet, default-deny: the app port and SSH, each from its own configured ranges,
+ * and nothing else, only for the fleet's tag.
+ */
 export class FleetFirewall extends Construct {
   readonly app: ComputeFirewall;
   readonly ssh: ComputeFirewall;
+  readonly denyOther: ComputeFirewall;
 
   constructor(scope: Construct, id: string, props: FleetFirewallProps) {
     super(scope, id);
@@ -46,6 +57,18 @@ export class FleetFirewall extends Construct {
       priority: 1000,
       allow: [{ protocol: 'tcp', ports: ['22'] }],
       sourceRanges: [...props.sshSourceRanges],
+      targetTags: [props.targetTag],
+      logConfig: { metadata: 'INCLUDE_ALL_METADATA' },
+    });
+    this.denyOther = new ComputeFirewall(this, 'deny-other-ingress', {
+      project: props.project,
+      network: props.network,
+      name: `${props.namePrefix}-deny-other-ingress`,
+      description: "Everything else, including the default network's allow rules, stays out of the Docker hosts",
+      direction: 'INGRESS',
+      priority: DENY_OTHER_INGRESS_PRIORITY,
+      deny: [{ protocol: 'all' }],
+      sourceRanges: ['0.0.0.0/0'],
       targetTags: [props.targetTag],
       logConfig: { metadata: 'INCLUDE_ALL_METADATA' },
     });

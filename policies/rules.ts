@@ -1,3 +1,5 @@
+import { WIDEST_ADMIN_PREFIX } from '../config/environment-config';
+
 /**
  * Security policy rules checked against every synthesized stack before anything is written.
  * Each rule reads the Terraform JSON as the ops reviewer sees it and returns its findings.
@@ -62,7 +64,12 @@ function isTrue(value: unknown): boolean {
   return value === true || (typeof value === 'string' && ['true', '1'].includes(value.toLowerCase()));
 }
 
-const WORLD = new Set(['0.0.0.0/0', '::/0']);
+/** The internet, or a range wider than a /8 (0.0.0.0/1 + 128.0.0.0/1 is the internet too). */
+function isWorldLike(range: string): boolean {
+  if (range === '::/0') return true;
+  const prefix = Number(range.split('/')[1]);
+  return range.includes('.') && Number.isInteger(prefix) && prefix < WIDEST_ADMIN_PREFIX;
+}
 
 function allowsPort(attrs: Attributes, port: number): boolean {
   const allows = Array.isArray(attrs.allow) ? (attrs.allow as Attributes[]) : [];
@@ -81,13 +88,13 @@ function allowsPort(attrs: Attributes, port: number): boolean {
 export const RULES: readonly PolicyRule[] = [
   {
     id: 'DH1-ssh-not-open-to-world',
-    description: 'No firewall rule lets SSH (tcp/22) in from 0.0.0.0/0 or ::/0',
+    description: 'No firewall rule lets SSH (tcp/22) in from 0.0.0.0/0, ::/0 or any range wider than a /8',
     check: (stacks) =>
       forEachResource(stacks, 'google_compute_firewall', 'DH1-ssh-not-open-to-world', (attrs) => {
         const ranges = Array.isArray(attrs.source_ranges) ? (attrs.source_ranges as string[]) : [];
         const direction = attrs.direction ?? 'INGRESS';
-        return direction === 'INGRESS' && allowsPort(attrs, 22) && ranges.some((r) => WORLD.has(r))
-          ? [`allows SSH from ${ranges.filter((r) => WORLD.has(r)).join(', ')}`]
+        return direction === 'INGRESS' && allowsPort(attrs, 22) && ranges.some(isWorldLike)
+          ? [`allows SSH from ${ranges.filter(isWorldLike).join(', ')}`]
           : [];
       }),
   },
@@ -160,6 +167,38 @@ export const RULES: readonly PolicyRule[] = [
       forEachResource(stacks, 'google_compute_instance', 'DH7-no-ip-forwarding', (attrs) =>
         isTrue(attrs.can_ip_forward) ? ['can_ip_forward is true'] : [],
       ),
+  },
+  {
+    id: 'DH9-default-deny-ingress',
+    description:
+      "Every instance's tags carry a deny-all ingress rule from 0.0.0.0/0 that outranks the default network's allows",
+    check: (stacks) =>
+      stacks.flatMap((stack) => {
+        const denyTags = new Set(
+          resourcesOf(stack, 'google_compute_firewall')
+            .map(([, attrs]) => attrs)
+            .filter((attrs) => {
+              const denies = Array.isArray(attrs.deny) ? (attrs.deny as Attributes[]) : [];
+              const ranges = Array.isArray(attrs.source_ranges) ? (attrs.source_ranges as string[]) : [];
+              const priority = typeof attrs.priority === 'number' ? attrs.priority : 1000;
+              return (
+                (attrs.direction ?? 'INGRESS') === 'INGRESS' &&
+                denies.some((d) => d.protocol === 'all') &&
+                ranges.includes('0.0.0.0/0') &&
+                priority < 65534
+              );
+            })
+            .flatMap((attrs) => (Array.isArray(attrs.target_tags) ? (attrs.target_tags as string[]) : [])),
+        );
+        return resourcesOf(stack, 'google_compute_instance')
+          .filter(([, attrs]) => !(Array.isArray(attrs.tags) && (attrs.tags as string[]).some((t) => denyTags.has(t))))
+          .map(([name]) => ({
+            rule: 'DH9-default-deny-ingress',
+            stack: stack.name,
+            address: `google_compute_instance.${name}`,
+            message: "has no deny-all ingress rule for its tags: the network's other allow rules reach it",
+          }));
+      }),
   },
   {
     id: 'DH8-state-isolated',

@@ -62,7 +62,7 @@ export class DockerHostsStack extends ReadableStack {
     // The machine-readable contract read by the driver and the Ansible inventory generator.
     const hosts = this.fleet.hosts;
     new TerraformOutput(this, 'hosts', {
-      description: 'Each Docker host: name, zone, external and internal IP',
+      description: 'Each Docker host: name, zone, external and internal IP, instance id (its SSH host-key alias)',
       value: Object.fromEntries(
         hosts.map((h) => [
           h.name,
@@ -71,6 +71,7 @@ export class DockerHostsStack extends ReadableStack {
             zone: h.instance.zone,
             external_ip: h.address.address,
             internal_ip: h.instance.networkInterface.get(0).networkIp,
+            instance_id: h.instance.instanceId,
           },
         ]),
       ),
@@ -80,8 +81,15 @@ export class DockerHostsStack extends ReadableStack {
       value: hosts.map((h) => `http://${h.address.address}:${config.app.port}`),
     });
     new TerraformOutput(this, 'docker_hosts', {
-      description: 'DOCKER_HOST value of each host (docker over SSH)',
-      value: hosts.map((h) => `ssh://${config.ssh.user}@${h.address.address}`),
+      description:
+        config.ssh.connectVia === 'iap'
+          ? 'DOCKER_HOST value of each host: an ~/.ssh/config alias tunnelling through IAP (npm run pipeline -- env prints it)'
+          : 'DOCKER_HOST value of each host (docker over SSH)',
+      value: hosts.map((h) =>
+        config.ssh.connectVia === 'iap'
+          ? `ssh://${config.name}-${h.name}`
+          : `ssh://${config.ssh.user}@${h.address.address}`,
+      ),
     });
     new TerraformOutput(this, 'ssh_user', { value: config.ssh.user });
     new TerraformOutput(this, 'ssh_via', {

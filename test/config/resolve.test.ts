@@ -126,7 +126,10 @@ describe('ssh key', () => {
 
   test('OS Login needs no key', () => {
     const ctx = testContext();
-    const [env] = resolveProject({ environments: [validEnv({ ssh: { osLogin: true } })] }, ctx).environments;
+    const [env] = resolveProject(
+      { environments: [validEnv({ ssh: { osLogin: true, user: 'ops_example_com' } })] },
+      ctx,
+    ).environments;
     expect(env.ssh.osLogin).toBe(true);
     expect(ctx.warnings).toEqual([]);
   });
@@ -158,7 +161,17 @@ describe('bad input names the environment, the field, what was given and what is
     [
       'SSH from anywhere',
       { sshSourceRanges: ['0.0.0.0/0'] },
-      'field "sshSourceRanges" must not contain "0.0.0.0/0" unless allowSshFromAnywhere is true',
+      'field "sshSourceRanges" must not contain "0.0.0.0/0" (wider than a /8: that is the internet) unless allowSshFromAnywhere is true',
+    ],
+    [
+      'SSH from anywhere, split in halves',
+      { sshSourceRanges: ['0.0.0.0/1', '128.0.0.0/1'] },
+      'field "sshSourceRanges" must not contain "0.0.0.0/1" (wider than a /8: that is the internet)',
+    ],
+    [
+      'OS Login without its user name',
+      { ssh: { osLogin: true } },
+      'field "ssh.user" must be your OS Login POSIX user name, such as "ops_example_com", when ssh.osLogin is true (got nothing)',
     ],
     [
       'zone format',

@@ -42,6 +42,7 @@ const cases: { id: string; type: string; compliant: Case[]; nonCompliant: (Case 
     type: 'google_compute_firewall',
     compliant: [
       ['IAP only', 'x', sshRule(['35.235.240.0/20'])],
+      ['a /8 admin network', 'x', sshRule(['10.0.0.0/8'])],
       ['app port open to the world', 'x', sshRule(['0.0.0.0/0'], [{ protocol: 'tcp', ports: ['9292'] }])],
       ['egress', 'x', { ...sshRule(['0.0.0.0/0']), direction: 'EGRESS' }],
     ],
@@ -50,6 +51,11 @@ const cases: { id: string; type: string; compliant: Case[]; nonCompliant: (Case 
       ['a port range covering 22', 'allows SSH', sshRule(['0.0.0.0/0'], [{ protocol: 'tcp', ports: ['20-30'] }])],
       ['all tcp ports', 'allows SSH', sshRule(['0.0.0.0/0'], [{ protocol: 'tcp' }])],
       ['all protocols from ::/0', 'allows SSH from ::/0', sshRule(['::/0'], [{ protocol: 'all' }])],
+      [
+        '0.0.0.0/0 split in two halves',
+        'allows SSH from 0.0.0.0/1, 128.0.0.0/1',
+        sshRule(['0.0.0.0/1', '128.0.0.0/1']),
+      ],
     ],
   },
   {
@@ -142,6 +148,48 @@ describe.each(cases)('$id', ({ id, type, compliant, nonCompliant }) => {
   });
 });
 
+describe('DH9-default-deny-ingress', () => {
+  const instance = (tags: string[]) => ({ ...goodInstance, tags });
+  const deny = (overrides: Record<string, unknown> = {}) => ({
+    direction: 'INGRESS',
+    priority: 65000,
+    deny: [{ protocol: 'all' }],
+    source_ranges: ['0.0.0.0/0'],
+    target_tags: ['docker-host-stage'],
+    ...overrides,
+  });
+  const stack = (tags: string[], firewall?: Record<string, unknown>): SynthesizedStack => ({
+    name: 'stage',
+    json: {
+      resource: {
+        google_compute_instance: { host: instance(tags) },
+        ...(firewall ? { google_compute_firewall: { deny: firewall } } : {}),
+      },
+    },
+  });
+  const check = (s: SynthesizedStack) => rule('DH9-default-deny-ingress').check([s]);
+
+  test('compliant: a deny-all rule for one of the instance tags, above the default allows', () => {
+    expect(check(stack(['docker-host', 'docker-host-stage'], deny()))).toEqual([]);
+  });
+  test.each([
+    ['no deny rule at all', undefined],
+    ['a deny rule for another tag', deny({ target_tags: ['other'] })],
+    ['a deny rule below the default allows (65535)', deny({ priority: 65535 })],
+    ['a deny rule for one protocol only', deny({ deny: [{ protocol: 'tcp' }] })],
+    ['a deny rule for part of the internet', deny({ source_ranges: ['10.0.0.0/8'] })],
+  ])('non-compliant: %s', (_label, firewall) => {
+    expect(check(stack(['docker-host', 'docker-host-stage'], firewall))).toEqual([
+      {
+        rule: 'DH9-default-deny-ingress',
+        stack: 'stage',
+        address: 'google_compute_instance.host',
+        message: "has no deny-all ingress rule for its tags: the network's other allow rules reach it",
+      },
+    ]);
+  });
+});
+
 describe('DH8-state-isolated', () => {
   const gcs = (name: string, bucket: string, prefix: string): SynthesizedStack => ({
     name,
@@ -195,7 +243,7 @@ describe('checkPolicies', () => {
   });
 
   test('every rule has a test case here', () => {
-    const tested = [...cases.map((c) => c.id), 'DH8-state-isolated'];
+    const tested = [...cases.map((c) => c.id), 'DH8-state-isolated', 'DH9-default-deny-ingress'];
     expect(RULES.map((r) => r.id).sort()).toEqual(tested.sort());
   });
 });

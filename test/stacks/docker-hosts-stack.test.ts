@@ -119,9 +119,29 @@ describe('a three-host environment', () => {
     });
   });
 
-  test('by default SSH is open to IAP only', () => {
+  test('everything else is denied, above the default network allow rules (SSH from anywhere among them)', () => {
+    expect(synth).toHaveResourceWithProperties(ComputeFirewall, {
+      name: 'stage-docker-hosts-deny-other-ingress',
+      direction: 'INGRESS',
+      priority: 65000,
+      deny: [{ protocol: 'all' }],
+      source_ranges: ['0.0.0.0/0'],
+      target_tags: ['docker-host-stage'],
+    });
+    const priorities = Object.values(json.resource.google_compute_firewall).map((r: any) => [r.name, r.priority]);
+    expect(priorities).toEqual([
+      ['stage-docker-hosts-allow-app', 1000],
+      ['stage-docker-hosts-deny-other-ingress', 65000],
+      ['stage-docker-hosts-allow-ssh', 1000],
+    ]);
+  });
+
+  test('by default SSH is open to IAP only, and hosts are reached through IAP aliases', () => {
     const [defaults] = stacksFor(resolveEnvs([validEnv()])).environments;
-    expect(synthJson(defaults).resource.google_compute_firewall.firewall_ssh.source_ranges).toEqual([IAP_SSH_RANGE]);
+    const out = synthJson(defaults);
+    expect(out.resource.google_compute_firewall.firewall_ssh.source_ranges).toEqual([IAP_SSH_RANGE]);
+    expect(out.output.ssh_via.value).toBe('iap');
+    expect(out.output.docker_hosts.value).toEqual(['ssh://stage-docker-host-001']);
   });
 
   test('outputs: the machine-readable hosts map, app URLs and DOCKER_HOST values', () => {
@@ -143,6 +163,7 @@ describe('a three-host environment', () => {
       zone: '${google_compute_instance.fleet_docker-host-003.zone}',
       external_ip: '${google_compute_address.fleet_docker-host-003_address.address}',
       internal_ip: '${google_compute_instance.fleet_docker-host-003.network_interface[0].network_ip}',
+      instance_id: '${google_compute_instance.fleet_docker-host-003.instance_id}',
     });
     expect(json.output.app_urls.value).toEqual([
       'http://${google_compute_address.fleet_docker-host-001_address.address}:9292',
@@ -167,7 +188,9 @@ describe('a three-host environment', () => {
   });
 
   test('OS Login replaces the metadata key', () => {
-    const [osLogin] = stacksFor(resolveEnvs([validEnv({ ssh: { osLogin: true } })])).environments;
+    const [osLogin] = stacksFor(
+      resolveEnvs([validEnv({ ssh: { osLogin: true, user: 'ops_example_com' } })]),
+    ).environments;
     const metadata = synthJson(osLogin).resource.google_compute_instance['fleet_docker-host-001'].metadata;
     expect(metadata['enable-oslogin']).toBe('TRUE');
     expect(metadata['ssh-keys']).toBeUndefined();

@@ -18,6 +18,7 @@ function fakeOutputsFile(stackName: string, outputs: Record<string, { value: unk
         if (expr.endsWith('.network_ip')) return `10.132.0.${Number(host.slice(-3)) + 1}`;
         if (expr.endsWith('.name')) return host;
         if (expr.endsWith('.zone')) return 'europe-west1-b';
+        if (expr.endsWith('.instance_id')) return `70000000000000${host.slice(-3)}`;
         throw new Error(`unexpected expression ${expr}`);
       });
     }
@@ -42,6 +43,7 @@ describe('the stack outputs are what the inventory generator reads', () => {
       zone: 'europe-west1-b',
       external_ip: '203.0.113.11',
       internal_ip: '10.132.0.3',
+      instance_id: '70000000000000002',
     });
     expect(outputs).toMatchObject({ ssh_user: 'deploy', app_port: 9292, environment: 'stage' });
     expect(outputs.app_urls).toEqual(['http://203.0.113.10:9292', 'http://203.0.113.11:9292']);
