@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const runsArg = process.argv.indexOf('--runs');
-const RUNS = runsArg > 0 ? Number(process.argv[runsArg + 1]) : 7;
+const RUNS = runsArg > 0 ? Number(process.argv[runsArg + 1]) : 9;
 if (!Number.isInteger(RUNS) || RUNS < 1) {
   console.error(`--runs must be a whole number >= 1 (got ${process.argv[runsArg + 1]})`);
   process.exit(2);
