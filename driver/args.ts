@@ -58,7 +58,7 @@ export const OPTIONS: Readonly<Record<string, OptionSpec>> = {
   '--skip-image': { commands: ['up'], help: "do not build the image: hosts boot from the family's latest image" },
   '--build-image': {
     commands: ['up'],
-    help: 'build the image even when packer/ and the docker_host role are unchanged',
+    help: "build the image even when the image's sources are unchanged",
   },
   '--check-timeout': {
     value: 'seconds',

@@ -1,6 +1,7 @@
 /**
- * What the image is built from, as one hash: the Packer template, the docker_host role it runs, and the variables
- * the driver passes. Equal to the hash recorded after the last successful build → the image build can be skipped.
+ * What the image is built from, as one hash: the Packer template, everything of Ansible it runs (the playbook
+ * packer/docker-host-base.pkr.hcl names, the ansible.cfg it sets, the docker_host role), and the variables the
+ * driver passes. Equal to the hash recorded after the last successful build → the image build can be skipped.
  *
  * Honest limits: it is local knowledge (.run/<env>/state.json on this machine). An image deleted in GCP, or built
  * from another clone, is not seen; --build-image forces a build.
@@ -9,8 +10,13 @@ import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
-/** Inputs of the image, relative to the repository root. */
-export const IMAGE_SOURCES = ['packer', 'ansible/roles/docker_host'] as const;
+/** Inputs of the image, relative to the repository root: folders (every file in them) and single files. */
+export const IMAGE_SOURCES = [
+  'packer',
+  'ansible/ansible.cfg',
+  'ansible/playbooks/image.yml',
+  'ansible/roles/docker_host',
+] as const;
 
 /** Never part of the image's inputs: caches and local state. */
 const IGNORED = new Set(['.git', 'node_modules', 'packer_cache', '.terraform', '__pycache__']);
@@ -20,7 +26,12 @@ function listFiles(root: string, rel: string, out: string[]): void {
   try {
     entries = readdirSync(join(root, rel), { withFileTypes: true });
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return;
+    if (code === 'ENOTDIR') {
+      out.push(rel); // a single file
+      return;
+    }
     throw err;
   }
   for (const entry of entries) {

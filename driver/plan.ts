@@ -189,7 +189,7 @@ export function buildUpPlan(env: EnvironmentConfig, ctx: PlanContext, options: U
     else if (unchanged !== undefined && !options.buildImage && !imageAskedFor) {
       skips.set(
         name,
-        `packer/ and the docker_host role are unchanged since the image built ${unchanged.builtAt} ` +
+        `the image's sources (packer/, the Ansible it runs) are unchanged since the image built ${unchanged.builtAt} ` +
           `(source ${unchanged.hash.slice(0, 12)}); --build-image rebuilds it`,
       );
     }

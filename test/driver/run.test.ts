@@ -225,7 +225,7 @@ describe('up', () => {
     expect(only.out).toMatch(/^\[2\/2\] configure stage hosts/m);
   });
 
-  it('skips the image build when packer/ and the docker_host role are unchanged, and rebuilds after a change', async () => {
+  it('skips the image build when its sources are unchanged, and rebuilds after a change', async () => {
     const spec = testSpec(sb, app.port);
     expect((await runDriver(['up', 'stage'], sb, { spec, env: env() })).code).toBe(0);
     expect(state().image?.hash).toMatch(/^[0-9a-f]{64}$/);
@@ -233,7 +233,9 @@ describe('up', () => {
     writeFileSync(sb.log, '');
     const second = await runDriver(['up', 'stage'], sb, { spec, env: env() });
     expect(second.code).toBe(0);
-    expect(second.out).toMatch(/skip packer-init, image: packer\/ and the docker_host role are unchanged since/);
+    expect(second.out).toMatch(
+      /skip packer-init, image: the image's sources \(packer\/, the Ansible it runs\) are unchanged since/,
+    );
     expect(callLines(sb).filter((l) => l.startsWith('packer'))).toEqual([]);
 
     appendFileSync(join(sb.root, 'ansible/roles/docker_host/tasks/main.yml'), '- name: one more task\n');
@@ -243,6 +245,12 @@ describe('up', () => {
       'packer init packer/',
       expect.stringMatching(/^packer build/),
     ]);
+
+    // ansible.cfg is part of what Packer runs too.
+    appendFileSync(join(sb.root, 'ansible/ansible.cfg'), 'forks = 5\n');
+    writeFileSync(sb.log, '');
+    expect((await runDriver(['up', 'stage'], sb, { spec, env: env() })).code).toBe(0);
+    expect(callLines(sb).filter((l) => l.startsWith('packer build'))).toHaveLength(1);
   });
 
   it('on a terminal: one line per step, rewritten in place, in colour', async () => {

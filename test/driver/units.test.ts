@@ -278,6 +278,27 @@ describe('image source hash', () => {
     writeFileSync(join(dir, 'ansible', 'roles', 'docker_host', 'tasks', 'main.yml'), 'y');
     expect(imageSourceHash(dir, { zone: 'z' })).not.toBe(base);
   });
+
+  it('covers everything Packer runs: the image playbook and ansible.cfg, not the site playbook', () => {
+    mkdirSync(join(dir, 'packer'), { recursive: true });
+    mkdirSync(join(dir, 'ansible', 'playbooks'), { recursive: true });
+    writeFileSync(join(dir, 'packer', 'a.pkr.hcl'), 'a');
+    const hashes = new Set<string>();
+    const add = () => hashes.add(imageSourceHash(dir, {}));
+    add();
+    writeFileSync(join(dir, 'ansible', 'playbooks', 'site.yml'), 'the live hosts, not the image');
+    add();
+    expect(hashes.size).toBe(1);
+    writeFileSync(join(dir, 'ansible', 'playbooks', 'image.yml'), '- hosts: docker_hosts');
+    add();
+    writeFileSync(join(dir, 'ansible', 'playbooks', 'image.yml'), '- hosts: all');
+    add();
+    writeFileSync(join(dir, 'ansible', 'ansible.cfg'), '[defaults]\n');
+    add();
+    writeFileSync(join(dir, 'ansible', 'ansible.cfg'), '[defaults]\nforks = 5\n');
+    add();
+    expect(hashes.size).toBe(5);
+  });
 });
 
 describe('format', () => {
