@@ -194,6 +194,9 @@ export function buildUpPlan(env: EnvironmentConfig, ctx: PlanContext, options: U
       );
     }
   }
+  // `packer build` needs the plugins `packer init` installs: whenever the image is built, init runs first (it is
+  // idempotent and takes a second), also with --from image or --only image on a machine that never ran it.
+  if (!skips.has('image')) skips.delete('packer-init');
   return assemble('up', env, ctx, work, skips);
 }
 

@@ -149,9 +149,39 @@ describe('up plan', () => {
     expect(names(buildUpPlan(env('stage'), ctx, { image: otherProject }))).toContain('image');
     const same = { currentHash: built.hash, lastBuild: built };
     expect(names(buildUpPlan(env('stage'), ctx, { image: same, buildImage: true }))).toContain('image');
-    expect(names(buildUpPlan(env('stage'), ctx, { image: same, only: 'image' }))).toEqual(['preflight', 'image']);
+    expect(names(buildUpPlan(env('stage'), ctx, { image: same, only: 'image' }))).toEqual([
+      'preflight',
+      'packer-init',
+      'image',
+    ]);
     expect(names(buildUpPlan(env('stage'), ctx, { image: same, from: 'packer-init' }))).toContain('image');
     expect(names(buildUpPlan(env('stage'), ctx, { image: { currentHash: built.hash } }))).toContain('image');
+  });
+
+  it('packer init runs whenever the image is built, also with --from image and --only image', () => {
+    expect(names(buildUpPlan(env('stage'), ctx, { from: 'image' }))).toEqual([
+      'preflight',
+      'packer-init',
+      'image',
+      'backend',
+      'deploy',
+      'inventory',
+      'hosts',
+      'check',
+    ]);
+    expect(names(buildUpPlan(env('stage'), ctx, { only: 'image' }))).toEqual(['preflight', 'packer-init', 'image']);
+    expect(names(buildUpPlan(env('stage'), ctx, { only: 'packer-init' }))).toEqual(['preflight', 'packer-init']);
+    // When the image is not built, neither is init run.
+    expect(names(buildUpPlan(env('stage'), ctx, { from: 'image', skipImage: true }))).toEqual([
+      'preflight',
+      'backend',
+      'deploy',
+      'inventory',
+      'hosts',
+      'check',
+    ]);
+    const same = { currentHash: built.hash, lastBuild: built };
+    expect(names(buildUpPlan(env('stage'), ctx, { from: 'backend', image: same }))).not.toContain('packer-init');
   });
 
   it('labels the image with its source hash', () => {
