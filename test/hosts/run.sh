@@ -23,7 +23,7 @@ BRIDGE=dhtbr0
 GW="$NET.1"
 ACNG_PORT=3142
 HOSTS=(docker-host-001 docker-host-002)
-APP_NAME=reddit
+APP_NAME=app
 APP_PORT=9292
 DEPLOY_USER=deploy
 # Packages of the cached rootfs: what a GCE Debian 12 image has that the roles rely on, plus
