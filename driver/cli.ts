@@ -32,6 +32,10 @@ async function ask(question: string): Promise<string> {
   }
 }
 
+// Once the terminal is closed (SIGHUP), writing to it fails with EIO: that must not crash the driver while it waits
+// for the running tool to stop. What a step printed is in its log.
+for (const stream of [process.stdout, process.stderr]) stream.on('error', () => undefined);
+
 main(process.argv.slice(2), {
   root: process.env.DOCKER_HOSTS_ROOT || findRoot(),
   env: process.env,

@@ -16,7 +16,7 @@ export interface Terminal {
   readonly columns?: number;
 }
 
-export type Signal = 'SIGINT' | 'SIGTERM';
+export type Signal = 'SIGINT' | 'SIGTERM' | 'SIGHUP';
 
 /** `process` in production; an EventEmitter in tests. */
 export interface SignalSource {
@@ -74,7 +74,13 @@ export interface RunResult {
 
 /** Exit codes: 1 a step failed; 128 + signal number when interrupted (130 for Ctrl-C). */
 export const EXIT_FAILED = 1;
-const SIGNAL_EXIT: Record<Signal, number> = { SIGINT: 130, SIGTERM: 143 };
+const SIGNAL_EXIT: Record<Signal, number> = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129 };
+/**
+ * What the running child gets. SIGHUP (the terminal was closed; children run in their own process group, so they
+ * do not get it from the terminal) is passed on as SIGTERM: Terraform and Packer stop gracefully on SIGTERM,
+ * while SIGHUP would end cdktf and Terraform at once, leaving a state lock.
+ */
+const FORWARDED: Record<Signal, NodeJS.Signals> = { SIGINT: 'SIGINT', SIGTERM: 'SIGTERM', SIGHUP: 'SIGTERM' };
 /** A second signal this soon after the first is the same Ctrl-C delivered twice (npm forwards it too). */
 const SAME_SIGNAL_WINDOW_MS = 1000;
 const TAIL_BYTES = 64 * 1024;
@@ -146,10 +152,10 @@ export async function runPlan(plan: Plan, options: RunOptions): Promise<RunResul
     if (interrupted === undefined) {
       interrupted = { signal, at: now };
       out.write(
-        `\n${style.yellow(`${signal}: stopping the current step and waiting for it to exit`)} ` +
+        `\n${style.yellow(`${signal}${signal === 'SIGHUP' ? ' (terminal closed)' : ''}: stopping the current step and waiting for it to exit`)} ` +
           `(${signal === 'SIGINT' ? 'Ctrl-C' : 'signal'} again to kill it, which may leave a Terraform state lock)\n`,
       );
-      killCurrent?.(signal);
+      killCurrent?.(FORWARDED[signal]);
     } else if (now - interrupted.at > SAME_SIGNAL_WINDOW_MS) {
       out.write(`${style.red('killing the current step')}\n`);
       killCurrent?.('SIGKILL');
@@ -157,8 +163,10 @@ export async function runPlan(plan: Plan, options: RunOptions): Promise<RunResul
   };
   const onInt = () => onSignal('SIGINT');
   const onTerm = () => onSignal('SIGTERM');
+  const onHup = () => onSignal('SIGHUP');
   options.signals.on('SIGINT', onInt);
   options.signals.on('SIGTERM', onTerm);
+  options.signals.on('SIGHUP', onHup);
 
   try {
     mkdirSync(join(plan.runDir, 'logs'), { recursive: true });
@@ -238,6 +246,7 @@ export async function runPlan(plan: Plan, options: RunOptions): Promise<RunResul
   } finally {
     options.signals.off('SIGINT', onInt);
     options.signals.off('SIGTERM', onTerm);
+    options.signals.off('SIGHUP', onHup);
     killCurrent = undefined;
   }
 

@@ -1,6 +1,6 @@
 /**
  * The real entry point (driver/cli.ts, what `npm run pipeline` runs) as a process, with the repository's own config:
- * exit codes, and a real SIGINT/SIGTERM delivered to the driver process while a (fake) tool runs.
+ * exit codes, and a real SIGINT/SIGTERM/SIGHUP delivered to the driver process while a (fake) tool runs.
  */
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
@@ -56,18 +56,23 @@ describe('driver/cli.ts as a process', () => {
   });
 
   it.each([
-    ['SIGINT', 130],
-    ['SIGTERM', 143],
-  ] as const)('%s: the child gets it once, the driver says where it stopped and exits %d', async (signal, code) => {
-    const result = await cli(['up', 'stage', '--only', 'deploy'], { FAKE_HANG: 'cdktf deploy stage' }, (pid) =>
-      process.kill(pid, signal),
-    );
-    expect(result.code).toBe(code);
-    expect(readFileSync(`${sb.log}.signals`, 'utf8')).toBe(`cdktf got ${signal}\n`);
-    expect(result.out).toMatch(/^\[2\/2\] deploy stage \(1 host\) INTERRUPTED/m);
-    expect(result.err).toContain(`Interrupted (${signal}) at step "deploy": deploy stage (1 host)`);
-    expect(result.err).toContain('resume:    npm run pipeline -- up stage --only deploy');
-    expect(callLines(sb)).toEqual([expect.stringMatching(/^cdktf deploy stage --auto-approve --outputs-file /)]);
-    expect(existsSync(join(sb.runBase, 'stage', 'lock'))).toBe(false);
-  });
+    ['SIGINT', 130, 'SIGINT'],
+    ['SIGTERM', 143, 'SIGTERM'],
+    // The terminal was closed: the child (in its own process group) gets SIGTERM, which Terraform handles gracefully.
+    ['SIGHUP', 129, 'SIGTERM'],
+  ] as const)(
+    '%s: exits %d; the child gets %s once, and the driver says where it stopped',
+    async (signal, code, forwarded) => {
+      const result = await cli(['up', 'stage', '--only', 'deploy'], { FAKE_HANG: 'cdktf deploy stage' }, (pid) =>
+        process.kill(pid, signal),
+      );
+      expect(result.code).toBe(code);
+      expect(readFileSync(`${sb.log}.signals`, 'utf8')).toBe(`cdktf got ${forwarded}\n`);
+      expect(result.out).toMatch(/^\[2\/2\] deploy stage \(1 host\) INTERRUPTED/m);
+      expect(result.err).toContain(`Interrupted (${signal}) at step "deploy": deploy stage (1 host)`);
+      expect(result.err).toContain('resume:    npm run pipeline -- up stage --only deploy');
+      expect(callLines(sb)).toEqual([expect.stringMatching(/^cdktf deploy stage --auto-approve --outputs-file /)]);
+      expect(existsSync(join(sb.runBase, 'stage', 'lock'))).toBe(false);
+    },
+  );
 });
