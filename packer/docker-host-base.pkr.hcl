@@ -27,6 +27,13 @@ source "googlecompute" "docker-host-base" {
   disk_size               = 10
   ssh_username            = var.ssh_username
 
+  # Network access: by default SSH goes to the instance's external IP on the `default` network
+  # (its default-allow-ssh rule); with use_iap, through an IAP tunnel (see packer/README.md).
+  network    = var.network
+  subnetwork = var.subnetwork
+  tags       = var.tags
+  use_iap    = var.use_iap
+
   image_name        = "${var.image_family}-${local.timestamp}"
   image_family      = var.image_family
   image_description = "Docker host base image (Docker from ${var.source_image_family} packages), built by Packer"

@@ -83,3 +83,30 @@ variable "image_labels" {
   description = "Extra labels on the image (e.g. env, git commit); merged over the template's own."
   default     = {}
 }
+
+# How the build instance is reached. Optional: the driver's generated var file does not set
+# them, so the defaults must keep today's behaviour (the `default` network, SSH to the external IP).
+
+variable "network" {
+  type        = string
+  description = "VPC network of the build instance (name or self link)."
+  default     = "default"
+}
+
+variable "subnetwork" {
+  type        = string
+  description = "Subnetwork of the build instance; required for custom-mode networks, empty for auto-mode ones."
+  default     = ""
+}
+
+variable "use_iap" {
+  type        = bool
+  description = "SSH to the build instance through an Identity-Aware Proxy tunnel (needs gcloud) instead of its external IP; see packer/README.md."
+  default     = false
+}
+
+variable "tags" {
+  type        = list(string)
+  description = "Network tags of the build instance, for firewall rules (e.g. SSH from 35.235.240.0/20 with use_iap)."
+  default     = ["packer-build"]
+}
