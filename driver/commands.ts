@@ -137,6 +137,7 @@ function cdktfStep(ctx: PlanContext, name: StepName, title: string, args: readon
     env: CDKTF_ENV,
     // cdktf relays Terraform's error messages on stdout; its stderr is mostly log noise.
     failureOutput: 'output',
+    sharesProjectState: true,
   };
 }
 

@@ -5,7 +5,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { ConfigError, EnvironmentConfig, IAP_SSH_RANGE, ProjectConfig, ProjectSpec, resolveProject } from '../config';
 import { PROJECT } from '../config/environments';
 import {
@@ -23,7 +23,7 @@ import { checkTargets, probe } from './check';
 import { cdktfOutput, DEFAULT_CHECK_TIMING, packerVars, PlanContext } from './commands';
 import { commandLine, displayPath, formatDuration, makeStyle, Style } from './format';
 import { imageSourceHash } from './image-hash';
-import { acquireLock, LockHeldError } from './lock';
+import { acquireLock, Lock, LockHeldError } from './lock';
 import { hostList, OutputsError, readStackOutputs, StackOutputs } from './outputs';
 import { buildDestroyPlan, buildUpPlan, preflightTask } from './plan';
 import { checkPrerequisites, describeProblems, PreflightInput, problemCount, VersionProbe } from './preflight';
@@ -35,6 +35,15 @@ export const EXIT_OK = 0;
 export const EXIT_FAILED = 1;
 export const EXIT_USAGE = 2;
 export const EXIT_LOCKED = 3;
+
+/** Why the project-wide cdktf lock exists: shown when a run is refused. */
+const CDKTF_LOCK_WHY =
+  "cdktf steps share cdktf.out/ and the backend stack's local state (backend.tfstate) across all environments: one run at a time uses them.";
+
+/** The project-wide lock for cdktf steps: next to what it guards, whatever DOCKER_HOSTS_RUN_DIR says. */
+export function cdktfLockPath(root: string): string {
+  return join(root, '.run', 'cdktf.lock');
+}
 
 export interface MainDeps {
   /** Repository root. */
@@ -233,11 +242,19 @@ async function runCommand(r: Resolved, env: EnvironmentConfig): Promise<number> 
     if (!confirmed) return EXIT_USAGE;
   }
 
-  const lock = acquireLock(join(envDir(r.runBase, env.name), 'lock'), `${args.command} ${env.name}`, { now });
+  const owner = `${args.command} ${env.name}`;
+  const lock = acquireLock(join(envDir(r.runBase, env.name), 'lock'), owner, { now });
+  let cdktfLock: Lock | undefined;
   try {
-    if (lock.replaced !== undefined) {
+    // Runs of different environments may overlap, but not in their cdktf steps; simplest safe rule: a run with a
+    // cdktf step holds the project-wide lock from start to end, and a second one is refused before anything runs.
+    if (activeSteps(plan).some((s) => s.kind === 'exec' && s.sharesProjectState === true)) {
+      cdktfLock = acquireLock(cdktfLockPath(deps.root), owner, { now, why: CDKTF_LOCK_WHY });
+    }
+    for (const taken of [lock, cdktfLock]) {
+      if (taken?.replaced === undefined) continue;
       deps.stderr.write(
-        `note: took over a stale lock (pid ${lock.replaced.pid}, ${lock.replaced.command}, started ${lock.replaced.startedAt}: that process is gone)\n`,
+        `note: took over a stale lock ${displayPath(taken.path, deps.root)} (pid ${taken.replaced.pid}, ${taken.replaced.command}, started ${taken.replaced.startedAt}: that process is gone)\n`,
       );
     }
     mkdirSync(plan.runDir, { recursive: true });
@@ -260,6 +277,7 @@ async function runCommand(r: Resolved, env: EnvironmentConfig): Promise<number> 
     });
     return result.exitCode;
   } finally {
+    cdktfLock?.release();
     lock.release();
   }
 }
@@ -353,6 +371,11 @@ export function describePlan(plan: Plan, r: Pick<Resolved, 'deps'>, resumed: boo
   const lines = [
     `Plan for "${plan.command} ${plan.environment}": ${total} of ${plan.steps.length} steps (dry run: nothing runs, nothing is written)`,
     `run folder: ${show(plan.runDir)}${resumed ? ' (the last run folder: --from/--only continue in it)' : ' (created when the run starts)'}`,
+    ...(activeSteps(plan).some((s) => s.kind === 'exec' && s.sharesProjectState === true)
+      ? [
+          `locks: ${show(join(dirname(plan.runDir), 'lock'))} and ${show(cdktfLockPath(root))} (cdktf: one run at a time)`,
+        ]
+      : [`locks: ${show(join(dirname(plan.runDir), 'lock'))}`]),
     '',
   ];
   let n = 0;
@@ -395,13 +418,20 @@ function loadOutputs(r: Resolved, env: EnvironmentConfig): StackOutputs | number
   const file = join(envDir(r.runBase, env.name), 'outputs.json');
   mkdirSync(envDir(r.runBase, env.name), { recursive: true });
   const command = cdktfOutput({ root: deps.root, cdktf: r.cdktf }, env.name, file);
+  // `cdktf output` synthesizes into cdktf.out/ like a deploy does.
+  const lock = acquireLock(cdktfLockPath(deps.root), `${args.command} ${env.name}`, { why: CDKTF_LOCK_WHY });
   deps.stderr.write(`reading ${env.name} outputs: ${commandLine(command.command, command.args)}\n`);
-  const result = spawnSync(command.command, [...command.args], {
-    cwd: command.cwd,
-    env: { ...deps.env, ...command.env },
-    encoding: 'utf8',
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  let result;
+  try {
+    result = spawnSync(command.command, [...command.args], {
+      cwd: command.cwd,
+      env: { ...deps.env, ...command.env },
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+  } finally {
+    lock.release();
+  }
   if (result.status !== 0 || !existsSync(file)) {
     const why = result.error ? result.error.message : `exit code ${result.status}`;
     const tail = cleanTail(`${result.stdout ?? ''}\n${result.stderr ?? ''}`, 12)

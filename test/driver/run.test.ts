@@ -387,6 +387,59 @@ describe('lock', () => {
   });
 });
 
+describe('project-wide cdktf lock', () => {
+  const cdktfLock = () => join(sb.root, '.run', 'cdktf.lock');
+
+  it('a run of another environment is refused while one is in its cdktf steps, naming it', async () => {
+    const signals = new EventEmitter();
+    const spec = testSpec(sb, app.port);
+    const first = runDriver(['up', 'stage', '--skip-image'], sb, {
+      spec,
+      env: env({ FAKE_HANG: 'cdktf deploy stage' }),
+      signals,
+    });
+    for (let i = 0; i < 200 && !existsSync(`${sb.log}.hanging`); i++) await new Promise((r) => setTimeout(r, 20));
+    expect(JSON.parse(readFileSync(cdktfLock(), 'utf8'))).toMatchObject({ pid: process.pid, command: 'up stage' });
+
+    const second = await runDriver(['up', 'prod', '--skip-image'], sb, { spec, env: env() });
+    expect(second.code).toBe(3);
+    expect(second.err).toContain(`another run holds ${cdktfLock()}: pid ${process.pid} (up stage), started `);
+    expect(second.err).toContain("share cdktf.out/ and the backend stack's local state (backend.tfstate)");
+    expect(callLines(sb).filter((l) => l.includes('prod'))).toEqual([]);
+    // Its own environment lock is released with the refusal.
+    expect(existsSync(join(sb.runBase, 'prod', 'lock'))).toBe(false);
+    // `status` runs `cdktf output`, which synthesizes into cdktf.out/ too.
+    const status = await runDriver(['status', 'prod'], sb, { spec, env: env() });
+    expect(status.code).toBe(3);
+    expect(status.err).toContain(`pid ${process.pid} (up stage)`);
+    // A run without a cdktf step is not held up.
+    expect((await runDriver(['up', 'prod', '--only', 'packer-init'], sb, { spec, env: env() })).code).toBe(0);
+
+    signals.emit('SIGINT');
+    expect((await first).code).toBe(130);
+    expect(existsSync(cdktfLock())).toBe(false);
+    expect((await runDriver(['up', 'prod', '--skip-image'], sb, { spec, env: env() })).code).toBe(0);
+    expect(existsSync(cdktfLock())).toBe(false);
+  });
+
+  it('destroy holds it too; --dry-run names the locks', async () => {
+    const spec = testSpec(sb, app.port);
+    mkdirSync(join(sb.root, '.run'), { recursive: true });
+    writeFileSync(
+      cdktfLock(),
+      JSON.stringify({ pid: process.pid, command: 'status stage', startedAt: '2025-01-01T00:00:00.000Z' }),
+    );
+    const destroy = await runDriver(['destroy', 'prod', '--yes'], sb, { spec, env: env() });
+    expect(destroy.code).toBe(3);
+    expect(destroy.err).toContain(`pid ${process.pid} (status stage), started 2025-01-01T00:00:00.000Z`);
+    expect(calls(sb)).toEqual([]);
+    const dry = await runDriver(['up', 'prod', '--dry-run'], sb, { spec, env: env() });
+    expect(dry.out).toContain(
+      `locks: ${join(sb.runBase, 'prod', 'lock')} and .run/cdktf.lock (cdktf: one run at a time)`,
+    );
+  });
+});
+
 describe('interrupt', () => {
   it('Ctrl-C forwards SIGINT to the running child, waits for it, says where it stopped, exits 130', async () => {
     const signals = new EventEmitter();
