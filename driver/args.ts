@@ -67,7 +67,7 @@ export const OPTIONS: Readonly<Record<string, OptionSpec>> = {
   },
   '--include-backend': {
     commands: ['destroy'],
-    help: 'also destroy the state backend (needs prevent_destroy lifted; see README)',
+    help: "refused, with how to remove the state backend by hand (it holds every environment's state)",
   },
   '--yes': { commands: ['destroy'], help: 'do not ask before destroying (required when stdin is not a terminal)' },
   '--verbose': { commands: ['up', 'destroy'], help: "stream every step's output (it always goes to the step's log)" },
@@ -100,7 +100,7 @@ usage: ${INVOCATION} [command] <env> [options]
 
 commands:
   up <env>                     (default) preflight, image, backend, <env>, inventory, hosts, check
-  destroy <env>                destroy <env>'s stack (hosts, firewall); the state backend only with --include-backend
+  destroy <env>                destroy <env>'s stack (hosts, firewall); never the state backend (--include-backend says why)
   env <env> [host]             print shell lines pointing docker at a host: eval "$(${INVOCATION.replace('--', '-s --')} env stage)"
   status <env>                 the hosts, their addresses, and whether the app answers
 

@@ -25,7 +25,7 @@ import { commandLine, displayPath, formatDuration, makeStyle, Style } from './fo
 import { imageSourceHash } from './image-hash';
 import { acquireLock, Lock, LockHeldError } from './lock';
 import { hostList, OutputsError, readStackOutputs, StackOutputs } from './outputs';
-import { buildDestroyPlan, buildUpPlan, preflightTask } from './plan';
+import { buildDestroyPlan, buildUpPlan, includeBackendRefusal, preflightTask } from './plan';
 import { checkPrerequisites, describeProblems, PreflightInput, problemCount, VersionProbe } from './preflight';
 import { cleanTail, runPlan, SignalSource, StepFailure, TaskContext, Terminal } from './runner';
 import { envDir, newRunDir, readState, updateState } from './state';
@@ -122,7 +122,7 @@ export async function main(argv: readonly string[], deps: MainDeps): Promise<num
     switch (args.command) {
       case 'up':
       case 'destroy':
-        return await runCommand(r, environment);
+        return await runCommand(r, environment, project!);
       case 'env':
         return await envCommand(r, environment);
       case 'status':
@@ -226,16 +226,28 @@ function chooseRunDir(r: Resolved, environment: string, now: Date): { dir: strin
   return { dir: newRunDir(r.runBase, environment, command, now), resumed: false };
 }
 
-async function runCommand(r: Resolved, env: EnvironmentConfig): Promise<number> {
+async function runCommand(r: Resolved, env: EnvironmentConfig, project: ProjectConfig): Promise<number> {
   const { deps, args, style } = r;
   const now = deps.now?.() ?? new Date();
   const runDir = chooseRunDir(r, env.name, now);
   const { plan, imageHash } = buildPlan(r, env, runDir.dir);
+  // The destroy-backend step can never succeed (prevent_destroy, every environment's state): refuse up front.
+  const backendRefused = args.command === 'destroy' && args.includeBackend ? includeBackendRefusal(project) : undefined;
 
   if (args.dryRun) {
     deps.stdout.write(describePlan(plan, r, runDir.resumed));
     for (const warning of r.warnings) deps.stdout.write(`note: ${warning}\n`);
+    if (backendRefused !== undefined) {
+      deps.stdout.write(
+        `note: a real run stops here, running nothing:\n${backendRefused.map((l) => `  ${l}\n`).join('')}`,
+      );
+    }
     return EXIT_OK;
+  }
+  if (backendRefused !== undefined) {
+    const errStyle = makeStyle(deps.stderr.isTTY ?? false, deps.env);
+    deps.stderr.write(`${errStyle.red('error:')} ${backendRefused.join('\n')}\nNothing was run.\n`);
+    return EXIT_USAGE;
   }
   if (args.command === 'destroy' && !args.yes) {
     const confirmed = await confirmDestroy(r, plan, env);

@@ -463,14 +463,48 @@ describe('interrupt', () => {
 });
 
 describe('destroy', () => {
-  it('destroys the environment; the backend only with --include-backend, after it', async () => {
+  it('destroys the environment, never the backend', async () => {
     const spec = testSpec(sb, app.port);
-    expect((await runDriver(['destroy', 'stage', '--yes'], sb, { spec, env: env() })).code).toBe(0);
+    const result = await runDriver(['destroy', 'stage', '--yes'], sb, { spec, env: env() });
+    expect(result.code).toBe(0);
     expect(callLines(sb)).toEqual(['cdktf destroy stage --auto-approve']);
-    writeFileSync(sb.log, '');
-    const both = await runDriver(['destroy', 'prod', '--yes', '--include-backend'], sb, { spec, env: env() });
-    expect(both.code).toBe(0);
-    expect(callLines(sb)).toEqual(['cdktf destroy prod --auto-approve', 'cdktf destroy backend --auto-approve']);
+    expect(result.out).toContain(
+      "skip destroy-backend: the backend holds every environment's Terraform state: removed by hand only",
+    );
+  });
+
+  it('--include-backend is refused before anything runs (or asks): what, why, and the manual procedure', async () => {
+    const spec = testSpec(sb, app.port);
+    const ask = () => Promise.reject(new Error('must not ask'));
+    const refused = await runDriver(['destroy', 'prod', '--include-backend'], sb, { spec, env: env(), ask });
+    expect(refused.code).toBe(2);
+    expect(calls(sb)).toEqual([]);
+    expect(existsSync(sb.runBase)).toBe(false);
+    expect(existsSync(join(sb.root, '.run'))).toBe(false);
+    expect(refused.out).toBe('');
+    expect(refused.err.split('\n')).toEqual([
+      'error: --include-backend is refused: the driver does not destroy the state backend.',
+      'It would destroy the backend stack: the Terraform state bucket gs://test-project-123-tfstate.',
+      'That bucket is protected by design: lifecycle prevent_destroy in constructs/state-bucket.ts (and force_destroy ' +
+        'off), so `cdktf destroy backend` would fail; and it holds the Terraform state of every environment:',
+      '  stage: gs://test-project-123-tfstate/docker-hosts/stage (project test-project-123)',
+      '  prod: gs://test-project-123-tfstate/docker-hosts/prod (project test-project-123)',
+      'To remove it on purpose, by hand:',
+      '  1. destroy every environment: npm run pipeline -- destroy stage; npm run pipeline -- destroy prod',
+      "  2. empty the bucket: gcloud storage rm --recursive 'gs://test-project-123-tfstate/**'",
+      '  3. remove `lifecycle: { preventDestroy: true }` in constructs/state-bucket.ts',
+      '  4. npx cdktf destroy backend',
+      'Nothing was run.',
+      '',
+    ]);
+    expect((await runDriver(['destroy', 'prod', '--yes', '--include-backend'], sb, { spec, env: env() })).code).toBe(2);
+    expect(calls(sb)).toEqual([]);
+
+    // --dry-run still shows the step, and says a real run stops.
+    const dry = await runDriver(['destroy', 'prod', '--include-backend', '--dry-run'], sb, { spec, env: env() });
+    expect(dry.code).toBe(0);
+    expect(dry.out).toMatch(/\[3\/3\] destroy-backend: [\s\S]*\$ cdktf destroy backend --auto-approve/);
+    expect(dry.out).toContain('note: a real run stops here, running nothing:\n  --include-backend is refused');
   });
 
   it('asks first: refuses without a terminal, and unless the environment name is typed', async () => {
