@@ -4,7 +4,7 @@
  */
 import { dirname, join } from 'node:path';
 import type { EnvironmentConfig } from '../config';
-import type { ExecStep, HttpCheckTask, StepName } from './steps';
+import type { ExecStep, HttpCheckTask, StepHint, StepName } from './steps';
 
 /** Where things are, for one run. All paths absolute. */
 export interface PlanContext {
@@ -141,8 +141,23 @@ function cdktfStep(ctx: PlanContext, name: StepName, title: string, args: readon
   };
 }
 
+/**
+ * The backend stack's state is local by default (./backend.tfstate, backendState: 'local'): on another clone, or
+ * after that file was lost, Terraform tries to create the buckets again and GCS answers 409.
+ */
+export const BACKEND_EXISTS_HINT: StepHint = {
+  match: /\b409\b|already exists|You already own this bucket/i,
+  text:
+    'the state bucket exists, but this clone has no backend state (./backend.tfstate, backendState: "local"): ' +
+    "set backendState: 'gcs' in config/environments.ts (the backend's state then lives in the bucket; possible once " +
+    'the first deploy made it), or copy backend.tfstate from the machine that created the bucket into the repository root',
+};
+
 export function cdktfDeployBackend(ctx: PlanContext): ExecStep {
-  return cdktfStep(ctx, 'backend', 'deploy backend (state buckets)', ['deploy', BACKEND_STACK, '--auto-approve']);
+  return {
+    ...cdktfStep(ctx, 'backend', 'deploy backend (state buckets)', ['deploy', BACKEND_STACK, '--auto-approve']),
+    hints: [BACKEND_EXISTS_HINT],
+  };
 }
 
 export function cdktfDeployEnvironment(ctx: PlanContext, env: EnvironmentConfig): ExecStep {

@@ -97,6 +97,9 @@ class Tail {
   lines(count: number): string[] {
     return cleanTail(this.text, count);
   }
+  all(): string {
+    return stripAnsi(this.text);
+  }
 }
 
 /** Progress noise that says nothing about a failure: spinner frames, cdktf's stack counters. */
@@ -344,6 +347,9 @@ export async function runPlan(plan: Plan, options: RunOptions): Promise<RunResul
         }
         const fromStderr = step.failureOutput === 'stderr' && stderrTail.lines(1).length > 0;
         const tail = fromStderr ? stderrTail.lines(tailCount) : outputTail.lines(tailCount);
+        const hints = (step.hints ?? [])
+          .filter((h) => h.match.test(outputTail.all()))
+          .map((h) => `hint:      ${h.text}`);
         resolve({
           ok: false,
           report: [
@@ -354,6 +360,7 @@ export async function runPlan(plan: Plan, options: RunOptions): Promise<RunResul
               ? '(it printed nothing)'
               : `last ${tail.length} lines of its ${fromStderr ? 'stderr' : 'output'}:`,
             ...tail.map((line) => `| ${line}`),
+            ...hints,
           ],
         });
       });

@@ -60,6 +60,13 @@ export interface ExecStep extends StepBase {
    * stack's state may be local (./backend.tfstate). A run with such a step holds the project-wide cdktf lock.
    */
   readonly sharesProjectState?: boolean;
+  /** Known failures: when the step fails and its output matches, the failure message adds the hint's text. */
+  readonly hints?: readonly StepHint[];
+}
+
+export interface StepHint {
+  readonly match: RegExp;
+  readonly text: string;
 }
 
 /** Something the driver checks to start: the ids are also what --dry-run prints. */

@@ -94,6 +94,17 @@ describe('command builders: exact argv', () => {
     ]);
     expect(step.cwd).toBe('/repo');
     expect(step.env).toEqual({ CHECKPOINT_DISABLE: '1' });
+    expect(step.sharesProjectState).toBe(true);
+    // GCS's answers when the bucket exists and this clone has no backend state.
+    const [hint] = step.hints!;
+    for (const text of [
+      'Error: googleapi: Error 409: You already own this bucket. Please select another name., conflict',
+      'Error creating bucket: googleapi: Error 409: The requested bucket name already exists',
+    ]) {
+      expect(hint.match.test(text)).toBe(true);
+    }
+    expect(hint.match.test('Error 403: permission denied on project')).toBe(false);
+    expect(hint.text).toContain("set backendState: 'gcs' in config/environments.ts");
   });
 
   it.each([

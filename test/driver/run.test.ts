@@ -187,6 +187,36 @@ describe('up', () => {
     },
   );
 
+  it('a backend step that fails because the bucket exists adds a hint on the missing backend state', async () => {
+    const spec = testSpec(sb, app.port);
+    const exists = '│ Error: googleapi: Error 409: You already own this bucket. Please select another name., conflict';
+    const failed = await runDriver(['up', 'stage', '--skip-image'], sb, {
+      spec,
+      env: env({ FAKE_FAIL: 'cdktf deploy backend', FAKE_FAIL_OUTPUT: exists }),
+    });
+    expect(failed.code).toBe(1);
+    // Matched against the step's whole output, not only the lines shown (stdout and stderr interleave).
+    expect(failed.err).toMatch(
+      /\n {2}hint: +the state bucket exists, but this clone has no backend state \(\.\/backend\.tfstate, backendState: "local"\): set backendState: 'gcs' in config\/environments\.ts .* or copy backend\.tfstate from the machine that created the bucket/,
+    );
+    expect(failed.err.indexOf('hint:')).toBeLessThan(failed.err.indexOf('resume:'));
+
+    // Another failure of the same step: no hint. The same text from another step: no hint either.
+    const other = await runDriver(['up', 'stage', '--skip-image'], sb, {
+      spec,
+      env: env({ FAKE_FAIL: 'cdktf deploy backend' }),
+    });
+    expect(other.code).toBe(1);
+    expect(other.err).not.toContain('hint:');
+    const deploy = await runDriver(['up', 'stage', '--skip-image'], sb, {
+      spec,
+      env: env({ FAKE_FAIL: 'cdktf deploy stage', FAKE_FAIL_OUTPUT: exists }),
+    });
+    expect(deploy.code).toBe(1);
+    expect(deploy.err).toContain('Step "deploy" failed');
+    expect(deploy.err).not.toContain('hint:');
+  });
+
   it('--from resumes in the same run folder after a failure', async () => {
     const spec = testSpec(sb, app.port);
     const failed = await runDriver(['up', 'stage'], sb, { spec, env: env({ FAKE_FAIL: 'cdktf deploy stage' }) });

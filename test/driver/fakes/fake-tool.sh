@@ -3,7 +3,8 @@
 # under each tool's name into a directory it puts first on PATH. It:
 # - records every call except version probes to $FAKE_LOG: one line per call, fields separated by \037:
 #   tool, cwd, CHECKPOINT_DISABLE, ANSIBLE_CONFIG, then the arguments;
-# - fails when "tool args..." starts with $FAKE_FAIL (25 lines on stderr, one on stdout, exit $FAKE_EXIT or 3);
+# - fails when "tool args..." starts with $FAKE_FAIL (25 lines on stderr, one on stdout, then $FAKE_FAIL_OUTPUT on
+#   stdout if set, exit $FAKE_EXIT or 3);
 # - hangs when "tool args..." starts with $FAKE_HANG (until SIGINT/SIGTERM, which it records, then exits 130);
 # - `cdktf deploy|output <env> ... --outputs-file F` writes realistic outputs: $FAKE_HOST_COUNT hosts (default 2)
 #   all at 127.0.0.1, app_port $FAKE_APP_PORT (default 9292), ssh_via $FAKE_SSH_VIA (default direct);
@@ -33,6 +34,7 @@ if [ -n "${FAKE_FAIL:-}" ]; then
         echo "$tool error line $i" >&2
         i=$((i + 1))
       done
+      [ -n "${FAKE_FAIL_OUTPUT:-}" ] && printf '%s\n' "$FAKE_FAIL_OUTPUT"
       exit "${FAKE_EXIT:-3}"
       ;;
   esac
