@@ -23,9 +23,13 @@ BRIDGE=dhtbr0
 GW="$NET.1"
 ACNG_PORT=3142
 HOSTS=(docker-host-001 docker-host-002)
+# GCE instance ids of the fake stack outputs (the inventory pins host keys to <name>-<id>).
+declare -A INSTANCE_ID=([docker-host-001]=4000000000000000001 [docker-host-002]=4000000000000000002)
 APP_NAME=app
 APP_PORT=9292
 DEPLOY_USER=deploy
+# A user that exists only through NSS, as OS Login users do on GCE (test/hosts/nss_testusers.c).
+NSS_USER=ops_example_com
 # Packages of the cached rootfs: what a GCE Debian 12 image has that the roles rely on, plus
 # busybox-static, whose binary is the test app.
 ROOTFS_PACKAGES=systemd,systemd-sysv,dbus,libpam-systemd,openssh-server,sudo,python3,python3-apt,iproute2,ca-certificates,busybox-static
@@ -215,6 +219,14 @@ prepare_host() {
   echo "$DEPLOY_USER ALL=(ALL) NOPASSWD:ALL" >"$root/etc/sudoers.d/$DEPLOY_USER"
   chmod 440 "$root/etc/sudoers.d/$DEPLOY_USER"
   echo "Acquire::http::Proxy \"http://$GW:$ACNG_PORT\";" >"$root/etc/apt/apt.conf.d/01proxy"
+  # $NSS_USER: served by a test NSS module, not in /etc/passwd (like an OS Login user).
+  if [ -f "$RUN/libnss_testusers.so.2" ]; then
+    local libdir
+    libdir=$(dirname "$(find "$root/usr/lib" -name libnss_files.so.2 | head -n1)")
+    install -m 644 "$RUN/libnss_testusers.so.2" "$libdir/"
+    echo "$NSS_USER:x:5000:5000:NSS-only test user:/home/$NSS_USER:/bin/bash" >"$root/etc/nss-testusers.passwd"
+    sed -i -E 's/^passwd:.*/passwd:         files testusers/' "$root/etc/nsswitch.conf"
+  fi
   # Throwaway hosts: short stop timeouts, so that the teardown's orderly shutdown is quick.
   mkdir -p "$root/etc/systemd/system.conf.d"
   printf '[Manager]\nDefaultTimeoutStopSec=5s\n' >"$root/etc/systemd/system.conf.d/10-test-host.conf"
@@ -325,8 +337,8 @@ write_outputs() {
     for name in "${HOSTS[@]}"; do
       [ $first = 1 ] || printf ',\n'
       first=0
-      printf '      "%s": {"name": "%s", "zone": "europe-west1-b", "external_ip": "%s", "internal_ip": "%s"}' \
-        "$name" "$name" "${HOST_IP[$name]}" "${HOST_IP[$name]}"
+      printf '      "%s": {"name": "%s", "zone": "europe-west1-b", "external_ip": "%s", "internal_ip": "%s", "instance_id": "%s"}' \
+        "$name" "$name" "${HOST_IP[$name]}" "${HOST_IP[$name]}" "${INSTANCE_ID[$name]}"
       urls="$urls${urls:+, }\"http://${HOST_IP[$name]}:$APP_PORT\""
     done
     printf '\n    },\n    "app_urls": [%s],\n' "$urls"
@@ -355,6 +367,27 @@ recap_field() {
   fi
 }
 
+# The inventory from the fake outputs, through lib/inventory-cli.ts as the driver makes it.
+make_inventory() {
+  write_outputs
+  (cd "$REPO" && node scripts/run-app.cjs lib/inventory-cli.ts --outputs "$RUN/outputs.json" --stack stage \
+    --out "$RUN/inventory.yml") 2>"$RUN/inventory.err"
+}
+
+# Ends Ansible's persistent SSH connections, so the next run makes new ones (and checks host keys).
+close_masters() {
+  local sock
+  for sock in "$RUN"/cp/*; do
+    [ -S "$sock" ] && ssh -o ControlPath="$sock" -O exit dummy >/dev/null 2>&1
+  done
+  return 0
+}
+
+# known_host <alias-or-ip>: whether the run's known_hosts holds a key for it (hashed or not).
+known_host() {
+  ssh-keygen -F "$1" -f "$RUN/known_hosts" >/dev/null 2>&1
+}
+
 http_code() {
   curl -s -o /dev/null -w '%{http_code}' --max-time 5 "http://$1:$APP_PORT/" || true
 }
@@ -375,6 +408,13 @@ main() {
   mkdir -p "$RUN/cp"
   SSH_OPTS=(-i "$RUN/id_ed25519" -o BatchMode=yes -o StrictHostKeyChecking=no
     -o UserKnownHostsFile=/dev/null -o LogLevel=ERROR -o ConnectTimeout=10)
+  # The NSS module for the OS Login-like user (optional: needs a C compiler here).
+  if command -v cc >/dev/null 2>&1; then
+    cc -shared -fPIC -O2 -o "$RUN/libnss_testusers.so.2" "$REPO/test/hosts/nss_testusers.c" 2>"$RUN/nss.err" ||
+      abort "building test/hosts/nss_testusers.c: $(cat "$RUN/nss.err")"
+  else
+    log "no C compiler: the NSS-only (OS Login-like) user checks are skipped"
+  fi
 
   setup_network
   start_apt_cache
@@ -392,15 +432,16 @@ main() {
   build_image test-app:broken "$RUN/app-broken.tar" '["/bin/busybox","sh","-c","echo broken build; exit 3"]'
 
   # Inventory from a fake outputs file in the stacks' contract shape.
-  write_outputs
-  if (cd "$REPO" && node scripts/run-app.cjs lib/inventory-cli.ts --outputs "$RUN/outputs.json" --stack stage \
-    --out "$RUN/inventory.yml") 2>"$RUN/inventory.err"; then
+  if make_inventory; then
     pass "inventory generated from the stack outputs"
   else
     abort "inventory generation: $(cat "$RUN/inventory.err")"
   fi
 
-  export ANSIBLE_CONFIG="$REPO/ansible/ansible.cfg" ANSIBLE_HOST_KEY_CHECKING=False \
+  # Host keys as the driver handles them: trusted on first use, kept in a known_hosts file,
+  # a changed key refused.
+  export ANSIBLE_CONFIG="$REPO/ansible/ansible.cfg" \
+    ANSIBLE_SSH_EXTRA_ARGS="-o StrictHostKeyChecking=accept-new -o UserKnownHostsFile=$RUN/known_hosts" \
     ANSIBLE_SSH_CONTROL_PATH_DIR="$RUN/cp" ANSIBLE_FORCE_COLOR=0 ANSIBLE_NOCOLOR=1
   local good=(-e app_image=test-app:good -e "app_image_archive=$RUN/app-good.tar")
 
@@ -427,6 +468,8 @@ main() {
     check "$name: app answers HTTP 200 on ${HOST_IP[$name]}:$APP_PORT from this machine" \
       test "$(http_code "${HOST_IP[$name]}")" = 200
     check "$name: app serves the good build" test "$body" = "docker-hosts test app (test-app:good)"
+    check "$name: host key recorded under HostKeyAlias $name-${INSTANCE_ID[$name]}, not under its IP" \
+      eval 'known_host "$name-${INSTANCE_ID[$name]}" && ! known_host "${HOST_IP[$name]}"'
   done
 
   # 2. Idempotence.
@@ -453,6 +496,57 @@ main() {
   else
     tail -n 40 "$RUN/image.log"
     fail "image.yml failed (log above)"
+  fi
+
+  # A replaced host: same IP, new host key. Under the same instance id the key is refused (host
+  # key checking is on); with the new instance's id it is a new known_hosts entry, accepted.
+  local replaced=${HOSTS[0]}
+  log "host key: $replaced replaced (new host key)"
+  ssh_host "$replaced" 'sudo sh -c "rm -f /etc/ssh/ssh_host_* && ssh-keygen -q -A >/dev/null && systemctl restart ssh"'
+  close_masters
+  if PLAYBOOK=image.yml playbook "$RUN/hostkey-same-id.log" --limit "$replaced"; then
+    fail "a changed host key under the same instance id was accepted"
+  elif grep -q "REMOTE HOST IDENTIFICATION HAS CHANGED\|Host key verification failed" "$RUN/hostkey-same-id.log"; then
+    pass "a changed host key under the same instance id is refused (Host key verification failed)"
+  else
+    tail -n 20 "$RUN/hostkey-same-id.log"
+    fail "image.yml failed on $replaced, but not on its host key (log above)"
+  fi
+  INSTANCE_ID[$replaced]=4000000000000000003
+  make_inventory || abort "inventory generation: $(cat "$RUN/inventory.err")"
+  if PLAYBOOK=image.yml playbook "$RUN/hostkey-new-id.log" --limit "$replaced" &&
+    known_host "$replaced-${INSTANCE_ID[$replaced]}"; then
+    pass "$replaced replaced (new instance id, same IP): its new host key is accepted on first use"
+  else
+    tail -n 20 "$RUN/hostkey-new-id.log"
+    fail "$replaced replaced (new instance id, same IP): image.yml failed (log above)"
+  fi
+
+  # An OS Login-like deploy user (only in NSS, not /etc/passwd): the docker_host role adds it to
+  # the docker group without creating a local user, idempotently.
+  if [ -f "$RUN/libnss_testusers.so.2" ]; then
+    log "image.yml with the NSS-only deploy user $NSS_USER"
+    if PLAYBOOK=image.yml playbook "$RUN/nss-1.log" -e "deploy_user=$NSS_USER"; then
+      pass "image.yml with the NSS-only (OS Login-like) deploy user $NSS_USER succeeded"
+    else
+      tail -n 40 "$RUN/nss-1.log"
+      fail "image.yml with the NSS-only deploy user $NSS_USER failed (log above)"
+    fi
+    for name in "${HOSTS[@]}"; do
+      check "$name: $NSS_USER (NSS only, still not in /etc/passwd) is in docker and runs docker without sudo" \
+        ssh_host "$name" "getent passwd $NSS_USER >/dev/null && ! grep -q '^$NSS_USER:' /etc/passwd &&
+          getent group docker | cut -d: -f4 | tr , '\n' | grep -qx $NSS_USER &&
+          sudo -u $NSS_USER docker ps --format '{{.Names}}' | grep -qx $APP_NAME"
+    done
+    if PLAYBOOK=image.yml playbook "$RUN/nss-2.log" -e "deploy_user=$NSS_USER"; then
+      local nss_changed=""
+      for name in "${HOSTS[@]}"; do nss_changed+="$(recap_field "$RUN/nss-2.log" "$name" changed)/"; done
+      check "image.yml with $NSS_USER again: changed=0 (got ${nss_changed%/})" \
+        test "$nss_changed" = "$(printf '0/%.0s' "${HOSTS[@]}")"
+    else
+      tail -n 40 "$RUN/nss-2.log"
+      fail "image.yml with $NSS_USER, second run, failed (log above)"
+    fi
   fi
 
   # 3. A broken build: the first host fails its health check, the rollout stops there.
