@@ -10,6 +10,7 @@ PKGS=(
   iproute2                        # ip netns / veth / bridge
   apt-cacher-ng                   # the hosts' apt proxy (on this machine only)
   openssh-client curl ca-certificates
+  gcc libc6-dev                   # the host test builds a tiny NSS module (an OS Login-like user)
 )
 
 missing=()

@@ -55,6 +55,9 @@ export interface PackerVars {
  * The `-var-file` for `packer build`. `sourceHash` (see image-hash.ts) labels the image with what it was built
  * from, so an operator can tell which commit of packer/ + the docker_host role an image came from.
  */
+/** The deploy user the image bakes when logins are not OS Login's (config's `ssh.user` default). */
+export const DEFAULT_DEPLOY_USER = 'deploy';
+
 export function packerVars(env: EnvironmentConfig, sourceHash?: string): PackerVars {
   const labels: Record<string, string> = { ...env.labels, role: 'docker-host', 'managed-by': 'packer' };
   if (sourceHash !== undefined) labels['source-hash'] = sourceHash.slice(0, 16);
@@ -66,7 +69,8 @@ export function packerVars(env: EnvironmentConfig, sourceHash?: string): PackerV
     source_image_project: env.sourceImageProject,
     machine_type: env.machineType,
     ssh_username: PACKER_SSH_USERNAME,
-    deploy_user: env.ssh.user,
+    // An OS Login user exists only through NSS on the live hosts: the image keeps the local default.
+    deploy_user: env.ssh.osLogin ? DEFAULT_DEPLOY_USER : env.ssh.user,
     image_labels: sortKeys(labels),
   };
 }

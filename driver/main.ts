@@ -505,7 +505,7 @@ function iapEnvLines(
   env: EnvironmentConfig,
   user: string,
   project: string,
-  host: { name: string; zone: string },
+  host: { name: string; zone: string; instance_id?: string },
 ): string[] {
   const alias = `${env.name}-${host.name}`;
   return [
@@ -514,6 +514,8 @@ function iapEnvLines(
     `#   Host ${alias}`,
     `#     User ${user}`,
     `#     IdentityFile ${env.ssh.privateKeyFile}`,
+    // The same host-key name as the Ansible inventory: a replaced host (new instance id) is a new key, not an attack.
+    ...(host.instance_id ? [`#     HostKeyAlias ${host.name}-${host.instance_id}`] : []),
     `#     ProxyCommand gcloud compute start-iap-tunnel ${host.name} 22 --listen-on-stdin --project=${project} --zone=${host.zone} --verbosity=warning`,
     `# docker cannot answer ssh's host-key prompt: accept the key once with ssh -o StrictHostKeyChecking=accept-new ${alias} true`,
   ];

@@ -84,6 +84,24 @@ describe('command builders: exact argv', () => {
     expect(packerVars(stage).machine_type).toBe('e2-small');
   });
 
+  it('with OS Login the image keeps the local deploy user; the live hosts get the OS Login user', () => {
+    const [osLogin] = resolveProject(
+      {
+        environments: [
+          {
+            name: 'lab',
+            region: 'europe-west1',
+            zone: 'europe-west1-b',
+            ssh: { osLogin: true, user: 'ops_example_com' },
+          },
+        ],
+      },
+      { env: { GOOGLE_PROJECT: 'acme-docker-hosts' }, readFile: () => undefined, warn: () => undefined },
+    ).environments;
+    expect(packerVars(osLogin).deploy_user).toBe('deploy');
+    expect(appVars(osLogin).deploy_user).toBe('ops_example_com');
+  });
+
   it('cdktf deploy backend', () => {
     const step = cdktfDeployBackend(ctx('stage'));
     expect([step.command, ...step.args]).toEqual([

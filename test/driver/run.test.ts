@@ -585,12 +585,14 @@ describe('env and status', () => {
       env: env({ FAKE_SSH_VIA: 'iap' }),
     });
     expect(result.code).toBe(0);
-    expect(result.out.split('\n').slice(0, 6)).toEqual([
+    expect(result.out.split('\n').slice(0, 7)).toEqual([
       'export DOCKER_HOST=ssh://stage-docker-host-002',
       '# docker-host-002 (stage, europe-west1-b) is reached through IAP; add this to ~/.ssh/config once:',
       '#   Host stage-docker-host-002',
       '#     User deploy',
       `#     IdentityFile ${sb.privateKey}`,
+      // The host-key name the Ansible inventory uses too: a replaced host is a new key, not an attack.
+      '#     HostKeyAlias docker-host-002-70000000000000002',
       '#     ProxyCommand gcloud compute start-iap-tunnel docker-host-002 22 --listen-on-stdin ' +
         '--project=test-project-123 --zone=europe-west1-b --verbosity=warning',
     ]);

@@ -49,6 +49,13 @@ describe('the stack outputs are what the inventory generator reads', () => {
     expect(outputs.app_urls).toEqual(['http://203.0.113.10:9292', 'http://203.0.113.11:9292']);
   });
 
+  test('hosts reached through IAP get the tunnel and a host-key alias per instance', () => {
+    const inventory = renderInventory(parseStackOutputs(file, 'stage'));
+    expect(inventory).toContain('gcloud compute start-iap-tunnel docker-host-001 22 --listen-on-stdin');
+    expect(inventory).toContain('--project=acme-docker-hosts');
+    expect(inventory).toContain('-o HostKeyAlias=docker-host-002-70000000000000002');
+  });
+
   test('the rendered inventory puts every host in docker_hosts and env_stage', () => {
     const inventory = renderInventory(parseStackOutputs(file, 'stage'));
     for (const text of [

@@ -66,8 +66,8 @@ write_outputs() {
     while [ "$i" -le "$n" ]; do
       name=$(printf 'docker-host-%03d' "$i")
       [ "$i" -gt 1 ] && printf ','
-      printf '\n      "%s": {"name": "%s", "zone": "europe-west1-b", "external_ip": "127.0.0.1", "internal_ip": "10.132.0.%d"}' \
-        "$name" "$name" $((i + 1))
+      printf '\n      "%s": {"name": "%s", "zone": "europe-west1-b", "external_ip": "127.0.0.1", "internal_ip": "10.132.0.%d", "instance_id": "70000000000000%03d"}' \
+        "$name" "$name" $((i + 1)) "$i"
       i=$((i + 1))
     done
     printf '\n    },\n    "app_urls": ['
