@@ -52,6 +52,13 @@ const PATTERNS = {
     re: /^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/,
     allowed: 'a non-empty image family name: lowercase letters, digits and hyphens, at most 63 characters',
   },
+  // Packer names images `<family>-<14-digit timestamp>`, and image names stop at 63 characters.
+  builtImageFamily: {
+    re: /^[a-z]([-a-z0-9]{0,46}[a-z0-9])?$/,
+    allowed:
+      'a non-empty image family name: lowercase letters, digits and hyphens, at most 48 characters ' +
+      '(Packer appends "-<timestamp>" and image names stop at 63)',
+  },
   network: { re: /^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/, allowed: 'a VPC network name such as "default"' },
   sshUser: { re: /^[a-z_][a-z0-9_-]{0,31}$/, allowed: 'a POSIX user name such as "deploy"' },
   containerName: { re: /^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,62}$/, allowed: 'a Docker container name such as "app"' },
@@ -254,6 +261,23 @@ function resolveEnvironment(
   if (connectVia !== 'direct' && connectVia !== 'iap') {
     throw new ConfigError(name, 'ssh.connectVia', `must be "direct" or "iap" (got ${show(connectVia)})`);
   }
+  // The route must be one the environment's own firewall lets through, or the run fails late, at SSH.
+  if (connectVia === 'iap' && !sshSourceRanges.includes(IAP_SSH_RANGE)) {
+    throw new ConfigError(
+      name,
+      'ssh.connectVia',
+      `is "iap", so sshSourceRanges must include Google's IAP range "${IAP_SSH_RANGE}" ` +
+        `(got ${show(sshSourceRanges)}); or set connectVia to "direct"`,
+    );
+  }
+  if (connectVia === 'direct' && sshSourceRanges.every((r) => r === IAP_SSH_RANGE)) {
+    throw new ConfigError(
+      name,
+      'ssh.connectVia',
+      `is "direct", so sshSourceRanges must include the network you connect from, not only IAP's ` +
+        `"${IAP_SSH_RANGE}" (got ${show(sshSourceRanges)}); or set connectVia to "iap"`,
+    );
+  }
 
   const app = spec.app ?? {};
   const config: EnvironmentConfig = {
@@ -266,7 +290,7 @@ function resolveEnvironment(
     hostNames: Array.from({ length: hostCount }, (_, i) => hostName(i + 1)),
     machineType: check(name, 'machineType', spec.machineType ?? 'e2-small', PATTERNS.machineType),
     diskSizeGb: checkInt(name, 'diskSizeGb', spec.diskSizeGb ?? 20, 10, 2000),
-    imageFamily: check(name, 'imageFamily', spec.imageFamily ?? 'docker-host-base', PATTERNS.imageFamily),
+    imageFamily: check(name, 'imageFamily', spec.imageFamily ?? 'docker-host-base', PATTERNS.builtImageFamily),
     sourceImageFamily: check(name, 'sourceImageFamily', spec.sourceImageFamily ?? 'debian-12', PATTERNS.imageFamily),
     sourceImageProject: check(
       name,

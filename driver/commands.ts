@@ -49,6 +49,8 @@ export interface PackerVars {
   readonly ssh_username: string;
   readonly deploy_user: string;
   readonly image_labels: Readonly<Record<string, string>>;
+  readonly network: string;
+  readonly use_iap: boolean;
 }
 
 /**
@@ -72,6 +74,9 @@ export function packerVars(env: EnvironmentConfig, sourceHash?: string): PackerV
     // An OS Login user exists only through NSS on the live hosts: the image keeps the local default.
     deploy_user: env.ssh.osLogin ? DEFAULT_DEPLOY_USER : env.ssh.user,
     image_labels: sortKeys(labels),
+    // The build VM lives where the hosts live, and is reached the way the hosts are (IAP needs gcloud).
+    network: env.network,
+    use_iap: env.ssh.connectVia === 'iap',
   };
 }
 

@@ -35,7 +35,10 @@ function listFiles(root: string, rel: string, out: string[]): void {
     throw err;
   }
   for (const entry of entries) {
-    if (IGNORED.has(entry.name) || entry.name.endsWith('.pkrvars.json')) continue;
+    // Var files are hashed as the variables they hold (see imageSourceHash), except *.auto.pkrvars.json,
+    // which Packer loads by itself.
+    const varFile = entry.name.endsWith('.pkrvars.json') && !entry.name.endsWith('.auto.pkrvars.json');
+    if (IGNORED.has(entry.name) || varFile) continue;
     const path = `${rel}/${entry.name}`;
     if (entry.isDirectory()) listFiles(root, path, out);
     else if (entry.isFile() || (entry.isSymbolicLink() && statSync(join(root, path)).isFile())) out.push(path);

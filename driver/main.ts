@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { ConfigError, EnvironmentConfig, IAP_SSH_RANGE, ProjectConfig, ProjectSpec, resolveProject } from '../config';
+import { ConfigError, EnvironmentConfig, ProjectConfig, ProjectSpec, resolveProject } from '../config';
 import { PROJECT } from '../config/environments';
 import {
   checkEnvironment,
@@ -479,18 +479,15 @@ async function envCommand(r: Resolved, env: EnvironmentConfig): Promise<number> 
         : `unknown host "${args.host}" in ${env.name}; hosts are: ${hosts.map((h) => h.name).join(', ')}`,
     );
   }
+  const knownHosts = join(envDir(r.runBase, env.name), 'known_hosts');
   const lines =
     outputs.ssh_via === 'iap'
-      ? iapEnvLines(env, outputs.ssh_user, outputs.project ?? env.projectId, host)
+      ? iapEnvLines(env, outputs.ssh_user, outputs.project ?? env.projectId, host, knownHosts)
       : [
           `export DOCKER_HOST=ssh://${outputs.ssh_user}@${host.external_ip}`,
           `# ${host.name} (${env.name}${host.zone ? `, ${host.zone}` : ''}); docker logs in over SSH with your key: ssh-add ${env.ssh.privateKeyFile}`,
           `# docker cannot answer ssh's host-key prompt: accept the key once with ssh -o StrictHostKeyChecking=accept-new ${outputs.ssh_user}@${host.external_ip} true`,
-          ...(env.sshSourceRanges.every((range) => range === IAP_SSH_RANGE)
-            ? [
-                `# ${env.name} allows SSH only from Google IAP (${IAP_SSH_RANGE}): add your address to sshSourceRanges, or set ssh.connectVia: "iap"`,
-              ]
-            : []),
+          `# after the host is replaced (same static IP, new host key): ssh-keygen -R ${host.external_ip}`,
         ];
   lines.push('# Run this command to configure your shell:', `# eval "$(${invocation})"`);
   deps.stdout.write(`${lines.join('\n')}\n`);
@@ -506,18 +503,21 @@ function iapEnvLines(
   user: string,
   project: string,
   host: { name: string; zone: string; instance_id?: string },
+  knownHosts: string,
 ): string[] {
   const alias = `${env.name}-${host.name}`;
   return [
     `export DOCKER_HOST=ssh://${alias}`,
-    `# ${host.name} (${env.name}, ${host.zone}) is reached through IAP; add this to ~/.ssh/config once:`,
+    `# ${host.name} (${env.name}, ${host.zone}) is reached through IAP; add this to ~/.ssh/config`,
+    `# (and update it when the host is replaced: its instance id, so its host-key alias, changes):`,
     `#   Host ${alias}`,
     `#     User ${user}`,
     `#     IdentityFile ${env.ssh.privateKeyFile}`,
-    // The same host-key name as the Ansible inventory: a replaced host (new instance id) is a new key, not an attack.
+    // The same host-key name and file as Ansible's: one trusted key per instance, shared with the driver.
     ...(host.instance_id ? [`#     HostKeyAlias ${host.name}-${host.instance_id}`] : []),
+    `#     UserKnownHostsFile ${knownHosts}`,
+    `#     StrictHostKeyChecking accept-new`,
     `#     ProxyCommand gcloud compute start-iap-tunnel ${host.name} 22 --listen-on-stdin --project=${project} --zone=${host.zone} --verbosity=warning`,
-    `# docker cannot answer ssh's host-key prompt: accept the key once with ssh -o StrictHostKeyChecking=accept-new ${alias} true`,
   ];
 }
 

@@ -100,7 +100,7 @@ const REQUIREMENT_ORDER: readonly Requirement[] = [
 
 /**
  * What preflight checks before the given steps run. Hosts reached through IAP (`ssh.connectVia: 'iap'`)
- * also need the gcloud CLI, which Ansible's SSH ProxyCommand runs.
+ * also need the gcloud CLI, which Ansible's SSH ProxyCommand and Packer's IAP tunnel run.
  */
 export function preflightTask(
   steps: readonly StepName[],
@@ -112,7 +112,8 @@ export function preflightTask(
     STEP_REQUIREMENTS[name].forEach((r) => needed.add(r));
     STEP_FILES[name].forEach((f) => files.add(f));
   }
-  if (connectVia === 'iap' && steps.includes('hosts')) needed.add('gcloud');
+  // Ansible's ProxyCommand and Packer's use_iap both run `gcloud compute start-iap-tunnel`.
+  if (connectVia === 'iap' && (steps.includes('hosts') || steps.includes('image'))) needed.add('gcloud');
   return { type: 'preflight', requirements: REQUIREMENT_ORDER.filter((r) => needed.has(r)), files: [...files] };
 }
 

@@ -211,7 +211,23 @@ function configFindings(requirement: Requirement, input: PreflightInput): Findin
           }
         : { requirement, ok: true, summary: `GCP project: ${env.projectId}` };
     case 'ssh-public-key':
-      if (env.ssh.osLogin) return { requirement, ok: true, summary: 'SSH public key: not needed (OS Login)' };
+      if (env.ssh.osLogin) {
+        // OS Login accepts the key only once it is on the user's OS Login profile: preflight cannot see
+        // the profile, so it checks the file and says how to register it.
+        const register = `gcloud compute os-login ssh-keys add --key-file ${env.ssh.publicKeyFile}`;
+        return fileExists(env.ssh.publicKeyFile)
+          ? {
+              requirement,
+              ok: true,
+              summary: `SSH public key: ${env.ssh.publicKeyFile} (OS Login: register it once with \`${register}\`)`,
+            }
+          : {
+              requirement,
+              ok: false,
+              summary: `SSH public key: none at ${env.ssh.publicKeyFile}; with OS Login it must be on your OS Login profile`,
+              fix: `ssh-keygen -t ed25519 -f ${env.ssh.privateKeyFile} && ${register}`,
+            };
+      }
       return env.ssh.publicKey !== undefined
         ? {
             requirement,

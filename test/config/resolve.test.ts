@@ -115,7 +115,7 @@ describe('ssh key', () => {
         name: 'forced',
         zone: 'europe-west1-d',
         ssh: { connectVia: 'iap' },
-        sshSourceRanges: ['203.0.113.0/24'],
+        sshSourceRanges: ['35.235.240.0/20', '203.0.113.0/24'],
       }),
     ]).environments;
     expect([iap.ssh.connectVia, office.ssh.connectVia, forced.ssh.connectVia]).toEqual(['iap', 'direct', 'iap']);
@@ -167,6 +167,21 @@ describe('bad input names the environment, the field, what was given and what is
       'SSH from anywhere, split in halves',
       { sshSourceRanges: ['0.0.0.0/1', '128.0.0.0/1'] },
       'field "sshSourceRanges" must not contain "0.0.0.0/1" (wider than a /8: that is the internet)',
+    ],
+    [
+      'IAP route without the IAP range',
+      { sshSourceRanges: ['203.0.113.0/24'], ssh: { connectVia: 'iap' } },
+      'field "ssh.connectVia" is "iap", so sshSourceRanges must include Google\'s IAP range "35.235.240.0/20" (got ["203.0.113.0/24"]); or set connectVia to "direct"',
+    ],
+    [
+      'direct route with only the IAP range',
+      { ssh: { connectVia: 'direct' } },
+      'field "ssh.connectVia" is "direct", so sshSourceRanges must include the network you connect from',
+    ],
+    [
+      "image family too long for Packer's image names",
+      { imageFamily: 'a'.repeat(49) },
+      'field "imageFamily" must be a non-empty image family name: lowercase letters, digits and hyphens, at most 48 characters',
     ],
     [
       'OS Login without its user name',

@@ -79,6 +79,9 @@ describe('command builders: exact argv', () => {
       ssh_username: 'packer',
       deploy_user: 'deploy',
       image_labels: { 'managed-by': 'packer', role: 'docker-host', 'source-hash': '0123456789abcdef', team: 'ops' },
+      network: 'default',
+      // prod allows SSH only from IAP: the build VM is reached through IAP too.
+      use_iap: true,
     });
     expect(packerVars(stage).image_labels).not.toHaveProperty('source-hash');
     expect(packerVars(stage).machine_type).toBe('e2-small');

@@ -79,7 +79,15 @@ describe('up plan', () => {
   it('gcloud is needed only where Ansible tunnels through IAP', () => {
     const direct = resolveProject(
       {
-        environments: [{ name: 'lab', region: 'europe-west1', zone: 'europe-west1-b', ssh: { connectVia: 'direct' } }],
+        environments: [
+          {
+            name: 'lab',
+            region: 'europe-west1',
+            zone: 'europe-west1-b',
+            sshSourceRanges: ['203.0.113.0/24'],
+            ssh: { connectVia: 'direct' },
+          },
+        ],
       },
       {
         env: { GOOGLE_PROJECT: 'acme-docker-hosts' },
@@ -90,6 +98,8 @@ describe('up plan', () => {
     ).environments[0];
     expect(preflight(buildUpPlan(direct, ctx)).requirements).not.toContain('gcloud');
     expect(preflight(buildUpPlan(env('stage'), ctx, { only: 'deploy' })).requirements).not.toContain('gcloud');
+    // Packer's IAP tunnel runs gcloud too.
+    expect(preflight(buildUpPlan(env('stage'), ctx, { only: 'image' })).requirements).toContain('gcloud');
   });
 
   it('--from starts at a step (preflight still runs) and skips the ones before', () => {

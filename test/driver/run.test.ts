@@ -324,6 +324,8 @@ describe('preflight', () => {
   it('lists every missing prerequisite at once, with its fix, and runs nothing', async () => {
     const spec = testSpec(sb, app.port, {
       projectId: undefined,
+      // Like the repository's stage: SSH only from IAP, so Ansible tunnels through gcloud.
+      sshSourceRanges: ['35.235.240.0/20'],
       ssh: { privateKeyFile: join(sb.home, 'no-such-key') },
     });
     const result = await runDriver(['up', 'stage'], sb, {
@@ -561,9 +563,7 @@ describe('env and status', () => {
     expect(first.code).toBe(0);
     expect(first.out.split('\n')[0]).toBe('export DOCKER_HOST=ssh://deploy@127.0.0.1');
     expect(first.out).toContain('# eval "$(npm run pipeline -s -- env stage)"');
-    expect(first.out).toContain(
-      'allows SSH only from Google IAP (35.235.240.0/20): add your address to sshSourceRanges',
-    );
+    expect(first.out).toContain('# after the host is replaced (same static IP, new host key): ssh-keygen -R 127.0.0.1');
     expect((await runDriver(['env', 'stage', 'docker-host-002'], sb, { spec, env: env() })).out).toContain(
       '# docker-host-002 (stage, europe-west1-b)',
     );
@@ -585,20 +585,20 @@ describe('env and status', () => {
       env: env({ FAKE_SSH_VIA: 'iap' }),
     });
     expect(result.code).toBe(0);
-    expect(result.out.split('\n').slice(0, 7)).toEqual([
+    expect(result.out.split('\n').slice(0, 10)).toEqual([
       'export DOCKER_HOST=ssh://stage-docker-host-002',
-      '# docker-host-002 (stage, europe-west1-b) is reached through IAP; add this to ~/.ssh/config once:',
+      '# docker-host-002 (stage, europe-west1-b) is reached through IAP; add this to ~/.ssh/config',
+      '# (and update it when the host is replaced: its instance id, so its host-key alias, changes):',
       '#   Host stage-docker-host-002',
       '#     User deploy',
       `#     IdentityFile ${sb.privateKey}`,
-      // The host-key name the Ansible inventory uses too: a replaced host is a new key, not an attack.
+      // The host-key name and file the Ansible runs use too: a replaced host is a new key, not an attack.
       '#     HostKeyAlias docker-host-002-70000000000000002',
+      `#     UserKnownHostsFile ${join(sb.runBase, 'stage', 'known_hosts')}`,
+      '#     StrictHostKeyChecking accept-new',
       '#     ProxyCommand gcloud compute start-iap-tunnel docker-host-002 22 --listen-on-stdin ' +
         '--project=test-project-123 --zone=europe-west1-b --verbosity=warning',
     ]);
-    expect(result.out).toContain(
-      'accept the key once with ssh -o StrictHostKeyChecking=accept-new stage-docker-host-002 true',
-    );
   });
 
   it('status shows each host and whether the app answers; without a deploy it reads `cdktf output`', async () => {

@@ -169,6 +169,35 @@ describe('preflight', () => {
     });
   });
 
+  it('OS Login: the public key file must exist, and preflight says how to put it on the OS Login profile', async () => {
+    const osLogin = (home: string) =>
+      resolveProject(
+        {
+          environments: [
+            {
+              name: 'stage',
+              region: 'europe-west1',
+              zone: 'europe-west1-b',
+              projectId: 'acme-123456',
+              ssh: { osLogin: true, user: 'ops_example_com' },
+            },
+          ],
+        },
+        { env: {}, home, readFile: () => undefined, warn: () => undefined },
+      ).environments[0];
+    const check = async (home: string) =>
+      (
+        await checkPrerequisites(
+          input({ requirements: ['ssh-public-key'], config: { ok: true, value: osLogin(home) } }),
+        )
+      )[0];
+    const register = `gcloud compute os-login ssh-keys add --key-file ${join(dir, '.ssh', 'docker-hosts.pub')}`;
+    expect(await check(dir)).toMatchObject({ ok: false, fix: expect.stringContaining(register) });
+    mkdirSync(join(dir, '.ssh'));
+    writeFileSync(join(dir, '.ssh', 'docker-hosts.pub'), 'ssh-ed25519 AAAA ops\n');
+    expect(await check(dir)).toMatchObject({ ok: true, summary: expect.stringContaining(register) });
+  });
+
   it('a tool whose version cannot be read passes with a note; missing files are named', async () => {
     const bin = join(dir, 'bin');
     mkdirSync(bin);
@@ -298,6 +327,16 @@ describe('image source hash', () => {
     writeFileSync(join(dir, 'ansible', 'ansible.cfg'), '[defaults]\nforks = 5\n');
     add();
     expect(hashes.size).toBe(5);
+  });
+
+  it('hashes var files Packer loads by itself (*.auto.pkrvars.json), not the ones passed with -var-file', () => {
+    mkdirSync(join(dir, 'packer'), { recursive: true });
+    writeFileSync(join(dir, 'packer', 'a.pkr.hcl'), 'a');
+    const base = imageSourceHash(dir, {});
+    writeFileSync(join(dir, 'packer', 'stage.pkrvars.json'), '{"zone": "z"}');
+    expect(imageSourceHash(dir, {})).toBe(base);
+    writeFileSync(join(dir, 'packer', 'net.auto.pkrvars.json'), '{"use_iap": true}');
+    expect(imageSourceHash(dir, {})).not.toBe(base);
   });
 });
 
