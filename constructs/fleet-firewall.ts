@@ -70,7 +70,7 @@ export class FleetFirewall extends Construct {
       deny: [{ protocol: 'all' }],
       sourceRanges: ['0.0.0.0/0'],
       targetTags: [props.targetTag],
-      logConfig: { metadata: 'INCLUDE_ALL_METADATA' },
+      // Not logged: every internet scan of every host would land in Cloud Logging.
     });
   }
 }

@@ -3,7 +3,7 @@
 # (ansible/roles/docker_host, through ansible/playbooks/image.yml) that configures live hosts.
 #
 #   packer init packer/                                   # modern Packer only
-#   packer build -var-file=stage.pkrvars.json packer/
+#   packer build -var-file=<driver's image.pkrvars.json> packer/   (see packer/README.md)
 
 locals {
   # 20250102030405: UTC, digits only, so the image name is a valid GCE name.
@@ -64,7 +64,7 @@ build {
     ]
   }
 
-  # Leaves packer-manifest.json (image name and id) for the driver.
+  # Leaves packer-manifest.json (image name and id) in the working directory, for the operator's records.
   post-processor "manifest" {
     output     = "packer-manifest.json"
     strip_path = true
