@@ -4,10 +4,19 @@ import { ProjectConfig, ProjectSpec } from './environment-config';
 import { resolveProject, ResolveContext } from './resolve';
 
 export * from './environment-config';
-export { ConfigError, hostName, parseCidr, resolveProject, stateBucketName, statePrefix } from './resolve';
+export {
+  ConfigError,
+  hostName,
+  parseCidr,
+  resolveProject,
+  sshHostAlias,
+  stateBucketName,
+  statePrefix,
+} from './resolve';
 export type { ResolveContext } from './resolve';
 
-function readFileIfExists(path: string): string | undefined {
+/** A file's text, or undefined when it does not exist. */
+export function readFileIfExists(path: string): string | undefined {
   try {
     return readFileSync(path, 'utf8');
   } catch (err) {

@@ -165,6 +165,11 @@ export function hostName(index: number): string {
   return `docker-host-${String(index).padStart(3, '0')}`;
 }
 
+/** The ~/.ssh/config alias of a host reached through IAP, e.g. `stage-docker-host-001` (DOCKER_HOST=ssh://<alias>). */
+export function sshHostAlias(environment: string, host: string): string {
+  return `${environment}-${host}`;
+}
+
 /** GCS bucket names are global: derive the state bucket from the project id. */
 export function stateBucketName(projectId: string): string {
   return `${projectId}-tfstate`;

@@ -3,11 +3,20 @@
  * signals, the config spec, the clock) comes in through MainDeps, so tests run the real thing in-process.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { ConfigError, EnvironmentConfig, ProjectConfig, ProjectSpec, resolveProject } from '../config';
+import {
+  ConfigError,
+  EnvironmentConfig,
+  ProjectConfig,
+  ProjectSpec,
+  readFileIfExists,
+  resolveProject,
+  sshHostAlias,
+} from '../config';
 import { PROJECT } from '../config/environments';
+import { hostKeyAlias, iapTunnelCommand } from '../lib/inventory';
 import {
   checkEnvironment,
   Command,
@@ -108,7 +117,7 @@ export async function main(argv: readonly string[], deps: MainDeps): Promise<num
     project = resolveProject(spec, {
       env: deps.env,
       home,
-      readFile: (path) => (existsSync(path) ? readFileSync(path, 'utf8') : undefined),
+      readFile: readFileIfExists,
       warn: (message) => r.warnings.push(message),
     });
   } catch (error) {
@@ -505,7 +514,7 @@ function iapEnvLines(
   host: { name: string; zone: string; instance_id?: string },
   knownHosts: string,
 ): string[] {
-  const alias = `${env.name}-${host.name}`;
+  const alias = sshHostAlias(env.name, host.name);
   return [
     `export DOCKER_HOST=ssh://${alias}`,
     `# ${host.name} (${env.name}, ${host.zone}) is reached through IAP; add this to ~/.ssh/config`,
@@ -514,10 +523,12 @@ function iapEnvLines(
     `#     User ${user}`,
     `#     IdentityFile ${env.ssh.privateKeyFile}`,
     // The same host-key name and file as Ansible's: one trusted key per instance, shared with the driver.
-    ...(host.instance_id ? [`#     HostKeyAlias ${host.name}-${host.instance_id}`] : []),
+    ...(host.instance_id
+      ? [`#     HostKeyAlias ${hostKeyAlias({ name: host.name, instance_id: host.instance_id })}`]
+      : []),
     `#     UserKnownHostsFile ${knownHosts}`,
     `#     StrictHostKeyChecking accept-new`,
-    `#     ProxyCommand gcloud compute start-iap-tunnel ${host.name} 22 --listen-on-stdin --project=${project} --zone=${host.zone} --verbosity=warning`,
+    `#     ProxyCommand ${iapTunnelCommand(host, project)} --verbosity=warning`,
   ];
 }
 

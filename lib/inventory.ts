@@ -212,19 +212,29 @@ export const HOSTS_GROUP = 'docker_hosts';
 // JSON string literals are valid YAML double-quoted scalars: safe quoting for any value.
 const q = (s: string): string => JSON.stringify(s);
 
+/** The command that tunnels SSH to a host through Identity-Aware Proxy (Ansible's and docker's ProxyCommand). */
+export function iapTunnelCommand(host: Pick<HostOutput, 'name' | 'zone'>, project: string): string {
+  return `gcloud compute start-iap-tunnel ${host.name} 22 --listen-on-stdin --project=${project} --zone=${host.zone}`;
+}
+
+/**
+ * The name a host's SSH key is recorded under: `<name>-<instance_id>`, not the (static) IP, so a replaced
+ * host (new id) is a new known_hosts entry rather than "Host key verification failed".
+ */
+export function hostKeyAlias(host: Pick<HostOutput, 'name'> & { instance_id: string }): string {
+  return `${host.name}-${host.instance_id}`;
+}
+
 /** The ssh options of one host (`ansible_ssh_common_args`), or undefined when it needs none. */
 function sshCommonArgs(outputs: StackOutputs, host: HostOutput): string | undefined {
   const args: string[] = [];
   if (outputs.ssh_via === 'iap') {
     // No SSH to the external IP: tunnel through Identity-Aware Proxy.
-    const tunnel = `gcloud compute start-iap-tunnel ${host.name} 22 --listen-on-stdin --project=${outputs.project} --zone=${host.zone}`;
-    args.push(`-o ProxyCommand='${tunnel}'`);
+    args.push(`-o ProxyCommand='${iapTunnelCommand(host, String(outputs.project))}'`);
   }
   if (host.instance_id !== undefined) {
-    // Host keys are looked up and recorded under <name>-<instance_id>, not the (static) IP: a
-    // replaced host has a new id, so its new key is a new known_hosts entry (accepted on first
-    // use by the driver's StrictHostKeyChecking=accept-new) instead of "Host key verification failed".
-    args.push(`-o HostKeyAlias=${host.name}-${host.instance_id}`);
+    // Accepted on first use by the driver's StrictHostKeyChecking=accept-new.
+    args.push(`-o HostKeyAlias=${hostKeyAlias({ name: host.name, instance_id: host.instance_id })}`);
   }
   return args.length > 0 ? args.join(' ') : undefined;
 }

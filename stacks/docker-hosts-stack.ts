@@ -1,7 +1,7 @@
 import { GoogleProvider } from '@cdktf/provider-google/lib/provider';
 import { GcsBackend, TerraformOutput } from 'cdktf';
 import { Construct } from 'constructs';
-import { EnvironmentConfig } from '../config';
+import { EnvironmentConfig, sshHostAlias } from '../config';
 import { DockerHostFleet } from '../constructs/docker-host-fleet';
 import { FleetFirewall } from '../constructs/fleet-firewall';
 import { HOST_SCOPES, HostServiceAccount } from '../constructs/host-service-account';
@@ -87,7 +87,7 @@ export class DockerHostsStack extends ReadableStack {
           : 'DOCKER_HOST value of each host (docker over SSH)',
       value: hosts.map((h) =>
         config.ssh.connectVia === 'iap'
-          ? `ssh://${config.name}-${h.name}`
+          ? `ssh://${sshHostAlias(config.name, h.name)}`
           : `ssh://${config.ssh.user}@${h.address.address}`,
       ),
     });
