@@ -19,7 +19,8 @@ export function rangeLabel(range: string): string {
   if (range === IAP_SSH_RANGE) return `${range} (Google IAP)`;
   if (range === '0.0.0.0/0' || range === '::/0') return `${range} (the internet)`;
   const prefix = Number(range.split('/')[1]);
-  if (range.includes('.') && Number.isInteger(prefix) && prefix < WIDEST_ADMIN_PREFIX) return `${range} (wider than a /8)`;
+  if (range.includes('.') && Number.isInteger(prefix) && prefix < WIDEST_ADMIN_PREFIX)
+    return `${range} (wider than a /8)`;
   return range;
 }
 
@@ -38,7 +39,9 @@ export function rulePorts(rule: Attrs): string {
   return entries
     .map((e) => {
       const ports = strings(e.ports);
-      return e.protocol === 'all' || ports.length === 0 ? String(e.protocol) : `${String(e.protocol)}:${ports.join(',')}`;
+      return e.protocol === 'all' || ports.length === 0
+        ? String(e.protocol)
+        : `${String(e.protocol)}:${ports.join(',')}`;
     })
     .join(' ');
 }

@@ -35,9 +35,10 @@ function labelled(values: string[]): string {
 }
 
 function firewall(action: ChangeAction, before?: Attrs, after?: Attrs): string[] {
-  const name = nameOf(after ?? before, 'a firewall rule');
+  const name = nameOf(after ?? before, '(unnamed)');
   if (before === undefined && after !== undefined) return [`new firewall rule ${name}: ${describeRule(after)}`];
-  if (after === undefined && before !== undefined) return [`firewall rule ${name} removed (was: ${describeRule(before)})`];
+  if (after === undefined && before !== undefined)
+    return [`firewall rule ${name} removed (was: ${describeRule(before)})`];
   if (before === undefined || after === undefined) return [];
   const lines: string[] = [];
   const field = (label: string, was: string, now: string) => {
@@ -49,7 +50,8 @@ function firewall(action: ChangeAction, before?: Attrs, after?: Attrs): string[]
   field('direction', String(before.direction ?? 'INGRESS'), String(after.direction ?? 'INGRESS'));
   field('priority', String(before.priority ?? 1000), String(after.priority ?? 1000));
   field('disabled', String(before.disabled === true), String(after.disabled === true));
-  if (action === 'replace' && lines.length === 0) lines.push(`firewall rule ${name} is replaced: ${describeRule(after)}`);
+  if (action === 'replace' && lines.length === 0)
+    lines.push(`firewall rule ${name} is replaced: ${describeRule(after)}`);
   return lines;
 }
 
@@ -76,10 +78,14 @@ function sshMetadata(where: string, before: Attrs, after: Attrs): string[] {
   const lines: string[] = [];
   const flag = (v: unknown) => (typeof v === 'string' ? v.toUpperCase() : v === undefined ? '(unset)' : String(v));
   if (!same(before['enable-oslogin'], after['enable-oslogin'])) {
-    lines.push(`${where}: OS Login (enable-oslogin) ${flag(before['enable-oslogin'])} → ${flag(after['enable-oslogin'])}`);
+    lines.push(
+      `${where}: OS Login (enable-oslogin) ${flag(before['enable-oslogin'])} → ${flag(after['enable-oslogin'])}`,
+    );
   }
   if (!same(before['ssh-keys'], after['ssh-keys'])) {
-    lines.push(`${where}: SSH keys in metadata for ${sshKeyUsers(before['ssh-keys'])} → ${sshKeyUsers(after['ssh-keys'])}`);
+    lines.push(
+      `${where}: SSH keys in metadata for ${sshKeyUsers(before['ssh-keys'])} → ${sshKeyUsers(after['ssh-keys'])}`,
+    );
   }
   if (!same(before['block-project-ssh-keys'], after['block-project-ssh-keys'])) {
     lines.push(
@@ -108,7 +114,13 @@ function projectMetadata(before?: Attrs, after?: Attrs): string[] {
 
 function iam(before?: Attrs, after?: Attrs): string[] {
   const members = (a?: Attrs): string[] =>
-    a === undefined ? [] : typeof a.member === 'string' ? [a.member] : Array.isArray(a.members) ? a.members.map(String) : [];
+    a === undefined
+      ? []
+      : typeof a.member === 'string'
+        ? [a.member]
+        : Array.isArray(a.members)
+          ? a.members.map(String)
+          : [];
   const role = String((after ?? before)?.role ?? '');
   const meaning = SSH_ROLES[role];
   if (meaning === undefined) return [];

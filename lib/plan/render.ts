@@ -23,7 +23,8 @@ export interface RenderStyle {
 }
 
 export function countsLine(s: StackPlanSummary): string {
-  if (!hasChanges(s)) return `${s.stack}: no changes (${s.unchanged} ${s.unchanged === 1 ? 'resource' : 'resources'} up to date)`;
+  if (!hasChanges(s))
+    return `${s.stack}: no changes (${s.unchanged} ${s.unchanged === 1 ? 'resource' : 'resources'} up to date)`;
   const c = s.counts;
   return `${s.stack}: ${c.add} to add, ${c.change} to change, ${c.replace} to replace, ${c.destroy} to destroy`;
 }

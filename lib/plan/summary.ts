@@ -26,7 +26,12 @@ export interface ResourceChangeLine {
 
 export interface StackPlanSummary {
   readonly stack: string;
-  readonly counts: { readonly add: number; readonly change: number; readonly replace: number; readonly destroy: number };
+  readonly counts: {
+    readonly add: number;
+    readonly change: number;
+    readonly replace: number;
+    readonly destroy: number;
+  };
   /** Every resource that changes, in plan order (Terraform sorts by address). */
   readonly changes: readonly ResourceChangeLine[];
   /** Changes to who and what can reach the hosts: firewall rules, SSH access, public IPs. */
@@ -156,10 +161,13 @@ function changeLine(rc: Json, change: Json, action: ChangeAction): ResourceChang
 }
 
 function checkFormat(plan: unknown, stack: string): Json {
-  if (!isObject(plan)) throw new PlanFormatError(`plan of stack "${stack}": not a JSON object (give terraform show -json output)`);
+  if (!isObject(plan))
+    throw new PlanFormatError(`plan of stack "${stack}": not a JSON object (give terraform show -json output)`);
   const version = plan.format_version;
   if (typeof version !== 'string' || !/^1\.\d+$/.test(version)) {
-    throw new PlanFormatError(`plan of stack "${stack}": field "format_version" must be 1.x (got ${JSON.stringify(version)})`);
+    throw new PlanFormatError(
+      `plan of stack "${stack}": field "format_version" must be 1.x (got ${JSON.stringify(version)})`,
+    );
   }
   if (plan.resource_changes !== undefined && !Array.isArray(plan.resource_changes)) {
     throw new PlanFormatError(`plan of stack "${stack}": field "resource_changes" must be a list`);

@@ -1,0 +1,190 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { renderPlanMarkdown, renderPlanText } from '../../lib/plan/render';
+import { hasChanges, losesHost, PlanFormatError, SENSITIVE, summarizePlan, UNKNOWN } from '../../lib/plan/summary';
+
+/** `terraform show -json` output: real ones (terraform_data, made offline with Terraform 1.11) and google ones. */
+function fixture(name: string): any {
+  return JSON.parse(readFileSync(join(__dirname, '..', 'fixtures', 'plans', `${name}.json`), 'utf8'));
+}
+
+function plan(resourceChanges: unknown[]): any {
+  return { format_version: '1.2', terraform_version: '1.11.4', resource_changes: resourceChanges };
+}
+
+describe('a real plan made offline by Terraform 1.11 (terraform_data)', () => {
+  const s = summarizePlan('stage', fixture('real-terraform-data-changes'));
+
+  test('counts each kind of change and lists them in address order', () => {
+    expect(s.counts).toEqual({ add: 1, change: 1, replace: 1, destroy: 1 });
+    expect(s.unchanged).toBe(1);
+    expect(s.changes.map((c) => [c.address, c.action])).toEqual([
+      ['terraform_data.gone', 'destroy'],
+      ['terraform_data.new', 'create'],
+      ['terraform_data.rep', 'replace'],
+      ['terraform_data.upd', 'update'],
+    ]);
+  });
+
+  test('a replacement says which attribute forces it; a destroy says why', () => {
+    const rep = s.changes.find((c) => c.address === 'terraform_data.rep')!;
+    expect(rep.replacePaths).toEqual(['triggers_replace']);
+    expect(rep.why).toBe('triggers_replace cannot change in place');
+    expect(rep.attributes).toEqual([{ path: 'triggers_replace', before: ['m1'], after: ['m2'] }]);
+    expect(s.changes[0].why).toBe('no longer in the configuration');
+  });
+
+  test('an update shows old and new values, and values known only after apply as such', () => {
+    const upd = s.changes.find((c) => c.address === 'terraform_data.upd')!;
+    expect(upd.attributes).toEqual([
+      { path: 'input', before: 'v1', after: 'v2' },
+      { path: 'output', before: 'v1', after: UNKNOWN },
+    ]);
+  });
+
+  test('the no-op plan says "no changes"', () => {
+    const noop = summarizePlan('stage', fixture('real-terraform-data-noop'));
+    expect(hasChanges(noop)).toBe(false);
+    expect(renderPlanText(noop)).toBe('stage: no changes (4 resources up to date)\n');
+  });
+});
+
+describe('google plans', () => {
+  test('create: counts, and the exposure a new host brings (firewall rules, SSH logins, public IP)', () => {
+    const s = summarizePlan('stage', fixture('google-create'));
+    expect(s.counts).toEqual({ add: 5, change: 0, replace: 0, destroy: 0 });
+    expect(losesHost(s)).toBe(false);
+    expect(s.exposure).toEqual([
+      'new firewall rule stage-docker-hosts-allow-app: INGRESS allow tcp:9292 from 0.0.0.0/0 (the internet) to tag docker-host-stage, priority 1000',
+      'new firewall rule stage-docker-hosts-allow-ssh: INGRESS allow tcp:22 from 35.235.240.0/20 (Google IAP) to tag docker-host-stage, priority 1000',
+      'host docker-host-001: OS Login (enable-oslogin) (unset) → FALSE',
+      'host docker-host-001: SSH keys in metadata for (none) → deploy',
+      'host docker-host-001: block-project-ssh-keys (unset) → TRUE (project-wide keys refused)',
+      'host docker-host-001: public IP added (access_config)',
+    ]);
+  });
+
+  test('update in place: each changed attribute, SSH range and key users as exposure, never a key', () => {
+    const s = summarizePlan('stage', fixture('google-update'));
+    expect(s.counts).toEqual({ add: 0, change: 2, replace: 0, destroy: 0 });
+    expect(s.changes[0].attributes).toEqual([
+      { path: 'source_ranges', before: ['35.235.240.0/20'], after: ['35.235.240.0/20', '203.0.113.0/24'] },
+    ]);
+    expect(s.changes[1].attributes.map((a) => a.path)).toEqual(['labels.cost', 'metadata.ssh-keys']);
+    expect(s.exposure).toEqual([
+      'firewall rule stage-docker-hosts-allow-ssh: sources 35.235.240.0/20 (Google IAP) → 35.235.240.0/20 (Google IAP), 203.0.113.0/24',
+      'host docker-host-001: SSH keys in metadata for deploy → deploy, alice',
+    ]);
+    expect(s.exposure.join('\n')).not.toContain('AAAA');
+  });
+
+  test('replace: the host, its disk and its Docker state go away, and why (replace_paths)', () => {
+    const s = summarizePlan('stage', fixture('google-replace'));
+    expect(s.counts).toEqual({ add: 0, change: 0, replace: 1, destroy: 0 });
+    expect(losesHost(s)).toBe(true);
+    const [host] = s.changes;
+    expect(host.why).toBe('zone cannot change in place');
+    // Computed attributes that become unknown on any replacement are noise: only what forces it is listed.
+    expect(host.attributes).toEqual([{ path: 'zone', before: 'europe-west1-b', after: 'europe-west1-c' }]);
+    expect(host.loss).toMatch(/^host docker-host-001 is replaced: the host, its boot disk and its Docker state/);
+    const text = renderPlanText(s, { alarm: (t) => `<${t}>` });
+    expect(text).toContain(
+      '  <-/+ google_compute_instance.fleet_docker-host-001  REPLACE: zone cannot change in place>\n        zone: europe-west1-b → europe-west1-c\n        <! host docker-host-001 is replaced:',
+    );
+  });
+
+  test('destroy: prod shrinking to one host names each host and static IP that goes away', () => {
+    const s = summarizePlan('prod', fixture('google-destroy'));
+    expect(s.counts).toEqual({ add: 0, change: 0, replace: 0, destroy: 4 });
+    expect(losesHost(s)).toBe(true);
+    expect(s.changes.map((c) => c.loss)).toEqual([
+      "static IP 34.76.10.32 (prod-docker-host-002) is released: the host's public address changes (URLs, DOCKER_HOST, DNS)",
+      "static IP 34.76.10.33 (prod-docker-host-003) is released: the host's public address changes (URLs, DOCKER_HOST, DNS)",
+      'host docker-host-002 is destroyed: the host, its boot disk and its Docker state (containers, images, volumes) go away',
+      'host docker-host-003 is destroyed: the host, its boot disk and its Docker state (containers, images, volumes) go away',
+    ]);
+    const md = renderPlanMarkdown(s);
+    expect(md).toContain('#### Plan: prod: 0 to add, 0 to change, 0 to replace, 4 to destroy');
+    expect(md).toContain(
+      '| `-` | `google_compute_instance.fleet_docker-host-002` | **DESTROY: no longer in the configuration** |  |',
+    );
+    expect(md).toContain('**Goes away:**\n\n- :warning: static IP 34.76.10.32');
+  });
+
+  test('no-op: no changes, nothing to approve', () => {
+    const s = summarizePlan('stage', fixture('google-noop'));
+    expect(hasChanges(s)).toBe(false);
+    expect(s.changes).toEqual([]);
+    expect(renderPlanMarkdown(s)).toBe('#### Plan: stage: no changes (3 resources up to date)\n\n');
+  });
+});
+
+describe('details', () => {
+  const change = (over: Record<string, unknown>) => ({
+    address: 'google_compute_firewall.firewall_ssh',
+    mode: 'managed',
+    type: 'google_compute_firewall',
+    name: 'firewall_ssh',
+    ...over,
+  });
+
+  test('sensitive values are never shown', () => {
+    const s = summarizePlan(
+      'stage',
+      plan([
+        change({
+          change: {
+            actions: ['update'],
+            before: { description: 'old-secret' },
+            after: { description: 'new-secret' },
+            after_unknown: {},
+            before_sensitive: { description: true },
+            after_sensitive: { description: true },
+          },
+        }),
+      ]),
+    );
+    expect(s.changes[0].attributes).toEqual([{ path: 'description', before: SENSITIVE, after: SENSITIVE }]);
+    expect(renderPlanText(s)).not.toMatch(/secret/);
+  });
+
+  test('create before destroy, moves and SSH roles', () => {
+    const s = summarizePlan(
+      'stage',
+      plan([
+        change({
+          change: { actions: ['create', 'delete'], before: { name: 'ssh' }, after: { name: 'ssh' }, after_unknown: {} },
+        }),
+        change({ address: 'a.b', previous_address: 'a.c', change: { actions: ['no-op'], before: {}, after: {} } }),
+        {
+          address: 'google_project_iam_member.ops',
+          type: 'google_project_iam_member',
+          change: {
+            actions: ['create'],
+            before: null,
+            after: { role: 'roles/iap.tunnelResourceAccessor', member: 'group:ops@example.com' },
+          },
+        },
+      ]),
+    );
+    expect(renderPlanText(s).split('\n').slice(1, 4)).toEqual([
+      '  +/- google_compute_firewall.firewall_ssh  REPLACE (create before destroy)',
+      '  →   a.b                                   moved from a.c',
+      '  +   google_project_iam_member.ops         create',
+    ]);
+    expect(s.exposure).toEqual([
+      'firewall rule ssh is replaced: INGRESS allow (none) from (no sources) to every instance in the network, priority 1000',
+      'who can SSH: group:ops@example.com gains roles/iap.tunnelResourceAccessor (SSH through an IAP tunnel)',
+    ]);
+  });
+
+  test.each([
+    [null, 'plan of stack "stage": not a JSON object (give terraform show -json output)'],
+    [{ format_version: '2.0' }, 'plan of stack "stage": field "format_version" must be 1.x (got "2.0")'],
+    [{ format_version: '1.2', resource_changes: {} }, 'plan of stack "stage": field "resource_changes" must be a list'],
+    [plan([{ address: 'x' }]), 'plan of stack "stage": resource_changes[0] has no change.actions'],
+    [plan([{ address: 'x', change: { actions: ['explode'] } }]), 'unknown change.actions ["explode"]'],
+  ])('bad input %j is refused: %s', (input, message) => {
+    expect(() => summarizePlan('stage', input)).toThrow(new PlanFormatError(message));
+  });
+});
