@@ -64,7 +64,7 @@ function shellWord(word: string): string {
 }
 
 /** The refusal: what npm took, that nothing ran, and the command lines that pass everything through. */
-export function swallowedMessage(s: Swallowed, bin: string): string[] {
+export function swallowedMessage(s: Swallowed, bin?: string): string[] {
   const lines = [
     `error: npm took ${s.flags.join(' ')} for itself: without "--", npm reads the options after "npm run ${s.script}" as its own, and this command never saw them. Nothing was run.`,
   ];

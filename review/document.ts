@@ -1,0 +1,72 @@
+/** The review as sections of tables and lines, rendered for a terminal or as a PR comment (Markdown). Pure. */
+
+export type Block =
+  | { readonly kind: 'table'; readonly head: readonly string[]; readonly rows: readonly (readonly string[])[] }
+  | { readonly kind: 'lines'; readonly lines: readonly string[] }
+  /** Already rendered both ways (the plan summary). */
+  | { readonly kind: 'raw'; readonly text: string; readonly markdown: string };
+
+export interface Section {
+  readonly title: string;
+  /** One line, shown next to the title (in Markdown, on the collapsed section). */
+  readonly summary: string;
+  readonly blocks: readonly Block[];
+  /** Markdown: shown expanded. */
+  readonly open?: boolean;
+}
+
+export interface Review {
+  readonly title: string;
+  readonly sections: readonly Section[];
+}
+
+function textTable(head: readonly string[], cells: readonly (readonly string[])[]): string[] {
+  const rows = cells.map((r) => r.map((c) => c.replace(/\n/g, '; ')));
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: readonly string[]) =>
+    cells
+      .map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i])))
+      .join('  ')
+      .trimEnd();
+  return [line(head), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)];
+}
+
+function textBlock(block: Block): string[] {
+  if (block.kind === 'table') return textTable(block.head, block.rows);
+  if (block.kind === 'lines') return [...block.lines];
+  return block.text.replace(/\n$/, '').split('\n');
+}
+
+export function renderText(review: Review): string {
+  const out = [review.title, ''];
+  for (const s of review.sections) {
+    out.push(`== ${s.title}: ${s.summary}`, '');
+    for (const block of s.blocks) out.push(...textBlock(block).map((l) => (l === '' ? '' : `  ${l}`)), '');
+  }
+  return `${out.join('\n').replace(/\n+$/, '')}\n`;
+}
+
+/** A table cell: pipes escaped, one line. */
+export function mdCell(text: string): string {
+  return text.replace(/\|/g, '\\|').replace(/\n/g, '<br>');
+}
+
+function markdownBlock(block: Block): string {
+  if (block.kind === 'table') {
+    const row = (cells: readonly string[]) => `| ${cells.map(mdCell).join(' | ')} |`;
+    return [row(block.head), row(block.head.map(() => '---')), ...block.rows.map(row)].join('\n');
+  }
+  if (block.kind === 'lines')
+    return block.lines.map((l) => (l.startsWith('- ') || l.startsWith('#') ? l : `${l}  `)).join('\n');
+  return block.markdown.replace(/\n+$/, '');
+}
+
+export function renderMarkdown(review: Review): string {
+  const out = [`## ${review.title}`, ''];
+  for (const s of review.sections) {
+    out.push(`<details${s.open ? ' open' : ''}><summary><b>${s.title}</b>: ${s.summary}</summary>`, '');
+    for (const block of s.blocks) out.push(markdownBlock(block), '');
+    out.push('</details>', '');
+  }
+  return `${out.join('\n').replace(/\n+$/, '')}\n`;
+}

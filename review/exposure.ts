@@ -1,0 +1,97 @@
+/** The exposure table: every firewall rule, and what reaches each host on SSH and on the app port. Pure. */
+import {
+  rangeLabel,
+  ruleAction,
+  ruleDirection,
+  rulePortMatches,
+  rulePorts,
+  rulePriority,
+  ruleSources,
+  ruleTargets,
+} from '../lib/firewall';
+import { SynthesizedStack } from '../policies/rules';
+import { Section } from './document';
+import { Attrs, resources, strings } from './stack-json';
+
+export const SSH_PORT = 22;
+
+/** The stack's app port, from its `app_port` output. */
+export function appPort(stack: SynthesizedStack): number | undefined {
+  const value = (stack.json as { output?: Record<string, { value?: unknown }> }).output?.app_port?.value;
+  return typeof value === 'number' ? value : undefined;
+}
+
+function appliesTo(rule: Attrs, tags: readonly string[], port: number): boolean {
+  const targets = strings(rule.target_tags);
+  return (
+    ruleDirection(rule) === 'INGRESS' &&
+    rule.disabled !== true &&
+    (targets.length === 0 || targets.some((t) => tags.includes(t))) &&
+    rulePortMatches(rule, port)
+  );
+}
+
+/** Who reaches a host with `tags` on tcp/`port`: the allowed sources in priority order, then what decides the rest. */
+export function reach(rules: readonly Attrs[], tags: readonly string[], port: number): { from: string; rest: string } {
+  const ordered = rules
+    .filter((r) => appliesTo(r, tags, port))
+    .sort((a, b) => rulePriority(a) - rulePriority(b) || (ruleAction(a) === 'deny' ? -1 : 1));
+  const allowed: string[] = [];
+  for (const rule of ordered) {
+    const sources = ruleSources(rule);
+    if (ruleAction(rule) === 'deny' && sources.includes('0.0.0.0/0')) {
+      return {
+        from: allowed.join(', ') || 'nobody',
+        rest: `denied by ${String(rule.name)} (priority ${rulePriority(rule)})`,
+      };
+    }
+    if (ruleAction(rule) === 'allow') allowed.push(...sources.map((s) => `${rangeLabel(s)} [${String(rule.name)}]`));
+  }
+  return {
+    from: allowed.join(', ') || 'nobody (by these rules)',
+    rest: "not decided here: the network's other rules apply (the default network allows SSH, RDP and ICMP from anywhere at priority 65534)",
+  };
+}
+
+export function exposureSection(stacks: readonly SynthesizedStack[]): Section {
+  const ruleRows = stacks.flatMap((s) =>
+    resources(s, 'google_compute_firewall').map(([address, r]) => [
+      s.name,
+      `${String(r.name)}\n${address}`,
+      ruleDirection(r),
+      `${ruleAction(r)} ${rulePorts(r)}`,
+      ruleSources(r).map(rangeLabel).join('\n'),
+      ruleTargets(r),
+      String(rulePriority(r)),
+      r.log_config === undefined ? 'no' : 'yes',
+    ]),
+  );
+  const reachRows = stacks.flatMap((s) => {
+    const rules = resources(s, 'google_compute_firewall').map(([, r]) => r);
+    const ports: [string, number | undefined][] = [
+      ['SSH tcp/22', SSH_PORT],
+      [`app tcp/${appPort(s) ?? '?'}`, appPort(s)],
+    ];
+    return resources(s, 'google_compute_instance').flatMap(([, host]) =>
+      ports
+        .filter((p): p is [string, number] => p[1] !== undefined)
+        .map(([label, port]) => {
+          const r = reach(rules, strings(host.tags), port);
+          return [`${s.name}/${String(host.name)}`, label, r.from, r.rest];
+        }),
+    );
+  });
+  return {
+    title: 'Exposure',
+    summary: `${ruleRows.length} firewall rules; what reaches ${new Set(reachRows.map((r) => r[0])).size} hosts on SSH and the app port`,
+    open: true,
+    blocks: [
+      {
+        kind: 'table',
+        head: ['stack', 'rule', 'direction', 'action', 'sources', 'targets', 'priority', 'logged'],
+        rows: ruleRows,
+      },
+      { kind: 'table', head: ['host', 'port', 'reached from', 'everything else'], rows: reachRows },
+    ],
+  };
+}

@@ -1,0 +1,107 @@
+/** What a reviewer checks in each stack: its state location, its hosts' settings, every other resource. */
+import { SynthesizedStack } from '../policies/rules';
+import { sshKeyUsers } from '../lib/plan/exposure';
+import { Block, Section } from './document';
+import { Attrs, backendOf, block, reference, resource, resources, serviceAccountEmail, strings } from './stack-json';
+
+function imageFamily(image: unknown): string {
+  const m = typeof image === 'string' ? /^projects\/([^/]+)\/global\/images\/family\/(.+)$/.exec(image) : null;
+  return m === null ? String(image) : `${m[2]} (project ${m[1]})`;
+}
+
+function labels(value: unknown): string {
+  const entries = Object.entries((value as Attrs | undefined) ?? {});
+  return entries.length === 0 ? '-' : entries.map(([k, v]) => `${k}=${String(v)}`).join(', ');
+}
+
+function publicIp(stack: SynthesizedStack, attrs: Attrs): string {
+  const nic = block(attrs.network_interface);
+  const access = block(nic?.access_config);
+  if (access === undefined) return 'none';
+  const ref = reference(access.nat_ip);
+  const address = ref === undefined ? undefined : resource(stack, ref.address);
+  return address === undefined ? 'ephemeral' : `static ${String(address.name)}`;
+}
+
+function logins(attrs: Attrs): string {
+  const metadata = (attrs.metadata as Attrs | undefined) ?? {};
+  if (String(metadata['enable-oslogin']).toUpperCase() === 'TRUE') return 'OS Login';
+  const users = sshKeyUsers(metadata['ssh-keys']);
+  return users === '(none)' ? 'no metadata key' : `metadata key: ${users}`;
+}
+
+function scopes(value: unknown): string {
+  return strings(value)
+    .map((s) => s.replace('https://www.googleapis.com/auth/', ''))
+    .join(', ');
+}
+
+export function hostRows(stack: SynthesizedStack): string[][] {
+  return resources(stack, 'google_compute_instance').map(([, a]) => {
+    const disk = block(block(a.boot_disk)?.initialize_params) ?? {};
+    const account = block(a.service_account) ?? {};
+    return [
+      String(a.name),
+      String(a.machine_type),
+      String(a.zone),
+      `${String(disk.size)} GB ${String(disk.type ?? '')}`.trim(),
+      imageFamily(disk.image),
+      serviceAccountEmail(stack, account.email),
+      scopes(account.scopes),
+      labels(a.labels),
+      publicIp(stack, a),
+      logins(a),
+    ];
+  });
+}
+
+/** One line of settings for a resource that is not a host or a firewall rule. */
+function settings(stack: SynthesizedStack, type: string, a: Attrs): string {
+  switch (type) {
+    case 'google_service_account':
+      return `account_id ${String(a.account_id)}`;
+    case 'google_project_iam_member':
+      return `${String(a.role)} for ${serviceAccountEmail(stack, a.member)}`;
+    case 'google_compute_address':
+      return `${String(a.name)}, ${String(a.address_type ?? 'EXTERNAL')}, ${String(a.network_tier ?? '')}`;
+    case 'google_storage_bucket':
+      return `${String(a.name)} in ${String(a.location)}, versioning ${String(block(a.versioning)?.enabled)}, prevent_destroy ${String(block(a.lifecycle)?.prevent_destroy === true)}`;
+    default:
+      return String(a.name ?? '');
+  }
+}
+
+export function resourcesSection(stack: SynthesizedStack): Section {
+  const hosts = hostRows(stack);
+  const others = resources(stack).filter(([address]) => !/^google_compute_(instance|firewall)\./.test(address));
+  const blocks: Block[] = [{ kind: 'lines', lines: [`state: ${backendOf(stack)}`] }];
+  if (hosts.length > 0) {
+    blocks.push({
+      kind: 'table',
+      head: [
+        'host',
+        'machine type',
+        'zone',
+        'disk',
+        'image family',
+        'service account',
+        'scopes',
+        'labels',
+        'public IP',
+        'SSH logins',
+      ],
+      rows: hosts,
+    });
+  }
+  blocks.push({
+    kind: 'table',
+    head: ['resource', 'settings'],
+    rows: others.map(([address, a]) => [address, settings(stack, address.split('.')[0], a)]),
+  });
+  const count = resources(stack).length;
+  return {
+    title: `Resources: ${stack.name}`,
+    summary: `${count} resources, ${hosts.length} ${hosts.length === 1 ? 'host' : 'hosts'}; state ${backendOf(stack)}`,
+    blocks,
+  };
+}
