@@ -67,12 +67,26 @@ function side(change: AttributeChange, key: 'before' | 'after'): string {
   return key in change ? showValue(change[key], 70) : '(none)';
 }
 
+/** `path: a → b`; for two lists, what left and what joined (long lists differ at the end as often as not). */
+function changeLine(x: AttributeChange): string {
+  if (Array.isArray(x.before) && Array.isArray(x.after)) {
+    const was = x.before.map((v) => JSON.stringify(v));
+    const now = x.after.map((v) => JSON.stringify(v));
+    const parts = [
+      ...was.filter((v) => !now.includes(v)).map((v) => `-${showValue(v, 70)}`),
+      ...now.filter((v) => !was.includes(v)).map((v) => `+${showValue(v, 70)}`),
+    ];
+    return `${x.path}: ${parts.length > 0 ? parts.join(' ') : 'reordered'}`;
+  }
+  return `${x.path}: ${side(x, 'before')} → ${side(x, 'after')}`;
+}
+
 function stackLines(d: StackDiff): string[] {
   if (d.status === 'unchanged') return [`@@ ${d.stack}: no changes @@`];
   const lines = [`@@ ${d.stack}: ${d.status === 'changed' ? 'changed' : `stack ${d.status}`} @@`];
   lines.push(...d.added.map((a) => `+ ${a}`), ...d.removed.map((a) => `- ${a}`));
   for (const c of d.changed) {
-    lines.push(`~ ${c.address}`, ...c.changes.map((x) => `    ${x.path}: ${side(x, 'before')} → ${side(x, 'after')}`));
+    lines.push(`~ ${c.address}`, ...c.changes.map((x) => `    ${changeLine(x)}`));
   }
   return lines;
 }

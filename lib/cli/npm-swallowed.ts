@@ -68,14 +68,13 @@ export function swallowedMessage(s: Swallowed, bin?: string): string[] {
   const lines = [
     `error: npm took ${s.flags.join(' ')} for itself: without "--", npm reads the options after "npm run ${s.script}" as its own, and this command never saw them. Nothing was run.`,
   ];
-  if (s.intended !== undefined) {
-    const args = s.intended.map(shellWord).join(' ');
-    lines.push(`run instead:  npx ${bin} ${args}`, `         or:  npm run ${s.script} -- ${args}`);
-  } else {
-    lines.push(`run instead:  npx ${bin} <the same arguments>, or npm run ${s.script} -- <the same arguments>`);
-  }
-  lines.push(
+  const npmLine = (args: string) => `npm run ${s.script} -- ${args}`;
+  const args = s.intended === undefined ? '<the same arguments>' : s.intended.map(shellWord).join(' ');
+  if (bin === undefined) return [...lines, `run instead:  ${npmLine(args)}`];
+  return [
+    ...lines,
+    `run instead:  npx ${bin} ${args}`,
+    `         or:  ${npmLine(args)}`,
     `(if npm_config_* is set on purpose, e.g. in .npmrc, run npx ${bin} …, which passes every option through)`,
-  );
-  return lines;
+  ];
 }

@@ -1,0 +1,196 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { EnvironmentSpec, ProjectSpec, resolveProject } from '../../config';
+import { EXIT_OK, EXIT_USAGE } from '../../lib/cli/exit-codes';
+import { SynthesizedStack } from '../../policies/rules';
+import { readSynthFolder, synthesizeRef } from '../../review/base';
+import { reach } from '../../review/exposure';
+import { reviewMain } from '../../review/main';
+import { synthesizeStacks } from '../../review/synth';
+import { TEST_KEY, testContext } from '../helpers';
+
+const ROOT = join(__dirname, '..', '..');
+const env = (over: Partial<EnvironmentSpec> = {}): EnvironmentSpec => ({
+  name: 'qa',
+  projectId: 'acme-review-test',
+  region: 'europe-west1',
+  zone: 'europe-west1-b',
+  labels: { team: 'web' },
+  ...over,
+});
+/** Our own fixture: qa (2 hosts, IAP-only SSH) and lab (SSH from anywhere, explicitly allowed). */
+const SPEC: ProjectSpec = {
+  environments: [
+    env({ hostCount: 2, machineType: 'e2-medium', diskSizeGb: 40, imageFamily: 'review-base' }),
+    env({ name: 'lab', zone: 'europe-west1-c', sshSourceRanges: ['0.0.0.0/0'], allowSshFromAnywhere: true }),
+  ],
+};
+const ENV = { DOCKER_HOSTS_SSH_PUBLIC_KEY: TEST_KEY };
+
+function stacksOf(spec: ProjectSpec): SynthesizedStack[] {
+  return synthesizeStacks(resolveProject(spec, testContext(ENV)));
+}
+
+function run(argv: string[], over: { spec?: ProjectSpec; env?: NodeJS.ProcessEnv; base?: ProjectSpec } = {}) {
+  let out = '';
+  let err = '';
+  const code = reviewMain(argv, {
+    root: ROOT,
+    env: { ...ENV, ...over.env },
+    stdout: { write: (t: string) => (out += t) },
+    stderr: { write: (t: string) => (err += t) },
+    spec: over.spec ?? SPEC,
+    home: '/home/ops',
+    synthesizeRef: (ref) => {
+      if (ref === 'missing') throw new Error('unexpected');
+      return stacksOf(over.base ?? SPEC);
+    },
+  });
+  return { code, out, err };
+}
+
+describe('npm run review', () => {
+  test('policies: every rule, and the suppression with its reason', () => {
+    const { code, out } = run(['lab']);
+    expect(code).toBe(EXIT_OK);
+    expect(out).toContain('== Policies: 8 pass, 1 suppressed, 0 fail');
+    expect(out).toMatch(
+      /DH1-ssh-not-open-to-world +suppressed .* lab: google_compute_firewall.firewall_ssh allows SSH from 0\.0\.0\.0\/0 \(suppressed: allowSshFromAnywhere is set in config\/environments.ts\)/,
+    );
+  });
+
+  test('exposure: every firewall rule, and what reaches each host on SSH and the app port', () => {
+    const { out } = run(['qa', 'lab']);
+    expect(out).toContain('== Exposure: 6 firewall rules; what reaches 3 hosts on SSH and the app port');
+    expect(out).toMatch(
+      /qa\/docker-host-002 +SSH tcp\/22 +35\.235\.240\.0\/20 \(Google IAP\) \[qa-docker-hosts-allow-ssh\] +denied by qa-docker-hosts-deny-other-ingress \(priority 65000\)/,
+    );
+    expect(out).toMatch(
+      /lab\/docker-host-001 +SSH tcp\/22 +0\.0\.0\.0\/0 \(the internet\) \[lab-docker-hosts-allow-ssh\]/,
+    );
+    expect(out).toMatch(
+      /lab-docker-hosts-allow-ssh; google_compute_firewall.firewall_ssh +INGRESS +allow tcp:22 +0\.0\.0\.0\/0 \(the internet\) +tag docker-host-lab +1000 +yes/,
+    );
+  });
+
+  test('what reaches a host without a deny-all rule is left to the network', () => {
+    const allow = { name: 'ssh', allow: [{ protocol: 'tcp', ports: ['22'] }], source_ranges: ['10.0.0.0/8'] };
+    expect(reach([allow], ['web'], 22)).toEqual({
+      from: '10.0.0.0/8 [ssh]',
+      rest: expect.stringMatching(/^not decided here: the network's other rules apply/),
+    });
+    expect(reach([allow], ['web'], 9292).from).toBe('nobody (by these rules)');
+  });
+
+  test('resources: state location and the settings of each host', () => {
+    const { out } = run(['qa']);
+    expect(out).toContain(
+      '== Resources: qa: 10 resources, 2 hosts; state gs://acme-review-test-tfstate/docker-hosts/qa',
+    );
+    expect(out).toMatch(
+      /docker-host-001 +e2-medium +europe-west1-b +40 GB pd-balanced +review-base \(project acme-review-test\) +docker-hosts-qa@acme-review-test\.iam\.gserviceaccount\.com \(google_service_account\.service-account\) +logging\.write, monitoring\.write +team=web, env=qa, role=docker-host, managed-by=cdktf +static qa-docker-host-001 +metadata key: deploy/,
+    );
+    expect(out).toContain(
+      'roles/logging.logWriter for serviceAccount:docker-hosts-qa@acme-review-test.iam.gserviceaccount.com',
+    );
+    expect(out).not.toContain('== Resources: lab');
+  });
+
+  test('changes against the base, attribute by attribute', () => {
+    const base: ProjectSpec = {
+      environments: [
+        env({ hostCount: 3, machineType: 'e2-small', diskSizeGb: 40, imageFamily: 'review-base' }),
+        SPEC.environments[1],
+      ],
+    };
+    const { out } = run(['qa', '--base', 'main'], { base });
+    expect(out).toContain('== Changes against the base: against main: 0 added, 2 removed, ');
+    expect(out).toContain('- google_compute_instance.fleet_docker-host-003');
+    expect(out).toContain('- google_compute_address.fleet_docker-host-003_address');
+    expect(out).toContain('~ google_compute_instance.fleet_docker-host-001\n      machine_type: e2-small → e2-medium');
+    expect(out).toContain('~ output.docker_hosts\n      value: -"ssh://qa-docker-host-003"\n');
+    expect(run(['qa', '--base', 'main']).out).toContain('== Changes against the base: no changes against main');
+  });
+
+  test('--against a synth folder', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'review-against-'));
+    try {
+      for (const s of stacksOf({ environments: [SPEC.environments[0]] })) {
+        mkdirSync(join(dir, 'stacks', s.name), { recursive: true });
+        writeFileSync(join(dir, 'stacks', s.name, 'cdk.tf.json'), JSON.stringify(s.json));
+      }
+      expect(readSynthFolder(dir).map((s) => s.name)).toEqual(['backend', 'qa']);
+      const { out } = run(['lab', '--against', dir]);
+      expect(out).toContain(`against ${dir}: `);
+      expect(out).toContain('@@ lab: stack added @@');
+      expect(out).toContain('+ google_compute_instance.fleet_docker-host-001');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('plan summary from a saved plan, and none without one', () => {
+    const plan = join('test', 'fixtures', 'plans', 'google-replace.json');
+    const { out } = run(['qa', '--plan', plan]);
+    expect(out).toContain('== Plan: 1 of 1 stacks change');
+    expect(out).toContain('qa: 0 to add, 0 to change, 1 to replace, 0 to destroy');
+    expect(out).toContain('! host docker-host-001 is replaced');
+    expect(run(['qa']).out).toContain('== Plan: not planned here (needs Google credentials and the state)');
+  });
+
+  test('Markdown: collapsible sections for a PR comment', () => {
+    const { out } = run(['qa', '--markdown', '--plan', 'qa=test/fixtures/plans/google-destroy.json']);
+    expect(
+      out.startsWith('## Review: qa\n\n<details><summary><b>Policies</b>: 9 pass, 0 suppressed, 0 fail</summary>'),
+    ).toBe(true);
+    expect(out).toContain('<details open><summary><b>Exposure</b>:');
+    expect(out).toContain('| stack | rule | direction | action | sources | targets | priority | logged |');
+    expect(out).toContain(
+      '| qa | qa-docker-hosts-allow-ssh<br>google_compute_firewall.firewall_ssh | INGRESS | allow tcp:22 |',
+    );
+    expect(out).toContain('#### Plan: qa: 0 to add, 0 to change, 0 to replace, 4 to destroy');
+    expect(out.match(/<details/g)).toHaveLength(out.match(/<\/details>/g)!.length);
+  });
+
+  test('every environment without an argument', () => {
+    const { out } = run([]);
+    expect(out.split('\n')[0]).toBe('Review: qa, lab');
+  });
+
+  test.each([
+    [['qaa'], 'error: unknown environment "qaa" (did you mean qa?); environments are: qa, lab'],
+    [['qa', '--markdwn'], 'error: unknown option "--markdwn" (did you mean --markdown?)'],
+    [['qa', 'lab', '--plan', 'x.json'], 'error: --plan <file> without <stack>= needs exactly one environment'],
+    [['qa', '--plan', 'nope.json'], 'error: --plan nope.json: ENOENT'],
+    [['qa', '--plan', 'package.json'], 'error: plan of stack "qa": field "format_version" must be 1.x (got undefined)'],
+    [['qa', '--against', '/nonexistent'], 'error: /nonexistent has no stacks/<stack>/cdk.tf.json'],
+    [['qa', '--base', 'a', '--against', 'b'], 'error: --base and --against exclude each other'],
+  ])('%j is refused: %s', (argv, message) => {
+    const { code, out, err } = run(argv);
+    expect(code).toBe(EXIT_USAGE);
+    expect(out).toBe('');
+    expect(err.startsWith(message)).toBe(true);
+  });
+
+  test('a config error is one line; a flag npm swallowed is refused', () => {
+    const bad = run(['qa'], { spec: { environments: [env({ hostCount: 0 })] } });
+    expect([bad.code, bad.err]).toEqual([
+      EXIT_USAGE,
+      'config error: environment "qa": field "hostCount" must be an integer from 1 to 50 (got 0)\n',
+    ]);
+    const npm = run(['qa'], {
+      env: { npm_command: 'run', npm_lifecycle_event: 'review', npm_config_markdown: 'true' },
+    });
+    expect(npm.code).toBe(EXIT_USAGE);
+    expect(npm.err).toContain('run instead:  npm run review -- qa --markdown\n');
+  });
+});
+
+test('the base synthesized from a git ref in a temporary worktree', () => {
+  const stacks = synthesizeRef(ROOT, 'HEAD', { ...process.env, GOOGLE_PROJECT: 'acme-review-test', ...ENV });
+  expect(stacks.map((s) => s.name)).toEqual(['backend', 'prod', 'stage']);
+  expect(() => synthesizeRef(ROOT, 'no-such-ref-xyz', process.env)).toThrow(
+    'git ref "no-such-ref-xyz" does not exist here (fetch it, or give --against <folder>)',
+  );
+}, 60000);
