@@ -19,13 +19,21 @@ interface Finding {
   readonly name: string;
 }
 
+/** The part of a Checkov JSON report that is read. */
+interface CheckovRun {
+  readonly check_type: string;
+  readonly results?: {
+    readonly failed_checks?: readonly { check_id: string; file_path: string; resource: string; check_name: string }[];
+  };
+}
+
 const key = (f: { check: string; file: string; resource: string }): string => `${f.check} ${f.file} ${f.resource}`;
 
 /** Every failed check in one report (Checkov writes one object, or a list with one per framework). */
 export function findings(report: unknown): Finding[] {
-  const runs = (Array.isArray(report) ? report : [report]) as any[];
+  const runs = (Array.isArray(report) ? report : [report]) as CheckovRun[];
   return runs.flatMap((run) =>
-    (run?.results?.failed_checks ?? []).map((c: any) => ({
+    (run?.results?.failed_checks ?? []).map((c) => ({
       check: c.check_id,
       file: `${run.check_type}:${c.file_path}`,
       resource: c.resource,
