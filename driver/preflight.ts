@@ -55,9 +55,9 @@ const TOOLS: Partial<Record<Requirement, ToolSpec>> = {
   terraform: {
     command: 'terraform',
     versionArgs: ['version'],
-    minimum: [1, 2],
-    why: 'cdktf 0.21 needs Terraform 1.2 or later',
-    install: 'install Terraform 1.2 or later (https://developer.hashicorp.com/terraform/install)',
+    minimum: [1, 5],
+    why: 'CI proves the stacks on Terraform 1.5.7 (npm run test:terraform), the oldest supported',
+    install: 'install Terraform 1.5 or later (https://developer.hashicorp.com/terraform/install)',
   },
   gcloud: {
     command: 'gcloud',

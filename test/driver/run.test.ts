@@ -367,11 +367,12 @@ describe('preflight', () => {
   it('reports a tool that is too old, and a config that does not validate with everything else', async () => {
     const old = await runDriver(['up', 'stage'], sb, {
       spec: testSpec(sb, app.port),
-      env: env({ FAKE_PACKER_VERSION: '1.6.6' }),
+      env: env({ FAKE_PACKER_VERSION: '1.6.6', FAKE_TERRAFORM_VERSION: '1.4.7' }),
     });
     expect(old.code).toBe(1);
     expect(old.err).toContain('packer 1.6.6 is too old: `packer init` and HCL2 required_plugins need 1.7 or later');
-    expect(old.err).toContain('1 of 13 prerequisites is missing');
+    expect(old.err).toContain('terraform 1.4.7 is too old: CI proves the stacks on Terraform 1.5.7');
+    expect(old.err).toContain('2 of 13 prerequisites are missing');
 
     const bad = testSpec(sb, app.port, { hostCount: 0 });
     const broken = await runDriver(['up', 'stage'], sb, {
