@@ -25,6 +25,8 @@ CHECKOV_BIN=$TOOLS/checkov/$CHECKOV_VERSION/venv/bin/checkov
 go_build() {
   local module=$1 version=$2 dir=$3 name=$4
   local tmp
+  # Go's own installer puts it in /usr/local/go/bin, which a non-login shell may not have on PATH.
+  if ! command -v go >/dev/null && [ -x /usr/local/go/bin/go ]; then PATH=/usr/local/go/bin:$PATH; fi
   command -v go >/dev/null || { echo "tools: go not found (needed to build $name $version)" >&2; return 1; }
   mkdir -p "$dir"
   tmp=$(mktemp -d "$dir/.build.XXXXXX")

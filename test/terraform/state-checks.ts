@@ -52,7 +52,6 @@ export async function firstDeployAndHandOver(ctx: TierContext): Promise<SynthSta
     assert(existsSync(local), `${local} not written`);
     const state = JSON.parse(readFileSync(local, 'utf8'));
     assert(state.outputs.state_buckets.value.stage === `gs://${bucket}/docker-hosts/stage`, 'state_buckets output');
-    assertEqual(await ctx.gcs.list(bucket).catch(() => []), [], 'objects before the bucket exists');
     await ctx.gcs.createBucket(bucket, config.environments[0].projectId);
   });
 
@@ -90,7 +89,8 @@ export async function fleetIsolation(ctx: TierContext): Promise<SynthStack[]> {
   const fixture = FIXTURES.find((f) => f.name === 'fleet')!;
   const config = resolveFixture(fixture.spec);
   const stacks = synthesize(join(ctx.work, fixture.name), config);
-  for (const env of config.environments) await ctx.gcs.createBucket(env.state.bucket, env.projectId).catch(() => {});
+  const buckets = new Map(config.environments.map((env) => [env.state.bucket, env.projectId]));
+  for (const [bucket, project] of buckets) await ctx.gcs.createBucket(bucket, project);
 
   for (const name of ['backend', 'stage', 'lab']) {
     await ctx.tally.check(`fleet/${name}: state lands at its own prefix`, async () => {
