@@ -6,15 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
-import {
-  ConfigError,
-  EnvironmentConfig,
-  ProjectConfig,
-  ProjectSpec,
-  readFileIfExists,
-  resolveProject,
-  sshHostAlias,
-} from '../config';
+import { ConfigError, EnvironmentConfig, ProjectConfig, ProjectSpec, resolveProject, sshHostAlias } from '../config';
 import { PROJECT } from '../config/environments';
 import { hostKeyAlias, iapTunnelCommand } from '../lib/inventory';
 import {
@@ -114,12 +106,7 @@ export async function main(argv: readonly string[], deps: MainDeps): Promise<num
   let project: ProjectConfig | undefined;
   let configError: string | undefined;
   try {
-    project = resolveProject(spec, {
-      env: deps.env,
-      home,
-      readFile: readFileIfExists,
-      warn: (message) => r.warnings.push(message),
-    });
+    project = resolveProject(spec, { home, warn: (message) => r.warnings.push(message) });
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     configError = error.message;
