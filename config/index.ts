@@ -6,6 +6,7 @@ import { resolveProject, ResolveContext } from './resolve';
 export * from './environment-config';
 export { DEFAULTS } from './defaults';
 export { coversInternet, ipv4Coverage } from './cidr';
+export { MAX_LABELS } from './gcp';
 export {
   ConfigError,
   hostName,
