@@ -5,7 +5,7 @@
  */
 import { AppSpec, EnvironmentSpec, ProjectSpec, SshSpec } from './environment-config';
 import { Field, fail } from './error';
-import { show } from './redact';
+import { looksLikeKeyMaterial, MAX_SHOWN, show } from './redact';
 import { closest } from './suggest';
 
 type Kind = 'string' | 'number' | 'boolean' | 'strings' | 'labels' | 'records' | Shape;
@@ -73,7 +73,9 @@ function kindMatches(kind: Kind, value: unknown): boolean {
 
 function checkObject(env: string | undefined, path: string, value: Record<string, unknown>, shape: Shape): void {
   for (const [key, child] of Object.entries(value)) {
-    const name = `${path}${key}`;
+    // A key pasted as a field name is still a key: name it by its length only.
+    const name =
+      looksLikeKeyMaterial(key) || key.length > MAX_SHOWN ? `${path}<${key.length}-character name>` : `${path}${key}`;
     const kind = shape[key];
     if (kind === undefined) {
       const guess = closest(key, Object.keys(shape));
