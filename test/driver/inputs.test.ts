@@ -3,7 +3,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cleanTail } from '../../driver/runner';
 import { MAX_TAIL_BYTES, MAX_TAIL_LINE_BYTES } from '../../lib/bounded-tail';
-import { makeSandbox, runDriver, Sandbox, testEnv } from './harness';
+import { makeSandbox, runDriver, Sandbox, testEnv, testSpec } from './harness';
 
 let sb: Sandbox;
 beforeEach(() => (sb = makeSandbox()));
@@ -54,5 +54,18 @@ describe("a failing step's tail", () => {
     expect(tail.length).toBeLessThan(20);
     expect(tail[tail.length - 1]).toBe(lines[19]);
     expect(Buffer.byteLength(tail.join('\n'))).toBeLessThanOrEqual(MAX_TAIL_BYTES);
+  });
+});
+
+describe('the config as the driver reads it', () => {
+  it('a misspelt field stops the driver too, with the field meant', async () => {
+    const spec = testSpec(sb);
+    const [stage, ...rest] = spec.environments;
+    const broken = { ...spec, environments: [{ ...stage, hostcount: 3 } as typeof stage, ...rest] };
+    const result = await runDriver(['up', 'stage', '--dry-run'], sb, { spec: broken });
+    expect(result.code).toBe(2);
+    expect(result.err).toContain(
+      'config error: environment "stage": field "hostcount" is not a known field; did you mean "hostCount"?',
+    );
   });
 });
