@@ -20,6 +20,11 @@ export interface DockerHostFleetProps {
    * @default 20
    */
   readonly diskSizeGb?: number;
+  /**
+   * Boot disk type; must be one the machine family takes (the config checks the pairing).
+   * @default 'pd-balanced'
+   */
+  readonly diskType?: string;
   /** Project that owns the image family. */
   readonly imageProject: string;
   /** Image family the hosts boot from (the Packer-built `docker-host-base`). */
@@ -40,10 +45,10 @@ export interface DockerHostFleetProps {
   /** Login user whose key goes into the instance metadata. */
   readonly sshUser: string;
   /**
-   * OpenSSH public key for `sshUser`.
-   * @default none: no metadata key (OS Login or no login)
+   * OpenSSH public keys allowed to log in as `sshUser` (instance metadata `ssh-keys`).
+   * @default none: no metadata key (OS Login)
    */
-  readonly sshPublicKey?: string;
+  readonly sshPublicKeys?: readonly string[];
   /**
    * Manage logins with OS Login instead of a metadata key.
    * @default false
@@ -94,8 +99,9 @@ export class DockerHostFleet extends Construct {
       'serial-port-enable': 'FALSE',
       'enable-oslogin': osLogin ? 'TRUE' : 'FALSE',
     };
-    if (!osLogin && props.sshPublicKey !== undefined) {
-      metadata['ssh-keys'] = `${props.sshUser}:${props.sshPublicKey}`;
+    const keys = props.sshPublicKeys ?? [];
+    if (!osLogin && keys.length > 0) {
+      metadata['ssh-keys'] = keys.map((key) => `${props.sshUser}:${key}`).join('\n');
     }
 
     this.hosts = [...props.hostNames].sort().map((name) => {
@@ -120,7 +126,7 @@ export class DockerHostFleet extends Construct {
           initializeParams: {
             image: `projects/${props.imageProject}/global/images/family/${props.imageFamily}`,
             size: diskSizeGb,
-            type: 'pd-balanced',
+            type: props.diskType ?? 'pd-balanced',
             labels: { ...props.labels },
           },
         },

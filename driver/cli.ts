@@ -3,8 +3,8 @@
  * See driver/README.md.
  */
 import { existsSync } from 'node:fs';
-import { createInterface } from 'node:readline';
 import { dirname, resolve } from 'node:path';
+import { ask, PROMPT_CANCELLED_EXIT, PromptCancelled } from '../lib/prompt';
 import { main } from './main';
 
 /**
@@ -23,15 +23,6 @@ function findRoot(): string {
   return process.cwd();
 }
 
-async function ask(question: string): Promise<string> {
-  const rl = createInterface({ input: process.stdin, output: process.stdout });
-  try {
-    return await new Promise<string>((answer) => rl.question(question, answer));
-  } finally {
-    rl.close();
-  }
-}
-
 // Once the terminal is closed (SIGHUP), writing to it fails with EIO: that must not crash the driver while it waits
 // for the running tool to stop. What a step printed is in its log.
 for (const stream of [process.stdout, process.stderr]) stream.on('error', () => undefined);
@@ -42,12 +33,18 @@ main(process.argv.slice(2), {
   stdout: process.stdout,
   stderr: process.stderr,
   signals: process,
-  ask: process.stdin.isTTY ? ask : undefined,
+  ask: process.stdin.isTTY ? (question) => ask(question) : undefined,
 }).then(
   (code) => {
     process.exitCode = code;
   },
   (error: unknown) => {
+    if (error instanceof PromptCancelled) {
+      // Prompts come before any lock is taken or step runs: there is nothing to undo.
+      process.stderr.write(`\n${error.message}\n`);
+      process.exitCode = PROMPT_CANCELLED_EXIT;
+      return;
+    }
     process.stderr.write(`internal error: ${(error as Error)?.stack ?? String(error)}\n`);
     process.exitCode = 70;
   },

@@ -5,17 +5,10 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { dirname, join } from 'node:path';
-import {
-  ConfigError,
-  EnvironmentConfig,
-  ProjectConfig,
-  ProjectSpec,
-  readFileIfExists,
-  resolveProject,
-  sshHostAlias,
-} from '../config';
+import { dirname, join, resolve } from 'node:path';
+import { ConfigError, EnvironmentConfig, ProjectConfig, ProjectSpec, resolveProject, sshHostAlias } from '../config';
 import { PROJECT } from '../config/environments';
+import { describeFsError } from '../lib/fs-errors';
 import { hostKeyAlias, iapTunnelCommand } from '../lib/inventory';
 import {
   checkEnvironment,
@@ -107,19 +100,15 @@ export async function main(argv: readonly string[], deps: MainDeps): Promise<num
     args,
     style: makeStyle(deps.stdout.isTTY ?? false, deps.env),
     home,
-    runBase: deps.env.DOCKER_HOSTS_RUN_DIR || join(deps.root, '.run'),
+    // A relative DOCKER_HOSTS_RUN_DIR means what it says where the driver was started, whatever the tools' cwd.
+    runBase: deps.env.DOCKER_HOSTS_RUN_DIR ? resolve(deps.env.DOCKER_HOSTS_RUN_DIR) : join(deps.root, '.run'),
     cdktf: deps.env.DOCKER_HOSTS_CDKTF || join(deps.root, 'node_modules', '.bin', 'cdktf'),
     warnings: [],
   };
   let project: ProjectConfig | undefined;
   let configError: string | undefined;
   try {
-    project = resolveProject(spec, {
-      env: deps.env,
-      home,
-      readFile: readFileIfExists,
-      warn: (message) => r.warnings.push(message),
-    });
+    project = resolveProject(spec, { home, warn: (message) => r.warnings.push(message) });
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     configError = error.message;
@@ -148,6 +137,13 @@ export async function main(argv: readonly string[], deps: MainDeps): Promise<num
     }
     if (error instanceof OutputsError) {
       deps.stderr.write(`${errStyle.red('error:')} ${error.message}\n`);
+      return EXIT_FAILED;
+    }
+    const fsProblem = describeFsError(error);
+    if (fsProblem !== undefined) {
+      deps.stderr.write(
+        `${errStyle.red('error:')} ${fsProblem} (runs write under DOCKER_HOSTS_RUN_DIR, default .run/)\n`,
+      );
       return EXIT_FAILED;
     }
     throw error;

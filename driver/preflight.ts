@@ -2,6 +2,7 @@
  * Preflight: every prerequisite the selected steps need, checked at once, each missing one reported with its fix.
  * The checks are cheap (file tests and `--version` calls run in parallel); nothing talks to Google Cloud.
  */
+import { sshPrivateKeyCheck, sshPublicKeyCheck } from '../lib/ssh-key-checks';
 import { execFile } from 'node:child_process';
 import { accessSync, constants, statSync } from 'node:fs';
 import { delimiter, isAbsolute, join } from 'node:path';
@@ -207,48 +208,13 @@ function configFindings(requirement: Requirement, input: PreflightInput): Findin
             requirement,
             ok: false,
             summary: `GCP project: none set for "${env.name}" (only the synth placeholder "${env.projectId}")`,
-            fix: `export GOOGLE_PROJECT=<your-project-id>, or set projectId for "${env.name}" in config/environments.ts`,
+            fix: `set projectId for "${env.name}" in config/environments.ts (committed: synth reads no environment variable)`,
           }
         : { requirement, ok: true, summary: `GCP project: ${env.projectId}` };
     case 'ssh-public-key':
-      if (env.ssh.osLogin) {
-        // OS Login accepts the key only once it is on the user's OS Login profile: preflight cannot see
-        // the profile, so it checks the file and says how to register it.
-        const register = `gcloud compute os-login ssh-keys add --key-file ${env.ssh.publicKeyFile}`;
-        return fileExists(env.ssh.publicKeyFile)
-          ? {
-              requirement,
-              ok: true,
-              summary: `SSH public key: ${env.ssh.publicKeyFile} (OS Login: register it once with \`${register}\`)`,
-            }
-          : {
-              requirement,
-              ok: false,
-              summary: `SSH public key: none at ${env.ssh.publicKeyFile}; with OS Login it must be on your OS Login profile`,
-              fix: `ssh-keygen -t ed25519 -f ${env.ssh.privateKeyFile} && ${register}`,
-            };
-      }
-      return env.ssh.publicKey !== undefined
-        ? {
-            requirement,
-            ok: true,
-            summary: `SSH public key: ${env.ssh.publicKey.split(' ').slice(0, 1)} … (${env.ssh.publicKeyFile})`,
-          }
-        : {
-            requirement,
-            ok: false,
-            summary: `SSH public key: none at ${env.ssh.publicKeyFile} and DOCKER_HOSTS_SSH_PUBLIC_KEY is not set: the hosts would have no login key`,
-            fix: `ssh-keygen -t ed25519 -f ${env.ssh.privateKeyFile} -C ${env.ssh.user}`,
-          };
+      return { requirement, ...sshPublicKeyCheck(env) };
     case 'ssh-private-key':
-      return fileExists(env.ssh.privateKeyFile)
-        ? { requirement, ok: true, summary: `SSH private key: ${env.ssh.privateKeyFile}` }
-        : {
-            requirement,
-            ok: false,
-            summary: `SSH private key: ${env.ssh.privateKeyFile} does not exist (Ansible logs in with it)`,
-            fix: `ssh-keygen -t ed25519 -f ${env.ssh.privateKeyFile} -C ${env.ssh.user}, or set ssh.privateKeyFile in config/environments.ts`,
-          };
+      return { requirement, ...sshPrivateKeyCheck(env) };
     default:
       return undefined;
   }

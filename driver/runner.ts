@@ -3,6 +3,7 @@
  * shows progress, stops at the first failure with everything needed to understand and resume it, and handles
  * Ctrl-C by stopping the running child cleanly.
  */
+import { boundTail } from '../lib/bounded-tail';
 import { spawn } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, writeFileSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -119,7 +120,7 @@ export function cleanTail(text: string, count: number): string[] {
   }
   const tail = lines.slice(-count);
   const indent = Math.min(...tail.map((l) => /^\s*/.exec(l)![0].length));
-  return tail.map((l) => l.slice(Number.isFinite(indent) ? indent : 0));
+  return boundTail(tail.map((l) => l.slice(Number.isFinite(indent) ? indent : 0)));
 }
 
 interface StepOutcome {

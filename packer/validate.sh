@@ -32,7 +32,7 @@ packer validate -var-file="$HERE/example.pkrvars.json" -var network=builds -var 
   -var use_iap=true -var 'tags=["packer-build","extra"]' .
 echo "PASS: packer validate with network, subnetwork, use_iap, tags"
 # What the driver really generates from config/environments.ts, for every environment.
-for vars in $(cd "$REPO" && GOOGLE_PROJECT=example-project DOCKER_HOSTS_SSH_PUBLIC_KEY= \
+for vars in $(cd "$REPO" && \
   node scripts/run-app.cjs scripts/packer-vars.ts "$tmp/vars" 2>"$tmp/vars.err"); do
   packer validate -var-file="$vars" .
   echo "PASS: packer validate -var-file=<driver's $(basename "$vars")>"

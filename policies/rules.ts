@@ -1,4 +1,4 @@
-import { WIDEST_ADMIN_PREFIX } from '../config/environment-config';
+import { coversInternet, WIDEST_ADMIN_PREFIX } from '../config/cidr';
 
 /**
  * Security policy rules checked against every synthesized stack before anything is written.
@@ -64,11 +64,9 @@ function isTrue(value: unknown): boolean {
   return value === true || (typeof value === 'string' && ['true', '1'].includes(value.toLowerCase()));
 }
 
-/** The internet, or a range wider than a /8 (0.0.0.0/1 + 128.0.0.0/1 is the internet too). */
-function isWorldLike(range: string): boolean {
-  if (range === '::/0') return true;
-  const prefix = Number(range.split('/')[1]);
-  return range.includes('.') && Number.isInteger(prefix) && prefix < WIDEST_ADMIN_PREFIX;
+/** At most four ranges, then how many more. */
+function listed(ranges: readonly string[]): string {
+  return ranges.length <= 4 ? ranges.join(', ') : `${ranges.slice(0, 4).join(', ')} and ${ranges.length - 4} more`;
 }
 
 function allowsPort(attrs: Attributes, port: number): boolean {
@@ -88,14 +86,24 @@ function allowsPort(attrs: Attributes, port: number): boolean {
 export const RULES: readonly PolicyRule[] = [
   {
     id: 'DH1-ssh-not-open-to-world',
-    description: 'No firewall rule lets SSH (tcp/22) in from 0.0.0.0/0, ::/0 or any range wider than a /8',
+    description: `No stack lets SSH (tcp/22) in from ranges that together cover more than one /${WIDEST_ADMIN_PREFIX} (0.0.0.0/0, ::/0, 256 /8s, …)`,
+    // The union over every SSH ingress rule of a stack counts, as in the config check: ranges split across
+    // rules, or the internet cut into /8s, are the internet all the same.
     check: (stacks) =>
-      forEachResource(stacks, 'google_compute_firewall', 'DH1-ssh-not-open-to-world', (attrs) => {
-        const ranges = Array.isArray(attrs.source_ranges) ? (attrs.source_ranges as string[]) : [];
-        const direction = attrs.direction ?? 'INGRESS';
-        return direction === 'INGRESS' && allowsPort(attrs, 22) && ranges.some(isWorldLike)
-          ? [`allows SSH from ${ranges.filter(isWorldLike).join(', ')}`]
-          : [];
+      stacks.flatMap((stack) => {
+        const sshRules = resourcesOf(stack, 'google_compute_firewall').filter(
+          ([, attrs]) => (attrs.direction ?? 'INGRESS') === 'INGRESS' && allowsPort(attrs, 22),
+        );
+        const rangesOf = (attrs: Attributes) =>
+          Array.isArray(attrs.source_ranges) ? (attrs.source_ranges as string[]) : [];
+        const union = sshRules.flatMap(([, attrs]) => rangesOf(attrs));
+        if (!coversInternet(union)) return [];
+        return sshRules.map(([name, attrs]) => ({
+          rule: 'DH1-ssh-not-open-to-world',
+          stack: stack.name,
+          address: `google_compute_firewall.${name}`,
+          message: `allows SSH from ${listed(rangesOf(attrs))} (with the stack's SSH rules: more than one /${WIDEST_ADMIN_PREFIX}, the internet)`,
+        }));
       }),
   },
   {

@@ -38,6 +38,7 @@ export class DockerHostsStack extends ReadableStack {
       addressPrefix: config.name,
       machineType: config.machineType,
       diskSizeGb: config.diskSizeGb,
+      diskType: config.diskType,
       imageProject: config.projectId,
       imageFamily: config.imageFamily,
       network: config.network,
@@ -46,7 +47,7 @@ export class DockerHostsStack extends ReadableStack {
       serviceAccountEmail: serviceAccount.account.email,
       scopes: HOST_SCOPES,
       sshUser: config.ssh.user,
-      sshPublicKey: config.ssh.publicKey,
+      sshPublicKeys: config.ssh.publicKeys,
       osLogin: config.ssh.osLogin,
     });
     new FleetFirewall(this, 'firewall', {

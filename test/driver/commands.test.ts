@@ -1,5 +1,5 @@
 import { EnvironmentConfig, resolveProject } from '../../config';
-import { PROJECT } from '../../config/environments';
+import { FIXTURE_PROJECT as PROJECT } from '../fixtures/project';
 import {
   ansiblePlaybook,
   appVars,
@@ -20,12 +20,10 @@ const KEY = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOpsKeyOpsKeyOpsKeyOpsKeyOpsKey
 
 /** The repository's real environments, resolved as on an operator's machine. */
 function environments(): Record<string, EnvironmentConfig> {
-  const project = resolveProject(PROJECT, {
-    env: { GOOGLE_PROJECT: 'acme-docker-hosts' },
-    home: '/home/op',
-    readFile: (path) => (path === '/home/op/.ssh/docker-hosts.pub' ? KEY : undefined),
-    warn: () => undefined,
-  });
+  const project = resolveProject(
+    { ...PROJECT, environments: PROJECT.environments.map((e) => ({ ...e, ssh: { ...e.ssh, publicKeys: [KEY] } })) },
+    { home: '/home/op' },
+  );
   return Object.fromEntries(project.environments.map((e) => [e.name, e]));
 }
 
@@ -95,11 +93,12 @@ describe('command builders: exact argv', () => {
             name: 'lab',
             region: 'europe-west1',
             zone: 'europe-west1-b',
+            projectId: 'acme-docker-hosts',
             ssh: { osLogin: true, user: 'ops_example_com' },
           },
         ],
       },
-      { env: { GOOGLE_PROJECT: 'acme-docker-hosts' }, readFile: () => undefined, warn: () => undefined },
+      { home: '/home/op' },
     ).environments;
     expect(packerVars(osLogin).deploy_user).toBe('deploy');
     expect(appVars(osLogin).deploy_user).toBe('ops_example_com');

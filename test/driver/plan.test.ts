@@ -1,15 +1,10 @@
 import { EnvironmentConfig, resolveProject } from '../../config';
-import { PROJECT } from '../../config/environments';
+import { FIXTURE_PROJECT as PROJECT } from '../fixtures/project';
 import { PlanContext } from '../../driver/commands';
 import { buildDestroyPlan, buildUpPlan, ImageRecord, includeBackendRefusal } from '../../driver/plan';
 import { activeSteps, Plan, PreflightTask } from '../../driver/steps';
 
-const project = resolveProject(PROJECT, {
-  env: { GOOGLE_PROJECT: 'acme-docker-hosts', DOCKER_HOSTS_SSH_PUBLIC_KEY: 'ssh-ed25519 AAAAC3Nza ops@example' },
-  home: '/home/op',
-  readFile: () => undefined,
-  warn: () => undefined,
-});
+const project = resolveProject(PROJECT, { home: '/home/op' });
 const env = (name: string): EnvironmentConfig => project.environments.find((e) => e.name === name)!;
 const ctx: PlanContext = {
   root: '/repo',
@@ -84,17 +79,13 @@ describe('up plan', () => {
             name: 'lab',
             region: 'europe-west1',
             zone: 'europe-west1-b',
+            projectId: 'acme-docker-hosts',
             sshSourceRanges: ['203.0.113.0/24'],
-            ssh: { connectVia: 'direct' },
+            ssh: { connectVia: 'direct', publicKeys: ['ssh-ed25519 AAAAC3Nza ops@example'] },
           },
         ],
       },
-      {
-        env: { GOOGLE_PROJECT: 'acme-docker-hosts' },
-        home: '/home/op',
-        readFile: () => undefined,
-        warn: () => undefined,
-      },
+      { home: '/home/op' },
     ).environments[0];
     expect(preflight(buildUpPlan(direct, ctx)).requirements).not.toContain('gcloud');
     expect(preflight(buildUpPlan(env('stage'), ctx, { only: 'deploy' })).requirements).not.toContain('gcloud');

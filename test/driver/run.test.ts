@@ -14,6 +14,7 @@ import {
   calls,
   closedPort,
   makeSandbox,
+  PUBLIC_KEY,
   readJson,
   runDriver,
   Sandbox,
@@ -70,11 +71,7 @@ describe('up', () => {
     expect(recorded[4].ansibleConfig).toBe(join(sb.root, 'ansible', 'ansible.cfg'));
 
     // The same sequence, from the pure plan builder (the node inventory step is real, not a fake).
-    const project = resolveProject(testSpec(sb, app.port), {
-      env: {},
-      readFile: () => undefined,
-      warn: () => undefined,
-    });
+    const project = resolveProject(testSpec(sb, app.port));
     const ctx: PlanContext = { root: sb.root, runDir, cdktf: 'cdktf', node: process.execPath };
     const planned = activeSteps(buildUpPlan(project.environments[0], ctx)).flatMap((s) =>
       s.kind === 'exec' && s.command !== process.execPath ? [[s.command, ...s.args]] : [],
@@ -326,7 +323,7 @@ describe('preflight', () => {
       projectId: undefined,
       // Like the repository's stage: SSH only from IAP, so Ansible tunnels through gcloud.
       sshSourceRanges: ['35.235.240.0/20'],
-      ssh: { privateKeyFile: join(sb.home, 'no-such-key') },
+      ssh: { publicKeys: [PUBLIC_KEY], privateKeyFile: join(sb.home, 'no-such-key') },
     });
     const result = await runDriver(['up', 'stage'], sb, {
       spec,
@@ -342,10 +339,10 @@ describe('preflight', () => {
     expect(calls(sb)).toEqual([]);
     const err = result.err;
     expect(err).toContain('Step "preflight" failed');
-    expect(err).toContain('9 of 14 prerequisites are missing');
+    expect(err).toContain('8 of 14 prerequisites are missing');
     for (const expected of [
       'GCP project: none set for "stage"',
-      'fix: export GOOGLE_PROJECT=<your-project-id>',
+      'fix: set projectId for "stage" in config/environments.ts',
       // The repository's stage is IAP-only, so Ansible tunnels through gcloud.
       'gcloud: not found on PATH',
       'credentials: no Application Default Credentials',
@@ -354,8 +351,7 @@ describe('preflight', () => {
       'cdktf: cdktf not found',
       'terraform: not found on PATH',
       'ansible-playbook: not found on PATH',
-      'SSH public key: none at',
-      `SSH private key: ${join(sb.home, 'no-such-key')} does not exist`,
+      `SSH private key (ssh.privateKeyFile): ${join(sb.home, 'no-such-key')} does not exist`,
       'fix: ssh-keygen -t ed25519 -f',
     ]) {
       expect(err).toContain(expected);

@@ -115,13 +115,18 @@ describe('lock', () => {
 
 describe('preflight', () => {
   const project = resolveProject(
-    { environments: [{ name: 'stage', region: 'europe-west1', zone: 'europe-west1-b', projectId: 'acme-123456' }] },
     {
-      env: { DOCKER_HOSTS_SSH_PUBLIC_KEY: 'ssh-ed25519 AAAA ops' },
-      home: '/nonexistent',
-      readFile: () => undefined,
-      warn: () => undefined,
+      environments: [
+        {
+          name: 'stage',
+          region: 'europe-west1',
+          zone: 'europe-west1-b',
+          projectId: 'acme-123456',
+          ssh: { publicKeys: ['ssh-ed25519 AAAA ops'] },
+        },
+      ],
     },
+    { home: '/nonexistent' },
   );
   const input = (overrides: Partial<PreflightInput>): PreflightInput => ({
     requirements: [],
@@ -183,7 +188,7 @@ describe('preflight', () => {
             },
           ],
         },
-        { env: {}, home, readFile: () => undefined, warn: () => undefined },
+        { home },
       ).environments[0];
     const check = async (home: string) =>
       (
@@ -207,11 +212,14 @@ describe('preflight', () => {
     );
     expect(findings.map((f) => [f.ok, f.summary])).toEqual([
       [true, `terraform: ${join(bin, 'terraform')} (version unknown)`],
-      [false, 'SSH private key: /nonexistent/.ssh/docker-hosts does not exist (Ansible logs in with it)'],
+      [
+        false,
+        'SSH private key (ssh.privateKeyFile): /nonexistent/.ssh/docker-hosts does not exist (Ansible logs in with it)',
+      ],
       [false, 'file: packer/ is missing from the checkout'],
     ]);
     expect(describeProblems(findings)).toEqual([
-      '✗ SSH private key: /nonexistent/.ssh/docker-hosts does not exist (Ansible logs in with it)',
+      '✗ SSH private key (ssh.privateKeyFile): /nonexistent/.ssh/docker-hosts does not exist (Ansible logs in with it)',
       '    fix: ssh-keygen -t ed25519 -f /nonexistent/.ssh/docker-hosts -C deploy, or set ssh.privateKeyFile in config/environments.ts',
       '✗ file: packer/ is missing from the checkout',
       '    fix: check `git status`; restore it from git',

@@ -189,7 +189,7 @@ describe('a three-host environment', () => {
 
   test('OS Login replaces the metadata key', () => {
     const [osLogin] = stacksFor(
-      resolveEnvs([validEnv({ ssh: { osLogin: true, user: 'ops_example_com' } })]),
+      resolveEnvs([validEnv({ ssh: { osLogin: true, user: 'ops_example_com', publicKeys: [] } })]),
     ).environments;
     const metadata = synthJson(osLogin).resource.google_compute_instance['fleet_docker-host-001'].metadata;
     expect(metadata['enable-oslogin']).toBe('TRUE');
