@@ -12,12 +12,20 @@ export interface Fixture {
 export const FIXTURE_KEY =
   'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIBm9Ylq0bW5UkGb0V6nWqf3cQ6x1d0bG6wqKq6b4mJ5e ops@example';
 
-/** One host, every default: metadata key, IAP only, state local, the `default` network. */
+/** One host, every default but a committed login key (metadata key), IAP only, state local, the `default` network. */
 const single: Fixture = {
   name: 'single',
   spec: {
     backendState: 'local',
-    environments: [{ name: 'stage', projectId: 'acme-single', region: 'europe-west1', zone: 'europe-west1-b' }],
+    environments: [
+      {
+        name: 'stage',
+        projectId: 'acme-single',
+        region: 'europe-west1',
+        zone: 'europe-west1-b',
+        ssh: { publicKeys: [FIXTURE_KEY] },
+      },
+    ],
   },
 };
 
@@ -51,7 +59,7 @@ const fleet: Fixture = {
         machineType: 'e2-standard-2',
         diskSizeGb: 30,
         sshSourceRanges: ['203.0.113.0/24', '35.235.240.0/20'],
-        ssh: { connectVia: 'direct', publicKey: FIXTURE_KEY },
+        ssh: { connectVia: 'direct', publicKeys: [FIXTURE_KEY] },
         app: { image: 'nginx:1.27', port: 8080, containerName: 'web' },
       },
       {
@@ -62,7 +70,7 @@ const fleet: Fixture = {
         appSourceRanges: ['198.51.100.0/24'],
         sshSourceRanges: ['0.0.0.0/0'],
         allowSshFromAnywhere: true,
-        ssh: { publicKey: FIXTURE_KEY },
+        ssh: { publicKeys: [FIXTURE_KEY] },
       },
     ],
   },

@@ -3,7 +3,6 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ProjectConfig, ProjectSpec, resolveProject } from '../../config';
 import { synthesizeApp } from '../../stacks/app';
-import { FIXTURE_KEY } from './fixtures';
 
 /** One stack's synthesized Terraform JSON and the folder cdktf wrote it to. */
 export interface SynthStack {
@@ -12,14 +11,9 @@ export interface SynthStack {
   readonly json: Record<string, any>;
 }
 
-/** A fixture resolved the way main.ts resolves the repository's config, with a fixed key. */
+/** A fixture resolved the way main.ts resolves the repository's config. */
 export function resolveFixture(spec: ProjectSpec): ProjectConfig {
-  return resolveProject(spec, {
-    env: { DOCKER_HOSTS_SSH_PUBLIC_KEY: FIXTURE_KEY },
-    readFile: () => undefined,
-    warn: () => undefined,
-    home: '/home/ops',
-  });
+  return resolveProject(spec, { warn: () => undefined, home: '/home/ops' });
 }
 
 /**
