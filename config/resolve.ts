@@ -9,6 +9,7 @@ import {
   ProjectSpec,
   WIDEST_ADMIN_PREFIX,
 } from './environment-config';
+import { DEFAULT_DEPLOY_USER, PROJECT_ID, RFC1035_NAME, USER_NAME } from '../lib/constants';
 
 /** A configuration mistake, reported as one line that names the environment and the field. */
 export class ConfigError extends Error {
@@ -43,13 +44,13 @@ const PATTERNS = {
     allowed: 'lowercase letters, digits and hyphens, starting with a letter, at most 17 characters',
   },
   projectId: {
-    re: /^[a-z][a-z0-9-]{4,28}[a-z0-9]$/,
+    re: PROJECT_ID,
     allowed: '6-30 lowercase letters, digits and hyphens, starting with a letter, not ending with a hyphen',
   },
   region: { re: /^[a-z]+-[a-z]+[0-9]+$/, allowed: 'a GCP region such as "europe-west1"' },
   machineType: { re: /^[a-z][a-z0-9]*-[a-z0-9-]+$/, allowed: 'a machine type such as "e2-small" or "n2-standard-2"' },
   imageFamily: {
-    re: /^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/,
+    re: RFC1035_NAME,
     allowed: 'a non-empty image family name: lowercase letters, digits and hyphens, at most 63 characters',
   },
   // Packer names images `<family>-<14-digit timestamp>`, and image names stop at 63 characters.
@@ -59,8 +60,8 @@ const PATTERNS = {
       'a non-empty image family name: lowercase letters, digits and hyphens, at most 48 characters ' +
       '(Packer appends "-<timestamp>" and image names stop at 63)',
   },
-  network: { re: /^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/, allowed: 'a VPC network name such as "default"' },
-  sshUser: { re: /^[a-z_][a-z0-9_-]{0,31}$/, allowed: 'a POSIX user name such as "deploy"' },
+  network: { re: RFC1035_NAME, allowed: 'a VPC network name such as "default"' },
+  sshUser: { re: USER_NAME, allowed: 'a POSIX user name such as "deploy"' },
   containerName: { re: /^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,62}$/, allowed: 'a Docker container name such as "app"' },
   image: {
     re: /^[a-z0-9]+([._-][a-z0-9]+)*(:[0-9]+)?(\/[a-z0-9]+([._-][a-z0-9]+)*)*(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(@sha256:[a-f0-9]{64})?$/,
@@ -233,7 +234,7 @@ function resolveEnvironment(
       'must be your OS Login POSIX user name, such as "ops_example_com", when ssh.osLogin is true (got nothing)',
     );
   }
-  const sshUser = check(name, 'ssh.user', ssh.user ?? 'deploy', PATTERNS.sshUser);
+  const sshUser = check(name, 'ssh.user', ssh.user ?? DEFAULT_DEPLOY_USER, PATTERNS.sshUser);
   const publicKeyFile = expandHome(ssh.publicKeyFile ?? '~/.ssh/docker-hosts.pub', home);
   const privateKeyFile = expandHome(ssh.privateKeyFile ?? '~/.ssh/docker-hosts', home);
   const osLogin = ssh.osLogin ?? false;

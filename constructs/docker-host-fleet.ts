@@ -1,6 +1,7 @@
 import { ComputeAddress } from '@cdktf/provider-google/lib/compute-address';
 import { ComputeInstance } from '@cdktf/provider-google/lib/compute-instance';
 import { Construct } from 'constructs';
+import { RFC1035_NAME } from '../lib/constants';
 
 export interface DockerHostFleetProps {
   readonly project: string;
@@ -58,8 +59,6 @@ export interface DockerHost {
   readonly address: ComputeAddress;
 }
 
-const HOST_NAME = /^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/;
-
 /**
  * N Docker hosts booted from the Packer-built image family, hardened the way Google's foundation
  * blueprints harden VMs: shielded VM, no project-wide SSH keys, serial port off, no IP forwarding,
@@ -77,7 +76,7 @@ export class DockerHostFleet extends Construct {
     }
     const seen = new Set<string>();
     for (const name of props.hostNames) {
-      if (!HOST_NAME.test(name) || seen.has(name)) {
+      if (!RFC1035_NAME.test(name) || seen.has(name)) {
         throw new Error(
           `DockerHostFleet "${id}": hostNames must be unique RFC1035 names such as "docker-host-001" (got "${name}")`,
         );

@@ -1,10 +1,11 @@
 /**
  * Entry point: `npm run pipeline -- [command] <env> [options]` runs `node scripts/run-app.cjs driver/cli.ts`.
- * See driver/README.md.
+ * Wires the process (argv, environment, streams, signals, the terminal) to main(). See driver/README.md.
  */
 import { existsSync } from 'node:fs';
-import { createInterface } from 'node:readline';
 import { dirname, resolve } from 'node:path';
+import { createInterface } from 'node:readline/promises';
+import { EXIT_INTERNAL } from './exit-codes';
 import { main } from './main';
 
 /**
@@ -26,7 +27,7 @@ function findRoot(): string {
 async function ask(question: string): Promise<string> {
   const rl = createInterface({ input: process.stdin, output: process.stdout });
   try {
-    return await new Promise<string>((answer) => rl.question(question, answer));
+    return await rl.question(question);
   } finally {
     rl.close();
   }
@@ -49,6 +50,6 @@ main(process.argv.slice(2), {
   },
   (error: unknown) => {
     process.stderr.write(`internal error: ${(error as Error)?.stack ?? String(error)}\n`);
-    process.exitCode = 70;
+    process.exitCode = EXIT_INTERNAL;
   },
 );

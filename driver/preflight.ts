@@ -6,7 +6,7 @@ import { execFile } from 'node:child_process';
 import { accessSync, constants, statSync } from 'node:fs';
 import { delimiter, isAbsolute, join } from 'node:path';
 import type { EnvironmentConfig } from '../config';
-import type { Requirement } from './steps';
+import type { Requirement } from './plan/steps';
 
 export interface Finding {
   readonly requirement: Requirement | 'file';

@@ -8,7 +8,8 @@
  */
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { parseStackOutputs, renderInventory } from './inventory';
+import { parseStackOutputs } from '../stacks/outputs';
+import { renderInventory } from './inventory';
 
 const USAGE = 'usage: inventory-cli --outputs <outputs.json> --stack <env> [--out <inventory.yml>]';
 

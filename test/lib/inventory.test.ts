@@ -2,7 +2,8 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { envGroupName, InventoryError, parseStackOutputs, renderInventory } from '../../lib/inventory';
+import { envGroupName, renderInventory } from '../../lib/inventory';
+import { OutputsError as InventoryError, parseStackOutputs } from '../../stacks/outputs';
 
 const ROOT = resolve(__dirname, '..', '..');
 
@@ -16,12 +17,18 @@ function sampleOutputs(): Record<string, Record<string, unknown>> {
           zone: 'europe-west1-c',
           external_ip: '34.1.2.4',
           internal_ip: '10.132.0.3',
+          app_url: 'http://34.1.2.4:9292',
+          ssh: 'deploy@34.1.2.4',
+          docker_host: 'ssh://deploy@34.1.2.4',
         },
         'docker-host-001': {
           name: 'docker-host-001',
           zone: 'europe-west1-b',
           external_ip: '34.1.2.3',
           internal_ip: '10.132.0.2',
+          app_url: 'http://34.1.2.3:9292',
+          ssh: 'deploy@34.1.2.3',
+          docker_host: 'ssh://deploy@34.1.2.3',
         },
       },
       app_urls: ['http://34.1.2.3:9292', 'http://34.1.2.4:9292'],
@@ -51,6 +58,9 @@ describe('parseStackOutputs', () => {
       zone: 'europe-west1-b',
       external_ip: '34.1.2.3',
       internal_ip: '10.132.0.2',
+      app_url: 'http://34.1.2.3:9292',
+      ssh: 'deploy@34.1.2.3',
+      docker_host: 'ssh://deploy@34.1.2.3',
     });
   });
 

@@ -3,7 +3,8 @@
  * Nothing here touches the disk or the environment; tests check the exact argv for every environment.
  */
 import { dirname, join } from 'node:path';
-import type { EnvironmentConfig } from '../config';
+import type { EnvironmentConfig } from '../../config';
+import { BACKEND_STACK, DEFAULT_DEPLOY_USER, HOST_ROLE, roleLabels } from '../../lib/constants';
 import type { ExecStep, HttpCheckTask, StepHint, StepName } from './steps';
 
 /** Where things are, for one run. All paths absolute. */
@@ -17,9 +18,6 @@ export interface PlanContext {
   /** The node executable that runs the inventory generator. */
   readonly node: string;
 }
-
-/** Name of the cdktf stack that holds the Terraform state buckets. */
-export const BACKEND_STACK = 'backend';
 
 /** Environment cdktf needs offline and in CI: no telemetry/update checks. */
 export const CDKTF_ENV: Readonly<Record<string, string>> = Object.freeze({ CHECKPOINT_DISABLE: '1' });
@@ -57,11 +55,8 @@ export interface PackerVars {
  * The `-var-file` for `packer build`. `sourceHash` (see image-hash.ts) labels the image with what it was built
  * from, so an operator can tell which commit of packer/ + the docker_host role an image came from.
  */
-/** The deploy user the image bakes when logins are not OS Login's (config's `ssh.user` default). */
-export const DEFAULT_DEPLOY_USER = 'deploy';
-
 export function packerVars(env: EnvironmentConfig, sourceHash?: string): PackerVars {
-  const labels: Record<string, string> = { ...env.labels, role: 'docker-host', 'managed-by': 'packer' };
+  const labels: Record<string, string> = { ...env.labels, ...roleLabels(HOST_ROLE, 'packer') };
   if (sourceHash !== undefined) labels['source-hash'] = sourceHash.slice(0, 16);
   return {
     project_id: env.projectId,
@@ -256,7 +251,6 @@ export function httpCheck(ctx: PlanContext, env: EnvironmentConfig, timing: Chec
     type: 'http-check',
     outputsFile,
     stack: env.name,
-    port: env.app.port,
     path: '/',
     ...timing,
   };
@@ -273,14 +267,6 @@ export function cdktfDestroyEnvironment(ctx: PlanContext, env: EnvironmentConfig
   return cdktfStep(ctx, 'destroy', `destroy ${env.name} (hosts, firewall rules, service account)`, [
     'destroy',
     env.name,
-    '--auto-approve',
-  ]);
-}
-
-export function cdktfDestroyBackend(ctx: PlanContext): ExecStep {
-  return cdktfStep(ctx, 'destroy-backend', 'destroy backend (state buckets: needs prevent_destroy lifted)', [
-    'destroy',
-    BACKEND_STACK,
     '--auto-approve',
   ]);
 }

@@ -1,14 +1,11 @@
 /**
  * Pure plan builders: which steps `up` and `destroy` run, in which order, and why a step is skipped.
  */
-import { statePrefix, type EnvironmentConfig, type ProjectConfig } from '../config';
-import { INVOCATION } from './args';
+import type { EnvironmentConfig } from '../../config';
 import {
   ansiblePlaybook,
-  BACKEND_STACK,
   cdktfDeployBackend,
   cdktfDeployEnvironment,
-  cdktfDestroyBackend,
   cdktfDestroyEnvironment,
   CheckTiming,
   DEFAULT_CHECK_TIMING,
@@ -17,7 +14,7 @@ import {
   packerBuild,
   packerInit,
   PlanContext,
-} from './commands';
+} from './tools';
 import {
   DESTROY_STEPS,
   DestroyStepName,
@@ -54,7 +51,6 @@ export interface UpOptions {
 export interface DestroyOptions {
   readonly from?: DestroyStepName;
   readonly only?: DestroyStepName;
-  readonly includeBackend?: boolean;
 }
 
 /** What each step needs to be there before anything starts. */
@@ -68,7 +64,6 @@ const STEP_REQUIREMENTS: Record<StepName, readonly Requirement[]> = {
   hosts: ['ansible-playbook', 'ssh-private-key'],
   check: [],
   destroy: ['gcp-project', 'credentials', 'cdktf', 'terraform'],
-  'destroy-backend': ['gcp-project', 'credentials', 'cdktf', 'terraform'],
 };
 
 /** Repository files each step uses. */
@@ -82,7 +77,6 @@ const STEP_FILES: Record<StepName, readonly string[]> = {
   hosts: ['ansible/playbooks/site.yml'],
   check: [],
   destroy: ['main.ts'],
-  'destroy-backend': ['main.ts'],
 };
 
 const REQUIREMENT_ORDER: readonly Requirement[] = [
@@ -203,59 +197,8 @@ export function buildUpPlan(env: EnvironmentConfig, ctx: PlanContext, options: U
   return assemble('up', env, ctx, work, skips);
 }
 
-/**
- * Why `destroy --include-backend` is refused before anything runs, and what to do instead. The destroy-backend step
- * can never succeed: the state bucket has Terraform prevent_destroy (constructs/state-bucket.ts) and force_destroy
- * off, and it holds the state of every environment, so the driver does not try.
- */
-export function includeBackendRefusal(project: ProjectConfig): string[] {
-  const buckets = new Map<string, EnvironmentConfig[]>();
-  for (const env of project.environments) {
-    buckets.set(env.state.bucket, [...(buckets.get(env.state.bucket) ?? []), env]);
-  }
-  const names = [...buckets.keys()];
-  const gs = names.map((b) => `gs://${b}`).join(', ');
-  const lines = [
-    `--include-backend is refused: the driver does not destroy the state backend.`,
-    `It would destroy the backend stack: the Terraform state ${names.length === 1 ? 'bucket' : 'buckets'} ${gs}.`,
-    `${names.length === 1 ? 'That bucket is' : 'They are'} protected by design: lifecycle prevent_destroy in constructs/state-bucket.ts ` +
-      `(and force_destroy off), so \`cdktf destroy backend\` would fail; and ${names.length === 1 ? 'it holds' : 'they hold'} ` +
-      `the Terraform state of every environment:`,
-    ...[...buckets].flatMap(([bucket, envs]) =>
-      envs.map((e) => `  ${e.name}: gs://${bucket}/${e.state.prefix} (project ${e.projectId})`),
-    ),
-  ];
-  if (project.backendState === 'gcs') {
-    const bucket = project.environments[0].state.bucket;
-    lines.push(
-      `  and the backend stack's own state: gs://${bucket}/${statePrefix(BACKEND_STACK)} (backendState: 'gcs')`,
-    );
-  }
-  const steps = [
-    `destroy every environment: ${project.environments.map((e) => `${INVOCATION} destroy ${e.name}`).join('; ')}`,
-    ...(project.backendState === 'gcs'
-      ? [
-          "move the backend stack's state out of the bucket: set backendState: 'local' in config/environments.ts, " +
-            'then npx cdktf deploy backend --migrate-state',
-        ]
-      : []),
-    `empty the ${names.length === 1 ? 'bucket' : 'buckets'}: ${names.map((b) => `gcloud storage rm --recursive 'gs://${b}/**'`).join('; ')}`,
-    'remove `lifecycle: { preventDestroy: true }` in constructs/state-bucket.ts',
-    'npx cdktf destroy backend',
-  ];
-  lines.push('To remove it on purpose, by hand:', ...steps.map((s, i) => `  ${i + 1}. ${s}`));
-  return lines;
-}
-
-/** `destroy`: the environment; its state backend only when explicitly included. */
+/** `destroy`: the environment's stack. */
 export function buildDestroyPlan(env: EnvironmentConfig, ctx: PlanContext, options: DestroyOptions = {}): Plan {
-  const work: Step[] = [cdktfDestroyEnvironment(ctx, env), cdktfDestroyBackend(ctx)];
-  const skips = select(work, DESTROY_STEPS, options.from, options.only);
-  if (!options.includeBackend && !skips.has('destroy-backend')) {
-    skips.set(
-      'destroy-backend',
-      "the backend holds every environment's Terraform state: removed by hand only (--include-backend says how)",
-    );
-  }
-  return assemble('destroy', env, ctx, work, skips);
+  const work: Step[] = [cdktfDestroyEnvironment(ctx, env)];
+  return assemble('destroy', env, ctx, work, select(work, DESTROY_STEPS, options.from, options.only));
 }

@@ -14,8 +14,8 @@ export const UP_STEPS = [
   'hosts',
   'check',
 ] as const;
-/** Steps of `destroy`, in order: the environment first, its state backend last (and only when asked). */
-export const DESTROY_STEPS = ['preflight', 'destroy', 'destroy-backend'] as const;
+/** Steps of `destroy`, in order. The state backend is never destroyed by the driver (see commands/destroy.ts). */
+export const DESTROY_STEPS = ['preflight', 'destroy'] as const;
 
 export type UpStepName = (typeof UP_STEPS)[number];
 export type DestroyStepName = (typeof DESTROY_STEPS)[number];
@@ -94,8 +94,6 @@ export interface HttpCheckTask {
   /** The stack outputs the deploy step wrote. */
   readonly outputsFile: string;
   readonly stack: string;
-  /** Used when the outputs do not carry `app_port`. */
-  readonly port: number;
   readonly path: string;
   /** How long to keep retrying, in total, for every host. */
   readonly deadlineMs: number;
