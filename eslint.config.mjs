@@ -13,6 +13,18 @@ export default tseslint.config(
     },
   },
   {
+    // One job per function: blank lines and comments not counted. Tests are exempt (a describe block is long).
+    files: ['**/*.ts'],
+    ignores: ['test/**'],
+    rules: { 'max-lines-per-function': ['error', { max: 60, skipBlankLines: true, skipComments: true }] },
+  },
+  {
+    // resolveEnvironment is being split by section (host, network, ssh, app, state) in the config work (issue 8);
+    // remove this exception when that lands.
+    files: ['config/resolve.ts'],
+    rules: { 'max-lines-per-function': 'off' },
+  },
+  {
     files: ['test/**/*.ts'],
     rules: {
       // Tests read synthesized JSON, whose shape is asserted, not typed.

@@ -71,32 +71,8 @@ export class DockerHostFleet extends Construct {
 
   constructor(scope: Construct, id: string, props: DockerHostFleetProps) {
     super(scope, id);
-    if (props.hostNames.length === 0) {
-      throw new Error(`DockerHostFleet "${id}": hostNames must name at least one host (got none)`);
-    }
-    const seen = new Set<string>();
-    for (const name of props.hostNames) {
-      if (!RFC1035_NAME.test(name) || seen.has(name)) {
-        throw new Error(
-          `DockerHostFleet "${id}": hostNames must be unique RFC1035 names such as "docker-host-001" (got "${name}")`,
-        );
-      }
-      seen.add(name);
-    }
-    const machineType = props.machineType ?? 'e2-small';
-    const diskSizeGb = props.diskSizeGb ?? 20;
-    const network = props.network ?? 'default';
-    const osLogin = props.osLogin ?? false;
-
-    const metadata: Record<string, string> = {
-      'block-project-ssh-keys': 'TRUE',
-      'serial-port-enable': 'FALSE',
-      'enable-oslogin': osLogin ? 'TRUE' : 'FALSE',
-    };
-    if (!osLogin && props.sshPublicKey !== undefined) {
-      metadata['ssh-keys'] = `${props.sshUser}:${props.sshPublicKey}`;
-    }
-
+    checkHostNames(id, props.hostNames);
+    const metadata = hostMetadata(props);
     this.hosts = [...props.hostNames].sort().map((name) => {
       const host = new Construct(this, name);
       const address = new ComputeAddress(host, 'address', {
@@ -111,25 +87,23 @@ export class DockerHostFleet extends Construct {
         project: props.project,
         zone: props.zone,
         name,
-        machineType,
+        machineType: props.machineType ?? 'e2-small',
         tags: [...props.networkTags],
         labels: { ...props.labels },
         bootDisk: {
           autoDelete: true,
           initializeParams: {
             image: `projects/${props.imageProject}/global/images/family/${props.imageFamily}`,
-            size: diskSizeGb,
+            size: props.diskSizeGb ?? 20,
             type: 'pd-balanced',
             labels: { ...props.labels },
           },
         },
-        networkInterface: [{ network, accessConfig: [{ natIp: address.address, networkTier: 'PREMIUM' }] }],
+        networkInterface: [
+          { network: props.network ?? 'default', accessConfig: [{ natIp: address.address, networkTier: 'PREMIUM' }] },
+        ],
         serviceAccount: { email: props.serviceAccountEmail, scopes: [...props.scopes] },
-        shieldedInstanceConfig: {
-          enableSecureBoot: true,
-          enableVtpm: true,
-          enableIntegrityMonitoring: true,
-        },
+        shieldedInstanceConfig: { enableSecureBoot: true, enableVtpm: true, enableIntegrityMonitoring: true },
         canIpForward: false,
         metadata,
         allowStoppingForUpdate: true,
@@ -139,4 +113,31 @@ export class DockerHostFleet extends Construct {
       return { name, instance, address };
     });
   }
+}
+
+function checkHostNames(id: string, hostNames: readonly string[]): void {
+  if (hostNames.length === 0) {
+    throw new Error(`DockerHostFleet "${id}": hostNames must name at least one host (got none)`);
+  }
+  const seen = new Set<string>();
+  for (const name of hostNames) {
+    if (!RFC1035_NAME.test(name) || seen.has(name)) {
+      throw new Error(
+        `DockerHostFleet "${id}": hostNames must be unique RFC1035 names such as "docker-host-001" (got "${name}")`,
+      );
+    }
+    seen.add(name);
+  }
+}
+
+/** No project-wide keys, no serial port; the deploy user's key unless OS Login manages logins. */
+function hostMetadata(props: DockerHostFleetProps): Record<string, string> {
+  const osLogin = props.osLogin ?? false;
+  const metadata: Record<string, string> = {
+    'block-project-ssh-keys': 'TRUE',
+    'serial-port-enable': 'FALSE',
+    'enable-oslogin': osLogin ? 'TRUE' : 'FALSE',
+  };
+  if (!osLogin && props.sshPublicKey !== undefined) metadata['ssh-keys'] = `${props.sshUser}:${props.sshPublicKey}`;
+  return metadata;
 }

@@ -8,6 +8,7 @@
  */
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
+import { parseArgs as parse } from 'node:util';
 import { parseStackOutputs } from '../stacks/outputs';
 import { renderInventory } from './inventory';
 
@@ -22,21 +23,23 @@ interface Args {
 class UsageError extends Error {}
 
 function parseArgs(argv: string[]): Args {
-  const values = new Map<string, string>();
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    if (arg === '-h' || arg === '--help') throw new UsageError(USAGE);
-    const eq = arg.indexOf('=');
-    const [flag, inline] = eq > 0 ? [arg.slice(0, eq), arg.slice(eq + 1)] : [arg, undefined];
-    if (!['--outputs', '--stack', '--out'].includes(flag)) throw new UsageError(`unknown argument ${arg}; ${USAGE}`);
-    const value = inline ?? argv[++i];
-    if (value === undefined || value === '') throw new UsageError(`${flag} needs a value; ${USAGE}`);
-    values.set(flag, value);
+  let values;
+  try {
+    values = parse({
+      args: argv,
+      options: {
+        outputs: { type: 'string' },
+        stack: { type: 'string' },
+        out: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    }).values;
+  } catch (err) {
+    throw new UsageError(`${(err as Error).message}; ${USAGE}`);
   }
-  const outputs = values.get('--outputs');
-  const stack = values.get('--stack');
-  if (outputs === undefined || stack === undefined) throw new UsageError(USAGE);
-  return { outputs, stack, out: values.get('--out') };
+  const { outputs, stack, out, help } = values;
+  if (help || !outputs || !stack || out === '') throw new UsageError(USAGE);
+  return { outputs, stack, out };
 }
 
 function writeAtomically(path: string, content: string): void {
