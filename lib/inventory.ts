@@ -69,8 +69,6 @@ export function renderInventory(outputs: StackOutputs): string {
         `        ${name}:`,
         `          ansible_host: ${q(host.external_ip)}`,
         `          ansible_user: ${q(outputs.ssh_user)}`,
-        `          internal_ip: ${q(host.internal_ip)}`,
-        `          gce_zone: ${q(host.zone)}`,
       );
       const sshArgs = sshCommonArgs(outputs, host);
       if (sshArgs !== undefined) lines.push(`          ansible_ssh_common_args: ${q(sshArgs)}`);
@@ -83,6 +81,16 @@ export function renderInventory(outputs: StackOutputs): string {
     lines.push('      hosts:');
     for (const name of names) lines.push(`        ${name}: {}`);
   }
-  lines.push('      vars:', `        deploy_env: ${q(outputs.environment)}`);
   return `${lines.join('\n')}\n`;
+}
+
+/** Where the gcp_compute inventory template lives, relative to the repository root. */
+export const GCP_TEMPLATE = 'ansible/inventory/gcp_compute.yml.template';
+
+/** The gcp_compute inventory of one environment: the template with `__ENV__` replaced by the environment's name. */
+export function renderGcpInventory(template: string, environment: string): string {
+  if (!/^[a-z][a-z0-9-]{0,62}$/.test(environment)) {
+    throw new Error(`--gcp: "${environment}" is not an environment name (lowercase letters, digits, hyphens)`);
+  }
+  return template.replace(/__ENV__/g, environment);
 }

@@ -41,6 +41,8 @@ describe('parseArgs', () => {
     [['up', 'stage', 'prod'], 'unexpected argument "prod"'],
     [['stage', '--check-timeout', 'soon'], '--check-timeout must be a number of seconds from 1 to 3600 (got "soon")'],
     [['stage', '--dry-run=yes'], 'option --dry-run takes no value'],
+    [['lock', 'stage'], 'lock needs an action: npm run pipeline -- lock status|release <env> (got "stage")'],
+    [['lock', 'release', 'stage', '--yes'], 'option --yes applies to destroy, not to lock'],
   ])('%j is a usage error', (argv, message) => {
     expect(() => parseArgs(argv)).toThrow(UsageError);
     expect(() => parseArgs(argv)).toThrow(message);
@@ -53,6 +55,9 @@ describe('parseArgs', () => {
     );
     expect(() => checkEnvironment(parseArgs([]), ENVS)).toThrow('up needs an environment');
     expect(() => checkEnvironment(parseArgs(['status']), ENVS)).toThrow('status needs an environment');
+    expect(() => checkEnvironment(parseArgs(['lock', 'status']), ENVS)).toThrow(
+      'lock needs an environment: npm run pipeline -- lock status <env>',
+    );
   });
 
   it('the resume line keeps what matters', () => {

@@ -422,6 +422,42 @@ describe('lock', () => {
   });
 });
 
+describe('lock status and lock release', () => {
+  it('show who holds the locks, and remove a lock its run left behind', async () => {
+    const spec = testSpec(sb, app.port);
+    const lock = join(sb.runBase, 'stage', 'lock');
+    const none = await runDriver(['lock', 'status', 'stage'], sb, { spec, env: env() });
+    expect(none.code).toBe(0);
+    expect(none.out).toBe(`${lock}: not locked\n.run/cdktf.lock: not locked\n`);
+    mkdirSync(lock, { recursive: true });
+    writeFileSync(
+      join(lock, 'details.json'),
+      JSON.stringify({ pid: process.pid, command: 'up stage', startedAt: 'T' }),
+    );
+    const held = await runDriver(['lock', 'status', 'stage'], sb, { spec, env: env() });
+    expect(held.out).toContain(`${lock}: locked: pid ${process.pid}, up stage, started T`);
+    const released = await runDriver(['lock', 'release', 'stage'], sb, { spec, env: env() });
+    expect(released.code).toBe(0);
+    expect(released.out).toContain(`${lock}: released (it was held by pid ${process.pid}, up stage, started T)`);
+    expect(existsSync(lock)).toBe(false);
+    expect((await runDriver(['up', 'stage', '--only', 'backend'], sb, { spec, env: env() })).code).toBe(0);
+  });
+
+  it('a refusal names the release command', async () => {
+    const lock = join(sb.runBase, 'stage', 'lock');
+    mkdirSync(lock, { recursive: true });
+    writeFileSync(
+      join(lock, 'details.json'),
+      JSON.stringify({ pid: process.pid, command: 'up stage', startedAt: 'T' }),
+    );
+    const result = await runDriver(['up', 'stage'], sb, { spec: testSpec(sb, app.port), env: env() });
+    expect(result.code).toBe(3);
+    expect(result.err).toContain(
+      'If that process is not a driver run any more: npm run pipeline -- lock release stage',
+    );
+  });
+});
+
 describe('project-wide cdktf lock', () => {
   const cdktfLock = () => join(sb.root, '.run', 'cdktf.lock');
 

@@ -143,21 +143,15 @@ describe('renderInventory', () => {
         '        docker-host-001:',
         '          ansible_host: "34.1.2.3"',
         '          ansible_user: "deploy"',
-        '          internal_ip: "10.132.0.2"',
-        '          gce_zone: "europe-west1-b"',
         '        docker-host-002:',
         '          ansible_host: "34.1.2.4"',
         '          ansible_user: "deploy"',
-        '          internal_ip: "10.132.0.3"',
-        '          gce_zone: "europe-west1-c"',
         '      vars:',
         '        app_port: 9292',
         '    env_stage:',
         '      hosts:',
         '        docker-host-001: {}',
         '        docker-host-002: {}',
-        '      vars:',
-        '        deploy_env: "stage"',
         '',
       ].join('\n'),
     );
@@ -217,8 +211,6 @@ describe('renderInventory', () => {
         '        docker-host-001:',
         '          ansible_host: "34.1.2.3"',
         '          ansible_user: "deploy"',
-        '          internal_ip: "10.132.0.2"',
-        '          gce_zone: "europe-west1-b"',
         '          ansible_ssh_common_args: "-o HostKeyAlias=docker-host-001-1234567890123456789"',
         '        docker-host-002:',
       ].join('\n'),
@@ -352,5 +344,40 @@ describe('inventory-cli', () => {
     const usage = spawnSync(process.execPath, [launcher, cli, '--stack', 'stage'], { encoding: 'utf8' });
     expect(usage.status).toBe(2);
     expect(usage.stderr).toMatch(/^inventory: usage: /);
+  });
+
+  it('--gcp renders the gcp_compute template for one environment', () => {
+    const out = join(dir, 'qa.gcp.yml');
+    const result = spawnSync(process.execPath, [launcher, cli, '--gcp', 'qa', '--out', out], { encoding: 'utf8' });
+    expect(result.status).toBe(0);
+    const text = readFileSync(out, 'utf8');
+    expect(text).toContain('plugin: google.cloud.gcp_compute');
+    expect(text).toContain('  - labels.env = qa\n');
+    expect(text).not.toContain('__ENV__');
+    const bad = spawnSync(process.execPath, [launcher, cli, '--gcp', 'QA!'], { encoding: 'utf8' });
+    expect(bad.status).toBe(1);
+    expect(bad.stderr).toBe(
+      'inventory: --gcp: "QA!" is not an environment name (lowercase letters, digits, hyphens)\n',
+    );
+  });
+});
+
+describe('the per-host entries of the outputs contract', () => {
+  it.each(['app_url', 'ssh', 'docker_host'])('names a missing "%s"', (field) => {
+    const json = withStage(
+      (s) => delete (s.hosts as Record<string, Record<string, unknown>>)['docker-host-001'][field],
+    );
+    expect(() => parseStackOutputs(json, 'stage')).toThrow(
+      `stack "stage".hosts["docker-host-001"]: missing field "${field}"`,
+    );
+  });
+
+  it('rejects a DOCKER_HOST that is not ssh://', () => {
+    const json = withStage(
+      (s) => ((s.hosts as Record<string, Record<string, unknown>>)['docker-host-001'].docker_host = 'tcp://x:2375'),
+    );
+    expect(() => parseStackOutputs(json, 'stage')).toThrow(
+      'field "docker_host" must be an ssh:// URL, got "tcp://x:2375"',
+    );
   });
 });
