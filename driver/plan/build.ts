@@ -22,6 +22,7 @@ import {
   PlannedStep,
   PreflightTask,
   Requirement,
+  REQUIREMENTS,
   Step,
   StepName,
   UP_STEPS,
@@ -53,44 +54,21 @@ export interface DestroyOptions {
   readonly only?: DestroyStepName;
 }
 
-/** What each step needs to be there before anything starts. */
-const STEP_REQUIREMENTS: Record<StepName, readonly Requirement[]> = {
-  preflight: ['config'],
-  'packer-init': ['packer'],
-  image: ['gcp-project', 'credentials', 'packer'],
-  backend: ['gcp-project', 'credentials', 'cdktf', 'terraform'],
-  deploy: ['gcp-project', 'credentials', 'cdktf', 'terraform', 'ssh-public-key'],
-  inventory: [],
-  hosts: ['ansible-playbook', 'ssh-private-key'],
-  check: [],
-  destroy: ['gcp-project', 'credentials', 'cdktf', 'terraform'],
-};
+const CLOUD = ['gcp-project', 'credentials'] as const;
+const CDKTF = [...CLOUD, 'cdktf', 'terraform'] as const;
 
-/** Repository files each step uses. */
-const STEP_FILES: Record<StepName, readonly string[]> = {
-  preflight: [],
-  'packer-init': ['packer/'],
-  image: ['packer/'],
-  backend: ['main.ts'],
-  deploy: ['main.ts'],
-  inventory: ['lib/inventory-cli.ts'],
-  hosts: ['ansible/playbooks/site.yml'],
-  check: [],
-  destroy: ['main.ts'],
+/** What each step needs to be there before anything starts, and the repository files it uses. */
+const STEP_NEEDS: Record<StepName, { readonly requirements: readonly Requirement[]; readonly files: string[] }> = {
+  preflight: { requirements: ['config'], files: [] },
+  'packer-init': { requirements: ['packer'], files: ['packer/'] },
+  image: { requirements: [...CLOUD, 'packer'], files: ['packer/'] },
+  backend: { requirements: CDKTF, files: ['main.ts'] },
+  deploy: { requirements: [...CDKTF, 'ssh-public-key'], files: ['main.ts'] },
+  inventory: { requirements: [], files: ['lib/inventory-cli.ts'] },
+  hosts: { requirements: ['ansible-playbook', 'ssh-private-key'], files: ['ansible/playbooks/site.yml'] },
+  check: { requirements: [], files: [] },
+  destroy: { requirements: CDKTF, files: ['main.ts'] },
 };
-
-const REQUIREMENT_ORDER: readonly Requirement[] = [
-  'config',
-  'gcp-project',
-  'credentials',
-  'packer',
-  'cdktf',
-  'terraform',
-  'ansible-playbook',
-  'ssh-public-key',
-  'ssh-private-key',
-  'gcloud',
-];
 
 /**
  * What preflight checks before the given steps run. Hosts reached through IAP (`ssh.connectVia: 'iap'`)
@@ -103,12 +81,12 @@ export function preflightTask(
   const needed = new Set<Requirement>(['config']);
   const files = new Set<string>();
   for (const name of steps) {
-    STEP_REQUIREMENTS[name].forEach((r) => needed.add(r));
-    STEP_FILES[name].forEach((f) => files.add(f));
+    STEP_NEEDS[name].requirements.forEach((r) => needed.add(r));
+    STEP_NEEDS[name].files.forEach((f) => files.add(f));
   }
   // Ansible's ProxyCommand and Packer's use_iap both run `gcloud compute start-iap-tunnel`.
   if (connectVia === 'iap' && (steps.includes('hosts') || steps.includes('image'))) needed.add('gcloud');
-  return { type: 'preflight', requirements: REQUIREMENT_ORDER.filter((r) => needed.has(r)), files: [...files] };
+  return { type: 'preflight', requirements: REQUIREMENTS.filter((r) => needed.has(r)), files: [...files] };
 }
 
 function preflightStep(selected: readonly Step[], env: EnvironmentConfig): Step {

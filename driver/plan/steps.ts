@@ -69,18 +69,12 @@ export interface StepHint {
   readonly text: string;
 }
 
-/** Something the driver checks to start: the ids are also what --dry-run prints. */
-export type Requirement =
-  | 'config'
-  | 'gcp-project'
-  | 'credentials'
-  | 'packer'
-  | 'cdktf'
-  | 'terraform'
-  | 'ansible-playbook'
-  | 'ssh-public-key'
-  | 'ssh-private-key'
-  | 'gcloud';
+/** What the driver checks to start, in the order preflight reports them: the ids are also what --dry-run prints. */
+export const REQUIREMENTS = [
+  ...['config', 'gcp-project', 'credentials', 'packer', 'cdktf', 'terraform'],
+  ...['ansible-playbook', 'ssh-public-key', 'ssh-private-key', 'gcloud'],
+] as const;
+export type Requirement = (typeof REQUIREMENTS)[number];
 
 export interface PreflightTask {
   readonly type: 'preflight';
