@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { envGroupName, renderInventory } from '../../lib/inventory';
-import { OutputsError as InventoryError, parseStackOutputs } from '../../stacks/outputs';
+import { OutputsError, parseStackOutputs } from '../../stacks/outputs';
 
 const ROOT = resolve(__dirname, '..', '..');
 
@@ -66,7 +66,7 @@ describe('parseStackOutputs', () => {
 
   it('names the stacks it found when the stack is missing', () => {
     expect(() => parseStackOutputs(sampleOutputs(), 'prod')).toThrow(
-      new InventoryError('outputs have no stack "prod" (stacks found: stage)'),
+      new OutputsError('outputs have no stack "prod" (stacks found: stage)'),
     );
   });
 
@@ -77,7 +77,7 @@ describe('parseStackOutputs', () => {
 
   it.each(['hosts', 'app_urls', 'ssh_user', 'app_port', 'environment'])('names the missing output "%s"', (field) => {
     const json = withStage((s) => delete s[field]);
-    expect(() => parseStackOutputs(json, 'stage')).toThrow(InventoryError);
+    expect(() => parseStackOutputs(json, 'stage')).toThrow(OutputsError);
     expect(() => parseStackOutputs(json, 'stage')).toThrow(`stack "stage": missing output "${field}"`);
   });
 
