@@ -7,7 +7,7 @@ import { DESTROY_STEPS, StepName, UP_STEPS } from './plan/steps';
 
 export const COMMANDS = ['up', 'destroy', 'env', 'status', 'lock'] as const;
 export type Command = (typeof COMMANDS)[number];
-export const LOCK_ACTIONS = ['status', 'release'] as const;
+const LOCK_ACTIONS = ['status', 'release'] as const;
 
 /** How the README and the messages spell the driver's invocation. */
 export const INVOCATION = 'npm run pipeline --';
@@ -47,7 +47,7 @@ interface OptionSpec {
 const RUN: readonly Command[] = ['up', 'destroy'];
 
 /** Every option, which commands take it, and its help line (the single source of --help). */
-export const OPTIONS: Readonly<Record<string, OptionSpec>> = {
+const OPTIONS: Readonly<Record<string, OptionSpec>> = {
   'dry-run': {
     short: 'n',
     commands: RUN,

@@ -37,7 +37,7 @@ export interface ImageRecord {
   readonly builtAt: string;
 }
 
-export interface UpOptions {
+interface UpOptions {
   readonly from?: UpStepName;
   readonly only?: UpStepName;
   /** --skip-image: use the family's latest image. */
@@ -49,7 +49,7 @@ export interface UpOptions {
   readonly checkTiming?: CheckTiming;
 }
 
-export interface DestroyOptions {
+interface DestroyOptions {
   readonly from?: DestroyStepName;
   readonly only?: DestroyStepName;
 }
@@ -134,7 +134,7 @@ function assemble(
 }
 
 /** Why the image build can be skipped without asking: same inputs, same target, and that build succeeded. */
-export function imageUnchanged(env: EnvironmentConfig, image: UpOptions['image']): ImageRecord | undefined {
+function imageUnchanged(env: EnvironmentConfig, image: UpOptions['image']): ImageRecord | undefined {
   const last = image?.lastBuild;
   if (last === undefined) return undefined;
   const same =

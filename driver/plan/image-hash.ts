@@ -11,7 +11,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 
 /** Inputs of the image, relative to the repository root: folders (every file in them) and single files. */
-export const IMAGE_SOURCES = [
+const IMAGE_SOURCES = [
   'packer',
   'ansible/ansible.cfg',
   'ansible/playbooks/image.yml',

@@ -22,13 +22,13 @@ export type DestroyStepName = (typeof DESTROY_STEPS)[number];
 export type StepName = UpStepName | DestroyStepName;
 
 /** A file the driver writes just before a step runs: values flow between tools as files, never by hand. */
-export interface FileToWrite {
+interface FileToWrite {
   readonly path: string;
   readonly content: string;
 }
 
 /** A file a step reads that an earlier step (or run) produced. */
-export interface NeededFile {
+interface NeededFile {
   readonly path: string;
   /** The step that writes it, for the "run --from <step>" hint. */
   readonly from: StepName;
@@ -64,7 +64,7 @@ export interface ExecStep extends StepBase {
   readonly hints?: readonly StepHint[];
 }
 
-export interface StepHint {
+interface StepHint {
   readonly match: RegExp;
   readonly text: string;
 }

@@ -20,7 +20,7 @@ export interface PlanContext {
 }
 
 /** Environment cdktf needs offline and in CI: no telemetry/update checks. */
-export const CDKTF_ENV: Readonly<Record<string, string>> = Object.freeze({ CHECKPOINT_DISABLE: '1' });
+const CDKTF_ENV: Readonly<Record<string, string>> = Object.freeze({ CHECKPOINT_DISABLE: '1' });
 
 /** Files a run writes and reads, inside its run folder. */
 export function runFiles(runDir: string) {
@@ -60,7 +60,7 @@ export function appVars(env: EnvironmentConfig) {
 }
 
 /** Stable, reviewable JSON for generated files. */
-export function jsonFile(value: unknown): string {
+function jsonFile(value: unknown): string {
   return `${JSON.stringify(value, null, 2)}\n`;
 }
 
@@ -101,7 +101,7 @@ function cdktfStep(ctx: PlanContext, name: StepName, title: string, args: readon
  * The backend stack's state is local by default (./backend.tfstate, backendState: 'local'): on another clone, or
  * after that file was lost, Terraform tries to create the buckets again and GCS answers 409.
  */
-export const BACKEND_EXISTS_HINT = {
+const BACKEND_EXISTS_HINT = {
   match: /\b409\b|already exists|You already own this bucket/i,
   text:
     'the state bucket exists, but this clone has no backend state (./backend.tfstate, backendState: "local"): ' +
@@ -132,7 +132,7 @@ export function inventory(ctx: PlanContext, env: EnvironmentConfig): ExecStep {
 }
 
 /** The environment's SSH host keys, kept across runs: `.run/<env>/known_hosts`. */
-export function knownHostsFile(ctx: PlanContext): string {
+function knownHostsFile(ctx: PlanContext): string {
   return join(dirname(ctx.runDir), 'known_hosts');
 }
 

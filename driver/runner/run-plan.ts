@@ -14,6 +14,9 @@ import { Progress, skippedLines, startProgress, Terminal } from './progress';
 import { Interrupts, SIGNAL_EXIT, SignalSource } from './signals';
 import { runExec, StepOutcome } from './spawn';
 
+/** Lines of a failed step's output shown. */
+const TAIL_LINES = 20;
+
 /** A failure an in-process task reports: a one-line message and optional detail lines. */
 export class StepFailure extends Error {
   override name = 'StepFailure';
@@ -47,10 +50,6 @@ export interface RunOptions {
   /** Called after each step that succeeded (records image builds and outputs in the run state). */
   onStepDone?(step: PlannedStep): void;
   readonly signals: SignalSource;
-  /** Lines of a failed step's output shown. */
-  readonly tailLines?: number;
-  /** Milliseconds; injectable for tests. */
-  readonly clock?: () => number;
 }
 
 export interface RunResult {
@@ -79,7 +78,7 @@ class PlanRun {
     private readonly plan: Plan,
     private readonly o: RunOptions,
   ) {
-    this.clock = o.clock ?? Date.now;
+    this.clock = Date.now;
     this.started = this.clock();
     this.steps = activeSteps(plan);
     this.interrupts = new Interrupts(o.signals, o.out, o.style, this.clock);
@@ -146,7 +145,7 @@ class PlanRun {
       return await runExec(step, {
         ...{ env: this.o.env, log, onOutput: live.onOutput, show: this.show, clock: this.clock },
         setKill: (kill) => (this.interrupts.kill = kill),
-        tailLines: this.o.tailLines ?? 20,
+        tailLines: TAIL_LINES,
       });
     } finally {
       closeSync(log);
