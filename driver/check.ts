@@ -2,6 +2,7 @@
  * The check step, in-process: an HTTP GET to every host's app URL, retried until a deadline, all hosts at once.
  * A host passes on any 2xx/3xx answer; the failure names every host that did not answer, and why.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 
 export interface Target {
   readonly host: string;
@@ -61,18 +62,6 @@ export async function probe(url: string, timeoutMs: number, signal?: AbortSignal
   }
 }
 
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    }
-    signal?.addEventListener('abort', done, { once: true });
-  });
-}
-
 /** Retries each target until it answers or the deadline passes; all targets in parallel. */
 export async function checkTargets(targets: readonly Target[], options: CheckOptions): Promise<CheckResult[]> {
   const deadline = Date.now() + options.deadlineMs;
@@ -88,7 +77,10 @@ export async function checkTargets(targets: readonly Target[], options: CheckOpt
         options.log?.(`${target.host} ${target.url} attempt ${attempts}: ${last.detail}`);
         const remaining = deadline - Date.now();
         if (last.ok || options.signal?.aborted || remaining <= 0) break;
-        await sleep(Math.min(options.intervalMs, remaining), options.signal);
+        // Aborted (Ctrl-C): stop waiting at once.
+        await sleep(Math.min(options.intervalMs, remaining), undefined, { signal: options.signal }).catch(
+          () => undefined,
+        );
         if (options.signal?.aborted) break;
       }
       return { ...target, ...last, attempts };

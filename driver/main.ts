@@ -6,7 +6,7 @@ import { homedir } from 'node:os';
 import { ConfigError, ProjectConfig, readFileIfExists, resolveProject } from '../config';
 import { PROJECT } from '../config/environments';
 import { OutputsError } from '../stacks/outputs';
-import { checkEnvironment, Command, helpText, INVOCATION, parseArgs, ParsedArgs, UsageError } from './args';
+import { checkEnvironment, parseArgs, ParsedArgs, UsageError } from './args';
 import { destroyCommand } from './commands/destroy';
 import { envCommand } from './commands/env';
 import { lockCommand } from './commands/lock';
@@ -17,6 +17,7 @@ import { Context, EnvContext, MainDeps, makeContext, printError } from './contex
 import { EXIT_FAILED, EXIT_LOCKED, EXIT_OK, EXIT_USAGE } from './exit-codes';
 import { makeStyle } from './format';
 import { LockHeldError } from './lock';
+import { Command, helpText, INVOCATION } from './usage';
 
 export type { MainDeps } from './context';
 

@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { OutputsError, parseStackOutputs, StackOutputs } from '../stacks/outputs';
-import { INVOCATION } from './args';
+import { INVOCATION } from './usage';
 import type { EnvContext } from './context';
 import { EXIT_FAILED } from './exit-codes';
 import { commandLine } from './format';

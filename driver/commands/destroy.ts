@@ -5,7 +5,7 @@
  */
 import { statePrefix, type EnvironmentConfig, type ProjectConfig } from '../../config';
 import { BACKEND_STACK } from '../../lib/constants';
-import { INVOCATION } from '../args';
+import { INVOCATION } from '../usage';
 import { EnvContext, printError } from '../context';
 import { EXIT_USAGE } from '../exit-codes';
 import { buildDestroyPlan } from '../plan/build';

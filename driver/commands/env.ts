@@ -2,7 +2,8 @@
 import type { EnvironmentConfig } from '../../config';
 import { hostKeyAlias, iapTunnelCommand } from '../../lib/inventory';
 import { HostOutput, hostList, StackOutputs } from '../../stacks/outputs';
-import { INVOCATION, UsageError } from '../args';
+import { UsageError } from '../args';
+import { INVOCATION } from '../usage';
 import type { EnvContext } from '../context';
 import { EXIT_OK } from '../exit-codes';
 import { loadOutputs } from '../outputs';

@@ -5,6 +5,7 @@
  */
 import { existsSync, mkdirSync } from 'node:fs';
 import { rerunCommand, resumeCommand } from '../args';
+import { INVOCATION } from '../usage';
 import { Context, EnvContext, now } from '../context';
 import { sharesProjectState, describePlan } from '../dry-run';
 import { EXIT_OK, EXIT_USAGE } from '../exit-codes';
@@ -16,7 +17,6 @@ import { checkPrerequisites, describeProblems, problemCount } from '../preflight
 import { runPlan } from '../runner/run-plan';
 import { cdktfLockPath, CDKTF_LOCK_WHY, envLockPath, newRunDir, readState, updateState } from '../state';
 import { preflightInput, runTask } from '../tasks';
-import { INVOCATION } from '../args';
 
 /** A config that does not validate: for up/destroy still list every other missing prerequisite, then stop. */
 export async function configBroken(ctx: Context, message: string): Promise<number> {

@@ -1,4 +1,5 @@
-import { checkEnvironment, helpText, parseArgs, resumeCommand, UsageError } from '../../driver/args';
+import { checkEnvironment, parseArgs, resumeCommand, UsageError } from '../../driver/args';
+import { helpText } from '../../driver/usage';
 import { makeSandbox, runDriver, Sandbox } from './harness';
 
 const ENVS = ['stage', 'prod'];
