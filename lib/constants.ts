@@ -10,11 +10,11 @@ export const BACKEND_STACK = 'backend';
 /** The user the hosts log in as when logins are not OS Login's (config's `ssh.user` default). */
 export const DEFAULT_DEPLOY_USER = 'deploy';
 
-/** `role` label of every Docker host and of its image; also the hosts' network tag. */
+/** `role` label of every Docker host (and of its image: packer/docker-host-base.pkr.hcl); the hosts' network tag. */
 export const HOST_ROLE = 'docker-host';
 
 /** Labels that say what a resource is and which tool manages it. */
-export function roleLabels(role: string, managedBy: 'cdktf' | 'packer'): Record<string, string> {
+export function roleLabels(role: string, managedBy: 'cdktf'): Record<string, string> {
   return { role, 'managed-by': managedBy };
 }
 

@@ -4,7 +4,7 @@
  */
 import { dirname, join } from 'node:path';
 import type { EnvironmentConfig } from '../../config';
-import { BACKEND_STACK, DEFAULT_DEPLOY_USER, HOST_ROLE, roleLabels } from '../../lib/constants';
+import { BACKEND_STACK, DEFAULT_DEPLOY_USER } from '../../lib/constants';
 import type { ExecStep, HttpCheckTask, StepName, TaskStep } from './steps';
 
 /** Where things are, for one run. All paths absolute. */
@@ -38,7 +38,8 @@ export function runFiles(runDir: string) {
  * `sourceHash` (see image-hash.ts) labels the image with what it was built from.
  */
 export function packerVars(env: EnvironmentConfig, sourceHash?: string) {
-  const labels: Record<string, string> = { ...env.labels, ...roleLabels(HOST_ROLE, 'packer') };
+  // The template itself sets role and managed-by (packer/docker-host-base.pkr.hcl), for builds by hand too.
+  const labels: Record<string, string> = { ...env.labels };
   if (sourceHash !== undefined) labels['source-hash'] = sourceHash.slice(0, 16);
   return {
     ...{ project_id: env.projectId, zone: env.zone, image_family: env.imageFamily },

@@ -77,7 +77,8 @@ describe('command builders: exact argv', () => {
       machine_type: 'e2-standard-2',
       ssh_username: 'packer',
       deploy_user: 'deploy',
-      image_labels: { 'managed-by': 'packer', role: 'docker-host', 'source-hash': '0123456789abcdef', team: 'ops' },
+      // role and managed-by are the template's own labels (packer/docker-host-base.pkr.hcl).
+      image_labels: { 'source-hash': '0123456789abcdef', team: 'ops' },
       network: 'default',
       // prod allows SSH only from IAP: the build VM is reached through IAP too.
       use_iap: true,
