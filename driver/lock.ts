@@ -75,7 +75,11 @@ export function readLock(path: string): LockInfo | undefined {
   }
 }
 
-const isLive = (info: LockInfo, alive: (pid: number) => boolean) => info.pid === 0 || (info.pid > 0 && alive(info.pid));
+/** Starting, or its process runs; a lock taken on another machine (a shared folder) counts as live: `lock release`. */
+function isLive(info: LockInfo, alive: (pid: number) => boolean): boolean {
+  const elsewhere = info.holder !== undefined && info.holder.slice(info.holder.lastIndexOf('@') + 1) !== hostname();
+  return info.pid === 0 || elsewhere || (info.pid > 0 && alive(info.pid));
+}
 
 /** Moves a stale lock aside and removes it; puts it back and refuses when it turned out to be live meanwhile. */
 function removeStale(path: string, seen: LockInfo, options: LockOptions): void {

@@ -67,6 +67,14 @@ describe('lock', () => {
     expect(readdirSync(dir)).toEqual(['lock']);
   });
 
+  it('a lock taken on another machine is never taken over: only lock release removes it', () => {
+    const path = join(dir, 'lock');
+    lockAt(path, { pid: 333, command: 'up stage', startedAt: 'then', holder: 'ops@some-other-machine' });
+    expect(() => acquireLock(path, 'up stage', { pid: 444, alive: () => false })).toThrow(
+      /pid 333 \(up stage\), started then by ops@some-other-machine/,
+    );
+  });
+
   it('a refusal says why the lock exists and how to release it', () => {
     const path = join(dir, 'cdktf.lock');
     acquireLock(path, 'up prod', { pid: 777, alive: () => true });
