@@ -108,7 +108,8 @@ class PlanRun {
 
   /** Runs step i; a result when the run stops there. */
   private async step(i: number): Promise<RunResult | undefined> {
-    const { o, style } = { o: this.o, style: this.o.style };
+    const { o } = this;
+    const style = o.style;
     const step = this.steps[i];
     const label = `[${i + 1}/${this.steps.length}] ${step.title}`;
     const logPath = logFileFor(this.plan, step.name);
@@ -174,40 +175,36 @@ class PlanRun {
     }
   }
 
+  /** The report on stderr: a headline, what explains it, the step's log and the line that resumes. */
+  private report(step: PlannedStep, logPath: string, headline: string, lines: readonly string[]): void {
+    const resume = this.o.resumeCommand(step.name);
+    const tail = [`  log:       ${this.show(logPath)}`, `  resume:    ${resume}`];
+    this.o.err.write(['', headline, ...lines, ...tail, ''].join('\n'));
+  }
+
   private failed(i: number, outcome: StepOutcome, label: string, logPath: string, elapsed: number): RunResult {
-    const { o, style } = { o: this.o, style: this.o.style };
+    const { out, style } = this.o;
     const step = this.steps[i];
-    o.out.write(`${label} ${style.red('FAILED')} ${formatDuration(elapsed)}\n`);
-    o.err.write(
-      [
-        '',
-        style.red(style.bold(`Step "${step.name}" failed: ${step.title}`)),
-        ...(outcome.report ?? []).map((line) => `  ${line}`),
-        `  log:       ${this.show(logPath)}`,
-        `  resume:    ${o.resumeCommand(step.name)}`,
-        '',
-      ].join('\n'),
+    out.write(`${label} ${style.red('FAILED')} ${formatDuration(elapsed)}\n`);
+    const headline = style.red(style.bold(`Step "${step.name}" failed: ${step.title}`));
+    this.report(
+      step,
+      logPath,
+      headline,
+      (outcome.report ?? []).map((line) => `  ${line}`),
     );
-    o.out.write(
-      `stopped at step ${i + 1} of ${this.steps.length} after ${formatDuration(this.clock() - this.started)}; nothing after it ran\n`,
-    );
+    const took = formatDuration(this.clock() - this.started);
+    out.write(`stopped at step ${i + 1} of ${this.steps.length} after ${took}; nothing after it ran\n`);
     return { outcome: 'failed', exitCode: EXIT_FAILED, step: step.name };
   }
 
   private interrupted(step: PlannedStep, label: string, logPath: string, elapsed: number): RunResult {
-    const { o, style } = { o: this.o, style: this.o.style };
+    const { out, style } = this.o;
     const signal = this.interrupts.received?.signal ?? 'SIGINT';
-    o.out.write(`${label} ${style.yellow('INTERRUPTED')} ${formatDuration(elapsed)}\n`);
-    o.err.write(
-      [
-        '',
-        style.yellow(style.bold(`Interrupted (${signal}) at step "${step.name}": ${step.title}`)),
-        ...(step.kind === 'exec' ? [`  command:   ${commandLine(step.command, step.args)}`] : []),
-        `  log:       ${this.show(logPath)}`,
-        `  resume:    ${o.resumeCommand(step.name)}`,
-        '',
-      ].join('\n'),
-    );
+    out.write(`${label} ${style.yellow('INTERRUPTED')} ${formatDuration(elapsed)}\n`);
+    const headline = style.yellow(style.bold(`Interrupted (${signal}) at step "${step.name}": ${step.title}`));
+    const command = step.kind === 'exec' ? [`  command:   ${commandLine(step.command, step.args)}`] : [];
+    this.report(step, logPath, headline, command);
     return { outcome: 'interrupted', exitCode: SIGNAL_EXIT[signal], step: step.name };
   }
 }
