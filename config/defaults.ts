@@ -2,6 +2,7 @@
  * Every default of the configuration, once. The README's field table, the Ansible role defaults and the Packer
  * variables are checked against this object by test/config/defaults.test.ts.
  */
+import { DEFAULT_DEPLOY_USER } from '../lib/constants';
 import { IAP_SSH_RANGE } from './environment-config';
 
 export const DEFAULTS = {
@@ -15,7 +16,7 @@ export const DEFAULTS = {
   appSourceRanges: ['0.0.0.0/0'],
   sshSourceRanges: [IAP_SSH_RANGE],
   allowSshFromAnywhere: false,
-  ssh: { user: 'deploy', osLogin: false, privateKeyFile: '~/.ssh/docker-hosts' },
+  ssh: { user: DEFAULT_DEPLOY_USER, osLogin: false, privateKeyFile: '~/.ssh/docker-hosts' },
   app: { image: 'vladimirdenisov69/otus-reddit:1.0', port: 9292, containerName: 'app' },
   stateLocation: 'EU',
   stateVersionsKept: 10,

@@ -1,4 +1,5 @@
 /** The syntax of every identifier the config takes, each with the words that say what is allowed. */
+import { PROJECT_ID, RFC1035_NAME, USER_NAME } from '../lib/constants';
 import { Pattern } from './error';
 
 /** Docker's reference grammar (github.com/distribution/reference): [domain[:port]/]path[:tag][@digest]. */
@@ -19,12 +20,12 @@ export const PATTERNS = {
     allowed: 'lowercase letters, digits and hyphens, starting with a letter, at most 17 characters',
   },
   projectId: {
-    re: /^[a-z][a-z0-9-]{4,28}[a-z0-9]$/,
+    re: PROJECT_ID,
     allowed: '6-30 lowercase letters, digits and hyphens, starting with a letter, not ending with a hyphen',
   },
   machineType: { re: /^[a-z][a-z0-9]*-[a-z0-9-]+$/, allowed: 'a machine type such as "e2-small" or "n2-standard-2"' },
   imageFamily: {
-    re: /^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/,
+    re: RFC1035_NAME,
     allowed: 'a non-empty image family name: lowercase letters, digits and hyphens, at most 63 characters',
   },
   // Packer names images `<family>-<14-digit timestamp>`, and image names stop at 63 characters.
@@ -34,8 +35,8 @@ export const PATTERNS = {
       'a non-empty image family name: lowercase letters, digits and hyphens, at most 48 characters ' +
       '(Packer appends "-<timestamp>" and image names stop at 63)',
   },
-  network: { re: /^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/, allowed: 'a VPC network name such as "default"' },
-  sshUser: { re: /^[a-z_][a-z0-9_-]{0,31}$/, allowed: 'a POSIX user name such as "deploy"' },
+  network: { re: RFC1035_NAME, allowed: 'a VPC network name such as "default"' },
+  sshUser: { re: USER_NAME, allowed: 'a POSIX user name such as "deploy"' },
   // Docker's own rule ([a-zA-Z0-9][a-zA-Z0-9_.-]+, so at least two characters), kept to a hostname's 63.
   containerName: {
     re: /^[a-zA-Z0-9][a-zA-Z0-9_.-]{1,62}$/,

@@ -1,10 +1,11 @@
 /**
  * Entry point: `npm run pipeline -- [command] <env> [options]` runs `node scripts/run-app.cjs driver/cli.ts`.
- * See driver/README.md.
+ * Wires the process (argv, environment, streams, signals, the terminal) to main(). See driver/README.md.
  */
 import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { ask, PROMPT_CANCELLED_EXIT, PromptCancelled } from '../lib/prompt';
+import { ask, PromptCancelled } from '../lib/prompt';
+import { EXIT_INTERNAL, EXIT_INTERRUPTED } from './exit-codes';
 import { main } from './main';
 
 /**
@@ -42,10 +43,10 @@ main(process.argv.slice(2), {
     if (error instanceof PromptCancelled) {
       // Prompts come before any lock is taken or step runs: there is nothing to undo.
       process.stderr.write(`\n${error.message}\n`);
-      process.exitCode = PROMPT_CANCELLED_EXIT;
+      process.exitCode = EXIT_INTERRUPTED;
       return;
     }
     process.stderr.write(`internal error: ${(error as Error)?.stack ?? String(error)}\n`);
-    process.exitCode = 70;
+    process.exitCode = EXIT_INTERNAL;
   },
 );

@@ -1,6 +1,6 @@
 import { ConfigError, MAX_LABELS } from '../../config';
 import { MAX_USER_LABELS, SYSTEM_LABEL_KEYS } from '../../config/gcp';
-import { packerVars } from '../../driver/commands';
+import { packerVars } from '../../driver/plan/tools';
 import { resolveEnvs, validEnv } from '../helpers';
 
 function errorOf(overrides: Parameters<typeof validEnv>[0], extra = {}): string {

@@ -5,7 +5,6 @@ import {
   appVars,
   cdktfDeployBackend,
   cdktfDeployEnvironment,
-  cdktfDestroyBackend,
   cdktfDestroyEnvironment,
   cdktfOutput,
   httpCheck,
@@ -14,7 +13,7 @@ import {
   packerInit,
   packerVars,
   PlanContext,
-} from '../../driver/commands';
+} from '../../driver/plan/tools';
 
 const KEY = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOpsKeyOpsKeyOpsKeyOpsKeyOpsKeyOpsKey0000 ops@example';
 
@@ -76,7 +75,8 @@ describe('command builders: exact argv', () => {
       machine_type: 'e2-standard-2',
       ssh_username: 'packer',
       deploy_user: 'deploy',
-      image_labels: { 'managed-by': 'packer', role: 'docker-host', 'source-hash': '0123456789abcdef', team: 'ops' },
+      // role and managed-by are the template's own labels (packer/docker-host-base.pkr.hcl).
+      image_labels: { 'source-hash': '0123456789abcdef', team: 'ops' },
       network: 'default',
       // prod allows SSH only from IAP: the build VM is reached through IAP too.
       use_iap: true,
@@ -213,7 +213,6 @@ describe('command builders: exact argv', () => {
         type: 'http-check',
         outputsFile: '/repo/.run/prod/20250101T000000Z/outputs.json',
         stack: 'prod',
-        port: 9292,
         path: '/',
         deadlineMs: 1000,
         attemptTimeoutMs: 100,
@@ -229,14 +228,6 @@ describe('command builders: exact argv', () => {
   ])('cdktf destroy %s, and the backend separately', (name, env) => {
     const step = cdktfDestroyEnvironment(ctx(name), env);
     expect([step.command, ...step.args]).toEqual(['/repo/node_modules/.bin/cdktf', 'destroy', name, '--auto-approve']);
-    const backend = cdktfDestroyBackend(ctx(name));
-    expect([backend.command, ...backend.args]).toEqual([
-      '/repo/node_modules/.bin/cdktf',
-      'destroy',
-      'backend',
-      '--auto-approve',
-    ]);
-    expect(backend.env).toEqual({ CHECKPOINT_DISABLE: '1' });
   });
 
   it('cdktf output', () => {

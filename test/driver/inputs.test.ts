@@ -1,7 +1,7 @@
 /** The driver's own inputs: run folders it cannot write, relative run folders, and failing steps' huge output. */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { cleanTail } from '../../driver/runner';
+import { cleanTail } from '../../driver/runner/log';
 import { MAX_TAIL_BYTES, MAX_TAIL_LINE_BYTES } from '../../lib/bounded-tail';
 import { makeSandbox, runDriver, Sandbox, testEnv, testSpec } from './harness';
 

@@ -6,9 +6,9 @@ import { EventEmitter } from 'node:events';
 import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { resolveProject } from '../../config';
-import { PlanContext } from '../../driver/commands';
-import { buildUpPlan } from '../../driver/plan';
-import { activeSteps } from '../../driver/steps';
+import { PlanContext } from '../../driver/plan/tools';
+import { buildUpPlan } from '../../driver/plan/build';
+import { activeSteps } from '../../driver/plan/steps';
 import {
   callLines,
   calls,
@@ -313,7 +313,7 @@ describe('up', () => {
     );
     expect(out).toContain(`env: ANSIBLE_CONFIG=${sb.root}/ansible/ansible.cfg`);
     expect(out).toMatch(/writes \S+image\.pkrvars\.json: \{"project_id":"test-project-123"/);
-    expect(out).toMatch(/\[8\/8\] check: [\s\S]*in-process: HTTP GET http:\/\/<external_ip>:\d+\/ on every host/);
+    expect(out).toMatch(/\[8\/8\] check: [\s\S]*in-process: HTTP GET <app_url>\/ of every host/);
   });
 });
 
@@ -387,9 +387,9 @@ describe('preflight', () => {
 describe('lock', () => {
   it('a second run on the same environment refuses while the first holds the lock', async () => {
     const lock = join(sb.runBase, 'stage', 'lock');
-    mkdirSync(join(sb.runBase, 'stage'), { recursive: true });
+    mkdirSync(lock, { recursive: true });
     writeFileSync(
-      lock,
+      join(lock, 'details.json'),
       JSON.stringify({ pid: process.pid, command: 'up stage', startedAt: '2025-01-01T00:00:00.000Z' }),
     );
     const result = await runDriver(['up', 'stage'], sb, { spec: testSpec(sb, app.port), env: env() });
@@ -404,8 +404,11 @@ describe('lock', () => {
 
   it('a lock left by a process that is gone is taken over', async () => {
     const lock = join(sb.runBase, 'stage', 'lock');
-    mkdirSync(join(sb.runBase, 'stage'), { recursive: true });
-    writeFileSync(lock, JSON.stringify({ pid: 2 ** 22 + 12345, command: 'up stage', startedAt: 'yesterday' }));
+    mkdirSync(lock, { recursive: true });
+    writeFileSync(
+      join(lock, 'details.json'),
+      JSON.stringify({ pid: 2 ** 22 + 12345, command: 'up stage', startedAt: 'yesterday' }),
+    );
     const result = await runDriver(['up', 'stage', '--only', 'backend'], sb, {
       spec: testSpec(sb, app.port),
       env: env(),
@@ -413,6 +416,42 @@ describe('lock', () => {
     expect(result.code).toBe(0);
     expect(result.err).toContain('took over a stale lock');
     expect(existsSync(lock)).toBe(false);
+  });
+});
+
+describe('lock status and lock release', () => {
+  it('show who holds the locks, and remove a lock its run left behind', async () => {
+    const spec = testSpec(sb, app.port);
+    const lock = join(sb.runBase, 'stage', 'lock');
+    const none = await runDriver(['lock', 'status', 'stage'], sb, { spec, env: env() });
+    expect(none.code).toBe(0);
+    expect(none.out).toBe(`${lock}: not locked\n.run/cdktf.lock: not locked\n`);
+    mkdirSync(lock, { recursive: true });
+    writeFileSync(
+      join(lock, 'details.json'),
+      JSON.stringify({ pid: process.pid, command: 'up stage', startedAt: 'T' }),
+    );
+    const held = await runDriver(['lock', 'status', 'stage'], sb, { spec, env: env() });
+    expect(held.out).toContain(`${lock}: locked: pid ${process.pid}, up stage, started T`);
+    const released = await runDriver(['lock', 'release', 'stage'], sb, { spec, env: env() });
+    expect(released.code).toBe(0);
+    expect(released.out).toContain(`${lock}: released (it was held by pid ${process.pid}, up stage, started T)`);
+    expect(existsSync(lock)).toBe(false);
+    expect((await runDriver(['up', 'stage', '--only', 'backend'], sb, { spec, env: env() })).code).toBe(0);
+  });
+
+  it('a refusal names the release command', async () => {
+    const lock = join(sb.runBase, 'stage', 'lock');
+    mkdirSync(lock, { recursive: true });
+    writeFileSync(
+      join(lock, 'details.json'),
+      JSON.stringify({ pid: process.pid, command: 'up stage', startedAt: 'T' }),
+    );
+    const result = await runDriver(['up', 'stage'], sb, { spec: testSpec(sb, app.port), env: env() });
+    expect(result.code).toBe(3);
+    expect(result.err).toContain(
+      'If that process is not a driver run any more: npm run pipeline -- lock release stage',
+    );
   });
 });
 
@@ -428,7 +467,10 @@ describe('project-wide cdktf lock', () => {
       signals,
     });
     for (let i = 0; i < 200 && !existsSync(`${sb.log}.hanging`); i++) await new Promise((r) => setTimeout(r, 20));
-    expect(JSON.parse(readFileSync(cdktfLock(), 'utf8'))).toMatchObject({ pid: process.pid, command: 'up stage' });
+    expect(JSON.parse(readFileSync(join(cdktfLock(), 'details.json'), 'utf8'))).toMatchObject({
+      pid: process.pid,
+      command: 'up stage',
+    });
 
     const second = await runDriver(['up', 'prod', '--skip-image'], sb, { spec, env: env() });
     expect(second.code).toBe(3);
@@ -453,9 +495,9 @@ describe('project-wide cdktf lock', () => {
 
   it('destroy holds it too; --dry-run names the locks', async () => {
     const spec = testSpec(sb, app.port);
-    mkdirSync(join(sb.root, '.run'), { recursive: true });
+    mkdirSync(cdktfLock(), { recursive: true });
     writeFileSync(
-      cdktfLock(),
+      join(cdktfLock(), 'details.json'),
       JSON.stringify({ pid: process.pid, command: 'status stage', startedAt: '2025-01-01T00:00:00.000Z' }),
     );
     const destroy = await runDriver(['destroy', 'prod', '--yes'], sb, { spec, env: env() });
@@ -497,9 +539,7 @@ describe('destroy', () => {
     const result = await runDriver(['destroy', 'stage', '--yes'], sb, { spec, env: env() });
     expect(result.code).toBe(0);
     expect(callLines(sb)).toEqual(['cdktf destroy stage --auto-approve']);
-    expect(result.out).toContain(
-      "skip destroy-backend: the backend holds every environment's Terraform state: removed by hand only",
-    );
+    expect(result.out).not.toContain('backend');
   });
 
   it('--include-backend is refused before anything runs (or asks): what, why, and the manual procedure', async () => {
@@ -529,10 +569,10 @@ describe('destroy', () => {
     expect((await runDriver(['destroy', 'prod', '--yes', '--include-backend'], sb, { spec, env: env() })).code).toBe(2);
     expect(calls(sb)).toEqual([]);
 
-    // --dry-run still shows the step, and says a real run stops.
+    // --dry-run shows the plan (never a backend step), and says a real run stops.
     const dry = await runDriver(['destroy', 'prod', '--include-backend', '--dry-run'], sb, { spec, env: env() });
     expect(dry.code).toBe(0);
-    expect(dry.out).toMatch(/\[3\/3\] destroy-backend: [\s\S]*\$ cdktf destroy backend --auto-approve/);
+    expect(dry.out).not.toContain('$ cdktf destroy backend');
     expect(dry.out).toContain('note: a real run stops here, running nothing:\n  --include-backend is refused');
   });
 

@@ -164,6 +164,9 @@ describe('a three-host environment', () => {
       external_ip: '${google_compute_address.fleet_docker-host-003_address.address}',
       internal_ip: '${google_compute_instance.fleet_docker-host-003.network_interface[0].network_ip}',
       instance_id: '${google_compute_instance.fleet_docker-host-003.instance_id}',
+      app_url: 'http://${google_compute_address.fleet_docker-host-003_address.address}:9292',
+      ssh: 'deploy@${google_compute_address.fleet_docker-host-003_address.address}',
+      docker_host: 'ssh://deploy@${google_compute_address.fleet_docker-host-003_address.address}',
     });
     expect(json.output.app_urls.value).toEqual([
       'http://${google_compute_address.fleet_docker-host-001_address.address}:9292',
