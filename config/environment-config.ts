@@ -6,17 +6,15 @@
  * nothing is synthesized or written before that succeeds.
  */
 
+import type { BootDiskType } from './gcp';
+
+export { WIDEST_ADMIN_PREFIX } from './cidr';
+
 /** Google's IAP TCP-forwarding range: the only default source of SSH traffic. */
 export const IAP_SSH_RANGE = '35.235.240.0/20';
 
-/** Project id used when neither the config nor GOOGLE_PROJECT names one: valid, obviously fake. */
+/** Project id used when the config names none: valid, obviously fake, refused by the driver's preflight. */
 export const PLACEHOLDER_PROJECT_ID = 'example-project-change-me';
-
-/**
- * An SSH source range wider than this prefix counts as "the internet" (as 0.0.0.0/0 does), so that
- * splitting 0.0.0.0/0 into 0.0.0.0/1 + 128.0.0.0/1 does not get around the explicit opt-in.
- */
-export const WIDEST_ADMIN_PREFIX = 8;
 
 /** The largest fleet one environment may ask for; above this a typo is more likely than intent. */
 export const MAX_HOST_COUNT = 50;
@@ -26,8 +24,8 @@ export interface EnvironmentSpec {
   /** Stack name and state prefix, e.g. `stage`; lowercase letters, digits and hyphens. */
   readonly name: string;
   /**
-   * GCP project id.
-   * @default the GOOGLE_PROJECT environment variable, else a placeholder (synth only)
+   * GCP project id. Committed config: synth reads no environment variable.
+   * @default a placeholder, fine for synth and review; the driver refuses to deploy it
    */
   readonly projectId?: string;
   /** GCP region, e.g. `europe-west1`. */
@@ -44,6 +42,11 @@ export interface EnvironmentSpec {
    * @default 'e2-small'
    */
   readonly machineType?: string;
+  /**
+   * Boot disk type; it must be one the machine family takes (N4, C4 and C4D take only Hyperdisk).
+   * @default the family's first: 'pd-balanced', or 'hyperdisk-balanced' for Hyperdisk-only families
+   */
+  readonly diskType?: BootDiskType;
   /**
    * Boot disk size in GB.
    * @default 20
@@ -86,7 +89,8 @@ export interface EnvironmentSpec {
    */
   readonly allowSshFromAnywhere?: boolean;
   /**
-   * Extra labels on every resource that takes labels (env, role and managed-by are always set).
+   * Extra labels on every resource that takes labels (env, role and managed-by are always set; the image also
+   * gets source-image-family and source-hash). At most 60, so that every resource stays within Google's 64.
    * @default {}
    */
   readonly labels?: Readonly<Record<string, string>>;
@@ -99,27 +103,27 @@ export interface EnvironmentSpec {
 export interface SshSpec {
   /**
    * Login user on the hosts; Ansible connects as this user and adds it to the docker group.
-   * With `osLogin`, your OS Login POSIX user name (e.g. `ops_example_com`), which must then be given.
+   * With `osLogin`, the OS Login POSIX user name of the identity that deploys (e.g. `ops_example_com`, or a CI
+   * service account's `sa_<uniqueId>`), which must then be given.
    * @default 'deploy'
    */
   readonly user?: string;
   /**
-   * Public key (OpenSSH one-line format) installed for `user` through instance metadata.
-   * @default the contents of `publicKeyFile` when it exists, else none
+   * Who may log in, as committed config: the OpenSSH public keys (one line each) installed for `user` through
+   * instance metadata. Required unless `osLogin`; never read from a file or the environment at synth.
+   * @default none
    */
-  readonly publicKey?: string;
+  readonly publicKeys?: readonly string[];
   /**
-   * Where the public key is read from when `publicKey` is not given (`~` is expanded).
-   * @default '~/.ssh/docker-hosts.pub'
-   */
-  readonly publicKeyFile?: string;
-  /**
-   * Private key Ansible and the driver use (`~` is expanded). Never read at synth time.
+   * Private key Ansible and the driver log in with (`~` is expanded): a local setting of whoever runs the
+   * driver, never read at synth and never part of the synthesized JSON. With OS Login, `<privateKeyFile>.pub`
+   * is the key registered on your OS Login profile.
    * @default '~/.ssh/docker-hosts'
    */
   readonly privateKeyFile?: string;
   /**
-   * Use OS Login (IAM-managed POSIX accounts) instead of a metadata SSH key.
+   * Use OS Login (IAM-managed POSIX accounts, `roles/compute.osAdminLogin`) instead of metadata keys: who may log
+   * in is then IAM policy, audited and revocable in one place. Preferred for teams.
    * @default false
    */
   readonly osLogin?: boolean;
@@ -152,7 +156,8 @@ export interface AppSpec {
 /** Project-wide settings that are not per environment. */
 export interface ProjectSpec {
   /**
-   * GCS location of the Terraform state bucket(s).
+   * GCS location of the Terraform state bucket(s): a multi-region (US, EU, ASIA), a predefined dual-region
+   * (EUR4, NAM4, ...) or a region.
    * @default 'EU'
    */
   readonly stateLocation?: string;
@@ -182,6 +187,7 @@ export interface EnvironmentConfig {
   readonly hostCount: number;
   readonly hostNames: readonly string[];
   readonly machineType: string;
+  readonly diskType: BootDiskType;
   readonly diskSizeGb: number;
   readonly imageFamily: string;
   readonly sourceImageFamily: string;
@@ -193,9 +199,11 @@ export interface EnvironmentConfig {
   readonly labels: Readonly<Record<string, string>>;
   readonly ssh: {
     readonly user: string;
-    readonly publicKey?: string;
-    readonly publicKeyFile: string;
+    readonly publicKeys: readonly string[];
+    /** Local: `~` expanded for whoever resolves the config; not synthesized. */
     readonly privateKeyFile: string;
+    /** Local: `<privateKeyFile>.pub`, the key registered with OS Login. */
+    readonly publicKeyFile: string;
     readonly osLogin: boolean;
     readonly connectVia: 'direct' | 'iap';
   };

@@ -2,8 +2,12 @@ import { ProjectSpec } from './environment-config';
 
 /**
  * The environments this repository manages: one record each, one stack each.
- * Edit here; `npx cdktf synth` validates every record before writing anything.
+ * Edit here; `npx cdktf synth` validates every record before writing anything, and synth reads nothing else:
+ * no environment variable, no file under ~, so the JSON a reviewer approves is the JSON anyone deploys.
  * Field reference and defaults: config/environment-config.ts and README.md.
+ *
+ * Before the first deploy, set `projectId` and, for OS Login, `ssh.user`: the OS Login POSIX name of the identity
+ * that deploys (`gcloud compute os-login describe-profile` shows it; a CI service account's is `sa_<uniqueId>`).
  */
 export const PROJECT: ProjectSpec = {
   stateLocation: 'EU',
@@ -19,7 +23,8 @@ export const PROJECT: ProjectSpec = {
       appSourceRanges: ['0.0.0.0/0'],
       sshSourceRanges: ['35.235.240.0/20'],
       labels: { team: 'ops' },
-      ssh: { user: 'deploy' },
+      // Who may log in is IAM policy (roles/compute.osAdminLogin), not keys copied into metadata.
+      ssh: { osLogin: true, user: 'ops_example_com' },
       app: { image: 'vladimirdenisov69/otus-reddit:1.0', port: 9292 },
     },
     {
@@ -33,7 +38,7 @@ export const PROJECT: ProjectSpec = {
       appSourceRanges: ['0.0.0.0/0'],
       sshSourceRanges: ['35.235.240.0/20'],
       labels: { team: 'ops' },
-      ssh: { user: 'deploy' },
+      ssh: { osLogin: true, user: 'ops_example_com' },
       app: { image: 'vladimirdenisov69/otus-reddit:1.0', port: 9292 },
     },
   ],

@@ -4,6 +4,9 @@ import { ProjectConfig, ProjectSpec } from './environment-config';
 import { resolveProject, ResolveContext } from './resolve';
 
 export * from './environment-config';
+export { DEFAULTS } from './defaults';
+export { coversInternet, ipv4Coverage } from './cidr';
+export { MAX_LABELS } from './gcp';
 export {
   ConfigError,
   hostName,
@@ -25,13 +28,9 @@ export function readFileIfExists(path: string): string | undefined {
   }
 }
 
-/** The context of a real process: its environment, its files, warnings on stderr. */
-export function processContext(env: NodeJS.ProcessEnv = process.env): ResolveContext {
-  return {
-    env,
-    readFile: readFileIfExists,
-    warn: (message) => process.stderr.write(`warning: ${message}\n`),
-  };
+/** The context of a real process: warnings on stderr (resolution reads no variable and no file). */
+export function processContext(): ResolveContext {
+  return { warn: (message) => process.stderr.write(`warning: ${message}\n`) };
 }
 
 /** The repository's configuration (config/environments.ts), validated, for this process. */

@@ -1,6 +1,7 @@
 import { ComputeAddress } from '@cdktf/provider-google/lib/compute-address';
 import { ComputeInstance } from '@cdktf/provider-google/lib/compute-instance';
 import { Construct } from 'constructs';
+import { RFC1035_NAME } from '../lib/constants';
 
 export interface DockerHostFleetProps {
   readonly project: string;
@@ -20,6 +21,11 @@ export interface DockerHostFleetProps {
    * @default 20
    */
   readonly diskSizeGb?: number;
+  /**
+   * Boot disk type; must be one the machine family takes (the config checks the pairing).
+   * @default 'pd-balanced'
+   */
+  readonly diskType?: string;
   /** Project that owns the image family. */
   readonly imageProject: string;
   /** Image family the hosts boot from (the Packer-built `docker-host-base`). */
@@ -40,10 +46,10 @@ export interface DockerHostFleetProps {
   /** Login user whose key goes into the instance metadata. */
   readonly sshUser: string;
   /**
-   * OpenSSH public key for `sshUser`.
-   * @default none: no metadata key (OS Login or no login)
+   * OpenSSH public keys allowed to log in as `sshUser` (instance metadata `ssh-keys`).
+   * @default none: no metadata key (OS Login)
    */
-  readonly sshPublicKey?: string;
+  readonly sshPublicKeys?: readonly string[];
   /**
    * Manage logins with OS Login instead of a metadata key.
    * @default false
@@ -58,8 +64,6 @@ export interface DockerHost {
   readonly address: ComputeAddress;
 }
 
-const HOST_NAME = /^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/;
-
 /**
  * N Docker hosts booted from the Packer-built image family, hardened the way Google's foundation
  * blueprints harden VMs: shielded VM, no project-wide SSH keys, serial port off, no IP forwarding,
@@ -72,32 +76,8 @@ export class DockerHostFleet extends Construct {
 
   constructor(scope: Construct, id: string, props: DockerHostFleetProps) {
     super(scope, id);
-    if (props.hostNames.length === 0) {
-      throw new Error(`DockerHostFleet "${id}": hostNames must name at least one host (got none)`);
-    }
-    const seen = new Set<string>();
-    for (const name of props.hostNames) {
-      if (!HOST_NAME.test(name) || seen.has(name)) {
-        throw new Error(
-          `DockerHostFleet "${id}": hostNames must be unique RFC1035 names such as "docker-host-001" (got "${name}")`,
-        );
-      }
-      seen.add(name);
-    }
-    const machineType = props.machineType ?? 'e2-small';
-    const diskSizeGb = props.diskSizeGb ?? 20;
-    const network = props.network ?? 'default';
-    const osLogin = props.osLogin ?? false;
-
-    const metadata: Record<string, string> = {
-      'block-project-ssh-keys': 'TRUE',
-      'serial-port-enable': 'FALSE',
-      'enable-oslogin': osLogin ? 'TRUE' : 'FALSE',
-    };
-    if (!osLogin && props.sshPublicKey !== undefined) {
-      metadata['ssh-keys'] = `${props.sshUser}:${props.sshPublicKey}`;
-    }
-
+    checkHostNames(id, props.hostNames);
+    const metadata = hostMetadata(props);
     this.hosts = [...props.hostNames].sort().map((name) => {
       const host = new Construct(this, name);
       const address = new ComputeAddress(host, 'address', {
@@ -112,25 +92,23 @@ export class DockerHostFleet extends Construct {
         project: props.project,
         zone: props.zone,
         name,
-        machineType,
+        machineType: props.machineType ?? 'e2-small',
         tags: [...props.networkTags],
         labels: { ...props.labels },
         bootDisk: {
           autoDelete: true,
           initializeParams: {
             image: `projects/${props.imageProject}/global/images/family/${props.imageFamily}`,
-            size: diskSizeGb,
-            type: 'pd-balanced',
+            size: props.diskSizeGb ?? 20,
+            type: props.diskType ?? 'pd-balanced',
             labels: { ...props.labels },
           },
         },
-        networkInterface: [{ network, accessConfig: [{ natIp: address.address, networkTier: 'PREMIUM' }] }],
+        networkInterface: [
+          { network: props.network ?? 'default', accessConfig: [{ natIp: address.address, networkTier: 'PREMIUM' }] },
+        ],
         serviceAccount: { email: props.serviceAccountEmail, scopes: [...props.scopes] },
-        shieldedInstanceConfig: {
-          enableSecureBoot: true,
-          enableVtpm: true,
-          enableIntegrityMonitoring: true,
-        },
+        shieldedInstanceConfig: { enableSecureBoot: true, enableVtpm: true, enableIntegrityMonitoring: true },
         canIpForward: false,
         metadata,
         allowStoppingForUpdate: true,
@@ -140,4 +118,32 @@ export class DockerHostFleet extends Construct {
       return { name, instance, address };
     });
   }
+}
+
+function checkHostNames(id: string, hostNames: readonly string[]): void {
+  if (hostNames.length === 0) {
+    throw new Error(`DockerHostFleet "${id}": hostNames must name at least one host (got none)`);
+  }
+  const seen = new Set<string>();
+  for (const name of hostNames) {
+    if (!RFC1035_NAME.test(name) || seen.has(name)) {
+      throw new Error(
+        `DockerHostFleet "${id}": hostNames must be unique RFC1035 names such as "docker-host-001" (got "${name}")`,
+      );
+    }
+    seen.add(name);
+  }
+}
+
+/** No project-wide keys, no serial port; the deploy user's key unless OS Login manages logins. */
+function hostMetadata(props: DockerHostFleetProps): Record<string, string> {
+  const osLogin = props.osLogin ?? false;
+  const metadata: Record<string, string> = {
+    'block-project-ssh-keys': 'TRUE',
+    'serial-port-enable': 'FALSE',
+    'enable-oslogin': osLogin ? 'TRUE' : 'FALSE',
+  };
+  const keys = props.sshPublicKeys ?? [];
+  if (!osLogin && keys.length > 0) metadata['ssh-keys'] = keys.map((key) => `${props.sshUser}:${key}`).join('\n');
+  return metadata;
 }

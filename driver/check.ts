@@ -2,7 +2,7 @@
  * The check step, in-process: an HTTP GET to every host's app URL, retried until a deadline, all hosts at once.
  * A host passes on any 2xx/3xx answer; the failure names every host that did not answer, and why.
  */
-import { request } from 'node:http';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 export interface Target {
   readonly host: string;
@@ -37,49 +37,29 @@ const ERRORS: Record<string, string> = {
   EAI_AGAIN: 'name lookup failed',
 };
 
-/** One GET; never throws. */
-export function probe(url: string, timeoutMs: number, signal?: AbortSignal): Promise<Probe> {
-  const started = Date.now();
-  return new Promise((resolve) => {
-    let done = false;
-    const finish = (result: Probe) => {
-      if (done) return;
-      done = true;
-      clearTimeout(timer);
-      req.destroy();
-      resolve(result);
-    };
-    const req = request(
-      url,
-      { method: 'GET', agent: false, signal, headers: { 'user-agent': 'docker-hosts-driver' } },
-      (res) => {
-        res.resume();
-        const status = res.statusCode ?? 0;
-        finish({ ok: status >= 200 && status < 400, detail: `HTTP ${status} in ${Date.now() - started}ms` });
-      },
-    );
-    const timer = setTimeout(
-      () => finish({ ok: false, detail: `no answer within ${(timeoutMs / 1000).toFixed(1)}s` }),
-      timeoutMs,
-    );
-    req.on('error', (err: NodeJS.ErrnoException) => {
-      if (signal?.aborted) finish({ ok: false, detail: 'interrupted' });
-      else finish({ ok: false, detail: ERRORS[err.code ?? ''] ?? err.message });
-    });
-    req.end();
-  });
+/** Why a request failed, as a person reads it. */
+function failure(error: unknown, timeoutMs: number, signal?: AbortSignal): string {
+  if (signal?.aborted) return 'interrupted';
+  const e = error as Error & { cause?: NodeJS.ErrnoException };
+  if (e.name === 'TimeoutError') return `no answer within ${(timeoutMs / 1000).toFixed(1)}s`;
+  return ERRORS[e.cause?.code ?? ''] ?? e.cause?.message ?? e.message;
 }
 
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    }
-    signal?.addEventListener('abort', done, { once: true });
-  });
+/** One GET (redirects not followed: a 3xx is an answer); never throws. */
+export async function probe(url: string, timeoutMs: number, signal?: AbortSignal): Promise<Probe> {
+  const started = Date.now();
+  const timeout = AbortSignal.timeout(timeoutMs);
+  try {
+    const res = await fetch(url, {
+      redirect: 'manual',
+      headers: { 'user-agent': 'docker-hosts-driver' },
+      signal: signal === undefined ? timeout : AbortSignal.any([timeout, signal]),
+    });
+    await res.body?.cancel();
+    return { ok: res.status >= 200 && res.status < 400, detail: `HTTP ${res.status} in ${Date.now() - started}ms` };
+  } catch (error) {
+    return { ok: false, detail: failure(error, timeoutMs, signal) };
+  }
 }
 
 /** Retries each target until it answers or the deadline passes; all targets in parallel. */
@@ -97,7 +77,10 @@ export async function checkTargets(targets: readonly Target[], options: CheckOpt
         options.log?.(`${target.host} ${target.url} attempt ${attempts}: ${last.detail}`);
         const remaining = deadline - Date.now();
         if (last.ok || options.signal?.aborted || remaining <= 0) break;
-        await sleep(Math.min(options.intervalMs, remaining), options.signal);
+        // Aborted (Ctrl-C): stop waiting at once.
+        await sleep(Math.min(options.intervalMs, remaining), undefined, { signal: options.signal }).catch(
+          () => undefined,
+        );
         if (options.signal?.aborted) break;
       }
       return { ...target, ...last, attempts };

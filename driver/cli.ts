@@ -1,10 +1,11 @@
 /**
  * Entry point: `npm run pipeline -- [command] <env> [options]` runs `node scripts/run-app.cjs driver/cli.ts`.
- * See driver/README.md.
+ * Wires the process (argv, environment, streams, signals, the terminal) to main(). See driver/README.md.
  */
 import { existsSync } from 'node:fs';
-import { createInterface } from 'node:readline';
 import { dirname, resolve } from 'node:path';
+import { ask, PromptCancelled } from '../lib/prompt';
+import { EXIT_INTERNAL, EXIT_INTERRUPTED } from './exit-codes';
 import { main } from './main';
 
 /**
@@ -23,15 +24,6 @@ function findRoot(): string {
   return process.cwd();
 }
 
-async function ask(question: string): Promise<string> {
-  const rl = createInterface({ input: process.stdin, output: process.stdout });
-  try {
-    return await new Promise<string>((answer) => rl.question(question, answer));
-  } finally {
-    rl.close();
-  }
-}
-
 // Once the terminal is closed (SIGHUP), writing to it fails with EIO: that must not crash the driver while it waits
 // for the running tool to stop. What a step printed is in its log.
 for (const stream of [process.stdout, process.stderr]) stream.on('error', () => undefined);
@@ -42,13 +34,19 @@ main(process.argv.slice(2), {
   stdout: process.stdout,
   stderr: process.stderr,
   signals: process,
-  ask: process.stdin.isTTY ? ask : undefined,
+  ask: process.stdin.isTTY ? (question) => ask(question) : undefined,
 }).then(
   (code) => {
     process.exitCode = code;
   },
   (error: unknown) => {
+    if (error instanceof PromptCancelled) {
+      // Prompts come before any lock is taken or step runs: there is nothing to undo.
+      process.stderr.write(`\n${error.message}\n`);
+      process.exitCode = EXIT_INTERRUPTED;
+      return;
+    }
     process.stderr.write(`internal error: ${(error as Error)?.stack ?? String(error)}\n`);
-    process.exitCode = 70;
+    process.exitCode = EXIT_INTERNAL;
   },
 );

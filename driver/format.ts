@@ -54,12 +54,6 @@ export function makeStyle(isTTY: boolean, env: Readonly<Record<string, string | 
   return { bold: sgr(1, 22), dim: sgr(2, 22), red: sgr(31, 39), green: sgr(32, 39), yellow: sgr(33, 39) };
 }
 
-/** Strips ANSI escape sequences (for log files and tails). */
-export function stripAnsi(text: string): string {
-  // eslint-disable-next-line no-control-regex
-  return text.replace(/\x1b\[[0-9;?]*[A-Za-z]|\x1b\][^\x07]*\x07/g, '');
-}
-
 /** A filesystem-safe UTC timestamp: 20250131T235959Z. */
 export function runStamp(date: Date): string {
   return date

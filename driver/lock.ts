@@ -1,73 +1,31 @@
 /**
- * One run per environment at a time on this machine. Terraform's state lock guards the cloud side; this guards the
- * local steps (run folder, inventory, the Ansible run). The lock is a file holding the owner's PID: a lock whose
- * process is gone is stale and is taken over, with a note.
- *
- * Takeover is safe against two runs that see the same stale lock at once: the stale file is first renamed aside
- * (atomic; only one of them can move a given file), and what was moved is read again. If it turns out to be a live
- * lock (another run took over in between), it is put back with link() — which fails rather than overwrite a lock
- * that appeared meanwhile — and this run refuses. Only then is a new lock created, with O_EXCL.
+ * One run per environment at a time on this machine, Kamal-style: the lock is a directory (mkdir is atomic) with a
+ * details file saying who holds it, since when and why. Terraform's state lock guards the cloud side; this guards
+ * the local steps (run folder, inventory, the Ansible run). A lock whose process is gone is taken over with a note;
+ * `lock status <env>` shows a lock and `lock release <env>` removes one by hand.
  */
-import { randomBytes } from 'node:crypto';
-import { linkSync, mkdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { hostname, userInfo } from 'node:os';
+import { dirname, join } from 'node:path';
 
-/** An unreadable lock younger than this is being written, not stale. */
+/** A lock without details younger than this is being written, not stale. */
 const FRESH_MS = 5000;
 
 export interface LockInfo {
   readonly pid: number;
   readonly command: string;
   readonly startedAt: string;
+  readonly holder?: string;
 }
 
 export class LockHeldError extends Error {
-  constructor(
-    readonly path: string,
-    readonly holder: LockInfo,
-    /** Why the lock exists, a line shown with the refusal. */
-    readonly why?: string,
-  ) {
+  override name = 'LockHeldError';
+  constructor(path: string, holder: LockInfo, why?: string, release?: string) {
     super(
-      `another run holds ${path}: pid ${holder.pid} (${holder.command}), started ${holder.startedAt}.\n` +
-        (why === undefined ? '' : `${why}\n`) +
-        `Wait for it to finish. If that process is not a driver run any more, delete ${path}.`,
+      `another run holds ${path}: pid ${holder.pid} (${holder.command}), started ${holder.startedAt}` +
+        `${holder.holder ? ` by ${holder.holder}` : ''}.\n${why === undefined ? '' : `${why}\n`}` +
+        `Wait for it to finish. If that process is not a driver run any more: ${release ?? `rm -r ${path}`}`,
     );
-    this.name = 'LockHeldError';
-  }
-}
-
-/** Whether a process with this PID exists (EPERM: it exists but belongs to someone else). */
-export function processAlive(pid: number): boolean {
-  if (!Number.isInteger(pid) || pid <= 0) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-function readLock(path: string): LockInfo | undefined {
-  try {
-    const parsed = JSON.parse(readFileSync(path, 'utf8')) as Partial<LockInfo>;
-    return {
-      pid: Number(parsed.pid),
-      command: String(parsed.command ?? '?'),
-      startedAt: String(parsed.startedAt ?? '?'),
-    };
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    // Unreadable: being written by a run that is starting right now, or left half-written by a crash.
-    let age = Infinity;
-    try {
-      age = Date.now() - statSync(path).mtimeMs;
-    } catch {
-      return undefined;
-    }
-    return age < FRESH_MS
-      ? { pid: 0, command: 'another run that is starting', startedAt: 'just now' }
-      : { pid: -1, command: 'unreadable lock file', startedAt: '?' };
   }
 }
 
@@ -83,89 +41,102 @@ export interface LockOptions {
   readonly now?: Date;
   /** Injectable for tests. */
   readonly alive?: (pid: number) => boolean;
-  /** Shown with a refusal: why the lock exists. */
+  /** Shown with a refusal: why the lock exists, and the command that releases it by hand. */
   readonly why?: string;
-  /**
-   * Test hook: called after a lock was judged stale, just before it is taken over; a test starts a competing
-   * acquisition here to replay the interleaving of two runs.
-   */
-  readonly beforeTakeover?: () => void;
+  readonly release?: string;
 }
 
-/** Whether a lock file's holder is running (or the file is being written by a run that is starting). */
-function isLive(holder: LockInfo, alive: (pid: number) => boolean): boolean {
-  return holder.pid === 0 || (holder.pid > 0 && alive(holder.pid));
+/** Whether a process with this PID exists (EPERM: it exists but belongs to someone else). */
+export function processAlive(pid: number): boolean {
+  try {
+    return pid > 0 && process.kill(pid, 0);
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+const detailsFile = (path: string) => join(path, 'details.json');
+
+/** What a lock says; undefined when there is no lock. A lock without readable details is starting or broken. */
+export function readLock(path: string): LockInfo | undefined {
+  let age: number;
+  try {
+    age = Date.now() - statSync(path).mtimeMs;
+  } catch {
+    return undefined;
+  }
+  try {
+    const parsed = JSON.parse(readFileSync(detailsFile(path), 'utf8')) as LockInfo;
+    return { ...parsed, pid: Number(parsed.pid) };
+  } catch {
+    return age < FRESH_MS
+      ? { pid: 0, command: 'another run that is starting', startedAt: 'just now' }
+      : { pid: -1, command: 'unreadable lock', startedAt: '?' };
+  }
+}
+
+/** Starting, or its process runs; a lock taken on another machine (a shared folder) counts as live: `lock release`. */
+function isLive(info: LockInfo, alive: (pid: number) => boolean): boolean {
+  const elsewhere = info.holder !== undefined && info.holder.slice(info.holder.lastIndexOf('@') + 1) !== hostname();
+  return info.pid === 0 || elsewhere || (info.pid > 0 && alive(info.pid));
+}
+
+/** Moves a stale lock aside and removes it; puts it back and refuses when it turned out to be live meanwhile. */
+function removeStale(path: string, seen: LockInfo, options: LockOptions): void {
+  const aside = `${path}.stale-${process.pid}-${Date.now()}`;
+  try {
+    renameSync(path, aside);
+  } catch {
+    return; // gone already: the caller retries
+  }
+  const moved = readLock(aside);
+  if (moved !== undefined && moved.startedAt !== seen.startedAt && isLive(moved, options.alive ?? processAlive)) {
+    renameSync(aside, path);
+    throw new LockHeldError(path, moved, options.why, options.release);
+  }
+  rmSync(aside, { recursive: true, force: true });
 }
 
 /** Takes the lock or throws LockHeldError. */
 export function acquireLock(path: string, command: string, options: LockOptions = {}): Lock {
+  const user = (() => {
+    try {
+      return userInfo().username;
+    } catch {
+      return '?';
+    }
+  })();
   const info: LockInfo = {
     pid: options.pid ?? process.pid,
     command,
     startedAt: (options.now ?? new Date()).toISOString(),
+    holder: `${user}@${hostname()}`,
   };
-  const alive = options.alive ?? processAlive;
   mkdirSync(dirname(path), { recursive: true });
   let replaced: LockInfo | undefined;
   for (let attempt = 0; attempt < 5; attempt++) {
     try {
-      writeFileSync(path, `${JSON.stringify(info)}\n`, { flag: 'wx' });
-      let released = false;
-      return {
-        path,
-        replaced,
-        release() {
-          if (released) return;
-          released = true;
-          const current = readLock(path);
-          if (current?.pid === info.pid && current.startedAt === info.startedAt) unlinkSync(path);
-        },
-      };
+      mkdirSync(path);
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
       const holder = readLock(path);
-      if (holder === undefined) continue; // released between our two calls: try again
-      if (isLive(holder, alive)) throw new LockHeldError(path, holder, options.why);
-      options.beforeTakeover?.();
-      const stale = takeOver(path, info.pid, alive, options.why);
-      if (stale !== undefined) replaced = stale;
+      if (holder === undefined) continue;
+      if (isLive(holder, options.alive ?? processAlive))
+        throw new LockHeldError(path, holder, options.why, options.release);
+      removeStale(path, holder, options);
+      replaced = holder;
+      continue;
     }
+    writeFileSync(detailsFile(path), `${JSON.stringify(info)}\n`);
+    return { path, replaced, release: () => releaseLock(path, info) };
   }
   throw new Error(`could not take the lock ${path}: it keeps changing; is another run starting?`);
 }
 
-/**
- * Moves a stale lock out of the way. Returns what it held, or undefined when the file was gone already (someone
- * else removed it: the caller just retries). Throws LockHeldError when what was moved is a live lock: another run
- * took over between our check and the move; its lock is restored.
- */
-function takeOver(
-  path: string,
-  pid: number,
-  alive: (pid: number) => boolean,
-  why: string | undefined,
-): LockInfo | undefined {
-  const aside = join(dirname(path), `.${basename(path)}.stale-${pid}-${randomBytes(4).toString('hex')}`);
-  try {
-    renameSync(path, aside);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw err;
-  }
-  const moved = readLock(aside);
-  if (moved !== undefined && isLive(moved, alive)) {
-    try {
-      linkSync(aside, path); // fails with EEXIST rather than replace a lock created meanwhile
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-    }
-    unlinkSync(aside);
-    throw new LockHeldError(path, moved, why);
-  }
-  try {
-    unlinkSync(aside);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-  }
-  return moved;
+/** Removes a lock: only the holder's own (`owner` given), or whatever is there (`lock release`). */
+export function releaseLock(path: string, owner?: LockInfo): void {
+  const current = readLock(path);
+  if (current === undefined) return;
+  if (owner !== undefined && (current.pid !== owner.pid || current.startedAt !== owner.startedAt)) return;
+  rmSync(path, { recursive: true, force: true });
 }

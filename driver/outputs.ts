@@ -1,15 +1,19 @@
 /**
- * Reads what `cdktf deploy <env> --outputs-file` wrote: the hosts and their addresses, for the check step and for
- * the `env` and `status` commands. The shape and its validation are lib/inventory.ts's: one reader of the contract.
+ * The outputs of an environment stack, for the check step and the `env` and `status` commands: the file the last
+ * deploy wrote, or `cdktf output` afresh. The shape and its validation are stacks/outputs.ts's.
  */
-import { readFileSync } from 'node:fs';
-import { parseStackOutputs, StackOutputs } from '../lib/inventory';
-
-export type { HostOutput, StackOutputs } from '../lib/inventory';
-
-export class OutputsError extends Error {
-  override name = 'OutputsError';
-}
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { OutputsError, parseStackOutputs, StackOutputs } from '../stacks/outputs';
+import { INVOCATION } from './usage';
+import type { EnvContext } from './context';
+import { EXIT_FAILED } from './exit-codes';
+import { commandLine } from './format';
+import { acquireLock } from './lock';
+import { cdktfOutput } from './plan/tools';
+import { cleanTail } from './runner/log';
+import { cdktfLockPath, CDKTF_LOCK_WHY, envDir, readState, updateState } from './state';
 
 /** The outputs of `stack` in an outputs file; OutputsError (one line, naming the file) when unreadable or malformed. */
 export function readStackOutputs(file: string, stack: string): StackOutputs {
@@ -26,9 +30,40 @@ export function readStackOutputs(file: string, stack: string): StackOutputs {
   }
 }
 
-/** Hosts in name order. */
-export function hostList(outputs: StackOutputs) {
-  return Object.keys(outputs.hosts)
-    .sort()
-    .map((name) => outputs.hosts[name]);
+/** `cdktf output <env>` into `.run/<env>/outputs.json`, under the cdktf lock (it synthesizes into cdktf.out/). */
+function runCdktfOutput(ctx: EnvContext, file: string) {
+  const { deps, env } = ctx;
+  const command = cdktfOutput({ root: deps.root, cdktf: ctx.cdktf }, env.name, file);
+  const lock = acquireLock(cdktfLockPath(deps.root), `${ctx.args.command} ${env.name}`, { why: CDKTF_LOCK_WHY });
+  deps.stderr.write(`reading ${env.name} outputs: ${commandLine(command.command, command.args)}\n`);
+  try {
+    return spawnSync(command.command, [...command.args], {
+      cwd: command.cwd,
+      env: { ...deps.env, ...command.env },
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+  } finally {
+    lock.release();
+  }
+}
+
+/** The outputs of the last deploy, or (none, or --refresh) read afresh with `cdktf output`. */
+export function loadOutputs(ctx: EnvContext): StackOutputs | number {
+  const { env } = ctx;
+  const last = readState(ctx.runBase, env.name).lastOutputs;
+  if (!ctx.args.refresh && last !== undefined && existsSync(last.file)) return readStackOutputs(last.file, env.name);
+  const file = join(envDir(ctx.runBase, env.name), 'outputs.json');
+  mkdirSync(envDir(ctx.runBase, env.name), { recursive: true });
+  const result = runCdktfOutput(ctx, file);
+  if (result.status !== 0 || !existsSync(file)) {
+    const why = result.error ? result.error.message : `exit code ${result.status}`;
+    const tail = cleanTail(`${result.stdout ?? ''}\n${result.stderr ?? ''}`, 12).map((l) => `  | ${l}\n`);
+    ctx.deps.stderr.write(
+      `error: could not read ${env.name}'s outputs (${why}); has "${INVOCATION} up ${env.name}" run?\n${tail.join('')}`,
+    );
+    return EXIT_FAILED;
+  }
+  updateState(ctx.runBase, env.name, (s) => ({ ...s, lastOutputs: { file, at: new Date().toISOString() } }));
+  return readStackOutputs(file, env.name);
 }

@@ -5,7 +5,7 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runStamp } from './format';
-import type { ImageRecord } from './plan';
+import type { ImageRecord } from './plan/build';
 
 export interface RunState {
   /** The most recent run of each command: `--from`/`--only` continue in it. */
@@ -50,3 +50,17 @@ export function newRunDir(runBase: string, environment: string, command: 'up' | 
   for (let n = 2; existsSync(dir); n++) dir = `${base}-${n}`;
   return dir;
 }
+
+/** The lock of one environment's runs: `.run/<env>/lock/`. */
+export function envLockPath(runBase: string, environment: string): string {
+  return join(envDir(runBase, environment), 'lock');
+}
+
+/** The project-wide lock for cdktf steps: next to what it guards, whatever DOCKER_HOSTS_RUN_DIR says. */
+export function cdktfLockPath(root: string): string {
+  return join(root, '.run', 'cdktf.lock');
+}
+
+/** Why the project-wide cdktf lock exists: shown when a run is refused. */
+export const CDKTF_LOCK_WHY =
+  "cdktf steps share cdktf.out/ and the backend stack's local state (backend.tfstate) across all environments: one run at a time uses them.";

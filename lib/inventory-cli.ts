@@ -1,41 +1,46 @@
 /**
- * Turns a cdktf outputs file into an Ansible inventory.
+ * Turns a cdktf outputs file into an Ansible inventory, or renders the gcp_compute inventory of an environment.
  *
  *   npm run -s inventory -- --outputs <outputs.json> --stack <env> [--out <inventory.yml>]
+ *   npm run -s inventory -- --gcp <env> [--out ansible/inventory/<env>.gcp.yml]
  *
  * Without --out the inventory goes to stdout. With --out it is written atomically (temp file in the
  * same directory, then rename). On bad input: one line on stderr, exit 1; on bad usage: exit 2.
  */
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
-import { parseStackOutputs, renderInventory } from './inventory';
+import { basename, dirname, join, resolve } from 'node:path';
+import { parseArgs as parse } from 'node:util';
+import { parseStackOutputs } from '../stacks/outputs';
+import { GCP_TEMPLATE, renderGcpInventory, renderInventory } from './inventory';
 
-const USAGE = 'usage: inventory-cli --outputs <outputs.json> --stack <env> [--out <inventory.yml>]';
+const USAGE =
+  'usage: inventory-cli --outputs <outputs.json> --stack <env> [--out <inventory.yml>] | --gcp <env> [--out <file>]';
 
-interface Args {
-  outputs: string;
-  stack: string;
-  out?: string;
-}
+type Args = { outputs: string; stack: string; out?: string } | { gcp: string; out?: string };
 
 class UsageError extends Error {}
 
 function parseArgs(argv: string[]): Args {
-  const values = new Map<string, string>();
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    if (arg === '-h' || arg === '--help') throw new UsageError(USAGE);
-    const eq = arg.indexOf('=');
-    const [flag, inline] = eq > 0 ? [arg.slice(0, eq), arg.slice(eq + 1)] : [arg, undefined];
-    if (!['--outputs', '--stack', '--out'].includes(flag)) throw new UsageError(`unknown argument ${arg}; ${USAGE}`);
-    const value = inline ?? argv[++i];
-    if (value === undefined || value === '') throw new UsageError(`${flag} needs a value; ${USAGE}`);
-    values.set(flag, value);
+  let values;
+  try {
+    values = parse({
+      args: argv,
+      options: {
+        outputs: { type: 'string' },
+        stack: { type: 'string' },
+        gcp: { type: 'string' },
+        out: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    }).values;
+  } catch (err) {
+    throw new UsageError(`${(err as Error).message}; ${USAGE}`);
   }
-  const outputs = values.get('--outputs');
-  const stack = values.get('--stack');
-  if (outputs === undefined || stack === undefined) throw new UsageError(USAGE);
-  return { outputs, stack, out: values.get('--out') };
+  const { outputs, stack, gcp, out, help } = values;
+  if (help || out === '') throw new UsageError(USAGE);
+  if (gcp !== undefined && outputs === undefined && stack === undefined) return { gcp, out };
+  if (!outputs || !stack || gcp !== undefined) throw new UsageError(USAGE);
+  return { outputs, stack, out };
 }
 
 function writeAtomically(path: string, content: string): void {
@@ -51,6 +56,29 @@ function writeAtomically(path: string, content: string): void {
   }
 }
 
+function readOutputs(file: string): unknown {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new Error(`cannot read outputs file ${file} (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
+  }
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    throw new Error(`${file} is not valid JSON: ${err instanceof Error ? err.message : String(err)}`);
+  }
+}
+
+function render(args: Args): string {
+  if ('gcp' in args) {
+    // This file runs as <root>/lib/inventory-cli.ts (scripts/run-app.cjs sets argv[1] so).
+    const root = resolve(dirname(process.argv[1]), '..');
+    return renderGcpInventory(readFileSync(join(root, GCP_TEMPLATE), 'utf8'), args.gcp);
+  }
+  return renderInventory(parseStackOutputs(readOutputs(args.outputs), args.stack));
+}
+
 function main(argv: string[]): number {
   let args: Args;
   try {
@@ -60,25 +88,9 @@ function main(argv: string[]): number {
     return 2;
   }
   try {
-    let text: string;
-    try {
-      text = readFileSync(args.outputs, 'utf8');
-    } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code ?? 'error';
-      throw new Error(`cannot read outputs file ${args.outputs} (${code})`);
-    }
-    let json: unknown;
-    try {
-      json = JSON.parse(text);
-    } catch (err) {
-      throw new Error(`${args.outputs} is not valid JSON: ${err instanceof Error ? err.message : String(err)}`);
-    }
-    const inventory = renderInventory(parseStackOutputs(json, args.stack));
-    if (args.out === undefined) {
-      process.stdout.write(inventory);
-    } else {
-      writeAtomically(args.out, inventory);
-    }
+    const inventory = render(args);
+    if (args.out === undefined) process.stdout.write(inventory);
+    else writeAtomically(args.out, inventory);
     return 0;
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);

@@ -1,9 +1,9 @@
 /** `npm run review`, wired: everything from outside (argv, environment, streams, config, git) comes in as deps. */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { ConfigError, ProjectConfig, ProjectSpec, readFileIfExists, resolveProject } from '../config';
+import { ConfigError, ProjectConfig, ProjectSpec, resolveProject } from '../config';
 import { PROJECT } from '../config/environments';
-import { EXIT_OK, EXIT_USAGE } from '../lib/cli/exit-codes';
+import { EXIT_OK, EXIT_USAGE } from '../driver/exit-codes';
 import { swallowedByNpm, swallowedMessage } from '../lib/cli/npm-swallowed';
 import { unknownMessage } from '../lib/cli/suggest';
 import { PlanFormatError, StackPlanSummary, summarizePlan } from '../lib/plan/summary';
@@ -66,12 +66,7 @@ function baseOf(args: ReviewArgs, deps: ReviewDeps): ReviewInput['base'] {
 }
 
 function resolveConfig(deps: ReviewDeps, warnings: string[]): ProjectConfig {
-  return resolveProject(deps.spec ?? PROJECT, {
-    env: deps.env,
-    home: deps.home,
-    readFile: readFileIfExists,
-    warn: (message) => warnings.push(message),
-  });
+  return resolveProject(deps.spec ?? PROJECT, { home: deps.home, warn: (message) => warnings.push(message) });
 }
 
 function checkEnvironments(args: ReviewArgs, config: ProjectConfig): string[] {

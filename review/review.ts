@@ -3,7 +3,7 @@ import { renderPlanMarkdown, renderPlanText } from '../lib/plan/render';
 import { hasChanges, StackPlanSummary } from '../lib/plan/summary';
 import { Suppression } from '../policies/check';
 import { SynthesizedStack } from '../policies/rules';
-import { BACKEND_STACK } from '../stacks/backend-stack';
+import { BACKEND_STACK } from '../lib/constants';
 import { diffSection, diffSynths } from './diff';
 import { Review, Section } from './document';
 import { exposureSection } from './exposure';

@@ -7,7 +7,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadProjectConfig } from '../config';
-import { packerVars } from '../driver/commands';
+import { packerVars } from '../driver/plan/tools';
 
 const dir = process.argv[2];
 if (dir === undefined || dir === '') {

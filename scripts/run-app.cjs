@@ -1,11 +1,16 @@
 #!/usr/bin/env node
-// Runs a TypeScript entry point (main.ts for `cdktf synth`, driver/cli.ts for the driver) quickly: esbuild bundles the project's TypeScript (npm packages
-// stay external) into node_modules/.cache/docker-hosts/, and the bundle is reused until one of the
-// files it was built from changes. A warm synth then costs what plain JavaScript costs (no
-// transpiler loaded at all). Type errors are caught by `tsc --noEmit` in `npm test`, not here.
+// Runs a TypeScript entry point (main.ts for `cdktf synth`, driver/cli.ts for the driver) quickly: esbuild bundles
+// the project's TypeScript (npm packages stay external) into node_modules/.cache/docker-hosts/, and the bundle is
+// reused while the *content* of every file it was built from (esbuild's metafile lists them) is unchanged.
+// Modification times are not trusted: `cp -p`, `rsync -a`, `tar x` or a checkout can put an older-dated file
+// in place, and the config on disk must be the config that runs. Hashing the few dozen inputs costs about a
+// millisecond; a warm run then costs what plain JavaScript costs (no transpiler loaded at all). Type errors are
+// caught by `tsc --noEmit` in `npm test`, not here.
 'use strict';
-const { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } = require('node:fs');
-const { join, resolve } = require('node:path');
+const { Buffer } = require('node:buffer');
+const { createHash } = require('node:crypto');
+const { closeSync, mkdirSync, openSync, readFileSync, readSync, renameSync, writeFileSync } = require('node:fs');
+const { extname, join, relative, resolve, sep } = require('node:path');
 
 const ROOT = resolve(__dirname, '..');
 const entry = process.argv[2] ?? 'main.ts';
@@ -13,19 +18,51 @@ const cacheDir = join(ROOT, 'node_modules', '.cache', 'docker-hosts');
 const bundle = join(cacheDir, `${entry.replace(/[^A-Za-z0-9_.-]/g, '_')}.js`);
 const manifest = `${bundle}.inputs.json`;
 
+/** One hash over the launcher itself and the content of each input, in the order listed. */
+function contentKey(inputs, read = (file) => readFileSync(join(ROOT, file))) {
+  const hash = createHash('sha256').update(readFileSync(module.filename));
+  for (const file of inputs) hash.update(`\0${file}\0`).update(read(file));
+  return hash.digest('hex');
+}
+
+/** The first bytes of a file (the bundle's key line), without reading the rest. */
+function head(path, length) {
+  const fd = openSync(path, 'r');
+  try {
+    const buf = Buffer.alloc(length);
+    return buf.toString('utf8', 0, readSync(fd, buf, 0, length, 0));
+  } finally {
+    closeSync(fd);
+  }
+}
+
 function isFresh() {
   try {
-    const { root, builtAt, inputs } = JSON.parse(readFileSync(manifest, 'utf8'));
-    statSync(bundle);
-    return root === ROOT && inputs.every((file) => statSync(join(ROOT, file)).mtimeMs < builtAt);
+    const { root, key, inputs } = JSON.parse(readFileSync(manifest, 'utf8'));
+    // The key is checked against the bundle's own first line too, so a bundle and a manifest from two
+    // different builds (two runs racing) never pass for each other.
+    return root === ROOT && key === contentKey(inputs) && head(bundle, key.length + 4) === `// ${key}\n`;
   } catch {
     return false;
   }
 }
 
-if (!isFresh()) {
-  const builtAt = Date.now();
-  const result = require('esbuild').buildSync({
+const LOADERS = { '.ts': 'ts', '.mts': 'ts', '.cts': 'ts', '.js': 'js', '.cjs': 'js', '.mjs': 'js', '.json': 'json' };
+
+/** Builds the bundle; the key is hashed from the very bytes esbuild compiled (read once, by the plugin). */
+async function build() {
+  const seen = new Map();
+  const record = {
+    name: 'record-inputs',
+    setup(b) {
+      b.onLoad({ filter: /.*/ }, (args) => {
+        const contents = readFileSync(args.path);
+        seen.set(relative(ROOT, args.path).split(sep).join('/'), contents);
+        return { contents, loader: LOADERS[extname(args.path)] ?? 'default' };
+      });
+    },
+  };
+  const result = await require('esbuild').build({
     absWorkingDir: ROOT,
     entryPoints: [entry],
     bundle: true,
@@ -36,13 +73,31 @@ if (!isFresh()) {
     metafile: true,
     write: false,
     logLevel: 'error',
+    plugins: [record],
   });
+  const inputs = Object.keys(result.metafile.inputs).sort();
+  const key = contentKey(inputs, (file) => seen.get(file) ?? readFileSync(join(ROOT, file)));
   mkdirSync(cacheDir, { recursive: true });
   const tmp = `${bundle}.${process.pid}.tmp`;
-  writeFileSync(tmp, result.outputFiles[0].contents);
+  writeFileSync(tmp, Buffer.concat([Buffer.from(`// ${key}\n`), result.outputFiles[0].contents]));
   renameSync(tmp, bundle);
-  writeFileSync(manifest, JSON.stringify({ root: ROOT, builtAt, inputs: Object.keys(result.metafile.inputs) }));
+  const tmpManifest = `${manifest}.${process.pid}.tmp`;
+  writeFileSync(tmpManifest, JSON.stringify({ root: ROOT, key, inputs }));
+  renameSync(tmpManifest, manifest);
 }
-// The entry sees the command line as if it had been started directly: [node, entry, ...args].
-process.argv.splice(1, 2, join(ROOT, entry));
-require(bundle);
+
+function run() {
+  // The entry sees the command line as if it had been started directly: [node, entry, ...args].
+  process.argv.splice(1, 2, join(ROOT, entry));
+  require(bundle);
+}
+
+if (isFresh()) {
+  run();
+} else {
+  build().then(run, (err) => {
+    // esbuild has already printed its diagnostics (logLevel 'error'); anything else is said here.
+    if (!Array.isArray(err?.errors)) process.stderr.write(`${err?.message ?? err}\n`);
+    process.exitCode = 1;
+  });
+}

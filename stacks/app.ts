@@ -2,7 +2,8 @@ import { App, TerraformStack } from 'cdktf';
 import { ProjectConfig } from '../config';
 import { checkPolicies, PolicyViolationError, Suppression } from '../policies/check';
 import { StackJson } from '../policies/rules';
-import { BACKEND_STACK, BackendStack } from './backend-stack';
+import { BACKEND_STACK } from '../lib/constants';
+import { BackendStack } from './backend-stack';
 import { DockerHostsStack } from './docker-hosts-stack';
 
 export interface AppStacks {

@@ -3,10 +3,8 @@ import { GcsBackend, LocalBackend, TerraformOutput } from 'cdktf';
 import { Construct } from 'constructs';
 import { ProjectConfig, statePrefix } from '../config';
 import { StateBucket } from '../constructs/state-bucket';
+import { roleLabels } from '../lib/constants';
 import { ReadableStack } from './readable-stack';
-
-/** The stack name users deploy first: `cdktf deploy backend`. */
-export const BACKEND_STACK = 'backend';
 
 /**
  * Where the backend stack keeps its own state, relative to its working directory
@@ -39,7 +37,7 @@ export class BackendStack extends ReadableStack {
           project: env.projectId,
           location: config.stateLocation,
           versionsKept: config.stateVersionsKept,
-          labels: { role: 'terraform-state', 'managed-by': 'cdktf' },
+          labels: roleLabels('terraform-state', 'cdktf'),
         }),
       );
     }

@@ -1,15 +1,17 @@
 import { GoogleProvider } from '@cdktf/provider-google/lib/provider';
 import { GcsBackend, TerraformOutput } from 'cdktf';
 import { Construct } from 'constructs';
-import { EnvironmentConfig, sshHostAlias } from '../config';
+import { EnvironmentConfig } from '../config';
 import { DockerHostFleet } from '../constructs/docker-host-fleet';
 import { FleetFirewall } from '../constructs/fleet-firewall';
 import { HOST_SCOPES, HostServiceAccount } from '../constructs/host-service-account';
+import { HOST_ROLE, roleLabels } from '../lib/constants';
+import { environmentOutputs } from './outputs';
 import { ReadableStack } from './readable-stack';
 
 /** Network tag on every Docker host of an environment; the firewall rules target it. */
 export function fleetTag(environment: string): string {
-  return `docker-host-${environment}`;
+  return `${HOST_ROLE}-${environment}`;
 }
 
 /**
@@ -24,7 +26,7 @@ export class DockerHostsStack extends ReadableStack {
     new GcsBackend(this, { bucket: config.state.bucket, prefix: config.state.prefix });
     new GoogleProvider(this, 'google', { project: config.projectId, region: config.region, zone: config.zone });
 
-    const labels = { ...config.labels, env: config.name, role: 'docker-host', 'managed-by': 'cdktf' };
+    const labels = { ...config.labels, env: config.name, ...roleLabels(HOST_ROLE, 'cdktf') };
     const serviceAccount = new HostServiceAccount(this, 'service-account', {
       project: config.projectId,
       accountId: `docker-hosts-${config.name}`,
@@ -38,15 +40,16 @@ export class DockerHostsStack extends ReadableStack {
       addressPrefix: config.name,
       machineType: config.machineType,
       diskSizeGb: config.diskSizeGb,
+      diskType: config.diskType,
       imageProject: config.projectId,
       imageFamily: config.imageFamily,
       network: config.network,
-      networkTags: ['docker-host', fleetTag(config.name)],
+      networkTags: [HOST_ROLE, fleetTag(config.name)],
       labels,
       serviceAccountEmail: serviceAccount.account.email,
       scopes: HOST_SCOPES,
       sshUser: config.ssh.user,
-      sshPublicKey: config.ssh.publicKey,
+      sshPublicKeys: config.ssh.publicKeys,
       osLogin: config.ssh.osLogin,
     });
     new FleetFirewall(this, 'firewall', {
@@ -59,45 +62,15 @@ export class DockerHostsStack extends ReadableStack {
       sshSourceRanges: config.sshSourceRanges,
     });
 
-    // The machine-readable contract read by the driver and the Ansible inventory generator.
-    const hosts = this.fleet.hosts;
-    new TerraformOutput(this, 'hosts', {
-      description: 'Each Docker host: name, zone, external and internal IP, instance id (its SSH host-key alias)',
-      value: Object.fromEntries(
-        hosts.map((h) => [
-          h.name,
-          {
-            name: h.instance.name,
-            zone: h.instance.zone,
-            external_ip: h.address.address,
-            internal_ip: h.instance.networkInterface.get(0).networkIp,
-            instance_id: h.instance.instanceId,
-          },
-        ]),
-      ),
-    });
-    new TerraformOutput(this, 'app_urls', {
-      description: 'The app on each host',
-      value: hosts.map((h) => `http://${h.address.address}:${config.app.port}`),
-    });
-    new TerraformOutput(this, 'docker_hosts', {
-      description:
-        config.ssh.connectVia === 'iap'
-          ? 'DOCKER_HOST value of each host: an ~/.ssh/config alias tunnelling through IAP (npm run pipeline -- env prints it)'
-          : 'DOCKER_HOST value of each host (docker over SSH)',
-      value: hosts.map((h) =>
-        config.ssh.connectVia === 'iap'
-          ? `ssh://${sshHostAlias(config.name, h.name)}`
-          : `ssh://${config.ssh.user}@${h.address.address}`,
-      ),
-    });
-    new TerraformOutput(this, 'ssh_user', { value: config.ssh.user });
-    new TerraformOutput(this, 'ssh_via', {
-      description: 'How to reach the hosts over SSH: direct (external IP) or iap (gcloud start-iap-tunnel)',
-      value: config.ssh.connectVia,
-    });
-    new TerraformOutput(this, 'project', { value: config.projectId });
-    new TerraformOutput(this, 'app_port', { value: config.app.port });
-    new TerraformOutput(this, 'environment', { value: config.name });
+    // The machine-readable contract read by the driver and the Ansible inventory generator: stacks/outputs.ts.
+    const facts = this.fleet.hosts.map((h) => ({
+      key: h.name,
+      name: h.instance.name,
+      zone: h.instance.zone,
+      externalIp: h.address.address,
+      internalIp: h.instance.networkInterface.get(0).networkIp,
+      instanceId: h.instance.instanceId,
+    }));
+    for (const [id, output] of Object.entries(environmentOutputs(config, facts))) new TerraformOutput(this, id, output);
   }
 }

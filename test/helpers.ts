@@ -3,41 +3,36 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EnvironmentSpec, ProjectConfig, ProjectSpec, resolveProject, ResolveContext } from '../config';
-import { PROJECT } from '../config/environments';
 import { AppStacks, buildStacks } from '../stacks/app';
+import { FIXTURE_PROJECT, TEST_KEY, TEST_PROJECT } from './fixtures/project';
 
-export const TEST_PROJECT = 'acme-docker-hosts';
-export const TEST_KEY = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIBm9Ylq0bW5UkGb0V6nWqf3cQ6x1d0bG6wqKq6b4mJ5e ops@example';
+export { FIXTURE_PROJECT, TEST_KEY, TEST_PROJECT } from './fixtures/project';
 
-/** A context with a fixed environment and no files: deterministic, whatever machine runs the tests. */
-export function testContext(
-  env: Record<string, string> = {},
-  files: Record<string, string> = {},
-): ResolveContext & {
-  warnings: string[];
-} {
+/** A context with a fixed home and collected warnings: deterministic, whatever machine runs the tests. */
+export function testContext(): ResolveContext & { warnings: string[] } {
   const warnings: string[] = [];
-  return {
-    env,
-    readFile: (path) => files[path],
-    warn: (message) => warnings.push(message),
-    home: '/home/ops',
-    warnings,
-  };
+  return { warn: (message) => warnings.push(message), home: '/home/ops', warnings };
 }
 
-/** The repository's own config/environments.ts, resolved for a fixed project and SSH key. */
+/** The tests' own two-environment config (test/fixtures/project.ts), resolved. */
 export function repoConfig(): ProjectConfig {
-  return resolveProject(PROJECT, testContext({ GOOGLE_PROJECT: TEST_PROJECT, DOCKER_HOSTS_SSH_PUBLIC_KEY: TEST_KEY }));
+  return resolveProject(FIXTURE_PROJECT, testContext());
 }
 
 /** One environment record that is valid, for tests to break one field at a time. */
 export function validEnv(overrides: Partial<EnvironmentSpec> = {}): EnvironmentSpec {
-  return { name: 'stage', projectId: TEST_PROJECT, region: 'europe-west1', zone: 'europe-west1-b', ...overrides };
+  return {
+    name: 'stage',
+    projectId: TEST_PROJECT,
+    region: 'europe-west1',
+    zone: 'europe-west1-b',
+    ...overrides,
+    ssh: { publicKeys: [TEST_KEY], ...overrides.ssh },
+  };
 }
 
 export function resolveEnvs(envs: EnvironmentSpec[], extra: Partial<ProjectSpec> = {}): ProjectConfig {
-  return resolveProject({ environments: envs, ...extra }, testContext({ DOCKER_HOSTS_SSH_PUBLIC_KEY: TEST_KEY }));
+  return resolveProject({ environments: envs, ...extra }, testContext());
 }
 
 /** Builds the stacks into an app writing to a throwaway directory. */

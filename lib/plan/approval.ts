@@ -1,9 +1,10 @@
 /**
  * Whether a plan may be applied: no changes → skip; --auto-approve → apply; no terminal → refuse; else ask,
  * and a plan that destroys or replaces a host needs the environment's name typed out. Pure; the question itself
- * is asked by lib/cli/prompt.ts.
+ * is asked by lib/prompt.ts, whose Ctrl-C and Ctrl-D reject with PromptCancelled.
  */
-import { EXIT_INTERRUPTED, EXIT_OK, EXIT_REFUSED } from '../cli/exit-codes';
+import { EXIT_INTERRUPTED, EXIT_OK, EXIT_REFUSED } from '../../driver/exit-codes';
+import { PromptCancelled } from '../prompt';
 import { hasChanges, losesHost, StackPlanSummary } from './summary';
 
 export interface ApprovalInput {
@@ -53,13 +54,10 @@ export function answerApproves(step: { readonly typeName: boolean }, environment
   return step.typeName ? text === environment : /^(y|yes)$/i.test(text);
 }
 
-/** What a prompt returns: the answer, or Ctrl-C / Ctrl-D (end of input). */
-export type PromptResult = { readonly kind: 'answer'; readonly text: string } | { readonly kind: 'interrupted' };
-
 /** Decides, asks when it must, and says what happens; `ask` is undefined when there is no terminal. */
 export async function approve(
   input: ApprovalInput,
-  ask: ((question: string) => Promise<PromptResult>) | undefined,
+  ask: ((question: string) => Promise<string>) | undefined,
 ): Promise<ApprovalOutcome> {
   const step = approvalStep({ ...input, interactive: input.interactive && ask !== undefined });
   switch (step.kind) {
@@ -70,11 +68,14 @@ export async function approve(
     case 'refuse':
       return { apply: false, exitCode: EXIT_REFUSED, message: step.message };
   }
-  const result = await ask!(step.question);
-  if (result.kind === 'interrupted') {
-    return { apply: false, exitCode: EXIT_INTERRUPTED.SIGINT, message: 'interrupted: nothing was applied' };
+  let answer: string;
+  try {
+    answer = await ask!(step.question);
+  } catch (error) {
+    if (!(error instanceof PromptCancelled)) throw error;
+    return { apply: false, exitCode: EXIT_INTERRUPTED, message: error.message };
   }
-  if (answerApproves(step, input.environment, result.text)) return { apply: true };
+  if (answerApproves(step, input.environment, answer)) return { apply: true };
   const expected = step.typeName ? `"${input.environment}"` : 'y';
   return {
     apply: false,

@@ -1,5 +1,4 @@
 import { ConfigError, IAP_SSH_RANGE, parseCidr, PLACEHOLDER_PROJECT_ID, resolveProject } from '../../config';
-import { PROJECT } from '../../config/environments';
 import { resolveEnvs, TEST_KEY, TEST_PROJECT, testContext, validEnv } from '../helpers';
 
 describe('defaults', () => {
@@ -19,7 +18,7 @@ describe('defaults', () => {
       ssh: {
         user: 'deploy',
         osLogin: false,
-        publicKey: TEST_KEY,
+        publicKeys: [TEST_KEY],
         privateKeyFile: '/home/ops/.ssh/docker-hosts',
         connectVia: 'iap',
       },
@@ -41,29 +40,17 @@ describe('defaults', () => {
     expect(Object.isFrozen(env.sshSourceRanges)).toBe(true);
   });
 
-  test('the repository config resolves: stage and prod, prod larger', () => {
-    const config = resolveProject(PROJECT, testContext({ GOOGLE_PROJECT: TEST_PROJECT }));
-    const [stage, prod] = config.environments;
-    expect(config.environments.map((e) => e.name)).toEqual(['stage', 'prod']);
-    expect(prod.hostCount).toBeGreaterThan(stage.hostCount);
-    expect(prod.machineType).not.toBe(stage.machineType);
+  test("the default disk type is the machine family's: pd-balanced, Hyperdisk for Hyperdisk-only families", () => {
+    const [e2, n4] = resolveEnvs([
+      validEnv(),
+      validEnv({ name: 'fast', zone: 'europe-west1-c', machineType: 'n4-standard-2' }),
+    ]).environments;
+    expect([e2.diskType, n4.diskType]).toEqual(['pd-balanced', 'hyperdisk-balanced']);
   });
 });
 
 describe('project id', () => {
-  test('comes from GOOGLE_PROJECT when the record has none', () => {
-    const ctx = testContext({ GOOGLE_PROJECT: 'from-env-project' });
-    const config = resolveProject({ environments: [validEnv({ projectId: undefined })] }, ctx);
-    expect(config.environments[0].projectId).toBe('from-env-project');
-    expect(config.environments[0].projectIdIsPlaceholder).toBe(false);
-  });
-
-  test('the record wins over GOOGLE_PROJECT', () => {
-    const ctx = testContext({ GOOGLE_PROJECT: 'from-env-project' });
-    expect(resolveProject({ environments: [validEnv()] }, ctx).environments[0].projectId).toBe(TEST_PROJECT);
-  });
-
-  test('with nothing set, a clearly fake placeholder is used and said once', () => {
+  test('with none in the config, a clearly fake placeholder is used and said once', () => {
     const ctx = testContext();
     const config = resolveProject(
       {
@@ -80,31 +67,33 @@ describe('project id', () => {
     expect(placeholderWarnings).toHaveLength(1);
     expect(placeholderWarnings[0]).toContain('stage, prod');
   });
-
-  test('a bad GOOGLE_PROJECT is named as such', () => {
-    const ctx = testContext({ GOOGLE_PROJECT: 'Bad_Project' });
-    expect(() => resolveProject({ environments: [validEnv({ projectId: undefined })] }, ctx)).toThrow(
-      'config error: environment "stage": field "projectId (from GOOGLE_PROJECT)" must be 6-30 lowercase letters',
-    );
-  });
 });
 
-describe('ssh key', () => {
-  test('is read from the public key file when not given', () => {
-    const ctx = testContext({}, { '/home/ops/.ssh/docker-hosts.pub': `${TEST_KEY}\n` });
-    const [env] = resolveProject({ environments: [validEnv()] }, ctx).environments;
-    expect(env.ssh.publicKey).toBe(TEST_KEY);
-    expect(ctx.warnings).toEqual([]);
+describe('who may log in is committed config', () => {
+  test('metadata keys are the ones listed, trimmed', () => {
+    const [env] = resolveEnvs([validEnv({ ssh: { publicKeys: [`${TEST_KEY}\n`] } })]).environments;
+    expect(env.ssh.publicKeys).toEqual([TEST_KEY]);
+    expect(env.ssh.privateKeyFile).toBe('/home/ops/.ssh/docker-hosts');
+    expect(env.ssh.publicKeyFile).toBe('/home/ops/.ssh/docker-hosts.pub');
   });
 
-  test('a missing key is a warning that says how to make one', () => {
-    const ctx = testContext();
-    const [env] = resolveProject({ environments: [validEnv()] }, ctx).environments;
-    expect(env.ssh.publicKey).toBeUndefined();
-    expect(ctx.warnings).toEqual([
-      'no SSH public key for stage (/home/ops/.ssh/docker-hosts.pub) and no DOCKER_HOSTS_SSH_PUBLIC_KEY: ' +
-        'the hosts get no login key (create one with: ssh-keygen -t ed25519 -f ~/.ssh/docker-hosts)',
-    ]);
+  test('no keys and no OS Login: synth fails and says both ways to fix it', () => {
+    expect(() =>
+      resolveProject({ environments: [{ name: 'stage', region: 'europe-west1', zone: 'europe-west1-b' }] }),
+    ).toThrow(
+      'config error: environment "stage": field "ssh" gives no way to log in: set ssh.osLogin: true and grant ' +
+        "roles/compute.osAdminLogin (preferred), or list the team's OpenSSH public keys in ssh.publicKeys (got neither)",
+    );
+  });
+
+  test('OS Login needs no key, and takes none', () => {
+    const [env] = resolveEnvs([
+      validEnv({ ssh: { osLogin: true, user: 'ops_example_com', publicKeys: [] } }),
+    ]).environments;
+    expect(env.ssh).toMatchObject({ osLogin: true, publicKeys: [] });
+    expect(() => resolveEnvs([validEnv({ ssh: { osLogin: true, user: 'ops_example_com' } })])).toThrow(
+      'field "ssh.publicKeys" must be empty when ssh.osLogin is true',
+    );
   });
 
   test('hosts reachable only through IAP are reached through IAP, others directly', () => {
@@ -123,22 +112,6 @@ describe('ssh key', () => {
       'config error: environment "stage": field "ssh.connectVia" must be "direct" or "iap" (got "vpn")',
     );
   });
-
-  test('OS Login needs no key', () => {
-    const ctx = testContext();
-    const [env] = resolveProject(
-      { environments: [validEnv({ ssh: { osLogin: true, user: 'ops_example_com' } })] },
-      ctx,
-    ).environments;
-    expect(env.ssh.osLogin).toBe(true);
-    expect(ctx.warnings).toEqual([]);
-  });
-
-  test('a private key pasted as the public key is refused', () => {
-    expect(() => resolveEnvs([validEnv({ ssh: { publicKey: '-----BEGIN OPENSSH PRIVATE KEY-----' } })])).toThrow(
-      'field "ssh.publicKey" must be one OpenSSH public key line',
-    );
-  });
 });
 
 describe('bad input names the environment, the field, what was given and what is allowed', () => {
@@ -149,7 +122,7 @@ describe('bad input names the environment, the field, what was given and what is
     [
       'malformed CIDR',
       { sshSourceRanges: ['10.0.0.0/33'] },
-      'field "sshSourceRanges" must contain IPv4 CIDR ranges such as "203.0.113.0/24" with no host bits set (got "10.0.0.0/33")',
+      'field "sshSourceRanges" must contain IPv4 CIDR ranges in canonical form such as "203.0.113.0/24": no leading zeros, no host bits set (got "10.0.0.0/33")',
     ],
     [
       'CIDR with host bits',
@@ -161,12 +134,12 @@ describe('bad input names the environment, the field, what was given and what is
     [
       'SSH from anywhere',
       { sshSourceRanges: ['0.0.0.0/0'] },
-      'field "sshSourceRanges" must not contain "0.0.0.0/0" (wider than a /8: that is the internet) unless allowSshFromAnywhere is true',
+      'field "sshSourceRanges" must not cover more than one /8 of addresses in total (that is the internet) unless allowSshFromAnywhere is true',
     ],
     [
       'SSH from anywhere, split in halves',
       { sshSourceRanges: ['0.0.0.0/1', '128.0.0.0/1'] },
-      'field "sshSourceRanges" must not contain "0.0.0.0/1" (wider than a /8: that is the internet)',
+      'field "sshSourceRanges" must not cover more than one /8',
     ],
     [
       'IAP route without the IAP range',
@@ -186,7 +159,7 @@ describe('bad input names the environment, the field, what was given and what is
     [
       'OS Login without its user name',
       { ssh: { osLogin: true } },
-      'field "ssh.user" must be your OS Login POSIX user name, such as "ops_example_com", when ssh.osLogin is true (got nothing)',
+      'field "ssh.user" must be the OS Login POSIX user name of the identity that deploys, such as "ops_example_com", when ssh.osLogin is true (got nothing)',
     ],
     [
       'zone format',
@@ -197,7 +170,7 @@ describe('bad input names the environment, the field, what was given and what is
     [
       'region format',
       { region: 'Europe West' },
-      'field "region" must be a GCP region such as "europe-west1" (got "Europe West")',
+      'field "region" must be a Compute Engine region such as "europe-west1" (got "Europe West"; the known ones are listed in config/gcp.ts)',
     ],
     [
       'bad project id',
@@ -211,7 +184,7 @@ describe('bad input names the environment, the field, what was given and what is
       { labels: { team: 'Ops Team' } },
       'field "labels.team" must be lowercase letters, digits, "_" and "-", at most 63 characters (got "Ops Team")',
     ],
-    ['reserved label', { labels: { env: 'x' } }, 'field "labels.env" is set by the stacks and must not be overridden'],
+    ['reserved label', { labels: { env: 'x' } }, 'field "labels.env" is set by the project and must not be overridden'],
     ['bad ssh user', { ssh: { user: 'Root User' } }, 'field "ssh.user" must be a POSIX user name'],
     ['bad app port', { app: { port: 80 } }, 'field "app.port" must be an integer from 1024 to 65535 (got 80)'],
     ['bad app image', { app: { image: 'Not An Image' } }, 'field "app.image" must be a Docker image reference'],
@@ -272,7 +245,7 @@ describe('bad input names the environment, the field, what was given and what is
       'config error: field "backendState" must be "local" or "gcs" (got "s3")',
     );
     expect(() => resolveEnvs([validEnv()], { stateLocation: 'Mars' })).toThrow(
-      'field "stateLocation" must be a GCS location',
+      'field "stateLocation" must be a Cloud Storage location',
     );
   });
 });

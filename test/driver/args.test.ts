@@ -1,4 +1,5 @@
-import { checkEnvironment, helpText, parseArgs, resumeCommand, UsageError } from '../../driver/args';
+import { checkEnvironment, parseArgs, resumeCommand, UsageError } from '../../driver/args';
+import { helpText } from '../../driver/usage';
 import { makeSandbox, runDriver, Sandbox } from './harness';
 
 const ENVS = ['stage', 'prod'];
@@ -31,10 +32,7 @@ describe('parseArgs', () => {
       ['stage', '--from', 'deplo'],
       'unknown step "deplo" for --from; up steps are: preflight, packer-init, image, backend, deploy',
     ],
-    [
-      ['destroy', 'stage', '--only', 'image'],
-      'unknown step "image" for --only; destroy steps are: preflight, destroy, destroy-backend',
-    ],
+    [['destroy', 'stage', '--only', 'image'], 'unknown step "image" for --only; destroy steps are: preflight, destroy'],
     [['stage', '--from'], 'option --from needs a value: --from <step>'],
     [['stage', '--from', 'deploy', '--only', 'hosts'], '--from and --only exclude each other'],
     [['stage', '--skip-image', '--build-image'], '--skip-image and --build-image exclude each other'],
@@ -44,7 +42,8 @@ describe('parseArgs', () => {
     [['up', 'stage', 'prod'], 'unexpected argument "prod"'],
     [['stage', '--check-timeout', 'soon'], '--check-timeout must be a number of seconds from 1 to 3600 (got "soon")'],
     [['stage', '--dry-run=yes'], 'option --dry-run takes no value'],
-    [['destroy', 'stage', '--only', 'destroy-backend'], '--only destroy-backend needs --include-backend too'],
+    [['lock', 'stage'], 'lock needs an action: npm run pipeline -- lock status|release <env> (got "stage")'],
+    [['lock', 'release', 'stage', '--yes'], 'option --yes applies to destroy, not to lock'],
   ])('%j is a usage error', (argv, message) => {
     expect(() => parseArgs(argv)).toThrow(UsageError);
     expect(() => parseArgs(argv)).toThrow(message);
@@ -57,6 +56,9 @@ describe('parseArgs', () => {
     );
     expect(() => checkEnvironment(parseArgs([]), ENVS)).toThrow('up needs an environment');
     expect(() => checkEnvironment(parseArgs(['status']), ENVS)).toThrow('status needs an environment');
+    expect(() => checkEnvironment(parseArgs(['lock', 'status']), ENVS)).toThrow(
+      'lock needs an environment: npm run pipeline -- lock status <env>',
+    );
   });
 
   it('the resume line keeps what matters', () => {
@@ -66,8 +68,8 @@ describe('parseArgs', () => {
     expect(resumeCommand(parseArgs(['stage', '--only', 'hosts']), 'stage', 'hosts')).toBe(
       'npm run pipeline -- up stage --only hosts',
     );
-    expect(resumeCommand(parseArgs(['destroy', 'prod', '--yes', '--include-backend']), 'prod', 'destroy-backend')).toBe(
-      'npm run pipeline -- destroy prod --from destroy-backend --include-backend --yes',
+    expect(resumeCommand(parseArgs(['destroy', 'prod', '--yes']), 'prod', 'destroy')).toBe(
+      'npm run pipeline -- destroy prod --from destroy --yes',
     );
   });
 

@@ -1,15 +1,30 @@
 /**
- * The real entry point (driver/cli.ts, what `npm run pipeline` runs) as a process, with the repository's own config:
- * exit codes, and a real SIGINT/SIGTERM/SIGHUP delivered to the driver process while a (fake) tool runs.
+ * The real entry point (driver/cli.ts, what `npm run pipeline` runs) as a process: exit codes, and a real
+ * SIGINT/SIGTERM/SIGHUP delivered to the driver process while a (fake) tool runs. It runs from a copy of the
+ * sources with the tests' own config in config/environments.ts, so the operator's config changes nothing here.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { callLines, makeSandbox, PUBLIC_KEY, REPO_ROOT, Sandbox, testEnv } from './harness';
+import { FIXTURE_PROJECT } from '../fixtures/project';
+import { environmentsTs, fixtureRepo } from '../fixtures/repo';
+import { callLines, makeSandbox, PUBLIC_KEY, Sandbox, testEnv } from './harness';
 
 let sb: Sandbox;
 beforeEach(() => (sb = makeSandbox()));
 afterEach(() => sb.cleanup());
+
+function fixtureRepoWithKeys(): string {
+  const spec = {
+    ...FIXTURE_PROJECT,
+    environments: FIXTURE_PROJECT.environments.map((e) => ({ ...e, ssh: { ...e.ssh, publicKeys: [PUBLIC_KEY] } })),
+  };
+  return fixtureRepo(environmentsTs(spec));
+}
+
+let repo: string;
+beforeAll(() => (repo = fixtureRepoWithKeys()));
+afterAll(() => rmSync(repo, { recursive: true, force: true }));
 
 interface Exit {
   code: number | null;
@@ -20,14 +35,8 @@ interface Exit {
 function cli(args: string[], extraEnv: Record<string, string>, whenHanging?: (pid: number) => void): Promise<Exit> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['scripts/run-app.cjs', 'driver/cli.ts', ...args], {
-      cwd: REPO_ROOT,
-      // The repository's config, made deployable: project and key from the variables it reads, HOME for the rest.
-      env: {
-        ...testEnv(sb),
-        GOOGLE_PROJECT: 'test-project-123',
-        DOCKER_HOSTS_SSH_PUBLIC_KEY: PUBLIC_KEY,
-        ...extraEnv,
-      } as NodeJS.ProcessEnv,
+      cwd: repo,
+      env: { ...testEnv(sb), ...extraEnv } as NodeJS.ProcessEnv,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';

@@ -1,11 +1,10 @@
 import { EnvironmentConfig, resolveProject } from '../../config';
-import { PROJECT } from '../../config/environments';
+import { FIXTURE_PROJECT as PROJECT } from '../fixtures/project';
 import {
   ansiblePlaybook,
   appVars,
   cdktfDeployBackend,
   cdktfDeployEnvironment,
-  cdktfDestroyBackend,
   cdktfDestroyEnvironment,
   cdktfOutput,
   httpCheck,
@@ -14,18 +13,16 @@ import {
   packerInit,
   packerVars,
   PlanContext,
-} from '../../driver/commands';
+} from '../../driver/plan/tools';
 
 const KEY = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOpsKeyOpsKeyOpsKeyOpsKeyOpsKeyOpsKey0000 ops@example';
 
 /** The repository's real environments, resolved as on an operator's machine. */
 function environments(): Record<string, EnvironmentConfig> {
-  const project = resolveProject(PROJECT, {
-    env: { GOOGLE_PROJECT: 'acme-docker-hosts' },
-    home: '/home/op',
-    readFile: (path) => (path === '/home/op/.ssh/docker-hosts.pub' ? KEY : undefined),
-    warn: () => undefined,
-  });
+  const project = resolveProject(
+    { ...PROJECT, environments: PROJECT.environments.map((e) => ({ ...e, ssh: { ...e.ssh, publicKeys: [KEY] } })) },
+    { home: '/home/op' },
+  );
   return Object.fromEntries(project.environments.map((e) => [e.name, e]));
 }
 
@@ -78,7 +75,8 @@ describe('command builders: exact argv', () => {
       machine_type: 'e2-standard-2',
       ssh_username: 'packer',
       deploy_user: 'deploy',
-      image_labels: { 'managed-by': 'packer', role: 'docker-host', 'source-hash': '0123456789abcdef', team: 'ops' },
+      // role and managed-by are the template's own labels (packer/docker-host-base.pkr.hcl).
+      image_labels: { 'source-hash': '0123456789abcdef', team: 'ops' },
       network: 'default',
       // prod allows SSH only from IAP: the build VM is reached through IAP too.
       use_iap: true,
@@ -95,11 +93,12 @@ describe('command builders: exact argv', () => {
             name: 'lab',
             region: 'europe-west1',
             zone: 'europe-west1-b',
+            projectId: 'acme-docker-hosts',
             ssh: { osLogin: true, user: 'ops_example_com' },
           },
         ],
       },
-      { env: { GOOGLE_PROJECT: 'acme-docker-hosts' }, readFile: () => undefined, warn: () => undefined },
+      { home: '/home/op' },
     ).environments;
     expect(packerVars(osLogin).deploy_user).toBe('deploy');
     expect(appVars(osLogin).deploy_user).toBe('ops_example_com');
@@ -214,7 +213,6 @@ describe('command builders: exact argv', () => {
         type: 'http-check',
         outputsFile: '/repo/.run/prod/20250101T000000Z/outputs.json',
         stack: 'prod',
-        port: 9292,
         path: '/',
         deadlineMs: 1000,
         attemptTimeoutMs: 100,
@@ -230,14 +228,6 @@ describe('command builders: exact argv', () => {
   ])('cdktf destroy %s, and the backend separately', (name, env) => {
     const step = cdktfDestroyEnvironment(ctx(name), env);
     expect([step.command, ...step.args]).toEqual(['/repo/node_modules/.bin/cdktf', 'destroy', name, '--auto-approve']);
-    const backend = cdktfDestroyBackend(ctx(name));
-    expect([backend.command, ...backend.args]).toEqual([
-      '/repo/node_modules/.bin/cdktf',
-      'destroy',
-      'backend',
-      '--auto-approve',
-    ]);
-    expect(backend.env).toEqual({ CHECKPOINT_DISABLE: '1' });
   });
 
   it('cdktf output', () => {

@@ -89,7 +89,7 @@ export function testSpec(sb: Sandbox, port = 9292, patch: Partial<EnvironmentSpe
     projectId: 'test-project-123',
     // The fake hosts are on loopback: reached directly, not through an IAP tunnel.
     sshSourceRanges: ['127.0.0.0/8'],
-    ssh: { user: 'deploy', publicKey: PUBLIC_KEY, privateKeyFile: sb.privateKey, connectVia: 'direct' as const },
+    ssh: { user: 'deploy', publicKeys: [PUBLIC_KEY], privateKeyFile: sb.privateKey, connectVia: 'direct' as const },
     app: { image: 'example/app:1.0', port },
     ...patch,
   };

@@ -1,15 +1,11 @@
 import { EnvironmentConfig, resolveProject } from '../../config';
-import { PROJECT } from '../../config/environments';
-import { PlanContext } from '../../driver/commands';
-import { buildDestroyPlan, buildUpPlan, ImageRecord, includeBackendRefusal } from '../../driver/plan';
-import { activeSteps, Plan, PreflightTask } from '../../driver/steps';
+import { FIXTURE_PROJECT as PROJECT } from '../fixtures/project';
+import { PlanContext } from '../../driver/plan/tools';
+import { includeBackendRefusal } from '../../driver/commands/destroy';
+import { buildDestroyPlan, buildUpPlan, ImageRecord } from '../../driver/plan/build';
+import { activeSteps, Plan, PreflightTask } from '../../driver/plan/steps';
 
-const project = resolveProject(PROJECT, {
-  env: { GOOGLE_PROJECT: 'acme-docker-hosts', DOCKER_HOSTS_SSH_PUBLIC_KEY: 'ssh-ed25519 AAAAC3Nza ops@example' },
-  home: '/home/op',
-  readFile: () => undefined,
-  warn: () => undefined,
-});
+const project = resolveProject(PROJECT, { home: '/home/op' });
 const env = (name: string): EnvironmentConfig => project.environments.find((e) => e.name === name)!;
 const ctx: PlanContext = {
   root: '/repo',
@@ -84,17 +80,13 @@ describe('up plan', () => {
             name: 'lab',
             region: 'europe-west1',
             zone: 'europe-west1-b',
+            projectId: 'acme-docker-hosts',
             sshSourceRanges: ['203.0.113.0/24'],
-            ssh: { connectVia: 'direct' },
+            ssh: { connectVia: 'direct', publicKeys: ['ssh-ed25519 AAAAC3Nza ops@example'] },
           },
         ],
       },
-      {
-        env: { GOOGLE_PROJECT: 'acme-docker-hosts' },
-        home: '/home/op',
-        readFile: () => undefined,
-        warn: () => undefined,
-      },
+      { home: '/home/op' },
     ).environments[0];
     expect(preflight(buildUpPlan(direct, ctx)).requirements).not.toContain('gcloud');
     expect(preflight(buildUpPlan(env('stage'), ctx, { only: 'deploy' })).requirements).not.toContain('gcloud');
@@ -202,21 +194,14 @@ describe('up plan', () => {
 });
 
 describe('destroy plan', () => {
-  it('destroys the environment and leaves the backend unless included', () => {
-    const plan = buildDestroyPlan(env('stage'), ctx);
+  it('destroys the environment, never the backend', () => {
+    const plan = buildDestroyPlan(env('prod'), ctx);
     expect(plan.command).toBe('destroy');
-    expect(names(plan)).toEqual(['preflight', 'destroy']);
-    expect(skipped(plan)['destroy-backend']).toContain('--include-backend');
-    expect(preflight(plan).requirements).toEqual(['config', 'gcp-project', 'credentials', 'cdktf', 'terraform']);
-  });
-
-  it('with --include-backend: the environment first, then its state backend', () => {
-    const plan = buildDestroyPlan(env('prod'), ctx, { includeBackend: true });
     expect(activeSteps(plan).map((s) => (s.kind === 'exec' ? s.args.slice(0, 2).join(' ') : s.name))).toEqual([
       'preflight',
       'destroy prod',
-      'destroy backend',
     ]);
+    expect(preflight(plan).requirements).toEqual(['config', 'gcp-project', 'credentials', 'cdktf', 'terraform']);
   });
 
   it('--include-backend is refused with the buckets, the environments whose state they hold, and the way by hand', () => {
@@ -242,13 +227,7 @@ describe('destroy plan', () => {
   });
 
   it('--from and --only work for destroy too', () => {
-    expect(names(buildDestroyPlan(env('stage'), ctx, { from: 'destroy-backend', includeBackend: true }))).toEqual([
-      'preflight',
-      'destroy-backend',
-    ]);
-    expect(names(buildDestroyPlan(env('stage'), ctx, { only: 'destroy', includeBackend: true }))).toEqual([
-      'preflight',
-      'destroy',
-    ]);
+    expect(names(buildDestroyPlan(env('stage'), ctx, { from: 'destroy' }))).toEqual(['preflight', 'destroy']);
+    expect(names(buildDestroyPlan(env('stage'), ctx, { only: 'destroy' }))).toEqual(['preflight', 'destroy']);
   });
 });

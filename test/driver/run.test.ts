@@ -6,14 +6,15 @@ import { EventEmitter } from 'node:events';
 import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { resolveProject } from '../../config';
-import { PlanContext } from '../../driver/commands';
-import { buildUpPlan } from '../../driver/plan';
-import { activeSteps } from '../../driver/steps';
+import { PlanContext } from '../../driver/plan/tools';
+import { buildUpPlan } from '../../driver/plan/build';
+import { activeSteps } from '../../driver/plan/steps';
 import {
   callLines,
   calls,
   closedPort,
   makeSandbox,
+  PUBLIC_KEY,
   readJson,
   runDriver,
   Sandbox,
@@ -70,11 +71,7 @@ describe('up', () => {
     expect(recorded[4].ansibleConfig).toBe(join(sb.root, 'ansible', 'ansible.cfg'));
 
     // The same sequence, from the pure plan builder (the node inventory step is real, not a fake).
-    const project = resolveProject(testSpec(sb, app.port), {
-      env: {},
-      readFile: () => undefined,
-      warn: () => undefined,
-    });
+    const project = resolveProject(testSpec(sb, app.port));
     const ctx: PlanContext = { root: sb.root, runDir, cdktf: 'cdktf', node: process.execPath };
     const planned = activeSteps(buildUpPlan(project.environments[0], ctx)).flatMap((s) =>
       s.kind === 'exec' && s.command !== process.execPath ? [[s.command, ...s.args]] : [],
@@ -316,7 +313,7 @@ describe('up', () => {
     );
     expect(out).toContain(`env: ANSIBLE_CONFIG=${sb.root}/ansible/ansible.cfg`);
     expect(out).toMatch(/writes \S+image\.pkrvars\.json: \{"project_id":"test-project-123"/);
-    expect(out).toMatch(/\[8\/8\] check: [\s\S]*in-process: HTTP GET http:\/\/<external_ip>:\d+\/ on every host/);
+    expect(out).toMatch(/\[8\/8\] check: [\s\S]*in-process: HTTP GET <app_url>\/ of every host/);
   });
 });
 
@@ -326,7 +323,7 @@ describe('preflight', () => {
       projectId: undefined,
       // Like the repository's stage: SSH only from IAP, so Ansible tunnels through gcloud.
       sshSourceRanges: ['35.235.240.0/20'],
-      ssh: { privateKeyFile: join(sb.home, 'no-such-key') },
+      ssh: { publicKeys: [PUBLIC_KEY], privateKeyFile: join(sb.home, 'no-such-key') },
     });
     const result = await runDriver(['up', 'stage'], sb, {
       spec,
@@ -342,10 +339,10 @@ describe('preflight', () => {
     expect(calls(sb)).toEqual([]);
     const err = result.err;
     expect(err).toContain('Step "preflight" failed');
-    expect(err).toContain('9 of 14 prerequisites are missing');
+    expect(err).toContain('8 of 14 prerequisites are missing');
     for (const expected of [
       'GCP project: none set for "stage"',
-      'fix: export GOOGLE_PROJECT=<your-project-id>',
+      'fix: set projectId for "stage" in config/environments.ts',
       // The repository's stage is IAP-only, so Ansible tunnels through gcloud.
       'gcloud: not found on PATH',
       'credentials: no Application Default Credentials',
@@ -354,8 +351,7 @@ describe('preflight', () => {
       'cdktf: cdktf not found',
       'terraform: not found on PATH',
       'ansible-playbook: not found on PATH',
-      'SSH public key: none at',
-      `SSH private key: ${join(sb.home, 'no-such-key')} does not exist`,
+      `SSH private key (ssh.privateKeyFile): ${join(sb.home, 'no-such-key')} does not exist`,
       'fix: ssh-keygen -t ed25519 -f',
     ]) {
       expect(err).toContain(expected);
@@ -367,11 +363,12 @@ describe('preflight', () => {
   it('reports a tool that is too old, and a config that does not validate with everything else', async () => {
     const old = await runDriver(['up', 'stage'], sb, {
       spec: testSpec(sb, app.port),
-      env: env({ FAKE_PACKER_VERSION: '1.6.6' }),
+      env: env({ FAKE_PACKER_VERSION: '1.6.6', FAKE_TERRAFORM_VERSION: '1.4.7' }),
     });
     expect(old.code).toBe(1);
     expect(old.err).toContain('packer 1.6.6 is too old: `packer init` and HCL2 required_plugins need 1.7 or later');
-    expect(old.err).toContain('1 of 13 prerequisites is missing');
+    expect(old.err).toContain('terraform 1.4.7 is too old: CI proves the stacks on Terraform 1.5.7');
+    expect(old.err).toContain('2 of 13 prerequisites are missing');
 
     const bad = testSpec(sb, app.port, { hostCount: 0 });
     const broken = await runDriver(['up', 'stage'], sb, {
@@ -390,9 +387,9 @@ describe('preflight', () => {
 describe('lock', () => {
   it('a second run on the same environment refuses while the first holds the lock', async () => {
     const lock = join(sb.runBase, 'stage', 'lock');
-    mkdirSync(join(sb.runBase, 'stage'), { recursive: true });
+    mkdirSync(lock, { recursive: true });
     writeFileSync(
-      lock,
+      join(lock, 'details.json'),
       JSON.stringify({ pid: process.pid, command: 'up stage', startedAt: '2025-01-01T00:00:00.000Z' }),
     );
     const result = await runDriver(['up', 'stage'], sb, { spec: testSpec(sb, app.port), env: env() });
@@ -407,8 +404,11 @@ describe('lock', () => {
 
   it('a lock left by a process that is gone is taken over', async () => {
     const lock = join(sb.runBase, 'stage', 'lock');
-    mkdirSync(join(sb.runBase, 'stage'), { recursive: true });
-    writeFileSync(lock, JSON.stringify({ pid: 2 ** 22 + 12345, command: 'up stage', startedAt: 'yesterday' }));
+    mkdirSync(lock, { recursive: true });
+    writeFileSync(
+      join(lock, 'details.json'),
+      JSON.stringify({ pid: 2 ** 22 + 12345, command: 'up stage', startedAt: 'yesterday' }),
+    );
     const result = await runDriver(['up', 'stage', '--only', 'backend'], sb, {
       spec: testSpec(sb, app.port),
       env: env(),
@@ -416,6 +416,42 @@ describe('lock', () => {
     expect(result.code).toBe(0);
     expect(result.err).toContain('took over a stale lock');
     expect(existsSync(lock)).toBe(false);
+  });
+});
+
+describe('lock status and lock release', () => {
+  it('show who holds the locks, and remove a lock its run left behind', async () => {
+    const spec = testSpec(sb, app.port);
+    const lock = join(sb.runBase, 'stage', 'lock');
+    const none = await runDriver(['lock', 'status', 'stage'], sb, { spec, env: env() });
+    expect(none.code).toBe(0);
+    expect(none.out).toBe(`${lock}: not locked\n.run/cdktf.lock: not locked\n`);
+    mkdirSync(lock, { recursive: true });
+    writeFileSync(
+      join(lock, 'details.json'),
+      JSON.stringify({ pid: process.pid, command: 'up stage', startedAt: 'T' }),
+    );
+    const held = await runDriver(['lock', 'status', 'stage'], sb, { spec, env: env() });
+    expect(held.out).toContain(`${lock}: locked: pid ${process.pid}, up stage, started T`);
+    const released = await runDriver(['lock', 'release', 'stage'], sb, { spec, env: env() });
+    expect(released.code).toBe(0);
+    expect(released.out).toContain(`${lock}: released (it was held by pid ${process.pid}, up stage, started T)`);
+    expect(existsSync(lock)).toBe(false);
+    expect((await runDriver(['up', 'stage', '--only', 'backend'], sb, { spec, env: env() })).code).toBe(0);
+  });
+
+  it('a refusal names the release command', async () => {
+    const lock = join(sb.runBase, 'stage', 'lock');
+    mkdirSync(lock, { recursive: true });
+    writeFileSync(
+      join(lock, 'details.json'),
+      JSON.stringify({ pid: process.pid, command: 'up stage', startedAt: 'T' }),
+    );
+    const result = await runDriver(['up', 'stage'], sb, { spec: testSpec(sb, app.port), env: env() });
+    expect(result.code).toBe(3);
+    expect(result.err).toContain(
+      'If that process is not a driver run any more: npm run pipeline -- lock release stage',
+    );
   });
 });
 
@@ -431,7 +467,10 @@ describe('project-wide cdktf lock', () => {
       signals,
     });
     for (let i = 0; i < 200 && !existsSync(`${sb.log}.hanging`); i++) await new Promise((r) => setTimeout(r, 20));
-    expect(JSON.parse(readFileSync(cdktfLock(), 'utf8'))).toMatchObject({ pid: process.pid, command: 'up stage' });
+    expect(JSON.parse(readFileSync(join(cdktfLock(), 'details.json'), 'utf8'))).toMatchObject({
+      pid: process.pid,
+      command: 'up stage',
+    });
 
     const second = await runDriver(['up', 'prod', '--skip-image'], sb, { spec, env: env() });
     expect(second.code).toBe(3);
@@ -456,9 +495,9 @@ describe('project-wide cdktf lock', () => {
 
   it('destroy holds it too; --dry-run names the locks', async () => {
     const spec = testSpec(sb, app.port);
-    mkdirSync(join(sb.root, '.run'), { recursive: true });
+    mkdirSync(cdktfLock(), { recursive: true });
     writeFileSync(
-      cdktfLock(),
+      join(cdktfLock(), 'details.json'),
       JSON.stringify({ pid: process.pid, command: 'status stage', startedAt: '2025-01-01T00:00:00.000Z' }),
     );
     const destroy = await runDriver(['destroy', 'prod', '--yes'], sb, { spec, env: env() });
@@ -500,9 +539,7 @@ describe('destroy', () => {
     const result = await runDriver(['destroy', 'stage', '--yes'], sb, { spec, env: env() });
     expect(result.code).toBe(0);
     expect(callLines(sb)).toEqual(['cdktf destroy stage --auto-approve']);
-    expect(result.out).toContain(
-      "skip destroy-backend: the backend holds every environment's Terraform state: removed by hand only",
-    );
+    expect(result.out).not.toContain('backend');
   });
 
   it('--include-backend is refused before anything runs (or asks): what, why, and the manual procedure', async () => {
@@ -532,10 +569,10 @@ describe('destroy', () => {
     expect((await runDriver(['destroy', 'prod', '--yes', '--include-backend'], sb, { spec, env: env() })).code).toBe(2);
     expect(calls(sb)).toEqual([]);
 
-    // --dry-run still shows the step, and says a real run stops.
+    // --dry-run shows the plan (never a backend step), and says a real run stops.
     const dry = await runDriver(['destroy', 'prod', '--include-backend', '--dry-run'], sb, { spec, env: env() });
     expect(dry.code).toBe(0);
-    expect(dry.out).toMatch(/\[3\/3\] destroy-backend: [\s\S]*\$ cdktf destroy backend --auto-approve/);
+    expect(dry.out).not.toContain('$ cdktf destroy backend');
     expect(dry.out).toContain('note: a real run stops here, running nothing:\n  --include-backend is refused');
   });
 

@@ -337,8 +337,9 @@ write_outputs() {
     for name in "${HOSTS[@]}"; do
       [ $first = 1 ] || printf ',\n'
       first=0
-      printf '      "%s": {"name": "%s", "zone": "europe-west1-b", "external_ip": "%s", "internal_ip": "%s", "instance_id": "%s"}' \
-        "$name" "$name" "${HOST_IP[$name]}" "${HOST_IP[$name]}" "${INSTANCE_ID[$name]}"
+      printf '      "%s": {"name": "%s", "zone": "europe-west1-b", "external_ip": "%s", "internal_ip": "%s", "instance_id": "%s", "app_url": "http://%s:%s", "ssh": "%s@%s", "docker_host": "ssh://%s@%s"}' \
+        "$name" "$name" "${HOST_IP[$name]}" "${HOST_IP[$name]}" "${INSTANCE_ID[$name]}" "${HOST_IP[$name]}" "$APP_PORT" \
+        "$DEPLOY_USER" "${HOST_IP[$name]}" "$DEPLOY_USER" "${HOST_IP[$name]}"
       urls="$urls${urls:+, }\"http://${HOST_IP[$name]}:$APP_PORT\""
     done
     printf '\n    },\n    "app_urls": [%s],\n' "$urls"

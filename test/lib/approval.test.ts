@@ -1,10 +1,9 @@
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
-import { EXIT_INTERRUPTED, EXIT_OK, EXIT_REFUSED } from '../../lib/cli/exit-codes';
-import { prompt } from '../../lib/cli/prompt';
-import { answerApproves, approvalStep, approve, PromptResult } from '../../lib/plan/approval';
+import { EXIT_INTERRUPTED, EXIT_OK, EXIT_REFUSED } from '../../driver/exit-codes';
+import { answerApproves, approvalStep, approve } from '../../lib/plan/approval';
+import { PromptCancelled } from '../../lib/prompt';
 import { StackPlanSummary, summarizePlan } from '../../lib/plan/summary';
 
 const ROOT = join(__dirname, '..', '..');
@@ -68,30 +67,35 @@ describe('approvalStep', () => {
 });
 
 describe('approve', () => {
-  const answering = (result: PromptResult) => {
+  const answering = (result: string | PromptCancelled) => {
     const asked: string[] = [];
-    return { asked, ask: async (q: string) => (asked.push(q), result) };
+    const ask = async (q: string) => {
+      asked.push(q);
+      if (result instanceof PromptCancelled) throw result;
+      return result;
+    };
+    return { asked, ask };
   };
 
   test('the outcome of each answer, with its exit code', async () => {
     const summaries = [summary('google-destroy')];
-    const yes = answering({ kind: 'answer', text: 'prod' });
+    const yes = answering('prod');
     expect(await approve({ ...base, summaries }, yes.ask)).toEqual({ apply: true });
     expect(yes.asked).toEqual(['Apply these changes to prod? Type the environment name: ']);
-    expect(await approve({ ...base, summaries }, answering({ kind: 'answer', text: 'y' }).ask)).toEqual({
+    expect(await approve({ ...base, summaries }, answering('y').ask)).toEqual({
       apply: false,
       exitCode: EXIT_REFUSED,
       message: 'not approved (the answer was not "prod"): nothing was applied',
     });
-    expect(await approve({ ...base, summaries }, answering({ kind: 'interrupted' }).ask)).toEqual({
+    expect(await approve({ ...base, summaries }, answering(new PromptCancelled('Ctrl-D')).ask)).toEqual({
       apply: false,
-      exitCode: EXIT_INTERRUPTED.SIGINT,
-      message: 'interrupted: nothing was applied',
+      exitCode: EXIT_INTERRUPTED,
+      message: 'cancelled at the prompt (Ctrl-D): nothing was done',
     });
   });
 
   test('without a way to ask it refuses, and never asks when there is nothing to apply', async () => {
-    const never = answering({ kind: 'answer', text: 'prod' });
+    const never = answering('prod');
     expect(await approve({ ...base, summaries: [summary('google-update')] }, undefined)).toMatchObject({
       apply: false,
       exitCode: EXIT_REFUSED,
@@ -101,39 +105,6 @@ describe('approve', () => {
       exitCode: EXIT_OK,
     });
     expect(never.asked).toEqual([]);
-  });
-});
-
-describe('prompt with injected streams', () => {
-  const streams = (terminal: boolean) => {
-    const input = new PassThrough();
-    const output = new PassThrough();
-    let written = '';
-    output.on('data', (d) => (written += String(d)));
-    const signals = { once: jest.fn(), off: jest.fn() } as unknown as Pick<NodeJS.Process, 'once' | 'off'>;
-    return { input, output, terminal, signals, written: () => written };
-  };
-
-  test('returns the line typed', async () => {
-    const s = streams(false);
-    const answer = prompt('Apply? [y/N] ', s);
-    s.input.write('yes\n');
-    expect(await answer).toEqual({ kind: 'answer', text: 'yes' });
-    expect(s.written()).toBe('Apply? [y/N] ');
-  });
-
-  test('end of input (Ctrl-D) is an interruption, not an answer', async () => {
-    const s = streams(false);
-    const answer = prompt('Apply? [y/N] ', s);
-    s.input.end();
-    expect(await answer).toEqual({ kind: 'interrupted' });
-  });
-
-  test('Ctrl-C on a terminal is an interruption', async () => {
-    const s = streams(true);
-    const answer = prompt('Apply? [y/N] ', s);
-    s.input.write('y\x03');
-    expect(await answer).toEqual({ kind: 'interrupted' });
   });
 });
 
@@ -170,10 +141,13 @@ describe('on a pseudo-terminal', () => {
   });
 
   test('Ctrl-C and Ctrl-D: nothing applied, one line, exit 130', async () => {
-    for (const key of ['\x03', '\x04']) {
+    for (const [key, name] of [
+      ['\x03', 'Ctrl-C'],
+      ['\x04', 'Ctrl-D'],
+    ]) {
       const r = await onPty(['stage', 'google-update'], key);
       expect(r.out).toContain('Apply these changes to stage? [y/N] ');
-      expect(r.out).toContain('\nNO-APPLY interrupted: nothing was applied\n');
+      expect(r.out).toContain(`NO-APPLY cancelled at the prompt (${name}): nothing was done\n`);
       expect(r.code).toBe(130);
     }
   });

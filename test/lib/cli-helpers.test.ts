@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { EXIT_CODE_TABLE, exitCodeHelp } from '../../lib/cli/exit-codes';
+import * as EXIT from '../../driver/exit-codes';
 import { swallowedByNpm, swallowedMessage } from '../../lib/cli/npm-swallowed';
 import { closest, editDistance, unknownMessage } from '../../lib/cli/suggest';
 
@@ -99,8 +99,8 @@ describe('closest valid name', () => {
   });
 });
 
-test('exit codes: one table, distinct codes', () => {
-  const codes = EXIT_CODE_TABLE.flatMap(([c]) => c.split('/'));
+test('exit codes: each one distinct, refused and preflight among them', () => {
+  const codes = Object.values(EXIT);
   expect(new Set(codes).size).toBe(codes.length);
-  expect(exitCodeHelp()).toContain('  4            not approved');
+  expect([EXIT.EXIT_REFUSED, EXIT.EXIT_PREFLIGHT, EXIT.EXIT_INTERRUPTED]).toEqual([4, 5, 130]);
 });

@@ -2,7 +2,8 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { envGroupName, InventoryError, parseStackOutputs, renderInventory } from '../../lib/inventory';
+import { envGroupName, renderInventory } from '../../lib/inventory';
+import { OutputsError, parseStackOutputs } from '../../stacks/outputs';
 
 const ROOT = resolve(__dirname, '..', '..');
 
@@ -16,12 +17,18 @@ function sampleOutputs(): Record<string, Record<string, unknown>> {
           zone: 'europe-west1-c',
           external_ip: '34.1.2.4',
           internal_ip: '10.132.0.3',
+          app_url: 'http://34.1.2.4:9292',
+          ssh: 'deploy@34.1.2.4',
+          docker_host: 'ssh://deploy@34.1.2.4',
         },
         'docker-host-001': {
           name: 'docker-host-001',
           zone: 'europe-west1-b',
           external_ip: '34.1.2.3',
           internal_ip: '10.132.0.2',
+          app_url: 'http://34.1.2.3:9292',
+          ssh: 'deploy@34.1.2.3',
+          docker_host: 'ssh://deploy@34.1.2.3',
         },
       },
       app_urls: ['http://34.1.2.3:9292', 'http://34.1.2.4:9292'],
@@ -51,12 +58,15 @@ describe('parseStackOutputs', () => {
       zone: 'europe-west1-b',
       external_ip: '34.1.2.3',
       internal_ip: '10.132.0.2',
+      app_url: 'http://34.1.2.3:9292',
+      ssh: 'deploy@34.1.2.3',
+      docker_host: 'ssh://deploy@34.1.2.3',
     });
   });
 
   it('names the stacks it found when the stack is missing', () => {
     expect(() => parseStackOutputs(sampleOutputs(), 'prod')).toThrow(
-      new InventoryError('outputs have no stack "prod" (stacks found: stage)'),
+      new OutputsError('outputs have no stack "prod" (stacks found: stage)'),
     );
   });
 
@@ -67,7 +77,7 @@ describe('parseStackOutputs', () => {
 
   it.each(['hosts', 'app_urls', 'ssh_user', 'app_port', 'environment'])('names the missing output "%s"', (field) => {
     const json = withStage((s) => delete s[field]);
-    expect(() => parseStackOutputs(json, 'stage')).toThrow(InventoryError);
+    expect(() => parseStackOutputs(json, 'stage')).toThrow(OutputsError);
     expect(() => parseStackOutputs(json, 'stage')).toThrow(`stack "stage": missing output "${field}"`);
   });
 
@@ -133,21 +143,15 @@ describe('renderInventory', () => {
         '        docker-host-001:',
         '          ansible_host: "34.1.2.3"',
         '          ansible_user: "deploy"',
-        '          internal_ip: "10.132.0.2"',
-        '          gce_zone: "europe-west1-b"',
         '        docker-host-002:',
         '          ansible_host: "34.1.2.4"',
         '          ansible_user: "deploy"',
-        '          internal_ip: "10.132.0.3"',
-        '          gce_zone: "europe-west1-c"',
         '      vars:',
         '        app_port: 9292',
         '    env_stage:',
         '      hosts:',
         '        docker-host-001: {}',
         '        docker-host-002: {}',
-        '      vars:',
-        '        deploy_env: "stage"',
         '',
       ].join('\n'),
     );
@@ -207,8 +211,6 @@ describe('renderInventory', () => {
         '        docker-host-001:',
         '          ansible_host: "34.1.2.3"',
         '          ansible_user: "deploy"',
-        '          internal_ip: "10.132.0.2"',
-        '          gce_zone: "europe-west1-b"',
         '          ansible_ssh_common_args: "-o HostKeyAlias=docker-host-001-1234567890123456789"',
         '        docker-host-002:',
       ].join('\n'),
@@ -342,5 +344,40 @@ describe('inventory-cli', () => {
     const usage = spawnSync(process.execPath, [launcher, cli, '--stack', 'stage'], { encoding: 'utf8' });
     expect(usage.status).toBe(2);
     expect(usage.stderr).toMatch(/^inventory: usage: /);
+  });
+
+  it('--gcp renders the gcp_compute template for one environment', () => {
+    const out = join(dir, 'qa.gcp.yml');
+    const result = spawnSync(process.execPath, [launcher, cli, '--gcp', 'qa', '--out', out], { encoding: 'utf8' });
+    expect(result.status).toBe(0);
+    const text = readFileSync(out, 'utf8');
+    expect(text).toContain('plugin: google.cloud.gcp_compute');
+    expect(text).toContain('  - labels.env = qa\n');
+    expect(text).not.toContain('__ENV__');
+    const bad = spawnSync(process.execPath, [launcher, cli, '--gcp', 'QA!'], { encoding: 'utf8' });
+    expect(bad.status).toBe(1);
+    expect(bad.stderr).toBe(
+      'inventory: --gcp: "QA!" is not an environment name (lowercase letters, digits, hyphens)\n',
+    );
+  });
+});
+
+describe('the per-host entries of the outputs contract', () => {
+  it.each(['app_url', 'ssh', 'docker_host'])('names a missing "%s"', (field) => {
+    const json = withStage(
+      (s) => delete (s.hosts as Record<string, Record<string, unknown>>)['docker-host-001'][field],
+    );
+    expect(() => parseStackOutputs(json, 'stage')).toThrow(
+      `stack "stage".hosts["docker-host-001"]: missing field "${field}"`,
+    );
+  });
+
+  it('rejects a DOCKER_HOST that is not ssh://', () => {
+    const json = withStage(
+      (s) => ((s.hosts as Record<string, Record<string, unknown>>)['docker-host-001'].docker_host = 'tcp://x:2375'),
+    );
+    expect(() => parseStackOutputs(json, 'stage')).toThrow(
+      'field "docker_host" must be an ssh:// URL, got "tcp://x:2375"',
+    );
   });
 });

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { PROJECT } from '../../config/environments';
+import { FIXTURE_PROJECT as PROJECT } from '../fixtures/project';
 import { EnvironmentConfig, resolveProject } from '../../config';
 
 const ROOT = resolve(__dirname, '..', '..');
@@ -20,11 +20,7 @@ function defaultEnvironment(): EnvironmentConfig {
     ...PROJECT,
     environments: [{ ...base, app: undefined, ssh: { ...base.ssh, user: undefined, osLogin: undefined } }],
   };
-  const config = resolveProject(spec, {
-    env: { GOOGLE_PROJECT: 'my-project-123' },
-    readFile: () => undefined,
-    warn: () => undefined,
-  });
+  const config = resolveProject(spec);
   return config.environments[0];
 }
 

@@ -1,6 +1,7 @@
 import { checkPolicies } from '../../policies/check';
 import { PolicyRule, RULES, StackJson, SynthesizedStack } from '../../policies/rules';
-import { repoConfig, stacksFor } from '../helpers';
+import { coversInternet } from '../../config';
+import { repoConfig, resolveEnvs, stacksFor, validEnv } from '../helpers';
 
 function rule(id: string): PolicyRule {
   const found = RULES.find((r) => r.id === id);
@@ -43,11 +44,12 @@ const cases: { id: string; type: string; compliant: Case[]; nonCompliant: (Case 
     compliant: [
       ['IAP only', 'x', sshRule(['35.235.240.0/20'])],
       ['a /8 admin network', 'x', sshRule(['10.0.0.0/8'])],
+      ['overlapping ranges inside one /8', 'x', sshRule(['10.0.0.0/8', '10.1.0.0/16', '10.0.0.0/9'])],
       ['app port open to the world', 'x', sshRule(['0.0.0.0/0'], [{ protocol: 'tcp', ports: ['9292'] }])],
       ['egress', 'x', { ...sshRule(['0.0.0.0/0']), direction: 'EGRESS' }],
     ],
     nonCompliant: [
-      ['port 22 from 0.0.0.0/0', 'allows SSH from 0.0.0.0/0', sshRule(['10.0.0.0/8', '0.0.0.0/0'])],
+      ['port 22 from 0.0.0.0/0', 'allows SSH from 10.0.0.0/8, 0.0.0.0/0', sshRule(['10.0.0.0/8', '0.0.0.0/0'])],
       ['a port range covering 22', 'allows SSH', sshRule(['0.0.0.0/0'], [{ protocol: 'tcp', ports: ['20-30'] }])],
       ['all tcp ports', 'allows SSH', sshRule(['0.0.0.0/0'], [{ protocol: 'tcp' }])],
       ['all protocols from ::/0', 'allows SSH from ::/0', sshRule(['::/0'], [{ protocol: 'all' }])],
@@ -56,6 +58,13 @@ const cases: { id: string; type: string; compliant: Case[]; nonCompliant: (Case 
         'allows SSH from 0.0.0.0/1, 128.0.0.0/1',
         sshRule(['0.0.0.0/1', '128.0.0.0/1']),
       ],
+      [
+        'all 256 /8 ranges, none wider than a /8 on its own',
+        'allows SSH from 0.0.0.0/8, 1.0.0.0/8, 2.0.0.0/8, 3.0.0.0/8 and 252 more',
+        sshRule(Array.from({ length: 256 }, (_, i) => `${i}.0.0.0/8`)),
+      ],
+      ['two /8s: more than one /8 together', 'more than one /8', sshRule(['10.0.0.0/8', '11.0.0.0/8'])],
+      ['a wide IPv6 range', 'allows SSH from 2000::/3', sshRule(['2000::/3'])],
     ],
   },
   {
@@ -245,5 +254,33 @@ describe('checkPolicies', () => {
   test('every rule has a test case here', () => {
     const tested = [...cases.map((c) => c.id), 'DH8-state-isolated', 'DH9-default-deny-ingress'];
     expect(RULES.map((r) => r.id).sort()).toEqual(tested.sort());
+  });
+});
+
+describe("DH1 counts the union of a stack's SSH rules, as the config check does", () => {
+  test('two rules, each half of the internet, are the internet', () => {
+    const stack: SynthesizedStack = {
+      name: 'stage',
+      json: { resource: { google_compute_firewall: { a: sshRule(['0.0.0.0/1']), b: sshRule(['128.0.0.0/1']) } } },
+    };
+    expect(
+      rule('DH1-ssh-not-open-to-world')
+        .check([stack])
+        .map((f) => f.address),
+    ).toEqual(['google_compute_firewall.a', 'google_compute_firewall.b']);
+  });
+
+  test.each([
+    [['35.235.240.0/20'], false],
+    [['10.0.0.0/8'], false],
+    [['10.0.0.0/8', '11.0.0.0/9'], true],
+    [Array.from({ length: 256 }, (_, i) => `${i}.0.0.0/8`), true],
+  ])('%j: the config refuses it exactly when DH1 finds it', (ranges, wide) => {
+    const found = rule('DH1-ssh-not-open-to-world').check([stackWith('google_compute_firewall', sshRule(ranges))]);
+    expect(found.length > 0).toBe(wide);
+    expect(coversInternet(ranges)).toBe(wide);
+    const resolve = () => resolveEnvs([validEnv({ sshSourceRanges: ranges })]);
+    if (wide) expect(resolve).toThrow('field "sshSourceRanges" must not cover more than one /8');
+    else expect(resolve).not.toThrow();
   });
 });

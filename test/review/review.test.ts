@@ -2,13 +2,14 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EnvironmentSpec, ProjectSpec, resolveProject } from '../../config';
-import { EXIT_OK, EXIT_USAGE } from '../../lib/cli/exit-codes';
+import { EXIT_OK, EXIT_USAGE } from '../../driver/exit-codes';
 import { SynthesizedStack } from '../../policies/rules';
 import { readSynthFolder, synthesizeRef } from '../../review/base';
 import { reach } from '../../review/exposure';
 import { reviewMain } from '../../review/main';
 import { synthesizeStacks } from '../../review/synth';
-import { TEST_KEY, testContext } from '../helpers';
+import { TEST_KEY } from '../fixtures/project';
+import { testContext } from '../helpers';
 
 const ROOT = join(__dirname, '..', '..');
 const env = (over: Partial<EnvironmentSpec> = {}): EnvironmentSpec => ({
@@ -17,6 +18,7 @@ const env = (over: Partial<EnvironmentSpec> = {}): EnvironmentSpec => ({
   region: 'europe-west1',
   zone: 'europe-west1-b',
   labels: { team: 'web' },
+  ssh: { user: 'deploy', publicKeys: [TEST_KEY] },
   ...over,
 });
 /** Our own fixture: qa (2 hosts, IAP-only SSH) and lab (SSH from anywhere, explicitly allowed). */
@@ -26,10 +28,10 @@ const SPEC: ProjectSpec = {
     env({ name: 'lab', zone: 'europe-west1-c', sshSourceRanges: ['0.0.0.0/0'], allowSshFromAnywhere: true }),
   ],
 };
-const ENV = { DOCKER_HOSTS_SSH_PUBLIC_KEY: TEST_KEY };
+const ENV = {};
 
 function stacksOf(spec: ProjectSpec): SynthesizedStack[] {
-  return synthesizeStacks(resolveProject(spec, testContext(ENV)));
+  return synthesizeStacks(resolveProject(spec, testContext()));
 }
 
 function run(argv: string[], over: { spec?: ProjectSpec; env?: NodeJS.ProcessEnv; base?: ProjectSpec } = {}) {
@@ -56,7 +58,7 @@ describe('npm run review', () => {
     expect(code).toBe(EXIT_OK);
     expect(out).toContain('== Policies: 8 pass, 1 suppressed, 0 fail');
     expect(out).toMatch(
-      /DH1-ssh-not-open-to-world +suppressed .* lab: google_compute_firewall.firewall_ssh allows SSH from 0\.0\.0\.0\/0 \(suppressed: allowSshFromAnywhere is set in config\/environments.ts\)/,
+      /DH1-ssh-not-open-to-world +suppressed .* lab: google_compute_firewall.firewall_ssh allows SSH from 0\.0\.0\.0\/0 .*\(suppressed: allowSshFromAnywhere is set in config\/environments.ts\)/,
     );
   });
 
@@ -188,7 +190,7 @@ describe('npm run review', () => {
 });
 
 test('the base synthesized from a git ref in a temporary worktree', () => {
-  const stacks = synthesizeRef(ROOT, 'HEAD', { ...process.env, GOOGLE_PROJECT: 'acme-review-test', ...ENV });
+  const stacks = synthesizeRef(ROOT, 'HEAD', process.env);
   expect(stacks.map((s) => s.name)).toEqual(['backend', 'prod', 'stage']);
   expect(() => synthesizeRef(ROOT, 'no-such-ref-xyz', process.env)).toThrow(
     'git ref "no-such-ref-xyz" does not exist here (fetch it, or give --against <folder>)',

@@ -10,7 +10,10 @@ function project(): { dir: string; run: (...args: string[]) => ReturnType<typeof
   const dir = mkdtempSync(join(tmpdir(), 'run-app-'));
   mkdirSync(join(dir, 'scripts'));
   copyFileSync(join(ROOT, 'scripts', 'run-app.cjs'), join(dir, 'scripts', 'run-app.cjs'));
-  symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'));
+  // Its own node_modules with only esbuild linked in: the cache folder under it is this project's alone.
+  mkdirSync(join(dir, 'node_modules'));
+  for (const pkg of ['esbuild', '@esbuild'])
+    symlinkSync(join(ROOT, 'node_modules', pkg), join(dir, 'node_modules', pkg));
   writeFileSync(join(dir, 'value.ts'), "export const value: string = 'one';\n");
   writeFileSync(
     join(dir, 'entry.ts'),
@@ -45,6 +48,26 @@ describe('scripts/run-app.cjs', () => {
     const later = new Date(Date.now() + 5_000);
     utimesSync(join(p.dir, 'value.ts'), later, later);
     expect(p.run().stdout).toBe('two []\n');
+  });
+
+  test('an input put in place with an older modification time is still read (the cache is keyed on content)', () => {
+    const p = project();
+    dirs.push(p.dir);
+    expect(p.run().stdout).toBe('one []\n');
+    // What `cp -p`, `rsync -a`, `tar x` or a checkout of an older commit do: new content, an old date.
+    writeFileSync(join(p.dir, 'value.ts'), "export const value: string = 'old-dated';\n");
+    const past = new Date(Date.now() - 86_400_000);
+    utimesSync(join(p.dir, 'value.ts'), past, past);
+    expect(p.run().stdout).toBe('old-dated []\n');
+  });
+
+  test('a bundle whose manifest belongs to another build is rebuilt, not trusted', () => {
+    const p = project();
+    dirs.push(p.dir);
+    expect(p.run().stdout).toBe('one []\n');
+    const bundle = join(p.dir, 'node_modules', '.cache', 'docker-hosts', 'entry.ts.js');
+    writeFileSync(bundle, "console.log('stale');\n");
+    expect(p.run().stdout).toBe('one []\n');
   });
 
   test('a syntax error fails with esbuild’s message and a non-zero exit', () => {

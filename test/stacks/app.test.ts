@@ -45,7 +45,7 @@ describe('synthesizeApp', () => {
       environments: config.environments.map((e) => ({ ...e, allowSshFromAnywhere: false })),
     };
     expect(() => synthesizeApp(Testing.app({ outdir }) as App, tampered)).toThrow(
-      'policy check failed with 1 finding(s):\n  [DH1-ssh-not-open-to-world] stage: google_compute_firewall.firewall_ssh allows SSH from 0.0.0.0/0',
+      "policy check failed with 1 finding(s):\n  [DH1-ssh-not-open-to-world] stage: google_compute_firewall.firewall_ssh allows SSH from 0.0.0.0/0 (with the stack's SSH rules: more than one /8, the internet)",
     );
     // cdktf makes the empty folders up front (main.ts removes them again when it made them): no file is written.
     const files = readdirSync(outdir, { recursive: true, withFileTypes: true }).filter((entry) => entry.isFile());

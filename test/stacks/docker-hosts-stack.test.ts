@@ -164,6 +164,9 @@ describe('a three-host environment', () => {
       external_ip: '${google_compute_address.fleet_docker-host-003_address.address}',
       internal_ip: '${google_compute_instance.fleet_docker-host-003.network_interface[0].network_ip}',
       instance_id: '${google_compute_instance.fleet_docker-host-003.instance_id}',
+      app_url: 'http://${google_compute_address.fleet_docker-host-003_address.address}:9292',
+      ssh: 'deploy@${google_compute_address.fleet_docker-host-003_address.address}',
+      docker_host: 'ssh://deploy@${google_compute_address.fleet_docker-host-003_address.address}',
     });
     expect(json.output.app_urls.value).toEqual([
       'http://${google_compute_address.fleet_docker-host-001_address.address}:9292',
@@ -189,7 +192,7 @@ describe('a three-host environment', () => {
 
   test('OS Login replaces the metadata key', () => {
     const [osLogin] = stacksFor(
-      resolveEnvs([validEnv({ ssh: { osLogin: true, user: 'ops_example_com' } })]),
+      resolveEnvs([validEnv({ ssh: { osLogin: true, user: 'ops_example_com', publicKeys: [] } })]),
     ).environments;
     const metadata = synthJson(osLogin).resource.google_compute_instance['fleet_docker-host-001'].metadata;
     expect(metadata['enable-oslogin']).toBe('TRUE');

@@ -1,4 +1,5 @@
-import { parseStackOutputs, renderInventory } from '../../lib/inventory';
+import { renderInventory } from '../../lib/inventory';
+import { parseStackOutputs } from '../../stacks/outputs';
 import { resolveEnvs, stacksFor, synthJson, validEnv } from '../helpers';
 
 /**
@@ -44,6 +45,9 @@ describe('the stack outputs are what the inventory generator reads', () => {
       external_ip: '203.0.113.11',
       internal_ip: '10.132.0.3',
       instance_id: '70000000000000002',
+      app_url: 'http://203.0.113.11:9292',
+      ssh: 'stage-docker-host-002',
+      docker_host: 'ssh://stage-docker-host-002',
     });
     expect(outputs).toMatchObject({ ssh_user: 'deploy', app_port: 9292, environment: 'stage' });
     expect(outputs.app_urls).toEqual(['http://203.0.113.10:9292', 'http://203.0.113.11:9292']);

@@ -65,9 +65,11 @@ write_outputs() {
     i=1
     while [ "$i" -le "$n" ]; do
       name=$(printf 'docker-host-%03d' "$i")
+      ssh=deploy@127.0.0.1
+      [ "${FAKE_SSH_VIA:-direct}" = iap ] && ssh="$env-$name"
       [ "$i" -gt 1 ] && printf ','
-      printf '\n      "%s": {"name": "%s", "zone": "europe-west1-b", "external_ip": "127.0.0.1", "internal_ip": "10.132.0.%d", "instance_id": "70000000000000%03d"}' \
-        "$name" "$name" $((i + 1)) "$i"
+      printf '\n      "%s": {"name": "%s", "zone": "europe-west1-b", "external_ip": "127.0.0.1", "internal_ip": "10.132.0.%d", "instance_id": "70000000000000%03d", "app_url": "http://127.0.0.1:%s", "ssh": "%s", "docker_host": "ssh://%s"}' \
+        "$name" "$name" $((i + 1)) "$i" "$port" "$ssh" "$ssh"
       i=$((i + 1))
     done
     printf '\n    },\n    "app_urls": ['

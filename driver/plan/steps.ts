@@ -14,21 +14,21 @@ export const UP_STEPS = [
   'hosts',
   'check',
 ] as const;
-/** Steps of `destroy`, in order: the environment first, its state backend last (and only when asked). */
-export const DESTROY_STEPS = ['preflight', 'destroy', 'destroy-backend'] as const;
+/** Steps of `destroy`, in order. The state backend is never destroyed by the driver (see commands/destroy.ts). */
+export const DESTROY_STEPS = ['preflight', 'destroy'] as const;
 
 export type UpStepName = (typeof UP_STEPS)[number];
 export type DestroyStepName = (typeof DESTROY_STEPS)[number];
 export type StepName = UpStepName | DestroyStepName;
 
 /** A file the driver writes just before a step runs: values flow between tools as files, never by hand. */
-export interface FileToWrite {
+interface FileToWrite {
   readonly path: string;
   readonly content: string;
 }
 
 /** A file a step reads that an earlier step (or run) produced. */
-export interface NeededFile {
+interface NeededFile {
   readonly path: string;
   /** The step that writes it, for the "run --from <step>" hint. */
   readonly from: StepName;
@@ -64,23 +64,17 @@ export interface ExecStep extends StepBase {
   readonly hints?: readonly StepHint[];
 }
 
-export interface StepHint {
+interface StepHint {
   readonly match: RegExp;
   readonly text: string;
 }
 
-/** Something the driver checks to start: the ids are also what --dry-run prints. */
-export type Requirement =
-  | 'config'
-  | 'gcp-project'
-  | 'credentials'
-  | 'packer'
-  | 'cdktf'
-  | 'terraform'
-  | 'ansible-playbook'
-  | 'ssh-public-key'
-  | 'ssh-private-key'
-  | 'gcloud';
+/** What the driver checks to start, in the order preflight reports them: the ids are also what --dry-run prints. */
+export const REQUIREMENTS = [
+  ...['config', 'gcp-project', 'credentials', 'packer', 'cdktf', 'terraform'],
+  ...['ansible-playbook', 'ssh-public-key', 'ssh-private-key', 'gcloud'],
+] as const;
+export type Requirement = (typeof REQUIREMENTS)[number];
 
 export interface PreflightTask {
   readonly type: 'preflight';
@@ -94,8 +88,6 @@ export interface HttpCheckTask {
   /** The stack outputs the deploy step wrote. */
   readonly outputsFile: string;
   readonly stack: string;
-  /** Used when the outputs do not carry `app_port`. */
-  readonly port: number;
   readonly path: string;
   /** How long to keep retrying, in total, for every host. */
   readonly deadlineMs: number;

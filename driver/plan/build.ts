@@ -1,14 +1,11 @@
 /**
  * Pure plan builders: which steps `up` and `destroy` run, in which order, and why a step is skipped.
  */
-import { statePrefix, type EnvironmentConfig, type ProjectConfig } from '../config';
-import { INVOCATION } from './args';
+import type { EnvironmentConfig } from '../../config';
 import {
   ansiblePlaybook,
-  BACKEND_STACK,
   cdktfDeployBackend,
   cdktfDeployEnvironment,
-  cdktfDestroyBackend,
   cdktfDestroyEnvironment,
   CheckTiming,
   DEFAULT_CHECK_TIMING,
@@ -17,7 +14,7 @@ import {
   packerBuild,
   packerInit,
   PlanContext,
-} from './commands';
+} from './tools';
 import {
   DESTROY_STEPS,
   DestroyStepName,
@@ -25,6 +22,7 @@ import {
   PlannedStep,
   PreflightTask,
   Requirement,
+  REQUIREMENTS,
   Step,
   StepName,
   UP_STEPS,
@@ -39,7 +37,7 @@ export interface ImageRecord {
   readonly builtAt: string;
 }
 
-export interface UpOptions {
+interface UpOptions {
   readonly from?: UpStepName;
   readonly only?: UpStepName;
   /** --skip-image: use the family's latest image. */
@@ -51,52 +49,26 @@ export interface UpOptions {
   readonly checkTiming?: CheckTiming;
 }
 
-export interface DestroyOptions {
+interface DestroyOptions {
   readonly from?: DestroyStepName;
   readonly only?: DestroyStepName;
-  readonly includeBackend?: boolean;
 }
 
-/** What each step needs to be there before anything starts. */
-const STEP_REQUIREMENTS: Record<StepName, readonly Requirement[]> = {
-  preflight: ['config'],
-  'packer-init': ['packer'],
-  image: ['gcp-project', 'credentials', 'packer'],
-  backend: ['gcp-project', 'credentials', 'cdktf', 'terraform'],
-  deploy: ['gcp-project', 'credentials', 'cdktf', 'terraform', 'ssh-public-key'],
-  inventory: [],
-  hosts: ['ansible-playbook', 'ssh-private-key'],
-  check: [],
-  destroy: ['gcp-project', 'credentials', 'cdktf', 'terraform'],
-  'destroy-backend': ['gcp-project', 'credentials', 'cdktf', 'terraform'],
-};
+const CLOUD = ['gcp-project', 'credentials'] as const;
+const CDKTF = [...CLOUD, 'cdktf', 'terraform'] as const;
 
-/** Repository files each step uses. */
-const STEP_FILES: Record<StepName, readonly string[]> = {
-  preflight: [],
-  'packer-init': ['packer/'],
-  image: ['packer/'],
-  backend: ['main.ts'],
-  deploy: ['main.ts'],
-  inventory: ['lib/inventory-cli.ts'],
-  hosts: ['ansible/playbooks/site.yml'],
-  check: [],
-  destroy: ['main.ts'],
-  'destroy-backend': ['main.ts'],
+/** What each step needs to be there before anything starts, and the repository files it uses. */
+const STEP_NEEDS: Record<StepName, { readonly requirements: readonly Requirement[]; readonly files: string[] }> = {
+  preflight: { requirements: ['config'], files: [] },
+  'packer-init': { requirements: ['packer'], files: ['packer/'] },
+  image: { requirements: [...CLOUD, 'packer'], files: ['packer/'] },
+  backend: { requirements: CDKTF, files: ['main.ts'] },
+  deploy: { requirements: [...CDKTF, 'ssh-public-key'], files: ['main.ts'] },
+  inventory: { requirements: [], files: ['lib/inventory-cli.ts'] },
+  hosts: { requirements: ['ansible-playbook', 'ssh-private-key'], files: ['ansible/playbooks/site.yml'] },
+  check: { requirements: [], files: [] },
+  destroy: { requirements: CDKTF, files: ['main.ts'] },
 };
-
-const REQUIREMENT_ORDER: readonly Requirement[] = [
-  'config',
-  'gcp-project',
-  'credentials',
-  'packer',
-  'cdktf',
-  'terraform',
-  'ansible-playbook',
-  'ssh-public-key',
-  'ssh-private-key',
-  'gcloud',
-];
 
 /**
  * What preflight checks before the given steps run. Hosts reached through IAP (`ssh.connectVia: 'iap'`)
@@ -109,12 +81,12 @@ export function preflightTask(
   const needed = new Set<Requirement>(['config']);
   const files = new Set<string>();
   for (const name of steps) {
-    STEP_REQUIREMENTS[name].forEach((r) => needed.add(r));
-    STEP_FILES[name].forEach((f) => files.add(f));
+    STEP_NEEDS[name].requirements.forEach((r) => needed.add(r));
+    STEP_NEEDS[name].files.forEach((f) => files.add(f));
   }
   // Ansible's ProxyCommand and Packer's use_iap both run `gcloud compute start-iap-tunnel`.
   if (connectVia === 'iap' && (steps.includes('hosts') || steps.includes('image'))) needed.add('gcloud');
-  return { type: 'preflight', requirements: REQUIREMENT_ORDER.filter((r) => needed.has(r)), files: [...files] };
+  return { type: 'preflight', requirements: REQUIREMENTS.filter((r) => needed.has(r)), files: [...files] };
 }
 
 function preflightStep(selected: readonly Step[], env: EnvironmentConfig): Step {
@@ -162,7 +134,7 @@ function assemble(
 }
 
 /** Why the image build can be skipped without asking: same inputs, same target, and that build succeeded. */
-export function imageUnchanged(env: EnvironmentConfig, image: UpOptions['image']): ImageRecord | undefined {
+function imageUnchanged(env: EnvironmentConfig, image: UpOptions['image']): ImageRecord | undefined {
   const last = image?.lastBuild;
   if (last === undefined) return undefined;
   const same =
@@ -203,59 +175,8 @@ export function buildUpPlan(env: EnvironmentConfig, ctx: PlanContext, options: U
   return assemble('up', env, ctx, work, skips);
 }
 
-/**
- * Why `destroy --include-backend` is refused before anything runs, and what to do instead. The destroy-backend step
- * can never succeed: the state bucket has Terraform prevent_destroy (constructs/state-bucket.ts) and force_destroy
- * off, and it holds the state of every environment, so the driver does not try.
- */
-export function includeBackendRefusal(project: ProjectConfig): string[] {
-  const buckets = new Map<string, EnvironmentConfig[]>();
-  for (const env of project.environments) {
-    buckets.set(env.state.bucket, [...(buckets.get(env.state.bucket) ?? []), env]);
-  }
-  const names = [...buckets.keys()];
-  const gs = names.map((b) => `gs://${b}`).join(', ');
-  const lines = [
-    `--include-backend is refused: the driver does not destroy the state backend.`,
-    `It would destroy the backend stack: the Terraform state ${names.length === 1 ? 'bucket' : 'buckets'} ${gs}.`,
-    `${names.length === 1 ? 'That bucket is' : 'They are'} protected by design: lifecycle prevent_destroy in constructs/state-bucket.ts ` +
-      `(and force_destroy off), so \`cdktf destroy backend\` would fail; and ${names.length === 1 ? 'it holds' : 'they hold'} ` +
-      `the Terraform state of every environment:`,
-    ...[...buckets].flatMap(([bucket, envs]) =>
-      envs.map((e) => `  ${e.name}: gs://${bucket}/${e.state.prefix} (project ${e.projectId})`),
-    ),
-  ];
-  if (project.backendState === 'gcs') {
-    const bucket = project.environments[0].state.bucket;
-    lines.push(
-      `  and the backend stack's own state: gs://${bucket}/${statePrefix(BACKEND_STACK)} (backendState: 'gcs')`,
-    );
-  }
-  const steps = [
-    `destroy every environment: ${project.environments.map((e) => `${INVOCATION} destroy ${e.name}`).join('; ')}`,
-    ...(project.backendState === 'gcs'
-      ? [
-          "move the backend stack's state out of the bucket: set backendState: 'local' in config/environments.ts, " +
-            'then npx cdktf deploy backend --migrate-state',
-        ]
-      : []),
-    `empty the ${names.length === 1 ? 'bucket' : 'buckets'}: ${names.map((b) => `gcloud storage rm --recursive 'gs://${b}/**'`).join('; ')}`,
-    'remove `lifecycle: { preventDestroy: true }` in constructs/state-bucket.ts',
-    'npx cdktf destroy backend',
-  ];
-  lines.push('To remove it on purpose, by hand:', ...steps.map((s, i) => `  ${i + 1}. ${s}`));
-  return lines;
-}
-
-/** `destroy`: the environment; its state backend only when explicitly included. */
+/** `destroy`: the environment's stack. */
 export function buildDestroyPlan(env: EnvironmentConfig, ctx: PlanContext, options: DestroyOptions = {}): Plan {
-  const work: Step[] = [cdktfDestroyEnvironment(ctx, env), cdktfDestroyBackend(ctx)];
-  const skips = select(work, DESTROY_STEPS, options.from, options.only);
-  if (!options.includeBackend && !skips.has('destroy-backend')) {
-    skips.set(
-      'destroy-backend',
-      "the backend holds every environment's Terraform state: removed by hand only (--include-backend says how)",
-    );
-  }
-  return assemble('destroy', env, ctx, work, skips);
+  const work: Step[] = [cdktfDestroyEnvironment(ctx, env)];
+  return assemble('destroy', env, ctx, work, select(work, DESTROY_STEPS, options.from, options.only));
 }

@@ -8,10 +8,10 @@
  */
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative, sep } from 'node:path';
 
 /** Inputs of the image, relative to the repository root: folders (every file in them) and single files. */
-export const IMAGE_SOURCES = [
+const IMAGE_SOURCES = [
   'packer',
   'ansible/ansible.cfg',
   'ansible/playbooks/image.yml',
@@ -21,28 +21,27 @@ export const IMAGE_SOURCES = [
 /** Never part of the image's inputs: caches and local state. */
 const IGNORED = new Set(['.git', 'node_modules', 'packer_cache', '.terraform', '__pycache__']);
 
-function listFiles(root: string, rel: string, out: string[]): void {
+/** The files of one source (a folder, recursively, or a single file), relative to the root. */
+function listFiles(root: string, source: string): string[] {
   let entries;
   try {
-    entries = readdirSync(join(root, rel), { withFileTypes: true });
+    entries = readdirSync(join(root, source), { withFileTypes: true, recursive: true });
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') return;
-    if (code === 'ENOTDIR') {
-      out.push(rel); // a single file
-      return;
-    }
+    if (code === 'ENOENT') return [];
+    if (code === 'ENOTDIR') return [source];
     throw err;
   }
-  for (const entry of entries) {
-    // Var files are hashed as the variables they hold (see imageSourceHash), except *.auto.pkrvars.json,
-    // which Packer loads by itself.
-    const varFile = entry.name.endsWith('.pkrvars.json') && !entry.name.endsWith('.auto.pkrvars.json');
-    if (IGNORED.has(entry.name) || varFile) continue;
-    const path = `${rel}/${entry.name}`;
-    if (entry.isDirectory()) listFiles(root, path, out);
-    else if (entry.isFile() || (entry.isSymbolicLink() && statSync(join(root, path)).isFile())) out.push(path);
-  }
+  return entries
+    .map((entry) => ({ entry, path: relative(root, join(entry.parentPath ?? entry.path, entry.name)) }))
+    .filter(({ entry, path }) => {
+      // Var files are hashed as the variables they hold (see imageSourceHash), except *.auto.pkrvars.json,
+      // which Packer loads by itself.
+      const varFile = entry.name.endsWith('.pkrvars.json') && !entry.name.endsWith('.auto.pkrvars.json');
+      if (varFile || path.split(sep).some((part) => IGNORED.has(part))) return false;
+      return entry.isFile() || (entry.isSymbolicLink() && statSync(join(root, path)).isFile());
+    })
+    .map(({ path }) => path.split(sep).join('/'));
 }
 
 /**
@@ -50,9 +49,7 @@ function listFiles(root: string, rel: string, out: string[]): void {
  * (`vars`: everything except labels, which carry the hash itself).
  */
 export function imageSourceHash(root: string, vars: Readonly<Record<string, unknown>>): string {
-  const files: string[] = [];
-  for (const source of IMAGE_SOURCES) listFiles(root, source, files);
-  files.sort();
+  const files = IMAGE_SOURCES.flatMap((source) => listFiles(root, source)).sort();
   const hash = createHash('sha256');
   for (const file of files) {
     hash.update(`file ${file}\0`);

@@ -1,0 +1,24 @@
+/**
+ * Every default of the configuration, once. The README's field table, the Ansible role defaults and the Packer
+ * variables are checked against this object by test/config/defaults.test.ts.
+ */
+import { DEFAULT_DEPLOY_USER } from '../lib/constants';
+import { IAP_SSH_RANGE } from './environment-config';
+
+export const DEFAULTS = {
+  hostCount: 1,
+  machineType: 'e2-small',
+  diskSizeGb: 20,
+  imageFamily: 'docker-host-base',
+  sourceImageFamily: 'debian-12',
+  sourceImageProject: 'debian-cloud',
+  network: 'default',
+  appSourceRanges: ['0.0.0.0/0'],
+  sshSourceRanges: [IAP_SSH_RANGE],
+  allowSshFromAnywhere: false,
+  ssh: { user: DEFAULT_DEPLOY_USER, osLogin: false, privateKeyFile: '~/.ssh/docker-hosts' },
+  app: { image: 'vladimirdenisov69/otus-reddit:1.0', port: 9292, containerName: 'app' },
+  stateLocation: 'EU',
+  stateVersionsKept: 10,
+  backendState: 'local',
+} as const;

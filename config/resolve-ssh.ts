@@ -1,0 +1,63 @@
+/** The SSH section: who may log in (committed public keys or OS Login) and the driver's local key path. */
+import { DEFAULTS } from './defaults';
+import { SshSpec } from './environment-config';
+import { checkBool, checkPattern, fail } from './error';
+import { PATTERNS } from './patterns';
+import { looksLikeKeyMaterial, show } from './redact';
+
+function expandHome(path: string, home: string): string {
+  return path === '~' ? home : path.startsWith('~/') ? `${home}/${path.slice(2)}` : path;
+}
+
+function checkPublicKey(env: string, name: string, key: unknown): string {
+  if (typeof key === 'string' && /PRIVATE KEY|^-----BEGIN/.test(key)) {
+    // Said without a byte of it: this message ends up in terminals, CI logs and chats.
+    fail(
+      { env, name },
+      'is a private key, which must never be in the config: give its public half instead ' +
+        '(ssh-keygen -y -f <private key file> prints it); the value is not shown',
+    );
+  }
+  if (typeof key === 'string' && PATTERNS.sshKey.re.test(key.trim())) return key.trim();
+  const what = typeof key === 'string' && looksLikeKeyMaterial(key) ? '(the value is not shown)' : `(got ${show(key)})`;
+  fail({ env, name }, `must be ${PATTERNS.sshKey.allowed} ${what}`);
+}
+
+function resolvePublicKeys(env: string, ssh: SshSpec, osLogin: boolean): string[] {
+  const keys = (ssh.publicKeys ?? []).map((k, i) => checkPublicKey(env, `ssh.publicKeys[${i}]`, k));
+  if (osLogin && keys.length > 0) {
+    fail(
+      { env, name: 'ssh.publicKeys' },
+      'must be empty when ssh.osLogin is true: OS Login ignores metadata keys (got keys)',
+    );
+  }
+  if (!osLogin && keys.length === 0) {
+    fail(
+      { env, name: 'ssh' },
+      'gives no way to log in: set ssh.osLogin: true and grant roles/compute.osAdminLogin (preferred), ' +
+        "or list the team's OpenSSH public keys in ssh.publicKeys (got neither)",
+    );
+  }
+  return keys;
+}
+
+/** The SSH section of one environment (all but connectVia, which the network section decides). */
+export function resolveSsh(env: string, spec: SshSpec | undefined, home: string) {
+  const ssh = spec ?? {};
+  const osLogin = checkBool({ env, name: 'ssh.osLogin' }, ssh.osLogin ?? DEFAULTS.ssh.osLogin);
+  if (osLogin && ssh.user === undefined) {
+    fail(
+      { env, name: 'ssh.user' },
+      'must be the OS Login POSIX user name of the identity that deploys, such as "ops_example_com", ' +
+        'when ssh.osLogin is true (got nothing)',
+    );
+  }
+  const privateKeyFile = expandHome(ssh.privateKeyFile ?? DEFAULTS.ssh.privateKeyFile, home);
+  return {
+    user: checkPattern({ env, name: 'ssh.user' }, ssh.user ?? DEFAULTS.ssh.user, PATTERNS.sshUser),
+    publicKeys: resolvePublicKeys(env, ssh, osLogin),
+    osLogin,
+    privateKeyFile,
+    publicKeyFile: `${privateKeyFile}.pub`,
+  };
+}

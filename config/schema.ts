@@ -1,0 +1,105 @@
+/**
+ * The shape of config/environments.ts, checked before any value is: every record and nested object, unknown keys
+ * and wrong kinds. `tsc` catches these too, but only in `npm test`: synth and the driver run bundled, untyped
+ * JavaScript, where `hostcount: 3` would silently mean one host.
+ */
+import { AppSpec, EnvironmentSpec, ProjectSpec, SshSpec } from './environment-config';
+import { Field, fail } from './error';
+import { looksLikeKeyMaterial, MAX_SHOWN, show } from './redact';
+import { closest } from './suggest';
+
+type Kind = 'string' | 'number' | 'boolean' | 'strings' | 'labels' | 'records' | Shape;
+interface Shape {
+  readonly [key: string]: Kind;
+}
+type ShapeOf<T> = { readonly [K in keyof Required<T>]: Kind };
+
+const SSH: ShapeOf<SshSpec> = {
+  user: 'string',
+  publicKeys: 'strings',
+  osLogin: 'boolean',
+  privateKeyFile: 'string',
+  connectVia: 'string',
+};
+const APP: ShapeOf<AppSpec> = { image: 'string', port: 'number', containerName: 'string' };
+const ENVIRONMENT: ShapeOf<EnvironmentSpec> = {
+  name: 'string',
+  projectId: 'string',
+  region: 'string',
+  zone: 'string',
+  hostCount: 'number',
+  machineType: 'string',
+  diskType: 'string',
+  diskSizeGb: 'number',
+  imageFamily: 'string',
+  sourceImageFamily: 'string',
+  sourceImageProject: 'string',
+  network: 'string',
+  appSourceRanges: 'strings',
+  sshSourceRanges: 'strings',
+  allowSshFromAnywhere: 'boolean',
+  labels: 'labels',
+  ssh: SSH,
+  app: APP,
+};
+const PROJECT: ShapeOf<ProjectSpec> = {
+  environments: 'records',
+  stateLocation: 'string',
+  stateVersionsKept: 'number',
+  backendState: 'string',
+};
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+function describe(kind: Kind): string {
+  if (typeof kind !== 'string') return `an object with the fields ${Object.keys(kind).join(', ')}`;
+  const words = { string: 'a string', number: 'a number', boolean: 'true or false' } as const;
+  if (kind === 'strings') return 'a list of strings';
+  if (kind === 'records') return 'a list of environment records';
+  if (kind === 'labels') return 'an object of string values, such as { team: "ops" }';
+  return words[kind];
+}
+
+function kindMatches(kind: Kind, value: unknown): boolean {
+  if (typeof kind !== 'string' || kind === 'labels') {
+    return isRecord(value) && (kind !== 'labels' || Object.values(value).every((v) => typeof v === 'string'));
+  }
+  if (kind === 'records') return Array.isArray(value);
+  if (kind === 'strings') return Array.isArray(value) && value.every((v) => typeof v === 'string');
+  return typeof value === kind;
+}
+
+function checkObject(env: string | undefined, path: string, value: Record<string, unknown>, shape: Shape): void {
+  for (const [key, child] of Object.entries(value)) {
+    // A key pasted as a field name is still a key: name it by its length only.
+    const name =
+      looksLikeKeyMaterial(key) || key.length > MAX_SHOWN ? `${path}<${key.length}-character name>` : `${path}${key}`;
+    const kind = shape[key];
+    if (kind === undefined) {
+      const guess = closest(key, Object.keys(shape));
+      fail({ env, name }, `is not a known field${guess === undefined ? '' : `; did you mean "${path}${guess}"?`}`);
+    }
+    if (child === undefined) continue;
+    if (!kindMatches(kind, child)) fail({ env, name }, `must be ${describe(kind)} (got ${show(child)})`);
+    if (typeof kind !== 'string') checkObject(env, `${name}.`, child as Record<string, unknown>, kind);
+  }
+}
+
+/** Throws a ConfigError for the first unknown key or wrong kind anywhere in the project spec. */
+export function checkProjectShape(spec: unknown): void {
+  const top: Field = { env: undefined, name: 'environments' };
+  if (!isRecord(spec)) fail({ env: undefined, name: '(project)' }, `must be an object (got ${show(spec)})`);
+  checkObject(undefined, '', spec, PROJECT);
+  const environments = spec.environments;
+  if (!Array.isArray(environments) || environments.length === 0) {
+    fail(top, `must list at least one environment (got ${show(environments)})`);
+  }
+  environments.forEach((record: unknown, i: number) => {
+    if (!isRecord(record) || typeof record.name !== 'string') {
+      fail({ env: undefined, name: `environments[${i}]` }, `must be an object with a "name" (got ${show(record)})`);
+    }
+    checkObject(record.name, '', record, ENVIRONMENT);
+  });
+}

@@ -1,0 +1,70 @@
+/**
+ * What every command gets: the outside world (argv, environment, output streams, signals, the clock) through
+ * MainDeps, so tests run the real thing in-process, and the parsed arguments and resolved config.
+ */
+import { join, resolve } from 'node:path';
+import type { EnvironmentConfig, ProjectConfig, ProjectSpec } from '../config';
+import type { ParsedArgs } from './args';
+import { makeStyle, Style } from './format';
+import type { VersionProbe } from './preflight';
+import type { Terminal } from './runner/progress';
+import type { SignalSource } from './runner/signals';
+
+export interface MainDeps {
+  /** Repository root. */
+  readonly root: string;
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly stdout: Terminal;
+  readonly stderr: Terminal;
+  /** The environments; config/environments.ts by default. */
+  readonly spec?: ProjectSpec;
+  readonly home?: string;
+  readonly signals?: SignalSource;
+  /** Asks a question on the terminal and returns the answer; undefined when stdin is not a terminal. */
+  readonly ask?: (question: string) => Promise<string>;
+  readonly now?: () => Date;
+  readonly probe?: VersionProbe;
+}
+
+export interface Context {
+  readonly deps: MainDeps;
+  readonly args: ParsedArgs;
+  /** Styles for stdout and for stderr (each coloured only on a terminal). */
+  readonly style: Style;
+  readonly errStyle: Style;
+  readonly home: string;
+  /** `.run/` unless DOCKER_HOSTS_RUN_DIR says otherwise. */
+  readonly runBase: string;
+  readonly cdktf: string;
+  /** Config warnings, printed by --dry-run. */
+  readonly warnings: string[];
+}
+
+/** A command's context once the config resolved. */
+export interface EnvContext extends Context {
+  readonly env: EnvironmentConfig;
+  readonly project: ProjectConfig;
+}
+
+export function makeContext(deps: MainDeps, args: ParsedArgs, home: string): Context {
+  return {
+    deps,
+    args,
+    style: makeStyle(deps.stdout.isTTY ?? false, deps.env),
+    errStyle: makeStyle(deps.stderr.isTTY ?? false, deps.env),
+    home,
+    // A relative DOCKER_HOSTS_RUN_DIR means what it says where the driver was started, whatever the tools' cwd.
+    runBase: deps.env.DOCKER_HOSTS_RUN_DIR ? resolve(deps.env.DOCKER_HOSTS_RUN_DIR) : join(deps.root, '.run'),
+    cdktf: deps.env.DOCKER_HOSTS_CDKTF || join(deps.root, 'node_modules', '.bin', 'cdktf'),
+    warnings: [],
+  };
+}
+
+/** `error: <message>` on stderr. */
+export function printError(ctx: Pick<Context, 'deps' | 'errStyle'>, message: string): void {
+  ctx.deps.stderr.write(`${ctx.errStyle.red('error:')} ${message}\n`);
+}
+
+export function now(ctx: Pick<Context, 'deps'>): Date {
+  return ctx.deps.now?.() ?? new Date();
+}

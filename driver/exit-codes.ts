@@ -1,0 +1,19 @@
+/** The driver's exit codes (documented in --help and driver/README.md); 128 + signal number when interrupted. */
+export const EXIT_OK = 0;
+/** A step failed, or outputs could not be read. */
+export const EXIT_FAILED = 1;
+/** Bad usage or config, a refusal, nothing confirmed. */
+export const EXIT_USAGE = 2;
+/** Another run holds the lock. */
+export const EXIT_LOCKED = 3;
+/** Cancelled at a prompt (Ctrl-C or Ctrl-D): nothing was done. 128 + SIGINT, as a shell reports it. */
+export { PROMPT_CANCELLED_EXIT as EXIT_INTERRUPTED } from '../lib/prompt';
+/** The driver itself broke (a bug): `internal error` and the stack. */
+export const EXIT_INTERNAL = 70;
+/**
+ * Not approved: the answer was not yes (or the environment name), or no terminal and no --auto-approve. Used by the
+ * plan/approve flow (lib/plan/approval.ts).
+ */
+export const EXIT_REFUSED = 4;
+/** Prerequisites are missing (preflight lists them all), kept apart from a failing step. */
+export const EXIT_PREFLIGHT = 5;

@@ -1,0 +1,187 @@
+/**
+ * Pure builders: one function per external command the driver runs, and the files it hands to them.
+ * Nothing here touches the disk or the environment; tests check the exact argv for every environment.
+ */
+import { dirname, join } from 'node:path';
+import type { EnvironmentConfig } from '../../config';
+import { BACKEND_STACK, DEFAULT_DEPLOY_USER } from '../../lib/constants';
+import type { ExecStep, HttpCheckTask, StepName, TaskStep } from './steps';
+
+/** Where things are, for one run. All paths absolute. */
+export interface PlanContext {
+  /** Repository root: cdktf, packer and the inventory generator run here. */
+  readonly root: string;
+  /** This run's folder: generated files, outputs and logs. */
+  readonly runDir: string;
+  /** The cdktf executable: the project's node_modules/.bin/cdktf unless DOCKER_HOSTS_CDKTF says otherwise. */
+  readonly cdktf: string;
+  /** The node executable that runs the inventory generator. */
+  readonly node: string;
+}
+
+/** Environment cdktf needs offline and in CI: no telemetry/update checks. */
+const CDKTF_ENV: Readonly<Record<string, string>> = Object.freeze({ CHECKPOINT_DISABLE: '1' });
+
+/** Files a run writes and reads, inside its run folder. */
+export function runFiles(runDir: string) {
+  const file = (name: string) => join(runDir, name);
+  return {
+    pkrvars: file('image.pkrvars.json'),
+    outputs: file('outputs.json'),
+    inventory: file('inventory.yml'),
+    appVars: file('app-vars.json'),
+  };
+}
+
+/**
+ * Variables of the Packer template (packer/), from the environment's config: the `-var-file` for `packer build`.
+ * `sourceHash` (see image-hash.ts) labels the image with what it was built from.
+ */
+export function packerVars(env: EnvironmentConfig, sourceHash?: string) {
+  // The template itself sets role and managed-by (packer/docker-host-base.pkr.hcl), for builds by hand too.
+  const labels: Record<string, string> = { ...env.labels };
+  if (sourceHash !== undefined) labels['source-hash'] = sourceHash.slice(0, 16);
+  return {
+    ...{ project_id: env.projectId, zone: env.zone, image_family: env.imageFamily },
+    ...{ source_image_family: env.sourceImageFamily, source_image_project: env.sourceImageProject },
+    // Packer logs in as `packer` while it builds (not the deploy user, which the hosts get at boot).
+    ...{ machine_type: env.machineType, ssh_username: 'packer' },
+    // An OS Login user exists only through NSS on the live hosts: the image keeps the local default.
+    deploy_user: env.ssh.osLogin ? DEFAULT_DEPLOY_USER : env.ssh.user,
+    image_labels: Object.fromEntries(Object.entries(labels).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))),
+    // The build VM lives where the hosts live, and is reached the way the hosts are (IAP needs gcloud).
+    ...{ network: env.network, use_iap: env.ssh.connectVia === 'iap' },
+  };
+}
+
+/** Extra vars for site.yml (`-e @app-vars.json`). */
+export function appVars(env: EnvironmentConfig) {
+  const { image, port, containerName } = env.app;
+  return { app_image: image, app_port: port, app_container_name: containerName, deploy_user: env.ssh.user };
+}
+
+/** Stable, reviewable JSON for generated files. */
+function jsonFile(value: unknown): string {
+  return `${JSON.stringify(value, null, 2)}\n`;
+}
+
+type Exec = Omit<ExecStep, 'kind' | 'env' | 'failureOutput'> & Partial<Pick<ExecStep, 'env' | 'failureOutput'>>;
+
+/** An exec step; by default it adds no environment and explains a failure from its stderr. */
+function exec(step: Exec): ExecStep {
+  return { kind: 'exec', env: {}, failureOutput: 'stderr', ...step };
+}
+
+export function packerInit(ctx: PlanContext): ExecStep {
+  return exec({
+    name: 'packer-init',
+    title: 'install Packer plugins',
+    command: 'packer',
+    args: ['init', 'packer/'],
+    cwd: ctx.root,
+  });
+}
+
+export function packerBuild(ctx: PlanContext, env: EnvironmentConfig, sourceHash?: string): ExecStep {
+  const { pkrvars } = runFiles(ctx.runDir);
+  return exec({
+    ...{ name: 'image', title: `build image ${env.imageFamily} in ${env.projectId}`, cwd: ctx.root },
+    ...{ command: 'packer', args: ['build', `-var-file=${pkrvars}`, 'packer/'], failureOutput: 'output' },
+    writes: [{ path: pkrvars, content: jsonFile(packerVars(env, sourceHash)) }],
+  });
+}
+
+/** A cdktf CLI call, run from the repository root without telemetry, holding the project-wide cdktf lock. */
+function cdktfStep(ctx: PlanContext, name: StepName, title: string, args: readonly string[]): ExecStep {
+  // cdktf relays Terraform's error messages on stdout; its stderr is mostly log noise.
+  const where = { command: ctx.cdktf, cwd: ctx.root, env: CDKTF_ENV, failureOutput: 'output' } as const;
+  return exec({ name, title, args, ...where, sharesProjectState: true });
+}
+
+/**
+ * The backend stack's state is local by default (./backend.tfstate, backendState: 'local'): on another clone, or
+ * after that file was lost, Terraform tries to create the buckets again and GCS answers 409.
+ */
+const BACKEND_EXISTS_HINT = {
+  match: /\b409\b|already exists|You already own this bucket/i,
+  text:
+    'the state bucket exists, but this clone has no backend state (./backend.tfstate, backendState: "local"): ' +
+    "set backendState: 'gcs' in config/environments.ts (the backend's state then lives in the bucket; possible once " +
+    'the first deploy made it), or copy backend.tfstate from the machine that created the bucket into the repository root',
+};
+
+export function cdktfDeployBackend(ctx: PlanContext): ExecStep {
+  const args = ['deploy', BACKEND_STACK, '--auto-approve'];
+  return { ...cdktfStep(ctx, 'backend', 'deploy backend (state buckets)', args), hints: [BACKEND_EXISTS_HINT] };
+}
+
+export function cdktfDeployEnvironment(ctx: PlanContext, env: EnvironmentConfig): ExecStep {
+  const title = `deploy ${env.name} (${env.hostCount} ${env.hostCount === 1 ? 'host' : 'hosts'})`;
+  const args = ['deploy', env.name, '--auto-approve', '--outputs-file', runFiles(ctx.runDir).outputs];
+  return cdktfStep(ctx, 'deploy', title, args);
+}
+
+/** The inventory generator is helper code of this repository (lib/inventory-cli.ts), run as its own process. */
+export function inventory(ctx: PlanContext, env: EnvironmentConfig): ExecStep {
+  const files = runFiles(ctx.runDir);
+  const args = ['--outputs', files.outputs, '--stack', env.name, '--out', files.inventory];
+  return exec({
+    ...{ name: 'inventory', title: `write the Ansible inventory for ${env.name}`, cwd: ctx.root },
+    ...{ command: ctx.node, args: ['scripts/run-app.cjs', 'lib/inventory-cli.ts', ...args] },
+    needs: [{ path: files.outputs, from: 'deploy' }],
+  });
+}
+
+/** The environment's SSH host keys, kept across runs: `.run/<env>/known_hosts`. */
+function knownHostsFile(ctx: PlanContext): string {
+  return join(dirname(ctx.runDir), 'known_hosts');
+}
+
+export function ansiblePlaybook(ctx: PlanContext, env: EnvironmentConfig): ExecStep {
+  const files = runFiles(ctx.runDir);
+  const ansibleDir = join(ctx.root, 'ansible');
+  const login = ['-u', env.ssh.user, '--private-key', env.ssh.privateKeyFile];
+  return exec({
+    ...{ name: 'hosts', title: `configure ${env.name} hosts and run ${env.app.image}`, cwd: ansibleDir },
+    command: 'ansible-playbook',
+    args: ['-i', files.inventory, 'playbooks/site.yml', '-e', `@${files.appVars}`, ...login],
+    env: {
+      // Explicit, so the project's ansible.cfg applies even if ansible/ is world-writable (Ansible then ignores a cfg in cwd).
+      ANSIBLE_CONFIG: join(ansibleDir, 'ansible.cfg'),
+      // New hosts have unknown host keys: trust a key on first use (as docker-machine did), refuse a changed one,
+      // and keep the keys per environment instead of in the operator's ~/.ssh/known_hosts.
+      ANSIBLE_SSH_EXTRA_ARGS: `-o StrictHostKeyChecking=accept-new -o UserKnownHostsFile=${knownHostsFile(ctx)}`,
+    },
+    writes: [{ path: files.appVars, content: jsonFile(appVars(env)) }],
+    needs: [{ path: files.inventory, from: 'inventory' }],
+    failureOutput: 'output',
+  });
+}
+
+export type CheckTiming = Pick<HttpCheckTask, 'deadlineMs' | 'attemptTimeoutMs' | 'intervalMs'>;
+
+export const DEFAULT_CHECK_TIMING: CheckTiming = { deadlineMs: 120_000, attemptTimeoutMs: 5_000, intervalMs: 2_000 };
+
+export function httpCheck(ctx: PlanContext, env: EnvironmentConfig, timing = DEFAULT_CHECK_TIMING): TaskStep {
+  const outputsFile = runFiles(ctx.runDir).outputs;
+  return {
+    ...{ kind: 'task', name: 'check', title: `check the app answers on every ${env.name} host (port ${env.app.port})` },
+    task: { type: 'http-check', outputsFile, stack: env.name, path: '/', ...timing },
+    needs: [{ path: outputsFile, from: 'deploy' }],
+  };
+}
+
+export function cdktfDestroyEnvironment(ctx: PlanContext, env: EnvironmentConfig): ExecStep {
+  const title = `destroy ${env.name} (hosts, firewall rules, service account)`;
+  return cdktfStep(ctx, 'destroy', title, ['destroy', env.name, '--auto-approve']);
+}
+
+/** `cdktf output <env> --outputs-file <file>`: how `env`/`status` read outputs when no run has left them. */
+export function cdktfOutput(ctx: Pick<PlanContext, 'root' | 'cdktf'>, environment: string, outputsFile: string) {
+  return {
+    command: ctx.cdktf,
+    args: ['output', environment, '--outputs-file', outputsFile],
+    cwd: ctx.root,
+    env: CDKTF_ENV,
+  };
+}

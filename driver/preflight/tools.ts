@@ -1,0 +1,117 @@
+/** The external tools preflight checks: found on PATH, and recent enough. */
+import { execFile } from 'node:child_process';
+import { accessSync, constants, statSync } from 'node:fs';
+import { delimiter, join } from 'node:path';
+import type { Requirement } from '../plan/steps';
+import { fileExists, Finding, missing, ok, PreflightInput, VersionProbe } from './finding';
+
+interface ToolSpec {
+  readonly command: string;
+  readonly versionArgs: readonly string[];
+  readonly minimum: readonly [number, number];
+  readonly why: string;
+  readonly install: string;
+}
+
+export const TOOLS: Partial<Record<Requirement, ToolSpec>> = {
+  packer: {
+    command: 'packer',
+    versionArgs: ['version'],
+    minimum: [1, 7],
+    why: '`packer init` and HCL2 required_plugins need 1.7 or later',
+    install:
+      "install Packer 1.7 or later (HashiCorp's apt repository or release zip: https://developer.hashicorp.com/packer/install)",
+  },
+  terraform: {
+    command: 'terraform',
+    versionArgs: ['version'],
+    minimum: [1, 5],
+    why: 'CI proves the stacks on Terraform 1.5.7 (npm run test:terraform), the oldest supported',
+    install: 'install Terraform 1.5 or later (https://developer.hashicorp.com/terraform/install)',
+  },
+  gcloud: {
+    command: 'gcloud',
+    versionArgs: ['version'],
+    minimum: [300, 0],
+    why: 'Ansible reaches IAP-only hosts through `gcloud compute start-iap-tunnel`',
+    install:
+      'install the gcloud CLI (https://cloud.google.com/sdk/docs/install), or set ssh.connectVia: "direct" ' +
+      'and add your address to sshSourceRanges',
+  },
+  'ansible-playbook': {
+    command: 'ansible-playbook',
+    versionArgs: ['--version'],
+    minimum: [2, 14],
+    why: 'the playbooks need ansible-core 2.14 or later',
+    install: 'install Ansible: `apt-get install ansible` (Debian 12 ships ansible-core 2.14) or `pipx install ansible`',
+  },
+};
+
+function isExecutable(path: string): boolean {
+  try {
+    accessSync(path, constants.X_OK);
+    return statSync(path).isFile();
+  } catch {
+    return false;
+  }
+}
+
+/** The first executable file called `name` on PATH. */
+export function which(name: string, pathVar: string | undefined): string | undefined {
+  if (name.includes('/')) return isExecutable(name) ? name : undefined;
+  for (const dir of (pathVar ?? '').split(delimiter)) {
+    if (dir === '') continue;
+    const candidate = join(dir, name);
+    if (isExecutable(candidate)) return candidate;
+  }
+  return undefined;
+}
+
+/** `Packer v1.6.6`, `Terraform v1.11.4`, `ansible-playbook [core 2.14.18]` → [major, minor, patch]. */
+export function parseVersion(text: string): [number, number, number] | undefined {
+  const m = /(\d+)\.(\d+)(?:\.(\d+))?/.exec(text);
+  return m ? [Number(m[1]), Number(m[2]), Number(m[3] ?? 0)] : undefined;
+}
+
+function atLeast(version: readonly number[], minimum: readonly number[]): boolean {
+  for (let i = 0; i < minimum.length; i++) {
+    if (version[i] !== minimum[i]) return version[i] > minimum[i];
+  }
+  return true;
+}
+
+export function defaultProbe(env: Readonly<Record<string, string | undefined>>): VersionProbe {
+  return (command, args) =>
+    new Promise((resolve) => {
+      execFile(
+        command,
+        [...args],
+        { env: { ...env, CHECKPOINT_DISABLE: '1' }, timeout: 15_000, maxBuffer: 1024 * 1024 },
+        (error, stdout, stderr) => resolve(error && !stdout ? undefined : `${stdout}\n${stderr}`),
+      );
+    });
+}
+
+export async function checkTool(
+  requirement: Requirement,
+  spec: ToolSpec,
+  input: PreflightInput,
+  probe: VersionProbe,
+): Promise<Finding> {
+  const path = which(spec.command, input.env.PATH);
+  if (path === undefined) return missing(requirement, `${spec.command}: not found on PATH`, spec.install);
+  const text = await probe(path, spec.versionArgs);
+  const version = text === undefined ? undefined : parseVersion(text);
+  // Found but its version is unreadable: say so, do not block on it.
+  if (version === undefined) return ok(requirement, `${spec.command}: ${path} (version unknown)`);
+  const shown = version.join('.');
+  if (!atLeast(version, spec.minimum)) {
+    return missing(requirement, `${spec.command} ${shown} is too old: ${spec.why}`, spec.install);
+  }
+  const cliConfig = input.env.TF_CLI_CONFIG_FILE;
+  if (requirement === 'terraform' && cliConfig && !fileExists(cliConfig)) {
+    const note = `TF_CLI_CONFIG_FILE=${cliConfig} does not exist, so terraform warns on every call (unset it or create the file)`;
+    return ok(requirement, `${spec.command} ${shown} (note: ${note})`);
+  }
+  return ok(requirement, `${spec.command} ${shown}`);
+}

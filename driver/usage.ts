@@ -1,0 +1,94 @@
+/** What the command line may say: the commands, every option and which commands take it, and --help. */
+import { DESTROY_STEPS, UP_STEPS } from './plan/steps';
+
+export const COMMANDS = ['up', 'destroy', 'env', 'status', 'lock'] as const;
+export type Command = (typeof COMMANDS)[number];
+export const LOCK_ACTIONS = ['status', 'release'] as const;
+
+/** How the README and the messages spell the driver's invocation. */
+export const INVOCATION = 'npm run pipeline --';
+
+interface OptionSpec {
+  readonly value?: string;
+  readonly short?: string;
+  readonly commands: readonly Command[];
+  readonly help: string;
+}
+
+const RUN: readonly Command[] = ['up', 'destroy'];
+
+/** Every option, which commands take it, and its help line (the single source of --help). */
+export const OPTIONS: Readonly<Record<string, OptionSpec>> = {
+  'dry-run': {
+    short: 'n',
+    commands: RUN,
+    help: 'print the plan (commands, arguments, cwd, added env, files written); run nothing',
+  },
+  from: {
+    value: 'step',
+    commands: RUN,
+    help: 'start at <step> (preflight still runs); continues in the last run folder',
+  },
+  only: { value: 'step', commands: RUN, help: 'run only <step> (and preflight); continues in the last run folder' },
+  'skip-image': { commands: ['up'], help: "do not build the image: hosts boot from the family's latest image" },
+  'build-image': { commands: ['up'], help: "build the image even when the image's sources are unchanged" },
+  'check-timeout': {
+    value: 'seconds',
+    commands: ['up'],
+    help: 'how long the check waits for every host to answer (default 120)',
+  },
+  'include-backend': {
+    commands: ['destroy'],
+    help: "refused, with how to remove the state backend by hand (it holds every environment's state)",
+  },
+  yes: {
+    short: 'y',
+    commands: ['destroy'],
+    help: 'do not ask before destroying (required when stdin is not a terminal)',
+  },
+  verbose: { short: 'v', commands: RUN, help: "stream every step's output (it always goes to the step's log)" },
+  refresh: {
+    commands: ['env', 'status'],
+    help: "read outputs with `cdktf output` instead of the last deploy's outputs file",
+  },
+  unset: { commands: ['env'], help: 'print the lines that undo `env`' },
+  help: { short: 'h', commands: COMMANDS, help: 'this help' },
+};
+
+/** The options as util.parseArgs takes them. */
+export const NODE_OPTIONS = Object.fromEntries(
+  Object.entries(OPTIONS).map(([name, o]) => [
+    name,
+    { type: o.value ? ('string' as const) : ('boolean' as const), ...(o.short ? { short: o.short } : {}) },
+  ]),
+);
+
+export function helpText(environments: readonly string[]): string {
+  const opts = Object.entries(OPTIONS)
+    .map(([name, spec]) => {
+      const left = `${spec.short ? `-${spec.short}, ` : '    '}--${name}${spec.value ? ` <${spec.value}>` : ''}`;
+      return `  ${left.padEnd(30)} ${spec.help}`;
+    })
+    .join('\n');
+  return `Deploy a fleet of Docker hosts on Google Cloud and the app on them, in one command.
+
+usage: ${INVOCATION} [command] <env> [options]
+
+commands:
+  up <env>                     (default) preflight, image, backend, <env>, inventory, hosts, check
+  destroy <env>                destroy <env>'s stack (hosts, firewall); never the state backend (--include-backend says why)
+  env <env> [host]             print shell lines pointing docker at a host: eval "$(${INVOCATION.replace('--', '-s --')} env stage)"
+  status <env>                 the hosts, their addresses, and whether the app answers
+  lock status|release <env>    who holds <env>'s lock; remove a lock its run left behind
+
+environments: ${environments.join(', ')}
+up steps:      ${UP_STEPS.join(', ')}
+destroy steps: ${DESTROY_STEPS.join(', ')}
+
+options:
+${opts}
+
+Each run writes .run/<env>/<timestamp>/ (generated files, outputs.json, inventory.yml, logs/NN-<step>.log).
+Exit codes: 0 ok, 1 a step failed, 2 bad usage or config, 3 another run holds the lock, 130 interrupted.
+`;
+}

@@ -1,0 +1,19 @@
+/** A filesystem error the driver cannot go on from (an unwritable run or lock folder), as one line. */
+const WHY: Readonly<Record<string, string>> = {
+  EACCES: 'permission denied',
+  EPERM: 'operation not permitted',
+  EROFS: 'read-only file system',
+  ENOTDIR: 'a part of the path is a file, not a folder',
+  ENOSPC: 'no space left on the device',
+  EDQUOT: 'disk quota exceeded',
+  EEXIST: 'it exists and is not a folder',
+  ELOOP: 'a symbolic link loop',
+  EISDIR: 'it is a folder',
+};
+
+export function describeFsError(error: unknown): string | undefined {
+  const e = error as NodeJS.ErrnoException | undefined;
+  if (typeof e?.code !== 'string' || typeof e.path !== 'string' || WHY[e.code] === undefined) return undefined;
+  const verb = e.syscall === 'mkdir' ? 'create the folder' : e.syscall === 'open' ? 'write' : (e.syscall ?? 'use');
+  return `cannot ${verb} ${e.path}: ${WHY[e.code]}`;
+}

@@ -1,0 +1,87 @@
+import { ConfigError, ProjectSpec, resolveProject } from '../../config';
+import { TEST_KEY, validEnv } from '../helpers';
+
+/** Resolves a project spec built from untyped input, as bundled JavaScript would see a mistyped config. */
+function resolveRaw(spec: unknown): unknown {
+  return resolveProject(spec as ProjectSpec);
+}
+
+function errorOf(spec: unknown): string {
+  try {
+    resolveRaw(spec);
+  } catch (err) {
+    expect(err).toBeInstanceOf(ConfigError);
+    expect((err as Error).message).not.toContain('\n');
+    return (err as Error).message;
+  }
+  throw new Error('resolved without error');
+}
+
+describe('unknown fields fail, in every record and nested object, with the field meant', () => {
+  test.each([
+    [
+      'top-level field of an environment',
+      { hostcount: 3 },
+      'field "hostcount" is not a known field; did you mean "hostCount"?',
+    ],
+    [
+      'a field with a typo',
+      { machinType: 'e2-small' },
+      'field "machinType" is not a known field; did you mean "machineType"?',
+    ],
+    [
+      'ssh',
+      { ssh: { publicKeys: [TEST_KEY], osLogn: true } },
+      'field "ssh.osLogn" is not a known field; did you mean "ssh.osLogin"?',
+    ],
+    ['app', { app: { imag: 'nginx:1' } }, 'field "app.imag" is not a known field; did you mean "app.image"?'],
+    ['no close match', { colour: 'blue' }, 'field "colour" is not a known field'],
+  ])('%s', (_label, extra, message) => {
+    const text = errorOf({ environments: [{ ...validEnv(), ...extra }] });
+    expect(text).toBe(`config error: environment "stage": ${message}`);
+  });
+
+  test('project-wide fields too', () => {
+    expect(errorOf({ environments: [validEnv()], stateLocaton: 'EU' })).toBe(
+      'config error: field "stateLocaton" is not a known field; did you mean "stateLocation"?',
+    );
+  });
+
+  test('the old key fields are unknown now, and say so', () => {
+    expect(errorOf({ environments: [{ ...validEnv(), ssh: { publicKey: TEST_KEY } }] })).toContain(
+      'field "ssh.publicKey" is not a known field; did you mean "ssh.publicKeys"?',
+    );
+  });
+});
+
+describe('wrong shapes fail instead of falling back to defaults', () => {
+  test.each([
+    [
+      'a string where the app object belongs',
+      { app: 'nginx:latest' },
+      'field "app" must be an object with the fields image, port, containerName (got "nginx:latest")',
+    ],
+    ['a string where a number belongs', { hostCount: '3' }, 'field "hostCount" must be a number (got "3")'],
+    [
+      'one range instead of a list',
+      { appSourceRanges: '0.0.0.0/0' },
+      'field "appSourceRanges" must be a list of strings (got "0.0.0.0/0")',
+    ],
+    ['labels as a list', { labels: ['team'] }, 'field "labels" must be an object of string values'],
+    ['a label with a number', { labels: { tier: 1 } }, 'field "labels" must be an object of string values'],
+    ['ssh as true', { ssh: true }, 'field "ssh" must be an object with the fields user, publicKeys'],
+    [
+      'a string for a boolean',
+      { allowSshFromAnywhere: 'false' },
+      'field "allowSshFromAnywhere" must be true or false (got "false")',
+    ],
+  ])('%s', (_label, extra, message) => {
+    expect(errorOf({ environments: [{ ...validEnv(), ...extra }] })).toContain(`environment "stage": ${message}`);
+  });
+
+  test('an environment that is not an object', () => {
+    expect(errorOf({ environments: ['stage'] })).toBe(
+      'config error: field "environments[0]" must be an object with a "name" (got "stage")',
+    );
+  });
+});

@@ -1,0 +1,66 @@
+import { App } from 'cdktf';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { buildStacks } from '../../stacks/app';
+import { TierContext } from './context';
+import { FIXTURES } from './fixtures';
+import { assert, assertEqual } from './harness';
+import { resolveFixture, synthesize, SynthStack } from './synth';
+import { shareInit, terraformFails, terraformOk, writeBackendOnly } from './terraform';
+
+/** The provider the bindings were generated from, as @cdktf/provider-google records it. */
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const BINDINGS = require('@cdktf/provider-google/package.json').cdktf.provider as { name: string; version: string };
+
+/** Every fixture goes through the project's own validation, stacks and policy checks. */
+export async function synthesisChecks(ctx: TierContext): Promise<void> {
+  const expected: Record<string, string[]> = {
+    single: ['backend', 'stage'],
+    fleet: ['backend', 'lab', 'prod', 'stage'],
+  };
+  for (const fixture of FIXTURES) {
+    await ctx.tally.check(`${fixture.name}: synthesizes every stack (config, stacks, policies)`, () => {
+      const stacks = synthesize(join(ctx.work, `${fixture.name}-synth`), resolveFixture(fixture.spec));
+      assertEqual(stacks.map((s) => s.name).sort(), expected[fixture.name], 'stacks');
+      for (const s of stacks)
+        assertEqual(s.json.terraform.required_providers.google.version, BINDINGS.version, 'google');
+    });
+  }
+}
+
+/**
+ * What Terraform checks without the provider: it loads the whole synthesized file (block structure,
+ * meta-arguments, lifecycle, references in depends_on/ignore_changes, outputs, the backend) and
+ * lists what it requires. The backend initialisation is the one its backend-only copy made.
+ */
+export async function structureChecks(ctx: TierContext, fixture: string, stacks: readonly SynthStack[]): Promise<void> {
+  for (const stack of stacks) {
+    await ctx.tally.check(`${fixture}/${stack.name}: terraform 1.5.7 loads the whole synthesized config`, () => {
+      shareInit(`${stack.dir}.backend-only`, stack.dir);
+      const out = terraformOk(ctx.tf, stack.dir, ['providers']);
+      const required = out.split('\n').filter((line) => line.includes('provider['));
+      assertEqual(required, [`└── provider[${BINDINGS.name}] ${BINDINGS.version}`], 'providers required');
+    });
+  }
+}
+
+/** A stack with a conflicting pair of meta-arguments must be refused by Terraform itself. */
+export async function brokenStackCheck(ctx: TierContext): Promise<void> {
+  await ctx.tally.check('negative: count and for_each on one instance are refused by terraform', () => {
+    const outdir = join(ctx.work, 'broken', 'cdktf.out');
+    mkdirSync(outdir, { recursive: true });
+    const app = new App({ outdir });
+    const { environments } = buildStacks(app, resolveFixture(FIXTURES[0].spec));
+    const instance = environments[0].fleet.hosts[0].instance;
+    instance.addOverride('count', 1);
+    instance.addOverride('for_each', { a: 'b' });
+    app.synth();
+    const dir = join(outdir, 'stacks', environments[0].node.id);
+    const json = JSON.parse(readFileSync(join(dir, 'cdk.tf.json'), 'utf8'));
+    terraformOk(ctx.tf, writeBackendOnly(dir, json), ['init', '-input=false']);
+    shareInit(`${dir}.backend-only`, dir);
+    const out = terraformFails(ctx.tf, dir, ['providers'], 'Invalid combination of "count" and "for_each"');
+    assert(out.includes(instance.terraformResourceType), `the message does not name the resource:\n${out}`);
+    console.log(out.trim().replace(/^/gm, '    | '));
+  });
+}

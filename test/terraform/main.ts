@@ -1,0 +1,53 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { brokenStackCheck, structureChecks, synthesisChecks } from './config-checks';
+import { TierContext } from './context';
+import { freePort, GcsEmulator } from './emulator';
+import { Tally } from './harness';
+import { firstDeployAndHandOver, fleetIsolation } from './state-checks';
+import { offlineTerraform, terraformOk } from './terraform';
+
+/**
+ * `npm run test:terraform`: the synthesized stacks handed to a real Terraform 1.5.7 whose gcs
+ * backend talks to fake-gcs-server on 127.0.0.1. test/terraform/run.sh builds the tools and sets
+ * TERRAFORM_BIN and FAKE_GCS_BIN.
+ */
+async function main(): Promise<number> {
+  const [terraformBin, fakeGcsBin] = [process.env.TERRAFORM_BIN, process.env.FAKE_GCS_BIN];
+  if (!terraformBin || !fakeGcsBin)
+    throw new Error('TERRAFORM_BIN and FAKE_GCS_BIN must be set (run test/terraform/run.sh)');
+  const work = mkdtempSync(join(tmpdir(), 'docker-hosts-tf-'));
+  const gcs = await GcsEmulator.start(fakeGcsBin, join(work, 'fake-gcs-server.log'));
+  const tally = new Tally();
+  try {
+    const ctx: TierContext = {
+      tf: offlineTerraform(terraformBin, work, gcs.endpoint, await freePort()),
+      gcs,
+      tally,
+      work,
+    };
+    await tally.check('terraform is 1.5.7, the oldest version the project supports', () => {
+      const out = terraformOk(ctx.tf, work, ['version']);
+      if (!out.startsWith('Terraform v1.5.7')) throw new Error(`got ${out.split('\n')[0]}`);
+    });
+    await synthesisChecks(ctx);
+    await structureChecks(ctx, 'single', await firstDeployAndHandOver(ctx));
+    await structureChecks(ctx, 'fleet', await fleetIsolation(ctx));
+    await brokenStackCheck(ctx);
+  } finally {
+    await gcs.stop();
+    if (process.env.KEEP_WORK) console.log(`work folder kept: ${work}`);
+    else rmSync(work, { recursive: true, force: true });
+  }
+  return tally.close();
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err) => {
+    console.error(err instanceof Error ? err.stack : String(err));
+    console.log('0 passed, 1 failed');
+    process.exit(1);
+  },
+);

@@ -1,0 +1,129 @@
+import { ChildProcessWithoutNullStreams, spawn, spawnSync } from 'node:child_process';
+import { cpSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+/** How every terraform call of the tier runs. */
+export interface Tf {
+  readonly bin: string;
+  readonly env: NodeJS.ProcessEnv;
+}
+
+export interface TfResult {
+  readonly code: number;
+  /** stdout and stderr together, as a user would see them. */
+  readonly output: string;
+}
+
+/**
+ * A terraform environment that can reach nothing but the emulator: a CLI config whose only provider
+ * source is an empty filesystem mirror (no `direct`, so no registry), a static OAuth token, and
+ * every proxied request sent to a closed port on 127.0.0.1 (loopback is never proxied).
+ */
+export function offlineTerraform(bin: string, work: string, endpoint: string, closedPort: number): Tf {
+  const mirror = join(work, 'provider-mirror');
+  mkdirSync(mirror, { recursive: true });
+  const cliConfig = join(work, 'terraform.rc');
+  writeFileSync(cliConfig, `provider_installation {\n  filesystem_mirror {\n    path = "${mirror}"\n  }\n}\n`);
+  const proxy = `http://127.0.0.1:${closedPort}`;
+  const env: NodeJS.ProcessEnv = {
+    PATH: process.env.PATH,
+    HOME: work,
+    TF_CLI_CONFIG_FILE: cliConfig,
+    TF_IN_AUTOMATION: '1',
+    CHECKPOINT_DISABLE: '1',
+    GOOGLE_OAUTH_ACCESS_TOKEN: 'not-a-real-token',
+    GOOGLE_BACKEND_STORAGE_CUSTOM_ENDPOINT: endpoint,
+    HTTPS_PROXY: proxy,
+    HTTP_PROXY: proxy,
+  };
+  return { bin, env };
+}
+
+/** Runs terraform to completion in `cwd`, with optional standard input. */
+export function terraform(tf: Tf, cwd: string, args: string[], input = ''): TfResult {
+  const r = spawnSync(tf.bin, [...args, '-no-color'], { cwd, env: tf.env, input, encoding: 'utf8', timeout: 120_000 });
+  return { code: r.status ?? -1, output: `${r.stdout ?? ''}${r.stderr ?? ''}${r.error ? String(r.error) : ''}` };
+}
+
+/** Runs terraform and throws, with its output, unless it exits 0. */
+export function terraformOk(tf: Tf, cwd: string, args: string[], input = ''): string {
+  const r = terraform(tf, cwd, args, input);
+  if (r.code !== 0) throw new Error(`terraform ${args.join(' ')} exited ${r.code} in ${cwd}:\n${tail(r.output)}`);
+  return r.output;
+}
+
+/** Runs terraform and throws unless it fails with `expected` in its output; returns that output. */
+export function terraformFails(tf: Tf, cwd: string, args: string[], expected: string | RegExp): string {
+  const r = terraform(tf, cwd, args);
+  if (r.code === 0) throw new Error(`terraform ${args.join(' ')} succeeded; expected it to fail:\n${tail(r.output)}`);
+  const found = typeof expected === 'string' ? r.output.includes(expected) : expected.test(r.output);
+  if (!found) throw new Error(`terraform ${args.join(' ')} failed without ${expected}:\n${tail(r.output)}`);
+  return r.output;
+}
+
+/** A terraform process left running (e.g. at a prompt), with its output so far. */
+export class RunningTerraform {
+  output = '';
+  readonly exited: Promise<number>;
+  private readonly child: ChildProcessWithoutNullStreams;
+
+  constructor(tf: Tf, cwd: string, args: string[]) {
+    this.child = spawn(tf.bin, [...args, '-no-color'], { cwd, env: tf.env });
+    this.child.stdout.on('data', (d) => (this.output += String(d)));
+    this.child.stderr.on('data', (d) => (this.output += String(d)));
+    this.exited = new Promise((resolve) => this.child.on('exit', (code) => resolve(code ?? -1)));
+  }
+
+  /** Waits until the output contains `text` (or throws after `seconds`). */
+  async waitFor(text: string, seconds = 60): Promise<void> {
+    for (let i = 0; i < seconds * 10; i++) {
+      if (this.output.includes(text)) return;
+      if (this.child.exitCode !== null) break;
+      await sleep(100);
+    }
+    throw new Error(`terraform never printed "${text}"; output:\n${tail(this.output)}`);
+  }
+
+  /** Answers a prompt and waits for the process to exit. */
+  async answer(line: string): Promise<number> {
+    this.child.stdin.end(`${line}\n`);
+    return this.exited;
+  }
+
+  /** Ends the process by its PID (cleanup after a failed check). */
+  kill(): void {
+    if (this.child.exitCode === null && this.child.pid !== undefined) process.kill(this.child.pid, 'SIGTERM');
+  }
+}
+
+/**
+ * What of a synthesized stack Terraform can run without the Google provider: its `terraform.backend`
+ * block exactly as synthesized, and the outputs whose values are constants (no resource reference).
+ */
+export function backendOnly(json: Record<string, any>): Record<string, any> {
+  const outputs = Object.entries<any>(json.output ?? {}).filter(([, o]) => !JSON.stringify(o.value).includes('${'));
+  return { terraform: { backend: json.terraform.backend }, output: Object.fromEntries(outputs) };
+}
+
+/**
+ * Writes a stack's backend-only copy beside it (`stacks/<name>.backend-only`, the same depth, so a
+ * relative local state path means the same file) and returns that folder.
+ */
+export function writeBackendOnly(stackDir: string, json: Record<string, any>): string {
+  const dir = `${stackDir}.backend-only`;
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'cdk.tf.json'), JSON.stringify(backendOnly(json), null, 2));
+  return dir;
+}
+
+/** Gives the synthesized stack folder the backend initialisation of its backend-only copy. */
+export function shareInit(from: string, to: string): void {
+  rmSync(join(to, '.terraform'), { recursive: true, force: true });
+  cpSync(join(from, '.terraform'), join(to, '.terraform'), { recursive: true });
+}
+
+/** The last lines of a long output. */
+export function tail(text: string, lines = 30): string {
+  return text.trimEnd().split('\n').slice(-lines).join('\n');
+}
