@@ -81,9 +81,10 @@ export function exposureSection(stacks: readonly SynthesizedStack[]): Section {
         }),
     );
   });
+  const hostCount = new Set(reachRows.map((r) => r[0])).size;
   return {
     title: 'Exposure',
-    summary: `${ruleRows.length} firewall rules; what reaches ${new Set(reachRows.map((r) => r[0])).size} hosts on SSH and the app port`,
+    summary: `${ruleRows.length} firewall ${ruleRows.length === 1 ? 'rule' : 'rules'}; what reaches ${hostCount} ${hostCount === 1 ? 'host' : 'hosts'} on SSH and the app port`,
     open: true,
     blocks: [
       {

@@ -101,7 +101,7 @@ export function resourcesSection(stack: SynthesizedStack): Section {
   const count = resources(stack).length;
   return {
     title: `Resources: ${stack.name}`,
-    summary: `${count} resources, ${hosts.length} ${hosts.length === 1 ? 'host' : 'hosts'}; state ${backendOf(stack)}`,
+    summary: `${count} ${count === 1 ? 'resource' : 'resources'}, ${hosts.length} ${hosts.length === 1 ? 'host' : 'hosts'}; state ${backendOf(stack)}`,
     blocks,
   };
 }
