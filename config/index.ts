@@ -5,6 +5,14 @@ import { resolveProject, ResolveContext } from './resolve';
 
 export * from './environment-config';
 export {
+  environmentRegistry,
+  REGISTRY_READER_ROLE,
+  REGISTRY_STACK,
+  registryRepositories,
+  registryUrl,
+} from './registry';
+export type { AppBuildConfig, AppBuildSpec, RegistryConfig, RegistryRepository, RegistrySpec } from './registry';
+export {
   ConfigError,
   hostName,
   parseCidr,

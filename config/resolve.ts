@@ -9,6 +9,7 @@ import {
   ProjectSpec,
   WIDEST_ADMIN_PREFIX,
 } from './environment-config';
+import { REGISTRY_STACK, resolveAppBuild, resolveRegistry, withRegistryImages } from './registry';
 
 /** A configuration mistake, reported as one line that names the environment and the field. */
 export class ConfigError extends Error {
@@ -285,6 +286,14 @@ function resolveEnvironment(
   }
 
   const app = spec.app ?? {};
+  const build = resolveAppBuild(name, app.build);
+  if (build !== undefined && app.image !== undefined) {
+    throw new ConfigError(
+      name,
+      'app.image',
+      `must not be given with app.build: the build makes the image (got ${show(app.image)})`,
+    );
+  }
   const config: EnvironmentConfig = {
     name,
     projectId,
@@ -310,7 +319,12 @@ function resolveEnvironment(
     labels,
     ssh: { user: sshUser, publicKey, publicKeyFile, privateKeyFile, osLogin, connectVia },
     app: {
-      image: check(name, 'app.image', app.image ?? 'vladimirdenisov69/otus-reddit:1.0', PATTERNS.image),
+      // With app.build, withRegistryImages sets the registry path once the project's registry is known.
+      image:
+        build !== undefined
+          ? ''
+          : check(name, 'app.image', app.image ?? 'vladimirdenisov69/otus-reddit:1.0', PATTERNS.image),
+      ...(build === undefined ? {} : { build }),
       port: checkInt(name, 'app.port', app.port ?? 9292, 1024, 65535),
       containerName: check(name, 'app.containerName', app.containerName ?? 'app', PATTERNS.containerName),
     },
@@ -348,8 +362,10 @@ export function resolveProject(spec: ProjectSpec, ctx: ResolveContext): ProjectC
     throw new ConfigError(undefined, 'backendState', `must be "local" or "gcs" (got ${show(backendState)})`);
   }
 
+  const registry = resolveRegistry(spec.registry);
   const missingKeys: string[] = [];
-  const environments = spec.environments.map((e) => resolveEnvironment(e, ctx, home, missingKeys));
+  const resolved = spec.environments.map((e) => resolveEnvironment(e, ctx, home, missingKeys));
+  const environments = withRegistryImages(resolved, registry).map(deepFreeze);
   const seen = new Set<string>();
   for (const e of environments) {
     if (seen.has(e.name)) {
@@ -357,6 +373,9 @@ export function resolveProject(spec: ProjectSpec, ctx: ResolveContext): ProjectC
     }
     if (e.name === 'backend') {
       throw new ConfigError(e.name, 'name', 'must not be "backend", the name of the state stack (got "backend")');
+    }
+    if (e.name === REGISTRY_STACK) {
+      throw new ConfigError(e.name, 'name', `must not be "${REGISTRY_STACK}", the name of the registry stack`);
     }
     seen.add(e.name);
   }
@@ -387,5 +406,5 @@ export function resolveProject(spec: ProjectSpec, ctx: ResolveContext): ProjectC
         `using the placeholder "${PLACEHOLDER_PROJECT_ID}": fine for synth and review, not for deploy`,
     );
   }
-  return deepFreeze({ stateLocation, backendState, stateVersionsKept, environments });
+  return deepFreeze({ stateLocation, backendState, stateVersionsKept, registry, environments });
 }

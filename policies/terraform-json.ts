@@ -1,0 +1,59 @@
+/**
+ * The Terraform JSON the policy rules read, and helpers to walk it. Shared by every rule file.
+ */
+
+/** The synthesized Terraform JSON of one stack (only the parts the rules read). */
+export interface StackJson {
+  readonly terraform?: { readonly backend?: Readonly<Record<string, Readonly<Record<string, unknown>>>> };
+  readonly resource?: Readonly<Record<string, Readonly<Record<string, Readonly<Record<string, unknown>>>>>>;
+}
+
+export interface SynthesizedStack {
+  readonly name: string;
+  readonly json: StackJson;
+}
+
+export interface Finding {
+  readonly rule: string;
+  readonly stack: string;
+  /** Terraform address, e.g. `google_compute_firewall.firewall_ssh`, or `terraform.backend`. */
+  readonly address: string;
+  readonly message: string;
+}
+
+export interface PolicyRule {
+  readonly id: string;
+  readonly description: string;
+  /** Findings of this rule over all stacks (some rules compare stacks with each other). */
+  check(stacks: readonly SynthesizedStack[]): Finding[];
+}
+
+export type Attributes = Readonly<Record<string, unknown>>;
+
+export function resourcesOf(stack: SynthesizedStack, type: string): [string, Attributes][] {
+  return Object.entries(stack.json.resource?.[type] ?? {});
+}
+
+export function forEachResource(
+  stacks: readonly SynthesizedStack[],
+  type: string,
+  rule: string,
+  problems: (attrs: Attributes) => string[],
+): Finding[] {
+  return stacks.flatMap((stack) =>
+    resourcesOf(stack, type).flatMap(([name, attrs]) =>
+      problems(attrs).map((message) => ({ rule, stack: stack.name, address: `${type}.${name}`, message })),
+    ),
+  );
+}
+
+/** Terraform JSON renders a block as an object or a one-element list, depending on its origin. */
+export function block(value: unknown): Attributes | undefined {
+  const first = Array.isArray(value) ? value[0] : value;
+  return first !== null && typeof first === 'object' ? (first as Attributes) : undefined;
+}
+
+/** A Terraform boolean: true, or the strings "true"/"1" (metadata values are strings). */
+export function isTrue(value: unknown): boolean {
+  return value === true || (typeof value === 'string' && ['true', '1'].includes(value.toLowerCase()));
+}
