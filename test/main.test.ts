@@ -60,7 +60,7 @@ describe('main.ts as a process', () => {
     dirs.push(run.dir);
     expect(run.status).toBe(0);
     expect(run.stderr.match(/example-project-change-me/g)).toHaveLength(1);
-    expect(readdirSync(join(run.outdir, 'stacks')).sort()).toEqual(['backend', 'prod', 'stage']);
+    expect(readdirSync(join(run.outdir, 'stacks')).sort()).toEqual(['backend', 'prod', 'registry', 'stage']);
     const backend = readFileSync(join(run.outdir, 'stacks', 'backend', 'cdk.tf.json'), 'utf8');
     // No absolute path of this machine leaks into the JSON people review.
     expect(backend).not.toContain(run.dir);
