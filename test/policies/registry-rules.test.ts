@@ -1,6 +1,7 @@
 import { checkPolicies } from '../../policies/check';
 import { REGISTRY_RULES } from '../../policies/registry-rules';
 import { RULES, StackJson, SynthesizedStack } from '../../policies/rules';
+import { repoConfig, stacksFor, synthJson } from '../helpers';
 
 const SA_REF = 'google_service_account.service-account';
 const instance = (email: string) => ({ service_account: { email, scopes: [] } });
@@ -151,5 +152,38 @@ describe('DH11-registry-cleanup', () => {
     ],
   ])('non-compliant: %s', (_label, attrs, messages) => {
     expect(dh11(attrs)).toEqual(messages);
+  });
+});
+
+describe('on the real synthesized stacks', () => {
+  const { registry, environments } = stacksFor(repoConfig());
+  const stage = synthJson(environments[0]);
+
+  test('they pass DH10 and DH11', () => {
+    const stacks = [registry, ...environments].map((s) => ({ name: s.node.id, json: synthJson(s) as StackJson }));
+    expect(checkPolicies(stacks, [], REGISTRY_RULES)).toEqual([]);
+  });
+
+  test("the stage stack with the hosts' reader role made project-wide trips DH10", () => {
+    const members = stage.resource.google_project_iam_member;
+    const member = members['service-account_logging-logWriter'].member;
+    const widened = {
+      ...stage,
+      resource: {
+        ...stage.resource,
+        google_project_iam_member: { ...members, ar: { project: 'p', role: 'roles/artifactregistry.reader', member } },
+      },
+    };
+    expect(dh10({ name: 'stage', json: widened }).map((f) => f.address)).toEqual(['google_project_iam_member.ar']);
+  });
+
+  test('the registry stack with its cleanup policies taken away trips DH11', () => {
+    const json = synthJson(registry);
+    const [name] = Object.keys(json.resource.google_artifact_registry_repository);
+    delete json.resource.google_artifact_registry_repository[name].cleanup_policies;
+    expect(checkPolicies([{ name: 'registry', json }], [], REGISTRY_RULES).map((f) => f.rule)).toEqual([
+      'DH11-registry-cleanup',
+      'DH11-registry-cleanup',
+    ]);
   });
 });
