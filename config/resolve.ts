@@ -375,7 +375,11 @@ export function resolveProject(spec: ProjectSpec, ctx: ResolveContext): ProjectC
       throw new ConfigError(e.name, 'name', 'must not be "backend", the name of the state stack (got "backend")');
     }
     if (e.name === REGISTRY_STACK) {
-      throw new ConfigError(e.name, 'name', `must not be "${REGISTRY_STACK}", the name of the registry stack`);
+      throw new ConfigError(
+        e.name,
+        'name',
+        `must not be "${REGISTRY_STACK}", the name of the registry stack (got "${e.name}")`,
+      );
     }
     seen.add(e.name);
   }

@@ -49,7 +49,7 @@ describe('registry settings', () => {
 
   test('an environment may not be called "registry"', () => {
     expect(() => resolveEnvs([validEnv({ name: 'registry' })])).toThrow(
-      'environment "registry": field "name" must not be "registry", the name of the registry stack',
+      'environment "registry": field "name" must not be "registry", the name of the registry stack (got "registry")',
     );
   });
 });
