@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, IncomingHttpHeaders, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -138,4 +138,12 @@ describe('docker-credential-gce-metadata', () => {
     expect(run.stderr).toContain('registries must be a list of host names');
     expect((await helper('get', REGISTRY, configFile('{'))).stderr).toContain('cannot read config');
   });
+});
+
+test("the script's fallback token URL is the role's default (one fact, two places that must agree)", () => {
+  const script = readFileSync(HELPER, 'utf8');
+  const defaults = readFileSync(resolve(HELPER, '../../defaults/main.yml'), 'utf8');
+  const fallback = /^DEFAULT_TOKEN_URL = "([^"]+)"$/m.exec(script)?.[1];
+  expect(fallback).toBe(`http://metadata.google.internal${TOKEN_PATH}`);
+  expect(defaults).toMatch(new RegExp(`docker_host_metadata_token_url: >-\\n  ${fallback!.replace(/[.]/g, '\\.')}\\n`));
 });

@@ -105,3 +105,15 @@ describe('app.build', () => {
     );
   });
 });
+
+test('a built app in a second project pushes to that project', () => {
+  const config = resolveEnvs([
+    validEnv(),
+    validEnv({ name: 'prod', projectId: 'acme-prod-hosts', app: { build: { context: 'app', name: 'reddit' } } }),
+  ]);
+  expect(config.environments.map((e) => e.app.image)).toEqual([
+    'vladimirdenisov69/otus-reddit:1.0',
+    'europe-west1-docker.pkg.dev/acme-prod-hosts/docker-hosts/reddit',
+  ]);
+  expect(Object.isFrozen(config.environments[1].app)).toBe(true);
+});
