@@ -45,7 +45,7 @@ export function dockerEnv(target: BuildTarget): Readonly<Record<string, string>>
   return { DOCKER_HOST: target.dockerHost };
 }
 
-/** `docker build` with the tag, the build args (sorted, so the command is stable) and the revision label. */
+/** `docker build --pull` with the tag, the build args (sorted, so the command is stable) and the revision label. */
 export function buildCommand(input: BuildInput): ReleaseCommand {
   const buildArgs = Object.keys(input.buildArgs)
     .sort()
@@ -54,6 +54,8 @@ export function buildCommand(input: BuildInput): ReleaseCommand {
     command: 'docker',
     args: [
       'build',
+      // The base image is refreshed for every new commit (security updates); a built tag is never rebuilt.
+      '--pull',
       '--file',
       join(input.context, input.dockerfile),
       '--tag',

@@ -25,6 +25,7 @@ describe('build over SSH or locally', () => {
       command: 'docker',
       args: [
         'build',
+        '--pull',
         '--file',
         'app/Dockerfile',
         '--tag',
@@ -90,7 +91,7 @@ describe('registry questions', () => {
   test('the plan, in order', () => {
     expect(buildAndPushPlan(input).map((s) => `${s.step}: ${s.run.args.slice(0, 2).join(' ')}`)).toEqual([
       'tag exists?: manifest inspect',
-      'build: build --file',
+      'build: build --pull',
       'push: push ' + REF,
       'digest: image inspect',
     ]);
