@@ -4,6 +4,7 @@
  * JavaScript, where `hostcount: 3` would silently mean one host.
  */
 import { AppSpec, EnvironmentSpec, ProjectSpec, SshSpec } from './environment-config';
+import type { AppBuildSpec, RegistrySpec } from './registry';
 import { Field, fail } from './error';
 import { looksLikeKeyMaterial, MAX_SHOWN, show } from './redact';
 import { closest } from './suggest';
@@ -21,7 +22,15 @@ const SSH: ShapeOf<SshSpec> = {
   privateKeyFile: 'string',
   connectVia: 'string',
 };
-const APP: ShapeOf<AppSpec> = { image: 'string', port: 'number', containerName: 'string' };
+const BUILD: ShapeOf<AppBuildSpec> = { context: 'string', dockerfile: 'string', name: 'string', buildArgs: 'labels' };
+const APP: ShapeOf<AppSpec> = { image: 'string', build: BUILD, port: 'number', containerName: 'string' };
+const REGISTRY: ShapeOf<RegistrySpec> = {
+  repository: 'string',
+  location: 'string',
+  keepVersions: 'number',
+  deleteUntaggedAfterDays: 'number',
+  deleteTaggedAfterDays: 'number',
+};
 const ENVIRONMENT: ShapeOf<EnvironmentSpec> = {
   name: 'string',
   projectId: 'string',
@@ -47,6 +56,7 @@ const PROJECT: ShapeOf<ProjectSpec> = {
   stateLocation: 'string',
   stateVersionsKept: 'number',
   backendState: 'string',
+  registry: REGISTRY,
 };
 
 function isRecord(value: unknown): value is Record<string, unknown> {
