@@ -34,7 +34,11 @@ describe('registry settings', () => {
   });
 
   test.each<[string, object, string]>([
-    ['unknown field', { keep: 3 }, 'config error: field "registry.keep" is not a known field (known: repository, '],
+    [
+      'unknown field',
+      { keepVersion: 3 },
+      'config error: field "registry.keepVersion" is not a known field; did you mean "registry.keepVersions"?',
+    ],
     ['keep 0', { keepVersions: 0 }, 'field "registry.keepVersions" must be an integer from 1 to 1000 (got 0)'],
     ['bad repository id', { repository: 'My_Repo' }, 'field "registry.repository" must be lowercase letters'],
     ['bad location', { location: 'EU' }, 'field "registry.location" must be a GCP region such as "europe-west1"'],
@@ -92,9 +96,13 @@ describe('app.build', () => {
     [
       'build arg not a string',
       { context: 'app', buildArgs: { A: 1 } },
-      'field "app.build.buildArgs.A" must be a string',
+      'field "app.build.buildArgs" must be an object of string values, such as { RUBY_VERSION: "3.3" } (got {"A":1})',
     ],
-    ['not an object', 'app', 'field "app.build" must be an object such as { context: "app" } (got "app")'],
+    [
+      'not an object',
+      'app',
+      'field "app.build" must be an object with the fields context, dockerfile, name, buildArgs (got "app")',
+    ],
   ])('refused: %s', (_label, spec, message) => {
     expect(() => resolveEnvs([build(spec)])).toThrow(message);
   });
