@@ -1,9 +1,11 @@
 import { GoogleProvider } from '@cdktf/provider-google/lib/provider';
 import { GcsBackend, TerraformOutput } from 'cdktf';
 import { Construct } from 'constructs';
-import { environmentRegistry, ProjectConfig, registryRepositories, statePrefix } from '../config';
+import { ProjectConfig, registryRepositories, statePrefix } from '../config';
 import { AppRegistry } from '../constructs/app-registry';
+import { roleLabels } from '../lib/constants';
 import { ReadableStack } from './readable-stack';
+import { registryOutputs } from './registry-outputs';
 
 export { REGISTRY_STACK } from '../config';
 
@@ -31,18 +33,12 @@ export class RegistryStack extends ReadableStack {
           keepVersions: config.registry.keepVersions,
           deleteUntaggedAfterDays: config.registry.deleteUntaggedAfterDays,
           deleteTaggedAfterDays: config.registry.deleteTaggedAfterDays,
-          labels: { role: 'app-registry', 'managed-by': 'cdktf' },
+          labels: roleLabels('app-registry', 'cdktf'),
         }),
       );
     }
     this.registries = registries;
-    new TerraformOutput(this, 'repositories', {
-      description: 'Docker URL prefix of each project repository: <region>-docker.pkg.dev/<project>/<repository>',
-      value: Object.fromEntries(registryRepositories(config).map((r) => [r.project, r.url])),
-    });
-    new TerraformOutput(this, 'environment_registries', {
-      description: 'The repository each environment pushes to and its hosts pull from',
-      value: Object.fromEntries(config.environments.map((e) => [e.name, environmentRegistry(config, e.name).url])),
-    });
+    // The machine-readable contract read by the driver: stacks/registry-outputs.ts.
+    for (const [id, output] of Object.entries(registryOutputs(config))) new TerraformOutput(this, id, output);
   }
 }
