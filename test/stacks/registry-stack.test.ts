@@ -2,6 +2,7 @@ import { Testing } from 'cdktf';
 import { ArtifactRegistryRepository } from '@cdktf/provider-google/lib/artifact-registry-repository';
 import { ArtifactRegistryRepositoryIamMember } from '@cdktf/provider-google/lib/artifact-registry-repository-iam-member';
 import { AppRegistry } from '../../constructs/app-registry';
+import { parseRegistryOutputs, registryHostOf } from '../../stacks/registry-outputs';
 import { repoConfig, resolveEnvs, stacksFor, synthJson, TEST_PROJECT, validEnv } from '../helpers';
 
 describe('registry stack', () => {
@@ -38,6 +39,44 @@ describe('registry stack', () => {
     const url = `europe-west1-docker.pkg.dev/${TEST_PROJECT}/docker-hosts`;
     expect(json.output.repositories.value).toEqual({ [TEST_PROJECT]: url });
     expect(json.output.environment_registries.value).toEqual({ stage: url, prod: url });
+    expect(json.output.environment_registry_hosts.value).toEqual({
+      stage: 'europe-west1-docker.pkg.dev',
+      prod: 'europe-west1-docker.pkg.dev',
+    });
+  });
+
+  test('the outputs as written read back through the contract the driver uses (stacks/registry-outputs.ts)', () => {
+    const values = Object.fromEntries(
+      Object.entries(json.output).map(([k, v]) => [k, (v as { value: unknown }).value]),
+    );
+    const outputs = parseRegistryOutputs({ registry: values });
+    expect(registryHostOf(outputs, 'prod')).toBe('europe-west1-docker.pkg.dev');
+    expect(() => registryHostOf(outputs, 'lab')).toThrow(
+      'stack "registry": output "environment_registry_hosts" has no entry for environment "lab"',
+    );
+  });
+
+  test.each<[string, unknown, string]>([
+    ['no registry stack', { stage: {} }, 'outputs have no stack "registry"'],
+    [
+      'a missing output',
+      { registry: { repositories: {}, environment_registries: {} } },
+      'stack "registry": missing output "environment_registry_hosts"',
+    ],
+    [
+      'a host that is not Artifact Registry',
+      {
+        registry: { repositories: {}, environment_registries: {}, environment_registry_hosts: { stage: 'docker.io' } },
+      },
+      'stack "registry": output "environment_registry_hosts"["stage"] must match',
+    ],
+    [
+      'a URL with a path outside the pattern',
+      { registry: { repositories: { p: 'europe-west1-docker.pkg.dev/../x' }, environment_registries: {} } },
+      'stack "registry": output "repositories"["p"] must match',
+    ],
+  ])('malformed registry outputs are refused: %s', (_label, json, message) => {
+    expect(() => parseRegistryOutputs(json)).toThrow(message);
   });
 
   test.each(['stage', 'prod'])("%s hosts' account reads that repository only", (name) => {
