@@ -348,7 +348,7 @@ describe('up', () => {
       /\[5\/9\] registry: deploy registry[\s\S]*\$ cdktf deploy registry --auto-approve --outputs-file \S+\/registry-outputs\.json\n/,
     );
     expect(out).toMatch(
-      /writes \S+\/registry-vars\.json: \{"docker_host_registry_hosts":\[<output environment_registry_hosts\["prod"\] of stack registry in \S+\/registry-outputs\.json>\]\}\n {6}reads  \S+\/inventory\.yml \(from inventory\)\n {6}reads  \S+\/registry-outputs\.json \(from registry\)/,
+      /writes \S+\/registry-vars\.json: \{"docker_host_registry_hosts":\[<output environment_registry_hosts\["prod"\] of stack registry in \S+\/registry-outputs\.json>\]\}\n {6}reads {2}\S+\/inventory\.yml \(from inventory\)\n {6}reads {2}\S+\/registry-outputs\.json \(from registry\)/,
     );
     expect(out).toContain(`env: ANSIBLE_CONFIG=${sb.root}/ansible/ansible.cfg`);
     expect(out).toMatch(/writes \S+image\.pkrvars\.json: \{"project_id":"test-project-123"/);
