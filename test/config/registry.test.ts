@@ -91,6 +91,13 @@ describe('app.build', () => {
     ['context escapes the repository', { context: '../elsewhere' }, '(got "../elsewhere")'],
     ['absolute dockerfile', { context: 'app', dockerfile: '/etc/passwd' }, 'field "app.build.dockerfile"'],
     ['unknown field', { context: 'app', target: 'x' }, 'field "app.build.target" is not a known field'],
+    [
+      'a misspelt field',
+      { context: 'app', dockerFile: 'Dockerfile.prod' },
+      'environment "stage": field "app.build.dockerFile" is not a known field; did you mean "app.build.dockerfile"?',
+    ],
+    ['a ".." inside the context', { context: 'app/../..' }, 'field "app.build.context" must be a relative path'],
+    ['an empty path segment', { context: 'app//x' }, 'field "app.build.context" must be a relative path'],
     ['bad image name', { context: 'app', name: 'Reddit' }, 'field "app.build.name" must be an image name'],
     ['bad build arg name', { context: 'app', buildArgs: { 'A-B': 'x' } }, 'field "app.build.buildArgs" must be'],
     [
