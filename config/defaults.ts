@@ -17,8 +17,14 @@ export const DEFAULTS = {
   sshSourceRanges: [IAP_SSH_RANGE],
   allowSshFromAnywhere: false,
   ssh: { user: DEFAULT_DEPLOY_USER, osLogin: false, privateKeyFile: '~/.ssh/docker-hosts' },
-  app: { image: 'vladimirdenisov69/otus-reddit:1.0', port: 9292, containerName: 'app' },
+  app: {
+    image: 'vladimirdenisov69/otus-reddit:1.0',
+    port: 9292,
+    containerName: 'app',
+    build: { dockerfile: 'Dockerfile', name: 'app', buildArgs: {} },
+  },
   stateLocation: 'EU',
   stateVersionsKept: 10,
   backendState: 'local',
+  registry: { repository: 'docker-hosts', keepVersions: 10, deleteUntaggedAfterDays: 7, deleteTaggedAfterDays: 30 },
 } as const;

@@ -1,3 +1,5 @@
+import type { AppBuildConfig, AppBuildSpec, RegistryConfig, RegistrySpec } from './registry';
+
 /**
  * The typed shape of the environment configuration and its validation.
  *
@@ -137,10 +139,15 @@ export interface SshSpec {
 
 export interface AppSpec {
   /**
-   * Container image deployed on every host.
-   * @default 'vladimirdenisov69/otus-reddit:1.0'
+   * Prebuilt container image deployed on every host. Exclusive with `build`.
+   * @default 'vladimirdenisov69/otus-reddit:1.0' (unless `build` is given)
    */
   readonly image?: string;
+  /**
+   * Build the image from this repository and push it to the project's registry instead (exclusive with `image`).
+   * @default none: the prebuilt `image` is deployed
+   */
+  readonly build?: AppBuildSpec;
   /**
    * Port the app listens on, published on the host and opened in the firewall.
    * @default 9292
@@ -173,6 +180,8 @@ export interface ProjectSpec {
    * @default 'local'
    */
   readonly backendState?: 'local' | 'gcs';
+  /** The project's Docker repository in Artifact Registry. @default see RegistrySpec */
+  readonly registry?: RegistrySpec;
   /** One record per environment. */
   readonly environments: readonly EnvironmentSpec[];
 }
@@ -208,7 +217,9 @@ export interface EnvironmentConfig {
     readonly connectVia: 'direct' | 'iap';
   };
   readonly app: {
+    /** The prebuilt image; with `build`, the registry path the build pushes to (the tag comes from the build). */
     readonly image: string;
+    readonly build?: AppBuildConfig;
     readonly port: number;
     readonly containerName: string;
   };
@@ -223,5 +234,6 @@ export interface ProjectConfig {
   readonly stateLocation: string;
   readonly backendState: 'local' | 'gcs';
   readonly stateVersionsKept: number;
+  readonly registry: RegistryConfig;
   readonly environments: readonly EnvironmentConfig[];
 }

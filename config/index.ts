@@ -8,6 +8,14 @@ export { DEFAULTS } from './defaults';
 export { coversInternet, ipv4Coverage } from './cidr';
 export { MAX_LABELS } from './gcp';
 export {
+  environmentRegistry,
+  REGISTRY_READER_ROLE,
+  REGISTRY_STACK,
+  registryRepositories,
+  registryUrl,
+} from './registry';
+export type { AppBuildConfig, AppBuildSpec, RegistryConfig, RegistryRepository, RegistrySpec } from './registry';
+export {
   ConfigError,
   hostName,
   parseCidr,

@@ -48,6 +48,20 @@ export const PATTERNS = {
       'a Docker image reference, [registry[:port]/]name[:tag][@digest] with a lowercase name, ' +
       'such as "vladimirdenisov69/otus-reddit:1.0"',
   },
+  registryRepository: {
+    re: RFC1035_NAME,
+    allowed: 'lowercase letters, digits and hyphens, starting with a letter, at most 63 characters',
+  },
+  // A path below the repository root: no absolute path, no "..", no empty segment.
+  relativePath: {
+    re: /^(?!\/)(?!.*(^|\/)\.\.(\/|$))(?!.*\/\/)[A-Za-z0-9_.\-/]+$/,
+    allowed: 'a relative path inside the repository such as "app" (no "..", no leading "/")',
+  },
+  buildImageName: {
+    re: /^[a-z0-9]+([._-][a-z0-9]+)*(\/[a-z0-9]+([._-][a-z0-9]+)*)*$/,
+    allowed: 'an image name such as "reddit" (lowercase letters, digits, ".", "_", "-", "/")',
+  },
+  buildArg: { re: /^[A-Za-z_][A-Za-z0-9_]*$/, allowed: 'names of letters, digits and "_"' },
   labelKey: {
     re: /^[a-z][a-z0-9_-]{0,62}$/,
     allowed: 'lowercase letters, digits, "_" and "-", starting with a letter, at most 63 characters',

@@ -1,6 +1,7 @@
 /** The app section: the container deployed on every host. */
 import { DEFAULTS } from './defaults';
 import { AppSpec } from './environment-config';
+import type { AppBuildConfig, AppBuildSpec } from './registry';
 import { checkInt, checkPattern, fail } from './error';
 import { PATTERNS } from './patterns';
 import { show } from './redact';
@@ -14,17 +15,48 @@ function imageName(reference: string): string {
   return colon > withoutDigest.lastIndexOf('/') ? withoutDigest.slice(0, colon) : withoutDigest;
 }
 
-export function resolveApp(env: string, spec: AppSpec | undefined) {
-  const app = spec ?? {};
-  const image = checkPattern({ env, name: 'app.image' }, app.image ?? DEFAULTS.app.image, PATTERNS.image);
+/** `app.build` (its shape was checked by schema.ts); undefined when the environment deploys a prebuilt image. */
+function resolveAppBuild(env: string, build: AppBuildSpec | undefined): AppBuildConfig | undefined {
+  if (build === undefined) return undefined;
+  const d = DEFAULTS.app.build;
+  const field = (name: string) => ({ env, name: `app.build.${name}` });
+  const buildArgs = build.buildArgs ?? d.buildArgs;
+  for (const key of Object.keys(buildArgs)) checkPattern(field('buildArgs'), key, PATTERNS.buildArg);
+  return {
+    context: checkPattern(field('context'), build.context, PATTERNS.relativePath),
+    dockerfile: checkPattern(field('dockerfile'), build.dockerfile ?? d.dockerfile, PATTERNS.relativePath),
+    name: checkPattern(field('name'), build.name ?? d.name, PATTERNS.buildImageName),
+    buildArgs: { ...buildArgs },
+  };
+}
+
+function resolveImage(env: string, image: string): string {
+  checkPattern({ env, name: 'app.image' }, image, PATTERNS.image);
   if (imageName(image).length > MAX_IMAGE_NAME) {
     fail(
       { env, name: 'app.image' },
       `must have a repository name of at most ${MAX_IMAGE_NAME} characters (got ${show(image)})`,
     );
   }
+  return image;
+}
+
+/**
+ * The app section. With `app.build`, `image` stays empty here: resolve.ts sets it to the registry path the build
+ * pushes to (withRegistryImages) once the project's registry is known.
+ */
+export function resolveApp(env: string, spec: AppSpec | undefined) {
+  const app = spec ?? {};
+  const build = resolveAppBuild(env, app.build);
+  if (build !== undefined && app.image !== undefined) {
+    fail(
+      { env, name: 'app.image' },
+      `must not be given with app.build: the build makes the image (got ${show(app.image)})`,
+    );
+  }
   return {
-    image,
+    image: build === undefined ? resolveImage(env, app.image ?? DEFAULTS.app.image) : '',
+    ...(build === undefined ? {} : { build }),
     port: checkInt({ env, name: 'app.port' }, app.port ?? DEFAULTS.app.port, 1024, 65535),
     containerName: checkPattern(
       { env, name: 'app.containerName' },

@@ -1,4 +1,5 @@
 /** The state section: where Terraform state lives, and the rules that hold across environments. */
+import { BACKEND_STACK, REGISTRY_STACK } from '../lib/constants';
 import { DEFAULTS } from './defaults';
 import { EnvironmentConfig, ProjectSpec } from './environment-config';
 import { checkInt, checkOneOf, fail } from './error';
@@ -40,15 +41,20 @@ export function resolveState(spec: ProjectSpec) {
   };
 }
 
-/** Names are unique and not `backend`; two environments of one project never share a zone (host names collide). */
+/** Names are unique and not a project-wide stack's (`backend`, `registry`); two environments of one project never share a zone (host names collide). */
 export function checkAcrossEnvironments(environments: readonly EnvironmentConfig[]): void {
   const names = new Set<string>();
   const placements = new Map<string, string>();
   for (const e of environments) {
     if (names.has(e.name))
       fail({ env: e.name, name: 'name' }, `must be unique across environments (got "${e.name}" twice)`);
-    if (e.name === 'backend') {
-      fail({ env: e.name, name: 'name' }, 'must not be "backend", the name of the state stack (got "backend")');
+    for (const [stack, what] of [
+      [BACKEND_STACK, 'state'],
+      [REGISTRY_STACK, 'registry'],
+    ]) {
+      if (e.name === stack) {
+        fail({ env: e.name, name: 'name' }, `must not be "${stack}", the name of the ${what} stack (got "${e.name}")`);
+      }
     }
     names.add(e.name);
     const other = placements.get(`${e.projectId}/${e.zone}`);

@@ -1,6 +1,6 @@
 /**
  * Resolution of config/environments.ts into validated, defaulted, frozen values: the shape first (unknown keys,
- * wrong kinds), then each section (host, network, ssh, app, labels; state project-wide), then the rules that hold
+ * wrong kinds), then each section (host, network, ssh, app, labels; state and registry project-wide), then the rules that hold
  * across environments. A pure function of the spec: it reads no file and no environment variable, so the
  * synthesized JSON is the same on every machine (`home` only expands the driver's local private-key path).
  */
@@ -18,8 +18,10 @@ import { resolveApp } from './resolve-app';
 import { resolveHost, stateBucketName } from './resolve-host';
 import { resolveLabels } from './resolve-labels';
 import { resolveNetwork } from './resolve-network';
+import { resolveRegistry } from './resolve-registry';
 import { resolveSsh } from './resolve-ssh';
 import { checkAcrossEnvironments, resolveState, statePrefix } from './resolve-state';
+import { withRegistryImages } from './registry';
 import { checkProjectShape } from './schema';
 
 export { ConfigError } from './error';
@@ -71,7 +73,12 @@ export function resolveProject(spec: ProjectSpec, ctx: ResolveContext = {}): Pro
   checkProjectShape(spec);
   const state = resolveState(spec);
   const home = ctx.home ?? homedir();
-  const environments = spec.environments.map((e) => resolveEnvironment(e, home));
+  const registry = resolveRegistry(spec.registry);
+  // Environments with app.build get their image's registry path once the project's repository is known.
+  const environments = withRegistryImages(
+    spec.environments.map((e) => resolveEnvironment(e, home)),
+    registry,
+  );
   checkAcrossEnvironments(environments);
   const placeholders = environments.filter((e) => e.projectIdIsPlaceholder).map((e) => e.name);
   if (placeholders.length > 0) {
@@ -80,5 +87,5 @@ export function resolveProject(spec: ProjectSpec, ctx: ResolveContext = {}): Pro
         `using the placeholder "${PLACEHOLDER_PROJECT_ID}": fine for synth and review, not for deploy`,
     );
   }
-  return deepFreeze({ ...state, environments });
+  return deepFreeze({ ...state, registry, environments });
 }

@@ -4,11 +4,12 @@
  * JavaScript, where `hostcount: 3` would silently mean one host.
  */
 import { AppSpec, EnvironmentSpec, ProjectSpec, SshSpec } from './environment-config';
+import type { AppBuildSpec, RegistrySpec } from './registry';
 import { Field, fail } from './error';
 import { looksLikeKeyMaterial, MAX_SHOWN, show } from './redact';
 import { closest } from './suggest';
 
-type Kind = 'string' | 'number' | 'boolean' | 'strings' | 'labels' | 'records' | Shape;
+type Kind = 'string' | 'number' | 'boolean' | 'strings' | 'labels' | 'buildArgs' | 'records' | Shape;
 interface Shape {
   readonly [key: string]: Kind;
 }
@@ -21,7 +22,20 @@ const SSH: ShapeOf<SshSpec> = {
   privateKeyFile: 'string',
   connectVia: 'string',
 };
-const APP: ShapeOf<AppSpec> = { image: 'string', port: 'number', containerName: 'string' };
+const BUILD: ShapeOf<AppBuildSpec> = {
+  context: 'string',
+  dockerfile: 'string',
+  name: 'string',
+  buildArgs: 'buildArgs',
+};
+const APP: ShapeOf<AppSpec> = { image: 'string', build: BUILD, port: 'number', containerName: 'string' };
+const REGISTRY: ShapeOf<RegistrySpec> = {
+  repository: 'string',
+  location: 'string',
+  keepVersions: 'number',
+  deleteUntaggedAfterDays: 'number',
+  deleteTaggedAfterDays: 'number',
+};
 const ENVIRONMENT: ShapeOf<EnvironmentSpec> = {
   name: 'string',
   projectId: 'string',
@@ -47,6 +61,7 @@ const PROJECT: ShapeOf<ProjectSpec> = {
   stateLocation: 'string',
   stateVersionsKept: 'number',
   backendState: 'string',
+  registry: REGISTRY,
 };
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -59,12 +74,13 @@ function describe(kind: Kind): string {
   if (kind === 'strings') return 'a list of strings';
   if (kind === 'records') return 'a list of environment records';
   if (kind === 'labels') return 'an object of string values, such as { team: "ops" }';
+  if (kind === 'buildArgs') return 'an object of string values, such as { RUBY_VERSION: "3.3" }';
   return words[kind];
 }
 
 function kindMatches(kind: Kind, value: unknown): boolean {
-  if (typeof kind !== 'string' || kind === 'labels') {
-    return isRecord(value) && (kind !== 'labels' || Object.values(value).every((v) => typeof v === 'string'));
+  if (typeof kind !== 'string' || kind === 'labels' || kind === 'buildArgs') {
+    return isRecord(value) && (typeof kind !== 'string' || Object.values(value).every((v) => typeof v === 'string'));
   }
   if (kind === 'records') return Array.isArray(value);
   if (kind === 'strings') return Array.isArray(value) && value.every((v) => typeof v === 'string');

@@ -15,6 +15,11 @@ function stepLines(step: PlannedStep, show: (p: string) => string): string[] {
   for (const file of step.writes ?? []) {
     lines.push(`      writes ${show(file.path)}: ${JSON.stringify(JSON.parse(file.content))}`);
   }
+  for (const file of step.derives ?? []) {
+    lines.push(
+      `      writes ${show(file.path)}: {"docker_host_registry_hosts":[<output environment_registry_hosts["${file.environment}"] of stack ${file.stack} in ${show(file.outputsFile)}>]}`,
+    );
+  }
   for (const need of step.needs ?? []) lines.push(`      reads  ${show(need.path)} (from ${need.from})`);
   if (step.kind === 'exec') {
     const added = Object.entries(step.env);

@@ -75,8 +75,8 @@ export function helpText(environments: readonly string[]): string {
 usage: ${INVOCATION} [command] <env> [options]
 
 commands:
-  up <env>                     (default) preflight, image, backend, <env>, inventory, hosts, check
-  destroy <env>                destroy <env>'s stack (hosts, firewall); never the state backend (--include-backend says why)
+  up <env>                     (default) preflight, image, backend, registry, <env>, inventory, hosts, check
+  destroy <env>                destroy <env>'s stack (hosts, firewall); never the state backend or the registry
   env <env> [host]             print shell lines pointing docker at a host: eval "$(${INVOCATION.replace('--', '-s --')} env stage)"
   status <env>                 the hosts, their addresses, and whether the app answers
   lock status|release <env>    who holds <env>'s lock; remove a lock its run left behind

@@ -7,6 +7,9 @@
 /** The stack that holds the Terraform state buckets: `cdktf deploy backend`. */
 export const BACKEND_STACK = 'backend';
 
+/** The stack that holds the app's Artifact Registry repositories (one per GCP project): `cdktf deploy registry`. */
+export const REGISTRY_STACK = 'registry';
+
 /** The user the hosts log in as when logins are not OS Login's (config's `ssh.user` default). */
 export const DEFAULT_DEPLOY_USER = 'deploy';
 

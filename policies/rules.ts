@@ -1,85 +1,25 @@
 import { coversInternet, WIDEST_ADMIN_PREFIX } from '../config/cidr';
+import { REGISTRY_RULES } from './registry-rules';
+import {
+  Attributes,
+  block,
+  Finding,
+  isTrue,
+  PolicyRule,
+  resourceRule,
+  resourcesOf,
+  stacksRule,
+} from './terraform-json';
+
+export type { Finding, PolicyRule, StackJson, SynthesizedStack } from './terraform-json';
 
 /**
  * Security policy rules checked against every synthesized stack before anything is written.
  * Each rule reads the Terraform JSON as the ops reviewer sees it and returns its findings.
  */
 
-/** The synthesized Terraform JSON of one stack (only the parts the rules read). */
-export interface StackJson {
-  readonly terraform?: { readonly backend?: Readonly<Record<string, Readonly<Record<string, unknown>>>> };
-  readonly resource?: Readonly<Record<string, Readonly<Record<string, Readonly<Record<string, unknown>>>>>>;
-}
-
-export interface SynthesizedStack {
-  readonly name: string;
-  readonly json: StackJson;
-}
-
-export interface Finding {
-  readonly rule: string;
-  readonly stack: string;
-  /** Terraform address, e.g. `google_compute_firewall.firewall_ssh`, or `terraform.backend`. */
-  readonly address: string;
-  readonly message: string;
-}
-
-export interface PolicyRule {
-  readonly id: string;
-  readonly description: string;
-  /** Findings of this rule over all stacks (some rules compare stacks with each other). */
-  check(stacks: readonly SynthesizedStack[]): Finding[];
-}
-
-type Attributes = Readonly<Record<string, unknown>>;
-
-function resourcesOf(stack: SynthesizedStack, type: string): [string, Attributes][] {
-  return Object.entries(stack.json.resource?.[type] ?? {});
-}
-
-type Report = (stack: SynthesizedStack, address: string, message: string) => Finding;
-
-/** A rule over all stacks at once (some compare stacks with each other); `report` gives a finding its rule id. */
-function stacksRule(
-  id: string,
-  description: string,
-  check: (stacks: readonly SynthesizedStack[], report: Report) => Finding[],
-): PolicyRule {
-  return {
-    id,
-    description,
-    check: (stacks) => check(stacks, (stack, address, message) => ({ rule: id, stack: stack.name, address, message })),
-  };
-}
-
-/** A rule that judges each resource of one type on its own: its problems, one finding each. */
-function resourceRule(
-  id: string,
-  type: string,
-  description: string,
-  problems: (attrs: Attributes) => string[],
-): PolicyRule {
-  return stacksRule(id, description, (stacks, report) =>
-    stacks.flatMap((stack) =>
-      resourcesOf(stack, type).flatMap(([name, attrs]) =>
-        problems(attrs).map((message) => report(stack, `${type}.${name}`, message)),
-      ),
-    ),
-  );
-}
-
-/** Terraform JSON renders a block as an object or a one-element list, depending on its origin. */
-function block(value: unknown): Attributes | undefined {
-  const first = Array.isArray(value) ? value[0] : value;
-  return first !== null && typeof first === 'object' ? (first as Attributes) : undefined;
-}
-
 function metadataOf(attrs: Attributes): Attributes {
   return block(attrs.metadata) ?? {};
-}
-
-function isTrue(value: unknown): boolean {
-  return value === true || (typeof value === 'string' && ['true', '1'].includes(value.toLowerCase()));
 }
 
 function rangesOf(attrs: Attributes): string[] {
@@ -241,4 +181,5 @@ export const RULES: readonly PolicyRule[] = [
       return findings;
     },
   ),
+  ...REGISTRY_RULES,
 ];

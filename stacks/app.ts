@@ -1,13 +1,15 @@
 import { App, TerraformStack } from 'cdktf';
-import { ProjectConfig } from '../config';
+import { environmentRegistry, ProjectConfig } from '../config';
 import { checkPolicies, PolicyViolationError, Suppression } from '../policies/check';
 import { StackJson } from '../policies/rules';
 import { BACKEND_STACK } from '../lib/constants';
 import { BackendStack } from './backend-stack';
 import { DockerHostsStack } from './docker-hosts-stack';
+import { REGISTRY_STACK, RegistryStack } from './registry-stack';
 
 export interface AppStacks {
   readonly backend: BackendStack;
+  readonly registry: RegistryStack;
   readonly environments: readonly DockerHostsStack[];
 }
 
@@ -16,8 +18,12 @@ export function buildStacks(app: App, config: ProjectConfig): AppStacks {
   const backend = new BackendStack(app, BACKEND_STACK, config);
   // No addDependency on the backend: `cdktf deploy stage` must work on its own once the bucket
   // exists (the CLI refuses to deploy a stack without its dependencies).
-  const environments = config.environments.map((env) => new DockerHostsStack(app, env));
-  return { backend, environments };
+  // Deploy order: backend, registry, environments (each grants its hosts read access on the registry).
+  const registry = new RegistryStack(app, REGISTRY_STACK, config);
+  const environments = config.environments.map(
+    (env) => new DockerHostsStack(app, env, environmentRegistry(config, env.name)),
+  );
+  return { backend, registry, environments };
 }
 
 /** Exceptions the config asks for explicitly, each with its reason. */
@@ -34,7 +40,7 @@ export function configSuppressions(config: ProjectConfig): Suppression[] {
 /** Builds the stacks, checks the policies, and only then writes cdktf.out. */
 export function synthesizeApp(app: App, config: ProjectConfig): AppStacks {
   const stacks = buildStacks(app, config);
-  const all: TerraformStack[] = [stacks.backend, ...stacks.environments];
+  const all: TerraformStack[] = [stacks.backend, stacks.registry, ...stacks.environments];
   const findings = checkPolicies(
     all.map((stack) => ({ name: stack.node.id, json: stack.toTerraform() as StackJson })),
     configSuppressions(config),

@@ -1,7 +1,8 @@
+import { ArtifactRegistryRepositoryIamMember } from '@cdktf/provider-google/lib/artifact-registry-repository-iam-member';
 import { GoogleProvider } from '@cdktf/provider-google/lib/provider';
 import { GcsBackend, TerraformOutput } from 'cdktf';
 import { Construct } from 'constructs';
-import { EnvironmentConfig } from '../config';
+import { EnvironmentConfig, REGISTRY_READER_ROLE, RegistryRepository } from '../config';
 import { DockerHostFleet } from '../constructs/docker-host-fleet';
 import { FleetFirewall } from '../constructs/fleet-firewall';
 import { HOST_SCOPES, HostServiceAccount } from '../constructs/host-service-account';
@@ -21,7 +22,8 @@ export function fleetTag(environment: string): string {
 export class DockerHostsStack extends ReadableStack {
   readonly fleet: DockerHostFleet;
 
-  constructor(scope: Construct, config: EnvironmentConfig) {
+  /** @param registry the project's app repository (registry stack); the hosts may read it, nothing else */
+  constructor(scope: Construct, config: EnvironmentConfig, registry: RegistryRepository) {
     super(scope, config.name);
     new GcsBackend(this, { bucket: config.state.bucket, prefix: config.state.prefix });
     new GoogleProvider(this, 'google', { project: config.projectId, region: config.region, zone: config.zone });
@@ -31,6 +33,14 @@ export class DockerHostsStack extends ReadableStack {
       project: config.projectId,
       accountId: `docker-hosts-${config.name}`,
       displayName: `Docker hosts (${config.name})`,
+    });
+    // Pull access on the app's repository only (never a project-wide Artifact Registry role).
+    new ArtifactRegistryRepositoryIamMember(this, 'registry-reader', {
+      project: registry.project,
+      location: registry.location,
+      repository: registry.repository,
+      role: REGISTRY_READER_ROLE,
+      member: serviceAccount.account.member,
     });
     this.fleet = new DockerHostFleet(this, 'fleet', {
       project: config.projectId,

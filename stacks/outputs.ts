@@ -3,6 +3,7 @@
  * turned into TerraformOutputs by stacks/docker-hosts-stack.ts) and the typed parser that the driver and the
  * inventory generator read `cdktf output|deploy --outputs-file` with. Each host's entry carries everything a
  * consumer needs (its app URL, its DOCKER_HOST, its SSH target): nobody derives them again.
+ * The registry stack's contract (its hosts and repository URLs per environment) is stacks/registry-outputs.ts.
  * No cdktf import: the driver loads this file.
  */
 import { isIP } from 'node:net';

@@ -90,7 +90,8 @@ describe('main.ts as a process', () => {
     expect(run.status).toBe(0);
     const stacks = readdirSync(join(run.outdir, 'stacks'));
     expect(stacks).toContain('backend');
-    expect(stacks.length).toBeGreaterThan(1);
+    expect(stacks).toContain('registry');
+    expect(stacks.length).toBeGreaterThan(2);
     const backend = readFileSync(join(run.outdir, 'stacks', 'backend', 'cdk.tf.json'), 'utf8');
     // No absolute path of this machine leaks into the JSON people review.
     expect(backend).not.toContain(run.dir);

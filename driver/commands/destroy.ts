@@ -1,6 +1,9 @@
 /**
- * `destroy <env>`: the environment's stack (hosts, firewall rules, service account), after a confirmation.
- * Never the state backend: `--include-backend` is refused up front with what it would destroy and how to do it by
+ * `destroy <env>`: the environment's stack (hosts, firewall rules, service account, its read grant on the registry),
+ * after a confirmation. Never the registry stack: one Docker repository serves every environment of a GCP project
+ * (prod deploys the digest stage tested, and a rollback needs the older images), so destroying stage must not take
+ * prod's images; it is project infrastructure, like the state backend, and removed by hand (`cdktf destroy registry`)
+ * once no environment is left. Never the state backend: `--include-backend` is refused up front with what it would destroy and how to do it by
  * hand (the state bucket has prevent_destroy and holds every environment's state).
  */
 import { statePrefix, type EnvironmentConfig, type ProjectConfig } from '../../config';

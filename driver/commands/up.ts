@@ -1,4 +1,4 @@
-/** `up <env>`: preflight → image → backend → environment → inventory → hosts → check. */
+/** `up <env>`: preflight → image → backend → registry → environment → inventory → hosts → check. */
 import type { EnvContext } from '../context';
 import { now } from '../context';
 import { buildUpPlan } from '../plan/build';

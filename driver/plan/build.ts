@@ -6,6 +6,7 @@ import {
   ansiblePlaybook,
   cdktfDeployBackend,
   cdktfDeployEnvironment,
+  cdktfDeployRegistry,
   cdktfDestroyEnvironment,
   CheckTiming,
   DEFAULT_CHECK_TIMING,
@@ -63,6 +64,7 @@ const STEP_NEEDS: Record<StepName, { readonly requirements: readonly Requirement
   'packer-init': { requirements: ['packer'], files: ['packer/'] },
   image: { requirements: [...CLOUD, 'packer'], files: ['packer/'] },
   backend: { requirements: CDKTF, files: ['main.ts'] },
+  registry: { requirements: CDKTF, files: ['main.ts'] },
   deploy: { requirements: [...CDKTF, 'ssh-public-key'], files: ['main.ts'] },
   inventory: { requirements: [], files: ['lib/inventory-cli.ts'] },
   hosts: { requirements: ['ansible-playbook', 'ssh-private-key'], files: ['ansible/playbooks/site.yml'] },
@@ -142,12 +144,13 @@ function imageUnchanged(env: EnvironmentConfig, image: UpOptions['image']): Imag
   return same ? last : undefined;
 }
 
-/** `up`: preflight → image → backend → environment → inventory → hosts → check. */
+/** `up`: preflight → image → backend → registry → environment → inventory → hosts → check. */
 export function buildUpPlan(env: EnvironmentConfig, ctx: PlanContext, options: UpOptions = {}): Plan {
   const work: Step[] = [
     packerInit(ctx),
     packerBuild(ctx, env, options.image?.currentHash),
     cdktfDeployBackend(ctx),
+    cdktfDeployRegistry(ctx),
     cdktfDeployEnvironment(ctx, env),
     inventory(ctx, env),
     ansiblePlaybook(ctx, env),
@@ -175,7 +178,10 @@ export function buildUpPlan(env: EnvironmentConfig, ctx: PlanContext, options: U
   return assemble('up', env, ctx, work, skips);
 }
 
-/** `destroy`: the environment's stack. */
+/**
+ * `destroy`: the environment's stack, never the registry: it is the project's (every environment pulls from it, and
+ * prod deploys the very digest stage tested); the environment's read grant on it goes with the environment's stack.
+ */
 export function buildDestroyPlan(env: EnvironmentConfig, ctx: PlanContext, options: DestroyOptions = {}): Plan {
   const work: Step[] = [cdktfDestroyEnvironment(ctx, env)];
   return assemble('destroy', env, ctx, work, select(work, DESTROY_STEPS, options.from, options.only));

@@ -9,12 +9,16 @@ export const UP_STEPS = [
   'packer-init',
   'image',
   'backend',
+  'registry',
   'deploy',
   'inventory',
   'hosts',
   'check',
 ] as const;
-/** Steps of `destroy`, in order. The state backend is never destroyed by the driver (see commands/destroy.ts). */
+/**
+ * Steps of `destroy`, in order. Neither the state backend nor the registry is ever destroyed by the driver: both are
+ * shared by every environment of the project (see commands/destroy.ts).
+ */
 export const DESTROY_STEPS = ['preflight', 'destroy'] as const;
 
 export type UpStepName = (typeof UP_STEPS)[number];
@@ -34,11 +38,26 @@ interface NeededFile {
   readonly from: StepName;
 }
 
+/**
+ * Ansible extra vars the driver writes just before a step runs, from a file an earlier step produced: the content
+ * exists only at run time, so the plan holds what it is made of (and --dry-run prints that) instead of the content.
+ */
+export interface DerivedVarsFile {
+  readonly path: string;
+  /** `docker_host_registry_hosts`: the environment's registry host, from the registry stack's outputs. */
+  readonly type: 'registry-hosts';
+  /** The registry stack's outputs (`cdktf deploy registry --outputs-file`). */
+  readonly outputsFile: string;
+  readonly stack: string;
+  readonly environment: string;
+}
+
 interface StepBase {
   readonly name: StepName;
   /** What the progress line says, e.g. `deploy stage`. */
   readonly title: string;
   readonly writes?: readonly FileToWrite[];
+  readonly derives?: readonly DerivedVarsFile[];
   readonly needs?: readonly NeededFile[];
 }
 

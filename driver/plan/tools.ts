@@ -4,7 +4,7 @@
  */
 import { dirname, join } from 'node:path';
 import type { EnvironmentConfig } from '../../config';
-import { BACKEND_STACK, DEFAULT_DEPLOY_USER } from '../../lib/constants';
+import { BACKEND_STACK, DEFAULT_DEPLOY_USER, REGISTRY_STACK } from '../../lib/constants';
 import type { ExecStep, HttpCheckTask, StepName, TaskStep } from './steps';
 
 /** Where things are, for one run. All paths absolute. */
@@ -30,6 +30,8 @@ export function runFiles(runDir: string) {
     outputs: file('outputs.json'),
     inventory: file('inventory.yml'),
     appVars: file('app-vars.json'),
+    registryOutputs: file('registry-outputs.json'),
+    registryVars: file('registry-vars.json'),
   };
 }
 
@@ -115,6 +117,16 @@ export function cdktfDeployBackend(ctx: PlanContext): ExecStep {
   return { ...cdktfStep(ctx, 'backend', 'deploy backend (state buckets)', args), hints: [BACKEND_EXISTS_HINT] };
 }
 
+/**
+ * The project's Docker repository (stacks/registry-stack.ts): after the backend (its state is in the bucket), before
+ * the environment (whose stack grants the hosts' account read access on it). Its outputs give the hosts step the
+ * registry host.
+ */
+export function cdktfDeployRegistry(ctx: PlanContext): ExecStep {
+  const args = ['deploy', REGISTRY_STACK, '--auto-approve', '--outputs-file', runFiles(ctx.runDir).registryOutputs];
+  return cdktfStep(ctx, 'registry', 'deploy registry (the Docker repository of the project)', args);
+}
+
 export function cdktfDeployEnvironment(ctx: PlanContext, env: EnvironmentConfig): ExecStep {
   const title = `deploy ${env.name} (${env.hostCount} ${env.hostCount === 1 ? 'host' : 'hosts'})`;
   const args = ['deploy', env.name, '--auto-approve', '--outputs-file', runFiles(ctx.runDir).outputs];
@@ -144,7 +156,16 @@ export function ansiblePlaybook(ctx: PlanContext, env: EnvironmentConfig): ExecS
   return exec({
     ...{ name: 'hosts', title: `configure ${env.name} hosts and run ${env.app.image}`, cwd: ansibleDir },
     command: 'ansible-playbook',
-    args: ['-i', files.inventory, 'playbooks/site.yml', '-e', `@${files.appVars}`, ...login],
+    args: [
+      '-i',
+      files.inventory,
+      'playbooks/site.yml',
+      '-e',
+      `@${files.appVars}`,
+      '-e',
+      `@${files.registryVars}`,
+      ...login,
+    ],
     env: {
       // Explicit, so the project's ansible.cfg applies even if ansible/ is world-writable (Ansible then ignores a cfg in cwd).
       ANSIBLE_CONFIG: join(ansibleDir, 'ansible.cfg'),
@@ -153,7 +174,17 @@ export function ansiblePlaybook(ctx: PlanContext, env: EnvironmentConfig): ExecS
       ANSIBLE_SSH_EXTRA_ARGS: `-o StrictHostKeyChecking=accept-new -o UserKnownHostsFile=${knownHostsFile(ctx)}`,
     },
     writes: [{ path: files.appVars, content: jsonFile(appVars(env)) }],
-    needs: [{ path: files.inventory, from: 'inventory' }],
+    // docker_host_registry_hosts: the registry the hosts' credential helper answers for, as the registry stack says.
+    derives: [
+      {
+        ...{ path: files.registryVars, type: 'registry-hosts', outputsFile: files.registryOutputs },
+        ...{ stack: REGISTRY_STACK, environment: env.name },
+      },
+    ],
+    needs: [
+      { path: files.inventory, from: 'inventory' },
+      { path: files.registryOutputs, from: 'registry' },
+    ],
     failureOutput: 'output',
   });
 }

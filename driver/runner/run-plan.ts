@@ -9,6 +9,7 @@ import { dirname, join } from 'node:path';
 import { EXIT_FAILED } from '../exit-codes';
 import { commandLine, displayPath, formatDuration, Style } from '../format';
 import { activeSteps, Plan, PlannedStep, StepName, Task } from '../plan/steps';
+import { writeDerived } from './derived';
 import { logFileFor, logHeader } from './log';
 import { Progress, skippedLines, startProgress, Terminal } from './progress';
 import { Interrupts, SIGNAL_EXIT, SignalSource } from './signals';
@@ -139,6 +140,8 @@ class PlanRun {
       mkdirSync(dirname(file.path), { recursive: true });
       writeFileSync(file.path, file.content);
     }
+    const notDerived = writeDerived(step.derives ?? []);
+    if (notDerived !== undefined) return { ok: false, report: [notDerived] };
     const log = openSync(logPath, 'a');
     try {
       writeSync(log, logHeader(step));

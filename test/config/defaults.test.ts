@@ -44,6 +44,8 @@ describe('one DEFAULTS object, and everything that repeats a default agrees with
     ['app.image', DEFAULTS.app.image],
     ['app.port', DEFAULTS.app.port],
     ['app.containerName', DEFAULTS.app.containerName],
+    ['app.build.dockerfile', DEFAULTS.app.build.dockerfile],
+    ['app.build.name', DEFAULTS.app.build.name],
   ])('README table: %s', (field, value) => {
     expect(readmeDefaults()[field]).toMatch(new RegExp(`^${quoted(value).replace(/[[\]().*+?]/g, '\\$&')}`));
   });
@@ -53,6 +55,7 @@ describe('one DEFAULTS object, and everything that repeats a default agrees with
     expect(text).toContain(`\`stateLocation\` (\`${DEFAULTS.stateLocation}\`)`);
     expect(text).toContain(`\`stateVersionsKept\` (\`${DEFAULTS.stateVersionsKept}\``);
     expect(text).toContain(`\`backendState\` (\`${DEFAULTS.backendState}\``);
+    for (const [key, value] of Object.entries(DEFAULTS.registry)) expect(text).toContain(`\`${key}\` \`${value}\``);
   });
 
   test('Packer variables', () => {

@@ -30,7 +30,7 @@ describe('parseArgs', () => {
     [['stage', '--force'], 'unknown option "--force"; options are: --dry-run, --from, --only'],
     [
       ['stage', '--from', 'deplo'],
-      'unknown step "deplo" for --from; up steps are: preflight, packer-init, image, backend, deploy',
+      'unknown step "deplo" for --from; up steps are: preflight, packer-init, image, backend, registry, deploy',
     ],
     [['destroy', 'stage', '--only', 'image'], 'unknown step "image" for --only; destroy steps are: preflight, destroy'],
     [['stage', '--from'], 'option --from needs a value: --from <step>'],

@@ -182,6 +182,8 @@ describe('command builders: exact argv', () => {
       'playbooks/site.yml',
       '-e',
       `@${run}/app-vars.json`,
+      '-e',
+      `@${run}/registry-vars.json`,
       '-u',
       'deploy',
       '--private-key',
@@ -194,6 +196,10 @@ describe('command builders: exact argv', () => {
     });
     expect(step.writes).toEqual([
       { path: `${run}/app-vars.json`, content: `${JSON.stringify(appVars(env), null, 2)}\n` },
+    ]);
+    expect(step.needs).toEqual([
+      { path: `${run}/inventory.yml`, from: 'inventory' },
+      { path: `${run}/registry-outputs.json`, from: 'registry' },
     ]);
     expect(appVars(env)).toEqual({
       app_image: 'vladimirdenisov69/otus-reddit:1.0',

@@ -26,7 +26,7 @@ const built: ImageRecord = {
 };
 
 describe('up plan', () => {
-  it('runs every step in order: preflight, image, backend, environment, inventory, hosts, check', () => {
+  it('runs every step in order: preflight, image, backend, registry, environment, inventory, hosts, check', () => {
     for (const name of ['stage', 'prod']) {
       const plan = buildUpPlan(env(name), ctx);
       expect(plan.command).toBe('up');
@@ -36,6 +36,7 @@ describe('up plan', () => {
         'packer-init',
         'image',
         'backend',
+        'registry',
         'deploy',
         'inventory',
         'hosts',
@@ -46,6 +47,7 @@ describe('up plan', () => {
         ['packer', 'init', 'packer/'],
         ['packer', 'build', '-var-file=/repo/.run/stage/T/image.pkrvars.json'],
         ['/repo/node_modules/.bin/cdktf', 'deploy', 'backend'],
+        ['/repo/node_modules/.bin/cdktf', 'deploy', 'registry'],
         ['/repo/node_modules/.bin/cdktf', 'deploy', name],
         ['node', 'scripts/run-app.cjs', 'lib/inventory-cli.ts'],
         ['ansible-playbook', '-i', '/repo/.run/stage/T/inventory.yml'],
@@ -101,6 +103,7 @@ describe('up plan', () => {
       'packer-init': 'before --from deploy',
       image: 'before --from deploy',
       backend: 'before --from deploy',
+      registry: 'before --from deploy',
     });
     // Every step stays in the plan, so log numbers (NN-<step>.log) do not move between runs.
     expect(plan.steps.map((s) => s.name)).toEqual([
@@ -108,12 +111,43 @@ describe('up plan', () => {
       'packer-init',
       'image',
       'backend',
+      'registry',
       'deploy',
       'inventory',
       'hosts',
       'check',
     ]);
     expect(preflight(plan).requirements).not.toContain('packer');
+  });
+
+  it('the registry step deploys the registry stack with its outputs in the run folder, needing what cdktf needs', () => {
+    const plan = buildUpPlan(env('stage'), ctx, { only: 'registry' });
+    expect(names(plan)).toEqual(['preflight', 'registry']);
+    const step = plan.steps.find((s) => s.name === 'registry')!;
+    expect(step.kind === 'exec' && [step.args, step.sharesProjectState]).toEqual([
+      ['deploy', 'registry', '--auto-approve', '--outputs-file', '/repo/.run/stage/T/registry-outputs.json'],
+      true,
+    ]);
+    expect(preflight(plan)).toEqual({
+      type: 'preflight',
+      requirements: ['config', 'gcp-project', 'credentials', 'cdktf', 'terraform'],
+      files: ['main.ts'],
+    });
+  });
+
+  it('the hosts step reads the registry host from the registry outputs, which --from hosts needs from a run', () => {
+    const hosts = buildUpPlan(env('stage'), ctx, { from: 'hosts' }).steps.find((s) => s.name === 'hosts')!;
+    expect(hosts.derives).toEqual([
+      {
+        path: '/repo/.run/stage/T/registry-vars.json',
+        type: 'registry-hosts',
+        outputsFile: '/repo/.run/stage/T/registry-outputs.json',
+        stack: 'registry',
+        environment: 'stage',
+      },
+    ]);
+    expect(hosts.needs).toContainEqual({ path: '/repo/.run/stage/T/registry-outputs.json', from: 'registry' });
+    expect(hosts.kind === 'exec' && hosts.args).toContain('@/repo/.run/stage/T/registry-vars.json');
   });
 
   it('--only runs one step, with a preflight for just that step', () => {
@@ -130,14 +164,14 @@ describe('up plan', () => {
 
   it('--skip-image leaves out packer init and build', () => {
     const plan = buildUpPlan(env('prod'), ctx, { skipImage: true });
-    expect(names(plan)).toEqual(['preflight', 'backend', 'deploy', 'inventory', 'hosts', 'check']);
+    expect(names(plan)).toEqual(['preflight', 'backend', 'registry', 'deploy', 'inventory', 'hosts', 'check']);
     expect(skipped(plan).image).toMatch(/^--skip-image/);
     expect(preflight(plan).requirements).not.toContain('packer');
   });
 
   it('skips the image automatically when its sources are unchanged since the last successful build', () => {
     const plan = buildUpPlan(env('stage'), ctx, { image: { currentHash: built.hash, lastBuild: built } });
-    expect(names(plan)).toEqual(['preflight', 'backend', 'deploy', 'inventory', 'hosts', 'check']);
+    expect(names(plan)).toEqual(['preflight', 'backend', 'registry', 'deploy', 'inventory', 'hosts', 'check']);
     expect(skipped(plan).image).toContain(
       'unchanged since the image built 2025-01-01T00:00:00.000Z (source aaaaaaaaaaaa)',
     );
@@ -166,6 +200,7 @@ describe('up plan', () => {
       'packer-init',
       'image',
       'backend',
+      'registry',
       'deploy',
       'inventory',
       'hosts',
@@ -177,6 +212,7 @@ describe('up plan', () => {
     expect(names(buildUpPlan(env('stage'), ctx, { from: 'image', skipImage: true }))).toEqual([
       'preflight',
       'backend',
+      'registry',
       'deploy',
       'inventory',
       'hosts',
@@ -194,7 +230,7 @@ describe('up plan', () => {
 });
 
 describe('destroy plan', () => {
-  it('destroys the environment, never the backend', () => {
+  it('destroys the environment, never the backend or the registry', () => {
     const plan = buildDestroyPlan(env('prod'), ctx);
     expect(plan.command).toBe('destroy');
     expect(activeSteps(plan).map((s) => (s.kind === 'exec' ? s.args.slice(0, 2).join(' ') : s.name))).toEqual([

@@ -52,6 +52,7 @@ describe('up', () => {
       ['packer', 'init', 'packer/'],
       ['packer', 'build', `-var-file=${runDir}/image.pkrvars.json`, 'packer/'],
       ['cdktf', 'deploy', 'backend', '--auto-approve'],
+      ['cdktf', 'deploy', 'registry', '--auto-approve', '--outputs-file', `${runDir}/registry-outputs.json`],
       ['cdktf', 'deploy', 'stage', '--auto-approve', '--outputs-file', `${runDir}/outputs.json`],
       [
         'ansible-playbook',
@@ -60,15 +61,17 @@ describe('up', () => {
         'playbooks/site.yml',
         '-e',
         `@${runDir}/app-vars.json`,
+        '-e',
+        `@${runDir}/registry-vars.json`,
         '-u',
         'deploy',
         '--private-key',
         sb.privateKey,
       ],
     ]);
-    expect(recorded.map((c) => c.cwd)).toEqual([sb.root, sb.root, sb.root, sb.root, join(sb.root, 'ansible')]);
-    expect(recorded.map((c) => c.checkpointDisable)).toEqual(['', '', '1', '1', '']);
-    expect(recorded[4].ansibleConfig).toBe(join(sb.root, 'ansible', 'ansible.cfg'));
+    expect(recorded.map((c) => c.cwd)).toEqual([sb.root, sb.root, sb.root, sb.root, sb.root, join(sb.root, 'ansible')]);
+    expect(recorded.map((c) => c.checkpointDisable)).toEqual(['', '', '1', '1', '1', '']);
+    expect(recorded[5].ansibleConfig).toBe(join(sb.root, 'ansible', 'ansible.cfg'));
 
     // The same sequence, from the pure plan builder (the node inventory step is real, not a fake).
     const project = resolveProject(testSpec(sb, app.port));
@@ -89,30 +92,36 @@ describe('up', () => {
       app_container_name: 'app',
       deploy_user: 'deploy',
     });
+    // The registry host Ansible gets is the registry stack's output for this environment, not derived from config.
+    expect(readJson(join(runDir, 'registry-vars.json'))).toEqual({
+      docker_host_registry_hosts: ['europe-west1-docker.pkg.dev'],
+    });
     expect(readFileSync(join(runDir, 'inventory.yml'), 'utf8')).toContain('docker-host-002:');
     expect(app.hits()).toBe(2);
 
     // Progress, durations, a total, and one log per step.
     expect(result.out).toContain(`run folder ${runDir}`);
-    expect(result.out).toMatch(/^\[1\/8\] check prerequisites ok \d+\.\ds$/m);
-    expect(result.out).toMatch(/^\[5\/8\] deploy stage \(2 hosts\) ok \d+\.\ds$/m);
-    expect(result.out).toMatch(/^\[8\/8\] check the app answers on every stage host .* ok \d+\.\ds$/m);
-    expect(result.out).toMatch(/^done: up stage, 8 steps in \d+\.\ds/m);
+    expect(result.out).toMatch(/^\[1\/9\] check prerequisites ok \d+\.\ds$/m);
+    expect(result.out).toMatch(/^\[5\/9\] deploy registry \(the Docker repository of the project\) ok \d+\.\ds$/m);
+    expect(result.out).toMatch(/^\[6\/9\] deploy stage \(2 hosts\) ok \d+\.\ds$/m);
+    expect(result.out).toMatch(/^\[9\/9\] check the app answers on every stage host .* ok \d+\.\ds$/m);
+    expect(result.out).toMatch(/^done: up stage, 9 steps in \d+\.\ds/m);
     expect(readdirSync(join(runDir, 'logs')).sort()).toEqual([
       '01-preflight.log',
       '02-packer-init.log',
       '03-image.log',
       '04-backend.log',
-      '05-deploy.log',
-      '06-inventory.log',
-      '07-hosts.log',
-      '08-check.log',
+      '05-registry.log',
+      '06-deploy.log',
+      '07-inventory.log',
+      '08-hosts.log',
+      '09-check.log',
     ]);
-    const deployLog = readFileSync(join(runDir, 'logs', '05-deploy.log'), 'utf8');
+    const deployLog = readFileSync(join(runDir, 'logs', '06-deploy.log'), 'utf8');
     expect(deployLog).toContain('# $ cdktf deploy stage --auto-approve --outputs-file');
     expect(deployLog).toContain('Apply complete!');
     expect(deployLog).toContain('# exit code 0');
-    expect(readFileSync(join(runDir, 'logs', '08-check.log'), 'utf8')).toContain('docker-host-001 http://127.0.0.1:');
+    expect(readFileSync(join(runDir, 'logs', '09-check.log'), 'utf8')).toContain('docker-host-001 http://127.0.0.1:');
     expect(existsSync(join(sb.runBase, 'stage', 'lock'))).toBe(false);
   });
 
@@ -120,6 +129,12 @@ describe('up', () => {
     ['packer-init', 'packer init', { FAKE_FAIL: 'packer init' }, 'packer init packer/'],
     ['image', 'packer build', { FAKE_FAIL: 'packer build' }, 'packer build -var-file='],
     ['backend', 'cdktf deploy backend', { FAKE_FAIL: 'cdktf deploy backend' }, 'cdktf deploy backend --auto-approve'],
+    [
+      'registry',
+      'cdktf deploy registry',
+      { FAKE_FAIL: 'cdktf deploy registry' },
+      'cdktf deploy registry --auto-approve --outputs-file',
+    ],
     [
       'deploy',
       'cdktf deploy stage',
@@ -130,7 +145,7 @@ describe('up', () => {
     ['hosts', 'ansible-playbook', { FAKE_FAIL: 'ansible-playbook' }, 'ansible-playbook -i'],
     ['check', 'an app that does not answer', {}, undefined],
   ];
-  const order = ['preflight', 'packer-init', 'image', 'backend', 'deploy', 'inventory', 'hosts', 'check'];
+  const order = ['preflight', 'packer-init', 'image', 'backend', 'registry', 'deploy', 'inventory', 'hosts', 'check'];
 
   it.each(failures)(
     'a failure at %s (%s) stops the run there, says why and how to resume',
@@ -142,8 +157,8 @@ describe('up', () => {
       });
       expect(result.code).toBe(1);
       const n = order.indexOf(step) + 1;
-      expect(result.out).toMatch(new RegExp(`^\\[${n}/8\\] .* FAILED \\d+\\.\\ds$`, 'm'));
-      expect(result.out).toContain(`stopped at step ${n} of 8`);
+      expect(result.out).toMatch(new RegExp(`^\\[${n}/9\\] .* FAILED \\d+\\.\\ds$`, 'm'));
+      expect(result.out).toContain(`stopped at step ${n} of 9`);
       expect(result.err).toContain(`Step "${step}" failed`);
       expect(result.err).toContain(`resume:    npm run pipeline -- up stage --from ${step} --check-timeout 1`);
       expect(result.err).toMatch(new RegExp(`log: +.*/logs/0${n}-${step}\\.log`));
@@ -172,7 +187,8 @@ describe('up', () => {
       const ranAfter = {
         'packer-init': 'packer build',
         image: 'cdktf',
-        backend: 'cdktf deploy stage',
+        backend: 'cdktf deploy registry',
+        registry: 'cdktf deploy stage',
         deploy: 'ansible-playbook',
       } as Record<string, string>;
       if (ranAfter[step] !== undefined) {
@@ -230,9 +246,9 @@ describe('up', () => {
       expect.stringMatching(/^ansible-playbook -i /),
     ]);
     expect(resumed.out).toMatch(/^\[1\/5\] check prerequisites ok/m);
-    expect(resumed.out).toMatch(/skip packer-init, image, backend: before --from deploy/);
+    expect(resumed.out).toMatch(/skip packer-init, image, backend, registry: before --from deploy/);
     // The failed attempt and the resumed one are both in the step's log.
-    const log = readFileSync(join(runDir, 'logs', '05-deploy.log'), 'utf8');
+    const log = readFileSync(join(runDir, 'logs', '06-deploy.log'), 'utf8');
     expect(log).toContain('# exit code 3');
     expect(log).toContain('# exit code 0');
   });
@@ -250,6 +266,23 @@ describe('up', () => {
     expect(only.code).toBe(0);
     expect(callLines(sb)).toEqual([expect.stringMatching(/^ansible-playbook /)]);
     expect(only.out).toMatch(/^\[2\/2\] configure stage hosts/m);
+  });
+
+  it('the hosts step refuses registry outputs without this environment, in one line, and runs no Ansible', async () => {
+    const spec = testSpec(sb, app.port);
+    const full = await runDriver(['up', 'stage'], sb, { spec, env: env({ FAKE_ENVIRONMENTS: 'prod' }) });
+    expect(full.code).toBe(1);
+    expect(full.err).toContain('Step "hosts" failed');
+    expect(full.err).toMatch(
+      /registry-outputs\.json: stack "registry": output "environment_registry_hosts" has no entry for environment "stage" \(.*--from registry\)/,
+    );
+    expect(callLines(sb).some((l) => l.startsWith('ansible-playbook'))).toBe(false);
+    // Redeploying the registry (it now knows stage) and resuming from it gets through.
+    const resumed = await runDriver(['up', 'stage', '--from', 'registry'], sb, { spec, env: env() });
+    expect(resumed.code).toBe(0);
+    expect(readJson(join(state().lastRun.up, 'registry-vars.json'))).toEqual({
+      docker_host_registry_hosts: ['europe-west1-docker.pkg.dev'],
+    });
   });
 
   it('skips the image build when its sources are unchanged, and rebuilds after a change', async () => {
@@ -304,16 +337,22 @@ describe('up', () => {
     expect(calls(sb)).toEqual([]);
     expect(existsSync(sb.runBase)).toBe(false);
     const out = result.out;
-    expect(out).toContain('Plan for "up prod": 8 of 8 steps (dry run: nothing runs, nothing is written)');
+    expect(out).toContain('Plan for "up prod": 9 of 9 steps (dry run: nothing runs, nothing is written)');
     expect(out).toMatch(
-      /\[4\/8\] backend: deploy backend[\s\S]*\$ cdktf deploy backend --auto-approve\n {6}cwd: .*\/repo\n {6}env: CHECKPOINT_DISABLE=1/,
+      /\[4\/9\] backend: deploy backend[\s\S]*\$ cdktf deploy backend --auto-approve\n {6}cwd: .*\/repo\n {6}env: CHECKPOINT_DISABLE=1/,
     );
     expect(out).toMatch(
-      /\$ ansible-playbook -i \S+\/inventory\.yml playbooks\/site\.yml -e @\S+\/app-vars\.json -u deploy --private-key \S+/,
+      /\$ ansible-playbook -i \S+\/inventory\.yml playbooks\/site\.yml -e @\S+\/app-vars\.json -e @\S+\/registry-vars\.json -u deploy --private-key \S+/,
+    );
+    expect(out).toMatch(
+      /\[5\/9\] registry: deploy registry[\s\S]*\$ cdktf deploy registry --auto-approve --outputs-file \S+\/registry-outputs\.json\n/,
+    );
+    expect(out).toMatch(
+      /writes \S+\/registry-vars\.json: \{"docker_host_registry_hosts":\[<output environment_registry_hosts\["prod"\] of stack registry in \S+\/registry-outputs\.json>\]\}\n {6}reads {2}\S+\/inventory\.yml \(from inventory\)\n {6}reads {2}\S+\/registry-outputs\.json \(from registry\)/,
     );
     expect(out).toContain(`env: ANSIBLE_CONFIG=${sb.root}/ansible/ansible.cfg`);
     expect(out).toMatch(/writes \S+image\.pkrvars\.json: \{"project_id":"test-project-123"/);
-    expect(out).toMatch(/\[8\/8\] check: [\s\S]*in-process: HTTP GET <app_url>\/ of every host/);
+    expect(out).toMatch(/\[9\/9\] check: [\s\S]*in-process: HTTP GET <app_url>\/ of every host/);
   });
 });
 
@@ -356,7 +395,7 @@ describe('preflight', () => {
     ]) {
       expect(err).toContain(expected);
     }
-    expect(result.out).toMatch(/^\[1\/8\] check prerequisites FAILED/m);
+    expect(result.out).toMatch(/^\[1\/9\] check prerequisites FAILED/m);
     expect(err).toContain('resume:    npm run pipeline -- up stage\n');
   });
 
@@ -525,7 +564,7 @@ describe('interrupt', () => {
     const result = await running;
     expect(result.code).toBe(130);
     expect(readFileSync(`${sb.log}.signals`, 'utf8')).toBe('cdktf got SIGINT\n');
-    expect(result.out).toMatch(/^\[5\/8\] deploy stage \(2 hosts\) INTERRUPTED/m);
+    expect(result.out).toMatch(/^\[6\/9\] deploy stage \(2 hosts\) INTERRUPTED/m);
     expect(result.err).toContain('Interrupted (SIGINT) at step "deploy"');
     expect(result.err).toContain('resume:    npm run pipeline -- up stage --from deploy');
     expect(callLines(sb).some((l) => l.startsWith('ansible-playbook'))).toBe(false);
@@ -534,12 +573,13 @@ describe('interrupt', () => {
 });
 
 describe('destroy', () => {
-  it('destroys the environment, never the backend', async () => {
+  it('destroys the environment, never the backend or the registry', async () => {
     const spec = testSpec(sb, app.port);
     const result = await runDriver(['destroy', 'stage', '--yes'], sb, { spec, env: env() });
     expect(result.code).toBe(0);
     expect(callLines(sb)).toEqual(['cdktf destroy stage --auto-approve']);
     expect(result.out).not.toContain('backend');
+    expect(result.out).not.toContain('registry');
   });
 
   it('--include-backend is refused before anything runs (or asks): what, why, and the manual procedure', async () => {

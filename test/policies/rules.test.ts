@@ -226,8 +226,8 @@ describe('DH8-state-isolated', () => {
 
 describe('checkPolicies', () => {
   test('the repository stacks pass every rule', () => {
-    const { backend, environments } = stacksFor(repoConfig());
-    const synthesized = [backend, ...environments].map((s) => ({
+    const { backend, registry, environments } = stacksFor(repoConfig());
+    const synthesized = [backend, registry, ...environments].map((s) => ({
       name: s.node.id,
       json: s.toTerraform() as StackJson,
     }));
@@ -252,7 +252,14 @@ describe('checkPolicies', () => {
   });
 
   test('every rule has a test case here', () => {
-    const tested = [...cases.map((c) => c.id), 'DH8-state-isolated', 'DH9-default-deny-ingress'];
+    // DH10 and DH11 are tested in registry-rules.test.ts.
+    const tested = [
+      ...cases.map((c) => c.id),
+      'DH8-state-isolated',
+      'DH9-default-deny-ingress',
+      'DH10-registry-read-per-repository',
+      'DH11-registry-cleanup',
+    ];
     expect(RULES.map((r) => r.id).sort()).toEqual(tested.sort());
   });
 });

@@ -10,13 +10,13 @@ import { resolveEnvs, validEnv } from '../helpers';
 const openSsh = () => resolveEnvs([validEnv({ sshSourceRanges: ['0.0.0.0/0'], allowSshFromAnywhere: true })]);
 
 describe('synthesizeApp', () => {
-  test('writes one folder per stack: backend and each environment', () => {
+  test('writes one folder per stack: backend, registry and each environment', () => {
     const outdir = mkdtempSync(join(tmpdir(), 'docker-hosts-app-'));
     synthesizeApp(
       Testing.app({ outdir }) as App,
       resolveEnvs([validEnv(), validEnv({ name: 'prod', zone: 'europe-west1-d' })]),
     );
-    expect(readdirSync(join(outdir, 'stacks')).sort()).toEqual(['backend', 'prod', 'stage']);
+    expect(readdirSync(join(outdir, 'stacks')).sort()).toEqual(['backend', 'prod', 'registry', 'stage']);
   });
 
   test('SSH from anywhere trips DH1, which only the explicit config flag suppresses, with its reason', () => {

@@ -15,8 +15,8 @@ const BINDINGS = require('@cdktf/provider-google/package.json').cdktf.provider a
 /** Every fixture goes through the project's own validation, stacks and policy checks. */
 export async function synthesisChecks(ctx: TierContext): Promise<void> {
   const expected: Record<string, string[]> = {
-    single: ['backend', 'stage'],
-    fleet: ['backend', 'lab', 'prod', 'stage'],
+    single: ['backend', 'registry', 'stage'],
+    fleet: ['backend', 'lab', 'prod', 'registry', 'stage'],
   };
   for (const fixture of FIXTURES) {
     await ctx.tally.check(`${fixture.name}: synthesizes every stack (config, stacks, policies)`, () => {

@@ -24,7 +24,11 @@ async function assertStateLanded(ctx: TierContext, stack: SynthStack): Promise<a
   );
   const state = await ctx.gcs.readJson(bucket, object);
   assertEqual(state.terraform_version, '1.5.7', `terraform_version in gs://${bucket}/${object}`);
-  if (stack.name !== 'backend') assertEqual(state.outputs.environment.value, stack.name, 'environment output in state');
+  if (stack.name === 'registry') {
+    assert(state.outputs.environment_registry_hosts !== undefined, 'environment_registry_hosts output in state');
+  } else if (stack.name !== 'backend') {
+    assertEqual(state.outputs.environment.value, stack.name, 'environment output in state');
+  }
   return state;
 }
 
@@ -75,10 +79,16 @@ export async function firstDeployAndHandOver(ctx: TierContext): Promise<SynthSta
     },
   );
 
+  // The driver's order: backend, registry, environment (whose stack grants its hosts read access on the registry).
+  await ctx.tally.check('single/registry: state lands at docker-hosts/registry/default.tfstate', async () => {
+    initApply(ctx, stackOf(stacks, 'registry'));
+    await assertStateLanded(ctx, stackOf(stacks, 'registry'));
+  });
+
   await ctx.tally.check('single/stage: state lands at docker-hosts/stage/default.tfstate', async () => {
     initApply(ctx, stackOf(stacks, 'stage'));
     await assertStateLanded(ctx, stackOf(stacks, 'stage'));
-    const expected = ['docker-hosts/backend/default.tfstate', 'docker-hosts/stage/default.tfstate'];
+    const expected = ['backend', 'registry', 'stage'].map((n) => `docker-hosts/${n}/default.tfstate`);
     assertEqual(await ctx.gcs.list(bucket), expected, `objects in gs://${bucket}`);
   });
   return current;
@@ -92,7 +102,7 @@ export async function fleetIsolation(ctx: TierContext): Promise<SynthStack[]> {
   const buckets = new Map(config.environments.map((env) => [env.state.bucket, env.projectId]));
   for (const [bucket, project] of buckets) await ctx.gcs.createBucket(bucket, project);
 
-  for (const name of ['backend', 'stage', 'lab']) {
+  for (const name of ['backend', 'registry', 'stage', 'lab']) {
     await ctx.tally.check(`fleet/${name}: state lands at its own prefix`, async () => {
       initApply(ctx, stackOf(stacks, name));
       await assertStateLanded(ctx, stackOf(stacks, name));
@@ -104,7 +114,8 @@ export async function fleetIsolation(ctx: TierContext): Promise<SynthStack[]> {
     const [stage, prod] = [stateObject(stackOf(stacks, 'stage').json), stateObject(stackOf(stacks, 'prod').json)];
     assertEqual(stage.bucket, prod.bucket, 'stage and prod bucket');
     assert(stage.object !== prod.object, `stage and prod share ${stage.object}`);
-    const names = ['backend', 'prod', 'stage'].map((n) => `docker-hosts/${n}/default.tfstate`);
+    // The registry's state lives in the first environment's bucket, beside the environments of that project.
+    const names = ['backend', 'prod', 'registry', 'stage'].map((n) => `docker-hosts/${n}/default.tfstate`);
     assertEqual(await ctx.gcs.list(stage.bucket), names, `objects in gs://${stage.bucket}`);
     assertEqual(await ctx.gcs.list('acme-lab-tfstate'), ['docker-hosts/lab/default.tfstate'], 'gs://acme-lab-tfstate');
     const [s, p] = await Promise.all([

@@ -8,7 +8,9 @@
 # - hangs when "tool args..." starts with $FAKE_HANG (until SIGINT/SIGTERM, which it records, then exits 130);
 # - `cdktf deploy|output <env> ... --outputs-file F` writes realistic outputs: $FAKE_HOST_COUNT hosts (default 2)
 #   all at 127.0.0.1, app_port $FAKE_APP_PORT (default 9292), ssh_via $FAKE_SSH_VIA (default direct);
-#   with FAKE_OUTPUTS=broken, outputs lacking app_urls.
+#   with FAKE_OUTPUTS=broken, outputs lacking app_urls;
+# - `cdktf deploy registry ... --outputs-file F` writes the registry stack's outputs for $FAKE_ENVIRONMENTS
+#   (default "stage prod") in $FAKE_REGISTRY_REGION (default europe-west1); FAKE_OUTPUTS=broken as above.
 tool=$(basename "$0")
 line="$tool $*"
 
@@ -84,6 +86,20 @@ write_outputs() {
   } >"$file"
 }
 
+write_registry_outputs() {
+  region=${FAKE_REGISTRY_REGION:-europe-west1}
+  url="$region-docker.pkg.dev/test-project-123/docker-hosts"
+  urls=""
+  hosts=""
+  for e in ${FAKE_ENVIRONMENTS:-stage prod}; do
+    [ -n "$urls" ] && urls="$urls, " && hosts="$hosts, "
+    urls="$urls\"$e\": \"$url\""
+    hosts="$hosts\"$e\": \"$region-docker.pkg.dev\""
+  done
+  printf '{"registry": {"repositories": {"test-project-123": "%s"}, "environment_registries": {%s}, "environment_registry_hosts": {%s}}}\n' \
+    "$url" "$urls" "$hosts" >"$1"
+}
+
 case "$tool" in
   cdktf)
     outputs=""
@@ -96,6 +112,8 @@ case "$tool" in
     echo "$2  Apply complete! Resources: 0 added, 0 changed, 0 destroyed."
     if [ -n "$outputs" ] && [ "${FAKE_OUTPUTS:-}" = broken ]; then
       printf '{"%s": {"hosts": {}}}\n' "$2" >"$outputs"
+    elif [ -n "$outputs" ] && [ "$2" = registry ]; then
+      write_registry_outputs "$outputs"
     elif [ -n "$outputs" ]; then
       write_outputs "$outputs" "$2"
     fi

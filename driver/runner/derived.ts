@@ -1,0 +1,47 @@
+/**
+ * Extra-vars files the driver writes just before a step, from what an earlier step produced (plan/steps.ts's
+ * DerivedVarsFile): read through the stacks' outputs contract, never derived from config again.
+ */
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { OutputsError } from '../../stacks/outputs';
+import { parseRegistryOutputs, registryHostOf } from '../../stacks/registry-outputs';
+import type { DerivedVarsFile } from '../plan/steps';
+
+function readJson(file: string): unknown {
+  try {
+    return JSON.parse(readFileSync(file, 'utf8')) as unknown;
+  } catch (err) {
+    const why = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
+    throw new OutputsError(`cannot read ${file} (${why})`);
+  }
+}
+
+/** The content of one derived file. Throws OutputsError (one line naming the file and the field) when it cannot. */
+export function derivedVars(file: DerivedVarsFile): Record<string, unknown> {
+  try {
+    const outputs = parseRegistryOutputs(readJson(file.outputsFile), file.stack);
+    return { docker_host_registry_hosts: [registryHostOf(outputs, file.environment, file.stack)] };
+  } catch (err) {
+    if (err instanceof OutputsError && !err.message.startsWith('cannot read')) {
+      throw new OutputsError(`${file.outputsFile}: ${err.message}`);
+    }
+    throw err;
+  }
+}
+
+/** Writes every derived file of a step; the first problem as a one-line message, or undefined when all were written. */
+export function writeDerived(files: readonly DerivedVarsFile[]): string | undefined {
+  for (const file of files) {
+    let content: Record<string, unknown>;
+    try {
+      content = derivedVars(file);
+    } catch (err) {
+      if (err instanceof OutputsError) return err.message;
+      throw err;
+    }
+    mkdirSync(dirname(file.path), { recursive: true });
+    writeFileSync(file.path, `${JSON.stringify(content, null, 2)}\n`);
+  }
+  return undefined;
+}
