@@ -2,7 +2,9 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EnvironmentSpec, ProjectSpec, resolveProject } from '../../config';
+import { PROJECT } from '../../config/environments';
 import { EXIT_OK, EXIT_USAGE } from '../../driver/exit-codes';
+import { BACKEND_STACK, REGISTRY_STACK } from '../../lib/constants';
 import { SynthesizedStack } from '../../policies/rules';
 import { readSynthFolder, synthesizeRef } from '../../review/base';
 import { reach } from '../../review/exposure';
@@ -56,7 +58,7 @@ describe('npm run review', () => {
   test('policies: every rule, and the suppression with its reason', () => {
     const { code, out } = run(['lab']);
     expect(code).toBe(EXIT_OK);
-    expect(out).toContain('== Policies: 8 pass, 1 suppressed, 0 fail');
+    expect(out).toContain('== Policies: 10 pass, 1 suppressed, 0 fail');
     expect(out).toMatch(
       /DH1-ssh-not-open-to-world +suppressed .* lab: google_compute_firewall.firewall_ssh allows SSH from 0\.0\.0\.0\/0 .*\(suppressed: allowSshFromAnywhere is set in config\/environments.ts\)/,
     );
@@ -88,7 +90,7 @@ describe('npm run review', () => {
   test('resources: state location and the settings of each host', () => {
     const { out } = run(['qa']);
     expect(out).toContain(
-      '== Resources: qa: 10 resources, 2 hosts; state gs://acme-review-test-tfstate/docker-hosts/qa',
+      '== Resources: qa: 11 resources, 2 hosts; state gs://acme-review-test-tfstate/docker-hosts/qa',
     );
     expect(out).toMatch(
       /docker-host-001 +e2-medium +europe-west1-b +40 GB pd-balanced +review-base \(project acme-review-test\) +docker-hosts-qa@acme-review-test\.iam\.gserviceaccount\.com \(google_service_account\.service-account\) +logging\.write, monitoring\.write +team=web, env=qa, role=docker-host, managed-by=cdktf +static qa-docker-host-001 +metadata key: deploy/,
@@ -144,7 +146,7 @@ describe('npm run review', () => {
   test('Markdown: collapsible sections for a PR comment', () => {
     const { out } = run(['qa', '--markdown', '--plan', 'qa=test/fixtures/plans/google-destroy.json']);
     expect(
-      out.startsWith('## Review: qa\n\n<details><summary><b>Policies</b>: 9 pass, 0 suppressed, 0 fail</summary>'),
+      out.startsWith('## Review: qa\n\n<details><summary><b>Policies</b>: 11 pass, 0 suppressed, 0 fail</summary>'),
     ).toBe(true);
     expect(out).toContain('<details open><summary><b>Exposure</b>:');
     expect(out).toContain('| stack | rule | direction | action | sources | targets | priority | logged |');
@@ -191,7 +193,9 @@ describe('npm run review', () => {
 
 test('the base synthesized from a git ref in a temporary worktree', () => {
   const stacks = synthesizeRef(ROOT, 'HEAD', process.env);
-  expect(stacks.map((s) => s.name)).toEqual(['backend', 'prod', 'stage']);
+  // HEAD's stacks: the project-wide ones and one per environment of the committed config, whatever they are.
+  const expected = [BACKEND_STACK, REGISTRY_STACK, ...PROJECT.environments.map((e) => e.name)];
+  expect(stacks.map((s) => s.name)).toEqual(expected.sort());
   expect(() => synthesizeRef(ROOT, 'no-such-ref-xyz', process.env)).toThrow(
     'git ref "no-such-ref-xyz" does not exist here (fetch it, or give --against <folder>)',
   );
