@@ -28,10 +28,10 @@ export function displayPath(path: string, base: string): string {
   return path.startsWith(prefix) ? path.slice(prefix.length) : path;
 }
 
-/** The last `count` non-empty lines of a text. */
-export function lastLines(text: string, count: number): string[] {
-  const lines = text.split(/\r?\n/).filter((line) => line.trim() !== '');
-  return lines.slice(-count);
+/** `K=V K=V`: the environment a step adds to what it inherits. */
+export function addedEnv(env: Readonly<Record<string, string>>): string {
+  const added = Object.entries(env);
+  return added.length === 0 ? '(nothing added)' : added.map(([k, v]) => `${k}=${v}`).join(' ');
 }
 
 export interface Style {
@@ -56,8 +56,5 @@ export function makeStyle(isTTY: boolean, env: Readonly<Record<string, string | 
 
 /** A filesystem-safe UTC timestamp: 20250131T235959Z. */
 export function runStamp(date: Date): string {
-  return date
-    .toISOString()
-    .replace(/[-:]/g, '')
-    .replace(/\.\d+Z$/, 'Z');
+  return date.toISOString().replace(/[-:]|\.\d+/g, '');
 }

@@ -33,7 +33,6 @@ export class Interrupts {
     private readonly source: SignalSource,
     private readonly out: Terminal,
     private readonly style: Style,
-    private readonly clock: () => number,
   ) {
     for (const [signal, listener] of this.listeners) source.on(signal, listener);
   }
@@ -44,7 +43,7 @@ export class Interrupts {
   }
 
   private onSignal(signal: Signal): void {
-    const now = this.clock();
+    const now = Date.now();
     if (this.received === undefined) {
       this.received = { signal, at: now };
       this.out.write(
