@@ -57,6 +57,15 @@ export function processAlive(pid: number): boolean {
 
 const detailsFile = (path: string) => join(path, 'details.json');
 
+/** Who runs the driver; `?` where the user has no passwd entry (some containers). */
+function user(): string {
+  try {
+    return userInfo().username;
+  } catch {
+    return '?';
+  }
+}
+
 /** What a lock says; undefined when there is no lock. A lock without readable details is starting or broken. */
 export function readLock(path: string): LockInfo | undefined {
   let age: number;
@@ -82,7 +91,7 @@ function isLive(info: LockInfo, alive: (pid: number) => boolean): boolean {
 }
 
 /** Moves a stale lock aside and removes it; puts it back and refuses when it turned out to be live meanwhile. */
-function removeStale(path: string, seen: LockInfo, options: LockOptions): void {
+function removeStale(path: string, seen: LockInfo, options: LockOptions, alive: (pid: number) => boolean): void {
   const aside = `${path}.stale-${process.pid}-${Date.now()}`;
   try {
     renameSync(path, aside);
@@ -90,7 +99,7 @@ function removeStale(path: string, seen: LockInfo, options: LockOptions): void {
     return; // gone already: the caller retries
   }
   const moved = readLock(aside);
-  if (moved !== undefined && moved.startedAt !== seen.startedAt && isLive(moved, options.alive ?? processAlive)) {
+  if (moved !== undefined && moved.startedAt !== seen.startedAt && isLive(moved, alive)) {
     renameSync(aside, path);
     throw new LockHeldError(path, moved, options.why, options.release);
   }
@@ -99,19 +108,8 @@ function removeStale(path: string, seen: LockInfo, options: LockOptions): void {
 
 /** Takes the lock or throws LockHeldError. */
 export function acquireLock(path: string, command: string, options: LockOptions = {}): Lock {
-  const user = (() => {
-    try {
-      return userInfo().username;
-    } catch {
-      return '?';
-    }
-  })();
-  const info: LockInfo = {
-    pid: options.pid ?? process.pid,
-    command,
-    startedAt: (options.now ?? new Date()).toISOString(),
-    holder: `${user}@${hostname()}`,
-  };
+  const { pid = process.pid, now = new Date(), alive = processAlive } = options;
+  const info: LockInfo = { pid, command, startedAt: now.toISOString(), holder: `${user()}@${hostname()}` };
   mkdirSync(dirname(path), { recursive: true });
   let replaced: LockInfo | undefined;
   for (let attempt = 0; attempt < 5; attempt++) {
@@ -121,9 +119,8 @@ export function acquireLock(path: string, command: string, options: LockOptions 
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
       const holder = readLock(path);
       if (holder === undefined) continue;
-      if (isLive(holder, options.alive ?? processAlive))
-        throw new LockHeldError(path, holder, options.why, options.release);
-      removeStale(path, holder, options);
+      if (isLive(holder, alive)) throw new LockHeldError(path, holder, options.why, options.release);
+      removeStale(path, holder, options, alive);
       replaced = holder;
       continue;
     }

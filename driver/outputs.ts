@@ -17,16 +17,11 @@ import { cdktfLockPath, CDKTF_LOCK_WHY, envDir, readState, updateState } from '.
 
 /** The outputs of `stack` in an outputs file; OutputsError (one line, naming the file) when unreadable or malformed. */
 export function readStackOutputs(file: string, stack: string): StackOutputs {
-  let text: string;
   try {
-    text = readFileSync(file, 'utf8');
+    return parseStackOutputs(JSON.parse(readFileSync(file, 'utf8')) as unknown, stack);
   } catch (err) {
-    throw new OutputsError(`cannot read ${file} (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
-  }
-  try {
-    return parseStackOutputs(JSON.parse(text) as unknown, stack);
-  } catch (err) {
-    throw new OutputsError(`${file}: ${(err as Error).message}`);
+    const { code, message } = err as NodeJS.ErrnoException;
+    throw new OutputsError(code !== undefined ? `cannot read ${file} (${code})` : `${file}: ${message}`);
   }
 }
 

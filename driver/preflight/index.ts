@@ -5,6 +5,7 @@
 import { existsSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import { sshPrivateKeyCheck, sshPublicKeyCheck } from '../../lib/ssh-key-checks';
+import { displayPath } from '../format';
 import type { Requirement } from '../plan/steps';
 import { Finding, missing, ok, PreflightInput } from './finding';
 import { checkTool, defaultProbe, TOOLS, which } from './tools';
@@ -62,7 +63,7 @@ function configFinding(requirement: Requirement, input: PreflightInput): Finding
 }
 
 function cdktfFinding(input: PreflightInput): Finding {
-  const shown = input.cdktf.startsWith(`${input.root}/`) ? input.cdktf.slice(input.root.length + 1) : input.cdktf;
+  const shown = displayPath(input.cdktf, input.root);
   if (which(input.cdktf, input.env.PATH) !== undefined) return ok('cdktf', `cdktf: ${shown}`);
   return missing(
     'cdktf',
