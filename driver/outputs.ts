@@ -7,7 +7,7 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { OutputsError, parseStackOutputs, StackOutputs } from '../stacks/outputs';
 import { INVOCATION } from './usage';
-import type { EnvContext } from './context';
+import { EnvContext, printError } from './context';
 import { EXIT_FAILED } from './exit-codes';
 import { commandLine } from './format';
 import { acquireLock } from './lock';
@@ -53,9 +53,10 @@ export function loadOutputs(ctx: EnvContext): StackOutputs | number {
   const result = runCdktfOutput(ctx, file);
   if (result.status !== 0 || !existsSync(file)) {
     const why = result.error ? result.error.message : `exit code ${result.status}`;
-    const tail = cleanTail(`${result.stdout ?? ''}\n${result.stderr ?? ''}`, 12).map((l) => `  | ${l}\n`);
-    ctx.deps.stderr.write(
-      `error: could not read ${env.name}'s outputs (${why}); has "${INVOCATION} up ${env.name}" run?\n${tail.join('')}`,
+    const tail = cleanTail(`${result.stdout ?? ''}\n${result.stderr ?? ''}`, 12).map((l) => `\n  | ${l}`);
+    printError(
+      ctx,
+      `could not read ${env.name}'s outputs (${why}); has "${INVOCATION} up ${env.name}" run?${tail.join('')}`,
     );
     return EXIT_FAILED;
   }

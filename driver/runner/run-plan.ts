@@ -50,19 +50,13 @@ export interface RunOptions {
 }
 
 export interface RunResult {
-  readonly outcome: 'ok' | 'failed' | 'interrupted';
+  /** 0, EXIT_FAILED, or 128 + the signal's number. */
   readonly exitCode: number;
-  /** The step that failed or was interrupted. */
-  readonly step?: StepName;
 }
 
 export async function runPlan(plan: Plan, options: RunOptions): Promise<RunResult> {
   const run = new PlanRun(plan, options);
-  try {
-    return await run.all();
-  } finally {
-    run.interrupts.stop();
-  }
+  return run.all().finally(() => run.interrupts.stop());
 }
 
 class PlanRun {
@@ -97,7 +91,7 @@ class PlanRun {
       `${o.style.green(o.style.bold('done'))}: ${plan.command} ${plan.environment}, ${this.plural(steps.length)} ` +
         `in ${formatDuration(Date.now() - this.started)}; logs in ${this.show(join(plan.runDir, 'logs'))}\n`,
     );
-    return { outcome: 'ok', exitCode: 0 };
+    return { exitCode: 0 };
   }
 
   /** Runs step i; a result when the run stops there. */
@@ -182,7 +176,7 @@ class PlanRun {
     this.report(step, logPath, headline, lines);
     const took = formatDuration(Date.now() - this.started);
     out.write(`stopped at step ${i + 1} of ${this.steps.length} after ${took}; nothing after it ran\n`);
-    return { outcome: 'failed', exitCode: EXIT_FAILED, step: step.name };
+    return { exitCode: EXIT_FAILED };
   }
 
   private interrupted(step: PlannedStep, label: string, logPath: string, elapsed: number): RunResult {
@@ -192,6 +186,6 @@ class PlanRun {
     const headline = style.yellow(style.bold(`Interrupted (${signal}) at step "${step.name}": ${step.title}`));
     const command = step.kind === 'exec' ? [`  command:   ${commandLine(step.command, step.args)}`] : [];
     this.report(step, logPath, headline, command);
-    return { outcome: 'interrupted', exitCode: SIGNAL_EXIT[signal], step: step.name };
+    return { exitCode: SIGNAL_EXIT[signal] };
   }
 }
