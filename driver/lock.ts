@@ -20,7 +20,7 @@ export interface LockInfo {
 
 export class LockHeldError extends Error {
   override name = 'LockHeldError';
-  constructor(path: string, holder: LockInfo, why?: string, release?: string) {
+  constructor(path: string, holder: LockInfo, { why, release }: Pick<LockOptions, 'why' | 'release'> = {}) {
     super(
       `another run holds ${path}: pid ${holder.pid} (${holder.command}), started ${holder.startedAt}` +
         `${holder.holder ? ` by ${holder.holder}` : ''}.\n${why === undefined ? '' : `${why}\n`}` +
@@ -90,20 +90,21 @@ function isLive(info: LockInfo, alive: (pid: number) => boolean): boolean {
   return info.pid === 0 || elsewhere || (info.pid > 0 && alive(info.pid));
 }
 
-/** Moves a stale lock aside and removes it; puts it back and refuses when it turned out to be live meanwhile. */
-function removeStale(path: string, seen: LockInfo, options: LockOptions, alive: (pid: number) => boolean): void {
+/** Moves a stale lock aside and removes it; puts it back and returns it when it turned out to be live meanwhile. */
+function removeStale(path: string, seen: LockInfo, alive: (pid: number) => boolean): LockInfo | undefined {
   const aside = `${path}.stale-${process.pid}-${Date.now()}`;
   try {
     renameSync(path, aside);
   } catch {
-    return; // gone already: the caller retries
+    return undefined; // gone already: the caller retries
   }
   const moved = readLock(aside);
   if (moved !== undefined && moved.startedAt !== seen.startedAt && isLive(moved, alive)) {
     renameSync(aside, path);
-    throw new LockHeldError(path, moved, options.why, options.release);
+    return moved;
   }
   rmSync(aside, { recursive: true, force: true });
+  return undefined;
 }
 
 /** Takes the lock or throws LockHeldError. */
@@ -119,8 +120,8 @@ export function acquireLock(path: string, command: string, options: LockOptions 
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
       const holder = readLock(path);
       if (holder === undefined) continue;
-      if (isLive(holder, alive)) throw new LockHeldError(path, holder, options.why, options.release);
-      removeStale(path, holder, options, alive);
+      const live = isLive(holder, alive) ? holder : removeStale(path, holder, alive);
+      if (live !== undefined) throw new LockHeldError(path, live, options);
       replaced = holder;
       continue;
     }
