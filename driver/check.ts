@@ -65,25 +65,21 @@ export async function probe(url: string, timeoutMs: number, signal?: AbortSignal
 /** Retries each target until it answers or the deadline passes; all targets in parallel. */
 export async function checkTargets(targets: readonly Target[], options: CheckOptions): Promise<CheckResult[]> {
   const deadline = Date.now() + options.deadlineMs;
+  const { signal } = options;
   return Promise.all(
     targets.map(async (target): Promise<CheckResult> => {
-      let attempts = 0;
-      let last: Probe = { ok: false, detail: 'not tried' };
-      for (;;) {
-        attempts++;
+      for (let attempts = 1; ; attempts++) {
         // The last attempt may end up to a second past the deadline rather than be cut to nothing.
         const timeout = Math.min(options.attemptTimeoutMs, Math.max(deadline - Date.now(), 1000));
-        last = await probe(target.url, timeout, options.signal);
+        const last = await probe(target.url, timeout, signal);
         options.log?.(`${target.host} ${target.url} attempt ${attempts}: ${last.detail}`);
         const remaining = deadline - Date.now();
-        if (last.ok || options.signal?.aborted || remaining <= 0) break;
+        const done = () => ({ ...target, ...last, attempts });
+        if (last.ok || signal?.aborted || remaining <= 0) return done();
         // Aborted (Ctrl-C): stop waiting at once.
-        await sleep(Math.min(options.intervalMs, remaining), undefined, { signal: options.signal }).catch(
-          () => undefined,
-        );
-        if (options.signal?.aborted) break;
+        await sleep(Math.min(options.intervalMs, remaining), undefined, { signal }).catch(() => undefined);
+        if (signal?.aborted) return done();
       }
-      return { ...target, ...last, attempts };
     }),
   );
 }

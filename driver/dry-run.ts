@@ -1,6 +1,6 @@
 /** --dry-run: the whole plan, every command with its arguments, cwd, the environment it adds and the files written. */
 import { dirname, join } from 'node:path';
-import { commandLine, displayPath, formatDuration } from './format';
+import { addedEnv, commandLine, displayPath, formatDuration } from './format';
 import { activeSteps, Plan, PlannedStep } from './plan/steps';
 import { cdktfLockPath } from './state';
 
@@ -22,11 +22,10 @@ function stepLines(step: PlannedStep, show: (p: string) => string): string[] {
   }
   for (const need of step.needs ?? []) lines.push(`      reads  ${show(need.path)} (from ${need.from})`);
   if (step.kind === 'exec') {
-    const added = Object.entries(step.env);
     lines.push(
       `      $ ${commandLine(step.command, step.args)}`,
       `      cwd: ${step.cwd}`,
-      `      env: ${added.length === 0 ? '(nothing added)' : added.map(([k, v]) => `${k}=${v}`).join(' ')}`,
+      `      env: ${addedEnv(step.env)}`,
     );
   } else if (step.task.type === 'preflight') {
     lines.push(`      in-process: checks ${step.task.requirements.join(', ')}`);

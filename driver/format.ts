@@ -28,36 +28,27 @@ export function displayPath(path: string, base: string): string {
   return path.startsWith(prefix) ? path.slice(prefix.length) : path;
 }
 
-/** The last `count` non-empty lines of a text. */
-export function lastLines(text: string, count: number): string[] {
-  const lines = text.split(/\r?\n/).filter((line) => line.trim() !== '');
-  return lines.slice(-count);
+/** `K=V K=V`: the environment a step adds to what it inherits. */
+export function addedEnv(env: Readonly<Record<string, string>>): string {
+  const added = Object.entries(env);
+  return added.length === 0 ? '(nothing added)' : added.map(([k, v]) => `${k}=${v}`).join(' ');
 }
 
-export interface Style {
-  bold(text: string): string;
-  dim(text: string): string;
-  red(text: string): string;
-  green(text: string): string;
-  yellow(text: string): string;
-}
+/** SGR codes that switch each style on and off. */
+const SGR = { bold: [1, 22], dim: [2, 22], red: [31, 39], green: [32, 39], yellow: [33, 39] } as const;
 
-const plainStyle: Style = { bold: (t) => t, dim: (t) => t, red: (t) => t, green: (t) => t, yellow: (t) => t };
-
-function sgr(open: number, close: number): (text: string) => string {
-  return (text) => `\x1b[${open}m${text}\x1b[${close}m`;
-}
+export type Style = Record<keyof typeof SGR, (text: string) => string>;
 
 /** Colours only on a terminal, and never when NO_COLOR is set (https://no-color.org). */
 export function makeStyle(isTTY: boolean, env: Readonly<Record<string, string | undefined>>): Style {
-  if (!isTTY || (env.NO_COLOR !== undefined && env.NO_COLOR !== '') || env.TERM === 'dumb') return plainStyle;
-  return { bold: sgr(1, 22), dim: sgr(2, 22), red: sgr(31, 39), green: sgr(32, 39), yellow: sgr(33, 39) };
+  const plain = !isTTY || !!env.NO_COLOR || env.TERM === 'dumb';
+  const styles = Object.entries(SGR).map(([name, [on, off]]) => {
+    return [name, (text: string) => (plain ? text : `\x1b[${on}m${text}\x1b[${off}m`)];
+  });
+  return Object.fromEntries(styles) as Style;
 }
 
 /** A filesystem-safe UTC timestamp: 20250131T235959Z. */
 export function runStamp(date: Date): string {
-  return date
-    .toISOString()
-    .replace(/[-:]/g, '')
-    .replace(/\.\d+Z$/, 'Z');
+  return date.toISOString().replace(/[-:]|\.\d+/g, '');
 }

@@ -20,7 +20,7 @@ export interface LockInfo {
 
 export class LockHeldError extends Error {
   override name = 'LockHeldError';
-  constructor(path: string, holder: LockInfo, why?: string, release?: string) {
+  constructor(path: string, holder: LockInfo, { why, release }: Pick<LockOptions, 'why' | 'release'> = {}) {
     super(
       `another run holds ${path}: pid ${holder.pid} (${holder.command}), started ${holder.startedAt}` +
         `${holder.holder ? ` by ${holder.holder}` : ''}.\n${why === undefined ? '' : `${why}\n`}` +
@@ -57,6 +57,15 @@ export function processAlive(pid: number): boolean {
 
 const detailsFile = (path: string) => join(path, 'details.json');
 
+/** Who runs the driver; `?` where the user has no passwd entry (some containers). */
+function user(): string {
+  try {
+    return userInfo().username;
+  } catch {
+    return '?';
+  }
+}
+
 /** What a lock says; undefined when there is no lock. A lock without readable details is starting or broken. */
 export function readLock(path: string): LockInfo | undefined {
   let age: number;
@@ -81,37 +90,27 @@ function isLive(info: LockInfo, alive: (pid: number) => boolean): boolean {
   return info.pid === 0 || elsewhere || (info.pid > 0 && alive(info.pid));
 }
 
-/** Moves a stale lock aside and removes it; puts it back and refuses when it turned out to be live meanwhile. */
-function removeStale(path: string, seen: LockInfo, options: LockOptions): void {
+/** Moves a stale lock aside and removes it; puts it back and returns it when it turned out to be live meanwhile. */
+function removeStale(path: string, seen: LockInfo, alive: (pid: number) => boolean): LockInfo | undefined {
   const aside = `${path}.stale-${process.pid}-${Date.now()}`;
   try {
     renameSync(path, aside);
   } catch {
-    return; // gone already: the caller retries
+    return undefined; // gone already: the caller retries
   }
   const moved = readLock(aside);
-  if (moved !== undefined && moved.startedAt !== seen.startedAt && isLive(moved, options.alive ?? processAlive)) {
+  if (moved !== undefined && moved.startedAt !== seen.startedAt && isLive(moved, alive)) {
     renameSync(aside, path);
-    throw new LockHeldError(path, moved, options.why, options.release);
+    return moved;
   }
   rmSync(aside, { recursive: true, force: true });
+  return undefined;
 }
 
 /** Takes the lock or throws LockHeldError. */
 export function acquireLock(path: string, command: string, options: LockOptions = {}): Lock {
-  const user = (() => {
-    try {
-      return userInfo().username;
-    } catch {
-      return '?';
-    }
-  })();
-  const info: LockInfo = {
-    pid: options.pid ?? process.pid,
-    command,
-    startedAt: (options.now ?? new Date()).toISOString(),
-    holder: `${user}@${hostname()}`,
-  };
+  const { pid = process.pid, now = new Date(), alive = processAlive } = options;
+  const info: LockInfo = { pid, command, startedAt: now.toISOString(), holder: `${user()}@${hostname()}` };
   mkdirSync(dirname(path), { recursive: true });
   let replaced: LockInfo | undefined;
   for (let attempt = 0; attempt < 5; attempt++) {
@@ -121,9 +120,8 @@ export function acquireLock(path: string, command: string, options: LockOptions 
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
       const holder = readLock(path);
       if (holder === undefined) continue;
-      if (isLive(holder, options.alive ?? processAlive))
-        throw new LockHeldError(path, holder, options.why, options.release);
-      removeStale(path, holder, options);
+      const live = isLive(holder, alive) ? holder : removeStale(path, holder, alive);
+      if (live !== undefined) throw new LockHeldError(path, live, options);
       replaced = holder;
       continue;
     }

@@ -7,7 +7,7 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { OutputsError, parseStackOutputs, StackOutputs } from '../stacks/outputs';
 import { INVOCATION } from './usage';
-import type { EnvContext } from './context';
+import { EnvContext, printError } from './context';
 import { EXIT_FAILED } from './exit-codes';
 import { commandLine } from './format';
 import { acquireLock } from './lock';
@@ -17,16 +17,11 @@ import { cdktfLockPath, CDKTF_LOCK_WHY, envDir, readState, updateState } from '.
 
 /** The outputs of `stack` in an outputs file; OutputsError (one line, naming the file) when unreadable or malformed. */
 export function readStackOutputs(file: string, stack: string): StackOutputs {
-  let text: string;
   try {
-    text = readFileSync(file, 'utf8');
+    return parseStackOutputs(JSON.parse(readFileSync(file, 'utf8')) as unknown, stack);
   } catch (err) {
-    throw new OutputsError(`cannot read ${file} (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
-  }
-  try {
-    return parseStackOutputs(JSON.parse(text) as unknown, stack);
-  } catch (err) {
-    throw new OutputsError(`${file}: ${(err as Error).message}`);
+    const { code, message } = err as NodeJS.ErrnoException;
+    throw new OutputsError(code !== undefined ? `cannot read ${file} (${code})` : `${file}: ${message}`);
   }
 }
 
@@ -58,9 +53,10 @@ export function loadOutputs(ctx: EnvContext): StackOutputs | number {
   const result = runCdktfOutput(ctx, file);
   if (result.status !== 0 || !existsSync(file)) {
     const why = result.error ? result.error.message : `exit code ${result.status}`;
-    const tail = cleanTail(`${result.stdout ?? ''}\n${result.stderr ?? ''}`, 12).map((l) => `  | ${l}\n`);
-    ctx.deps.stderr.write(
-      `error: could not read ${env.name}'s outputs (${why}); has "${INVOCATION} up ${env.name}" run?\n${tail.join('')}`,
+    const tail = cleanTail(`${result.stdout ?? ''}\n${result.stderr ?? ''}`, 12).map((l) => `\n  | ${l}`);
+    printError(
+      ctx,
+      `could not read ${env.name}'s outputs (${why}); has "${INVOCATION} up ${env.name}" run?${tail.join('')}`,
     );
     return EXIT_FAILED;
   }

@@ -1,5 +1,4 @@
 /** What preflight reports: one finding per prerequisite, ok or missing with its fix. */
-import { statSync } from 'node:fs';
 import type { EnvironmentConfig } from '../../config';
 import type { Requirement } from '../plan/steps';
 
@@ -36,13 +35,4 @@ export interface PreflightInput {
   readonly config:
     { readonly ok: true; readonly value: EnvironmentConfig } | { readonly ok: false; readonly error: string };
   readonly probe?: VersionProbe;
-}
-
-export function fileExists(path: string): boolean {
-  try {
-    const stat = statSync(path);
-    return stat.isFile() || stat.isDirectory();
-  } catch {
-    return false;
-  }
 }

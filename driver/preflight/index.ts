@@ -2,10 +2,12 @@
  * Preflight: every prerequisite the selected steps need, checked at once, each missing one reported with its fix.
  * The checks are cheap (file tests and `--version` calls run in parallel); nothing talks to Google Cloud.
  */
+import { existsSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import { sshPrivateKeyCheck, sshPublicKeyCheck } from '../../lib/ssh-key-checks';
+import { displayPath } from '../format';
 import type { Requirement } from '../plan/steps';
-import { fileExists, Finding, missing, ok, PreflightInput } from './finding';
+import { Finding, missing, ok, PreflightInput } from './finding';
 import { checkTool, defaultProbe, TOOLS, which } from './tools';
 
 export type { Finding, PreflightInput, VersionProbe } from './finding';
@@ -16,7 +18,7 @@ function credentialsFinding(input: PreflightInput): Finding {
   const explicit = env.GOOGLE_APPLICATION_CREDENTIALS;
   const login = 'run `gcloud auth application-default login` (or set GOOGLE_APPLICATION_CREDENTIALS to a key file)';
   if (explicit !== undefined && explicit !== '') {
-    return fileExists(explicit)
+    return existsSync(explicit)
       ? ok('credentials', `credentials: GOOGLE_APPLICATION_CREDENTIALS=${explicit}`)
       : missing(
           'credentials',
@@ -31,7 +33,7 @@ function credentialsFinding(input: PreflightInput): Finding {
     env.CLOUDSDK_CONFIG || join(input.home, '.config', 'gcloud'),
     'application_default_credentials.json',
   );
-  return fileExists(adc)
+  return existsSync(adc)
     ? ok('credentials', `credentials: ${adc}`)
     : missing('credentials', `credentials: no Application Default Credentials (${adc})`, login);
 }
@@ -61,7 +63,7 @@ function configFinding(requirement: Requirement, input: PreflightInput): Finding
 }
 
 function cdktfFinding(input: PreflightInput): Finding {
-  const shown = input.cdktf.startsWith(`${input.root}/`) ? input.cdktf.slice(input.root.length + 1) : input.cdktf;
+  const shown = displayPath(input.cdktf, input.root);
   if (which(input.cdktf, input.env.PATH) !== undefined) return ok('cdktf', `cdktf: ${shown}`);
   return missing(
     'cdktf',
@@ -85,7 +87,7 @@ export async function checkPrerequisites(input: PreflightInput): Promise<Finding
     }),
   );
   const files = input.files.map((file) =>
-    fileExists(join(input.root, file))
+    existsSync(join(input.root, file))
       ? ok('file', `file: ${file}`)
       : missing('file', `file: ${file} is missing from the checkout`, 'check `git status`; restore it from git'),
   );

@@ -1,12 +1,12 @@
 /** The external tools preflight checks: found on PATH, and recent enough. */
 import { execFile } from 'node:child_process';
-import { accessSync, constants, statSync } from 'node:fs';
+import { accessSync, constants, existsSync, statSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import type { Requirement } from '../plan/steps';
-import { fileExists, Finding, missing, ok, PreflightInput, VersionProbe } from './finding';
+import { Finding, missing, ok, PreflightInput, VersionProbe } from './finding';
 
+/** A tool, keyed by its command name. */
 interface ToolSpec {
-  readonly command: string;
   readonly versionArgs: readonly string[];
   readonly minimum: readonly [number, number];
   readonly why: string;
@@ -15,7 +15,6 @@ interface ToolSpec {
 
 export const TOOLS: Partial<Record<Requirement, ToolSpec>> = {
   packer: {
-    command: 'packer',
     versionArgs: ['version'],
     minimum: [1, 7],
     why: '`packer init` and HCL2 required_plugins need 1.7 or later',
@@ -23,14 +22,12 @@ export const TOOLS: Partial<Record<Requirement, ToolSpec>> = {
       "install Packer 1.7 or later (HashiCorp's apt repository or release zip: https://developer.hashicorp.com/packer/install)",
   },
   terraform: {
-    command: 'terraform',
     versionArgs: ['version'],
     minimum: [1, 5],
     why: 'CI proves the stacks on Terraform 1.5.7 (npm run test:terraform), the oldest supported',
     install: 'install Terraform 1.5 or later (https://developer.hashicorp.com/terraform/install)',
   },
   gcloud: {
-    command: 'gcloud',
     versionArgs: ['version'],
     minimum: [300, 0],
     why: 'Ansible reaches IAP-only hosts through `gcloud compute start-iap-tunnel`',
@@ -39,7 +36,6 @@ export const TOOLS: Partial<Record<Requirement, ToolSpec>> = {
       'and add your address to sshSourceRanges',
   },
   'ansible-playbook': {
-    command: 'ansible-playbook',
     versionArgs: ['--version'],
     minimum: [2, 14],
     why: 'the playbooks need ansible-core 2.14 or later',
@@ -73,11 +69,8 @@ export function parseVersion(text: string): [number, number, number] | undefined
   return m ? [Number(m[1]), Number(m[2]), Number(m[3] ?? 0)] : undefined;
 }
 
-function atLeast(version: readonly number[], minimum: readonly number[]): boolean {
-  for (let i = 0; i < minimum.length; i++) {
-    if (version[i] !== minimum[i]) return version[i] > minimum[i];
-  }
-  return true;
+function atLeast([major, minor]: readonly number[], [minMajor, minMinor]: readonly number[]): boolean {
+  return major !== minMajor ? major > minMajor : minor >= minMinor;
 }
 
 export function defaultProbe(env: Readonly<Record<string, string | undefined>>): VersionProbe {
@@ -98,20 +91,20 @@ export async function checkTool(
   input: PreflightInput,
   probe: VersionProbe,
 ): Promise<Finding> {
-  const path = which(spec.command, input.env.PATH);
-  if (path === undefined) return missing(requirement, `${spec.command}: not found on PATH`, spec.install);
+  const path = which(requirement, input.env.PATH);
+  if (path === undefined) return missing(requirement, `${requirement}: not found on PATH`, spec.install);
   const text = await probe(path, spec.versionArgs);
   const version = text === undefined ? undefined : parseVersion(text);
   // Found but its version is unreadable: say so, do not block on it.
-  if (version === undefined) return ok(requirement, `${spec.command}: ${path} (version unknown)`);
+  if (version === undefined) return ok(requirement, `${requirement}: ${path} (version unknown)`);
   const shown = version.join('.');
   if (!atLeast(version, spec.minimum)) {
-    return missing(requirement, `${spec.command} ${shown} is too old: ${spec.why}`, spec.install);
+    return missing(requirement, `${requirement} ${shown} is too old: ${spec.why}`, spec.install);
   }
   const cliConfig = input.env.TF_CLI_CONFIG_FILE;
-  if (requirement === 'terraform' && cliConfig && !fileExists(cliConfig)) {
+  if (requirement === 'terraform' && cliConfig && !existsSync(cliConfig)) {
     const note = `TF_CLI_CONFIG_FILE=${cliConfig} does not exist, so terraform warns on every call (unset it or create the file)`;
-    return ok(requirement, `${spec.command} ${shown} (note: ${note})`);
+    return ok(requirement, `${requirement} ${shown} (note: ${note})`);
   }
-  return ok(requirement, `${spec.command} ${shown}`);
+  return ok(requirement, `${requirement} ${shown}`);
 }

@@ -2,7 +2,7 @@
 import { join } from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
 import { boundTail } from '../../lib/bounded-tail';
-import { commandLine } from '../format';
+import { addedEnv, commandLine } from '../format';
 import type { Plan, PlannedStep, StepName } from '../plan/steps';
 
 const TAIL_BYTES = 64 * 1024;
@@ -24,7 +24,7 @@ export function cleanTail(text: string, count: number): string[] {
   }
   const tail = lines.slice(-count);
   const indent = Math.min(...tail.map((l) => /^\s*/.exec(l)![0].length));
-  return boundTail(tail.map((l) => l.slice(Number.isFinite(indent) ? indent : 0)));
+  return boundTail(tail.map((l) => l.slice(indent)));
 }
 
 /** Keeps the end of a stream of text, bounded. */
@@ -51,10 +51,8 @@ export function logFileFor(plan: Plan, step: StepName): string {
 /** The first lines of a step's log: when, what, where, with which added environment. */
 export function logHeader(step: PlannedStep): string {
   if (step.kind === 'task') return `# ${new Date().toISOString()} step ${step.name} (in-process: ${step.task.type})\n`;
-  const added = Object.entries(step.env);
-  const env = added.length === 0 ? '(nothing added)' : added.map(([k, v]) => `${k}=${v}`).join(' ');
   return (
     `# ${new Date().toISOString()} step ${step.name}\n# $ ${commandLine(step.command, step.args)}\n` +
-    `# cwd: ${step.cwd}\n# env: ${env}\n`
+    `# cwd: ${step.cwd}\n# env: ${addedEnv(step.env)}\n`
   );
 }

@@ -1,6 +1,6 @@
 /** What the runner shows while a step runs. */
 import { stripVTControlCharacters } from 'node:util';
-import { lastLines, Style } from '../format';
+import type { Style } from '../format';
 import type { Plan } from '../plan/steps';
 
 /** Where the driver prints: a stream-like sink that knows whether it is a terminal. */
@@ -19,14 +19,8 @@ export interface Progress {
  * On a terminal: one line that shows the elapsed time and the step's latest output, rewritten in place.
  * Otherwise: a plain start line (the result line follows when the step ends). --verbose streams all output.
  */
-export function startProgress(
-  out: Terminal,
-  style: Style,
-  label: string,
-  verbose: boolean,
-  clock: () => number,
-): Progress {
-  const started = clock();
+export function startProgress(out: Terminal, style: Style, label: string, verbose: boolean): Progress {
+  const started = Date.now();
   if (verbose || !out.isTTY) {
     out.write(`${label} …\n`);
     return {
@@ -36,7 +30,7 @@ export function startProgress(
   }
   let latest = '';
   const render = () => {
-    const elapsed = `${Math.floor((clock() - started) / 1000)}s`;
+    const elapsed = `${Math.floor((Date.now() - started) / 1000)}s`;
     const width = Math.max(20, (out.columns ?? 80) - 1);
     const head = `${label} … ${elapsed}`;
     const room = width - head.length - 2;
@@ -48,8 +42,8 @@ export function startProgress(
   timer.unref();
   return {
     onOutput(text) {
-      const lines = lastLines(stripVTControlCharacters(text), 1);
-      if (lines.length > 0) latest = lines[0].replace(/\s+/g, ' ').trim();
+      const line = stripVTControlCharacters(text).trim().split(/\r?\n/).pop()!.replace(/\s+/g, ' ').trim();
+      if (line !== '') latest = line;
     },
     stop() {
       clearInterval(timer);

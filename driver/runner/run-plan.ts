@@ -15,9 +15,6 @@ import { Progress, skippedLines, startProgress, Terminal } from './progress';
 import { Interrupts, SIGNAL_EXIT, SignalSource } from './signals';
 import { runExec, StepOutcome } from './spawn';
 
-/** Lines of a failed step's output shown. */
-const TAIL_LINES = 20;
-
 /** A failure an in-process task reports: a one-line message and optional detail lines. */
 export class StepFailure extends Error {
   override name = 'StepFailure';
@@ -54,35 +51,26 @@ export interface RunOptions {
 }
 
 export interface RunResult {
-  readonly outcome: 'ok' | 'failed' | 'interrupted';
+  /** 0, EXIT_FAILED, or 128 + the signal's number. */
   readonly exitCode: number;
-  /** The step that failed or was interrupted. */
-  readonly step?: StepName;
 }
 
 export async function runPlan(plan: Plan, options: RunOptions): Promise<RunResult> {
   const run = new PlanRun(plan, options);
-  try {
-    return await run.all();
-  } finally {
-    run.interrupts.stop();
-  }
+  return run.all().finally(() => run.interrupts.stop());
 }
 
 class PlanRun {
   readonly interrupts: Interrupts;
-  private readonly clock: () => number;
-  private readonly started: number;
+  private readonly started = Date.now();
   private readonly steps: PlannedStep[];
 
   constructor(
     private readonly plan: Plan,
     private readonly o: RunOptions,
   ) {
-    this.clock = Date.now;
-    this.started = this.clock();
     this.steps = activeSteps(plan);
-    this.interrupts = new Interrupts(o.signals, o.out, o.style, this.clock);
+    this.interrupts = new Interrupts(o.signals, o.out, o.style);
   }
 
   private show = (path: string) => displayPath(path, this.o.root);
@@ -102,9 +90,9 @@ class PlanRun {
     }
     o.out.write(
       `${o.style.green(o.style.bold('done'))}: ${plan.command} ${plan.environment}, ${this.plural(steps.length)} ` +
-        `in ${formatDuration(this.clock() - this.started)}; logs in ${this.show(join(plan.runDir, 'logs'))}\n`,
+        `in ${formatDuration(Date.now() - this.started)}; logs in ${this.show(join(plan.runDir, 'logs'))}\n`,
     );
-    return { outcome: 'ok', exitCode: 0 };
+    return { exitCode: 0 };
   }
 
   /** Runs step i; a result when the run stops there. */
@@ -115,10 +103,10 @@ class PlanRun {
     const label = `[${i + 1}/${this.steps.length}] ${step.title}`;
     const logPath = logFileFor(this.plan, step.name);
     if (this.interrupts.received !== undefined) return this.interrupted(step, label, logPath, 0);
-    const started = this.clock();
-    const live = startProgress(o.out, style, label, o.verbose ?? false, this.clock);
+    const started = Date.now();
+    const live = startProgress(o.out, style, label, o.verbose ?? false);
     const outcome = await this.execute(step, logPath, live);
-    const elapsed = this.clock() - started;
+    const elapsed = Date.now() - started;
     live.stop();
     if (this.interrupts.received !== undefined) return this.interrupted(step, label, logPath, elapsed);
     if (!outcome.ok) return this.failed(i, outcome, label, logPath, elapsed);
@@ -146,11 +134,8 @@ class PlanRun {
     try {
       writeSync(log, logHeader(step));
       if (step.kind === 'task') return await this.task(step.task, log, live.onOutput);
-      return await runExec(step, {
-        ...{ env: this.o.env, log, onOutput: live.onOutput, show: this.show, clock: this.clock },
-        setKill: (kill) => (this.interrupts.kill = kill),
-        tailLines: TAIL_LINES,
-      });
+      const setKill = (kill?: (signal: NodeJS.Signals) => void) => (this.interrupts.kill = kill);
+      return await runExec(step, { env: this.o.env, log, onOutput: live.onOutput, show: this.show, setKill });
     } finally {
       closeSync(log);
     }
@@ -190,15 +175,11 @@ class PlanRun {
     const step = this.steps[i];
     out.write(`${label} ${style.red('FAILED')} ${formatDuration(elapsed)}\n`);
     const headline = style.red(style.bold(`Step "${step.name}" failed: ${step.title}`));
-    this.report(
-      step,
-      logPath,
-      headline,
-      (outcome.report ?? []).map((line) => `  ${line}`),
-    );
-    const took = formatDuration(this.clock() - this.started);
+    const lines = (outcome.report ?? []).map((line) => `  ${line}`);
+    this.report(step, logPath, headline, lines);
+    const took = formatDuration(Date.now() - this.started);
     out.write(`stopped at step ${i + 1} of ${this.steps.length} after ${took}; nothing after it ran\n`);
-    return { outcome: 'failed', exitCode: EXIT_FAILED, step: step.name };
+    return { exitCode: EXIT_FAILED };
   }
 
   private interrupted(step: PlannedStep, label: string, logPath: string, elapsed: number): RunResult {
@@ -208,6 +189,6 @@ class PlanRun {
     const headline = style.yellow(style.bold(`Interrupted (${signal}) at step "${step.name}": ${step.title}`));
     const command = step.kind === 'exec' ? [`  command:   ${commandLine(step.command, step.args)}`] : [];
     this.report(step, logPath, headline, command);
-    return { outcome: 'interrupted', exitCode: SIGNAL_EXIT[signal], step: step.name };
+    return { exitCode: SIGNAL_EXIT[signal] };
   }
 }

@@ -20,20 +20,18 @@ export const SIGNAL_EXIT: Record<Signal, number> = { SIGINT: 130, SIGTERM: 143, 
 const FORWARDED: Record<Signal, NodeJS.Signals> = { SIGINT: 'SIGINT', SIGTERM: 'SIGTERM', SIGHUP: 'SIGTERM' };
 /** A second signal this soon after the first is the same Ctrl-C delivered twice (npm forwards it too). */
 const SAME_SIGNAL_WINDOW_MS = 1000;
-const SIGNALS: readonly Signal[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
 
 /** Listens for the run's signals until `stop()`; `kill` is whatever stops the current step. */
 export class Interrupts {
   /** The first signal received. */
   received?: { readonly signal: Signal; readonly at: number };
   kill?: (signal: NodeJS.Signals) => void;
-  private readonly listeners = SIGNALS.map((s) => [s, () => this.onSignal(s)] as const);
+  private readonly listeners = (Object.keys(FORWARDED) as Signal[]).map((s) => [s, () => this.onSignal(s)] as const);
 
   constructor(
     private readonly source: SignalSource,
     private readonly out: Terminal,
     private readonly style: Style,
-    private readonly clock: () => number,
   ) {
     for (const [signal, listener] of this.listeners) source.on(signal, listener);
   }
@@ -44,7 +42,7 @@ export class Interrupts {
   }
 
   private onSignal(signal: Signal): void {
-    const now = this.clock();
+    const now = Date.now();
     if (this.received === undefined) {
       this.received = { signal, at: now };
       this.out.write(

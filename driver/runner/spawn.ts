@@ -7,6 +7,8 @@ import { Tail } from './log';
 
 /** How long output may still arrive after a child exited. */
 const EXIT_DRAIN_MS = 2000;
+/** Lines of a failed step's output shown. */
+const TAIL_LINES = 20;
 
 export interface StepOutcome {
   readonly ok: boolean;
@@ -23,8 +25,6 @@ export interface SpawnOptions {
   /** Receives the function that signals the running child (its whole process group). */
   readonly setKill: (kill: ((signal: NodeJS.Signals) => void) | undefined) => void;
   readonly show: (path: string) => string;
-  readonly tailLines: number;
-  readonly clock: () => number;
 }
 
 /** Signals the child's process group (it runs in its own: see runExec). */
@@ -56,7 +56,7 @@ function failureReport(step: ExecStep, ended: Ended, o: SpawnOptions): string[] 
     return [...head, `exit code: none: could not start ${step.command}: ${reason}`];
   }
   const fromStderr = step.failureOutput === 'stderr' && ended.stderr.lines(1).length > 0;
-  const tail = (fromStderr ? ended.stderr : ended.output).lines(o.tailLines);
+  const tail = (fromStderr ? ended.stderr : ended.output).lines(TAIL_LINES);
   const hints = (step.hints ?? []).filter((h) => h.match.test(ended.output.all())).map((h) => `hint:      ${h.text}`);
   return [
     ...head,
@@ -70,7 +70,7 @@ function failureReport(step: ExecStep, ended: Ended, o: SpawnOptions): string[] 
 }
 
 export function runExec(step: ExecStep, o: SpawnOptions): Promise<StepOutcome> {
-  const started = o.clock();
+  const started = Date.now();
   const stderr = new Tail();
   const output = new Tail();
   return new Promise((resolve) => {
@@ -110,7 +110,7 @@ export function runExec(step: ExecStep, o: SpawnOptions): Promise<StepOutcome> {
         o.log,
         spawnError !== undefined
           ? `# could not start ${step.command}: ${spawnError.message}\n`
-          : `# ${signal !== null ? `killed by ${signal}` : `exit code ${code}`} after ${formatDuration(o.clock() - started)}\n`,
+          : `# ${signal !== null ? `killed by ${signal}` : `exit code ${code}`} after ${formatDuration(Date.now() - started)}\n`,
       );
       resolve(
         code === 0 && spawnError === undefined ? { ok: true } : { ok: false, report: failureReport(step, ended, o) },

@@ -13,15 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { resolveProject } from '../../config';
 import { checkTargets, probe } from '../../driver/check';
-import {
-  commandLine,
-  displayPath,
-  formatDuration,
-  lastLines,
-  makeStyle,
-  runStamp,
-  shellQuote,
-} from '../../driver/format';
+import { commandLine, displayPath, formatDuration, makeStyle, runStamp, shellQuote } from '../../driver/format';
 import { imageSourceHash } from '../../driver/plan/image-hash';
 import { acquireLock, LockHeldError } from '../../driver/lock';
 import { checkPrerequisites, describeProblems, parseVersion, PreflightInput, which } from '../../driver/preflight';
@@ -347,7 +339,6 @@ describe('format', () => {
     expect(formatDuration(3_720_000)).toBe('1h02m');
     expect(displayPath('/repo/.run/x', '/repo')).toBe('.run/x');
     expect(displayPath('/elsewhere/x', '/repo')).toBe('/elsewhere/x');
-    expect(lastLines('a\n\nb\nc\n', 2)).toEqual(['b', 'c']);
     expect(runStamp(new Date('2025-03-04T05:06:07.890Z'))).toBe('20250304T050607Z');
     expect(makeStyle(true, {}).red('x')).toBe('\x1b[31mx\x1b[39m');
     expect(makeStyle(true, { NO_COLOR: '1' }).red('x')).toBe('x');
