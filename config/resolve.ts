@@ -296,7 +296,7 @@ function resolveEnvironment(
     machineType: check(name, 'machineType', spec.machineType ?? 'e2-small', PATTERNS.machineType),
     diskSizeGb: checkInt(name, 'diskSizeGb', spec.diskSizeGb ?? 20, 10, 2000),
     imageFamily: check(name, 'imageFamily', spec.imageFamily ?? 'docker-host-base', PATTERNS.builtImageFamily),
-    sourceImageFamily: check(name, 'sourceImageFamily', spec.sourceImageFamily ?? 'debian-12', PATTERNS.imageFamily),
+    sourceImageFamily: check(name, 'sourceImageFamily', spec.sourceImageFamily ?? 'debian-13', PATTERNS.imageFamily),
     sourceImageProject: check(
       name,
       'sourceImageProject',

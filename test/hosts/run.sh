@@ -18,7 +18,8 @@ REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 CACHE=${DHT_CACHE:-/var/cache/docker-hosts-test}
 NET=${DHT_NET:-10.213.0}
 MIRROR=${DHT_MIRROR:-http://deb.debian.org/debian}
-SUITE=bookworm
+# The Debian release of the throwaway hosts: trixie (Debian 13, the default image family) or bookworm (12).
+SUITE=${DHT_SUITE:-trixie}
 BRIDGE=dhtbr0
 GW="$NET.1"
 ACNG_PORT=3142
@@ -219,6 +220,10 @@ prepare_host() {
   echo "$DEPLOY_USER ALL=(ALL) NOPASSWD:ALL" >"$root/etc/sudoers.d/$DEPLOY_USER"
   chmod 440 "$root/etc/sudoers.d/$DEPLOY_USER"
   echo "Acquire::http::Proxy \"http://$GW:$ACNG_PORT\";" >"$root/etc/apt/apt.conf.d/01proxy"
+  # The archives a GCE Debian image lists: the release, its updates and its security archive
+  # (what unattended-upgrades draws from), all through the cache.
+  printf 'deb %s %s main\ndeb %s %s-updates main\ndeb %s-security %s-security main\n' \
+    "$MIRROR" "$SUITE" "$MIRROR" "$SUITE" "$MIRROR" "$SUITE" >"$root/etc/apt/sources.list"
   # $NSS_USER: served by a test NSS module, not in /etc/passwd (like an OS Login user).
   if [ -f "$RUN/libnss_testusers.so.2" ]; then
     local libdir
