@@ -5,6 +5,7 @@
  *
  * Pure functions: no I/O. lib/fleet-status-cli.ts (and the driver's `status <env>`) read the files.
  */
+import { isObj, JsonReader, type Obj } from './json-reader';
 
 /** The app container on a host, as the collector saw it. */
 export interface AppContainer {
@@ -59,8 +60,6 @@ export class FleetStatusError extends Error {
 
 export const REPORT_SCHEMA = 1;
 
-type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 const TOP_FIELDS = [
   'schema',
   'host',
@@ -79,67 +78,7 @@ const TOP_FIELDS = [
   'errors',
 ];
 
-/** Reads one field with a type check; the error names host, field, value and what is allowed. */
-class Reader {
-  constructor(
-    private readonly host: string,
-    private readonly path: string,
-    private readonly obj: Obj,
-  ) {}
-
-  private fail(field: string, allowed: string): never {
-    const value = JSON.stringify(this.obj[field]) ?? 'nothing';
-    throw new FleetStatusError(
-      `status of host "${this.host}": field "${this.path}${field}" must be ${allowed} (got ${value.slice(0, 60)})`,
-    );
-  }
-
-  only(fields: readonly string[]): this {
-    const unknown = Object.keys(this.obj).find((k) => !fields.includes(k));
-    if (unknown !== undefined) {
-      throw new FleetStatusError(
-        `status of host "${this.host}": unknown field "${this.path}${unknown}" (known: ${fields.join(', ')})`,
-      );
-    }
-    return this;
-  }
-
-  str(field: string): string {
-    const v = this.obj[field];
-    return typeof v === 'string' ? v : this.fail(field, 'a string');
-  }
-
-  strOrNull(field: string): string | null {
-    const v = this.obj[field];
-    return v === null || v === undefined ? null : typeof v === 'string' ? v : this.fail(field, 'a string or null');
-  }
-
-  num(field: string, allowNull = false): number | null {
-    const v = this.obj[field];
-    if (allowNull && (v === null || v === undefined)) return null;
-    return typeof v === 'number' && Number.isFinite(v) && v >= 0 ? v : this.fail(field, 'a number ≥ 0');
-  }
-
-  bool(field: string): boolean {
-    const v = this.obj[field];
-    return typeof v === 'boolean' ? v : this.fail(field, 'true or false');
-  }
-
-  strings(field: string): string[] {
-    const v = this.obj[field];
-    return Array.isArray(v) && v.every((s) => typeof s === 'string') ? v : this.fail(field, 'a list of strings');
-  }
-
-  /** A nested object (or null when allowed), read with its own Reader. */
-  sub(field: string, fields: readonly string[]): Reader | null {
-    const v = this.obj[field];
-    if (v === null || v === undefined) return null;
-    if (!isObj(v)) this.fail(field, 'an object or null');
-    return new Reader(this.host, `${this.path}${field}.`, v).only(fields);
-  }
-}
-
-function readApp(r: Reader): AppContainer | null {
+function readApp(r: JsonReader): AppContainer | null {
   const a = r.sub('app', ['name', 'state', 'started_at', 'restart_count', 'image', 'image_id', 'digest', 'release']);
   if (a === null) return null;
   return {
@@ -154,7 +93,7 @@ function readApp(r: Reader): AppContainer | null {
   };
 }
 
-function readErrors(r: Reader, obj: Obj, host: string): Record<string, string> {
+function readErrors(r: JsonReader, obj: Obj, host: string): Record<string, string> {
   const errors = r.sub('errors', Object.keys(isObj(obj.errors) ? obj.errors : {}));
   if (errors === null) return {};
   const out: Record<string, string> = {};
@@ -192,7 +131,7 @@ export function unreachableHost(host: string, error: string, reachable = false):
 /** Parses one report (the parsed JSON of `<host>.json`). Throws FleetStatusError on a malformed one. */
 export function parseHostReport(host: string, json: unknown): HostStatus {
   if (!isObj(json)) throw new FleetStatusError(`status of host "${host}": the report must be a JSON object`);
-  const r = new Reader(host, '', json).only(TOP_FIELDS);
+  const r = new JsonReader(`status of host "${host}"`, json, (m) => new FleetStatusError(m)).only(TOP_FIELDS);
   if (r.str('host') !== host) throw new FleetStatusError(`status of host "${host}": the report names another host`);
   const reachable = r.bool('reachable');
   const error = r.strOrNull('error');
