@@ -86,9 +86,9 @@ function collect(json: Obj): Map<string, Acc> {
   const plays = json.plays as unknown[];
   plays.forEach((play, p) => {
     const tasks = isObj(play) ? play.tasks : undefined;
-    if (!Array.isArray(tasks)) throw new DriftError(`drift: "plays[${p}].tasks" must be a list`);
+    if (!Array.isArray(tasks)) throw new DriftError(`"plays[${p}].tasks" must be a list`);
     tasks.forEach((entry, t) => {
-      const where = `drift: plays[${p}].tasks[${t}]`;
+      const where = `plays[${p}].tasks[${t}]`;
       if (!isObj(entry) || !isObj(entry.hosts)) throw new DriftError(`${where}: missing "hosts"`);
       const name = taskName(entry, where);
       for (const [host, result] of Object.entries(entry.hosts)) {
@@ -105,7 +105,7 @@ function collect(json: Obj): Map<string, Acc> {
 /** Parses the json callback's output (already JSON.parse'd). */
 export function parseDrift(json: unknown): DriftReport {
   if (!isObj(json) || !Array.isArray(json.plays) || !isObj(json.stats)) {
-    throw new DriftError('drift: not the output of the json callback (needs "plays" and "stats")');
+    throw new DriftError('not the output of the json callback (needs "plays" and "stats")');
   }
   const byHost = collect(json);
   const stats = json.stats;

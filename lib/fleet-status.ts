@@ -137,7 +137,9 @@ export function parseHostReport(host: string, json: unknown): HostStatus {
   const error = r.strOrNull('error');
   if (!reachable || error !== null) return unreachableHost(host, error ?? 'unreachable', reachable);
   if (json.schema !== REPORT_SCHEMA) {
-    throw new FleetStatusError(`status of host "${host}": field "schema" must be ${REPORT_SCHEMA} (got ${json.schema})`);
+    throw new FleetStatusError(
+      `status of host "${host}": field "schema" must be ${REPORT_SCHEMA} (got ${json.schema})`,
+    );
   }
   const os = r.sub('os', ['id', 'version_id', 'codename', 'pretty_name']);
   const http = r.sub('app_http', ['url', 'status', 'answers']);

@@ -63,4 +63,3 @@ export class JsonReader {
     return new JsonReader(this.what, v, this.error, `${this.path}${field}.`).only(fields);
   }
 }
-

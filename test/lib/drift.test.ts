@@ -83,10 +83,10 @@ describe('results', () => {
 
   test('a changed task without files (a removed package, a restart) is drift too', () => {
     const report = parseDrift(
-      doc(
-        [['Install Docker', { h1: { changed: true, diff: [{ prepared: '...' }] }, h2: { changed: false } }]],
-        { h1: okStats, h2: okStats },
-      ),
+      doc([['Install Docker', { h1: { changed: true, diff: [{ prepared: '...' }] }, h2: { changed: false } }]], {
+        h1: okStats,
+        h2: okStats,
+      }),
     );
     expect(driftedHosts(report).map((h) => [h.host, h.changes])).toEqual([
       ['h1', [{ task: 'Install Docker', files: [] }]],
@@ -119,7 +119,11 @@ describe('input that is not the json callback output', () => {
   test.each([
     ['the default callback text', 'PLAY [x]', /not the output of the json callback/],
     ['no stats', { plays: [] }, /not the output of the json callback/],
-    ['a task without hosts', { plays: [{ tasks: [{ task: { name: 't' } }] }], stats: {} }, /tasks\[0\]: missing "hosts"/],
+    [
+      'a task without hosts',
+      { plays: [{ tasks: [{ task: { name: 't' } }] }], stats: {} },
+      /tasks\[0\]: missing "hosts"/,
+    ],
   ])('%s', (_what, json, message) => {
     expect(() => parseDrift(json)).toThrow(message);
     expect(() => parseDrift(json)).toThrow(DriftError);

@@ -98,7 +98,9 @@ describe('malformed reports: one line naming host, field, value and what is allo
   });
 
   test('a report for a host not in the inventory', () => {
-    expect(() => fleetStatus(['docker-host-002'], reports())).toThrow(/"docker-host-001", which is not in the inventory/);
+    expect(() => fleetStatus(['docker-host-002'], reports())).toThrow(
+      /"docker-host-001", which is not in the inventory/,
+    );
   });
 
   test('a report that is not JSON', () => {
