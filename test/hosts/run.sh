@@ -324,7 +324,7 @@ wait_ssh() {
       tail -n 20 "$RUN/$name/console.log"
       abort "$name: systemd-nspawn exited while booting (console log above)"
     fi
-    child=$(ps -o pid= --ppid "${NSPAWN_PID[$name]}" | head -n1 | tr -d ' ')
+    child=$(ps -o pid= --ppid "${NSPAWN_PID[$name]}" | head -n1 | tr -d ' ' || true)
     [ -n "$child" ] && echo "$child" >"$RUN/$name.init-pid"
     if ssh_host "$name" -o ConnectTimeout=2 true 2>/dev/null; then return 0; fi
     sleep 0.5
