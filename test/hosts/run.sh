@@ -107,8 +107,12 @@ teardown() {
     kill -TERM "$ACNG_PID" 2>/dev/null
     wait "$ACNG_PID" 2>/dev/null
   fi
+  local i=0
   for name in "${HOSTS[@]}"; do
+    i=$((i + 1))
     ip netns del "dht-$name" 2>/dev/null
+    # A host killed while booting can leave its veth behind for a while.
+    ip link del "dht-h$i" 2>/dev/null
   done
   ip link del "$BRIDGE" 2>/dev/null
   if [ -n "$RUN" ] && [ -d "$RUN" ]; then

@@ -61,11 +61,13 @@ describe('hosts without a usable report', () => {
     expect(formatFleetTable(rows)).toMatch(/^docker-host-003 +unreachable: no report/m);
   });
 
-  test("the play's unreachable report keeps Ansible's message", () => {
-    const text = JSON.stringify({ host: 'docker-host-009', reachable: false, error: 'ssh: No route to host' });
+  test("the play's report for a host it could not reach (captured) keeps Ansible's message", () => {
+    const text = readFileSync(join(__dirname, 'fixtures', 'status-unreachable', 'docker-host-009.json'), 'utf8');
     const [row] = fleetStatus(['docker-host-009'], { 'docker-host-009': text });
-    expect(row).toMatchObject({ reachable: false, error: 'ssh: No route to host', os: null });
+    expect(row).toMatchObject({ reachable: false, os: null, app: null, appAnswers: false });
+    expect(row.error).toMatch(/^Failed to connect to the host via ssh: .*10\.213\.0\.99 port 22/);
     expect(hostHealthy(row)).toBe(false);
+    expect(formatFleetTable([row])).toMatch(/^docker-host-009 +unreachable: Failed to connect/m);
   });
 
   test('a part the collector could not read is null, with its reason', () => {
