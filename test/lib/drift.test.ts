@@ -5,7 +5,7 @@ import { DriftError, driftedHosts, driftExitCode, formatDrift, parseDrift, resul
 
 const ROOT = resolve(__dirname, '..', '..');
 // `ANSIBLE_STDOUT_CALLBACK=json ansible-playbook site.yml --check --diff` from the host test on two
-// trixie hosts (real runs; module `invocation`s trimmed): after /etc/docker/daemon.json was edited
+// trixie hosts (real runs; `invocation`s, gathered facts and docker inspect blobs trimmed, the checkout path as /repo): after /etc/docker/daemon.json was edited
 // by hand on docker-host-001, and after the next site.yml run put it back.
 const FIXTURES = join(__dirname, 'fixtures', 'drift');
 const load = (name: string): any => JSON.parse(readFileSync(join(FIXTURES, name), 'utf8'));
