@@ -85,6 +85,7 @@ describe('malformed reports: one line naming host, field, value and what is allo
   test.each([
     ['an unknown field', (r: any) => (r.colour = 'red'), /host "docker-host-001": unknown field "colour"/],
     ['an unknown nested field', (r: any) => (r.app.extra = 1), /unknown field "app.extra"/],
+    ['an unknown error part', (r: any) => (r.errors = { disk: 'x' }), /unknown field "errors.disk"/],
     [
       'a mistyped field',
       (r: any) => (r.app.restart_count = 'two'),
