@@ -9,9 +9,8 @@ function py(code: string): unknown {
   const r = spawnSync(
     'python3',
     ['-c', `import sys, json; sys.path.insert(0, ${JSON.stringify(SCRIPT_DIR)})\n${code}`],
-    {
-      encoding: 'utf8',
-    },
+    // No __pycache__ next to the role's file.
+    { encoding: 'utf8', env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1' } },
   );
   if (r.status !== 0) throw new Error(r.stderr);
   return JSON.parse(r.stdout);
