@@ -11,7 +11,7 @@
 # nothing comes from Docker Hub.
 #
 # Env: DHT_SUITE (trixie, the default, or bookworm), DHT_SCENARIO (full, the default, or short:
-#      deploy, idempotence and the day-2 checks only), DHT_CACHE (default /var/cache/docker-hosts-test),
+#      deploy, idempotence and the day-2 checks only), DHT_HOSTS (2, the default, to 8 hosts), DHT_CACHE (default /var/cache/docker-hosts-test),
 #      DHT_NET (default 10.213.0), DHT_MIRROR (default http://deb.debian.org/debian; its -security
 #      sibling serves the security archive), DHT_KEEP=1 keeps the run directory.
 set -euo pipefail
@@ -26,9 +26,17 @@ SCENARIO=${DHT_SCENARIO:-full}
 BRIDGE=dhtbr0
 GW="$NET.1"
 ACNG_PORT=3142
-HOSTS=(docker-host-001 docker-host-002)
-# GCE instance ids of the fake stack outputs (the inventory pins host keys to <name>-<id>).
-declare -A INSTANCE_ID=([docker-host-001]=4000000000000000001 [docker-host-002]=4000000000000000002)
+# docker-host-001 ... (DHT_HOSTS of them, 2 to 8), with the GCE instance ids of the fake stack
+# outputs (the inventory pins host keys to <name>-<id>): 4000000000000000001, ...
+HOST_COUNT=${DHT_HOSTS:-2}
+HOSTS=()
+declare -A INSTANCE_ID=()
+if [[ "$HOST_COUNT" =~ ^[2-8]$ ]]; then
+  for i in $(seq 1 "$HOST_COUNT"); do
+    HOSTS+=("$(printf 'docker-host-%03d' "$i")")
+    INSTANCE_ID[${HOSTS[-1]}]=$(printf '4%018d' "$i")
+  done
+fi
 APP_NAME=app
 APP_PORT=9292
 DEPLOY_USER=deploy
@@ -133,6 +141,7 @@ preflight() {
   [ "$(uname -s)" = Linux ] || abort "the host test needs Linux"
   [ "$(id -u)" = 0 ] || abort "the host test needs root (network namespaces, systemd-nspawn)"
   case "$SUITE" in trixie | bookworm) ;; *) abort "DHT_SUITE must be trixie or bookworm (got '$SUITE')" ;; esac
+  [ "${#HOSTS[@]}" -gt 0 ] || abort "DHT_HOSTS must be a number from 2 to 8 (got '$HOST_COUNT')"
   case "$SCENARIO" in full | short) ;; *) abort "DHT_SCENARIO must be full or short (got '$SCENARIO')" ;; esac
   local missing=() c
   for c in debootstrap systemd-nspawn ip ansible-playbook apt-cacher-ng ssh ssh-keygen curl flock sha256sum; do
@@ -541,7 +550,7 @@ main() {
       tail -n 20 "$RUN/hostkey-same-id.log"
       fail "image.yml failed on $replaced, but not on its host key (log above)"
     fi
-    INSTANCE_ID[$replaced]=4000000000000000003
+    INSTANCE_ID[$replaced]=4000000000000000100
     make_inventory || abort "inventory generation: $(cat "$RUN/inventory.err")"
     if PLAYBOOK=image.yml playbook "$RUN/hostkey-new-id.log" --limit "$replaced" &&
       known_host "$replaced-${INSTANCE_ID[$replaced]}"; then
