@@ -10,7 +10,7 @@ export const DEFAULTS = {
   machineType: 'e2-small',
   diskSizeGb: 20,
   imageFamily: 'docker-host-base',
-  sourceImageFamily: 'debian-12',
+  sourceImageFamily: 'debian-13',
   sourceImageProject: 'debian-cloud',
   network: 'default',
   appSourceRanges: ['0.0.0.0/0'],

@@ -61,7 +61,7 @@ export interface EnvironmentSpec {
   readonly imageFamily?: string;
   /**
    * Public image family Packer starts from.
-   * @default 'debian-12'
+   * @default 'debian-13'
    */
   readonly sourceImageFamily?: string;
   /**

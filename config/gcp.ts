@@ -67,7 +67,7 @@ export const REFUSED_FAMILIES: Readonly<Record<string, string>> = {
   ...Object.fromEntries(
     ['t2a', 'c4a', 'n4a', 'c3a'].map((f) => [
       f,
-      'is an Arm (aarch64) family: the Packer image is built for x86-64 (debian-12) and would not boot on it',
+      'is an Arm (aarch64) family: the Packer image is built for x86-64 (debian-13) and would not boot on it',
     ]),
   ),
 };

@@ -1,4 +1,4 @@
-# Builds docker-host-base-<timestamp> (family docker-host-base): Debian 12 with Docker from
+# Builds docker-host-base-<timestamp> (family docker-host-base): Debian 13 (or 12) with Docker from
 # Debian's packages and the deploy user in the docker group, by the same Ansible role
 # (ansible/roles/docker_host, through ansible/playbooks/image.yml) that configures live hosts.
 #

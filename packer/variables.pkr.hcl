@@ -44,8 +44,8 @@ variable "image_family" {
 
 variable "source_image_family" {
   type        = string
-  description = "Image family the build starts from (Debian 12: see packer/README.md, 'Why Debian 12')."
-  default     = "debian-12"
+  description = "Image family the build starts from (Debian 13; debian-12 is supported too: see packer/README.md, 'Which Debian')."
+  default     = "debian-13"
 }
 
 variable "source_image_project" {

@@ -70,7 +70,7 @@ describe('command builders: exact argv', () => {
       project_id: 'acme-docker-hosts',
       zone: 'europe-west1-d',
       image_family: 'docker-host-base',
-      source_image_family: 'debian-12',
+      source_image_family: 'debian-13',
       source_image_project: 'debian-cloud',
       machine_type: 'e2-standard-2',
       ssh_username: 'packer',
