@@ -7,7 +7,7 @@ import { AppSpec, EnvironmentSpec, ProjectSpec, SshSpec } from './environment-co
 import type { AppBuildSpec, RegistrySpec } from './registry';
 import { Field, fail } from './error';
 import { looksLikeKeyMaterial, MAX_SHOWN, show } from './redact';
-import { closest } from './suggest';
+import { closest } from '../lib/cli/suggest';
 
 type Kind = 'string' | 'number' | 'boolean' | 'strings' | 'labels' | 'buildArgs' | 'records' | Shape;
 interface Shape {
