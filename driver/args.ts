@@ -3,6 +3,7 @@
  * Parsed with util.parseArgs; every mistake is a UsageError (exit 2) that names what is allowed.
  */
 import { parseArgs as parseTokens } from 'node:util';
+import { closest, unknownMessage } from '../lib/cli/suggest';
 import { DESTROY_STEPS, StepName, UP_STEPS } from './plan/steps';
 import { Command, COMMANDS, INVOCATION, LOCK_ACTIONS, NODE_OPTIONS, OPTIONS } from './usage';
 
@@ -49,9 +50,11 @@ function readOptions(argv: readonly string[]): { positionals: string[]; seen: Ma
     const raw = token.rawName;
     if (spec === undefined) {
       throw new UsageError(
-        `unknown option "${raw}"; options are: ${Object.keys(OPTIONS)
-          .map((o) => `--${o}`)
-          .join(', ')}`,
+        unknownMessage(
+          'option',
+          raw,
+          Object.keys(OPTIONS).map((o) => `--${o}`),
+        ),
       );
     }
     const name = `--${token.name}`;
@@ -76,7 +79,7 @@ function readPositionals(positionals: string[], help: boolean) {
   if (positionals.length > 0 && (COMMANDS as readonly string[]).includes(positionals[0])) {
     command = positionals.shift() as Command;
   } else if (positionals.length > 1 && !help) {
-    throw new UsageError(`unknown command "${positionals[0]}"; commands are: ${COMMANDS.join(', ')}`);
+    throw new UsageError(unknownMessage('command', positionals[0], COMMANDS));
   }
   let lockAction: ParsedArgs['lockAction'];
   if (command === 'lock' && !help) {
@@ -102,7 +105,11 @@ function stepOption(seen: Map<string, string | true>, name: string, command: Com
   if (typeof v !== 'string') return undefined;
   const allowed: readonly string[] = command === 'destroy' ? DESTROY_STEPS : UP_STEPS;
   if (!allowed.includes(v)) {
-    throw new UsageError(`unknown step "${v}" for ${name}; ${command} steps are: ${allowed.join(', ')}`);
+    const guess = closest(v, allowed);
+    throw new UsageError(
+      `unknown step "${v}" for ${name}${guess === undefined ? '' : ` (did you mean ${guess}?)`}; ` +
+        `${command} steps are: ${allowed.join(', ')}`,
+    );
   }
   return v as StepName;
 }
@@ -153,7 +160,7 @@ export function checkEnvironment(args: ParsedArgs, environments: readonly string
     );
   }
   if (!environments.includes(args.environment)) {
-    throw new UsageError(`unknown environment "${args.environment}"; environments are: ${environments.join(', ')}`);
+    throw new UsageError(unknownMessage('environment', args.environment, environments));
   }
   return args.environment;
 }

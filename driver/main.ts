@@ -4,6 +4,7 @@
  */
 import { homedir } from 'node:os';
 import { ConfigError, ProjectConfig, resolveProject } from '../config';
+import { swallowedByNpm, swallowedMessage } from '../lib/cli/npm-swallowed';
 import { describeFsError } from '../lib/fs-errors';
 import { PROJECT } from '../config/environments';
 import { OutputsError } from '../stacks/outputs';
@@ -18,7 +19,7 @@ import { Context, EnvContext, MainDeps, makeContext, printError } from './contex
 import { EXIT_FAILED, EXIT_LOCKED, EXIT_OK, EXIT_USAGE } from './exit-codes';
 import { makeStyle } from './format';
 import { LockHeldError } from './lock';
-import { Command, helpText, INVOCATION } from './usage';
+import { Command, helpText, INVOCATION, OPTIONS } from './usage';
 
 export type { MainDeps } from './context';
 
@@ -32,6 +33,19 @@ const COMMAND_FILES: Record<Command, (ctx: EnvContext) => Promise<number>> = {
 
 /** The command line, parsed and checked against the environments; a number is the exit code to stop with. */
 function readCommandLine(argv: readonly string[], deps: MainDeps, names: string[]): ParsedArgs | number {
+  // `npm run pipeline stage --dry-run` (no `--`): npm took --dry-run, and a real run must not start.
+  const swallowed = swallowedByNpm(deps.env, argv, {
+    long: Object.keys(OPTIONS).map((o) => `--${o}`),
+    valued: Object.entries(OPTIONS).flatMap(([o, spec]) => (spec.value === undefined ? [] : [`--${o}`])),
+  });
+  if (swallowed !== undefined) {
+    deps.stderr.write(
+      swallowedMessage(swallowed, 'docker-hosts')
+        .map((l) => `${l}\n`)
+        .join(''),
+    );
+    return EXIT_USAGE;
+  }
   try {
     const args = parseArgs(argv);
     if (args.help) {

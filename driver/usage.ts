@@ -89,6 +89,8 @@ options:
 ${opts}
 
 Each run writes .run/<env>/<timestamp>/ (generated files, outputs.json, inventory.yml, logs/NN-<step>.log).
-Exit codes: 0 ok, 1 a step failed, 2 bad usage or config, 3 another run holds the lock, 130 interrupted.
+Also: npx docker-hosts <command> <env> [options] (bin/docker-hosts), which no npm option parser stands in front of.
+Exit codes: 0 ok, 1 a step failed, 2 bad usage or config (also: an option npm took for itself, nothing run),
+3 another run holds the lock, 70 internal error, 130 interrupted (Ctrl-C, or Ctrl-D at a prompt).
 `;
 }

@@ -30,8 +30,10 @@ describe('parseArgs', () => {
     [['stage', '--force'], 'unknown option "--force"; options are: --dry-run, --from, --only'],
     [
       ['stage', '--from', 'deplo'],
-      'unknown step "deplo" for --from; up steps are: preflight, packer-init, image, backend, registry, deploy',
+      'unknown step "deplo" for --from (did you mean deploy?); up steps are: preflight, packer-init, image, backend',
     ],
+    [['stage', '--dryrun'], 'unknown option "--dryrun" (did you mean --dry-run?); options are: --dry-run, --from'],
+    [['stauts', 'stage'], 'unknown command "stauts" (did you mean status?); commands are: up, destroy, env, status'],
     [['destroy', 'stage', '--only', 'image'], 'unknown step "image" for --only; destroy steps are: preflight, destroy'],
     [['stage', '--from'], 'option --from needs a value: --from <step>'],
     [['stage', '--from', 'deploy', '--only', 'hosts'], '--from and --only exclude each other'],
@@ -51,6 +53,9 @@ describe('parseArgs', () => {
 
   it('checks the environment against the config', () => {
     expect(checkEnvironment(parseArgs(['prod']), ENVS)).toBe('prod');
+    expect(() => checkEnvironment(parseArgs(['prd']), ENVS)).toThrow(
+      'unknown environment "prd" (did you mean prod?); environments are: stage, prod',
+    );
     expect(() => checkEnvironment(parseArgs(['qa']), ENVS)).toThrow(
       'unknown environment "qa"; environments are: stage, prod',
     );

@@ -354,6 +354,23 @@ describe('up', () => {
     expect(out).toMatch(/writes \S+image\.pkrvars\.json: \{"project_id":"test-project-123"/);
     expect(out).toMatch(/\[9\/9\] check: [\s\S]*in-process: HTTP GET <app_url>\/ of every host/);
   });
+
+  it('`npm run pipeline stage --dry-run` without `--`: npm took --dry-run, so nothing runs and the right line is shown', async () => {
+    // What npm leaves a script it ran with `npm run pipeline stage --dry-run`: argv ['stage'], the flag in its env.
+    const npmEnv = { ...env(), npm_lifecycle_event: 'pipeline', npm_command: 'run-script', npm_config_dry_run: 'true' };
+    const result = await runDriver(['stage'], sb, { spec: testSpec(sb, app.port), env: npmEnv });
+    expect(result.code).toBe(2);
+    expect(calls(sb)).toEqual([]);
+    expect(existsSync(sb.runBase)).toBe(false);
+    expect(result.err).toContain('error: npm took --dry-run for itself');
+    expect(result.err).toContain('Nothing was run.');
+    expect(result.err).toContain('run instead:  npx docker-hosts stage --dry-run');
+    expect(result.err).toContain('or:  npm run pipeline -- stage --dry-run');
+    // The same line with `--` reaches the driver: it runs (here, the dry run).
+    const passed = await runDriver(['stage', '--dry-run'], sb, { spec: testSpec(sb, app.port), env: npmEnv });
+    expect(passed.code).toBe(0);
+    expect(passed.out).toContain('dry run: nothing runs');
+  });
 });
 
 describe('preflight', () => {
