@@ -30,6 +30,9 @@ export interface ParsedArgs {
   readonly checkTimeoutSeconds?: number;
   readonly refresh: boolean;
   readonly unset: boolean;
+  /** `plan`: the summary as Markdown (a PR comment), or as JSON. */
+  readonly markdown: boolean;
+  readonly json: boolean;
 }
 
 /** The options given, checked one by one: known, with a value when they need one, given once. */
@@ -141,6 +144,7 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
     ...{ skipImage: seen.has('--skip-image'), buildImage: seen.has('--build-image') },
     ...{ includeBackend: seen.has('--include-backend'), yes: seen.has('--yes'), verbose: seen.has('--verbose') },
     ...{ checkTimeoutSeconds: checkTimeout(seen), refresh: seen.has('--refresh'), unset: seen.has('--unset') },
+    ...{ markdown: seen.has('--markdown'), json: seen.has('--json') },
   };
   if (parsed.from !== undefined && parsed.only !== undefined)
     throw new UsageError('--from and --only exclude each other: pick one');

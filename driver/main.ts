@@ -12,6 +12,7 @@ import { checkEnvironment, parseArgs, ParsedArgs, UsageError } from './args';
 import { destroyCommand } from './commands/destroy';
 import { envCommand } from './commands/env';
 import { lockCommand } from './commands/lock';
+import { planCommand } from './commands/plan';
 import { configBroken } from './commands/run';
 import { statusCommand } from './commands/status';
 import { upCommand } from './commands/up';
@@ -26,6 +27,7 @@ export type { MainDeps } from './context';
 const COMMAND_FILES: Record<Command, (ctx: EnvContext) => Promise<number>> = {
   up: upCommand,
   destroy: destroyCommand,
+  plan: planCommand,
   env: envCommand,
   status: statusCommand,
   lock: lockCommand,

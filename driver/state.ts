@@ -44,8 +44,8 @@ export function updateState(runBase: string, environment: string, change: (state
 }
 
 /** A new, not yet existing run folder name (the folder is created by the runner, never by --dry-run). */
-export function newRunDir(runBase: string, environment: string, command: 'up' | 'destroy', now: Date): string {
-  const base = join(envDir(runBase, environment), `${runStamp(now)}${command === 'destroy' ? '-destroy' : ''}`);
+export function newRunDir(runBase: string, environment: string, command: 'up' | 'destroy' | 'plan', now: Date): string {
+  const base = join(envDir(runBase, environment), `${runStamp(now)}${command === 'up' ? '' : `-${command}`}`);
   let dir = base;
   for (let n = 2; existsSync(dir); n++) dir = `${base}-${n}`;
   return dir;

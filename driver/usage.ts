@@ -1,7 +1,7 @@
 /** What the command line may say: the commands, every option and which commands take it, and --help. */
 import { DESTROY_STEPS, UP_STEPS } from './plan/steps';
 
-export const COMMANDS = ['up', 'destroy', 'env', 'status', 'lock'] as const;
+export const COMMANDS = ['up', 'destroy', 'plan', 'env', 'status', 'lock'] as const;
 export type Command = (typeof COMMANDS)[number];
 export const LOCK_ACTIONS = ['status', 'release'] as const;
 
@@ -52,6 +52,8 @@ export const OPTIONS: Readonly<Record<string, OptionSpec>> = {
     help: "read outputs with `cdktf output` instead of the last deploy's outputs file",
   },
   unset: { commands: ['env'], help: 'print the lines that undo `env`' },
+  markdown: { commands: ['plan'], help: 'the change summary as Markdown (a pull-request comment)' },
+  json: { commands: ['plan'], help: 'the change summary as JSON' },
   help: { short: 'h', commands: COMMANDS, help: 'this help' },
 };
 
@@ -77,6 +79,7 @@ usage: ${INVOCATION} [command] <env> [options]
 commands:
   up <env>                     (default) preflight, image, backend, registry, <env>, inventory, hosts, check
   destroy <env>                destroy <env>'s stack (hosts, firewall); never the state backend or the registry
+  plan <env>                   what up would change in every stack it touches (terraform plan, saved); applies nothing
   env <env> [host]             print shell lines pointing docker at a host: eval "$(${INVOCATION.replace('--', '-s --')} env stage)"
   status <env>                 the hosts, their addresses, and whether the app answers
   lock status|release <env>    who holds <env>'s lock; remove a lock its run left behind

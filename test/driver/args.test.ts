@@ -33,14 +33,17 @@ describe('parseArgs', () => {
       'unknown step "deplo" for --from (did you mean deploy?); up steps are: preflight, packer-init, image, backend',
     ],
     [['stage', '--dryrun'], 'unknown option "--dryrun" (did you mean --dry-run?); options are: --dry-run, --from'],
-    [['stauts', 'stage'], 'unknown command "stauts" (did you mean status?); commands are: up, destroy, env, status'],
+    [
+      ['stauts', 'stage'],
+      'unknown command "stauts" (did you mean status?); commands are: up, destroy, plan, env, status',
+    ],
     [['destroy', 'stage', '--only', 'image'], 'unknown step "image" for --only; destroy steps are: preflight, destroy'],
     [['stage', '--from'], 'option --from needs a value: --from <step>'],
     [['stage', '--from', 'deploy', '--only', 'hosts'], '--from and --only exclude each other'],
     [['stage', '--skip-image', '--build-image'], '--skip-image and --build-image exclude each other'],
     [['stage', '--include-backend'], 'option --include-backend applies to destroy, not to up'],
     [['status', 'stage', '--dry-run'], 'option --dry-run applies to up, destroy, not to status'],
-    [['stage', 'prod'], 'unknown command "stage"; commands are: up, destroy, env, status'],
+    [['stage', 'prod'], 'unknown command "stage"; commands are: up, destroy, plan, env, status'],
     [['up', 'stage', 'prod'], 'unexpected argument "prod"'],
     [['stage', '--check-timeout', 'soon'], '--check-timeout must be a number of seconds from 1 to 3600 (got "soon")'],
     [['stage', '--dry-run=yes'], 'option --dry-run takes no value'],
@@ -105,7 +108,7 @@ describe('usage errors exit 2 and name the allowed values', () => {
     [['up', 'qa'], 'error: unknown environment "qa"; environments are: stage, prod'],
     [['stage', '--from', 'nope'], 'error: unknown step "nope" for --from; up steps are: preflight, packer-init, image'],
     [['stage', '--bogus'], 'error: unknown option "--bogus"'],
-    [['deploy', 'stage'], 'error: unknown command "deploy"; commands are: up, destroy, env, status'],
+    [['deploy', 'stage'], 'error: unknown command "deploy"; commands are: up, destroy, plan, env, status'],
   ])('%j', async (argv, message) => {
     const result = await runDriver(argv, sb);
     expect(result.code).toBe(2);

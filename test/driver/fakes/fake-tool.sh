@@ -10,7 +10,10 @@
 #   all at 127.0.0.1, app_port $FAKE_APP_PORT (default 9292), ssh_via $FAKE_SSH_VIA (default direct);
 #   with FAKE_OUTPUTS=broken, outputs lacking app_urls;
 # - `cdktf deploy registry ... --outputs-file F` writes the registry stack's outputs for $FAKE_ENVIRONMENTS
-#   (default "stage prod") in $FAKE_REGISTRY_REGION (default europe-west1); FAKE_OUTPUTS=broken as above.
+#   (default "stage prod") in $FAKE_REGISTRY_REGION (default europe-west1); FAKE_OUTPUTS=broken as above;
+# - `cdktf synth` makes cdktf.out/stacks/<stack>/ for backend, registry and $FAKE_ENVIRONMENTS;
+# - `terraform init|plan|show`: init fails in the stack named $FAKE_TF_NO_BUCKET (its state bucket is missing);
+#   `plan -out=F` writes F; `show -json F` prints $FAKE_PLAN_JSON (a plan JSON file; default: a no-op plan).
 tool=$(basename "$0")
 line="$tool $*"
 
@@ -101,7 +104,31 @@ write_registry_outputs() {
 }
 
 case "$tool" in
+  terraform)
+    stack=$(basename "$(pwd)")
+    case "$1" in
+      init)
+        if [ "$stack" = "${FAKE_TF_NO_BUCKET:-}" ]; then
+          echo "Error: Failed to get existing workspaces: querying Cloud Storage failed: storage: bucket doesn't exist" >&2
+          exit 1
+        fi
+        echo "Terraform has been successfully initialized!"
+        ;;
+      plan)
+        for arg in "$@"; do case "$arg" in -out=*) echo "plan of $stack" >"${arg#-out=}" ;; esac; done
+        echo "Saved the plan"
+        ;;
+      show)
+        if [ -n "${FAKE_PLAN_JSON:-}" ]; then cat "$FAKE_PLAN_JSON"; else
+          printf '{"format_version":"1.2","terraform_version":"1.5.7","resource_changes":[]}\n'
+        fi
+        ;;
+    esac
+    ;;
   cdktf)
+    if [ "$1" = synth ]; then
+      for s in backend registry ${FAKE_ENVIRONMENTS:-stage prod}; do mkdir -p "cdktf.out/stacks/$s"; done
+    fi
     outputs=""
     prev=""
     for arg in "$@"; do

@@ -1,0 +1,41 @@
+/**
+ * Pure builders of the Terraform calls `plan <env>` makes in a synthesized stack's folder
+ * (cdktf.out/stacks/<stack>): init, plan into a saved plan file, and show that file as JSON.
+ */
+import { join } from 'node:path';
+import { BACKEND_STACK, REGISTRY_STACK } from '../../lib/constants';
+
+export interface TerraformCall {
+  readonly command: 'terraform';
+  readonly args: readonly string[];
+  readonly cwd: string;
+}
+
+/** The stacks an environment's `up` touches, in the order it applies them. */
+export function stacksOf(environment: string): readonly string[] {
+  return [BACKEND_STACK, REGISTRY_STACK, environment];
+}
+
+/** Where cdktf synthesizes a stack. */
+export function stackDir(root: string, stack: string): string {
+  return join(root, 'cdktf.out', 'stacks', stack);
+}
+
+/** The saved plan of a stack in a run folder. */
+export function planFile(runDir: string, stack: string): string {
+  return join(runDir, `${stack}.tfplan`);
+}
+
+function call(root: string, stack: string, args: readonly string[]): TerraformCall {
+  return { command: 'terraform', args, cwd: stackDir(root, stack) };
+}
+
+/** init, plan -out, show -json: the three calls that turn a synthesized stack into a reviewable plan. */
+export function planCalls(root: string, runDir: string, stack: string) {
+  const file = planFile(runDir, stack);
+  return {
+    init: call(root, stack, ['init', '-input=false', '-no-color']),
+    plan: call(root, stack, ['plan', '-input=false', '-no-color', '-lock-timeout=60s', `-out=${file}`]),
+    show: call(root, stack, ['show', '-json', '-no-color', file]),
+  };
+}

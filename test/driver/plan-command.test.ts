@@ -1,0 +1,83 @@
+/** `plan <env>`: synth, then init / plan -out / show -json per stack, the change summary, nothing applied. */
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { calls, makeSandbox, REPO_ROOT, runDriver, Sandbox, testEnv, testSpec } from './harness';
+
+let sb: Sandbox;
+beforeEach(() => {
+  sb = makeSandbox();
+});
+afterEach(() => sb.cleanup());
+
+const fixture = (name: string) => join(REPO_ROOT, 'test', 'fixtures', 'plans', name);
+const planDir = () => {
+  const dirs = readdirSync(join(sb.runBase, 'stage')).filter((d) => d.endsWith('-plan'));
+  expect(dirs).toHaveLength(1);
+  return join(sb.runBase, 'stage', dirs[0]);
+};
+
+describe('plan', () => {
+  it('plans every stack up touches into saved plan files, prints the summary, and applies nothing', async () => {
+    const env = testEnv(sb, { FAKE_PLAN_JSON: fixture('google-replace.json') });
+    const result = await runDriver(['plan', 'stage'], sb, { spec: testSpec(sb), env });
+    expect(result.code).toBe(0);
+    const dir = planDir();
+    const recorded = calls(sb).map((c) => [c.tool, c.cwd.split('/').slice(-1)[0], ...c.args]);
+    const terraform = (stack: string) => [
+      ['terraform', stack, 'init', '-input=false', '-no-color'],
+      ['terraform', stack, 'plan', '-input=false', '-no-color', '-lock-timeout=60s', `-out=${dir}/${stack}.tfplan`],
+      ['terraform', stack, 'show', '-json', '-no-color', `${dir}/${stack}.tfplan`],
+    ];
+    expect(recorded).toEqual([
+      ['cdktf', 'repo', 'synth'],
+      ...terraform('backend'),
+      ...terraform('registry'),
+      ...terraform('stage'),
+    ]);
+    expect(recorded.some(([, , verb]) => verb === 'apply' || verb === 'deploy')).toBe(false);
+    expect(readFileSync(join(dir, 'stage.tfplan'), 'utf8')).toBe('plan of stage\n');
+    // The replaced host stands out, with what goes with it.
+    expect(result.out).toContain('stage: 0 to add, 0 to change, 1 to replace, 0 to destroy');
+    expect(result.out).toMatch(/google_compute_instance\.fleet_docker-host-001/);
+    expect(result.out).toMatch(/disk and (its )?Docker state/i);
+    expect(result.err).toContain('changes pending');
+    expect(result.err).toContain('(nothing was applied)');
+    // The project-wide cdktf lock is released.
+    expect(existsSync(join(sb.root, '.run', 'cdktf.lock'))).toBe(false);
+  });
+
+  it('no changes says so; a stack whose state bucket does not exist yet is named, not planned', async () => {
+    const env = testEnv(sb, { FAKE_TF_NO_BUCKET: 'stage' });
+    const result = await runDriver(['plan', 'stage'], sb, { spec: testSpec(sb), env });
+    expect(result.code).toBe(0);
+    expect(result.out).toContain('backend: no changes');
+    expect(result.out).toMatch(/stage: not planned \(terraform init failed: .*bucket doesn't exist\)/);
+    expect(result.err).toContain('no changes; plan files in');
+    expect(
+      calls(sb)
+        .filter((c) => c.args[0] === 'plan')
+        .map((c) => c.cwd.split('/').pop()),
+    ).toEqual(['backend', 'registry']);
+  });
+
+  it('--json prints the summaries; a plan that fails is one error with its tail, exit 1', async () => {
+    const env = testEnv(sb, { FAKE_PLAN_JSON: fixture('google-create.json') });
+    const json = await runDriver(['plan', 'stage', '--json'], sb, { spec: testSpec(sb), env });
+    expect(json.code).toBe(0);
+    const parsed = JSON.parse(json.out) as { stack: string; counts: { add: number } }[];
+    expect(parsed.map((s) => s.stack)).toEqual(['backend', 'registry', 'stage']);
+    expect(parsed[2].counts.add).toBeGreaterThan(0);
+
+    const failing = testEnv(sb, { FAKE_FAIL: 'terraform plan' });
+    const failed = await runDriver(['plan', 'stage'], sb, { spec: testSpec(sb), env: failing });
+    expect(failed.code).toBe(1);
+    expect(failed.err).toMatch(/error: plan of stage failed: terraform plan .* \(exit 3\)\n {2}\| /);
+  });
+
+  it('an unknown plan option suggests the closest and runs nothing', async () => {
+    const result = await runDriver(['plan', 'stage', '--mardown'], sb, { spec: testSpec(sb) });
+    expect(result.code).toBe(2);
+    expect(result.err).toContain('unknown option "--mardown" (did you mean --markdown?)');
+    expect(calls(sb)).toEqual([]);
+  });
+});
