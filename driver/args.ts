@@ -33,6 +33,8 @@ export interface ParsedArgs {
   /** `plan`: the summary as Markdown (a PR comment), or as JSON. */
   readonly markdown: boolean;
   readonly json: boolean;
+  /** `up`: apply the saved plans without asking (required without a terminal when something changes). */
+  readonly autoApprove: boolean;
 }
 
 /** The options given, checked one by one: known, with a value when they need one, given once. */
@@ -144,7 +146,7 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
     ...{ skipImage: seen.has('--skip-image'), buildImage: seen.has('--build-image') },
     ...{ includeBackend: seen.has('--include-backend'), yes: seen.has('--yes'), verbose: seen.has('--verbose') },
     ...{ checkTimeoutSeconds: checkTimeout(seen), refresh: seen.has('--refresh'), unset: seen.has('--unset') },
-    ...{ markdown: seen.has('--markdown'), json: seen.has('--json') },
+    ...{ markdown: seen.has('--markdown'), json: seen.has('--json'), autoApprove: seen.has('--auto-approve') },
   };
   if (parsed.from !== undefined && parsed.only !== undefined)
     throw new UsageError('--from and --only exclude each other: pick one');

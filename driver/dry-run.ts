@@ -6,7 +6,10 @@ import { cdktfLockPath } from './state';
 
 /** Whether a plan holds the project-wide cdktf lock (see commands/run.ts). */
 export function sharesProjectState(plan: Plan): boolean {
-  return activeSteps(plan).some((s) => s.kind === 'exec' && s.sharesProjectState === true);
+  return activeSteps(plan).some(
+    (s) =>
+      (s.kind === 'exec' && s.sharesProjectState === true) || (s.kind === 'task' && s.task.type === 'terraform-apply'),
+  );
 }
 
 /** What one step does, indented under its title. */
@@ -30,6 +33,15 @@ function stepLines(step: PlannedStep, show: (p: string) => string): string[] {
   } else if (step.task.type === 'preflight') {
     lines.push(`      in-process: checks ${step.task.requirements.join(', ')}`);
     if (step.task.files.length > 0) lines.push(`      and files ${step.task.files.join(', ')}`);
+  } else if (step.task.type === 'terraform-apply') {
+    const t = step.task;
+    lines.push(
+      `      in-process, after the plan was shown and approved: $ ${commandLine(t.apply.command, t.apply.args)}`,
+    );
+    lines.push(`      cwd: ${show(t.apply.cwd)}`);
+    if (t.output !== undefined && t.outputsFile !== undefined) {
+      lines.push(`      then $ ${commandLine(t.output.command, t.output.args)} → ${show(t.outputsFile)}`);
+    }
   } else {
     const t = step.task;
     lines.push(

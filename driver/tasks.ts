@@ -1,5 +1,6 @@
 /** The in-process steps: preflight, and the HTTP check of every host's app URL. */
 import { hostList } from '../stacks/outputs';
+import { applyTask } from './apply-task';
 import { checkTargets } from './check';
 import type { EnvContext } from './context';
 import { formatDuration } from './format';
@@ -40,6 +41,7 @@ async function httpCheck(task: HttpCheckTask, taskCtx: TaskContext): Promise<voi
 
 export async function runTask(ctx: EnvContext, task: Task, taskCtx: TaskContext): Promise<void> {
   if (task.type === 'http-check') return httpCheck(task, taskCtx);
+  if (task.type === 'terraform-apply') return applyTask(task, ctx.deps.env as NodeJS.ProcessEnv, taskCtx);
   const findings = await checkPrerequisites(preflightInput(ctx, task, { ok: true, value: ctx.env }));
   for (const f of findings)
     taskCtx.log(`${f.ok ? 'ok' : 'MISSING'}  ${f.summary}${f.fix ? `\n    fix: ${f.fix}` : ''}`);

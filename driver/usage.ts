@@ -30,6 +30,10 @@ export const OPTIONS: Readonly<Record<string, OptionSpec>> = {
     help: 'start at <step> (preflight still runs); continues in the last run folder',
   },
   only: { value: 'step', commands: RUN, help: 'run only <step> (and preflight); continues in the last run folder' },
+  'auto-approve': {
+    commands: ['up'],
+    help: 'apply the saved plans without asking (needed without a terminal when something changes)',
+  },
   'skip-image': { commands: ['up'], help: "do not build the image: hosts boot from the family's latest image" },
   'build-image': { commands: ['up'], help: "build the image even when the image's sources are unchanged" },
   'check-timeout': {

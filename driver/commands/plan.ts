@@ -4,91 +4,21 @@
  * `terraform show -json`, and prints the change summary of lib/plan (counts, each resource with its action,
  * why a replacement, what a lost host takes with it, exposure changes). Holds the project-wide cdktf lock.
  */
-import { spawnSync } from 'node:child_process';
-import { appendFileSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { hasChanges, PlanFormatError, StackPlanSummary, summarizePlan } from '../../lib/plan/summary';
-import { renderPlanMarkdown, renderPlanText } from '../../lib/plan/render';
+import { hasChanges, PlanFormatError } from '../../lib/plan/summary';
 import { EnvContext, now, printError } from '../context';
 import { EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK } from '../exit-codes';
-import { commandLine, displayPath } from '../format';
+import { displayPath } from '../format';
 import { acquireLock } from '../lock';
-import { planCalls, stacksOf } from '../plan/terraform';
-import { cleanTail } from '../runner/log';
+import { stacksOf } from '../plan/terraform';
+import { CallFailed, Interrupted, isUnplanned, planStacks, renderPlans, StackPlan } from '../stack-plans';
 import { cdktfLockPath, CDKTF_LOCK_WHY, newRunDir } from '../state';
 import { INVOCATION } from '../usage';
 
-/** A stack that could not be planned (on a first deploy: its state bucket does not exist yet). */
-interface Unplanned {
-  readonly stack: string;
-  readonly why: string;
-}
-
-class Interrupted extends Error {}
-
-class CallFailed extends Error {
-  constructor(
-    readonly call: string,
-    readonly tail: string[],
-  ) {
-    super(call);
-  }
-}
-
-/** Runs one call, its output appended to the log; throws CallFailed (with the tail) or Interrupted. */
-function run(ctx: EnvContext, log: string, call: { command: string; args: readonly string[]; cwd: string }): string {
-  const line = commandLine(call.command, call.args);
-  appendFileSync(log, `$ ${line}\n  cwd: ${call.cwd}\n`);
-  let interrupted = false;
-  const onInt = () => void (interrupted = true);
-  const signals = ctx.deps.signals ?? process;
-  signals.on('SIGINT', onInt);
-  try {
-    const result = spawnSync(call.command, [...call.args], {
-      cwd: call.cwd,
-      env: { ...ctx.deps.env, CHECKPOINT_DISABLE: '1', TF_IN_AUTOMATION: '1' },
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'pipe'],
-      maxBuffer: 256 * 1024 * 1024,
-    });
-    appendFileSync(log, `${result.stdout ?? ''}${result.stderr ?? ''}\nexit: ${result.status ?? result.signal}\n\n`);
-    if (interrupted || result.signal === 'SIGINT' || result.status === 130) throw new Interrupted(line);
-    if (result.error !== undefined) throw new CallFailed(`${line}: ${result.error.message}`, []);
-    if (result.status !== 0) {
-      throw new CallFailed(
-        `${line} (exit ${result.status ?? result.signal})`,
-        cleanTail(result.stderr || result.stdout, 12),
-      );
-    }
-    return result.stdout;
-  } finally {
-    signals.off('SIGINT', onInt);
-  }
-}
-
-/** init, plan, show of one stack: its summary, or why it could not be planned (init failed). */
-function planStack(ctx: EnvContext, runDir: string, log: string, stack: string): StackPlanSummary | Unplanned {
-  const calls = planCalls(ctx.deps.root, runDir, stack);
-  try {
-    run(ctx, log, calls.init);
-  } catch (error) {
-    if (!(error instanceof CallFailed)) throw error;
-    return { stack, why: `terraform init failed: ${error.tail[error.tail.length - 1] ?? 'see the log'}` };
-  }
-  run(ctx, log, calls.plan);
-  const json = run(ctx, log, calls.show);
-  return summarizePlan(stack, JSON.parse(json) as unknown);
-}
-
-function render(ctx: EnvContext, results: readonly (StackPlanSummary | Unplanned)[]): string {
-  const parts = results.map((r) => {
-    if ('why' in r) {
-      return `${r.stack}: not planned (${r.why}); on a first deploy its state bucket does not exist until the backend stack is applied`;
-    }
-    return ctx.args.markdown ? renderPlanMarkdown(r) : renderPlanText(r, { alarm: ctx.style.red });
-  });
+function render(ctx: EnvContext, results: readonly StackPlan[]): string {
   if (ctx.args.json) return `${JSON.stringify(results, null, 2)}\n`;
-  return `${parts.join('\n')}\n`;
+  return renderPlans(ctx, results, ctx.args.markdown ? 'markdown' : 'text');
 }
 
 async function planAll(ctx: EnvContext, runDir: string): Promise<number> {
@@ -96,10 +26,9 @@ async function planAll(ctx: EnvContext, runDir: string): Promise<number> {
   const log = join(runDir, 'plan.log');
   mkdirSync(runDir, { recursive: true });
   deps.stderr.write(`planning ${env.name} (log: ${displayPath(log, deps.root)})\n`);
-  run(ctx, log, { command: ctx.cdktf, args: ['synth'], cwd: deps.root });
-  const results = stacksOf(env.name).map((stack) => planStack(ctx, runDir, log, stack));
+  const results = planStacks(ctx, runDir, log, stacksOf(env.name));
   deps.stdout.write(render(ctx, results));
-  const changes = results.some((r) => !('why' in r) && hasChanges(r));
+  const changes = results.some((r) => !isUnplanned(r) && hasChanges(r));
   deps.stderr.write(
     `${changes ? 'changes pending' : 'no changes'}; plan files in ${displayPath(runDir, deps.root)} (nothing was applied)\n`,
   );

@@ -88,12 +88,17 @@ export async function runLocked(
   plan: Plan,
   resumed: boolean,
   onStepDone?: (step: PlannedStep) => void,
+  review?: (plan: Plan) => Promise<Plan | number>,
 ): Promise<number> {
   const { deps, args, env } = ctx;
   const locks = takeLocks(ctx, plan);
   try {
     mkdirSync(plan.runDir, { recursive: true });
     updateState(ctx.runBase, env.name, (s) => ({ ...s, lastRun: { ...s.lastRun, [args.command]: plan.runDir } }));
+    // What will change is shown and approved before anything runs (up: commands/up-review.ts).
+    const reviewed = review === undefined ? plan : await review(plan);
+    if (typeof reviewed === 'number') return reviewed;
+    plan = reviewed;
     if (resumed)
       deps.stdout.write(`continuing in the last run folder (--${args.from !== undefined ? 'from' : 'only'})\n`);
     const result = await runPlan(plan, {

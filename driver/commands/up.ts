@@ -7,6 +7,7 @@ import { PlannedStep, UpStepName } from '../plan/steps';
 import { DEFAULT_CHECK_TIMING, packerVars, runFiles } from '../plan/tools';
 import { readState, updateState } from '../state';
 import { chooseRunDir, dryRun, runLocked } from './run';
+import { plannedStacks, reviewUp } from './up-review';
 
 /** What a successful step leaves in the run state: the image build, the deploy's outputs file. */
 function recordStep(ctx: EnvContext, step: PlannedStep, runDir: string, imageHash: string): void {
@@ -41,6 +42,17 @@ export async function upCommand(ctx: EnvContext): Promise<number> {
           : { ...DEFAULT_CHECK_TIMING, deadlineMs: args.checkTimeoutSeconds * 1000 },
     },
   );
-  if (args.dryRun) return dryRun(ctx, plan, runDir.resumed);
-  return runLocked(ctx, plan, runDir.resumed, (step) => recordStep(ctx, step, plan.runDir, imageHash));
+  if (args.dryRun) {
+    const code = dryRun(ctx, plan, runDir.resumed);
+    const stacks = plannedStacks(plan);
+    if (stacks.length > 0) {
+      ctx.deps.stdout.write(
+        `before any step: cdktf synth, then terraform init, plan -out and show -json of ${stacks.join(', ')}; the summary; approval ` +
+          `(a terminal answers, or --auto-approve; nothing is applied that was not shown)\n`,
+      );
+    }
+    return code;
+  }
+  const record = (step: PlannedStep) => recordStep(ctx, step, plan.runDir, imageHash);
+  return runLocked(ctx, plan, runDir.resumed, record, (p) => reviewUp(ctx, p));
 }

@@ -4,9 +4,9 @@
 import type { EnvironmentConfig } from '../../config';
 import {
   ansiblePlaybook,
-  cdktfDeployBackend,
-  cdktfDeployEnvironment,
-  cdktfDeployRegistry,
+  applyBackend,
+  applyEnvironment,
+  applyRegistry,
   cdktfDestroyEnvironment,
   CheckTiming,
   DEFAULT_CHECK_TIMING,
@@ -149,9 +149,9 @@ export function buildUpPlan(env: EnvironmentConfig, ctx: PlanContext, options: U
   const work: Step[] = [
     packerInit(ctx),
     packerBuild(ctx, env, options.image?.currentHash),
-    cdktfDeployBackend(ctx),
-    cdktfDeployRegistry(ctx),
-    cdktfDeployEnvironment(ctx, env),
+    applyBackend(ctx),
+    applyRegistry(ctx),
+    applyEnvironment(ctx, env),
     inventory(ctx, env),
     ansiblePlaybook(ctx, env),
     httpCheck(ctx, env, options.checkTiming ?? DEFAULT_CHECK_TIMING),

@@ -83,7 +83,7 @@ export interface ExecStep extends StepBase {
   readonly hints?: readonly StepHint[];
 }
 
-interface StepHint {
+export interface StepHint {
   readonly match: RegExp;
   readonly text: string;
 }
@@ -116,7 +116,26 @@ export interface HttpCheckTask {
   readonly intervalMs: number;
 }
 
-export type Task = PreflightTask | HttpCheckTask;
+/**
+ * Apply one stack's saved plan (`terraform apply <run>/<stack>.tfplan` in its synthesized folder), then, when the
+ * stack's outputs are read later, write them as an outputs file (`terraform output -json`, in the contract's shape).
+ */
+export interface TerraformApplyTask {
+  readonly type: 'terraform-apply';
+  readonly stack: string;
+  /** The saved plan, and the apply of it. */
+  readonly planFile: string;
+  readonly apply: { readonly command: string; readonly args: readonly string[]; readonly cwd: string };
+  /** `terraform output -json`, written to `outputsFile` in the outputs contract's shape. */
+  readonly output?: { readonly command: string; readonly args: readonly string[]; readonly cwd: string };
+  readonly outputsFile?: string;
+  /** The plan shows no change: only the outputs are read (set by the review before the run, commands/up-review.ts). */
+  readonly noChanges?: boolean;
+  /** A known failure: when Terraform's output matches, the failure adds this text. */
+  readonly hint?: StepHint;
+}
+
+export type Task = PreflightTask | HttpCheckTask | TerraformApplyTask;
 
 /** Work done inside the driver process (no external command); still a step with a log and a duration. */
 export interface TaskStep extends StepBase {

@@ -39,3 +39,20 @@ export function planCalls(root: string, runDir: string, stack: string) {
     show: call(root, stack, ['show', '-json', '-no-color', file]),
   };
 }
+
+/** `terraform apply` of the saved plan: what was shown is what happens (a stale plan is refused by Terraform). */
+export function applyCall(root: string, runDir: string, stack: string): TerraformCall {
+  return call(root, stack, ['apply', '-input=false', '-no-color', '-auto-approve', planFile(runDir, stack)]);
+}
+
+/** The stack's outputs as Terraform prints them: `{ name: { value, type, sensitive } }`. */
+export function outputCall(root: string, stack: string): TerraformCall {
+  return call(root, stack, ['output', '-json', '-no-color']);
+}
+
+/** Terraform's `output -json` in the outputs contract's file shape (cdktf's `--outputs-file`): `{ stack: { name: value } }`. */
+export function outputsFileContent(stack: string, terraformOutputs: unknown): string {
+  const entries = Object.entries((terraformOutputs ?? {}) as Record<string, { value?: unknown }>);
+  const values = Object.fromEntries(entries.map(([name, o]) => [name, o?.value]));
+  return `${JSON.stringify({ [stack]: values }, null, 2)}\n`;
+}

@@ -5,7 +5,8 @@
 import { dirname, join } from 'node:path';
 import type { EnvironmentConfig } from '../../config';
 import { BACKEND_STACK, DEFAULT_DEPLOY_USER, REGISTRY_STACK } from '../../lib/constants';
-import type { ExecStep, HttpCheckTask, StepName, TaskStep } from './steps';
+import type { ExecStep, HttpCheckTask, StepHint, StepName, TaskStep } from './steps';
+import { applyCall, outputCall, planFile } from './terraform';
 
 /** Where things are, for one run. All paths absolute. */
 export interface PlanContext {
@@ -112,9 +113,23 @@ const BACKEND_EXISTS_HINT = {
     'the first deploy made it), or copy backend.tfstate from the machine that created the bucket into the repository root',
 };
 
-export function cdktfDeployBackend(ctx: PlanContext): ExecStep {
-  const args = ['deploy', BACKEND_STACK, '--auto-approve'];
-  return { ...cdktfStep(ctx, 'backend', 'deploy backend (state buckets)', args), hints: [BACKEND_EXISTS_HINT] };
+/** Applies a stack's saved plan (made and approved before the run: commands/up.ts), then writes its outputs file. */
+function applyStep(
+  ctx: PlanContext,
+  step: { name: StepName; title: string; stack: string; outputsFile?: string; hint?: StepHint },
+): TaskStep {
+  const { name, title, stack, outputsFile, hint } = step;
+  const output = outputsFile === undefined ? {} : { output: outputCall(ctx.root, stack), outputsFile };
+  const task = { type: 'terraform-apply', stack, planFile: planFile(ctx.runDir, stack) } as const;
+  return {
+    ...{ kind: 'task', name, title },
+    task: { ...task, apply: applyCall(ctx.root, ctx.runDir, stack), ...output, ...(hint ? { hint } : {}) },
+  };
+}
+
+export function applyBackend(ctx: PlanContext): TaskStep {
+  const title = 'apply backend (state buckets)';
+  return applyStep(ctx, { name: 'backend', title, stack: BACKEND_STACK, hint: BACKEND_EXISTS_HINT });
 }
 
 /**
@@ -122,15 +137,19 @@ export function cdktfDeployBackend(ctx: PlanContext): ExecStep {
  * the environment (whose stack grants the hosts' account read access on it). Its outputs give the hosts step the
  * registry host.
  */
-export function cdktfDeployRegistry(ctx: PlanContext): ExecStep {
-  const args = ['deploy', REGISTRY_STACK, '--auto-approve', '--outputs-file', runFiles(ctx.runDir).registryOutputs];
-  return cdktfStep(ctx, 'registry', 'deploy registry (the Docker repository of the project)', args);
+export function applyRegistry(ctx: PlanContext): TaskStep {
+  const title = 'apply registry (the Docker repository of the project)';
+  return applyStep(ctx, {
+    name: 'registry',
+    title,
+    stack: REGISTRY_STACK,
+    outputsFile: runFiles(ctx.runDir).registryOutputs,
+  });
 }
 
-export function cdktfDeployEnvironment(ctx: PlanContext, env: EnvironmentConfig): ExecStep {
-  const title = `deploy ${env.name} (${env.hostCount} ${env.hostCount === 1 ? 'host' : 'hosts'})`;
-  const args = ['deploy', env.name, '--auto-approve', '--outputs-file', runFiles(ctx.runDir).outputs];
-  return cdktfStep(ctx, 'deploy', title, args);
+export function applyEnvironment(ctx: PlanContext, env: EnvironmentConfig): TaskStep {
+  const title = `apply ${env.name} (${env.hostCount} ${env.hostCount === 1 ? 'host' : 'hosts'})`;
+  return applyStep(ctx, { name: 'deploy', title, stack: env.name, outputsFile: runFiles(ctx.runDir).outputs });
 }
 
 /** The inventory generator is helper code of this repository (lib/inventory-cli.ts), run as its own process. */

@@ -72,15 +72,15 @@ describe('driver/cli.ts as a process', () => {
   ] as const)(
     '%s: exits %d; the child gets %s once, and the driver says where it stopped',
     async (signal, code, forwarded) => {
-      const result = await cli(['up', 'stage', '--only', 'deploy'], { FAKE_HANG: 'cdktf deploy stage' }, (pid) =>
+      const result = await cli(['up', 'stage', '--only', 'packer-init'], { FAKE_HANG: 'packer init' }, (pid) =>
         process.kill(pid, signal),
       );
       expect(result.code).toBe(code);
-      expect(readFileSync(`${sb.log}.signals`, 'utf8')).toBe(`cdktf got ${forwarded}\n`);
-      expect(result.out).toMatch(/^\[2\/2\] deploy stage \(1 host\) INTERRUPTED/m);
-      expect(result.err).toContain(`Interrupted (${signal}) at step "deploy": deploy stage (1 host)`);
-      expect(result.err).toContain('resume:    npm run pipeline -- up stage --only deploy');
-      expect(callLines(sb)).toEqual([expect.stringMatching(/^cdktf deploy stage --auto-approve --outputs-file /)]);
+      expect(readFileSync(`${sb.log}.signals`, 'utf8')).toBe(`packer got ${forwarded}\n`);
+      expect(result.out).toMatch(/^\[2\/2\] install Packer plugins INTERRUPTED/m);
+      expect(result.err).toContain(`Interrupted (${signal}) at step "packer-init": install Packer plugins`);
+      expect(result.err).toContain('resume:    npm run pipeline -- up stage --only packer-init');
+      expect(callLines(sb)).toEqual(['packer init packer/']);
       expect(existsSync(join(sb.runBase, 'stage', 'lock'))).toBe(false);
     },
   );

@@ -3,8 +3,8 @@ import { FIXTURE_PROJECT as PROJECT } from '../fixtures/project';
 import {
   ansiblePlaybook,
   appVars,
-  cdktfDeployBackend,
-  cdktfDeployEnvironment,
+  applyBackend,
+  applyEnvironment,
   cdktfDestroyEnvironment,
   cdktfOutput,
   httpCheck,
@@ -14,6 +14,7 @@ import {
   packerVars,
   PlanContext,
 } from '../../driver/plan/tools';
+import { outputsFileContent } from '../../driver/plan/terraform';
 
 const KEY = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOpsKeyOpsKeyOpsKeyOpsKeyOpsKeyOpsKey0000 ops@example';
 
@@ -104,19 +105,27 @@ describe('command builders: exact argv', () => {
     expect(appVars(osLogin).deploy_user).toBe('ops_example_com');
   });
 
-  it('cdktf deploy backend', () => {
-    const step = cdktfDeployBackend(ctx('stage'));
-    expect([step.command, ...step.args]).toEqual([
-      '/repo/node_modules/.bin/cdktf',
-      'deploy',
-      'backend',
-      '--auto-approve',
-    ]);
-    expect(step.cwd).toBe('/repo');
-    expect(step.env).toEqual({ CHECKPOINT_DISABLE: '1' });
-    expect(step.sharesProjectState).toBe(true);
+  it('apply backend: the saved plan, in the synthesized folder of the stack; a known failure gets its hint', () => {
+    const step = applyBackend(ctx('stage'));
+    expect(step.task).toMatchObject({
+      type: 'terraform-apply',
+      stack: 'backend',
+      apply: {
+        command: 'terraform',
+        args: [
+          'apply',
+          '-input=false',
+          '-no-color',
+          '-auto-approve',
+          '/repo/.run/stage/20250101T000000Z/backend.tfplan',
+        ],
+        cwd: '/repo/cdktf.out/stacks/backend',
+      },
+    });
+    // The backend has no outputs anyone reads.
+    expect(step.task.type === 'terraform-apply' && step.task.output).toBeUndefined();
     // GCS's answers when the bucket exists and this clone has no backend state.
-    const [hint] = step.hints!;
+    const hint = step.task.type === 'terraform-apply' ? step.task.hint! : undefined!;
     for (const text of [
       'Error: googleapi: Error 409: You already own this bucket. Please select another name., conflict',
       'Error creating bucket: googleapi: Error 409: The requested bucket name already exists',
@@ -130,22 +139,24 @@ describe('command builders: exact argv', () => {
   it.each([
     ['stage', stage],
     ['prod', prod],
-  ])('cdktf deploy %s writes the outputs file', (name, env) => {
-    const step = cdktfDeployEnvironment(ctx(name), env);
-    expect([step.command, ...step.args]).toEqual([
-      '/repo/node_modules/.bin/cdktf',
-      'deploy',
-      name,
-      '--auto-approve',
-      '--outputs-file',
-      `/repo/.run/${name}/20250101T000000Z/outputs.json`,
-    ]);
-    expect(step.env).toEqual({ CHECKPOINT_DISABLE: '1' });
+  ])('apply %s writes the outputs file from terraform output -json', (name, env) => {
+    const step = applyEnvironment(ctx(name), env);
+    expect(step.task).toMatchObject({
+      stack: name,
+      output: { command: 'terraform', args: ['output', '-json', '-no-color'], cwd: `/repo/cdktf.out/stacks/${name}` },
+      outputsFile: `/repo/.run/${name}/20250101T000000Z/outputs.json`,
+    });
+    // In the outputs contract's shape: { stack: { name: value } }.
+    expect(
+      JSON.parse(outputsFileContent(name, { app_port: { value: 9292, type: 'number', sensitive: false } })),
+    ).toEqual({
+      [name]: { app_port: 9292 },
+    });
   });
 
-  it('deploy titles count the hosts', () => {
-    expect(cdktfDeployEnvironment(ctx('stage'), stage).title).toBe('deploy stage (1 host)');
-    expect(cdktfDeployEnvironment(ctx('prod'), prod).title).toBe('deploy prod (3 hosts)');
+  it('apply titles count the hosts', () => {
+    expect(applyEnvironment(ctx('stage'), stage).title).toBe('apply stage (1 host)');
+    expect(applyEnvironment(ctx('prod'), prod).title).toBe('apply prod (3 hosts)');
   });
 
   it.each([

@@ -42,13 +42,20 @@ describe('up plan', () => {
         'hosts',
         'check',
       ]);
-      const exec = activeSteps(plan).flatMap((s) => (s.kind === 'exec' ? [[s.command, s.args[0], s.args[1]]] : []));
-      expect(exec).toEqual([
+      const work = activeSteps(plan).flatMap((s) =>
+        s.kind === 'exec'
+          ? [[s.command, s.args[0], s.args[1]]]
+          : s.task.type === 'terraform-apply'
+            ? [[s.task.apply.command, s.task.apply.args[0], s.task.apply.args.at(-1)]]
+            : [],
+      );
+      // The stacks apply their saved plans (made, shown and approved before the run starts: commands/up-review.ts).
+      expect(work).toEqual([
         ['packer', 'init', 'packer/'],
         ['packer', 'build', '-var-file=/repo/.run/stage/T/image.pkrvars.json'],
-        ['/repo/node_modules/.bin/cdktf', 'deploy', 'backend'],
-        ['/repo/node_modules/.bin/cdktf', 'deploy', 'registry'],
-        ['/repo/node_modules/.bin/cdktf', 'deploy', name],
+        ['terraform', 'apply', '/repo/.run/stage/T/backend.tfplan'],
+        ['terraform', 'apply', '/repo/.run/stage/T/registry.tfplan'],
+        ['terraform', 'apply', `/repo/.run/stage/T/${name}.tfplan`],
         ['node', 'scripts/run-app.cjs', 'lib/inventory-cli.ts'],
         ['ansible-playbook', '-i', '/repo/.run/stage/T/inventory.yml'],
       ]);
@@ -120,14 +127,22 @@ describe('up plan', () => {
     expect(preflight(plan).requirements).not.toContain('packer');
   });
 
-  it('the registry step deploys the registry stack with its outputs in the run folder, needing what cdktf needs', () => {
+  it('the registry step applies the saved plan of the registry stack, its outputs into the run folder', () => {
     const plan = buildUpPlan(env('stage'), ctx, { only: 'registry' });
     expect(names(plan)).toEqual(['preflight', 'registry']);
     const step = plan.steps.find((s) => s.name === 'registry')!;
-    expect(step.kind === 'exec' && [step.args, step.sharesProjectState]).toEqual([
-      ['deploy', 'registry', '--auto-approve', '--outputs-file', '/repo/.run/stage/T/registry-outputs.json'],
-      true,
-    ]);
+    expect(step.kind === 'task' && step.task).toEqual({
+      type: 'terraform-apply',
+      stack: 'registry',
+      planFile: '/repo/.run/stage/T/registry.tfplan',
+      apply: {
+        command: 'terraform',
+        args: ['apply', '-input=false', '-no-color', '-auto-approve', '/repo/.run/stage/T/registry.tfplan'],
+        cwd: '/repo/cdktf.out/stacks/registry',
+      },
+      output: { command: 'terraform', args: ['output', '-json', '-no-color'], cwd: '/repo/cdktf.out/stacks/registry' },
+      outputsFile: '/repo/.run/stage/T/registry-outputs.json',
+    });
     expect(preflight(plan)).toEqual({
       type: 'preflight',
       requirements: ['config', 'gcp-project', 'credentials', 'cdktf', 'terraform'],

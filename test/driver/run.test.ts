@@ -16,6 +16,7 @@ import {
   makeSandbox,
   PUBLIC_KEY,
   readJson,
+  REPO_ROOT,
   runDriver,
   Sandbox,
   startApp,
@@ -41,21 +42,58 @@ const env = (extra: Record<string, string | undefined> = {}) =>
   testEnv(sb, { FAKE_APP_PORT: String(app.port), ...extra });
 
 describe('up', () => {
-  it('runs the plan in order: the recorded calls equal the plan, and the check hits every host', async () => {
-    const result = await runDriver(['up', 'stage'], sb, { spec: testSpec(sb, app.port), env: env() });
+  it('plans, shows, and with --auto-approve applies the saved plans in order; the check hits every host', async () => {
+    const plans = { FAKE_PLAN_JSON: join(REPO_ROOT, 'test', 'fixtures', 'plans', 'google-create.json') };
+    const result = await runDriver(['up', 'stage', '--auto-approve'], sb, {
+      spec: testSpec(sb, app.port),
+      env: env(plans),
+    });
     expect(result.err).toBe('');
     expect(result.code).toBe(0);
     const runDir = state().lastRun.up;
 
     const recorded = calls(sb);
-    expect(recorded.map((c) => [c.tool, ...c.args])).toEqual([
-      ['packer', 'init', 'packer/'],
-      ['packer', 'build', `-var-file=${runDir}/image.pkrvars.json`, 'packer/'],
-      ['cdktf', 'deploy', 'backend', '--auto-approve'],
-      ['cdktf', 'deploy', 'registry', '--auto-approve', '--outputs-file', `${runDir}/registry-outputs.json`],
-      ['cdktf', 'deploy', 'stage', '--auto-approve', '--outputs-file', `${runDir}/outputs.json`],
+    const stackDir = (stack: string) => join(sb.root, 'cdktf.out', 'stacks', stack);
+    const planned = (stack: string) => [
+      ['terraform', stackDir(stack), 'init', '-input=false', '-no-color'],
+      [
+        'terraform',
+        stackDir(stack),
+        'plan',
+        '-input=false',
+        '-no-color',
+        '-lock-timeout=60s',
+        `-out=${runDir}/${stack}.tfplan`,
+      ],
+      ['terraform', stackDir(stack), 'show', '-json', '-no-color', `${runDir}/${stack}.tfplan`],
+    ];
+    const apply = (stack: string) => [
+      'terraform',
+      stackDir(stack),
+      'apply',
+      '-input=false',
+      '-no-color',
+      '-auto-approve',
+      `${runDir}/${stack}.tfplan`,
+    ];
+    const output = (stack: string) => ['terraform', stackDir(stack), 'output', '-json', '-no-color'];
+    expect(recorded.map((c) => [c.tool, c.cwd, ...c.args])).toEqual([
+      // Nothing changes before the plans are shown and approved: synth and plans first ...
+      ['cdktf', sb.root, 'synth'],
+      ...planned('backend'),
+      ...planned('registry'),
+      ...planned('stage'),
+      // ... then the image, and exactly the saved plans.
+      ['packer', sb.root, 'init', 'packer/'],
+      ['packer', sb.root, 'build', `-var-file=${runDir}/image.pkrvars.json`, 'packer/'],
+      apply('backend'),
+      apply('registry'),
+      output('registry'),
+      apply('stage'),
+      output('stage'),
       [
         'ansible-playbook',
+        join(sb.root, 'ansible'),
         '-i',
         `${runDir}/inventory.yml`,
         'playbooks/site.yml',
@@ -69,17 +107,26 @@ describe('up', () => {
         sb.privateKey,
       ],
     ]);
-    expect(recorded.map((c) => c.cwd)).toEqual([sb.root, sb.root, sb.root, sb.root, sb.root, join(sb.root, 'ansible')]);
-    expect(recorded.map((c) => c.checkpointDisable)).toEqual(['', '', '1', '1', '1', '']);
-    expect(recorded[5].ansibleConfig).toBe(join(sb.root, 'ansible', 'ansible.cfg'));
+    expect(
+      recorded
+        .filter((c) => c.tool !== 'ansible-playbook' && c.tool !== 'packer')
+        .every((c) => c.checkpointDisable === '1'),
+    ).toBe(true);
+    expect(recorded[recorded.length - 1].ansibleConfig).toBe(join(sb.root, 'ansible', 'ansible.cfg'));
+    // The summary came before anything was applied.
+    expect(result.out).toMatch(/Changes to stage \(saved plans in [^)]+\):\nbackend: \d+ to add/);
+    expect(result.out).toContain('--auto-approve: applying the saved plan without asking');
+    expect(result.out).toContain('hosts: every host runs example/app:1.0');
 
-    // The same sequence, from the pure plan builder (the node inventory step is real, not a fake).
+    // The same external commands, from the pure plan builder (the node inventory step is real, not a fake).
     const project = resolveProject(testSpec(sb, app.port));
     const ctx: PlanContext = { root: sb.root, runDir, cdktf: 'cdktf', node: process.execPath };
-    const planned = activeSteps(buildUpPlan(project.environments[0], ctx)).flatMap((s) =>
+    const execs = activeSteps(buildUpPlan(project.environments[0], ctx)).flatMap((s) =>
       s.kind === 'exec' && s.command !== process.execPath ? [[s.command, ...s.args]] : [],
     );
-    expect(recorded.map((c) => [c.tool, ...c.args])).toEqual(planned);
+    expect(
+      recorded.filter((c) => c.tool === 'packer' || c.tool === 'ansible-playbook').map((c) => [c.tool, ...c.args]),
+    ).toEqual(execs);
 
     // Values flowed as files.
     expect(readJson(join(runDir, 'image.pkrvars.json'))).toMatchObject({
@@ -102,8 +149,8 @@ describe('up', () => {
     // Progress, durations, a total, and one log per step.
     expect(result.out).toContain(`run folder ${runDir}`);
     expect(result.out).toMatch(/^\[1\/9\] check prerequisites ok \d+\.\ds$/m);
-    expect(result.out).toMatch(/^\[5\/9\] deploy registry \(the Docker repository of the project\) ok \d+\.\ds$/m);
-    expect(result.out).toMatch(/^\[6\/9\] deploy stage \(2 hosts\) ok \d+\.\ds$/m);
+    expect(result.out).toMatch(/^\[5\/9\] apply registry \(the Docker repository of the project\) ok \d+\.\ds$/m);
+    expect(result.out).toMatch(/^\[6\/9\] apply stage \(2 hosts\) ok \d+\.\ds$/m);
     expect(result.out).toMatch(/^\[9\/9\] check the app answers on every stage host .* ok \d+\.\ds$/m);
     expect(result.out).toMatch(/^done: up stage, 9 steps in \d+\.\ds/m);
     expect(readdirSync(join(runDir, 'logs')).sort()).toEqual([
@@ -118,9 +165,9 @@ describe('up', () => {
       '09-check.log',
     ]);
     const deployLog = readFileSync(join(runDir, 'logs', '06-deploy.log'), 'utf8');
-    expect(deployLog).toContain('# $ cdktf deploy stage --auto-approve --outputs-file');
+    expect(deployLog).toContain(`$ terraform apply -input=false -no-color -auto-approve ${runDir}/stage.tfplan`);
     expect(deployLog).toContain('Apply complete!');
-    expect(deployLog).toContain('# exit code 0');
+    expect(deployLog).toContain('# ok');
     expect(readFileSync(join(runDir, 'logs', '09-check.log'), 'utf8')).toContain('docker-host-001 http://127.0.0.1:');
     expect(existsSync(join(sb.runBase, 'stage', 'lock'))).toBe(false);
   });
@@ -128,19 +175,9 @@ describe('up', () => {
   const failures: [string, string, Record<string, string>, string | undefined][] = [
     ['packer-init', 'packer init', { FAKE_FAIL: 'packer init' }, 'packer init packer/'],
     ['image', 'packer build', { FAKE_FAIL: 'packer build' }, 'packer build -var-file='],
-    ['backend', 'cdktf deploy backend', { FAKE_FAIL: 'cdktf deploy backend' }, 'cdktf deploy backend --auto-approve'],
-    [
-      'registry',
-      'cdktf deploy registry',
-      { FAKE_FAIL: 'cdktf deploy registry' },
-      'cdktf deploy registry --auto-approve --outputs-file',
-    ],
-    [
-      'deploy',
-      'cdktf deploy stage',
-      { FAKE_FAIL: 'cdktf deploy stage' },
-      'cdktf deploy stage --auto-approve --outputs-file',
-    ],
+    ['backend', 'terraform apply of backend', { FAKE_TF_FAIL_APPLY: 'backend' }, undefined],
+    ['registry', 'terraform apply of registry', { FAKE_TF_FAIL_APPLY: 'registry' }, undefined],
+    ['deploy', 'terraform apply of stage', { FAKE_TF_FAIL_APPLY: 'stage' }, undefined],
     ['inventory', 'broken outputs', { FAKE_OUTPUTS: 'broken' }, 'lib/inventory-cli.ts --outputs'],
     ['hosts', 'ansible-playbook', { FAKE_FAIL: 'ansible-playbook' }, 'ansible-playbook -i'],
     ['check', 'an app that does not answer', {}, undefined],
@@ -151,10 +188,19 @@ describe('up', () => {
     'a failure at %s (%s) stops the run there, says why and how to resume',
     async (step, _why, extra, command) => {
       const port = step === 'check' ? await closedPort() : app.port;
-      const result = await runDriver(['up', 'stage', '--check-timeout', '1'], sb, {
-        spec: testSpec(sb, port),
-        env: env({ FAKE_APP_PORT: String(port), ...extra }),
-      });
+      // An apply fails only where the plan changes something, which needs approving.
+      const applies = extra.FAKE_TF_FAIL_APPLY !== undefined;
+      const changes = applies
+        ? { FAKE_PLAN_JSON: join(REPO_ROOT, 'test', 'fixtures', 'plans', 'google-create.json') }
+        : {};
+      const result = await runDriver(
+        ['up', 'stage', '--check-timeout', '1', ...(applies ? ['--auto-approve'] : [])],
+        sb,
+        {
+          spec: testSpec(sb, port),
+          env: env({ FAKE_APP_PORT: String(port), ...changes, ...extra }),
+        },
+      );
       expect(result.code).toBe(1);
       const n = order.indexOf(step) + 1;
       expect(result.out).toMatch(new RegExp(`^\\[${n}/9\\] .* FAILED \\d+\\.\\ds$`, 'm'));
@@ -175,6 +221,18 @@ describe('up', () => {
         expect(result.err).toContain(`| ${tool} error line 6\n`);
         expect(result.err).not.toContain(`| ${tool} error line 5\n`);
       }
+      if (extra.FAKE_TF_FAIL_APPLY !== undefined) {
+        // An apply step: Terraform's command, its exit code, the tail of what it said; nothing after it ran.
+        const stack = extra.FAKE_TF_FAIL_APPLY;
+        expect(result.err).toMatch(
+          new RegExp(`terraform apply -input=false -no-color -auto-approve \\S+/${stack}\\.tfplan failed \\(3\\)`),
+        );
+        expect(result.err).toContain('terraform error line 25');
+        const tools = callLines(sb);
+        const failedAt = tools.findIndex((l) => l.startsWith('terraform apply') && l.includes(`${stack}.tfplan`));
+        expect(failedAt).toBeGreaterThan(-1);
+        expect(tools.slice(failedAt + 1)).toEqual([]);
+      }
       if (step === 'inventory') expect(result.err).toMatch(/exit code: 1[\s\S]*missing output "app_urls"/);
       if (step === 'check') {
         expect(result.err).toMatch(
@@ -186,10 +244,7 @@ describe('up', () => {
       const tools = callLines(sb);
       const ranAfter = {
         'packer-init': 'packer build',
-        image: 'cdktf',
-        backend: 'cdktf deploy registry',
-        registry: 'cdktf deploy stage',
-        deploy: 'ansible-playbook',
+        image: 'terraform apply',
       } as Record<string, string>;
       if (ranAfter[step] !== undefined) {
         const failedAt = tools.findIndex((l) => l.startsWith(command!.split(' -')[0].replace(/ packer\/$/, '')));
@@ -203,27 +258,26 @@ describe('up', () => {
   it('a backend step that fails because the bucket exists adds a hint on the missing backend state', async () => {
     const spec = testSpec(sb, app.port);
     const exists = '│ Error: googleapi: Error 409: You already own this bucket. Please select another name., conflict';
-    const failed = await runDriver(['up', 'stage', '--skip-image'], sb, {
+    const changes = { FAKE_PLAN_JSON: join(REPO_ROOT, 'test', 'fixtures', 'plans', 'google-create.json') };
+    const up = ['up', 'stage', '--skip-image', '--auto-approve'];
+    const failed = await runDriver(up, sb, {
       spec,
-      env: env({ FAKE_FAIL: 'cdktf deploy backend', FAKE_FAIL_OUTPUT: exists }),
+      env: env({ ...changes, FAKE_TF_FAIL_APPLY: 'backend', FAKE_FAIL_OUTPUT: exists }),
     });
     expect(failed.code).toBe(1);
     // Matched against the step's whole output, not only the lines shown (stdout and stderr interleave).
     expect(failed.err).toMatch(
-      /\n {2}hint: +the state bucket exists, but this clone has no backend state \(\.\/backend\.tfstate, backendState: "local"\): set backendState: 'gcs' in config\/environments\.ts .* or copy backend\.tfstate from the machine that created the bucket/,
+      /\n +hint: +the state bucket exists, but this clone has no backend state \(\.\/backend\.tfstate, backendState: "local"\): set backendState: 'gcs' in config\/environments\.ts .* or copy backend\.tfstate from the machine that created the bucket/,
     );
     expect(failed.err.indexOf('hint:')).toBeLessThan(failed.err.indexOf('resume:'));
 
     // Another failure of the same step: no hint. The same text from another step: no hint either.
-    const other = await runDriver(['up', 'stage', '--skip-image'], sb, {
-      spec,
-      env: env({ FAKE_FAIL: 'cdktf deploy backend' }),
-    });
+    const other = await runDriver(up, sb, { spec, env: env({ ...changes, FAKE_TF_FAIL_APPLY: 'backend' }) });
     expect(other.code).toBe(1);
     expect(other.err).not.toContain('hint:');
-    const deploy = await runDriver(['up', 'stage', '--skip-image'], sb, {
+    const deploy = await runDriver(up, sb, {
       spec,
-      env: env({ FAKE_FAIL: 'cdktf deploy stage', FAKE_FAIL_OUTPUT: exists }),
+      env: env({ ...changes, FAKE_TF_FAIL_APPLY: 'stage', FAKE_FAIL_OUTPUT: exists }),
     });
     expect(deploy.code).toBe(1);
     expect(deploy.err).toContain('Step "deploy" failed');
@@ -232,25 +286,38 @@ describe('up', () => {
 
   it('--from resumes in the same run folder after a failure', async () => {
     const spec = testSpec(sb, app.port);
-    const failed = await runDriver(['up', 'stage'], sb, { spec, env: env({ FAKE_FAIL: 'cdktf deploy stage' }) });
+    const changes = { FAKE_PLAN_JSON: join(REPO_ROOT, 'test', 'fixtures', 'plans', 'google-create.json') };
+    const failed = await runDriver(['up', 'stage', '--auto-approve'], sb, {
+      spec,
+      env: env({ ...changes, FAKE_TF_FAIL_APPLY: 'stage' }),
+    });
     expect(failed.code).toBe(1);
     const runDir = state().lastRun.up;
     writeFileSync(sb.log, '');
 
-    const resumed = await runDriver(['up', 'stage', '--from', 'deploy'], sb, { spec, env: env() });
+    // The resumed run plans the stage stack again (its state may have moved) and applies that new plan.
+    const resumed = await runDriver(['up', 'stage', '--from', 'deploy', '--auto-approve'], sb, {
+      spec,
+      env: env(changes),
+    });
     expect(resumed.err).toBe('');
     expect(resumed.code).toBe(0);
     expect(resumed.out).toContain('continuing in the last run folder');
     expect(callLines(sb)).toEqual([
-      `cdktf deploy stage --auto-approve --outputs-file ${runDir}/outputs.json`,
+      'cdktf synth',
+      'terraform init -input=false -no-color',
+      `terraform plan -input=false -no-color -lock-timeout=60s -out=${runDir}/stage.tfplan`,
+      `terraform show -json -no-color ${runDir}/stage.tfplan`,
+      `terraform apply -input=false -no-color -auto-approve ${runDir}/stage.tfplan`,
+      'terraform output -json -no-color',
       expect.stringMatching(/^ansible-playbook -i /),
     ]);
     expect(resumed.out).toMatch(/^\[1\/5\] check prerequisites ok/m);
     expect(resumed.out).toMatch(/skip packer-init, image, backend, registry: before --from deploy/);
     // The failed attempt and the resumed one are both in the step's log.
     const log = readFileSync(join(runDir, 'logs', '06-deploy.log'), 'utf8');
-    expect(log).toContain('# exit code 3');
-    expect(log).toContain('# exit code 0');
+    expect(log).toContain('# failed: terraform apply');
+    expect(log).toContain('# ok');
   });
 
   it('--only runs one step; a step whose input is missing says which step makes it', async () => {
@@ -320,15 +387,15 @@ describe('up', () => {
       tty: true,
     });
     expect(result.code).toBe(0);
-    expect(result.out).toContain('\r\x1b[2K[2/2] deploy backend (state buckets) … 0s');
+    expect(result.out).toContain('\r\x1b[2K[2/2] apply backend (state buckets) … 0s');
     // eslint-disable-next-line no-control-regex
-    expect(result.out).toMatch(/\r\x1b\[2K\[2\/2\] deploy backend \(state buckets\) \x1b\[32mok\x1b\[39m \d+\.\ds\n/);
+    expect(result.out).toMatch(/\r\x1b\[2K\[2\/2\] apply backend \(state buckets\) \x1b\[32mok\x1b\[39m \d+\.\ds\n/);
     const plain = await runDriver(['up', 'stage', '--only', 'backend'], sb, {
       spec: testSpec(sb, app.port),
       env: env({ NO_COLOR: '1' }),
       tty: true,
     });
-    expect(plain.out).toMatch(/\[2\/2\] deploy backend \(state buckets\) ok \d+\.\ds\n/);
+    expect(plain.out).toMatch(/\[2\/2\] apply backend \(state buckets\) ok \d+\.\ds\n/);
   });
 
   it('--dry-run prints every command, its cwd and added env, and runs nothing', async () => {
@@ -339,13 +406,13 @@ describe('up', () => {
     const out = result.out;
     expect(out).toContain('Plan for "up prod": 9 of 9 steps (dry run: nothing runs, nothing is written)');
     expect(out).toMatch(
-      /\[4\/9\] backend: deploy backend[\s\S]*\$ cdktf deploy backend --auto-approve\n {6}cwd: .*\/repo\n {6}env: CHECKPOINT_DISABLE=1/,
+      /\[4\/9\] backend: apply backend[\s\S]*in-process, after the plan was shown and approved: \$ terraform apply -input=false -no-color -auto-approve \S+\/backend\.tfplan\n {6}cwd: cdktf\.out\/stacks\/backend\n/,
     );
     expect(out).toMatch(
       /\$ ansible-playbook -i \S+\/inventory\.yml playbooks\/site\.yml -e @\S+\/app-vars\.json -e @\S+\/registry-vars\.json -u deploy --private-key \S+/,
     );
     expect(out).toMatch(
-      /\[5\/9\] registry: deploy registry[\s\S]*\$ cdktf deploy registry --auto-approve --outputs-file \S+\/registry-outputs\.json\n/,
+      /\[5\/9\] registry: apply registry[\s\S]*\$ terraform apply [^\n]*registry\.tfplan\n {6}cwd: cdktf\.out\/stacks\/registry\n {6}then \$ terraform output -json -no-color → \S+\/registry-outputs\.json\n/,
     );
     expect(out).toMatch(
       /writes \S+\/registry-vars\.json: \{"docker_host_registry_hosts":\[<output environment_registry_hosts\["prod"\] of stack registry in \S+\/registry-outputs\.json>\]\}\n {6}reads {2}\S+\/inventory\.yml \(from inventory\)\n {6}reads {2}\S+\/registry-outputs\.json \(from registry\)/,
@@ -353,6 +420,9 @@ describe('up', () => {
     expect(out).toContain(`env: ANSIBLE_CONFIG=${sb.root}/ansible/ansible.cfg`);
     expect(out).toMatch(/writes \S+image\.pkrvars\.json: \{"project_id":"test-project-123"/);
     expect(out).toMatch(/\[9\/9\] check: [\s\S]*in-process: HTTP GET <app_url>\/ of every host/);
+    expect(out).toContain(
+      'before any step: cdktf synth, then terraform init, plan -out and show -json of backend, registry, prod; the summary; approval',
+    );
   });
 
   it('`npm run pipeline stage --dry-run` without `--`: npm took --dry-run, so nothing runs and the right line is shown', async () => {
@@ -517,9 +587,10 @@ describe('project-wide cdktf lock', () => {
   it('a run of another environment is refused while one is in its cdktf steps, naming it', async () => {
     const signals = new EventEmitter();
     const spec = testSpec(sb, app.port);
-    const first = runDriver(['up', 'stage', '--skip-image'], sb, {
+    const changes = join(REPO_ROOT, 'test', 'fixtures', 'plans', 'google-create.json');
+    const first = runDriver(['up', 'stage', '--skip-image', '--auto-approve'], sb, {
       spec,
-      env: env({ FAKE_HANG: 'cdktf deploy stage' }),
+      env: env({ FAKE_HANG: 'terraform apply', FAKE_PLAN_JSON: changes }),
       signals,
     });
     for (let i = 0; i < 200 && !existsSync(`${sb.log}.hanging`); i++) await new Promise((r) => setTimeout(r, 20));
@@ -572,7 +643,7 @@ describe('interrupt', () => {
     const signals = new EventEmitter();
     const running = runDriver(['up', 'stage'], sb, {
       spec: testSpec(sb, app.port),
-      env: env({ FAKE_HANG: 'cdktf deploy stage' }),
+      env: env({ FAKE_HANG: 'ansible-playbook' }),
       signals,
     });
     for (let i = 0; i < 200 && !existsSync(`${sb.log}.hanging`); i++) await new Promise((r) => setTimeout(r, 20));
@@ -580,11 +651,11 @@ describe('interrupt', () => {
     signals.emit('SIGINT');
     const result = await running;
     expect(result.code).toBe(130);
-    expect(readFileSync(`${sb.log}.signals`, 'utf8')).toBe('cdktf got SIGINT\n');
-    expect(result.out).toMatch(/^\[6\/9\] deploy stage \(2 hosts\) INTERRUPTED/m);
-    expect(result.err).toContain('Interrupted (SIGINT) at step "deploy"');
-    expect(result.err).toContain('resume:    npm run pipeline -- up stage --from deploy');
-    expect(callLines(sb).some((l) => l.startsWith('ansible-playbook'))).toBe(false);
+    expect(readFileSync(`${sb.log}.signals`, 'utf8')).toBe('ansible-playbook got SIGINT\n');
+    expect(result.out).toMatch(/^\[8\/9\] configure stage hosts .* INTERRUPTED/m);
+    expect(result.err).toContain('Interrupted (SIGINT) at step "hosts"');
+    expect(result.err).toContain('resume:    npm run pipeline -- up stage --from hosts');
+    expect(app.hits()).toBe(0);
     expect(signals.listenerCount('SIGINT')).toBe(0);
   });
 });

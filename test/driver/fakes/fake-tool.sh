@@ -11,9 +11,11 @@
 #   with FAKE_OUTPUTS=broken, outputs lacking app_urls;
 # - `cdktf deploy registry ... --outputs-file F` writes the registry stack's outputs for $FAKE_ENVIRONMENTS
 #   (default "stage prod") in $FAKE_REGISTRY_REGION (default europe-west1); FAKE_OUTPUTS=broken as above;
-# - `cdktf synth` makes cdktf.out/stacks/<stack>/ for backend, registry and $FAKE_ENVIRONMENTS;
+# - `cdktf synth` makes cdktf.out/stacks/<stack>/ for backend, registry, stage, prod and $FAKE_ENVIRONMENTS;
 # - `terraform init|plan|show`: init fails in the stack named $FAKE_TF_NO_BUCKET (its state bucket is missing);
-#   `plan -out=F` writes F; `show -json F` prints $FAKE_PLAN_JSON (a plan JSON file; default: a no-op plan).
+#   `plan -out=F` writes F; `show -json F` prints $FAKE_PLAN_JSON (a plan JSON file; default: a no-op plan);
+#   `apply F` fails as a stale plan with FAKE_TF_STALE=1, and with 25 error lines in the stack $FAKE_TF_FAIL_APPLY; `output -json` prints the stack's outputs as Terraform does
+#   (the same values as `cdktf ... --outputs-file` above).
 tool=$(basename "$0")
 line="$tool $*"
 
@@ -118,6 +120,31 @@ case "$tool" in
         for arg in "$@"; do case "$arg" in -out=*) echo "plan of $stack" >"${arg#-out=}" ;; esac; done
         echo "Saved the plan"
         ;;
+      apply)
+        if [ "$stack" = "${FAKE_TF_FAIL_APPLY:-}" ]; then
+          i=1
+          while [ "$i" -le 25 ]; do echo "terraform error line $i" >&2; i=$((i + 1)); done
+          [ -n "${FAKE_FAIL_OUTPUT:-}" ] && printf '%s\n' "$FAKE_FAIL_OUTPUT"
+          exit 3
+        fi
+        if [ -n "${FAKE_TF_STALE:-}" ]; then
+          echo "Error: Saved plan is stale" >&2
+          echo "The given plan file can no longer be applied because the state was changed by another operation" >&2
+          exit 1
+        fi
+        echo "Apply complete! Resources: 1 added, 0 changed, 0 destroyed."
+        ;;
+      output)
+        tmp=$(mktemp)
+        if [ "$stack" = backend ]; then echo '{"backend": {}}' >"$tmp"
+        elif [ "${FAKE_OUTPUTS:-}" = broken ]; then printf '{"%s": {"hosts": {}}}\n' "$stack" >"$tmp"
+        elif [ "$stack" = registry ]; then write_registry_outputs "$tmp"
+        else write_outputs "$tmp" "$stack"; fi
+        node -e 'const o = JSON.parse(require("fs").readFileSync(0, "utf8")); const v = Object.values(o)[0]; const r = {};
+          for (const k of Object.keys(v)) r[k] = { value: v[k], type: "dynamic", sensitive: false };
+          process.stdout.write(JSON.stringify(r));' <"$tmp"
+        rm -f "$tmp"
+        ;;
       show)
         if [ -n "${FAKE_PLAN_JSON:-}" ]; then cat "$FAKE_PLAN_JSON"; else
           printf '{"format_version":"1.2","terraform_version":"1.5.7","resource_changes":[]}\n'
@@ -127,7 +154,7 @@ case "$tool" in
     ;;
   cdktf)
     if [ "$1" = synth ]; then
-      for s in backend registry ${FAKE_ENVIRONMENTS:-stage prod}; do mkdir -p "cdktf.out/stacks/$s"; done
+      for s in backend registry stage prod ${FAKE_ENVIRONMENTS:-}; do mkdir -p "cdktf.out/stacks/$s"; done
     fi
     outputs=""
     prev=""

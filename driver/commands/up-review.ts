@@ -1,0 +1,99 @@
+/**
+ * Before `up` applies anything: every stack it will apply is planned (saved plan files in the run folder), the
+ * change summary and what the other steps will do are shown, and lib/plan/approval decides: no changes → the
+ * applies are skipped; --auto-approve → go; no terminal → refuse; else ask. Only the saved plans are applied.
+ */
+import { join } from 'node:path';
+import { approve } from '../../lib/plan/approval';
+import { hasChanges, PlanFormatError, StackPlanSummary } from '../../lib/plan/summary';
+import type { EnvContext } from '../context';
+import { printError } from '../context';
+import { EXIT_FAILED, EXIT_INTERRUPTED } from '../exit-codes';
+import { displayPath } from '../format';
+import { activeSteps, Plan, PlannedStep, TerraformApplyTask } from '../plan/steps';
+import { checkPrerequisites } from '../preflight';
+import { CallFailed, Interrupted, isUnplanned, planStacks, renderPlans, StackPlan } from '../stack-plans';
+import { preflightInput } from '../tasks';
+
+function applyTaskOf(step: PlannedStep): TerraformApplyTask | undefined {
+  return step.kind === 'task' && step.task.type === 'terraform-apply' ? step.task : undefined;
+}
+
+/** What the steps other than the applies will do, for the summary. */
+function otherSteps(ctx: EnvContext, plan: Plan): string[] {
+  const image = plan.steps.find((s) => s.name === 'image');
+  const lines = [
+    image?.skip === undefined
+      ? `image: builds ${ctx.env.imageFamily} in ${ctx.env.projectId} (its sources changed, or it was asked for)`
+      : `image: not built (${image.skip})`,
+  ];
+  if (activeSteps(plan).some((s) => s.name === 'hosts')) lines.push(`hosts: every host runs ${ctx.env.app.image}`);
+  return lines;
+}
+
+/** The plan with each stack's apply marked: unplanned stacks and what follows them skipped, no-change ones noted (their outputs are still read). */
+function markPlan(plan: Plan, plans: readonly StackPlan[]): Plan {
+  const byStack = new Map(plans.map((p) => [p.stack, p]));
+  let blocked: string | undefined;
+  const steps = plan.steps.map((step): PlannedStep => {
+    if (step.skip !== undefined) return step;
+    if (blocked !== undefined) return { ...step, skip: blocked };
+    const task = applyTaskOf(step);
+    const planned = task === undefined ? undefined : byStack.get(task.stack);
+    if (task === undefined || planned === undefined) return step;
+    if (isUnplanned(planned)) {
+      blocked = `${task.stack} could not be planned yet (${planned.why}): run up again once the backend is applied`;
+      return { ...step, skip: blocked };
+    }
+    return hasChanges(planned) ? step : ({ ...step, task: { ...task, noChanges: true } } as PlannedStep);
+  });
+  return { ...plan, steps };
+}
+
+function show(ctx: EnvContext, plan: Plan, plans: readonly StackPlan[]): void {
+  const { stdout } = ctx.deps;
+  stdout.write(`\nChanges to ${ctx.env.name} (saved plans in ${displayPath(plan.runDir, ctx.deps.root)}):\n`);
+  stdout.write(renderPlans(ctx, plans, 'text'));
+  stdout.write(`${otherSteps(ctx, plan).join('\n')}\n\n`);
+}
+
+async function decide(ctx: EnvContext, plan: Plan, plans: readonly StackPlan[]): Promise<Plan | number> {
+  const summaries = plans.filter((p): p is StackPlanSummary => !isUnplanned(p));
+  const input = { environment: ctx.env.name, summaries, interactive: true, autoApprove: ctx.args.autoApprove };
+  const outcome = await approve(input, ctx.deps.ask);
+  const refused = !outcome.apply && summaries.some(hasChanges);
+  if (outcome.message !== undefined) (refused ? ctx.deps.stderr : ctx.deps.stdout).write(`${outcome.message}\n`);
+  if (refused) return outcome.exitCode;
+  return markPlan(plan, plans);
+}
+
+/** The stacks whose saved plans the run applies. */
+export function plannedStacks(plan: Plan): string[] {
+  return activeSteps(plan).flatMap((s) => applyTaskOf(s)?.stack ?? []);
+}
+
+export async function reviewUp(ctx: EnvContext, plan: Plan): Promise<Plan | number> {
+  const stacks = plannedStacks(plan);
+  if (stacks.length === 0) return plan;
+  const pre = plan.steps[0];
+  if (pre.kind === 'task' && pre.task.type === 'preflight') {
+    const findings = await checkPrerequisites(preflightInput(ctx, pre.task, { ok: true, value: ctx.env }));
+    if (findings.some((f) => !f.ok)) return plan; // the run's preflight step reports them and stops
+  }
+  try {
+    const plans = planStacks(ctx, plan.runDir, join(plan.runDir, 'plan.log'), stacks);
+    show(ctx, plan, plans);
+    return await decide(ctx, plan, plans);
+  } catch (error) {
+    if (error instanceof Interrupted) {
+      printError(ctx, `interrupted while planning (${error.message}): nothing was applied`);
+      return EXIT_INTERRUPTED;
+    }
+    if (error instanceof CallFailed || error instanceof PlanFormatError) {
+      const tail = error instanceof CallFailed ? error.tail.map((l) => `\n  | ${l}`).join('') : '';
+      printError(ctx, `planning ${ctx.env.name} failed, nothing was applied: ${error.message}${tail}`);
+      return EXIT_FAILED;
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,111 @@
+/** `up` shows the plans and asks before it changes anything; it applies exactly the saved plans. */
+import { join } from 'node:path';
+import { callLines, makeSandbox, REPO_ROOT, runDriver, Sandbox, startApp, testEnv, testSpec } from './harness';
+
+let sb: Sandbox;
+let app: Awaited<ReturnType<typeof startApp>>;
+beforeEach(async () => {
+  sb = makeSandbox();
+  app = await startApp();
+});
+afterEach(async () => {
+  await app.close();
+  sb.cleanup();
+});
+
+const plan = (name: string) => join(REPO_ROOT, 'test', 'fixtures', 'plans', name);
+const env = (extra: Record<string, string> = {}) => testEnv(sb, { FAKE_APP_PORT: String(app.port), ...extra });
+const changedAnything = () =>
+  callLines(sb).filter(
+    (l) => /^(packer build|terraform apply|ansible-playbook)/.test(l) || l.startsWith('packer init'),
+  );
+
+describe('up: review before apply', () => {
+  it('without a terminal and without --auto-approve: the summary, then a refusal (exit 4), nothing changed', async () => {
+    const result = await runDriver(['up', 'stage'], sb, {
+      spec: testSpec(sb, app.port),
+      env: env({ FAKE_PLAN_JSON: plan('google-create.json') }),
+    });
+    expect(result.code).toBe(4);
+    expect(result.out).toMatch(/Changes to stage[\s\S]*stage: \d+ to add/);
+    expect(result.err).toContain('refused: nobody can approve these changes to stage without a terminal');
+    expect(changedAnything()).toEqual([]);
+    expect(app.hits()).toBe(0);
+  });
+
+  it('on a terminal: asks y/N; "n" changes nothing, "y" applies the saved plans', async () => {
+    const questions: string[] = [];
+    const answer = (a: string) => async (q: string) => (questions.push(q), a);
+    const spec = testSpec(sb, app.port);
+    const no = await runDriver(['up', 'stage'], sb, {
+      spec,
+      env: env({ FAKE_PLAN_JSON: plan('google-create.json') }),
+      ask: answer('n'),
+    });
+    expect(no.code).toBe(4);
+    expect(questions).toEqual(['Apply these changes to stage? [y/N] ']);
+    expect(changedAnything()).toEqual([]);
+
+    const yes = await runDriver(['up', 'stage'], sb, {
+      spec,
+      env: env({ FAKE_PLAN_JSON: plan('google-create.json') }),
+      ask: answer('y'),
+    });
+    expect(yes.code).toBe(0);
+    expect(
+      callLines(sb)
+        .filter((l) => l.startsWith('terraform apply'))
+        .map((l) => l.split('/').pop()),
+    ).toEqual(['backend.tfplan', 'registry.tfplan', 'stage.tfplan']);
+    expect(app.hits()).toBe(2);
+  });
+
+  it('a replaced host needs the environment name typed; "y" is not enough', async () => {
+    const questions: string[] = [];
+    const result = await runDriver(['up', 'stage'], sb, {
+      spec: testSpec(sb, app.port),
+      env: env({ FAKE_PLAN_JSON: plan('google-replace.json') }),
+      ask: async (q) => (questions.push(q), 'y'),
+    });
+    expect(questions).toEqual(['Apply these changes to stage? Type the environment name: ']);
+    expect(result.code).toBe(4);
+    expect(result.out).toContain('host docker-host-001 is replaced');
+    expect(changedAnything()).toEqual([]);
+  });
+
+  it('no changes: says so, applies nothing, still reads the outputs and configures the hosts', async () => {
+    const result = await runDriver(['up', 'stage', '--skip-image'], sb, { spec: testSpec(sb, app.port), env: env() });
+    expect(result.code).toBe(0);
+    expect(result.out).toContain('no changes in stage: nothing to apply');
+    const lines = callLines(sb);
+    expect(lines.some((l) => l.startsWith('terraform apply'))).toBe(false);
+    expect(lines.filter((l) => l.startsWith('terraform output'))).toHaveLength(2);
+    expect(lines.some((l) => l.startsWith('ansible-playbook'))).toBe(true);
+  });
+
+  it("a stale plan (the state moved since the plan) fails with Terraform's refusal and says to plan again", async () => {
+    const result = await runDriver(['up', 'stage', '--skip-image', '--auto-approve'], sb, {
+      spec: testSpec(sb, app.port),
+      env: env({ FAKE_PLAN_JSON: plan('google-create.json'), FAKE_TF_STALE: '1' }),
+    });
+    expect(result.code).toBe(1);
+    expect(result.err).toContain('Saved plan is stale');
+    expect(result.err).toContain('the state of backend changed since it was planned: run up again to plan anew');
+  });
+
+  it('first deploy: stacks whose state bucket does not exist yet are not applied unseen; the run stops after the backend', async () => {
+    const result = await runDriver(['up', 'stage', '--skip-image', '--auto-approve'], sb, {
+      spec: testSpec(sb, app.port),
+      env: env({ FAKE_PLAN_JSON: plan('google-create.json'), FAKE_TF_NO_BUCKET: 'registry' }),
+    });
+    expect(result.code).toBe(0);
+    expect(result.out).toMatch(/registry: not planned \(terraform init failed: .*bucket doesn't exist\)/);
+    expect(
+      callLines(sb)
+        .filter((l) => l.startsWith('terraform apply'))
+        .map((l) => l.split('/').pop()),
+    ).toEqual(['backend.tfplan']);
+    expect(result.out).toMatch(/registry could not be planned yet .*: run up again once the backend is applied/);
+    expect(callLines(sb).some((l) => l.startsWith('ansible-playbook'))).toBe(false);
+  });
+});
