@@ -81,7 +81,7 @@ export function helpText(environments: readonly string[]): string {
 usage: ${INVOCATION} [command] <env> [options]
 
 commands:
-  up <env>                     (default) preflight, image, backend, registry, <env>, inventory, hosts, check
+  up <env>                     (default) plan and ask, then preflight, image, backend, registry, <env>, inventory, hosts, check
   destroy <env>                destroy <env>'s stack (hosts, firewall); never the state backend or the registry
   plan <env>                   what up would change in every stack it touches (terraform plan, saved); applies nothing
   env <env> [host]             print shell lines pointing docker at a host: eval "$(${INVOCATION.replace('--', '-s --')} env stage)"
@@ -98,6 +98,7 @@ ${opts}
 Each run writes .run/<env>/<timestamp>/ (generated files, outputs.json, inventory.yml, logs/NN-<step>.log).
 Also: npx docker-hosts <command> <env> [options] (bin/docker-hosts), which no npm option parser stands in front of.
 Exit codes: 0 ok, 1 a step failed, 2 bad usage or config (also: an option npm took for itself, nothing run),
-3 another run holds the lock, 70 internal error, 130 interrupted (Ctrl-C, or Ctrl-D at a prompt).
+3 another run holds the lock, 4 changes not approved (no terminal and no --auto-approve, or answered no),
+70 internal error, 130 interrupted (Ctrl-C, or Ctrl-D at a prompt).
 `;
 }
