@@ -29,6 +29,10 @@ export interface ParsedArgs {
   readonly checkTimeoutSeconds?: number;
   readonly refresh: boolean;
   readonly unset: boolean;
+  /** `status`/`drift --json`. */
+  readonly json: boolean;
+  /** `status --outputs-only`. */
+  readonly outputsOnly: boolean;
 }
 
 /** The options given, checked one by one: known, with a value when they need one, given once. */
@@ -134,6 +138,7 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
     ...{ skipImage: seen.has('--skip-image'), buildImage: seen.has('--build-image') },
     ...{ includeBackend: seen.has('--include-backend'), yes: seen.has('--yes'), verbose: seen.has('--verbose') },
     ...{ checkTimeoutSeconds: checkTimeout(seen), refresh: seen.has('--refresh'), unset: seen.has('--unset') },
+    ...{ json: seen.has('--json'), outputsOnly: seen.has('--outputs-only') },
   };
   if (parsed.from !== undefined && parsed.only !== undefined)
     throw new UsageError('--from and --only exclude each other: pick one');

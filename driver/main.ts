@@ -9,6 +9,7 @@ import { PROJECT } from '../config/environments';
 import { OutputsError } from '../stacks/outputs';
 import { checkEnvironment, parseArgs, ParsedArgs, UsageError } from './args';
 import { destroyCommand } from './commands/destroy';
+import { driftCommand } from './commands/drift';
 import { envCommand } from './commands/env';
 import { lockCommand } from './commands/lock';
 import { configBroken } from './commands/run';
@@ -27,6 +28,7 @@ const COMMAND_FILES: Record<Command, (ctx: EnvContext) => Promise<number>> = {
   destroy: destroyCommand,
   env: envCommand,
   status: statusCommand,
+  drift: driftCommand,
   lock: lockCommand,
 };
 

@@ -1,7 +1,7 @@
 /** What the command line may say: the commands, every option and which commands take it, and --help. */
 import { DESTROY_STEPS, UP_STEPS } from './plan/steps';
 
-export const COMMANDS = ['up', 'destroy', 'env', 'status', 'lock'] as const;
+export const COMMANDS = ['up', 'destroy', 'env', 'status', 'drift', 'lock'] as const;
 export type Command = (typeof COMMANDS)[number];
 export const LOCK_ACTIONS = ['status', 'release'] as const;
 
@@ -48,10 +48,15 @@ export const OPTIONS: Readonly<Record<string, OptionSpec>> = {
   },
   verbose: { short: 'v', commands: RUN, help: "stream every step's output (it always goes to the step's log)" },
   refresh: {
-    commands: ['env', 'status'],
+    commands: ['env', 'status', 'drift'],
     help: "read outputs with `cdktf output` instead of the last deploy's outputs file",
   },
   unset: { commands: ['env'], help: 'print the lines that undo `env`' },
+  json: { commands: ['status', 'drift'], help: 'print JSON for scripts (status: {"hosts": [...]}; drift: the report)' },
+  'outputs-only': {
+    commands: ['status'],
+    help: "status from the stack's outputs alone: addresses, app answers (no SSH)",
+  },
   help: { short: 'h', commands: COMMANDS, help: 'this help' },
 };
 
@@ -78,7 +83,8 @@ commands:
   up <env>                     (default) preflight, image, backend, registry, <env>, inventory, hosts, check
   destroy <env>                destroy <env>'s stack (hosts, firewall); never the state backend or the registry
   env <env> [host]             print shell lines pointing docker at a host: eval "$(${INVOCATION.replace('--', '-s --')} env stage)"
-  status <env>                 the hosts, their addresses, and whether the app answers
+  status <env> [--json]        one row per host over SSH: OS, Docker, app image/release/state, updates, reboot, disk
+  drift <env> [--json]         site.yml in check mode: per host, what differs from the code; changes nothing
   lock status|release <env>    who holds <env>'s lock; remove a lock its run left behind
 
 environments: ${environments.join(', ')}
@@ -89,6 +95,7 @@ options:
 ${opts}
 
 Each run writes .run/<env>/<timestamp>/ (generated files, outputs.json, inventory.yml, logs/NN-<step>.log).
-Exit codes: 0 ok, 1 a step failed, 2 bad usage or config, 3 another run holds the lock, 130 interrupted.
+Exit codes: 0 ok, 1 a step failed, 2 bad usage or config, 3 another run holds the lock, 130 interrupted;
+status/drift: 6 a host unreachable or its app not answering (drift: not checked), 7 drift found.
 `;
 }
