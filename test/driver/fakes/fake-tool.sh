@@ -10,7 +10,12 @@
 #   all at 127.0.0.1, app_port $FAKE_APP_PORT (default 9292), ssh_via $FAKE_SSH_VIA (default direct);
 #   with FAKE_OUTPUTS=broken, outputs lacking app_urls;
 # - `cdktf deploy registry ... --outputs-file F` writes the registry stack's outputs for $FAKE_ENVIRONMENTS
-#   (default "stage prod") in $FAKE_REGISTRY_REGION (default europe-west1); FAKE_OUTPUTS=broken as above.
+#   (default "stage prod") in $FAKE_REGISTRY_REGION (default europe-west1); FAKE_OUTPUTS=broken as above;
+# - `ansible-playbook ... playbooks/status.yml ... -e status_dir=D` copies every *.json of the folder
+#   $FAKE_STATUS_FROM (captured reports, test/lib/fixtures/status) into D, as the status play does, exit 0;
+# - `ansible-playbook ... --check ...` prints the file $FAKE_DRIFT_JSON (the json callback's captured output,
+#   test/lib/fixtures/drift) on stdout, exit $FAKE_DRIFT_EXIT (default 0);
+#   both record ANSIBLE_STDOUT_CALLBACK and ANSIBLE_SSH_EXTRA_ARGS in $FAKE_LOG.ansible-env.
 tool=$(basename "$0")
 line="$tool $*"
 
@@ -131,6 +136,29 @@ case "$tool" in
     if [ ! -f "$inventory" ]; then
       echo "ERROR! the inventory $inventory does not exist" >&2
       exit 1
+    fi
+    status_dir=""
+    check=""
+    for arg in "$@"; do
+      case "$arg" in
+        status_dir=*) status_dir=${arg#status_dir=} ;;
+        --check) check=1 ;;
+      esac
+    done
+    if [ -n "$status_dir" ] || [ -n "$check" ]; then
+      printf 'callback=%s ssh=%s\n' "${ANSIBLE_STDOUT_CALLBACK:-}" "${ANSIBLE_SSH_EXTRA_ARGS:-}" >>"$FAKE_LOG.ansible-env"
+    fi
+    if [ -n "$status_dir" ]; then
+      mkdir -p "$status_dir"
+      for report in "${FAKE_STATUS_FROM:?FAKE_STATUS_FROM must be set}"/*.json; do
+        [ -f "$report" ] && cp "$report" "$status_dir/"
+      done
+      echo "PLAY RECAP" >&2
+      exit 0
+    fi
+    if [ -n "$check" ]; then
+      cat "${FAKE_DRIFT_JSON:?FAKE_DRIFT_JSON must be set}"
+      exit "${FAKE_DRIFT_EXIT:-0}"
     fi
     echo "PLAY RECAP *********************************************************************"
     echo "docker-host-001 : ok=12 changed=0 unreachable=0 failed=0"
