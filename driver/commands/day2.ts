@@ -84,7 +84,10 @@ export function runToFiles(ctx: EnvContext, step: ExecStep, stdoutFile: string, 
         child.kill(signal);
       }
     };
+    let ended = false;
     const done = (ran: Ran) => {
+      if (ended) return;
+      ended = true;
       interrupts.stop();
       closeSync(out);
       closeSync(err);

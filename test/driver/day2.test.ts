@@ -4,7 +4,7 @@
  * generator.
  */
 import { EventEmitter } from 'node:events';
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { calls, makeSandbox, REPO_ROOT, runDriver, Sandbox, startApp, testEnv, testSpec } from './harness';
 
@@ -129,6 +129,20 @@ describe('status', () => {
     expect(ansibleCalls()).toEqual([]);
   });
 
+  it('without ansible-playbook it says so and shows the outputs-only view, exit 1', async () => {
+    const sys = join(sb.dir, 'sys');
+    mkdirSync(sys);
+    for (const tool of ['sh', 'basename', 'cat', 'cp', 'mkdir']) symlinkSync(`/usr/bin/${tool}`, join(sys, tool));
+    rmSync(join(sb.bin, 'ansible-playbook'));
+    const result = await run(['status', 'stage'], { PATH: `${sb.bin}:${sys}` });
+    expect(result.code).toBe(1);
+    expect(result.err).toContain(
+      'error: could not run ansible-playbook (spawn ansible-playbook ENOENT): the outputs-only view follows',
+    );
+    expect(result.out).toMatch(/^docker-host-002 +europe-west1-b +127\.0\.0\.1 +10\.132\.0\.3 +up: HTTP 200/m);
+    expect(workDirs()).toEqual([]);
+  });
+
   it('does not wait for a run holding the lock: it notes it and leaves the lock alone', async () => {
     const lock = join(sb.runBase, 'stage', 'lock');
     mkdirSync(lock, { recursive: true });
@@ -172,9 +186,10 @@ describe('drift', () => {
       ...['-i', `${work}/inventory.yml`, 'playbooks/site.yml', '-e', `@${work}/app-vars.json`],
       ...['-e', `@${work}/registry-vars.json`, '-u', 'deploy', '--private-key', sb.privateKey, '--check', '--diff'],
     ]);
-    expect(readFileSync(`${sb.log}.ansible-env`, 'utf8')).toMatch(
-      /^callback=json ssh=-o StrictHostKeyChecking=accept-new /,
-    );
+    const recorded = readFileSync(`${sb.log}.ansible-env`, 'utf8');
+    expect(recorded).toMatch(/^callback=json ssh=-o StrictHostKeyChecking=accept-new /);
+    // The registry vars the hosts step gets, derived from the last up's registry outputs.
+    expect(recorded).toContain('{\n  "docker_host_registry_hosts": [\n    "europe-west1-docker.pkg.dev"\n  ]\n}\n');
     expect(workDirs()).toEqual([]);
   });
 

@@ -15,7 +15,8 @@
 #   $FAKE_STATUS_FROM (captured reports, test/lib/fixtures/status) into D, as the status play does, exit 0;
 # - `ansible-playbook ... --check ...` prints the file $FAKE_DRIFT_JSON (the json callback's captured output,
 #   test/lib/fixtures/drift) on stdout, exit $FAKE_DRIFT_EXIT (default 0);
-#   both record ANSIBLE_STDOUT_CALLBACK and ANSIBLE_SSH_EXTRA_ARGS in $FAKE_LOG.ansible-env.
+#   both record ANSIBLE_STDOUT_CALLBACK and ANSIBLE_SSH_EXTRA_ARGS in $FAKE_LOG.ansible-env (check mode: and the
+#   registry vars file given with -e @…registry-vars.json).
 tool=$(basename "$0")
 line="$tool $*"
 
@@ -139,10 +140,12 @@ case "$tool" in
     fi
     status_dir=""
     check=""
+    registry_vars=""
     for arg in "$@"; do
       case "$arg" in
         status_dir=*) status_dir=${arg#status_dir=} ;;
         --check) check=1 ;;
+        @*registry-vars.json) registry_vars=${arg#@} ;;
       esac
     done
     if [ -n "$status_dir" ] || [ -n "$check" ]; then
@@ -157,6 +160,7 @@ case "$tool" in
       exit 0
     fi
     if [ -n "$check" ]; then
+      [ -n "$registry_vars" ] && cat "$registry_vars" >>"$FAKE_LOG.ansible-env"
       cat "${FAKE_DRIFT_JSON:?FAKE_DRIFT_JSON must be set}"
       exit "${FAKE_DRIFT_EXIT:-0}"
     fi
