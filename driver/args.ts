@@ -30,11 +30,14 @@ export interface ParsedArgs {
   readonly checkTimeoutSeconds?: number;
   readonly refresh: boolean;
   readonly unset: boolean;
-  /** `plan`: the summary as Markdown (a PR comment), or as JSON. */
+  /** `plan --markdown`: the summary as a pull-request comment. */
   readonly markdown: boolean;
+  /** `plan`/`status`/`drift --json`. */
   readonly json: boolean;
   /** `up`: apply the saved plans without asking (required without a terminal when something changes). */
   readonly autoApprove: boolean;
+  /** `status --outputs-only`. */
+  readonly outputsOnly: boolean;
 }
 
 /** The options given, checked one by one: known, with a value when they need one, given once. */
@@ -147,6 +150,7 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
     ...{ includeBackend: seen.has('--include-backend'), yes: seen.has('--yes'), verbose: seen.has('--verbose') },
     ...{ checkTimeoutSeconds: checkTimeout(seen), refresh: seen.has('--refresh'), unset: seen.has('--unset') },
     ...{ markdown: seen.has('--markdown'), json: seen.has('--json'), autoApprove: seen.has('--auto-approve') },
+    ...{ outputsOnly: seen.has('--outputs-only') },
   };
   if (parsed.from !== undefined && parsed.only !== undefined)
     throw new UsageError('--from and --only exclude each other: pick one');

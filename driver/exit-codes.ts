@@ -17,3 +17,7 @@ export const EXIT_INTERNAL = 70;
 export const EXIT_REFUSED = 4;
 /** Prerequisites are missing (preflight lists them all), kept apart from a failing step. */
 export const EXIT_PREFLIGHT = 5;
+/** `status`/`drift`: a host is unreachable or its app does not answer (status), or could not be checked (drift). */
+export const EXIT_UNHEALTHY = 6;
+/** `drift`: every host was checked and at least one differs from the code. */
+export const EXIT_DRIFT = 7;

@@ -10,6 +10,7 @@ import { PROJECT } from '../config/environments';
 import { OutputsError } from '../stacks/outputs';
 import { checkEnvironment, parseArgs, ParsedArgs, UsageError } from './args';
 import { destroyCommand } from './commands/destroy';
+import { driftCommand } from './commands/drift';
 import { envCommand } from './commands/env';
 import { lockCommand } from './commands/lock';
 import { planCommand } from './commands/plan';
@@ -30,6 +31,7 @@ const COMMAND_FILES: Record<Command, (ctx: EnvContext) => Promise<number>> = {
   plan: planCommand,
   env: envCommand,
   status: statusCommand,
+  drift: driftCommand,
   lock: lockCommand,
 };
 

@@ -1,7 +1,7 @@
 /** What the command line may say: the commands, every option and which commands take it, and --help. */
 import { DESTROY_STEPS, UP_STEPS } from './plan/steps';
 
-export const COMMANDS = ['up', 'destroy', 'plan', 'env', 'status', 'lock'] as const;
+export const COMMANDS = ['up', 'destroy', 'plan', 'env', 'status', 'drift', 'lock'] as const;
 export type Command = (typeof COMMANDS)[number];
 export const LOCK_ACTIONS = ['status', 'release'] as const;
 
@@ -52,12 +52,19 @@ export const OPTIONS: Readonly<Record<string, OptionSpec>> = {
   },
   verbose: { short: 'v', commands: RUN, help: "stream every step's output (it always goes to the step's log)" },
   refresh: {
-    commands: ['env', 'status'],
+    commands: ['env', 'status', 'drift'],
     help: "read outputs with `cdktf output` instead of the last deploy's outputs file",
   },
   unset: { commands: ['env'], help: 'print the lines that undo `env`' },
   markdown: { commands: ['plan'], help: 'the change summary as Markdown (a pull-request comment)' },
-  json: { commands: ['plan'], help: 'the change summary as JSON' },
+  json: {
+    commands: ['plan', 'status', 'drift'],
+    help: 'print JSON for scripts (plan: the summaries; status: {"hosts": [...]}; drift: the report)',
+  },
+  'outputs-only': {
+    commands: ['status'],
+    help: "status from the stack's outputs alone: addresses, app answers (no SSH)",
+  },
   help: { short: 'h', commands: COMMANDS, help: 'this help' },
 };
 
@@ -85,7 +92,8 @@ commands:
   destroy <env>                destroy <env>'s stack (hosts, firewall); never the state backend or the registry
   plan <env>                   what up would change in every stack it touches (terraform plan, saved); applies nothing
   env <env> [host]             print shell lines pointing docker at a host: eval "$(${INVOCATION.replace('--', '-s --')} env stage)"
-  status <env>                 the hosts, their addresses, and whether the app answers
+  status <env> [--json]        one row per host over SSH: OS, Docker, app image/release/state, updates, reboot, disk
+  drift <env> [--json]         site.yml in check mode: per host, what differs from the code; changes nothing
   lock status|release <env>    who holds <env>'s lock; remove a lock its run left behind
 
 environments: ${environments.join(', ')}
@@ -99,6 +107,7 @@ Each run writes .run/<env>/<timestamp>/ (generated files, outputs.json, inventor
 Also: npx docker-hosts <command> <env> [options] (bin/docker-hosts), which no npm option parser stands in front of.
 Exit codes: 0 ok, 1 a step failed, 2 bad usage or config (also: an option npm took for itself, nothing run),
 3 another run holds the lock, 4 changes not approved (no terminal and no --auto-approve, or answered no),
+6 status/drift: a host unreachable or its app not answering (drift: not checked), 7 drift found,
 70 internal error, 130 interrupted (Ctrl-C, or Ctrl-D at a prompt).
 `;
 }

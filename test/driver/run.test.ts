@@ -766,9 +766,9 @@ describe('env and status', () => {
     ]);
   });
 
-  it('status shows each host and whether the app answers; without a deploy it reads `cdktf output`', async () => {
+  it('status --outputs-only shows each host and whether the app answers; without a deploy it reads `cdktf output`', async () => {
     const spec = testSpec(sb, app.port);
-    const status = await runDriver(['status', 'stage'], sb, { spec, env: env() });
+    const status = await runDriver(['status', 'stage', '--outputs-only'], sb, { spec, env: env() });
     expect(status.code).toBe(0);
     expect(callLines(sb)).toEqual([`cdktf output stage --outputs-file ${join(sb.runBase, 'stage', 'outputs.json')}`]);
     expect(status.out).toMatch(/^HOST +ZONE +EXTERNAL IP +INTERNAL IP +APP/m);
@@ -778,11 +778,11 @@ describe('env and status', () => {
     expect(status.out).toContain('all hosts answer');
 
     const down = await closedPort();
-    const failing = await runDriver(['status', 'stage', '--refresh'], sb, {
+    const failing = await runDriver(['status', 'stage', '--refresh', '--outputs-only'], sb, {
       spec,
       env: env({ FAKE_APP_PORT: String(down) }),
     });
-    expect(failing.code).toBe(1);
+    expect(failing.code).toBe(6);
     expect(failing.out).toMatch(/docker-host-002 .* DOWN: connection refused/);
     expect(failing.out).toContain('2 of 2 hosts do not answer');
 

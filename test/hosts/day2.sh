@@ -185,6 +185,15 @@ day2_status() {
   check "fleet-status parses every report, all hosts answer (exit $rc $(cat "$RUN/status.err"))" test "$rc" = 0
   check "fleet-status: OS, Docker, image, release, state, uptime, restarts, security updates, reboot, disk, answers on every host" \
     status_fields "$RUN/status.json"
+  # The same through the driver's `status <env>` code path (its inventory, its ansible-playbook call).
+  rc=0
+  t0=$(date +%s%N)
+  run_ts test/hosts/driver-status.ts "$RUN" "$RUN/outputs.json" "$RUN/id_ed25519" --json \
+    >"$RUN/driver-status.json" 2>"$RUN/driver-status.err" || rc=$?
+  secs=$(awk -v n="$(($(date +%s%N) - t0))" 'BEGIN { printf "%.1f", n / 1e9 }')
+  run_ts test/hosts/driver-status.ts "$RUN" "$RUN/outputs.json" "$RUN/id_ed25519" 2>&1 | sed 's/^/    /' || true
+  check "driver status stage: every host answers (exit $rc in ${secs}s $(tr '\n' ' ' <"$RUN/driver-status.err"))" test "$rc" = 0
+  check "driver status stage --json: the same fields on every host" status_fields "$RUN/driver-status.json"
 }
 
 # status.yml with one more host in the inventory, at an address of the test network where

@@ -16,6 +16,12 @@
 #   `plan -out=F` writes F; `show -json F` prints $FAKE_PLAN_JSON (a plan JSON file; default: a no-op plan);
 #   `apply F` fails as a stale plan with FAKE_TF_STALE=1, and with 25 error lines in the stack $FAKE_TF_FAIL_APPLY; `output -json` prints the stack's outputs as Terraform does
 #   (the same values as `cdktf ... --outputs-file` above).
+# - `ansible-playbook ... playbooks/status.yml ... -e status_dir=D` copies every *.json of the folder
+#   $FAKE_STATUS_FROM (captured reports, test/lib/fixtures/status) into D, as the status play does, exit 0;
+# - `ansible-playbook ... --check ...` prints the file $FAKE_DRIFT_JSON (the json callback's captured output,
+#   test/lib/fixtures/drift) on stdout, exit $FAKE_DRIFT_EXIT (default 0);
+#   both record ANSIBLE_STDOUT_CALLBACK and ANSIBLE_SSH_EXTRA_ARGS in $FAKE_LOG.ansible-env (check mode: and the
+#   registry vars file given with -e @…registry-vars.json).
 tool=$(basename "$0")
 line="$tool $*"
 
@@ -185,6 +191,32 @@ case "$tool" in
     if [ ! -f "$inventory" ]; then
       echo "ERROR! the inventory $inventory does not exist" >&2
       exit 1
+    fi
+    status_dir=""
+    check=""
+    registry_vars=""
+    for arg in "$@"; do
+      case "$arg" in
+        status_dir=*) status_dir=${arg#status_dir=} ;;
+        --check) check=1 ;;
+        @*registry-vars.json) registry_vars=${arg#@} ;;
+      esac
+    done
+    if [ -n "$status_dir" ] || [ -n "$check" ]; then
+      printf 'callback=%s ssh=%s\n' "${ANSIBLE_STDOUT_CALLBACK:-}" "${ANSIBLE_SSH_EXTRA_ARGS:-}" >>"$FAKE_LOG.ansible-env"
+    fi
+    if [ -n "$status_dir" ]; then
+      mkdir -p "$status_dir"
+      for report in "${FAKE_STATUS_FROM:?FAKE_STATUS_FROM must be set}"/*.json; do
+        [ -f "$report" ] && cp "$report" "$status_dir/"
+      done
+      echo "PLAY RECAP" >&2
+      exit 0
+    fi
+    if [ -n "$check" ]; then
+      [ -n "$registry_vars" ] && cat "$registry_vars" >>"$FAKE_LOG.ansible-env"
+      cat "${FAKE_DRIFT_JSON:?FAKE_DRIFT_JSON must be set}"
+      exit "${FAKE_DRIFT_EXIT:-0}"
     fi
     echo "PLAY RECAP *********************************************************************"
     echo "docker-host-001 : ok=12 changed=0 unreachable=0 failed=0"
