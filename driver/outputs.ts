@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { OutputsError, parseStackOutputs, StackOutputs } from '../stacks/outputs';
 import { INVOCATION } from './usage';
 import { EnvContext, printError } from './context';
-import { EXIT_FAILED } from './exit-codes';
+import { EXIT_FAILED, EXIT_INTERRUPTED } from './exit-codes';
 import { commandLine } from './format';
 import { acquireLock } from './lock';
 import { cdktfOutput } from './plan/tools';
@@ -31,14 +31,21 @@ function runCdktfOutput(ctx: EnvContext, file: string) {
   const command = cdktfOutput({ root: deps.root, cdktf: ctx.cdktf }, env.name, file);
   const lock = acquireLock(cdktfLockPath(deps.root), `${ctx.args.command} ${env.name}`, { why: CDKTF_LOCK_WHY });
   deps.stderr.write(`reading ${env.name} outputs: ${commandLine(command.command, command.args)}\n`);
+  // Ctrl-C reaches cdktf too (same terminal): the driver waits for it, releases the lock, and says so.
+  let interrupted = false;
+  const onInt = () => void (interrupted = true);
+  const signals = deps.signals ?? process;
+  signals.on('SIGINT', onInt);
   try {
-    return spawnSync(command.command, [...command.args], {
+    const result = spawnSync(command.command, [...command.args], {
       cwd: command.cwd,
       env: { ...deps.env, ...command.env },
       encoding: 'utf8',
       stdio: ['ignore', 'pipe', 'pipe'],
     });
+    return { ...result, interrupted: interrupted || result.signal === 'SIGINT' };
   } finally {
+    signals.off('SIGINT', onInt);
     lock.release();
   }
 }
@@ -51,6 +58,10 @@ export function loadOutputs(ctx: EnvContext): StackOutputs | number {
   const file = join(envDir(ctx.runBase, env.name), 'outputs.json');
   mkdirSync(envDir(ctx.runBase, env.name), { recursive: true });
   const result = runCdktfOutput(ctx, file);
+  if (result.interrupted) {
+    printError(ctx, `interrupted while reading ${env.name}'s outputs: nothing changed, the cdktf lock is released`);
+    return EXIT_INTERRUPTED;
+  }
   if (result.status !== 0 || !existsSync(file)) {
     const why = result.error ? result.error.message : `exit code ${result.status}`;
     const tail = cleanTail(`${result.stdout ?? ''}\n${result.stderr ?? ''}`, 12).map((l) => `\n  | ${l}`);

@@ -786,6 +786,13 @@ describe('env and status', () => {
     expect(failing.out).toMatch(/docker-host-002 .* DOWN: connection refused/);
     expect(failing.out).toContain('2 of 2 hosts do not answer');
 
+    // Ctrl-C while `cdktf output` reads: one message, exit 130, the cdktf lock released.
+    const interrupted = await runDriver(['env', 'prod'], sb, { spec, env: env({ FAKE_SIGINT: 'cdktf output' }) });
+    expect(interrupted.code).toBe(130);
+    expect(interrupted.err).toContain(
+      "error: interrupted while reading prod's outputs: nothing changed, the cdktf lock is released",
+    );
+    expect(existsSync(join(sb.root, '.run', 'cdktf.lock'))).toBe(false);
     const noOutputs = await runDriver(['status', 'prod'], sb, { spec, env: env({ FAKE_FAIL: 'cdktf output' }) });
     expect(noOutputs.code).toBe(1);
     expect(noOutputs.err).toContain("could not read prod's outputs (exit code 3)");

@@ -53,6 +53,11 @@ if [ -n "${FAKE_FAIL:-}" ]; then
   esac
 fi
 
+# Ctrl-C at the terminal while this tool runs: it dies of SIGINT (no trap), as cdktf does.
+if [ -n "${FAKE_SIGINT:-}" ]; then
+  case "$line" in "$FAKE_SIGINT"*) kill -INT $$ ;; esac
+fi
+
 if [ -n "${FAKE_HANG:-}" ]; then
   case "$line" in
     "$FAKE_HANG"*)
