@@ -70,8 +70,8 @@ function run(ctx: EnvContext, log: string, call: Call): string {
 }
 
 /** init, plan, show of one stack: its summary, or why it could not be planned (init failed). */
-function planStack(ctx: EnvContext, runDir: string, log: string, stack: string): StackPlan {
-  const calls = planCalls(ctx.deps.root, runDir, stack);
+function planStack(ctx: EnvContext, runDir: string, log: string, stack: string, destroy: boolean): StackPlan {
+  const calls = planCalls(ctx.deps.root, runDir, stack, destroy);
   try {
     run(ctx, log, calls.init);
   } catch (error) {
@@ -82,10 +82,13 @@ function planStack(ctx: EnvContext, runDir: string, log: string, stack: string):
   return summarizePlan(stack, JSON.parse(run(ctx, log, calls.show)) as unknown);
 }
 
-/** Synthesizes once, then plans each stack into `<runDir>/<stack>.tfplan`; everything Terraform said goes to `log`. */
+/**
+ * Synthesizes once, then plans each stack into `<runDir>/<stack>.tfplan` (a destroy plan for `destroy`); everything
+ * Terraform said goes to `log`.
+ */
 export function planStacks(ctx: EnvContext, runDir: string, log: string, stacks: readonly string[]): StackPlan[] {
   run(ctx, log, { command: ctx.cdktf, args: ['synth'], cwd: ctx.deps.root });
-  return stacks.map((stack) => planStack(ctx, runDir, log, stack));
+  return stacks.map((stack) => planStack(ctx, runDir, log, stack, ctx.args.command === 'destroy'));
 }
 
 export function renderPlans(ctx: EnvContext, plans: readonly StackPlan[], format: 'text' | 'markdown'): string {

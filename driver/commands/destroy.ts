@@ -12,9 +12,10 @@ import { INVOCATION } from '../usage';
 import { EnvContext, printError } from '../context';
 import { EXIT_USAGE } from '../exit-codes';
 import { buildDestroyPlan } from '../plan/build';
-import { activeSteps, DestroyStepName, Plan } from '../plan/steps';
+import { DestroyStepName, PlannedStep } from '../plan/steps';
 import { updateState } from '../state';
 import { chooseRunDir, dryRun, runLocked } from './run';
+import { reviewUp } from './up-review';
 
 /** Why `destroy --include-backend` is refused before anything runs: what it would destroy, and the way by hand. */
 export function includeBackendRefusal(project: ProjectConfig): string[] {
@@ -56,24 +57,6 @@ export function includeBackendRefusal(project: ProjectConfig): string[] {
   return lines;
 }
 
-async function confirm(ctx: EnvContext, plan: Plan): Promise<boolean> {
-  const { deps, env } = ctx;
-  const what = activeSteps(plan)
-    .filter((s) => s.name !== 'preflight')
-    .map((s) => `  - ${s.title}`)
-    .join('\n');
-  if (deps.ask === undefined) {
-    deps.stderr.write(
-      `error: destroy asks for confirmation, and stdin is not a terminal: add --yes to destroy\n${what}\n`,
-    );
-    return false;
-  }
-  deps.stdout.write(`This destroys, in Google Cloud project ${env.projectId}:\n${what}\n`);
-  const answer = (await deps.ask(`Type the environment name (${plan.environment}) to go on: `)).trim();
-  if (answer !== plan.environment) deps.stderr.write('not confirmed: nothing was destroyed\n');
-  return answer === plan.environment;
-}
-
 export async function destroyCommand(ctx: EnvContext): Promise<number> {
   const { args, env } = ctx;
   const runDir = chooseRunDir(ctx);
@@ -88,10 +71,11 @@ export async function destroyCommand(ctx: EnvContext): Promise<number> {
     printError(ctx, `${refusal.join('\n')}\nNothing was run.`);
     return EXIT_USAGE;
   }
-  if (!args.yes && !(await confirm(ctx, plan))) return EXIT_USAGE;
+  // The destroy plan is shown first; destroying hosts needs the environment's name typed, or --yes without a terminal.
   // Once the stack is gone, its outputs describe nothing: env and status read afresh (and fail) from then on.
-  return runLocked(ctx, plan, runDir.resumed, (step) => {
+  const forget = (step: PlannedStep) => {
     if (step.name !== 'destroy') return;
     updateState(ctx.runBase, env.name, ({ lastOutputs: _gone, ...rest }) => rest);
-  });
+  };
+  return runLocked(ctx, plan, runDir.resumed, forget, (p) => reviewUp(ctx, p));
 }

@@ -1,5 +1,5 @@
 /**
- * Before `up` applies anything: every stack it will apply is planned (saved plan files in the run folder), the
+ * Before `up` (or `destroy`) applies anything: every stack it will apply is planned (saved plan files in the run folder), the
  * change summary and what the other steps will do are shown, and lib/plan/approval decides: no changes → the
  * applies are skipped; --auto-approve → go; no terminal → refuse; else ask. Only the saved plans are applied.
  */
@@ -21,6 +21,7 @@ function applyTaskOf(step: PlannedStep): TerraformApplyTask | undefined {
 
 /** What the steps other than the applies will do, for the summary. */
 function otherSteps(ctx: EnvContext, plan: Plan): string[] {
+  if (plan.command !== 'up') return [];
   const image = plan.steps.find((s) => s.name === 'image');
   const lines = [
     image?.skip === undefined
@@ -42,7 +43,7 @@ function markPlan(plan: Plan, plans: readonly StackPlan[]): Plan {
     const planned = task === undefined ? undefined : byStack.get(task.stack);
     if (task === undefined || planned === undefined) return step;
     if (isUnplanned(planned)) {
-      blocked = `${task.stack} could not be planned yet (${planned.why}): run up again once the backend is applied`;
+      blocked = `${task.stack} could not be planned (${planned.why}): ${plan.command === 'up' ? 'run up again once the backend is applied' : 'nothing to destroy there'}`;
       return { ...step, skip: blocked };
     }
     return hasChanges(planned) ? step : ({ ...step, task: { ...task, noChanges: true } } as PlannedStep);
@@ -54,12 +55,18 @@ function show(ctx: EnvContext, plan: Plan, plans: readonly StackPlan[]): void {
   const { stdout } = ctx.deps;
   stdout.write(`\nChanges to ${ctx.env.name} (saved plans in ${displayPath(plan.runDir, ctx.deps.root)}):\n`);
   stdout.write(renderPlans(ctx, plans, 'text'));
-  stdout.write(`${otherSteps(ctx, plan).join('\n')}\n\n`);
+  stdout.write(
+    otherSteps(ctx, plan)
+      .map((l) => `${l}\n`)
+      .join('') + '\n',
+  );
 }
 
 async function decide(ctx: EnvContext, plan: Plan, plans: readonly StackPlan[]): Promise<Plan | number> {
   const summaries = plans.filter((p): p is StackPlanSummary => !isUnplanned(p));
-  const input = { environment: ctx.env.name, summaries, interactive: true, autoApprove: ctx.args.autoApprove };
+  // destroy's --yes is its --auto-approve.
+  const autoApprove = ctx.args.autoApprove || (plan.command === 'destroy' && ctx.args.yes);
+  const input = { environment: ctx.env.name, summaries, interactive: true, autoApprove };
   const outcome = await approve(input, ctx.deps.ask);
   const refused = !outcome.apply && summaries.some(hasChanges);
   if (outcome.message !== undefined) (refused ? ctx.deps.stderr : ctx.deps.stdout).write(`${outcome.message}\n`);

@@ -7,7 +7,7 @@ import {
   applyBackend,
   applyEnvironment,
   applyRegistry,
-  cdktfDestroyEnvironment,
+  destroyEnvironment,
   CheckTiming,
   DEFAULT_CHECK_TIMING,
   httpCheck,
@@ -183,6 +183,6 @@ export function buildUpPlan(env: EnvironmentConfig, ctx: PlanContext, options: U
  * prod deploys the very digest stage tested); the environment's read grant on it goes with the environment's stack.
  */
 export function buildDestroyPlan(env: EnvironmentConfig, ctx: PlanContext, options: DestroyOptions = {}): Plan {
-  const work: Step[] = [cdktfDestroyEnvironment(ctx, env)];
+  const work: Step[] = [destroyEnvironment(ctx, env)];
   return assemble('destroy', env, ctx, work, select(work, DESTROY_STEPS, options.from, options.only));
 }

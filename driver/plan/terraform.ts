@@ -30,12 +30,13 @@ function call(root: string, stack: string, args: readonly string[]): TerraformCa
   return { command: 'terraform', args, cwd: stackDir(root, stack) };
 }
 
-/** init, plan -out, show -json: the three calls that turn a synthesized stack into a reviewable plan. */
-export function planCalls(root: string, runDir: string, stack: string) {
+/** init, plan -out (`-destroy` for destroy), show -json: the calls that turn a synthesized stack into a reviewable plan. */
+export function planCalls(root: string, runDir: string, stack: string, destroy = false) {
   const file = planFile(runDir, stack);
+  const planArgs = ['plan', '-input=false', '-no-color', ...(destroy ? ['-destroy'] : []), '-lock-timeout=60s'];
   return {
     init: call(root, stack, ['init', '-input=false', '-no-color']),
-    plan: call(root, stack, ['plan', '-input=false', '-no-color', '-lock-timeout=60s', `-out=${file}`]),
+    plan: call(root, stack, [...planArgs, `-out=${file}`]),
     show: call(root, stack, ['show', '-json', '-no-color', file]),
   };
 }

@@ -94,13 +94,6 @@ export function packerBuild(ctx: PlanContext, env: EnvironmentConfig, sourceHash
   });
 }
 
-/** A cdktf CLI call, run from the repository root without telemetry, holding the project-wide cdktf lock. */
-function cdktfStep(ctx: PlanContext, name: StepName, title: string, args: readonly string[]): ExecStep {
-  // cdktf relays Terraform's error messages on stdout; its stderr is mostly log noise.
-  const where = { command: ctx.cdktf, cwd: ctx.root, env: CDKTF_ENV, failureOutput: 'output' } as const;
-  return exec({ name, title, args, ...where, sharesProjectState: true });
-}
-
 /**
  * The backend stack's state is local by default (./backend.tfstate, backendState: 'local'): on another clone, or
  * after that file was lost, Terraform tries to create the buckets again and GCS answers 409.
@@ -221,9 +214,10 @@ export function httpCheck(ctx: PlanContext, env: EnvironmentConfig, timing = DEF
   };
 }
 
-export function cdktfDestroyEnvironment(ctx: PlanContext, env: EnvironmentConfig): ExecStep {
+/** Applies the environment's saved destroy plan (`terraform plan -destroy`, shown and approved first). */
+export function destroyEnvironment(ctx: PlanContext, env: EnvironmentConfig): TaskStep {
   const title = `destroy ${env.name} (hosts, firewall rules, service account)`;
-  return cdktfStep(ctx, 'destroy', title, ['destroy', env.name, '--auto-approve']);
+  return applyStep(ctx, { name: 'destroy', title, stack: env.name });
 }
 
 /** `cdktf output <env> --outputs-file <file>`: how `env`/`status` read outputs when no run has left them. */

@@ -5,7 +5,7 @@ import {
   appVars,
   applyBackend,
   applyEnvironment,
-  cdktfDestroyEnvironment,
+  destroyEnvironment,
   cdktfOutput,
   httpCheck,
   inventory,
@@ -242,9 +242,24 @@ describe('command builders: exact argv', () => {
   it.each([
     ['stage', stage],
     ['prod', prod],
-  ])('cdktf destroy %s, and the backend separately', (name, env) => {
-    const step = cdktfDestroyEnvironment(ctx(name), env);
-    expect([step.command, ...step.args]).toEqual(['/repo/node_modules/.bin/cdktf', 'destroy', name, '--auto-approve']);
+  ])('destroy %s applies its saved destroy plan, nothing else', (name, env) => {
+    const step = destroyEnvironment(ctx(name), env);
+    expect(step.task).toEqual({
+      type: 'terraform-apply',
+      stack: name,
+      planFile: `/repo/.run/${name}/20250101T000000Z/${name}.tfplan`,
+      apply: {
+        command: 'terraform',
+        args: [
+          'apply',
+          '-input=false',
+          '-no-color',
+          '-auto-approve',
+          `/repo/.run/${name}/20250101T000000Z/${name}.tfplan`,
+        ],
+        cwd: `/repo/cdktf.out/stacks/${name}`,
+      },
+    });
   });
 
   it('cdktf output', () => {

@@ -248,10 +248,11 @@ describe('destroy plan', () => {
   it('destroys the environment, never the backend or the registry', () => {
     const plan = buildDestroyPlan(env('prod'), ctx);
     expect(plan.command).toBe('destroy');
-    expect(activeSteps(plan).map((s) => (s.kind === 'exec' ? s.args.slice(0, 2).join(' ') : s.name))).toEqual([
-      'preflight',
-      'destroy prod',
-    ]);
+    expect(
+      activeSteps(plan).map((s) =>
+        s.kind === 'task' && s.task.type === 'terraform-apply' ? `apply ${s.task.stack}` : s.name,
+      ),
+    ).toEqual(['preflight', 'apply prod']);
     expect(preflight(plan).requirements).toEqual(['config', 'gcp-project', 'credentials', 'cdktf', 'terraform']);
   });
 

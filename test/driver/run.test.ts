@@ -663,9 +663,19 @@ describe('interrupt', () => {
 describe('destroy', () => {
   it('destroys the environment, never the backend or the registry', async () => {
     const spec = testSpec(sb, app.port);
-    const result = await runDriver(['destroy', 'stage', '--yes'], sb, { spec, env: env() });
+    const destroyPlan = { FAKE_PLAN_JSON: join(REPO_ROOT, 'test', 'fixtures', 'plans', 'google-destroy.json') };
+    const result = await runDriver(['destroy', 'stage', '--yes'], sb, { spec, env: env(destroyPlan) });
     expect(result.code).toBe(0);
-    expect(callLines(sb)).toEqual(['cdktf destroy stage --auto-approve']);
+    const runDir = readdirSync(join(sb.runBase, 'stage')).find((d) => d.endsWith('-destroy'))!;
+    const planFile = join(sb.runBase, 'stage', runDir, 'stage.tfplan');
+    expect(callLines(sb)).toEqual([
+      'cdktf synth',
+      'terraform init -input=false -no-color',
+      `terraform plan -input=false -no-color -destroy -lock-timeout=60s -out=${planFile}`,
+      `terraform show -json -no-color ${planFile}`,
+      `terraform apply -input=false -no-color -auto-approve ${planFile}`,
+    ]);
+    expect(result.out).toContain('host docker-host-002 is destroyed');
     expect(result.out).not.toContain('backend');
     expect(result.out).not.toContain('registry');
   });
@@ -704,18 +714,26 @@ describe('destroy', () => {
     expect(dry.out).toContain('note: a real run stops here, running nothing:\n  --include-backend is refused');
   });
 
-  it('asks first: refuses without a terminal, and unless the environment name is typed', async () => {
+  it('shows the destroy plan and asks: refuses without a terminal, and unless the environment name is typed', async () => {
     const spec = testSpec(sb, app.port);
-    const noTty = await runDriver(['destroy', 'stage'], sb, { spec, env: env() });
-    expect(noTty.code).toBe(2);
-    expect(noTty.err).toContain('add --yes');
-    const wrong = await runDriver(['destroy', 'stage'], sb, { spec, env: env(), ask: async () => 'prod' });
-    expect(wrong.code).toBe(2);
-    expect(calls(sb)).toEqual([]);
-    const right = await runDriver(['destroy', 'stage'], sb, { spec, env: env(), ask: async () => 'stage' });
+    const destroyPlan = env({ FAKE_PLAN_JSON: join(REPO_ROOT, 'test', 'fixtures', 'plans', 'google-destroy.json') });
+    const applied = () => callLines(sb).filter((l) => l.startsWith('terraform apply'));
+    const noTty = await runDriver(['destroy', 'stage'], sb, { spec, env: destroyPlan });
+    expect(noTty.code).toBe(4);
+    expect(noTty.out).toMatch(/stage: 0 to add, 0 to change, 0 to replace, 4 to destroy/);
+    expect(noTty.err).toContain('without a terminal');
+    const wrong = await runDriver(['destroy', 'stage'], sb, { spec, env: destroyPlan, ask: async () => 'prod' });
+    expect(wrong.code).toBe(4);
+    expect(applied()).toEqual([]);
+    const questions: string[] = [];
+    const right = await runDriver(['destroy', 'stage'], sb, {
+      spec,
+      env: destroyPlan,
+      ask: async (q) => (questions.push(q), 'stage'),
+    });
     expect(right.code).toBe(0);
-    expect(right.out).toContain('This destroys, in Google Cloud project test-project-123:');
-    expect(callLines(sb)).toEqual(['cdktf destroy stage --auto-approve']);
+    expect(questions).toEqual(['Apply these changes to stage? Type the environment name: ']);
+    expect(applied()).toHaveLength(1);
   });
 });
 

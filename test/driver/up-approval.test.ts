@@ -105,7 +105,7 @@ describe('up: review before apply', () => {
         .filter((l) => l.startsWith('terraform apply'))
         .map((l) => l.split('/').pop()),
     ).toEqual(['backend.tfplan']);
-    expect(result.out).toMatch(/registry could not be planned yet .*: run up again once the backend is applied/);
+    expect(result.out).toMatch(/registry could not be planned .*: run up again once the backend is applied/);
     expect(callLines(sb).some((l) => l.startsWith('ansible-playbook'))).toBe(false);
   });
 });
