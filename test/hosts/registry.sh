@@ -114,6 +114,8 @@ push_image() {
   out=$(host1_docker push "$ref") || return 1
   digest=$(grep -oE 'digest: sha256:[0-9a-f]{64}' <<<"$out" | cut -d' ' -f2)
   [ -n "$digest" ] || return 1
+  # Host 1 forgets the registry's names for it, so that the deploy pulls there too, like elsewhere.
+  host1_docker image rm "$ref" "$REGISTRY/test-app@$digest" >/dev/null || return 1
   echo "$REGISTRY/test-app@$digest"
 }
 
