@@ -114,8 +114,9 @@ push_image() {
   out=$(host1_docker push "$ref") || return 1
   digest=$(grep -oE 'digest: sha256:[0-9a-f]{64}' <<<"$out" | cut -d' ' -f2)
   [ -n "$digest" ] || return 1
-  # Host 1 forgets the registry's names for it, so that the deploy pulls there too, like elsewhere.
-  host1_docker image rm "$ref" "$REGISTRY/test-app@$digest" >/dev/null || return 1
+  # Host 1 forgets the registry's names for it (the tag and with it the digest reference), so that
+  # the deploy pulls there too, like elsewhere.
+  host1_docker image rm "$ref" >/dev/null || return 1
   echo "$REGISTRY/test-app@$digest"
 }
 
@@ -140,8 +141,8 @@ registry_scenario() {
   log "registry: push two versions to host 1 ($via), deploy by digest, roll back"
   build_image test-app:v2 "$RUN/app-v2.tar" "[\"/bin/busybox\",\"httpd\",\"-f\",\"-p\",\"$APP_PORT\",\"-h\",\"/www\"]"
   local v1 v2 name before
-  v1=$(push_image "$RUN/app-good.tar" v1) && v2=$(push_image "$RUN/app-v2.tar" v2) ||
-    { fail "push to $REGISTRY from host 1 over SSH failed"; return 0; }
+  v1=$(push_image "$RUN/app-good.tar" v1 2>"$RUN/push.err") && v2=$(push_image "$RUN/app-v2.tar" v2 2>>"$RUN/push.err") ||
+    { fail "push to $REGISTRY from host 1 over SSH failed: $(tail -n 3 "$RUN/push.err")"; return 0; }
   pass "pushed v1 and v2 from host 1 ($via) through the credential helper: $v1, $v2"
   check "the registry refuses a request without the token (HTTP 401)" \
     test "$(curl -s -o /dev/null -w '%{http_code}' "http://$REGISTRY/v2/")" = 401
