@@ -139,16 +139,19 @@ registry_scenario() {
   local via="this machine's docker CLI with DOCKER_HOST=ssh://"
   command -v docker >/dev/null 2>&1 || via="docker on host 1 over plain SSH (no docker CLI here)"
   log "registry: push two versions to host 1 ($via), deploy by digest, roll back"
+  # v1 is not the image the earlier deploys loaded from an archive: same bits would leave the
+  # container as it is (the app role compares image ids).
+  build_image test-app:v1 "$RUN/app-v1.tar" "[\"/bin/busybox\",\"httpd\",\"-f\",\"-p\",\"$APP_PORT\",\"-h\",\"/www\"]"
   build_image test-app:v2 "$RUN/app-v2.tar" "[\"/bin/busybox\",\"httpd\",\"-f\",\"-p\",\"$APP_PORT\",\"-h\",\"/www\"]"
   local v1 v2 name before
-  v1=$(push_image "$RUN/app-good.tar" v1 2>"$RUN/push.err") && v2=$(push_image "$RUN/app-v2.tar" v2 2>>"$RUN/push.err") ||
+  v1=$(push_image "$RUN/app-v1.tar" v1 2>"$RUN/push.err") && v2=$(push_image "$RUN/app-v2.tar" v2 2>>"$RUN/push.err") ||
     { fail "push to $REGISTRY from host 1 over SSH failed: $(tail -n 3 "$RUN/push.err")"; return 0; }
   pass "pushed v1 and v2 from host 1 ($via) through the credential helper: $v1, $v2"
   check "the registry refuses a request without the token (HTTP 401)" \
     test "$(curl -s -o /dev/null -w '%{http_code}' "http://$REGISTRY/v2/")" = 401
   local tag
   for tag in v1 v2; do
-    local ref=$v1 body="docker-hosts test app (test-app:good)"
+    local ref=$v1 body="docker-hosts test app (test-app:v1)"
     [ "$tag" = v2 ] && ref=$v2 body="docker-hosts test app (test-app:v2)"
     before=$(registry_requests)
     if playbook "$RUN/site-$tag.log" -e "app_image=$ref" -e "app_release_commit=commit-$tag"; then
@@ -171,7 +174,7 @@ registry_scenario() {
     tail -n 30 "$RUN/rollback.log"
     fail "rollback.yml failed (log above)"
   fi
-  check_release "$v1" "docker-hosts test app (test-app:good)" rollback
+  check_release "$v1" "docker-hosts test app (test-app:v1)" rollback
   check "rollback pulled nothing (registry requests for test-app: $before before, $(registry_requests) after)" \
     test "$(registry_requests)" = "$before"
   ROLLED_BACK=$v1
