@@ -10,6 +10,7 @@ PKGS=(
   debootstrap systemd-container   # the throwaway hosts' rootfs and systemd-nspawn
   iproute2                        # ip netns / veth / bridge
   apt-cacher-ng                   # the hosts' apt proxy (on this machine only)
+  docker-registry                 # the host test's registry (CNCF distribution), on this machine only
   openssh-client curl ca-certificates
   gcc libc6-dev                   # the host test builds a tiny NSS module (an OS Login-like user)
   python3-pip                     # pip download: the community.docker collection below
