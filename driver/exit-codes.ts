@@ -15,8 +15,6 @@ export const EXIT_INTERNAL = 70;
  * plan/approve flow (lib/plan/approval.ts).
  */
 export const EXIT_REFUSED = 4;
-/** Prerequisites are missing (preflight lists them all), kept apart from a failing step. */
-export const EXIT_PREFLIGHT = 5;
 /** `status`/`drift`: a host is unreachable or its app does not answer (status), or could not be checked (drift). */
 export const EXIT_UNHEALTHY = 6;
 /** `drift`: every host was checked and at least one differs from the code. */

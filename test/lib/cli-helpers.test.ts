@@ -99,8 +99,8 @@ describe('closest valid name', () => {
   });
 });
 
-test('exit codes: each one distinct, refused and preflight among them', () => {
+test('exit codes: each one distinct, refused and interrupted among them', () => {
   const codes = Object.values(EXIT);
   expect(new Set(codes).size).toBe(codes.length);
-  expect([EXIT.EXIT_REFUSED, EXIT.EXIT_PREFLIGHT, EXIT.EXIT_INTERRUPTED]).toEqual([4, 5, 130]);
+  expect([EXIT.EXIT_REFUSED, EXIT.EXIT_INTERRUPTED]).toEqual([4, 130]);
 });
