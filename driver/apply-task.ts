@@ -6,7 +6,7 @@ import { execFile } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { commandLine } from './format';
-import { outputsFileContent } from './plan/terraform';
+import { outputsFileContent, TERRAFORM_ENV } from './plan/terraform';
 import type { TerraformApplyTask } from './plan/steps';
 import { cleanTail } from './runner/log';
 import { StepFailure, TaskContext } from './runner/run-plan';
@@ -20,7 +20,7 @@ async function terraform(call: Call, env: NodeJS.ProcessEnv, taskCtx: TaskContex
   try {
     const { stdout, stderr } = await run(call.command, [...call.args], {
       cwd: call.cwd,
-      env: { ...env, CHECKPOINT_DISABLE: '1', TF_IN_AUTOMATION: '1' },
+      env: { ...env, ...TERRAFORM_ENV },
       signal: taskCtx.signal,
       maxBuffer: 256 * 1024 * 1024,
     });

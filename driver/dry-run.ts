@@ -4,12 +4,12 @@ import { addedEnv, commandLine, displayPath, formatDuration } from './format';
 import { activeSteps, Plan, PlannedStep } from './plan/steps';
 import { cdktfLockPath } from './state';
 
-/** Whether a plan holds the project-wide cdktf lock (see commands/run.ts). */
+/**
+ * Whether a plan holds the project-wide cdktf lock (see commands/run.ts): a run that applies a stack synthesizes the
+ * whole app into cdktf.out/ first, and the backend stack's state may be local (./backend.tfstate).
+ */
 export function sharesProjectState(plan: Plan): boolean {
-  return activeSteps(plan).some(
-    (s) =>
-      (s.kind === 'exec' && s.sharesProjectState === true) || (s.kind === 'task' && s.task.type === 'terraform-apply'),
-  );
+  return activeSteps(plan).some((s) => s.kind === 'task' && s.task.type === 'terraform-apply');
 }
 
 /** What one step does, indented under its title. */

@@ -8,7 +8,7 @@ import { renderPlanMarkdown, renderPlanText } from '../lib/plan/render';
 import { StackPlanSummary, summarizePlan } from '../lib/plan/summary';
 import type { EnvContext } from './context';
 import { commandLine } from './format';
-import { planCalls } from './plan/terraform';
+import { planCalls, TERRAFORM_ENV } from './plan/terraform';
 import { cleanTail } from './runner/log';
 
 /** A stack that could not be planned (on a first deploy: its state bucket does not exist yet). */
@@ -51,7 +51,7 @@ function run(ctx: EnvContext, log: string, call: Call): string {
   try {
     const result = spawnSync(call.command, [...call.args], {
       cwd: call.cwd,
-      env: { ...ctx.deps.env, CHECKPOINT_DISABLE: '1', TF_IN_AUTOMATION: '1' },
+      env: { ...ctx.deps.env, ...TERRAFORM_ENV },
       encoding: 'utf8',
       stdio: ['ignore', 'pipe', 'pipe'],
       maxBuffer: 256 * 1024 * 1024,

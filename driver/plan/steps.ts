@@ -74,11 +74,6 @@ export interface ExecStep extends StepBase {
    * ansible-playbook reports a failed task on stdout).
    */
   readonly failureOutput: 'stderr' | 'output';
-  /**
-   * The step uses what every environment shares: cdktf synthesizes the whole app into cdktf.out/, and the backend
-   * stack's state may be local (./backend.tfstate). A run with such a step holds the project-wide cdktf lock.
-   */
-  readonly sharesProjectState?: boolean;
   /** Known failures: when the step fails and its output matches, the failure message adds the hint's text. */
   readonly hints?: readonly StepHint[];
 }

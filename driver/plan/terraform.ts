@@ -5,6 +5,12 @@
 import { join } from 'node:path';
 import { BACKEND_STACK, REGISTRY_STACK } from '../../lib/constants';
 
+/** What every Terraform call of the driver adds to the environment: no update checks, output for a machine. */
+export const TERRAFORM_ENV: Readonly<Record<string, string>> = Object.freeze({
+  CHECKPOINT_DISABLE: '1',
+  TF_IN_AUTOMATION: '1',
+});
+
 export interface TerraformCall {
   readonly command: 'terraform';
   readonly args: readonly string[];
