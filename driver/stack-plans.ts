@@ -5,8 +5,10 @@
 import { spawnSync } from 'node:child_process';
 import { appendFileSync } from 'node:fs';
 import { renderPlanMarkdown, renderPlanText } from '../lib/plan/render';
-import { StackPlanSummary, summarizePlan } from '../lib/plan/summary';
+import { PlanFormatError, StackPlanSummary, summarizePlan } from '../lib/plan/summary';
 import type { EnvContext } from './context';
+import { printError } from './context';
+import { EXIT_FAILED, EXIT_INTERRUPTED } from './exit-codes';
 import { commandLine } from './format';
 import { planCalls, TERRAFORM_ENV } from './plan/terraform';
 import { cleanTail } from './runner/log';
@@ -99,4 +101,25 @@ export function renderPlans(ctx: EnvContext, plans: readonly StackPlan[], format
     return format === 'markdown' ? renderPlanMarkdown(p) : renderPlanText(p, { alarm: ctx.style.red });
   });
   return `${parts.join('\n')}\n`;
+}
+
+/**
+ * A failure of planStacks as one error line and its exit code (nothing was applied: the plans come first); any other
+ * error is not one of planning's and is rethrown.
+ */
+export function reportPlanFailure(ctx: EnvContext, error: unknown): number {
+  const env = ctx.env.name;
+  if (error instanceof Interrupted) {
+    printError(ctx, `interrupted during ${error.message}: nothing was applied, the lock is released`);
+    return EXIT_INTERRUPTED;
+  }
+  if (error instanceof CallFailed) {
+    printError(ctx, `plan of ${env} failed: ${error.call}${error.tail.map((l) => `\n  | ${l}`).join('')}`);
+    return EXIT_FAILED;
+  }
+  if (error instanceof PlanFormatError || error instanceof SyntaxError) {
+    printError(ctx, `could not read the plan of ${env}: ${error.message}`);
+    return EXIT_FAILED;
+  }
+  throw error;
 }

@@ -6,13 +6,13 @@
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { hasChanges, PlanFormatError } from '../../lib/plan/summary';
-import { EnvContext, now, printError } from '../context';
-import { EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK } from '../exit-codes';
+import { hasChanges } from '../../lib/plan/summary';
+import { EnvContext, now } from '../context';
+import { EXIT_OK } from '../exit-codes';
 import { displayPath } from '../format';
 import { acquireLock } from '../lock';
 import { stacksOf } from '../plan/terraform';
-import { CallFailed, Interrupted, isUnplanned, planStacks, renderPlans, StackPlan } from '../stack-plans';
+import { isUnplanned, planStacks, renderPlans, reportPlanFailure, StackPlan } from '../stack-plans';
 import { cdktfLockPath, CDKTF_LOCK_WHY, newRunDir } from '../state';
 import { INVOCATION } from '../usage';
 
@@ -45,19 +45,7 @@ export async function planCommand(ctx: EnvContext): Promise<number> {
   try {
     return await planAll(ctx, newRunDir(ctx.runBase, env.name, 'plan', now(ctx)));
   } catch (error) {
-    if (error instanceof Interrupted) {
-      printError(ctx, `interrupted during ${error.message}: nothing was applied, the lock is released`);
-      return EXIT_INTERRUPTED;
-    }
-    if (error instanceof CallFailed) {
-      printError(ctx, `plan of ${env.name} failed: ${error.call}${error.tail.map((l) => `\n  | ${l}`).join('')}`);
-      return EXIT_FAILED;
-    }
-    if (error instanceof PlanFormatError || error instanceof SyntaxError) {
-      printError(ctx, `could not read the plan of ${env.name}: ${error.message}`);
-      return EXIT_FAILED;
-    }
-    throw error;
+    return reportPlanFailure(ctx, error);
   } finally {
     lock.release();
   }

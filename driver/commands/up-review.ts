@@ -5,14 +5,12 @@
  */
 import { join } from 'node:path';
 import { approve } from '../../lib/plan/approval';
-import { hasChanges, PlanFormatError, StackPlanSummary } from '../../lib/plan/summary';
+import { hasChanges, StackPlanSummary } from '../../lib/plan/summary';
 import type { EnvContext } from '../context';
-import { printError } from '../context';
-import { EXIT_FAILED, EXIT_INTERRUPTED } from '../exit-codes';
 import { displayPath } from '../format';
 import { activeSteps, Plan, PlannedStep, TerraformApplyTask } from '../plan/steps';
 import { checkPrerequisites } from '../preflight';
-import { CallFailed, Interrupted, isUnplanned, planStacks, renderPlans, StackPlan } from '../stack-plans';
+import { isUnplanned, planStacks, renderPlans, reportPlanFailure, StackPlan } from '../stack-plans';
 import { preflightInput } from '../tasks';
 
 function applyTaskOf(step: PlannedStep): TerraformApplyTask | undefined {
@@ -92,15 +90,6 @@ export async function reviewUp(ctx: EnvContext, plan: Plan): Promise<Plan | numb
     show(ctx, plan, plans);
     return await decide(ctx, plan, plans);
   } catch (error) {
-    if (error instanceof Interrupted) {
-      printError(ctx, `interrupted while planning (${error.message}): nothing was applied`);
-      return EXIT_INTERRUPTED;
-    }
-    if (error instanceof CallFailed || error instanceof PlanFormatError) {
-      const tail = error instanceof CallFailed ? error.tail.map((l) => `\n  | ${l}`).join('') : '';
-      printError(ctx, `planning ${ctx.env.name} failed, nothing was applied: ${error.message}${tail}`);
-      return EXIT_FAILED;
-    }
-    throw error;
+    return reportPlanFailure(ctx, error);
   }
 }
