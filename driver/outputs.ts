@@ -13,6 +13,7 @@ import { commandLine } from './format';
 import { acquireLock } from './lock';
 import { cdktfOutput } from './plan/tools';
 import { cleanTail } from './runner/log';
+import { waitingOnCtrlC } from './runner/signals';
 import { cdktfLockPath, CDKTF_LOCK_WHY, envDir, readState, updateState } from './state';
 
 /** The outputs of `stack` in an outputs file; OutputsError (one line, naming the file) when unreadable or malformed. */
@@ -31,21 +32,16 @@ function runCdktfOutput(ctx: EnvContext, file: string) {
   const command = cdktfOutput({ root: deps.root, cdktf: ctx.cdktf }, env.name, file);
   const lock = acquireLock(cdktfLockPath(deps.root), `${ctx.args.command} ${env.name}`, { why: CDKTF_LOCK_WHY });
   deps.stderr.write(`reading ${env.name} outputs: ${commandLine(command.command, command.args)}\n`);
-  // Ctrl-C reaches cdktf too (same terminal): the driver waits for it, releases the lock, and says so.
-  let interrupted = false;
-  const onInt = () => void (interrupted = true);
-  const signals = deps.signals ?? process;
-  signals.on('SIGINT', onInt);
   try {
-    const result = spawnSync(command.command, [...command.args], {
-      cwd: command.cwd,
-      env: { ...deps.env, ...command.env },
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    return { ...result, interrupted: interrupted || result.signal === 'SIGINT' };
+    return waitingOnCtrlC(deps.signals ?? process, () =>
+      spawnSync(command.command, [...command.args], {
+        cwd: command.cwd,
+        env: { ...deps.env, ...command.env },
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'pipe'],
+      }),
+    );
   } finally {
-    signals.off('SIGINT', onInt);
     lock.release();
   }
 }

@@ -12,6 +12,7 @@ import { EXIT_FAILED, EXIT_INTERRUPTED } from './exit-codes';
 import { commandLine } from './format';
 import { planCalls, TERRAFORM_ENV } from './plan/terraform';
 import { cleanTail } from './runner/log';
+import { waitingOnCtrlC } from './runner/signals';
 
 /** A stack that could not be planned (on a first deploy: its state bucket does not exist yet). */
 export interface Unplanned {
@@ -46,29 +47,23 @@ interface Call {
 function run(ctx: EnvContext, log: string, call: Call): string {
   const line = commandLine(call.command, call.args);
   appendFileSync(log, `$ ${line}\n  cwd: ${call.cwd}\n`);
-  let interrupted = false;
-  const onInt = () => void (interrupted = true);
-  const signals = ctx.deps.signals ?? process;
-  signals.on('SIGINT', onInt);
-  try {
-    const result = spawnSync(call.command, [...call.args], {
+  const result = waitingOnCtrlC(ctx.deps.signals ?? process, () =>
+    spawnSync(call.command, [...call.args], {
       cwd: call.cwd,
       env: { ...ctx.deps.env, ...TERRAFORM_ENV },
       encoding: 'utf8',
       stdio: ['ignore', 'pipe', 'pipe'],
       maxBuffer: 256 * 1024 * 1024,
-    });
-    appendFileSync(log, `${result.stdout ?? ''}${result.stderr ?? ''}\nexit: ${result.status ?? result.signal}\n\n`);
-    if (interrupted || result.signal === 'SIGINT' || result.status === 130) throw new Interrupted(line);
-    if (result.error !== undefined) throw new CallFailed(`${line}: ${result.error.message}`, []);
-    if (result.status !== 0) {
-      const tail = cleanTail(result.stderr || result.stdout, 12);
-      throw new CallFailed(`${line} (exit ${result.status ?? result.signal})`, tail);
-    }
-    return result.stdout;
-  } finally {
-    signals.off('SIGINT', onInt);
+    }),
+  );
+  appendFileSync(log, `${result.stdout ?? ''}${result.stderr ?? ''}\nexit: ${result.status ?? result.signal}\n\n`);
+  if (result.interrupted || result.status === 130) throw new Interrupted(line);
+  if (result.error !== undefined) throw new CallFailed(`${line}: ${result.error.message}`, []);
+  if (result.status !== 0) {
+    const tail = cleanTail(result.stderr || result.stdout, 12);
+    throw new CallFailed(`${line} (exit ${result.status ?? result.signal})`, tail);
   }
+  return result.stdout;
 }
 
 /** init, plan, show of one stack: its summary, or why it could not be planned (init failed). */
