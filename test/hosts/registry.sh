@@ -40,6 +40,7 @@ auth:
 YML
   docker-registry serve "$dir/config.yml" >"$dir/access.log" 2>&1 </dev/null &
   REGISTRY_PID=$!
+  remember_pid "$REGISTRY_PID"
   # The fake metadata server: the token, only to a request with Metadata-Flavor: Google.
   TOKEN="$token" python3 -c '
 import json, os, sys
@@ -55,6 +56,7 @@ class H(BaseHTTPRequestHandler):
 HTTPServer((sys.argv[1], int(sys.argv[3])), H).serve_forever()
 ' "$GW" "$TOKEN_PATH" "$METADATA_PORT" >"$RUN/registry/metadata.log" 2>&1 </dev/null &
   METADATA_PID=$!
+  remember_pid "$METADATA_PID"
   local _
   for _ in $(seq 1 50); do
     if (exec 3<>"/dev/tcp/$GW/$REGISTRY_PORT") 2>/dev/null && (exec 3<>"/dev/tcp/$GW/$METADATA_PORT") 2>/dev/null; then

@@ -137,6 +137,7 @@ teardown() {
       rm -rf --one-file-system "$RUN"
     fi
   fi
+  : >"$LEDGER"
   log "done (exit $rc)"
   exit "$rc"
 }
@@ -203,6 +204,7 @@ EOF
   /usr/sbin/apt-cacher-ng -c "$RUN/acng/conf" ForeGround=1 PidFile="$RUN/acng/pid" \
     SocketPath="$RUN/acng/socket" >"$RUN/acng/out.log" 2>&1 </dev/null &
   ACNG_PID=$!
+  remember_pid "$ACNG_PID"
   for _ in $(seq 1 50); do
     if (exec 3<>"/dev/tcp/$GW/$ACNG_PORT") 2>/dev/null; then return 0; fi
     sleep 0.1
@@ -326,6 +328,7 @@ boot_host() {
     --bind="$RUN/$name/docker:/var/lib/docker" \
     --console=read-only >"$RUN/$name/console.log" 2>&1 </dev/null &
   NSPAWN_PID[$name]=$!
+  remember_pid "${NSPAWN_PID[$name]}"
 }
 
 SSH_OPTS=()
@@ -343,7 +346,10 @@ wait_ssh() {
       abort "$name: systemd-nspawn exited while booting (console log above)"
     fi
     child=$(ps -o pid= --ppid "${NSPAWN_PID[$name]}" | head -n1 | tr -d ' ' || true)
-    [ -n "$child" ] && echo "$child" >"$RUN/$name.init-pid"
+    if [ -n "$child" ] && [ ! -s "$RUN/$name.init-pid" ]; then
+      echo "$child" >"$RUN/$name.init-pid"
+      remember_pid "$child"
+    fi
     if ssh_host "$name" -o ConnectTimeout=2 true 2>/dev/null; then return 0; fi
     sleep 0.5
   done
@@ -438,16 +444,39 @@ http_code() {
 # ---------------------------------------------------------------------------------------------
 # A run killed with SIGKILL (no teardown) leaves its bridge, veths and namespaces behind. Under the cache lock no
 # other host test runs, so what carries this test's names is such a leftover: remove it, say so.
+# Every long-running process this run starts is written to $LEDGER (PID and start time), so
+# that a run killed with SIGKILL (no teardown) has its processes ended by the next run: by PID,
+# and only when the start time still matches, so that a recycled PID is never touched.
+LEDGER="$CACHE/processes"
+proc_start() { awk '{print $22}' "/proc/$1/stat" 2>/dev/null; }
+remember_pid() { printf '%s %s\n' "$1" "$(proc_start "$1")" >>"$LEDGER"; }
+
 clear_leftovers() {
-  local ns dev
+  local ns dev pid start
+  if [ -s "$LEDGER" ]; then
+    while read -r pid start; do
+      if [ -n "$start" ] && [ "$(proc_start "$pid")" = "$start" ]; then
+        log "ending process $pid ($(tr '\0' ' ' <"/proc/$pid/cmdline" | cut -c1-60)) left by an earlier run"
+        kill -KILL "$pid" 2>/dev/null || true
+      fi
+    done <"$LEDGER"
+  fi
+  : >"$LEDGER"
   for ns in $(ip netns list | awk '{print $1}' | grep '^dht-' || true); do
     log "removing network namespace $ns left by an earlier run"
-    ip netns del "$ns"
+    ip netns del "$ns" 2>/dev/null || true
   done
+  # Deleting a namespace takes its veth peers with it, asynchronously: list the interfaces
+  # afterwards, and take each only if it is still there.
+  sleep 0.2
   for dev in $(ip -o link show | awk -F': ' '{print $2}' | cut -d@ -f1 | grep -E "^(dht-h[0-9]+|$BRIDGE)$" || true); do
+    ip link show "$dev" >/dev/null 2>&1 || continue
     log "removing interface $dev left by an earlier run"
-    ip link del "$dev"
+    if ! ip link del "$dev" 2>/dev/null && ip link show "$dev" >/dev/null 2>&1; then
+      abort "cannot remove interface $dev left by an earlier run"
+    fi
   done
+  return 0
 }
 
 main() {
