@@ -681,4 +681,4 @@ main() {
   [ "$FAILED" -eq 0 ]
 }
 
-main "$@"
+main "$@"; exit $?  # on one line: bash reads a script as it runs, and an edit mid-run must not run more of it
