@@ -16,6 +16,7 @@ import { readLock } from '../lock';
 import type { ExecStep } from '../plan/steps';
 import { ansiblePlaybook, runFiles } from '../plan/tools';
 import { Interrupts, SIGNAL_EXIT } from '../runner/signals';
+import { groupKiller } from '../runner/spawn';
 import { envDir, envLockPath, readState } from '../state';
 
 /** A day-2 command's folder: `.run/<env>/<command>-XXXXXX/`, beside the runs so known_hosts is the same file. */
@@ -76,14 +77,7 @@ export function runToFiles(ctx: EnvContext, step: ExecStep, stdoutFile: string, 
       // Own process group, as the runner does: Ctrl-C reaches the driver, which forwards it once.
       ...{ stdio: ['ignore', out, err], detached: true },
     });
-    interrupts.kill = (signal) => {
-      if (child.pid === undefined || child.exitCode !== null) return;
-      try {
-        process.kill(-child.pid, signal);
-      } catch {
-        child.kill(signal);
-      }
-    };
+    interrupts.kill = groupKiller(child);
     let ended = false;
     const done = (ran: Ran) => {
       if (ended) return;

@@ -28,7 +28,7 @@ export interface SpawnOptions {
 }
 
 /** Signals the child's process group (it runs in its own: see runExec). */
-function killer(child: ReturnType<typeof spawn>) {
+export function groupKiller(child: ReturnType<typeof spawn>) {
   return (signal: NodeJS.Signals) => {
     if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
     try {
@@ -83,7 +83,7 @@ export function runExec(step: ExecStep, o: SpawnOptions): Promise<StepOutcome> {
       // (Terraform treats a second interrupt as "abort now") to the child and its children.
       detached: true,
     });
-    o.setKill(killer(child));
+    o.setKill(groupKiller(child));
     const onData = (isErr: boolean) => (chunk: Buffer) => {
       const text = chunk.toString('utf8');
       writeSync(o.log, chunk);
