@@ -6,6 +6,7 @@ import { PROJECT } from '../config/environments';
 import { EXIT_OK, EXIT_USAGE } from '../driver/exit-codes';
 import { swallowedByNpm, swallowedMessage } from '../lib/cli/npm-swallowed';
 import { unknownMessage } from '../lib/cli/suggest';
+import { BACKEND_STACK, REGISTRY_STACK } from '../lib/constants';
 import { PlanFormatError, StackPlanSummary, summarizePlan } from '../lib/plan/summary';
 import { SynthesizedStack } from '../policies/rules';
 import { configSuppressions } from '../stacks/app';
@@ -75,8 +76,9 @@ function checkEnvironments(args: ReviewArgs, config: ProjectConfig): string[] {
     if (!known.includes(name)) throw new ReviewUsageError(unknownMessage('environment', name, known));
   }
   for (const p of args.plans) {
-    if (p.stack !== undefined && !known.includes(p.stack) && p.stack !== 'backend') {
-      throw new ReviewUsageError(`--plan ${p.stack}=…: ${unknownMessage('stack', p.stack, ['backend', ...known])}`);
+    const stacks = [BACKEND_STACK, REGISTRY_STACK, ...known];
+    if (p.stack !== undefined && !stacks.includes(p.stack)) {
+      throw new ReviewUsageError(`--plan ${p.stack}=…: ${unknownMessage('stack', p.stack, stacks)}`);
     }
   }
   return args.environments.length === 0 ? known : [...args.environments];

@@ -66,9 +66,28 @@ function settings(stack: SynthesizedStack, type: string, a: Attrs): string {
       return `${String(a.name)}, ${String(a.address_type ?? 'EXTERNAL')}, ${String(a.network_tier ?? '')}`;
     case 'google_storage_bucket':
       return `${String(a.name)} in ${String(a.location)}, versioning ${String(block(a.versioning)?.enabled)}, prevent_destroy ${String(block(a.lifecycle)?.prevent_destroy === true)}`;
+    case 'google_artifact_registry_repository':
+      return `${String(a.repository_id)} (${String(a.format)}) in ${String(a.location)}, ${cleanup(a.cleanup_policies)}`;
+    case 'google_artifact_registry_repository_iam_member':
+      return `${String(a.role)} on repository ${String(a.repository)} only, for ${serviceAccountEmail(stack, a.member)}`;
     default:
       return String(a.name ?? '');
   }
+}
+
+/** A repository's cleanup policies in one phrase: what is kept, what is deleted after how long. */
+function cleanup(value: unknown): string {
+  const policies = Array.isArray(value) ? (value as Attrs[]) : [];
+  if (policies.length === 0) return 'no cleanup policy';
+  const days = (older: unknown) => `${Math.round(parseInt(String(older), 10) / 86_400)} days`;
+  return policies
+    .map((p) => {
+      const keep = block(p.most_recent_versions)?.keep_count;
+      if (p.action === 'KEEP') return `keep the ${String(keep)} most recent versions`;
+      const c = block(p.condition) ?? {};
+      return `delete ${String(c.tag_state).toLowerCase()} after ${days(c.older_than)}`;
+    })
+    .join('; ');
 }
 
 export function resourcesSection(stack: SynthesizedStack): Section {

@@ -3,7 +3,7 @@ import { renderPlanMarkdown, renderPlanText } from '../lib/plan/render';
 import { hasChanges, StackPlanSummary } from '../lib/plan/summary';
 import { Suppression } from '../policies/check';
 import { SynthesizedStack } from '../policies/rules';
-import { BACKEND_STACK } from '../lib/constants';
+import { BACKEND_STACK, REGISTRY_STACK } from '../lib/constants';
 import { diffSection, diffSynths } from './diff';
 import { Review, Section } from './document';
 import { exposureSection } from './exposure';
@@ -11,7 +11,10 @@ import { policyResults, policySection } from './policies';
 import { resourcesSection } from './resources';
 
 export interface ReviewInput {
-  /** The environments reviewed; the backend stack (their state buckets) always comes with them. */
+  /**
+   * The environments reviewed; the backend stack (their state buckets) and the registry stack (the repository their
+   * hosts pull from) always come with them.
+   */
   readonly environments: readonly string[];
   /** Every stack of this tree (policies compare stacks with each other). */
   readonly stacks: readonly SynthesizedStack[];
@@ -40,7 +43,8 @@ function planSection(plans: readonly StackPlanSummary[]): Section {
 }
 
 export function buildReview(input: ReviewInput): Review {
-  const names = [BACKEND_STACK, ...input.environments];
+  const shared = [BACKEND_STACK, REGISTRY_STACK];
+  const names = [...shared, ...input.environments];
   const selected = input.stacks.filter((s) => names.includes(s.name));
   const inScope = (stacks: readonly SynthesizedStack[]) => stacks.filter((s) => names.includes(s.name));
   const results = policyResults(input.stacks, input.suppressions).map((r) => ({
@@ -52,7 +56,7 @@ export function buildReview(input: ReviewInput): Review {
     title: `Review: ${input.environments.join(', ')}`,
     sections: [
       policySection(results.map((r) => (r.details.length === 0 && r.status !== 'pass' ? { ...r, status: 'pass' } : r))),
-      exposureSection(selected.filter((s) => s.name !== BACKEND_STACK)),
+      exposureSection(selected.filter((s) => !shared.includes(s.name))),
       ...selected.map(resourcesSection),
       diffSection('error' in input.base ? '' : input.base.label, base),
       planSection(input.plans),

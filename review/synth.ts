@@ -12,7 +12,7 @@ export function synthesizeStacks(config: ProjectConfig): SynthesizedStack[] {
   const outdir = mkdtempSync(join(tmpdir(), 'docker-hosts-review-'));
   try {
     const stacks = buildStacks(new App({ outdir }), config);
-    return [stacks.backend, ...stacks.environments].map((stack) => ({
+    return [stacks.backend, stacks.registry, ...stacks.environments].map((stack) => ({
       name: stack.node.id,
       json: JSON.parse(JSON.stringify(stack.toTerraform())) as StackJson,
     }));

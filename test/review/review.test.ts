@@ -99,6 +99,13 @@ describe('npm run review', () => {
       'roles/logging.logWriter for serviceAccount:docker-hosts-qa@acme-review-test.iam.gserviceaccount.com',
     );
     expect(out).not.toContain('== Resources: lab');
+    // The repository the hosts pull from comes with every environment; its reader grant is on it alone.
+    expect(out).toMatch(
+      /google_artifact_registry_repository\.\S+ +docker-hosts \(DOCKER\) in europe-west1, keep the \d+ most recent versions; delete untagged after \d+ days/,
+    );
+    expect(out).toMatch(
+      /google_artifact_registry_repository_iam_member\.registry-reader +roles\/artifactregistry\.reader on repository docker-hosts only, for serviceAccount:docker-hosts-qa@/,
+    );
   });
 
   test('changes against the base, attribute by attribute', () => {
@@ -124,7 +131,7 @@ describe('npm run review', () => {
         mkdirSync(join(dir, 'stacks', s.name), { recursive: true });
         writeFileSync(join(dir, 'stacks', s.name, 'cdk.tf.json'), JSON.stringify(s.json));
       }
-      expect(readSynthFolder(dir).map((s) => s.name)).toEqual(['backend', 'qa']);
+      expect(readSynthFolder(dir).map((s) => s.name)).toEqual(['backend', 'qa', 'registry']);
       const { out } = run(['lab', '--against', dir]);
       expect(out).toContain(`against ${dir}: `);
       expect(out).toContain('@@ lab: stack added @@');
