@@ -7,7 +7,7 @@
  * No cdktf import: the driver loads this file.
  */
 import { isIP } from 'node:net';
-import { sshHostAlias, type EnvironmentConfig } from '../config';
+import { sshHostAlias, type EnvironmentConfig, type Exposure } from '../config';
 import { PROJECT_ID, RFC1035_NAME, USER_NAME, ZONE } from '../lib/constants';
 
 /** `direct`: SSH to the external IP; `iap`: through `gcloud compute start-iap-tunnel`. */
@@ -17,14 +17,18 @@ export type SshVia = 'direct' | 'iap';
 export interface HostOutput {
   readonly name: string;
   readonly zone: string;
-  readonly external_ip: string;
+  /** Absent behind a load balancer: the host has no external IP. */
+  readonly external_ip?: string;
   readonly internal_ip: string;
   /**
    * The GCE numeric instance id. A replaced host keeps its static IP but gets a new id (and a new SSH host key),
    * so host keys are pinned to `<name>-<instance_id>` (ssh's HostKeyAlias) instead of the IP. Absent: unknown.
    */
   readonly instance_id?: string;
-  /** `http://<external ip>:<app port>`. */
+  /**
+   * `http://<external ip>:<app port>`; behind a load balancer `http://<internal ip>:<app port>`, reachable only
+   * from inside the network (or through a tunnel).
+   */
   readonly app_url: string;
   /** `<user>@<external ip>` (direct), or the ~/.ssh/config alias that tunnels through IAP. */
   readonly ssh: string;
@@ -37,6 +41,15 @@ export interface StackOutputs {
   /** Keyed by host name (the key equals `name`). */
   readonly hosts: Readonly<Record<string, HostOutput>>;
   readonly app_urls: readonly string[];
+  /**
+   * The environment's one URL (no trailing slash): the front door's (`http://<lb address>` or `https://<domain>`),
+   * or with public IPs the first host's. Absent in outputs written before it existed.
+   */
+  readonly app_url?: string;
+  /** `load-balancer` or `public-ips`. @default 'public-ips' (outputs written before it existed) */
+  readonly exposure?: Exposure;
+  /** The path the app answers health checks on. @default '/' */
+  readonly app_health_path?: string;
   readonly ssh_user: string;
   readonly app_port: number;
   readonly environment: string;
@@ -51,9 +64,16 @@ export interface HostFacts {
   readonly key: string;
   readonly name: string;
   readonly zone: string;
-  readonly externalIp: string;
+  /** Absent when the host has no external IP. */
+  readonly externalIp?: string;
   readonly internalIp: string;
   readonly instanceId: string;
+}
+
+/** What the stack knows of the environment as a whole. */
+export interface EnvironmentFacts {
+  /** The front door's URL (no trailing slash), when there is one. */
+  readonly frontDoorUrl?: string;
 }
 
 export interface OutputDefinition {
@@ -67,25 +87,40 @@ export function hostEntry(config: EnvironmentConfig, h: HostFacts): HostOutput {
   return {
     name: h.name,
     zone: h.zone,
-    external_ip: h.externalIp,
+    ...(h.externalIp === undefined ? {} : { external_ip: h.externalIp }),
     internal_ip: h.internalIp,
     instance_id: h.instanceId,
-    app_url: `http://${h.externalIp}:${config.app.port}`,
+    app_url: `http://${h.externalIp ?? h.internalIp}:${config.app.port}`,
     ssh,
     docker_host: `ssh://${ssh}`,
   };
 }
 
 /** Every output of an environment stack, by output id, in the order they are defined. */
-export function environmentOutputs(config: EnvironmentConfig, hosts: readonly HostFacts[]) {
+export function environmentOutputs(config: EnvironmentConfig, hosts: readonly HostFacts[], env: EnvironmentFacts) {
   const entries = hosts.map((h) => hostEntry(config, h));
   const outputs: Record<string, OutputDefinition> = {
+    app_url: {
+      description:
+        env.frontDoorUrl === undefined
+          ? 'The app: the first host (public-ips: every host has its own, see app_urls)'
+          : `The app, through the load balancer${config.domain === undefined ? ' (HTTP only: no domain)' : ''}`,
+      value: env.frontDoorUrl ?? entries[0].app_url,
+    },
+    exposure: { value: config.exposure },
+    app_health_path: { description: 'The path the app answers health checks on', value: config.app.healthCheckPath },
     hosts: {
       description:
         'Each Docker host: name, zone, IPs, instance id (its SSH host-key alias), app URL, SSH target, DOCKER_HOST',
       value: Object.fromEntries(hosts.map((h, i) => [h.key, entries[i]])),
     },
-    app_urls: { description: 'The app on each host', value: entries.map((e) => e.app_url) },
+    app_urls: {
+      description:
+        config.exposure === 'load-balancer'
+          ? 'The app on each host, on its internal IP (reachable from inside the network only)'
+          : 'The app on each host',
+      value: entries.map((e) => e.app_url),
+    },
     docker_hosts: {
       description:
         config.ssh.connectVia === 'iap'
@@ -153,6 +188,11 @@ function instanceId(value: JsonObject, at: string): string | undefined {
   return id;
 }
 
+function optionalIp(value: JsonObject, field: string, at: string): { external_ip?: string } {
+  if (!(field in value) || value[field] === null) return {};
+  return { external_ip: requireMatch(value, field, at, (v) => isIP(v) !== 0, 'an IP address') };
+}
+
 function parseHost(key: string, value: unknown, where: string): HostOutput {
   const at = `${where}.hosts["${key}"]`;
   if (!isObject(value)) throw new OutputsError(`${at}: must be an object, got ${describe(value)}`);
@@ -166,7 +206,7 @@ function parseHost(key: string, value: unknown, where: string): HostOutput {
   const host = {
     name,
     zone,
-    external_ip: requireMatch(value, 'external_ip', at, ip, 'an IP address'),
+    ...optionalIp(value, 'external_ip', at),
     internal_ip: requireMatch(value, 'internal_ip', at, ip, 'an IP address'),
     app_url: requireMatch(value, 'app_url', at, (v) => /^https?:\/\/\S+$/.test(v), 'an http:// URL'),
     ssh: requireMatch(value, 'ssh', at, (v) => /^\S+$/.test(v), 'an SSH destination (user@address or an alias)'),
@@ -213,6 +253,38 @@ function parseScalars(raw: JsonObject, where: string) {
   return { app_urls: [...appUrls], ssh_user: sshUser, app_port: appPort, environment };
 }
 
+const URL_RE = /^https?:\/\/[^\s/]+$/;
+
+function parseEnvironmentUrl(
+  raw: JsonObject,
+  where: string,
+): Pick<StackOutputs, 'app_url' | 'exposure' | 'app_health_path'> {
+  const result: { app_url?: string; exposure?: Exposure; app_health_path?: string } = {};
+  if ('app_url' in raw)
+    result.app_url = requireMatch(raw, 'app_url', where, (v) => URL_RE.test(v), 'an http(s):// URL without a path');
+  if ('exposure' in raw) {
+    if (raw.exposure !== 'load-balancer' && raw.exposure !== 'public-ips') {
+      throw new OutputsError(
+        `${where}: output "exposure" must be "load-balancer" or "public-ips", got ${describe(raw.exposure)}`,
+      );
+    }
+    result.exposure = raw.exposure;
+  }
+  if (result.exposure === 'load-balancer' && result.app_url === undefined) {
+    throw new OutputsError(`${where}: output "exposure" is "load-balancer" but output "app_url" is missing`);
+  }
+  if ('app_health_path' in raw) {
+    result.app_health_path = requireMatch(
+      raw,
+      'app_health_path',
+      where,
+      (v) => /^\/\S*$/.test(v),
+      'a path starting with "/"',
+    );
+  }
+  return result;
+}
+
 function parseSshRoute(raw: JsonObject, where: string): Pick<StackOutputs, 'ssh_via' | 'project'> {
   const via = raw.ssh_via;
   if ('ssh_via' in raw && via !== 'direct' && via !== 'iap') {
@@ -248,7 +320,12 @@ export function parseStackOutputs(json: unknown, stack: string): StackOutputs {
   }
   const where = `stack "${stack}"`;
   if (!isObject(raw)) throw new OutputsError(`${where}: outputs must be an object, got ${describe(raw)}`);
-  return { hosts: parseHosts(raw, where), ...parseScalars(raw, where), ...parseSshRoute(raw, where) };
+  return {
+    hosts: parseHosts(raw, where),
+    ...parseScalars(raw, where),
+    ...parseEnvironmentUrl(raw, where),
+    ...parseSshRoute(raw, where),
+  };
 }
 
 /** Hosts in name order. */

@@ -208,8 +208,15 @@ export const DEFAULT_CHECK_TIMING: CheckTiming = { deadlineMs: 120_000, attemptT
 export function httpCheck(ctx: PlanContext, env: EnvironmentConfig, timing = DEFAULT_CHECK_TIMING): TaskStep {
   const outputsFile = runFiles(ctx.runDir).outputs;
   return {
-    ...{ kind: 'task', name: 'check', title: `check the app answers on every ${env.name} host (port ${env.app.port})` },
-    task: { type: 'http-check', outputsFile, stack: env.name, path: '/', ...timing },
+    ...{
+      kind: 'task',
+      name: 'check',
+      title:
+        env.exposure === 'load-balancer'
+          ? `check the app answers through ${env.name}'s load balancer (${env.app.healthCheckPath})`
+          : `check the app answers on every ${env.name} host (port ${env.app.port})`,
+    },
+    task: { type: 'http-check', outputsFile, stack: env.name, path: env.app.healthCheckPath, ...timing },
     needs: [{ path: outputsFile, from: 'deploy' }],
   };
 }
