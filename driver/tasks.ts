@@ -30,9 +30,12 @@ async function httpCheck(task: HttpCheckTask, taskCtx: TaskContext): Promise<voi
   const results = await checkTargets(targets, { ...task, signal: taskCtx.signal, log: taskCtx.log });
   const failed = results.filter((x) => !x.ok);
   if (failed.length === 0) return;
-  const where = outputs.exposure === 'load-balancer' ? `at ${outputs.app_url}` : `on port ${outputs.app_port}`;
+  const what =
+    outputs.exposure === 'load-balancer'
+      ? `the load balancer did not answer at ${outputs.app_url}`
+      : `${failed.length} of ${results.length} hosts did not answer on port ${outputs.app_port}`;
   throw new StepFailure(
-    `${failed.length} of ${results.length} did not answer ${where} within ${formatDuration(task.deadlineMs)}: ` +
+    `${what} within ${formatDuration(task.deadlineMs)}: ` +
       failed.map((f) => f.host).join(', '),
     failed.map((f) => `${f.host}  ${f.url}  ${f.detail} (${f.attempts} ${f.attempts === 1 ? 'attempt' : 'attempts'})`),
   );

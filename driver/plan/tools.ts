@@ -59,8 +59,15 @@ export function packerVars(env: EnvironmentConfig, sourceHash?: string) {
 
 /** Extra vars for site.yml (`-e @app-vars.json`). */
 export function appVars(env: EnvironmentConfig) {
-  const { image, port, containerName } = env.app;
-  return { app_image: image, app_port: port, app_container_name: containerName, deploy_user: env.ssh.user };
+  const { image, port, containerName, healthCheckPath } = env.app;
+  return {
+    app_image: image,
+    app_port: port,
+    app_container_name: containerName,
+    // The path the on-host proxy and the app answer health checks on: the load balancer asks for it too.
+    app_health_path: healthCheckPath,
+    deploy_user: env.ssh.user,
+  };
 }
 
 /** Stable, reviewable JSON for generated files. */
