@@ -35,8 +35,7 @@ async function httpCheck(task: HttpCheckTask, taskCtx: TaskContext): Promise<voi
       ? `the load balancer did not answer at ${outputs.app_url}`
       : `${failed.length} of ${results.length} hosts did not answer on port ${outputs.app_port}`;
   throw new StepFailure(
-    `${what} within ${formatDuration(task.deadlineMs)}: ` +
-      failed.map((f) => f.host).join(', '),
+    `${what} within ${formatDuration(task.deadlineMs)}: ` + failed.map((f) => f.host).join(', '),
     failed.map((f) => `${f.host}  ${f.url}  ${f.detail} (${f.attempts} ${f.attempts === 1 ? 'attempt' : 'attempts'})`),
   );
 }

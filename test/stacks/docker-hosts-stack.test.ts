@@ -162,7 +162,9 @@ describe('a three-host environment', () => {
     expect(json.output.ssh_via.value).toBe('direct');
     expect(json.output.exposure.value).toBe('public-ips');
     // On public IPs there is no one front door: the environment's URL is the first host's.
-    expect(json.output.app_url.value).toBe('http://${google_compute_address.fleet_docker-host-001_address.address}:9292');
+    expect(json.output.app_url.value).toBe(
+      'http://${google_compute_address.fleet_docker-host-001_address.address}:9292',
+    );
     expect(json.output.project.value).toBe(TEST_PROJECT);
     expect(json.output.hosts.value['docker-host-003']).toEqual({
       name: '${google_compute_instance.fleet_docker-host-003.name}',
