@@ -104,7 +104,7 @@ export function environmentOutputs(config: EnvironmentConfig, hosts: readonly Ho
       description:
         env.frontDoorUrl === undefined
           ? 'The app: the first host (public-ips: every host has its own, see app_urls)'
-          : `The app, through the load balancer${config.domain === undefined ? ' (HTTP only: no domain)' : ''}`,
+          : `The app, through the load balancer${config.domain === undefined ? ', HTTP only (no domain)' : ''}`,
       value: env.frontDoorUrl ?? entries[0].app_url,
     },
     exposure: { value: config.exposure },

@@ -59,7 +59,7 @@ describe('npm run review', () => {
   test('policies: every rule, and the suppression with its reason', () => {
     const { code, out } = run(['lab']);
     expect(code).toBe(EXIT_OK);
-    expect(out).toContain('== Policies: 10 pass, 1 suppressed, 0 fail');
+    expect(out).toContain('== Policies: 13 pass, 1 suppressed, 0 fail');
     expect(out).toMatch(
       /DH1-ssh-not-open-to-world +suppressed .* lab: google_compute_firewall.firewall_ssh allows SSH from 0\.0\.0\.0\/0 .*\(suppressed: allowSshFromAnywhere is set in config\/environments.ts\)/,
     );
@@ -147,7 +147,7 @@ describe('npm run review', () => {
   test('Markdown: collapsible sections for a PR comment', () => {
     const { out } = run(['qa', '--markdown', '--plan', 'qa=test/fixtures/plans/google-destroy.json']);
     expect(
-      out.startsWith('## Review: qa\n\n<details><summary><b>Policies</b>: 11 pass, 0 suppressed, 0 fail</summary>'),
+      out.startsWith('## Review: qa\n\n<details><summary><b>Policies</b>: 14 pass, 0 suppressed, 0 fail</summary>'),
     ).toBe(true);
     expect(out).toContain('<details open><summary><b>Exposure</b>:');
     expect(out).toContain('| stack | rule | direction | action | sources | targets | priority | logged |');
