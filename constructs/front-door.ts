@@ -100,18 +100,7 @@ export class FrontDoor extends Construct {
           namedPort: [{ name: APP_PORT_NAME, port: props.appPort }],
         }),
     );
-    this.backend = new ComputeBackendService(this, 'backend', {
-      project,
-      name: `${prefix}-app`,
-      protocol: 'HTTP',
-      portName: APP_PORT_NAME,
-      loadBalancingScheme: 'EXTERNAL_MANAGED',
-      timeoutSec: 30,
-      connectionDrainingTimeoutSec: props.drainingTimeoutSec ?? 30,
-      healthChecks: [this.healthCheck.id],
-      backend: this.groups.map((g) => ({ group: g.id, balancingMode: 'UTILIZATION', capacityScaler: 1 })),
-      logConfig: { enable: true, sampleRate: props.logSampleRate ?? 1 },
-    });
+    this.backend = this.backendService(props);
     this.urlMap = new ComputeUrlMap(this, 'url-map', {
       project,
       name: `${prefix}-app`,
@@ -129,6 +118,22 @@ export class FrontDoor extends Construct {
       this.https(prefix, project, props.domain);
       this.url = `https://${props.domain}`;
     }
+  }
+
+  /** HTTP to the instance groups' named port, health-checked, logged, draining connections of a removed host. */
+  private backendService(props: FrontDoorProps): ComputeBackendService {
+    return new ComputeBackendService(this, 'backend', {
+      project: props.project,
+      name: `${props.namePrefix}-app`,
+      protocol: 'HTTP',
+      portName: APP_PORT_NAME,
+      loadBalancingScheme: 'EXTERNAL_MANAGED',
+      timeoutSec: 30,
+      connectionDrainingTimeoutSec: props.drainingTimeoutSec ?? 30,
+      healthChecks: [this.healthCheck.id],
+      backend: this.groups.map((g) => ({ group: g.id, balancingMode: 'UTILIZATION', capacityScaler: 1 })),
+      logConfig: { enable: true, sampleRate: props.logSampleRate ?? 1 },
+    });
   }
 
   private forward(

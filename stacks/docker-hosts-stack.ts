@@ -9,7 +9,7 @@ import { FleetFirewall } from '../constructs/fleet-firewall';
 import { FrontDoor } from '../constructs/front-door';
 import { HOST_SCOPES, HostServiceAccount } from '../constructs/host-service-account';
 import { HOST_ROLE, roleLabels } from '../lib/constants';
-import { environmentOutputs } from './outputs';
+import { environmentOutputs, HostFacts } from './outputs';
 import { ReadableStack } from './readable-stack';
 
 /** Network tag on every Docker host of an environment; the firewall rules target it. */
@@ -92,17 +92,21 @@ export class DockerHostsStack extends ReadableStack {
     }
 
     // The machine-readable contract read by the driver and the Ansible inventory generator: stacks/outputs.ts.
-    const facts = this.fleet.hosts.map((h) => ({
-      key: h.name,
-      name: h.instance.name,
-      zone: h.instance.zone,
-      ...(h.address === undefined ? {} : { externalIp: h.address.address }),
-      internalIp: h.instance.networkInterface.get(0).networkIp,
-      instanceId: h.instance.instanceId,
-    }));
-    const outputs = environmentOutputs(config, facts, { frontDoorUrl: this.frontDoor?.url });
+    const outputs = environmentOutputs(config, hostFacts(this.fleet), { frontDoorUrl: this.frontDoor?.url });
     for (const [id, output] of Object.entries(outputs)) new TerraformOutput(this, id, output);
   }
+}
+
+/** What the outputs say of each host: Terraform references. */
+function hostFacts(fleet: DockerHostFleet): HostFacts[] {
+  return fleet.hosts.map((h) => ({
+    key: h.name,
+    name: h.instance.name,
+    zone: h.instance.zone,
+    ...(h.address === undefined ? {} : { externalIp: h.address.address }),
+    internalIp: h.instance.networkInterface.get(0).networkIp,
+    instanceId: h.instance.instanceId,
+  }));
 }
 
 /** The environment's load balancer, its backends the fleet's hosts (every host is in the environment's zone). */
