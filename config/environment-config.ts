@@ -15,6 +15,13 @@ export { WIDEST_ADMIN_PREFIX } from './cidr';
 /** Google's IAP TCP-forwarding range: the only default source of SSH traffic. */
 export const IAP_SSH_RANGE = '35.235.240.0/20';
 
+/** How an environment's app is reached: see EnvironmentSpec.exposure. */
+export const EXPOSURES = ['load-balancer', 'public-ips'] as const;
+export type Exposure = (typeof EXPOSURES)[number];
+
+/** Where Google's load balancers and health checks come from: the only sources of app traffic behind a front door. */
+export const GOOGLE_LB_RANGES: readonly string[] = ['35.191.0.0/16', '130.211.0.0/22'];
+
 /** Project id used when the config names none: valid, obviously fake, refused by the driver's preflight. */
 export const PLACEHOLDER_PROJECT_ID = 'example-project-change-me';
 
@@ -75,7 +82,32 @@ export interface EnvironmentSpec {
    */
   readonly network?: string;
   /**
-   * IPv4 CIDR ranges allowed to reach the app port.
+   * How the app is reached. `load-balancer`: a global external Application Load Balancer on a reserved address
+   * (the environment's one URL); the hosts have no external IP, their app port is open only to Google's
+   * load-balancer ranges, SSH goes through IAP and egress through Cloud NAT. `public-ips`: a static external IP
+   * per host, the app port open to `appSourceRanges` (a quick single-host rehearsal).
+   * @default 'load-balancer'
+   */
+  readonly exposure?: Exposure;
+  /**
+   * With `load-balancer`: the domain the app is served on, over HTTPS with a Google-managed certificate
+   * (HTTP redirects to HTTPS). Point its DNS A record at the front door's address.
+   * @default none: HTTP only, on the front door's address
+   */
+  readonly domain?: string;
+  /**
+   * With `load-balancer`: the share of requests the backend service logs, from 0 to 1.
+   * @default 1
+   */
+  readonly lbLogSampleRate?: number;
+  /**
+   * Refuse to delete the hosts (instance deletion_protection): set it on prod.
+   * @default false
+   */
+  readonly deletionProtection?: boolean;
+  /**
+   * With `public-ips`: IPv4 CIDR ranges allowed to reach the app port (with `load-balancer` only Google's
+   * load-balancer ranges reach it, and this field is refused).
    * @default ['0.0.0.0/0'] (the app is a public web service)
    */
   readonly appSourceRanges?: readonly string[];
@@ -158,6 +190,12 @@ export interface AppSpec {
    * @default 'app'
    */
   readonly containerName?: string;
+  /**
+   * The path the app answers health checks on: the load balancer's health check, the driver's check and the
+   * on-host proxy (Ansible's `app_health_path`) all read it.
+   * @default '/'
+   */
+  readonly healthCheckPath?: string;
 }
 
 /** Project-wide settings that are not per environment. */
@@ -202,6 +240,12 @@ export interface EnvironmentConfig {
   readonly sourceImageFamily: string;
   readonly sourceImageProject: string;
   readonly network: string;
+  readonly exposure: Exposure;
+  /** With `load-balancer` only. */
+  readonly domain?: string;
+  readonly lbLogSampleRate: number;
+  readonly deletionProtection: boolean;
+  /** With `load-balancer`: Google's load-balancer ranges. */
   readonly appSourceRanges: readonly string[];
   readonly sshSourceRanges: readonly string[];
   readonly allowSshFromAnywhere: boolean;
@@ -222,6 +266,7 @@ export interface EnvironmentConfig {
     readonly build?: AppBuildConfig;
     readonly port: number;
     readonly containerName: string;
+    readonly healthCheckPath: string;
   };
   /** Where this environment's Terraform state lives. */
   readonly state: {

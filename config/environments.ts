@@ -20,6 +20,8 @@ export const PROJECT: ProjectSpec = {
       hostCount: 1,
       machineType: 'e2-small',
       imageFamily: 'docker-host-base',
+      // A quick single-host rehearsal: the host's own static IP, no load balancer or NAT to pay for.
+      exposure: 'public-ips',
       appSourceRanges: ['0.0.0.0/0'],
       sshSourceRanges: ['35.235.240.0/20'],
       labels: { team: 'ops' },
@@ -35,7 +37,9 @@ export const PROJECT: ProjectSpec = {
       machineType: 'e2-standard-2',
       diskSizeGb: 30,
       imageFamily: 'docker-host-base',
-      appSourceRanges: ['0.0.0.0/0'],
+      // Behind a global HTTP(S) load balancer; the hosts have no external IP. Set `domain` for HTTPS.
+      exposure: 'load-balancer',
+      deletionProtection: true,
       sshSourceRanges: ['35.235.240.0/20'],
       labels: { team: 'ops' },
       ssh: { osLogin: true, user: 'ops_example_com' },

@@ -61,6 +61,15 @@ export const PATTERNS = {
     re: /^[a-z0-9]+([._-][a-z0-9]+)*(\/[a-z0-9]+([._-][a-z0-9]+)*)*$/,
     allowed: 'an image name such as "reddit" (lowercase letters, digits, ".", "_", "-", "/")',
   },
+  // RFC 1123 host names, at least two labels, no trailing dot: what a Google-managed certificate takes.
+  domain: {
+    re: /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]([a-z0-9-]{0,61}[a-z0-9])?$/,
+    allowed: 'a lowercase DNS name such as "app.example.com" (no scheme, port, path or trailing dot)',
+  },
+  urlPath: {
+    re: /^\/[A-Za-z0-9._~!$&'()*+,;=:@%/-]{0,1023}$/,
+    allowed: 'an absolute URL path such as "/" or "/healthz" (no query, no fragment, no spaces)',
+  },
   buildArg: { re: /^[A-Za-z_][A-Za-z0-9_]*$/, allowed: 'names of letters, digits and "_"' },
   labelKey: {
     re: /^[a-z][a-z0-9_-]{0,62}$/,

@@ -63,5 +63,10 @@ export function resolveApp(env: string, spec: AppSpec | undefined) {
       app.containerName ?? DEFAULTS.app.containerName,
       PATTERNS.containerName,
     ),
+    healthCheckPath: checkPattern(
+      { env, name: 'app.healthCheckPath' },
+      app.healthCheckPath ?? DEFAULTS.app.healthCheckPath,
+      PATTERNS.urlPath,
+    ),
   };
 }

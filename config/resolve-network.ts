@@ -1,14 +1,14 @@
 /** The network section: the VPC, who reaches the app port and SSH, and how the tools reach the hosts. */
 import { coversInternet, parseCidr, WIDEST_ADMIN_PREFIX } from './cidr';
 import { DEFAULTS } from './defaults';
-import { EnvironmentSpec, IAP_SSH_RANGE } from './environment-config';
+import { EnvironmentSpec, Exposure, IAP_SSH_RANGE } from './environment-config';
 import { checkBool, checkOneOf, checkPattern, fail, Field } from './error';
 import { PATTERNS } from './patterns';
 import { show } from './redact';
 
 const CIDR_EXAMPLE = 'IPv4 CIDR ranges in canonical form such as "203.0.113.0/24"';
 
-function checkRanges(field: Field, value: readonly unknown[]): string[] {
+export function checkRanges(field: Field, value: readonly unknown[]): string[] {
   if (!Array.isArray(value) || value.length === 0)
     fail(field, `must be a non-empty list of ${CIDR_EXAMPLE} (got ${show(value)})`);
   const seen = new Set<string>();
@@ -42,10 +42,23 @@ function resolveSshRanges(env: string, spec: EnvironmentSpec, allowAnywhere: boo
   return ranges;
 }
 
-function resolveConnectVia(env: string, value: unknown, sshSourceRanges: readonly string[]): 'direct' | 'iap' {
+function resolveConnectVia(
+  env: string,
+  value: unknown,
+  sshSourceRanges: readonly string[],
+  exposure: Exposure,
+): 'direct' | 'iap' {
   const field = { env, name: 'ssh.connectVia' };
   const iapOnly = sshSourceRanges.every((r) => r === IAP_SSH_RANGE);
-  const connectVia = checkOneOf(field, value ?? (iapOnly ? 'iap' : 'direct'), ['direct', 'iap'] as const);
+  const behindLb = exposure === 'load-balancer';
+  const connectVia = checkOneOf(field, value ?? (iapOnly || behindLb ? 'iap' : 'direct'), ['direct', 'iap'] as const);
+  if (connectVia === 'direct' && behindLb) {
+    fail(
+      field,
+      'is "direct", but with exposure "load-balancer" the hosts have no external IP to connect to: ' +
+        'use "iap" (or exposure "public-ips")',
+    );
+  }
   // The route must be one the environment's own firewall lets through, or the run fails late, at SSH.
   if (connectVia === 'iap' && !sshSourceRanges.includes(IAP_SSH_RANGE)) {
     fail(
@@ -64,8 +77,8 @@ function resolveConnectVia(env: string, value: unknown, sshSourceRanges: readonl
   return connectVia;
 }
 
-/** The network section of one environment, validated and defaulted. */
-export function resolveNetwork(env: string, spec: EnvironmentSpec) {
+/** The network section of one environment, validated and defaulted; `exposure` decides the default SSH route. */
+export function resolveNetwork(env: string, spec: EnvironmentSpec, exposure: Exposure) {
   const allowSshFromAnywhere = checkBool(
     { env, name: 'allowSshFromAnywhere' },
     spec.allowSshFromAnywhere ?? DEFAULTS.allowSshFromAnywhere,
@@ -73,9 +86,8 @@ export function resolveNetwork(env: string, spec: EnvironmentSpec) {
   const sshSourceRanges = resolveSshRanges(env, spec, allowSshFromAnywhere);
   return {
     network: checkPattern({ env, name: 'network' }, spec.network ?? DEFAULTS.network, PATTERNS.network),
-    appSourceRanges: checkRanges({ env, name: 'appSourceRanges' }, spec.appSourceRanges ?? DEFAULTS.appSourceRanges),
     sshSourceRanges,
     allowSshFromAnywhere,
-    connectVia: resolveConnectVia(env, spec.ssh?.connectVia, sshSourceRanges),
+    connectVia: resolveConnectVia(env, spec.ssh?.connectVia, sshSourceRanges, exposure),
   };
 }

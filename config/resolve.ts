@@ -12,9 +12,11 @@ import {
   ProjectConfig,
   ProjectSpec,
 } from './environment-config';
-import { checkPattern } from './error';
+import { DEFAULTS } from './defaults';
+import { checkBool, checkPattern } from './error';
 import { PATTERNS } from './patterns';
 import { resolveApp } from './resolve-app';
+import { resolveExposure } from './resolve-exposure';
 import { resolveHost, stateBucketName } from './resolve-host';
 import { resolveLabels } from './resolve-labels';
 import { resolveNetwork } from './resolve-network';
@@ -45,11 +47,17 @@ export function sshHostAlias(environment: string, host: string): string {
 function resolveEnvironment(spec: EnvironmentSpec, home: string): EnvironmentConfig {
   const name = checkPattern({ env: undefined, name: 'name' }, spec.name, PATTERNS.name);
   const host = resolveHost(name, spec);
-  const { connectVia, ...network } = resolveNetwork(name, spec);
+  const exposure = resolveExposure(name, spec);
+  const { connectVia, ...network } = resolveNetwork(name, spec, exposure.exposure);
   return {
     name,
     ...host,
     ...network,
+    ...exposure,
+    deletionProtection: checkBool(
+      { env: name, name: 'deletionProtection' },
+      spec.deletionProtection ?? DEFAULTS.deletionProtection,
+    ),
     labels: resolveLabels(name, spec.labels),
     ssh: { ...resolveSsh(name, spec.ssh, home), connectVia },
     app: resolveApp(name, spec.app),

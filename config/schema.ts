@@ -28,7 +28,13 @@ const BUILD: ShapeOf<AppBuildSpec> = {
   name: 'string',
   buildArgs: 'buildArgs',
 };
-const APP: ShapeOf<AppSpec> = { image: 'string', build: BUILD, port: 'number', containerName: 'string' };
+const APP: ShapeOf<AppSpec> = {
+  image: 'string',
+  build: BUILD,
+  port: 'number',
+  containerName: 'string',
+  healthCheckPath: 'string',
+};
 const REGISTRY: ShapeOf<RegistrySpec> = {
   repository: 'string',
   location: 'string',
@@ -49,6 +55,10 @@ const ENVIRONMENT: ShapeOf<EnvironmentSpec> = {
   sourceImageFamily: 'string',
   sourceImageProject: 'string',
   network: 'string',
+  exposure: 'string',
+  domain: 'string',
+  lbLogSampleRate: 'number',
+  deletionProtection: 'boolean',
   appSourceRanges: 'strings',
   sshSourceRanges: 'strings',
   allowSshFromAnywhere: 'boolean',

@@ -12,6 +12,17 @@ export interface DockerHostFleetProps {
   /** Prefix of the static addresses' names, e.g. `stage` gives `stage-docker-host-001`. */
   readonly addressPrefix: string;
   /**
+   * Give each host a static external address. Without one (behind a load balancer) a host is reached on its
+   * internal IP only, and reaches the internet only through Cloud NAT.
+   * @default true
+   */
+  readonly externalAddress?: boolean;
+  /**
+   * Refuse to delete the hosts (Compute Engine deletion protection).
+   * @default false
+   */
+  readonly deletionProtection?: boolean;
+  /**
    * Compute Engine machine type.
    * @default 'e2-small'
    */
@@ -57,18 +68,18 @@ export interface DockerHostFleetProps {
   readonly osLogin?: boolean;
 }
 
-/** One Docker host: the instance and its static external address. */
+/** One Docker host: the instance and its static external address (absent when `externalAddress` is false). */
 export interface DockerHost {
   readonly name: string;
   readonly instance: ComputeInstance;
-  readonly address: ComputeAddress;
+  readonly address?: ComputeAddress;
 }
 
 /**
  * N Docker hosts booted from the Packer-built image family, hardened the way Google's foundation
  * blueprints harden VMs: shielded VM, no project-wide SSH keys, serial port off, no IP forwarding,
  * a dedicated service account with narrow scopes. Each host keeps a static external address, so the
- * app's URL and DOCKER_HOST survive a stop/start.
+ * app's URL and DOCKER_HOST survive a stop/start; or, behind a load balancer, has none at all.
  */
 export class DockerHostFleet extends Construct {
   /** The hosts, keyed and ordered by name. */
@@ -80,14 +91,7 @@ export class DockerHostFleet extends Construct {
     const metadata = hostMetadata(props);
     this.hosts = [...props.hostNames].sort().map((name) => {
       const host = new Construct(this, name);
-      const address = new ComputeAddress(host, 'address', {
-        project: props.project,
-        region: props.region,
-        name: `${props.addressPrefix}-${name}`,
-        addressType: 'EXTERNAL',
-        networkTier: 'PREMIUM',
-        labels: { ...props.labels },
-      });
+      const address = (props.externalAddress ?? true) ? externalAddress(host, props, name) : undefined;
       const instance = new ComputeInstance(host, 'Default', {
         project: props.project,
         zone: props.zone,
@@ -105,19 +109,34 @@ export class DockerHostFleet extends Construct {
           },
         },
         networkInterface: [
-          { network: props.network ?? 'default', accessConfig: [{ natIp: address.address, networkTier: 'PREMIUM' }] },
+          {
+            network: props.network ?? 'default',
+            ...(address === undefined ? {} : { accessConfig: [{ natIp: address.address, networkTier: 'PREMIUM' }] }),
+          },
         ],
         serviceAccount: { email: props.serviceAccountEmail, scopes: [...props.scopes] },
         shieldedInstanceConfig: { enableSecureBoot: true, enableVtpm: true, enableIntegrityMonitoring: true },
         canIpForward: false,
         metadata,
         allowStoppingForUpdate: true,
+        deletionProtection: props.deletionProtection ?? false,
         // A newer image in the family must not silently replace running hosts: redeploy on purpose.
         lifecycle: { ignoreChanges: ['boot_disk[0].initialize_params[0].image'] },
       });
       return { name, instance, address };
     });
   }
+}
+
+function externalAddress(host: Construct, props: DockerHostFleetProps, name: string): ComputeAddress {
+  return new ComputeAddress(host, 'address', {
+    project: props.project,
+    region: props.region,
+    name: `${props.addressPrefix}-${name}`,
+    addressType: 'EXTERNAL',
+    networkTier: 'PREMIUM',
+    labels: { ...props.labels },
+  });
 }
 
 function checkHostNames(id: string, hostNames: readonly string[]): void {

@@ -45,7 +45,7 @@ function stepLines(step: PlannedStep, show: (p: string) => string): string[] {
   } else {
     const t = step.task;
     lines.push(
-      `      in-process: HTTP GET <app_url>${t.path} of every host in ${show(t.outputsFile)}`,
+      `      in-process: HTTP GET <app_url>${t.path} of every host in ${show(t.outputsFile)} (behind a load balancer: of its app_url)`,
       `      retries every ${formatDuration(t.intervalMs)} until ${formatDuration(t.deadlineMs)}; ${formatDuration(t.attemptTimeoutMs)} per attempt`,
     );
   }

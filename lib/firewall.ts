@@ -2,7 +2,7 @@
  * A google_compute_firewall rule as a reviewer reads it. The attribute names are the same in synthesized
  * Terraform JSON and in a plan's before/after, so the review and the plan summary share these.
  */
-import { IAP_SSH_RANGE, WIDEST_ADMIN_PREFIX } from '../config/environment-config';
+import { GOOGLE_LB_RANGES, IAP_SSH_RANGE, WIDEST_ADMIN_PREFIX } from '../config/environment-config';
 
 type Attrs = Readonly<Record<string, unknown>>;
 
@@ -17,6 +17,7 @@ function strings(value: unknown): string[] {
 /** A source range with what it means: Google IAP, the internet, or just the range. */
 export function rangeLabel(range: string): string {
   if (range === IAP_SSH_RANGE) return `${range} (Google IAP)`;
+  if (GOOGLE_LB_RANGES.includes(range)) return `${range} (Google load balancers and health checks)`;
   if (range === '0.0.0.0/0' || range === '::/0') return `${range} (the internet)`;
   const prefix = Number(range.split('/')[1]);
   if (range.includes('.') && Number.isInteger(prefix) && prefix < WIDEST_ADMIN_PREFIX)

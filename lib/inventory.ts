@@ -2,12 +2,16 @@
  * Stack outputs -> Ansible inventory. The outputs and their parser are stacks/outputs.ts's (the contract).
  * These functions are pure: no I/O. The CLI (lib/inventory-cli.ts) and the driver do the I/O.
  */
+import { DEFAULTS } from '../config/defaults';
 import type { HostOutput, StackOutputs } from '../stacks/outputs';
 
 /** The Ansible group of an environment: `env_<environment>` with `-` turned into `_`. */
 export function envGroupName(environment: string): string {
   return `env_${environment.replace(/-/g, '_')}`;
 }
+
+/** The health-check path of outputs written before `app_health_path` existed (the config's default). */
+export const DEFAULT_HEALTH_PATH = DEFAULTS.app.healthCheckPath;
 
 /** The group every Docker host is in; the playbooks target it. */
 export const HOSTS_GROUP = 'docker_hosts';
@@ -43,8 +47,9 @@ function sshCommonArgs(outputs: StackOutputs, host: HostOutput): string | undefi
 }
 
 /**
- * Renders a YAML inventory: group `docker_hosts` with every host (`ansible_host` = external IP,
- * `ansible_user` = the stack's ssh user) and the group var `app_port`, plus the group
+ * Renders a YAML inventory: group `docker_hosts` with every host (`ansible_host` = external IP, or the internal IP
+ * behind a load balancer; `ansible_user` = the stack's ssh user) and the group vars `app_port` and
+ * `app_health_path`, plus the group
  * `env_<environment>` holding the same hosts. Deterministic: hosts sorted by name.
  * A host gets `ansible_ssh_common_args` when it has an `instance_id` (HostKeyAlias) and/or
  * `ssh_via` is `iap` (ProxyCommand): one string holding both.
@@ -67,14 +72,20 @@ export function renderInventory(outputs: StackOutputs): string {
       const host = outputs.hosts[name];
       lines.push(
         `        ${name}:`,
-        `          ansible_host: ${q(host.external_ip)}`,
+        // Behind a load balancer a host has only its internal IP, reached through the IAP tunnel (ssh_via iap).
+        `          ansible_host: ${q(host.external_ip ?? host.internal_ip)}`,
         `          ansible_user: ${q(outputs.ssh_user)}`,
       );
       const sshArgs = sshCommonArgs(outputs, host);
       if (sshArgs !== undefined) lines.push(`          ansible_ssh_common_args: ${q(sshArgs)}`);
     }
   }
-  lines.push('      vars:', `        app_port: ${outputs.app_port}`, `    ${envGroup}:`);
+  lines.push(
+    '      vars:',
+    `        app_port: ${outputs.app_port}`,
+    `        app_health_path: ${q(outputs.app_health_path ?? DEFAULT_HEALTH_PATH)}`,
+    `    ${envGroup}:`,
+  );
   if (names.length === 0) {
     lines.push('      hosts: {}');
   } else {

@@ -1,4 +1,5 @@
 import { coversInternet, WIDEST_ADMIN_PREFIX } from '../config/cidr';
+import { EXPOSURE_RULES } from './exposure-rules';
 import { REGISTRY_RULES } from './registry-rules';
 import {
   Attributes,
@@ -182,4 +183,5 @@ export const RULES: readonly PolicyRule[] = [
     },
   ),
   ...REGISTRY_RULES,
+  ...EXPOSURE_RULES,
 ];

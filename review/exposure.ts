@@ -11,6 +11,7 @@ import {
 } from '../lib/firewall';
 import { SynthesizedStack } from '../policies/rules';
 import { Section } from './document';
+import { frontDoorRows } from './front-door';
 import { Attrs, resources, strings } from './stack-json';
 
 export const SSH_PORT = 22;
@@ -82,9 +83,24 @@ export function exposureSection(stacks: readonly SynthesizedStack[]): Section {
     );
   });
   const hostCount = new Set(reachRows.map((r) => r[0])).size;
+  const doorRows = frontDoorRows(stacks);
+  const doors =
+    doorRows.length === 0
+      ? []
+      : [
+          {
+            kind: 'table' as const,
+            head: ['stack', 'front door', 'address', 'protocol', 'sends traffic to'],
+            rows: doorRows,
+          },
+        ];
   return {
     title: 'Exposure',
-    summary: `${ruleRows.length} firewall ${ruleRows.length === 1 ? 'rule' : 'rules'}; what reaches ${hostCount} ${hostCount === 1 ? 'host' : 'hosts'} on SSH and the app port`,
+    summary:
+      `${ruleRows.length} firewall ${ruleRows.length === 1 ? 'rule' : 'rules'}; what reaches ${hostCount} ${hostCount === 1 ? 'host' : 'hosts'} on SSH and the app port` +
+      (doorRows.length === 0
+        ? ''
+        : `; ${doorRows.length} load-balancer ${doorRows.length === 1 ? 'entry' : 'entries'}`),
     open: true,
     blocks: [
       {
@@ -93,6 +109,7 @@ export function exposureSection(stacks: readonly SynthesizedStack[]): Section {
         rows: ruleRows,
       },
       { kind: 'table', head: ['host', 'port', 'reached from', 'everything else'], rows: reachRows },
+      ...doors,
     ],
   };
 }

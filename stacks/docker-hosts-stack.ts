@@ -3,11 +3,13 @@ import { GoogleProvider } from '@cdktf/provider-google/lib/provider';
 import { GcsBackend, TerraformOutput } from 'cdktf';
 import { Construct } from 'constructs';
 import { EnvironmentConfig, REGISTRY_READER_ROLE, RegistryRepository } from '../config';
+import { CloudNat } from '../constructs/cloud-nat';
 import { DockerHostFleet } from '../constructs/docker-host-fleet';
 import { FleetFirewall } from '../constructs/fleet-firewall';
+import { FrontDoor } from '../constructs/front-door';
 import { HOST_SCOPES, HostServiceAccount } from '../constructs/host-service-account';
 import { HOST_ROLE, roleLabels } from '../lib/constants';
-import { environmentOutputs } from './outputs';
+import { environmentOutputs, HostFacts } from './outputs';
 import { ReadableStack } from './readable-stack';
 
 /** Network tag on every Docker host of an environment; the firewall rules target it. */
@@ -16,11 +18,16 @@ export function fleetTag(environment: string): string {
 }
 
 /**
- * One environment (stage, prod, ...): its Docker hosts, their firewall rules and service account,
+ * One environment (stage, prod, ...): its Docker hosts, their firewall rules and service account, and with
+ * `exposure: load-balancer` the front door (global HTTP(S) load balancer) and the Cloud NAT the hosts' egress takes,
  * with state in the backend bucket under the environment's own prefix.
  */
 export class DockerHostsStack extends ReadableStack {
   readonly fleet: DockerHostFleet;
+  /** Present with `exposure: load-balancer`. */
+  readonly frontDoor?: FrontDoor;
+  /** Present with `exposure: load-balancer`: the hosts have no external IP. */
+  readonly nat?: CloudNat;
 
   /** @param registry the project's app repository (registry stack); the hosts may read it, nothing else */
   constructor(scope: Construct, config: EnvironmentConfig, registry: RegistryRepository) {
@@ -48,6 +55,8 @@ export class DockerHostsStack extends ReadableStack {
       zone: config.zone,
       hostNames: config.hostNames,
       addressPrefix: config.name,
+      externalAddress: config.exposure === 'public-ips',
+      deletionProtection: config.deletionProtection,
       machineType: config.machineType,
       diskSizeGb: config.diskSizeGb,
       diskType: config.diskType,
@@ -72,15 +81,50 @@ export class DockerHostsStack extends ReadableStack {
       sshSourceRanges: config.sshSourceRanges,
     });
 
+    if (config.exposure === 'load-balancer') {
+      this.frontDoor = frontDoor(this, config, this.fleet, labels);
+      this.nat = new CloudNat(this, 'nat', {
+        project: config.projectId,
+        region: config.region,
+        network: config.network,
+        name: `${config.name}-docker-hosts-${config.region}`,
+      });
+    }
+
     // The machine-readable contract read by the driver and the Ansible inventory generator: stacks/outputs.ts.
-    const facts = this.fleet.hosts.map((h) => ({
-      key: h.name,
-      name: h.instance.name,
-      zone: h.instance.zone,
-      externalIp: h.address.address,
-      internalIp: h.instance.networkInterface.get(0).networkIp,
-      instanceId: h.instance.instanceId,
-    }));
-    for (const [id, output] of Object.entries(environmentOutputs(config, facts))) new TerraformOutput(this, id, output);
+    const outputs = environmentOutputs(config, hostFacts(this.fleet), { frontDoorUrl: this.frontDoor?.url });
+    for (const [id, output] of Object.entries(outputs)) new TerraformOutput(this, id, output);
   }
+}
+
+/** What the outputs say of each host: Terraform references. */
+function hostFacts(fleet: DockerHostFleet): HostFacts[] {
+  return fleet.hosts.map((h) => ({
+    key: h.name,
+    name: h.instance.name,
+    zone: h.instance.zone,
+    ...(h.address === undefined ? {} : { externalIp: h.address.address }),
+    internalIp: h.instance.networkInterface.get(0).networkIp,
+    instanceId: h.instance.instanceId,
+  }));
+}
+
+/** The environment's load balancer, its backends the fleet's hosts (every host is in the environment's zone). */
+function frontDoor(
+  scope: Construct,
+  config: EnvironmentConfig,
+  fleet: DockerHostFleet,
+  labels: Record<string, string>,
+): FrontDoor {
+  return new FrontDoor(scope, 'front-door', {
+    project: config.projectId,
+    namePrefix: `${config.name}-docker-hosts`,
+    network: config.network,
+    zones: [{ zone: config.zone, instances: fleet.hosts.map((h) => h.instance.selfLink) }],
+    appPort: config.app.port,
+    healthCheckPath: config.app.healthCheckPath,
+    ...(config.domain === undefined ? {} : { domain: config.domain }),
+    logSampleRate: config.lbLogSampleRate,
+    labels,
+  });
 }

@@ -19,13 +19,17 @@ export function repoConfig(): ProjectConfig {
   return resolveProject(FIXTURE_PROJECT, testContext());
 }
 
-/** One environment record that is valid, for tests to break one field at a time. */
+/**
+ * One environment record that is valid, for tests to break one field at a time: on public IPs (the shape the
+ * SSH-route and app-range tests are about) unless the overrides say `exposure: 'load-balancer'`.
+ */
 export function validEnv(overrides: Partial<EnvironmentSpec> = {}): EnvironmentSpec {
   return {
     name: 'stage',
     projectId: TEST_PROJECT,
     region: 'europe-west1',
     zone: 'europe-west1-b',
+    exposure: 'public-ips',
     ...overrides,
     ssh: { publicKeys: [TEST_KEY], ...overrides.ssh },
   };

@@ -36,7 +36,7 @@ function directLines(env: EnvironmentConfig, host: HostOutput): string[] {
     `export DOCKER_HOST=${host.docker_host}`,
     `# ${host.name} (${env.name}${host.zone ? `, ${host.zone}` : ''}); docker logs in over SSH with your key: ssh-add ${env.ssh.privateKeyFile}`,
     `# docker cannot answer ssh's host-key prompt: accept the key once with ssh -o StrictHostKeyChecking=accept-new ${host.ssh} true`,
-    `# after the host is replaced (same static IP, new host key): ssh-keygen -R ${host.external_ip}`,
+    `# after the host is replaced (same static IP, new host key): ssh-keygen -R ${host.external_ip ?? host.internal_ip}`,
   ];
 }
 

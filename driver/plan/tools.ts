@@ -59,8 +59,15 @@ export function packerVars(env: EnvironmentConfig, sourceHash?: string) {
 
 /** Extra vars for site.yml (`-e @app-vars.json`). */
 export function appVars(env: EnvironmentConfig) {
-  const { image, port, containerName } = env.app;
-  return { app_image: image, app_port: port, app_container_name: containerName, deploy_user: env.ssh.user };
+  const { image, port, containerName, healthCheckPath } = env.app;
+  return {
+    app_image: image,
+    app_port: port,
+    app_container_name: containerName,
+    // The path the on-host proxy and the app answer health checks on: the load balancer asks for it too.
+    app_health_path: healthCheckPath,
+    deploy_user: env.ssh.user,
+  };
 }
 
 /** Stable, reviewable JSON for generated files. */
@@ -208,8 +215,15 @@ export const DEFAULT_CHECK_TIMING: CheckTiming = { deadlineMs: 120_000, attemptT
 export function httpCheck(ctx: PlanContext, env: EnvironmentConfig, timing = DEFAULT_CHECK_TIMING): TaskStep {
   const outputsFile = runFiles(ctx.runDir).outputs;
   return {
-    ...{ kind: 'task', name: 'check', title: `check the app answers on every ${env.name} host (port ${env.app.port})` },
-    task: { type: 'http-check', outputsFile, stack: env.name, path: '/', ...timing },
+    ...{
+      kind: 'task',
+      name: 'check',
+      title:
+        env.exposure === 'load-balancer'
+          ? `check the app answers through ${env.name}'s load balancer (${env.app.healthCheckPath})`
+          : `check the app answers on every ${env.name} host (port ${env.app.port})`,
+    },
+    task: { type: 'http-check', outputsFile, stack: env.name, path: env.app.healthCheckPath, ...timing },
     needs: [{ path: outputsFile, from: 'deploy' }],
   };
 }

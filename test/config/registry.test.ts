@@ -68,6 +68,7 @@ describe('app.build', () => {
       build: { context: 'app', dockerfile: 'Dockerfile', name: 'app', buildArgs: {} },
       port: 9292,
       containerName: 'app',
+      healthCheckPath: '/',
     });
     expect(Object.isFrozen(env.app.build)).toBe(true);
   });

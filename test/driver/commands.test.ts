@@ -216,6 +216,7 @@ describe('command builders: exact argv', () => {
       app_image: 'vladimirdenisov69/otus-reddit:1.0',
       app_port: 9292,
       app_container_name: 'app',
+      app_health_path: '/',
       deploy_user: 'deploy',
     });
     expect(step.failureOutput).toBe('output');
@@ -225,7 +226,7 @@ describe('command builders: exact argv', () => {
     expect(httpCheck(ctx('prod'), prod, { deadlineMs: 1000, attemptTimeoutMs: 100, intervalMs: 50 })).toEqual({
       kind: 'task',
       name: 'check',
-      title: 'check the app answers on every prod host (port 9292)',
+      title: "check the app answers through prod's load balancer (/)",
       task: {
         type: 'http-check',
         outputsFile: '/repo/.run/prod/20250101T000000Z/outputs.json',

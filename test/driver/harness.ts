@@ -87,7 +87,8 @@ export function makeSandbox(): Sandbox {
 export function testSpec(sb: Sandbox, port = 9292, patch: Partial<EnvironmentSpec> = {}): ProjectSpec {
   const common = {
     projectId: 'test-project-123',
-    // The fake hosts are on loopback: reached directly, not through an IAP tunnel.
+    // The fake hosts are on loopback: each on its own address, reached directly, not through an IAP tunnel.
+    exposure: 'public-ips' as const,
     sshSourceRanges: ['127.0.0.0/8'],
     ssh: { user: 'deploy', publicKeys: [PUBLIC_KEY], privateKeyFile: sb.privateKey, connectVia: 'direct' as const },
     app: { image: 'example/app:1.0', port },

@@ -90,6 +90,7 @@ describe('up plan', () => {
             region: 'europe-west1',
             zone: 'europe-west1-b',
             projectId: 'acme-docker-hosts',
+            exposure: 'public-ips',
             sshSourceRanges: ['203.0.113.0/24'],
             ssh: { connectVia: 'direct', publicKeys: ['ssh-ed25519 AAAAC3Nza ops@example'] },
           },

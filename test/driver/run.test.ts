@@ -137,6 +137,7 @@ describe('up', () => {
       app_image: 'example/app:1.0',
       app_port: app.port,
       app_container_name: 'app',
+      app_health_path: '/',
       deploy_user: 'deploy',
     });
     // The registry host Ansible gets is the registry stack's output for this environment, not derived from config.

@@ -81,7 +81,7 @@ describe('parseStackOutputs', () => {
     expect(() => parseStackOutputs(json, 'stage')).toThrow(`stack "stage": missing output "${field}"`);
   });
 
-  it.each(['name', 'zone', 'external_ip', 'internal_ip'])('names the missing host field "%s"', (field) => {
+  it.each(['name', 'zone', 'internal_ip'])('names the missing host field "%s"', (field) => {
     const json = withStage((s) => {
       const hosts = s.hosts as Record<string, Record<string, unknown>>;
       delete hosts['docker-host-002'][field];
@@ -111,9 +111,16 @@ describe('parseStackOutputs', () => {
         /hosts\["docker-host-001"\]: field "external_ip" must be an IP address, got "not-an-ip"/,
       ],
       [
-        (s) => ((s.hosts as Record<string, Record<string, unknown>>)['docker-host-001'].external_ip = null),
-        /field "external_ip" must be a non-empty string, got null/,
+        (s) => ((s.hosts as Record<string, Record<string, unknown>>)['docker-host-001'].internal_ip = null),
+        /field "internal_ip" must be a non-empty string, got null/,
       ],
+      [(s) => (s.exposure = 'cdn'), /output "exposure" must be "load-balancer" or "public-ips", got string "cdn"/],
+      [
+        (s) => ((s.exposure = 'load-balancer'), delete s.app_url),
+        /output "exposure" is "load-balancer" but output "app_url" is missing/,
+      ],
+      [(s) => (s.app_url = 'ftp://x'), /field "app_url" must be an http\(s\):\/\/ URL without a path, got "ftp:\/\/x"/],
+      [(s) => (s.app_health_path = 'healthz'), /field "app_health_path" must be a path starting with "\/"/],
       [
         (s) => ((s.hosts as Record<string, Record<string, unknown>>)['docker-host-001'].name = 'other'),
         /field "name" is "other", expected the key "docker-host-001"/,
@@ -148,6 +155,7 @@ describe('renderInventory', () => {
         '          ansible_user: "deploy"',
         '      vars:',
         '        app_port: 9292',
+        '        app_health_path: "/"',
         '    env_stage:',
         '      hosts:',
         '        docker-host-001: {}',

@@ -252,13 +252,16 @@ describe('checkPolicies', () => {
   });
 
   test('every rule has a test case here', () => {
-    // DH10 and DH11 are tested in registry-rules.test.ts.
+    // DH10 and DH11 are tested in registry-rules.test.ts, DH12-DH14 in exposure-rules.test.ts.
     const tested = [
       ...cases.map((c) => c.id),
       'DH8-state-isolated',
       'DH9-default-deny-ingress',
       'DH10-registry-read-per-repository',
       'DH11-registry-cleanup',
+      'DH12-lb-hosts-private',
+      'DH13-backend-health-checked',
+      'DH14-nat-for-private-hosts',
     ];
     expect(RULES.map((r) => r.id).sort()).toEqual(tested.sort());
   });

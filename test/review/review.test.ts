@@ -19,6 +19,7 @@ const env = (over: Partial<EnvironmentSpec> = {}): EnvironmentSpec => ({
   projectId: 'acme-review-test',
   region: 'europe-west1',
   zone: 'europe-west1-b',
+  exposure: 'public-ips',
   labels: { team: 'web' },
   ssh: { user: 'deploy', publicKeys: [TEST_KEY] },
   ...over,
@@ -58,7 +59,7 @@ describe('npm run review', () => {
   test('policies: every rule, and the suppression with its reason', () => {
     const { code, out } = run(['lab']);
     expect(code).toBe(EXIT_OK);
-    expect(out).toContain('== Policies: 10 pass, 1 suppressed, 0 fail');
+    expect(out).toContain('== Policies: 13 pass, 1 suppressed, 0 fail');
     expect(out).toMatch(
       /DH1-ssh-not-open-to-world +suppressed .* lab: google_compute_firewall.firewall_ssh allows SSH from 0\.0\.0\.0\/0 .*\(suppressed: allowSshFromAnywhere is set in config\/environments.ts\)/,
     );
@@ -153,7 +154,7 @@ describe('npm run review', () => {
   test('Markdown: collapsible sections for a PR comment', () => {
     const { out } = run(['qa', '--markdown', '--plan', 'qa=test/fixtures/plans/google-destroy.json']);
     expect(
-      out.startsWith('## Review: qa\n\n<details><summary><b>Policies</b>: 11 pass, 0 suppressed, 0 fail</summary>'),
+      out.startsWith('## Review: qa\n\n<details><summary><b>Policies</b>: 14 pass, 0 suppressed, 0 fail</summary>'),
     ).toBe(true);
     expect(out).toContain('<details open><summary><b>Exposure</b>:');
     expect(out).toContain('| stack | rule | direction | action | sources | targets | priority | logged |');
@@ -182,6 +183,27 @@ describe('npm run review', () => {
     expect(code).toBe(EXIT_USAGE);
     expect(out).toBe('');
     expect(err.startsWith(message)).toBe(true);
+  });
+
+  test('exposure: the front door, with its protocol, and "HTTP only (no domain)" without a domain', () => {
+    const spec = (domain?: string): ProjectSpec => ({
+      environments: [env({ name: 'web', exposure: 'load-balancer', hostCount: 2, ...(domain ? { domain } : {}) })],
+    });
+    const plain = run(['web'], { spec: spec() });
+    expect(plain.code).toBe(EXIT_OK);
+    expect(plain.out).toContain('; 1 load-balancer entry');
+    expect(plain.out).toMatch(
+      /web +web-docker-hosts-http; google_compute_global_forwarding_rule\.front-door_http +EXTERNAL_MANAGED on reserved google_compute_global_address\.front-door_address +HTTP :80, HTTP only \(no domain\) +backend web-docker-hosts-app: 1 instance group, health check HTTP :9292\/, logging 1 of requests/,
+    );
+    // Behind the load balancer only Google's ranges reach the app port.
+    expect(plain.out).toMatch(
+      /web\/docker-host-001 +app tcp\/9292 +35\.191\.0\.0\/16 \(Google load balancers and health checks\)/,
+    );
+    const https = run(['web'], { spec: spec('app.example.com') });
+    expect(https.out).toContain('; 2 load-balancer entries');
+    expect(https.out).toMatch(/web-docker-hosts-https;.* HTTPS :443, Google-managed certificate for app\.example\.com/);
+    expect(https.out).toMatch(/web-docker-hosts-http;.* HTTP :80 +redirects to HTTPS/);
+    expect(https.out).not.toContain('HTTP only');
   });
 
   test('a config error is one line; a flag npm swallowed is refused', () => {

@@ -146,10 +146,13 @@ describe('a three-host environment', () => {
 
   test('outputs: the machine-readable hosts map, app URLs and DOCKER_HOST values', () => {
     expect(Object.keys(json.output).sort()).toEqual([
+      'app_health_path',
       'app_port',
+      'app_url',
       'app_urls',
       'docker_hosts',
       'environment',
+      'exposure',
       'hosts',
       'project',
       'ssh_user',
@@ -157,6 +160,11 @@ describe('a three-host environment', () => {
     ]);
     // SSH is open to an office range too, so hosts are reached directly.
     expect(json.output.ssh_via.value).toBe('direct');
+    expect(json.output.exposure.value).toBe('public-ips');
+    // On public IPs there is no one front door: the environment's URL is the first host's.
+    expect(json.output.app_url.value).toBe(
+      'http://${google_compute_address.fleet_docker-host-001_address.address}:9292',
+    );
     expect(json.output.project.value).toBe(TEST_PROJECT);
     expect(json.output.hosts.value['docker-host-003']).toEqual({
       name: '${google_compute_instance.fleet_docker-host-003.name}',

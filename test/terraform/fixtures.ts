@@ -12,7 +12,10 @@ export interface Fixture {
 export const FIXTURE_KEY =
   'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIBm9Ylq0bW5UkGb0V6nWqf3cQ6x1d0bG6wqKq6b4mJ5e ops@example';
 
-/** One host, every default but a committed login key (metadata key), IAP only, state local, the `default` network. */
+/**
+ * One host, every default but a committed login key (metadata key): behind the load balancer (HTTP only), IAP only,
+ * state local, the `default` network.
+ */
 const single: Fixture = {
   name: 'single',
   spec: {
@@ -29,9 +32,20 @@ const single: Fixture = {
   },
 };
 
+/** The same host on its own public IP (exposure `public-ips`): the first fixture in the other mode. */
+const singlePublicIps: Fixture = {
+  name: 'single-public-ips',
+  spec: {
+    ...single.spec,
+    environments: single.spec.environments.map((e) => ({ ...e, exposure: 'public-ips' as const })),
+  },
+};
+
 /**
- * Several hosts and environments in two projects (two state buckets): OS Login, direct SSH from an
- * admin range, SSH from anywhere with its opt-in, a non-default network, extra labels, state in GCS.
+ * Several hosts and environments in two projects (two state buckets), in both modes: stage behind the load
+ * balancer with a domain (HTTPS), a log sample rate, a health-check path and deletion protection; prod and lab on
+ * public IPs. OS Login, direct SSH from an admin range, SSH from anywhere with its opt-in, a non-default network,
+ * extra labels, state in GCS.
  */
 const fleet: Fixture = {
   name: 'fleet',
@@ -47,8 +61,13 @@ const fleet: Fixture = {
         zone: 'europe-west1-b',
         hostCount: 3,
         network: 'docker-hosts',
+        exposure: 'load-balancer',
+        domain: 'app.example.com',
+        lbLogSampleRate: 0.5,
+        deletionProtection: true,
         labels: { team: 'ops', 'cost-center': 'cc-42' },
         ssh: { user: 'ops_example_com', osLogin: true, connectVia: 'iap' },
+        app: { healthCheckPath: '/healthz' },
       },
       {
         name: 'prod',
@@ -58,6 +77,7 @@ const fleet: Fixture = {
         hostCount: 2,
         machineType: 'e2-standard-2',
         diskSizeGb: 30,
+        exposure: 'public-ips',
         sshSourceRanges: ['203.0.113.0/24', '35.235.240.0/20'],
         ssh: { connectVia: 'direct', publicKeys: [FIXTURE_KEY] },
         app: { image: 'nginx:1.27', port: 8080, containerName: 'web' },
@@ -67,6 +87,7 @@ const fleet: Fixture = {
         projectId: 'acme-lab',
         region: 'us-central1',
         zone: 'us-central1-a',
+        exposure: 'public-ips',
         appSourceRanges: ['198.51.100.0/24'],
         sshSourceRanges: ['0.0.0.0/0'],
         allowSshFromAnywhere: true,
@@ -76,4 +97,4 @@ const fleet: Fixture = {
   },
 };
 
-export const FIXTURES: readonly Fixture[] = [single, fleet];
+export const FIXTURES: readonly Fixture[] = [single, singlePublicIps, fleet];

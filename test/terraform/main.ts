@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { brokenStackCheck, structureChecks, synthesisChecks } from './config-checks';
+import { brokenStackCheck, structureChecks, synthesisChecks, variantStructureChecks } from './config-checks';
 import { TierContext } from './context';
 import { freePort, GcsEmulator } from './emulator';
 import { Tally } from './harness';
@@ -33,6 +33,7 @@ async function main(): Promise<number> {
     });
     await synthesisChecks(ctx);
     await structureChecks(ctx, 'single', await firstDeployAndHandOver(ctx));
+    await variantStructureChecks(ctx, 'single-public-ips');
     await structureChecks(ctx, 'fleet', await fleetIsolation(ctx));
     await brokenStackCheck(ctx);
   } finally {

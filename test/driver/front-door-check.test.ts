@@ -1,0 +1,60 @@
+import { checkTargetsOf } from '../../driver/tasks';
+import { renderInventory } from '../../lib/inventory';
+import { parseStackOutputs, StackOutputs } from '../../stacks/outputs';
+
+/** Outputs of an environment behind the load balancer, as `terraform output -json` gives them once applied. */
+function lbOutputs(): StackOutputs {
+  const host = (n: number) => ({
+    name: `docker-host-00${n}`,
+    zone: 'europe-west1-d',
+    internal_ip: `10.132.0.${n + 1}`,
+    instance_id: `12345${n}`,
+    app_url: `http://10.132.0.${n + 1}:9292`,
+    ssh: `prod-docker-host-00${n}`,
+    docker_host: `ssh://prod-docker-host-00${n}`,
+  });
+  return parseStackOutputs(
+    {
+      prod: {
+        hosts: { 'docker-host-001': host(1), 'docker-host-002': host(2) },
+        app_urls: ['http://10.132.0.2:9292', 'http://10.132.0.3:9292'],
+        app_url: 'https://app.example.com',
+        exposure: 'load-balancer',
+        app_health_path: '/healthz',
+        ssh_user: 'ops_example_com',
+        ssh_via: 'iap',
+        project: 'acme-docker-hosts',
+        app_port: 9292,
+        environment: 'prod',
+      },
+    },
+    'prod',
+  );
+}
+
+const task = { outputsFile: '/run/outputs.json', stack: 'prod', path: '/healthz' };
+
+describe('behind the load balancer', () => {
+  test('the check asks the front door, not the hosts (their internal IPs do not answer from here)', () => {
+    expect(checkTargetsOf(lbOutputs(), task)).toEqual([
+      { host: 'load balancer', url: 'https://app.example.com/healthz' },
+    ]);
+  });
+
+  test('on public IPs it asks every host', () => {
+    const outputs = { ...lbOutputs(), exposure: 'public-ips' as const };
+    expect(checkTargetsOf(outputs, task).map((t) => t.url)).toEqual([
+      'http://10.132.0.2:9292/healthz',
+      'http://10.132.0.3:9292/healthz',
+    ]);
+  });
+
+  test('the inventory reaches each host on its internal IP through the IAP tunnel, with the health path', () => {
+    const text = renderInventory(lbOutputs());
+    expect(text).toContain('        docker-host-001:\n          ansible_host: "10.132.0.2"\n');
+    expect(text).toContain(
+      'ansible_ssh_common_args: "-o ProxyCommand=\'gcloud compute start-iap-tunnel docker-host-001 22 --listen-on-stdin --project=acme-docker-hosts --zone=europe-west1-d\' -o HostKeyAlias=docker-host-001-123451"',
+    );
+    expect(text).toContain('        app_health_path: "/healthz"\n');
+  });
+});
