@@ -156,7 +156,7 @@ registry_scenario() {
     local ref=$v1 body="docker-hosts test app (test-app:v1)"
     [ "$tag" = v2 ] && ref=$v2 body="docker-hosts test app (test-app:v2)"
     before=$(registry_requests)
-    if playbook "$RUN/site-$tag.log" -e "app_image=$ref" -e "app_release_commit=commit-$tag"; then
+    if under_load "the deploy of $tag" playbook "$RUN/site-$tag.log" -e "app_image=$ref" -e "app_release_commit=commit-$tag"; then
       pass "site.yml deploys $tag by digest"
     else
       tail -n 30 "$RUN/site-$tag.log"
@@ -172,7 +172,7 @@ registry_scenario() {
     log "$tag: $(($(registry_requests) - before)) registry requests"
   done
   before=$(registry_requests)
-  if PLAYBOOK=rollback.yml playbook "$RUN/rollback.log"; then pass "rollback.yml succeeded"; else
+  if PLAYBOOK=rollback.yml under_load "the rollback" playbook "$RUN/rollback.log"; then pass "rollback.yml succeeded"; else
     tail -n 30 "$RUN/rollback.log"
     fail "rollback.yml failed (log above)"
   fi

@@ -57,6 +57,8 @@ declare -A NSPAWN_PID=() HOST_IP=()
 # Hosts that are in the inventory but do not exist (day2_status_unreachable).
 HOSTS_EXTRA=()
 GOOD_VARS=()
+# shellcheck source=test/hosts/zdt.sh
+. "$REPO/test/hosts/zdt.sh"
 # shellcheck source=test/hosts/day2.sh
 . "$REPO/test/hosts/day2.sh"
 # shellcheck source=test/hosts/registry.sh
@@ -550,8 +552,9 @@ main() {
       ssh_host "$name" 'grep -q "\"max-size\": \"10m\"" /etc/docker/daemon.json'
     check "$name: $DEPLOY_USER runs docker without sudo" \
       ssh_host "$name" 'id -nG | grep -qw docker && docker ps --format "{{.Names}}" | grep -qx '"$APP_NAME"
-    check "$name: app container runs test-app:good with a restart policy, port $APP_PORT published" \
-      ssh_host "$name" "test \"\$(docker inspect -f '{{.State.Running}} {{.Config.Image}} {{.HostConfig.RestartPolicy.Name}} {{(index (index .HostConfig.PortBindings \"$APP_PORT/tcp\") 0).HostPort}}' $APP_NAME)\" = 'true test-app:good unless-stopped $APP_PORT'"
+    check "$name: app container runs test-app:good with a restart policy" \
+      ssh_host "$name" "test \"\$(docker inspect -f '{{.State.Running}} {{.Config.Image}} {{.HostConfig.RestartPolicy.Name}}' $APP_NAME)\" = 'true test-app:good unless-stopped'"
+    zdt_slot_checks "$name"
     local body
     body=$(curl -s --max-time 5 "http://${HOST_IP[$name]}:$APP_PORT/" || true)
     check "$name: app answers HTTP 200 on ${HOST_IP[$name]}:$APP_PORT from this machine" \
@@ -669,8 +672,13 @@ main() {
     check "broken deploy: $first failed, $second was never touched (serial 1, max_fail_percentage 0)" \
       test "$(recap_field "$RUN/site-broken.log" "$first" failed)/$(recap_field "$RUN/site-broken.log" "$second" changed)/$(
         sed -n '/^PLAY \[Configure/,$p' "$RUN/site-broken.log" | grep -c "^[a-z]*: \[$second\]")" = "1/0/0"
-    check "broken deploy: $first no longer serves (the broken build really ran there)" \
-      test "$(http_code "${HOST_IP[$first]}")" != 200
+    check "broken deploy: $first still answers HTTP 200 (the running release kept serving)" \
+      test "$(http_code "${HOST_IP[$first]}")" = 200
+    check "broken deploy: $first still runs $ROLLED_BACK" \
+      test "$(ssh_host "$first" "docker inspect -f '{{.Config.Image}}' $APP_NAME")" = "$ROLLED_BACK"
+    check "broken deploy: the broken build really ran on $first (its failed release is recorded)" \
+      ssh_host "$first" "tail -n1 /var/lib/docker-hosts/releases.jsonl | grep -q '\"result\": *\"failed\"'"
+    zdt_slot_checks "$first"
     check "broken deploy: $second still answers HTTP 200" test "$(http_code "${HOST_IP[$second]}")" = 200
     check "broken deploy: $second still runs $ROLLED_BACK" \
       test "$(ssh_host "$second" "docker inspect -f '{{.Config.Image}}' $APP_NAME")" = "$ROLLED_BACK"
