@@ -74,6 +74,7 @@ describe('one DEFAULTS object, and everything that repeats a default agrees with
     expect(roleDefault('app', 'app_image')).toBe(DEFAULTS.app.image);
     expect(roleDefault('app', 'app_port')).toBe(String(DEFAULTS.app.port));
     expect(roleDefault('app', 'app_container_name')).toBe(DEFAULTS.app.containerName);
+    expect(roleDefault('app', 'app_health_path')).toBe(DEFAULTS.app.healthCheckPath);
     expect(roleDefault('docker_host', 'deploy_user')).toBe(DEFAULTS.ssh.user);
   });
 });
