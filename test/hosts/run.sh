@@ -658,7 +658,7 @@ main() {
     # 5. A broken build: the first host fails its health check, the rollout stops there.
     log "site.yml: broken image"
     local rc=0
-    playbook "$RUN/site-broken.log" -e app_image=test-app:broken -e "app_image_archive=$RUN/app-broken.tar" \
+    under_load "the broken deploy" playbook "$RUN/site-broken.log" -e app_image=test-app:broken -e "app_image_archive=$RUN/app-broken.tar" \
       -e app_health_retries=5 -e app_health_delay=1 || rc=$?
     local first=${HOSTS[0]} second=${HOSTS[1]}
     check "broken deploy fails the play (exit $rc)" test "$rc" -ne 0
