@@ -5,6 +5,7 @@ import { checkTargets } from './check';
 import type { EnvContext } from './context';
 import { formatDuration } from './format';
 import { readStackOutputs } from './outputs';
+import { releaseBuildTask } from './release-task';
 import type { HttpCheckTask, Task } from './plan/steps';
 import { checkPrerequisites, describeProblems, PreflightInput, problemCount } from './preflight';
 import { StepFailure, TaskContext } from './runner/run-plan';
@@ -42,6 +43,7 @@ async function httpCheck(task: HttpCheckTask, taskCtx: TaskContext): Promise<voi
 export async function runTask(ctx: EnvContext, task: Task, taskCtx: TaskContext): Promise<void> {
   if (task.type === 'http-check') return httpCheck(task, taskCtx);
   if (task.type === 'terraform-apply') return applyTask(task, ctx.deps.env as NodeJS.ProcessEnv, taskCtx);
+  if (task.type === 'release-build') return releaseBuildTask(task, ctx.deps.env, taskCtx);
   const findings = await checkPrerequisites(preflightInput(ctx, task, { ok: true, value: ctx.env }));
   for (const f of findings)
     taskCtx.log(`${f.ok ? 'ok' : 'MISSING'}  ${f.summary}${f.fix ? `\n    fix: ${f.fix}` : ''}`);
