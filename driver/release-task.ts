@@ -47,14 +47,25 @@ function mustRun(ran: Ran, what: string): Ran {
   throw new StepFailure(`${what} failed (exit ${ran.code})`, tail);
 }
 
-/** The repository URL (registry outputs) and the build target (the first host, through the ssh wrapper). */
-function targets(task: ReleaseBuildTask, env: Env): { repository: string; target: cmd.BuildTarget; env: Env } {
+/** The repository URL, from the registry stack's outputs. */
+function repositoryOf(task: ReleaseBuildTask): string {
   const registry = parseRegistryOutputs(JSON.parse(readFileSync(task.registryOutputsFile, 'utf8')), task.registryStack);
   const url = registry.environment_registries[task.environment];
   if (url === undefined) {
     throw new StepFailure(`${task.registryOutputsFile}: no environment_registries entry for "${task.environment}"`);
   }
-  const repository = ref.imageRepository(url, task.build.name);
+  return ref.imageRepository(url, task.build.name);
+}
+
+export interface Target {
+  readonly repository: string;
+  readonly target: cmd.BuildTarget;
+  /** The docker CLI's environment: the ssh wrapper first on PATH for a remote build. */
+  readonly env: Env;
+}
+
+/** Where the build runs: the local engine, or the first host's through the ssh wrapper (written here). */
+export function buildTarget(task: ReleaseBuildTask, repository: string, env: Env): Target {
   if (task.local) return { repository, target: { kind: 'local' }, env };
   const outputs = readStackOutputs(task.outputsFile, task.environment);
   const first = hostList(outputs)[0];
@@ -68,7 +79,7 @@ function targets(task: ReleaseBuildTask, env: Env): { repository: string; target
 }
 
 /** Builds and pushes the tag; returns the pushed digest. */
-async function buildAndPush(task: ReleaseBuildTask, reference: string, t: ReturnType<typeof targets>, c: TaskContext) {
+async function buildAndPush(task: ReleaseBuildTask, reference: string, t: Target, c: TaskContext) {
   const input = { ...task.build, target: t.target, reference, revision: task.commit };
   mustRun(await run(cmd.buildCommand(input), task.cwd, t.env, c), 'docker build');
   const pushed = mustRun(await run(cmd.pushCommand(reference, t.target), task.cwd, t.env, c), 'docker push');
@@ -80,24 +91,34 @@ async function buildAndPush(task: ReleaseBuildTask, reference: string, t: Return
   }
 }
 
+/** The tag, built and pushed unless the registry has it; the release file written. Returns the release. */
+export async function shipRelease(task: ReleaseBuildTask, t: Target, taskCtx: TaskContext) {
+  const reference = ref.taggedReference(t.repository, task.tag);
+  const asked = await run(cmd.tagExistsCommand(reference), task.cwd, t.env, taskCtx);
+  const built = cmd.tagExistence(asked.code, asked.stderr) === 'missing';
+  let digest: string;
+  if (built) {
+    digest = await buildAndPush(task, reference, t, taskCtx);
+  } else {
+    taskCtx.log(`${reference} is in the registry already: not built again`);
+    const inspect = await run(cmd.remoteDigestCommand(reference), task.cwd, t.env, taskCtx);
+    digest = ref.digestFromImagetools(mustRun(inspect, 'docker buildx imagetools inspect').stdout);
+  }
+  const release = {
+    image: ref.digestReference(t.repository, digest),
+    commit: task.commit,
+    tag: task.tag,
+    reference,
+    built,
+  };
+  writeFileSync(task.releaseFile, `${JSON.stringify(release, null, 2)}\n`);
+  taskCtx.log(`release: ${release.image}${built ? '' : ' (the existing tag)'}`);
+  return release;
+}
+
 export async function releaseBuildTask(task: ReleaseBuildTask, env: Env, taskCtx: TaskContext): Promise<void> {
   try {
-    const t = targets(task, env);
-    const reference = ref.taggedReference(t.repository, task.tag);
-    const asked = await run(cmd.tagExistsCommand(reference), task.cwd, env, taskCtx);
-    let digest: string;
-    const built = cmd.tagExistence(asked.code, asked.stderr) === 'missing';
-    if (built) {
-      digest = await buildAndPush(task, reference, t, taskCtx);
-    } else {
-      taskCtx.log(`${reference} is in the registry already: not built again`);
-      const inspect = await run(cmd.remoteDigestCommand(reference), task.cwd, env, taskCtx);
-      digest = ref.digestFromImagetools(mustRun(inspect, 'docker buildx imagetools inspect').stdout);
-    }
-    const image = ref.digestReference(t.repository, digest);
-    const release = { image, commit: task.commit, tag: task.tag, reference, built };
-    writeFileSync(task.releaseFile, `${JSON.stringify(release, null, 2)}\n`);
-    taskCtx.log(`release: ${image}${built ? '' : ' (the existing tag)'}`);
+    await shipRelease(task, buildTarget(task, repositoryOf(task), env), taskCtx);
   } catch (err) {
     if (err instanceof ref.ReleaseError || (err as Error).name === 'OutputsError') {
       throw new StepFailure((err as Error).message);

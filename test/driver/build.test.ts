@@ -86,7 +86,7 @@ test('up builds on the first host through the ssh wrapper, pushes, and deploys b
     `docker push ${REPO}:${commit}`,
   ]);
   const env = readFileSync(`${sb.log}.docker-env`, 'utf8').split('\n');
-  expect(env[0]).toBe(`DOCKER_HOST= ssh=${sb.bin}/ssh`); // the registry question: the local CLI, no engine
+  expect(env[0]).toBe(`DOCKER_HOST= ssh=${dir}/bin/ssh`); // the registry question: the CLI alone, no engine
   expect(env[1]).toBe(`DOCKER_HOST=ssh://deploy@127.0.0.1 ssh=${dir}/bin/ssh`);
   const wrapper = readFileSync(join(dir, 'bin', 'ssh'), 'utf8');
   expect(wrapper).toContain(
