@@ -61,6 +61,8 @@ GOOD_VARS=()
 . "$REPO/test/hosts/day2.sh"
 # shellcheck source=test/hosts/registry.sh
 . "$REPO/test/hosts/registry.sh"
+# shellcheck source=test/hosts/ship.sh
+. "$REPO/test/hosts/ship.sh"
 # The release the registry scenario left running (test-app:good until then).
 ROLLED_BACK=test-app:good
 
@@ -650,6 +652,7 @@ main() {
 
   # 4. The registry: push from host 1 over SSH, deploy by digest (each host pulls), roll back.
   registry_scenario
+  ship_scenario
 
   if [ "$SCENARIO" = full ]; then
     # 5. A broken build: the first host fails its health check, the rollout stops there.
