@@ -42,7 +42,7 @@ ship_build_and_deploy() {
   local ctx="$RUN/ship-context" out
   mkdir -p "$ctx"
   echo "docker-hosts test app (built on host 1)" >"$ctx/index.html"
-  printf 'FROM %s\nCOPY index.html /www/index.html\nCMD ["/bin/busybox","httpd","-f","-v","-p","%s","-h","/www"]\n' \
+  printf 'FROM %s\nCOPY index.html /www/index.html\nCMD ["/bin/busybox","httpd","-f","-vv","-p","%s","-h","/www"]\n' \
     "$ROLLED_BACK" "$APP_PORT" >"$ctx/Dockerfile"
   if ! out=$(ship_driver build "$REGISTRY/test-app" ship-v3 "$ctx" 2>"$RUN/ship-build.log"); then
     tail -n 20 "$RUN/ship-build.log"
@@ -55,7 +55,7 @@ ship_build_and_deploy() {
   check "build step: the image was built by host 1's engine (tagged there)" \
     ssh_host "${HOSTS[0]}" "docker image inspect $REGISTRY/test-app:ship-v3 >/dev/null"
   check "build step: ssh went the hosts step's way (host key kept in the driver's known_hosts under its alias)" \
-    ssh-keygen -F "${HOSTS[0]}-${INSTANCE_ID[${HOSTS[0]}]}" -f "$RUN/driver/stage/known_hosts"
+    eval 'ssh-keygen -F "${HOSTS[0]}-${INSTANCE_ID[${HOSTS[0]}]}" -f "$RUN/driver/stage/known_hosts" >/dev/null' 
   if docker buildx version >/dev/null 2>&1; then
     out=$(ship_driver build "$REGISTRY/test-app" ship-v3 "$ctx" 2>>"$RUN/ship-build.log") || true
     check "build step again: the tag exists, nothing built" grep -q '"built":false' <<<"$out"
@@ -76,6 +76,8 @@ ship_logs_and_releases() {
   local name out
   for name in "${HOSTS[@]}"; do curl -s -o /dev/null --max-time 5 "http://${HOST_IP[$name]}:$APP_PORT/ship-probe" || true; done
   out=$(ship_driver logs --since 10m 2>&1) || fail "driver logs stage failed: $(tail -n 3 <<<"$out")"
+  # busybox httpd -vv logs each request's URL on stderr: the container's log.
+  grep -q ship-probe <<<"$out" || { echo "driver logs stage printed:"; head -n 20 <<<"$out"; }
   for name in "${HOSTS[@]}"; do
     check "driver logs stage: $name's lines, prefixed with its name, show the request" \
       grep -q "^$name | .*ship-probe" <<<"$out"
