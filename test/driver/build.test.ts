@@ -79,6 +79,9 @@ test('up builds on the first host through the ssh wrapper, pushes, and deploys b
   const result = await run(['up', 'stage', '--auto-approve', '--skip-image']);
   expect(result.code).toBe(0);
   const dir = runDir();
+  // The review before anything runs says what the build step does and what the hosts will run.
+  expect(result.out).toContain(`build: build reddit:${commit} on stage's first host over SSH and push it\n`);
+  expect(result.out).toContain(`hosts: every host runs ${REPO}@<the digest pushed>\n`);
   const docker = callLines(sb).filter((l) => l.startsWith('docker '));
   expect(docker).toEqual([
     `docker manifest inspect ${REPO}:${commit}`,

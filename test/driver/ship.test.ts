@@ -146,6 +146,18 @@ describe('releases', () => {
     });
   });
 
+  test('a records file with a line that is not JSON is a row saying so, exit 6', async () => {
+    const dir = releases();
+    writeFileSync(
+      join(dir, 'docker-host-002.jsonl'),
+      `${record('2026-11-20T10:00:00Z', 'deploy', 'c0ffee1', '1')}\n{oops\n`,
+    );
+    const result = await run(['releases', 'stage'], { FAKE_RELEASES_DIR: dir });
+    expect(result.code).toBe(6);
+    expect(result.out).toMatch(/\ndocker-host-002: line 2 of \/var\/lib\/docker-hosts\/releases\.jsonl is not JSON\n$/);
+    expect(result.out.split('\n').filter((l) => l.includes('docker-host-002  deploy')).length).toBe(1);
+  });
+
   test('the records file is where the app role writes it', () => {
     const defaults = readFileSync(
       join(__dirname, '..', '..', 'ansible', 'roles', 'app', 'defaults', 'main.yml'),
