@@ -69,11 +69,10 @@ export interface Operator {
 /** Extra vars for site.yml (`-e @app-vars.json`). */
 export function appVars(env: EnvironmentConfig, operator?: Operator) {
   const { image, port, containerName } = env.app;
-  const release = operator === undefined ? {} : { app_release_who: operator.who, app_release_commit: operator.commit };
-  return {
-    ...{ app_image: image, app_port: port, app_container_name: containerName, deploy_user: env.ssh.user },
-    ...release,
-  };
+  const vars = { app_image: image, app_port: port, app_container_name: containerName, deploy_user: env.ssh.user };
+  return operator === undefined
+    ? vars
+    : { ...vars, app_release_who: operator.who, app_release_commit: operator.commit };
 }
 
 /** Stable, reviewable JSON for generated files. */
@@ -174,10 +173,7 @@ export function knownHostsFile(ctx: PlanContext): string {
   return join(dirname(ctx.runDir), 'known_hosts');
 }
 
-/**
- * site.yml on every host. `operator`: the release records' who and commit; `built`: the image is the build step's
- * (app.build), deployed by digest from its release file (`-e @release-vars.json`, after the app vars it overrides).
- */
+/** site.yml on every host; `built`: the build step's image by digest (`-e @release-vars.json` overrides app_image). */
 export function ansiblePlaybook(
   ctx: PlanContext,
   env: EnvironmentConfig,
