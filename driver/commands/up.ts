@@ -30,7 +30,12 @@ function releaseInputs(ctx: EnvContext): { operator: Operator; release?: Release
   const { deps, env, args } = ctx;
   const git = gitState(deps.root, deps.env);
   const operator = { who: whoDeploys(deps.root, deps.env), commit: git?.commit ?? '' };
-  if (env.app.build === undefined) return { operator };
+  if (env.app.build === undefined) {
+    const asked = args.only === 'build' || args.from === 'build';
+    return asked
+      ? `${env.name} has no build step: it deploys the prebuilt ${env.app.image} (no app.build)`
+      : { operator };
+  }
   if (git === undefined)
     return `${env.name} builds its app image (app.build), which needs a git checkout (its commit is the tag)`;
   try {

@@ -167,6 +167,12 @@ describe('releases', () => {
   });
 });
 
+test('up --only build for an environment without app.build is one line, exit 2', async () => {
+  const result = await run(['up', 'stage', '--only', 'build', '--dry-run']);
+  expect(result.code).toBe(2);
+  expect(result.err).toBe('error: stage has no build step: it deploys the prebuilt example/app:1.0 (no app.build)\n');
+});
+
 describe('rollback and prune', () => {
   const playbookCall = () => calls(sb).find((c) => c.tool === 'ansible-playbook');
 
