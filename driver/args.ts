@@ -6,10 +6,10 @@ import { parseArgs as parseTokens } from 'node:util';
 import { closest, unknownMessage } from '../lib/cli/suggest';
 import { DESTROY_STEPS, StepName, UP_STEPS } from './plan/steps';
 import { Command, COMMANDS, INVOCATION, LOCK_ACTIONS, NODE_OPTIONS, OPTIONS } from './usage';
+import { checkExecArgv, SECOND, splitExec, valueOptions } from './args-values';
 
-export class UsageError extends Error {
-  override name = 'UsageError';
-}
+export { UsageError } from './args-error';
+import { UsageError } from './args-error';
 
 export interface ParsedArgs {
   readonly command: Command;
@@ -38,6 +38,20 @@ export interface ParsedArgs {
   readonly autoApprove: boolean;
   /** `status --outputs-only`. */
   readonly outputsOnly: boolean;
+  /** `up --local`: build the app image with the local Docker. */
+  readonly local: boolean;
+  /** `up --allow-dirty`: build from a working tree with uncommitted changes. */
+  readonly allowDirty: boolean;
+  /** `rollback <env> [version]`. */
+  readonly version?: string;
+  /** `logs`/`exec --host <name>`. */
+  readonly onlyHost?: string;
+  readonly follow: boolean;
+  readonly since?: string;
+  /** `prune --keep <n>`. */
+  readonly keep?: number;
+  /** `exec <env> -- <cmd...>`. */
+  readonly execArgv: readonly string[];
 }
 
 /** The options given, checked one by one: known, with a value when they need one, given once. */
@@ -99,13 +113,20 @@ function readPositionals(positionals: string[], help: boolean) {
     }
     lockAction = action as ParsedArgs['lockAction'];
   }
-  const [environment, host, ...extra] = positionals;
-  if (!help && (extra.length > 0 || (host !== undefined && command !== 'env'))) {
+  const [environment, second, ...extra] = positionals;
+  const kind = SECOND[command];
+  if (!help && (extra.length > 0 || (second !== undefined && kind === undefined))) {
     throw new UsageError(
-      `unexpected argument "${command === 'env' ? extra[0] : host}"; usage: ${INVOCATION} ${command} <env>${command === 'env' ? ' [host]' : ''}`,
+      `unexpected argument "${kind !== undefined ? extra[0] : second}"; usage: ${INVOCATION} ${command} <env>${kind !== undefined ? ` [${kind}]` : ''}`,
     );
   }
-  return { command, lockAction, environment, host };
+  return {
+    command,
+    lockAction,
+    environment,
+    host: kind === 'host' ? second : undefined,
+    version: kind === 'version' ? second : undefined,
+  };
 }
 
 function stepOption(seen: Map<string, string | true>, name: string, command: Command): StepName | undefined {
@@ -134,9 +155,11 @@ function checkTimeout(seen: Map<string, string | true>): number | undefined {
 
 /** Parses argv (without node and the script). Environment and host names are checked later, against the config. */
 export function parseArgs(argv: readonly string[]): ParsedArgs {
-  const { positionals, seen } = readOptions(argv);
+  const { own, execArgv } = splitExec(argv);
+  const { positionals, seen } = readOptions(own);
   const help = seen.has('--help');
-  const { command, lockAction, environment, host } = readPositionals(positionals, help);
+  const { command, lockAction, environment, host, version } = readPositionals(positionals, help);
+  checkExecArgv(command, execArgv, argv.includes('--'), help);
   for (const name of help ? [] : seen.keys()) {
     const spec = OPTIONS[name.slice(2)];
     if (!spec.commands.includes(command)) {
@@ -150,7 +173,8 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
     ...{ includeBackend: seen.has('--include-backend'), yes: seen.has('--yes'), verbose: seen.has('--verbose') },
     ...{ checkTimeoutSeconds: checkTimeout(seen), refresh: seen.has('--refresh'), unset: seen.has('--unset') },
     ...{ markdown: seen.has('--markdown'), json: seen.has('--json'), autoApprove: seen.has('--auto-approve') },
-    ...{ outputsOnly: seen.has('--outputs-only') },
+    ...{ outputsOnly: seen.has('--outputs-only'), local: seen.has('--local'), allowDirty: seen.has('--allow-dirty') },
+    ...{ version, follow: seen.has('--follow'), execArgv, ...valueOptions(seen) },
   };
   if (parsed.from !== undefined && parsed.only !== undefined)
     throw new UsageError('--from and --only exclude each other: pick one');
@@ -166,7 +190,7 @@ export function checkEnvironment(args: ParsedArgs, environments: readonly string
       args.command === 'lock' ? `lock ${args.lockAction} ` : args.command === 'up' ? '' : `${args.command} `;
     throw new UsageError(
       `${args.command} needs an environment: ${INVOCATION} ${usage}<env>` +
-        `${args.command === 'env' ? ' [host]' : ''}; environments are: ${environments.join(', ')}`,
+        `${SECOND[args.command] !== undefined ? ` [${SECOND[args.command]}]` : ''}; environments are: ${environments.join(', ')}`,
     );
   }
   if (!environments.includes(args.environment)) {

@@ -33,6 +33,7 @@ main(process.argv.slice(2), {
   env: process.env,
   stdout: process.stdout,
   stderr: process.stderr,
+  stdin: process.stdin,
   signals: process,
   ask: process.stdin.isTTY ? (question) => ask(question) : undefined,
 }).then(

@@ -16,6 +16,8 @@ export interface MainDeps {
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly stdout: Terminal;
   readonly stderr: Terminal;
+  /** Is stdin a terminal (exec runs `docker exec -it` then)? */
+  readonly stdin?: { readonly isTTY?: boolean };
   /** The environments; config/environments.ts by default. */
   readonly spec?: ProjectSpec;
   readonly home?: string;

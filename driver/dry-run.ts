@@ -2,6 +2,7 @@
 import { dirname, join } from 'node:path';
 import { addedEnv, commandLine, displayPath, formatDuration } from './format';
 import { activeSteps, Plan, PlannedStep } from './plan/steps';
+import { describeReleaseBuild } from './plan/release';
 import { cdktfLockPath } from './state';
 
 /**
@@ -19,6 +20,12 @@ function stepLines(step: PlannedStep, show: (p: string) => string): string[] {
     lines.push(`      writes ${show(file.path)}: ${JSON.stringify(JSON.parse(file.content))}`);
   }
   for (const file of step.derives ?? []) {
+    if (file.type === 'release-image') {
+      lines.push(
+        `      writes ${show(file.path)}: {"app_image": <image of ${show(file.releaseFile)}>, "app_release_commit": <its commit>}`,
+      );
+      continue;
+    }
     lines.push(
       `      writes ${show(file.path)}: {"docker_host_registry_hosts":[<output environment_registry_hosts["${file.environment}"] of stack ${file.stack} in ${show(file.outputsFile)}>]}`,
     );
@@ -42,6 +49,8 @@ function stepLines(step: PlannedStep, show: (p: string) => string): string[] {
     if (t.output !== undefined && t.outputsFile !== undefined) {
       lines.push(`      then $ ${commandLine(t.output.command, t.output.args)} → ${show(t.outputsFile)}`);
     }
+  } else if (step.task.type === 'release-build') {
+    lines.push(...describeReleaseBuild(step.task, show));
   } else {
     const t = step.task;
     lines.push(

@@ -17,6 +17,12 @@ import { planCommand } from './commands/plan';
 import { configBroken } from './commands/run';
 import { statusCommand } from './commands/status';
 import { upCommand } from './commands/up';
+import { execCommand } from './commands/exec';
+import { logsCommand } from './commands/logs';
+import { pruneCommand } from './commands/prune';
+import { releasesCommand } from './commands/releases';
+import { rollbackCommand } from './commands/rollback';
+import { sshCommand } from './commands/ssh';
 import { Context, EnvContext, MainDeps, makeContext, printError } from './context';
 import { EXIT_FAILED, EXIT_LOCKED, EXIT_OK, EXIT_USAGE } from './exit-codes';
 import { makeStyle } from './format';
@@ -33,6 +39,12 @@ const COMMAND_FILES: Record<Command, (ctx: EnvContext) => Promise<number>> = {
   status: statusCommand,
   drift: driftCommand,
   lock: lockCommand,
+  releases: releasesCommand,
+  rollback: rollbackCommand,
+  logs: logsCommand,
+  exec: execCommand,
+  ssh: sshCommand,
+  prune: pruneCommand,
 };
 
 /** The command line, parsed and checked against the environments; a number is the exit code to stop with. */

@@ -5,6 +5,7 @@ import { checkTargets } from './check';
 import type { EnvContext } from './context';
 import { formatDuration } from './format';
 import { readStackOutputs } from './outputs';
+import { releaseBuildTask } from './release-task';
 import type { HttpCheckTask, Task } from './plan/steps';
 import { checkPrerequisites, describeProblems, PreflightInput, problemCount } from './preflight';
 import { StepFailure, TaskContext } from './runner/run-plan';
@@ -56,6 +57,7 @@ export function checkTargetsOf(outputs: StackOutputs, task: Pick<HttpCheckTask, 
 export async function runTask(ctx: EnvContext, task: Task, taskCtx: TaskContext): Promise<void> {
   if (task.type === 'http-check') return httpCheck(task, taskCtx);
   if (task.type === 'terraform-apply') return applyTask(task, ctx.deps.env as NodeJS.ProcessEnv, taskCtx);
+  if (task.type === 'release-build') return releaseBuildTask(task, ctx.deps.env, taskCtx);
   const findings = await checkPrerequisites(preflightInput(ctx, task, { ok: true, value: ctx.env }));
   for (const f of findings)
     taskCtx.log(`${f.ok ? 'ok' : 'MISSING'}  ${f.summary}${f.fix ? `\n    fix: ${f.fix}` : ''}`);

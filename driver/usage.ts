@@ -1,7 +1,21 @@
 /** What the command line may say: the commands, every option and which commands take it, and --help. */
 import { DESTROY_STEPS, UP_STEPS } from './plan/steps';
 
-export const COMMANDS = ['up', 'destroy', 'plan', 'env', 'status', 'drift', 'lock'] as const;
+export const COMMANDS = [
+  'up',
+  'destroy',
+  'plan',
+  'env',
+  'status',
+  'drift',
+  'lock',
+  'releases',
+  'rollback',
+  'logs',
+  'exec',
+  'ssh',
+  'prune',
+] as const;
 export type Command = (typeof COMMANDS)[number];
 export const LOCK_ACTIONS = ['status', 'release'] as const;
 
@@ -34,6 +48,11 @@ export const OPTIONS: Readonly<Record<string, OptionSpec>> = {
     commands: ['up'],
     help: 'apply the saved plans without asking (needed without a terminal when something changes)',
   },
+  local: { commands: ['up'], help: 'build the app image (app.build) with the local Docker, not on the first host' },
+  'allow-dirty': {
+    commands: ['up'],
+    help: 'build the app image from a working tree with uncommitted changes (tagged <commit>-dirty)',
+  },
   'skip-image': { commands: ['up'], help: "do not build the image: hosts boot from the family's latest image" },
   'build-image': { commands: ['up'], help: "build the image even when the image's sources are unchanged" },
   'check-timeout': {
@@ -52,14 +71,26 @@ export const OPTIONS: Readonly<Record<string, OptionSpec>> = {
   },
   verbose: { short: 'v', commands: RUN, help: "stream every step's output (it always goes to the step's log)" },
   refresh: {
-    commands: ['env', 'status', 'drift'],
+    commands: ['env', 'status', 'drift', 'releases', 'rollback', 'logs', 'exec', 'ssh', 'prune'],
     help: "read outputs with `cdktf output` instead of the last deploy's outputs file",
   },
   unset: { commands: ['env'], help: 'print the lines that undo `env`' },
   markdown: { commands: ['plan'], help: 'the change summary as Markdown (a pull-request comment)' },
   json: {
-    commands: ['plan', 'status', 'drift'],
-    help: 'print JSON for scripts (plan: the summaries; status: {"hosts": [...]}; drift: the report)',
+    commands: ['plan', 'status', 'drift', 'releases'],
+    help: 'print JSON for scripts (plan: the summaries; status: {"hosts": [...]}; drift: the report; releases: the records)',
+  },
+  host: { value: 'name', commands: ['logs', 'exec'], help: 'only this host (default: every host)' },
+  follow: { short: 'f', commands: ['logs'], help: 'keep following the logs (Ctrl-C stops)' },
+  since: {
+    value: 'when',
+    commands: ['logs'],
+    help: 'logs since a duration (10m, 2h, 30s) or a time (2026-01-31T10:00:00)',
+  },
+  keep: {
+    value: 'n',
+    commands: ['prune'],
+    help: "releases whose image stays on each host (default: the app role's app_releases_keep, 3)",
   },
   'outputs-only': {
     commands: ['status'],
@@ -95,6 +126,12 @@ commands:
   status <env> [--json]        one row per host over SSH: OS, Docker, app image/release/state, updates, reboot, disk
   drift <env> [--json]         site.yml in check mode: per host, what differs from the code; changes nothing
   lock status|release <env>    who holds <env>'s lock; remove a lock its run left behind
+  releases <env> [--json]      the release records of every host: time, who, action, commit, digest, result
+  rollback <env> [version]     redeploy the previous (or named: commit, digest) release from the image on the hosts
+  logs <env> [--host h] [-f]   the app container's logs over SSH (--since 10m)
+  exec <env> [--host h] -- <cmd>  run <cmd> in the app container on each host (one after the other)
+  ssh <env> [host]             an SSH session on a host (default the first), the way Ansible connects
+  prune <env> [--keep n]       remove stopped containers and images beyond the kept releases on every host
 
 environments: ${environments.join(', ')}
 up steps:      ${UP_STEPS.join(', ')}

@@ -32,18 +32,21 @@ export function makeWorkDir(ctx: EnvContext, outputs: StackOutputs): WorkDir {
   return { dir, files };
 }
 
-/** The `hosts` step's ansible-playbook call for this work folder (its writes are done by the caller). */
-export function hostsStep(ctx: EnvContext, work: WorkDir): ExecStep {
+/**
+ * The `hosts` step's ansible-playbook call for this work folder (its files written here). `built`: the app image is
+ * the last `up`'s build (app.build), whose release file the caller copied into the work folder.
+ */
+export function hostsStep(ctx: EnvContext, work: WorkDir, built = false): ExecStep {
   const node = process.execPath;
-  const step = ansiblePlaybook({ root: ctx.deps.root, runDir: work.dir, cdktf: ctx.cdktf, node }, ctx.env);
+  const step = ansiblePlaybook({ root: ctx.deps.root, runDir: work.dir, cdktf: ctx.cdktf, node }, ctx.env, { built });
   for (const file of step.writes ?? []) writeFileSync(file.path, file.content, { mode: 0o600 });
   return step;
 }
 
-/** The registry outputs the last `up` read: where drift's registry vars come from. */
-export function lastRegistryOutputs(ctx: EnvContext): string | undefined {
+/** A file the last `up` left (`registryOutputs`: where drift's registry vars come from; `release`: its build). */
+export function lastRunFile(ctx: EnvContext, which: 'registryOutputs' | 'release'): string | undefined {
   const last = readState(ctx.runBase, ctx.env.name).lastRun?.up;
-  const file = last === undefined ? undefined : runFiles(last).registryOutputs;
+  const file = last === undefined ? undefined : runFiles(last)[which];
   return file !== undefined && existsSync(file) ? file : undefined;
 }
 

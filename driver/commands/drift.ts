@@ -15,7 +15,7 @@ import { EnvContext, printError } from '../context';
 import { EXIT_DRIFT, EXIT_FAILED, EXIT_OK, EXIT_UNHEALTHY } from '../exit-codes';
 import { loadOutputs } from '../outputs';
 import { INVOCATION } from '../usage';
-import { hostsStep, lastRegistryOutputs, makeWorkDir, noteRunningChange, runToFiles, WorkDir } from './day2';
+import { hostsStep, lastRunFile, makeWorkDir, noteRunningChange, runToFiles, WorkDir } from './day2';
 
 /** What `drift` exits with for a report. */
 export function driftCode(report: DriftReport): number {
@@ -25,11 +25,14 @@ export function driftCode(report: DriftReport): number {
 
 /** The `hosts` step's call in check mode, its registry vars derived from the last `up`; a string when it cannot be. */
 function checkStep(ctx: EnvContext, work: WorkDir) {
-  const registry = lastRegistryOutputs(ctx);
+  const registry = lastRunFile(ctx, 'registryOutputs');
   if (registry === undefined) {
     return `drift needs the registry outputs of a finished "${INVOCATION} up ${ctx.env.name}" (none under ${ctx.runBase}/${ctx.env.name}/)`;
   }
-  const step = hostsStep(ctx, work);
+  // An environment that builds its image: the image the last `up` deployed (by digest) is what the hosts should run.
+  const release = ctx.env.app.build === undefined ? undefined : lastRunFile(ctx, 'release');
+  if (release !== undefined) copyFileSync(release, work.files.release);
+  const step = hostsStep(ctx, work, release !== undefined);
   copyFileSync(registry, work.files.registryOutputs);
   const problem = writeDerived(step.derives ?? []);
   if (problem !== undefined) return problem;

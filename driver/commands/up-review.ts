@@ -26,7 +26,10 @@ function otherSteps(ctx: EnvContext, plan: Plan): string[] {
       ? `image: builds ${ctx.env.imageFamily} in ${ctx.env.projectId} (its sources changed, or it was asked for)`
       : `image: not built (${image.skip})`,
   ];
-  if (activeSteps(plan).some((s) => s.name === 'hosts')) lines.push(`hosts: every host runs ${ctx.env.app.image}`);
+  const build = activeSteps(plan).find((s) => s.name === 'build');
+  if (build !== undefined) lines.push(`build: ${build.title}`);
+  const runs = ctx.env.app.build === undefined ? ctx.env.app.image : `${ctx.env.app.image}@<the digest pushed>`;
+  if (activeSteps(plan).some((s) => s.name === 'hosts')) lines.push(`hosts: every host runs ${runs}`);
   return lines;
 }
 

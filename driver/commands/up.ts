@@ -1,10 +1,14 @@
 /** `up <env>`: preflight → image → backend → registry → environment → inventory → hosts → check. */
+import { ReleaseError, releaseTag } from '../../lib/release/image-ref';
 import type { EnvContext } from '../context';
-import { now } from '../context';
+import { now, printError } from '../context';
+import { EXIT_USAGE } from '../exit-codes';
+import { gitState, operator as whoDeploys } from '../git';
+import type { ReleaseInput } from '../plan/release';
 import { buildUpPlan } from '../plan/build';
 import { imageSourceHash } from '../plan/image-hash';
 import { PlannedStep, UpStepName } from '../plan/steps';
-import { DEFAULT_CHECK_TIMING, packerVars, runFiles } from '../plan/tools';
+import { DEFAULT_CHECK_TIMING, Operator, packerVars, runFiles } from '../plan/tools';
 import { readState, updateState } from '../state';
 import { chooseRunDir, dryRun, runLocked } from './run';
 import { plannedStacks, reviewUp } from './up-review';
@@ -21,8 +25,34 @@ function recordStep(ctx: EnvContext, step: PlannedStep, runDir: string, imageHas
   }
 }
 
+/** Who deploys which commit, and (app.build) the image's tag; a one-line refusal (a dirty tree) as a string. */
+function releaseInputs(ctx: EnvContext): { operator: Operator; release?: ReleaseInput } | string {
+  const { deps, env, args } = ctx;
+  const git = gitState(deps.root, deps.env);
+  const operator = { who: whoDeploys(deps.root, deps.env), commit: git?.commit ?? '' };
+  if (env.app.build === undefined) {
+    const asked = args.only === 'build' || args.from === 'build';
+    return asked
+      ? `${env.name} has no build step: it deploys the prebuilt ${env.app.image} (no app.build)`
+      : { operator };
+  }
+  if (git === undefined)
+    return `${env.name} builds its app image (app.build), which needs a git checkout (its commit is the tag)`;
+  try {
+    return { operator, release: { commit: git.commit, tag: releaseTag(git, args.allowDirty), local: args.local } };
+  } catch (err) {
+    if (err instanceof ReleaseError) return err.message;
+    throw err;
+  }
+}
+
 export async function upCommand(ctx: EnvContext): Promise<number> {
   const { args, env } = ctx;
+  const inputs = releaseInputs(ctx);
+  if (typeof inputs === 'string') {
+    printError(ctx, inputs);
+    return EXIT_USAGE;
+  }
   const runDir = chooseRunDir(ctx);
   // Labels carry the hash itself: the hash covers every other variable.
   const { image_labels: _labels, ...vars } = packerVars(env);
@@ -36,6 +66,7 @@ export async function upCommand(ctx: EnvContext): Promise<number> {
       skipImage: args.skipImage,
       buildImage: args.buildImage,
       image: { currentHash: imageHash, lastBuild: readState(ctx.runBase, env.name).image },
+      ...inputs,
       checkTiming:
         args.checkTimeoutSeconds === undefined
           ? DEFAULT_CHECK_TIMING

@@ -14,8 +14,10 @@ import {
   inventory,
   packerBuild,
   packerInit,
+  Operator,
   PlanContext,
 } from './tools';
+import { releaseBuild, ReleaseInput } from './release';
 import {
   DESTROY_STEPS,
   DestroyStepName,
@@ -48,6 +50,10 @@ interface UpOptions {
   /** What the image would be built from now, and the last successful build: equal → skip automatically. */
   readonly image?: { readonly currentHash: string; readonly lastBuild?: ImageRecord };
   readonly checkTiming?: CheckTiming;
+  /** Who deploys which commit (the release records). */
+  readonly operator?: Operator;
+  /** The app image's build (needed when the environment has app.build). */
+  readonly release?: ReleaseInput;
 }
 
 interface DestroyOptions {
@@ -67,6 +73,7 @@ const STEP_NEEDS: Record<StepName, { readonly requirements: readonly Requirement
   registry: { requirements: CDKTF, files: ['main.ts'] },
   deploy: { requirements: [...CDKTF, 'ssh-public-key'], files: ['main.ts'] },
   inventory: { requirements: [], files: ['lib/inventory-cli.ts'] },
+  build: { requirements: ['docker'], files: [] },
   hosts: { requirements: ['ansible-playbook', 'ssh-private-key'], files: ['ansible/playbooks/site.yml'] },
   check: { requirements: [], files: [] },
   destroy: { requirements: CDKTF, files: ['main.ts'] },
@@ -87,7 +94,9 @@ export function preflightTask(
     STEP_NEEDS[name].files.forEach((f) => files.add(f));
   }
   // Ansible's ProxyCommand and Packer's use_iap both run `gcloud compute start-iap-tunnel`.
-  if (connectVia === 'iap' && (steps.includes('hosts') || steps.includes('image'))) needed.add('gcloud');
+  if (connectVia === 'iap' && ['hosts', 'image', 'build'].some((s) => steps.includes(s as StepName))) {
+    needed.add('gcloud');
+  }
   return { type: 'preflight', requirements: REQUIREMENTS.filter((r) => needed.has(r)), files: [...files] };
 }
 
@@ -144,6 +153,13 @@ function imageUnchanged(env: EnvironmentConfig, image: UpOptions['image']): Imag
   return same ? last : undefined;
 }
 
+/** The build step, for an environment with app.build (no step at all otherwise). */
+function buildSteps(ctx: PlanContext, env: EnvironmentConfig, release: ReleaseInput | undefined): Step[] {
+  if (env.app.build === undefined) return [];
+  if (release === undefined) throw new Error(`buildUpPlan: ${env.name} has app.build but no release input`);
+  return [releaseBuild(ctx, env, release)];
+}
+
 /** `up`: preflight → image → backend → registry → environment → inventory → hosts → check. */
 export function buildUpPlan(env: EnvironmentConfig, ctx: PlanContext, options: UpOptions = {}): Plan {
   const work: Step[] = [
@@ -153,7 +169,8 @@ export function buildUpPlan(env: EnvironmentConfig, ctx: PlanContext, options: U
     applyRegistry(ctx),
     applyEnvironment(ctx, env),
     inventory(ctx, env),
-    ansiblePlaybook(ctx, env),
+    ...buildSteps(ctx, env, options.release),
+    ansiblePlaybook(ctx, env, { operator: options.operator, built: env.app.build !== undefined }),
     httpCheck(ctx, env, options.checkTiming ?? DEFAULT_CHECK_TIMING),
   ];
   const skips = select(work, UP_STEPS, options.from, options.only);

@@ -3,7 +3,10 @@
  * task identified by data; `--dry-run` prints both kinds, and tests compare plans with plain equality.
  */
 
-/** Steps of `up`, in order. */
+import type { AppBuildConfig } from '../../config';
+import type { SshLogin } from '../ssh';
+
+/** Steps of `up`, in order (`build` only for an environment with app.build). */
 export const UP_STEPS = [
   'preflight',
   'packer-init',
@@ -12,6 +15,7 @@ export const UP_STEPS = [
   'registry',
   'deploy',
   'inventory',
+  'build',
   'hosts',
   'check',
 ] as const;
@@ -42,7 +46,9 @@ interface NeededFile {
  * Ansible extra vars the driver writes just before a step runs, from a file an earlier step produced: the content
  * exists only at run time, so the plan holds what it is made of (and --dry-run prints that) instead of the content.
  */
-export interface DerivedVarsFile {
+export type DerivedVarsFile = RegistryHostsVars | ReleaseImageVars;
+
+export interface RegistryHostsVars {
   readonly path: string;
   /** `docker_host_registry_hosts`: the environment's registry host, from the registry stack's outputs. */
   readonly type: 'registry-hosts';
@@ -86,7 +92,7 @@ export interface StepHint {
 /** What the driver checks to start, in the order preflight reports them: the ids are also what --dry-run prints. */
 export const REQUIREMENTS = [
   ...['config', 'gcp-project', 'credentials', 'packer', 'cdktf', 'terraform'],
-  ...['ansible-playbook', 'ssh-public-key', 'ssh-private-key', 'gcloud'],
+  ...['ansible-playbook', 'ssh-public-key', 'ssh-private-key', 'gcloud', 'docker'],
 ] as const;
 export type Requirement = (typeof REQUIREMENTS)[number];
 
@@ -130,7 +136,39 @@ export interface TerraformApplyTask {
   readonly hint?: StepHint;
 }
 
-export type Task = PreflightTask | HttpCheckTask | TerraformApplyTask;
+/** `app_image` (`repo@sha256:…`) and `app_release_commit` for site.yml, from the build step's release file. */
+export interface ReleaseImageVars {
+  readonly path: string;
+  readonly type: 'release-image';
+  readonly releaseFile: string;
+}
+
+/**
+ * The `build` step (app.build): tag `<repository>/<name>:<commit>`, skip when the registry has the tag, else
+ * `docker build` on the first host over SSH (or the local engine) and `docker push`; the digest goes to releaseFile.
+ */
+export interface ReleaseBuildTask {
+  readonly type: 'release-build';
+  readonly environment: string;
+  /** The environment's outputs (its first host) and the registry stack's (its repository URL). */
+  readonly outputsFile: string;
+  readonly registryOutputsFile: string;
+  readonly registryStack: string;
+  readonly build: AppBuildConfig;
+  /** The git commit, and the tag (`<commit>` or `<commit>-dirty`). */
+  readonly commit: string;
+  readonly tag: string;
+  /** --local: the local engine builds. */
+  readonly local: boolean;
+  /** Where docker runs (the context is relative to it): the repository root. */
+  readonly cwd: string;
+  readonly ssh: SshLogin;
+  /** The folder of the ssh wrapper docker's ssh:// transport runs (ssh.ts sshWrapperScript). */
+  readonly wrapperDir: string;
+  readonly releaseFile: string;
+}
+
+export type Task = PreflightTask | HttpCheckTask | TerraformApplyTask | ReleaseBuildTask;
 
 /** Work done inside the driver process (no external command); still a step with a log and a duration. */
 export interface TaskStep extends StepBase {

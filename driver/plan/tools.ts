@@ -33,6 +33,9 @@ export function runFiles(runDir: string) {
     appVars: file('app-vars.json'),
     registryOutputs: file('registry-outputs.json'),
     registryVars: file('registry-vars.json'),
+    /** The build step's result: `{ image: repo@sha256:…, commit, tag, built }`. */
+    release: file('release.json'),
+    releaseVars: file('release-vars.json'),
   };
 }
 
@@ -57,17 +60,21 @@ export function packerVars(env: EnvironmentConfig, sourceHash?: string) {
   };
 }
 
+/** Who deploys which commit: the release records' `who` and `commit` (driver/git.ts reads them). */
+export interface Operator {
+  readonly who: string;
+  readonly commit: string;
+}
+
 /** Extra vars for site.yml (`-e @app-vars.json`). */
-export function appVars(env: EnvironmentConfig) {
+export function appVars(env: EnvironmentConfig, operator?: Operator) {
   const { image, port, containerName, healthCheckPath } = env.app;
-  return {
-    app_image: image,
-    app_port: port,
-    app_container_name: containerName,
-    // The path the on-host proxy and the app answer health checks on: the load balancer asks for it too.
-    app_health_path: healthCheckPath,
-    deploy_user: env.ssh.user,
-  };
+  // app_health_path: where the on-host proxy and the app answer health checks; the load balancer asks for it too.
+  const vars = { app_image: image, app_port: port, app_container_name: containerName, deploy_user: env.ssh.user };
+  const withHealth = { ...vars, app_health_path: healthCheckPath };
+  return operator === undefined
+    ? withHealth
+    : { ...withHealth, app_release_who: operator.who, app_release_commit: operator.commit };
 }
 
 /** Stable, reviewable JSON for generated files. */
@@ -164,16 +171,23 @@ export function inventory(ctx: PlanContext, env: EnvironmentConfig): ExecStep {
 }
 
 /** The environment's SSH host keys, kept across runs: `.run/<env>/known_hosts`. */
-function knownHostsFile(ctx: PlanContext): string {
+export function knownHostsFile(ctx: PlanContext): string {
   return join(dirname(ctx.runDir), 'known_hosts');
 }
 
-export function ansiblePlaybook(ctx: PlanContext, env: EnvironmentConfig): ExecStep {
+/** site.yml on every host; `built`: the build step's image by digest (`-e @release-vars.json` overrides app_image). */
+export function ansiblePlaybook(
+  ctx: PlanContext,
+  env: EnvironmentConfig,
+  release: { readonly operator?: Operator; readonly built?: boolean } = {},
+): ExecStep {
   const files = runFiles(ctx.runDir);
   const ansibleDir = join(ctx.root, 'ansible');
   const login = ['-u', env.ssh.user, '--private-key', env.ssh.privateKeyFile];
+  const built = release.built === true;
+  const image = built ? `${env.app.image}@<digest the build step pushed>` : env.app.image;
   return exec({
-    ...{ name: 'hosts', title: `configure ${env.name} hosts and run ${env.app.image}`, cwd: ansibleDir },
+    ...{ name: 'hosts', title: `configure ${env.name} hosts and run ${image}`, cwd: ansibleDir },
     command: 'ansible-playbook',
     args: [
       '-i',
@@ -183,6 +197,7 @@ export function ansiblePlaybook(ctx: PlanContext, env: EnvironmentConfig): ExecS
       `@${files.appVars}`,
       '-e',
       `@${files.registryVars}`,
+      ...(built ? ['-e', `@${files.releaseVars}`] : []),
       ...login,
     ],
     env: {
@@ -192,17 +207,19 @@ export function ansiblePlaybook(ctx: PlanContext, env: EnvironmentConfig): ExecS
       // and keep the keys per environment instead of in the operator's ~/.ssh/known_hosts.
       ANSIBLE_SSH_EXTRA_ARGS: `-o StrictHostKeyChecking=accept-new -o UserKnownHostsFile=${knownHostsFile(ctx)}`,
     },
-    writes: [{ path: files.appVars, content: jsonFile(appVars(env)) }],
+    writes: [{ path: files.appVars, content: jsonFile(appVars(env, release.operator)) }],
     // docker_host_registry_hosts: the registry the hosts' credential helper answers for, as the registry stack says.
     derives: [
       {
         ...{ path: files.registryVars, type: 'registry-hosts', outputsFile: files.registryOutputs },
         ...{ stack: REGISTRY_STACK, environment: env.name },
       },
+      ...(built ? [{ path: files.releaseVars, type: 'release-image' as const, releaseFile: files.release }] : []),
     ],
     needs: [
       { path: files.inventory, from: 'inventory' },
       { path: files.registryOutputs, from: 'registry' },
+      ...(built ? [{ path: files.release, from: 'build' as const }] : []),
     ],
     failureOutput: 'output',
   });

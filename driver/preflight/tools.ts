@@ -35,6 +35,14 @@ export const TOOLS: Partial<Record<Requirement, ToolSpec>> = {
       'install the gcloud CLI (https://cloud.google.com/sdk/docs/install), or set ssh.connectVia: "direct" ' +
       'and add your address to sshSourceRanges',
   },
+  docker: {
+    versionArgs: ['--version'],
+    minimum: [23, 0],
+    why: "the build step runs the docker CLI here (the engine is the first host's over SSH, or yours with --local)",
+    install:
+      'install the docker CLI (Debian: apt-get install docker-cli; or Docker Engine), then ' +
+      '`gcloud auth configure-docker <region>-docker.pkg.dev` once for your push credentials',
+  },
   'ansible-playbook': {
     versionArgs: ['--version'],
     minimum: [2, 14],

@@ -17,8 +17,20 @@ function readJson(file: string): unknown {
   }
 }
 
+/** The build step's release file, as site.yml's extra vars: the image by digest and its commit. */
+function releaseVars(file: string): Record<string, unknown> {
+  const release = readJson(file) as { image?: unknown; commit?: unknown } | null;
+  if (typeof release?.image !== 'string' || !/@sha256:[0-9a-f]{64}$/.test(release.image)) {
+    throw new OutputsError(
+      `${file}: field "image" must be <repository>@sha256:<digest> (got ${JSON.stringify(release?.image)})`,
+    );
+  }
+  return { app_image: release.image, app_release_commit: String(release.commit ?? '') };
+}
+
 /** The content of one derived file. Throws OutputsError (one line naming the file and the field) when it cannot. */
 export function derivedVars(file: DerivedVarsFile): Record<string, unknown> {
+  if (file.type === 'release-image') return releaseVars(file.releaseFile);
   try {
     const outputs = parseRegistryOutputs(readJson(file.outputsFile), file.stack);
     return { docker_host_registry_hosts: [registryHostOf(outputs, file.environment, file.stack)] };

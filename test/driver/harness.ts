@@ -22,7 +22,7 @@ import type { EnvironmentSpec, ProjectSpec } from '../../config';
 import { main, MainDeps } from '../../driver/main';
 
 export const REPO_ROOT = resolve(__dirname, '..', '..');
-export const FAKES = ['packer', 'terraform', 'cdktf', 'ansible-playbook'] as const;
+export const FAKES = ['packer', 'terraform', 'cdktf', 'ansible-playbook', 'docker', 'ssh'] as const;
 const FAKE_SCRIPT = readFileSync(join(__dirname, 'fakes', 'fake-tool.sh'), 'utf8');
 export const PUBLIC_KEY = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIFakeKeyForDriverTests0000000000000000000 deploy@test';
 

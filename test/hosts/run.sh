@@ -11,7 +11,7 @@
 # nothing comes from Docker Hub.
 #
 # Env: DHT_SUITE (trixie, the default, or bookworm), DHT_SCENARIO (full, the default, or short:
-#      deploy, idempotence and the day-2 checks only), DHT_HOSTS (2, the default, to 8 hosts), DHT_CACHE (default /var/cache/docker-hosts-test),
+#      deploy, idempotence and the day-2 checks only; or bench: npm run bench:hosts), DHT_HOSTS (2, the default, to 8 hosts), DHT_CACHE (default /var/cache/docker-hosts-test),
 #      DHT_NET (default 10.213.0), DHT_MIRROR (default http://deb.debian.org/debian; its -security
 #      sibling serves the security archive), DHT_KEEP=1 keeps the run directory.
 set -euo pipefail
@@ -26,12 +26,12 @@ SCENARIO=${DHT_SCENARIO:-full}
 BRIDGE=dhtbr0
 GW="$NET.1"
 ACNG_PORT=3142
-# docker-host-001 ... (DHT_HOSTS of them, 2 to 8), with the GCE instance ids of the fake stack
+# docker-host-001 ... (DHT_HOSTS of them, 2 to 8; 1 for DHT_SCENARIO=bench), with the GCE instance ids of the fake stack
 # outputs (the inventory pins host keys to <name>-<id>): 4000000000000000001, ...
 HOST_COUNT=${DHT_HOSTS:-2}
 HOSTS=()
 declare -A INSTANCE_ID=()
-if [[ "$HOST_COUNT" =~ ^[2-8]$ ]]; then
+if [[ "$HOST_COUNT" =~ ^[2-8]$ ]] || [[ "$HOST_COUNT/${DHT_SCENARIO:-}" == 1/bench ]]; then
   for i in $(seq 1 "$HOST_COUNT"); do
     HOSTS+=("$(printf 'docker-host-%03d' "$i")")
     INSTANCE_ID[${HOSTS[-1]}]=$(printf '4%018d' "$i")
@@ -63,6 +63,10 @@ GOOD_VARS=()
 . "$REPO/test/hosts/day2.sh"
 # shellcheck source=test/hosts/registry.sh
 . "$REPO/test/hosts/registry.sh"
+# shellcheck source=test/hosts/ship.sh
+. "$REPO/test/hosts/ship.sh"
+# shellcheck source=test/hosts/bench.sh
+. "$REPO/test/hosts/bench.sh"
 # The release the registry scenario left running (test-app:good until then).
 ROLLED_BACK=test-app:good
 
@@ -150,7 +154,7 @@ preflight() {
   [ "$(id -u)" = 0 ] || abort "the host test needs root (network namespaces, systemd-nspawn)"
   case "$SUITE" in trixie | bookworm) ;; *) abort "DHT_SUITE must be trixie or bookworm (got '$SUITE')" ;; esac
   [ "${#HOSTS[@]}" -gt 0 ] || abort "DHT_HOSTS must be a number from 2 to 8 (got '$HOST_COUNT')"
-  case "$SCENARIO" in full | short) ;; *) abort "DHT_SCENARIO must be full or short (got '$SCENARIO')" ;; esac
+  case "$SCENARIO" in full | short | bench) ;; *) abort "DHT_SCENARIO must be full, short or bench (got '$SCENARIO')" ;; esac
   local missing=() c
   for c in debootstrap systemd-nspawn ip ansible-playbook apt-cacher-ng docker-registry ssh ssh-keygen curl flock sha256sum; do
     command -v "$c" >/dev/null 2>&1 || [ -x "/usr/sbin/$c" ] || missing+=("$c")
@@ -564,6 +568,14 @@ main() {
       eval 'known_host "$name-${INSTANCE_ID[$name]}" && ! known_host "${HOST_IP[$name]}"'
   done
 
+  if [ "$SCENARIO" = bench ]; then
+    bench_scenario
+    log "finished in $(($(date +%s) - START))s"
+    summary
+    [ "$FAILED" -eq 0 ]
+    return
+  fi
+
   # 2. Idempotence.
   log "site.yml: second run"
   if playbook "$RUN/site-2.log" "${GOOD_VARS[@]}"; then
@@ -653,6 +665,7 @@ main() {
 
   # 4. The registry: push from host 1 over SSH, deploy by digest (each host pulls), roll back.
   registry_scenario
+  ship_scenario
 
   if [ "$SCENARIO" = full ]; then
     # 5. A broken build: the first host fails its health check, the rollout stops there.

@@ -22,12 +22,18 @@
 #   test/lib/fixtures/drift) on stdout, exit $FAKE_DRIFT_EXIT (default 0);
 #   both record ANSIBLE_STDOUT_CALLBACK and ANSIBLE_SSH_EXTRA_ARGS in $FAKE_LOG.ansible-env (check mode: and the
 #   registry vars file given with -e @…registry-vars.json).
+# - `docker`: `manifest inspect` fails with "no such manifest" unless $FAKE_TAG_EXISTS; `buildx imagetools inspect`
+#   prints a Digest line (sha256:aaaa…); `push R` prints "R: digest: sha256:bbbb… size: 1234"; each call appends
+#   "DOCKER_HOST=… ssh=<the ssh first on PATH>" to $FAKE_LOG.docker-env;
+# - `ssh`: the host is the HostKeyAlias's name; it fails (exit 255) for the host $FAKE_SSH_DOWN; `cat` of the release
+#   records prints $FAKE_RELEASES_DIR/<host>.jsonl; `docker logs` prints "log of <host>" twice.
 tool=$(basename "$0")
 line="$tool $*"
 
 case "$tool $1" in
   "packer version") echo "Packer v${FAKE_PACKER_VERSION:-1.11.2}"; exit 0 ;;
   "terraform version") echo "Terraform v${FAKE_TERRAFORM_VERSION:-1.9.8}"; echo "on linux_amd64"; exit 0 ;;
+  "docker --version") echo "Docker version ${FAKE_DOCKER_VERSION:-26.1.5}, build a"; exit 0 ;;
   "ansible-playbook --version") echo "ansible-playbook [core ${FAKE_ANSIBLE_VERSION:-2.16.3}]"; exit 0 ;;
 esac
 
@@ -117,6 +123,35 @@ write_registry_outputs() {
 }
 
 case "$tool" in
+  docker)
+    printf 'DOCKER_HOST=%s ssh=%s\n' "${DOCKER_HOST:-}" "$(command -v ssh)" >>"$FAKE_LOG.docker-env"
+    case "$1 $2" in
+      "manifest inspect")
+        [ -n "${FAKE_TAG_EXISTS:-}" ] && { echo '{"schemaVersion": 2}'; exit 0; }
+        echo "no such manifest: $3" >&2
+        exit 1
+        ;;
+      "buildx imagetools")
+        printf 'Name:      %s\nMediaType: application/vnd.oci.image.index.v1+json\nDigest:    sha256:%s\n' "$4" \
+          aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa
+        ;;
+      push*) printf 'The push refers to repository [%s]\n%s: digest: sha256:%s size: 1234\n' "${2%:*}" "$2" \
+        bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb ;;
+      *) echo "docker: $1 done" ;;
+    esac
+    ;;
+  ssh)
+    host=""
+    for arg in "$@"; do case "$arg" in HostKeyAlias=*) host=${arg#HostKeyAlias=}; host=${host%-*} ;; esac; done
+    if [ -n "${FAKE_SSH_DOWN:-}" ] && [ "$host" = "$FAKE_SSH_DOWN" ]; then
+      echo "ssh: connect to host 127.0.0.1 port 22: Connection refused" >&2
+      exit 255
+    fi
+    case "$line" in
+      *"cat /var/lib/docker-hosts/releases.jsonl"*) cat "${FAKE_RELEASES_DIR:?}/$host.jsonl" 2>/dev/null ;;
+      *"docker logs"*) printf 'log of %s\nlog of %s\n' "$host" "$host" ;;
+    esac
+    ;;
   terraform)
     stack=$(basename "$(pwd)")
     case "$1" in

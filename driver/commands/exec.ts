@@ -1,0 +1,23 @@
+/**
+ * `exec <env> [--host h] -- <cmd>`: `docker exec` in the app container over SSH, on each host one after the other
+ * (a header line per host when there are several); interactive (`-it`) when the driver runs on a terminal.
+ */
+import type { EnvContext } from '../context';
+import { hostSsh, loadFleet, pickHosts, runChild } from './fleet';
+
+export async function execCommand(ctx: EnvContext): Promise<number> {
+  const { args, env } = ctx;
+  const fleet = loadFleet(ctx);
+  if (typeof fleet === 'number') return fleet;
+  const hosts = pickHosts(ctx, fleet, args.onlyHost, true);
+  const terminal = ctx.deps.stdin?.isTTY === true;
+  const remote = ['docker', 'exec', ...(terminal ? ['-it'] : []), env.app.containerName, ...args.execArgv];
+  let worst = 0;
+  for (const host of hosts) {
+    if (hosts.length > 1) ctx.deps.stderr.write(`${ctx.errStyle.bold(`== ${host.name}`)}\n`);
+    const code = await runChild(ctx, { command: 'ssh', args: hostSsh(fleet, host, remote, terminal), terminal });
+    if (code === 130) return code;
+    worst = worst || code;
+  }
+  return worst;
+}

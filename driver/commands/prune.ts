@@ -1,0 +1,12 @@
+/**
+ * `prune <env> [--keep n]`: ansible/playbooks/prune.yml on every host, under the environment's lock: stopped
+ * containers whose image is not a kept release's, then the images of releases older than the kept ones.
+ */
+import type { EnvContext } from '../context';
+import { loadFleet, runPlaybook } from './fleet';
+
+export async function pruneCommand(ctx: EnvContext): Promise<number> {
+  const fleet = loadFleet(ctx);
+  if (typeof fleet === 'number') return fleet;
+  return runPlaybook(ctx, fleet, 'prune.yml', ctx.args.keep === undefined ? {} : { app_releases_keep: ctx.args.keep });
+}

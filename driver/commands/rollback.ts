@@ -1,0 +1,17 @@
+/**
+ * `rollback <env> [version]`: ansible/playbooks/rollback.yml on every host, under the environment's lock: the release
+ * before the running one (or the named one: a commit, digest, image or image id of an earlier successful release),
+ * from the image already on each host (no pull), health-gated and one host at a time like a deploy.
+ */
+import type { EnvContext } from '../context';
+import { operator } from '../git';
+import { loadFleet, runPlaybook } from './fleet';
+
+export async function rollbackCommand(ctx: EnvContext): Promise<number> {
+  const fleet = loadFleet(ctx);
+  if (typeof fleet === 'number') return fleet;
+  return runPlaybook(ctx, fleet, 'rollback.yml', {
+    app_rollback_version: ctx.args.version ?? '',
+    app_release_who: operator(ctx.deps.root, ctx.deps.env),
+  });
+}

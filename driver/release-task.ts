@@ -1,0 +1,128 @@
+/**
+ * The `build` step at run time (plan/release.ts made it): reads the first host and the repository from the stacks'
+ * outputs, asks the registry whether the tag exists (then only reads its digest), else builds and pushes, and writes
+ * the release file the `hosts` step deploys by digest. Each command's output goes to the step's log.
+ */
+import { spawn } from 'node:child_process';
+import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import * as cmd from '../lib/release/commands';
+import * as ref from '../lib/release/image-ref';
+import { hostList } from '../stacks/outputs';
+import { parseRegistryOutputs } from '../stacks/registry-outputs';
+import { commandLine } from './format';
+import { readStackOutputs } from './outputs';
+import type { ReleaseBuildTask } from './plan/steps';
+import { StepFailure, TaskContext } from './runner/run-plan';
+import { sshOptions, sshTarget, sshWrapperScript } from './ssh';
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+interface Ran {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Runs one command in `cwd`, its output to the log as it comes; aborted (SIGTERM) on Ctrl-C. */
+function run(command: cmd.ReleaseCommand, cwd: string, env: Env, taskCtx: TaskContext): Promise<Ran> {
+  taskCtx.log(`$ ${commandLine(command.command, command.args)}  ${JSON.stringify(command.env)}`);
+  return new Promise((resolve) => {
+    const child = spawn(command.command, [...command.args], {
+      ...{ cwd, env: { ...env, ...command.env }, signal: taskCtx.signal },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => ((stdout += d.toString()), taskCtx.log(d.toString())));
+    child.stderr.on('data', (d: Buffer) => ((stderr += d.toString()), taskCtx.log(d.toString())));
+    child.on('error', (e) => resolve({ code: 127, stdout, stderr: `${stderr}${e.message}\n` }));
+    child.on('close', (code) => resolve({ code: code ?? 1, stdout, stderr }));
+  });
+}
+
+function mustRun(ran: Ran, what: string): Ran {
+  if (ran.code === 0) return ran;
+  const tail = ran.stderr.trim().split('\n').slice(-8);
+  throw new StepFailure(`${what} failed (exit ${ran.code})`, tail);
+}
+
+/** The repository URL, from the registry stack's outputs. */
+function repositoryOf(task: ReleaseBuildTask): string {
+  const registry = parseRegistryOutputs(JSON.parse(readFileSync(task.registryOutputsFile, 'utf8')), task.registryStack);
+  const url = registry.environment_registries[task.environment];
+  if (url === undefined) {
+    throw new StepFailure(`${task.registryOutputsFile}: no environment_registries entry for "${task.environment}"`);
+  }
+  return ref.imageRepository(url, task.build.name);
+}
+
+export interface Target {
+  readonly repository: string;
+  readonly target: cmd.BuildTarget;
+  /** The docker CLI's environment: the ssh wrapper first on PATH for a remote build. */
+  readonly env: Env;
+}
+
+/** Where the build runs: the local engine, or the first host's through the ssh wrapper (written here). */
+export function buildTarget(task: ReleaseBuildTask, repository: string, env: Env): Target {
+  if (task.local) return { repository, target: { kind: 'local' }, env };
+  const outputs = readStackOutputs(task.outputsFile, task.environment);
+  const first = hostList(outputs)[0];
+  if (first === undefined) throw new StepFailure(`${task.outputsFile} lists no hosts to build on`);
+  mkdirSync(task.wrapperDir, { recursive: true });
+  const wrapper = join(task.wrapperDir, 'ssh');
+  writeFileSync(wrapper, sshWrapperScript(task.wrapperDir, sshOptions(outputs, first, task.ssh)));
+  chmodSync(wrapper, 0o755);
+  const target = { kind: 'remote', dockerHost: `ssh://${sshTarget(outputs, first)}` } as const;
+  return { repository, target, env: { ...env, PATH: `${task.wrapperDir}:${env.PATH ?? ''}` } };
+}
+
+/** Builds and pushes the tag; returns the pushed digest. */
+async function buildAndPush(task: ReleaseBuildTask, reference: string, t: Target, c: TaskContext) {
+  const input = { ...task.build, target: t.target, reference, revision: task.commit };
+  mustRun(await run(cmd.buildCommand(input), task.cwd, t.env, c), 'docker build');
+  const pushed = mustRun(await run(cmd.pushCommand(reference, t.target), task.cwd, t.env, c), 'docker push');
+  try {
+    return ref.digestFromPush(pushed.stdout);
+  } catch {
+    const inspect = await run(cmd.repoDigestsCommand(reference, t.target), task.cwd, t.env, c);
+    return ref.digestFromRepoDigests(mustRun(inspect, 'docker image inspect').stdout, t.repository);
+  }
+}
+
+/** The tag, built and pushed unless the registry has it; the release file written. Returns the release. */
+export async function shipRelease(task: ReleaseBuildTask, t: Target, taskCtx: TaskContext) {
+  const reference = ref.taggedReference(t.repository, task.tag);
+  const asked = await run(cmd.tagExistsCommand(reference), task.cwd, t.env, taskCtx);
+  const built = cmd.tagExistence(asked.code, asked.stderr) === 'missing';
+  let digest: string;
+  if (built) {
+    digest = await buildAndPush(task, reference, t, taskCtx);
+  } else {
+    taskCtx.log(`${reference} is in the registry already: not built again`);
+    const inspect = await run(cmd.remoteDigestCommand(reference), task.cwd, t.env, taskCtx);
+    digest = ref.digestFromImagetools(mustRun(inspect, 'docker buildx imagetools inspect').stdout);
+  }
+  const release = {
+    image: ref.digestReference(t.repository, digest),
+    commit: task.commit,
+    tag: task.tag,
+    reference,
+    built,
+  };
+  writeFileSync(task.releaseFile, `${JSON.stringify(release, null, 2)}\n`);
+  taskCtx.log(`release: ${release.image}${built ? '' : ' (the existing tag)'}`);
+  return release;
+}
+
+export async function releaseBuildTask(task: ReleaseBuildTask, env: Env, taskCtx: TaskContext): Promise<void> {
+  try {
+    await shipRelease(task, buildTarget(task, repositoryOf(task), env), taskCtx);
+  } catch (err) {
+    if (err instanceof ref.ReleaseError || (err as Error).name === 'OutputsError') {
+      throw new StepFailure((err as Error).message);
+    }
+    throw err;
+  }
+}

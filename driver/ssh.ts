@@ -1,0 +1,63 @@
+/**
+ * The ssh command line to a host, built the way Ansible connects (lib/inventory.ts): the stack's ssh user at the
+ * host's external IP, the environment's key, the environment's known_hosts (trust on first use, a changed key
+ * refused), the host key pinned to `<name>-<instance id>`, and through IAP (`gcloud compute start-iap-tunnel`) when
+ * the outputs say `ssh_via: iap`. Pure: the commands and the build step run what it returns.
+ */
+import { hostKeyAlias, iapTunnelCommand } from '../lib/inventory';
+import type { HostOutput, StackOutputs } from '../stacks/outputs';
+
+export interface SshLogin {
+  readonly privateKeyFile: string;
+  /** `.run/<env>/known_hosts`, shared with the hosts step. */
+  readonly knownHosts: string;
+}
+
+/** The `-o`/`-i` options for one host (no target). */
+export function sshOptions(outputs: StackOutputs, host: HostOutput, login: SshLogin): string[] {
+  const options = ['-i', login.privateKeyFile, '-o', 'IdentitiesOnly=yes', '-o', 'StrictHostKeyChecking=accept-new'];
+  options.push('-o', `UserKnownHostsFile=${login.knownHosts}`);
+  if (host.instance_id !== undefined) {
+    options.push('-o', `HostKeyAlias=${hostKeyAlias({ name: host.name, instance_id: host.instance_id })}`);
+  }
+  if (outputs.ssh_via === 'iap') {
+    options.push('-o', `ProxyCommand=${iapTunnelCommand(host, String(outputs.project))}`);
+  }
+  return options;
+}
+
+/** `<ssh user>@<external ip>`: Ansible's ansible_user and ansible_host (with IAP the tunnel ignores the address). */
+export function sshTarget(outputs: StackOutputs, host: HostOutput): string {
+  return `${outputs.ssh_user}@${host.external_ip}`;
+}
+
+/** POSIX shell quoting for a remote command: ssh hands the remote side one string. */
+export function shellQuote(word: string): string {
+  return /^[A-Za-z0-9_@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
+}
+
+/** `ssh <options> [-t] <target> [-- remote command]`. */
+export function sshArgv(
+  outputs: StackOutputs,
+  host: HostOutput,
+  login: SshLogin,
+  remote: readonly string[] = [],
+  tty = false,
+): string[] {
+  const argv = [...sshOptions(outputs, host, login), ...(tty ? ['-t'] : []), sshTarget(outputs, host)];
+  return remote.length === 0 ? argv : [...argv, '--', remote.map(shellQuote).join(' ')];
+}
+
+/**
+ * A `ssh` wrapper for `docker -H ssh://…` (the docker CLI runs plain `ssh` from PATH and cannot be given options):
+ * put first on PATH, it adds the host's options and runs the real ssh found on the rest of PATH.
+ */
+export function sshWrapperScript(wrapperDir: string, options: readonly string[]): string {
+  return [
+    '#!/bin/sh',
+    '# Written by the docker-hosts driver: ssh the way Ansible connects to this host.',
+    `PATH=\${PATH#${JSON.stringify(`${wrapperDir}:`)}}`,
+    `exec ssh ${options.map(shellQuote).join(' ')} "$@"`,
+    '',
+  ].join('\n');
+}
