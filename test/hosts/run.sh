@@ -684,7 +684,7 @@ main() {
     # (The pre-pull play looks at every host first; the rolling play never reaches $second.)
     check "broken deploy: $first failed, $second was never touched (serial 1, max_fail_percentage 0)" \
       test "$(recap_field "$RUN/site-broken.log" "$first" failed)/$(recap_field "$RUN/site-broken.log" "$second" changed)/$(
-        sed -n '/^PLAY \[Configure/,$p' "$RUN/site-broken.log" | grep -c "^[a-z]*: \[$second\]")" = "1/0/0"
+        sed -n '/^PLAY \[Deploy the app/,$p' "$RUN/site-broken.log" | grep -c "^[a-z]*: \[$second\]")" = "1/0/0"
     check "broken deploy: $first still answers HTTP 200 (the running release kept serving)" \
       test "$(http_code "${HOST_IP[$first]}")" = 200
     check "broken deploy: $first still runs $ROLLED_BACK" \
