@@ -35,8 +35,9 @@ day2_updates() {
 }
 
 # dockerd restarts (what an upgrade of docker.io does): with live-restore the app container keeps
-# running. Docker rebuilds its iptables chains when it starts, so connections to the published
-# port are refused for a moment then; the gap is measured and must stay under a second.
+# running. nginx reaches the container on its Docker network (no published port), so the iptables
+# rebuild of a starting dockerd is not in the request path; the gap is measured and must stay
+# under a second.
 day2_dockerd_restart() {
   local name=${HOSTS[1]} ip before after summary t0
   ip=${HOST_IP[$name]}

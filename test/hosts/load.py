@@ -1,13 +1,11 @@
-#!/usr/bin/env python3
-"""Bounded HTTP load for the host test: GET every target in turn, a new connection each time.
+"""Bounded HTTP load for the host test (test/hosts/zdt.sh): GET every URL at a fixed rate, each
+request on a new connection, at most --max requests per URL; stops by itself after those, or
+earlier once --stop-file exists. Writes a JSON summary per URL: requests, failures (not 200 or
+no answer), the first few failures, and how many answers carried each body.
 
-    load.py --stop-file F --max N --interval S --out REPORT http://ip:port/ ...
-
-Each target gets its own thread; it stops after N requests, or as soon as F exists (the test
-creates it once the playbook under load has ended), whichever comes first. The report (JSON) says,
-per target, how many requests were sent, how many failed (not HTTP 200, or no answer), the first
-failures, and whether the cap was reached (then the load may not have covered the whole rollout).
+    python3 load.py --out summary.json --stop-file path [--rate 10] [--max 3000] URL...
 """
+
 import argparse
 import json
 import os
@@ -17,45 +15,50 @@ import urllib.error
 import urllib.request
 
 
-def hammer(url, args, report):
-    sent = failed = 0
-    failures = []
-    while sent < args.max and not os.path.exists(args.stop_file):
-        sent += 1
+def hammer(url, args, result):
+    start = time.monotonic()
+    for i in range(args.max):
+        if os.path.exists(args.stop_file):
+            result["stopped"] = "stop-file"
+            break
         try:
-            with urllib.request.urlopen(url, timeout=5) as response:
-                response.read()
-                ok = response.status == 200
-                reason = f"HTTP {response.status}"
-        except urllib.error.HTTPError as e:
-            ok, reason = False, f"HTTP {e.code}"
-        except OSError as e:
-            ok, reason = False, f"{type(e).__name__}: {e}"
-        if not ok:
-            failed += 1
-            if len(failures) < 5:
-                failures.append(f"{time.strftime('%H:%M:%S')} {reason}")
-        time.sleep(args.interval)
-    report[url] = {"requests": sent, "failed": failed, "failures": failures, "capped": sent >= args.max}
+            with urllib.request.urlopen(url, timeout=5) as answer:
+                body = answer.read(200).decode(errors="replace").strip()
+                code = answer.status
+        except urllib.error.HTTPError as err:
+            body, code = "", err.code
+        except Exception as err:  # connection refused, reset, timeout: all failures
+            body, code = "", f"{type(err).__name__}: {err}"
+        result["requests"] += 1
+        if code == 200:
+            result["bodies"][body] = result["bodies"].get(body, 0) + 1
+        else:
+            result["failures"] += 1
+            if len(result["failed"]) < 5:
+                result["failed"].append(f"{time.strftime('%H:%M:%S')} {code}")
+        pause = start + (i + 1) / args.rate - time.monotonic()
+        if pause > 0:
+            time.sleep(pause)
+    else:
+        result["stopped"] = "max"
 
 
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument("--stop-file", required=True)
-    parser.add_argument("--max", type=int, required=True)
-    parser.add_argument("--interval", type=float, required=True)
     parser.add_argument("--out", required=True)
+    parser.add_argument("--stop-file", required=True)
+    parser.add_argument("--rate", type=float, default=10)
+    parser.add_argument("--max", type=int, default=3000)
     parser.add_argument("urls", nargs="+")
     args = parser.parse_args()
-    report = {}
-    threads = [threading.Thread(target=hammer, args=(url, args, report)) for url in args.urls]
+    results = {u: {"requests": 0, "failures": 0, "failed": [], "bodies": {}, "stopped": None} for u in args.urls}
+    threads = [threading.Thread(target=hammer, args=(u, args, results[u])) for u in args.urls]
     for t in threads:
         t.start()
     for t in threads:
         t.join()
-    with open(args.out, "w", encoding="utf-8") as f:
-        json.dump(report, f, indent=1, sort_keys=True)
+    with open(args.out, "w") as out:
+        json.dump(results, out, indent=1)
 
 
-if __name__ == "__main__":
-    main()
+main()

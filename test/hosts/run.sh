@@ -558,7 +558,7 @@ main() {
       ssh_host "$name" 'id -nG | grep -qw docker && docker ps --format "{{.Names}}" | grep -qx '"$APP_NAME"
     check "$name: app container runs test-app:good with a restart policy" \
       ssh_host "$name" "test \"\$(docker inspect -f '{{.State.Running}} {{.Config.Image}} {{.HostConfig.RestartPolicy.Name}}' $APP_NAME)\" = 'true test-app:good unless-stopped'"
-    zdt_slot_checks "$name"
+    zdt_check_layout "$name"
     local body
     body=$(curl -s --max-time 5 "http://${HOST_IP[$name]}:$APP_PORT/" || true)
     check "$name: app answers HTTP 200 on ${HOST_IP[$name]}:$APP_PORT from this machine" \
@@ -667,12 +667,17 @@ main() {
   registry_scenario
   ship_scenario
 
+  if [ "$SCENARIO" = full ]; then zdt_migration; fi
+
   if [ "$SCENARIO" = full ]; then
     # 5. A broken build: the first host fails its health check, the rollout stops there.
-    log "site.yml: broken image"
-    local rc=0
-    under_load "the broken deploy" playbook "$RUN/site-broken.log" -e app_image=test-app:broken -e "app_image_archive=$RUN/app-broken.tar" \
+    log "site.yml: broken image (under load)"
+    local rc=0 serving
+    serving=$(curl -s --max-time 5 "http://${HOST_IP[${HOSTS[0]}]}:$APP_PORT/" || true)
+    zdt_load_start "broken deploy"
+    playbook "$RUN/site-broken.log" -e app_image=test-app:broken -e "app_image_archive=$RUN/app-broken.tar" \
       -e app_health_retries=5 -e app_health_delay=1 || rc=$?
+    zdt_load_check "broken deploy" "$serving" ""
     local first=${HOSTS[0]} second=${HOSTS[1]}
     check "broken deploy fails the play (exit $rc)" test "$rc" -ne 0
     if grep -q "App deploy failed on host $first: image test-app:broken did not answer" "$RUN/site-broken.log"; then
@@ -685,18 +690,16 @@ main() {
     check "broken deploy: $first failed, $second was never touched (serial 1, max_fail_percentage 0)" \
       test "$(recap_field "$RUN/site-broken.log" "$first" failed)/$(recap_field "$RUN/site-broken.log" "$second" changed)/$(
         sed -n '/^PLAY \[Deploy the app/,$p' "$RUN/site-broken.log" | grep -c "^[a-z]*: \[$second\]")" = "1/0/0"
-    check "broken deploy: $first still answers HTTP 200 (the running release kept serving)" \
-      test "$(http_code "${HOST_IP[$first]}")" = 200
-    check "broken deploy: $first still runs $ROLLED_BACK" \
-      test "$(ssh_host "$first" "docker inspect -f '{{.Config.Image}}' $APP_NAME")" = "$ROLLED_BACK"
-    check "broken deploy: the broken build really ran on $first (its failed release is recorded)" \
-      ssh_host "$first" "tail -n1 /var/lib/docker-hosts/releases.jsonl | grep -q '\"result\": *\"failed\"'"
-    zdt_slot_checks "$first"
+    check "broken deploy: the broken build really ran on $first (its last release record is a failed deploy of test-app:broken)" \
+      ssh_host "$first" "tail -n1 /var/lib/docker-hosts/releases.jsonl | python3 -c 'import json,sys; r=json.load(sys.stdin); sys.exit(not (r[\"result\"], r[\"image\"]) == (\"failed\", \"test-app:broken\"))'"
+    check "broken deploy: $first still answers HTTP 200 from the old container, still $ROLLED_BACK, the failed one removed" \
+      test "$(http_code "${HOST_IP[$first]}") $(ssh_host "$first" "docker inspect -f '{{.Config.Image}}' $APP_NAME; docker container inspect $APP_NAME-next >/dev/null 2>&1 && echo next-left")" = "200 $ROLLED_BACK"
     check "broken deploy: $second still answers HTTP 200" test "$(http_code "${HOST_IP[$second]}")" = 200
     check "broken deploy: $second still runs $ROLLED_BACK" \
       test "$(ssh_host "$second" "docker inspect -f '{{.Config.Image}}' $APP_NAME")" = "$ROLLED_BACK"
   fi
 
+  log "load during rollouts: $ZDT_TOTAL_REQUESTS requests, $ZDT_TOTAL_FAILURES failed"
   log "finished in $(($(date +%s) - START))s"
   summary
   [ "$FAILED" -eq 0 ]

@@ -1,61 +1,99 @@
 # shellcheck shell=bash
-# Deploys that drop no request: a bounded HTTP load on every host while a playbook swaps the
-# release (sourced by run.sh; uses its HOSTS, HOST_IP, APP_PORT, RUN, check, log, remember_pid).
+# Host test: zero-downtime deploys (sourced by test/hosts/run.sh; uses its REPO, RUN, HOSTS,
+# HOST_IP, APP_PORT, check/log). A bounded HTTP load (test/hosts/load.py: a fixed rate, at most
+# ZDT_MAX requests per host, each on a new connection) runs against every host's app port during a
+# rollout or a rollback; afterwards every request must have answered HTTP 200.
+ZDT_RATE=${DHT_LOAD_RATE:-10}
+ZDT_MAX=3000
+ZDT_PID=""
+ZDT_TOTAL_REQUESTS=0
+ZDT_TOTAL_FAILURES=0
 
-# At most LOAD_MAX requests per host, one every LOAD_INTERVAL seconds, each on a new connection;
-# the load stops by itself at the cap, or as soon as the playbook under load has ended.
-LOAD_MAX=${DHT_LOAD_MAX:-6000}
-LOAD_INTERVAL=${DHT_LOAD_INTERVAL:-0.02}
-
-# load_figures <report> <url>: "<requests> <failed> <capped> <first failures>".
-load_figures() {
-  python3 - "$1" "$2" <<'PY'
-import json, sys
-r = json.load(open(sys.argv[1])).get(sys.argv[2], {"requests": 0, "failed": -1, "failures": ["no report"], "capped": False})
-print(r["requests"], r["failed"], str(r["capped"]).lower(), "; ".join(r["failures"]))
-PY
+# zdt_load_start <name>: the load starts against every host (in the background).
+zdt_load_start() {
+  local urls=() name
+  for name in "${HOSTS[@]}"; do urls+=("http://${HOST_IP[$name]}:$APP_PORT/"); done
+  rm -f "$RUN/load-$1.stop" "$RUN/load-$1.json"
+  python3 "$REPO/test/hosts/load.py" --out "$RUN/load-$1.json" --stop-file "$RUN/load-$1.stop" \
+    --rate "$ZDT_RATE" --max "$ZDT_MAX" "${urls[@]}" >"$RUN/load-$1.log" 2>&1 </dev/null &
+  ZDT_PID=$!
+  remember_pid "$ZDT_PID"
+  # A few requests before the playbook starts: the old release answers first.
+  sleep 2
 }
 
-# under_load <label> <command...>: runs the command (a playbook call) under the load, then checks
-# that every host answered every request with HTTP 200 and that the load outlasted the command.
-# Returns the command's exit code.
-under_load() {
-  local label=$1 rc=0 name url requests failed capped failures
-  shift
-  local stop="$RUN/load-stop" report="$RUN/load-${label// /-}.json" urls=()
-  rm -f "$stop" "$report"
-  for name in "${HOSTS[@]}"; do urls+=("http://${HOST_IP[$name]}:$APP_PORT/"); done
-  python3 "$REPO/test/hosts/load.py" --stop-file "$stop" --max "$LOAD_MAX" --interval "$LOAD_INTERVAL" \
-    --out "$report" "${urls[@]}" &
-  local load_pid=$!
-  remember_pid "$load_pid"
-  "$@" || rc=$?
-  touch "$stop"
-  wait "$load_pid"
+# zdt_load_check <name> <old body> <new body>: stops the load 2 s after the playbook; every host
+# answered every request with HTTP 200, the load was still running when the playbook ended (it
+# covered the whole rollout), and each host answered first <old body> then <new body> (the switch
+# happened under load); "" for <new body>: every answer was <old body> (nothing switched).
+zdt_load_check() {
+  sleep 2
+  touch "$RUN/load-$1.stop"
+  wait "$ZDT_PID" 2>/dev/null || true
+  ZDT_PID=""
+  if [ ! -s "$RUN/load-$1.json" ]; then
+    fail "$1 under load: the load client wrote no summary ($(tail -n 3 "$RUN/load-$1.log"))"
+    return 0
+  fi
+  local name url summary
   for name in "${HOSTS[@]}"; do
     url="http://${HOST_IP[$name]}:$APP_PORT/"
-    read -r requests failed capped failures <<<"$(load_figures "$report" "$url")"
-    check "$name: no request failed during $label ($requests requests, $failed failed${failures:+: $failures})" \
-      test "$failed" = 0
-    check "$name: the load outlasted $label (stopped by the test, not by its cap of $LOAD_MAX)" \
-      test "$capped" = false
+    summary=$(python3 - "$RUN/load-$1.json" "$url" "$2" "$3" <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1]))[sys.argv[2]]
+old, new = sys.argv[3], sys.argv[4]
+bodies = r["bodies"]
+want = {old, new} if new else {old}
+ok = r["failures"] == 0 and r["requests"] > 0 and r["stopped"] == "stop-file" and set(bodies) == want
+print(("ok" if ok else "BAD"), r["requests"], r["failures"],
+      f'{r["requests"]} requests, {r["failures"]} failed {r["failed"]}, answers {bodies}, ended by {r["stopped"]}')
+PY
+    )
+    read -r verdict requests failures rest <<<"$summary"
+    ZDT_TOTAL_REQUESTS=$((ZDT_TOTAL_REQUESTS + requests))
+    ZDT_TOTAL_FAILURES=$((ZDT_TOTAL_FAILURES + failures))
+    check "$name: $1 under load, zero failed requests ($rest)" test "$verdict" = ok
   done
-  log "$label under load: $(for name in "${HOSTS[@]}"; do
-    read -r requests failed _ <<<"$(load_figures "$report" "http://${HOST_IP[$name]}:$APP_PORT/")"
-    printf '%s %s requests, %s failed; ' "$name" "$requests" "$failed"
-  done)"
-  return "$rc"
 }
 
-# zdt_slot_checks <name>: the app runs on a loopback-only slot port behind nginx, which owns the
-# app port; no half-deployed release is left beside it.
-zdt_slot_checks() {
+# After the first deploy: the container publishes no port, it is on the app network at a slot
+# address; nginx owns the app port.
+zdt_check_layout() {
   local name=$1
-  check "$name: the app container is published on a loopback slot port (19292 or 19293) only" \
-    ssh_host "$name" "docker inspect -f '{{range \$p, \$b := .HostConfig.PortBindings}}{{range \$b}}{{.HostIp}}:{{.HostPort}} {{end}}{{end}}' $APP_NAME | grep -Eqx '127\\.0\\.0\\.1:1929[23] '"
-  check "$name: nginx owns port $APP_PORT and forwards to that slot" \
-    ssh_host "$name" "sudo ss -Hltnp 'sport = :$APP_PORT' | grep -q nginx &&
-      grep -q \"127.0.0.1:\$(docker inspect -f '{{range \$p, \$b := .HostConfig.PortBindings}}{{(index \$b 0).HostPort}}{{end}}' $APP_NAME);\" /etc/nginx/docker-hosts/$APP_NAME.upstream"
-  check "$name: no release is left in the idle slot" \
-    ssh_host "$name" "! docker container inspect $APP_NAME-next >/dev/null 2>&1"
+  check "$name: app container publishes no port, sits on docker-hosts-app at a slot address (172.29.92.10/11)" \
+    ssh_host "$name" "docker inspect -f '{{len .HostConfig.PortBindings}} {{range \$n, \$s := .NetworkSettings.Networks}}{{\$n}}={{\$s.IPAMConfig.IPv4Address}} {{end}}' $APP_NAME |
+      grep -Eqx '0 docker-hosts-app=172\.29\.92\.1[01] '"
+  check "$name: nginx is active and enabled, and listens on :$APP_PORT" \
+    ssh_host "$name" "test \"\$(systemctl is-active nginx) \$(systemctl is-enabled nginx)\" = 'active enabled' &&
+      sudo ss -Hltnp 'sport = :$APP_PORT' | grep -q nginx"
+  check "$name: no container left over beside $APP_NAME" \
+    test "$(ssh_host "$name" "docker ps -a --format '{{.Names}}'")" = "$APP_NAME"
+}
+
+# A host from before the proxy: its container publishes the app port itself and nginx has no site
+# there. site.yml moves it behind nginx; the port changes hands once, so a short gap (under 3 s)
+# is allowed on that host only.
+zdt_migration() {
+  local name=${HOSTS[-1]} image url summary
+  image=$(ssh_host "$name" "docker inspect -f '{{.Config.Image}}' $APP_NAME")
+  log "$name: migrating a pre-proxy host ($image published on :$APP_PORT by Docker) under load"
+  ssh_host "$name" "sudo systemctl stop nginx && sudo rm -f /etc/nginx/conf.d/docker-hosts-app.conf /etc/nginx/docker-hosts/upstream.conf &&
+    docker rm -f $APP_NAME >/dev/null && docker run -d --name $APP_NAME --restart unless-stopped -p $APP_PORT:$APP_PORT $image >/dev/null" ||
+    { fail "$name: could not set up the pre-proxy container"; return 0; }
+  zdt_load_start migration
+  if playbook "$RUN/site-migration.log" -e "app_image=$image" --limit "$name"; then
+    pass "site.yml moves $name from a container on :$APP_PORT to nginx + a slot"
+  else
+    tail -n 30 "$RUN/site-migration.log"
+    fail "site.yml on the pre-proxy host $name failed (log above)"
+  fi
+  sleep 2
+  touch "$RUN/load-migration.stop"
+  wait "$ZDT_PID" 2>/dev/null || true
+  url="http://${HOST_IP[$name]}:$APP_PORT/"
+  summary=$(python3 -c 'import json,sys; r=json.load(open(sys.argv[1]))[sys.argv[2]]; print(r["failures"], r["requests"], r["failed"])' \
+    "$RUN/load-migration.json" "$url" 2>&1)
+  log "$name: migration under load: failed/requests/first failures: $summary"
+  check "$name: migration gap under 3 s at $ZDT_RATE requests/s ($summary)" test "${summary%% *}" -lt $((3 * ${ZDT_RATE%.*}))
+  zdt_check_layout "$name"
 }
