@@ -6,10 +6,10 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { callLines, calls, makeSandbox, readJson, runDriver, Sandbox, startApp, testEnv, testSpec } from './harness';
+import { App, callLines, calls, readJson, runDriver, Sandbox, testEnv, testSpec, sandboxAndAppEach } from './harness';
 
 let sb: Sandbox;
-let app: Awaited<ReturnType<typeof startApp>>;
+let app: App;
 let commit: string;
 const REPO = 'europe-west1-docker.pkg.dev/test-project-123/docker-hosts/reddit';
 const BBBB = `sha256:${'b'.repeat(64)}`;
@@ -21,21 +21,18 @@ function git(...args: string[]): string {
   return ran.stdout.trim();
 }
 
-beforeEach(async () => {
-  sb = makeSandbox();
-  app = await startApp();
-  writeFileSync(join(sb.root, '.gitignore'), 'cdktf.out/\n');
-  git('init', '-q');
-  git('-c', 'user.email=ops@example.com', '-c', 'user.name=Ops', 'commit', '-q', '--allow-empty', '-m', 'x');
-  git('config', 'user.email', 'alice@example.com');
-  git('add', '-A');
-  git('-c', 'user.name=Ops', 'commit', '-q', '-m', 'the repo');
-  commit = git('rev-parse', 'HEAD');
-});
-afterEach(async () => {
-  await app.close();
-  sb.cleanup();
-});
+sandboxAndAppEach(
+  (s, a) => ([sb, app] = [s, a]),
+  () => {
+    writeFileSync(join(sb.root, '.gitignore'), 'cdktf.out/\n');
+    git('init', '-q');
+    git('-c', 'user.email=ops@example.com', '-c', 'user.name=Ops', 'commit', '-q', '--allow-empty', '-m', 'x');
+    git('config', 'user.email', 'alice@example.com');
+    git('add', '-A');
+    git('-c', 'user.name=Ops', 'commit', '-q', '-m', 'the repo');
+    commit = git('rev-parse', 'HEAD');
+  },
+);
 
 const spec = () => testSpec(sb, app.port, { app: { build: { context: 'app', name: 'reddit' }, port: app.port } });
 const run = (argv: string[], extra: Record<string, string> = {}) =>

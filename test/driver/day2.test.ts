@@ -6,22 +6,14 @@
 import { EventEmitter } from 'node:events';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { calls, makeSandbox, REPO_ROOT, runDriver, Sandbox, startApp, testEnv, testSpec } from './harness';
+import { App, calls, REPO_ROOT, runDriver, Sandbox, testEnv, testSpec, sandboxAndAppEach } from './harness';
 
 const FIXTURES = join(REPO_ROOT, 'test', 'lib', 'fixtures');
 const HEALTHY = join(FIXTURES, 'status');
 
 let sb: Sandbox;
-let app: Awaited<ReturnType<typeof startApp>>;
-
-beforeEach(async () => {
-  sb = makeSandbox();
-  app = await startApp();
-});
-afterEach(async () => {
-  await app.close();
-  sb.cleanup();
-});
+let app: App;
+sandboxAndAppEach((s, a) => ([sb, app] = [s, a]));
 
 const env = (extra: Record<string, string | undefined> = {}) =>
   testEnv(sb, { FAKE_APP_PORT: String(app.port), FAKE_STATUS_FROM: HEALTHY, ...extra });

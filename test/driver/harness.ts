@@ -210,3 +210,22 @@ export async function closedPort(): Promise<number> {
 export function readJson(path: string): unknown {
   return JSON.parse(readFileSync(path, 'utf8'));
 }
+
+export type App = Awaited<ReturnType<typeof startApp>>;
+
+/**
+ * A fresh sandbox and app server for each test, torn down after it: `assign` receives them (the test file keeps them
+ * in its own variables), `setUp` does what one file adds before each test.
+ */
+export function sandboxAndAppEach(assign: (sb: Sandbox, app: App) => void, setUp?: () => void): void {
+  let current: { sb: Sandbox; app: App } | undefined;
+  beforeEach(async () => {
+    current = { sb: makeSandbox(), app: await startApp() };
+    assign(current.sb, current.app);
+    setUp?.();
+  });
+  afterEach(async () => {
+    await current?.app.close();
+    current?.sb.cleanup();
+  });
+}

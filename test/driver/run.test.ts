@@ -13,28 +13,20 @@ import {
   callLines,
   calls,
   closedPort,
-  makeSandbox,
   PUBLIC_KEY,
   readJson,
   REPO_ROOT,
   runDriver,
   Sandbox,
-  startApp,
   testEnv,
   testSpec,
+  App,
+  sandboxAndAppEach,
 } from './harness';
 
 let sb: Sandbox;
-let app: Awaited<ReturnType<typeof startApp>>;
-
-beforeEach(async () => {
-  sb = makeSandbox();
-  app = await startApp();
-});
-afterEach(async () => {
-  await app.close();
-  sb.cleanup();
-});
+let app: App;
+sandboxAndAppEach((s, a) => ([sb, app] = [s, a]));
 
 const state = () =>
   readJson(join(sb.runBase, 'stage', 'state.json')) as { lastRun: { up: string }; image?: { hash: string } };

@@ -1,17 +1,10 @@
 /** `up` shows the plans and asks before it changes anything; it applies exactly the saved plans. */
 import { join } from 'node:path';
-import { callLines, makeSandbox, REPO_ROOT, runDriver, Sandbox, startApp, testEnv, testSpec } from './harness';
+import { App, callLines, REPO_ROOT, runDriver, Sandbox, testEnv, testSpec, sandboxAndAppEach } from './harness';
 
 let sb: Sandbox;
-let app: Awaited<ReturnType<typeof startApp>>;
-beforeEach(async () => {
-  sb = makeSandbox();
-  app = await startApp();
-});
-afterEach(async () => {
-  await app.close();
-  sb.cleanup();
-});
+let app: App;
+sandboxAndAppEach((s, a) => ([sb, app] = [s, a]));
 
 const plan = (name: string) => join(REPO_ROOT, 'test', 'fixtures', 'plans', name);
 const env = (extra: Record<string, string> = {}) => testEnv(sb, { FAKE_APP_PORT: String(app.port), ...extra });
