@@ -3,6 +3,7 @@
  * A host passes on any 2xx/3xx answer; the failure names every host that did not answer, and why.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
+import { hostList, StackOutputs } from '../stacks/outputs';
 
 export interface Target {
   readonly host: string;
@@ -26,6 +27,18 @@ export interface CheckOptions {
   readonly signal?: AbortSignal;
   /** Progress lines (attempts, answers). */
   readonly log?: (line: string) => void;
+}
+
+/** The load balancer's URL when the environment has one: behind it, the hosts' internal URLs do not answer from here. */
+export function frontDoor(outputs: StackOutputs): string | undefined {
+  return outputs.exposure === 'load-balancer' ? outputs.app_url : undefined;
+}
+
+/** What answers for the app at `path`: the front door, or else every host's own URL. */
+export function appTargets(outputs: StackOutputs, path: string): Target[] {
+  const front = frontDoor(outputs);
+  if (front !== undefined) return [{ host: 'load balancer', url: `${front}${path}` }];
+  return hostList(outputs).map((h) => ({ host: h.name, url: `${h.app_url}${path}` }));
 }
 
 const ERRORS: Record<string, string> = {

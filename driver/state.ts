@@ -51,6 +51,11 @@ export function newRunDir(runBase: string, environment: string, command: 'up' | 
   return dir;
 }
 
+/** The environment's SSH host keys, kept across runs beside its run folders (`.run/<env>/known_hosts`). */
+export function knownHostsFile(environmentDir: string): string {
+  return join(environmentDir, 'known_hosts');
+}
+
 /** The lock of one environment's runs: `.run/<env>/lock/`. */
 export function envLockPath(runBase: string, environment: string): string {
   return join(envDir(runBase, environment), 'lock');

@@ -1,7 +1,6 @@
 /** The in-process steps: preflight, and the HTTP check of every host's app URL. */
-import { hostList, StackOutputs } from '../stacks/outputs';
 import { applyTask } from './apply-task';
-import { checkTargets } from './check';
+import { appTargets, checkTargets, frontDoor } from './check';
 import type { EnvContext } from './context';
 import { formatDuration } from './format';
 import { readStackOutputs } from './outputs';
@@ -27,31 +26,19 @@ async function httpCheck(task: HttpCheckTask, taskCtx: TaskContext): Promise<voi
   } catch (error) {
     throw new StepFailure(`cannot read the hosts: ${(error as Error).message}`);
   }
-  const targets = checkTargetsOf(outputs, task);
+  const targets = appTargets(outputs, task.path);
+  if (targets.length === 0) throw new StepFailure(`${task.outputsFile} lists no hosts for ${task.stack}`);
   const results = await checkTargets(targets, { ...task, signal: taskCtx.signal, log: taskCtx.log });
   const failed = results.filter((x) => !x.ok);
   if (failed.length === 0) return;
   const what =
-    outputs.exposure === 'load-balancer'
+    frontDoor(outputs) !== undefined
       ? `the load balancer did not answer at ${outputs.app_url}`
       : `${failed.length} of ${results.length} hosts did not answer on port ${outputs.app_port}`;
   throw new StepFailure(
     `${what} within ${formatDuration(task.deadlineMs)}: ` + failed.map((f) => f.host).join(', '),
     failed.map((f) => `${f.host}  ${f.url}  ${f.detail} (${f.attempts} ${f.attempts === 1 ? 'attempt' : 'attempts'})`),
   );
-}
-
-/**
- * What the check asks: behind a load balancer the front door (the hosts have internal IPs only, and the load
- * balancer only sends traffic to hosts its health check passes), else every host's own URL.
- */
-export function checkTargetsOf(outputs: StackOutputs, task: Pick<HttpCheckTask, 'outputsFile' | 'stack' | 'path'>) {
-  if (outputs.exposure === 'load-balancer' && outputs.app_url !== undefined) {
-    return [{ host: 'load balancer', url: `${outputs.app_url}${task.path}` }];
-  }
-  const hosts = hostList(outputs);
-  if (hosts.length === 0) throw new StepFailure(`${task.outputsFile} lists no hosts for ${task.stack}`);
-  return hosts.map((h) => ({ host: h.name, url: `${h.app_url}${task.path}` }));
 }
 
 export async function runTask(ctx: EnvContext, task: Task, taskCtx: TaskContext): Promise<void> {

@@ -3,6 +3,7 @@
  * Pure functions.
  */
 import type { HostStatus } from './fleet-status';
+import { alignColumns } from './text-table';
 
 export const TABLE_COLUMNS = [
   'HOST',
@@ -60,14 +61,7 @@ function cells(s: HostStatus): string[] {
 
 /** Aligned columns; a row that has no report is the host and its error. */
 export function formatFleetTable(rows: readonly HostStatus[]): string {
-  const table = [[...TABLE_COLUMNS], ...rows.map(cells)];
-  const full = table.filter((r) => r.length === TABLE_COLUMNS.length);
-  const widths = TABLE_COLUMNS.map((_, i) => Math.max(...full.map((r) => r[i].length)));
-  const line = (r: string[]): string =>
-    r.length < TABLE_COLUMNS.length
-      ? `${r[0].padEnd(widths[0])}  ${r.slice(1).join('  ')}`
-      : r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]))).join('  ');
-  return table.map(line).join('\n') + '\n';
+  return `${alignColumns([[...TABLE_COLUMNS], ...rows.map(cells)]).join('\n')}\n`;
 }
 
 /** `--json`: `{ "hosts": [ <HostStatus>, ... ] }`, hosts sorted by name. */

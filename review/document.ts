@@ -1,4 +1,5 @@
 /** The review as sections of tables and lines, rendered for a terminal or as a PR comment (Markdown). Pure. */
+import { alignColumns } from '../lib/text-table';
 
 export type Block =
   | { readonly kind: 'table'; readonly head: readonly string[]; readonly rows: readonly (readonly string[])[] }
@@ -21,14 +22,7 @@ export interface Review {
 }
 
 function textTable(head: readonly string[], cells: readonly (readonly string[])[]): string[] {
-  const rows = cells.map((r) => r.map((c) => c.replace(/\n/g, '; ')));
-  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (cells: readonly string[]) =>
-    cells
-      .map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i])))
-      .join('  ')
-      .trimEnd();
-  return [line(head), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)];
+  return alignColumns([head, ...cells.map((r) => r.map((c) => c.replace(/\n/g, '; ')))], { rule: true });
 }
 
 function textBlock(block: Block): string[] {

@@ -14,7 +14,7 @@ import type { StackOutputs } from '../../stacks/outputs';
 import type { EnvContext } from '../context';
 import { readLock } from '../lock';
 import type { ExecStep } from '../plan/steps';
-import { ansiblePlaybook, runFiles } from '../plan/tools';
+import { ansiblePlaybook, playbookStep, runFiles } from '../plan/tools';
 import { Interrupts, SIGNAL_EXIT } from '../runner/signals';
 import { groupKiller } from '../runner/spawn';
 import { envDir, envLockPath, readState } from '../state';
@@ -32,15 +32,28 @@ export function makeWorkDir(ctx: EnvContext, outputs: StackOutputs): WorkDir {
   return { dir, files };
 }
 
-/**
- * The `hosts` step's ansible-playbook call for this work folder (its files written here). `built`: the app image is
- * the last `up`'s build (app.build), whose release file the caller copied into the work folder.
- */
-export function hostsStep(ctx: EnvContext, work: WorkDir, built = false): ExecStep {
-  const node = process.execPath;
-  const step = ansiblePlaybook({ root: ctx.deps.root, runDir: work.dir, cdktf: ctx.cdktf, node }, ctx.env, { built });
+/** The work folder as the plan builders' run folder: its files are written here, known_hosts is the runs'. */
+function planContext(ctx: EnvContext, work: WorkDir) {
+  return { root: ctx.deps.root, runDir: work.dir, cdktf: ctx.cdktf, node: process.execPath };
+}
+
+/** Writes what a step writes before it runs (the app vars). */
+function written(step: ExecStep): ExecStep {
   for (const file of step.writes ?? []) writeFileSync(file.path, file.content, { mode: 0o600 });
   return step;
+}
+
+/**
+ * The `hosts` step's site.yml call for this work folder. `built`: the app image is the last `up`'s build (app.build),
+ * whose release file the caller copied into the work folder.
+ */
+export function hostsStep(ctx: EnvContext, work: WorkDir, built = false): ExecStep {
+  return written(ansiblePlaybook(planContext(ctx, work), ctx.env, { built }));
+}
+
+/** Another playbook, run the `hosts` step's way (inventory, login, known_hosts, ansible.cfg, app vars), with `vars`. */
+export function playStep(ctx: EnvContext, work: WorkDir, playbook: string, vars: readonly string[] = []): ExecStep {
+  return written(playbookStep(planContext(ctx, work), ctx.env, playbook, { vars }));
 }
 
 /** A file the last `up` left (`registryOutputs`: where drift's registry vars come from; `release`: its build). */

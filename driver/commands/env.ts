@@ -1,13 +1,11 @@
 /** `env <env> [host]`: like `docker-machine env`, shell lines that point docker at a host. */
 import type { EnvironmentConfig } from '../../config';
 import { hostKeyAlias, iapTunnelCommand } from '../../lib/inventory';
-import { HostOutput, hostList, StackOutputs } from '../../stacks/outputs';
-import { UsageError } from '../args';
+import type { HostOutput, StackOutputs } from '../../stacks/outputs';
 import { INVOCATION } from '../usage';
 import type { EnvContext } from '../context';
 import { EXIT_OK } from '../exit-codes';
-import { loadOutputs } from '../outputs';
-import { envDir } from '../state';
+import { loadFleet, pickHosts } from './fleet';
 
 /**
  * Hosts reached through IAP: DOCKER_HOST names an SSH alias, and the alias's ~/.ssh/config entry
@@ -49,19 +47,11 @@ export async function envCommand(ctx: EnvContext): Promise<number> {
     );
     return EXIT_OK;
   }
-  const outputs = loadOutputs(ctx);
-  if (typeof outputs === 'number') return outputs;
-  const hosts = hostList(outputs);
-  const host = args.host === undefined ? hosts[0] : hosts.find((h) => h.name === args.host);
-  if (host === undefined) {
-    throw new UsageError(
-      args.host === undefined
-        ? `${env.name} has no hosts in its outputs`
-        : `unknown host "${args.host}" in ${env.name}; hosts are: ${hosts.map((h) => h.name).join(', ')}`,
-    );
-  }
-  const knownHosts = `${envDir(ctx.runBase, env.name)}/known_hosts`;
-  const lines = outputs.ssh_via === 'iap' ? iapLines(env, outputs, host, knownHosts) : directLines(env, host);
+  const fleet = loadFleet(ctx);
+  if (typeof fleet === 'number') return fleet;
+  const [host] = pickHosts(ctx, fleet, args.host, false);
+  const { outputs, login } = fleet;
+  const lines = outputs.ssh_via === 'iap' ? iapLines(env, outputs, host, login.knownHosts) : directLines(env, host);
   lines.push('# Run this command to configure your shell:', `# eval "$(${invocation})"`);
   deps.stdout.write(`${lines.join('\n')}\n`);
   return EXIT_OK;

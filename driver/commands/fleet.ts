@@ -6,16 +6,15 @@
  */
 import { spawn } from 'node:child_process';
 import { rmSync } from 'node:fs';
-import { join } from 'node:path';
 import { HostOutput, hostList, StackOutputs } from '../../stacks/outputs';
 import { UsageError } from '../args';
 import { EnvContext, now } from '../context';
 import { acquireLock } from '../lock';
 import { loadOutputs } from '../outputs';
 import { sshArgv, SshLogin } from '../ssh';
-import { envDir, envLockPath } from '../state';
+import { envDir, envLockPath, knownHostsFile } from '../state';
 import { INVOCATION } from '../usage';
-import { hostsStep, makeWorkDir } from './day2';
+import { makeWorkDir, playStep } from './day2';
 
 export interface Fleet {
   readonly outputs: StackOutputs;
@@ -26,7 +25,7 @@ export interface Fleet {
 export function loadFleet(ctx: EnvContext): Fleet | number {
   const outputs = loadOutputs(ctx);
   if (typeof outputs === 'number') return outputs;
-  const knownHosts = join(envDir(ctx.runBase, ctx.env.name), 'known_hosts');
+  const knownHosts = knownHostsFile(envDir(ctx.runBase, ctx.env.name));
   return { outputs, hosts: hostList(outputs), login: { privateKeyFile: ctx.env.ssh.privateKeyFile, knownHosts } };
 }
 
@@ -146,13 +145,9 @@ export async function runPlaybook(
   });
   const work = makeWorkDir(ctx, fleet.outputs);
   try {
-    const site = hostsStep(ctx, work);
-    const dropped = new Set([`@${work.files.registryVars}`, `@${work.files.releaseVars}`]);
-    const args = site.args
-      .filter((a, i) => !dropped.has(a) && !dropped.has(site.args[i + 1]))
-      .map((a) => (a === 'playbooks/site.yml' ? `playbooks/${playbook}` : a));
     const extra = Object.entries(vars).flatMap(([k, v]) => ['-e', JSON.stringify({ [k]: v })]);
-    return await runChild(ctx, { command: site.command, args: [...args, ...extra], env: site.env, cwd: site.cwd });
+    const step = playStep(ctx, work, playbook, extra);
+    return await runChild(ctx, { command: step.command, args: step.args, env: step.env, cwd: step.cwd });
   } finally {
     rmSync(work.dir, { recursive: true, force: true });
     lock.release();

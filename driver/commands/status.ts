@@ -17,22 +17,13 @@ import { EnvContext, printError } from '../context';
 import { EXIT_FAILED, EXIT_OK, EXIT_UNHEALTHY } from '../exit-codes';
 import { loadOutputs } from '../outputs';
 import type { ExecStep } from '../plan/steps';
-import { hostsStep, makeWorkDir, noteRunningChange, runToFiles, WorkDir } from './day2';
+import { makeWorkDir, playStep, noteRunningChange, runToFiles, WorkDir } from './day2';
 import { outputsStatus } from './status-outputs';
 
-/** The `hosts` step's call, turned into the status play: status.yml, app vars, reports into `statusDir`. */
+/** status.yml the `hosts` step's way, writing one report per host into `statusDir`. */
 function statusStep(ctx: EnvContext, work: WorkDir, statusDir: string): ExecStep {
-  const step = hostsStep(ctx, work);
-  const args = step.args.filter(
-    (a, i) => a !== `@${work.files.registryVars}` && step.args[i + 1] !== `@${work.files.registryVars}`,
-  );
-  return {
-    ...step,
-    title: `status of ${ctx.env.name} hosts`,
-    args: args
-      .map((a) => (a === 'playbooks/site.yml' ? 'playbooks/status.yml' : a))
-      .concat('-e', `status_dir=${statusDir}`),
-  };
+  const step = playStep(ctx, work, 'status.yml', ['-e', `status_dir=${statusDir}`]);
+  return { ...step, title: `status of ${ctx.env.name} hosts` };
 }
 
 /** `<host>.json` -> its text, for every report the play wrote. */

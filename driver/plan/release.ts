@@ -2,13 +2,14 @@
  * The `build` step of `up` for an environment with app.build (pure): the task the runner hands to
  * driver/release-task.ts, and what --dry-run prints of it (the registry check, build, push and digest commands).
  */
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { EnvironmentConfig } from '../../config';
 import { REGISTRY_STACK } from '../../lib/constants';
 import { buildAndPushPlan } from '../../lib/release/commands';
 import { commandLine } from '../format';
 import type { ReleaseBuildTask, TaskStep } from './steps';
-import { knownHostsFile, PlanContext, runFiles } from './tools';
+import { knownHostsFile } from '../state';
+import { PlanContext, runFiles } from './tools';
 
 /** What the build is made from: the commit, its tag (`-dirty` allowed or not was decided before), where it builds. */
 export interface ReleaseInput {
@@ -26,7 +27,7 @@ export function releaseBuild(ctx: PlanContext, env: EnvironmentConfig, input: Re
     ...{ type: 'release-build', environment: env.name, outputsFile: files.outputs },
     ...{ registryOutputsFile: files.registryOutputs, registryStack: REGISTRY_STACK, build },
     ...{ commit: input.commit, tag: input.tag, local: input.local, cwd: ctx.root, releaseFile: files.release },
-    ssh: { privateKeyFile: env.ssh.privateKeyFile, knownHosts: knownHostsFile(ctx) },
+    ssh: { privateKeyFile: env.ssh.privateKeyFile, knownHosts: knownHostsFile(dirname(ctx.runDir)) },
     wrapperDir: join(ctx.runDir, 'bin'),
   };
   return {

@@ -7,6 +7,7 @@ import type { EnvironmentConfig } from '../../config';
 import { BACKEND_STACK, DEFAULT_DEPLOY_USER, REGISTRY_STACK } from '../../lib/constants';
 import type { ExecStep, HttpCheckTask, StepHint, StepName, TaskStep } from './steps';
 import { applyCall, outputCall, planFile } from './terraform';
+import { knownHostsFile } from '../state';
 
 /** Where things are, for one run. All paths absolute. */
 export interface PlanContext {
@@ -170,9 +171,36 @@ export function inventory(ctx: PlanContext, env: EnvironmentConfig): ExecStep {
   });
 }
 
-/** The environment's SSH host keys, kept across runs: `.run/<env>/known_hosts`. */
-export function knownHostsFile(ctx: PlanContext): string {
-  return join(dirname(ctx.runDir), 'known_hosts');
+/**
+ * `ansible-playbook playbooks/<playbook>` against the run folder's inventory, the way every play of the driver runs:
+ * the deploy user and key, the environment's known_hosts, the project's ansible.cfg, the app vars (`-e @app-vars.json`),
+ * then `vars` (more `-e` arguments).
+ */
+export function playbookStep(
+  ctx: PlanContext,
+  env: EnvironmentConfig,
+  playbook: string,
+  options: { readonly vars?: readonly string[]; readonly operator?: Operator } = {},
+): ExecStep {
+  const files = runFiles(ctx.runDir);
+  const ansibleDir = join(ctx.root, 'ansible');
+  return exec({
+    ...{ name: 'hosts', title: `${playbook} on ${env.name} hosts`, cwd: ansibleDir, command: 'ansible-playbook' },
+    args: [
+      ...['-i', files.inventory, `playbooks/${playbook}`, '-e', `@${files.appVars}`, ...(options.vars ?? [])],
+      ...['-u', env.ssh.user, '--private-key', env.ssh.privateKeyFile],
+    ],
+    env: {
+      // Explicit, so the project's ansible.cfg applies even if ansible/ is world-writable (Ansible then ignores a cfg in cwd).
+      ANSIBLE_CONFIG: join(ansibleDir, 'ansible.cfg'),
+      // New hosts have unknown host keys: trust a key on first use (as docker-machine did), refuse a changed one,
+      // and keep the keys per environment instead of in the operator's ~/.ssh/known_hosts.
+      ANSIBLE_SSH_EXTRA_ARGS: `-o StrictHostKeyChecking=accept-new -o UserKnownHostsFile=${knownHostsFile(dirname(ctx.runDir))}`,
+    },
+    writes: [{ path: files.appVars, content: jsonFile(appVars(env, options.operator)) }],
+    needs: [{ path: files.inventory, from: 'inventory' }],
+    failureOutput: 'output',
+  });
 }
 
 /** site.yml on every host; `built`: the build step's image by digest (`-e @release-vars.json` overrides app_image). */
@@ -182,32 +210,13 @@ export function ansiblePlaybook(
   release: { readonly operator?: Operator; readonly built?: boolean } = {},
 ): ExecStep {
   const files = runFiles(ctx.runDir);
-  const ansibleDir = join(ctx.root, 'ansible');
-  const login = ['-u', env.ssh.user, '--private-key', env.ssh.privateKeyFile];
   const built = release.built === true;
+  const vars = ['-e', `@${files.registryVars}`, ...(built ? ['-e', `@${files.releaseVars}`] : [])];
+  const step = playbookStep(ctx, env, 'site.yml', { vars, operator: release.operator });
   const image = built ? `${env.app.image}@<digest the build step pushed>` : env.app.image;
-  return exec({
-    ...{ name: 'hosts', title: `configure ${env.name} hosts and run ${image}`, cwd: ansibleDir },
-    command: 'ansible-playbook',
-    args: [
-      '-i',
-      files.inventory,
-      'playbooks/site.yml',
-      '-e',
-      `@${files.appVars}`,
-      '-e',
-      `@${files.registryVars}`,
-      ...(built ? ['-e', `@${files.releaseVars}`] : []),
-      ...login,
-    ],
-    env: {
-      // Explicit, so the project's ansible.cfg applies even if ansible/ is world-writable (Ansible then ignores a cfg in cwd).
-      ANSIBLE_CONFIG: join(ansibleDir, 'ansible.cfg'),
-      // New hosts have unknown host keys: trust a key on first use (as docker-machine did), refuse a changed one,
-      // and keep the keys per environment instead of in the operator's ~/.ssh/known_hosts.
-      ANSIBLE_SSH_EXTRA_ARGS: `-o StrictHostKeyChecking=accept-new -o UserKnownHostsFile=${knownHostsFile(ctx)}`,
-    },
-    writes: [{ path: files.appVars, content: jsonFile(appVars(env, release.operator)) }],
+  return {
+    ...step,
+    title: `configure ${env.name} hosts and run ${image}`,
     // docker_host_registry_hosts: the registry the hosts' credential helper answers for, as the registry stack says.
     derives: [
       {
@@ -217,12 +226,11 @@ export function ansiblePlaybook(
       ...(built ? [{ path: files.releaseVars, type: 'release-image' as const, releaseFile: files.release }] : []),
     ],
     needs: [
-      { path: files.inventory, from: 'inventory' },
+      ...(step.needs ?? []),
       { path: files.registryOutputs, from: 'registry' },
       ...(built ? [{ path: files.release, from: 'build' as const }] : []),
     ],
-    failureOutput: 'output',
-  });
+  };
 }
 
 export type CheckTiming = Pick<HttpCheckTask, 'deadlineMs' | 'attemptTimeoutMs' | 'intervalMs'>;

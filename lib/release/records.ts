@@ -2,6 +2,7 @@
  * The release records the app role writes on each host (ansible/roles/app/files/app-releases: one JSON object a
  * line) as `releases <env>` reads them: parsed per host, and shown as one table or as JSON. Pure.
  */
+import { alignColumns } from '../text-table';
 
 /** Where the records are on a host: the app role's `app_releases_file` default (a test keeps the two equal). */
 export const RELEASES_FILE = '/var/lib/docker-hosts/releases.jsonl';
@@ -69,15 +70,9 @@ export function formatReleases(hosts: readonly HostReleases[]): string {
     r.who || '-',
     r.result,
   ]);
-  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  const line = (cells: string[]) =>
-    `${cells
-      .map((c, i) => c.padEnd(widths[i]))
-      .join('  ')
-      .trimEnd()}\n`;
   const problems = hosts.filter((h) => h.error !== undefined).map((h) => `${h.host}: ${h.error}\n`);
   const empty = hosts
     .filter((h) => h.error === undefined && h.records.length === 0)
     .map((h) => `${h.host}: no releases yet\n`);
-  return [line(head), ...rows.map(line), ...empty, ...problems].join('');
+  return [...alignColumns([head, ...rows]).map((l) => `${l}\n`), ...empty, ...problems].join('');
 }

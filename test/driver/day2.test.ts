@@ -65,7 +65,7 @@ describe('status', () => {
     const work = call.args[1].replace(/\/inventory\.yml$/, '');
     expect(call.args).toEqual([
       ...['-i', `${work}/inventory.yml`, 'playbooks/status.yml', '-e', `@${work}/app-vars.json`],
-      ...['-u', 'deploy', '--private-key', sb.privateKey, '-e', `status_dir=${work}/status`],
+      ...['-e', `status_dir=${work}/status`, '-u', 'deploy', '--private-key', sb.privateKey],
     ]);
     // The same SSH path and known_hosts as the hosts step; the work folder is gone, no lock was taken.
     expect(readFileSync(`${sb.log}.ansible-env`, 'utf8')).toBe(

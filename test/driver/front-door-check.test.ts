@@ -1,4 +1,4 @@
-import { checkTargetsOf } from '../../driver/tasks';
+import { appTargets } from '../../driver/check';
 import { renderInventory } from '../../lib/inventory';
 import { parseStackOutputs, StackOutputs } from '../../stacks/outputs';
 
@@ -32,18 +32,16 @@ function lbOutputs(): StackOutputs {
   );
 }
 
-const task = { outputsFile: '/run/outputs.json', stack: 'prod', path: '/healthz' };
-
 describe('behind the load balancer', () => {
   test('the check asks the front door, not the hosts (their internal IPs do not answer from here)', () => {
-    expect(checkTargetsOf(lbOutputs(), task)).toEqual([
+    expect(appTargets(lbOutputs(), '/healthz')).toEqual([
       { host: 'load balancer', url: 'https://app.example.com/healthz' },
     ]);
   });
 
   test('on public IPs it asks every host', () => {
     const outputs = { ...lbOutputs(), exposure: 'public-ips' as const };
-    expect(checkTargetsOf(outputs, task).map((t) => t.url)).toEqual([
+    expect(appTargets(outputs, '/healthz').map((t) => t.url)).toEqual([
       'http://10.132.0.2:9292/healthz',
       'http://10.132.0.3:9292/healthz',
     ]);

@@ -185,8 +185,9 @@ describe('rollback and prune', () => {
     const args = call?.args ?? [];
     expect(args.slice(1)).toEqual([
       ...[expect.stringMatching(/\/rollback-\w+\/inventory\.yml$/), 'playbooks/rollback.yml'],
-      ...['-e', expect.stringMatching(/\/app-vars\.json$/), '-u', 'deploy', '--private-key', sb.privateKey],
+      ...['-e', expect.stringMatching(/\/app-vars\.json$/)],
       ...['-e', '{"app_rollback_version":"c0ffee1"}', '-e', '{"app_release_who":"bob"}'],
+      ...['-u', 'deploy', '--private-key', sb.privateKey],
     ]);
     expect(result.out).toContain('PLAY RECAP');
   });

@@ -12,14 +12,12 @@
 import { join } from 'node:path';
 import { main } from '../../driver/main';
 import type { ReleaseBuildTask } from '../../driver/plan/steps';
-import { knownHostsFile } from '../../driver/plan/tools';
+import { knownHostsFile } from '../../driver/state';
 import { buildTarget, shipRelease } from '../../driver/release-task';
 import { exitWith, hostTestDeps } from './driver-env';
 
 async function build(runDir: string, outputs: string, privateKeyFile: string, args: string[]): Promise<number> {
   const [repository, tag, context] = args;
-  const dir = join(runDir, 'driver', 'stage', 'build');
-  const ctx = { root: process.cwd(), runDir: dir, cdktf: 'cdktf', node: process.execPath };
   const task: ReleaseBuildTask = {
     ...{
       type: 'release-build',
@@ -30,7 +28,10 @@ async function build(runDir: string, outputs: string, privateKeyFile: string, ar
     },
     build: { context, dockerfile: 'Dockerfile', name: repository.split('/').pop() ?? '', buildArgs: {} },
     ...{ commit: tag, tag, local: false, cwd: process.cwd(), releaseFile: join(runDir, 'release.json') },
-    ...{ ssh: { privateKeyFile, knownHosts: knownHostsFile(ctx) }, wrapperDir: join(runDir, 'ship-bin') },
+    ...{
+      ssh: { privateKeyFile, knownHosts: knownHostsFile(join(runDir, 'driver', 'stage')) },
+      wrapperDir: join(runDir, 'ship-bin'),
+    },
   };
   const log = (text: string) => void process.stderr.write(text.endsWith('\n') ? text : `${text}\n`);
   const release = await shipRelease(task, buildTarget(task, repository, process.env), {
