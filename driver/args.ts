@@ -24,7 +24,6 @@ export interface ParsedArgs {
   readonly only?: StepName;
   readonly skipImage: boolean;
   readonly buildImage: boolean;
-  readonly includeBackend: boolean;
   readonly yes: boolean;
   readonly verbose: boolean;
   readonly checkTimeoutSeconds?: number;
@@ -170,7 +169,7 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
     ...{ command, help, environment, host, lockAction, dryRun: seen.has('--dry-run') },
     ...{ from: stepOption(seen, '--from', command), only: stepOption(seen, '--only', command) },
     ...{ skipImage: seen.has('--skip-image'), buildImage: seen.has('--build-image') },
-    ...{ includeBackend: seen.has('--include-backend'), yes: seen.has('--yes'), verbose: seen.has('--verbose') },
+    ...{ yes: seen.has('--yes'), verbose: seen.has('--verbose') },
     ...{ checkTimeoutSeconds: checkTimeout(seen), refresh: seen.has('--refresh'), unset: seen.has('--unset') },
     ...{ markdown: seen.has('--markdown'), json: seen.has('--json'), autoApprove: seen.has('--auto-approve') },
     ...{ outputsOnly: seen.has('--outputs-only'), local: seen.has('--local'), allowDirty: seen.has('--allow-dirty') },

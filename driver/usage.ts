@@ -60,10 +60,6 @@ export const OPTIONS: Readonly<Record<string, OptionSpec>> = {
     commands: ['up'],
     help: 'how long the check waits for every host to answer (default 120)',
   },
-  'include-backend': {
-    commands: ['destroy'],
-    help: "refused, with how to remove the state backend by hand (it holds every environment's state)",
-  },
   yes: {
     short: 'y',
     commands: ['destroy'],

@@ -43,14 +43,11 @@ export function chooseRunDir(ctx: EnvContext): { dir: string; resumed: boolean }
   return { dir: newRunDir(ctx.runBase, env.name, command, now(ctx)), resumed: false };
 }
 
-/** --dry-run: the plan, the config's notes, and what a real run would refuse. */
-export function dryRun(ctx: EnvContext, plan: Plan, resumed: boolean, refusal?: readonly string[]): number {
+/** --dry-run: the plan and the config's notes. */
+export function dryRun(ctx: EnvContext, plan: Plan, resumed: boolean): number {
   const { stdout } = ctx.deps;
   stdout.write(describePlan(plan, ctx.deps.root, resumed));
   for (const warning of ctx.warnings) stdout.write(`note: ${warning}\n`);
-  if (refusal !== undefined) {
-    stdout.write(`note: a real run stops here, running nothing:\n${refusal.map((l) => `  ${l}\n`).join('')}`);
-  }
   return EXIT_OK;
 }
 

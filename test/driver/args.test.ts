@@ -17,11 +17,7 @@ describe('parseArgs', () => {
       verbose: true,
       dryRun: true,
     });
-    expect(parseArgs(['destroy', 'stage', '-y', '--include-backend'])).toMatchObject({
-      command: 'destroy',
-      yes: true,
-      includeBackend: true,
-    });
+    expect(parseArgs(['destroy', 'stage', '-y'])).toMatchObject({ command: 'destroy', yes: true });
     expect(parseArgs(['env', 'stage', 'docker-host-002'])).toMatchObject({ command: 'env', host: 'docker-host-002' });
     expect(parseArgs(['stage', '--check-timeout', '30'])).toMatchObject({ checkTimeoutSeconds: 30 });
   });
@@ -41,7 +37,7 @@ describe('parseArgs', () => {
     [['stage', '--from'], 'option --from needs a value: --from <step>'],
     [['stage', '--from', 'deploy', '--only', 'hosts'], '--from and --only exclude each other'],
     [['stage', '--skip-image', '--build-image'], '--skip-image and --build-image exclude each other'],
-    [['stage', '--include-backend'], 'option --include-backend applies to destroy, not to up'],
+    [['stage', '--yes'], 'option --yes applies to destroy, not to up'],
     [['status', 'stage', '--dry-run'], 'option --dry-run applies to up, destroy, not to status'],
     [['stage', 'prod'], 'unknown command "stage"; commands are: up, destroy, plan, env, status'],
     [['up', 'stage', 'prod'], 'unexpected argument "prod"'],
@@ -86,14 +82,7 @@ describe('parseArgs', () => {
     for (const word of ['up <env>', 'destroy <env>', 'env <env> [host]', 'status <env>', 'environments: stage, prod']) {
       expect(help).toContain(word);
     }
-    for (const option of [
-      '--dry-run',
-      '--from <step>',
-      '--only <step>',
-      '--skip-image',
-      '--include-backend',
-      '--help',
-    ]) {
+    for (const option of ['--dry-run', '--from <step>', '--only <step>', '--skip-image', '--yes', '--help']) {
       expect(help).toContain(option);
     }
   });

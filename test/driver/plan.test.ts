@@ -1,7 +1,6 @@
 import { EnvironmentConfig, resolveProject } from '../../config';
 import { FIXTURE_PROJECT as PROJECT } from '../fixtures/project';
 import { PlanContext } from '../../driver/plan/tools';
-import { includeBackendRefusal } from '../../driver/commands/destroy';
 import { buildDestroyPlan, buildUpPlan, ImageRecord } from '../../driver/plan/build';
 import { activeSteps, Plan, PreflightTask } from '../../driver/plan/steps';
 
@@ -255,28 +254,6 @@ describe('destroy plan', () => {
       ),
     ).toEqual(['preflight', 'apply prod']);
     expect(preflight(plan).requirements).toEqual(['config', 'gcp-project', 'credentials', 'cdktf', 'terraform']);
-  });
-
-  it('--include-backend is refused with the buckets, the environments whose state they hold, and the way by hand', () => {
-    const lines = includeBackendRefusal(project);
-    expect(lines[1]).toBe(
-      'It would destroy the backend stack: the Terraform state bucket gs://acme-docker-hosts-tfstate.',
-    );
-    expect(lines).toContain('  stage: gs://acme-docker-hosts-tfstate/docker-hosts/stage (project acme-docker-hosts)');
-    expect(lines).toContain('  prod: gs://acme-docker-hosts-tfstate/docker-hosts/prod (project acme-docker-hosts)');
-    expect(lines.join('\n')).toContain('prevent_destroy in constructs/state-bucket.ts');
-    expect(lines.slice(-4)).toEqual([
-      '  1. destroy every environment: npm run pipeline -- destroy stage; npm run pipeline -- destroy prod',
-      "  2. empty the bucket: gcloud storage rm --recursive 'gs://acme-docker-hosts-tfstate/**'",
-      '  3. remove `lifecycle: { preventDestroy: true }` in constructs/state-bucket.ts',
-      '  4. npx cdktf destroy backend',
-    ]);
-    // The backend's own state in the bucket: it is moved out before the bucket is emptied.
-    const gcs = includeBackendRefusal({ ...project, backendState: 'gcs' });
-    expect(gcs).toContain(
-      "  and the backend stack's own state: gs://acme-docker-hosts-tfstate/docker-hosts/backend (backendState: 'gcs')",
-    );
-    expect(gcs.join('\n')).toMatch(/2\. move the backend stack's state out of the bucket: [\s\S]*3\. empty the bucket/);
   });
 
   it('--from and --only work for destroy too', () => {

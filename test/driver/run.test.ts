@@ -676,38 +676,13 @@ describe('destroy', () => {
     expect(result.out).not.toContain('registry');
   });
 
-  it('--include-backend is refused before anything runs (or asks): what, why, and the manual procedure', async () => {
+  it('--include-backend is not an option: the driver never destroys the state backend', async () => {
     const spec = testSpec(sb, app.port);
-    const ask = () => Promise.reject(new Error('must not ask'));
-    const refused = await runDriver(['destroy', 'prod', '--include-backend'], sb, { spec, env: env(), ask });
+    const refused = await runDriver(['destroy', 'prod', '--yes', '--include-backend'], sb, { spec, env: env() });
     expect(refused.code).toBe(2);
+    expect(refused.err).toContain('error: unknown option "--include-backend"');
     expect(calls(sb)).toEqual([]);
     expect(existsSync(sb.runBase)).toBe(false);
-    expect(existsSync(join(sb.root, '.run'))).toBe(false);
-    expect(refused.out).toBe('');
-    expect(refused.err.split('\n')).toEqual([
-      'error: --include-backend is refused: the driver does not destroy the state backend.',
-      'It would destroy the backend stack: the Terraform state bucket gs://test-project-123-tfstate.',
-      'That bucket is protected by design: lifecycle prevent_destroy in constructs/state-bucket.ts (and force_destroy ' +
-        'off), so `cdktf destroy backend` would fail; and it holds the Terraform state of every environment:',
-      '  stage: gs://test-project-123-tfstate/docker-hosts/stage (project test-project-123)',
-      '  prod: gs://test-project-123-tfstate/docker-hosts/prod (project test-project-123)',
-      'To remove it on purpose, by hand:',
-      '  1. destroy every environment: npm run pipeline -- destroy stage; npm run pipeline -- destroy prod',
-      "  2. empty the bucket: gcloud storage rm --recursive 'gs://test-project-123-tfstate/**'",
-      '  3. remove `lifecycle: { preventDestroy: true }` in constructs/state-bucket.ts',
-      '  4. npx cdktf destroy backend',
-      'Nothing was run.',
-      '',
-    ]);
-    expect((await runDriver(['destroy', 'prod', '--yes', '--include-backend'], sb, { spec, env: env() })).code).toBe(2);
-    expect(calls(sb)).toEqual([]);
-
-    // --dry-run shows the plan (never a backend step), and says a real run stops.
-    const dry = await runDriver(['destroy', 'prod', '--include-backend', '--dry-run'], sb, { spec, env: env() });
-    expect(dry.code).toBe(0);
-    expect(dry.out).not.toContain('$ cdktf destroy backend');
-    expect(dry.out).toContain('note: a real run stops here, running nothing:\n  --include-backend is refused');
   });
 
   it('shows the destroy plan and asks: refuses without a terminal, and unless the environment name is typed', async () => {
