@@ -2,38 +2,31 @@
  * The in-process `terraform-apply` step: applies a stack's saved plan, then writes its outputs file. Terraform's
  * output goes to the step's log line by line; a failure's tail is the report; a stale plan says to plan again.
  */
-import { execFile } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
-import { promisify } from 'node:util';
 import { commandLine } from './format';
 import { outputsFileContent, TERRAFORM_ENV } from './plan/terraform';
 import type { TerraformApplyTask } from './plan/steps';
+import { capture } from './runner/capture';
 import { cleanTail } from './runner/log';
 import { StepFailure, TaskContext } from './runner/run-plan';
-
-const run = promisify(execFile);
 
 type Call = TerraformApplyTask['apply'];
 
 async function terraform(call: Call, env: NodeJS.ProcessEnv, taskCtx: TaskContext): Promise<string> {
-  taskCtx.log(`$ ${commandLine(call.command, call.args)}`);
-  try {
-    const { stdout, stderr } = await run(call.command, [...call.args], {
-      cwd: call.cwd,
-      env: { ...env, ...TERRAFORM_ENV },
-      signal: taskCtx.signal,
-      maxBuffer: 256 * 1024 * 1024,
-    });
-    if (stderr.trim() !== '') taskCtx.log(stderr);
-    return stdout;
-  } catch (error) {
-    const e = error as { stdout?: string; stderr?: string; code?: number | string; message: string };
-    const output = `${e.stdout ?? ''}\n${e.stderr ?? ''}`;
-    taskCtx.log(output);
-    throw Object.assign(new StepFailure(`${commandLine(call.command, call.args)} failed (${e.code ?? e.message})`), {
-      output,
-    });
+  const line = commandLine(call.command, call.args);
+  taskCtx.log(`$ ${line}`);
+  const ran = await capture(call.command, call.args, {
+    cwd: call.cwd,
+    env: { ...env, ...TERRAFORM_ENV },
+    signal: taskCtx.signal,
+  });
+  if (ran.code === 0) {
+    if (ran.stderr.trim() !== '') taskCtx.log(ran.stderr);
+    return ran.stdout;
   }
+  const output = `${ran.stdout}\n${ran.stderr}`;
+  taskCtx.log(output);
+  throw Object.assign(new StepFailure(`${line} failed (exit ${ran.code})`), { output });
 }
 
 const STALE = /Saved plan is stale|plan file.*(?:stale|no longer)/i;

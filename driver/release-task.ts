@@ -3,7 +3,6 @@
  * outputs, asks the registry whether the tag exists (then only reads its digest), else builds and pushes, and writes
  * the release file the `hosts` step deploys by digest. Each command's output goes to the step's log.
  */
-import { spawn } from 'node:child_process';
 import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as cmd from '../lib/release/commands';
@@ -13,35 +12,20 @@ import { parseRegistryOutputs } from '../stacks/registry-outputs';
 import { commandLine } from './format';
 import { readStackOutputs } from './outputs';
 import type { ReleaseBuildTask } from './plan/steps';
+import { capture, Captured } from './runner/capture';
 import { StepFailure, TaskContext } from './runner/run-plan';
 import { sshOptions, sshTarget, sshWrapperScript } from './ssh';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
-interface Ran {
-  readonly code: number;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-/** Runs one command in `cwd`, its output to the log as it comes; aborted (SIGTERM) on Ctrl-C. */
-function run(command: cmd.ReleaseCommand, cwd: string, env: Env, taskCtx: TaskContext): Promise<Ran> {
+/** Runs one command in `cwd`, its output to the log as it comes; ended on Ctrl-C. */
+function run(command: cmd.ReleaseCommand, cwd: string, env: Env, taskCtx: TaskContext): Promise<Captured> {
   taskCtx.log(`$ ${commandLine(command.command, command.args)}  ${JSON.stringify(command.env)}`);
-  return new Promise((resolve) => {
-    const child = spawn(command.command, [...command.args], {
-      ...{ cwd, env: { ...env, ...command.env }, signal: taskCtx.signal },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => ((stdout += d.toString()), taskCtx.log(d.toString())));
-    child.stderr.on('data', (d: Buffer) => ((stderr += d.toString()), taskCtx.log(d.toString())));
-    child.on('error', (e) => resolve({ code: 127, stdout, stderr: `${stderr}${e.message}\n` }));
-    child.on('close', (code) => resolve({ code: code ?? 1, stdout, stderr }));
-  });
+  const o = { cwd, env: { ...env, ...command.env }, signal: taskCtx.signal, onData: taskCtx.log };
+  return capture(command.command, command.args, o);
 }
 
-function mustRun(ran: Ran, what: string): Ran {
+function mustRun(ran: Captured, what: string): Captured {
   if (ran.code === 0) return ran;
   const tail = ran.stderr.trim().split('\n').slice(-8);
   throw new StepFailure(`${what} failed (exit ${ran.code})`, tail);

@@ -11,6 +11,7 @@ import { UsageError } from '../args';
 import { EnvContext, now } from '../context';
 import { acquireLock } from '../lock';
 import { loadOutputs } from '../outputs';
+import { capture } from '../runner/capture';
 import { sshArgv, SshLogin } from '../ssh';
 import { envDir, envLockPath, knownHostsFile } from '../state';
 import { INVOCATION } from '../usage';
@@ -99,20 +100,9 @@ export function runChild(ctx: EnvContext, c: Child): Promise<number> {
   });
 }
 
-/** Runs `ssh` to a host and returns what it printed (stdout; stderr's last line for a failure). */
-export function capture(ctx: EnvContext, fleet: Fleet, host: HostOutput, remote: readonly string[]) {
-  return new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
-    const child = spawn('ssh', hostSsh(fleet, host, remote), {
-      ...{ cwd: ctx.deps.root, env: { ...ctx.deps.env } },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', (e) => resolve({ code: 127, stdout, stderr: e.message }));
-    child.on('close', (code) => resolve({ code: code ?? 1, stdout, stderr }));
-  });
+/** Runs `ssh` to a host and returns what it printed. */
+export function sshCapture(ctx: EnvContext, fleet: Fleet, host: HostOutput, remote: readonly string[]) {
+  return capture('ssh', hostSsh(fleet, host, remote), { cwd: ctx.deps.root, env: ctx.deps.env });
 }
 
 /** The same remote command on each host at once, each line prefixed with its host when there are several. */

@@ -221,7 +221,7 @@ describe('up', () => {
         // An apply step: Terraform's command, its exit code, the tail of what it said; nothing after it ran.
         const stack = extra.FAKE_TF_FAIL_APPLY;
         expect(result.err).toMatch(
-          new RegExp(`terraform apply -input=false -no-color -auto-approve \\S+/${stack}\\.tfplan failed \\(3\\)`),
+          new RegExp(`terraform apply -input=false -no-color -auto-approve \\S+/${stack}\\.tfplan failed \\(exit 3\\)`),
         );
         expect(result.err).toContain('terraform error line 25');
         const tools = callLines(sb);
