@@ -1,20 +1,18 @@
 /**
- * One run per environment at a time on this machine, Kamal-style: the lock is a directory (mkdir is atomic) with a
- * details file saying who holds it, since when and why. Terraform's state lock guards the cloud side; this guards
- * the local steps (run folder, inventory, the Ansible run). A lock whose process is gone is taken over with a note;
- * `lock status <env>` shows a lock and `lock release <env>` removes one by hand.
+ * One run per environment at a time, Kamal-style: the lock is a directory (mkdir is atomic) holding details.json,
+ * who holds it since when. Terraform's state lock guards the cloud side; this guards the local steps (run folder,
+ * inventory, the Ansible run). A lock whose process is gone from this machine is taken over with a note; any other
+ * (taken on another machine sharing the folder, or without readable details) stays until `lock release`.
  */
-import { mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname, userInfo } from 'node:os';
 import { dirname, join } from 'node:path';
-
-/** A lock without details younger than this is being written, not stale. */
-const FRESH_MS = 5000;
 
 export interface LockInfo {
   readonly pid: number;
   readonly command: string;
   readonly startedAt: string;
+  /** user@host; a lock written without it counts as this machine's. */
   readonly holder?: string;
 }
 
@@ -31,18 +29,17 @@ export class LockHeldError extends Error {
 
 export interface Lock {
   readonly path: string;
-  /** Set when a stale lock was taken over: what it said. */
+  /** Set when a lock whose process was gone was taken over: what it said. */
   readonly replaced?: LockInfo;
   release(): void;
 }
 
 export interface LockOptions {
-  readonly pid?: number;
+  /** The start time written into the lock (callers pass the run's clock). @default the current time */
   readonly now?: Date;
-  /** Injectable for tests. */
-  readonly alive?: (pid: number) => boolean;
-  /** Shown with a refusal: why the lock exists, and the command that releases it by hand. */
+  /** Shown with a refusal: why the lock exists. @default nothing */
   readonly why?: string;
+  /** Shown with a refusal: the command that releases the lock by hand. @default `rm -r <path>` */
   readonly release?: string;
 }
 
@@ -56,6 +53,7 @@ export function processAlive(pid: number): boolean {
 }
 
 const detailsFile = (path: string) => join(path, 'details.json');
+const UNREADABLE: LockInfo = { pid: 0, command: 'another run that is starting, or a broken lock', startedAt: '?' };
 
 /** Who runs the driver; `?` where the user has no passwd entry (some containers). */
 function user(): string {
@@ -66,69 +64,41 @@ function user(): string {
   }
 }
 
-/** What a lock says; undefined when there is no lock. A lock without readable details is starting or broken. */
+/** What a lock says; undefined when there is none. One without readable details is held: it is never guessed stale. */
 export function readLock(path: string): LockInfo | undefined {
-  let age: number;
   try {
-    age = Date.now() - statSync(path).mtimeMs;
+    const parsed = JSON.parse(readFileSync(detailsFile(path), 'utf8')) as Partial<LockInfo> | null;
+    if (typeof parsed?.command !== 'string' || typeof parsed.startedAt !== 'string') return UNREADABLE;
+    return { ...parsed, pid: Number(parsed.pid) } as LockInfo;
   } catch {
-    return undefined;
-  }
-  try {
-    const parsed = JSON.parse(readFileSync(detailsFile(path), 'utf8')) as LockInfo;
-    return { ...parsed, pid: Number(parsed.pid) };
-  } catch {
-    return age < FRESH_MS
-      ? { pid: 0, command: 'another run that is starting', startedAt: 'just now' }
-      : { pid: -1, command: 'unreadable lock', startedAt: '?' };
+    return existsSync(path) ? UNREADABLE : undefined;
   }
 }
 
-/** Starting, or its process runs; a lock taken on another machine (a shared folder) counts as live: `lock release`. */
-function isLive(info: LockInfo, alive: (pid: number) => boolean): boolean {
-  const elsewhere = info.holder !== undefined && info.holder.slice(info.holder.lastIndexOf('@') + 1) !== hostname();
-  return info.pid === 0 || elsewhere || (info.pid > 0 && alive(info.pid));
-}
-
-/** Moves a stale lock aside and removes it; puts it back and returns it when it turned out to be live meanwhile. */
-function removeStale(path: string, seen: LockInfo, alive: (pid: number) => boolean): LockInfo | undefined {
-  const aside = `${path}.stale-${process.pid}-${Date.now()}`;
-  try {
-    renameSync(path, aside);
-  } catch {
-    return undefined; // gone already: the caller retries
-  }
-  const moved = readLock(aside);
-  if (moved !== undefined && moved.startedAt !== seen.startedAt && isLive(moved, alive)) {
-    renameSync(aside, path);
-    return moved;
-  }
-  rmSync(aside, { recursive: true, force: true });
-  return undefined;
-}
-
-/** Takes the lock or throws LockHeldError. */
+/** Takes the lock, or throws LockHeldError. */
 export function acquireLock(path: string, command: string, options: LockOptions = {}): Lock {
-  const { pid = process.pid, now = new Date(), alive = processAlive } = options;
-  const info: LockInfo = { pid, command, startedAt: now.toISOString(), holder: `${user()}@${hostname()}` };
+  const startedAt = (options.now ?? new Date()).toISOString();
+  const info: LockInfo = { pid: process.pid, command, startedAt, holder: `${user()}@${hostname()}` };
   mkdirSync(dirname(path), { recursive: true });
   let replaced: LockInfo | undefined;
-  for (let attempt = 0; attempt < 5; attempt++) {
+  for (const lastTry of [false, true]) {
     try {
       mkdirSync(path);
+      writeFileSync(detailsFile(path), `${JSON.stringify(info)}\n`);
+      return { path, replaced, release: () => releaseLock(path, info) };
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-      const holder = readLock(path);
-      if (holder === undefined) continue;
-      const live = isLive(holder, alive) ? holder : removeStale(path, holder, alive);
-      if (live !== undefined) throw new LockHeldError(path, live, options);
-      replaced = holder;
-      continue;
     }
-    writeFileSync(detailsFile(path), `${JSON.stringify(info)}\n`);
-    return { path, replaced, release: () => releaseLock(path, info) };
+    const holder = readLock(path);
+    const host = holder?.holder?.slice(holder.holder.lastIndexOf('@') + 1) ?? hostname();
+    const gone = holder !== undefined && holder.pid > 0 && host === hostname() && !processAlive(holder.pid);
+    // Two runs that find the holder gone both rm -r and mkdir again: one wins, the other refuses here (unless its rm
+    // lands between the winner's mkdir and its own: a microsecond window after a crash, accepted to keep this short).
+    if (holder !== undefined && (lastTry || !gone)) throw new LockHeldError(path, holder, options);
+    if (gone) rmSync(path, { recursive: true, force: true });
+    replaced = holder;
   }
-  throw new Error(`could not take the lock ${path}: it keeps changing; is another run starting?`);
+  throw new LockHeldError(path, UNREADABLE, options); // it came and went twice: runs are starting
 }
 
 /** Removes a lock: only the holder's own (`owner` given), or whatever is there (`lock release`). */

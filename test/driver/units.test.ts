@@ -9,13 +9,13 @@ import {
   utimesSync,
   writeFileSync,
 } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { resolveProject } from '../../config';
 import { checkTargets, probe } from '../../driver/check';
 import { commandLine, displayPath, formatDuration, makeStyle, runStamp, shellQuote } from '../../driver/format';
 import { imageSourceHash } from '../../driver/plan/image-hash';
-import { acquireLock, LockHeldError } from '../../driver/lock';
+import { acquireLock, LockHeldError, readLock, releaseLock } from '../../driver/lock';
 import { checkPrerequisites, describeProblems, parseVersion, PreflightInput, which } from '../../driver/preflight';
 import { closedPort, startApp } from './harness';
 
@@ -24,63 +24,77 @@ beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 'driver-unit-'))));
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('lock', () => {
+  // Above the kernel's PID_MAX_LIMIT (2^22): no process can have it.
+  const DEAD = 2 ** 22 + 12345;
   const details = (path: string) => JSON.parse(readFileSync(join(path, 'details.json'), 'utf8'));
-  const lockAt = (path: string, info: object, ageMs = 0) => {
+  const lockAt = (path: string, info: object) => {
     mkdirSync(path, { recursive: true });
     writeFileSync(join(path, 'details.json'), JSON.stringify(info));
-    if (ageMs > 0) utimesSync(path, new Date(Date.now() - ageMs), new Date(Date.now() - ageMs));
   };
 
   it('is exclusive while its holder lives, and released by its holder', () => {
     const path = join(dir, 'stage', 'lock');
-    const first = acquireLock(path, 'up stage', { pid: 111, alive: () => true });
-    expect(details(path)).toMatchObject({ pid: 111, command: 'up stage' });
-    expect(details(path).holder).toMatch(/.+@.+/);
-    expect(() => acquireLock(path, 'up stage', { pid: 222, alive: () => true })).toThrow(LockHeldError);
-    expect(() => acquireLock(path, 'up stage', { pid: 222, alive: () => true })).toThrow(/pid 111 \(up stage\)/);
+    const first = acquireLock(path, 'up stage', { now: new Date('2026-11-26T17:30:00.000Z') });
+    expect(details(path)).toEqual({
+      pid: process.pid,
+      command: 'up stage',
+      startedAt: '2026-11-26T17:30:00.000Z',
+      holder: expect.stringMatching(new RegExp(`.+@${hostname()}$`)),
+    });
+    // The holder is this jest worker, alive: a second run is refused, even from the same process.
+    expect(() => acquireLock(path, 'destroy stage')).toThrow(LockHeldError);
+    expect(() => acquireLock(path, 'destroy stage')).toThrow(`pid ${process.pid} (up stage), started 2026-11-26T17:30`);
     first.release();
     expect(existsSync(path)).toBe(false);
-    acquireLock(path, 'destroy stage', { pid: 222, alive: () => true }).release();
+    acquireLock(path, 'destroy stage').release();
   });
 
-  it('takes over a lock whose process is gone, or whose details are unreadable', () => {
+  it('takes over a lock whose process is gone from this machine, saying what it replaced', () => {
     const path = join(dir, 'lock');
-    lockAt(path, { pid: 333, command: 'up stage', startedAt: 'then' });
-    const lock = acquireLock(path, 'up stage', { pid: 444, alive: (pid) => pid !== 333 });
-    expect(lock.replaced).toEqual({ pid: 333, command: 'up stage', startedAt: 'then' });
+    lockAt(path, { pid: DEAD, command: 'up stage', startedAt: 'then' });
+    const lock = acquireLock(path, 'up stage');
+    expect(lock.replaced).toEqual({ pid: DEAD, command: 'up stage', startedAt: 'then' });
+    expect(details(path).pid).toBe(process.pid);
     lock.release();
-    mkdirSync(path);
-    // No details yet, just made: a run that is starting. Old: a crash left it.
-    expect(() => acquireLock(path, 'up stage', { pid: 444, alive: () => true })).toThrow(
-      /another run that is starting/,
-    );
-    utimesSync(path, new Date(Date.now() - 60_000), new Date(Date.now() - 60_000));
-    expect(acquireLock(path, 'up stage', { pid: 444, alive: () => true }).replaced?.command).toBe('unreadable lock');
+    lockAt(path, { pid: DEAD, command: 'up stage', startedAt: 'then', holder: `ops@${hostname()}` });
+    expect(acquireLock(path, 'up stage').replaced?.holder).toBe(`ops@${hostname()}`);
     expect(readdirSync(dir)).toEqual(['lock']);
   });
 
-  it('a lock taken on another machine is never taken over: only lock release removes it', () => {
+  it('never takes over a lock from another machine or without readable details: only lock release removes it', () => {
     const path = join(dir, 'lock');
-    lockAt(path, { pid: 333, command: 'up stage', startedAt: 'then', holder: 'ops@some-other-machine' });
-    expect(() => acquireLock(path, 'up stage', { pid: 444, alive: () => false })).toThrow(
-      /pid 333 \(up stage\), started then by ops@some-other-machine/,
-    );
+    lockAt(path, { pid: DEAD, command: 'up stage', startedAt: 'then', holder: 'ops@some-other-machine' });
+    expect(() => acquireLock(path, 'up stage')).toThrow(/pid \d+ \(up stage\), started then by ops@some-other-machine/);
+    releaseLock(path);
+    // Just made by a run that is starting, or left by a crash: no age tells them apart, so both wait for a person.
+    mkdirSync(path);
+    utimesSync(path, new Date(Date.now() - 3_600_000), new Date(Date.now() - 3_600_000));
+    expect(() => acquireLock(path, 'up stage')).toThrow(/pid 0 \(another run that is starting, or a broken lock\)/);
+    writeFileSync(join(path, 'details.json'), '{"pid": 12');
+    expect(() => acquireLock(path, 'up stage')).toThrow(/another run that is starting, or a broken lock/);
+    // Valid JSON, but not a lock's details: just as unreadable (lock status must not trip over it).
+    writeFileSync(join(path, 'details.json'), 'null');
+    expect(readLock(path)?.command).toBe('another run that is starting, or a broken lock');
+    releaseLock(path);
+    expect(acquireLock(path, 'up stage').replaced).toBeUndefined();
   });
 
   it('a refusal says why the lock exists and how to release it', () => {
     const path = join(dir, 'cdktf.lock');
-    acquireLock(path, 'up prod', { pid: 777, alive: () => true });
-    const second = () =>
-      acquireLock(path, 'up stage', { pid: 888, alive: () => true, why: 'shared by all', release: 'run X' });
-    expect(second).toThrow(/pid 777 \(up prod\), started .*\.\nshared by all\nWait for it.*: run X$/);
+    acquireLock(path, 'up prod');
+    expect(() => acquireLock(path, 'up stage')).toThrow(/Wait for it to finish.*: rm -r .*cdktf\.lock$/);
+    const second = () => acquireLock(path, 'up stage', { why: 'shared by all', release: 'run X' });
+    expect(second).toThrow(/pid \d+ \(up prod\), started .*\.\nshared by all\nWait for it.*: run X$/);
   });
 
-  it('does not remove a lock someone else took after a takeover', () => {
+  it('its holder removes only its own lock; lock release removes whatever is there', () => {
     const path = join(dir, 'lock');
-    const mine = acquireLock(path, 'up stage', { pid: 1 });
+    const mine = acquireLock(path, 'up stage');
     writeFileSync(join(path, 'details.json'), JSON.stringify({ pid: 2, command: 'up stage', startedAt: 'now' }));
     mine.release();
     expect(existsSync(path)).toBe(true);
+    releaseLock(path);
+    expect(existsSync(path)).toBe(false);
   });
 });
 
