@@ -1,6 +1,6 @@
 /**
  * The in-process `terraform-apply` step: applies a stack's saved plan, then writes its outputs file. Terraform's
- * output goes to the step's log line by line; a failure's tail is the report; a stale plan says to plan again.
+ * output goes to the step's log when it ends; a failure's tail is the report; a stale plan says to plan again.
  */
 import { writeFileSync } from 'node:fs';
 import { commandLine } from './format';
