@@ -556,8 +556,8 @@ main() {
       ssh_host "$name" 'grep -q "\"max-size\": \"10m\"" /etc/docker/daemon.json'
     check "$name: $DEPLOY_USER runs docker without sudo" \
       ssh_host "$name" 'id -nG | grep -qw docker && docker ps --format "{{.Names}}" | grep -qx '"$APP_NAME"
-    check "$name: app container runs test-app:good with a restart policy" \
-      ssh_host "$name" "test \"\$(docker inspect -f '{{.State.Running}} {{.Config.Image}} {{.HostConfig.RestartPolicy.Name}}' $APP_NAME)\" = 'true test-app:good unless-stopped'"
+    check "$name: app container runs test-app:good with a restart policy and Docker's init as PID 1" \
+      ssh_host "$name" "test \"\$(docker inspect -f '{{.State.Running}} {{.Config.Image}} {{.HostConfig.RestartPolicy.Name}} {{.HostConfig.Init}}' $APP_NAME)\" = 'true test-app:good unless-stopped true'"
     zdt_check_layout "$name"
     local body
     body=$(curl -s --max-time 5 "http://${HOST_IP[$name]}:$APP_PORT/" || true)
