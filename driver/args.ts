@@ -9,6 +9,8 @@ import { Command, COMMANDS, INVOCATION, LOCK_ACTIONS, OptionSpec, OPTIONS, Usage
 
 export { UsageError } from './usage';
 
+// ParsedArgs has a field for each entry of OPTIONS (its `field`, or its name in camelCase), typed from the entry:
+// a flag is a boolean, a value what its `parse` returns (the string given without one), undefined when not given.
 type Options = typeof OPTIONS;
 type Camel<S> = S extends `${infer A}-${infer B}` ? `${A}${Capitalize<Camel<B>>}` : S;
 type Field<K, O> = O extends { field: infer F extends string } ? F : Camel<K>;
@@ -17,7 +19,6 @@ type Value<O> = O extends { parse: (...args: never[]) => infer T }
   : O extends { value: string }
     ? string | undefined
     : boolean;
-/** Each option under its field: `--dry-run` is dryRun (true when given), `--keep <n>` keep (its parsed value). */
 type OptionValues = { readonly [K in keyof Options as Field<K, Options[K]>]: Value<Options[K]> };
 
 export interface ParsedArgs extends OptionValues {
@@ -33,8 +34,11 @@ export interface ParsedArgs extends OptionValues {
 }
 
 const SPECS: Readonly<Record<string, OptionSpec>> = OPTIONS;
+/** `--dry-run`, `--from`, …: every long option. */
 export const FLAGS = Object.keys(OPTIONS).map((o) => `--${o}`);
+/** The second positional some commands take. */
 const SECOND: Partial<Record<Command, 'host' | 'version'>> = { env: 'host', ssh: 'host', rollback: 'version' };
+/** The options as util.parseArgs takes them: which take a value, and the short forms. */
 const NODE_OPTIONS = Object.fromEntries(
   Object.entries(SPECS).map(([name, o]) => [
     name,

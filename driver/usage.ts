@@ -25,7 +25,7 @@ const COMMAND_TABLE = {
   prune: ['<env> [--keep n]', 'remove stopped containers and images beyond the kept releases on every host'],
 } as const;
 export type Command = keyof typeof COMMAND_TABLE;
-export const COMMANDS = Object.keys(COMMAND_TABLE) as Command[];
+export const COMMANDS = Object.keys(COMMAND_TABLE) as readonly Command[];
 
 /** A mistake on the command line: exit 2, one line naming what is allowed. */
 export class UsageError extends Error {
