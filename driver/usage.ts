@@ -7,7 +7,7 @@ export const LOCK_ACTIONS = ['status', 'release'] as const;
 /** How the README and the messages spell the driver's invocation. */
 export const INVOCATION = 'npm run pipeline --';
 
-/** Every command, its arguments and what it does: the commands section of --help, in its order. */
+/** Every command, its arguments and what it does: --help's commands section, one line a command as it prints. */
 // prettier-ignore
 const COMMAND_TABLE = {
   up: ['<env>', '(default) plan and ask, then preflight, image, backend, registry, <env>, inventory, hosts, check'],
