@@ -3,58 +3,53 @@
  * Parsed with util.parseArgs; every mistake is a UsageError (exit 2) that names what is allowed.
  */
 import { parseArgs as parseTokens } from 'node:util';
-import { closest, unknownMessage } from '../lib/cli/suggest';
-import { DESTROY_STEPS, StepName, UP_STEPS } from './plan/steps';
-import { Command, COMMANDS, INVOCATION, LOCK_ACTIONS, NODE_OPTIONS, OPTIONS } from './usage';
-import { checkExecArgv, SECOND, splitExec, valueOptions } from './args-values';
+import { unknownMessage } from '../lib/cli/suggest';
+import type { StepName } from './plan/steps';
+import { Command, COMMANDS, INVOCATION, LOCK_ACTIONS, OptionSpec, OPTIONS, UsageError } from './usage';
 
-export { UsageError } from './args-error';
-import { UsageError } from './args-error';
+export { UsageError } from './usage';
 
-export interface ParsedArgs {
+// ParsedArgs has a field for each entry of OPTIONS (its `field`, or its name in camelCase), typed from the entry:
+// a flag is a boolean, a value what its `parse` returns (the string given without one), undefined when not given.
+type Options = typeof OPTIONS;
+type Camel<S> = S extends `${infer A}-${infer B}` ? `${A}${Capitalize<Camel<B>>}` : S;
+type Field<K, O> = O extends { field: infer F extends string } ? F : Camel<K>;
+type Value<O> = O extends { parse: (...args: never[]) => infer T }
+  ? T | undefined
+  : O extends { value: string }
+    ? string | undefined
+    : boolean;
+type OptionValues = { readonly [K in keyof Options as Field<K, Options[K]>]: Value<Options[K]> };
+
+export interface ParsedArgs extends OptionValues {
   readonly command: Command;
-  readonly help: boolean;
   readonly environment?: string;
-  /** `env <env> [host]`. */
-  readonly host?: string;
   /** `lock <action> <env>`. */
   readonly lockAction?: (typeof LOCK_ACTIONS)[number];
-  readonly dryRun: boolean;
-  readonly from?: StepName;
-  readonly only?: StepName;
-  readonly skipImage: boolean;
-  readonly buildImage: boolean;
-  readonly yes: boolean;
-  readonly verbose: boolean;
-  readonly checkTimeoutSeconds?: number;
-  readonly refresh: boolean;
-  readonly unset: boolean;
-  /** `plan --markdown`: the summary as a pull-request comment. */
-  readonly markdown: boolean;
-  /** `plan`/`status`/`drift --json`. */
-  readonly json: boolean;
-  /** `up`: apply the saved plans without asking (required without a terminal when something changes). */
-  readonly autoApprove: boolean;
-  /** `status --outputs-only`. */
-  readonly outputsOnly: boolean;
-  /** `up --local`: build the app image with the local Docker. */
-  readonly local: boolean;
-  /** `up --allow-dirty`: build from a working tree with uncommitted changes. */
-  readonly allowDirty: boolean;
-  /** `rollback <env> [version]`. */
+  /** The second positional: `env`/`ssh <env> [host]`, `rollback <env> [version]`. */
+  readonly host?: string;
   readonly version?: string;
-  /** `logs`/`exec --host <name>`. */
-  readonly onlyHost?: string;
-  readonly follow: boolean;
-  readonly since?: string;
-  /** `prune --keep <n>`. */
-  readonly keep?: number;
   /** `exec <env> -- <cmd...>`. */
   readonly execArgv: readonly string[];
 }
 
+const SPECS: Readonly<Record<string, OptionSpec>> = OPTIONS;
+/** `--dry-run`, `--from`, …: every long option. */
+export const FLAGS = Object.keys(OPTIONS).map((o) => `--${o}`);
+/** The second positional some commands take. */
+const SECOND: Partial<Record<Command, 'host' | 'version'>> = { env: 'host', ssh: 'host', rollback: 'version' };
+/** The options as util.parseArgs takes them: which take a value, and the short forms. */
+const NODE_OPTIONS = Object.fromEntries(
+  Object.entries(SPECS).map(([name, o]) => [
+    name,
+    { type: o.value ? ('string' as const) : ('boolean' as const), ...(o.short ? { short: o.short } : {}) },
+  ]),
+);
+
 /** The options given, checked one by one: known, with a value when they need one, given once. */
-function readOptions(argv: readonly string[]): { positionals: string[]; seen: Map<string, string | true> } {
+function readOptions(argv: readonly string[]): { positionals: string[]; given: Map<string, string | true> } {
+  const positionals: string[] = [];
+  const given = new Map<string, string | true>();
   const { tokens } = parseTokens({
     args: [...argv],
     options: NODE_OPTIONS,
@@ -62,46 +57,27 @@ function readOptions(argv: readonly string[]): { positionals: string[]; seen: Ma
     allowPositionals: true,
     tokens: true,
   });
-  const positionals: string[] = [];
-  const seen = new Map<string, string | true>();
   for (const token of tokens) {
     if (token.kind === 'positional') positionals.push(token.value);
     if (token.kind !== 'option') continue;
-    const spec = OPTIONS[token.name];
-    const raw = token.rawName;
-    if (spec === undefined) {
-      throw new UsageError(
-        unknownMessage(
-          'option',
-          raw,
-          Object.keys(OPTIONS).map((o) => `--${o}`),
-        ),
-      );
-    }
-    const name = `--${token.name}`;
-    if (
-      spec.value !== undefined &&
-      (token.value === undefined || (!token.inlineValue && token.value.startsWith('-')))
-    ) {
-      throw new UsageError(`option ${name} needs a value: ${name} <${spec.value}>`);
-    }
-    if (spec.value === undefined && token.value !== undefined) {
-      throw new UsageError(`option ${name} takes no value (got "${raw}=${token.value}")`);
-    }
-    if (seen.has(name)) throw new UsageError(`option ${name} is given twice`);
-    seen.set(name, token.value ?? true);
+    const spec = Object.hasOwn(SPECS, token.name) ? SPECS[token.name] : undefined;
+    const flag = `--${token.name}`;
+    if (spec === undefined) throw new UsageError(unknownMessage('option', token.rawName, FLAGS));
+    if (spec.value !== undefined && (token.value === undefined || (!token.inlineValue && token.value.startsWith('-'))))
+      throw new UsageError(`option ${flag} needs a value: ${flag} <${spec.value}>`);
+    if (spec.value === undefined && token.value !== undefined)
+      throw new UsageError(`option ${flag} takes no value (got "${token.rawName}=${token.value}")`);
+    if (given.has(token.name)) throw new UsageError(`option ${flag} is given twice`);
+    given.set(token.name, token.value ?? true);
   }
-  return { positionals, seen };
+  return { positionals, given };
 }
 
 /** The command and its positional arguments. */
 function readPositionals(positionals: string[], help: boolean) {
   let command: Command = 'up';
-  if (positionals.length > 0 && (COMMANDS as readonly string[]).includes(positionals[0])) {
-    command = positionals.shift() as Command;
-  } else if (positionals.length > 1 && !help) {
-    throw new UsageError(unknownMessage('command', positionals[0], COMMANDS));
-  }
+  if ((COMMANDS as readonly string[]).includes(positionals[0])) command = positionals.shift() as Command;
+  else if (positionals.length > 1 && !help) throw new UsageError(unknownMessage('command', positionals[0], COMMANDS));
   let lockAction: ParsedArgs['lockAction'];
   if (command === 'lock' && !help) {
     const action = positionals.shift();
@@ -119,67 +95,51 @@ function readPositionals(positionals: string[], help: boolean) {
       `unexpected argument "${kind !== undefined ? extra[0] : second}"; usage: ${INVOCATION} ${command} <env>${kind !== undefined ? ` [${kind}]` : ''}`,
     );
   }
-  return {
-    command,
-    lockAction,
-    environment,
-    host: kind === 'host' ? second : undefined,
-    version: kind === 'version' ? second : undefined,
-  };
+  const host = kind === 'host' ? second : undefined;
+  return { command, lockAction, environment, host, version: kind === 'version' ? second : undefined };
 }
 
-function stepOption(seen: Map<string, string | true>, name: string, command: Command): StepName | undefined {
-  const v = seen.get(name);
-  if (typeof v !== 'string') return undefined;
-  const allowed: readonly string[] = command === 'destroy' ? DESTROY_STEPS : UP_STEPS;
-  if (!allowed.includes(v)) {
-    const guess = closest(v, allowed);
+/** A `--` command (execArgv, undefined without `--`) is for exec alone; every option must be one the command takes. */
+function checkFits(command: Command, given: ReadonlyMap<string, unknown>, execArgv?: readonly string[]): void {
+  if (command === 'exec' && !execArgv?.length) {
     throw new UsageError(
-      `unknown step "${v}" for ${name}${guess === undefined ? '' : ` (did you mean ${guess}?)`}; ` +
-        `${command} steps are: ${allowed.join(', ')}`,
+      `exec needs a command after "--": ${INVOCATION} exec <env> [--host <name>] -- <command> [args]`,
     );
   }
-  return v as StepName;
+  if (command !== 'exec' && execArgv) throw new UsageError(`"--" and a command after it are for exec, not ${command}`);
+  for (const name of given.keys()) {
+    const { commands } = SPECS[name];
+    if (!commands.includes(command)) {
+      throw new UsageError(`option --${name} applies to ${commands.join(', ')}, not to ${command}`);
+    }
+  }
 }
 
-function checkTimeout(seen: Map<string, string | true>): number | undefined {
-  const timeout = seen.get('--check-timeout');
-  if (typeof timeout !== 'string') return undefined;
-  const seconds = Number(timeout);
-  if (!/^\d+(\.\d+)?$/.test(timeout) || seconds <= 0 || seconds > 3600) {
-    throw new UsageError(`--check-timeout must be a number of seconds from 1 to 3600 (got "${timeout}")`);
-  }
-  return seconds;
+/** Every option's field: a flag true or false, a value parsed (checked) or undefined when not given. */
+function optionValues(given: ReadonlyMap<string, string | true>, command: Command): OptionValues {
+  const values = Object.entries(SPECS).map(([name, spec]) => {
+    const field = spec.field ?? name.replace(/-(.)/g, (_, c: string) => c.toUpperCase());
+    const raw = given.get(name) ?? (spec.value === undefined ? false : undefined);
+    return [field, typeof raw === 'string' && spec.parse ? spec.parse(raw, command, `--${name}`) : raw];
+  });
+  return Object.fromEntries(values) as OptionValues;
 }
 
 /** Parses argv (without node and the script). Environment and host names are checked later, against the config. */
 export function parseArgs(argv: readonly string[]): ParsedArgs {
-  const { own, execArgv } = splitExec(argv);
-  const { positionals, seen } = readOptions(own);
-  const help = seen.has('--help');
-  const { command, lockAction, environment, host, version } = readPositionals(positionals, help);
-  checkExecArgv(command, execArgv, argv.includes('--'), help);
-  for (const name of help ? [] : seen.keys()) {
-    const spec = OPTIONS[name.slice(2)];
-    if (!spec.commands.includes(command)) {
-      throw new UsageError(`option ${name} applies to ${spec.commands.join(', ')}, not to ${command}`);
-    }
-  }
-  const parsed: ParsedArgs = {
-    ...{ command, help, environment, host, lockAction, dryRun: seen.has('--dry-run') },
-    ...{ from: stepOption(seen, '--from', command), only: stepOption(seen, '--only', command) },
-    ...{ skipImage: seen.has('--skip-image'), buildImage: seen.has('--build-image') },
-    ...{ yes: seen.has('--yes'), verbose: seen.has('--verbose') },
-    ...{ checkTimeoutSeconds: checkTimeout(seen), refresh: seen.has('--refresh'), unset: seen.has('--unset') },
-    ...{ markdown: seen.has('--markdown'), json: seen.has('--json'), autoApprove: seen.has('--auto-approve') },
-    ...{ outputsOnly: seen.has('--outputs-only'), local: seen.has('--local'), allowDirty: seen.has('--allow-dirty') },
-    ...{ version, follow: seen.has('--follow'), execArgv, ...valueOptions(seen) },
-  };
-  if (parsed.from !== undefined && parsed.only !== undefined)
+  // `exec <env> -- <cmd...>`: the words after the first `--` are the command, for exec alone.
+  const dashes = argv.indexOf('--');
+  const execArgv = dashes < 0 ? undefined : argv.slice(dashes + 1);
+  const { positionals, given } = readOptions(dashes < 0 ? argv : argv.slice(0, dashes));
+  const help = given.has('help');
+  const words = readPositionals(positionals, help);
+  if (!help) checkFits(words.command, given, execArgv);
+  const values = optionValues(given, words.command);
+  if (values.from !== undefined && values.only !== undefined)
     throw new UsageError('--from and --only exclude each other: pick one');
-  if (parsed.skipImage && parsed.buildImage)
+  if (values.skipImage && values.buildImage)
     throw new UsageError('--skip-image and --build-image exclude each other: pick one');
-  return parsed;
+  return { ...words, ...values, execArgv: execArgv ?? [] };
 }
 
 /** The environment must be one the config defines. */
@@ -198,27 +158,23 @@ export function checkEnvironment(args: ParsedArgs, environments: readonly string
   return args.environment;
 }
 
-/** The options of a command line that matter to a rerun or a resume. */
-function keptOptions(args: ParsedArgs): string[] {
-  const parts: string[] = [];
-  if (args.command === 'up' && args.skipImage) parts.push('--skip-image');
-  if (args.command === 'up' && args.checkTimeoutSeconds !== undefined)
-    parts.push('--check-timeout', String(args.checkTimeoutSeconds));
+/** The command line again, from `step` (with --only after an --only run), and the options that matter to it. */
+function againLine(args: ParsedArgs, environment: string, step: string | undefined, buildImage: boolean): string {
+  const parts = [INVOCATION, args.command, environment];
+  if (step !== undefined) parts.push(args.only !== undefined ? '--only' : '--from', step);
+  if (buildImage && args.buildImage) parts.push('--build-image');
+  if (args.skipImage) parts.push('--skip-image');
+  if (args.checkTimeoutSeconds !== undefined) parts.push('--check-timeout', String(args.checkTimeoutSeconds));
   if (args.yes) parts.push('--yes');
-  return parts;
+  return parts.join(' ');
 }
 
 /** The command line as given, without --dry-run: to run it again once preflight's problems are fixed. */
 export function rerunCommand(args: ParsedArgs, environment: string): string {
-  const parts = [INVOCATION, args.command, environment];
-  if (args.from !== undefined) parts.push('--from', args.from);
-  if (args.only !== undefined) parts.push('--only', args.only);
-  if (args.buildImage) parts.push('--build-image');
-  return [...parts, ...keptOptions(args)].join(' ');
+  return againLine(args, environment, args.from ?? args.only, true);
 }
 
-/** The line that resumes a run at `step` (`--only` again after an --only run), keeping the options that matter. */
+/** The line that resumes a run at `step`. */
 export function resumeCommand(args: ParsedArgs, environment: string, step: StepName): string {
-  const parts = [INVOCATION, args.command, environment, args.only !== undefined ? '--only' : '--from', step];
-  return [...parts, ...keptOptions(args)].join(' ');
+  return againLine(args, environment, step, false);
 }

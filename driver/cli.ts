@@ -3,7 +3,7 @@
  * Wires the process (argv, environment, streams, signals, the terminal) to main(). See driver/README.md.
  */
 import { existsSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { ask, PromptCancelled } from '../lib/prompt';
 import { EXIT_INTERNAL, EXIT_INTERRUPTED } from './exit-codes';
 import { main } from './main';
@@ -13,12 +13,9 @@ import { main } from './main';
  * cached bundle of it, see scripts/run-app.cjs), this module, or the working directory.
  */
 function findRoot(): string {
-  const starts = [process.argv[1] ? dirname(resolve(process.argv[1])) : undefined, __dirname, process.cwd()];
-  for (const start of starts) {
-    for (let dir = start; dir !== undefined;) {
-      if (existsSync(resolve(dir, 'cdktf.json')) && existsSync(resolve(dir, 'config'))) return dir;
-      const parent = dirname(dir);
-      dir = parent === dir ? undefined : parent;
+  for (const start of [process.argv[1] && dirname(resolve(process.argv[1])), __dirname, process.cwd()]) {
+    for (let dir = start; dir; dir = dirname(dir) === dir ? '' : dirname(dir)) {
+      if (existsSync(join(dir, 'cdktf.json')) && existsSync(join(dir, 'config'))) return dir;
     }
   }
   return process.cwd();
@@ -37,17 +34,13 @@ main(process.argv.slice(2), {
   signals: process,
   ask: process.stdin.isTTY ? (question) => ask(question) : undefined,
 }).then(
-  (code) => {
-    process.exitCode = code;
-  },
+  (code) => (process.exitCode = code),
   (error: unknown) => {
-    if (error instanceof PromptCancelled) {
-      // Prompts come before any lock is taken or step runs: there is nothing to undo.
-      process.stderr.write(`\n${error.message}\n`);
-      process.exitCode = EXIT_INTERRUPTED;
-      return;
-    }
-    process.stderr.write(`internal error: ${(error as Error)?.stack ?? String(error)}\n`);
-    process.exitCode = EXIT_INTERNAL;
+    // Prompts come before any lock is taken or step runs: there is nothing to undo.
+    const cancelled = error instanceof PromptCancelled;
+    process.stderr.write(
+      cancelled ? `\n${error.message}\n` : `internal error: ${(error as Error)?.stack ?? String(error)}\n`,
+    );
+    process.exitCode = cancelled ? EXIT_INTERRUPTED : EXIT_INTERNAL;
   },
 );

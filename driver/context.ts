@@ -2,6 +2,7 @@
  * What every command gets: the outside world (argv, environment, output streams, signals, the clock) through
  * MainDeps, so tests run the real thing in-process, and the parsed arguments and resolved config.
  */
+import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { EnvironmentConfig, ProjectConfig, ProjectSpec } from '../config';
 import type { ParsedArgs } from './args';
@@ -48,13 +49,13 @@ export interface EnvContext extends Context {
   readonly project: ProjectConfig;
 }
 
-export function makeContext(deps: MainDeps, args: ParsedArgs, home: string): Context {
+export function makeContext(deps: MainDeps, args: ParsedArgs): Context {
   return {
     deps,
     args,
     style: makeStyle(deps.stdout.isTTY ?? false, deps.env),
     errStyle: makeStyle(deps.stderr.isTTY ?? false, deps.env),
-    home,
+    home: deps.home ?? homedir(),
     // A relative DOCKER_HOSTS_RUN_DIR means what it says where the driver was started, whatever the tools' cwd.
     runBase: deps.env.DOCKER_HOSTS_RUN_DIR ? resolve(deps.env.DOCKER_HOSTS_RUN_DIR) : join(deps.root, '.run'),
     cdktf: deps.env.DOCKER_HOSTS_CDKTF || join(deps.root, 'node_modules', '.bin', 'cdktf'),

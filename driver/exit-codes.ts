@@ -6,16 +6,13 @@ export const EXIT_FAILED = 1;
 export const EXIT_USAGE = 2;
 /** Another run holds the lock. */
 export const EXIT_LOCKED = 3;
-/** Cancelled at a prompt (Ctrl-C or Ctrl-D): nothing was done. 128 + SIGINT, as a shell reports it. */
-export { PROMPT_CANCELLED_EXIT as EXIT_INTERRUPTED } from '../lib/prompt';
-/** The driver itself broke (a bug): `internal error` and the stack. */
-export const EXIT_INTERNAL = 70;
-/**
- * Not approved: the answer was not yes (or the environment name), or no terminal and no --auto-approve. Used by the
- * plan/approve flow (lib/plan/approval.ts).
- */
+/** Not approved: the answer was not yes (or the environment name), or no terminal and no --auto-approve. */
 export const EXIT_REFUSED = 4;
 /** `status`/`drift`: a host is unreachable or its app does not answer (status), or could not be checked (drift). */
 export const EXIT_UNHEALTHY = 6;
 /** `drift`: every host was checked and at least one differs from the code. */
 export const EXIT_DRIFT = 7;
+/** The driver itself broke (a bug): `internal error` and the stack. */
+export const EXIT_INTERNAL = 70;
+/** Cancelled at a prompt (Ctrl-C or Ctrl-D): nothing was done. 128 + SIGINT, as a shell reports it. */
+export { PROMPT_CANCELLED_EXIT as EXIT_INTERRUPTED } from '../lib/prompt';

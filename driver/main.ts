@@ -2,32 +2,31 @@
  * Dispatch: parses the command line, resolves the config, runs the command's file in commands/, and turns the
  * errors every command may raise into exit codes. Each command is one file: commands/<name>.ts.
  */
-import { homedir } from 'node:os';
-import { ConfigError, ProjectConfig, resolveProject } from '../config';
+import { ConfigError, ProjectConfig, ProjectSpec, resolveProject } from '../config';
+import { PROJECT } from '../config/environments';
 import { swallowedByNpm, swallowedMessage } from '../lib/cli/npm-swallowed';
 import { describeFsError } from '../lib/fs-errors';
-import { PROJECT } from '../config/environments';
 import { OutputsError } from '../stacks/outputs';
-import { checkEnvironment, parseArgs, ParsedArgs, UsageError } from './args';
+import { checkEnvironment, FLAGS, parseArgs, ParsedArgs, UsageError } from './args';
 import { destroyCommand } from './commands/destroy';
 import { driftCommand } from './commands/drift';
 import { envCommand } from './commands/env';
-import { lockCommand } from './commands/lock';
-import { planCommand } from './commands/plan';
-import { configBroken } from './commands/run';
-import { statusCommand } from './commands/status';
-import { upCommand } from './commands/up';
 import { execCommand } from './commands/exec';
+import { lockCommand } from './commands/lock';
 import { logsCommand } from './commands/logs';
+import { planCommand } from './commands/plan';
 import { pruneCommand } from './commands/prune';
 import { releasesCommand } from './commands/releases';
 import { rollbackCommand } from './commands/rollback';
+import { configBroken } from './commands/run';
 import { sshCommand } from './commands/ssh';
+import { statusCommand } from './commands/status';
+import { upCommand } from './commands/up';
 import { Context, EnvContext, MainDeps, makeContext, printError } from './context';
 import { EXIT_FAILED, EXIT_LOCKED, EXIT_OK, EXIT_USAGE } from './exit-codes';
 import { makeStyle } from './format';
 import { LockHeldError } from './lock';
-import { Command, helpText, INVOCATION, OPTIONS } from './usage';
+import { Command, helpText, INVOCATION, OptionSpec, OPTIONS } from './usage';
 
 export type { MainDeps } from './context';
 
@@ -47,19 +46,20 @@ const COMMAND_FILES: Record<Command, (ctx: EnvContext) => Promise<number>> = {
   prune: pruneCommand,
 };
 
+/** What any command may throw that is not a bug: its exit code (the message is printed as an error). */
+const EXPECTED: [new (...args: never[]) => Error, number][] = [
+  [UsageError, EXIT_USAGE],
+  [LockHeldError, EXIT_LOCKED],
+  [OutputsError, EXIT_FAILED],
+];
+
 /** The command line, parsed and checked against the environments; a number is the exit code to stop with. */
 function readCommandLine(argv: readonly string[], deps: MainDeps, names: string[]): ParsedArgs | number {
   // `npm run pipeline stage --dry-run` (no `--`): npm took --dry-run, and a real run must not start.
-  const swallowed = swallowedByNpm(deps.env, argv, {
-    long: Object.keys(OPTIONS).map((o) => `--${o}`),
-    valued: Object.entries(OPTIONS).flatMap(([o, spec]) => (spec.value === undefined ? [] : [`--${o}`])),
-  });
+  const valued = Object.entries<OptionSpec>(OPTIONS).flatMap(([o, spec]) => (spec.value ? [`--${o}`] : []));
+  const swallowed = swallowedByNpm(deps.env, argv, { long: FLAGS, valued });
   if (swallowed !== undefined) {
-    deps.stderr.write(
-      swallowedMessage(swallowed, 'docker-hosts')
-        .map((l) => `${l}\n`)
-        .join(''),
-    );
+    deps.stderr.write(`${swallowedMessage(swallowed, 'docker-hosts').join('\n')}\n`);
     return EXIT_USAGE;
   }
   try {
@@ -72,19 +72,24 @@ function readCommandLine(argv: readonly string[], deps: MainDeps, names: string[
     return args;
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
-    const red = makeStyle(deps.stderr.isTTY ?? false, deps.env).red;
-    deps.stderr.write(`${red('error:')} ${error.message}\nsee: ${INVOCATION} --help\n`);
+    const errStyle = makeStyle(deps.stderr.isTTY ?? false, deps.env);
+    printError({ deps, errStyle }, `${error.message}\nsee: ${INVOCATION} --help`);
     return EXIT_USAGE;
   }
 }
 
-function resolveConfig(ctx: Context): ProjectConfig | string {
+/** Resolves the config and runs the command's file; a config that does not resolve stops at configBroken. */
+function runCommand(ctx: Context, spec: ProjectSpec): Promise<number> {
+  let project: ProjectConfig;
   try {
-    return resolveProject(ctx.deps.spec ?? PROJECT, { home: ctx.home, warn: (message) => ctx.warnings.push(message) });
+    project = resolveProject(spec, { home: ctx.home, warn: (message) => ctx.warnings.push(message) });
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
-    return error.message;
+    return configBroken(ctx, error.message);
   }
+  const env = project.environments.find((e) => e.name === ctx.args.environment);
+  if (env === undefined) return configBroken(ctx, 'config error: environment not found');
+  return COMMAND_FILES[ctx.args.command]({ ...ctx, env, project });
 }
 
 /** Runs one driver command; returns the exit code. */
@@ -93,28 +98,16 @@ export async function main(argv: readonly string[], deps: MainDeps): Promise<num
   const names = Array.isArray(spec.environments) ? spec.environments.map((e) => String(e?.name)) : [];
   const args = readCommandLine(argv, deps, names);
   if (typeof args === 'number') return args;
-  const ctx = makeContext(deps, args, deps.home ?? homedir());
-  const project = resolveConfig(ctx);
-  const env = typeof project === 'string' ? undefined : project.environments.find((e) => e.name === args.environment);
+  const ctx = makeContext(deps, args);
   try {
-    if (typeof project === 'string' || env === undefined) {
-      return await configBroken(ctx, typeof project === 'string' ? project : 'config error: environment not found');
-    }
-    return await COMMAND_FILES[args.command]({ ...ctx, env, project });
+    return await runCommand(ctx, spec);
   } catch (error) {
     const fsProblem = describeFsError(error);
     if (fsProblem !== undefined) {
       printError(ctx, `${fsProblem} (runs write under DOCKER_HOSTS_RUN_DIR, default .run/)`);
       return EXIT_FAILED;
     }
-    const code =
-      error instanceof UsageError
-        ? EXIT_USAGE
-        : error instanceof LockHeldError
-          ? EXIT_LOCKED
-          : error instanceof OutputsError
-            ? EXIT_FAILED
-            : undefined;
+    const code = EXPECTED.find(([type]) => error instanceof type)?.[1];
     if (code === undefined) throw error;
     printError(ctx, (error as Error).message);
     return code;

@@ -1,133 +1,148 @@
-/** What the command line may say: the commands, every option and which commands take it, and --help. */
-import { DESTROY_STEPS, UP_STEPS } from './plan/steps';
+/** What the command line may say: the commands, every option (which commands take it, its check) and --help. */
+import { closest } from '../lib/cli/suggest';
+import { DESTROY_STEPS, StepName, UP_STEPS } from './plan/steps';
 
-export const COMMANDS = [
-  'up',
-  'destroy',
-  'plan',
-  'env',
-  'status',
-  'drift',
-  'lock',
-  'releases',
-  'rollback',
-  'logs',
-  'exec',
-  'ssh',
-  'prune',
-] as const;
-export type Command = (typeof COMMANDS)[number];
 export const LOCK_ACTIONS = ['status', 'release'] as const;
 
 /** How the README and the messages spell the driver's invocation. */
 export const INVOCATION = 'npm run pipeline --';
 
-interface OptionSpec {
+/** Every command, its arguments and what it does: --help's commands section, one line a command as it prints. */
+// prettier-ignore
+const COMMAND_TABLE = {
+  up: ['<env>', '(default) plan and ask, then preflight, image, backend, registry, <env>, inventory, hosts, check'],
+  destroy: ['<env>', "destroy <env>'s stack (hosts, firewall); never the state backend or the registry"],
+  plan: ['<env>', 'what up would change in every stack it touches (terraform plan, saved); applies nothing'],
+  env: ['<env> [host]', `print shell lines pointing docker at a host: eval "$(${INVOCATION.replace('--', '-s --')} env stage)"`],
+  status: ['<env> [--json]', 'one row per host over SSH: OS, Docker, app image/release/state, updates, reboot, disk'],
+  drift: ['<env> [--json]', 'site.yml in check mode: per host, what differs from the code; changes nothing'],
+  lock: ['status|release <env>', "who holds <env>'s lock; remove a lock its run left behind"],
+  releases: ['<env> [--json]', 'the release records of every host: time, who, action, commit, digest, result'],
+  rollback: ['<env> [version]', 'redeploy the previous (or named: commit, digest) release from the image on the hosts'],
+  logs: ['<env> [--host h] [-f]', "the app container's logs over SSH (--since 10m)"],
+  exec: ['<env> [--host h] -- <cmd>', 'run <cmd> in the app container on each host (one after the other)'],
+  ssh: ['<env> [host]', 'an SSH session on a host (default the first), the way Ansible connects'],
+  prune: ['<env> [--keep n]', 'remove stopped containers and images beyond the kept releases on every host'],
+} as const;
+export type Command = keyof typeof COMMAND_TABLE;
+export const COMMANDS = Object.keys(COMMAND_TABLE) as readonly Command[];
+
+/** A mistake on the command line: exit 2, one line naming what is allowed. */
+export class UsageError extends Error {
+  override name = 'UsageError';
+}
+
+/** `--from`/`--only <step>`: one of the command's steps. */
+function step(value: string, command: Command, flag: string): StepName {
+  const allowed: readonly string[] = command === 'destroy' ? DESTROY_STEPS : UP_STEPS;
+  if (allowed.includes(value)) return value as StepName;
+  const guess = closest(value, allowed);
+  throw new UsageError(
+    `unknown step "${value}" for ${flag}${guess === undefined ? '' : ` (did you mean ${guess}?)`}; ` +
+      `${command} steps are: ${allowed.join(', ')}`,
+  );
+}
+
+/** `--check-timeout <seconds>`. */
+function seconds(v: string): number {
+  if (/^\d+(\.\d+)?$/.test(v) && Number(v) > 0 && Number(v) <= 3600) return Number(v);
+  throw new UsageError(`--check-timeout must be a number of seconds from 1 to 3600 (got "${v}")`);
+}
+
+/** `--since <when>`: a duration or a time, as `docker logs --since` takes them. */
+function since(v: string): string {
+  if (/^(\d{1,6}[smh]|\d{4}-\d\d-\d\d(T\d\d:\d\d(:\d\d)?(Z|[+-]\d\d:\d\d)?)?)$/.test(v)) return v;
+  throw new UsageError(
+    `--since must be a duration such as 10m, 2h or 30s, or a time such as 2026-01-31T10:00:00 (got "${v}")`,
+  );
+}
+
+/** `--keep <n>`. */
+function releases(v: string): number {
+  if (/^([1-9]|[1-9]\d)$/.test(v)) return Number(v);
+  throw new UsageError(`--keep must be a number of releases from 1 to 99 (got "${v}")`);
+}
+
+export interface OptionSpec {
+  /** What --help calls the option's value (`--from <step>`); a flag has none, and is true when given. */
   readonly value?: string;
   readonly short?: string;
   readonly commands: readonly Command[];
-  readonly help: string;
+  /** The value's check and type; the value as given without one. */
+  readonly parse?: (value: string, command: Command, flag: string) => unknown;
+  /** Its name in ParsedArgs when not the option's own in camelCase. */
+  readonly field?: string;
 }
 
 const RUN: readonly Command[] = ['up', 'destroy'];
 
-/** Every option, which commands take it, and its help line (the single source of --help). */
-export const OPTIONS: Readonly<Record<string, OptionSpec>> = {
-  'dry-run': {
-    short: 'n',
-    commands: RUN,
-    help: 'print the plan (commands, arguments, cwd, added env, files written); run nothing',
-  },
-  from: {
-    value: 'step',
-    commands: RUN,
-    help: 'start at <step> (preflight still runs); continues in the last run folder',
-  },
-  only: { value: 'step', commands: RUN, help: 'run only <step> (and preflight); continues in the last run folder' },
-  'auto-approve': {
-    commands: ['up'],
-    help: 'apply the saved plans without asking (needed without a terminal when something changes)',
-  },
-  local: { commands: ['up'], help: 'build the app image (app.build) with the local Docker, not on the first host' },
-  'allow-dirty': {
-    commands: ['up'],
-    help: 'build the app image from a working tree with uncommitted changes (tagged <commit>-dirty)',
-  },
-  'skip-image': { commands: ['up'], help: "do not build the image: hosts boot from the family's latest image" },
-  'build-image': { commands: ['up'], help: "build the image even when the image's sources are unchanged" },
-  'check-timeout': {
-    value: 'seconds',
-    commands: ['up'],
-    help: 'how long the check waits for every host to answer (default 120)',
-  },
-  yes: {
-    short: 'y',
-    commands: ['destroy'],
-    help: 'do not ask before destroying (required when stdin is not a terminal)',
-  },
-  verbose: { short: 'v', commands: RUN, help: "stream every step's output (it always goes to the step's log)" },
-  refresh: {
-    commands: ['env', 'status', 'drift', 'releases', 'rollback', 'logs', 'exec', 'ssh', 'prune'],
-    help: "read outputs with `cdktf output` instead of the last deploy's outputs file",
-  },
-  unset: { commands: ['env'], help: 'print the lines that undo `env`' },
-  markdown: { commands: ['plan'], help: 'the change summary as Markdown (a pull-request comment)' },
-  json: {
-    commands: ['plan', 'status', 'drift', 'releases'],
-    help: 'print JSON for scripts (plan: the summaries; status: {"hosts": [...]}; drift: the report; releases: the records)',
-  },
-  host: { value: 'name', commands: ['logs', 'exec'], help: 'only this host (default: every host)' },
-  follow: { short: 'f', commands: ['logs'], help: 'keep following the logs (Ctrl-C stops)' },
-  since: {
-    value: 'when',
-    commands: ['logs'],
-    help: 'logs since a duration (10m, 2h, 30s) or a time (2026-01-31T10:00:00)',
-  },
-  keep: {
-    value: 'n',
-    commands: ['prune'],
-    help: "releases whose image stays on each host (default: the app role's app_releases_keep, 3)",
-  },
-  'outputs-only': {
-    commands: ['status'],
-    help: "status from the stack's outputs alone: addresses, app answers (no SSH)",
-  },
-  help: { short: 'h', commands: COMMANDS, help: 'this help' },
+/** Every option: its value's name in --help and check (none for a flag: true when given), short form, commands. */
+export const OPTIONS = {
+  'dry-run': { short: 'n', commands: RUN },
+  from: { value: 'step', parse: step, commands: RUN },
+  only: { value: 'step', parse: step, commands: RUN },
+  'auto-approve': { commands: ['up'] },
+  local: { commands: ['up'] },
+  'allow-dirty': { commands: ['up'] },
+  'skip-image': { commands: ['up'] },
+  'build-image': { commands: ['up'] },
+  'check-timeout': { value: 'seconds', parse: seconds, field: 'checkTimeoutSeconds', commands: ['up'] },
+  yes: { short: 'y', commands: ['destroy'] },
+  verbose: { short: 'v', commands: RUN },
+  refresh: { commands: ['env', 'status', 'drift', 'releases', 'rollback', 'logs', 'exec', 'ssh', 'prune'] },
+  unset: { commands: ['env'] },
+  markdown: { commands: ['plan'] },
+  json: { commands: ['plan', 'status', 'drift', 'releases'] },
+  host: { value: 'name', field: 'onlyHost', commands: ['logs', 'exec'] },
+  follow: { short: 'f', commands: ['logs'] },
+  since: { value: 'when', parse: since, commands: ['logs'] },
+  keep: { value: 'n', parse: releases, commands: ['prune'] },
+  'outputs-only': { commands: ['status'] },
+  help: { short: 'h', commands: COMMANDS },
+} as const satisfies Record<string, OptionSpec>;
+
+/** Each option's text in --help. */
+const OPTION_HELP: Readonly<Record<keyof typeof OPTIONS, string>> = {
+  'dry-run': 'print the plan (commands, arguments, cwd, added env, files written); run nothing',
+  from: 'start at <step> (preflight still runs); continues in the last run folder',
+  only: 'run only <step> (and preflight); continues in the last run folder',
+  'auto-approve': 'apply the saved plans without asking (needed without a terminal when something changes)',
+  local: 'build the app image (app.build) with the local Docker, not on the first host',
+  'allow-dirty': 'build the app image from a working tree with uncommitted changes (tagged <commit>-dirty)',
+  'skip-image': "do not build the image: hosts boot from the family's latest image",
+  'build-image': "build the image even when the image's sources are unchanged",
+  'check-timeout': 'how long the check waits for every host to answer (default 120)',
+  yes: 'do not ask before destroying (required when stdin is not a terminal)',
+  verbose: "stream every step's output (it always goes to the step's log)",
+  refresh: "read outputs with `cdktf output` instead of the last deploy's outputs file",
+  unset: 'print the lines that undo `env`',
+  markdown: 'the change summary as Markdown (a pull-request comment)',
+  json: 'print JSON for scripts (plan: the summaries; status: {"hosts": [...]}; drift: the report; releases: the records)',
+  host: 'only this host (default: every host)',
+  follow: 'keep following the logs (Ctrl-C stops)',
+  since: 'logs since a duration (10m, 2h, 30s) or a time (2026-01-31T10:00:00)',
+  keep: "releases whose image stays on each host (default: the app role's app_releases_keep, 3)",
+  'outputs-only': "status from the stack's outputs alone: addresses, app answers (no SSH)",
+  help: 'this help',
 };
 
-/** The options as util.parseArgs takes them. */
-export const NODE_OPTIONS = Object.fromEntries(
-  Object.entries(OPTIONS).map(([name, o]) => [
-    name,
-    { type: o.value ? ('string' as const) : ('boolean' as const), ...(o.short ? { short: o.short } : {}) },
-  ]),
-);
-
 export function helpText(environments: readonly string[]): string {
-  const opts = Object.entries(OPTIONS)
+  const opts = Object.entries<OptionSpec>(OPTIONS)
     .map(([name, spec]) => {
       const left = `${spec.short ? `-${spec.short}, ` : '    '}--${name}${spec.value ? ` <${spec.value}>` : ''}`;
-      return `  ${left.padEnd(30)} ${spec.help}`;
+      return `  ${left.padEnd(30)} ${OPTION_HELP[name as keyof typeof OPTIONS]}`;
     })
+    .join('\n');
+  // Two spaces at least between a command's usage and its text (exec's usage is longer than the column).
+  const commands = Object.entries(COMMAND_TABLE)
+    .map(([name, [usage, text]]) => `  ${`${name} ${usage}  `.padEnd(29)}${text}`)
     .join('\n');
   return `Deploy a fleet of Docker hosts on Google Cloud and the app on them, in one command.
 
 usage: ${INVOCATION} [command] <env> [options]
 
 commands:
-  up <env>                     (default) plan and ask, then preflight, image, backend, registry, <env>, inventory, hosts, check
-  destroy <env>                destroy <env>'s stack (hosts, firewall); never the state backend or the registry
-  plan <env>                   what up would change in every stack it touches (terraform plan, saved); applies nothing
-  env <env> [host]             print shell lines pointing docker at a host: eval "$(${INVOCATION.replace('--', '-s --')} env stage)"
-  status <env> [--json]        one row per host over SSH: OS, Docker, app image/release/state, updates, reboot, disk
-  drift <env> [--json]         site.yml in check mode: per host, what differs from the code; changes nothing
-  lock status|release <env>    who holds <env>'s lock; remove a lock its run left behind
-  releases <env> [--json]      the release records of every host: time, who, action, commit, digest, result
-  rollback <env> [version]     redeploy the previous (or named: commit, digest) release from the image on the hosts
-  logs <env> [--host h] [-f]   the app container's logs over SSH (--since 10m)
-  exec <env> [--host h] -- <cmd>  run <cmd> in the app container on each host (one after the other)
-  ssh <env> [host]             an SSH session on a host (default the first), the way Ansible connects
-  prune <env> [--keep n]       remove stopped containers and images beyond the kept releases on every host
+${commands}
 
 environments: ${environments.join(', ')}
 up steps:      ${UP_STEPS.join(', ')}

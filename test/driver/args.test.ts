@@ -24,6 +24,7 @@ describe('parseArgs', () => {
 
   it.each([
     [['stage', '--force'], 'unknown option "--force"; options are: --dry-run, --from, --only'],
+    [['stage', '--constructor'], 'unknown option "--constructor"; options are: --dry-run, --from, --only'],
     [
       ['stage', '--from', 'deplo'],
       'unknown step "deplo" for --from (did you mean deploy?); up steps are: preflight, packer-init, image, backend',
