@@ -10,39 +10,38 @@ import { capture } from './runner/capture';
 import { cleanTail } from './runner/log';
 import { StepFailure, TaskContext } from './runner/run-plan';
 
+type Env = Readonly<Record<string, string | undefined>>;
 type Call = TerraformApplyTask['apply'];
 
-async function terraform(call: Call, env: NodeJS.ProcessEnv, taskCtx: TaskContext): Promise<string> {
+/** Runs one Terraform command; its output goes to the log when it ends, a failure throws with `notes(output)`. */
+async function terraform(call: Call, env: Env, taskCtx: TaskContext, notes: (output: string) => string[] = () => []) {
   const line = commandLine(call.command, call.args);
   taskCtx.log(`$ ${line}`);
-  const ran = await capture(call.command, call.args, {
-    cwd: call.cwd,
-    env: { ...env, ...TERRAFORM_ENV },
-    signal: taskCtx.signal,
-  });
-  if (ran.code === 0) {
-    if (ran.stderr.trim() !== '') taskCtx.log(ran.stderr);
-    return ran.stdout;
+  const o = { cwd: call.cwd, env: { ...env, ...TERRAFORM_ENV }, signal: taskCtx.signal };
+  const ran = await capture(call.command, call.args, o);
+  if (ran.code !== 0) {
+    const output = `${ran.stdout}\n${ran.stderr}`;
+    taskCtx.log(output);
+    throw new StepFailure(`${line} failed (exit ${ran.code})`, notes(output));
   }
-  const output = `${ran.stdout}\n${ran.stderr}`;
-  taskCtx.log(output);
-  throw Object.assign(new StepFailure(`${line} failed (exit ${ran.code})`), { output });
+  if (ran.stderr.trim() !== '') taskCtx.log(ran.stderr);
+  return ran.stdout;
 }
 
 const STALE = /Saved plan is stale|plan file.*(?:stale|no longer)/i;
 
-export async function applyTask(task: TerraformApplyTask, env: NodeJS.ProcessEnv, taskCtx: TaskContext): Promise<void> {
-  try {
-    if (task.noChanges) taskCtx.log(`no changes in ${task.stack}: nothing to apply`);
-    else taskCtx.log(await terraform(task.apply, env, taskCtx));
-  } catch (error) {
-    const output = (error as { output?: string }).output ?? '';
-    const notes = cleanTail(output, 12);
-    if (STALE.test(output))
-      notes.push(`the state of ${task.stack} changed since it was planned: run up again to plan anew`);
-    if (task.hint !== undefined && task.hint.match.test(output)) notes.push(`hint: ${task.hint.text}`);
-    throw new StepFailure((error as Error).message, notes);
-  }
+/** What a failed apply's report adds: the tail of Terraform's output, and what a stale plan or a known error means. */
+function applyNotes(task: TerraformApplyTask, output: string): string[] {
+  const notes = cleanTail(output, 12);
+  if (STALE.test(output))
+    notes.push(`the state of ${task.stack} changed since it was planned: run up again to plan anew`);
+  if (task.hint?.match.test(output)) notes.push(`hint: ${task.hint.text}`);
+  return notes;
+}
+
+export async function applyTask(task: TerraformApplyTask, env: Env, taskCtx: TaskContext): Promise<void> {
+  if (task.noChanges) taskCtx.log(`no changes in ${task.stack}: nothing to apply`);
+  else taskCtx.log(await terraform(task.apply, env, taskCtx, (output) => applyNotes(task, output)));
   if (task.output === undefined || task.outputsFile === undefined) return;
   const json = await terraform(task.output, env, taskCtx);
   writeFileSync(task.outputsFile, outputsFileContent(task.stack, JSON.parse(json) as unknown));

@@ -4,30 +4,20 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { hostList, StackOutputs } from '../stacks/outputs';
+import { formatDuration } from './format';
+import { readStackOutputs } from './outputs';
+import type { HttpCheckTask } from './plan/steps';
+import { StepFailure, TaskContext } from './runner/run-plan';
 
-export interface Target {
-  readonly host: string;
-  readonly url: string;
-}
-
-export interface Probe {
-  readonly ok: boolean;
-  /** `HTTP 200 in 35ms`, `connection refused`, `no answer within 5.0s`, … */
-  readonly detail: string;
-}
-
-export interface CheckResult extends Target, Probe {
-  readonly attempts: number;
-}
-
-export interface CheckOptions {
-  readonly deadlineMs: number;
-  readonly attemptTimeoutMs: number;
-  readonly intervalMs: number;
+type Target = { readonly host: string; readonly url: string };
+/** `detail`: `HTTP 200 in 35ms`, `connection refused`, `no answer within 5.0s`, … */
+type Probe = { readonly ok: boolean; readonly detail: string };
+type CheckResult = Target & Probe & { readonly attempts: number };
+/** `log` gets the progress lines (attempts, answers). */
+type CheckOptions = Pick<HttpCheckTask, 'deadlineMs' | 'attemptTimeoutMs' | 'intervalMs'> & {
   readonly signal?: AbortSignal;
-  /** Progress lines (attempts, answers). */
   readonly log?: (line: string) => void;
-}
+};
 
 /** The load balancer's URL when the environment has one: behind it, the hosts' internal URLs do not answer from here. */
 export function frontDoor(outputs: StackOutputs): string | undefined {
@@ -42,12 +32,8 @@ export function appTargets(outputs: StackOutputs, path: string): Target[] {
 }
 
 const ERRORS: Record<string, string> = {
-  ECONNREFUSED: 'connection refused',
-  ECONNRESET: 'connection reset',
-  EHOSTUNREACH: 'host unreachable',
-  ENETUNREACH: 'network unreachable',
-  ENOTFOUND: 'name not found',
-  EAI_AGAIN: 'name lookup failed',
+  ...{ ECONNREFUSED: 'connection refused', ECONNRESET: 'connection reset', EHOSTUNREACH: 'host unreachable' },
+  ...{ ENETUNREACH: 'network unreachable', ENOTFOUND: 'name not found', EAI_AGAIN: 'name lookup failed' },
 };
 
 /** Why a request failed, as a person reads it. */
@@ -94,5 +80,28 @@ export async function checkTargets(targets: readonly Target[], options: CheckOpt
         if (signal?.aborted) return done();
       }
     }),
+  );
+}
+
+/** The check step: every host (or the load balancer) answers within the deadline, or a failure naming each one. */
+export async function httpCheck(task: HttpCheckTask, taskCtx: TaskContext): Promise<void> {
+  let outputs;
+  try {
+    outputs = readStackOutputs(task.outputsFile, task.stack);
+  } catch (error) {
+    throw new StepFailure(`cannot read the hosts: ${(error as Error).message}`);
+  }
+  const targets = appTargets(outputs, task.path);
+  if (targets.length === 0) throw new StepFailure(`${task.outputsFile} lists no hosts for ${task.stack}`);
+  const results = await checkTargets(targets, { ...task, signal: taskCtx.signal, log: taskCtx.log });
+  const failed = results.filter((x) => !x.ok);
+  if (failed.length === 0) return;
+  const what =
+    frontDoor(outputs) !== undefined
+      ? `the load balancer did not answer at ${outputs.app_url}`
+      : `${failed.length} of ${results.length} hosts did not answer on port ${outputs.app_port}`;
+  throw new StepFailure(
+    `${what} within ${formatDuration(task.deadlineMs)}: ` + failed.map((f) => f.host).join(', '),
+    failed.map((f) => `${f.host}  ${f.url}  ${f.detail} (${f.attempts} ${f.attempts === 1 ? 'attempt' : 'attempts'})`),
   );
 }

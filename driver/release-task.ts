@@ -18,17 +18,17 @@ import { sshOptions, sshTarget, sshWrapperScript } from './ssh';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
-/** Runs one command in `cwd`, its output to the log as it comes; ended on Ctrl-C. */
-function run(command: cmd.ReleaseCommand, cwd: string, env: Env, taskCtx: TaskContext): Promise<Captured> {
-  taskCtx.log(`$ ${commandLine(command.command, command.args)}  ${JSON.stringify(command.env)}`);
-  const o = { cwd, env: { ...env, ...command.env }, signal: taskCtx.signal, onData: taskCtx.log };
-  return capture(command.command, command.args, o);
-}
+/** Runs a docker command: its output to the log as it comes; ended on Ctrl-C; a failure throws when it has a name. */
+type Docker = (command: cmd.ReleaseCommand, what?: string) => Promise<Captured>;
 
-function mustRun(ran: Captured, what: string): Captured {
-  if (ran.code === 0) return ran;
-  const tail = ran.stderr.trim().split('\n').slice(-8);
-  throw new StepFailure(`${what} failed (exit ${ran.code})`, tail);
+function dockerIn(cwd: string, env: Env, taskCtx: TaskContext): Docker {
+  return async (command, what) => {
+    taskCtx.log(`$ ${commandLine(command.command, command.args)}  ${JSON.stringify(command.env)}`);
+    const o = { cwd, env: { ...env, ...command.env }, signal: taskCtx.signal, onData: taskCtx.log };
+    const ran = await capture(command.command, command.args, o);
+    if (ran.code === 0 || what === undefined) return ran;
+    throw new StepFailure(`${what} failed (exit ${ran.code})`, ran.stderr.trim().split('\n').slice(-8));
+  };
 }
 
 /** The repository URL, from the registry stack's outputs. */
@@ -41,12 +41,8 @@ function repositoryOf(task: ReleaseBuildTask): string {
   return ref.imageRepository(url, task.build.name);
 }
 
-export interface Target {
-  readonly repository: string;
-  readonly target: cmd.BuildTarget;
-  /** The docker CLI's environment: the ssh wrapper first on PATH for a remote build. */
-  readonly env: Env;
-}
+/** Where the build runs; `env` is the docker CLI's environment (the ssh wrapper first on PATH for a remote build). */
+export type Target = { readonly repository: string; readonly target: cmd.BuildTarget; readonly env: Env };
 
 /** Where the build runs: the local engine, or the first host's through the ssh wrapper (written here). */
 export function buildTarget(task: ReleaseBuildTask, repository: string, env: Env): Target {
@@ -63,38 +59,33 @@ export function buildTarget(task: ReleaseBuildTask, repository: string, env: Env
 }
 
 /** Builds and pushes the tag; returns the pushed digest. */
-async function buildAndPush(task: ReleaseBuildTask, reference: string, t: Target, c: TaskContext) {
-  const input = { ...task.build, target: t.target, reference, revision: task.commit };
-  mustRun(await run(cmd.buildCommand(input), task.cwd, t.env, c), 'docker build');
-  const pushed = mustRun(await run(cmd.pushCommand(reference, t.target), task.cwd, t.env, c), 'docker push');
+async function buildAndPush(task: ReleaseBuildTask, reference: string, t: Target, docker: Docker) {
+  await docker(cmd.buildCommand({ ...task.build, target: t.target, reference, revision: task.commit }), 'docker build');
+  const pushed = await docker(cmd.pushCommand(reference, t.target), 'docker push');
   try {
     return ref.digestFromPush(pushed.stdout);
   } catch {
-    const inspect = await run(cmd.repoDigestsCommand(reference, t.target), task.cwd, t.env, c);
-    return ref.digestFromRepoDigests(mustRun(inspect, 'docker image inspect').stdout, t.repository);
+    const inspected = await docker(cmd.repoDigestsCommand(reference, t.target), 'docker image inspect');
+    return ref.digestFromRepoDigests(inspected.stdout, t.repository);
   }
 }
 
 /** The tag, built and pushed unless the registry has it; the release file written. Returns the release. */
 export async function shipRelease(task: ReleaseBuildTask, t: Target, taskCtx: TaskContext) {
+  const docker = dockerIn(task.cwd, t.env, taskCtx);
   const reference = ref.taggedReference(t.repository, task.tag);
-  const asked = await run(cmd.tagExistsCommand(reference), task.cwd, t.env, taskCtx);
+  const asked = await docker(cmd.tagExistsCommand(reference));
   const built = cmd.tagExistence(asked.code, asked.stderr) === 'missing';
   let digest: string;
   if (built) {
-    digest = await buildAndPush(task, reference, t, taskCtx);
+    digest = await buildAndPush(task, reference, t, docker);
   } else {
     taskCtx.log(`${reference} is in the registry already: not built again`);
-    const inspect = await run(cmd.remoteDigestCommand(reference), task.cwd, t.env, taskCtx);
-    digest = ref.digestFromImagetools(mustRun(inspect, 'docker buildx imagetools inspect').stdout);
+    const inspected = await docker(cmd.remoteDigestCommand(reference), 'docker buildx imagetools inspect');
+    digest = ref.digestFromImagetools(inspected.stdout);
   }
-  const release = {
-    image: ref.digestReference(t.repository, digest),
-    commit: task.commit,
-    tag: task.tag,
-    reference,
-    built,
-  };
+  const image = ref.digestReference(t.repository, digest);
+  const release = { image, commit: task.commit, tag: task.tag, reference, built };
   writeFileSync(task.releaseFile, `${JSON.stringify(release, null, 2)}\n`);
   taskCtx.log(`release: ${release.image}${built ? '' : ' (the existing tag)'}`);
   return release;
@@ -104,9 +95,7 @@ export async function releaseBuildTask(task: ReleaseBuildTask, env: Env, taskCtx
   try {
     await shipRelease(task, buildTarget(task, repositoryOf(task), env), taskCtx);
   } catch (err) {
-    if (err instanceof ref.ReleaseError || (err as Error).name === 'OutputsError') {
-      throw new StepFailure((err as Error).message);
-    }
-    throw err;
+    const known = err instanceof ref.ReleaseError || (err as Error).name === 'OutputsError';
+    throw known ? new StepFailure((err as Error).message) : err;
   }
 }

@@ -16,7 +16,7 @@ import { readLock } from '../lock';
 import type { ExecStep } from '../plan/steps';
 import { ansiblePlaybook, playbookStep, runFiles } from '../plan/tools';
 import { Interrupts, SIGNAL_EXIT } from '../runner/signals';
-import { groupKiller } from '../runner/spawn';
+import { groupKiller } from '../runner/capture';
 import { envDir, envLockPath, readState } from '../state';
 
 /** A day-2 command's folder: `.run/<env>/<command>-XXXXXX/`, beside the runs so known_hosts is the same file. */

@@ -98,7 +98,7 @@ export async function runLocked(
     plan = reviewed;
     if (resumed)
       deps.stdout.write(`continuing in the last run folder (--${args.from !== undefined ? 'from' : 'only'})\n`);
-    const result = await runPlan(plan, {
+    return await runPlan(plan, {
       ...{
         out: deps.stdout,
         err: deps.stderr,
@@ -114,7 +114,6 @@ export async function runLocked(
       onStepDone,
       signals: deps.signals ?? process,
     });
-    return result.exitCode;
   } finally {
     for (const lock of locks.reverse()) lock.release();
   }

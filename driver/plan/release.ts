@@ -42,25 +42,19 @@ export function releaseBuild(ctx: PlanContext, env: EnvironmentConfig, input: Re
 /** --dry-run's lines for the build step: every command, with what is only known at run time in <…>. */
 export function describeReleaseBuild(task: ReleaseBuildTask, show: (p: string) => string): string[] {
   const token = 'REPOSITORY';
-  const input = {
-    ...{
-      target: { kind: 'local' } as const,
-      reference: `${token}/${task.build.name}:${task.tag}`,
-      revision: task.commit,
-    },
-    ...{ context: task.build.context, dockerfile: task.build.dockerfile, buildArgs: task.build.buildArgs },
-  };
+  const reference = `${token}/${task.build.name}:${task.tag}`;
+  const input = { ...task.build, target: { kind: 'local' } as const, reference, revision: task.commit };
   const remote = task.local ? '' : `PATH=${show(task.wrapperDir)}:$PATH DOCKER_HOST=ssh://<ssh_user>@<first host> `;
   const lines = buildAndPushPlan(input).map(({ step, run }) => {
     const line = commandLine(run.command, run.args).split(token).join('<repository>');
-    return `      ${step.padEnd(11)} $ ${step === 'tag exists?' ? '' : remote}${line}`;
+    return `${step.padEnd(11)} $ ${step === 'tag exists?' ? '' : remote}${line}`;
   });
-  const hostLine = `      <first host>: the external_ip of the first host in ${show(task.outputsFile)}; ${show(join(task.wrapperDir, 'ssh'))} runs ssh with the hosts step's options (key, known_hosts, IAP)`;
+  const hostLine = `<first host>: the external_ip of the first host in ${show(task.outputsFile)}; ${show(join(task.wrapperDir, 'ssh'))} runs ssh with the hosts step's options (key, known_hosts, IAP)`;
   return [
-    `      <repository>: output environment_registries["${task.environment}"] of stack ${task.registryStack} in ${show(task.registryOutputsFile)}`,
+    `<repository>: output environment_registries["${task.environment}"] of stack ${task.registryStack} in ${show(task.registryOutputsFile)}`,
     ...(task.local ? [] : [hostLine]),
-    `      in-process, in ${show(task.cwd)}: when the tag exists in the registry, no build: its digest from $ docker buildx imagetools inspect`,
+    `in-process, in ${show(task.cwd)}: when the tag exists in the registry, no build: its digest from $ docker buildx imagetools inspect`,
     ...lines,
-    `      writes ${show(task.releaseFile)}: {"image": "<repository>/${task.build.name}@<pushed digest>", "commit": "${task.commit}", "tag": "${task.tag}"}`,
+    `writes ${show(task.releaseFile)}: {"image": "<repository>/${task.build.name}@<pushed digest>", "commit": "${task.commit}", "tag": "${task.tag}"}`,
   ];
 }

@@ -1,34 +1,74 @@
-/** One child process, its output captured (and passed to `onData` as it comes): the commands' and tasks' small runs. */
-import { spawn } from 'node:child_process';
+/** One child process, its output kept (and passed to `onData` as it comes): the exec steps and the small runs. */
+import { ChildProcess, spawn } from 'node:child_process';
 
 export interface Captured {
-  /** The exit code; 127 when it could not start (its reason ends stderr), 128 + n when a signal ended it. */
+  /** The exit code; 127 when it could not start (its reason ends stderr), 128 when a signal ended it. */
   readonly code: number;
+  readonly signal: NodeJS.Signals | null;
+  /** Why it could not start, or that it was aborted. */
+  readonly error?: Error;
   readonly stdout: string;
   readonly stderr: string;
+  /** Both, as they came. */
+  readonly output: string;
 }
 
 export interface CaptureOptions {
   readonly cwd: string;
   readonly env: Readonly<Record<string, string | undefined>>;
-  /** Ends the child (SIGTERM) when aborted: Ctrl-C during a step. */
+  /** Ends the child (SIGTERM) when aborted: Ctrl-C during a task. */
   readonly signal?: AbortSignal;
   readonly onData?: (text: string) => void;
+  /** Keep only about the last `keep` characters of each stream (an exec step's output can be long). */
+  readonly keep?: number;
+  /**
+   * Runs the child in its own process group and hands over what signals that group: a terminal's Ctrl-C then reaches
+   * only the driver, which forwards it exactly once (Terraform treats a second interrupt as "abort now").
+   */
+  readonly group?: (kill: (signal: NodeJS.Signals) => void) => void;
+}
+
+/** How long output may still arrive after a child exited. */
+const EXIT_DRAIN_MS = 2000;
+
+/** Signals the child's process group (it runs in its own: see CaptureOptions.group). */
+export function groupKiller(child: ChildProcess) {
+  return (signal: NodeJS.Signals) => {
+    if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
+    try {
+      process.kill(-child.pid, signal);
+    } catch {
+      child.kill(signal);
+    }
+  };
 }
 
 export function capture(command: string, args: readonly string[], o: CaptureOptions): Promise<Captured> {
   return new Promise((resolve) => {
     const child = spawn(command, [...args], {
-      cwd: o.cwd,
-      env: { ...o.env },
-      signal: o.signal,
-      stdio: ['ignore', 'pipe', 'pipe'],
+      ...{ cwd: o.cwd, env: { ...o.env }, signal: o.signal },
+      ...{ stdio: ['ignore', 'pipe', 'pipe'], detached: o.group !== undefined },
     });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => ((stdout += d.toString()), o.onData?.(d.toString())));
-    child.stderr.on('data', (d: Buffer) => ((stderr += d.toString()), o.onData?.(d.toString())));
-    child.on('error', (e) => resolve({ code: 127, stdout, stderr: `${stderr}${e.message}\n` }));
-    child.on('close', (code, signal) => resolve({ code: code ?? (signal !== null ? 128 : 1), stdout, stderr }));
+    o.group?.(groupKiller(child));
+    const kept = { stdout: '', stderr: '', output: '' };
+    const add = (key: keyof typeof kept, text: string) => {
+      kept[key] += text;
+      if (o.keep !== undefined && kept[key].length > o.keep * 2) kept[key] = kept[key].slice(-o.keep);
+    };
+    for (const key of ['stdout', 'stderr'] as const) {
+      child[key].setEncoding('utf8');
+      child[key].on('data', (text: string) => (add(key, text), add('output', text), o.onData?.(text)));
+    }
+    // A second resolve() is a no-op: the first of 'error' and 'close' is the result.
+    const settle = (code: number, signal: NodeJS.Signals | null, error?: Error) =>
+      resolve({ code, signal, error, ...kept, stderr: error ? `${kept.stderr}${error.message}\n` : kept.stderr });
+    child.on('error', (error) => settle(127, null, error));
+    // 'close' waits for the pipes: a grandchild the tool left behind may hold them open. Once the child itself
+    // has exited, give its output a moment to drain, then stop waiting.
+    child.on('exit', (code, signal) => {
+      const drained = () => (child.stdout.destroy(), child.stderr.destroy(), child.emit('close', code, signal));
+      setTimeout(drained, EXIT_DRAIN_MS).unref();
+    });
+    child.on('close', (code, signal) => settle(code ?? (signal !== null ? 128 : 1), signal));
   });
 }

@@ -6,7 +6,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { OutputsError } from '../../stacks/outputs';
 import { parseRegistryOutputs, registryHostOf } from '../../stacks/registry-outputs';
-import type { DerivedVarsFile } from '../plan/steps';
+import type { DerivedVarsFile, RegistryHostsVars } from '../plan/steps';
 
 function readJson(file: string): unknown {
   try {
@@ -28,32 +28,28 @@ function releaseVars(file: string): Record<string, unknown> {
   return { app_image: release.image, app_release_commit: String(release.commit ?? '') };
 }
 
-/** The content of one derived file. Throws OutputsError (one line naming the file and the field) when it cannot. */
-export function derivedVars(file: DerivedVarsFile): Record<string, unknown> {
-  if (file.type === 'release-image') return releaseVars(file.releaseFile);
+/** The registry stack's outputs, as site.yml's extra vars: this environment's registry host. */
+function registryVars(file: RegistryHostsVars): Record<string, unknown> {
+  const json = readJson(file.outputsFile);
   try {
-    const outputs = parseRegistryOutputs(readJson(file.outputsFile), file.stack);
+    const outputs = parseRegistryOutputs(json, file.stack);
     return { docker_host_registry_hosts: [registryHostOf(outputs, file.environment, file.stack)] };
   } catch (err) {
-    if (err instanceof OutputsError && !err.message.startsWith('cannot read')) {
-      throw new OutputsError(`${file.outputsFile}: ${err.message}`);
-    }
-    throw err;
+    throw err instanceof OutputsError ? new OutputsError(`${file.outputsFile}: ${err.message}`) : err;
   }
 }
 
 /** Writes every derived file of a step; the first problem as a one-line message, or undefined when all were written. */
 export function writeDerived(files: readonly DerivedVarsFile[]): string | undefined {
-  for (const file of files) {
-    let content: Record<string, unknown>;
-    try {
-      content = derivedVars(file);
-    } catch (err) {
-      if (err instanceof OutputsError) return err.message;
-      throw err;
+  try {
+    for (const file of files) {
+      const content = file.type === 'release-image' ? releaseVars(file.releaseFile) : registryVars(file);
+      mkdirSync(dirname(file.path), { recursive: true });
+      writeFileSync(file.path, `${JSON.stringify(content, null, 2)}\n`);
     }
-    mkdirSync(dirname(file.path), { recursive: true });
-    writeFileSync(file.path, `${JSON.stringify(content, null, 2)}\n`);
+  } catch (err) {
+    if (err instanceof OutputsError) return err.message;
+    throw err;
   }
   return undefined;
 }

@@ -10,21 +10,16 @@ export interface Terminal {
   readonly columns?: number;
 }
 
-export interface Progress {
-  onOutput(text: string): void;
-  stop(): void;
-}
-
 /**
  * On a terminal: one line that shows the elapsed time and the step's latest output, rewritten in place.
  * Otherwise: a plain start line (the result line follows when the step ends). --verbose streams all output.
  */
-export function startProgress(out: Terminal, style: Style, label: string, verbose: boolean): Progress {
+export function startProgress(out: Terminal, style: Style, label: string, verbose: boolean) {
   const started = Date.now();
   if (verbose || !out.isTTY) {
     out.write(`${label} …\n`);
     return {
-      onOutput: verbose ? (text) => out.write(text.replace(/^(?=.)/gm, '    ')) : () => undefined,
+      onOutput: verbose ? (text: string) => out.write(text.replace(/^(?=.)/gm, '    ')) : () => undefined,
       stop: () => undefined,
     };
   }
@@ -38,10 +33,9 @@ export function startProgress(out: Terminal, style: Style, label: string, verbos
     out.write(`\r\x1b[2K${head}${style.dim(detail)}`);
   };
   render();
-  const timer = setInterval(render, 1000);
-  timer.unref();
+  const timer = setInterval(render, 1000).unref();
   return {
-    onOutput(text) {
+    onOutput(text: string) {
       const line = stripVTControlCharacters(text).trim().split(/\r?\n/).pop()!.replace(/\s+/g, ' ').trim();
       if (line !== '') latest = line;
     },

@@ -1,19 +1,24 @@
 /**
  * The one runner: executes a plan step by step, tees every step's full output to `<runDir>/logs/NN-<step>.log`,
  * shows progress, stops at the first failure with everything needed to understand and resume it, and handles
- * Ctrl-C by stopping the running child cleanly. Spawning is spawn.ts's, the progress line progress.ts's, the
- * log files log.ts's, signals signals.ts's.
+ * Ctrl-C by stopping the running child cleanly. Children are capture.ts's, the progress line progress.ts's, output
+ * tails log.ts's, signals signals.ts's.
  */
 import { closeSync, existsSync, mkdirSync, openSync, writeFileSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { stripVTControlCharacters } from 'node:util';
 import { EXIT_FAILED } from '../exit-codes';
-import { commandLine, displayPath, formatDuration, Style } from '../format';
-import { activeSteps, Plan, PlannedStep, StepName, Task } from '../plan/steps';
+import { addedEnv, commandLine, displayPath, formatDuration, Style } from '../format';
+import { activeSteps, ExecStep, Plan, PlannedStep, StepName, Task } from '../plan/steps';
+import { capture, Captured } from './capture';
 import { writeDerived } from './derived';
-import { logFileFor, logHeader } from './log';
-import { Progress, skippedLines, startProgress, Terminal } from './progress';
+import { cleanTail } from './log';
+import { skippedLines, startProgress, Terminal } from './progress';
 import { Interrupts, SIGNAL_EXIT, SignalSource } from './signals';
-import { runExec, StepOutcome } from './spawn';
+
+/** How much of an exec step's output is kept for its failure report, and how many lines of it are shown. */
+const TAIL_BYTES = 64 * 1024;
+const TAIL_LINES = 20;
 
 /** A failure an in-process task reports: a one-line message and optional detail lines. */
 export class StepFailure extends Error {
@@ -50,145 +55,160 @@ export interface RunOptions {
   readonly signals: SignalSource;
 }
 
-export interface RunResult {
-  /** 0, EXIT_FAILED, or 128 + the signal's number. */
-  readonly exitCode: number;
-}
-
-export async function runPlan(plan: Plan, options: RunOptions): Promise<RunResult> {
-  const run = new PlanRun(plan, options);
-  return run.all().finally(() => run.interrupts.stop());
-}
-
-class PlanRun {
+interface Run {
+  readonly plan: Plan;
+  readonly o: RunOptions;
+  readonly steps: readonly PlannedStep[];
+  readonly started: number;
   readonly interrupts: Interrupts;
-  private readonly started = Date.now();
-  private readonly steps: PlannedStep[];
+  readonly show: (path: string) => string;
+}
 
-  constructor(
-    private readonly plan: Plan,
-    private readonly o: RunOptions,
-  ) {
-    this.steps = activeSteps(plan);
-    this.interrupts = new Interrupts(o.signals, o.out, o.style);
-  }
+const plural = (n: number) => `${n} ${n === 1 ? 'step' : 'steps'}`;
+const since = (started: number) => formatDuration(Date.now() - started);
 
-  private show = (path: string) => displayPath(path, this.o.root);
-  private plural = (n: number) => `${n} ${n === 1 ? 'step' : 'steps'}`;
-
-  async all(): Promise<RunResult> {
-    const { plan, o, steps } = this;
+/** Runs the plan; its exit code: 0, EXIT_FAILED, or 128 + the number of the signal that interrupted it. */
+export async function runPlan(plan: Plan, o: RunOptions): Promise<number> {
+  const interrupts = new Interrupts(o.signals, o.out, o.style);
+  const steps = activeSteps(plan);
+  const run = { plan, o, steps, started: Date.now(), interrupts, show: (p: string) => displayPath(p, o.root) };
+  try {
     mkdirSync(join(plan.runDir, 'logs'), { recursive: true });
     const skipped = plan.steps.length - steps.length;
     o.out.write(
-      `${o.style.bold(`${plan.command} ${plan.environment}`)}: ${this.plural(steps.length)}` +
-        `${skipped > 0 ? ` (${skipped} skipped)` : ''}; run folder ${this.show(plan.runDir)}\n${skippedLines(plan, o.style)}`,
+      `${o.style.bold(`${plan.command} ${plan.environment}`)}: ${plural(steps.length)}` +
+        `${skipped > 0 ? ` (${skipped} skipped)` : ''}; run folder ${run.show(plan.runDir)}\n${skippedLines(plan, o.style)}`,
     );
     for (let i = 0; i < steps.length; i++) {
-      const result = await this.step(i);
-      if (result !== undefined) return result;
+      const exitCode = await runStep(run, i);
+      if (exitCode !== undefined) return exitCode;
     }
     o.out.write(
-      `${o.style.green(o.style.bold('done'))}: ${plan.command} ${plan.environment}, ${this.plural(steps.length)} ` +
-        `in ${formatDuration(Date.now() - this.started)}; logs in ${this.show(join(plan.runDir, 'logs'))}\n`,
+      `${o.style.green(o.style.bold('done'))}: ${plan.command} ${plan.environment}, ${plural(steps.length)} ` +
+        `in ${since(run.started)}; logs in ${run.show(join(plan.runDir, 'logs'))}\n`,
     );
-    return { exitCode: 0 };
+    return 0;
+  } finally {
+    interrupts.stop();
   }
+}
 
-  /** Runs step i; a result when the run stops there. */
-  private async step(i: number): Promise<RunResult | undefined> {
-    const { o } = this;
-    const style = o.style;
-    const step = this.steps[i];
-    const label = `[${i + 1}/${this.steps.length}] ${step.title}`;
-    const logPath = logFileFor(this.plan, step.name);
-    if (this.interrupts.received !== undefined) return this.interrupted(step, label, logPath, 0);
-    const started = Date.now();
-    const live = startProgress(o.out, style, label, o.verbose ?? false);
-    const outcome = await this.execute(step, logPath, live);
-    const elapsed = Date.now() - started;
+/** `<runDir>/logs/NN-<step>.log`: a step's log, numbered by its place in the whole plan (stable across resumes). */
+function logFileFor(plan: Plan, step: StepName): string {
+  const index = plan.steps.findIndex((s) => s.name === step);
+  return join(plan.runDir, 'logs', `${String(index + 1).padStart(2, '0')}-${step}.log`);
+}
+
+/** The first lines of a step's log: when, what, where, with which added environment. */
+function logHeader(step: PlannedStep): string {
+  if (step.kind === 'task') return `# ${new Date().toISOString()} step ${step.name} (in-process: ${step.task.type})\n`;
+  return (
+    `# ${new Date().toISOString()} step ${step.name}\n# $ ${commandLine(step.command, step.args)}\n` +
+    `# cwd: ${step.cwd}\n# env: ${addedEnv(step.env)}\n`
+  );
+}
+
+/** Runs step i; the exit code when the run stops there. */
+async function runStep(run: Run, i: number): Promise<number | undefined> {
+  const { out, err, style } = run.o;
+  const step = run.steps[i];
+  const label = `[${i + 1}/${run.steps.length}] ${step.title}`;
+  const logPath = logFileFor(run.plan, step.name);
+  const started = Date.now();
+  let failure: string[] | undefined;
+  if (run.interrupts.received === undefined) {
+    const live = startProgress(out, style, label, run.o.verbose ?? false);
+    failure = await execute(run, step, logPath, live.onOutput);
     live.stop();
-    if (this.interrupts.received !== undefined) return this.interrupted(step, label, logPath, elapsed);
-    if (!outcome.ok) return this.failed(i, outcome, label, logPath, elapsed);
-    o.out.write(`${label} ${style.green('ok')} ${formatDuration(elapsed)}\n`);
-    o.onStepDone?.(step);
+  }
+  const took = since(started);
+  const signal = run.interrupts.received?.signal;
+  if (signal === undefined && failure === undefined) {
+    out.write(`${label} ${style.green('ok')} ${took}\n`);
+    run.o.onStepDone?.(step);
     return undefined;
   }
+  const command = step.kind === 'exec' ? [`command:   ${commandLine(step.command, step.args)}`] : [];
+  const [color, status, headline, lines] =
+    signal !== undefined
+      ? [style.yellow, 'INTERRUPTED', `Interrupted (${signal}) at step "${step.name}"`, command]
+      : [style.red, 'FAILED', `Step "${step.name}" failed`, failure!];
+  out.write(`${label} ${color(status)} ${took}\n`);
+  lines.push(`log:       ${run.show(logPath)}`, `resume:    ${run.o.resumeCommand(step.name)}`);
+  err.write(['', color(style.bold(`${headline}: ${step.title}`)), ...lines.map((l) => `  ${l}`), ''].join('\n'));
+  if (signal !== undefined) return SIGNAL_EXIT[signal];
+  out.write(`stopped at step ${i + 1} of ${run.steps.length} after ${since(run.started)}; nothing after it ran\n`);
+  return EXIT_FAILED;
+}
 
-  /** Checks what the step needs, writes its files, runs it with its log open. */
-  private async execute(step: PlannedStep, logPath: string, live: Progress): Promise<StepOutcome> {
-    const missing = (step.needs ?? []).filter((n) => !existsSync(n.path));
-    if (missing.length > 0) {
-      const report = missing.map(
-        (n) => `needs ${this.show(n.path)}, which step "${n.from}" writes: run it first (--from ${n.from})`,
-      );
-      return { ok: false, report };
-    }
-    for (const file of step.writes ?? []) {
-      mkdirSync(dirname(file.path), { recursive: true });
-      writeFileSync(file.path, file.content);
-    }
-    const notDerived = writeDerived(step.derives ?? []);
-    if (notDerived !== undefined) return { ok: false, report: [notDerived] };
-    const log = openSync(logPath, 'a');
-    try {
-      writeSync(log, logHeader(step));
-      if (step.kind === 'task') return await this.task(step.task, log, live.onOutput);
-      const setKill = (kill?: (signal: NodeJS.Signals) => void) => (this.interrupts.kill = kill);
-      return await runExec(step, { env: this.o.env, log, onOutput: live.onOutput, show: this.show, setKill });
-    } finally {
-      closeSync(log);
-    }
+/** Checks what the step needs, writes its files, runs it with its log open; the lines that explain a failure. */
+async function execute(run: Run, step: PlannedStep, logPath: string, onOutput: (text: string) => void) {
+  const missing = (step.needs ?? []).filter((n) => !existsSync(n.path));
+  const writer = (step: string) => `which step "${step}" writes: run it first (--from ${step})`;
+  if (missing.length > 0) return missing.map((n) => `needs ${run.show(n.path)}, ${writer(n.from)}`);
+  for (const file of step.writes ?? []) {
+    mkdirSync(dirname(file.path), { recursive: true });
+    writeFileSync(file.path, file.content);
   }
+  const notDerived = writeDerived(step.derives ?? []);
+  if (notDerived !== undefined) return [notDerived];
+  const log = openSync(logPath, 'a');
+  const tee = (text: string) => (writeSync(log, text), onOutput(text));
+  try {
+    writeSync(log, logHeader(step));
+    if (step.kind === 'task') return await taskStep(run, step.task, log, tee);
+    return await execStep(run, step, log, tee);
+  } finally {
+    run.interrupts.kill = undefined;
+    closeSync(log);
+  }
+}
 
-  /** An in-process task: aborted on Ctrl-C; a StepFailure is its failure report. */
-  private async task(task: Task, log: number, onOutput: (text: string) => void): Promise<StepOutcome> {
-    const controller = new AbortController();
-    this.interrupts.kill = () => controller.abort();
-    const logLine = (text: string) => {
-      const line = text.endsWith('\n') ? text : `${text}\n`;
-      writeSync(log, line);
-      onOutput(line);
-    };
-    try {
-      await this.o.runTask(task, { log: logLine, signal: controller.signal });
-      writeSync(log, '# ok\n');
-      return { ok: true };
-    } catch (error) {
-      const failure = error instanceof StepFailure ? error : new StepFailure(String((error as Error)?.stack ?? error));
-      writeSync(log, `# failed: ${failure.message}\n${failure.details.map((d) => `#   ${d}\n`).join('')}`);
-      return { ok: false, report: [failure.message, ...failure.details.map((d) => `  ${d}`)] };
-    } finally {
-      this.interrupts.kill = undefined;
-    }
+/** An in-process task: aborted on Ctrl-C; a StepFailure is its failure report. */
+async function taskStep(run: Run, task: Task, log: number, tee: (text: string) => void) {
+  const controller = new AbortController();
+  run.interrupts.kill = () => controller.abort();
+  const logLine = (text: string) => tee(text.endsWith('\n') ? text : `${text}\n`);
+  try {
+    await run.o.runTask(task, { log: logLine, signal: controller.signal });
+    writeSync(log, '# ok\n');
+    return undefined;
+  } catch (error) {
+    const failure = error instanceof StepFailure ? error : new StepFailure(String((error as Error)?.stack ?? error));
+    writeSync(log, `# failed: ${failure.message}\n${failure.details.map((d) => `#   ${d}\n`).join('')}`);
+    return [failure.message, ...failure.details.map((d) => `  ${d}`)];
   }
+}
 
-  /** The report on stderr: a headline, what explains it, the step's log and the line that resumes. */
-  private report(step: PlannedStep, logPath: string, headline: string, lines: readonly string[]): void {
-    const resume = this.o.resumeCommand(step.name);
-    const tail = [`  log:       ${this.show(logPath)}`, `  resume:    ${resume}`];
-    this.o.err.write(['', headline, ...lines, ...tail, ''].join('\n'));
-  }
+/** An exec step: a child in its own process group, its output to the log (and the progress line) as it comes. */
+async function execStep(run: Run, step: ExecStep, log: number, tee: (text: string) => void) {
+  const started = Date.now();
+  const group = (kill: (signal: NodeJS.Signals) => void) => (run.interrupts.kill = kill);
+  const o = { cwd: step.cwd, env: { ...run.o.env, ...step.env }, keep: TAIL_BYTES, onData: tee, group };
+  const ran = await capture(step.command, step.args, o);
+  const ended = ran.signal !== null ? `killed by ${ran.signal}` : `exit code ${ran.code}`;
+  const line = ran.error ? `could not start ${step.command}: ${ran.error.message}` : `${ended} after ${since(started)}`;
+  writeSync(log, `# ${line}\n`);
+  return ran.code === 0 ? undefined : execFailure(step, ran, run.show);
+}
 
-  private failed(i: number, outcome: StepOutcome, label: string, logPath: string, elapsed: number): RunResult {
-    const { out, style } = this.o;
-    const step = this.steps[i];
-    out.write(`${label} ${style.red('FAILED')} ${formatDuration(elapsed)}\n`);
-    const headline = style.red(style.bold(`Step "${step.name}" failed: ${step.title}`));
-    const lines = (outcome.report ?? []).map((line) => `  ${line}`);
-    this.report(step, logPath, headline, lines);
-    const took = formatDuration(Date.now() - this.started);
-    out.write(`stopped at step ${i + 1} of ${this.steps.length} after ${took}; nothing after it ran\n`);
-    return { exitCode: EXIT_FAILED };
+/** What the failure report says about an exec step that did not exit 0. */
+function execFailure(step: ExecStep, ran: Captured, show: (path: string) => string): string[] {
+  const head = [`command:   ${commandLine(step.command, step.args)}`, `cwd:       ${show(step.cwd)}`];
+  if (ran.error !== undefined) {
+    const e = ran.error as NodeJS.ErrnoException;
+    const reason = e.code === 'ENOENT' ? 'not found (is it on PATH?)' : e.message;
+    return [...head, `exit code: none: could not start ${step.command}: ${reason}`];
   }
-
-  private interrupted(step: PlannedStep, label: string, logPath: string, elapsed: number): RunResult {
-    const { out, style } = this.o;
-    const signal = this.interrupts.received?.signal ?? 'SIGINT';
-    out.write(`${label} ${style.yellow('INTERRUPTED')} ${formatDuration(elapsed)}\n`);
-    const headline = style.yellow(style.bold(`Interrupted (${signal}) at step "${step.name}": ${step.title}`));
-    const command = step.kind === 'exec' ? [`  command:   ${commandLine(step.command, step.args)}`] : [];
-    this.report(step, logPath, headline, command);
-    return { exitCode: SIGNAL_EXIT[signal] };
-  }
+  const fromStderr = step.failureOutput === 'stderr' && cleanTail(ran.stderr, 1).length > 0;
+  const tail = cleanTail(fromStderr ? ran.stderr : ran.output, TAIL_LINES);
+  const output = stripVTControlCharacters(ran.output);
+  const hints = (step.hints ?? []).filter((h) => h.match.test(output)).map((h) => `hint:      ${h.text}`);
+  return [
+    ...head,
+    `exit code: ${ran.signal !== null ? `none (killed by ${ran.signal})` : ran.code}`,
+    tail.length > 0 ? `last ${tail.length} lines of its ${fromStderr ? 'stderr' : 'output'}:` : '(it printed nothing)',
+    ...tail.map((line) => `| ${line}`),
+    ...hints,
+  ];
 }
