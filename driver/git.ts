@@ -6,12 +6,7 @@ import { spawnSync } from 'node:child_process';
 import type { GitState } from '../lib/release/image-ref';
 
 function git(root: string, env: Readonly<Record<string, string | undefined>>, args: string[]): string | undefined {
-  const ran = spawnSync('git', args, {
-    cwd: root,
-    env: { ...env },
-    encoding: 'utf8',
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const ran = spawnSync('git', args, { cwd: root, env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
   return ran.status === 0 ? ran.stdout : undefined;
 }
 

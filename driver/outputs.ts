@@ -29,17 +29,13 @@ export function readStackOutputs(file: string, stack: string): StackOutputs {
 /** `cdktf output <env>` into `.run/<env>/outputs.json`, under the cdktf lock (it synthesizes into cdktf.out/). */
 function runCdktfOutput(ctx: EnvContext, file: string) {
   const { deps, env } = ctx;
-  const command = cdktfOutput({ root: deps.root, cdktf: ctx.cdktf }, env.name, file);
+  const { command, args, cwd, env: vars } = cdktfOutput({ root: deps.root, cdktf: ctx.cdktf }, env.name, file);
   const lock = acquireLock(cdktfLockPath(deps.root), `${ctx.args.command} ${env.name}`, { why: CDKTF_LOCK_WHY });
-  deps.stderr.write(`reading ${env.name} outputs: ${commandLine(command.command, command.args)}\n`);
+  deps.stderr.write(`reading ${env.name} outputs: ${commandLine(command, args)}\n`);
+  const childEnv = { ...deps.env, ...vars };
   try {
     return waitingOnCtrlC(deps.signals ?? process, () =>
-      spawnSync(command.command, [...command.args], {
-        cwd: command.cwd,
-        env: { ...deps.env, ...command.env },
-        encoding: 'utf8',
-        stdio: ['ignore', 'pipe', 'pipe'],
-      }),
+      spawnSync(command, [...args], { cwd, env: childEnv, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }),
     );
   } finally {
     lock.release();

@@ -6,6 +6,7 @@
  */
 import { hostKeyAlias, iapTunnelCommand } from '../lib/inventory';
 import type { HostOutput, StackOutputs } from '../stacks/outputs';
+import { shellQuote } from './format';
 
 export interface SshLogin {
   readonly privateKeyFile: string;
@@ -13,17 +14,22 @@ export interface SshLogin {
   readonly knownHosts: string;
 }
 
+/** An environment's hosts as the day-2 commands reach them: the stack outputs and the login. */
+export interface Fleet {
+  readonly outputs: StackOutputs;
+  readonly hosts: readonly HostOutput[];
+  readonly login: SshLogin;
+}
+
 /** The `-o`/`-i` options for one host (no target). */
 export function sshOptions(outputs: StackOutputs, host: HostOutput, login: SshLogin): string[] {
-  const options = ['-i', login.privateKeyFile, '-o', 'IdentitiesOnly=yes', '-o', 'StrictHostKeyChecking=accept-new'];
-  options.push('-o', `UserKnownHostsFile=${login.knownHosts}`);
-  if (host.instance_id !== undefined) {
-    options.push('-o', `HostKeyAlias=${hostKeyAlias({ name: host.name, instance_id: host.instance_id })}`);
-  }
-  if (outputs.ssh_via === 'iap') {
-    options.push('-o', `ProxyCommand=${iapTunnelCommand(host, String(outputs.project))}`);
-  }
-  return options;
+  const { name, instance_id } = host;
+  return [
+    ...['-i', login.privateKeyFile, '-o', 'IdentitiesOnly=yes', '-o', 'StrictHostKeyChecking=accept-new'],
+    ...['-o', `UserKnownHostsFile=${login.knownHosts}`],
+    ...(instance_id === undefined ? [] : ['-o', `HostKeyAlias=${hostKeyAlias({ name, instance_id })}`]),
+    ...(outputs.ssh_via === 'iap' ? ['-o', `ProxyCommand=${iapTunnelCommand(host, String(outputs.project))}`] : []),
+  ];
 }
 
 /** `<ssh user>@<external ip>`: Ansible's ansible_user and ansible_host (with IAP the tunnel ignores the address). */
@@ -31,20 +37,9 @@ export function sshTarget(outputs: StackOutputs, host: HostOutput): string {
   return `${outputs.ssh_user}@${host.external_ip}`;
 }
 
-/** POSIX shell quoting for a remote command: ssh hands the remote side one string. */
-export function shellQuote(word: string): string {
-  return /^[A-Za-z0-9_@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
-}
-
-/** `ssh <options> [-t] <target> [-- remote command]`. */
-export function sshArgv(
-  outputs: StackOutputs,
-  host: HostOutput,
-  login: SshLogin,
-  remote: readonly string[] = [],
-  tty = false,
-): string[] {
-  const argv = [...sshOptions(outputs, host, login), ...(tty ? ['-t'] : []), sshTarget(outputs, host)];
+/** `ssh <options> [-t] <target> [-- remote command]`, to a host of `to.outputs`. */
+export function sshArgv(to: Fleet, host: HostOutput, remote: readonly string[] = [], tty = false): string[] {
+  const argv = [...sshOptions(to.outputs, host, to.login), ...(tty ? ['-t'] : []), sshTarget(to.outputs, host)];
   return remote.length === 0 ? argv : [...argv, '--', remote.map(shellQuote).join(' ')];
 }
 

@@ -7,53 +7,33 @@
  * they say so, since hosts may be mid-change.
  */
 import { spawn } from 'node:child_process';
-import { closeSync, existsSync, mkdtempSync, openSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { renderInventory } from '../../lib/inventory';
 import type { StackOutputs } from '../../stacks/outputs';
-import type { EnvContext } from '../context';
+import { EnvContext, printError } from '../context';
+import { EXIT_FAILED } from '../exit-codes';
 import { readLock } from '../lock';
+import { loadOutputs } from '../outputs';
 import type { ExecStep } from '../plan/steps';
-import { ansiblePlaybook, playbookStep, runFiles } from '../plan/tools';
+import { PlanContext, runFiles } from '../plan/tools';
+import { cleanTail } from '../runner/log';
 import { Interrupts, SIGNAL_EXIT } from '../runner/signals';
 import { groupKiller } from '../runner/capture';
 import { envDir, envLockPath, readState } from '../state';
 
 /** A day-2 command's folder: `.run/<env>/<command>-XXXXXX/`, beside the runs so known_hosts is the same file. */
-export interface WorkDir {
-  readonly dir: string;
-  readonly files: ReturnType<typeof runFiles>;
-}
-
-export function makeWorkDir(ctx: EnvContext, outputs: StackOutputs): WorkDir {
+export function makeWorkDir(ctx: EnvContext, outputs: StackOutputs): string {
   const dir = mkdtempSync(join(envDir(ctx.runBase, ctx.env.name), `${ctx.args.command}-`));
-  const files = runFiles(dir);
-  writeFileSync(files.inventory, renderInventory(outputs), { mode: 0o600 });
-  return { dir, files };
+  writeFileSync(runFiles(dir).inventory, renderInventory(outputs), { mode: 0o600 });
+  return dir;
 }
 
-/** The work folder as the plan builders' run folder: its files are written here, known_hosts is the runs'. */
-function planContext(ctx: EnvContext, work: WorkDir) {
-  return { root: ctx.deps.root, runDir: work.dir, cdktf: ctx.cdktf, node: process.execPath };
-}
-
-/** Writes what a step writes before it runs (the app vars). */
-function written(step: ExecStep): ExecStep {
+/** A plan builder's step with the work folder as its run folder, and the files it writes (the app vars) written. */
+export function workStep(ctx: EnvContext, dir: string, build: (plan: PlanContext) => ExecStep): ExecStep {
+  const step = build({ root: ctx.deps.root, runDir: dir, cdktf: ctx.cdktf, node: process.execPath });
   for (const file of step.writes ?? []) writeFileSync(file.path, file.content, { mode: 0o600 });
   return step;
-}
-
-/**
- * The `hosts` step's site.yml call for this work folder. `built`: the app image is the last `up`'s build (app.build),
- * whose release file the caller copied into the work folder.
- */
-export function hostsStep(ctx: EnvContext, work: WorkDir, built = false): ExecStep {
-  return written(ansiblePlaybook(planContext(ctx, work), ctx.env, { built }));
-}
-
-/** Another playbook, run the `hosts` step's way (inventory, login, known_hosts, ansible.cfg, app vars), with `vars`. */
-export function playStep(ctx: EnvContext, work: WorkDir, playbook: string, vars: readonly string[] = []): ExecStep {
-  return written(playbookStep(planContext(ctx, work), ctx.env, playbook, { vars }));
 }
 
 /** A file the last `up` left (`registryOutputs`: where drift's registry vars come from; `release`: its build). */
@@ -64,7 +44,7 @@ export function lastRunFile(ctx: EnvContext, which: 'registryOutputs' | 'release
 }
 
 /** A note on stderr when a run holds the environment's lock: read-only commands do not wait for it. */
-export function noteRunningChange(ctx: EnvContext): void {
+function noteRunningChange(ctx: EnvContext): void {
   const held = readLock(envLockPath(ctx.runBase, ctx.env.name));
   if (held === undefined) return;
   ctx.deps.stderr.write(
@@ -73,36 +53,22 @@ export function noteRunningChange(ctx: EnvContext): void {
   );
 }
 
-export interface Ran {
-  /** The exit code, or the signal's exit code (130 for Ctrl-C) when interrupted. */
-  readonly code: number;
-  readonly interrupted: boolean;
-  /** Could not start (ENOENT: not on PATH). */
-  readonly spawnError?: string;
-}
+/** The exit code (the signal's, 130 for Ctrl-C, when interrupted); why it could not start (not on PATH). */
+type Ran = { readonly code: number; readonly interrupted: boolean; readonly spawnError?: string };
 
 /** Runs the step's command with stdout to `stdoutFile` and stderr to `stderrFile`; Ctrl-C stops it. */
-export function runToFiles(ctx: EnvContext, step: ExecStep, stdoutFile: string, stderrFile: string): Promise<Ran> {
-  const out = openSync(stdoutFile, 'w', 0o600);
-  const err = openSync(stderrFile, 'w', 0o600);
-  const signals = ctx.deps.signals ?? process;
-  const interrupts = new Interrupts(signals, ctx.deps.stderr, ctx.errStyle);
+function runToFiles(ctx: EnvContext, step: ExecStep, stdoutFile: string, stderrFile: string): Promise<Ran> {
+  const files = [openSync(stdoutFile, 'w', 0o600), openSync(stderrFile, 'w', 0o600)];
+  const interrupts = new Interrupts(ctx.deps.signals ?? process, ctx.deps.stderr, ctx.errStyle);
+  const child = spawn(step.command, [...step.args], {
+    ...{ cwd: step.cwd, env: { ...ctx.deps.env, ...step.env } },
+    // Own process group, as the runner does: Ctrl-C reaches the driver, which forwards it once.
+    ...{ stdio: ['ignore', ...files], detached: true },
+  });
+  files.forEach((fd) => closeSync(fd)); // the child has its own copies
+  interrupts.kill = groupKiller(child);
   return new Promise<Ran>((resolve) => {
-    const child = spawn(step.command, [...step.args], {
-      ...{ cwd: step.cwd, env: { ...ctx.deps.env, ...step.env } },
-      // Own process group, as the runner does: Ctrl-C reaches the driver, which forwards it once.
-      ...{ stdio: ['ignore', out, err], detached: true },
-    });
-    interrupts.kill = groupKiller(child);
-    let ended = false;
-    const done = (ran: Ran) => {
-      if (ended) return;
-      ended = true;
-      interrupts.stop();
-      closeSync(out);
-      closeSync(err);
-      resolve(ran);
-    };
+    const done = (ran: Ran) => (interrupts.stop(), resolve(ran));
     child.on('error', (e) => done({ code: 127, interrupted: false, spawnError: e.message }));
     child.on('exit', (code, signal) => {
       const received = interrupts.received?.signal;
@@ -110,4 +76,51 @@ export function runToFiles(ctx: EnvContext, step: ExecStep, stdoutFile: string, 
       done({ code: code ?? (signal !== null ? 128 : 1), interrupted: false });
     });
   });
+}
+
+/** A play that ran to its end: its outputs, its work folder, its exit code, its stdout's and stderr's files. */
+export interface Played {
+  readonly outputs: StackOutputs;
+  readonly dir: string;
+  readonly code: number;
+  readonly out: string;
+  readonly err: string;
+}
+
+/**
+ * What `status` and `drift` do around their play: the outputs, a note on a running change, the work folder, the play
+ * (`step`; a string says why there is none) with stdout to `<dir>/<out>` and stderr to `.err` beside it, then `read`.
+ * A number when it ends early (outputs unreadable, no step, interrupted, `notStarted`: the work folder is removed) or
+ * `read` says why it has no report (the work folder is kept for a look).
+ */
+export async function runPlay<T extends object>(
+  ctx: EnvContext,
+  out: string,
+  step: (ctx: EnvContext, dir: string) => ExecStep | string,
+  read: (ctx: EnvContext, played: Played) => T | number,
+  notStarted = async (why: string) => (printError(ctx, `could not run ansible-playbook: ${why}`), EXIT_FAILED),
+): Promise<T | number> {
+  const outputs = loadOutputs(ctx);
+  if (typeof outputs === 'number') return outputs;
+  noteRunningChange(ctx);
+  const dir = makeWorkDir(ctx, outputs);
+  const files = { out: join(dir, out), err: join(dir, out.replace(/\.\w+$/, '.err')) };
+  const built = step(ctx, dir);
+  const ran = typeof built === 'string' ? undefined : await runToFiles(ctx, built, files.out, files.err);
+  if (ran?.interrupted === false && ran.spawnError === undefined) {
+    const report = read(ctx, { outputs, dir, code: ran.code, ...files });
+    if (typeof report !== 'number') rmSync(dir, { recursive: true, force: true });
+    return report;
+  }
+  rmSync(dir, { recursive: true, force: true });
+  if (ran?.spawnError !== undefined) return notStarted(ran.spawnError);
+  printError(ctx, ran ? `${ctx.args.command} interrupted; nothing was changed (no lock was taken)` : String(built));
+  return ran?.code ?? EXIT_FAILED;
+}
+
+/** `error: <message>` and the last lines of the play's stderr; the work folder is kept for a look. */
+export function playFailed(ctx: EnvContext, played: Played, message: string): number {
+  const why = cleanTail(readFileSync(played.err, 'utf8'), 12).map((l) => `\n  | ${l}`);
+  printError(ctx, `${message}${why.join('')}`);
+  return EXIT_FAILED;
 }

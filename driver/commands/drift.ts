@@ -6,48 +6,38 @@
  * Exit 0 no drift; 7 drift found (every host checked); 6 a host could not be checked (unreachable, or a task failed
  * in check mode), whatever the others say; 1 the check itself could not run or its output was unreadable.
  */
-import { copyFileSync, readFileSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
-import { DriftError, DriftReport, driftedHosts, formatDrift, parseDrift } from '../../lib/drift';
-import { cleanTail } from '../runner/log';
+import { copyFileSync, readFileSync } from 'node:fs';
+import { DriftError, DriftReport, driftedHosts, driftExitCode, formatDrift, parseDrift } from '../../lib/drift';
 import { writeDerived } from '../runner/derived';
-import { EnvContext, printError } from '../context';
-import { EXIT_DRIFT, EXIT_FAILED, EXIT_OK, EXIT_UNHEALTHY } from '../exit-codes';
-import { loadOutputs } from '../outputs';
+import type { EnvContext } from '../context';
+import { EXIT_DRIFT, EXIT_OK, EXIT_UNHEALTHY } from '../exit-codes';
+import type { ExecStep } from '../plan/steps';
+import { ansiblePlaybook, runFiles } from '../plan/tools';
 import { INVOCATION } from '../usage';
-import { hostsStep, lastRunFile, makeWorkDir, noteRunningChange, runToFiles, WorkDir } from './day2';
-
-/** What `drift` exits with for a report. */
-export function driftCode(report: DriftReport): number {
-  if (report.hosts.some((h) => h.unreachable || h.failures.length > 0)) return EXIT_UNHEALTHY;
-  return driftedHosts(report).length > 0 ? EXIT_DRIFT : EXIT_OK;
-}
+import { lastRunFile, Played, playFailed, runPlay, workStep } from './day2';
 
 /** The `hosts` step's call in check mode, its registry vars derived from the last `up`; a string when it cannot be. */
-function checkStep(ctx: EnvContext, work: WorkDir) {
+function checkStep(ctx: EnvContext, dir: string): ExecStep | string {
   const registry = lastRunFile(ctx, 'registryOutputs');
   if (registry === undefined) {
     return `drift needs the registry outputs of a finished "${INVOCATION} up ${ctx.env.name}" (none under ${ctx.runBase}/${ctx.env.name}/)`;
   }
+  const files = runFiles(dir);
+  copyFileSync(registry, files.registryOutputs);
   // An environment that builds its image: the image the last `up` deployed (by digest) is what the hosts should run.
   const release = ctx.env.app.build === undefined ? undefined : lastRunFile(ctx, 'release');
-  if (release !== undefined) copyFileSync(release, work.files.release);
-  const step = hostsStep(ctx, work, release !== undefined);
-  copyFileSync(registry, work.files.registryOutputs);
+  if (release !== undefined) copyFileSync(release, files.release);
+  const step = workStep(ctx, dir, (plan) => ansiblePlaybook(plan, ctx.env, { built: release !== undefined }));
   const problem = writeDerived(step.derives ?? []);
   if (problem !== undefined) return problem;
   // The json callback prints one JSON document on stdout: what lib/drift.ts reads.
-  const env = { ...step.env, ANSIBLE_STDOUT_CALLBACK: 'json' };
-  return { ...step, title: `drift of ${ctx.env.name} hosts`, args: [...step.args, '--check', '--diff'], env };
+  return { ...step, args: [...step.args, '--check', '--diff'], env: { ...step.env, ANSIBLE_STDOUT_CALLBACK: 'json' } };
 }
 
+/** Prints the report; what `drift` exits with for it (lib/drift.ts's 0/1/2 as the driver's codes). */
 function printReport(ctx: EnvContext, report: DriftReport): number {
-  const code = driftCode(report);
-  if (ctx.args.json) {
-    ctx.deps.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
-    return code;
-  }
   const { style } = ctx;
+  const code = [EXIT_OK, EXIT_UNHEALTHY, EXIT_DRIFT][driftExitCode(report)];
   const n = driftedHosts(report).length;
   const summary =
     code === EXIT_UNHEALTHY
@@ -55,50 +45,22 @@ function printReport(ctx: EnvContext, report: DriftReport): number {
       : n === 0
         ? style.green(`no drift on ${report.hosts.length} hosts`)
         : style.red(`drift on ${n} of ${report.hosts.length} hosts: "${INVOCATION} up ${ctx.env.name}" puts them back`);
-  ctx.deps.stdout.write(`${formatDrift(report)}${summary}\n`);
+  ctx.deps.stdout.write(ctx.args.json ? `${JSON.stringify(report, null, 2)}\n` : `${formatDrift(report)}${summary}\n`);
   return code;
 }
 
-/** The json callback's output, parsed; a one-line problem otherwise. */
-function readCheck(file: string): DriftReport | string {
+/** The json callback's output, parsed; what the check exits with when it is unreadable. */
+function readCheck(ctx: EnvContext, played: Played): DriftReport | number {
   try {
-    return parseDrift(JSON.parse(readFileSync(file, 'utf8')) as unknown);
+    return parseDrift(JSON.parse(readFileSync(played.out, 'utf8')) as unknown);
   } catch (err) {
-    if (err instanceof DriftError || err instanceof SyntaxError) return `${file}: ${err.message}`;
-    throw err;
+    if (!(err instanceof DriftError || err instanceof SyntaxError)) throw err;
+    const why = `${played.out}: ${err.message}`;
+    return playFailed(ctx, played, `the check's output is unreadable (ansible-playbook exit ${played.code}): ${why}`);
   }
 }
 
 export async function driftCommand(ctx: EnvContext): Promise<number> {
-  const outputs = loadOutputs(ctx);
-  if (typeof outputs === 'number') return outputs;
-  noteRunningChange(ctx);
-  const work = makeWorkDir(ctx, outputs);
-  const step = checkStep(ctx, work);
-  if (typeof step === 'string') {
-    rmSync(work.dir, { recursive: true, force: true });
-    printError(ctx, step);
-    return EXIT_FAILED;
-  }
-  const out = join(work.dir, 'check.json');
-  const errFile = join(work.dir, 'check.err');
-  const ran = await runToFiles(ctx, step, out, errFile);
-  if (ran.interrupted || ran.spawnError !== undefined) {
-    rmSync(work.dir, { recursive: true, force: true });
-    printError(
-      ctx,
-      ran.interrupted
-        ? 'drift interrupted; nothing was changed (no lock was taken)'
-        : `could not run ansible-playbook: ${ran.spawnError}`,
-    );
-    return ran.interrupted ? ran.code : EXIT_FAILED;
-  }
-  const report = readCheck(out);
-  if (typeof report === 'string') {
-    const why = cleanTail(readFileSync(errFile, 'utf8'), 12).map((l) => `\n  | ${l}`);
-    printError(ctx, `the check's output is unreadable (ansible-playbook exit ${ran.code}): ${report}${why.join('')}`);
-    return EXIT_FAILED;
-  }
-  rmSync(work.dir, { recursive: true, force: true });
-  return printReport(ctx, report);
+  const report = await runPlay(ctx, 'check.json', checkStep, readCheck);
+  return typeof report === 'number' ? report : printReport(ctx, report);
 }

@@ -1,58 +1,47 @@
 /** `env <env> [host]`: like `docker-machine env`, shell lines that point docker at a host. */
-import type { EnvironmentConfig } from '../../config';
 import { hostKeyAlias, iapTunnelCommand } from '../../lib/inventory';
-import type { HostOutput, StackOutputs } from '../../stacks/outputs';
+import type { HostOutput } from '../../stacks/outputs';
 import { INVOCATION } from '../usage';
 import type { EnvContext } from '../context';
 import { EXIT_OK } from '../exit-codes';
+import type { Fleet } from '../ssh';
 import { loadFleet, pickHosts } from './fleet';
 
-/**
- * Hosts reached through IAP: DOCKER_HOST names an SSH alias, and the alias's ~/.ssh/config entry
- * tunnels with gcloud (the docker CLI runs the system ssh, which honours it).
- */
-function iapLines(env: EnvironmentConfig, outputs: StackOutputs, host: HostOutput, knownHosts: string): string[] {
+/** After `export DOCKER_HOST`; for IAP, an ~/.ssh/config entry (docker runs the system ssh, which reads it). */
+function hostNotes({ env }: EnvContext, { outputs, login }: Fleet, host: HostOutput): string[] {
+  if (outputs.ssh_via !== 'iap') {
+    return [
+      `# ${host.name} (${env.name}${host.zone ? `, ${host.zone}` : ''}); docker logs in over SSH with your key: ssh-add ${env.ssh.privateKeyFile}`,
+      `# docker cannot answer ssh's host-key prompt: accept the key once with ssh -o StrictHostKeyChecking=accept-new ${host.ssh} true`,
+      `# after the host is replaced (same static IP, new host key): ssh-keygen -R ${host.external_ip ?? host.internal_ip}`,
+    ];
+  }
+  // The same host-key name and file as Ansible's: one trusted key per instance, shared with the driver.
+  const alias = host.instance_id && hostKeyAlias({ name: host.name, instance_id: host.instance_id });
   return [
-    `export DOCKER_HOST=${host.docker_host}`,
     `# ${host.name} (${env.name}, ${host.zone}) is reached through IAP; add this to ~/.ssh/config`,
     `# (and update it when the host is replaced: its instance id, so its host-key alias, changes):`,
     `#   Host ${host.ssh}`,
     `#     User ${outputs.ssh_user}`,
     `#     IdentityFile ${env.ssh.privateKeyFile}`,
-    // The same host-key name and file as Ansible's: one trusted key per instance, shared with the driver.
-    ...(host.instance_id
-      ? [`#     HostKeyAlias ${hostKeyAlias({ name: host.name, instance_id: host.instance_id })}`]
-      : []),
-    `#     UserKnownHostsFile ${knownHosts}`,
+    ...(alias ? [`#     HostKeyAlias ${alias}`] : []),
+    `#     UserKnownHostsFile ${login.knownHosts}`,
     `#     StrictHostKeyChecking accept-new`,
     `#     ProxyCommand ${iapTunnelCommand(host, outputs.project ?? env.projectId)} --verbosity=warning`,
-  ];
-}
-
-function directLines(env: EnvironmentConfig, host: HostOutput): string[] {
-  return [
-    `export DOCKER_HOST=${host.docker_host}`,
-    `# ${host.name} (${env.name}${host.zone ? `, ${host.zone}` : ''}); docker logs in over SSH with your key: ssh-add ${env.ssh.privateKeyFile}`,
-    `# docker cannot answer ssh's host-key prompt: accept the key once with ssh -o StrictHostKeyChecking=accept-new ${host.ssh} true`,
-    `# after the host is replaced (same static IP, new host key): ssh-keygen -R ${host.external_ip ?? host.internal_ip}`,
   ];
 }
 
 export async function envCommand(ctx: EnvContext): Promise<number> {
   const { deps, args, env } = ctx;
   const invocation = `${INVOCATION.replace('--', '-s --')} env ${env.name}${args.host ? ` ${args.host}` : ''}`;
+  const tail = `# Run this command to configure your shell:\n# eval "$(${invocation}${args.unset ? ' --unset' : ''})"\n`;
   if (args.unset) {
-    deps.stdout.write(
-      `unset DOCKER_HOST\n# Run this command to configure your shell:\n# eval "$(${invocation} --unset)"\n`,
-    );
+    deps.stdout.write(`unset DOCKER_HOST\n${tail}`);
     return EXIT_OK;
   }
   const fleet = loadFleet(ctx);
   if (typeof fleet === 'number') return fleet;
   const [host] = pickHosts(ctx, fleet, args.host, false);
-  const { outputs, login } = fleet;
-  const lines = outputs.ssh_via === 'iap' ? iapLines(env, outputs, host, login.knownHosts) : directLines(env, host);
-  lines.push('# Run this command to configure your shell:', `# eval "$(${invocation})"`);
-  deps.stdout.write(`${lines.join('\n')}\n`);
+  deps.stdout.write([`export DOCKER_HOST=${host.docker_host}`, ...hostNotes(ctx, fleet, host), tail].join('\n'));
   return EXIT_OK;
 }

@@ -3,7 +3,8 @@
  * (a header line per host when there are several); interactive (`-it`) when the driver runs on a terminal.
  */
 import type { EnvContext } from '../context';
-import { hostSsh, loadFleet, pickHosts, runChild } from './fleet';
+import { sshArgv } from '../ssh';
+import { loadFleet, pickHosts, runChild } from './fleet';
 
 export async function execCommand(ctx: EnvContext): Promise<number> {
   const { args, env } = ctx;
@@ -15,7 +16,7 @@ export async function execCommand(ctx: EnvContext): Promise<number> {
   let worst = 0;
   for (const host of hosts) {
     if (hosts.length > 1) ctx.deps.stderr.write(`${ctx.errStyle.bold(`== ${host.name}`)}\n`);
-    const code = await runChild(ctx, { command: 'ssh', args: hostSsh(fleet, host, remote, terminal), terminal });
+    const code = await runChild(ctx, { command: 'ssh', args: sshArgv(fleet, host, remote, terminal), terminal });
     if (code === 130) return code;
     worst = worst || code;
   }

@@ -16,17 +16,16 @@ function describe(info: LockInfo): string {
 
 export async function lockCommand(ctx: EnvContext): Promise<number> {
   const { deps, env } = ctx;
-  const locks = [envLockPath(ctx.runBase, env.name), cdktfLockPath(deps.root)];
-  for (const path of locks) {
+  const [envLock, cdktfLock] = [envLockPath(ctx.runBase, env.name), cdktfLockPath(deps.root)];
+  for (const path of [envLock, cdktfLock]) {
     const info = readLock(path);
     const shown = displayPath(path, deps.root);
-    const ours = path === locks[0] || info?.command.endsWith(` ${env.name}`) === true;
     if (ctx.args.lockAction === 'status') {
       deps.stdout.write(`${shown}: ${info === undefined ? 'not locked' : `locked: ${describe(info)}`}\n`);
-    } else if (info !== undefined && ours) {
+    } else if (info !== undefined && (path === envLock || info.command.endsWith(` ${env.name}`))) {
       releaseLock(path);
       deps.stdout.write(`${shown}: released (it was held by ${describe(info)})\n`);
-    } else if (path === locks[0]) {
+    } else if (path === envLock) {
       deps.stdout.write(`${shown}: not locked\n`);
     }
   }

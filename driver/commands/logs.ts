@@ -1,6 +1,7 @@
 /** `logs <env> [--host h] [-f] [--since 10m]`: `docker logs` of the app container over SSH, every host at once. */
 import type { EnvContext } from '../context';
-import { loadFleet, onHosts, pickHosts } from './fleet';
+import { sshArgv } from '../ssh';
+import { loadFleet, pickHosts, runChild } from './fleet';
 
 export async function logsCommand(ctx: EnvContext): Promise<number> {
   const { args, env } = ctx;
@@ -8,5 +9,10 @@ export async function logsCommand(ctx: EnvContext): Promise<number> {
   if (typeof fleet === 'number') return fleet;
   const hosts = pickHosts(ctx, fleet, args.onlyHost, true);
   const options = [...(args.follow ? ['--follow'] : []), ...(args.since ? ['--since', args.since] : [])];
-  return onHosts(ctx, fleet, hosts, ['docker', 'logs', ...options, env.app.containerName]);
+  const remote = ['docker', 'logs', ...options, env.app.containerName];
+  const prefix = (name: string) => (hosts.length > 1 ? `${name} | ` : '');
+  const codes = await Promise.all(
+    hosts.map((h) => runChild(ctx, { command: 'ssh', args: sshArgv(fleet, h, remote), prefix: prefix(h.name) })),
+  );
+  return codes.find((c) => c !== 0) ?? 0;
 }

@@ -5,7 +5,9 @@
 import { allRecords, formatReleases, HostReleases, parseReleases, RELEASES_FILE } from '../../lib/release/records';
 import type { EnvContext } from '../context';
 import { EXIT_OK, EXIT_UNHEALTHY } from '../exit-codes';
-import { loadFleet, sshCapture } from './fleet';
+import { capture } from '../runner/capture';
+import { sshArgv } from '../ssh';
+import { loadFleet } from './fleet';
 
 export async function releasesCommand(ctx: EnvContext): Promise<number> {
   const fleet = loadFleet(ctx);
@@ -13,7 +15,7 @@ export async function releasesCommand(ctx: EnvContext): Promise<number> {
   const remote = ['sh', '-c', `cat ${RELEASES_FILE} 2>/dev/null || true`];
   const hosts: HostReleases[] = await Promise.all(
     fleet.hosts.map(async (h) => {
-      const ran = await sshCapture(ctx, fleet, h, remote);
+      const ran = await capture('ssh', sshArgv(fleet, h, remote), { cwd: ctx.deps.root, env: ctx.deps.env });
       if (ran.code === 0) return parseReleases(h.name, ran.stdout);
       const why = ran.stderr.trim().split('\n').pop() || `ssh exit ${ran.code}`;
       return { host: h.name, records: [], error: `not read: ${why}` };

@@ -1,10 +1,11 @@
 /** `ssh <env> [host]`: an SSH session on a host (the first by default), the way Ansible connects (IAP or direct). */
 import type { EnvContext } from '../context';
-import { hostSsh, loadFleet, pickHosts, runChild } from './fleet';
+import { sshArgv } from '../ssh';
+import { loadFleet, pickHosts, runChild } from './fleet';
 
 export async function sshCommand(ctx: EnvContext): Promise<number> {
   const fleet = loadFleet(ctx);
   if (typeof fleet === 'number') return fleet;
   const [host] = pickHosts(ctx, fleet, ctx.args.host, false);
-  return runChild(ctx, { command: 'ssh', args: hostSsh(fleet, host, []), terminal: true });
+  return runChild(ctx, { command: 'ssh', args: sshArgv(fleet, host), terminal: true });
 }

@@ -5,83 +5,91 @@
  * writes one report per host into a temporary status_dir; lib/fleet-status* parse and format them.
  *
  * Exit 0 every host reached and its app answers; 6 a host unreachable or its app not answering; 1 the status run
- * itself failed (no reports, a malformed report). `--outputs-only` is the quick view without SSH
- * (status-outputs.ts), also shown when ansible-playbook cannot be started.
+ * itself failed (no reports, a malformed report). `--outputs-only` is the quick view from the stack's outputs alone
+ * (no SSH: the app probed from here), also shown when ansible-playbook cannot be started.
  */
-import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import { fleetStatus, FleetStatusError, HostStatus } from '../../lib/fleet-status';
 import { formatFleetJson, formatFleetTable } from '../../lib/fleet-status-format';
-import { cleanTail } from '../runner/log';
+import { alignColumns } from '../../lib/text-table';
+import { hostList } from '../../stacks/outputs';
+import { appTargets, frontDoor, probe } from '../check';
 import { EnvContext, printError } from '../context';
 import { EXIT_FAILED, EXIT_OK, EXIT_UNHEALTHY } from '../exit-codes';
 import { loadOutputs } from '../outputs';
-import type { ExecStep } from '../plan/steps';
-import { makeWorkDir, playStep, noteRunningChange, runToFiles, WorkDir } from './day2';
-import { outputsStatus } from './status-outputs';
+import { playbookStep } from '../plan/tools';
+import { Played, playFailed, runPlay, workStep } from './day2';
 
-/** status.yml the `hosts` step's way, writing one report per host into `statusDir`. */
-function statusStep(ctx: EnvContext, work: WorkDir, statusDir: string): ExecStep {
-  const step = playStep(ctx, work, 'status.yml', ['-e', `status_dir=${statusDir}`]);
-  return { ...step, title: `status of ${ctx.env.name} hosts` };
+/** Both views' first line. */
+function heading(ctx: EnvContext, hosts: number): string {
+  const { env, style } = ctx;
+  return `${style.bold(env.name)}: ${hosts} ${hosts === 1 ? 'host' : 'hosts'} in ${env.projectId}, app ${env.app.image}`;
 }
 
-/** `<host>.json` -> its text, for every report the play wrote. */
-function readReports(dir: string): Record<string, string> {
-  if (!existsSync(dir)) return {};
-  const reports: Record<string, string> = {};
-  for (const file of readdirSync(dir).filter((f) => f.endsWith('.json'))) {
-    reports[file.slice(0, -'.json'.length)] = readFileSync(join(dir, file), 'utf8');
-  }
-  return reports;
+/** `--outputs-only`: hosts, addresses, and whether the app answers from here (exit 6 when some host does not). */
+async function outputsStatus(ctx: EnvContext): Promise<number> {
+  const outputs = loadOutputs(ctx);
+  if (typeof outputs === 'number') return outputs;
+  const hosts = hostList(outputs);
+  const front = frontDoor(outputs);
+  const lb = front !== undefined;
+  const targets = appTargets(outputs, outputs.app_health_path ?? '/');
+  const answers = await Promise.all(targets.map((t) => probe(t.url, 5_000)));
+  const state = (i: number) => `${answers[i].ok ? 'up' : 'DOWN'}: ${answers[i].detail}`;
+  const app = (i: number) => (lb ? 'behind the load balancer' : state(i));
+  const rows = [
+    ['HOST', 'ZONE', 'EXTERNAL IP', 'INTERNAL IP', `APP (:${outputs.app_port})`],
+    ...hosts.map((h, i) => [h.name, h.zone, h.external_ip ?? '(none)', h.internal_ip, app(i)]),
+    ...(lb ? [['load balancer', '', front, '', state(0)]] : []),
+  ];
+  const down = answers.filter((a) => !a.ok).length;
+  const verdict =
+    down === 0
+      ? ctx.style.green(lb ? 'the load balancer answers' : 'all hosts answer')
+      : ctx.style.red(lb ? 'the load balancer does not answer' : `${down} of ${answers.length} hosts do not answer`);
+  ctx.deps.stdout.write(`${heading(ctx, hosts.length)}\n${alignColumns(rows).join('\n')}\n${verdict}\n`);
+  return down === 0 ? EXIT_OK : EXIT_UNHEALTHY;
+}
+
+/** status.yml the `hosts` step's way, writing one report per host into `<dir>/status`. */
+function statusStep(ctx: EnvContext, dir: string) {
+  const vars = ['-e', `status_dir=${join(dir, 'status')}`];
+  return workStep(ctx, dir, (plan) => playbookStep(plan, ctx.env, 'status.yml', { vars }));
 }
 
 function printFleet(ctx: EnvContext, rows: readonly HostStatus[]): number {
-  const { deps, style, env } = ctx;
+  const { deps, style } = ctx;
   const bad = rows.filter((r) => !r.reachable || r.error !== null || !r.appAnswers).length;
-  if (ctx.args.json) {
-    deps.stdout.write(formatFleetJson(rows));
-  } else {
-    const head = `${style.bold(env.name)}: ${rows.length} ${rows.length === 1 ? 'host' : 'hosts'} in ${env.projectId}, app ${env.app.image}`;
-    const tail =
-      bad === 0 ? style.green('all hosts answer') : style.red(`${bad} of ${rows.length} hosts need attention`);
-    deps.stdout.write(`${head}\n${formatFleetTable(rows)}${tail}\n`);
-  }
+  const tail = bad === 0 ? style.green('all hosts answer') : style.red(`${bad} of ${rows.length} hosts need attention`);
+  deps.stdout.write(
+    ctx.args.json ? formatFleetJson(rows) : `${heading(ctx, rows.length)}\n${formatFleetTable(rows)}${tail}\n`,
+  );
   return bad === 0 ? EXIT_OK : EXIT_UNHEALTHY;
 }
 
-export async function statusCommand(ctx: EnvContext): Promise<number> {
-  if (ctx.args.outputsOnly) return outputsStatus(ctx);
-  const outputs = loadOutputs(ctx);
-  if (typeof outputs === 'number') return outputs;
-  noteRunningChange(ctx);
-  const work = makeWorkDir(ctx, outputs);
-  const statusDir = join(work.dir, 'status');
-  const log = join(work.dir, 'status.log');
-  const ran = await runToFiles(ctx, statusStep(ctx, work, statusDir), log, join(work.dir, 'status.err'));
-  if (ran.interrupted) {
-    printError(ctx, `status interrupted; nothing was changed (no lock was taken)`);
-    rmSync(work.dir, { recursive: true, force: true });
-    return ran.code;
+/** The rows of the reports the play wrote; what status exits with when there are none, or a malformed one. */
+function readFleet(ctx: EnvContext, played: Played): HostStatus[] | number {
+  const statusDir = join(played.dir, 'status');
+  const files = existsSync(statusDir) ? readdirSync(statusDir).filter((f) => f.endsWith('.json')) : [];
+  if (files.length === 0) {
+    return playFailed(ctx, played, `the status play wrote no report (exit ${played.code}); its output: ${played.out}`);
   }
-  if (ran.spawnError !== undefined) {
-    printError(ctx, `could not run ansible-playbook (${ran.spawnError}): the outputs-only view follows`);
-    rmSync(work.dir, { recursive: true, force: true });
-    return Math.max(await outputsStatus(ctx), EXIT_FAILED);
-  }
-  const reports = readReports(statusDir);
-  if (Object.keys(reports).length === 0) {
-    const why = cleanTail(readFileSync(join(work.dir, 'status.err'), 'utf8'), 12).map((l) => `\n  | ${l}`);
-    printError(ctx, `the status play wrote no report (exit ${ran.code}); its output: ${log}${why.join('')}`);
-    return EXIT_FAILED;
-  }
+  const reports = files.map((f) => [basename(f, '.json'), readFileSync(join(statusDir, f), 'utf8')]);
   try {
-    const code = printFleet(ctx, fleetStatus(Object.keys(outputs.hosts), reports));
-    rmSync(work.dir, { recursive: true, force: true });
-    return code;
+    return fleetStatus(Object.keys(played.outputs.hosts), Object.fromEntries(reports));
   } catch (err) {
     if (!(err instanceof FleetStatusError)) throw err;
     printError(ctx, `${err.message} (reports kept in ${statusDir})`);
     return EXIT_FAILED;
   }
+}
+
+export async function statusCommand(ctx: EnvContext): Promise<number> {
+  if (ctx.args.outputsOnly) return outputsStatus(ctx);
+  const rows = await runPlay(ctx, 'status.log', statusStep, readFleet, async (why) => {
+    printError(ctx, `could not run ansible-playbook (${why}): the outputs-only view follows`);
+    return Math.max(await outputsStatus(ctx), EXIT_FAILED);
+  });
+  return typeof rows === 'number' ? rows : printFleet(ctx, rows);
 }
