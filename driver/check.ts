@@ -12,12 +12,6 @@ import { StepFailure, TaskContext } from './runner/run-plan';
 type Target = { readonly host: string; readonly url: string };
 /** `detail`: `HTTP 200 in 35ms`, `connection refused`, `no answer within 5.0s`, … */
 type Probe = { readonly ok: boolean; readonly detail: string };
-type CheckResult = Target & Probe & { readonly attempts: number };
-/** `log` gets the progress lines (attempts, answers). */
-type CheckOptions = Pick<HttpCheckTask, 'deadlineMs' | 'attemptTimeoutMs' | 'intervalMs'> & {
-  readonly signal?: AbortSignal;
-  readonly log?: (line: string) => void;
-};
 
 /** The load balancer's URL when the environment has one: behind it, the hosts' internal URLs do not answer from here. */
 export function frontDoor(outputs: StackOutputs): string | undefined {
@@ -62,11 +56,14 @@ export async function probe(url: string, timeoutMs: number, signal?: AbortSignal
 }
 
 /** Retries each target until it answers or the deadline passes; all targets in parallel. */
-export async function checkTargets(targets: readonly Target[], options: CheckOptions): Promise<CheckResult[]> {
+export async function checkTargets(
+  targets: readonly Target[],
+  options: Pick<HttpCheckTask, 'deadlineMs' | 'attemptTimeoutMs' | 'intervalMs'> & Partial<TaskContext>,
+) {
   const deadline = Date.now() + options.deadlineMs;
   const { signal } = options;
   return Promise.all(
-    targets.map(async (target): Promise<CheckResult> => {
+    targets.map(async (target) => {
       for (let attempts = 1; ; attempts++) {
         // The last attempt may end up to a second past the deadline rather than be cut to nothing.
         const timeout = Math.min(options.attemptTimeoutMs, Math.max(deadline - Date.now(), 1000));

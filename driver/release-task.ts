@@ -12,17 +12,15 @@ import { parseRegistryOutputs } from '../stacks/registry-outputs';
 import { commandLine } from './format';
 import { readStackOutputs } from './outputs';
 import type { ReleaseBuildTask } from './plan/steps';
-import { capture, Captured } from './runner/capture';
+import { capture } from './runner/capture';
 import { StepFailure, TaskContext } from './runner/run-plan';
 import { sshOptions, sshTarget, sshWrapperScript } from './ssh';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
 /** Runs a docker command: its output to the log as it comes; ended on Ctrl-C; a failure throws when it has a name. */
-type Docker = (command: cmd.ReleaseCommand, what?: string) => Promise<Captured>;
-
-function dockerIn(cwd: string, env: Env, taskCtx: TaskContext): Docker {
-  return async (command, what) => {
+function dockerIn(cwd: string, env: Env, taskCtx: TaskContext) {
+  return async (command: cmd.ReleaseCommand, what?: string) => {
     taskCtx.log(`$ ${commandLine(command.command, command.args)}  ${JSON.stringify(command.env)}`);
     const o = { cwd, env: { ...env, ...command.env }, signal: taskCtx.signal, onData: taskCtx.log };
     const ran = await capture(command.command, command.args, o);
@@ -30,6 +28,7 @@ function dockerIn(cwd: string, env: Env, taskCtx: TaskContext): Docker {
     throw new StepFailure(`${what} failed (exit ${ran.code})`, ran.stderr.trim().split('\n').slice(-8));
   };
 }
+type Docker = ReturnType<typeof dockerIn>;
 
 /** The repository URL, from the registry stack's outputs. */
 function repositoryOf(task: ReleaseBuildTask): string {
@@ -70,20 +69,20 @@ async function buildAndPush(task: ReleaseBuildTask, reference: string, t: Target
   }
 }
 
+/** The digest of a tag the registry has. */
+async function registryDigest(reference: string, docker: Docker) {
+  const inspected = await docker(cmd.remoteDigestCommand(reference), 'docker buildx imagetools inspect');
+  return ref.digestFromImagetools(inspected.stdout);
+}
+
 /** The tag, built and pushed unless the registry has it; the release file written. Returns the release. */
 export async function shipRelease(task: ReleaseBuildTask, t: Target, taskCtx: TaskContext) {
   const docker = dockerIn(task.cwd, t.env, taskCtx);
   const reference = ref.taggedReference(t.repository, task.tag);
   const asked = await docker(cmd.tagExistsCommand(reference));
   const built = cmd.tagExistence(asked.code, asked.stderr) === 'missing';
-  let digest: string;
-  if (built) {
-    digest = await buildAndPush(task, reference, t, docker);
-  } else {
-    taskCtx.log(`${reference} is in the registry already: not built again`);
-    const inspected = await docker(cmd.remoteDigestCommand(reference), 'docker buildx imagetools inspect');
-    digest = ref.digestFromImagetools(inspected.stdout);
-  }
+  if (!built) taskCtx.log(`${reference} is in the registry already: not built again`);
+  const digest = built ? await buildAndPush(task, reference, t, docker) : await registryDigest(reference, docker);
   const image = ref.digestReference(t.repository, digest);
   const release = { image, commit: task.commit, tag: task.tag, reference, built };
   writeFileSync(task.releaseFile, `${JSON.stringify(release, null, 2)}\n`);

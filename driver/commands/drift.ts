@@ -6,7 +6,7 @@
  * Exit 0 no drift; 7 drift found (every host checked); 6 a host could not be checked (unreachable, or a task failed
  * in check mode), whatever the others say; 1 the check itself could not run or its output was unreadable.
  */
-import { copyFileSync, readFileSync } from 'node:fs';
+import { copyFileSync } from 'node:fs';
 import { DriftError, DriftReport, driftedHosts, driftExitCode, formatDrift, parseDrift } from '../../lib/drift';
 import { writeDerived } from '../runner/derived';
 import type { EnvContext } from '../context';
@@ -52,7 +52,7 @@ function printReport(ctx: EnvContext, report: DriftReport): number {
 /** The json callback's output, parsed; what the check exits with when it is unreadable. */
 function readCheck(ctx: EnvContext, played: Played): DriftReport | number {
   try {
-    return parseDrift(JSON.parse(readFileSync(played.out, 'utf8')) as unknown);
+    return parseDrift(JSON.parse(played.stdout) as unknown);
   } catch (err) {
     if (!(err instanceof DriftError || err instanceof SyntaxError)) throw err;
     const why = `${played.out}: ${err.message}`;

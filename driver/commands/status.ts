@@ -32,8 +32,7 @@ async function outputsStatus(ctx: EnvContext): Promise<number> {
   const outputs = loadOutputs(ctx);
   if (typeof outputs === 'number') return outputs;
   const hosts = hostList(outputs);
-  const front = frontDoor(outputs);
-  const lb = front !== undefined;
+  const lb = frontDoor(outputs);
   const targets = appTargets(outputs, outputs.app_health_path ?? '/');
   const answers = await Promise.all(targets.map((t) => probe(t.url, 5_000)));
   const state = (i: number) => `${answers[i].ok ? 'up' : 'DOWN'}: ${answers[i].detail}`;
@@ -41,7 +40,7 @@ async function outputsStatus(ctx: EnvContext): Promise<number> {
   const rows = [
     ['HOST', 'ZONE', 'EXTERNAL IP', 'INTERNAL IP', `APP (:${outputs.app_port})`],
     ...hosts.map((h, i) => [h.name, h.zone, h.external_ip ?? '(none)', h.internal_ip, app(i)]),
-    ...(lb ? [['load balancer', '', front, '', state(0)]] : []),
+    ...(lb ? [['load balancer', '', lb, '', state(0)]] : []),
   ];
   const down = answers.filter((a) => !a.ok).length;
   const verdict =

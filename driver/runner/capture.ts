@@ -1,5 +1,5 @@
 /** One child process, its output kept (and passed to `onData` as it comes): the exec steps and the small runs. */
-import { ChildProcess, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 
 export interface Captured {
   /** The exit code; 127 when it could not start (its reason ends stderr), 128 when a signal ended it. */
@@ -31,25 +31,20 @@ export interface CaptureOptions {
 /** How long output may still arrive after a child exited. */
 const EXIT_DRAIN_MS = 2000;
 
-/** Signals the child's process group (it runs in its own: see CaptureOptions.group). */
-export function groupKiller(child: ChildProcess) {
-  return (signal: NodeJS.Signals) => {
-    if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
-    try {
-      process.kill(-child.pid, signal);
-    } catch {
-      child.kill(signal);
-    }
-  };
-}
-
 export function capture(command: string, args: readonly string[], o: CaptureOptions): Promise<Captured> {
   return new Promise((resolve) => {
     const child = spawn(command, [...args], {
       ...{ cwd: o.cwd, env: { ...o.env }, signal: o.signal },
       ...{ stdio: ['ignore', 'pipe', 'pipe'], detached: o.group !== undefined },
     });
-    o.group?.(groupKiller(child));
+    o.group?.((signal) => {
+      if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
+      try {
+        process.kill(-child.pid, signal);
+      } catch {
+        child.kill(signal);
+      }
+    });
     const kept = { stdout: '', stderr: '', output: '' };
     const add = (key: keyof typeof kept, text: string) => {
       kept[key] += text;

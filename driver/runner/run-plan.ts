@@ -55,14 +55,14 @@ export interface RunOptions {
   readonly signals: SignalSource;
 }
 
-interface Run {
+/** A run under way: its options, the plan and its active steps, when it started, its signals. */
+type Run = RunOptions & {
   readonly plan: Plan;
-  readonly o: RunOptions;
   readonly steps: readonly PlannedStep[];
   readonly started: number;
   readonly interrupts: Interrupts;
   readonly show: (path: string) => string;
-}
+};
 
 const plural = (n: number) => `${n} ${n === 1 ? 'step' : 'steps'}`;
 const since = (started: number) => formatDuration(Date.now() - started);
@@ -71,7 +71,7 @@ const since = (started: number) => formatDuration(Date.now() - started);
 export async function runPlan(plan: Plan, o: RunOptions): Promise<number> {
   const interrupts = new Interrupts(o.signals, o.out, o.style);
   const steps = activeSteps(plan);
-  const run = { plan, o, steps, started: Date.now(), interrupts, show: (p: string) => displayPath(p, o.root) };
+  const run: Run = { ...o, plan, steps, started: Date.now(), interrupts, show: (p) => displayPath(p, o.root) };
   try {
     mkdirSync(join(plan.runDir, 'logs'), { recursive: true });
     const skipped = plan.steps.length - steps.length;
@@ -93,31 +93,18 @@ export async function runPlan(plan: Plan, o: RunOptions): Promise<number> {
   }
 }
 
-/** `<runDir>/logs/NN-<step>.log`: a step's log, numbered by its place in the whole plan (stable across resumes). */
-function logFileFor(plan: Plan, step: StepName): string {
-  const index = plan.steps.findIndex((s) => s.name === step);
-  return join(plan.runDir, 'logs', `${String(index + 1).padStart(2, '0')}-${step}.log`);
-}
-
-/** The first lines of a step's log: when, what, where, with which added environment. */
-function logHeader(step: PlannedStep): string {
-  if (step.kind === 'task') return `# ${new Date().toISOString()} step ${step.name} (in-process: ${step.task.type})\n`;
-  return (
-    `# ${new Date().toISOString()} step ${step.name}\n# $ ${commandLine(step.command, step.args)}\n` +
-    `# cwd: ${step.cwd}\n# env: ${addedEnv(step.env)}\n`
-  );
-}
-
 /** Runs step i; the exit code when the run stops there. */
 async function runStep(run: Run, i: number): Promise<number | undefined> {
-  const { out, err, style } = run.o;
+  const { out, err, style } = run;
   const step = run.steps[i];
   const label = `[${i + 1}/${run.steps.length}] ${step.title}`;
-  const logPath = logFileFor(run.plan, step.name);
+  // Numbered by the step's place in the whole plan: stable across resumes.
+  const n = String(run.plan.steps.findIndex((s) => s.name === step.name) + 1).padStart(2, '0');
+  const logPath = join(run.plan.runDir, 'logs', `${n}-${step.name}.log`);
   const started = Date.now();
   let failure: string[] | undefined;
   if (run.interrupts.received === undefined) {
-    const live = startProgress(out, style, label, run.o.verbose ?? false);
+    const live = startProgress(out, style, label, run.verbose ?? false);
     failure = await execute(run, step, logPath, live.onOutput);
     live.stop();
   }
@@ -125,7 +112,7 @@ async function runStep(run: Run, i: number): Promise<number | undefined> {
   const signal = run.interrupts.received?.signal;
   if (signal === undefined && failure === undefined) {
     out.write(`${label} ${style.green('ok')} ${took}\n`);
-    run.o.onStepDone?.(step);
+    run.onStepDone?.(step);
     return undefined;
   }
   const command = step.kind === 'exec' ? [`command:   ${commandLine(step.command, step.args)}`] : [];
@@ -134,7 +121,7 @@ async function runStep(run: Run, i: number): Promise<number | undefined> {
       ? [style.yellow, 'INTERRUPTED', `Interrupted (${signal}) at step "${step.name}"`, command]
       : [style.red, 'FAILED', `Step "${step.name}" failed`, failure!];
   out.write(`${label} ${color(status)} ${took}\n`);
-  lines.push(`log:       ${run.show(logPath)}`, `resume:    ${run.o.resumeCommand(step.name)}`);
+  lines.push(`log:       ${run.show(logPath)}`, `resume:    ${run.resumeCommand(step.name)}`);
   err.write(['', color(style.bold(`${headline}: ${step.title}`)), ...lines.map((l) => `  ${l}`), ''].join('\n'));
   if (signal !== undefined) return SIGNAL_EXIT[signal];
   out.write(`stopped at step ${i + 1} of ${run.steps.length} after ${since(run.started)}; nothing after it ran\n`);
@@ -144,8 +131,8 @@ async function runStep(run: Run, i: number): Promise<number | undefined> {
 /** Checks what the step needs, writes its files, runs it with its log open; the lines that explain a failure. */
 async function execute(run: Run, step: PlannedStep, logPath: string, onOutput: (text: string) => void) {
   const missing = (step.needs ?? []).filter((n) => !existsSync(n.path));
-  const writer = (step: string) => `which step "${step}" writes: run it first (--from ${step})`;
-  if (missing.length > 0) return missing.map((n) => `needs ${run.show(n.path)}, ${writer(n.from)}`);
+  const why = (from: string) => `which step "${from}" writes: run it first (--from ${from})`;
+  if (missing.length > 0) return missing.map((n) => `needs ${run.show(n.path)}, ${why(n.from)}`);
   for (const file of step.writes ?? []) {
     mkdirSync(dirname(file.path), { recursive: true });
     writeFileSync(file.path, file.content);
@@ -155,7 +142,11 @@ async function execute(run: Run, step: PlannedStep, logPath: string, onOutput: (
   const log = openSync(logPath, 'a');
   const tee = (text: string) => (writeSync(log, text), onOutput(text));
   try {
-    writeSync(log, logHeader(step));
+    const what =
+      step.kind === 'task'
+        ? ` (in-process: ${step.task.type})`
+        : `\n# $ ${commandLine(step.command, step.args)}\n# cwd: ${step.cwd}\n# env: ${addedEnv(step.env)}`;
+    writeSync(log, `# ${new Date().toISOString()} step ${step.name}${what}\n`);
     if (step.kind === 'task') return await taskStep(run, step.task, log, tee);
     return await execStep(run, step, log, tee);
   } finally {
@@ -170,7 +161,7 @@ async function taskStep(run: Run, task: Task, log: number, tee: (text: string) =
   run.interrupts.kill = () => controller.abort();
   const logLine = (text: string) => tee(text.endsWith('\n') ? text : `${text}\n`);
   try {
-    await run.o.runTask(task, { log: logLine, signal: controller.signal });
+    await run.runTask(task, { log: logLine, signal: controller.signal });
     writeSync(log, '# ok\n');
     return undefined;
   } catch (error) {
@@ -184,7 +175,7 @@ async function taskStep(run: Run, task: Task, log: number, tee: (text: string) =
 async function execStep(run: Run, step: ExecStep, log: number, tee: (text: string) => void) {
   const started = Date.now();
   const group = (kill: (signal: NodeJS.Signals) => void) => (run.interrupts.kill = kill);
-  const o = { cwd: step.cwd, env: { ...run.o.env, ...step.env }, keep: TAIL_BYTES, onData: tee, group };
+  const o = { cwd: step.cwd, env: { ...run.env, ...step.env }, keep: TAIL_BYTES, onData: tee, group };
   const ran = await capture(step.command, step.args, o);
   const ended = ran.signal !== null ? `killed by ${ran.signal}` : `exit code ${ran.code}`;
   const line = ran.error ? `could not start ${step.command}: ${ran.error.message}` : `${ended} after ${since(started)}`;
