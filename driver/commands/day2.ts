@@ -6,7 +6,7 @@
  * No environment lock: they change nothing, so they never wait for (or block) an `up`. When a run holds the lock
  * they say so, since hosts may be mid-change.
  */
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { renderInventory } from '../../lib/inventory';
 import type { StackOutputs } from '../../stacks/outputs';
@@ -19,7 +19,7 @@ import { PlanContext, runFiles } from '../plan/tools';
 import { capture, Captured } from '../runner/capture';
 import { cleanTail } from '../runner/log';
 import { Interrupts, SIGNAL_EXIT } from '../runner/signals';
-import { envDir, envLockPath, readState } from '../state';
+import { envDir, envLockPath } from '../state';
 
 /** A day-2 command's folder: `.run/<env>/<command>-XXXXXX/`, beside the runs so known_hosts is the same file. */
 export function makeWorkDir(ctx: EnvContext, outputs: StackOutputs): string {
@@ -33,13 +33,6 @@ export function workStep(ctx: EnvContext, dir: string, build: (plan: PlanContext
   const step = build({ root: ctx.deps.root, runDir: dir, cdktf: ctx.cdktf, node: process.execPath });
   for (const file of step.writes ?? []) writeFileSync(file.path, file.content, { mode: 0o600 });
   return step;
-}
-
-/** A file the last `up` left (`registryOutputs`: where drift's registry vars come from; `release`: its build). */
-export function lastRunFile(ctx: EnvContext, which: 'registryOutputs' | 'release'): string | undefined {
-  const last = readState(ctx.runBase, ctx.env.name).lastRun?.up;
-  const file = last === undefined ? undefined : runFiles(last)[which];
-  return file !== undefined && existsSync(file) ? file : undefined;
 }
 
 /** A note on stderr when a run holds the environment's lock: read-only commands do not wait for it. */
@@ -85,22 +78,22 @@ export async function runPlay<T extends object>(
   if (typeof outputs === 'number') return outputs;
   noteRunningChange(ctx);
   const dir = makeWorkDir(ctx, outputs);
+  const removeDir = () => rmSync(dir, { recursive: true, force: true });
   const built = step(ctx, dir);
-  const ran = typeof built === 'string' ? undefined : await play(ctx, built);
-  if (ran !== undefined && ran.interrupted === undefined && ran.error === undefined) {
-    const played = { ...ran, outputs, dir, out: join(dir, out) };
-    writeFileSync(played.out, ran.stdout, { mode: 0o600 });
-    writeFileSync(played.out.replace(/\.\w+$/, '.err'), ran.stderr, { mode: 0o600 });
-    const report = read(ctx, played);
-    if (typeof report !== 'number') rmSync(dir, { recursive: true, force: true });
-    return report;
-  }
-  rmSync(dir, { recursive: true, force: true });
-  if (ran?.interrupted !== undefined) {
+  if (typeof built === 'string') return (removeDir(), printError(ctx, built), EXIT_FAILED);
+  const ran = await play(ctx, built);
+  if (ran.interrupted !== undefined) {
+    removeDir();
     printError(ctx, `${ctx.args.command} interrupted; nothing was changed (no lock was taken)`);
     return SIGNAL_EXIT[ran.interrupted];
   }
-  return ran?.error !== undefined ? notStarted(ran.error.message) : (printError(ctx, String(built)), EXIT_FAILED);
+  if (ran.error !== undefined) return (removeDir(), notStarted(ran.error.message));
+  const played = { ...ran, outputs, dir, out: join(dir, out) };
+  writeFileSync(played.out, ran.stdout, { mode: 0o600 });
+  writeFileSync(played.out.replace(/\.\w+$/, '.err'), ran.stderr, { mode: 0o600 });
+  const report = read(ctx, played);
+  if (typeof report !== 'number') removeDir();
+  return report;
 }
 
 /** `error: <message>` and the last lines of the play's stderr; the work folder is kept for a look. */

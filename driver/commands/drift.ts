@@ -6,7 +6,7 @@
  * Exit 0 no drift; 7 drift found (every host checked); 6 a host could not be checked (unreachable, or a task failed
  * in check mode), whatever the others say; 1 the check itself could not run or its output was unreadable.
  */
-import { copyFileSync } from 'node:fs';
+import { copyFileSync, existsSync } from 'node:fs';
 import { DriftError, DriftReport, driftedHosts, driftExitCode, formatDrift, parseDrift } from '../../lib/drift';
 import { writeDerived } from '../runner/derived';
 import type { EnvContext } from '../context';
@@ -14,7 +14,15 @@ import { EXIT_DRIFT, EXIT_OK, EXIT_UNHEALTHY } from '../exit-codes';
 import type { ExecStep } from '../plan/steps';
 import { ansiblePlaybook, runFiles } from '../plan/tools';
 import { INVOCATION } from '../usage';
-import { lastRunFile, Played, playFailed, runPlay, workStep } from './day2';
+import { readState } from '../state';
+import { Played, playFailed, runPlay, workStep } from './day2';
+
+/** A file the last `up` left (`registryOutputs`: where the registry vars come from; `release`: its build). */
+function lastRunFile(ctx: EnvContext, which: 'registryOutputs' | 'release'): string | undefined {
+  const last = readState(ctx.runBase, ctx.env.name).lastRun?.up;
+  const file = last === undefined ? undefined : runFiles(last)[which];
+  return file !== undefined && existsSync(file) ? file : undefined;
+}
 
 /** The `hosts` step's call in check mode, its registry vars derived from the last `up`; a string when it cannot be. */
 function checkStep(ctx: EnvContext, dir: string): ExecStep | string {

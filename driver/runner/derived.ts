@@ -21,9 +21,8 @@ function readJson(file: string): unknown {
 function releaseVars(file: string): Record<string, unknown> {
   const release = readJson(file) as { image?: unknown; commit?: unknown } | null;
   if (typeof release?.image !== 'string' || !/@sha256:[0-9a-f]{64}$/.test(release.image)) {
-    throw new OutputsError(
-      `${file}: field "image" must be <repository>@sha256:<digest> (got ${JSON.stringify(release?.image)})`,
-    );
+    const got = JSON.stringify(release?.image);
+    throw new OutputsError(`${file}: field "image" must be <repository>@sha256:<digest> (got ${got})`);
   }
   return { app_image: release.image, app_release_commit: String(release.commit ?? '') };
 }
