@@ -1,7 +1,6 @@
 /** `up <env>`: preflight → image → backend → registry → environment → inventory → hosts → check. */
 import { ReleaseError, releaseTag } from '../../lib/release/image-ref';
-import type { EnvContext } from '../context';
-import { now, printError } from '../context';
+import { EnvContext, now, printError } from '../context';
 import { EXIT_USAGE } from '../exit-codes';
 import { gitState, operator as whoDeploys } from '../git';
 import type { ReleaseInput } from '../plan/release';
@@ -30,10 +29,8 @@ function releaseInputs(ctx: EnvContext): { operator: Operator; release?: Release
   const git = gitState(deps.root, deps.env);
   const operator = { who: whoDeploys(deps.root, deps.env), commit: git?.commit ?? '' };
   if (env.app.build === undefined) {
-    const asked = args.only === 'build' || args.from === 'build';
-    return asked
-      ? `${env.name} has no build step: it deploys the prebuilt ${env.app.image} (no app.build)`
-      : { operator };
+    if (args.only !== 'build' && args.from !== 'build') return { operator };
+    return `${env.name} has no build step: it deploys the prebuilt ${env.app.image} (no app.build)`;
   }
   if (git === undefined)
     return `${env.name} builds its app image (app.build), which needs a git checkout (its commit is the tag)`;

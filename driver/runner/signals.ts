@@ -38,7 +38,6 @@ export class Interrupts {
 
   stop(): void {
     for (const [signal, listener] of this.listeners) this.source.off(signal, listener);
-    this.kill = undefined;
   }
 
   private onSignal(signal: Signal): void {
