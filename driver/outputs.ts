@@ -10,11 +10,9 @@ import { INVOCATION } from './usage';
 import { EnvContext, printError } from './context';
 import { EXIT_FAILED, EXIT_INTERRUPTED } from './exit-codes';
 import { commandLine } from './format';
-import { acquireLock } from './lock';
 import { cdktfOutput } from './plan/tools';
 import { cleanTail } from './runner/log';
-import { waitingOnCtrlC } from './runner/signals';
-import { cdktfLockPath, CDKTF_LOCK_WHY, envDir, readState, updateState } from './state';
+import { envDir, readState, takeCdktfLock, updateState } from './state';
 
 /** The outputs of `stack` in an outputs file; OutputsError (one line, naming the file) when unreadable or malformed. */
 export function readStackOutputs(file: string, stack: string): StackOutputs {
@@ -30,14 +28,17 @@ export function readStackOutputs(file: string, stack: string): StackOutputs {
 function runCdktfOutput(ctx: EnvContext, file: string) {
   const { deps, env } = ctx;
   const { command, args, cwd, env: vars } = cdktfOutput({ root: deps.root, cdktf: ctx.cdktf }, env.name, file);
-  const lock = acquireLock(cdktfLockPath(deps.root), `${ctx.args.command} ${env.name}`, { why: CDKTF_LOCK_WHY });
+  const lock = takeCdktfLock(ctx);
   deps.stderr.write(`reading ${env.name} outputs: ${commandLine(command, args)}\n`);
-  const childEnv = { ...deps.env, ...vars };
+  // cdktf gets the terminal's Ctrl-C too; a listener keeps the driver alive until it ends, to release the lock.
+  const signals = deps.signals ?? process;
+  const keepAlive = () => undefined;
+  signals.on('SIGINT', keepAlive);
   try {
-    return waitingOnCtrlC(deps.signals ?? process, () =>
-      spawnSync(command, [...args], { cwd, env: childEnv, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }),
-    );
+    const childEnv = { ...deps.env, ...vars };
+    return spawnSync(command, [...args], { cwd, env: childEnv, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
   } finally {
+    signals.off('SIGINT', keepAlive);
     lock.release();
   }
 }
@@ -50,7 +51,7 @@ export function loadOutputs(ctx: EnvContext): StackOutputs | number {
   const file = join(envDir(ctx.runBase, env.name), 'outputs.json');
   mkdirSync(envDir(ctx.runBase, env.name), { recursive: true });
   const result = runCdktfOutput(ctx, file);
-  if (result.interrupted) {
+  if (result.signal === 'SIGINT') {
     printError(ctx, `interrupted while reading ${env.name}'s outputs: nothing changed, the cdktf lock is released`);
     return EXIT_INTERRUPTED;
   }

@@ -2,33 +2,29 @@
  * Plans of the stacks a command touches: `cdktf synth`, then per stack `terraform init`, `plan -out` (saved in the
  * run folder) and `show -json`, summarized by lib/plan. Used by `plan <env>` and by `up` before it applies.
  */
-import { spawnSync } from 'node:child_process';
 import { appendFileSync } from 'node:fs';
 import { renderPlanMarkdown, renderPlanText } from '../lib/plan/render';
 import { PlanFormatError, StackPlanSummary, summarizePlan } from '../lib/plan/summary';
-import type { EnvContext } from './context';
-import { printError } from './context';
+import { EnvContext, printError } from './context';
 import { EXIT_FAILED, EXIT_INTERRUPTED } from './exit-codes';
 import { commandLine } from './format';
+import type { ExecStep } from './plan/steps';
 import { planCalls, TERRAFORM_ENV } from './plan/terraform';
+import { capture } from './runner/capture';
 import { cleanTail } from './runner/log';
-import { waitingOnCtrlC } from './runner/signals';
 
 /** A stack that could not be planned (on a first deploy: its state bucket does not exist yet). */
-export interface Unplanned {
-  readonly stack: string;
-  readonly why: string;
-}
+export type StackPlan = StackPlanSummary | { readonly stack: string; readonly why: string };
 
-export type StackPlan = StackPlanSummary | Unplanned;
-
-export function isUnplanned(p: StackPlan): p is Unplanned {
+export function isUnplanned(p: StackPlan): p is Exclude<StackPlan, StackPlanSummary> {
   return 'why' in p;
 }
 
-export class Interrupted extends Error {}
+type Call = Pick<ExecStep, 'command' | 'args' | 'cwd'>;
 
-export class CallFailed extends Error {
+class Interrupted extends Error {}
+
+class CallFailed extends Error {
   constructor(
     readonly call: string,
     readonly tail: string[],
@@ -37,55 +33,48 @@ export class CallFailed extends Error {
   }
 }
 
-interface Call {
-  readonly command: string;
-  readonly args: readonly string[];
-  readonly cwd: string;
-}
-
 /** Runs one call, its output appended to the log; throws CallFailed (with the tail) or Interrupted. */
-function run(ctx: EnvContext, log: string, call: Call): string {
-  const line = commandLine(call.command, call.args);
-  appendFileSync(log, `$ ${line}\n  cwd: ${call.cwd}\n`);
-  const result = waitingOnCtrlC(ctx.deps.signals ?? process, () =>
-    spawnSync(call.command, [...call.args], {
-      cwd: call.cwd,
-      env: { ...ctx.deps.env, ...TERRAFORM_ENV },
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'pipe'],
-      maxBuffer: 256 * 1024 * 1024,
-    }),
+async function run(ctx: EnvContext, log: string, { command, args, cwd }: Call): Promise<string> {
+  const line = commandLine(command, args);
+  appendFileSync(log, `$ ${line}\n  cwd: ${cwd}\n`);
+  // The child gets the terminal's Ctrl-C too; listening keeps the driver alive to say so and release the lock.
+  let interrupted = false;
+  const onInt = () => void (interrupted = true);
+  const signals = ctx.deps.signals ?? process;
+  signals.on('SIGINT', onInt);
+  const ran = await capture(command, args, { cwd, env: { ...ctx.deps.env, ...TERRAFORM_ENV } }).finally(() =>
+    signals.off('SIGINT', onInt),
   );
-  appendFileSync(log, `${result.stdout ?? ''}${result.stderr ?? ''}\nexit: ${result.status ?? result.signal}\n\n`);
-  if (result.interrupted || result.status === 130) throw new Interrupted(line);
-  if (result.error !== undefined) throw new CallFailed(`${line}: ${result.error.message}`, []);
-  if (result.status !== 0) {
-    const tail = cleanTail(result.stderr || result.stdout, 12);
-    throw new CallFailed(`${line} (exit ${result.status ?? result.signal})`, tail);
-  }
-  return result.stdout;
+  appendFileSync(log, `${ran.output}\nexit: ${ran.signal ?? ran.code}\n\n`);
+  if (interrupted || ran.signal === 'SIGINT' || ran.code === 130) throw new Interrupted(line);
+  if (ran.error !== undefined) throw new CallFailed(`${line}: ${ran.error.message}`, []);
+  if (ran.code !== 0)
+    throw new CallFailed(`${line} (exit ${ran.signal ?? ran.code})`, cleanTail(ran.stderr || ran.stdout, 12));
+  return ran.stdout;
 }
 
 /** init, plan, show of one stack: its summary, or why it could not be planned (init failed). */
-function planStack(ctx: EnvContext, runDir: string, log: string, stack: string, destroy: boolean): StackPlan {
-  const calls = planCalls(ctx.deps.root, runDir, stack, destroy);
+async function planStack(ctx: EnvContext, runDir: string, log: string, stack: string): Promise<StackPlan> {
+  const calls = planCalls(ctx.deps.root, runDir, stack, ctx.args.command === 'destroy');
   try {
-    run(ctx, log, calls.init);
+    await run(ctx, log, calls.init);
   } catch (error) {
     if (!(error instanceof CallFailed)) throw error;
     return { stack, why: `terraform init failed: ${error.tail[error.tail.length - 1] ?? 'see the log'}` };
   }
-  run(ctx, log, calls.plan);
-  return summarizePlan(stack, JSON.parse(run(ctx, log, calls.show)) as unknown);
+  await run(ctx, log, calls.plan);
+  return summarizePlan(stack, JSON.parse(await run(ctx, log, calls.show)) as unknown);
 }
 
 /**
  * Synthesizes once, then plans each stack into `<runDir>/<stack>.tfplan` (a destroy plan for `destroy`); everything
  * Terraform said goes to `log`.
  */
-export function planStacks(ctx: EnvContext, runDir: string, log: string, stacks: readonly string[]): StackPlan[] {
-  run(ctx, log, { command: ctx.cdktf, args: ['synth'], cwd: ctx.deps.root });
-  return stacks.map((stack) => planStack(ctx, runDir, log, stack, ctx.args.command === 'destroy'));
+export async function planStacks(ctx: EnvContext, runDir: string, log: string, stacks: readonly string[]) {
+  await run(ctx, log, { command: ctx.cdktf, args: ['synth'], cwd: ctx.deps.root });
+  const plans: StackPlan[] = [];
+  for (const stack of stacks) plans.push(await planStack(ctx, runDir, log, stack));
+  return plans;
 }
 
 export function renderPlans(ctx: EnvContext, plans: readonly StackPlan[], format: 'text' | 'markdown'): string {

@@ -4,7 +4,9 @@
  */
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { EnvContext, now } from './context';
 import { runStamp } from './format';
+import { acquireLock, Lock } from './lock';
 import type { ImageRecord } from './plan/build';
 
 export interface RunState {
@@ -66,6 +68,11 @@ export function cdktfLockPath(root: string): string {
   return join(root, '.run', 'cdktf.lock');
 }
 
-/** Why the project-wide cdktf lock exists: shown when a run is refused. */
-export const CDKTF_LOCK_WHY =
-  "cdktf steps share cdktf.out/ and the backend stack's local state (backend.tfstate) across all environments: one run at a time uses them.";
+/** The cdktf lock for this command; a refusal says why it exists and `release` (by default `rm -r` of it). */
+export function takeCdktfLock(ctx: EnvContext, release?: string): Lock {
+  return acquireLock(cdktfLockPath(ctx.deps.root), `${ctx.args.command} ${ctx.env.name}`, {
+    now: now(ctx),
+    why: "cdktf steps share cdktf.out/ and the backend stack's local state (backend.tfstate) across all environments: one run at a time uses them.",
+    release,
+  });
+}

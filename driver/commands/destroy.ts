@@ -10,23 +10,16 @@ import type { EnvContext } from '../context';
 import { buildDestroyPlan } from '../plan/build';
 import { DestroyStepName, PlannedStep } from '../plan/steps';
 import { updateState } from '../state';
-import { chooseRunDir, dryRun, runLocked } from './run';
-import { reviewUp } from './up-review';
+import { runCommand } from './run';
 
 export async function destroyCommand(ctx: EnvContext): Promise<number> {
   const { args, env } = ctx;
-  const runDir = chooseRunDir(ctx);
-  const plan = buildDestroyPlan(
-    env,
-    { root: ctx.deps.root, runDir: runDir.dir, cdktf: ctx.cdktf, node: process.execPath },
-    { from: args.from as DestroyStepName | undefined, only: args.only as DestroyStepName | undefined },
-  );
-  if (args.dryRun) return dryRun(ctx, plan, runDir.resumed);
+  const options = { from: args.from as DestroyStepName | undefined, only: args.only as DestroyStepName | undefined };
   // The destroy plan is shown first; destroying hosts needs the environment's name typed, or --yes without a terminal.
   // Once the stack is gone, its outputs describe nothing: env and status read afresh (and fail) from then on.
   const forget = (step: PlannedStep) => {
     if (step.name !== 'destroy') return;
     updateState(ctx.runBase, env.name, ({ lastOutputs: _gone, ...rest }) => rest);
   };
-  return runLocked(ctx, plan, runDir.resumed, forget, (p) => reviewUp(ctx, p));
+  return runCommand(ctx, (paths) => buildDestroyPlan(env, paths, options), forget);
 }

@@ -1,6 +1,6 @@
 /**
- * What `up` and `destroy` share: the dry run, the locks, the run folder, and handing the plan to the runner.
- * A run holds its environment's lock; a run with a cdktf step also holds the project-wide cdktf lock (cdktf
+ * What `up` and `destroy` share: the run folder, the dry run, the locks, the review, and handing the plan to the
+ * runner. A run holds its environment's lock; a run with a cdktf step also holds the project-wide cdktf lock (cdktf
  * synthesizes the whole app into cdktf.out/, and the backend's state may be local), taken before anything runs.
  */
 import { existsSync, mkdirSync } from 'node:fs';
@@ -13,10 +13,12 @@ import { displayPath } from '../format';
 import { acquireLock, Lock } from '../lock';
 import { preflightTask } from '../plan/build';
 import { DESTROY_STEPS, Plan, PlannedStep, UP_STEPS } from '../plan/steps';
+import type { PlanContext } from '../plan/tools';
 import { checkPrerequisites, describeProblems, problemCount } from '../preflight';
 import { runPlan } from '../runner/run-plan';
-import { cdktfLockPath, CDKTF_LOCK_WHY, envLockPath, newRunDir, readState, updateState } from '../state';
+import { envLockPath, newRunDir, readState, takeCdktfLock, updateState } from '../state';
 import { preflightInput, runTask } from '../tasks';
+import { plannedStacks, reviewUp } from './up-review';
 
 /** A config that does not validate: for up/destroy still list every other missing prerequisite, then stop. */
 export async function configBroken(ctx: Context, message: string): Promise<number> {
@@ -33,7 +35,7 @@ export async function configBroken(ctx: Context, message: string): Promise<numbe
 }
 
 /** `--from`/`--only` continue in the last run folder of the same command, so earlier steps' files are there. */
-export function chooseRunDir(ctx: EnvContext): { dir: string; resumed: boolean } {
+function chooseRunDir(ctx: EnvContext): { dir: string; resumed: boolean } {
   const { args, env } = ctx;
   const command = args.command as 'up' | 'destroy';
   if (args.from !== undefined || args.only !== undefined) {
@@ -43,29 +45,29 @@ export function chooseRunDir(ctx: EnvContext): { dir: string; resumed: boolean }
   return { dir: newRunDir(ctx.runBase, env.name, command, now(ctx)), resumed: false };
 }
 
-/** --dry-run: the plan and the config's notes. */
-export function dryRun(ctx: EnvContext, plan: Plan, resumed: boolean): number {
+/** --dry-run: the plan, the config's notes, and (up) the review that comes before any step. */
+function dryRun(ctx: EnvContext, plan: Plan, resumed: boolean): number {
   const { stdout } = ctx.deps;
   stdout.write(describePlan(plan, ctx.deps.root, resumed));
   for (const warning of ctx.warnings) stdout.write(`note: ${warning}\n`);
+  const stacks = plannedStacks(plan);
+  if (plan.command === 'up' && stacks.length > 0) {
+    stdout.write(
+      `before any step: cdktf synth, then terraform init, plan -out and show -json of ${stacks.join(', ')}; the summary; approval ` +
+        `(a terminal answers, or --auto-approve; nothing is applied that was not shown)\n`,
+    );
+  }
   return EXIT_OK;
 }
 
 /** The environment's lock, and the cdktf lock when the plan needs it; a note for each stale lock taken over. */
 function takeLocks(ctx: EnvContext, plan: Plan): Lock[] {
+  const release = `${INVOCATION} lock release ${ctx.env.name}`;
   const owner = `${ctx.args.command} ${ctx.env.name}`;
-  const release = (what: string) => `${INVOCATION} lock release ${ctx.env.name}${what}`;
-  const locks = [acquireLock(envLockPath(ctx.runBase, ctx.env.name), owner, { now: now(ctx), release: release('') })];
+  const locks = [acquireLock(envLockPath(ctx.runBase, ctx.env.name), owner, { now: now(ctx), release })];
   try {
-    if (sharesProjectState(plan)) {
-      locks.push(
-        acquireLock(cdktfLockPath(ctx.deps.root), owner, {
-          now: now(ctx),
-          why: CDKTF_LOCK_WHY,
-          release: release(' (it also releases the cdktf lock its runs took)'),
-        }),
-      );
-    }
+    if (sharesProjectState(plan))
+      locks.push(takeCdktfLock(ctx, `${release} (it also releases the cdktf lock its runs took)`));
   } catch (error) {
     locks[0].release();
     throw error;
@@ -79,39 +81,35 @@ function takeLocks(ctx: EnvContext, plan: Plan): Lock[] {
   return locks;
 }
 
-/** Runs the plan under its locks; `onStepDone` records what a successful step leaves in the run state. */
-export async function runLocked(
+/**
+ * Builds the command's plan in its run folder; --dry-run describes it, else it runs under its locks once reviewed
+ * (commands/up-review.ts). `onStepDone` records what a successful step leaves in the run state.
+ */
+export async function runCommand(
   ctx: EnvContext,
-  plan: Plan,
-  resumed: boolean,
-  onStepDone?: (step: PlannedStep) => void,
-  review?: (plan: Plan) => Promise<Plan | number>,
+  build: (paths: PlanContext) => Plan,
+  onStepDone: (step: PlannedStep, runDir: string) => void,
 ): Promise<number> {
   const { deps, args, env } = ctx;
+  const { dir, resumed } = chooseRunDir(ctx);
+  const plan = build({ root: deps.root, runDir: dir, cdktf: ctx.cdktf, node: process.execPath });
+  if (args.dryRun) return dryRun(ctx, plan, resumed);
   const locks = takeLocks(ctx, plan);
   try {
-    mkdirSync(plan.runDir, { recursive: true });
-    updateState(ctx.runBase, env.name, (s) => ({ ...s, lastRun: { ...s.lastRun, [args.command]: plan.runDir } }));
-    // What will change is shown and approved before anything runs (up: commands/up-review.ts).
-    const reviewed = review === undefined ? plan : await review(plan);
+    mkdirSync(dir, { recursive: true });
+    updateState(ctx.runBase, env.name, (s) => ({ ...s, lastRun: { ...s.lastRun, [args.command]: dir } }));
+    const reviewed = await reviewUp(ctx, plan);
     if (typeof reviewed === 'number') return reviewed;
-    plan = reviewed;
     if (resumed)
       deps.stdout.write(`continuing in the last run folder (--${args.from !== undefined ? 'from' : 'only'})\n`);
-    return await runPlan(plan, {
-      ...{
-        out: deps.stdout,
-        err: deps.stderr,
-        style: ctx.style,
-        env: deps.env,
-        root: deps.root,
-        verbose: args.verbose,
-      },
+    return await runPlan(reviewed, {
+      ...{ out: deps.stdout, err: deps.stderr, style: ctx.style, env: deps.env, root: deps.root },
+      verbose: args.verbose,
       // Preflight fails before anything ran: the fix is to run the same command again.
       resumeCommand: (step) =>
         step === 'preflight' ? rerunCommand(args, env.name) : resumeCommand(args, env.name, step),
       runTask: (task, taskCtx) => runTask(ctx, task, taskCtx),
-      onStepDone,
+      onStepDone: (step) => onStepDone(step, dir),
       signals: deps.signals ?? process,
     });
   } finally {

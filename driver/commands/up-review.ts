@@ -52,47 +52,36 @@ function markPlan(plan: Plan, plans: readonly StackPlan[]): Plan {
   return { ...plan, steps };
 }
 
-function show(ctx: EnvContext, plan: Plan, plans: readonly StackPlan[]): void {
-  const { stdout } = ctx.deps;
-  stdout.write(`\nChanges to ${ctx.env.name} (saved plans in ${displayPath(plan.runDir, ctx.deps.root)}):\n`);
-  stdout.write(renderPlans(ctx, plans, 'text'));
-  stdout.write(
-    otherSteps(ctx, plan)
-      .map((l) => `${l}\n`)
-      .join('') + '\n',
-  );
-}
-
-async function decide(ctx: EnvContext, plan: Plan, plans: readonly StackPlan[]): Promise<Plan | number> {
-  const summaries = plans.filter((p): p is StackPlanSummary => !isUnplanned(p));
-  // destroy's --yes is its --auto-approve.
-  const autoApprove = ctx.args.autoApprove || (plan.command === 'destroy' && ctx.args.yes);
-  const input = { environment: ctx.env.name, summaries, interactive: true, autoApprove };
-  const outcome = await approve(input, ctx.deps.ask);
-  const refused = !outcome.apply && summaries.some(hasChanges);
-  if (outcome.message !== undefined) (refused ? ctx.deps.stderr : ctx.deps.stdout).write(`${outcome.message}\n`);
-  if (refused) return outcome.exitCode;
-  return markPlan(plan, plans);
-}
-
 /** The stacks whose saved plans the run applies. */
 export function plannedStacks(plan: Plan): string[] {
   return activeSteps(plan).flatMap((s) => applyTaskOf(s)?.stack ?? []);
 }
 
+/** Plans, shows and asks; the plan to run (its applies marked by markPlan), or the exit code of a stop. */
 export async function reviewUp(ctx: EnvContext, plan: Plan): Promise<Plan | number> {
+  const { deps, args, env } = ctx;
   const stacks = plannedStacks(plan);
   if (stacks.length === 0) return plan;
   const pre = plan.steps[0];
   if (pre.kind === 'task' && pre.task.type === 'preflight') {
-    const findings = await checkPrerequisites(preflightInput(ctx, pre.task, { ok: true, value: ctx.env }));
+    const findings = await checkPrerequisites(preflightInput(ctx, pre.task, { ok: true, value: env }));
     if (findings.some((f) => !f.ok)) return plan; // the run's preflight step reports them and stops
   }
+  let plans: StackPlan[];
   try {
-    const plans = planStacks(ctx, plan.runDir, join(plan.runDir, 'plan.log'), stacks);
-    show(ctx, plan, plans);
-    return await decide(ctx, plan, plans);
+    plans = await planStacks(ctx, plan.runDir, join(plan.runDir, 'plan.log'), stacks);
   } catch (error) {
     return reportPlanFailure(ctx, error);
   }
+  const where = displayPath(plan.runDir, deps.root);
+  const others = otherSteps(ctx, plan).map((l) => `${l}\n`);
+  deps.stdout.write(`\nChanges to ${env.name} (saved plans in ${where}):\n${renderPlans(ctx, plans, 'text')}`);
+  deps.stdout.write(`${others.join('')}\n`);
+  const summaries = plans.filter((p): p is StackPlanSummary => !isUnplanned(p));
+  // destroy's --yes is its --auto-approve.
+  const autoApprove = args.autoApprove || (plan.command === 'destroy' && args.yes);
+  const outcome = await approve({ environment: env.name, summaries, interactive: true, autoApprove }, deps.ask);
+  const refused = !outcome.apply && summaries.some(hasChanges);
+  if (outcome.message !== undefined) (refused ? deps.stderr : deps.stdout).write(`${outcome.message}\n`);
+  return refused ? outcome.exitCode : markPlan(plan, plans);
 }

@@ -13,65 +13,49 @@ import { checkTool, defaultProbe, TOOLS, which } from './tools';
 export type { Finding, PreflightInput, VersionProbe } from './finding';
 export { parseVersion, which } from './tools';
 
-function credentialsFinding(input: PreflightInput): Finding {
-  const { env } = input;
+const LOGIN = 'run `gcloud auth application-default login` (or set GOOGLE_APPLICATION_CREDENTIALS to a key file)';
+
+function credentialsFinding({ env, home }: PreflightInput): Finding {
   const explicit = env.GOOGLE_APPLICATION_CREDENTIALS;
-  const login = 'run `gcloud auth application-default login` (or set GOOGLE_APPLICATION_CREDENTIALS to a key file)';
-  if (explicit !== undefined && explicit !== '') {
-    return existsSync(explicit)
-      ? ok('credentials', `credentials: GOOGLE_APPLICATION_CREDENTIALS=${explicit}`)
-      : missing(
-          'credentials',
-          `credentials: GOOGLE_APPLICATION_CREDENTIALS points at ${explicit}, which does not exist`,
-          `fix the path, or unset it and ${login}`,
-        );
+  if (explicit) {
+    if (existsSync(explicit)) return ok('credentials', `credentials: GOOGLE_APPLICATION_CREDENTIALS=${explicit}`);
+    const summary = `credentials: GOOGLE_APPLICATION_CREDENTIALS points at ${explicit}, which does not exist`;
+    return missing('credentials', summary, `fix the path, or unset it and ${LOGIN}`);
   }
-  for (const name of ['GOOGLE_CREDENTIALS', 'GOOGLE_OAUTH_ACCESS_TOKEN']) {
-    if (env[name]) return ok('credentials', `credentials: ${name} is set`);
-  }
-  const adc = join(
-    env.CLOUDSDK_CONFIG || join(input.home, '.config', 'gcloud'),
-    'application_default_credentials.json',
-  );
-  return existsSync(adc)
-    ? ok('credentials', `credentials: ${adc}`)
-    : missing('credentials', `credentials: no Application Default Credentials (${adc})`, login);
+  const named = ['GOOGLE_CREDENTIALS', 'GOOGLE_OAUTH_ACCESS_TOKEN'].find((name) => env[name]);
+  if (named !== undefined) return ok('credentials', `credentials: ${named} is set`);
+  const adc = join(env.CLOUDSDK_CONFIG || join(home, '.config', 'gcloud'), 'application_default_credentials.json');
+  if (existsSync(adc)) return ok('credentials', `credentials: ${adc}`);
+  return missing('credentials', `credentials: no Application Default Credentials (${adc})`, LOGIN);
 }
 
 /** The findings that depend on the environment's config. */
-function configFinding(requirement: Requirement, input: PreflightInput): Finding | undefined {
-  const { config } = input;
+function configFinding(requirement: Requirement, { config }: PreflightInput): Finding | undefined {
   if (requirement === 'config') {
-    return config.ok
-      ? ok(requirement, `config: environment "${config.value.name}" is valid`)
-      : missing(requirement, config.error, 'edit config/environments.ts (field reference: README.md)');
+    if (config.ok) return ok(requirement, `config: environment "${config.value.name}" is valid`);
+    return missing(requirement, config.error, 'edit config/environments.ts (field reference: README.md)');
   }
   if (!config.ok) return undefined; // reported once, as the config finding
   const env = config.value;
-  if (requirement === 'gcp-project') {
-    return env.projectIdIsPlaceholder
-      ? missing(
-          requirement,
-          `GCP project: none set for "${env.name}" (only the synth placeholder "${env.projectId}")`,
-          `set projectId for "${env.name}" in config/environments.ts (committed: synth reads no environment variable)`,
-        )
-      : ok(requirement, `GCP project: ${env.projectId}`);
-  }
   if (requirement === 'ssh-public-key') return { requirement, ...sshPublicKeyCheck(env) };
   if (requirement === 'ssh-private-key') return { requirement, ...sshPrivateKeyCheck(env) };
-  return undefined;
+  if (requirement !== 'gcp-project') return undefined;
+  if (!env.projectIdIsPlaceholder) return ok(requirement, `GCP project: ${env.projectId}`);
+  return missing(
+    requirement,
+    `GCP project: none set for "${env.name}" (only the synth placeholder "${env.projectId}")`,
+    `set projectId for "${env.name}" in config/environments.ts (committed: synth reads no environment variable)`,
+  );
 }
 
-function cdktfFinding(input: PreflightInput): Finding {
-  const shown = displayPath(input.cdktf, input.root);
-  if (which(input.cdktf, input.env.PATH) !== undefined) return ok('cdktf', `cdktf: ${shown}`);
-  return missing(
-    'cdktf',
-    `cdktf: ${shown} not found`,
-    isAbsolute(input.cdktf) && input.cdktf.includes('node_modules')
+function cdktfFinding({ cdktf, root, env }: PreflightInput): Finding {
+  const shown = displayPath(cdktf, root);
+  if (which(cdktf, env.PATH) !== undefined) return ok('cdktf', `cdktf: ${shown}`);
+  const fix =
+    isAbsolute(cdktf) && cdktf.includes('node_modules')
       ? 'run `npm ci` in the repository root (cdktf-cli is a devDependency)'
-      : 'check DOCKER_HOSTS_CDKTF, or unset it to use node_modules/.bin/cdktf (`npm ci`)',
-  );
+      : 'check DOCKER_HOSTS_CDKTF, or unset it to use node_modules/.bin/cdktf (`npm ci`)';
+  return missing('cdktf', `cdktf: ${shown} not found`, fix);
 }
 
 /** Checks everything at once; the order of findings follows the requirements. */

@@ -77,10 +77,6 @@ export function parseVersion(text: string): [number, number, number] | undefined
   return m ? [Number(m[1]), Number(m[2]), Number(m[3] ?? 0)] : undefined;
 }
 
-function atLeast([major, minor]: readonly number[], [minMajor, minMinor]: readonly number[]): boolean {
-  return major !== minMajor ? major > minMajor : minor >= minMinor;
-}
-
 export function defaultProbe(env: Readonly<Record<string, string | undefined>>): VersionProbe {
   return (command, args) =>
     new Promise((resolve) => {
@@ -106,9 +102,9 @@ export async function checkTool(
   // Found but its version is unreadable: say so, do not block on it.
   if (version === undefined) return ok(requirement, `${requirement}: ${path} (version unknown)`);
   const shown = version.join('.');
-  if (!atLeast(version, spec.minimum)) {
+  const [[major, minor], [minMajor, minMinor]] = [version, spec.minimum];
+  if (major !== minMajor ? major < minMajor : minor < minMinor)
     return missing(requirement, `${requirement} ${shown} is too old: ${spec.why}`, spec.install);
-  }
   const cliConfig = input.env.TF_CLI_CONFIG_FILE;
   if (requirement === 'terraform' && cliConfig && !existsSync(cliConfig)) {
     const note = `TF_CLI_CONFIG_FILE=${cliConfig} does not exist, so terraform warns on every call (unset it or create the file)`;

@@ -10,25 +10,6 @@ export interface SignalSource {
   off(signal: Signal, listener: () => void): unknown;
 }
 
-/**
- * Runs a blocking child (spawnSync) so that Ctrl-C, which the child gets from the terminal too, does not kill the
- * driver with its locks held: the driver waits for the child, then says it was interrupted.
- */
-export function waitingOnCtrlC<T extends { signal: NodeJS.Signals | null }>(
-  signals: SignalSource,
-  run: () => T,
-): T & { interrupted: boolean } {
-  let interrupted = false;
-  const onInt = () => void (interrupted = true);
-  signals.on('SIGINT', onInt);
-  try {
-    const result = run();
-    return { ...result, interrupted: interrupted || result.signal === 'SIGINT' };
-  } finally {
-    signals.off('SIGINT', onInt);
-  }
-}
-
 /** 128 + the signal's number. */
 export const SIGNAL_EXIT: Record<Signal, number> = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129 };
 /**
@@ -57,7 +38,6 @@ export class Interrupts {
 
   stop(): void {
     for (const [signal, listener] of this.listeners) this.source.off(signal, listener);
-    this.kill = undefined;
   }
 
   private onSignal(signal: Signal): void {

@@ -1,4 +1,5 @@
 /** `up` shows the plans and asks before it changes anything; it applies exactly the saved plans. */
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { App, callLines, REPO_ROOT, runDriver, Sandbox, testEnv, testSpec, sandboxAndAppEach } from './harness';
 
@@ -100,5 +101,19 @@ describe('up: review before apply', () => {
     ).toEqual(['backend.tfplan']);
     expect(result.out).toMatch(/registry could not be planned .*: run up again once the backend is applied/);
     expect(callLines(sb).some((l) => l.startsWith('ansible-playbook'))).toBe(false);
+  });
+
+  it('Ctrl-C while planning: one line, exit 130, nothing applied, both locks released', async () => {
+    const result = await runDriver(['up', 'stage', '--skip-image', '--auto-approve'], sb, {
+      spec: testSpec(sb, app.port),
+      env: env({ FAKE_PLAN_JSON: plan('google-create.json'), FAKE_SIGINT: 'terraform plan' }),
+    });
+    expect(result.code).toBe(130);
+    expect(result.err).toMatch(
+      /error: interrupted during terraform plan .*: nothing was applied, the lock is released/,
+    );
+    expect(changedAnything()).toEqual([]);
+    expect(existsSync(join(sb.runBase, 'stage', 'lock'))).toBe(false);
+    expect(existsSync(join(sb.root, '.run', 'cdktf.lock'))).toBe(false);
   });
 });
