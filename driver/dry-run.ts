@@ -1,8 +1,8 @@
 /** --dry-run: the whole plan, every command with its arguments, cwd, the environment it adds and the files written. */
 import { dirname, join } from 'node:path';
 import { addedEnv, commandLine, displayPath, formatDuration } from './format';
-import { activeSteps, Plan, PlannedStep, Task } from './plan/steps';
-import { describeReleaseBuild } from './plan/release';
+import { activeSteps, Plan, PlannedStep, ReleaseBuildTask, Task } from './plan/steps';
+import { buildAndPushPlan } from '../lib/release/commands';
 import { cdktfLockPath } from './state';
 
 /**
@@ -11,6 +11,26 @@ import { cdktfLockPath } from './state';
  */
 export function sharesProjectState(plan: Plan): boolean {
   return activeSteps(plan).some((s) => s.kind === 'task' && s.task.type === 'terraform-apply');
+}
+
+/** --dry-run's lines for the build step: every command, with what is only known at run time in <…>. */
+function describeReleaseBuild(task: ReleaseBuildTask, show: (p: string) => string): string[] {
+  const token = 'REPOSITORY';
+  const reference = `${token}/${task.build.name}:${task.tag}`;
+  const input = { ...task.build, target: { kind: 'local' } as const, reference, revision: task.commit };
+  const remote = task.local ? '' : `PATH=${show(task.wrapperDir)}:$PATH DOCKER_HOST=ssh://<ssh_user>@<first host> `;
+  const lines = buildAndPushPlan(input).map(({ step, run }) => {
+    const line = commandLine(run.command, run.args).split(token).join('<repository>');
+    return `${step.padEnd(11)} $ ${step === 'tag exists?' ? '' : remote}${line}`;
+  });
+  const hostLine = `<first host>: the external_ip of the first host in ${show(task.outputsFile)}; ${show(join(task.wrapperDir, 'ssh'))} runs ssh with the hosts step's options (key, known_hosts, IAP)`;
+  return [
+    `<repository>: output environment_registries["${task.environment}"] of stack ${task.registryStack} in ${show(task.registryOutputsFile)}`,
+    ...(task.local ? [] : [hostLine]),
+    `in-process, in ${show(task.cwd)}: when the tag exists in the registry, no build: its digest from $ docker buildx imagetools inspect`,
+    ...lines,
+    `writes ${show(task.releaseFile)}: {"image": "<repository>/${task.build.name}@<pushed digest>", "commit": "${task.commit}", "tag": "${task.tag}"}`,
+  ];
 }
 
 /** What an in-process task does. */
@@ -30,9 +50,7 @@ function taskLines(task: Task, show: (p: string) => string): string[] {
   return [
     `in-process, after the plan was shown and approved: $ ${commandLine(apply.command, apply.args)}`,
     `cwd: ${show(apply.cwd)}`,
-    ...(output !== undefined && outputsFile !== undefined
-      ? [`then $ ${commandLine(output.command, output.args)} → ${show(outputsFile)}`]
-      : []),
+    ...(output && outputsFile ? [`then $ ${commandLine(output.command, output.args)} → ${show(outputsFile)}`] : []),
   ];
 }
 

@@ -1,5 +1,5 @@
 /**
- * The `build` step at run time (plan/release.ts made it): reads the first host and the repository from the stacks'
+ * The `build` step at run time (plan/tools.ts made it): reads the first host and the repository from the stacks'
  * outputs, asks the registry whether the tag exists (then only reads its digest), else builds and pushes, and writes
  * the release file the `hosts` step deploys by digest. Each command's output goes to the step's log.
  */

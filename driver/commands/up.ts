@@ -3,11 +3,10 @@ import { ReleaseError, releaseTag } from '../../lib/release/image-ref';
 import { EnvContext, now, printError } from '../context';
 import { EXIT_USAGE } from '../exit-codes';
 import { gitState, operator as whoDeploys } from '../git';
-import type { ReleaseInput } from '../plan/release';
 import { buildUpPlan } from '../plan/build';
 import { imageSourceHash } from '../plan/image-hash';
 import { PlannedStep, UpStepName } from '../plan/steps';
-import { DEFAULT_CHECK_TIMING, Operator, packerVars, runFiles } from '../plan/tools';
+import { DEFAULT_CHECK_TIMING, Operator, packerVars, ReleaseInput, runFiles } from '../plan/tools';
 import { readState, updateState } from '../state';
 import { runCommand } from './run';
 

@@ -2,35 +2,10 @@
  * Pure plan builders: which steps `up` and `destroy` run, in which order, and why a step is skipped.
  */
 import type { EnvironmentConfig } from '../../config';
-import {
-  ansiblePlaybook,
-  applyBackend,
-  applyEnvironment,
-  applyRegistry,
-  destroyEnvironment,
-  CheckTiming,
-  DEFAULT_CHECK_TIMING,
-  httpCheck,
-  inventory,
-  packerBuild,
-  packerInit,
-  Operator,
-  PlanContext,
-} from './tools';
-import { releaseBuild, ReleaseInput } from './release';
-import {
-  DESTROY_STEPS,
-  DestroyStepName,
-  Plan,
-  PlannedStep,
-  PreflightTask,
-  Requirement,
-  REQUIREMENTS,
-  Step,
-  StepName,
-  UP_STEPS,
-  UpStepName,
-} from './steps';
+import * as tools from './tools';
+import type { CheckTiming, Operator, PlanContext, ReleaseInput } from './tools';
+import { DESTROY_STEPS, REQUIREMENTS, UP_STEPS } from './steps';
+import type { DestroyStepName, Plan, PreflightTask, Requirement, Step, StepName, UpStepName } from './steps';
 
 /** The last image build that succeeded for an environment, as recorded in its run state. */
 export interface ImageRecord {
@@ -100,99 +75,67 @@ export function preflightTask(
   return { type: 'preflight', requirements: REQUIREMENTS.filter((r) => needed.has(r)), files: [...files] };
 }
 
-function preflightStep(selected: readonly Step[], env: EnvironmentConfig): Step {
-  return {
-    kind: 'task',
-    name: 'preflight',
-    title: 'check prerequisites',
-    task: preflightTask(
-      selected.map((s) => s.name),
-      env.ssh.connectVia,
-    ),
-  };
-}
+type Skips = Map<StepName, string>;
 
-/** Marks the steps --from/--only leave out. Preflight always runs: it is cheap and guards what follows. */
-function select<N extends StepName>(
-  steps: readonly Step[],
-  order: readonly N[],
-  from: N | undefined,
-  only: N | undefined,
-): Map<StepName, string> {
-  const skips = new Map<StepName, string>();
-  for (const step of steps) {
-    if (step.name === 'preflight') continue;
-    if (only !== undefined && step.name !== only) skips.set(step.name, `not selected (--only ${only})`);
-    else if (from !== undefined && order.indexOf(step.name as N) < order.indexOf(from)) {
-      skips.set(step.name, `before --from ${from}`);
-    }
+/** Marks the steps --from/--only leave out (preflight is not among them: it is cheap and guards what follows). */
+function select<N extends StepName>(steps: readonly Step[], order: readonly N[], from?: N, only?: N) {
+  const skips: Skips = new Map();
+  for (const { name } of steps) {
+    if (only !== undefined && name !== only) skips.set(name, `not selected (--only ${only})`);
+    else if (from !== undefined && order.indexOf(name as N) < order.indexOf(from))
+      skips.set(name, `before --from ${from}`);
   }
   return skips;
 }
 
-function assemble(
-  command: Plan['command'],
-  env: EnvironmentConfig,
-  ctx: PlanContext,
-  work: readonly Step[],
-  skips: Map<StepName, string>,
-): Plan {
-  const selected = work.filter((s) => !skips.has(s.name));
-  const steps: PlannedStep[] = [preflightStep(selected, env), ...work].map((step) =>
+/** The plan: a preflight for the steps that will run, then every step, the skipped ones marked. */
+function assemble(command: Plan['command'], env: EnvironmentConfig, runDir: string, work: Step[], skips: Skips): Plan {
+  const selected = work.filter((s) => !skips.has(s.name)).map((s) => s.name);
+  const task = preflightTask(selected, env.ssh.connectVia);
+  const preflight: Step = { kind: 'task', name: 'preflight', title: 'check prerequisites', task };
+  const steps = [preflight, ...work].map((step) =>
     skips.has(step.name) ? { ...step, skip: skips.get(step.name) } : step,
   );
-  return { command, environment: env.name, runDir: ctx.runDir, steps };
+  return { command, environment: env.name, runDir, steps };
 }
 
-/** Why the image build can be skipped without asking: same inputs, same target, and that build succeeded. */
-function imageUnchanged(env: EnvironmentConfig, image: UpOptions['image']): ImageRecord | undefined {
-  const last = image?.lastBuild;
-  if (last === undefined) return undefined;
-  const same =
-    last.hash === image?.currentHash && last.projectId === env.projectId && last.imageFamily === env.imageFamily;
-  return same ? last : undefined;
-}
-
-/** The build step, for an environment with app.build (no step at all otherwise). */
-function buildSteps(ctx: PlanContext, env: EnvironmentConfig, release: ReleaseInput | undefined): Step[] {
-  if (env.app.build === undefined) return [];
-  if (release === undefined) throw new Error(`buildUpPlan: ${env.name} has app.build but no release input`);
-  return [releaseBuild(ctx, env, release)];
+/**
+ * Why the image steps do not run, if they do not: --skip-image, or the image's sources are unchanged since the last
+ * build that succeeded for the same target, unless the image is asked for (--build-image, or by name: --only image,
+ * --from packer-init).
+ */
+function imageSkip(env: EnvironmentConfig, options: UpOptions): string | undefined {
+  if (options.skipImage) return '--skip-image: hosts boot from the latest image of the family';
+  const last = options.image?.lastBuild;
+  const askedFor = options.buildImage || [options.only, options.from].some((s) => s === 'packer-init' || s === 'image');
+  if (last === undefined || askedFor || last.hash !== options.image?.currentHash) return undefined;
+  if (last.projectId !== env.projectId || last.imageFamily !== env.imageFamily) return undefined;
+  return (
+    `the image's sources (packer/, the Ansible it runs) are unchanged since the image built ${last.builtAt} ` +
+    `(source ${last.hash.slice(0, 12)}); --build-image rebuilds it`
+  );
 }
 
 /** `up`: preflight → image → backend → registry → environment → inventory → hosts → check. */
 export function buildUpPlan(env: EnvironmentConfig, ctx: PlanContext, options: UpOptions = {}): Plan {
   const work: Step[] = [
-    packerInit(ctx),
-    packerBuild(ctx, env, options.image?.currentHash),
-    applyBackend(ctx),
-    applyRegistry(ctx),
-    applyEnvironment(ctx, env),
-    inventory(ctx, env),
-    ...buildSteps(ctx, env, options.release),
-    ansiblePlaybook(ctx, env, { operator: options.operator, built: env.app.build !== undefined }),
-    httpCheck(ctx, env, options.checkTiming ?? DEFAULT_CHECK_TIMING),
+    tools.packerInit(ctx),
+    tools.packerBuild(ctx, env, options.image?.currentHash),
+    tools.applyStep(ctx, env, 'backend'),
+    tools.applyStep(ctx, env, 'registry'),
+    tools.applyStep(ctx, env, 'deploy'),
+    tools.inventory(ctx, env),
+    ...(env.app.build === undefined ? [] : [tools.releaseBuild(ctx, env, options.release)]),
+    tools.ansiblePlaybook(ctx, env, { operator: options.operator, built: env.app.build !== undefined }),
+    tools.httpCheck(ctx, env, options.checkTiming ?? tools.DEFAULT_CHECK_TIMING),
   ];
   const skips = select(work, UP_STEPS, options.from, options.only);
-  const imageSteps: StepName[] = ['packer-init', 'image'];
-  // Asking for an image step by name (--only image, --from packer-init) builds it whatever the state says.
-  const imageAskedFor = [options.only, options.from].some((s) => s !== undefined && imageSteps.includes(s));
-  const unchanged = imageUnchanged(env, options.image);
-  for (const name of imageSteps) {
-    if (skips.has(name)) continue;
-    if (options.skipImage) skips.set(name, '--skip-image: hosts boot from the latest image of the family');
-    else if (unchanged !== undefined && !options.buildImage && !imageAskedFor) {
-      skips.set(
-        name,
-        `the image's sources (packer/, the Ansible it runs) are unchanged since the image built ${unchanged.builtAt} ` +
-          `(source ${unchanged.hash.slice(0, 12)}); --build-image rebuilds it`,
-      );
-    }
-  }
+  const image = imageSkip(env, options);
+  for (const name of ['packer-init', 'image'] as const) if (image && !skips.has(name)) skips.set(name, image);
   // `packer build` needs the plugins `packer init` installs: whenever the image is built, init runs first (it is
   // idempotent and takes a second), also with --from image or --only image on a machine that never ran it.
   if (!skips.has('image')) skips.delete('packer-init');
-  return assemble('up', env, ctx, work, skips);
+  return assemble('up', env, ctx.runDir, work, skips);
 }
 
 /**
@@ -200,6 +143,6 @@ export function buildUpPlan(env: EnvironmentConfig, ctx: PlanContext, options: U
  * prod deploys the very digest stage tested); the environment's read grant on it goes with the environment's stack.
  */
 export function buildDestroyPlan(env: EnvironmentConfig, ctx: PlanContext, options: DestroyOptions = {}): Plan {
-  const work: Step[] = [destroyEnvironment(ctx, env)];
-  return assemble('destroy', env, ctx, work, select(work, DESTROY_STEPS, options.from, options.only));
+  const work: Step[] = [tools.applyStep(ctx, env, 'destroy')];
+  return assemble('destroy', env, ctx.runDir, work, select(work, DESTROY_STEPS, options.from, options.only));
 }

@@ -7,7 +7,7 @@
  * from another clone, is not seen; --build-image forces a build.
  */
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 
 /** Inputs of the image, relative to the repository root: folders (every file in them) and single files. */
@@ -23,16 +23,10 @@ const IGNORED = new Set(['.git', 'node_modules', 'packer_cache', '.terraform', '
 
 /** The files of one source (a folder, recursively, or a single file), relative to the root. */
 function listFiles(root: string, source: string): string[] {
-  let entries;
-  try {
-    entries = readdirSync(join(root, source), { withFileTypes: true, recursive: true });
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') return [];
-    if (code === 'ENOTDIR') return [source];
-    throw err;
-  }
-  return entries
+  const dir = join(root, source);
+  if (!existsSync(dir)) return [];
+  if (!statSync(dir).isDirectory()) return [source];
+  return readdirSync(dir, { withFileTypes: true, recursive: true })
     .map((entry) => ({ entry, path: relative(root, join(entry.parentPath ?? entry.path, entry.name)) }))
     .filter(({ entry, path }) => {
       // Var files are hashed as the variables they hold (see imageSourceHash), except *.auto.pkrvars.json,

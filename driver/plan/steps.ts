@@ -8,82 +8,65 @@ import type { SshLogin } from '../ssh';
 
 /** Steps of `up`, in order (`build` only for an environment with app.build). */
 export const UP_STEPS = [
-  'preflight',
-  'packer-init',
-  'image',
-  'backend',
-  'registry',
-  'deploy',
-  'inventory',
-  'build',
-  'hosts',
-  'check',
+  ...['preflight', 'packer-init', 'image', 'backend', 'registry'],
+  ...['deploy', 'inventory', 'build', 'hosts', 'check'],
 ] as const;
-/**
- * Steps of `destroy`, in order. Neither the state backend nor the registry is ever destroyed by the driver: both are
- * shared by every environment of the project (see commands/destroy.ts).
- */
+/** Steps of `destroy`: never the state backend nor the registry, which every environment shares. */
 export const DESTROY_STEPS = ['preflight', 'destroy'] as const;
 
 export type UpStepName = (typeof UP_STEPS)[number];
 export type DestroyStepName = (typeof DESTROY_STEPS)[number];
 export type StepName = UpStepName | DestroyStepName;
 
-/** A file the driver writes just before a step runs: values flow between tools as files, never by hand. */
-interface FileToWrite {
-  readonly path: string;
-  readonly content: string;
-}
-
-/** A file a step reads that an earlier step (or run) produced. */
-interface NeededFile {
-  readonly path: string;
-  /** The step that writes it, for the "run --from <step>" hint. */
-  readonly from: StepName;
+/** A command: an argument array run in `cwd`. */
+export interface Call {
+  readonly command: string;
+  readonly args: readonly string[];
+  readonly cwd: string;
 }
 
 /**
- * Ansible extra vars the driver writes just before a step runs, from a file an earlier step produced: the content
- * exists only at run time, so the plan holds what it is made of (and --dry-run prints that) instead of the content.
+ * Ansible extra vars written just before a step runs, from a file an earlier step produced: the content exists
+ * only at run time, so the plan holds what it is made of (and --dry-run prints that).
  */
 export type DerivedVarsFile = RegistryHostsVars | ReleaseImageVars;
 
+/** `docker_host_registry_hosts`: the environment's registry host, from the registry stack's outputs file. */
 export interface RegistryHostsVars {
   readonly path: string;
-  /** `docker_host_registry_hosts`: the environment's registry host, from the registry stack's outputs. */
   readonly type: 'registry-hosts';
-  /** The registry stack's outputs (`cdktf deploy registry --outputs-file`). */
   readonly outputsFile: string;
   readonly stack: string;
   readonly environment: string;
+}
+
+/** `app_image` (`repo@sha256:…`) and `app_release_commit` for site.yml, from the build step's release file. */
+export interface ReleaseImageVars {
+  readonly path: string;
+  readonly type: 'release-image';
+  readonly releaseFile: string;
 }
 
 interface StepBase {
   readonly name: StepName;
   /** What the progress line says, e.g. `deploy stage`. */
   readonly title: string;
-  readonly writes?: readonly FileToWrite[];
+  /** Files written just before the step runs: values flow between tools as files, never by hand. */
+  readonly writes?: readonly { readonly path: string; readonly content: string }[];
   readonly derives?: readonly DerivedVarsFile[];
-  readonly needs?: readonly NeededFile[];
+  /** Files an earlier step writes (`from`: that step, for the "--from <step>" hint). */
+  readonly needs?: readonly { readonly path: string; readonly from: StepName }[];
 }
 
-/** A process: spawned with an argument array in `cwd`, with `env` added to the driver's environment. */
-export interface ExecStep extends StepBase {
+export interface ExecStep extends StepBase, Call {
   readonly kind: 'exec';
-  readonly command: string;
-  readonly args: readonly string[];
-  readonly cwd: string;
-  /** Only the variables this step adds; shown in --dry-run. */
+  /** Only the variables this step adds to the driver's environment. */
   readonly env: Readonly<Record<string, string>>;
-  /**
-   * Where a failure's explanation is printed from: `stderr` (most tools) or `output` (stdout and stderr as they came:
-   * ansible-playbook reports a failed task on stdout).
-   */
+  /** Where a failure is explained from: `output` is stdout and stderr as they came (ansible reports on stdout). */
   readonly failureOutput: 'stderr' | 'output';
-  /** Known failures: when the step fails and its output matches, the failure message adds the hint's text. */
-  readonly hints?: readonly StepHint[];
 }
 
+/** A known failure: when the output matches, the failure message adds the text. */
 export interface StepHint {
   readonly match: RegExp;
   readonly text: string;
@@ -99,78 +82,58 @@ export type Requirement = (typeof REQUIREMENTS)[number];
 export interface PreflightTask {
   readonly type: 'preflight';
   readonly requirements: readonly Requirement[];
-  /** Repository files the selected steps use (relative to the root), e.g. `packer/`, `ansible/playbooks/site.yml`. */
+  /** Repository files the selected steps use, e.g. `packer/`, `ansible/playbooks/site.yml`. */
   readonly files: readonly string[];
 }
 
+/** GET `path` on every host of the outputs file, every `intervalMs` until `deadlineMs`, `attemptTimeoutMs` each. */
 export interface HttpCheckTask {
   readonly type: 'http-check';
-  /** The stack outputs the deploy step wrote. */
   readonly outputsFile: string;
   readonly stack: string;
   readonly path: string;
-  /** How long to keep retrying, in total, for every host. */
   readonly deadlineMs: number;
-  /** One request's timeout. */
   readonly attemptTimeoutMs: number;
-  /** Pause between attempts on one host. */
   readonly intervalMs: number;
 }
 
-/**
- * Apply one stack's saved plan (`terraform apply <run>/<stack>.tfplan` in its synthesized folder), then, when the
- * stack's outputs are read later, write them as an outputs file (`terraform output -json`, in the contract's shape).
- */
+/** Apply one stack's saved plan, then (with `output`) write its outputs to `outputsFile` in the contract's shape. */
 export interface TerraformApplyTask {
   readonly type: 'terraform-apply';
   readonly stack: string;
-  /** The saved plan, and the apply of it. */
-  readonly planFile: string;
-  readonly apply: { readonly command: string; readonly args: readonly string[]; readonly cwd: string };
-  /** `terraform output -json`, written to `outputsFile` in the outputs contract's shape. */
-  readonly output?: { readonly command: string; readonly args: readonly string[]; readonly cwd: string };
+  readonly apply: Call;
+  readonly output?: Call;
   readonly outputsFile?: string;
   /** The plan shows no change: only the outputs are read (set by the review before the run, commands/up-review.ts). */
   readonly noChanges?: boolean;
-  /** A known failure: when Terraform's output matches, the failure adds this text. */
   readonly hint?: StepHint;
 }
 
-/** `app_image` (`repo@sha256:…`) and `app_release_commit` for site.yml, from the build step's release file. */
-export interface ReleaseImageVars {
-  readonly path: string;
-  readonly type: 'release-image';
-  readonly releaseFile: string;
-}
-
 /**
- * The `build` step (app.build): tag `<repository>/<name>:<commit>`, skip when the registry has the tag, else
- * `docker build` on the first host over SSH (or the local engine) and `docker push`; the digest goes to releaseFile.
+ * The `build` step (app.build): tag `<repository>/<name>:<tag>` (`<commit>` or `<commit>-dirty`), skip when the
+ * registry has the tag, else `docker build` in `cwd` (the repository root) on the environment's first host over SSH
+ * (through the ssh wrapper in `wrapperDir`, ssh.ts) or, `local`, with the local engine, and `docker push`; the digest
+ * goes to releaseFile. The repository is in the registry stack's outputs, the first host in the environment's.
  */
 export interface ReleaseBuildTask {
   readonly type: 'release-build';
   readonly environment: string;
-  /** The environment's outputs (its first host) and the registry stack's (its repository URL). */
   readonly outputsFile: string;
   readonly registryOutputsFile: string;
   readonly registryStack: string;
   readonly build: AppBuildConfig;
-  /** The git commit, and the tag (`<commit>` or `<commit>-dirty`). */
   readonly commit: string;
   readonly tag: string;
-  /** --local: the local engine builds. */
   readonly local: boolean;
-  /** Where docker runs (the context is relative to it): the repository root. */
   readonly cwd: string;
   readonly ssh: SshLogin;
-  /** The folder of the ssh wrapper docker's ssh:// transport runs (ssh.ts sshWrapperScript). */
   readonly wrapperDir: string;
   readonly releaseFile: string;
 }
 
 export type Task = PreflightTask | HttpCheckTask | TerraformApplyTask | ReleaseBuildTask;
 
-/** Work done inside the driver process (no external command); still a step with a log and a duration. */
+/** Work done inside the driver process; still a step with a log and a duration. */
 export interface TaskStep extends StepBase {
   readonly kind: 'task';
   readonly task: Task;

@@ -4,36 +4,24 @@
  */
 import { join } from 'node:path';
 import { BACKEND_STACK, REGISTRY_STACK } from '../../lib/constants';
+import type { Call } from './steps';
 
 /** What every Terraform call of the driver adds to the environment: no update checks, output for a machine. */
-export const TERRAFORM_ENV: Readonly<Record<string, string>> = Object.freeze({
-  CHECKPOINT_DISABLE: '1',
-  TF_IN_AUTOMATION: '1',
-});
-
-export interface TerraformCall {
-  readonly command: 'terraform';
-  readonly args: readonly string[];
-  readonly cwd: string;
-}
+export const TERRAFORM_ENV = Object.freeze({ CHECKPOINT_DISABLE: '1', TF_IN_AUTOMATION: '1' });
 
 /** The stacks an environment's `up` touches, in the order it applies them. */
 export function stacksOf(environment: string): readonly string[] {
   return [BACKEND_STACK, REGISTRY_STACK, environment];
 }
 
-/** Where cdktf synthesizes a stack. */
-export function stackDir(root: string, stack: string): string {
-  return join(root, 'cdktf.out', 'stacks', stack);
-}
-
 /** The saved plan of a stack in a run folder. */
-export function planFile(runDir: string, stack: string): string {
+function planFile(runDir: string, stack: string): string {
   return join(runDir, `${stack}.tfplan`);
 }
 
-function call(root: string, stack: string, args: readonly string[]): TerraformCall {
-  return { command: 'terraform', args, cwd: stackDir(root, stack) };
+/** Terraform in the folder cdktf synthesizes a stack into. */
+function call(root: string, stack: string, args: readonly string[]): Call {
+  return { command: 'terraform', args, cwd: join(root, 'cdktf.out', 'stacks', stack) };
 }
 
 /** init, plan -out (`-destroy` for destroy), show -json: the calls that turn a synthesized stack into a reviewable plan. */
@@ -48,12 +36,12 @@ export function planCalls(root: string, runDir: string, stack: string, destroy =
 }
 
 /** `terraform apply` of the saved plan: what was shown is what happens (a stale plan is refused by Terraform). */
-export function applyCall(root: string, runDir: string, stack: string): TerraformCall {
+export function applyCall(root: string, runDir: string, stack: string): Call {
   return call(root, stack, ['apply', '-input=false', '-no-color', '-auto-approve', planFile(runDir, stack)]);
 }
 
 /** The stack's outputs as Terraform prints them: `{ name: { value, type, sensitive } }`. */
-export function outputCall(root: string, stack: string): TerraformCall {
+export function outputCall(root: string, stack: string): Call {
   return call(root, stack, ['output', '-json', '-no-color']);
 }
 

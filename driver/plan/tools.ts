@@ -1,28 +1,21 @@
 /**
- * Pure builders: one function per external command the driver runs, and the files it hands to them.
- * Nothing here touches the disk or the environment; tests check the exact argv for every environment.
+ * Pure builders of the steps: one function per command the driver runs or task it does in-process, and the files
+ * it hands to them. Nothing here touches the disk or the environment; tests check the exact argv for every environment.
  */
 import { dirname, join } from 'node:path';
 import type { EnvironmentConfig } from '../../config';
 import { BACKEND_STACK, DEFAULT_DEPLOY_USER, REGISTRY_STACK } from '../../lib/constants';
-import type { ExecStep, HttpCheckTask, StepHint, StepName, TaskStep } from './steps';
-import { applyCall, outputCall, planFile } from './terraform';
+import type { ExecStep, HttpCheckTask, ReleaseBuildTask, StepHint, TaskStep } from './steps';
+import { applyCall, outputCall } from './terraform';
 import { knownHostsFile } from '../state';
 
-/** Where things are, for one run. All paths absolute. */
+/** Where things are, for one run (absolute paths), and the cdktf and node executables. */
 export interface PlanContext {
-  /** Repository root: cdktf, packer and the inventory generator run here. */
   readonly root: string;
-  /** This run's folder: generated files, outputs and logs. */
   readonly runDir: string;
-  /** The cdktf executable: the project's node_modules/.bin/cdktf unless DOCKER_HOSTS_CDKTF says otherwise. */
   readonly cdktf: string;
-  /** The node executable that runs the inventory generator. */
   readonly node: string;
 }
-
-/** Environment cdktf needs offline and in CI: no telemetry/update checks. */
-const CDKTF_ENV: Readonly<Record<string, string>> = Object.freeze({ CHECKPOINT_DISABLE: '1' });
 
 /** Files a run writes and reads, inside its run folder. */
 export function runFiles(runDir: string) {
@@ -70,12 +63,10 @@ export interface Operator {
 /** Extra vars for site.yml (`-e @app-vars.json`). */
 export function appVars(env: EnvironmentConfig, operator?: Operator) {
   const { image, port, containerName, healthCheckPath } = env.app;
+  const release = operator && { app_release_who: operator.who, app_release_commit: operator.commit };
   // app_health_path: where the on-host proxy and the app answer health checks; the load balancer asks for it too.
   const vars = { app_image: image, app_port: port, app_container_name: containerName, deploy_user: env.ssh.user };
-  const withHealth = { ...vars, app_health_path: healthCheckPath };
-  return operator === undefined
-    ? withHealth
-    : { ...withHealth, app_release_who: operator.who, app_release_commit: operator.commit };
+  return { ...vars, app_health_path: healthCheckPath, ...release };
 }
 
 /** Stable, reviewable JSON for generated files. */
@@ -91,13 +82,8 @@ function exec(step: Exec): ExecStep {
 }
 
 export function packerInit(ctx: PlanContext): ExecStep {
-  return exec({
-    name: 'packer-init',
-    title: 'install Packer plugins',
-    command: 'packer',
-    args: ['init', 'packer/'],
-    cwd: ctx.root,
-  });
+  const step = { name: 'packer-init', title: 'install Packer plugins', cwd: ctx.root } as const;
+  return exec({ ...step, command: 'packer', args: ['init', 'packer/'] });
 }
 
 export function packerBuild(ctx: PlanContext, env: EnvironmentConfig, sourceHash?: string): ExecStep {
@@ -121,43 +107,34 @@ const BACKEND_EXISTS_HINT = {
     'the first deploy made it), or copy backend.tfstate from the machine that created the bucket into the repository root',
 };
 
-/** Applies a stack's saved plan (made and approved before the run: commands/up.ts), then writes its outputs file. */
-function applyStep(
-  ctx: PlanContext,
-  step: { name: StepName; title: string; stack: string; outputsFile?: string; hint?: StepHint },
-): TaskStep {
-  const { name, title, stack, outputsFile, hint } = step;
-  const output = outputsFile === undefined ? {} : { output: outputCall(ctx.root, stack), outputsFile };
-  const task = { type: 'terraform-apply', stack, planFile: planFile(ctx.runDir, stack) } as const;
-  return {
-    ...{ kind: 'task', name, title },
-    task: { ...task, apply: applyCall(ctx.root, ctx.runDir, stack), ...output, ...(hint ? { hint } : {}) },
-  };
-}
-
-export function applyBackend(ctx: PlanContext): TaskStep {
-  const title = 'apply backend (state buckets)';
-  return applyStep(ctx, { name: 'backend', title, stack: BACKEND_STACK, hint: BACKEND_EXISTS_HINT });
-}
+type ApplyStepName = 'backend' | 'registry' | 'deploy' | 'destroy';
 
 /**
- * The project's Docker repository (stacks/registry-stack.ts): after the backend (its state is in the bucket), before
- * the environment (whose stack grants the hosts' account read access on it). Its outputs give the hosts step the
- * registry host.
+ * Applies a stack's saved plan (made, shown and approved before the run: commands/up-review.ts), then writes its
+ * outputs file. The registry (the project's Docker repository) comes after the backend (its state is in the bucket)
+ * and before the environment, whose stack grants the hosts read access on it; `destroy` applies a destroy plan.
  */
-export function applyRegistry(ctx: PlanContext): TaskStep {
-  const title = 'apply registry (the Docker repository of the project)';
-  return applyStep(ctx, {
-    name: 'registry',
+export function applyStep(ctx: PlanContext, env: EnvironmentConfig, name: ApplyStepName): TaskStep {
+  const files = runFiles(ctx.runDir);
+  const hosts = `${env.hostCount} ${env.hostCount === 1 ? 'host' : 'hosts'}`;
+  const which: Record<ApplyStepName, { title: string; stack: string; outputsFile?: string; hint?: StepHint }> = {
+    backend: { title: 'apply backend (state buckets)', stack: BACKEND_STACK, hint: BACKEND_EXISTS_HINT },
+    registry: {
+      ...{ title: 'apply registry (the Docker repository of the project)', stack: REGISTRY_STACK },
+      outputsFile: files.registryOutputs,
+    },
+    deploy: { title: `apply ${env.name} (${hosts})`, stack: env.name, outputsFile: files.outputs },
+    destroy: { title: `destroy ${env.name} (hosts, firewall rules, service account)`, stack: env.name },
+  };
+  const { title, stack, outputsFile, hint } = which[name];
+  const output = outputsFile === undefined ? {} : { output: outputCall(ctx.root, stack), outputsFile };
+  const apply = applyCall(ctx.root, ctx.runDir, stack);
+  return {
+    kind: 'task',
+    name,
     title,
-    stack: REGISTRY_STACK,
-    outputsFile: runFiles(ctx.runDir).registryOutputs,
-  });
-}
-
-export function applyEnvironment(ctx: PlanContext, env: EnvironmentConfig): TaskStep {
-  const title = `apply ${env.name} (${env.hostCount} ${env.hostCount === 1 ? 'host' : 'hosts'})`;
-  return applyStep(ctx, { name: 'deploy', title, stack: env.name, outputsFile: runFiles(ctx.runDir).outputs });
+    task: { type: 'terraform-apply', stack, apply, ...output, ...(hint && { hint }) },
+  };
 }
 
 /** The inventory generator is helper code of this repository (lib/inventory-cli.ts), run as its own process. */
@@ -239,32 +216,46 @@ export const DEFAULT_CHECK_TIMING: CheckTiming = { deadlineMs: 120_000, attemptT
 
 export function httpCheck(ctx: PlanContext, env: EnvironmentConfig, timing = DEFAULT_CHECK_TIMING): TaskStep {
   const outputsFile = runFiles(ctx.runDir).outputs;
-  return {
-    ...{
-      kind: 'task',
-      name: 'check',
-      title:
-        env.exposure === 'load-balancer'
-          ? `check the app answers through ${env.name}'s load balancer (${env.app.healthCheckPath})`
-          : `check the app answers on every ${env.name} host (port ${env.app.port})`,
-    },
-    task: { type: 'http-check', outputsFile, stack: env.name, path: env.app.healthCheckPath, ...timing },
-    needs: [{ path: outputsFile, from: 'deploy' }],
-  };
+  const title =
+    env.exposure === 'load-balancer'
+      ? `check the app answers through ${env.name}'s load balancer (${env.app.healthCheckPath})`
+      : `check the app answers on every ${env.name} host (port ${env.app.port})`;
+  const task = { type: 'http-check', outputsFile, stack: env.name, path: env.app.healthCheckPath, ...timing } as const;
+  return { kind: 'task', name: 'check', title, task, needs: [{ path: outputsFile, from: 'deploy' }] };
 }
 
-/** Applies the environment's saved destroy plan (`terraform plan -destroy`, shown and approved first). */
-export function destroyEnvironment(ctx: PlanContext, env: EnvironmentConfig): TaskStep {
-  const title = `destroy ${env.name} (hosts, firewall rules, service account)`;
-  return applyStep(ctx, { name: 'destroy', title, stack: env.name });
+/** What the build is made from: the commit, its tag (`-dirty` allowed or not was decided before), where it builds. */
+export interface ReleaseInput {
+  readonly commit: string;
+  readonly tag: string;
+  readonly local: boolean;
+}
+
+export function releaseBuild(ctx: PlanContext, env: EnvironmentConfig, input: ReleaseInput | undefined): TaskStep {
+  const build = env.app.build;
+  if (build === undefined || input === undefined)
+    throw new Error(`releaseBuild: ${env.name} needs app.build and a release input`);
+  const files = runFiles(ctx.runDir);
+  const where = input.local ? 'with the local Docker' : `on ${env.name}'s first host over SSH`;
+  const task: ReleaseBuildTask = {
+    ...{ type: 'release-build', environment: env.name, outputsFile: files.outputs },
+    ...{ registryOutputsFile: files.registryOutputs, registryStack: REGISTRY_STACK, build },
+    ...{ commit: input.commit, tag: input.tag, local: input.local, cwd: ctx.root, releaseFile: files.release },
+    ssh: { privateKeyFile: env.ssh.privateKeyFile, knownHosts: knownHostsFile(dirname(ctx.runDir)) },
+    wrapperDir: join(ctx.runDir, 'bin'),
+  };
+  return {
+    ...{ kind: 'task', name: 'build', title: `build ${build.name}:${input.tag} ${where} and push it`, task },
+    needs: [
+      { path: files.outputs, from: 'deploy' },
+      { path: files.registryOutputs, from: 'registry' },
+    ],
+  };
 }
 
 /** `cdktf output <env> --outputs-file <file>`: how `env`/`status` read outputs when no run has left them. */
 export function cdktfOutput(ctx: Pick<PlanContext, 'root' | 'cdktf'>, environment: string, outputsFile: string) {
-  return {
-    command: ctx.cdktf,
-    args: ['output', environment, '--outputs-file', outputsFile],
-    cwd: ctx.root,
-    env: CDKTF_ENV,
-  };
+  const args = ['output', environment, '--outputs-file', outputsFile];
+  // No telemetry or update checks, offline and in CI.
+  return { command: ctx.cdktf, args, cwd: ctx.root, env: { CHECKPOINT_DISABLE: '1' } };
 }

@@ -6,7 +6,6 @@
  */
 import { closeSync, existsSync, mkdirSync, openSync, writeFileSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { stripVTControlCharacters } from 'node:util';
 import { EXIT_FAILED } from '../exit-codes';
 import { addedEnv, commandLine, displayPath, formatDuration, Style } from '../format';
 import { activeSteps, ExecStep, Plan, PlannedStep, StepName, Task } from '../plan/steps';
@@ -193,13 +192,10 @@ function execFailure(step: ExecStep, ran: Captured, show: (path: string) => stri
   }
   const fromStderr = step.failureOutput === 'stderr' && cleanTail(ran.stderr, 1).length > 0;
   const tail = cleanTail(fromStderr ? ran.stderr : ran.output, TAIL_LINES);
-  const output = stripVTControlCharacters(ran.output);
-  const hints = (step.hints ?? []).filter((h) => h.match.test(output)).map((h) => `hint:      ${h.text}`);
   return [
     ...head,
     `exit code: ${ran.signal !== null ? `none (killed by ${ran.signal})` : ran.code}`,
     tail.length > 0 ? `last ${tail.length} lines of its ${fromStderr ? 'stderr' : 'output'}:` : '(it printed nothing)',
     ...tail.map((line) => `| ${line}`),
-    ...hints,
   ];
 }

@@ -3,9 +3,7 @@ import { FIXTURE_PROJECT as PROJECT } from '../fixtures/project';
 import {
   ansiblePlaybook,
   appVars,
-  applyBackend,
-  applyEnvironment,
-  destroyEnvironment,
+  applyStep,
   cdktfOutput,
   httpCheck,
   inventory,
@@ -106,7 +104,7 @@ describe('command builders: exact argv', () => {
   });
 
   it('apply backend: the saved plan, in the synthesized folder of the stack; a known failure gets its hint', () => {
-    const step = applyBackend(ctx('stage'));
+    const step = applyStep(ctx('stage'), stage, 'backend');
     expect(step.task).toMatchObject({
       type: 'terraform-apply',
       stack: 'backend',
@@ -140,7 +138,7 @@ describe('command builders: exact argv', () => {
     ['stage', stage],
     ['prod', prod],
   ])('apply %s writes the outputs file from terraform output -json', (name, env) => {
-    const step = applyEnvironment(ctx(name), env);
+    const step = applyStep(ctx(name), env, 'deploy');
     expect(step.task).toMatchObject({
       stack: name,
       output: { command: 'terraform', args: ['output', '-json', '-no-color'], cwd: `/repo/cdktf.out/stacks/${name}` },
@@ -155,8 +153,8 @@ describe('command builders: exact argv', () => {
   });
 
   it('apply titles count the hosts', () => {
-    expect(applyEnvironment(ctx('stage'), stage).title).toBe('apply stage (1 host)');
-    expect(applyEnvironment(ctx('prod'), prod).title).toBe('apply prod (3 hosts)');
+    expect(applyStep(ctx('stage'), stage, 'deploy').title).toBe('apply stage (1 host)');
+    expect(applyStep(ctx('prod'), prod, 'deploy').title).toBe('apply prod (3 hosts)');
   });
 
   it.each([
@@ -244,11 +242,10 @@ describe('command builders: exact argv', () => {
     ['stage', stage],
     ['prod', prod],
   ])('destroy %s applies its saved destroy plan, nothing else', (name, env) => {
-    const step = destroyEnvironment(ctx(name), env);
+    const step = applyStep(ctx(name), env, 'destroy');
     expect(step.task).toEqual({
       type: 'terraform-apply',
       stack: name,
-      planFile: `/repo/.run/${name}/20250101T000000Z/${name}.tfplan`,
       apply: {
         command: 'terraform',
         args: [

@@ -134,7 +134,6 @@ describe('up plan', () => {
     expect(step.kind === 'task' && step.task).toEqual({
       type: 'terraform-apply',
       stack: 'registry',
-      planFile: '/repo/.run/stage/T/registry.tfplan',
       apply: {
         command: 'terraform',
         args: ['apply', '-input=false', '-no-color', '-auto-approve', '/repo/.run/stage/T/registry.tfplan'],
