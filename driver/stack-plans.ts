@@ -5,6 +5,7 @@
 import { appendFileSync } from 'node:fs';
 import { renderPlanMarkdown, renderPlanText } from '../lib/plan/render';
 import { PlanFormatError, StackPlanSummary, summarizePlan } from '../lib/plan/summary';
+import { BACKEND_STACK } from '../lib/constants';
 import { EnvContext, printError } from './context';
 import { EXIT_FAILED, EXIT_INTERRUPTED } from './exit-codes';
 import { commandLine } from './format';
@@ -28,10 +29,18 @@ class CallFailed extends Error {
   constructor(
     readonly call: string,
     readonly tail: string[],
+    readonly output = '',
   ) {
     super(call);
   }
 }
+
+/**
+ * Terraform's gcs backend when the state bucket is not there: on a first deploy the backend stack creates it, so the
+ * stacks whose state lives in it wait for that. Any other failure of init (no provider, no network, no credentials)
+ * stops the plan.
+ */
+const NO_BUCKET = /storage: bucket doesn't exist/;
 
 /** Runs one call, its output appended to the log; throws CallFailed (with the tail) or Interrupted. */
 async function run(ctx: EnvContext, log: string, { command, args, cwd }: Call): Promise<string> {
@@ -49,18 +58,23 @@ async function run(ctx: EnvContext, log: string, { command, args, cwd }: Call): 
   if (interrupted || ran.signal === 'SIGINT' || ran.code === 130) throw new Interrupted(line);
   if (ran.error !== undefined) throw new CallFailed(`${line}: ${ran.error.message}`, []);
   if (ran.code !== 0)
-    throw new CallFailed(`${line} (exit ${ran.signal ?? ran.code})`, cleanTail(ran.stderr || ran.stdout, 12));
+    throw new CallFailed(
+      `${line} (exit ${ran.signal ?? ran.code})`,
+      cleanTail(ran.stderr || ran.stdout, 12),
+      ran.output,
+    );
   return ran.stdout;
 }
 
-/** init, plan, show of one stack: its summary, or why it could not be planned (init failed). */
+/** init, plan, show of one stack: its summary, or why it cannot be planned yet (its state bucket is to come). */
 async function planStack(ctx: EnvContext, runDir: string, log: string, stack: string): Promise<StackPlan> {
   const calls = planCalls(ctx.deps.root, runDir, stack, ctx.args.command === 'destroy');
   try {
     await run(ctx, log, calls.init);
   } catch (error) {
-    if (!(error instanceof CallFailed)) throw error;
-    return { stack, why: `terraform init failed: ${error.tail[error.tail.length - 1] ?? 'see the log'}` };
+    const missing = error instanceof CallFailed ? NO_BUCKET.exec(error.output) : null;
+    if (missing === null || stack === BACKEND_STACK) throw error;
+    return { stack, why: `terraform init failed: ${missing[0]}` };
   }
   await run(ctx, log, calls.plan);
   return summarizePlan(stack, JSON.parse(await run(ctx, log, calls.show)) as unknown);

@@ -103,6 +103,18 @@ describe('up: review before apply', () => {
     expect(callLines(sb).some((l) => l.startsWith('ansible-playbook'))).toBe(false);
   });
 
+  it('init failing for another reason (no provider, no network) stops before anything: exit 1, nothing applied', async () => {
+    const result = await runDriver(['up', 'stage', '--skip-image', '--auto-approve'], sb, {
+      spec: testSpec(sb, app.port),
+      env: env({ FAKE_FAIL: 'terraform init' }),
+    });
+    expect(result.code).toBe(1);
+    expect(result.err).toMatch(/error: plan of stage failed: terraform init -input=false -no-color \(exit \d+\)/);
+    expect(result.err).toContain('  | terraform error line 25');
+    expect(result.out).not.toContain('done');
+    expect(callLines(sb).filter((l) => l.startsWith('terraform') && !l.startsWith('terraform init'))).toEqual([]);
+  });
+
   it('Ctrl-C while planning: one line, exit 130, nothing applied, both locks released', async () => {
     const result = await runDriver(['up', 'stage', '--skip-image', '--auto-approve'], sb, {
       spec: testSpec(sb, app.port),
