@@ -8,7 +8,7 @@ import { PlanFormatError, StackPlanSummary, summarizePlan } from '../lib/plan/su
 import { BACKEND_STACK } from '../lib/constants';
 import { EnvContext, printError } from './context';
 import { EXIT_FAILED, EXIT_INTERRUPTED } from './exit-codes';
-import { commandLine } from './format';
+import { commandLine, displayPath } from './format';
 import type { ExecStep } from './plan/steps';
 import { planCalls, TERRAFORM_ENV } from './plan/terraform';
 import { capture } from './runner/capture';
@@ -59,7 +59,7 @@ async function run(ctx: EnvContext, log: string, { command, args, cwd }: Call): 
   if (ran.error !== undefined) throw new CallFailed(`${line}: ${ran.error.message}`, []);
   if (ran.code !== 0)
     throw new CallFailed(
-      `${line} (exit ${ran.signal ?? ran.code})`,
+      `${line} in ${displayPath(cwd, ctx.deps.root)} (exit ${ran.signal ?? ran.code})`,
       cleanTail(ran.stderr || ran.stdout, 12),
       ran.output,
     );

@@ -109,7 +109,9 @@ describe('up: review before apply', () => {
       env: env({ FAKE_FAIL: 'terraform init' }),
     });
     expect(result.code).toBe(1);
-    expect(result.err).toMatch(/error: plan of stage failed: terraform init -input=false -no-color \(exit \d+\)/);
+    expect(result.err).toMatch(
+      /error: plan of stage failed: terraform init -input=false -no-color in \S+\/stacks\/backend \(exit \d+\)/,
+    );
     expect(result.err).toContain('  | terraform error line 25');
     expect(result.out).not.toContain('done');
     expect(callLines(sb).filter((l) => l.startsWith('terraform') && !l.startsWith('terraform init'))).toEqual([]);
