@@ -17,7 +17,7 @@ type Call = TerraformApplyTask['apply'];
 async function terraform(call: Call, env: Env, taskCtx: TaskContext, notes: (output: string) => string[] = () => []) {
   const line = commandLine(call.command, call.args);
   taskCtx.log(`$ ${line}`);
-  const o = { cwd: call.cwd, env: { ...env, ...TERRAFORM_ENV }, signal: taskCtx.signal };
+  const o = { cwd: call.cwd, env: { ...env, ...TERRAFORM_ENV }, signal: taskCtx.signal, group: taskCtx.group };
   const ran = await capture(call.command, call.args, o);
   if (ran.code !== 0) {
     const output = `${ran.stdout}\n${ran.stderr}`;

@@ -18,11 +18,17 @@ import { sshOptions, sshTarget, sshWrapperScript } from './ssh';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
-/** Runs a docker command: its output to the log as it comes; ended on Ctrl-C; a failure throws when it has a name. */
+/** Runs a docker command: its output to the log as it comes; Ctrl-C forwarded to it; a failure throws when it has a name. */
 function dockerIn(cwd: string, env: Env, taskCtx: TaskContext) {
   return async (command: cmd.ReleaseCommand, what?: string) => {
     taskCtx.log(`$ ${commandLine(command.command, command.args)}  ${JSON.stringify(command.env)}`);
-    const o = { cwd, env: { ...env, ...command.env }, signal: taskCtx.signal, onData: taskCtx.log };
+    const o = {
+      cwd,
+      env: { ...env, ...command.env },
+      signal: taskCtx.signal,
+      group: taskCtx.group,
+      onData: taskCtx.log,
+    };
     const ran = await capture(command.command, command.args, o);
     if (ran.code === 0 || what === undefined) return ran;
     throw new StepFailure(`${what} failed (exit ${ran.code})`, ran.stderr.trim().split('\n').slice(-8));

@@ -16,7 +16,10 @@ export interface Captured {
 export interface CaptureOptions {
   readonly cwd: string;
   readonly env: Readonly<Record<string, string | undefined>>;
-  /** Ends the child (SIGTERM) when aborted: Ctrl-C during a task. */
+  /**
+   * Ctrl-C during a task: once aborted, the next command does not start (exit 130). A running child is stopped
+   * through `group`, as an exec step's is, and waited for.
+   */
   readonly signal?: AbortSignal;
   readonly onData?: (text: string) => void;
   /** Keep only about the last `keep` characters of each stream (an exec step's output can be long). */
@@ -32,9 +35,20 @@ export interface CaptureOptions {
 const EXIT_DRAIN_MS = 2000;
 
 export function capture(command: string, args: readonly string[], o: CaptureOptions): Promise<Captured> {
+  if (o.signal?.aborted) {
+    const stderr = `${command}: not started, interrupted\n`;
+    return Promise.resolve({
+      code: 130,
+      signal: null,
+      error: new Error(stderr.trim()),
+      stdout: '',
+      stderr,
+      output: '',
+    });
+  }
   return new Promise((resolve) => {
     const child = spawn(command, [...args], {
-      ...{ cwd: o.cwd, env: { ...o.env }, signal: o.signal },
+      ...{ cwd: o.cwd, env: { ...o.env } },
       ...{ stdio: ['ignore', 'pipe', 'pipe'], detached: o.group !== undefined },
     });
     o.group?.((signal) => {

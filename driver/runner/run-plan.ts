@@ -35,6 +35,8 @@ export interface TaskContext {
   log(text: string): void;
   /** Aborted on Ctrl-C. */
   readonly signal: AbortSignal;
+  /** Takes what signals the task's running child (capture's `group`): Ctrl-C is forwarded to it once, as to a step's. */
+  readonly group: (kill: (signal: NodeJS.Signals) => void) => void;
 }
 
 export interface RunOptions {
@@ -157,10 +159,12 @@ async function execute(run: Run, step: PlannedStep, logPath: string, onOutput: (
 /** An in-process task: aborted on Ctrl-C; a StepFailure is its failure report. */
 async function taskStep(run: Run, task: Task, log: number, tee: (text: string) => void) {
   const controller = new AbortController();
-  run.interrupts.kill = () => controller.abort();
+  let child: ((signal: NodeJS.Signals) => void) | undefined;
+  run.interrupts.kill = (signal) => (controller.abort(), child?.(signal));
   const logLine = (text: string) => tee(text.endsWith('\n') ? text : `${text}\n`);
+  const group = (kill: (signal: NodeJS.Signals) => void) => void (child = kill);
   try {
-    await run.runTask(task, { log: logLine, signal: controller.signal });
+    await run.runTask(task, { log: logLine, signal: controller.signal, group });
     writeSync(log, '# ok\n');
     return undefined;
   } catch (error) {

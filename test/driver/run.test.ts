@@ -656,6 +656,30 @@ describe('interrupt', () => {
   });
 });
 
+describe('interrupt during an in-process step', () => {
+  it('Ctrl-C during terraform apply forwards SIGINT once to it, waits for it to stop, then exits 130', async () => {
+    const signals = new EventEmitter();
+    const running = runDriver(['up', 'stage', '--skip-image', '--auto-approve'], sb, {
+      spec: testSpec(sb, app.port),
+      env: env({
+        FAKE_PLAN_JSON: join(REPO_ROOT, 'test', 'fixtures', 'plans', 'google-create.json'),
+        FAKE_HANG: 'terraform apply',
+      }),
+      signals,
+    });
+    for (let i = 0; i < 300 && !existsSync(`${sb.log}.hanging`); i++) await new Promise((r) => setTimeout(r, 20));
+    expect(existsSync(`${sb.log}.hanging`)).toBe(true);
+    signals.emit('SIGINT');
+    const result = await running;
+    expect(result.code).toBe(130);
+    // Waited for: Terraform said it stopped before the driver returned; SIGINT, as from the terminal, not SIGTERM.
+    expect(readFileSync(`${sb.log}.signals`, 'utf8')).toBe('terraform got SIGINT\n');
+    expect(result.err).toContain('Interrupted (SIGINT) at step "backend"');
+    expect(result.err).toContain('resume:    npm run pipeline -- up stage --from backend --skip-image');
+    expect(callLines(sb).filter((l) => l.startsWith('terraform apply'))).toHaveLength(1);
+  });
+});
+
 describe('destroy', () => {
   it('destroys the environment, never the backend or the registry', async () => {
     const spec = testSpec(sb, app.port);

@@ -37,6 +37,7 @@ async function build(runDir: string, outputs: string, privateKeyFile: string, ar
   const release = await shipRelease(task, buildTarget(task, repository, process.env), {
     log,
     signal: new AbortController().signal,
+    group: () => undefined,
   });
   process.stdout.write(`${JSON.stringify(release)}\n`);
   return 0;
