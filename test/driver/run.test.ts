@@ -635,17 +635,18 @@ describe('project-wide cdktf lock', () => {
 });
 
 describe('interrupt', () => {
-  it('Ctrl-C forwards SIGINT to the running child, waits for it, says where it stopped, exits 130', async () => {
+  /** Runs the driver until the fake tool named by FAKE_HANG hangs, then sends one SIGINT; the result. */
+  async function interruptWhenHanging(argv: string[], extra: Record<string, string>) {
     const signals = new EventEmitter();
-    const running = runDriver(['up', 'stage'], sb, {
-      spec: testSpec(sb, app.port),
-      env: env({ FAKE_HANG: 'ansible-playbook' }),
-      signals,
-    });
-    for (let i = 0; i < 200 && !existsSync(`${sb.log}.hanging`); i++) await new Promise((r) => setTimeout(r, 20));
+    const running = runDriver(argv, sb, { spec: testSpec(sb, app.port), env: env(extra), signals });
+    for (let i = 0; i < 300 && !existsSync(`${sb.log}.hanging`); i++) await new Promise((r) => setTimeout(r, 20));
     expect(existsSync(`${sb.log}.hanging`)).toBe(true);
     signals.emit('SIGINT');
-    const result = await running;
+    return { result: await running, signals };
+  }
+
+  it('Ctrl-C forwards SIGINT to the running child, waits for it, says where it stopped, exits 130', async () => {
+    const { result, signals } = await interruptWhenHanging(['up', 'stage'], { FAKE_HANG: 'ansible-playbook' });
     expect(result.code).toBe(130);
     expect(readFileSync(`${sb.log}.signals`, 'utf8')).toBe('ansible-playbook got SIGINT\n');
     expect(result.out).toMatch(/^\[8\/9\] configure stage hosts .* INTERRUPTED/m);
@@ -654,23 +655,12 @@ describe('interrupt', () => {
     expect(app.hits()).toBe(0);
     expect(signals.listenerCount('SIGINT')).toBe(0);
   });
-});
 
-describe('interrupt during an in-process step', () => {
-  it('Ctrl-C during terraform apply forwards SIGINT once to it, waits for it to stop, then exits 130', async () => {
-    const signals = new EventEmitter();
-    const running = runDriver(['up', 'stage', '--skip-image', '--auto-approve'], sb, {
-      spec: testSpec(sb, app.port),
-      env: env({
-        FAKE_PLAN_JSON: join(REPO_ROOT, 'test', 'fixtures', 'plans', 'google-create.json'),
-        FAKE_HANG: 'terraform apply',
-      }),
-      signals,
+  it('in an in-process step too: terraform apply gets SIGINT once and is waited for, then exit 130', async () => {
+    const { result } = await interruptWhenHanging(['up', 'stage', '--skip-image', '--auto-approve'], {
+      FAKE_PLAN_JSON: join(REPO_ROOT, 'test', 'fixtures', 'plans', 'google-create.json'),
+      FAKE_HANG: 'terraform apply',
     });
-    for (let i = 0; i < 300 && !existsSync(`${sb.log}.hanging`); i++) await new Promise((r) => setTimeout(r, 20));
-    expect(existsSync(`${sb.log}.hanging`)).toBe(true);
-    signals.emit('SIGINT');
-    const result = await running;
     expect(result.code).toBe(130);
     // Waited for: Terraform said it stopped before the driver returned; SIGINT, as from the terminal, not SIGTERM.
     expect(readFileSync(`${sb.log}.signals`, 'utf8')).toBe('terraform got SIGINT\n');
