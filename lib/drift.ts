@@ -129,8 +129,8 @@ export function driftedHosts(report: DriftReport): HostDrift[] {
 }
 
 /**
- * What `drift <env>` exits with: 0 no drift, 2 drift found, 1 when a host could not be checked
- * (unreachable or a task failed), whether or not others drifted.
+ * The verdict of a report: 0 no drift, 2 drift found, 1 when a host could not be checked (unreachable or a task
+ * failed), whether or not others drifted. lib/drift-cli.ts exits with it; the driver's `drift` maps it to 0, 7, 6.
  */
 export function driftExitCode(report: DriftReport): number {
   if (report.hosts.some((h) => h.unreachable || h.failures.length > 0)) return 1;
