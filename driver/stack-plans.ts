@@ -7,12 +7,13 @@ import { renderPlanMarkdown, renderPlanText } from '../lib/plan/render';
 import { PlanFormatError, StackPlanSummary, summarizePlan } from '../lib/plan/summary';
 import { BACKEND_STACK } from '../lib/constants';
 import { EnvContext, printError } from './context';
-import { EXIT_FAILED, EXIT_INTERRUPTED } from './exit-codes';
+import { EXIT_FAILED } from './exit-codes';
 import { commandLine, displayPath } from './format';
 import type { ExecStep } from './plan/steps';
 import { planCalls, TERRAFORM_ENV } from './plan/terraform';
 import { capture } from './runner/capture';
 import { cleanTail } from './runner/log';
+import { Interrupts, Signal, SIGNAL_EXIT } from './runner/signals';
 
 /** A stack that could not be planned (on a first deploy: its state bucket does not exist yet). */
 export type StackPlan = StackPlanSummary | { readonly stack: string; readonly why: string };
@@ -23,7 +24,14 @@ export function isUnplanned(p: StackPlan): p is Exclude<StackPlan, StackPlanSumm
 
 type Call = Pick<ExecStep, 'command' | 'args' | 'cwd'>;
 
-class Interrupted extends Error {}
+class Interrupted extends Error {
+  constructor(
+    message: string,
+    readonly signal: Signal,
+  ) {
+    super(message);
+  }
+}
 
 class CallFailed extends Error {
   constructor(
@@ -46,16 +54,15 @@ const NO_BUCKET = /storage: bucket doesn't exist/;
 async function run(ctx: EnvContext, log: string, { command, args, cwd }: Call): Promise<string> {
   const line = commandLine(command, args);
   appendFileSync(log, `$ ${line}\n  cwd: ${cwd}\n`);
-  // The child gets the terminal's Ctrl-C too; listening keeps the driver alive to say so and release the lock.
-  let interrupted = false;
-  const onInt = () => void (interrupted = true);
-  const signals = ctx.deps.signals ?? process;
-  signals.on('SIGINT', onInt);
-  const ran = await capture(command, args, { cwd, env: { ...ctx.deps.env, ...TERRAFORM_ENV } }).finally(() =>
-    signals.off('SIGINT', onInt),
-  );
+  // Its own process group, as a step's child: Ctrl-C (SIGTERM, SIGHUP) reaches the driver, which forwards it once,
+  // waits for Terraform to stop, and releases the locks.
+  const interrupts = new Interrupts(ctx.deps.signals ?? process, ctx.deps.stderr, ctx.errStyle);
+  const group = (kill: (signal: NodeJS.Signals) => void) => void (interrupts.kill = kill);
+  const ran = await capture(command, args, { cwd, env: { ...ctx.deps.env, ...TERRAFORM_ENV }, group });
+  interrupts.stop();
   appendFileSync(log, `${ran.output}\nexit: ${ran.signal ?? ran.code}\n\n`);
-  if (interrupted || ran.signal === 'SIGINT' || ran.code === 130) throw new Interrupted(line);
+  const signal = interrupts.received?.signal ?? (ran.signal === 'SIGINT' || ran.code === 130 ? 'SIGINT' : undefined);
+  if (signal !== undefined) throw new Interrupted(line, signal);
   if (ran.error !== undefined) throw new CallFailed(`${line}: ${ran.error.message}`, []);
   if (ran.code !== 0)
     throw new CallFailed(
@@ -109,7 +116,7 @@ export function reportPlanFailure(ctx: EnvContext, error: unknown): number {
   const env = ctx.env.name;
   if (error instanceof Interrupted) {
     printError(ctx, `interrupted during ${error.message}: nothing was applied, the lock is released`);
-    return EXIT_INTERRUPTED;
+    return SIGNAL_EXIT[error.signal];
   }
   if (error instanceof CallFailed) {
     printError(ctx, `plan of ${env} failed: ${error.call}${error.tail.map((l) => `\n  | ${l}`).join('')}`);

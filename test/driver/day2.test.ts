@@ -6,7 +6,17 @@
 import { EventEmitter } from 'node:events';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { App, calls, REPO_ROOT, runDriver, Sandbox, testEnv, testSpec, sandboxAndAppEach } from './harness';
+import {
+  App,
+  calls,
+  REPO_ROOT,
+  runDriver,
+  Sandbox,
+  testEnv,
+  testSpec,
+  sandboxAndAppEach,
+  untilHanging,
+} from './harness';
 
 const FIXTURES = join(REPO_ROOT, 'test', 'lib', 'fixtures');
 const HEALTHY = join(FIXTURES, 'status');
@@ -151,7 +161,7 @@ describe('status', () => {
   it('Ctrl-C stops the play, says so, exits 130 and leaves nothing behind', async () => {
     const signals = new EventEmitter();
     const running = run(['status', 'stage'], { FAKE_HANG: 'ansible-playbook' }, signals);
-    for (let i = 0; i < 200 && !existsSync(`${sb.log}.hanging`); i++) await new Promise((r) => setTimeout(r, 20));
+    await untilHanging(sb);
     signals.emit('SIGINT');
     const result = await running;
     expect(result.code).toBe(130);

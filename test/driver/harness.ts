@@ -207,6 +207,12 @@ export async function closedPort(): Promise<number> {
   return app.port;
 }
 
+/** Waits (at most 6 s) until the fake tool FAKE_HANG names hangs (it creates `<log>.hanging`); whether it does. */
+export async function untilHanging(sb: Sandbox): Promise<boolean> {
+  for (let i = 0; i < 300 && !existsSync(`${sb.log}.hanging`); i++) await new Promise((r) => setTimeout(r, 20));
+  return existsSync(`${sb.log}.hanging`);
+}
+
 export function readJson(path: string): unknown {
   return JSON.parse(readFileSync(path, 'utf8'));
 }

@@ -22,6 +22,7 @@ import {
   testSpec,
   App,
   sandboxAndAppEach,
+  untilHanging,
 } from './harness';
 
 let sb: Sandbox;
@@ -589,7 +590,7 @@ describe('project-wide cdktf lock', () => {
       env: env({ FAKE_HANG: 'terraform apply', FAKE_PLAN_JSON: changes }),
       signals,
     });
-    for (let i = 0; i < 200 && !existsSync(`${sb.log}.hanging`); i++) await new Promise((r) => setTimeout(r, 20));
+    await untilHanging(sb);
     expect(JSON.parse(readFileSync(join(cdktfLock(), 'details.json'), 'utf8'))).toMatchObject({
       pid: process.pid,
       command: 'up stage',
@@ -639,8 +640,7 @@ describe('interrupt', () => {
   async function interruptWhenHanging(argv: string[], extra: Record<string, string>) {
     const signals = new EventEmitter();
     const running = runDriver(argv, sb, { spec: testSpec(sb, app.port), env: env(extra), signals });
-    for (let i = 0; i < 300 && !existsSync(`${sb.log}.hanging`); i++) await new Promise((r) => setTimeout(r, 20));
-    expect(existsSync(`${sb.log}.hanging`)).toBe(true);
+    expect(await untilHanging(sb)).toBe(true);
     signals.emit('SIGINT');
     return { result: await running, signals };
   }

@@ -1,7 +1,18 @@
 /** `up` shows the plans and asks before it changes anything; it applies exactly the saved plans. */
-import { existsSync } from 'node:fs';
+import { EventEmitter } from 'node:events';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { App, callLines, REPO_ROOT, runDriver, Sandbox, testEnv, testSpec, sandboxAndAppEach } from './harness';
+import {
+  App,
+  callLines,
+  REPO_ROOT,
+  runDriver,
+  Sandbox,
+  testEnv,
+  testSpec,
+  sandboxAndAppEach,
+  untilHanging,
+} from './harness';
 
 let sb: Sandbox;
 let app: App;
@@ -123,6 +134,26 @@ describe('up: review before apply', () => {
       env: env({ FAKE_PLAN_JSON: plan('google-create.json'), FAKE_SIGINT: 'terraform plan' }),
     });
     expect(result.code).toBe(130);
+    expect(result.err).toMatch(
+      /error: interrupted during terraform plan .*: nothing was applied, the lock is released/,
+    );
+    expect(changedAnything()).toEqual([]);
+    expect(existsSync(join(sb.runBase, 'stage', 'lock'))).toBe(false);
+    expect(existsSync(join(sb.root, '.run', 'cdktf.lock'))).toBe(false);
+  });
+
+  it('SIGTERM while planning: forwarded once to terraform, waited for, exit 143, nothing applied, locks released', async () => {
+    const signals = new EventEmitter();
+    const running = runDriver(['up', 'stage', '--skip-image', '--auto-approve'], sb, {
+      spec: testSpec(sb, app.port),
+      env: env({ FAKE_PLAN_JSON: plan('google-create.json'), FAKE_HANG: 'terraform plan' }),
+      signals,
+    });
+    expect(await untilHanging(sb)).toBe(true);
+    signals.emit('SIGTERM');
+    const result = await running;
+    expect(result.code).toBe(143);
+    expect(readFileSync(`${sb.log}.signals`, 'utf8')).toBe('terraform got SIGTERM\n');
     expect(result.err).toMatch(
       /error: interrupted during terraform plan .*: nothing was applied, the lock is released/,
     );
