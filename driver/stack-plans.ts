@@ -50,18 +50,26 @@ class CallFailed extends Error {
  */
 const NO_BUCKET = /storage: bucket doesn't exist/;
 
+/** One planning: the command's context, its log, and the signals it forwards to the running call. */
+interface Planning {
+  readonly ctx: EnvContext;
+  readonly log: string;
+  readonly interrupts: Interrupts;
+}
+
 /** Runs one call, its output appended to the log; throws CallFailed (with the tail) or Interrupted. */
-async function run(ctx: EnvContext, log: string, { command, args, cwd }: Call): Promise<string> {
+async function run({ ctx, log, interrupts }: Planning, { command, args, cwd }: Call): Promise<string> {
   const line = commandLine(command, args);
+  // A signal between two calls: the next one does not start.
+  const received = () => interrupts.received?.signal;
+  const before = received();
+  if (before !== undefined) throw new Interrupted(line, before);
   appendFileSync(log, `$ ${line}\n  cwd: ${cwd}\n`);
-  // Its own process group, as a step's child: Ctrl-C (SIGTERM, SIGHUP) reaches the driver, which forwards it once,
-  // waits for Terraform to stop, and releases the locks.
-  const interrupts = new Interrupts(ctx.deps.signals ?? process, ctx.deps.stderr, ctx.errStyle);
   const group = (kill: (signal: NodeJS.Signals) => void) => void (interrupts.kill = kill);
   const ran = await capture(command, args, { cwd, env: { ...ctx.deps.env, ...TERRAFORM_ENV }, group });
-  interrupts.stop();
+  interrupts.kill = undefined;
   appendFileSync(log, `${ran.output}\nexit: ${ran.signal ?? ran.code}\n\n`);
-  const signal = interrupts.received?.signal ?? (ran.signal === 'SIGINT' || ran.code === 130 ? 'SIGINT' : undefined);
+  const signal = received() ?? (ran.signal === 'SIGINT' || ran.code === 130 ? 'SIGINT' : undefined);
   if (signal !== undefined) throw new Interrupted(line, signal);
   if (ran.error !== undefined) throw new CallFailed(`${line}: ${ran.error.message}`, []);
   if (ran.code !== 0)
@@ -74,28 +82,34 @@ async function run(ctx: EnvContext, log: string, { command, args, cwd }: Call): 
 }
 
 /** init, plan, show of one stack: its summary, or why it cannot be planned yet (its state bucket is to come). */
-async function planStack(ctx: EnvContext, runDir: string, log: string, stack: string): Promise<StackPlan> {
-  const calls = planCalls(ctx.deps.root, runDir, stack, ctx.args.command === 'destroy');
+async function planStack(p: Planning, runDir: string, stack: string): Promise<StackPlan> {
+  const calls = planCalls(p.ctx.deps.root, runDir, stack, p.ctx.args.command === 'destroy');
   try {
-    await run(ctx, log, calls.init);
+    await run(p, calls.init);
   } catch (error) {
     const missing = error instanceof CallFailed ? NO_BUCKET.exec(error.output) : null;
     if (missing === null || stack === BACKEND_STACK) throw error;
     return { stack, why: `terraform init failed: ${missing[0]}` };
   }
-  await run(ctx, log, calls.plan);
-  return summarizePlan(stack, JSON.parse(await run(ctx, log, calls.show)) as unknown);
+  await run(p, calls.plan);
+  return summarizePlan(stack, JSON.parse(await run(p, calls.show)) as unknown);
 }
 
 /**
  * Synthesizes once, then plans each stack into `<runDir>/<stack>.tfplan` (a destroy plan for `destroy`); everything
- * Terraform said goes to `log`.
+ * Terraform said goes to `log`. Each call runs in its own process group, as a step's child: Ctrl-C (SIGTERM, SIGHUP)
+ * reaches the driver, which forwards it once, waits for the call to stop, and plans nothing more.
  */
 export async function planStacks(ctx: EnvContext, runDir: string, log: string, stacks: readonly string[]) {
-  await run(ctx, log, { command: ctx.cdktf, args: ['synth'], cwd: ctx.deps.root });
-  const plans: StackPlan[] = [];
-  for (const stack of stacks) plans.push(await planStack(ctx, runDir, log, stack));
-  return plans;
+  const p = { ctx, log, interrupts: new Interrupts(ctx.deps.signals ?? process, ctx.deps.stderr, ctx.errStyle) };
+  try {
+    await run(p, { command: ctx.cdktf, args: ['synth'], cwd: ctx.deps.root });
+    const plans: StackPlan[] = [];
+    for (const stack of stacks) plans.push(await planStack(p, runDir, stack));
+    return plans;
+  } finally {
+    p.interrupts.stop();
+  }
 }
 
 export function renderPlans(ctx: EnvContext, plans: readonly StackPlan[], format: 'text' | 'markdown'): string {
