@@ -93,9 +93,10 @@ export async function httpCheck(task: HttpCheckTask, taskCtx: TaskContext): Prom
   const results = await checkTargets(targets, { ...task, signal: taskCtx.signal, log: taskCtx.log });
   const failed = results.filter((x) => !x.ok);
   if (failed.length === 0) return;
+  const front = frontDoor(outputs);
   const what =
-    frontDoor(outputs) !== undefined
-      ? `the load balancer did not answer at ${outputs.app_url}`
+    front !== undefined
+      ? `the load balancer did not answer at ${front}`
       : `${failed.length} of ${results.length} hosts did not answer on port ${outputs.app_port}`;
   throw new StepFailure(
     `${what} within ${formatDuration(task.deadlineMs)}: ` + failed.map((f) => f.host).join(', '),

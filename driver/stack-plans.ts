@@ -65,7 +65,7 @@ async function run({ ctx, log, interrupts }: Planning, { command, args, cwd }: C
   const before = received();
   if (before !== undefined) throw new Interrupted(line, before);
   appendFileSync(log, `$ ${line}\n  cwd: ${cwd}\n`);
-  const group = (kill: (signal: NodeJS.Signals) => void) => void (interrupts.kill = kill);
+  const { group } = interrupts;
   const ran = await capture(command, args, { cwd, env: { ...ctx.deps.env, ...TERRAFORM_ENV }, group });
   interrupts.kill = undefined;
   appendFileSync(log, `${ran.output}\nexit: ${ran.signal ?? ran.code}\n\n`);

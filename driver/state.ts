@@ -8,6 +8,12 @@ import { EnvContext, now } from './context';
 import { runStamp } from './format';
 import { acquireLock, Lock } from './lock';
 import type { ImageRecord } from './plan/build';
+import { INVOCATION } from './usage';
+
+/** The command that releases the environment's lock by hand. */
+export function releaseLine(ctx: Pick<EnvContext, 'env'>): string {
+  return `${INVOCATION} lock release ${ctx.env.name}`;
+}
 
 export interface RunState {
   /** The most recent run of each command: `--from`/`--only` continue in it. */
@@ -66,6 +72,14 @@ export function envLockPath(runBase: string, environment: string): string {
 /** The project-wide lock for cdktf steps: next to what it guards, whatever DOCKER_HOSTS_RUN_DIR says. */
 export function cdktfLockPath(root: string): string {
   return join(root, '.run', 'cdktf.lock');
+}
+
+/** The environment's lock for this command, taken before it changes anything; a refusal says how to release it. */
+export function takeEnvLock(ctx: EnvContext): Lock {
+  return acquireLock(envLockPath(ctx.runBase, ctx.env.name), `${ctx.args.command} ${ctx.env.name}`, {
+    now: now(ctx),
+    release: releaseLine(ctx),
+  });
 }
 
 /** The cdktf lock for this command; a refusal says why it exists and `release` (by default `rm -r` of it). */

@@ -55,7 +55,7 @@ export type Played = Pick<Captured, 'code' | 'stdout' | 'stderr'> & {
 /** Runs the play in its own process group (Ctrl-C stops it): the output, and the signal that interrupted it. */
 async function play(ctx: EnvContext, step: ExecStep) {
   const interrupts = new Interrupts(ctx.deps.signals ?? process, ctx.deps.stderr, ctx.errStyle);
-  const group = (kill: (signal: NodeJS.Signals) => void) => (interrupts.kill = kill);
+  const { group } = interrupts;
   const ran = await capture(step.command, step.args, { cwd: step.cwd, env: { ...ctx.deps.env, ...step.env }, group });
   interrupts.stop();
   return { ...ran, interrupted: interrupts.received?.signal };

@@ -6,14 +6,12 @@ import { spawn } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { HostOutput, hostList } from '../../stacks/outputs';
 import { UsageError } from '../args';
-import { EnvContext, now } from '../context';
-import { acquireLock } from '../lock';
+import type { EnvContext } from '../context';
 import { loadOutputs } from '../outputs';
 import type { ExecStep } from '../plan/steps';
 import { playbookStep } from '../plan/tools';
 import type { Fleet } from '../ssh';
-import { envDir, envLockPath, knownHostsFile } from '../state';
-import { INVOCATION } from '../usage';
+import { envDir, knownHostsFile, takeEnvLock } from '../state';
 import { makeWorkDir, workStep } from './day2';
 
 export function loadFleet(ctx: EnvContext): Fleet | number {
@@ -81,10 +79,7 @@ export function runChild(ctx: EnvContext, c: Child): Promise<number> {
  * environment's lock (it changes the hosts: never beside an `up`); its output passed through.
  */
 export async function runPlaybook(ctx: EnvContext, fleet: Fleet, playbook: string, vars: Record<string, unknown>) {
-  const lock = acquireLock(envLockPath(ctx.runBase, ctx.env.name), `${ctx.args.command} ${ctx.env.name}`, {
-    now: now(ctx),
-    release: `${INVOCATION} lock release ${ctx.env.name}`,
-  });
+  const lock = takeEnvLock(ctx);
   const dir = makeWorkDir(ctx, fleet.outputs);
   try {
     const extra = Object.entries(vars).flatMap(([k, v]) => ['-e', JSON.stringify({ [k]: v })]);

@@ -12,12 +12,11 @@ import { EXIT_OK } from '../exit-codes';
 import { displayPath } from '../format';
 import { stacksOf } from '../plan/terraform';
 import { isUnplanned, planStacks, renderPlans, reportPlanFailure } from '../stack-plans';
-import { newRunDir, takeCdktfLock } from '../state';
-import { INVOCATION } from '../usage';
+import { newRunDir, releaseLine, takeCdktfLock } from '../state';
 
 export async function planCommand(ctx: EnvContext): Promise<number> {
   const { deps, env, args } = ctx;
-  const lock = takeCdktfLock(ctx, `${INVOCATION} lock release ${env.name}`);
+  const lock = takeCdktfLock(ctx, releaseLine(ctx));
   try {
     const runDir = newRunDir(ctx.runBase, env.name, 'plan', now(ctx));
     const log = join(runDir, 'plan.log');

@@ -5,18 +5,17 @@
  */
 import { existsSync, mkdirSync } from 'node:fs';
 import { rerunCommand, resumeCommand } from '../args';
-import { INVOCATION } from '../usage';
 import { Context, EnvContext, now } from '../context';
 import { sharesProjectState, describePlan } from '../dry-run';
 import { EXIT_OK, EXIT_USAGE } from '../exit-codes';
 import { displayPath } from '../format';
-import { acquireLock, Lock } from '../lock';
+import type { Lock } from '../lock';
 import { preflightTask } from '../plan/build';
 import { DESTROY_STEPS, Plan, PlannedStep, UP_STEPS } from '../plan/steps';
 import type { PlanContext } from '../plan/tools';
 import { checkPrerequisites, describeProblems, problemCount } from '../preflight';
 import { runPlan } from '../runner/run-plan';
-import { envLockPath, newRunDir, readState, takeCdktfLock, updateState } from '../state';
+import { newRunDir, readState, releaseLine, takeCdktfLock, takeEnvLock, updateState } from '../state';
 import { preflightInput, runTask } from '../tasks';
 import { plannedStacks, reviewUp } from './up-review';
 
@@ -62,12 +61,10 @@ function dryRun(ctx: EnvContext, plan: Plan, resumed: boolean): number {
 
 /** The environment's lock, and the cdktf lock when the plan needs it; a note for each stale lock taken over. */
 function takeLocks(ctx: EnvContext, plan: Plan): Lock[] {
-  const release = `${INVOCATION} lock release ${ctx.env.name}`;
-  const owner = `${ctx.args.command} ${ctx.env.name}`;
-  const locks = [acquireLock(envLockPath(ctx.runBase, ctx.env.name), owner, { now: now(ctx), release })];
+  const locks = [takeEnvLock(ctx)];
   try {
     if (sharesProjectState(plan))
-      locks.push(takeCdktfLock(ctx, `${release} (it also releases the cdktf lock its runs took)`));
+      locks.push(takeCdktfLock(ctx, `${releaseLine(ctx)} (it also releases the cdktf lock its runs took)`));
   } catch (error) {
     locks[0].release();
     throw error;

@@ -177,8 +177,13 @@ async function taskStep(run: Run, task: Task, log: number, tee: (text: string) =
 /** An exec step: a child in its own process group, its output to the log (and the progress line) as it comes. */
 async function execStep(run: Run, step: ExecStep, log: number, tee: (text: string) => void) {
   const started = Date.now();
-  const group = (kill: (signal: NodeJS.Signals) => void) => (run.interrupts.kill = kill);
-  const o = { cwd: step.cwd, env: { ...run.env, ...step.env }, keep: TAIL_BYTES, onData: tee, group };
+  const o = {
+    cwd: step.cwd,
+    env: { ...run.env, ...step.env },
+    keep: TAIL_BYTES,
+    onData: tee,
+    group: run.interrupts.group,
+  };
   const ran = await capture(step.command, step.args, o);
   const ended = ran.signal !== null ? `killed by ${ran.signal}` : `exit code ${ran.code}`;
   const line = ran.error ? `could not start ${step.command}: ${ran.error.message}` : `${ended} after ${since(started)}`;

@@ -26,6 +26,8 @@ export class Interrupts {
   /** The first signal received. */
   received?: { readonly signal: Signal; readonly at: number };
   kill?: (signal: NodeJS.Signals) => void;
+  /** capture()'s `group` hook: the child it starts is what a signal stops. */
+  readonly group = (kill: (signal: NodeJS.Signals) => void): void => void (this.kill = kill);
   private readonly listeners = (Object.keys(FORWARDED) as Signal[]).map((s) => [s, () => this.onSignal(s)] as const);
 
   constructor(
