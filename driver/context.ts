@@ -9,7 +9,7 @@ import type { ParsedArgs } from './args';
 import { makeStyle, Style } from './format';
 import type { VersionProbe } from './preflight';
 import type { Terminal } from './runner/progress';
-import type { SignalSource } from './runner/signals';
+import type { SignalIo, SignalSource } from './runner/signals';
 
 export interface MainDeps {
   /** Repository root. */
@@ -66,6 +66,11 @@ export function makeContext(deps: MainDeps, args: ParsedArgs): Context {
 /** `error: <message>` on stderr. */
 export function printError(ctx: Pick<Context, 'deps' | 'errStyle'>, message: string): void {
   ctx.deps.stderr.write(`${ctx.errStyle.red('error:')} ${message}\n`);
+}
+
+/** Signals as the driver's process gets them; notes on them go to stderr. */
+export function signalIo(ctx: Pick<Context, 'deps' | 'errStyle'>): SignalIo {
+  return { signals: ctx.deps.signals ?? process, out: ctx.deps.stderr, style: ctx.errStyle };
 }
 
 export function now(ctx: Pick<Context, 'deps'>): Date {

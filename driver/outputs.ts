@@ -2,16 +2,16 @@
  * The outputs of an environment stack, for the check step and the `env` and `status` commands: the file the last
  * deploy wrote, or `cdktf output` afresh. The shape and its validation are stacks/outputs.ts's.
  */
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { OutputsError, parseStackOutputs, StackOutputs } from '../stacks/outputs';
 import { INVOCATION } from './usage';
-import { EnvContext, printError } from './context';
-import { EXIT_FAILED, EXIT_INTERRUPTED } from './exit-codes';
+import { EnvContext, printError, signalIo } from './context';
+import { EXIT_FAILED } from './exit-codes';
 import { commandLine } from './format';
 import { cdktfOutput } from './plan/tools';
 import { cleanTail } from './runner/log';
+import { captureInterruptible, SIGNAL_EXIT } from './runner/signals';
 import { envDir, readState, takeCdktfLock, updateState } from './state';
 
 /** The outputs of `stack` in an outputs file; OutputsError (one line, naming the file) when unreadable or malformed. */
@@ -24,40 +24,37 @@ export function readStackOutputs(file: string, stack: string): StackOutputs {
   }
 }
 
-/** `cdktf output <env>` into `.run/<env>/outputs.json`, under the cdktf lock (it synthesizes into cdktf.out/). */
-function runCdktfOutput(ctx: EnvContext, file: string) {
+/**
+ * `cdktf output <env>` into `.run/<env>/outputs.json`, under the cdktf lock (it synthesizes into cdktf.out/): in its
+ * own process group, Ctrl-C (SIGTERM, SIGHUP) forwarded once and waited for, then the lock released.
+ */
+async function runCdktfOutput(ctx: EnvContext, file: string) {
   const { deps, env } = ctx;
-  const { command, args, cwd, env: vars } = cdktfOutput({ root: deps.root, cdktf: ctx.cdktf }, env.name, file);
+  const call = cdktfOutput({ root: deps.root, cdktf: ctx.cdktf }, env.name, file);
   const lock = takeCdktfLock(ctx);
-  deps.stderr.write(`reading ${env.name} outputs: ${commandLine(command, args)}\n`);
-  // cdktf gets the terminal's Ctrl-C too; a listener keeps the driver alive until it ends, to release the lock.
-  const signals = deps.signals ?? process;
-  const keepAlive = () => undefined;
-  signals.on('SIGINT', keepAlive);
+  deps.stderr.write(`reading ${env.name} outputs: ${commandLine(call.command, call.args)}\n`);
   try {
-    const childEnv = { ...deps.env, ...vars };
-    return spawnSync(command, [...args], { cwd, env: childEnv, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    return await captureInterruptible({ ...call, env: { ...deps.env, ...call.env } }, signalIo(ctx));
   } finally {
-    signals.off('SIGINT', keepAlive);
     lock.release();
   }
 }
 
 /** The outputs of the last deploy, or (none, or --refresh) read afresh with `cdktf output`. */
-export function loadOutputs(ctx: EnvContext): StackOutputs | number {
+export async function loadOutputs(ctx: EnvContext): Promise<StackOutputs | number> {
   const { env } = ctx;
   const last = readState(ctx.runBase, env.name).lastOutputs;
   if (!ctx.args.refresh && last !== undefined && existsSync(last.file)) return readStackOutputs(last.file, env.name);
   const file = join(envDir(ctx.runBase, env.name), 'outputs.json');
   mkdirSync(envDir(ctx.runBase, env.name), { recursive: true });
-  const result = runCdktfOutput(ctx, file);
-  if (result.signal === 'SIGINT') {
+  const result = await runCdktfOutput(ctx, file);
+  if (result.interrupted !== undefined) {
     printError(ctx, `interrupted while reading ${env.name}'s outputs: nothing changed, the cdktf lock is released`);
-    return EXIT_INTERRUPTED;
+    return SIGNAL_EXIT[result.interrupted];
   }
-  if (result.status !== 0 || !existsSync(file)) {
-    const why = result.error ? result.error.message : `exit code ${result.status}`;
-    const tail = cleanTail(`${result.stdout ?? ''}\n${result.stderr ?? ''}`, 12).map((l) => `\n  | ${l}`);
+  if (result.code !== 0 || !existsSync(file)) {
+    const why = result.error ? result.error.message : `exit code ${result.code}`;
+    const tail = cleanTail(result.output, 12).map((l) => `\n  | ${l}`);
     printError(
       ctx,
       `could not read ${env.name}'s outputs (${why}); has "${INVOCATION} up ${env.name}" run?${tail.join('')}`,

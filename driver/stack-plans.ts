@@ -6,7 +6,7 @@ import { appendFileSync } from 'node:fs';
 import { renderPlanMarkdown, renderPlanText } from '../lib/plan/render';
 import { PlanFormatError, StackPlanSummary, summarizePlan } from '../lib/plan/summary';
 import { BACKEND_STACK } from '../lib/constants';
-import { EnvContext, printError } from './context';
+import { EnvContext, printError, signalIo } from './context';
 import { EXIT_FAILED } from './exit-codes';
 import { commandLine, displayPath } from './format';
 import type { ExecStep } from './plan/steps';
@@ -101,7 +101,7 @@ async function planStack(p: Planning, runDir: string, stack: string): Promise<St
  * reaches the driver, which forwards it once, waits for the call to stop, and plans nothing more.
  */
 export async function planStacks(ctx: EnvContext, runDir: string, log: string, stacks: readonly string[]) {
-  const p = { ctx, log, interrupts: new Interrupts(ctx.deps.signals ?? process, ctx.deps.stderr, ctx.errStyle) };
+  const p = { ctx, log, interrupts: new Interrupts(signalIo(ctx)) };
   try {
     await run(p, { command: ctx.cdktf, args: ['synth'], cwd: ctx.deps.root });
     const plans: StackPlan[] = [];

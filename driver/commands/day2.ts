@@ -10,15 +10,15 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { renderInventory } from '../../lib/inventory';
 import type { StackOutputs } from '../../stacks/outputs';
-import { EnvContext, printError } from '../context';
+import { EnvContext, printError, signalIo } from '../context';
 import { EXIT_FAILED } from '../exit-codes';
 import { readLock } from '../lock';
 import { loadOutputs } from '../outputs';
 import type { ExecStep } from '../plan/steps';
 import { PlanContext, runFiles } from '../plan/tools';
-import { capture, Captured } from '../runner/capture';
+import type { Captured } from '../runner/capture';
 import { cleanTail } from '../runner/log';
-import { Interrupts, SIGNAL_EXIT } from '../runner/signals';
+import { captureInterruptible, SIGNAL_EXIT } from '../runner/signals';
 import { envDir, envLockPath } from '../state';
 
 /** A day-2 command's folder: `.run/<env>/<command>-XXXXXX/`, beside the runs so known_hosts is the same file. */
@@ -52,15 +52,6 @@ export type Played = Pick<Captured, 'code' | 'stdout' | 'stderr'> & {
   readonly out: string;
 };
 
-/** Runs the play in its own process group (Ctrl-C stops it): the output, and the signal that interrupted it. */
-async function play(ctx: EnvContext, step: ExecStep) {
-  const interrupts = new Interrupts(ctx.deps.signals ?? process, ctx.deps.stderr, ctx.errStyle);
-  const { group } = interrupts;
-  const ran = await capture(step.command, step.args, { cwd: step.cwd, env: { ...ctx.deps.env, ...step.env }, group });
-  interrupts.stop();
-  return { ...ran, interrupted: interrupts.received?.signal };
-}
-
 /**
  * What `status` and `drift` do around their play: the outputs, a note on a running change, the work folder, the play
  * (`step`; a string says why there is none) with stdout kept in `<dir>/<out>` and stderr in `.err` beside it, then
@@ -74,14 +65,14 @@ export async function runPlay<T extends object>(
   read: (ctx: EnvContext, played: Played) => T | number,
   notStarted = async (why: string) => (printError(ctx, `could not run ansible-playbook: ${why}`), EXIT_FAILED),
 ): Promise<T | number> {
-  const outputs = loadOutputs(ctx);
+  const outputs = await loadOutputs(ctx);
   if (typeof outputs === 'number') return outputs;
   noteRunningChange(ctx);
   const dir = makeWorkDir(ctx, outputs);
   const removeDir = () => rmSync(dir, { recursive: true, force: true });
   const built = step(ctx, dir);
   if (typeof built === 'string') return (removeDir(), printError(ctx, built), EXIT_FAILED);
-  const ran = await play(ctx, built);
+  const ran = await captureInterruptible({ ...built, env: { ...ctx.deps.env, ...built.env } }, signalIo(ctx));
   if (ran.interrupted !== undefined) {
     removeDir();
     printError(ctx, `${ctx.args.command} interrupted; nothing was changed (no lock was taken)`);

@@ -39,7 +39,7 @@ export async function envCommand(ctx: EnvContext): Promise<number> {
     deps.stdout.write(`unset DOCKER_HOST\n${tail}`);
     return EXIT_OK;
   }
-  const fleet = loadFleet(ctx);
+  const fleet = await loadFleet(ctx);
   if (typeof fleet === 'number') return fleet;
   const [host] = pickHosts(ctx, fleet, args.host, false);
   deps.stdout.write([`export DOCKER_HOST=${host.docker_host}`, ...hostNotes(ctx, fleet, host), tail].join('\n'));

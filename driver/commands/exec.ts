@@ -3,12 +3,13 @@
  * (a header line per host when there are several); interactive (`-it`) when the driver runs on a terminal.
  */
 import type { EnvContext } from '../context';
+import { SIGNAL_EXIT } from '../runner/signals';
 import { sshArgv } from '../ssh';
 import { loadFleet, pickHosts, runChild } from './fleet';
 
 export async function execCommand(ctx: EnvContext): Promise<number> {
   const { args, env } = ctx;
-  const fleet = loadFleet(ctx);
+  const fleet = await loadFleet(ctx);
   if (typeof fleet === 'number') return fleet;
   const hosts = pickHosts(ctx, fleet, args.onlyHost, true);
   const terminal = ctx.deps.stdin?.isTTY === true;
@@ -17,7 +18,8 @@ export async function execCommand(ctx: EnvContext): Promise<number> {
   for (const host of hosts) {
     if (hosts.length > 1) ctx.deps.stderr.write(`${ctx.errStyle.bold(`== ${host.name}`)}\n`);
     const code = await runChild(ctx, { command: 'ssh', args: sshArgv(fleet, host, remote, terminal), terminal });
-    if (code === 130) return code;
+    // Interrupted (here, or the command on the host by a signal): the next hosts do not run.
+    if (Object.values(SIGNAL_EXIT).includes(code)) return code;
     worst = worst || code;
   }
   return worst;

@@ -4,18 +4,20 @@
  */
 import { spawn } from 'node:child_process';
 import { rmSync } from 'node:fs';
+import { constants } from 'node:os';
 import { HostOutput, hostList } from '../../stacks/outputs';
 import { UsageError } from '../args';
 import type { EnvContext } from '../context';
 import { loadOutputs } from '../outputs';
 import type { ExecStep } from '../plan/steps';
 import { playbookStep } from '../plan/tools';
+import { FORWARDED, Signal, SIGNAL_EXIT, SIGNALS } from '../runner/signals';
 import type { Fleet } from '../ssh';
 import { envDir, knownHostsFile, takeEnvLock } from '../state';
 import { makeWorkDir, workStep } from './day2';
 
-export function loadFleet(ctx: EnvContext): Fleet | number {
-  const outputs = loadOutputs(ctx);
+export async function loadFleet(ctx: EnvContext): Promise<Fleet | number> {
+  const outputs = await loadOutputs(ctx);
   if (typeof outputs === 'number') return outputs;
   const knownHosts = knownHostsFile(envDir(ctx.runBase, ctx.env.name));
   return { outputs, hosts: hostList(outputs), login: { privateKeyFile: ctx.env.ssh.privateKeyFile, knownHosts } };
@@ -48,29 +50,38 @@ function prefixer(write: (t: string) => void, prefix: string) {
 type Child = Pick<ExecStep, 'command' | 'args'> &
   Partial<Pick<ExecStep, 'cwd' | 'env'> & { readonly prefix?: string; readonly terminal?: boolean }>;
 
-/** Runs one child with its output passed to the driver's stdout/stderr; Ctrl-C reaches it from the terminal. */
+/**
+ * Runs one child with its output passed to the driver's stdout/stderr. A terminal child stays in the terminal's
+ * process group (it reads the keyboard); any other runs in its own. A signal to the driver (Ctrl-C, SIGTERM, SIGHUP)
+ * is forwarded to it once and waited for: the exit code is then 128 + the signal's number.
+ */
 export function runChild(ctx: EnvContext, c: Child): Promise<number> {
   const signals = ctx.deps.signals ?? process;
-  let interrupted = false;
-  const onInt = () => void (interrupted = true);
-  signals.on('SIGINT', onInt);
+  let received: Signal | undefined;
   return new Promise<number>((resolve) => {
     const child = spawn(c.command, [...c.args], {
       ...{ cwd: c.cwd ?? ctx.deps.root, env: { ...ctx.deps.env, ...c.env } },
-      stdio: c.terminal ? 'inherit' : ['ignore', 'pipe', 'pipe'],
+      ...(c.terminal ? { stdio: 'inherit' } : { stdio: ['ignore', 'pipe', 'pipe'], detached: true }),
     });
+    const kill = (signal: NodeJS.Signals) => {
+      if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
+      if (c.terminal) child.kill(signal);
+      else process.kill(-child.pid, signal);
+    };
+    const listeners = SIGNALS.map((s) => [s, () => void (received ??= (kill(FORWARDED[s]), s))] as const);
+    listeners.forEach(([s, listener]) => signals.on(s, listener));
     const prefix = c.prefix ?? '';
     const out = prefixer((t) => ctx.deps.stdout.write(t), prefix);
     const err = prefixer((t) => ctx.deps.stderr.write(t), prefix);
     child.stdout?.on('data', (d: Buffer) => out.push(d.toString()));
     child.stderr?.on('data', (d: Buffer) => err.push(d.toString()));
     const done = (code: number) => {
-      signals.off('SIGINT', onInt);
+      listeners.forEach(([s, listener]) => signals.off(s, listener));
       [out, err].forEach((p) => p.end());
-      resolve(interrupted ? 130 : code);
+      resolve(received !== undefined ? SIGNAL_EXIT[received] : code);
     };
     child.on('error', (e) => (ctx.deps.stderr.write(`${prefix}cannot run ${c.command}: ${e.message}\n`), done(127)));
-    child.on('close', (code, signal) => done(code ?? (signal === 'SIGINT' ? 130 : 1)));
+    child.on('close', (code, signal) => done(code ?? 128 + (signal ? constants.signals[signal] : 0)));
   });
 }
 

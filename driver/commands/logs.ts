@@ -5,7 +5,7 @@ import { loadFleet, pickHosts, runChild } from './fleet';
 
 export async function logsCommand(ctx: EnvContext): Promise<number> {
   const { args, env } = ctx;
-  const fleet = loadFleet(ctx);
+  const fleet = await loadFleet(ctx);
   if (typeof fleet === 'number') return fleet;
   const hosts = pickHosts(ctx, fleet, args.onlyHost, true);
   const options = [...(args.follow ? ['--follow'] : []), ...(args.since ? ['--since', args.since] : [])];

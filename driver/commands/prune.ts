@@ -6,7 +6,7 @@ import type { EnvContext } from '../context';
 import { loadFleet, runPlaybook } from './fleet';
 
 export async function pruneCommand(ctx: EnvContext): Promise<number> {
-  const fleet = loadFleet(ctx);
+  const fleet = await loadFleet(ctx);
   if (typeof fleet === 'number') return fleet;
   return runPlaybook(ctx, fleet, 'prune.yml', ctx.args.keep === undefined ? {} : { app_releases_keep: ctx.args.keep });
 }

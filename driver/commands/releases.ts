@@ -10,7 +10,7 @@ import { sshArgv } from '../ssh';
 import { loadFleet } from './fleet';
 
 export async function releasesCommand(ctx: EnvContext): Promise<number> {
-  const fleet = loadFleet(ctx);
+  const fleet = await loadFleet(ctx);
   if (typeof fleet === 'number') return fleet;
   const remote = ['sh', '-c', `cat ${RELEASES_FILE} 2>/dev/null || true`];
   const hosts: HostReleases[] = await Promise.all(

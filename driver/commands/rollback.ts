@@ -8,7 +8,7 @@ import { operator } from '../git';
 import { loadFleet, runPlaybook } from './fleet';
 
 export async function rollbackCommand(ctx: EnvContext): Promise<number> {
-  const fleet = loadFleet(ctx);
+  const fleet = await loadFleet(ctx);
   if (typeof fleet === 'number') return fleet;
   return runPlaybook(ctx, fleet, 'rollback.yml', {
     app_rollback_version: ctx.args.version ?? '',

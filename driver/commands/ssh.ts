@@ -4,7 +4,7 @@ import { sshArgv } from '../ssh';
 import { loadFleet, pickHosts, runChild } from './fleet';
 
 export async function sshCommand(ctx: EnvContext): Promise<number> {
-  const fleet = loadFleet(ctx);
+  const fleet = await loadFleet(ctx);
   if (typeof fleet === 'number') return fleet;
   const [host] = pickHosts(ctx, fleet, ctx.args.host, false);
   return runChild(ctx, { command: 'ssh', args: sshArgv(fleet, host), terminal: true });

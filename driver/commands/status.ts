@@ -29,7 +29,7 @@ function heading(ctx: EnvContext, hosts: number): string {
 
 /** `--outputs-only`: hosts, addresses, and whether the app answers from here (exit 6 when some host does not). */
 async function outputsStatus(ctx: EnvContext): Promise<number> {
-  const outputs = loadOutputs(ctx);
+  const outputs = await loadOutputs(ctx);
   if (typeof outputs === 'number') return outputs;
   const hosts = hostList(outputs);
   const lb = frontDoor(outputs);

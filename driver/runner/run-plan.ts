@@ -70,7 +70,7 @@ const since = (started: number) => formatDuration(Date.now() - started);
 
 /** Runs the plan; its exit code: 0, EXIT_FAILED, or 128 + the number of the signal that interrupted it. */
 export async function runPlan(plan: Plan, o: RunOptions): Promise<number> {
-  const interrupts = new Interrupts(o.signals, o.out, o.style);
+  const interrupts = new Interrupts(o);
   const steps = activeSteps(plan);
   const run: Run = { ...o, plan, steps, started: Date.now(), interrupts, show: (p) => displayPath(p, o.root) };
   try {

@@ -2,18 +2,28 @@
  * The ship commands in-process against the fake ssh and ansible-playbook: the exact ssh argv (the Ansible path: key,
  * known_hosts, HostKeyAlias, IAP ProxyCommand), host selection, the release table, and the playbooks under the lock.
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { EventEmitter } from 'node:events';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { acquireLock } from '../../driver/lock';
-import { envLockPath } from '../../driver/state';
-import { calls, makeSandbox, runDriver, Sandbox, testEnv, testSpec } from './harness';
+import { cdktfLockPath, envLockPath } from '../../driver/state';
+import { calls, makeSandbox, runDriver, Sandbox, testEnv, testSpec, untilHanging } from './harness';
 
 let sb: Sandbox;
 beforeEach(() => (sb = makeSandbox()));
 afterEach(() => sb.cleanup());
 
-const run = (argv: string[], extra: Record<string, string> = {}) =>
-  runDriver(argv, sb, { spec: testSpec(sb), env: testEnv(sb, extra) });
+const run = (argv: string[], extra: Record<string, string> = {}, signals?: EventEmitter) =>
+  runDriver(argv, sb, { spec: testSpec(sb), env: testEnv(sb, extra), signals });
+/** Runs the command until the fake tool `hang` hangs, sends `signal`, and returns how the command ended. */
+async function interrupt(argv: string[], hang: string, signal: 'SIGINT' | 'SIGTERM' | 'SIGHUP') {
+  const signals = new EventEmitter();
+  const running = run(argv, { FAKE_HANG: hang }, signals);
+  expect(await untilHanging(sb)).toBe(true);
+  signals.emit(signal);
+  const result = await running;
+  return { ...result, got: readFileSync(`${sb.log}.signals`, 'utf8').split('\n').filter(Boolean).sort() };
+}
 /** stderr without the note on reading the outputs (`cdktf output`, the fake's, the first time). */
 const errLines = (err: string) => err.replace(/^reading stage outputs: .*\n/m, '');
 const sshCalls = () => calls(sb).filter((c) => c.tool === 'ssh');
@@ -215,5 +225,32 @@ describe('rollback and prune', () => {
     expect((await run(['prune', 'stage', '--keep', '0'])).err).toContain(
       '--keep must be a number of releases from 1 to 99 (got "0")',
     );
+  });
+});
+
+describe('signals', () => {
+  test('SIGTERM while cdktf output reads the outputs: forwarded once, waited for, the cdktf lock released (143)', async () => {
+    const result = await interrupt(['releases', 'stage'], 'cdktf output', 'SIGTERM');
+    expect(result.code).toBe(143);
+    expect(result.got).toEqual(['cdktf got SIGTERM']);
+    expect(result.err).toContain("error: interrupted while reading stage's outputs: nothing changed");
+    expect(existsSync(cdktfLockPath(sb.root))).toBe(false);
+    expect(sshCalls()).toEqual([]);
+  });
+
+  test('Ctrl-C during logs -f: ssh gets SIGINT once (its own process group), exit 130', async () => {
+    // One host, so the one hanging ssh is the one signalled; the outputs are read before.
+    await run(['releases', 'stage'], { FAKE_HOST_COUNT: '1' });
+    const result = await interrupt(['logs', 'stage', '-f'], 'ssh', 'SIGINT');
+    expect(result.code).toBe(130);
+    expect(result.got).toEqual(['ssh got SIGINT']);
+  });
+
+  test('SIGHUP during rollback: the play gets SIGTERM and is waited for, the lock is released (129)', async () => {
+    await run(['releases', 'stage']);
+    const result = await interrupt(['rollback', 'stage'], 'ansible-playbook', 'SIGHUP');
+    expect(result.code).toBe(129);
+    expect(result.got).toEqual(['ansible-playbook got SIGTERM']);
+    expect(existsSync(envLockPath(sb.runBase, 'stage'))).toBe(false);
   });
 });
