@@ -11,6 +11,7 @@ import type { EnvContext } from '../context';
 import { loadOutputs } from '../outputs';
 import type { ExecStep } from '../plan/steps';
 import { playbookStep } from '../plan/tools';
+import { signalChild } from '../runner/capture';
 import { FORWARDED, Signal, SIGNAL_EXIT, SIGNALS } from '../runner/signals';
 import type { Fleet } from '../ssh';
 import { envDir, knownHostsFile, takeEnvLock } from '../state';
@@ -63,11 +64,7 @@ export function runChild(ctx: EnvContext, c: Child): Promise<number> {
       ...{ cwd: c.cwd ?? ctx.deps.root, env: { ...ctx.deps.env, ...c.env } },
       ...(c.terminal ? { stdio: 'inherit' } : { stdio: ['ignore', 'pipe', 'pipe'], detached: true }),
     });
-    const kill = (signal: NodeJS.Signals) => {
-      if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
-      if (c.terminal) child.kill(signal);
-      else process.kill(-child.pid, signal);
-    };
+    const kill = (signal: NodeJS.Signals) => signalChild(child, signal, !c.terminal);
     const listeners = SIGNALS.map((s) => [s, () => void (received ??= (kill(FORWARDED[s]), s))] as const);
     listeners.forEach(([s, listener]) => signals.on(s, listener));
     const prefix = c.prefix ?? '';

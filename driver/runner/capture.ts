@@ -1,5 +1,5 @@
 /** One child process, its output kept (and passed to `onData` as it comes): the exec steps and the small runs. */
-import { spawn } from 'node:child_process';
+import { ChildProcess, spawn } from 'node:child_process';
 
 export interface Captured {
   /** The exit code; 127 when it could not start (its reason ends stderr), 128 when a signal ended it. */
@@ -31,6 +31,23 @@ export interface CaptureOptions {
   readonly group?: (kill: (signal: NodeJS.Signals) => void) => void;
 }
 
+/**
+ * Sends `signal` to a child that is still running: to its whole process group when it leads one (`group`, spawned
+ * detached), else to the child alone (also when the group is already gone).
+ */
+export function signalChild(child: ChildProcess, signal: NodeJS.Signals, group: boolean): void {
+  if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
+  if (group) {
+    try {
+      process.kill(-child.pid, signal);
+      return;
+    } catch {
+      // the group is gone: the child alone
+    }
+  }
+  child.kill(signal);
+}
+
 /** How long output may still arrive after a child exited. */
 const EXIT_DRAIN_MS = 2000;
 
@@ -51,14 +68,7 @@ export function capture(command: string, args: readonly string[], o: CaptureOpti
       ...{ cwd: o.cwd, env: { ...o.env } },
       ...{ stdio: ['ignore', 'pipe', 'pipe'], detached: o.group !== undefined },
     });
-    o.group?.((signal) => {
-      if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
-      try {
-        process.kill(-child.pid, signal);
-      } catch {
-        child.kill(signal);
-      }
-    });
+    o.group?.((signal) => signalChild(child, signal, true));
     const kept = { stdout: '', stderr: '', output: '' };
     const add = (key: keyof typeof kept, text: string) => {
       kept[key] += text;
