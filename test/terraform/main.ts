@@ -11,18 +11,18 @@ import { offlineTerraform, terraformOk } from './terraform';
 /**
  * `npm run test:terraform`: the synthesized stacks handed to a real Terraform 1.5.7 whose gcs
  * backend talks to fake-gcs-server on 127.0.0.1. test/terraform/run.sh builds the tools and sets
- * TERRAFORM_BIN and FAKE_GCS_BIN.
+ * TERRAFORM_BIN, FAKE_GCS_BIN and TF_MIRROR_CONFIG (the provider's filesystem mirror).
  */
 async function main(): Promise<number> {
-  const [terraformBin, fakeGcsBin] = [process.env.TERRAFORM_BIN, process.env.FAKE_GCS_BIN];
-  if (!terraformBin || !fakeGcsBin)
-    throw new Error('TERRAFORM_BIN and FAKE_GCS_BIN must be set (run test/terraform/run.sh)');
+  const { TERRAFORM_BIN: terraformBin, FAKE_GCS_BIN: fakeGcsBin, TF_MIRROR_CONFIG: cliConfig } = process.env;
+  if (!terraformBin || !fakeGcsBin || !cliConfig)
+    throw new Error('TERRAFORM_BIN, FAKE_GCS_BIN and TF_MIRROR_CONFIG must be set (run test/terraform/run.sh)');
   const work = mkdtempSync(join(tmpdir(), 'docker-hosts-tf-'));
   const gcs = await GcsEmulator.start(fakeGcsBin, join(work, 'fake-gcs-server.log'));
   const tally = new Tally();
   try {
     const ctx: TierContext = {
-      tf: offlineTerraform(terraformBin, work, gcs.endpoint, await freePort()),
+      tf: offlineTerraform(terraformBin, cliConfig, work, gcs.endpoint, await freePort()),
       gcs,
       tally,
       work,

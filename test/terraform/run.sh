@@ -8,6 +8,7 @@ REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 source "$REPO/.ci/tools.sh"
 install_terraform
 install_fake_gcs_server
-export TERRAFORM_BIN FAKE_GCS_BIN
+install_google_provider
+export TERRAFORM_BIN FAKE_GCS_BIN TF_MIRROR_CONFIG
 cd "$REPO"
 exec node scripts/run-app.cjs test/terraform/main.ts

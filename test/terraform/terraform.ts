@@ -16,15 +16,18 @@ export interface TfResult {
 }
 
 /**
- * A terraform environment that can reach nothing but the emulator: a CLI config whose only provider
- * source is an empty filesystem mirror (no `direct`, so no registry), a static OAuth token, and
- * every proxied request sent to a closed port on 127.0.0.1 (loopback is never proxied).
+ * A terraform environment that can reach nothing but the emulator: the CLI config .ci/tools.sh wrote,
+ * whose only provider source is a filesystem mirror holding hashicorp/google (no `direct`, so no
+ * registry), a static OAuth token, and every proxied request sent to a closed port on 127.0.0.1
+ * (loopback is never proxied), so a call to Google fails at once instead of leaving the machine.
  */
-export function offlineTerraform(bin: string, work: string, endpoint: string, closedPort: number): Tf {
-  const mirror = join(work, 'provider-mirror');
-  mkdirSync(mirror, { recursive: true });
-  const cliConfig = join(work, 'terraform.rc');
-  writeFileSync(cliConfig, `provider_installation {\n  filesystem_mirror {\n    path = "${mirror}"\n  }\n}\n`);
+export function offlineTerraform(
+  bin: string,
+  cliConfig: string,
+  work: string,
+  endpoint: string,
+  closedPort: number,
+): Tf {
   const proxy = `http://127.0.0.1:${closedPort}`;
   const env: NodeJS.ProcessEnv = {
     PATH: process.env.PATH,
