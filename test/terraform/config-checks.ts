@@ -65,20 +65,6 @@ function exposureShape(exposure: string, stack: SynthStack): void {
 }
 
 /**
- * A fixture that only differs in its exposure mode: its environment stacks loaded by terraform like the others,
- * with their own backend initialisation (the state bucket exists by then: the `single` fixture made it).
- */
-export async function variantStructureChecks(ctx: TierContext, name: string): Promise<void> {
-  const fixture = FIXTURES.find((f) => f.name === name)!;
-  const config = resolveFixture(fixture.spec);
-  const stacks = synthesize(join(ctx.work, fixture.name), config).filter((s) =>
-    config.environments.some((e) => e.name === s.name),
-  );
-  for (const stack of stacks) terraformOk(ctx.tf, writeBackendOnly(stack.dir, stack.json), ['init', '-input=false']);
-  await structureChecks(ctx, fixture.name, stacks);
-}
-
-/**
  * What Terraform checks without the provider: it loads the whole synthesized file (block structure,
  * meta-arguments, lifecycle, references in depends_on/ignore_changes, outputs, the backend) and
  * lists what it requires. The backend initialisation is the one its backend-only copy made.
