@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { assert } from './harness';
 import { SynthStack } from './synth';
@@ -70,9 +70,4 @@ export function plannedValues(plan: Record<string, any>, address: string): Recor
   const r = plan.planned_values.root_module.resources.find((x: any) => x.address === address);
   assert(r !== undefined, `no planned resource ${address}`);
   return r.values;
-}
-
-/** Reads a kept plan JSON back (for tools that run on it after the tier). */
-export function readPlan(dir: string): Record<string, any> {
-  return JSON.parse(readFileSync(join(dir, 'plan.json'), 'utf8'));
 }
