@@ -146,8 +146,10 @@ describe('npm run review', () => {
     const plan = join('test', 'fixtures', 'plans', 'google-replace.json');
     const { out } = run(['qa', '--plan', plan]);
     expect(out).toContain('== Plan: 1 of 1 stacks change');
-    expect(out).toContain('qa: 0 to add, 0 to change, 1 to replace, 0 to destroy');
-    expect(out).toContain('! host docker-host-001 is replaced');
+    expect(out).toContain('qa: 0 to add, 0 to change, 2 to replace, 0 to destroy');
+    expect(out).toContain('google_compute_instance.fleet_docker-host-001  REPLACE: zone cannot change in place');
+    expect(out).toContain('zone: europe-west1-b → europe-west1-c');
+    expect(out).toContain('! host docker-host-002 is replaced');
     expect(run(['qa']).out).toContain('== Plan: not planned here (needs Google credentials and the state)');
   });
 
@@ -161,7 +163,8 @@ describe('npm run review', () => {
     expect(out).toContain(
       '| qa | qa-docker-hosts-allow-ssh<br>google_compute_firewall.firewall_ssh | INGRESS | allow tcp:22 |',
     );
-    expect(out).toContain('#### Plan: qa: 0 to add, 0 to change, 0 to replace, 4 to destroy');
+    expect(out).toContain('#### Plan: qa: 0 to add, 0 to change, 0 to replace, 11 to destroy');
+    expect(out).toContain(':warning: static IP 203.0.113.2 (prod-docker-host-002) is released');
     expect(out.match(/<details/g)).toHaveLength(out.match(/<\/details>/g)!.length);
   });
 
