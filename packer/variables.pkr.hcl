@@ -1,5 +1,5 @@
-# Validation uses length/substr/trim only: Debian's packer 1.6.6 has no regex() inside
-# validation blocks (it reports every value invalid), and CI validates with it.
+# Validation uses length/substr/trim only (written for Debian's packer 1.6.6, which had no regex()
+# inside validation blocks); CI now validates with Packer 1.9.5.
 # trim(x, charset) == "" means every character of x is in charset.
 
 # The contract with the driver, which writes `<env>.pkrvars.json` from the typed environment
