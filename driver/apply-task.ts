@@ -9,7 +9,7 @@ import type { TerraformApplyTask } from './plan/steps';
 import { capture } from './runner/capture';
 import { cleanTail } from './runner/log';
 import { StepFailure, TaskContext } from './runner/run-plan';
-import { terraformErrorLine } from './terraform-error';
+import { terraformErrorLine } from './tool-errors';
 
 type Env = Readonly<Record<string, string | undefined>>;
 type Call = TerraformApplyTask['apply'];

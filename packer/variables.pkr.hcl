@@ -110,3 +110,10 @@ variable "tags" {
   description = "Network tags of the build instance, for firewall rules (e.g. SSH from 35.235.240.0/20 with use_iap)."
   default     = ["packer-build"]
 }
+
+variable "access_token" {
+  type        = string
+  description = "A static OAuth 2.0 access token, as GOOGLE_OAUTH_ACCESS_TOKEN gives Terraform's provider (the googlecompute plugin does not read that variable itself); empty: Application Default Credentials."
+  default     = env("GOOGLE_OAUTH_ACCESS_TOKEN")
+  sensitive   = true
+}

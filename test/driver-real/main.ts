@@ -79,6 +79,19 @@ async function proveUp(repo: string, env: NodeJS.ProcessEnv, gcs: GcsEmulator): 
   check('the next plan stage shows the same summary', summary(again.out) === summary(plan.out), again.out);
 }
 
+function proveImage(repo: string, env: NodeJS.ProcessEnv): void {
+  const image = driver(repo, env, ['up', 'stage', '--only', 'image']);
+  console.log(image.out);
+  check('up stage --only image fails with exit 1', image.code === 1);
+  check('packer init passed offline (plugins from PACKER_PLUGIN_PATH)', /install Packer plugins ok/.test(image.out));
+  const cause =
+    /packer build failed: googlecompute\.docker-host-base: .*Get "https:\/\/compute\.googleapis\.com\/[^"]*": proxyconnect tcp: .*connection refused/;
+  check('one line: packer build failed at its first Google call, with the cause', cause.test(image.out));
+  check('the image log path is given', /log:\s+\.run\/stage\/\S+\/logs\/\d\d-image\.log/.test(image.out));
+  check('the resume line is given', image.out.includes('resume:    npm run pipeline -- up stage --only image'));
+  check('the env lock is released', !existsSync(join(repo, '.run', 'stage', 'lock')));
+}
+
 async function main(): Promise<void> {
   const tools = realTools(process.env);
   const { home, bin } = realHome(tools);
@@ -101,6 +114,7 @@ async function main(): Promise<void> {
       NO_PROXY: '127.0.0.1,localhost',
     };
     await proveUp(repo, env, gcs);
+    proveImage(repo, env);
   } finally {
     await gcs.stop();
   }
