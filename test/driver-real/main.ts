@@ -27,9 +27,17 @@ function check(what: string, ok: boolean, detail = ''): void {
   }
 }
 
-function driver(repo: string, env: NodeJS.ProcessEnv, args: string[], input = ''): Run {
+/**
+ * Runs the driver to completion. With `answer`, on a terminal (util-linux `script` gives it a pty): the answer
+ * is typed at the approval prompt.
+ */
+function driver(repo: string, env: NodeJS.ProcessEnv, args: string[], answer?: string): Run {
   const t = Date.now();
-  const r = spawnSync('node', ['scripts/run-app.cjs', 'driver/cli.ts', ...args], {
+  const argv = ['scripts/run-app.cjs', 'driver/cli.ts', ...args];
+  const [command, commandArgs] =
+    answer === undefined ? ['node', argv] : ['script', ['-qec', ['node', ...argv].join(' '), '/dev/null']];
+  const input = answer === undefined ? '' : `${answer}\n`;
+  const r = spawnSync(command, commandArgs, {
     cwd: repo,
     env,
     input,
@@ -37,7 +45,8 @@ function driver(repo: string, env: NodeJS.ProcessEnv, args: string[], input = ''
     timeout: 600_000,
   });
   console.log(`  (driver ${args.join(' ')}: exit ${r.status}, ${((Date.now() - t) / 1000).toFixed(1)} s)`);
-  return { code: r.status ?? -1, out: `${r.stdout}${r.stderr}` };
+  // A pty ends lines with CRLF.
+  return { code: r.status ?? -1, out: `${r.stdout}${r.stderr}`.replace(/\r\n/g, '\n') };
 }
 
 /** The summary a user sees: the plan output without the run folder's timestamped lines. */
@@ -54,8 +63,10 @@ async function proveUp(repo: string, env: NodeJS.ProcessEnv, gcs: GcsEmulator): 
   check('plan stage exits 0 with real plans', plan.code === 0, plan.out);
   check('plan stage: 9 creates in stage', plan.out.includes('stage: 9 to add, 0 to change'), plan.out);
   const shown = summary(plan.out.slice(0, plan.out.indexOf('planning stage')));
-  const refused = driver(repo, env, ['up', 'stage', '--skip-image'], 'no\n');
+  const refused = driver(repo, env, ['up', 'stage', '--skip-image'], 'no');
   check('up stage answered "no" exits 4 (refused)', refused.code === 4, refused.out);
+  check('up stage asked on the terminal', refused.out.includes('Apply these changes to stage? [y/N]'), refused.out);
+  check('up stage applied nothing', refused.out.includes('nothing was applied') && !refused.out.includes('[2/7]'));
   check('up stage shows the same summary as plan stage', summary(refused.out).includes(shown), refused.out);
   const objectsBefore = await gcs.list(BUCKET);
   const up = driver(repo, env, ['up', 'stage', '--skip-image', '--auto-approve']);
