@@ -5,7 +5,7 @@
  * fake-gcs-server, a static token, and HTTPS_PROXY on a closed loopback port: every other Google call fails at once.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort, GcsEmulator } from '../terraform/emulator';
@@ -18,10 +18,13 @@ interface Run {
 
 const BUCKET = `${REAL_PROJECT}-tfstate`;
 let failures = 0;
+let passes = 0;
 
 function check(what: string, ok: boolean, detail = ''): void {
-  if (ok) console.log(`PASS: ${what}`);
-  else {
+  if (ok) {
+    passes++;
+    console.log(`PASS: ${what}`);
+  } else {
     failures++;
     console.log(`FAIL: ${what}${detail ? `\n${detail}` : ''}`);
   }
@@ -107,7 +110,8 @@ async function main(): Promise<void> {
   const tools = realTools(process.env);
   const { home, bin } = realHome(tools);
   const repo = realRepo(home);
-  const gcs = await GcsEmulator.start(tools.fakeGcs, join(mkdtempSync(join(tmpdir(), 'dh-gcs-')), 'gcs.log'));
+  const gcsDir = mkdtempSync(join(tmpdir(), 'dh-gcs-'));
+  const gcs = await GcsEmulator.start(tools.fakeGcs, join(gcsDir, 'gcs.log'));
   try {
     await gcs.createBucket(BUCKET, REAL_PROJECT);
     const proxy = `http://127.0.0.1:${await freePort()}`;
@@ -129,7 +133,15 @@ async function main(): Promise<void> {
   } finally {
     await gcs.stop();
   }
-  if (failures > 0) process.exit(1);
+  if (failures > 0) {
+    console.log(`${failures} check(s) failed; the project copy is kept in ${repo}`);
+    process.exit(1);
+  }
+  for (const dir of [repo, home, gcsDir]) rmSync(dir, { recursive: true, force: true });
+  console.log(`test:driver-real: ${passes} checks passed`);
 }
 
-void main();
+main().catch((e: unknown) => {
+  console.error(e);
+  process.exit(1);
+});
