@@ -9,6 +9,7 @@ import type { TerraformApplyTask } from './plan/steps';
 import { capture } from './runner/capture';
 import { cleanTail } from './runner/log';
 import { StepFailure, TaskContext } from './runner/run-plan';
+import { terraformErrorLine } from './tool-errors';
 
 type Env = Readonly<Record<string, string | undefined>>;
 type Call = TerraformApplyTask['apply'];
@@ -33,6 +34,8 @@ const STALE = /Saved plan is stale|plan file.*(?:stale|no longer)/i;
 /** What a failed apply's report adds: the tail of Terraform's output, and what a stale plan or a known error means. */
 function applyNotes(task: TerraformApplyTask, output: string): string[] {
   const notes = cleanTail(output, 12);
+  const cause = terraformErrorLine(output);
+  if (cause !== undefined) notes.unshift(`failed: ${cause}`);
   if (STALE.test(output))
     notes.push(`the state of ${task.stack} changed since it was planned: run up again to plan anew`);
   if (task.hint?.match.test(output)) notes.push(`hint: ${task.hint.text}`);
