@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source .ci/tools.sh
-export TERRAFORM_BIN TF_MIRROR_CONFIG
+install_tools terraform google-provider
 node scripts/run-app.cjs test/fixtures/plans/generate.ts
 # Checked by `prettier --check .` like every other file.
 npx prettier --log-level warn --write test/fixtures/plans/google-*.json

@@ -11,10 +11,7 @@ HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO=$(cd "$HERE/../.." && pwd)
 # shellcheck source=../../.ci/tools.sh
 source "$REPO/.ci/tools.sh"
-install_checkov
-install_terraform
-install_google_provider
-export TERRAFORM_BIN TF_MIRROR_CONFIG
+install_tools checkov terraform google-provider
 cd "$REPO"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT

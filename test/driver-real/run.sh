@@ -6,10 +6,6 @@ set -euo pipefail
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 # shellcheck source=../../.ci/tools.sh
 source "$REPO/.ci/tools.sh"
-install_terraform
-install_fake_gcs_server
-install_google_provider
-install_packer
-export TERRAFORM_BIN FAKE_GCS_BIN TF_MIRROR_CONFIG PACKER_BIN PACKER_PLUGINS
+install_tools terraform fake-gcs-server google-provider packer
 cd "$REPO"
 exec node scripts/run-app.cjs test/driver-real/main.ts
