@@ -37,7 +37,10 @@ describe("labels: Google's 64 per resource, counting the ones the project sets",
       { ['k'.repeat(64)]: 'x' },
       'keys must be lowercase letters, digits, "_" and "-", starting with a letter, at most 63',
     ],
-    [{ team: 'v'.repeat(64) }, 'field "labels.team" must be lowercase letters, digits, "_" and "-", at most 63'],
+    [
+      { team: 'v'.repeat(64) },
+      'field "labels.team" must be lowercase letters (international ones too), digits, "_" and "-", at most 63',
+    ],
   ])('%j', (labels, message) => expect(errorOf({ labels })).toContain(message));
 });
 

@@ -182,7 +182,7 @@ describe('bad input names the environment, the field, what was given and what is
     [
       'bad label value',
       { labels: { team: 'Ops Team' } },
-      'field "labels.team" must be lowercase letters, digits, "_" and "-", at most 63 characters (got "Ops Team")',
+      'field "labels.team" must be lowercase letters (international ones too), digits, "_" and "-", at most 63 characters (got "Ops Team")',
     ],
     ['reserved label', { labels: { env: 'x' } }, 'field "labels.env" is set by the project and must not be overridden'],
     ['bad ssh user', { ssh: { user: 'Root User' } }, 'field "ssh.user" must be a POSIX user name'],

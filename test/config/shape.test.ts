@@ -85,3 +85,35 @@ describe('wrong shapes fail instead of falling back to defaults', () => {
     );
   });
 });
+
+describe('values the messages used to show wrongly (issue 20)', () => {
+  test('NaN and Infinity are shown as such, not as null', () => {
+    for (const [value, shown] of [
+      [NaN, 'NaN'],
+      [Infinity, 'Infinity'],
+    ] as const) {
+      expect(errorOf({ environments: [{ ...validEnv(), hostCount: value }] })).toBe(
+        `config error: environment "stage": field "hostCount" must be an integer from 1 to 50 (got ${shown})`,
+      );
+    }
+  });
+
+  test('the environment name is excerpted or withheld like every other value', () => {
+    const long = errorOf({ environments: [{ ...validEnv(), name: 'a'.repeat(300), colour: 'x' }] });
+    expect(long).not.toContain('a'.repeat(81));
+    expect(long).toContain('(302 characters)');
+    const key = `-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtzc2g`;
+    const keyed = errorOf({ environments: [{ ...validEnv(), name: key, colour: 'x' }] });
+    expect(keyed).not.toContain('PRIVATE KEY');
+    expect(keyed).not.toContain('b3BlbnNzaC1rZXkt');
+    expect(keyed).toContain('characters not shown: they look like key material');
+  });
+
+  test('label values with international lowercase letters are accepted, as Google does', () => {
+    const spec = { environments: [{ ...validEnv(), labels: { team: 'équipe', owner: 'ñandú_2' } }] };
+    expect(() => resolveRaw(spec)).not.toThrow();
+    expect(errorOf({ environments: [{ ...validEnv(), labels: { team: 'Équipe' } }] })).toContain(
+      'field "labels.team" must be lowercase letters',
+    );
+  });
+});
