@@ -45,7 +45,7 @@ function step(value: string, command: Command, flag: string): StepName {
 
 /** `--check-timeout <seconds>`. */
 function seconds(v: string): number {
-  if (/^\d+(\.\d+)?$/.test(v) && Number(v) > 0 && Number(v) <= 3600) return Number(v);
+  if (/^\d+(\.\d+)?$/.test(v) && Number(v) >= 1 && Number(v) <= 3600) return Number(v);
   throw new UsageError(`--check-timeout must be a number of seconds from 1 to 3600 (got "${v}")`);
 }
 

@@ -43,6 +43,11 @@ describe('parseArgs', () => {
     [['stage', 'prod'], 'unknown command "stage"; commands are: up, destroy, plan, env, status'],
     [['up', 'stage', 'prod'], 'unexpected argument "prod"'],
     [['stage', '--check-timeout', 'soon'], '--check-timeout must be a number of seconds from 1 to 3600 (got "soon")'],
+    [['stage', '--check-timeout', '0.5'], '--check-timeout must be a number of seconds from 1 to 3600 (got "0.5")'],
+    [
+      ['stage', '--check-timeout', '3600.5'],
+      '--check-timeout must be a number of seconds from 1 to 3600 (got "3600.5")',
+    ],
     [['stage', '--dry-run=yes'], 'option --dry-run takes no value'],
     [['lock', 'stage'], 'lock needs an action: npm run pipeline -- lock status|release <env> (got "stage")'],
     [['lock', 'release', 'stage', '--yes'], 'option --yes applies to destroy, not to lock'],
