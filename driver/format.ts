@@ -52,3 +52,21 @@ export function makeStyle(isTTY: boolean, env: Readonly<Record<string, string | 
 export function runStamp(date: Date): string {
   return date.toISOString().replace(/[-:]|\.\d+/g, '');
 }
+
+/** Longest text from a file (a lock's details) printed as it is; longer is cut short with its length. */
+const MAX_PRINTED = 200;
+
+/** Control characters: C0 (escape, newline), DEL and C1. */
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/g;
+
+/**
+ * Text read from a file, made safe for a terminal line: control characters (escape codes, newlines, C1) shown as
+ * `\uXXXX`, long text cut short.
+ */
+export function printable(text: string): string {
+  const escaped = text.replace(CONTROL, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return escaped.length <= MAX_PRINTED
+    ? escaped
+    : `${escaped.slice(0, MAX_PRINTED - 20)}… (${escaped.length} characters)`;
+}

@@ -23,7 +23,8 @@ describe('parseArgs', () => {
   });
 
   it.each([
-    [['stage', '--force'], 'unknown option "--force"; options are: --dry-run, --from, --only'],
+    [['stage', '--forse'], 'unknown option "--forse" (did you mean --force?); options are: --dry-run'],
+    [['stage', '--force'], 'option --force applies to lock, not to up'],
     [['stage', '--constructor'], 'unknown option "--constructor"; options are: --dry-run, --from, --only'],
     [
       ['stage', '--from', 'deplo'],

@@ -550,17 +550,60 @@ describe('lock status and lock release', () => {
     expect(none.code).toBe(0);
     expect(none.out).toBe(`${lock}: not locked\n.run/cdktf.lock: not locked\n`);
     mkdirSync(lock, { recursive: true });
+    const gone = 2 ** 22 + 12345;
+    writeFileSync(join(lock, 'details.json'), JSON.stringify({ pid: gone, command: 'up stage', startedAt: 'T' }));
+    const held = await runDriver(['lock', 'status', 'stage'], sb, { spec, env: env() });
+    expect(held.out).toContain(`${lock}: locked: pid ${gone} (that process is gone), up stage, started T`);
+    const released = await runDriver(['lock', 'release', 'stage'], sb, { spec, env: env() });
+    expect(released.code).toBe(0);
+    expect(released.out).toContain(`${lock}: released (it was held by pid ${gone} (that process is gone), up stage`);
+    expect(existsSync(lock)).toBe(false);
+    expect((await runDriver(['up', 'stage', '--only', 'backend'], sb, { spec, env: env() })).code).toBe(0);
+  });
+
+  it('lock release refuses a holder alive on this machine, naming its pid and command; --force says what it risks', async () => {
+    const spec = testSpec(sb, app.port);
+    const lock = join(sb.runBase, 'stage', 'lock');
+    mkdirSync(lock, { recursive: true });
     writeFileSync(
       join(lock, 'details.json'),
       JSON.stringify({ pid: process.pid, command: 'up stage', startedAt: 'T' }),
     );
-    const held = await runDriver(['lock', 'status', 'stage'], sb, { spec, env: env() });
-    expect(held.out).toContain(`${lock}: locked: pid ${process.pid}, up stage, started T`);
-    const released = await runDriver(['lock', 'release', 'stage'], sb, { spec, env: env() });
-    expect(released.code).toBe(0);
-    expect(released.out).toContain(`${lock}: released (it was held by pid ${process.pid}, up stage, started T)`);
+    const refused = await runDriver(['lock', 'release', 'stage'], sb, { spec, env: env() });
+    expect(refused.code).toBe(3);
+    expect(refused.err).toBe(
+      `error: ${lock} is held by pid ${process.pid}, up stage, started T: process ${process.pid} is alive on this ` +
+        `machine: stop that run (Ctrl-C) or let it finish; nothing released (if pid ${process.pid} is not that run ` +
+        'any more, --force releases the lock)\n',
+    );
+    expect(existsSync(lock)).toBe(true);
+    const forced = await runDriver(['lock', 'release', 'stage', '--force'], sb, { spec, env: env() });
+    expect(forced.code).toBe(0);
+    expect(forced.out).toContain(`${lock}: released with --force: if its run still goes, it now runs without its lock`);
     expect(existsSync(lock)).toBe(false);
-    expect((await runDriver(['up', 'stage', '--only', 'backend'], sb, { spec, env: env() })).code).toBe(0);
+  });
+
+  it('lock release of a holder on another machine needs --force; lock details are printed without control characters', async () => {
+    const spec = testSpec(sb, app.port);
+    const lock = join(sb.runBase, 'stage', 'lock');
+    mkdirSync(lock, { recursive: true });
+    const details = { pid: 77, command: 'up stage\u001b[2J\nrm -rf ~', startedAt: 'T\r', holder: 'ops@elsewhere' };
+    writeFileSync(join(lock, 'details.json'), JSON.stringify(details));
+    const status = await runDriver(['lock', 'status', 'stage'], sb, { spec, env: env() });
+    expect(status.out).toContain(
+      `${lock}: locked: pid 77, up stage\\u001b[2J\\u000arm -rf ~, started T\\u000d by ops@elsewhere\n`,
+    );
+    expect(status.out).not.toContain('\u001b');
+    expect(status.out).not.toContain('\r');
+    const refused = await runDriver(['lock', 'release', 'stage'], sb, { spec, env: env() });
+    expect(refused.code).toBe(3);
+    expect(refused.err).toContain('cannot be checked from here: if it is over, add --force');
+    expect(refused.err.split('\n')).toHaveLength(2);
+    expect(existsSync(lock)).toBe(true);
+    const forced = await runDriver(['lock', 'release', 'stage', '--force'], sb, { spec, env: env() });
+    expect(forced.code).toBe(0);
+    expect(forced.out).toContain('released with --force: if its run still goes, it now runs without its lock');
+    expect(existsSync(lock)).toBe(false);
   });
 
   it('a refusal names the release command', async () => {
