@@ -164,7 +164,7 @@ describe('bad input names the environment, the field, what was given and what is
     [
       'zone format',
       { zone: 'europe-west1' },
-      'field "zone" must be a zone of region "europe-west1" such as "europe-west1-b" (got "europe-west1")',
+      'field "zone" must be a zone of region "europe-west1": europe-west1-b, europe-west1-c, europe-west1-d (got "europe-west1")',
     ],
     ['zone of another region', { zone: 'us-central1-a' }, 'field "zone" must be a zone of region "europe-west1"'],
     [
