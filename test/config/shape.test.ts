@@ -116,4 +116,24 @@ describe('values the messages used to show wrongly (issue 20)', () => {
       'field "labels.team" must be lowercase letters',
     );
   });
+
+  test('SSH public keys: a blob that does not decode, a type that is not the blob, two keys on one line, PEM', () => {
+    const keyErr = (key: string) => errorOf({ environments: [{ ...validEnv(), ssh: { publicKeys: [key] } }] });
+    const blob = TEST_KEY.split(' ')[1];
+    expect(keyErr('ssh-ed25519 AAAAC3Nza ops@x')).toContain(
+      'field "ssh.publicKeys[0]" has a key blob that does not decode to an OpenSSH ssh-ed25519 key (the value is not shown)',
+    );
+    expect(keyErr(`ssh-rsa ${blob} ops@x`)).toContain(
+      'field "ssh.publicKeys[0]" says ssh-rsa but its blob is a "ssh-ed25519" key: the type must match the blob',
+    );
+    expect(keyErr(`${TEST_KEY} ${TEST_KEY}`)).toContain(
+      'field "ssh.publicKeys[0]" holds two keys on one line: give each key as its own list entry',
+    );
+    const pem = `-----BEGIN PUBLIC KEY-----\nMCowBQYDK2VwAyEAGb9ECWmEzf6FQbrBZ9w7lshQhqowtrbLDFw4rXAxZuE=\n-----END PUBLIC KEY-----\n`;
+    const pemErr = keyErr(pem);
+    expect(pemErr).toContain("is a PEM or RFC 4716 public key: give it in OpenSSH's one-line form");
+    expect(pemErr).not.toContain('private key');
+    expect(pemErr).not.toContain('MCowBQYDK2Vw');
+    expect(() => resolveRaw({ environments: [validEnv()] })).not.toThrow();
+  });
 });

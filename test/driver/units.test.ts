@@ -108,7 +108,7 @@ describe('preflight', () => {
           region: 'europe-west1',
           zone: 'europe-west1-b',
           projectId: 'acme-123456',
-          ssh: { publicKeys: ['ssh-ed25519 AAAA ops'] },
+          ssh: { publicKeys: ['ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIBm9Ylq0bW5UkGb0V6nWqf3cQ6x1d0bG6wqKq6b4mJ5e ops'] },
         },
       ],
     },
