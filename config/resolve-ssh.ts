@@ -75,6 +75,16 @@ function resolvePublicKeys(env: string, ssh: SshSpec, osLogin: boolean): string[
   return keys;
 }
 
+/** A local file path: a non-empty string without control characters (a newline would break every printed line). */
+function checkPath(env: string, path: unknown): string {
+  // eslint-disable-next-line no-control-regex
+  if (typeof path === 'string' && path !== '' && !/[\u0000-\u001f\u007f-\u009f]/.test(path)) return path;
+  fail(
+    { env, name: 'ssh.privateKeyFile' },
+    `must be a file path without control characters such as newlines (got ${show(path)})`,
+  );
+}
+
 /** The SSH section of one environment (all but connectVia, which the network section decides). */
 export function resolveSsh(env: string, spec: SshSpec | undefined, home: string) {
   const ssh = spec ?? {};
@@ -86,7 +96,7 @@ export function resolveSsh(env: string, spec: SshSpec | undefined, home: string)
         'when ssh.osLogin is true (got nothing)',
     );
   }
-  const privateKeyFile = expandHome(ssh.privateKeyFile ?? DEFAULTS.ssh.privateKeyFile, home);
+  const privateKeyFile = expandHome(checkPath(env, ssh.privateKeyFile ?? DEFAULTS.ssh.privateKeyFile), home);
   return {
     user: checkPattern({ env, name: 'ssh.user' }, ssh.user ?? DEFAULTS.ssh.user, PATTERNS.sshUser),
     publicKeys: resolvePublicKeys(env, ssh, osLogin),

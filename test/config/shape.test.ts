@@ -136,4 +136,12 @@ describe('values the messages used to show wrongly (issue 20)', () => {
     expect(pemErr).not.toContain('MCowBQYDK2Vw');
     expect(() => resolveRaw({ environments: [validEnv()] })).not.toThrow();
   });
+
+  test('a control character in ssh.privateKeyFile is refused, shown escaped', () => {
+    const ssh = { publicKeys: [TEST_KEY], privateKeyFile: '/tmp/k\necho pwned' };
+    expect(errorOf({ environments: [{ ...validEnv(), ssh }] })).toBe(
+      'config error: environment "stage": field "ssh.privateKeyFile" must be a file path without control characters ' +
+        'such as newlines (got "/tmp/k\\necho pwned")',
+    );
+  });
 });

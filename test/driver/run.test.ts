@@ -766,6 +766,19 @@ describe('destroy', () => {
 });
 
 describe('env and status', () => {
+  it('env quotes every path it prints as shell (a key file in a folder with a space)', async () => {
+    const key = join(sb.dir, 'my keys', 'id');
+    mkdirSync(join(sb.dir, 'my keys'));
+    writeFileSync(key, readFileSync(sb.privateKey), { mode: 0o600 });
+    const base = testSpec(sb, app.port);
+    const ssh = { ...base.environments[0].ssh, privateKeyFile: key };
+    const spec = testSpec(sb, app.port, { ssh });
+    expect((await runDriver(['up', 'stage', '--skip-image'], sb, { spec, env: env() })).code).toBe(0);
+    const shown = await runDriver(['env', 'stage'], sb, { spec, env: env() });
+    expect(shown.code).toBe(0);
+    expect(shown.out).toContain(`ssh-add '${key}'\n`);
+  });
+
   it('env prints DOCKER_HOST lines for the first or a named host of the last deploy', async () => {
     const spec = testSpec(sb, app.port);
     expect((await runDriver(['up', 'stage', '--skip-image'], sb, { spec, env: env() })).code).toBe(0);
