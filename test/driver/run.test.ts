@@ -133,7 +133,7 @@ describe('up', () => {
       app_health_path: '/',
       // The sandbox is no git checkout and its environment has no USER: the records say so.
       app_release_commit: '',
-      app_release_who: 'unknown',
+      app_release_who: { __ansible_unsafe: 'unknown' },
       deploy_user: 'deploy',
     });
     // The registry host Ansible gets is the registry stack's output for this environment, not derived from config.
