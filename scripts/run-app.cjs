@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Runs a TypeScript entry point (main.ts for `cdktf synth`, driver/cli.ts for the driver) quickly: esbuild bundles
 // the project's TypeScript (npm packages stay external) into node_modules/.cache/docker-hosts/, and the bundle is
-// reused while the *content* of every file it was built from (esbuild's metafile lists them) is unchanged.
+// reused while the *content* of every file it was built from (esbuild's metafile lists them) is unchanged, and each
+// path still resolves to the same file (a symlinked config/environments.ts repointed is a new input).
 // Modification times are not trusted: `cp -p`, `rsync -a`, `tar x` or a checkout can put an older-dated file
 // in place, and the config on disk must be the config that runs. Hashing the few dozen inputs costs about a
 // millisecond; a warm run then costs what plain JavaScript costs (no transpiler loaded at all). Type errors are
@@ -9,7 +10,8 @@
 'use strict';
 const { Buffer } = require('node:buffer');
 const { createHash } = require('node:crypto');
-const { closeSync, mkdirSync, openSync, readFileSync, readSync, renameSync, writeFileSync } = require('node:fs');
+const { closeSync, mkdirSync, openSync, readFileSync, readSync, realpathSync } = require('node:fs');
+const { renameSync, writeFileSync } = require('node:fs');
 const { extname, join, relative, resolve, sep } = require('node:path');
 
 const ROOT = resolve(__dirname, '..');
@@ -18,10 +20,13 @@ const cacheDir = join(ROOT, 'node_modules', '.cache', 'docker-hosts');
 const bundle = join(cacheDir, `${entry.replace(/[^A-Za-z0-9_.-]/g, '_')}.js`);
 const manifest = `${bundle}.inputs.json`;
 
-/** One hash over the launcher itself and the content of each input, in the order listed. */
+/**
+ * One hash over the launcher itself and, for each input in the order listed, its path as imported, the file it
+ * resolves to (so repointing a symlink, or any link on the way, changes the key) and its content.
+ */
 function contentKey(inputs, read = (file) => readFileSync(join(ROOT, file))) {
   const hash = createHash('sha256').update(readFileSync(module.filename));
-  for (const file of inputs) hash.update(`\0${file}\0`).update(read(file));
+  for (const file of inputs) hash.update(`\0${file}\0${realpathSync(join(ROOT, file))}\0`).update(read(file));
   return hash.digest('hex');
 }
 
@@ -71,6 +76,9 @@ async function build() {
     format: 'cjs',
     packages: 'external',
     metafile: true,
+    // Inputs are recorded by the path imported (config/environments.ts), not a symlink's target: contentKey adds
+    // the target, so the key follows both.
+    preserveSymlinks: true,
     write: false,
     logLevel: 'error',
     plugins: [record],

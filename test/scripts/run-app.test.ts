@@ -50,6 +50,25 @@ describe('scripts/run-app.cjs', () => {
     expect(p.run().stdout).toBe('two []\n');
   });
 
+  test('a symlinked input is keyed on its path and its target: repointing the link or replacing it rebuilds', () => {
+    const p = project();
+    dirs.push(p.dir);
+    mkdirSync(join(p.dir, 'envs'));
+    writeFileSync(join(p.dir, 'envs', 'a.ts'), "export const value: string = 'a';\n");
+    writeFileSync(join(p.dir, 'envs', 'b.ts'), "export const value: string = 'b';\n");
+    rmSync(join(p.dir, 'value.ts'));
+    symlinkSync('envs/a.ts', join(p.dir, 'value.ts'));
+    expect(p.run().stdout).toBe('a []\n');
+    // ln -sfn envs/b.ts value.ts: the link now names another file, whose content differs.
+    rmSync(join(p.dir, 'value.ts'));
+    symlinkSync('envs/b.ts', join(p.dir, 'value.ts'));
+    expect(p.run().stdout).toBe('b []\n');
+    // The link replaced by a regular file.
+    rmSync(join(p.dir, 'value.ts'));
+    writeFileSync(join(p.dir, 'value.ts'), "export const value: string = 'plain';\n");
+    expect(p.run().stdout).toBe('plain []\n');
+  });
+
   test('an input put in place with an older modification time is still read (the cache is keyed on content)', () => {
     const p = project();
     dirs.push(p.dir);
