@@ -6,9 +6,17 @@ export function shellQuote(arg: string): string {
   return `'${arg.replace(/'/g, `'\\''`)}'`;
 }
 
-/** A command line a person can copy and paste. */
+/** Options whose value is never printed nor logged (`--build-arg NAME=value` shows `NAME=…`). */
+const REDACTED_AFTER = ['--build-arg'];
+
+/** An argument as printed: a value after REDACTED_AFTER keeps its name only. */
+function shownArg(arg: string, i: number, args: readonly string[]): string {
+  return i > 0 && REDACTED_AFTER.includes(args[i - 1]) ? `${arg.split('=')[0]}=…` : arg;
+}
+
+/** A command line a person can copy and paste; build-arg values are redacted (they may be anything). */
 export function commandLine(command: string, args: readonly string[]): string {
-  return [command, ...args].map(shellQuote).join(' ');
+  return [command, ...args.map(shownArg)].map(shellQuote).join(' ');
 }
 
 /** `0.4s`, `12.3s`, `2m05s`, `1h02m`. */

@@ -363,6 +363,12 @@ describe('format', () => {
     expect(commandLine('cdktf', ['deploy', 'stage', '@x'])).toBe('cdktf deploy stage @x');
   });
 
+  it('a printed or logged command line never shows a build-arg value, only its name', () => {
+    const args = ['build', '--build-arg', 'RUBY_VERSION=3.3', '--build-arg', 'APP_SEED=s3cr3t=x', 'app'];
+    expect(commandLine('docker', args)).toBe("docker build --build-arg 'RUBY_VERSION=…' --build-arg 'APP_SEED=…' app");
+    expect(commandLine('docker', args)).not.toContain('s3cr3t');
+  });
+
   it('durations, paths, tails, stamps, colours', () => {
     expect(formatDuration(420)).toBe('0.4s');
     expect(formatDuration(125_000)).toBe('2m05s');
