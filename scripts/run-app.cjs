@@ -80,7 +80,7 @@ async function build() {
     // the target, so the key follows both.
     preserveSymlinks: true,
     write: false,
-    logLevel: 'error',
+    logLevel: 'silent',
     plugins: [record],
   });
   const inputs = Object.keys(result.metafile.inputs).sort();
@@ -94,6 +94,15 @@ async function build() {
   renameSync(tmpManifest, manifest);
 }
 
+/** esbuild's first error as one line naming the file and line (a syntax error, a missing or unreadable module). */
+function buildError(err) {
+  const first = Array.isArray(err?.errors) ? err.errors[0] : undefined;
+  if (first === undefined) return `error: ${err?.message ?? err}`;
+  const where = first.location ? `${first.location.file}:${first.location.line}:${first.location.column + 1}: ` : '';
+  const more = err.errors.length > 1 ? ` (and ${err.errors.length - 1} more)` : '';
+  return `error: ${where}${first.text.split('\n')[0]}${more}`;
+}
+
 function run() {
   // The entry sees the command line as if it had been started directly: [node, entry, ...args].
   process.argv.splice(1, 2, join(ROOT, entry));
@@ -104,8 +113,7 @@ if (isFresh()) {
   run();
 } else {
   build().then(run, (err) => {
-    // esbuild has already printed its diagnostics (logLevel 'error'); anything else is said here.
-    if (!Array.isArray(err?.errors)) process.stderr.write(`${err?.message ?? err}\n`);
+    process.stderr.write(`${buildError(err)}\n`);
     process.exitCode = 1;
   });
 }

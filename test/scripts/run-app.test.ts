@@ -89,12 +89,26 @@ describe('scripts/run-app.cjs', () => {
     expect(p.run().stdout).toBe('one []\n');
   });
 
-  test('a syntax error fails with esbuild’s message and a non-zero exit', () => {
+  test('a syntax error is one line naming the file, line and column, and a non-zero exit', () => {
     const p = project();
     dirs.push(p.dir);
     writeFileSync(join(p.dir, 'value.ts'), 'export const value = ;\n');
     const result = p.run();
     expect(result.status).not.toBe(0);
-    expect(result.stderr).toContain('value.ts');
+    expect(result.stderr).toMatch(/^error: value\.ts:1:22: Unexpected ";"\n$/);
+  });
+
+  test('a missing or directory module is one line naming the importing file and line', () => {
+    const p = project();
+    dirs.push(p.dir);
+    rmSync(join(p.dir, 'value.ts'));
+    const missing = p.run();
+    expect(missing.status).not.toBe(0);
+    expect(missing.stderr).toBe('error: entry.ts:1:23: Could not resolve "./value"\n');
+    mkdirSync(join(p.dir, 'value.ts'));
+    const directory = p.run();
+    expect(directory.status).not.toBe(0);
+    expect(directory.stderr.split('\n')).toHaveLength(2);
+    expect(directory.stderr).toMatch(/^error: entry\.ts:1:23: /);
   });
 });
