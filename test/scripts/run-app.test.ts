@@ -108,7 +108,7 @@ describe('scripts/run-app.cjs', () => {
     mkdirSync(join(p.dir, 'value.ts'));
     const directory = p.run();
     expect(directory.status).not.toBe(0);
-    expect(directory.stderr.split('\n')).toHaveLength(2);
+    expect(String(directory.stderr).split('\n')).toHaveLength(2);
     expect(directory.stderr).toMatch(/^error: entry\.ts:1:23: /);
   });
 });
