@@ -10,7 +10,7 @@
 'use strict';
 const { Buffer } = require('node:buffer');
 const { createHash } = require('node:crypto');
-const { closeSync, mkdirSync, openSync, readFileSync, readSync, realpathSync } = require('node:fs');
+const { closeSync, mkdirSync, openSync, readFileSync, readSync, realpathSync, statSync } = require('node:fs');
 const { renameSync, writeFileSync } = require('node:fs');
 const { extname, join, relative, resolve, sep } = require('node:path');
 
@@ -61,6 +61,9 @@ async function build() {
     name: 'record-inputs',
     setup(b) {
       b.onLoad({ filter: /.*/ }, (args) => {
+        // A FIFO (or a device) would block the read forever: only regular files are inputs.
+        if (!statSync(args.path).isFile())
+          return { errors: [{ text: `${args.path} is not a regular file (a FIFO or a device?)` }] };
         const contents = readFileSync(args.path);
         seen.set(relative(ROOT, args.path).split(sep).join('/'), contents);
         return { contents, loader: LOADERS[extname(args.path)] ?? 'default' };

@@ -98,6 +98,22 @@ describe('scripts/run-app.cjs', () => {
     expect(result.stderr).toMatch(/^error: value\.ts:1:22: Unexpected ";"\n$/);
   });
 
+  test('a FIFO as an input fails at once with one line, instead of waiting for a writer', () => {
+    const p = project();
+    dirs.push(p.dir);
+    rmSync(join(p.dir, 'value.ts'));
+    spawnSync('mkfifo', [join(p.dir, 'value.ts')]);
+    const result = spawnSync(process.execPath, [join(p.dir, 'scripts', 'run-app.cjs'), 'entry.ts'], {
+      encoding: 'utf8',
+      timeout: 20_000,
+    });
+    expect(result.signal).toBeNull();
+    expect(result.status).toBe(1);
+    expect(result.stderr).toMatch(
+      /^error: entry\.ts:1:23: .*value\.ts is not a regular file \(a FIFO or a device\?\)\n$/,
+    );
+  });
+
   test('a missing or directory module is one line naming the importing file and line', () => {
     const p = project();
     dirs.push(p.dir);
