@@ -42,10 +42,24 @@ function applyNotes(task: TerraformApplyTask, output: string): string[] {
   return notes;
 }
 
+/** Terraform's `output -json`, parsed; not JSON is a one-line StepFailure naming the command and an excerpt. */
+function parseOutputs(call: Call, json: string): unknown {
+  try {
+    return JSON.parse(json) as unknown;
+  } catch (err) {
+    const start = JSON.stringify(json.trim().slice(0, 20));
+    const why = (err as Error).message.split('\n')[0];
+    throw new StepFailure(
+      `${commandLine(call.command, call.args)} printed no JSON (${why}): ${json.length} characters, starting ${start}`,
+      [],
+    );
+  }
+}
+
 export async function applyTask(task: TerraformApplyTask, env: Env, taskCtx: TaskContext): Promise<void> {
   if (task.noChanges) taskCtx.log(`no changes in ${task.stack}: nothing to apply`);
   else taskCtx.log(await terraform(task.apply, env, taskCtx, (output) => applyNotes(task, output)));
   if (task.output === undefined || task.outputsFile === undefined) return;
   const json = await terraform(task.output, env, taskCtx);
-  writeFileSync(task.outputsFile, outputsFileContent(task.stack, JSON.parse(json) as unknown));
+  writeFileSync(task.outputsFile, outputsFileContent(task.stack, parseOutputs(task.output, json)));
 }

@@ -196,7 +196,7 @@ describe('rollback and prune', () => {
     expect(args.slice(1)).toEqual([
       ...[expect.stringMatching(/\/rollback-\w+\/inventory\.yml$/), 'playbooks/rollback.yml'],
       ...['-e', expect.stringMatching(/\/app-vars\.json$/)],
-      ...['-e', '{"app_rollback_version":"c0ffee1"}', '-e', '{"app_release_who":"bob"}'],
+      ...['-e', '{"app_rollback_version":"c0ffee1"}', '-e', '{"app_release_who":{"__ansible_unsafe":"bob"}}'],
       ...['-u', 'deploy', '--private-key', sb.privateKey],
     ]);
     expect(result.out).toContain('PLAY RECAP');

@@ -88,6 +88,19 @@ describe('up: review before apply', () => {
     expect(lines.some((l) => l.startsWith('ansible-playbook'))).toBe(true);
   });
 
+  it('terraform output -json that is not JSON: one line naming the command, exit 1, no stack trace, nothing run after it', async () => {
+    const result = await runDriver(['up', 'stage', '--skip-image'], sb, {
+      spec: testSpec(sb, app.port),
+      env: env({ FAKE_OUTPUTS: 'garbled' }),
+    });
+    expect(result.code).toBe(1);
+    expect(result.err).toMatch(
+      /\n {2}terraform output -json -no-color printed no JSON \(.*\): 26 characters, starting "\{/,
+    );
+    expect(result.err).not.toMatch(/SyntaxError|\n\s+at /);
+    expect(callLines(sb).some((l) => l.startsWith('ansible-playbook'))).toBe(false);
+  });
+
   it("a stale plan (the state moved since the plan) fails with Terraform's refusal and says to plan again", async () => {
     const result = await runDriver(['up', 'stage', '--skip-image', '--auto-approve'], sb, {
       spec: testSpec(sb, app.port),

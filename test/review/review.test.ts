@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -171,6 +172,23 @@ describe('npm run review', () => {
   test('every environment without an argument', () => {
     const { out } = run([]);
     expect(out.split('\n')[0]).toBe('Review: qa, lab');
+  });
+
+  test('--plan naming a FIFO or a folder is refused at once, not waited on', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'review-fifo-'));
+    try {
+      const fifo = join(dir, 'plan.json');
+      execFileSync('mkfifo', [fifo]);
+      const viaFifo = run(['qa', '--plan', fifo]);
+      expect(viaFifo.code).toBe(EXIT_USAGE);
+      expect(viaFifo.err.split('\n')[0]).toBe(
+        `error: --plan ${fifo}: ${fifo} is a FIFO (named pipe): reading it waits for a writer: give a regular file`,
+      );
+      const folder = run(['qa', '--plan', dir]).err.split('\n')[0];
+      expect(folder).toBe(`error: --plan ${dir}: ${dir} is a folder: give a regular file`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   test.each([
