@@ -246,6 +246,23 @@ describe('signals', () => {
     expect(result.got).toEqual(['ssh got SIGINT']);
   });
 
+  test('logs -f whose ssh ignores Ctrl-C: a second Ctrl-C (over a second later) kills it, exit 130', async () => {
+    const signals = new EventEmitter();
+    const running = run(
+      ['logs', 'stage', '-f', '--host', 'docker-host-001'],
+      { FAKE_HANG: 'ssh', FAKE_DEAF: '1' },
+      signals,
+    );
+    expect(await untilHanging(sb)).toBe(true);
+    signals.emit('SIGINT');
+    await new Promise((r) => setTimeout(r, 1200));
+    signals.emit('SIGINT');
+    const result = await running;
+    expect(result.code).toBe(130);
+    expect(result.err).toContain('SIGINT again: killing ssh');
+    expect(readFileSync(`${sb.log}.signals`, 'utf8').split('\n').filter(Boolean)).toEqual(['ssh ignored SIGINT']);
+  });
+
   test('SIGHUP during rollback: the play gets SIGTERM and is waited for, the lock is released (129)', async () => {
     await run(['releases', 'stage']);
     const result = await interrupt(['rollback', 'stage'], 'ansible-playbook', 'SIGHUP');

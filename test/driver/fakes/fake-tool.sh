@@ -71,9 +71,14 @@ if [ -n "${FAKE_HANG:-}" ]; then
       sleeper=$!
       trap 'kill $sleeper; echo "$tool got SIGINT" >>"$FAKE_LOG.signals"; exit 130' INT
       trap 'kill $sleeper; echo "$tool got SIGTERM" >>"$FAKE_LOG.signals"; exit 143' TERM
+      # FAKE_DEAF: a tool that ignores SIGINT/SIGTERM (recorded) and keeps hanging: only SIGKILL stops it.
+      if [ -n "${FAKE_DEAF:-}" ]; then
+        trap 'echo "$tool ignored SIGINT" >>"$FAKE_LOG.signals"' INT
+        trap 'echo "$tool ignored SIGTERM" >>"$FAKE_LOG.signals"' TERM
+      fi
       echo "$tool: working"
       : >"$FAKE_LOG.hanging"
-      wait $sleeper
+      while kill -0 $sleeper 2>/dev/null; do wait $sleeper; done
       exit 0
       ;;
   esac
