@@ -36,9 +36,12 @@ export function readFileIfExists(path: string): string | undefined {
   }
 }
 
-/** The context of a real process: warnings on stderr (resolution reads no variable and no file). */
-export function processContext(): ResolveContext {
-  return { warn: (message) => process.stderr.write(`warning: ${message}\n`) };
+/**
+ * The context of a real process: warnings on stderr; the repository is the working directory (where cdktf runs the
+ * app, and where cdktf.out is written). Resolution reads no variable, and no file outside the repository.
+ */
+export function processContext(root: string = process.cwd()): ResolveContext {
+  return { warn: (message) => process.stderr.write(`warning: ${message}\n`), root };
 }
 
 /** The repository's configuration (config/environments.ts), validated, for this process. */

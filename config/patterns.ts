@@ -54,8 +54,9 @@ export const PATTERNS = {
   },
   // A path below the repository root: no absolute path, no "..", no empty segment.
   relativePath: {
-    re: /^(?!\/)(?!.*(^|\/)\.\.(\/|$))(?!.*\/\/)[A-Za-z0-9_.\-/]+$/,
-    allowed: 'a relative path inside the repository such as "app" (no "..", no leading "/")',
+    // A leading "-" would read as an option where the path is an argument (docker build's context).
+    re: /^(?![/-])(?!.*(^|\/)\.\.(\/|$))(?!.*\/\/)[A-Za-z0-9_.\-/]+$/,
+    allowed: 'a relative path inside the repository such as "app" (no "..", no leading "/" or "-")',
   },
   buildImageName: {
     re: /^[a-z0-9]+([._-][a-z0-9]+)*(\/[a-z0-9]+([._-][a-z0-9]+)*)*$/,

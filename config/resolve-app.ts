@@ -5,6 +5,7 @@ import type { AppBuildConfig, AppBuildSpec } from './registry';
 import { checkInt, checkPattern, fail } from './error';
 import { PATTERNS } from './patterns';
 import { looksLikeKeyMaterial, show } from './redact';
+import { checkBuildFiles } from './resolve-build-files';
 
 /** Build-arg names that say a secret: build args stay in the image's history, readable by anyone who pulls it. */
 const SECRET_NAME = /TOKEN|PASSWORD|PASSWD|SECRET|PRIVATE|CREDENTIAL|API_?KEY|ACCESS_?KEY|AUTH/i;
@@ -59,11 +60,13 @@ function resolveImage(env: string, image: string): string {
 
 /**
  * The app section. With `app.build`, `image` stays empty here: resolve.ts sets it to the registry path the build
- * pushes to (withRegistryImages) once the project's registry is known.
+ * pushes to (withRegistryImages) once the project's registry is known. Given the repository `root`, the build's
+ * context and Dockerfile are checked on disk too (resolve-build-files.ts).
  */
-export function resolveApp(env: string, spec: AppSpec | undefined) {
+export function resolveApp(env: string, spec: AppSpec | undefined, root?: string) {
   const app = spec ?? {};
   const build = resolveAppBuild(env, app.build);
+  if (build !== undefined && root !== undefined) checkBuildFiles(env, build, root);
   if (build !== undefined && app.image !== undefined) {
     fail(
       { env, name: 'app.image' },

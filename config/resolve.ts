@@ -1,8 +1,9 @@
 /**
  * Resolution of config/environments.ts into validated, defaulted, frozen values: the shape first (unknown keys,
  * wrong kinds), then each section (host, network, ssh, app, labels; state and registry project-wide), then the rules that hold
- * across environments. A pure function of the spec: it reads no file and no environment variable, so the
- * synthesized JSON is the same on every machine (`home` only expands the driver's local private-key path).
+ * across environments. A pure function of the spec and the repository: it reads no environment variable and no file
+ * outside the repository (given `root`, only app.build's context and Dockerfile are looked at, to keep them inside
+ * it), so the synthesized JSON is the same on every machine (`home` only expands the driver's local private-key path).
  */
 import { homedir } from 'node:os';
 import {
@@ -37,6 +38,8 @@ export interface ResolveContext {
   readonly warn?: (message: string) => void;
   /** Home directory for `~` in ssh.privateKeyFile (a local path, never synthesized). @default os.homedir() */
   readonly home?: string;
+  /** The repository root: given it, app.build's context and Dockerfile must exist inside it (after every link). */
+  readonly root?: string;
 }
 
 /** The ~/.ssh/config alias of a host reached through IAP, e.g. `stage-docker-host-001` (DOCKER_HOST=ssh://<alias>). */
@@ -44,7 +47,7 @@ export function sshHostAlias(environment: string, host: string): string {
   return `${environment}-${host}`;
 }
 
-function resolveEnvironment(spec: EnvironmentSpec, home: string): EnvironmentConfig {
+function resolveEnvironment(spec: EnvironmentSpec, home: string, root: string | undefined): EnvironmentConfig {
   const name = checkPattern({ env: undefined, name: 'name' }, spec.name, PATTERNS.name);
   const host = resolveHost(name, spec);
   const exposure = resolveExposure(name, spec);
@@ -60,7 +63,7 @@ function resolveEnvironment(spec: EnvironmentSpec, home: string): EnvironmentCon
     ),
     labels: resolveLabels(name, spec.labels),
     ssh: { ...resolveSsh(name, spec.ssh, home), connectVia },
-    app: resolveApp(name, spec.app),
+    app: resolveApp(name, spec.app, root),
     state: { bucket: stateBucketName(host.projectId), prefix: statePrefix(name) },
   };
 }
@@ -84,7 +87,7 @@ export function resolveProject(spec: ProjectSpec, ctx: ResolveContext = {}): Pro
   const registry = resolveRegistry(spec.registry);
   // Environments with app.build get their image's registry path once the project's repository is known.
   const environments = withRegistryImages(
-    spec.environments.map((e) => resolveEnvironment(e, home)),
+    spec.environments.map((e) => resolveEnvironment(e, home, ctx.root)),
     registry,
   );
   checkAcrossEnvironments(environments);

@@ -82,7 +82,8 @@ function readCommandLine(argv: readonly string[], deps: MainDeps, names: string[
 function runCommand(ctx: Context, spec: ProjectSpec): Promise<number> {
   let project: ProjectConfig;
   try {
-    project = resolveProject(spec, { home: ctx.home, warn: (message) => ctx.warnings.push(message) });
+    const warn = (message: string) => ctx.warnings.push(message);
+    project = resolveProject(spec, { home: ctx.home, warn, root: ctx.deps.root });
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     return configBroken(ctx, error.message);

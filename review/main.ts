@@ -67,7 +67,8 @@ function baseOf(args: ReviewArgs, deps: ReviewDeps): ReviewInput['base'] {
 }
 
 function resolveConfig(deps: ReviewDeps, warnings: string[]): ProjectConfig {
-  return resolveProject(deps.spec ?? PROJECT, { home: deps.home, warn: (message) => warnings.push(message) });
+  const warn = (message: string) => warnings.push(message);
+  return resolveProject(deps.spec ?? PROJECT, { home: deps.home, warn, root: deps.root });
 }
 
 function checkEnvironments(args: ReviewArgs, config: ProjectConfig): string[] {

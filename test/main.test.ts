@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FIXTURE_PROJECT, TEST_KEY } from './fixtures/project';
@@ -59,6 +60,23 @@ describe('main.ts as a process', () => {
     expect(run.stderr).toContain('field "ssh.publicKeys[0]" is a private key');
     expect(`${run.stdout}${run.stderr}`).not.toContain(PRIVATE_BODY.slice(0, 20));
     expect(existsSync(run.outdir)).toBe(false);
+  });
+
+  test('a build context linked out of the repository is refused at synth, nothing written', () => {
+    const root = withConfig({ environments: [{ ...stage, app: { build: { context: 'escape' } } }] });
+    symlinkSync('/', join(root, 'escape'));
+    try {
+      const run = runMain(root);
+      dirs.push(run.dir);
+      expect(run.status).toBe(1);
+      expect(run.stderr.trim().split('\n')).toEqual([
+        'config error: environment "stage": field "app.build.context" must stay inside the repository ' +
+          '(got "escape", which a symbolic link takes to "/": docker build would send it to the engine)',
+      ]);
+      expect(existsSync(run.outdir)).toBe(false);
+    } finally {
+      unlinkSync(join(root, 'escape'));
+    }
   });
 
   test('synth is a pure function of the repository: other HOME, other variables, other key files, same bytes', () => {

@@ -4,7 +4,7 @@
  * first host over SSH through the ssh wrapper (or locally with --local), and the hosts step deploys the pushed digest.
  */
 import { spawnSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { App, callLines, calls, readJson, runDriver, Sandbox, testEnv, testSpec, sandboxAndAppEach } from './harness';
 
@@ -58,6 +58,19 @@ test('--dry-run shows the build and push commands and the hosts step deploying t
     /\[8\/10\] build:.*\n(.*\n)*\[9\/10\] hosts: configure stage hosts and run .*\/reddit@<digest the build step pushed>/,
   );
   expect(calls(sb).filter((c) => c.tool === 'docker')).toEqual([]);
+});
+
+test('a build context linked out of the repository is refused before any step, nothing run', async () => {
+  symlinkSync('/', join(sb.root, 'escape'));
+  const escape = testSpec(sb, app.port, { app: { build: { context: 'escape', name: 'reddit' }, port: app.port } });
+  const env = testEnv(sb, { FAKE_APP_PORT: String(app.port) });
+  const result = await runDriver(['up', 'stage'], sb, { spec: escape, env });
+  expect(result.code).toBe(2);
+  expect(result.err).toContain(
+    'config error: environment "stage": field "app.build.context" must stay inside the repository ' +
+      '(got "escape", which a symbolic link takes to "/": docker build would send it to the engine)\n',
+  );
+  expect(calls(sb)).toEqual([]);
 });
 
 test('a dirty tree is refused with one line; --allow-dirty tags <commit>-dirty', async () => {

@@ -49,6 +49,8 @@ export function makeSandbox(): Sandbox {
     'ansible/ansible.cfg': '[defaults]\n',
     'ansible/playbooks/site.yml': '- import_playbook: docker_host.yml\n',
     'ansible/roles/docker_host/tasks/main.yml': '- name: install docker\n',
+    // The build context of the app.build tests (the driver checks it exists inside the repository).
+    'app/Dockerfile': 'FROM scratch\n',
   };
   for (const [path, content] of Object.entries(files)) {
     mkdirSync(join(root, path, '..'), { recursive: true });
