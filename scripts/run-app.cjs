@@ -7,18 +7,25 @@
 // in place, and the config on disk must be the config that runs. Hashing the few dozen inputs costs about a
 // millisecond; a warm run then costs what plain JavaScript costs (no transpiler loaded at all). Type errors are
 // caught by `tsc --noEmit` in `npm test`, not here.
+// Loading the bundle is watched: a module that throws is one line naming its file and line (the bundle's source
+// map, scripts/run-app-source.cjs), and one that never finishes (an endless loop in the config) is stopped after
+// DOCKER_HOSTS_LOAD_TIMEOUT seconds (default 60) with one line saying where it was (scripts/run-app-watch.cjs).
 'use strict';
 const { Buffer } = require('node:buffer');
 const { createHash } = require('node:crypto');
 const { closeSync, mkdirSync, openSync, readFileSync, readSync, realpathSync, statSync } = require('node:fs');
 const { renameSync, writeFileSync } = require('node:fs');
 const { extname, join, relative, resolve, sep } = require('node:path');
+const { Worker } = require('node:worker_threads');
 
 const ROOT = resolve(__dirname, '..');
 const entry = process.argv[2] ?? 'main.ts';
 const cacheDir = join(ROOT, 'node_modules', '.cache', 'docker-hosts');
 const bundle = join(cacheDir, `${entry.replace(/[^A-Za-z0-9_.-]/g, '_')}.js`);
 const manifest = `${bundle}.inputs.json`;
+/** Called by the entry's first statement: every module it imports has loaded. */
+const LOADED = Symbol.for('docker-hosts.run-app.loaded');
+const LOADED_CALL = `globalThis[Symbol.for('docker-hosts.run-app.loaded')]?.();`;
 
 /**
  * One hash over the launcher itself and, for each input in the order listed, its path as imported, the file it
@@ -65,8 +72,13 @@ async function build() {
         if (!statSync(args.path).isFile())
           return { errors: [{ text: `${args.path} is not a regular file (a FIFO or a device?)` }] };
         const contents = readFileSync(args.path);
-        seen.set(relative(ROOT, args.path).split(sep).join('/'), contents);
-        return { contents, loader: LOADERS[extname(args.path)] ?? 'default' };
+        const file = relative(ROOT, args.path).split(sep).join('/');
+        seen.set(file, contents);
+        // The entry's imports are evaluated before its body: its first statement marks the end of loading (on its
+        // first line, so the source map's lines stay the file's).
+        const marked =
+          args.path === resolve(ROOT, entry) ? Buffer.concat([Buffer.from(LOADED_CALL), contents]) : contents;
+        return { contents: marked, loader: LOADERS[extname(args.path)] ?? 'default' };
       });
     },
   };
@@ -79,6 +91,10 @@ async function build() {
     format: 'cjs',
     packages: 'external',
     metafile: true,
+    // Written beside the bundle, read only to name the file and line of a module that failed to load.
+    sourcemap: 'external',
+    sourcesContent: false,
+    outfile: bundle,
     // Inputs are recorded by the path imported (config/environments.ts), not a symlink's target: contentKey adds
     // the target, so the key follows both.
     preserveSymlinks: true,
@@ -89,8 +105,12 @@ async function build() {
   const inputs = Object.keys(result.metafile.inputs).sort();
   const key = contentKey(inputs, (file) => seen.get(file) ?? readFileSync(join(ROOT, file)));
   mkdirSync(cacheDir, { recursive: true });
+  const output = (suffix) => result.outputFiles.find((f) => f.path === `${bundle}${suffix}`).contents;
+  const tmpMap = `${bundle}.map.${process.pid}.tmp`;
+  writeFileSync(tmpMap, output('.map'));
+  renameSync(tmpMap, `${bundle}.map`);
   const tmp = `${bundle}.${process.pid}.tmp`;
-  writeFileSync(tmp, Buffer.concat([Buffer.from(`// ${key}\n`), result.outputFiles[0].contents]));
+  writeFileSync(tmp, Buffer.concat([Buffer.from(`// ${key}\n`), output('')]));
   renameSync(tmp, bundle);
   const tmpManifest = `${manifest}.${process.pid}.tmp`;
   writeFileSync(tmpManifest, JSON.stringify({ root: ROOT, key, inputs }));
@@ -101,15 +121,46 @@ async function build() {
 function buildError(err) {
   const first = Array.isArray(err?.errors) ? err.errors[0] : undefined;
   if (first === undefined) return `error: ${err?.message ?? err}`;
-  const where = first.location ? `${first.location.file}:${first.location.line}:${first.location.column + 1}: ` : '';
+  const at = first.location;
+  // The entry's first line starts with the marker run() is told of loading by: columns there are shifted by it.
+  const shift = at?.file === entry && at.line === 1 ? LOADED_CALL.length : 0;
+  const where = at ? `${at.file}:${at.line}:${Math.max(at.column - shift, 0) + 1}: ` : '';
   const more = err.errors.length > 1 ? ` (and ${err.errors.length - 1} more)` : '';
   return `error: ${where}${first.text.split('\n')[0]}${more}`;
 }
 
+/** Seconds the modules may take to load (DOCKER_HOSTS_LOAD_TIMEOUT), 60 unless a positive number is given. */
+function loadTimeout() {
+  const seconds = Number(process.env.DOCKER_HOSTS_LOAD_TIMEOUT);
+  return Number.isFinite(seconds) && seconds > 0 ? seconds : 60;
+}
+
+/** Loads the bundle under the watchdog; a module that throws while loading is one line and exit code 1. */
 function run() {
   // The entry sees the command line as if it had been started directly: [node, entry, ...args].
   process.argv.splice(1, 2, join(ROOT, entry));
-  require(bundle);
+  const workerData = { seconds: loadTimeout(), bundle, root: ROOT, entry };
+  const watchdog = new Worker(join(__dirname, 'run-app-watch.cjs'), { workerData });
+  watchdog.unref();
+  // Should the watchdog end the main thread, this is its exit code; the entry starts with the one it had.
+  const before = process.exitCode;
+  process.exitCode = 1;
+  const loaded = () => {
+    delete globalThis[LOADED];
+    process.exitCode = before;
+    void watchdog.terminate();
+  };
+  globalThis[LOADED] = loaded;
+  try {
+    require(bundle);
+  } catch (error) {
+    if (LOADED in globalThis) loaded();
+    process.stderr.write(`${require('./run-app-source.cjs').loadError(error, bundle, ROOT)}\n`);
+    process.exitCode = 1;
+    return;
+  }
+  // Only if the entry was not marked (it always is): loading is over once require returns.
+  if (LOADED in globalThis) loaded();
 }
 
 if (isFresh()) {

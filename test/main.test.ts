@@ -79,6 +79,19 @@ describe('main.ts as a process', () => {
     }
   });
 
+  test('a config that throws while loading: one line naming config/environments.ts and the line, nothing written', () => {
+    const text = `${environmentsTs(FIXTURE_PROJECT)}if (PROJECT) throw new Error('no projectId in CI');\n`;
+    writeFileSync(join(repo, 'config', 'environments.ts'), text);
+    const line = text.split('\n').length - 1;
+    const run = runMain(repo);
+    dirs.push(run.dir);
+    expect(run.status).toBe(1);
+    expect(run.stderr).toBe(
+      `error: config/environments.ts:${line}:20: no projectId in CI (thrown while loading the modules)\n`,
+    );
+    expect(existsSync(run.outdir)).toBe(false);
+  });
+
   test('synth is a pure function of the repository: other HOME, other variables, other key files, same bytes', () => {
     // No projectId: today's GOOGLE_PROJECT would have filled it in; now nothing from outside the repo may.
     const root = withConfig({

@@ -9,7 +9,8 @@ const ROOT = resolve(__dirname, '..', '..');
 function project(): { dir: string; run: (...args: string[]) => ReturnType<typeof spawnSync> } {
   const dir = mkdtempSync(join(tmpdir(), 'run-app-'));
   mkdirSync(join(dir, 'scripts'));
-  copyFileSync(join(ROOT, 'scripts', 'run-app.cjs'), join(dir, 'scripts', 'run-app.cjs'));
+  for (const file of ['run-app.cjs', 'run-app-source.cjs', 'run-app-watch.cjs'])
+    copyFileSync(join(ROOT, 'scripts', file), join(dir, 'scripts', file));
   // Its own node_modules with only esbuild linked in: the cache folder under it is this project's alone.
   mkdirSync(join(dir, 'node_modules'));
   for (const pkg of ['esbuild', '@esbuild'])
@@ -22,7 +23,11 @@ function project(): { dir: string; run: (...args: string[]) => ReturnType<typeof
   return {
     dir,
     run: (...args) =>
-      spawnSync(process.execPath, [join(dir, 'scripts', 'run-app.cjs'), 'entry.ts', ...args], { encoding: 'utf8' }),
+      spawnSync(process.execPath, [join(dir, 'scripts', 'run-app.cjs'), 'entry.ts', ...args], {
+        encoding: 'utf8',
+        env: { ...process.env, DOCKER_HOSTS_LOAD_TIMEOUT: '2' },
+        timeout: 30_000,
+      }),
   };
 }
 
@@ -112,6 +117,60 @@ describe('scripts/run-app.cjs', () => {
     expect(result.stderr).toMatch(
       /^error: entry\.ts:1:23: .*value\.ts is not a regular file \(a FIFO or a device\?\)\n$/,
     );
+  });
+
+  test('a module that throws while loading is one line naming the file and line, exit 1', () => {
+    const p = project();
+    dirs.push(p.dir);
+    writeFileSync(
+      join(p.dir, 'value.ts'),
+      "// the config\nexport const value: string = (() => {\n  throw new TypeError('no hosts\\nat all');\n})();\n",
+    );
+    const result = p.run();
+    expect(result.status).toBe(1);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toBe('error: value.ts:3:9: TypeError: no hosts (thrown while loading the modules)\n');
+    // From a warm bundle too (its source map is kept beside it).
+    expect(p.run().stderr).toBe(result.stderr);
+    // A thrown value that is not an Error has no stack to say where.
+    writeFileSync(join(p.dir, 'value.ts'), "export const value: string = 'x';\nthrow 'plain';\n");
+    expect(p.run().stderr).toBe('error: plain (thrown while loading the modules)\n');
+  });
+
+  test('a module that never finishes loading is stopped with one line naming where it was, exit 1', () => {
+    const p = project();
+    dirs.push(p.dir);
+    writeFileSync(join(p.dir, 'value.ts'), "let n = 0;\nwhile (n >= 0) n = (n + 1) % 7;\nexport const value = 'x';\n");
+    const result = p.run();
+    expect(result.signal).toBeNull();
+    expect(result.status).toBe(1);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toBe(
+      'error: the modules of entry.ts did not finish loading in 2 s (still running value.ts:2:1): ' +
+        'a module that never finishes, such as an endless loop in config/environments.ts\n',
+    );
+  });
+
+  test('top-level await (a promise that may never settle) is refused at build, one line', () => {
+    const p = project();
+    dirs.push(p.dir);
+    writeFileSync(join(p.dir, 'value.ts'), "await new Promise(() => {});\nexport const value = 'x';\n");
+    const result = p.run();
+    expect(result.status).toBe(1);
+    expect(result.stderr).toBe(
+      'error: value.ts:1:1: Top-level await is currently not supported with the "cjs" output format\n',
+    );
+  });
+
+  test('the watchdog ends with loading: an entry running longer, and its exit code, are left alone', () => {
+    const p = project();
+    dirs.push(p.dir);
+    writeFileSync(
+      join(p.dir, 'entry.ts'),
+      "import { value } from './value';\nsetTimeout(() => {\n  console.log(value);\n  process.exitCode = 3;\n}, 3000);\n",
+    );
+    const result = p.run();
+    expect([result.status, result.stdout, result.stderr]).toEqual([3, 'one\n', '']);
   });
 
   test('a missing or directory module is one line naming the importing file and line', () => {
