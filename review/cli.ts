@@ -3,15 +3,16 @@ import { resolve } from 'node:path';
 import { EXIT_INTERNAL } from '../driver/exit-codes';
 import { reviewMain } from './main';
 
-try {
-  process.exitCode = reviewMain(process.argv.slice(2), {
-    // run-app.cjs starts this as <root>/review/cli.ts.
-    root: resolve(process.argv[1], '..', '..'),
-    env: process.env,
-    stdout: process.stdout,
-    stderr: process.stderr,
-  });
-} catch (error) {
-  process.stderr.write(`internal error: ${(error as Error)?.stack ?? String(error)}\n`);
-  process.exitCode = EXIT_INTERNAL;
-}
+reviewMain(process.argv.slice(2), {
+  // run-app.cjs starts this as <root>/review/cli.ts.
+  root: resolve(process.argv[1], '..', '..'),
+  env: process.env,
+  stdout: process.stdout,
+  stderr: process.stderr,
+}).then(
+  (code) => (process.exitCode = code),
+  (error: unknown) => {
+    process.stderr.write(`internal error: ${(error as Error)?.stack ?? String(error)}\n`);
+    process.exitCode = EXIT_INTERNAL;
+  },
+);

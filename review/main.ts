@@ -4,6 +4,7 @@ import { resolve } from 'node:path';
 import { ConfigError, ProjectConfig, ProjectSpec, resolveProject } from '../config';
 import { PROJECT } from '../config/environments';
 import { EXIT_OK, EXIT_USAGE } from '../driver/exit-codes';
+import { SIGNAL_EXIT } from '../driver/runner/signals';
 import { swallowedByNpm, swallowedMessage } from '../lib/cli/npm-swallowed';
 import { unknownMessage } from '../lib/cli/suggest';
 import { BACKEND_STACK, REGISTRY_STACK } from '../lib/constants';
@@ -19,7 +20,7 @@ import {
   reviewOptionNames,
   ReviewUsageError,
 } from './args';
-import { BaseError, readSynthFolder, refExists, synthesizeRef } from './base';
+import { BaseError, BaseInterrupted, readSynthFolder, refExists, synthesizeRef } from './base';
 import { renderMarkdown, renderText } from './document';
 import { buildReview, ReviewInput } from './review';
 import { synthesizeStacks } from './synth';
@@ -32,8 +33,8 @@ export interface ReviewDeps {
   /** The environments; config/environments.ts by default. */
   readonly spec?: ProjectSpec;
   readonly home?: string;
-  /** Synthesizes a git ref (default: in a temporary git worktree). */
-  readonly synthesizeRef?: (ref: string) => SynthesizedStack[];
+  /** Synthesizes a git ref (default: in a temporary git worktree, stopped and removed on a signal). */
+  readonly synthesizeRef?: (ref: string) => SynthesizedStack[] | Promise<SynthesizedStack[]>;
 }
 
 function readPlans(plans: readonly PlanArg[], args: ReviewArgs, root: string): StackPlanSummary[] {
@@ -49,17 +50,17 @@ function readPlans(plans: readonly PlanArg[], args: ReviewArgs, root: string): S
   });
 }
 
-function baseOf(args: ReviewArgs, deps: ReviewDeps): ReviewInput['base'] {
+async function baseOf(args: ReviewArgs, deps: ReviewDeps): Promise<ReviewInput['base']> {
   if (args.against !== undefined)
     return { label: args.against, stacks: readSynthFolder(resolve(deps.root, args.against)) };
   const synth = deps.synthesizeRef ?? ((ref: string) => synthesizeRef(deps.root, ref, deps.env));
-  if (args.base !== undefined) return { label: args.base, stacks: synth(args.base) };
+  if (args.base !== undefined) return { label: args.base, stacks: await synth(args.base) };
   const ref = deps.env.GITHUB_BASE_REF ? `origin/${deps.env.GITHUB_BASE_REF}` : 'main';
   if (deps.synthesizeRef === undefined && !refExists(deps.root, ref)) {
     return { error: `no base: ${ref} is not here (give --base <ref> or --against <folder>)` };
   }
   try {
-    return { label: ref, stacks: synth(ref) };
+    return { label: ref, stacks: await synth(ref) };
   } catch (error) {
     if (error instanceof BaseError) return { error: error.message };
     throw error;
@@ -85,8 +86,8 @@ function checkEnvironments(args: ReviewArgs, config: ProjectConfig): string[] {
   return args.environments.length === 0 ? known : [...args.environments];
 }
 
-/** Writes the review; returns the exit code. */
-export function reviewMain(argv: readonly string[], deps: ReviewDeps): number {
+/** Writes the review; returns the exit code (128 + n when a signal stopped the base's synth). */
+export async function reviewMain(argv: readonly string[], deps: ReviewDeps): Promise<number> {
   const swallowed = swallowedByNpm(deps.env, argv, reviewOptionNames());
   if (swallowed !== undefined) {
     deps.stderr.write(`${swallowedMessage(swallowed).join('\n')}\n`);
@@ -102,17 +103,17 @@ export function reviewMain(argv: readonly string[], deps: ReviewDeps): number {
     const config = resolveConfig(deps, warnings);
     const environments = checkEnvironments(args, config);
     const plans = readPlans(args.plans, args, deps.root);
-    const review = buildReview({
-      environments,
-      stacks: synthesizeStacks(config),
-      suppressions: configSuppressions(config),
-      base: baseOf(args, deps),
-      plans,
-    });
+    const stacks = synthesizeStacks(config);
+    const base = await baseOf(args, deps);
+    const review = buildReview({ environments, stacks, suppressions: configSuppressions(config), base, plans });
     deps.stdout.write(args.markdown ? renderMarkdown(review) : renderText(review));
     for (const w of warnings) deps.stderr.write(`note: ${w}\n`);
     return EXIT_OK;
   } catch (error) {
+    if (error instanceof BaseInterrupted) {
+      deps.stderr.write(`review: ${error.message}\n`);
+      return SIGNAL_EXIT[error.signal];
+    }
     if (error instanceof ConfigError) {
       deps.stderr.write(`${error.message}\n`);
     } else if (error instanceof ReviewUsageError || error instanceof BaseError || error instanceof PlanFormatError) {

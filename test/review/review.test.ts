@@ -38,10 +38,10 @@ function stacksOf(spec: ProjectSpec): SynthesizedStack[] {
   return synthesizeStacks(resolveProject(spec, testContext()));
 }
 
-function run(argv: string[], over: { spec?: ProjectSpec; env?: NodeJS.ProcessEnv; base?: ProjectSpec } = {}) {
+async function run(argv: string[], over: { spec?: ProjectSpec; env?: NodeJS.ProcessEnv; base?: ProjectSpec } = {}) {
   let out = '';
   let err = '';
-  const code = reviewMain(argv, {
+  const code = await reviewMain(argv, {
     root: ROOT,
     env: { ...ENV, ...over.env },
     stdout: { write: (t: string) => (out += t) },
@@ -57,8 +57,8 @@ function run(argv: string[], over: { spec?: ProjectSpec; env?: NodeJS.ProcessEnv
 }
 
 describe('npm run review', () => {
-  test('policies: every rule, and the suppression with its reason', () => {
-    const { code, out } = run(['lab']);
+  test('policies: every rule, and the suppression with its reason', async () => {
+    const { code, out } = await run(['lab']);
     expect(code).toBe(EXIT_OK);
     expect(out).toContain('== Policies: 13 pass, 1 suppressed, 0 fail');
     expect(out).toMatch(
@@ -66,8 +66,8 @@ describe('npm run review', () => {
     );
   });
 
-  test('exposure: every firewall rule, and what reaches each host on SSH and the app port', () => {
-    const { out } = run(['qa', 'lab']);
+  test('exposure: every firewall rule, and what reaches each host on SSH and the app port', async () => {
+    const { out } = await run(['qa', 'lab']);
     expect(out).toContain('== Exposure: 6 firewall rules; what reaches 3 hosts on SSH and the app port');
     expect(out).toMatch(
       /qa\/docker-host-002 +SSH tcp\/22 +35\.235\.240\.0\/20 \(Google IAP\) \[qa-docker-hosts-allow-ssh\] +denied by qa-docker-hosts-deny-other-ingress \(priority 65000\)/,
@@ -80,7 +80,7 @@ describe('npm run review', () => {
     );
   });
 
-  test('what reaches a host without a deny-all rule is left to the network', () => {
+  test('what reaches a host without a deny-all rule is left to the network', async () => {
     const allow = { name: 'ssh', allow: [{ protocol: 'tcp', ports: ['22'] }], source_ranges: ['10.0.0.0/8'] };
     expect(reach([allow], ['web'], 22)).toEqual({
       from: '10.0.0.0/8 [ssh]',
@@ -89,8 +89,8 @@ describe('npm run review', () => {
     expect(reach([allow], ['web'], 9292).from).toBe('nobody (by these rules)');
   });
 
-  test('resources: state location and the settings of each host', () => {
-    const { out } = run(['qa']);
+  test('resources: state location and the settings of each host', async () => {
+    const { out } = await run(['qa']);
     expect(out).toContain(
       '== Resources: qa: 11 resources, 2 hosts; state gs://acme-review-test-tfstate/docker-hosts/qa',
     );
@@ -110,23 +110,23 @@ describe('npm run review', () => {
     );
   });
 
-  test('changes against the base, attribute by attribute', () => {
+  test('changes against the base, attribute by attribute', async () => {
     const base: ProjectSpec = {
       environments: [
         env({ hostCount: 3, machineType: 'e2-small', diskSizeGb: 40, imageFamily: 'review-base' }),
         SPEC.environments[1],
       ],
     };
-    const { out } = run(['qa', '--base', 'main'], { base });
+    const { out } = await run(['qa', '--base', 'main'], { base });
     expect(out).toContain('== Changes against the base: against main: 0 added, 2 removed, ');
     expect(out).toContain('- google_compute_instance.fleet_docker-host-003');
     expect(out).toContain('- google_compute_address.fleet_docker-host-003_address');
     expect(out).toContain('~ google_compute_instance.fleet_docker-host-001\n      machine_type: e2-small → e2-medium');
     expect(out).toContain('~ output.docker_hosts\n      value: -"ssh://qa-docker-host-003"\n');
-    expect(run(['qa', '--base', 'main']).out).toContain('== Changes against the base: no changes against main');
+    expect((await run(['qa', '--base', 'main'])).out).toContain('== Changes against the base: no changes against main');
   });
 
-  test('--against a synth folder', () => {
+  test('--against a synth folder', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'review-against-'));
     try {
       for (const s of stacksOf({ environments: [SPEC.environments[0]] })) {
@@ -134,7 +134,7 @@ describe('npm run review', () => {
         writeFileSync(join(dir, 'stacks', s.name, 'cdk.tf.json'), JSON.stringify(s.json));
       }
       expect(readSynthFolder(dir).map((s) => s.name)).toEqual(['backend', 'qa', 'registry']);
-      const { out } = run(['lab', '--against', dir]);
+      const { out } = await run(['lab', '--against', dir]);
       expect(out).toContain(`against ${dir}: `);
       expect(out).toContain('@@ lab: stack added @@');
       expect(out).toContain('+ google_compute_instance.fleet_docker-host-001');
@@ -143,19 +143,19 @@ describe('npm run review', () => {
     }
   });
 
-  test('plan summary from a saved plan, and none without one', () => {
+  test('plan summary from a saved plan, and none without one', async () => {
     const plan = join('test', 'fixtures', 'plans', 'google-replace.json');
-    const { out } = run(['qa', '--plan', plan]);
+    const { out } = await run(['qa', '--plan', plan]);
     expect(out).toContain('== Plan: 1 of 1 stacks change');
     expect(out).toContain('qa: 0 to add, 0 to change, 2 to replace, 0 to destroy');
     expect(out).toContain('google_compute_instance.fleet_docker-host-001  REPLACE: zone cannot change in place');
     expect(out).toContain('zone: europe-west1-b → europe-west1-c');
     expect(out).toContain('! host docker-host-002 is replaced');
-    expect(run(['qa']).out).toContain('== Plan: not planned here (needs Google credentials and the state)');
+    expect((await run(['qa'])).out).toContain('== Plan: not planned here (needs Google credentials and the state)');
   });
 
-  test('Markdown: collapsible sections for a PR comment', () => {
-    const { out } = run(['qa', '--markdown', '--plan', 'qa=test/fixtures/plans/google-destroy.json']);
+  test('Markdown: collapsible sections for a PR comment', async () => {
+    const { out } = await run(['qa', '--markdown', '--plan', 'qa=test/fixtures/plans/google-destroy.json']);
     expect(
       out.startsWith('## Review: qa\n\n<details><summary><b>Policies</b>: 14 pass, 0 suppressed, 0 fail</summary>'),
     ).toBe(true);
@@ -169,22 +169,22 @@ describe('npm run review', () => {
     expect(out.match(/<details/g)).toHaveLength(out.match(/<\/details>/g)!.length);
   });
 
-  test('every environment without an argument', () => {
-    const { out } = run([]);
+  test('every environment without an argument', async () => {
+    const { out } = await run([]);
     expect(out.split('\n')[0]).toBe('Review: qa, lab');
   });
 
-  test('--plan naming a FIFO or a folder is refused at once, not waited on', () => {
+  test('--plan naming a FIFO or a folder is refused at once, not waited on', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'review-fifo-'));
     try {
       const fifo = join(dir, 'plan.json');
       execFileSync('mkfifo', [fifo]);
-      const viaFifo = run(['qa', '--plan', fifo]);
+      const viaFifo = await run(['qa', '--plan', fifo]);
       expect(viaFifo.code).toBe(EXIT_USAGE);
       expect(viaFifo.err.split('\n')[0]).toBe(
         `error: --plan ${fifo}: ${fifo} is a FIFO (named pipe): reading it waits for a writer: give a regular file`,
       );
-      const folder = run(['qa', '--plan', dir]).err.split('\n')[0];
+      const folder = (await run(['qa', '--plan', dir])).err.split('\n')[0];
       expect(folder).toBe(`error: --plan ${dir}: ${dir} is a folder: give a regular file`);
     } finally {
       rmSync(dir, { recursive: true, force: true });
@@ -199,18 +199,18 @@ describe('npm run review', () => {
     [['qa', '--plan', 'package.json'], 'error: plan of stack "qa": field "format_version" must be 1.x (got undefined)'],
     [['qa', '--against', '/nonexistent'], 'error: /nonexistent has no stacks/<stack>/cdk.tf.json'],
     [['qa', '--base', 'a', '--against', 'b'], 'error: --base and --against exclude each other'],
-  ])('%j is refused: %s', (argv, message) => {
-    const { code, out, err } = run(argv);
+  ])('%j is refused: %s', async (argv, message) => {
+    const { code, out, err } = await run(argv);
     expect(code).toBe(EXIT_USAGE);
     expect(out).toBe('');
     expect(err.startsWith(message)).toBe(true);
   });
 
-  test('exposure: the front door, with its protocol, and "HTTP only (no domain)" without a domain', () => {
+  test('exposure: the front door, with its protocol, and "HTTP only (no domain)" without a domain', async () => {
     const spec = (domain?: string): ProjectSpec => ({
       environments: [env({ name: 'web', exposure: 'load-balancer', hostCount: 2, ...(domain ? { domain } : {}) })],
     });
-    const plain = run(['web'], { spec: spec() });
+    const plain = await run(['web'], { spec: spec() });
     expect(plain.code).toBe(EXIT_OK);
     expect(plain.out).toContain('; 1 load-balancer entry');
     expect(plain.out).toMatch(
@@ -220,20 +220,20 @@ describe('npm run review', () => {
     expect(plain.out).toMatch(
       /web\/docker-host-001 +app tcp\/9292 +35\.191\.0\.0\/16 \(Google load balancers and health checks\)/,
     );
-    const https = run(['web'], { spec: spec('app.example.com') });
+    const https = await run(['web'], { spec: spec('app.example.com') });
     expect(https.out).toContain('; 2 load-balancer entries');
     expect(https.out).toMatch(/web-docker-hosts-https;.* HTTPS :443, Google-managed certificate for app\.example\.com/);
     expect(https.out).toMatch(/web-docker-hosts-http;.* HTTP :80 +redirects to HTTPS/);
     expect(https.out).not.toContain('HTTP only');
   });
 
-  test('a config error is one line; a flag npm swallowed is refused', () => {
-    const bad = run(['qa'], { spec: { environments: [env({ hostCount: 0 })] } });
+  test('a config error is one line; a flag npm swallowed is refused', async () => {
+    const bad = await run(['qa'], { spec: { environments: [env({ hostCount: 0 })] } });
     expect([bad.code, bad.err]).toEqual([
       EXIT_USAGE,
       'config error: environment "qa": field "hostCount" must be an integer from 1 to 50 (got 0)\n',
     ]);
-    const npm = run(['qa'], {
+    const npm = await run(['qa'], {
       env: { npm_command: 'run', npm_lifecycle_event: 'review', npm_config_markdown: 'true' },
     });
     expect(npm.code).toBe(EXIT_USAGE);
@@ -241,12 +241,12 @@ describe('npm run review', () => {
   });
 });
 
-test('the base synthesized from a git ref in a temporary worktree', () => {
-  const stacks = synthesizeRef(ROOT, 'HEAD', process.env);
+test('the base synthesized from a git ref in a temporary worktree', async () => {
+  const stacks = await synthesizeRef(ROOT, 'HEAD', process.env);
   // HEAD's stacks: the project-wide ones and one per environment of the committed config, whatever they are.
   const expected = [BACKEND_STACK, REGISTRY_STACK, ...PROJECT.environments.map((e) => e.name)];
   expect(stacks.map((s) => s.name)).toEqual(expected.sort());
-  expect(() => synthesizeRef(ROOT, 'no-such-ref-xyz', process.env)).toThrow(
+  await expect(synthesizeRef(ROOT, 'no-such-ref-xyz', process.env)).rejects.toThrow(
     'git ref "no-such-ref-xyz" does not exist here (fetch it, or give --against <folder>)',
   );
 }, 60000);
