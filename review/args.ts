@@ -3,9 +3,12 @@ import { parseArgs } from 'node:util';
 import { unknownMessage } from '../lib/cli/suggest';
 
 export const REVIEW_INVOCATION = 'npm run review --';
+/** Where the whole Markdown review goes when it is cut to fit a PR comment (relative to the repository). */
+export const DEFAULT_FULL_FILE = 'review-full.md';
 
 export const REVIEW_OPTIONS = {
   markdown: { type: 'boolean' },
+  full: { type: 'string' },
   base: { type: 'string' },
   against: { type: 'string' },
   plan: { type: 'string', multiple: true },
@@ -26,6 +29,8 @@ export interface ReviewArgs {
   /** Empty: every environment. */
   readonly environments: readonly string[];
   readonly markdown: boolean;
+  /** Where the whole Markdown review goes when it is cut to fit a PR comment. */
+  readonly full: string;
   readonly base?: string;
   readonly against?: string;
   readonly plans: readonly PlanArg[];
@@ -38,7 +43,10 @@ resources per stack, what changed against the base branch, and plan summaries gi
 usage: ${REVIEW_INVOCATION} [env…] [options]          (no env: every environment)
 
 options:
-  --markdown              Markdown for a PR comment (collapsible sections) instead of terminal text
+  --markdown              Markdown for a PR comment (collapsible sections) instead of terminal text; over
+                          60,000 characters, sections are cut to their summary and the whole review is
+                          written to the --full file
+  --full <file>           where the whole Markdown review goes when it is cut (default review-full.md)
   --base <ref>            compare with the synth of this git ref, made in a temporary git worktree
                           (default: origin/$GITHUB_BASE_REF in a pull request build, else main)
   --against <folder>      compare with a synth output folder (<folder>/stacks/<stack>/cdk.tf.json) instead
@@ -46,7 +54,8 @@ options:
                           without <stack>=, the one environment given)
   -h, --help              this help
 
-Exit codes: 0 written (policy failures are shown, and synth refuses them), 2 bad usage, config, base or plan.
+Exit codes: 0 written (policy failures are shown, and synth refuses them), 2 bad usage, config, base or plan,
+128 + n stopped by signal n while the base was synthesized.
 `;
 
 function longNames(): string[] {
@@ -65,6 +74,9 @@ export function parseReviewArgs(argv: readonly string[]): ReviewArgs {
     throw new ReviewUsageError((error as Error).message.split('\n')[0]);
   }
   const { values, positionals } = parsed;
+  if (values.full !== undefined && values.markdown !== true) {
+    throw new ReviewUsageError('--full <file> goes with --markdown: it receives the whole review when it is cut');
+  }
   if (values.base !== undefined && values.against !== undefined) {
     throw new ReviewUsageError('--base and --against exclude each other: compare with a git ref or a folder');
   }
@@ -78,6 +90,7 @@ export function parseReviewArgs(argv: readonly string[]): ReviewArgs {
   return {
     environments: positionals,
     markdown: values.markdown === true,
+    full: values.full ?? DEFAULT_FULL_FILE,
     base: values.base,
     against: values.against,
     plans,

@@ -2,6 +2,7 @@
 import { AttributeChange, diffAttributes, showValue } from '../lib/flatten';
 import { SynthesizedStack } from '../policies/rules';
 import { Block, Section } from './document';
+import { foldHosts } from './fold';
 
 export interface StackDiff {
   readonly stack: string;
@@ -81,14 +82,18 @@ function changeLine(x: AttributeChange): string {
   return `${x.path}: ${side(x, 'before')} → ${side(x, 'after')}`;
 }
 
+/** A stack's diff; the same addition, removal or change on several hosts is one entry naming them (fold.ts). */
 function stackLines(d: StackDiff): string[] {
   if (d.status === 'unchanged') return [`@@ ${d.stack}: no changes @@`];
-  const lines = [`@@ ${d.stack}: ${d.status === 'changed' ? 'changed' : `stack ${d.status}`} @@`];
-  lines.push(...d.added.map((a) => `+ ${a}`), ...d.removed.map((a) => `- ${a}`));
-  for (const c of d.changed) {
-    lines.push(`~ ${c.address}`, ...c.changes.map((x) => `    ${changeLine(x)}`));
-  }
-  return lines;
+  const entries = [
+    ...d.added.map((a) => [`+ ${a}`]),
+    ...d.removed.map((a) => [`- ${a}`]),
+    ...d.changed.map((c) => [`~ ${c.address}`, ...c.changes.map((x) => `    ${changeLine(x)}`)]),
+  ];
+  return [
+    `@@ ${d.stack}: ${d.status === 'changed' ? 'changed' : `stack ${d.status}`} @@`,
+    ...foldHosts(entries).flat(),
+  ];
 }
 
 export function diffSection(against: string, result: readonly StackDiff[] | { readonly error: string }): Section {

@@ -1,5 +1,9 @@
-/** The review as sections of tables and lines, rendered for a terminal or as a PR comment (Markdown). Pure. */
+/**
+ * The review as sections of tables and lines, rendered for a terminal or as a PR comment (Markdown); table rows that
+ * differ only by the host are folded into one (fold.ts). Pure.
+ */
 import { alignColumns } from '../lib/text-table';
+import { foldHosts } from './fold';
 
 export type Block =
   | { readonly kind: 'table'; readonly head: readonly string[]; readonly rows: readonly (readonly string[])[] }
@@ -14,6 +18,8 @@ export interface Section {
   readonly blocks: readonly Block[];
   /** Markdown: shown expanded. */
   readonly open?: boolean;
+  /** Markdown too long for a PR comment: cut to its summary before the sections without it (fit.ts). */
+  readonly cutFirst?: boolean;
 }
 
 export interface Review {
@@ -26,7 +32,7 @@ function textTable(head: readonly string[], cells: readonly (readonly string[])[
 }
 
 function textBlock(block: Block): string[] {
-  if (block.kind === 'table') return textTable(block.head, block.rows);
+  if (block.kind === 'table') return textTable(block.head, foldHosts(block.rows));
   if (block.kind === 'lines') return [...block.lines];
   return block.text.replace(/\n$/, '').split('\n');
 }
@@ -48,19 +54,27 @@ export function mdCell(text: string): string {
 function markdownBlock(block: Block): string {
   if (block.kind === 'table') {
     const row = (cells: readonly string[]) => `| ${cells.map(mdCell).join(' | ')} |`;
-    return [row(block.head), row(block.head.map(() => '---')), ...block.rows.map(row)].join('\n');
+    return [row(block.head), row(block.head.map(() => '---')), ...foldHosts(block.rows).map(row)].join('\n');
   }
   if (block.kind === 'lines')
     return block.lines.map((l) => (l.startsWith('- ') || l.startsWith('#') ? l : `${l}  `)).join('\n');
   return block.markdown.replace(/\n+$/, '');
 }
 
+/** One section as a collapsible block, with the blank line that follows it. */
+export function markdownSection(s: Section): string {
+  const out = [`<details${s.open ? ' open' : ''}><summary><b>${s.title}</b>: ${s.summary}</summary>`, ''];
+  for (const block of s.blocks) out.push(markdownBlock(block), '');
+  out.push('</details>', '');
+  return `${out.join('\n')}\n`;
+}
+
+/** The review's Markdown from its title, what comes before the sections, and the sections as rendered. */
+export function joinMarkdown(title: string, before: readonly string[], sections: readonly string[]): string {
+  const text = [`## ${title}\n\n`, ...before.map((b) => `${b}\n\n`), ...sections].join('');
+  return `${text.replace(/\n+$/, '')}\n`;
+}
+
 export function renderMarkdown(review: Review): string {
-  const out = [`## ${review.title}`, ''];
-  for (const s of review.sections) {
-    out.push(`<details${s.open ? ' open' : ''}><summary><b>${s.title}</b>: ${s.summary}</summary>`, '');
-    for (const block of s.blocks) out.push(markdownBlock(block), '');
-    out.push('</details>', '');
-  }
-  return `${out.join('\n').replace(/\n+$/, '')}\n`;
+  return joinMarkdown(review.title, [], review.sections.map(markdownSection));
 }

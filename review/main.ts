@@ -1,5 +1,6 @@
 /** `npm run review`, wired: everything from outside (argv, environment, streams, config, git) comes in as deps. */
 import { readRegularFile } from '../lib/fs-errors';
+import { renameSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ConfigError, ProjectConfig, ProjectSpec, resolveProject } from '../config';
 import { PROJECT } from '../config/environments';
@@ -21,7 +22,8 @@ import {
   ReviewUsageError,
 } from './args';
 import { BaseError, BaseInterrupted, readSynthFolder, refExists, synthesizeRef } from './base';
-import { renderMarkdown, renderText } from './document';
+import { Review, renderText } from './document';
+import { COMMENT_BUDGET, fitMarkdown, GITHUB_COMMENT_LIMIT } from './fit';
 import { buildReview, ReviewInput } from './review';
 import { synthesizeStacks } from './synth';
 
@@ -86,6 +88,22 @@ function checkEnvironments(args: ReviewArgs, config: ProjectConfig): string[] {
   return args.environments.length === 0 ? known : [...args.environments];
 }
 
+/** The Markdown review within a PR comment's size; when cut, the whole of it is written to the --full file. */
+function fittedMarkdown(review: Review, args: ReviewArgs, deps: ReviewDeps): string {
+  const fitted = fitMarkdown(review, args.full);
+  if (fitted.cut > 0) {
+    const file = resolve(deps.root, args.full);
+    writeFileSync(`${file}.tmp`, fitted.whole);
+    renameSync(`${file}.tmp`, file);
+    deps.stderr.write(
+      `note: the review is ${fitted.whole.length} characters, more than the ${COMMENT_BUDGET} it keeps within for a ` +
+        `PR comment (GitHub takes ${GITHUB_COMMENT_LIMIT}): ${fitted.cut} of its sections cut to their summary; ` +
+        `the whole review is in ${args.full}\n`,
+    );
+  }
+  return fitted.text;
+}
+
 /** Writes the review; returns the exit code (128 + n when a signal stopped the base's synth). */
 export async function reviewMain(argv: readonly string[], deps: ReviewDeps): Promise<number> {
   const swallowed = swallowedByNpm(deps.env, argv, reviewOptionNames());
@@ -106,7 +124,7 @@ export async function reviewMain(argv: readonly string[], deps: ReviewDeps): Pro
     const stacks = synthesizeStacks(config);
     const base = await baseOf(args, deps);
     const review = buildReview({ environments, stacks, suppressions: configSuppressions(config), base, plans });
-    deps.stdout.write(args.markdown ? renderMarkdown(review) : renderText(review));
+    deps.stdout.write(args.markdown ? fittedMarkdown(review, args, deps) : renderText(review));
     for (const w of warnings) deps.stderr.write(`note: ${w}\n`);
     return EXIT_OK;
   } catch (error) {

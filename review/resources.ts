@@ -122,5 +122,7 @@ export function resourcesSection(stack: SynthesizedStack): Section {
     title: `Resources: ${stack.name}`,
     summary: `${count} ${count === 1 ? 'resource' : 'resources'}, ${hosts.length} ${hosts.length === 1 ? 'host' : 'hosts'}; state ${backendOf(stack)}`,
     blocks,
+    // Settings a reviewer reads once; the policies, exposure, changes and plan are what a PR comment is for.
+    cutFirst: true,
   };
 }

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EnvironmentSpec, ProjectSpec, resolveProject } from '../../config';
@@ -9,6 +9,8 @@ import { BACKEND_STACK, REGISTRY_STACK } from '../../lib/constants';
 import { SynthesizedStack } from '../../policies/rules';
 import { readSynthFolder, synthesizeRef } from '../../review/base';
 import { reach } from '../../review/exposure';
+import { COMMENT_BUDGET, GITHUB_COMMENT_LIMIT } from '../../review/fit';
+import { braceRange, foldHosts } from '../../review/fold';
 import { reviewMain } from '../../review/main';
 import { synthesizeStacks } from '../../review/synth';
 import { TEST_KEY } from '../fixtures/project';
@@ -70,7 +72,7 @@ describe('npm run review', () => {
     const { out } = await run(['qa', 'lab']);
     expect(out).toContain('== Exposure: 6 firewall rules; what reaches 3 hosts on SSH and the app port');
     expect(out).toMatch(
-      /qa\/docker-host-002 +SSH tcp\/22 +35\.235\.240\.0\/20 \(Google IAP\) \[qa-docker-hosts-allow-ssh\] +denied by qa-docker-hosts-deny-other-ingress \(priority 65000\)/,
+      /qa\/docker-host-\{001\.\.002\} \(2 hosts\) +SSH tcp\/22 +35\.235\.240\.0\/20 \(Google IAP\) \[qa-docker-hosts-allow-ssh\] +denied by qa-docker-hosts-deny-other-ingress \(priority 65000\)/,
     );
     expect(out).toMatch(
       /lab\/docker-host-001 +SSH tcp\/22 +0\.0\.0\.0\/0 \(the internet\) \[lab-docker-hosts-allow-ssh\]/,
@@ -95,7 +97,7 @@ describe('npm run review', () => {
       '== Resources: qa: 11 resources, 2 hosts; state gs://acme-review-test-tfstate/docker-hosts/qa',
     );
     expect(out).toMatch(
-      /docker-host-001 +e2-medium +europe-west1-b +40 GB pd-balanced +review-base \(project acme-review-test\) +docker-hosts-qa@acme-review-test\.iam\.gserviceaccount\.com \(google_service_account\.service-account\) +logging\.write, monitoring\.write +team=web, env=qa, role=docker-host, managed-by=cdktf +static qa-docker-host-001 +metadata key: deploy/,
+      /docker-host-\{001\.\.002\} \(2 hosts\) +e2-medium +europe-west1-b +40 GB pd-balanced +review-base \(project acme-review-test\) +docker-hosts-qa@acme-review-test\.iam\.gserviceaccount\.com \(google_service_account\.service-account\) +logging\.write, monitoring\.write +team=web, env=qa, role=docker-host, managed-by=cdktf +static qa-docker-host-\{001\.\.002\} +metadata key: deploy/,
     );
     expect(out).toContain(
       'roles/logging.logWriter for serviceAccount:docker-hosts-qa@acme-review-test.iam.gserviceaccount.com',
@@ -121,7 +123,10 @@ describe('npm run review', () => {
     expect(out).toContain('== Changes against the base: against main: 0 added, 2 removed, ');
     expect(out).toContain('- google_compute_instance.fleet_docker-host-003');
     expect(out).toContain('- google_compute_address.fleet_docker-host-003_address');
-    expect(out).toContain('~ google_compute_instance.fleet_docker-host-001\n      machine_type: e2-small → e2-medium');
+    // Both hosts changed alike: one entry naming them.
+    expect(out).toContain(
+      '~ google_compute_instance.fleet_docker-host-{001..002} (2 hosts)\n      machine_type: e2-small → e2-medium',
+    );
     expect(out).toContain('~ output.docker_hosts\n      value: -"ssh://qa-docker-host-003"\n');
     expect((await run(['qa', '--base', 'main'])).out).toContain('== Changes against the base: no changes against main');
   });
@@ -199,6 +204,10 @@ describe('npm run review', () => {
     [['qa', '--plan', 'package.json'], 'error: plan of stack "qa": field "format_version" must be 1.x (got undefined)'],
     [['qa', '--against', '/nonexistent'], 'error: /nonexistent has no stacks/<stack>/cdk.tf.json'],
     [['qa', '--base', 'a', '--against', 'b'], 'error: --base and --against exclude each other'],
+    [
+      ['qa', '--full', 'x.md'],
+      'error: --full <file> goes with --markdown: it receives the whole review when it is cut',
+    ],
   ])('%j is refused: %s', async (argv, message) => {
     const { code, out, err } = await run(argv);
     expect(code).toBe(EXIT_USAGE);
@@ -218,7 +227,7 @@ describe('npm run review', () => {
     );
     // Behind the load balancer only Google's ranges reach the app port.
     expect(plain.out).toMatch(
-      /web\/docker-host-001 +app tcp\/9292 +35\.191\.0\.0\/16 \(Google load balancers and health checks\)/,
+      /web\/docker-host-\{001\.\.002\} \(2 hosts\) +app tcp\/9292 +35\.191\.0\.0\/16 \(Google load balancers and health checks\)/,
     );
     const https = await run(['web'], { spec: spec('app.example.com') });
     expect(https.out).toContain('; 2 load-balancer entries');
@@ -239,6 +248,74 @@ describe('npm run review', () => {
     expect(npm.code).toBe(EXIT_USAGE);
     expect(npm.err).toContain('run instead:  npm run review -- qa --markdown\n');
   });
+});
+
+describe('a review the size of a fleet fits a PR comment', () => {
+  test('50 hosts: rows that differ only by the host are one row naming the hosts and their count', async () => {
+    const fleet = (machineType: string): ProjectSpec => ({ environments: [env({ hostCount: 50, machineType })] });
+    const { code, out } = await run(['qa', '--markdown'], { spec: fleet('e2-medium'), base: fleet('e2-small') });
+    expect(code).toBe(EXIT_OK);
+    expect(out).toContain('| qa/docker-host-{001..050} (50 hosts) | SSH tcp/22 | 35.235.240.0/20 (Google IAP)');
+    expect(out).toContain('| qa/docker-host-{001..050} (50 hosts) | app tcp/9292 |');
+    expect(out).toContain('| docker-host-{001..050} (50 hosts) | e2-medium | europe-west1-b |');
+    expect(out).toContain(
+      '| google_compute_address.fleet_docker-host-{001..050}_address (50 hosts) | qa-docker-host-{001..050}, EXTERNAL, PREMIUM |',
+    );
+    expect(out).toContain(
+      '~ google_compute_instance.fleet_docker-host-{001..050} (50 hosts)\n    machine_type: e2-small → e2-medium\n',
+    );
+    // No host is listed on its own any more, and the whole review is a small comment.
+    expect(out).not.toMatch(/docker-host-\d/);
+    expect(out.length).toBeLessThan(10_000);
+  });
+
+  test('ranges of host numbers; rows naming no host or two hosts are left alone', () => {
+    expect(braceRange(['001', '002', '003', '007', '009', '010'])).toBe('{001..003,007,009..010}');
+    expect(braceRange(['004'])).toBe('004');
+    const rows = [
+      ['a/docker-host-001', 'x'],
+      ['firewall', 'tag docker-host-qa'],
+      ['a/docker-host-002', 'x'],
+      ['docker-host-001 and docker-host-002', 'y'],
+      ['a/docker-host-003', 'other'],
+      ['firewall', 'tag docker-host-qa'],
+    ];
+    expect(foldHosts(rows)).toEqual([
+      ['a/docker-host-{001..002} (2 hosts)', 'x'],
+      ['firewall', 'tag docker-host-qa'],
+      ['docker-host-001 and docker-host-002', 'y'],
+      ['a/docker-host-003', 'other'],
+      ['firewall', 'tag docker-host-qa'],
+    ]);
+  });
+
+  test('too big even folded: the largest sections cut to their summary, the whole review in the --full file', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'review-full-'));
+    try {
+      const many: ProjectSpec = {
+        environments: Array.from({ length: 40 }, (_, i) => env({ name: `e${i}`, projectId: `acme-review-e${i}` })),
+      };
+      const full = join(dir, 'whole.md');
+      const { code, out, err } = await run(['--markdown', '--full', full], { spec: many, base: many });
+      expect(code).toBe(EXIT_OK);
+      expect(out.length).toBeLessThanOrEqual(COMMENT_BUDGET);
+      const whole = readFileSync(full, 'utf8');
+      expect(whole.length).toBeGreaterThan(GITHUB_COMMENT_LIMIT);
+      expect(whole).not.toContain('Cut to fit');
+      const cut = out.match(/Cut to fit a PR comment/g)!.length;
+      expect(out.split('\n')[2]).toBe(
+        `> :scissors: This review is ${whole.length} characters; a PR comment takes at most 65536, and the review ` +
+          `keeps within 60000: ${cut} of its 46 sections are cut to the summary below. The whole review is in \`${full}\`.`,
+      );
+      expect(err).toContain(`${cut} of its sections cut to their summary; the whole review is in ${full}\n`);
+      // Every section is still there by its title and summary line; the sections kept are whole.
+      const summaries = (text: string) => text.match(/<summary>.*<\/summary>/g);
+      expect(summaries(out)).toEqual(summaries(whole));
+      expect(out).toContain(whole.slice(whole.indexOf('<details><summary><b>Policies'), whole.indexOf('</details>')));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
 });
 
 test('the base synthesized from a git ref in a temporary worktree', async () => {
