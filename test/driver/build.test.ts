@@ -141,3 +141,23 @@ test('--local builds with the local engine (no DOCKER_HOST); a failed build stop
   expect(readFileSync(`${sb.log}.docker-env`, 'utf8')).not.toContain('DOCKER_HOST=ssh');
   expect(calls(sb).some((c) => c.tool === 'ansible-playbook' && c.args.includes('playbooks/site.yml'))).toBe(false);
 });
+
+test('build-arg values are shown by name only: not in the dry run, the output or any file of the run', async () => {
+  const value = 'zq-build-arg-value-7';
+  const withArg = testSpec(sb, app.port, {
+    app: { build: { context: 'app', name: 'reddit', buildArgs: { RUBY_VERSION: value } }, port: app.port },
+  });
+  const env = testEnv(sb, { FAKE_APP_PORT: String(app.port) });
+  const dry = await runDriver(['up', 'stage', '--dry-run'], sb, { spec: withArg, env });
+  expect(dry.code).toBe(0);
+  expect(dry.out).toContain("--build-arg 'RUBY_VERSION=…'");
+  const real = await runDriver(['up', 'stage', '--auto-approve', '--skip-image'], sb, { spec: withArg, env });
+  expect(real.code).toBe(0);
+  // docker itself got the value (the build needs it); nothing the driver printed or wrote keeps it.
+  expect(callLines(sb).some((l) => l.includes(`RUBY_VERSION=${value}`))).toBe(true);
+  expect(`${dry.out}${dry.err}${real.out}${real.err}`).not.toContain(value);
+  const grep = (text: string) => spawnSync('grep', ['-rlF', '-e', text, sb.runBase], { encoding: 'utf8' }).stdout;
+  // The build step's log holds the build command line, by its name only.
+  expect(grep("--build-arg 'RUBY_VERSION=…'")).not.toBe('');
+  expect(grep(value)).toBe('');
+});
