@@ -123,7 +123,7 @@ function buildError(err) {
   if (first === undefined) return `error: ${err?.message ?? err}`;
   const at = first.location;
   // The entry's first line starts with the marker run() is told of loading by: columns there are shifted by it.
-  const shift = at?.file === entry && at.line === 1 ? LOADED_CALL.length : 0;
+  const shift = at && resolve(ROOT, at.file) === resolve(ROOT, entry) && at.line === 1 ? LOADED_CALL.length : 0;
   const where = at ? `${at.file}:${at.line}:${Math.max(at.column - shift, 0) + 1}: ` : '';
   const more = err.errors.length > 1 ? ` (and ${err.errors.length - 1} more)` : '';
   return `error: ${where}${first.text.split('\n')[0]}${more}`;
