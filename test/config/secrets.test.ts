@@ -1,4 +1,5 @@
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ProjectSpec, resolveProject } from '../../config';
@@ -60,6 +61,33 @@ describe('no error message repeats key material', () => {
     const shown = show('x-'.repeat(500));
     expect(shown.length).toBeLessThan(100);
     expect(shown).toContain('(1002 characters)');
+  });
+
+  test('long plain paths and URLs with mixed case and digits are shown or excerpted, not taken for keys', () => {
+    expect(show('/Users/AliceSmith/Documents/DockerHosts2024/config/keys')).toBe(
+      '"/Users/AliceSmith/Documents/DockerHosts2024/config/keys"',
+    );
+    expect(show('https://example.com/Some/Long/Path/That/Goes/On/And/On/Release2024')).toBe(
+      '"https://example.com/Some/Long/Path/That/Goes/On/And/On/Release2024"',
+    );
+    const long = `/home/ops/Projects2024/${'DockerHosts/'.repeat(10)}id`;
+    expect(show(long)).toBe(`${JSON.stringify(long).slice(0, 60)}… (${long.length + 2} characters)`);
+  });
+
+  test('keys made by ssh-keygen are withheld: every public key, every line of every private key', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'keygen-'));
+    try {
+      const types = [['ed25519'], ['ed25519'], ['ed25519'], ['rsa', '-b', '2048'], ['ecdsa']];
+      types.forEach(([type, ...bits], i) => {
+        const file = join(dir, `k${i}`);
+        execFileSync('ssh-keygen', ['-q', '-t', type, ...bits, '-N', '', '-C', 'ops@example', '-f', file]);
+        const lines = [readFileSync(`${file}.pub`, 'utf8').trim(), ...readFileSync(file, 'utf8').split('\n')];
+        for (const line of lines.filter((l) => l.length >= 40))
+          expect(show(line)).toMatch(/not shown: they look like key/);
+      });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 
