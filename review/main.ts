@@ -1,6 +1,6 @@
 /** `npm run review`, wired: everything from outside (argv, environment, streams, config, git) comes in as deps. */
-import { readRegularFile } from '../lib/fs-errors';
-import { renameSync, writeFileSync } from 'node:fs';
+import { describeFsError, readRegularFile } from '../lib/fs-errors';
+import { renameSync, rmSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ConfigError, ProjectConfig, ProjectSpec, resolveProject } from '../config';
 import { PROJECT } from '../config/environments';
@@ -88,13 +88,23 @@ function checkEnvironments(args: ReviewArgs, config: ProjectConfig): string[] {
   return args.environments.length === 0 ? known : [...args.environments];
 }
 
+/** The whole review into `file`, complete or not at all; a file that cannot be written is one line. */
+function writeWhole(file: string, text: string): void {
+  try {
+    writeFileSync(`${file}.tmp`, text);
+    renameSync(`${file}.tmp`, file);
+  } catch (error) {
+    rmSync(`${file}.tmp`, { force: true, recursive: false });
+    const why = describeFsError(error) ?? (error as Error).message.split('\n')[0];
+    throw new ReviewUsageError(`--full ${file}: cannot hold the whole review (it was cut to fit a PR comment): ${why}`);
+  }
+}
+
 /** The Markdown review within a PR comment's size; when cut, the whole of it is written to the --full file. */
 function fittedMarkdown(review: Review, args: ReviewArgs, deps: ReviewDeps): string {
   const fitted = fitMarkdown(review, args.full);
   if (fitted.cut > 0) {
-    const file = resolve(deps.root, args.full);
-    writeFileSync(`${file}.tmp`, fitted.whole);
-    renameSync(`${file}.tmp`, file);
+    writeWhole(resolve(deps.root, args.full), fitted.whole);
     deps.stderr.write(
       `note: the review is ${fitted.whole.length} characters, more than the ${COMMENT_BUDGET} it keeps within for a ` +
         `PR comment (GitHub takes ${GITHUB_COMMENT_LIMIT}): ${fitted.cut} of its sections cut to their summary; ` +

@@ -312,6 +312,14 @@ describe('a review the size of a fleet fits a PR comment', () => {
       const summaries = (text: string) => text.match(/<summary>.*<\/summary>/g);
       expect(summaries(out)).toEqual(summaries(whole));
       expect(out).toContain(whole.slice(whole.indexOf('<details><summary><b>Policies'), whole.indexOf('</details>')));
+      // A --full that cannot be written: one line, nothing posted.
+      mkdirSync(join(dir, 'folder'));
+      const refused = await run(['--markdown', '--full', join(dir, 'folder')], { spec: many, base: many });
+      expect([refused.code, refused.out]).toEqual([EXIT_USAGE, '']);
+      expect(refused.err.split('\n')[0]).toBe(
+        `error: --full ${join(dir, 'folder')}: cannot hold the whole review (it was cut to fit a PR comment): ` +
+          `cannot rename ${join(dir, 'folder')}.tmp: it is a folder`,
+      );
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
