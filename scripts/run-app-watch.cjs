@@ -4,7 +4,6 @@
 // case. A synchronous endless loop leaves the main thread no turn to time itself out; a worker still has one.
 'use strict';
 const { writeSync } = require('node:fs');
-const { Session } = require('node:inspector');
 const { setTimeout } = require('node:timers');
 const { workerData } = require('node:worker_threads');
 const { sourcePosition } = require('./run-app-source.cjs');
@@ -22,9 +21,24 @@ function report(where) {
   );
 }
 
+/** The in-process inspector, connected to the main thread; undefined in a Node built without it. */
+function mainThreadSession() {
+  try {
+    const session = new (require('node:inspector').Session)();
+    session.connectToMainThread();
+    return session;
+  } catch {
+    return undefined;
+  }
+}
+
 function stopMainThread() {
-  const session = new Session();
-  session.connectToMainThread();
+  const session = mainThreadSession();
+  if (session === undefined) {
+    report(undefined);
+    process.kill(process.pid, 'SIGKILL');
+    return;
+  }
   let reported = false;
   const end = (where) => {
     if (reported) return;

@@ -142,6 +142,8 @@ function run() {
   const workerData = { seconds: loadTimeout(), bundle, root: ROOT, entry };
   const watchdog = new Worker(join(__dirname, 'run-app-watch.cjs'), { workerData });
   watchdog.unref();
+  // A watchdog that cannot start (no inspector in this Node, no threads left) only leaves loading unwatched.
+  watchdog.on('error', () => undefined);
   // Should the watchdog end the main thread, this is its exit code; the entry starts with the one it had.
   const before = process.exitCode;
   process.exitCode = 1;
