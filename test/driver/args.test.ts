@@ -1,6 +1,9 @@
 import { checkEnvironment, parseArgs, resumeCommand, UsageError } from '../../driver/args';
 import { helpText } from '../../driver/usage';
 import { makeSandbox, runDriver, Sandbox } from './harness';
+import { PROCESS_TEST_TIMEOUT_MS } from './timeout';
+
+jest.setTimeout(PROCESS_TEST_TIMEOUT_MS);
 
 const ENVS = ['stage', 'prod'];
 

@@ -9,6 +9,9 @@ import { join } from 'node:path';
 import { FIXTURE_PROJECT } from '../fixtures/project';
 import { environmentsTs, fixtureRepo } from '../fixtures/repo';
 import { callLines, makeSandbox, PUBLIC_KEY, Sandbox, testEnv } from './harness';
+import { PROCESS_TEST_TIMEOUT_MS } from './timeout';
+
+jest.setTimeout(PROCESS_TEST_TIMEOUT_MS);
 
 let sb: Sandbox;
 beforeEach(() => (sb = makeSandbox()));

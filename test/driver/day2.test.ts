@@ -17,6 +17,9 @@ import {
   sandboxAndAppEach,
   untilHanging,
 } from './harness';
+import { PROCESS_TEST_TIMEOUT_MS } from './timeout';
+
+jest.setTimeout(PROCESS_TEST_TIMEOUT_MS);
 
 const FIXTURES = join(REPO_ROOT, 'test', 'lib', 'fixtures');
 const HEALTHY = join(FIXTURES, 'status');
