@@ -4,7 +4,8 @@
  */
 import { ConfigError, ProjectConfig, ProjectSpec, resolveProject } from '../config';
 import { PROJECT } from '../config/environments';
-import { swallowedByNpm, swallowedMessage } from '../lib/cli/npm-swallowed';
+import { takenByNpm } from '../lib/cli/npm-log';
+import { swallowedMessage } from '../lib/cli/npm-swallowed';
 import { describeFsError } from '../lib/fs-errors';
 import { OutputsError } from '../stacks/outputs';
 import { checkEnvironment, FLAGS, parseArgs, ParsedArgs, UsageError } from './args';
@@ -57,9 +58,9 @@ const EXPECTED: [new (...args: never[]) => Error, number][] = [
 function readCommandLine(argv: readonly string[], deps: MainDeps, names: string[]): ParsedArgs | number {
   // `npm run pipeline stage --dry-run` (no `--`): npm took --dry-run, and a real run must not start.
   const valued = Object.entries<OptionSpec>(OPTIONS).flatMap(([o, spec]) => (spec.value ? [`--${o}`] : []));
-  const swallowed = swallowedByNpm(deps.env, argv, { long: FLAGS, valued });
+  const swallowed = takenByNpm(deps.env, argv, { long: FLAGS, valued });
   if (swallowed !== undefined) {
-    deps.stderr.write(`${swallowedMessage(swallowed, 'docker-hosts').join('\n')}\n`);
+    deps.stderr.write(`${swallowedMessage(swallowed, 'docker-hosts')}\n`);
     return EXIT_USAGE;
   }
   try {

@@ -4,8 +4,11 @@ import { DESTROY_STEPS, StepName, UP_STEPS } from './plan/steps';
 
 export const LOCK_ACTIONS = ['status', 'release'] as const;
 
-/** How the README and the messages spell the driver's invocation. */
-export const INVOCATION = 'npm run pipeline --';
+/**
+ * How the README and the messages spell the driver's invocation: `npx docker-hosts` (package.json `bin`), which no
+ * npm option parser stands in front of. `npm run pipeline -- …` is an alias (the `--` is needed).
+ */
+export const INVOCATION = 'npx docker-hosts';
 
 /** Every command, its arguments and what it does: --help's commands section, one line a command as it prints. */
 // prettier-ignore
@@ -13,7 +16,7 @@ const COMMAND_TABLE = {
   up: ['<env>', '(default) plan and ask, then preflight, image, backend, registry, <env>, inventory, hosts, check'],
   destroy: ['<env>', "destroy <env>'s stack (hosts, firewall); never the state backend or the registry"],
   plan: ['<env>', 'what up would change in every stack it touches (terraform plan, saved); applies nothing'],
-  env: ['<env> [host]', `print shell lines pointing docker at a host: eval "$(${INVOCATION.replace('--', '-s --')} env stage)"`],
+  env: ['<env> [host]', `print shell lines pointing docker at a host: eval "$(${INVOCATION} env stage)"`],
   status: ['<env> [--json]', 'one row per host over SSH: OS, Docker, app image/release/state, updates, reboot, disk'],
   drift: ['<env> [--json]', 'site.yml in check mode: per host, what differs from the code; changes nothing'],
   lock: ['status|release <env>', "who holds <env>'s lock; remove a lock its run left behind"],
@@ -155,7 +158,7 @@ options:
 ${opts}
 
 Each run writes .run/<env>/<timestamp>/ (generated files, outputs.json, inventory.yml, logs/NN-<step>.log).
-Also: npx docker-hosts <command> <env> [options] (bin/docker-hosts), which no npm option parser stands in front of.
+Also: npm run pipeline -- <command> <env> [options] (the "--" is needed: without it npm takes the options).
 Exit codes: 0 ok, 1 a step failed, 2 bad usage or config (also: an option npm took for itself, nothing run),
 3 another run holds the lock, 4 changes not approved (no terminal and no --auto-approve, or answered no),
 6 status/drift: a host unreachable or its app not answering (drift: not checked), 7 drift found,

@@ -39,7 +39,7 @@ function hostNotes({ env }: EnvContext, { outputs, login }: Fleet, host: HostOut
 
 export async function envCommand(ctx: EnvContext): Promise<number> {
   const { deps, args, env } = ctx;
-  const invocation = `${INVOCATION.replace('--', '-s --')} env ${env.name}${args.host ? ` ${args.host}` : ''}`;
+  const invocation = `${INVOCATION} env ${env.name}${args.host ? ` ${args.host}` : ''}`;
   const tail = `# Run this command to configure your shell:\n# eval "$(${invocation}${args.unset ? ' --unset' : ''})"\n`;
   if (args.unset) {
     deps.stdout.write(`unset DOCKER_HOST\n${tail}`);

@@ -237,7 +237,7 @@ describe('npm run review', () => {
       env: { npm_command: 'run', npm_lifecycle_event: 'review', npm_config_markdown: 'true' },
     });
     expect(npm.code).toBe(EXIT_USAGE);
-    expect(npm.err).toContain('run instead:  npm run review -- qa --markdown\n');
+    expect(npm.err).toContain('so nothing was run: use npm run review -- qa --markdown');
   });
 });
 
