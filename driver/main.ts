@@ -25,6 +25,7 @@ import { statusCommand } from './commands/status';
 import { upCommand } from './commands/up';
 import { Context, EnvContext, MainDeps, makeContext, printError } from './context';
 import { EXIT_FAILED, EXIT_LOCKED, EXIT_OK, EXIT_USAGE } from './exit-codes';
+import { googleGate } from './google-gate';
 import { makeStyle } from './format';
 import { LockHeldError } from './lock';
 import { Command, helpText, INVOCATION, OptionSpec, OPTIONS } from './usage';
@@ -90,7 +91,9 @@ function runCommand(ctx: Context, spec: ProjectSpec): Promise<number> {
   }
   const env = project.environments.find((e) => e.name === ctx.args.environment);
   if (env === undefined) return configBroken(ctx, 'config error: environment not found');
-  return COMMAND_FILES[ctx.args.command]({ ...ctx, env, project });
+  const envCtx = { ...ctx, env, project };
+  const refused = googleGate(envCtx);
+  return refused !== undefined ? Promise.resolve(refused) : COMMAND_FILES[ctx.args.command](envCtx);
 }
 
 /** Runs one driver command; returns the exit code. */

@@ -40,11 +40,17 @@ async function runCdktfOutput(ctx: EnvContext, file: string) {
   }
 }
 
+/** The outputs file the last deploy wrote, when it is still there. */
+export function savedOutputsFile(ctx: EnvContext): string | undefined {
+  const last = readState(ctx.runBase, ctx.env.name).lastOutputs;
+  return last !== undefined && existsSync(last.file) ? last.file : undefined;
+}
+
 /** The outputs of the last deploy, or (none, or --refresh) read afresh with `cdktf output`. */
 export async function loadOutputs(ctx: EnvContext): Promise<StackOutputs | number> {
   const { env } = ctx;
-  const last = readState(ctx.runBase, env.name).lastOutputs;
-  if (!ctx.args.refresh && last !== undefined && existsSync(last.file)) return readStackOutputs(last.file, env.name);
+  const saved = savedOutputsFile(ctx);
+  if (!ctx.args.refresh && saved !== undefined) return readStackOutputs(saved, env.name);
   const file = join(envDir(ctx.runBase, env.name), 'outputs.json');
   mkdirSync(envDir(ctx.runBase, env.name), { recursive: true });
   const result = await runCdktfOutput(ctx, file);
