@@ -26,6 +26,7 @@ import { upCommand } from './commands/up';
 import { Context, EnvContext, MainDeps, makeContext, printError } from './context';
 import { EXIT_FAILED, EXIT_LOCKED, EXIT_OK, EXIT_USAGE } from './exit-codes';
 import { googleGate } from './google-gate';
+import { helpAnswer } from './help';
 import { makeStyle } from './format';
 import { LockHeldError } from './lock';
 import { Command, helpText, INVOCATION, OptionSpec, OPTIONS } from './usage';
@@ -63,6 +64,11 @@ function readCommandLine(argv: readonly string[], deps: MainDeps, names: string[
   if (swallowed !== undefined) {
     deps.stderr.write(`${swallowedMessage(swallowed, 'docker-hosts')}\n`);
     return EXIT_USAGE;
+  }
+  const answer = helpAnswer(argv, names, deps.root);
+  if (answer !== undefined) {
+    deps[answer.stream].write(answer.text);
+    return answer.code;
   }
   try {
     const args = parseArgs(argv);
