@@ -13,6 +13,7 @@ import {
   COMMANDS,
   helpText,
   INVOCATION,
+  QUIET_INVOCATION,
   optionHelpLine,
   OPTIONS,
 } from './usage';
@@ -50,7 +51,7 @@ const EXAMPLES: Readonly<Record<Command, string>> = {
   up: `${INVOCATION} up <env> --dry-run`,
   destroy: `${INVOCATION} destroy <env>`,
   plan: `${INVOCATION} plan <env> --markdown`,
-  env: `eval "$(${INVOCATION} env <env>)"`,
+  env: `eval "$(${QUIET_INVOCATION} env <env>)"`,
   status: `${INVOCATION} status <env> --json`,
   drift: `${INVOCATION} drift <env>`,
   lock: `${INVOCATION} lock status <env>`,

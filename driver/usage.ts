@@ -5,10 +5,20 @@ import { DESTROY_STEPS, StepName, UP_STEPS } from './plan/steps';
 export const LOCK_ACTIONS = ['status', 'release'] as const;
 
 /**
- * How the README and the messages spell the driver's invocation: `npx docker-hosts` (package.json `bin`), which no
- * npm option parser stands in front of. `npm run pipeline -- …` is an alias (the `--` is needed).
+ * How the messages spell the driver's invocation: the way the user started it. `npx docker-hosts` (package.json
+ * `bin`, which no npm option parser stands in front of: the form the README uses), or under `npm run pipeline` the
+ * alias `npm run pipeline --` (the `--` is needed).
  */
-export const INVOCATION = 'npx docker-hosts';
+export function invocationOf(env: Readonly<Record<string, string | undefined>>): string {
+  const npmRun = env.npm_lifecycle_event === 'pipeline' && ['run', 'run-script'].includes(env.npm_command ?? '');
+  return npmRun ? 'npm run pipeline --' : 'npx docker-hosts';
+}
+
+/** This process's invocation (the messages are its user's). */
+export const INVOCATION = invocationOf(process.env);
+
+/** The invocation whose stdout is only the command's: npm's banner silenced (`eval "$(… env stage)"`). */
+export const QUIET_INVOCATION = INVOCATION.replace(' run ', ' run -s ');
 
 /** Every command, its arguments and what it does: --help's commands section, one line a command as it prints. */
 // prettier-ignore
@@ -16,7 +26,7 @@ export const COMMAND_TABLE = {
   up: ['<env>', '(default) plan and ask, then preflight, image, backend, registry, <env>, inventory, hosts, check'],
   destroy: ['<env>', "destroy <env>'s stack (hosts, firewall); never the state backend or the registry"],
   plan: ['<env>', 'what up would change in every stack it touches (terraform plan, saved); applies nothing'],
-  env: ['<env> [host]', `print shell lines pointing docker at a host: eval "$(${INVOCATION} env stage)"`],
+  env: ['<env> [host]', `print shell lines pointing docker at a host: eval "$(${QUIET_INVOCATION} env stage)"`],
   status: ['<env> [--json]', 'one row per host over SSH: OS, Docker, app image/release/state, updates, reboot, disk'],
   drift: ['<env> [--json]', 'site.yml in check mode: per host, what differs from the code; changes nothing'],
   lock: ['status|release <env>', "who holds <env>'s lock; remove a lock its run left behind"],
@@ -165,7 +175,8 @@ ${opts}
 
 One command in detail (arguments, options, exit codes, an example): ${INVOCATION} help <command>, or <command> --help.
 Each run writes .run/<env>/<timestamp>/ (generated files, outputs.json, inventory.yml, logs/NN-<step>.log).
-Also: npm run pipeline -- <command> <env> [options] (the "--" is needed: without it npm takes the options).
+Both forms run it: npx docker-hosts <command> <env> [options], and npm run pipeline -- <command> <env> [options]
+(the "--" is needed: without it npm takes the options).
 Exit codes: 0 ok, 1 a step failed, 2 bad usage or config (also: an option npm took for itself, nothing run),
 3 another run holds the lock, 4 changes not approved (no terminal and no --auto-approve, or answered no),
 6 status/drift: a host unreachable or its app not answering (drift: not checked), 7 drift found,

@@ -92,7 +92,23 @@ describe('npm run pipeline: options npm takes for itself are refused, whatever n
     expect(callLines(sb)).toEqual([]);
   });
 
-  it('with "--" every option reaches the driver: npx docker-hosts stage -n is a dry run', () => {
+  it('errors and the usage point at the command the user typed: npm run pipeline --', () => {
+    const lock = npmRun(['-s', 'pipeline', '--', 'lock', 'stage']);
+    expect([lock.code, lock.err]).toEqual([
+      2,
+      'error: lock needs an action: npm run pipeline -- lock status|release <env> (got "stage")\nsee: npm run pipeline -- --help\n',
+    ]);
+    const bare = npmRun(['-s', 'pipeline']);
+    expect(bare.code).toBe(2);
+    expect(bare.err.split('\n')[0]).toBe(
+      'usage: npm run pipeline -- <command> <env> [options]   (the command defaults to up)',
+    );
+    expect(bare.err).toContain(
+      '  env <env> [host]             print shell lines pointing docker at a host: eval "$(npm run -s pipeline -- env stage)"',
+    );
+  });
+
+  it('with "--" every option reaches the driver: npm run pipeline -- stage -n is a dry run', () => {
     const result = npmRun(['-s', 'pipeline', '--', 'stage', '-n']);
     expect([result.code, result.err]).toEqual([0, '']);
     expect(result.out).toContain('dry run');
