@@ -5,6 +5,7 @@
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { OutputsError, parseStackOutputs, StackOutputs } from '../stacks/outputs';
+import { loginCause } from './login-errors';
 import { INVOCATION } from './usage';
 import { EnvContext, printError, signalIo } from './context';
 import { EXIT_FAILED } from './exit-codes';
@@ -61,10 +62,10 @@ export async function loadOutputs(ctx: EnvContext): Promise<StackOutputs | numbe
   if (result.code !== 0 || !existsSync(file)) {
     const why = result.error ? result.error.message : `exit code ${result.code}`;
     const tail = cleanTail(result.output, 12).map((l) => `\n  | ${l}`);
-    printError(
-      ctx,
-      `could not read ${env.name}'s outputs (${why}); has "${INVOCATION} up ${env.name}" run?${tail.join('')}`,
-    );
+    // The cause first when Google refused the login: "has up run?" would send the user the wrong way.
+    const cause = loginCause(result.output);
+    const guess = cause === undefined ? `has "${INVOCATION} up ${env.name}" run?` : cause;
+    printError(ctx, `could not read ${env.name}'s outputs (${why}): ${guess}${tail.join('')}`);
     return EXIT_FAILED;
   }
   updateState(ctx.runBase, env.name, (s) => ({ ...s, lastOutputs: { file, at: new Date().toISOString() } }));

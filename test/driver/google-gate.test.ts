@@ -149,3 +149,37 @@ test('preflight: gcloud found but no account is missing, with `gcloud auth login
     { requirement: 'gcloud', ok: true, summary: 'gcloud 500.0.0, gcloud login: ops@example.com' },
   ]);
 });
+
+describe('a login Google refuses is the cause named first, not "has up run?"', () => {
+  test('status --refresh whose `cdktf output` is refused for expired credentials', async () => {
+    const env = testEnv(sb, {
+      FAKE_FAIL: 'cdktf output',
+      FAKE_FAIL_OUTPUT:
+        'Error: oauth2: "invalid_grant" "reauth related error (invalid_rapt)": Reauthentication is needed. Please run `gcloud auth application-default login` to reauthenticate.',
+    });
+    const result = await runDriver(['status', 'stage', '--refresh'], sb, { env });
+    expect(result.code).toBe(1);
+    expect(result.err.split('\n')[1]).toBe(
+      "error: could not read stage's outputs (exit code 3): the Application Default Credentials have expired or were " +
+        'revoked (Google: invalid_grant / reauthentication); fix: ' +
+        ADC_FIX.trim().slice('fix: '.length),
+    );
+    expect(result.err).not.toContain('run?');
+  });
+
+  test('plan whose `terraform init` finds no credentials: the cause and its fix, then the command', async () => {
+    const env = testEnv(sb, {
+      FAKE_FAIL: 'terraform init',
+      FAKE_FAIL_OUTPUT:
+        'Error: Failed to get existing workspaces: querying Cloud Storage failed: dialing: google: could not find default credentials. See https://cloud.google.com/docs/authentication/external/set-up-adc for more information',
+    });
+    const result = await runDriver(['plan', 'stage'], sb, { env });
+    expect(result.code).toBe(1);
+    const error = result.err.split('\n').findIndex((l) => l.startsWith('error: plan of stage failed'));
+    expect(result.err.split('\n').slice(error, error + 2)).toEqual([
+      'error: plan of stage failed: no Application Default Credentials (Google: "could not find default credentials"); fix: ' +
+        ADC_FIX.trim().slice('fix: '.length),
+      expect.stringMatching(/^ {2}command: terraform init /),
+    ]);
+  });
+});
