@@ -11,9 +11,9 @@ copy="$tmp/repo"
 # The committed tree as a git repository of its own (the review tests use git), then the working tree's
 # files over it (CI runs on a clean clone: they are the same), node_modules linked.
 git clone --quiet --shared "$root" "$copy"
-(cd "$root" && git ls-files -z --cached --others --exclude-standard) |
-  (cd "$root" && xargs -0 tar -cf - --no-recursion --ignore-failed-read) | tar -xf - -C "$copy"
-ln -s "$root/node_modules" "$copy/node_modules"
+(cd "$root" && git ls-files -z --cached --others --exclude-standard |
+  tar -cf - --ignore-failed-read --no-recursion --null -T -) | tar -xf - -C "$copy"
+ln -sn "$root/node_modules" "$copy/node_modules"
 
 # A qa record copied from stage's, in a zone of its own (two environments of one project need different zones).
 node - "$copy/config/environments.ts" <<'JS'
