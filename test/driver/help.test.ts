@@ -67,3 +67,26 @@ test('--version: the package name and version, exit 0', async () => {
   const result = await runDriver(['--version'], sb);
   expect([result.code, result.out, result.err]).toEqual([0, `docker-hosts ${version}\n`, '']);
 });
+
+test("README's command reference: every command, with the exit codes its help gives", async () => {
+  const readme = readFileSync(join(REPO_ROOT, 'README.md'), 'utf8');
+  const section = readme.slice(readme.indexOf('| command | what it does | exit codes it adds |'));
+  const rows = section.split('\n').slice(2);
+  const table = rows.slice(
+    0,
+    rows.findIndex((l) => !l.startsWith('|')),
+  );
+  const listed = table.map((row) => {
+    const [, first, , exits] = row.split(/(?<!\\)\|/);
+    const codes = [...exits.matchAll(/`(\d+)`/g)].map((m) => Number(m[1]));
+    return [/`(\w+)/.exec(first)![1], codes];
+  });
+  const fromHelp = await Promise.all(
+    COMMANDS.map(async (command) => {
+      const line = (await runDriver(['help', command], sb)).out.match(/^exit codes: (.*)$/m)![1];
+      const codes = [...line.matchAll(/(?:^|, )(\d+) /g)].map((m) => Number(m[1]));
+      return [command, codes.filter((c) => ![0, 1, 2, 130, 129, 143].includes(c))];
+    }),
+  );
+  expect(listed).toEqual(fromHelp);
+});
