@@ -4,7 +4,8 @@ import { resolve } from 'node:path';
 import { ConfigError, ProjectConfig, ProjectSpec, resolveProject } from '../config';
 import { PROJECT } from '../config/environments';
 import { EXIT_OK, EXIT_USAGE } from '../driver/exit-codes';
-import { swallowedByNpm, swallowedMessage } from '../lib/cli/npm-swallowed';
+import { takenByNpm } from '../lib/cli/npm-log';
+import { swallowedMessage } from '../lib/cli/npm-swallowed';
 import { unknownMessage } from '../lib/cli/suggest';
 import { BACKEND_STACK, REGISTRY_STACK } from '../lib/constants';
 import { PlanFormatError, StackPlanSummary, summarizePlan } from '../lib/plan/summary';
@@ -86,9 +87,9 @@ function checkEnvironments(args: ReviewArgs, config: ProjectConfig): string[] {
 
 /** Writes the review; returns the exit code. */
 export function reviewMain(argv: readonly string[], deps: ReviewDeps): number {
-  const swallowed = swallowedByNpm(deps.env, argv, reviewOptionNames());
+  const swallowed = takenByNpm(deps.env, argv, reviewOptionNames());
   if (swallowed !== undefined) {
-    deps.stderr.write(`${swallowedMessage(swallowed).join('\n')}\n`);
+    deps.stderr.write(`${swallowedMessage(swallowed)}\n`);
     return EXIT_USAGE;
   }
   const warnings: string[] = [];
