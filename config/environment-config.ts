@@ -25,6 +25,9 @@ export const GOOGLE_LB_RANGES: readonly string[] = ['35.191.0.0/16', '130.211.0.
 /** Project id used when the config names none: valid, obviously fake, refused by the driver's preflight. */
 export const PLACEHOLDER_PROJECT_ID = 'example-project-change-me';
 
+/** The OS Login user the shipped records name until an operator sets theirs: valid, refused by the driver. */
+export const PLACEHOLDER_OS_LOGIN_USER = 'ops_example_com';
+
 /** The largest fleet one environment may ask for; above this a typo is more likely than intent. */
 export const MAX_HOST_COUNT = 50;
 

@@ -92,8 +92,8 @@ export function resolveSsh(env: string, spec: SshSpec | undefined, home: string)
   if (osLogin && ssh.user === undefined) {
     fail(
       { env, name: 'ssh.user' },
-      'must be the OS Login POSIX user name of the identity that deploys, such as "ops_example_com", ' +
-        'when ssh.osLogin is true (got nothing)',
+      'must be the OS Login POSIX user name of the identity that deploys when ssh.osLogin is true (got nothing): ' +
+        "`gcloud compute os-login describe-profile --format='value(posixAccounts[0].username)'` prints yours",
     );
   }
   const privateKeyFile = expandHome(checkPath(env, ssh.privateKeyFile ?? DEFAULTS.ssh.privateKeyFile), home);

@@ -103,6 +103,9 @@ function checkObject(env: string | undefined, path: string, value: Record<string
     const name =
       looksLikeKeyMaterial(key) || key.length > MAX_SHOWN ? `${path}<${key.length}-character name>` : `${path}${key}`;
     const kind = shape[key];
+    if (kind === undefined && shape === PROJECT && Object.hasOwn(ENVIRONMENT, key)) {
+      fail({ env, name }, `is set per environment, not for the project: move it into each record of "environments"`);
+    }
     if (kind === undefined) {
       const guess = closest(key, Object.keys(shape));
       fail({ env, name }, `is not a known field${guess === undefined ? '' : `; did you mean "${path}${guess}"?`}`);

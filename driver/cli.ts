@@ -1,5 +1,6 @@
 /**
- * Entry point: `npm run pipeline -- [command] <env> [options]` runs `node scripts/run-app.cjs driver/cli.ts`.
+ * Entry point: `npx docker-hosts [command] <env> [options]` (bin/docker-hosts; `npm run pipeline --` is an alias)
+ * runs `node scripts/run-app.cjs driver/cli.ts`.
  * Wires the process (argv, environment, streams, signals, the terminal) to main(). See driver/README.md.
  */
 import { existsSync } from 'node:fs';

@@ -4,7 +4,8 @@
  */
 import { ConfigError, ProjectConfig, ProjectSpec, resolveProject } from '../config';
 import { PROJECT } from '../config/environments';
-import { swallowedByNpm, swallowedMessage } from '../lib/cli/npm-swallowed';
+import { takenByNpm } from '../lib/cli/npm-log';
+import { swallowedMessage } from '../lib/cli/npm-swallowed';
 import { describeFsError } from '../lib/fs-errors';
 import { OutputsError } from '../stacks/outputs';
 import { checkEnvironment, FLAGS, parseArgs, ParsedArgs, UsageError } from './args';
@@ -24,6 +25,8 @@ import { statusCommand } from './commands/status';
 import { upCommand } from './commands/up';
 import { Context, EnvContext, MainDeps, makeContext, printError } from './context';
 import { EXIT_FAILED, EXIT_LOCKED, EXIT_OK, EXIT_USAGE } from './exit-codes';
+import { googleGate } from './google-gate';
+import { helpAnswer } from './help';
 import { makeStyle } from './format';
 import { LockHeldError } from './lock';
 import { Command, helpText, INVOCATION, OptionSpec, OPTIONS } from './usage';
@@ -57,10 +60,15 @@ const EXPECTED: [new (...args: never[]) => Error, number][] = [
 function readCommandLine(argv: readonly string[], deps: MainDeps, names: string[]): ParsedArgs | number {
   // `npm run pipeline stage --dry-run` (no `--`): npm took --dry-run, and a real run must not start.
   const valued = Object.entries<OptionSpec>(OPTIONS).flatMap(([o, spec]) => (spec.value ? [`--${o}`] : []));
-  const swallowed = swallowedByNpm(deps.env, argv, { long: FLAGS, valued });
+  const swallowed = takenByNpm(deps.env, argv, { long: FLAGS, valued });
   if (swallowed !== undefined) {
-    deps.stderr.write(`${swallowedMessage(swallowed, 'docker-hosts').join('\n')}\n`);
+    deps.stderr.write(`${swallowedMessage(swallowed, 'docker-hosts')}\n`);
     return EXIT_USAGE;
+  }
+  const answer = helpAnswer(argv, names, deps.root);
+  if (answer !== undefined) {
+    deps[answer.stream].write(answer.text);
+    return answer.code;
   }
   try {
     const args = parseArgs(argv);
@@ -90,7 +98,9 @@ function runCommand(ctx: Context, spec: ProjectSpec): Promise<number> {
   }
   const env = project.environments.find((e) => e.name === ctx.args.environment);
   if (env === undefined) return configBroken(ctx, 'config error: environment not found');
-  return COMMAND_FILES[ctx.args.command]({ ...ctx, env, project });
+  const envCtx = { ...ctx, env, project };
+  const refused = googleGate(envCtx);
+  return refused !== undefined ? Promise.resolve(refused) : COMMAND_FILES[ctx.args.command](envCtx);
 }
 
 /** Runs one driver command; returns the exit code. */

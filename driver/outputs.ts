@@ -5,6 +5,7 @@
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { OutputsError, parseStackOutputs, StackOutputs } from '../stacks/outputs';
+import { loginCause } from './login-errors';
 import { INVOCATION } from './usage';
 import { EnvContext, printError, signalIo } from './context';
 import { EXIT_FAILED } from './exit-codes';
@@ -40,11 +41,17 @@ async function runCdktfOutput(ctx: EnvContext, file: string) {
   }
 }
 
+/** The outputs file the last deploy wrote, when it is still there. */
+export function savedOutputsFile(ctx: EnvContext): string | undefined {
+  const last = readState(ctx.runBase, ctx.env.name).lastOutputs;
+  return last !== undefined && existsSync(last.file) ? last.file : undefined;
+}
+
 /** The outputs of the last deploy, or (none, or --refresh) read afresh with `cdktf output`. */
 export async function loadOutputs(ctx: EnvContext): Promise<StackOutputs | number> {
   const { env } = ctx;
-  const last = readState(ctx.runBase, env.name).lastOutputs;
-  if (!ctx.args.refresh && last !== undefined && existsSync(last.file)) return readStackOutputs(last.file, env.name);
+  const saved = savedOutputsFile(ctx);
+  if (!ctx.args.refresh && saved !== undefined) return readStackOutputs(saved, env.name);
   const file = join(envDir(ctx.runBase, env.name), 'outputs.json');
   mkdirSync(envDir(ctx.runBase, env.name), { recursive: true });
   const result = await runCdktfOutput(ctx, file);
@@ -55,10 +62,10 @@ export async function loadOutputs(ctx: EnvContext): Promise<StackOutputs | numbe
   if (result.code !== 0 || !existsSync(file)) {
     const why = result.error ? result.error.message : `exit code ${result.code}`;
     const tail = cleanTail(result.output, 12).map((l) => `\n  | ${l}`);
-    printError(
-      ctx,
-      `could not read ${env.name}'s outputs (${why}); has "${INVOCATION} up ${env.name}" run?${tail.join('')}`,
-    );
+    // The cause first when Google refused the login: "has up run?" would send the user the wrong way.
+    const cause = loginCause(result.output);
+    const guess = cause === undefined ? `has "${INVOCATION} up ${env.name}" run?` : cause;
+    printError(ctx, `could not read ${env.name}'s outputs (${why}): ${guess}${tail.join('')}`);
     return EXIT_FAILED;
   }
   updateState(ctx.runBase, env.name, (s) => ({ ...s, lastOutputs: { file, at: new Date().toISOString() } }));

@@ -9,6 +9,7 @@ import { BACKEND_STACK } from '../lib/constants';
 import { EnvContext, printError, signalIo } from './context';
 import { EXIT_FAILED } from './exit-codes';
 import { commandLine, displayPath } from './format';
+import { loginCause } from './login-errors';
 import type { ExecStep } from './plan/steps';
 import { planCalls, TERRAFORM_ENV } from './plan/terraform';
 import { capture } from './runner/capture';
@@ -133,7 +134,10 @@ export function reportPlanFailure(ctx: EnvContext, error: unknown): number {
     return SIGNAL_EXIT[error.signal];
   }
   if (error instanceof CallFailed) {
-    printError(ctx, `plan of ${env} failed: ${error.call}${error.tail.map((l) => `\n  | ${l}`).join('')}`);
+    // A missing or expired login first, with its fix; then the command and the tail of its output.
+    const cause = loginCause(error.output);
+    const head = cause === undefined ? error.call : `${cause}\n  command: ${error.call}`;
+    printError(ctx, `plan of ${env} failed: ${head}${error.tail.map((l) => `\n  | ${l}`).join('')}`);
     return EXIT_FAILED;
   }
   if (error instanceof PlanFormatError || error instanceof SyntaxError) {

@@ -4,16 +4,29 @@ import { DESTROY_STEPS, StepName, UP_STEPS } from './plan/steps';
 
 export const LOCK_ACTIONS = ['status', 'release'] as const;
 
-/** How the README and the messages spell the driver's invocation. */
-export const INVOCATION = 'npm run pipeline --';
+/**
+ * How the messages spell the driver's invocation: the way the user started it. `npx docker-hosts` (package.json
+ * `bin`, which no npm option parser stands in front of: the form the README uses), or under `npm run pipeline` the
+ * alias `npm run pipeline --` (the `--` is needed).
+ */
+export function invocationOf(env: Readonly<Record<string, string | undefined>>): string {
+  const npmRun = env.npm_lifecycle_event === 'pipeline' && ['run', 'run-script'].includes(env.npm_command ?? '');
+  return npmRun ? 'npm run pipeline --' : 'npx docker-hosts';
+}
+
+/** This process's invocation (the messages are its user's). */
+export const INVOCATION = invocationOf(process.env);
+
+/** The invocation whose stdout is only the command's: npm's banner silenced (`eval "$(… env stage)"`). */
+export const QUIET_INVOCATION = INVOCATION.replace(' run ', ' run -s ');
 
 /** Every command, its arguments and what it does: --help's commands section, one line a command as it prints. */
 // prettier-ignore
-const COMMAND_TABLE = {
+export const COMMAND_TABLE = {
   up: ['<env>', '(default) plan and ask, then preflight, image, backend, registry, <env>, inventory, hosts, check'],
   destroy: ['<env>', "destroy <env>'s stack (hosts, firewall); never the state backend or the registry"],
   plan: ['<env>', 'what up would change in every stack it touches (terraform plan, saved); applies nothing'],
-  env: ['<env> [host]', `print shell lines pointing docker at a host: eval "$(${INVOCATION.replace('--', '-s --')} env stage)"`],
+  env: ['<env> [host]', `print shell lines pointing docker at a host: eval "$(${QUIET_INVOCATION} env stage)"`],
   status: ['<env> [--json]', 'one row per host over SSH: OS, Docker, app image/release/state, updates, reboot, disk'],
   drift: ['<env> [--json]', 'site.yml in check mode: per host, what differs from the code; changes nothing'],
   lock: ['status|release <env>', "who holds <env>'s lock; remove a lock its run left behind"],
@@ -103,7 +116,7 @@ export const OPTIONS = {
 } as const satisfies Record<string, OptionSpec>;
 
 /** Each option's text in --help. */
-const OPTION_HELP: Readonly<Record<keyof typeof OPTIONS, string>> = {
+export const OPTION_HELP: Readonly<Record<keyof typeof OPTIONS, string>> = {
   'dry-run': 'print the plan (commands, arguments, cwd, added env, files written); run nothing',
   from: 'start at <step> (preflight still runs); continues in the last run folder',
   only: 'run only <step> (and preflight); continues in the last run folder',
@@ -129,17 +142,23 @@ const OPTION_HELP: Readonly<Record<keyof typeof OPTIONS, string>> = {
   help: 'this help',
 };
 
-export function helpText(environments: readonly string[]): string {
-  const opts = Object.entries<OptionSpec>(OPTIONS)
-    .map(([name, spec]) => {
-      const left = `${spec.short ? `-${spec.short}, ` : '    '}--${name}${spec.value ? ` <${spec.value}>` : ''}`;
-      return `  ${left.padEnd(30)} ${OPTION_HELP[name as keyof typeof OPTIONS]}`;
-    })
-    .join('\n');
+/** One option's line in --help: `  -n, --dry-run   print the plan …`. */
+export function optionHelpLine(name: keyof typeof OPTIONS): string {
+  const spec: OptionSpec = OPTIONS[name];
+  const left = `${spec.short ? `-${spec.short}, ` : '    '}--${name}${spec.value ? ` <${spec.value}>` : ''}`;
+  return `  ${left.padEnd(30)} ${OPTION_HELP[name]}`;
+}
+
+/** One command's line in --help: `  status <env> [--json]   one row per host …`. */
+export function commandHelpLine(name: Command): string {
+  const [usage, text] = COMMAND_TABLE[name];
   // Two spaces at least between a command's usage and its text (exec's usage is longer than the column).
-  const commands = Object.entries(COMMAND_TABLE)
-    .map(([name, [usage, text]]) => `  ${`${name} ${usage}  `.padEnd(29)}${text}`)
-    .join('\n');
+  return `  ${`${name} ${usage}  `.padEnd(29)}${text}`;
+}
+
+export function helpText(environments: readonly string[]): string {
+  const opts = (Object.keys(OPTIONS) as (keyof typeof OPTIONS)[]).map(optionHelpLine).join('\n');
+  const commands = COMMANDS.map(commandHelpLine).join('\n');
   return `Deploy a fleet of Docker hosts on Google Cloud and the app on them, in one command.
 
 usage: ${INVOCATION} [command] <env> [options]
@@ -154,8 +173,10 @@ destroy steps: ${DESTROY_STEPS.join(', ')}
 options:
 ${opts}
 
+One command in detail (arguments, options, exit codes, an example): ${INVOCATION} help <command>, or <command> --help.
 Each run writes .run/<env>/<timestamp>/ (generated files, outputs.json, inventory.yml, logs/NN-<step>.log).
-Also: npx docker-hosts <command> <env> [options] (bin/docker-hosts), which no npm option parser stands in front of.
+Both forms run it: npx docker-hosts <command> <env> [options], and npm run pipeline -- <command> <env> [options]
+(the "--" is needed: without it npm takes the options).
 Exit codes: 0 ok, 1 a step failed, 2 bad usage or config (also: an option npm took for itself, nothing run),
 3 another run holds the lock, 4 changes not approved (no terminal and no --auto-approve, or answered no),
 6 status/drift: a host unreachable or its app not answering (drift: not checked), 7 drift found,

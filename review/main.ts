@@ -6,7 +6,8 @@ import { ConfigError, ProjectConfig, ProjectSpec, resolveProject } from '../conf
 import { PROJECT } from '../config/environments';
 import { EXIT_OK, EXIT_USAGE } from '../driver/exit-codes';
 import { SIGNAL_EXIT } from '../driver/runner/signals';
-import { swallowedByNpm, swallowedMessage } from '../lib/cli/npm-swallowed';
+import { takenByNpm } from '../lib/cli/npm-log';
+import { swallowedMessage } from '../lib/cli/npm-swallowed';
 import { unknownMessage } from '../lib/cli/suggest';
 import { BACKEND_STACK, REGISTRY_STACK } from '../lib/constants';
 import { PlanFormatError, StackPlanSummary, summarizePlan } from '../lib/plan/summary';
@@ -116,9 +117,9 @@ function fittedMarkdown(review: Review, args: ReviewArgs, deps: ReviewDeps): str
 
 /** Writes the review; returns the exit code (128 + n when a signal stopped the base's synth). */
 export async function reviewMain(argv: readonly string[], deps: ReviewDeps): Promise<number> {
-  const swallowed = swallowedByNpm(deps.env, argv, reviewOptionNames());
+  const swallowed = takenByNpm(deps.env, argv, reviewOptionNames());
   if (swallowed !== undefined) {
-    deps.stderr.write(`${swallowedMessage(swallowed).join('\n')}\n`);
+    deps.stderr.write(`${swallowedMessage(swallowed)}\n`);
     return EXIT_USAGE;
   }
   const warnings: string[] = [];

@@ -2,7 +2,7 @@
 import { hostKeyAlias, iapTunnelCommand } from '../../lib/inventory';
 import type { HostOutput } from '../../stacks/outputs';
 import { shellQuote } from '../format';
-import { INVOCATION } from '../usage';
+import { QUIET_INVOCATION } from '../usage';
 import type { EnvContext } from '../context';
 import { EXIT_OK } from '../exit-codes';
 import type { Fleet } from '../ssh';
@@ -39,7 +39,7 @@ function hostNotes({ env }: EnvContext, { outputs, login }: Fleet, host: HostOut
 
 export async function envCommand(ctx: EnvContext): Promise<number> {
   const { deps, args, env } = ctx;
-  const invocation = `${INVOCATION.replace('--', '-s --')} env ${env.name}${args.host ? ` ${args.host}` : ''}`;
+  const invocation = `${QUIET_INVOCATION} env ${env.name}${args.host ? ` ${args.host}` : ''}`;
   const tail = `# Run this command to configure your shell:\n# eval "$(${invocation}${args.unset ? ' --unset' : ''})"\n`;
   if (args.unset) {
     deps.stdout.write(`unset DOCKER_HOST\n${tail}`);

@@ -9,6 +9,7 @@ import { Context, EnvContext, now } from '../context';
 import { sharesProjectState, describePlan } from '../dry-run';
 import { EXIT_OK, EXIT_USAGE } from '../exit-codes';
 import { displayPath } from '../format';
+import { runGate } from '../google-gate';
 import type { Lock } from '../lock';
 import { preflightTask } from '../plan/build';
 import { DESTROY_STEPS, Plan, PlannedStep, UP_STEPS } from '../plan/steps';
@@ -91,6 +92,8 @@ export async function runCommand(
   const { dir, resumed } = chooseRunDir(ctx);
   const plan = build({ root: deps.root, runDir: dir, cdktf: ctx.cdktf, node: process.execPath });
   if (args.dryRun) return dryRun(ctx, plan, resumed);
+  const refused = await runGate(ctx, plan);
+  if (refused !== undefined) return refused;
   const locks = takeLocks(ctx, plan);
   try {
     mkdirSync(dir, { recursive: true });

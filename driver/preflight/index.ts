@@ -8,44 +8,24 @@ import { sshPrivateKeyCheck, sshPublicKeyCheck } from '../../lib/ssh-key-checks'
 import { displayPath } from '../format';
 import type { Requirement } from '../plan/steps';
 import { Finding, missing, ok, PreflightInput } from './finding';
+import { credentialsFinding, gcloudLoginFinding, loginUserFinding, projectFinding } from './google';
 import { checkTool, defaultProbe, TOOLS, which } from './tools';
 
 export type { Finding, PreflightInput, VersionProbe } from './finding';
 export { parseVersion, which } from './tools';
 
-const LOGIN = 'run `gcloud auth application-default login` (or set GOOGLE_APPLICATION_CREDENTIALS to a key file)';
-
-function credentialsFinding({ env, home }: PreflightInput): Finding {
-  const explicit = env.GOOGLE_APPLICATION_CREDENTIALS;
-  if (explicit) {
-    if (existsSync(explicit)) return ok('credentials', `credentials: GOOGLE_APPLICATION_CREDENTIALS=${explicit}`);
-    const summary = `credentials: GOOGLE_APPLICATION_CREDENTIALS points at ${explicit}, which does not exist`;
-    return missing('credentials', summary, `fix the path, or unset it and ${LOGIN}`);
-  }
-  const named = ['GOOGLE_CREDENTIALS', 'GOOGLE_OAUTH_ACCESS_TOKEN'].find((name) => env[name]);
-  if (named !== undefined) return ok('credentials', `credentials: ${named} is set`);
-  const adc = join(env.CLOUDSDK_CONFIG || join(home, '.config', 'gcloud'), 'application_default_credentials.json');
-  if (existsSync(adc)) return ok('credentials', `credentials: ${adc}`);
-  return missing('credentials', `credentials: no Application Default Credentials (${adc})`, LOGIN);
-}
-
 /** The findings that depend on the environment's config. */
 function configFinding(requirement: Requirement, { config }: PreflightInput): Finding | undefined {
   if (requirement === 'config') {
-    if (config.ok) return ok(requirement, `config: environment "${config.value.name}" is valid`);
+    if (config.ok)
+      return loginUserFinding(config.value) ?? ok(requirement, `config: environment "${config.value.name}" is valid`);
     return missing(requirement, config.error, 'edit config/environments.ts (field reference: README.md)');
   }
   if (!config.ok) return undefined; // reported once, as the config finding
   const env = config.value;
   if (requirement === 'ssh-public-key') return { requirement, ...sshPublicKeyCheck(env) };
   if (requirement === 'ssh-private-key') return { requirement, ...sshPrivateKeyCheck(env) };
-  if (requirement !== 'gcp-project') return undefined;
-  if (!env.projectIdIsPlaceholder) return ok(requirement, `GCP project: ${env.projectId}`);
-  return missing(
-    requirement,
-    `GCP project: none set for "${env.name}" (only the synth placeholder "${env.projectId}")`,
-    `set projectId for "${env.name}" in config/environments.ts (committed: synth reads no environment variable)`,
-  );
+  return requirement === 'gcp-project' ? projectFinding(env) : undefined;
 }
 
 function cdktfFinding({ cdktf, root, env }: PreflightInput): Finding {
@@ -64,7 +44,13 @@ export async function checkPrerequisites(input: PreflightInput): Promise<Finding
   const findings = await Promise.all(
     input.requirements.map(async (requirement): Promise<Finding | undefined> => {
       const tool = TOOLS[requirement];
-      if (tool !== undefined) return checkTool(requirement, tool, input, probe);
+      if (tool !== undefined) {
+        const found = await checkTool(requirement, tool, input, probe);
+        // gcloud runs the IAP tunnels as the account it is logged in with.
+        if (requirement !== 'gcloud' || !found.ok) return found;
+        const login = gcloudLoginFinding(input);
+        return login.ok ? ok(requirement, `${found.summary}, ${login.summary}`) : login;
+      }
       if (requirement === 'cdktf') return cdktfFinding(input);
       if (requirement === 'credentials') return credentialsFinding(input);
       return configFinding(requirement, input);

@@ -49,7 +49,7 @@ export interface RunOptions {
   /** Paths are printed relative to this (the repository root). */
   readonly root: string;
   readonly verbose?: boolean;
-  /** The command line that resumes at a step, e.g. `npm run pipeline -- up stage --from deploy`. */
+  /** The command line that resumes at a step, e.g. `npx docker-hosts up stage --from deploy`. */
   resumeCommand(step: StepName): string;
   readonly runTask: (task: Task, ctx: TaskContext) => Promise<void>;
   /** Called after each step that succeeded (records image builds and outputs in the run state). */

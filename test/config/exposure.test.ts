@@ -1,6 +1,5 @@
 import { ConfigError, DEFAULTS, EnvironmentSpec, GOOGLE_LB_RANGES, IAP_SSH_RANGE } from '../../config';
-import { PROJECT } from '../../config/environments';
-import { resolveEnvs, testContext, validEnv } from '../helpers';
+import { FIXTURE_PROJECT, resolveEnvs, testContext, validEnv } from '../helpers';
 import { resolveProject } from '../../config';
 
 /** validEnv without its test default of public-ips: the record as an operator writes it. */
@@ -69,8 +68,8 @@ describe('exposure', () => {
     ]);
   });
 
-  test('the repository config: prod behind the load balancer with deletion protection, stage on public IPs', () => {
-    const envs = resolveProject(PROJECT, testContext()).environments;
+  test('each record keeps its own mode and deletion protection: prod behind the load balancer, stage on public IPs', () => {
+    const envs = resolveProject(FIXTURE_PROJECT, testContext()).environments;
     expect(envs.map((e) => [e.name, e.exposure, e.deletionProtection])).toEqual([
       ['stage', 'public-ips', false],
       ['prod', 'load-balancer', true],

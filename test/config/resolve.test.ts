@@ -159,7 +159,8 @@ describe('bad input names the environment, the field, what was given and what is
     [
       'OS Login without its user name',
       { ssh: { osLogin: true } },
-      'field "ssh.user" must be the OS Login POSIX user name of the identity that deploys, such as "ops_example_com", when ssh.osLogin is true (got nothing)',
+      'field "ssh.user" must be the OS Login POSIX user name of the identity that deploys when ssh.osLogin is true (got nothing): ' +
+        "`gcloud compute os-login describe-profile --format='value(posixAccounts[0].username)'` prints yours",
     ],
     [
       'zone format',

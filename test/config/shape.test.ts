@@ -47,6 +47,12 @@ describe('unknown fields fail, in every record and nested object, with the field
     );
   });
 
+  test('an environment field at project level (projectId): it belongs in each environment', () => {
+    expect(errorOf({ projectId: 'acme-123', environments: [validEnv()] })).toBe(
+      'config error: field "projectId" is set per environment, not for the project: move it into each record of "environments"',
+    );
+  });
+
   test('the old key fields are unknown now, and say so', () => {
     expect(errorOf({ environments: [{ ...validEnv(), ssh: { publicKey: TEST_KEY } }] })).toContain(
       'field "ssh.publicKey" is not a known field; did you mean "ssh.publicKeys"?',

@@ -81,7 +81,7 @@ async function proveUp(repo: string, env: NodeJS.ProcessEnv, gcs: GcsEmulator): 
   check('the log path is given', /log:\s+\.run\/stage\/\S+\/logs\/\d\d-backend\.log/.test(up.out));
   check(
     'the resume line is given',
-    up.out.includes('resume:    npm run pipeline -- up stage --from backend --skip-image'),
+    up.out.includes('resume:    npx docker-hosts up stage --from backend --skip-image'),
   );
   check('the env lock is released', !existsSync(join(repo, '.run', 'stage', 'lock')));
   check('the cdktf lock is released', !existsSync(join(repo, '.run', 'cdktf.lock')));
@@ -102,7 +102,7 @@ function proveImage(repo: string, env: NodeJS.ProcessEnv): void {
     /packer build failed: googlecompute\.docker-host-base: .*Get "https:\/\/compute\.googleapis\.com\/[^"]*": proxyconnect tcp: .*connection refused/;
   check('one line: packer build failed at its first Google call, with the cause', cause.test(image.out));
   check('the image log path is given', /log:\s+\.run\/stage\/\S+\/logs\/\d\d-image\.log/.test(image.out));
-  check('the resume line is given', image.out.includes('resume:    npm run pipeline -- up stage --only image'));
+  check('the resume line is given', image.out.includes('resume:    npx docker-hosts up stage --only image'));
   check('the env lock is released', !existsSync(join(repo, '.run', 'stage', 'lock')));
 }
 

@@ -49,7 +49,7 @@ export function realRepo(home: string): string {
  * A HOME with the SSH key pair preflight wants, and a bin folder first on PATH: the real terraform
  * and packer, and a `gcloud` stand-in. gcloud is the one tool preflight requires that talks to Google
  * and is not under test here (it is only used for IAP tunnels and `auth list`): it prints its version
- * and fails anything else.
+ * and fails anything else; the HOME has gcloud's configuration with an account, as after `gcloud auth login`.
  */
 export function realHome(tools: RealTools): { home: string; bin: string } {
   const home = mkdtempSync(join(tmpdir(), 'docker-hosts-real-home-'));
@@ -70,5 +70,10 @@ export function realHome(tools: RealTools): { home: string; bin: string } {
       'echo "gcloud stand-in: $* (no Google here)" >&2\nexit 1\n',
   );
   chmodSync(gcloud, 0o755);
+  // What `gcloud auth login` leaves: the active configuration's account (preflight's gcloud login check reads it).
+  const config = join(home, '.config', 'gcloud');
+  mkdirSync(join(config, 'configurations'), { recursive: true });
+  writeFileSync(join(config, 'active_config'), 'default\n');
+  writeFileSync(join(config, 'configurations', 'config_default'), '[core]\naccount = ops@example.com\n');
   return { home, bin };
 }

@@ -1,6 +1,9 @@
 import { checkEnvironment, parseArgs, resumeCommand, UsageError } from '../../driver/args';
 import { helpText } from '../../driver/usage';
 import { makeSandbox, runDriver, Sandbox } from './harness';
+import { PROCESS_TEST_TIMEOUT_MS } from './timeout';
+
+jest.setTimeout(PROCESS_TEST_TIMEOUT_MS);
 
 const ENVS = ['stage', 'prod'];
 
@@ -50,7 +53,7 @@ describe('parseArgs', () => {
       '--check-timeout must be a number of seconds from 1 to 3600 (got "3600.5")',
     ],
     [['stage', '--dry-run=yes'], 'option --dry-run takes no value'],
-    [['lock', 'stage'], 'lock needs an action: npm run pipeline -- lock status|release <env> (got "stage")'],
+    [['lock', 'stage'], 'lock needs an action: npx docker-hosts lock status|release <env> (got "stage")'],
     [['lock', 'release', 'stage', '--yes'], 'option --yes applies to destroy, not to lock'],
   ])('%j is a usage error', (argv, message) => {
     expect(() => parseArgs(argv)).toThrow(UsageError);
@@ -68,19 +71,19 @@ describe('parseArgs', () => {
     expect(() => checkEnvironment(parseArgs([]), ENVS)).toThrow('up needs an environment');
     expect(() => checkEnvironment(parseArgs(['status']), ENVS)).toThrow('status needs an environment');
     expect(() => checkEnvironment(parseArgs(['lock', 'status']), ENVS)).toThrow(
-      'lock needs an environment: npm run pipeline -- lock status <env>',
+      'lock needs an environment: npx docker-hosts lock status <env>',
     );
   });
 
   it('the resume line keeps what matters', () => {
     expect(resumeCommand(parseArgs(['stage', '--skip-image', '-v']), 'stage', 'hosts')).toBe(
-      'npm run pipeline -- up stage --from hosts --skip-image',
+      'npx docker-hosts up stage --from hosts --skip-image',
     );
     expect(resumeCommand(parseArgs(['stage', '--only', 'hosts']), 'stage', 'hosts')).toBe(
-      'npm run pipeline -- up stage --only hosts',
+      'npx docker-hosts up stage --only hosts',
     );
     expect(resumeCommand(parseArgs(['destroy', 'prod', '--yes']), 'prod', 'destroy')).toBe(
-      'npm run pipeline -- destroy prod --from destroy --yes',
+      'npx docker-hosts destroy prod --from destroy --yes',
     );
   });
 
@@ -109,13 +112,13 @@ describe('usage errors exit 2 and name the allowed values', () => {
     const result = await runDriver(argv, sb);
     expect(result.code).toBe(2);
     expect(result.err).toContain(message);
-    expect(result.err).toContain('see: npm run pipeline -- --help');
+    expect(result.err).toContain('see: npx docker-hosts --help');
     expect(result.out).toBe('');
   });
 
   it('--help exits 0', async () => {
     const result = await runDriver(['--help'], sb);
     expect(result.code).toBe(0);
-    expect(result.out).toContain('usage: npm run pipeline -- [command] <env> [options]');
+    expect(result.out).toContain('usage: npx docker-hosts [command] <env> [options]');
   });
 });

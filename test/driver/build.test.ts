@@ -7,6 +7,9 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { App, callLines, calls, readJson, runDriver, Sandbox, testEnv, testSpec, sandboxAndAppEach } from './harness';
+import { PROCESS_TEST_TIMEOUT_MS } from './timeout';
+
+jest.setTimeout(PROCESS_TEST_TIMEOUT_MS);
 
 let sb: Sandbox;
 let app: App;

@@ -17,6 +17,9 @@ import {
   sandboxAndAppEach,
   untilHanging,
 } from './harness';
+import { PROCESS_TEST_TIMEOUT_MS } from './timeout';
+
+jest.setTimeout(PROCESS_TEST_TIMEOUT_MS);
 
 const FIXTURES = join(REPO_ROOT, 'test', 'lib', 'fixtures');
 const HEALTHY = join(FIXTURES, 'status');
@@ -215,7 +218,7 @@ describe('drift', () => {
         '  docker_host : Write /etc/docker/daemon.json: /etc/docker/daemon.json',
         '  docker_host : Restart docker',
         'docker-host-002: no drift',
-        'drift on 1 of 2 hosts: "npm run pipeline -- up stage" puts them back\n',
+        'drift on 1 of 2 hosts: "npx docker-hosts up stage" puts them back\n',
       ].join('\n'),
     );
     const json = await drift('daemon-json-edited', ['--json']);
@@ -241,9 +244,7 @@ describe('drift', () => {
   it('needs a finished up (the registry vars), and says so', async () => {
     const result = await drift('no-drift');
     expect(result.code).toBe(1);
-    expect(result.err).toContain(
-      'error: drift needs the registry outputs of a finished "npm run pipeline -- up stage"',
-    );
+    expect(result.err).toContain('error: drift needs the registry outputs of a finished "npx docker-hosts up stage"');
     expect(ansibleCalls()).toEqual([]);
   });
 

@@ -4,6 +4,9 @@ import { join } from 'node:path';
 import { cleanTail } from '../../driver/runner/log';
 import { MAX_TAIL_BYTES, MAX_TAIL_LINE_BYTES } from '../../lib/bounded-tail';
 import { makeSandbox, runDriver, Sandbox, testEnv, testSpec } from './harness';
+import { PROCESS_TEST_TIMEOUT_MS } from './timeout';
+
+jest.setTimeout(PROCESS_TEST_TIMEOUT_MS);
 
 let sb: Sandbox;
 beforeEach(() => (sb = makeSandbox()));

@@ -2,6 +2,9 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { calls, makeSandbox, REPO_ROOT, runDriver, Sandbox, testEnv, testSpec } from './harness';
+import { PROCESS_TEST_TIMEOUT_MS } from './timeout';
+
+jest.setTimeout(PROCESS_TEST_TIMEOUT_MS);
 
 let sb: Sandbox;
 beforeEach(() => {

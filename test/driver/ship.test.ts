@@ -8,6 +8,9 @@ import { join } from 'node:path';
 import { acquireLock } from '../../driver/lock';
 import { cdktfLockPath, envLockPath } from '../../driver/state';
 import { calls, makeSandbox, runDriver, Sandbox, testEnv, testSpec, untilHanging } from './harness';
+import { PROCESS_TEST_TIMEOUT_MS } from './timeout';
+
+jest.setTimeout(PROCESS_TEST_TIMEOUT_MS);
 
 let sb: Sandbox;
 beforeEach(() => (sb = makeSandbox()));

@@ -13,6 +13,9 @@ import {
   sandboxAndAppEach,
   untilHanging,
 } from './harness';
+import { PROCESS_TEST_TIMEOUT_MS } from './timeout';
+
+jest.setTimeout(PROCESS_TEST_TIMEOUT_MS);
 
 let sb: Sandbox;
 let app: App;

@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as EXIT from '../../driver/exit-codes';
+import { npmLoggedArgv } from '../../lib/cli/npm-log';
 import { swallowedByNpm, swallowedMessage } from '../../lib/cli/npm-swallowed';
 import { closest, editDistance, unknownMessage } from '../../lib/cli/suggest';
 
@@ -19,12 +20,15 @@ const npmRun = (extra: Record<string, string>) => ({
 describe('flags swallowed by npm', () => {
   test('npm run pipeline stage --dry-run: refused, with the command lines that work', () => {
     const found = swallowedByNpm(npmRun({ npm_config_dry_run: 'true' }), ['stage'], OPTIONS)!;
-    expect(found).toEqual({ flags: ['--dry-run'], script: 'pipeline', intended: ['stage', '--dry-run'] });
-    expect(swallowedMessage(found, 'docker-hosts').slice(0, 3)).toEqual([
-      'error: npm took --dry-run for itself: without "--", npm reads the options after "npm run pipeline" as its own, and this command never saw them. Nothing was run.',
-      'run instead:  npx docker-hosts stage --dry-run',
-      '         or:  npm run pipeline -- stage --dry-run',
-    ]);
+    expect(found).toEqual({
+      flags: ['--dry-run'],
+      script: 'pipeline',
+      source: 'env',
+      intended: ['stage', '--dry-run'],
+    });
+    expect(swallowedMessage(found, 'docker-hosts')).toBe(
+      'error: npm took --dry-run for itself (without "--" the options after "npm run pipeline" are npm\'s), so nothing was run: use npx docker-hosts stage --dry-run (or npm run pipeline -- stage --dry-run) (if npm_config_* is set on purpose, e.g. in .npmrc, use npx)',
+    );
   });
 
   test('values, npm-own names, and a value npm passed on as an argument', () => {
@@ -38,10 +42,9 @@ describe('flags swallowed by npm', () => {
     ]);
     const guessed = swallowedByNpm(npmRun({ npm_config_from: 'true' }), ['up', 'stage', 'deploy'], OPTIONS)!;
     expect(guessed.intended).toBeUndefined();
-    expect(swallowedMessage(guessed, 'docker-hosts').slice(1, 3)).toEqual([
-      'run instead:  npx docker-hosts <the same arguments>',
-      '         or:  npm run pipeline -- <the same arguments>',
-    ]);
+    expect(swallowedMessage(guessed, 'docker-hosts')).toContain(
+      'use npx docker-hosts <the same arguments> (or npm run pipeline -- <the same arguments>)',
+    );
   });
 
   test('nothing to say: with --, outside npm run, and for npm defaults', () => {
@@ -51,6 +54,55 @@ describe('flags swallowed by npm', () => {
       swallowedByNpm({ ...npmRun({ npm_config_auto_approve: 'true' }), npm_command: 'exec' }, ['stage'], OPTIONS),
     ).toBeUndefined();
     expect(swallowedByNpm(npmRun({}), ['stage'], OPTIONS)).toBeUndefined();
+  });
+
+  test.each<[string[], string[], string[] | undefined]>([
+    // What npm logs for `npm run pipeline stage --only check -n` (npm rejects --only check; -n is its --no-yes).
+    [
+      ['run', 'pipeline', 'stage', '--only', 'check', '--no-yes'],
+      ['--only check', '-n'],
+      ['stage', '--only', 'check', '-n'],
+    ],
+    [
+      ['run', '--loglevel', 'silent', 'pipeline', 'up', 'stage', '--from', 'deploy'],
+      ['--from'],
+      ['up', 'stage', '--from', 'deploy'],
+    ],
+    [['run', 'pipeline', 'stage', '--loglevel', 'verbose'], ['--verbose'], ['stage', '--verbose']],
+    [['run', 'pipeline', 'logs', 'stage', '--force'], ['--force'], undefined],
+  ])("from npm's log %j: npm took %j", (logged, flags, intended) => {
+    const own = logged.slice(logged.indexOf('pipeline') + 1).filter((t) => !t.startsWith('-') && t !== 'check');
+    const found = swallowedByNpm(npmRun({}), own, OPTIONS, logged);
+    expect([found?.flags, found?.intended, found?.source]).toEqual([flags, intended, 'log']);
+  });
+
+  test('from npm\'s log: with "--", or npm\'s own -s, nothing was taken (and the environment is not consulted)', () => {
+    const own = ['env', 'stage', '-n'];
+    expect(swallowedByNpm(npmRun({}), own, OPTIONS, ['run', 'pipeline', '--', 'env', 'stage', '-n'])).toBeUndefined();
+    const silent = ['run', 'pipeline', 'env', 'stage', '--loglevel', 'silent'];
+    expect(swallowedByNpm(npmRun({ npm_config_dry_run: 'true' }), ['env', 'stage'], OPTIONS, silent)).toBeUndefined();
+  });
+
+  test("npm's log is found by its title, among logs of other runs", () => {
+    const dir = mkdtempSync(join(tmpdir(), 'docker-hosts-npm-logs-'));
+    try {
+      const log = (time: string, title: string, argv: string[]) =>
+        writeFileSync(
+          join(dir, `${time}-debug-0.log`),
+          `0 verbose cli node npm\n9 verbose title ${title}\n10 verbose argv ${argv.map((a) => JSON.stringify(a)).join(' ')}\n`,
+        );
+      log('2026-12-06T19_54_22_342Z', 'npm run pipeline stage', ['run', 'pipeline', 'stage', '--only', 'check']);
+      log('2026-12-06T19_54_23_001Z', 'npm run pipeline status prod', ['run', 'pipeline', 'status', 'prod']);
+      log('2026-12-06T10_00_00_000Z', 'npm run pipeline stage', ['run', 'pipeline', 'stage']);
+      const env = { npm_lifecycle_event: 'pipeline', npm_config_logs_dir: dir };
+      const started = Date.parse('2026-12-06T19:54:23.500Z');
+      expect(npmLoggedArgv(env, ['stage'], started)).toEqual(['run', 'pipeline', 'stage', '--only', 'check']);
+      // Started hours after that run: its log is not this process's.
+      expect(npmLoggedArgv(env, ['stage'], started + 3 * 3600_000)).toBeUndefined();
+      expect(npmLoggedArgv(env, ['plan', 'stage'], started)).toBeUndefined();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   test('through a real npm run (no "--")', () => {
@@ -63,7 +115,12 @@ describe('flags swallowed by npm', () => {
       );
       const run = (...args: string[]) =>
         execFileSync('npm', ['run', '-s', 'pipeline', ...args], { cwd: dir, encoding: 'utf8' });
-      expect(run('stage', '--dry-run')).toContain('run instead:  npx docker-hosts stage --dry-run\n');
+      expect(run('stage', '--dry-run')).toContain(
+        'use npx docker-hosts stage --dry-run (or npm run pipeline -- stage --dry-run)\n',
+      );
+      expect(run('stage', '--only', 'check', '-n')).toContain(
+        'npm took --only check, -n for itself (without "--" the options after "npm run pipeline" are npm\'s), so nothing was run: use npx docker-hosts stage --only check -n (or',
+      );
       expect(run('--', 'stage', '--dry-run')).toBe('ran with ["stage","--dry-run"]\n');
     } finally {
       rmSync(dir, { recursive: true, force: true });

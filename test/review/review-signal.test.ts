@@ -1,18 +1,31 @@
 /**
  * A signal while `npm run review` synthesizes its base (the git ref, in a temporary worktree): the synth is stopped,
- * the worktree removed, one line, exit 128 + n. The real CLI against this repository's HEAD, as a process: Ctrl-C
- * is the terminal's SIGINT to the whole process group, SIGTERM and SIGHUP go to the review process alone.
+ * the worktree removed, one line, exit 128 + n. The real CLI as a process, in a fixture repository of its own (the
+ * tests' config committed): Ctrl-C is the terminal's SIGINT to the whole process group, SIGTERM and SIGHUP go to the
+ * review process alone.
  */
-import { ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { FIXTURE_PROJECT } from '../fixtures/project';
+import { environmentsTs, fixtureRepo, REPO_ROOT } from '../fixtures/repo';
 
-const ROOT = join(__dirname, '..', '..');
+let repo: string;
+beforeAll(() => {
+  repo = fixtureRepo(environmentsTs(FIXTURE_PROJECT));
+  cpSync(join(REPO_ROOT, 'review'), join(repo, 'review'), { recursive: true });
+  writeFileSync(join(repo, '.gitignore'), 'node_modules/\n');
+  const git = (...args: string[]) =>
+    execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.com', ...args], { cwd: repo, stdio: 'pipe' });
+  git('init', '--quiet');
+  git('add', '-A');
+  git('commit', '--quiet', '-m', 'fixture');
+});
 
 /** The git worktrees of the repository that live under `dir`. */
 function worktreesUnder(dir: string): string[] {
-  const list = spawnSync('git', ['worktree', 'list', '--porcelain'], { cwd: ROOT, encoding: 'utf8' }).stdout;
+  const list = spawnSync('git', ['worktree', 'list', '--porcelain'], { cwd: repo, encoding: 'utf8' }).stdout;
   return list
     .split('\n')
     .filter((l) => l.startsWith('worktree ') && l.slice('worktree '.length).startsWith(dir))
@@ -34,11 +47,7 @@ function exited(child: ChildProcess): Promise<number | null> {
 }
 
 const tmps: string[] = [];
-afterAll(() => {
-  tmps.forEach((d) => rmSync(d, { recursive: true, force: true }));
-  // Only worktrees whose folder is gone (such as one the old code left behind in a test's TMPDIR) are pruned.
-  spawnSync('git', ['worktree', 'prune'], { cwd: ROOT });
-});
+afterAll(() => [repo, ...tmps].forEach((d) => rmSync(d, { recursive: true, force: true })));
 
 test.each<[NodeJS.Signals, boolean, number]>([
   ['SIGINT', true, 130],
@@ -50,7 +59,7 @@ test.each<[NodeJS.Signals, boolean, number]>([
     const tmp = mkdtempSync(join(tmpdir(), 'review-signal-'));
     tmps.push(tmp);
     const child = spawn(process.execPath, ['scripts/run-app.cjs', 'review/cli.ts', '--base', 'HEAD'], {
-      cwd: ROOT,
+      cwd: repo,
       env: { ...process.env, TMPDIR: tmp },
       stdio: ['ignore', 'pipe', 'pipe'],
       detached: true,

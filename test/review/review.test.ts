@@ -3,7 +3,6 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EnvironmentSpec, ProjectSpec, resolveProject } from '../../config';
-import { PROJECT } from '../../config/environments';
 import { EXIT_OK, EXIT_USAGE } from '../../driver/exit-codes';
 import { BACKEND_STACK, REGISTRY_STACK } from '../../lib/constants';
 import { SynthesizedStack } from '../../policies/rules';
@@ -14,6 +13,7 @@ import { braceRange, foldHosts } from '../../review/fold';
 import { reviewMain } from '../../review/main';
 import { synthesizeStacks } from '../../review/synth';
 import { TEST_KEY } from '../fixtures/project';
+import { environmentsTs, fixtureRepo } from '../fixtures/repo';
 import { testContext } from '../helpers';
 
 const ROOT = join(__dirname, '..', '..');
@@ -246,7 +246,7 @@ describe('npm run review', () => {
       env: { npm_command: 'run', npm_lifecycle_event: 'review', npm_config_markdown: 'true' },
     });
     expect(npm.code).toBe(EXIT_USAGE);
-    expect(npm.err).toContain('run instead:  npm run review -- qa --markdown\n');
+    expect(npm.err).toContain('so nothing was run: use npm run review -- qa --markdown');
   });
 });
 
@@ -326,12 +326,24 @@ describe('a review the size of a fleet fits a PR comment', () => {
   }, 60_000);
 });
 
-test('the base synthesized from a git ref in a temporary worktree', async () => {
-  const stacks = await synthesizeRef(ROOT, 'HEAD', process.env);
-  // HEAD's stacks: the project-wide ones and one per environment of the committed config, whatever they are.
-  const expected = [BACKEND_STACK, REGISTRY_STACK, ...PROJECT.environments.map((e) => e.name)];
-  expect(stacks.map((s) => s.name)).toEqual(expected.sort());
-  await expect(synthesizeRef(ROOT, 'no-such-ref-xyz', process.env)).rejects.toThrow(
-    'git ref "no-such-ref-xyz" does not exist here (fetch it, or give --against <folder>)',
-  );
+test('the base synthesized from a git ref in a temporary worktree: the committed config, not the edited one', async () => {
+  // A repository of our own, with SPEC committed and an uncommitted third environment in the working tree.
+  const repo = fixtureRepo(environmentsTs(SPEC));
+  const git = (...args: string[]) =>
+    execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.com', ...args], { cwd: repo, stdio: 'pipe' });
+  try {
+    writeFileSync(join(repo, '.gitignore'), 'node_modules/\n');
+    git('init', '--quiet');
+    git('add', '-A');
+    git('commit', '--quiet', '-m', 'fixture');
+    const edited = { environments: [...SPEC.environments, env({ name: 'extra', zone: 'europe-west1-d' })] };
+    writeFileSync(join(repo, 'config', 'environments.ts'), environmentsTs(edited));
+    const stacks = await synthesizeRef(repo, 'HEAD', process.env);
+    expect(stacks.map((s) => s.name)).toEqual([BACKEND_STACK, 'lab', 'qa', REGISTRY_STACK]);
+    await expect(synthesizeRef(repo, 'no-such-ref-xyz', process.env)).rejects.toThrow(
+      'git ref "no-such-ref-xyz" does not exist here (fetch it, or give --against <folder>)',
+    );
+  } finally {
+    rmSync(repo, { recursive: true, force: true });
+  }
 }, 60000);
