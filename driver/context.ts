@@ -9,7 +9,7 @@ import type { ParsedArgs } from './args';
 import { makeStyle, Style } from './format';
 import type { VersionProbe } from './preflight';
 import type { Terminal } from './runner/progress';
-import type { SignalIo, SignalSource } from './runner/signals';
+import type { SignalIo, SignalSource } from './exec/signals';
 
 export interface MainDeps {
   /** Repository root. */

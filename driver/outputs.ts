@@ -7,11 +7,11 @@ import { join } from 'node:path';
 import { OutputsError, parseStackOutputs, StackOutputs } from '../stacks/outputs';
 import { INVOCATION } from './usage';
 import { EnvContext, printError, signalIo } from './context';
-import { EXIT_FAILED } from './exit-codes';
+import { EXIT_FAILED } from '../lib/exit-codes';
 import { commandLine } from './format';
 import { cdktfOutput } from './plan/tools';
 import { cleanTail } from './runner/log';
-import { captureInterruptible, SIGNAL_EXIT } from './runner/signals';
+import { captureInterruptible, SIGNAL_EXIT } from './exec/signals';
 import { envDir, readState, takeCdktfLock, updateState } from './state';
 
 /** The outputs of `stack` in an outputs file; OutputsError (one line, naming the file) when unreadable or malformed. */

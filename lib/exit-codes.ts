@@ -15,4 +15,4 @@ export const EXIT_DRIFT = 7;
 /** The driver itself broke (a bug): `internal error` and the stack. */
 export const EXIT_INTERNAL = 70;
 /** Cancelled at a prompt (Ctrl-C or Ctrl-D): nothing was done. 128 + SIGINT, as a shell reports it. */
-export { PROMPT_CANCELLED_EXIT as EXIT_INTERRUPTED } from '../lib/prompt';
+export { PROMPT_CANCELLED_EXIT as EXIT_INTERRUPTED } from './prompt';

@@ -3,11 +3,11 @@ import { readRegularFile } from '../lib/fs-errors';
 import { resolve } from 'node:path';
 import { ConfigError, ProjectConfig, ProjectSpec, resolveProject } from '../config';
 import { PROJECT } from '../config/environments';
-import { EXIT_OK, EXIT_USAGE } from '../driver/exit-codes';
+import { EXIT_OK, EXIT_USAGE } from '../lib/exit-codes';
 import { swallowedByNpm, swallowedMessage } from '../lib/cli/npm-swallowed';
 import { unknownMessage } from '../lib/cli/suggest';
 import { BACKEND_STACK, REGISTRY_STACK } from '../lib/constants';
-import { PlanFormatError, StackPlanSummary, summarizePlan } from '../lib/plan/summary';
+import { PlanFormatError, StackPlanSummary, summarizePlan } from './plan/summary';
 import { SynthesizedStack } from '../policies/rules';
 import { configSuppressions } from '../stacks/app';
 import {

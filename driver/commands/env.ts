@@ -1,12 +1,12 @@
 /** `env <env> [host]`: like `docker-machine env`, shell lines that point docker at a host. */
-import { hostKeyAlias, iapTunnelCommand } from '../../lib/inventory';
+import { hostKeyAlias, iapTunnelCommand } from '../inventory/inventory';
 import type { HostOutput } from '../../stacks/outputs';
 import { shellQuote } from '../format';
 import { INVOCATION } from '../usage';
 import type { EnvContext } from '../context';
-import { EXIT_OK } from '../exit-codes';
-import type { Fleet } from '../ssh';
-import { loadFleet, pickHosts } from './fleet';
+import { EXIT_OK } from '../../lib/exit-codes';
+import type { Fleet } from '../fleet/ssh';
+import { loadFleet, pickHosts } from '../fleet/fleet';
 
 /** A path in ~/.ssh/config: in double quotes when it has a space or a quote (ssh's own quoting). */
 function sshConfigQuote(path: string): string {

@@ -7,7 +7,7 @@
  */
 import { displayPath, printable } from '../format';
 import { EnvContext, printError } from '../context';
-import { EXIT_LOCKED, EXIT_OK } from '../exit-codes';
+import { EXIT_LOCKED, EXIT_OK } from '../../lib/exit-codes';
 import { heldOnThisMachine, holderAlive, LockInfo, processAlive, readLock, releaseLock } from '../lock';
 import { cdktfLockPath, envLockPath } from '../state';
 

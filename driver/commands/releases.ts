@@ -2,12 +2,12 @@
  * `releases <env> [--json]`: the release records of every host (/var/lib/docker-hosts/releases.jsonl, written by the
  * app role), read over SSH at once, as one table oldest first. Read-only, no lock. Exit 6 when a host could not be read.
  */
-import { allRecords, formatReleases, HostReleases, parseReleases, RELEASES_FILE } from '../../lib/release/records';
+import { allRecords, formatReleases, HostReleases, parseReleases, RELEASES_FILE } from '../release/records';
 import type { EnvContext } from '../context';
-import { EXIT_OK, EXIT_UNHEALTHY } from '../exit-codes';
-import { capture } from '../runner/capture';
-import { sshArgv } from '../ssh';
-import { loadFleet } from './fleet';
+import { EXIT_OK, EXIT_UNHEALTHY } from '../../lib/exit-codes';
+import { capture } from '../exec/capture';
+import { sshArgv } from '../fleet/ssh';
+import { loadFleet } from '../fleet/fleet';
 
 export async function releasesCommand(ctx: EnvContext): Promise<number> {
   const fleet = await loadFleet(ctx);

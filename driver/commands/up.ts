@@ -1,14 +1,14 @@
 /** `up <env>`: preflight → image → backend → registry → environment → inventory → hosts → check. */
-import { ReleaseError, releaseTag } from '../../lib/release/image-ref';
+import { ReleaseError, releaseTag } from '../release/image-ref';
 import { EnvContext, now, printError } from '../context';
-import { EXIT_USAGE } from '../exit-codes';
+import { EXIT_USAGE } from '../../lib/exit-codes';
 import { gitState, operator as whoDeploys } from '../git';
 import { buildUpPlan } from '../plan/build';
 import { imageSourceHash } from '../plan/image-hash';
 import { PlannedStep, UpStepName } from '../plan/steps';
 import { DEFAULT_CHECK_TIMING, Operator, packerVars, ReleaseInput, runFiles } from '../plan/tools';
 import { readState, updateState } from '../state';
-import { runCommand } from './run';
+import { runCommand } from '../runner/run-command';
 
 /** What a successful step leaves in the run state: the image build, the deploy's outputs file. */
 function recordStep(ctx: EnvContext, step: PlannedStep, runDir: string, imageHash: string): void {

@@ -2,7 +2,7 @@
 import type { Style } from '../format';
 import type { Call } from '../plan/steps';
 import { capture, Captured } from './capture';
-import type { Terminal } from './progress';
+import type { Terminal } from '../runner/progress';
 
 export type Signal = 'SIGINT' | 'SIGTERM' | 'SIGHUP';
 

@@ -8,17 +8,17 @@
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { renderInventory } from '../../lib/inventory';
+import { renderInventory } from '../inventory/inventory';
 import type { StackOutputs } from '../../stacks/outputs';
 import { EnvContext, printError, signalIo } from '../context';
-import { EXIT_FAILED } from '../exit-codes';
+import { EXIT_FAILED } from '../../lib/exit-codes';
 import { readLock } from '../lock';
 import { loadOutputs } from '../outputs';
 import type { ExecStep } from '../plan/steps';
 import { PlanContext, runFiles } from '../plan/tools';
-import type { Captured } from '../runner/capture';
+import type { Captured } from '../exec/capture';
 import { cleanTail } from '../runner/log';
-import { captureInterruptible, SIGNAL_EXIT } from '../runner/signals';
+import { captureInterruptible, SIGNAL_EXIT } from '../exec/signals';
 import { envDir, envLockPath } from '../state';
 
 /** A day-2 command's folder: `.run/<env>/<command>-XXXXXX/`, beside the runs so known_hosts is the same file. */

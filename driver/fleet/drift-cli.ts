@@ -2,7 +2,7 @@
  * Reads what `ANSIBLE_STDOUT_CALLBACK=json ansible-playbook site.yml --check --diff` printed and
  * says, per host, what would change.
  *
- *   node scripts/run-app.cjs lib/drift-cli.ts --file <check.json> [--json]
+ *   node scripts/run-app.cjs driver/fleet/drift-cli.ts --file <check.json> [--json]
  *
  * Exit 0 no drift, 2 drift found, 1 a host could not be checked or the file is not the json
  * callback's output (one line), 64 bad usage.

@@ -7,7 +7,7 @@
  * diffs (`before_header`, the managed path; `after_header` is the controller-side source and is
  * ignored) and their `dest`/`path`. Pure functions: no I/O.
  */
-import { isObj, type Obj } from './json-reader';
+import { isObj, type Obj } from '../../lib/json-reader';
 
 /** One task that would change a host. */
 export interface DriftChange {
@@ -130,7 +130,7 @@ export function driftedHosts(report: DriftReport): HostDrift[] {
 
 /**
  * The verdict of a report: 0 no drift, 2 drift found, 1 when a host could not be checked (unreachable or a task
- * failed), whether or not others drifted. lib/drift-cli.ts exits with it; the driver's `drift` maps it to 0, 7, 6.
+ * failed), whether or not others drifted. driver/fleet/drift-cli.ts exits with it; the driver's `drift` maps it to 0, 7, 6.
  */
 export function driftExitCode(report: DriftReport): number {
   if (report.hosts.some((h) => h.unreachable || h.failures.length > 0)) return 1;

@@ -1,7 +1,7 @@
 /**
  * Shows the reports that ansible/playbooks/status.yml wrote, one row per host.
  *
- *   node scripts/run-app.cjs lib/fleet-status-cli.ts --dir <status_dir> [--host <name>]... [--json]
+ *   node scripts/run-app.cjs driver/fleet/fleet-status-cli.ts --dir <status_dir> [--host <name>]... [--json]
  *
  * Hosts: each --host (those without a report show as such), else every <name>.json in the
  * directory. Exit 0 when every host was reached and its app answers, 3 when not, 1 on a malformed

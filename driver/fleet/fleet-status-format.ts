@@ -3,7 +3,7 @@
  * Pure functions.
  */
 import type { HostStatus } from './fleet-status';
-import { alignColumns } from './text-table';
+import { alignColumns } from '../../lib/text-table';
 
 export const TABLE_COLUMNS = [
   'HOST',

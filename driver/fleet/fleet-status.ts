@@ -3,9 +3,9 @@
  * (`<status_dir>/<host>.json`, made by `ansible/roles/app/files/host_status.py`, schema 1)
  * -> one row per host, as a table or as JSON for scripts.
  *
- * Pure functions: no I/O. lib/fleet-status-cli.ts (and the driver's `status <env>`) read the files.
+ * Pure functions: no I/O. driver/fleet/fleet-status-cli.ts (and the driver's `status <env>`) read the files.
  */
-import { isObj, JsonReader, type Obj } from './json-reader';
+import { isObj, JsonReader, type Obj } from '../../lib/json-reader';
 
 /** The app container on a host, as the collector saw it. */
 export interface AppContainer {

@@ -11,9 +11,9 @@ import type { EnvContext } from '../context';
 import { loadOutputs } from '../outputs';
 import type { ExecStep } from '../plan/steps';
 import { playbookStep } from '../plan/tools';
-import { signalChild } from '../runner/capture';
-import { FORWARDED, SAME_SIGNAL_WINDOW_MS, Signal, SIGNAL_EXIT, SIGNALS } from '../runner/signals';
-import type { Fleet } from '../ssh';
+import { signalChild } from '../exec/capture';
+import { FORWARDED, SAME_SIGNAL_WINDOW_MS, Signal, SIGNAL_EXIT, SIGNALS } from '../exec/signals';
+import type { Fleet } from './ssh';
 import { envDir, knownHostsFile, takeEnvLock } from '../state';
 import { makeWorkDir, workStep } from './day2';
 

@@ -1,12 +1,12 @@
 /**
- * The ssh command line to a host, built the way Ansible connects (lib/inventory.ts): the stack's ssh user at the
+ * The ssh command line to a host, built the way Ansible connects (driver/inventory/inventory.ts): the stack's ssh user at the
  * host's external IP, the environment's key, the environment's known_hosts (trust on first use, a changed key
  * refused), the host key pinned to `<name>-<instance id>`, and through IAP (`gcloud compute start-iap-tunnel`) when
  * the outputs say `ssh_via: iap`. Pure: the commands and the build step run what it returns.
  */
-import { hostKeyAlias, iapTunnelCommand } from '../lib/inventory';
-import type { HostOutput, StackOutputs } from '../stacks/outputs';
-import { shellQuote } from './format';
+import { hostKeyAlias, iapTunnelCommand } from '../inventory/inventory';
+import type { HostOutput, StackOutputs } from '../../stacks/outputs';
+import { shellQuote } from '../format';
 
 export interface SshLogin {
   readonly privateKeyFile: string;

@@ -10,7 +10,7 @@
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { parseArgs as parse } from 'node:util';
-import { parseStackOutputs } from '../stacks/outputs';
+import { parseStackOutputs } from '../../stacks/outputs';
 import { GCP_TEMPLATE, renderGcpInventory, renderInventory } from './inventory';
 
 const USAGE =
@@ -72,8 +72,8 @@ function readOutputs(file: string): unknown {
 
 function render(args: Args): string {
   if ('gcp' in args) {
-    // This file runs as <root>/lib/inventory-cli.ts (scripts/run-app.cjs sets argv[1] so).
-    const root = resolve(dirname(process.argv[1]), '..');
+    // This file runs as <root>/driver/inventory/inventory-cli.ts (scripts/run-app.cjs sets argv[1] so).
+    const root = resolve(dirname(process.argv[1]), '..', '..');
     return renderGcpInventory(readFileSync(join(root, GCP_TEMPLATE), 'utf8'), args.gcp);
   }
   return renderInventory(parseStackOutputs(readOutputs(args.outputs), args.stack));

@@ -1,9 +1,9 @@
 /**
  * Stack outputs -> Ansible inventory. The outputs and their parser are stacks/outputs.ts's (the contract).
- * These functions are pure: no I/O. The CLI (lib/inventory-cli.ts) and the driver do the I/O.
+ * These functions are pure: no I/O. The CLI (driver/inventory/inventory-cli.ts) and the driver do the I/O.
  */
-import { DEFAULTS } from '../config/defaults';
-import type { HostOutput, StackOutputs } from '../stacks/outputs';
+import { DEFAULTS } from '../../config/defaults';
+import type { HostOutput, StackOutputs } from '../../stacks/outputs';
 
 /** The Ansible group of an environment: `env_<environment>` with `-` turned into `_`. */
 export function envGroupName(environment: string): string {
@@ -58,7 +58,7 @@ export function renderInventory(outputs: StackOutputs): string {
   const names = Object.keys(outputs.hosts).sort();
   const envGroup = envGroupName(outputs.environment);
   const lines: string[] = [
-    `# Generated from the outputs of the ${q(outputs.environment)} stack by lib/inventory-cli.ts. Do not edit.`,
+    `# Generated from the outputs of the ${q(outputs.environment)} stack by driver/inventory/inventory-cli.ts. Do not edit.`,
     '---',
     'all:',
     '  children:',

@@ -1,9 +1,9 @@
 /** --dry-run: the whole plan, every command with its arguments, cwd, the environment it adds and the files written. */
 import { dirname, join } from 'node:path';
-import { addedEnv, commandLine, displayPath, formatDuration } from './format';
-import { activeSteps, Plan, PlannedStep, ReleaseBuildTask, Task } from './plan/steps';
-import { buildAndPushPlan } from '../lib/release/commands';
-import { cdktfLockPath } from './state';
+import { addedEnv, commandLine, displayPath, formatDuration } from '../format';
+import { activeSteps, Plan, PlannedStep, ReleaseBuildTask, Task } from './steps';
+import { buildAndPushPlan } from '../release/commands';
+import { cdktfLockPath } from '../state';
 
 /**
  * Whether a plan holds the project-wide cdktf lock (see commands/run.ts): a run that applies a stack synthesizes the

@@ -4,7 +4,7 @@
  */
 
 import type { AppBuildConfig } from '../../config';
-import type { SshLogin } from '../ssh';
+import type { SshLogin } from '../fleet/ssh';
 
 /** Steps of `up`, in order (`build` only for an environment with app.build). */
 export const UP_STEPS = [

@@ -145,13 +145,13 @@ export function applyStep(ctx: PlanContext, env: EnvironmentConfig, name: ApplyS
   };
 }
 
-/** The inventory generator is helper code of this repository (lib/inventory-cli.ts), run as its own process. */
+/** The inventory generator is helper code of this repository (driver/inventory/inventory-cli.ts), run as its own process. */
 export function inventory(ctx: PlanContext, env: EnvironmentConfig): ExecStep {
   const files = runFiles(ctx.runDir);
   const args = ['--outputs', files.outputs, '--stack', env.name, '--out', files.inventory];
   return exec({
     ...{ name: 'inventory', title: `write the Ansible inventory for ${env.name}`, cwd: ctx.root },
-    ...{ command: ctx.node, args: ['scripts/run-app.cjs', 'lib/inventory-cli.ts', ...args] },
+    ...{ command: ctx.node, args: ['scripts/run-app.cjs', 'driver/inventory/inventory-cli.ts', ...args] },
     needs: [{ path: files.outputs, from: 'deploy' }],
   });
 }

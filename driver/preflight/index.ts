@@ -4,7 +4,7 @@
  */
 import { existsSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
-import { sshPrivateKeyCheck, sshPublicKeyCheck } from '../../lib/ssh-key-checks';
+import { sshPrivateKeyCheck, sshPublicKeyCheck } from './ssh-key-checks';
 import { displayPath } from '../format';
 import type { Requirement } from '../plan/steps';
 import { Finding, missing, ok, PreflightInput } from './finding';

@@ -2,7 +2,7 @@
  * The driver's preflight checks of the local SSH key (the private-key path is a local setting, never synthesized):
  * it must be a small readable regular file, and its public half must be one the environment lets in.
  */
-import { EnvironmentConfig } from '../config';
+import { EnvironmentConfig } from '../../config';
 import { inspectKeyFile } from './key-file';
 
 export interface KeyCheck {

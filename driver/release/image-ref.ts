@@ -1,7 +1,7 @@
 /**
  * Image references of a release, as pure functions: the repository path, the commit tag, the
  * digest reference hosts deploy (`repo@sha256:…`), and the digest read back from Docker's output.
- * The driver's `build` step wires these to real commands (lib/release/commands.ts).
+ * The driver's `build` step wires these to real commands (driver/release/commands.ts).
  */
 
 /** A release cannot be made from this input; the message is one line naming what and why. */

@@ -2,7 +2,7 @@
  * The release records the app role writes on each host (ansible/roles/app/files/app-releases: one JSON object a
  * line) as `releases <env>` reads them: parsed per host, and shown as one table or as JSON. Pure.
  */
-import { alignColumns } from '../text-table';
+import { alignColumns } from '../../lib/text-table';
 
 /** Where the records are on a host: the app role's `app_releases_file` default (a test keeps the two equal). */
 export const RELEASES_FILE = '/var/lib/docker-hosts/releases.jsonl';

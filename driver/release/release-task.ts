@@ -5,16 +5,16 @@
  */
 import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import * as cmd from '../lib/release/commands';
-import * as ref from '../lib/release/image-ref';
-import { hostList } from '../stacks/outputs';
-import { parseRegistryOutputs } from '../stacks/registry-outputs';
-import { commandLine } from './format';
-import { readStackOutputs } from './outputs';
-import type { ReleaseBuildTask } from './plan/steps';
-import { capture } from './runner/capture';
-import { StepFailure, TaskContext } from './runner/run-plan';
-import { sshOptions, sshTarget, sshWrapperScript } from './ssh';
+import * as cmd from './commands';
+import * as ref from './image-ref';
+import { hostList } from '../../stacks/outputs';
+import { parseRegistryOutputs } from '../../stacks/registry-outputs';
+import { commandLine } from '../format';
+import { readStackOutputs } from '../outputs';
+import type { ReleaseBuildTask } from '../plan/steps';
+import { capture } from '../exec/capture';
+import { StepFailure, TaskContext } from '../runner/run-plan';
+import { sshOptions, sshTarget, sshWrapperScript } from '../fleet/ssh';
 
 type Env = Readonly<Record<string, string | undefined>>;
 

@@ -3,9 +3,9 @@
  * and a plan that destroys or replaces a host needs the environment's name typed out. Pure; the question itself
  * is asked by lib/prompt.ts, whose Ctrl-C and Ctrl-D reject with PromptCancelled.
  */
-import { EXIT_INTERRUPTED, EXIT_OK, EXIT_REFUSED } from '../../driver/exit-codes';
-import { PromptCancelled } from '../prompt';
-import { hasChanges, losesHost, StackPlanSummary } from './summary';
+import { EXIT_INTERRUPTED, EXIT_OK, EXIT_REFUSED } from '../../lib/exit-codes';
+import { PromptCancelled } from '../../lib/prompt';
+import { hasChanges, losesHost, StackPlanSummary } from '../../review/plan/summary';
 
 export interface ApprovalInput {
   readonly environment: string;

@@ -1,19 +1,19 @@
 /**
  * Plans of the stacks a command touches: `cdktf synth`, then per stack `terraform init`, `plan -out` (saved in the
- * run folder) and `show -json`, summarized by lib/plan. Used by `plan <env>` and by `up` before it applies.
+ * run folder) and `show -json`, summarized by review/plan. Used by `plan <env>` and by `up` before it applies.
  */
 import { appendFileSync } from 'node:fs';
-import { renderPlanMarkdown, renderPlanText } from '../lib/plan/render';
-import { PlanFormatError, StackPlanSummary, summarizePlan } from '../lib/plan/summary';
-import { BACKEND_STACK } from '../lib/constants';
-import { EnvContext, printError, signalIo } from './context';
-import { EXIT_FAILED } from './exit-codes';
-import { commandLine, displayPath } from './format';
-import type { ExecStep } from './plan/steps';
-import { planCalls, TERRAFORM_ENV } from './plan/terraform';
-import { capture } from './runner/capture';
-import { cleanTail } from './runner/log';
-import { Interrupts, Signal, SIGNAL_EXIT } from './runner/signals';
+import { renderPlanMarkdown, renderPlanText } from '../../review/plan/render';
+import { PlanFormatError, StackPlanSummary, summarizePlan } from '../../review/plan/summary';
+import { BACKEND_STACK } from '../../lib/constants';
+import { EnvContext, printError, signalIo } from '../context';
+import { EXIT_FAILED } from '../../lib/exit-codes';
+import { commandLine, displayPath } from '../format';
+import type { ExecStep } from '../plan/steps';
+import { planCalls, TERRAFORM_ENV } from '../plan/terraform';
+import { capture } from '../exec/capture';
+import { cleanTail } from '../runner/log';
+import { Interrupts, Signal, SIGNAL_EXIT } from '../exec/signals';
 
 /** A stack that could not be planned (on a first deploy: its state bucket does not exist yet). */
 export type StackPlan = StackPlanSummary | { readonly stack: string; readonly why: string };

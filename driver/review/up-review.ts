@@ -1,19 +1,19 @@
 /**
  * Before `up` (or `destroy`) applies anything: every stack it will apply is planned (saved plan files in the run folder), the
- * change summary and what the other steps will do are shown, and lib/plan/approval decides: no changes → the
+ * change summary and what the other steps will do are shown, and driver/review/approval decides: no changes → the
  * applies are skipped; --auto-approve → go; no terminal → refuse; else ask. Only the saved plans are applied.
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { approve } from '../../lib/plan/approval';
-import { hasChanges, StackPlanSummary } from '../../lib/plan/summary';
+import { approve } from './approval';
+import { hasChanges, StackPlanSummary } from '../../review/plan/summary';
 import { EnvContext, printError, signalIo } from '../context';
 import { displayPath } from '../format';
 import { activeSteps, Plan, PlannedStep, TerraformApplyTask } from '../plan/steps';
 import { checkPrerequisites } from '../preflight';
-import { isUnplanned, planStacks, renderPlans, reportPlanFailure, StackPlan } from '../stack-plans';
-import { Interrupts, Signal, SIGNAL_EXIT } from '../runner/signals';
-import { preflightInput } from '../tasks';
+import { isUnplanned, planStacks, renderPlans, reportPlanFailure, StackPlan } from './stack-plans';
+import { Interrupts, Signal, SIGNAL_EXIT } from '../exec/signals';
+import { preflightInput } from '../tasks/tasks';
 
 /** What `work` returned, or the signal (SIGINT, SIGTERM, SIGHUP) that came while it ran. */
 type Guarded<T> = { readonly value: T } | { readonly signal: Signal };

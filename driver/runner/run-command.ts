@@ -6,18 +6,18 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { rerunCommand, resumeCommand } from '../args';
 import { Context, EnvContext, now } from '../context';
-import { sharesProjectState, describePlan } from '../dry-run';
-import { EXIT_OK, EXIT_USAGE } from '../exit-codes';
+import { sharesProjectState, describePlan } from '../plan/dry-run';
+import { EXIT_OK, EXIT_USAGE } from '../../lib/exit-codes';
 import { displayPath } from '../format';
 import type { Lock } from '../lock';
 import { preflightTask } from '../plan/build';
 import { DESTROY_STEPS, Plan, PlannedStep, UP_STEPS } from '../plan/steps';
 import type { PlanContext } from '../plan/tools';
 import { checkPrerequisites, describeProblems, problemCount } from '../preflight';
-import { runPlan } from '../runner/run-plan';
+import { runPlan } from './run-plan';
 import { newRunDir, readState, releaseLine, takeCdktfLock, takeEnvLock, updateState } from '../state';
-import { preflightInput, runTask } from '../tasks';
-import { plannedStacks, reviewUp } from './up-review';
+import { preflightInput, runTask } from '../tasks/tasks';
+import { plannedStacks, reviewUp } from '../review/up-review';
 
 /** A config that does not validate: for up/destroy still list every other missing prerequisite, then stop. */
 export async function configBroken(ctx: Context, message: string): Promise<number> {

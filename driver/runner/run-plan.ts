@@ -6,15 +6,15 @@
  */
 import { closeSync, existsSync, mkdirSync, openSync, writeFileSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { EXIT_FAILED } from '../exit-codes';
+import { EXIT_FAILED } from '../../lib/exit-codes';
 import { addedEnv, commandLine, displayPath, formatDuration, Style } from '../format';
 import { activeSteps, ExecStep, Plan, PlannedStep, StepName, Task } from '../plan/steps';
 import { packerErrorLine } from '../tool-errors';
-import { capture, Captured } from './capture';
+import { capture, Captured } from '../exec/capture';
 import { writeDerived } from './derived';
 import { cleanTail } from './log';
 import { skippedLines, startProgress, Terminal } from './progress';
-import { Interrupts, SIGNAL_EXIT, SignalSource } from './signals';
+import { Interrupts, SIGNAL_EXIT, SignalSource } from '../exec/signals';
 
 /** How much of an exec step's output is kept for its failure report, and how many lines of it are shown. */
 const TAIL_BYTES = 64 * 1024;

@@ -3,13 +3,13 @@
  * output goes to the step's log when it ends; a failure's tail is the report; a stale plan says to plan again.
  */
 import { writeFileSync } from 'node:fs';
-import { commandLine } from './format';
-import { outputsFileContent, TERRAFORM_ENV } from './plan/terraform';
-import type { TerraformApplyTask } from './plan/steps';
-import { capture } from './runner/capture';
-import { cleanTail } from './runner/log';
-import { StepFailure, TaskContext } from './runner/run-plan';
-import { terraformErrorLine } from './tool-errors';
+import { commandLine } from '../format';
+import { outputsFileContent, TERRAFORM_ENV } from '../plan/terraform';
+import type { TerraformApplyTask } from '../plan/steps';
+import { capture } from '../exec/capture';
+import { cleanTail } from '../runner/log';
+import { StepFailure, TaskContext } from '../runner/run-plan';
+import { terraformErrorLine } from '../tool-errors';
 
 type Env = Readonly<Record<string, string | undefined>>;
 type Call = TerraformApplyTask['apply'];

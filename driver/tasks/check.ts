@@ -3,11 +3,11 @@
  * A host passes on any 2xx/3xx answer; the failure names every host that did not answer, and why.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { hostList, StackOutputs } from '../stacks/outputs';
-import { formatDuration } from './format';
-import { readStackOutputs } from './outputs';
-import type { HttpCheckTask } from './plan/steps';
-import { StepFailure, TaskContext } from './runner/run-plan';
+import { hostList, StackOutputs } from '../../stacks/outputs';
+import { formatDuration } from '../format';
+import { readStackOutputs } from '../outputs';
+import type { HttpCheckTask } from '../plan/steps';
+import { StepFailure, TaskContext } from '../runner/run-plan';
 
 type Target = { readonly host: string; readonly url: string };
 /** `detail`: `HTTP 200 in 35ms`, `connection refused`, `no answer within 5.0s`, … */

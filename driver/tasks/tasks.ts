@@ -1,11 +1,11 @@
 /** The in-process steps: preflight here; the check, apply and build steps in their files. */
 import { applyTask } from './apply-task';
 import { httpCheck } from './check';
-import type { EnvContext } from './context';
-import { releaseBuildTask } from './release-task';
-import type { Task } from './plan/steps';
-import { checkPrerequisites, describeProblems, PreflightInput, problemCount } from './preflight';
-import { StepFailure, TaskContext } from './runner/run-plan';
+import type { EnvContext } from '../context';
+import { releaseBuildTask } from '../release/release-task';
+import type { Task } from '../plan/steps';
+import { checkPrerequisites, describeProblems, PreflightInput, problemCount } from '../preflight';
+import { StepFailure, TaskContext } from '../runner/run-plan';
 
 /** What preflight checks, with where and how. */
 export function preflightInput(

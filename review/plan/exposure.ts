@@ -2,7 +2,7 @@
  * The lines of a plan summary that change who or what can reach the hosts: firewall rules, who can SSH
  * (IAP, OS Login, metadata keys, the IAM roles behind them) and public IPs. Pure.
  */
-import { describeRule, rangeLabel, ruleAction, rulePorts, ruleSources, ruleTargets } from '../firewall';
+import { describeRule, rangeLabel, ruleAction, rulePorts, ruleSources, ruleTargets } from '../../policies/firewall';
 import type { ChangeAction } from './summary';
 
 type Attrs = Readonly<Record<string, unknown>>;

@@ -1,6 +1,6 @@
 /** A plan summary as terminal text or as Markdown (a PR comment). Pure. */
-import { showValue } from '../flatten';
-import { AttributeChange } from '../flatten';
+import { showValue } from '../../lib/flatten';
+import { AttributeChange } from '../../lib/flatten';
 import { ChangeAction, hasChanges, ResourceChangeLine, StackPlanSummary } from './summary';
 
 /** Terraform's own symbols. */

@@ -2,7 +2,7 @@
  * What a Terraform plan will do, for the people approving it: computed from `terraform show -json <planfile>`
  * (https://developer.hashicorp.com/terraform/internals/json-format), one stack at a time. Pure: no I/O.
  */
-import { AttributeChange, diffAttributes, flatten, pathString } from '../flatten';
+import { AttributeChange, diffAttributes, flatten, pathString } from '../../lib/flatten';
 import { exposureChanges } from './exposure';
 
 export type ChangeAction = 'create' | 'update' | 'replace' | 'destroy' | 'read' | 'forget' | 'move';

@@ -166,7 +166,7 @@ describe('command builders: exact argv', () => {
     expect([step.command, ...step.args]).toEqual([
       '/usr/bin/node',
       'scripts/run-app.cjs',
-      'lib/inventory-cli.ts',
+      'driver/inventory/inventory-cli.ts',
       '--outputs',
       `${run}/outputs.json`,
       '--stack',

@@ -1,5 +1,5 @@
-import { appTargets } from '../../driver/check';
-import { renderInventory } from '../../lib/inventory';
+import { appTargets } from '../../driver/tasks/check';
+import { renderInventory } from '../../driver/inventory/inventory';
 import { parseStackOutputs, StackOutputs } from '../../stacks/outputs';
 
 /** Outputs of an environment behind the load balancer, as `terraform output -json` gives them once applied. */

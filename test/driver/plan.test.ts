@@ -55,7 +55,7 @@ describe('up plan', () => {
         ['terraform', 'apply', '/repo/.run/stage/T/backend.tfplan'],
         ['terraform', 'apply', '/repo/.run/stage/T/registry.tfplan'],
         ['terraform', 'apply', `/repo/.run/stage/T/${name}.tfplan`],
-        ['node', 'scripts/run-app.cjs', 'lib/inventory-cli.ts'],
+        ['node', 'scripts/run-app.cjs', 'driver/inventory/inventory-cli.ts'],
         ['ansible-playbook', '-i', '/repo/.run/stage/T/inventory.yml'],
       ]);
     }
@@ -76,7 +76,7 @@ describe('up plan', () => {
         'ssh-private-key',
         'gcloud',
       ],
-      files: ['packer/', 'main.ts', 'lib/inventory-cli.ts', 'ansible/playbooks/site.yml'],
+      files: ['packer/', 'main.ts', 'driver/inventory/inventory-cli.ts', 'ansible/playbooks/site.yml'],
     });
   });
 

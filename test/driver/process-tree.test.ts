@@ -2,7 +2,7 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { capture } from '../../driver/runner/capture';
+import { capture } from '../../driver/exec/capture';
 
 let dir: string;
 beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 'process-tree-'))));

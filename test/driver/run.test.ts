@@ -175,7 +175,7 @@ describe('up', () => {
     ['backend', 'terraform apply of backend', { FAKE_TF_FAIL_APPLY: 'backend' }, undefined],
     ['registry', 'terraform apply of registry', { FAKE_TF_FAIL_APPLY: 'registry' }, undefined],
     ['deploy', 'terraform apply of stage', { FAKE_TF_FAIL_APPLY: 'stage' }, undefined],
-    ['inventory', 'broken outputs', { FAKE_OUTPUTS: 'broken' }, 'lib/inventory-cli.ts --outputs'],
+    ['inventory', 'broken outputs', { FAKE_OUTPUTS: 'broken' }, 'driver/inventory/inventory-cli.ts --outputs'],
     ['hosts', 'ansible-playbook', { FAKE_FAIL: 'ansible-playbook' }, 'ansible-playbook -i'],
     ['check', 'an app that does not answer', {}, undefined],
   ];

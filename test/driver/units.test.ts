@@ -12,7 +12,7 @@ import {
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { resolveProject } from '../../config';
-import { checkTargets, probe } from '../../driver/check';
+import { checkTargets, probe } from '../../driver/tasks/check';
 import { commandLine, displayPath, formatDuration, makeStyle, runStamp, shellQuote } from '../../driver/format';
 import { imageSourceHash } from '../../driver/plan/image-hash';
 import { acquireLock, LockHeldError, readLock, releaseLock } from '../../driver/lock';

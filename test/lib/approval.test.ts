@@ -1,10 +1,10 @@
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { EXIT_INTERRUPTED, EXIT_OK, EXIT_REFUSED } from '../../driver/exit-codes';
-import { answerApproves, approvalStep, approve } from '../../lib/plan/approval';
+import { EXIT_INTERRUPTED, EXIT_OK, EXIT_REFUSED } from '../../lib/exit-codes';
+import { answerApproves, approvalStep, approve } from '../../driver/review/approval';
 import { PromptCancelled } from '../../lib/prompt';
-import { StackPlanSummary, summarizePlan } from '../../lib/plan/summary';
+import { StackPlanSummary, summarizePlan } from '../../review/plan/summary';
 
 const ROOT = join(__dirname, '..', '..');
 

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import * as EXIT from '../../driver/exit-codes';
+import * as EXIT from '../../lib/exit-codes';
 import { swallowedByNpm, swallowedMessage } from '../../lib/cli/npm-swallowed';
 import { closest, editDistance, unknownMessage } from '../../lib/cli/suggest';
 

@@ -1,7 +1,14 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { DriftError, driftedHosts, driftExitCode, formatDrift, parseDrift, resultFiles } from '../../lib/drift';
+import {
+  DriftError,
+  driftedHosts,
+  driftExitCode,
+  formatDrift,
+  parseDrift,
+  resultFiles,
+} from '../../driver/fleet/drift';
 
 const ROOT = resolve(__dirname, '..', '..');
 // `ANSIBLE_STDOUT_CALLBACK=json ansible-playbook site.yml --check --diff` from the host test on two
@@ -130,9 +137,12 @@ describe('input that is not the json callback output', () => {
   });
 });
 
-describe('lib/drift-cli.ts', () => {
+describe('driver/fleet/drift-cli.ts', () => {
   const cli = (...args: string[]) =>
-    spawnSync(process.execPath, ['scripts/run-app.cjs', 'lib/drift-cli.ts', ...args], { cwd: ROOT, encoding: 'utf8' });
+    spawnSync(process.execPath, ['scripts/run-app.cjs', 'driver/fleet/drift-cli.ts', ...args], {
+      cwd: ROOT,
+      encoding: 'utf8',
+    });
 
   test('exit 2 with drift, 0 without, 1 on a file that is not the json output, 64 on bad usage', () => {
     const drift = cli('--file', join(FIXTURES, 'daemon-json-edited.json'));

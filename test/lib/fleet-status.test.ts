@@ -2,8 +2,8 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { FleetStatusError, fleetStatus, hostHealthy, parseHostReport } from '../../lib/fleet-status';
-import { formatFleetJson, formatFleetTable, formatUptime, TABLE_COLUMNS } from '../../lib/fleet-status-format';
+import { FleetStatusError, fleetStatus, hostHealthy, parseHostReport } from '../../driver/fleet/fleet-status';
+import { formatFleetJson, formatFleetTable, formatUptime, TABLE_COLUMNS } from '../../driver/fleet/fleet-status-format';
 
 const ROOT = resolve(__dirname, '..', '..');
 // Reports written by ansible/playbooks/status.yml on the host test's two trixie hosts (real run).
@@ -129,9 +129,9 @@ test('healthy: reachable, answering, no reboot and no security update pending', 
   expect(hostHealthy(parseHostReport('docker-host-001', r))).toBe(false);
 });
 
-describe('lib/fleet-status-cli.ts', () => {
+describe('driver/fleet/fleet-status-cli.ts', () => {
   const cli = (...args: string[]) =>
-    spawnSync(process.execPath, ['scripts/run-app.cjs', 'lib/fleet-status-cli.ts', ...args], {
+    spawnSync(process.execPath, ['scripts/run-app.cjs', 'driver/fleet/fleet-status-cli.ts', ...args], {
       cwd: ROOT,
       encoding: 'utf8',
     });

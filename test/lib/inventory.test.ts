@@ -2,7 +2,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { envGroupName, renderInventory } from '../../lib/inventory';
+import { envGroupName, renderInventory } from '../../driver/inventory/inventory';
 import { OutputsError, parseStackOutputs } from '../../stacks/outputs';
 
 const ROOT = resolve(__dirname, '..', '..');
@@ -141,7 +141,7 @@ describe('renderInventory', () => {
     const text = renderInventory(parseStackOutputs(sampleOutputs(), 'stage'));
     expect(text).toBe(
       [
-        '# Generated from the outputs of the "stage" stack by lib/inventory-cli.ts. Do not edit.',
+        '# Generated from the outputs of the "stage" stack by driver/inventory/inventory-cli.ts. Do not edit.',
         '---',
         'all:',
         '  children:',
@@ -297,7 +297,7 @@ describe('renderInventory', () => {
 describe('inventory-cli', () => {
   // Run the way `npm run inventory` and the driver run it.
   const launcher = join(ROOT, 'scripts', 'run-app.cjs');
-  const cli = 'lib/inventory-cli.ts';
+  const cli = 'driver/inventory/inventory-cli.ts';
   let dir: string;
 
   beforeEach(() => {

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EnvironmentSpec, ProjectSpec, resolveProject } from '../../config';
 import { PROJECT } from '../../config/environments';
-import { EXIT_OK, EXIT_USAGE } from '../../driver/exit-codes';
+import { EXIT_OK, EXIT_USAGE } from '../../lib/exit-codes';
 import { BACKEND_STACK, REGISTRY_STACK } from '../../lib/constants';
 import { SynthesizedStack } from '../../policies/rules';
 import { readSynthFolder, synthesizeRef } from '../../review/base';

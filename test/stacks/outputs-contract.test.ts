@@ -1,4 +1,4 @@
-import { renderInventory } from '../../lib/inventory';
+import { renderInventory } from '../../driver/inventory/inventory';
 import { parseStackOutputs } from '../../stacks/outputs';
 import { resolveEnvs, stacksFor, synthJson, validEnv } from '../helpers';
 
