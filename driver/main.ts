@@ -6,7 +6,7 @@ import { ConfigError, ProjectConfig, ProjectSpec, resolveProject } from '../conf
 import { PROJECT } from '../config/environments';
 import { swallowedByNpm, swallowedMessage } from '../lib/cli/npm-swallowed';
 import { describeFsError } from '../lib/fs-errors';
-import { OutputsError } from '../stacks/outputs';
+import { OutputsError } from '../stacks/outputs-parser';
 import { checkEnvironment, FLAGS, parseArgs, ParsedArgs, UsageError } from './args';
 import { destroyCommand } from './commands/destroy';
 import { driftCommand } from './commands/drift';

@@ -4,7 +4,8 @@
  */
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { OutputsError, parseStackOutputs, StackOutputs } from '../stacks/outputs';
+import { StackOutputs } from '../stacks/outputs';
+import { OutputsError, parseStackOutputs } from '../stacks/outputs-parser';
 import { INVOCATION } from './usage';
 import { EnvContext, printError, signalIo } from './context';
 import { EXIT_FAILED } from '../lib/exit-codes';
@@ -12,7 +13,8 @@ import { commandLine } from './format';
 import { cdktfOutput } from './plan/tools';
 import { cleanTail } from './runner/log';
 import { captureInterruptible, SIGNAL_EXIT } from './exec/signals';
-import { envDir, readState, takeCdktfLock, updateState } from './state';
+import { envDir } from './paths';
+import { readState, takeCdktfLock, updateState } from './state';
 
 /** The outputs of `stack` in an outputs file; OutputsError (one line, naming the file) when unreadable or malformed. */
 export function readStackOutputs(file: string, stack: string): StackOutputs {

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { EnvContext, now } from './context';
 import { runStamp } from './format';
 import { acquireLock, Lock } from './lock';
+import { cdktfLockPath, envDir, envLockPath } from './paths';
 import type { ImageRecord } from './plan/build';
 import { INVOCATION } from './usage';
 
@@ -22,10 +23,6 @@ export interface RunState {
   readonly lastOutputs?: { readonly file: string; readonly at: string };
   /** The last successful image build. */
   readonly image?: ImageRecord & { readonly runDir: string };
-}
-
-export function envDir(runBase: string, environment: string): string {
-  return join(runBase, environment);
 }
 
 function statePath(runBase: string, environment: string): string {
@@ -57,21 +54,6 @@ export function newRunDir(runBase: string, environment: string, command: 'up' | 
   let dir = base;
   for (let n = 2; existsSync(dir); n++) dir = `${base}-${n}`;
   return dir;
-}
-
-/** The environment's SSH host keys, kept across runs beside its run folders (`.run/<env>/known_hosts`). */
-export function knownHostsFile(environmentDir: string): string {
-  return join(environmentDir, 'known_hosts');
-}
-
-/** The lock of one environment's runs: `.run/<env>/lock/`. */
-export function envLockPath(runBase: string, environment: string): string {
-  return join(envDir(runBase, environment), 'lock');
-}
-
-/** The project-wide lock for cdktf steps: next to what it guards, whatever DOCKER_HOSTS_RUN_DIR says. */
-export function cdktfLockPath(root: string): string {
-  return join(root, '.run', 'cdktf.lock');
 }
 
 /** The environment's lock for this command, taken before it changes anything; a refusal says how to release it. */

@@ -1,4 +1,7 @@
-/** The driver's exit codes (documented in --help and driver/README.md); 128 + signal number when interrupted. */
+/**
+ * The exit codes of the driver and the review (documented in --help and driver/README.md); 128 + signal number when
+ * interrupted. A leaf: imports nothing.
+ */
 export const EXIT_OK = 0;
 /** A step failed, or outputs could not be read. */
 export const EXIT_FAILED = 1;
@@ -15,4 +18,4 @@ export const EXIT_DRIFT = 7;
 /** The driver itself broke (a bug): `internal error` and the stack. */
 export const EXIT_INTERNAL = 70;
 /** Cancelled at a prompt (Ctrl-C or Ctrl-D): nothing was done. 128 + SIGINT, as a shell reports it. */
-export { PROMPT_CANCELLED_EXIT as EXIT_INTERRUPTED } from './prompt';
+export const EXIT_INTERRUPTED = 130;

@@ -9,7 +9,7 @@ import { displayPath, printable } from '../format';
 import { EnvContext, printError } from '../context';
 import { EXIT_LOCKED, EXIT_OK } from '../../lib/exit-codes';
 import { heldOnThisMachine, holderAlive, LockInfo, processAlive, readLock, releaseLock } from '../lock';
-import { cdktfLockPath, envLockPath } from '../state';
+import { cdktfLockPath, envLockPath } from '../paths';
 
 function describe(info: LockInfo): string {
   const state = info.pid > 0 && heldOnThisMachine(info) && !processAlive(info.pid) ? ' (that process is gone)' : '';

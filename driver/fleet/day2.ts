@@ -19,7 +19,7 @@ import { PlanContext, runFiles } from '../plan/tools';
 import type { Captured } from '../exec/capture';
 import { cleanTail } from '../runner/log';
 import { captureInterruptible, SIGNAL_EXIT } from '../exec/signals';
-import { envDir, envLockPath } from '../state';
+import { envDir, envLockPath } from '../paths';
 
 /** A day-2 command's folder: `.run/<env>/<command>-XXXXXX/`, beside the runs so known_hosts is the same file. */
 export function makeWorkDir(ctx: EnvContext, outputs: StackOutputs): string {

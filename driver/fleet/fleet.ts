@@ -14,7 +14,8 @@ import { playbookStep } from '../plan/tools';
 import { signalChild } from '../exec/capture';
 import { FORWARDED, SAME_SIGNAL_WINDOW_MS, Signal, SIGNAL_EXIT, SIGNALS } from '../exec/signals';
 import type { Fleet } from './ssh';
-import { envDir, knownHostsFile, takeEnvLock } from '../state';
+import { envDir, knownHostsFile } from '../paths';
+import { takeEnvLock } from '../state';
 import { makeWorkDir, workStep } from './day2';
 
 export async function loadFleet(ctx: EnvContext): Promise<Fleet | number> {

@@ -10,7 +10,7 @@
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { parseArgs as parse } from 'node:util';
-import { parseStackOutputs } from '../../stacks/outputs';
+import { parseStackOutputs } from '../../stacks/outputs-parser';
 import { GCP_TEMPLATE, renderGcpInventory, renderInventory } from './inventory';
 
 const USAGE =

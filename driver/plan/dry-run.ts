@@ -3,7 +3,7 @@ import { dirname, join } from 'node:path';
 import { addedEnv, commandLine, displayPath, formatDuration } from '../format';
 import { activeSteps, Plan, PlannedStep, ReleaseBuildTask, Task } from './steps';
 import { buildAndPushPlan } from '../release/commands';
-import { cdktfLockPath } from '../state';
+import { cdktfLockPath } from '../paths';
 
 /**
  * Whether a plan holds the project-wide cdktf lock (see commands/run.ts): a run that applies a stack synthesizes the

@@ -7,7 +7,7 @@ import type { EnvironmentConfig } from '../../config';
 import { BACKEND_STACK, DEFAULT_DEPLOY_USER, REGISTRY_STACK } from '../../lib/constants';
 import type { ExecStep, HttpCheckTask, ReleaseBuildTask, StepHint, TaskStep } from './steps';
 import { applyCall, outputCall } from './terraform';
-import { knownHostsFile } from '../state';
+import { knownHostsFile } from '../paths';
 
 /** Where things are, for one run (absolute paths), and the cdktf and node executables. */
 export interface PlanContext {

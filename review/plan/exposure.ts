@@ -3,7 +3,7 @@
  * (IAP, OS Login, metadata keys, the IAM roles behind them) and public IPs. Pure.
  */
 import { describeRule, rangeLabel, ruleAction, rulePorts, ruleSources, ruleTargets } from '../../policies/firewall';
-import type { ChangeAction } from './summary';
+import type { ChangeAction } from './change-action';
 
 type Attrs = Readonly<Record<string, unknown>>;
 

@@ -1,7 +1,8 @@
 /** A plan summary as terminal text or as Markdown (a PR comment). Pure. */
 import { showValue } from '../../lib/flatten';
 import { AttributeChange } from '../../lib/flatten';
-import { ChangeAction, hasChanges, ResourceChangeLine, StackPlanSummary } from './summary';
+import type { ChangeAction } from './change-action';
+import { hasChanges, ResourceChangeLine, StackPlanSummary } from './summary';
 
 /** Terraform's own symbols. */
 const SYMBOLS: Readonly<Record<ChangeAction, string>> = {

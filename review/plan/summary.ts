@@ -3,9 +3,8 @@
  * (https://developer.hashicorp.com/terraform/internals/json-format), one stack at a time. Pure: no I/O.
  */
 import { AttributeChange, diffAttributes, flatten, pathString } from '../../lib/flatten';
+import type { ChangeAction } from './change-action';
 import { exposureChanges } from './exposure';
-
-export type ChangeAction = 'create' | 'update' | 'replace' | 'destroy' | 'read' | 'forget' | 'move';
 
 export interface ResourceChangeLine {
   readonly address: string;

@@ -1,6 +1,7 @@
 import { appTargets } from '../../driver/tasks/check';
 import { renderInventory } from '../../driver/inventory/inventory';
-import { parseStackOutputs, StackOutputs } from '../../stacks/outputs';
+import type { StackOutputs } from '../../stacks/outputs';
+import { parseStackOutputs } from '../../stacks/outputs-parser';
 
 /** Outputs of an environment behind the load balancer, as `terraform output -json` gives them once applied. */
 function lbOutputs(): StackOutputs {

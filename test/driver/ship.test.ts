@@ -6,7 +6,7 @@ import { EventEmitter } from 'node:events';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { acquireLock } from '../../driver/lock';
-import { cdktfLockPath, envLockPath } from '../../driver/state';
+import { cdktfLockPath, envLockPath } from '../../driver/paths';
 import { calls, makeSandbox, runDriver, Sandbox, testEnv, testSpec, untilHanging } from './harness';
 
 let sb: Sandbox;

@@ -12,7 +12,7 @@
 import { join } from 'node:path';
 import { main } from '../../driver/main';
 import type { ReleaseBuildTask } from '../../driver/plan/steps';
-import { knownHostsFile } from '../../driver/state';
+import { knownHostsFile } from '../../driver/paths';
 import { buildTarget, shipRelease } from '../../driver/release/release-task';
 import { exitWith, hostTestDeps } from './driver-env';
 

@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { envGroupName, renderInventory } from '../../driver/inventory/inventory';
-import { OutputsError, parseStackOutputs } from '../../stacks/outputs';
+import { OutputsError, parseStackOutputs } from '../../stacks/outputs-parser';
 
 const ROOT = resolve(__dirname, '..', '..');
 
