@@ -12,13 +12,7 @@ const LAYERS = ['lib', 'config', 'constructs', 'policies', 'stacks', 'review', '
  * Only the executor (driver/exec/) and the git readers start processes: every child goes through one place.
  * review/base.ts is the review's own git worktree and synth (the review never imports the driver).
  */
-const SPAWNERS = [
-  'driver/exec/**',
-  'driver/git.ts',
-  'review/base.ts',
-  'driver/fleet/fleet.ts',
-  'driver/preflight/tools.ts',
-];
+const SPAWNERS = ['driver/exec/**', 'driver/git.ts', 'review/base.ts'];
 const NO_CHILD_PROCESS = ['node:child_process', 'child_process'].map((name) => ({
   name,
   message: 'children are started by the executor (driver/exec/) only: take it from the command context',

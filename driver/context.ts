@@ -9,7 +9,8 @@ import type { ParsedArgs } from './args';
 import { makeStyle, Style } from './format';
 import type { VersionProbe } from './preflight';
 import type { Terminal } from './runner/progress';
-import type { SignalIo, SignalSource } from './exec/signals';
+import type { Exec } from './exec/exec';
+import type { SignalSource } from './exec/signals';
 
 export interface MainDeps {
   /** Repository root. */
@@ -35,6 +36,8 @@ export interface MainDeps {
 export interface Context {
   readonly deps: MainDeps;
   readonly args: ParsedArgs;
+  /** The command's executor: every child runs through it, and it answers the signals (exec/exec.ts). */
+  readonly exec: Exec;
   /** Styles for stdout and for stderr (each coloured only on a terminal). */
   readonly style: Style;
   readonly errStyle: Style;
@@ -52,10 +55,11 @@ export interface EnvContext extends Context {
   readonly project: ProjectConfig;
 }
 
-export function makeContext(deps: MainDeps, args: ParsedArgs): Context {
+export function makeContext(deps: MainDeps, args: ParsedArgs, exec: Exec): Context {
   return {
     deps,
     args,
+    exec,
     style: makeStyle(deps.stdout.isTTY ?? false, deps.env),
     errStyle: makeStyle(deps.stderr.isTTY ?? false, deps.env),
     home: deps.home ?? homedir(),
@@ -69,11 +73,6 @@ export function makeContext(deps: MainDeps, args: ParsedArgs): Context {
 /** `error: <message>` on stderr. */
 export function printError(ctx: Pick<Context, 'deps' | 'errStyle'>, message: string): void {
   ctx.deps.stderr.write(`${ctx.errStyle.red('error:')} ${message}\n`);
-}
-
-/** Signals as the driver's process gets them; notes on them go to stderr. */
-export function signalIo(ctx: Pick<Context, 'deps' | 'errStyle'>): SignalIo {
-  return { signals: ctx.deps.signals ?? process, out: ctx.deps.stderr, style: ctx.errStyle };
 }
 
 export function now(ctx: Pick<Context, 'deps'>): Date {

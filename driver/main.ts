@@ -1,5 +1,6 @@
 /**
- * Dispatch: parses the command line, resolves the config, runs the command's file in commands/, and turns the
+ * Dispatch: parses the command line, makes the command's executor (its signal policy is installed before any lock is
+ * taken and removed after the command), resolves the config, runs the command's file in commands/, and turns the
  * errors every command may raise into exit codes. Each command is one file: commands/<name>.ts.
  */
 import { ConfigError, ProjectConfig, ProjectSpec, resolveProject } from '../config';
@@ -24,6 +25,8 @@ import { statusCommand } from './commands/status';
 import { upCommand } from './commands/up';
 import { Context, EnvContext, MainDeps, makeContext, printError } from './context';
 import { EXIT_FAILED, EXIT_LOCKED, EXIT_OK, EXIT_USAGE } from '../lib/exit-codes';
+import { Executor } from './exec/exec';
+import { SIGNAL_EXIT } from './exec/signals';
 import { makeStyle } from './format';
 import { LockHeldError } from './lock';
 import { Command, helpText, INVOCATION, OptionSpec, OPTIONS } from './usage';
@@ -98,7 +101,20 @@ export async function main(argv: readonly string[], deps: MainDeps): Promise<num
   const names = Array.isArray(spec.environments) ? spec.environments.map((e) => String(e?.name)) : [];
   const args = readCommandLine(argv, deps, names);
   if (typeof args === 'number') return args;
-  const ctx = makeContext(deps, args);
+  const errStyle = makeStyle(deps.stderr.isTTY ?? false, deps.env);
+  const io = { signals: deps.signals ?? process, err: deps.stderr, style: errStyle, env: deps.env, root: deps.root };
+  const exec = new Executor(io).install();
+  try {
+    const code = await runHandled(makeContext(deps, args, exec), spec);
+    // Interrupted: 128 + the signal's number, whatever the command made of it (it stopped at the next child).
+    return exec.interrupted !== undefined ? SIGNAL_EXIT[exec.interrupted] : code;
+  } finally {
+    exec.dispose();
+  }
+}
+
+/** The command, with the errors any command may raise turned into their exit codes. */
+async function runHandled(ctx: Context, spec: ProjectSpec): Promise<number> {
   try {
     return await runCommand(ctx, spec);
   } catch (error) {

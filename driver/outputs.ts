@@ -7,12 +7,12 @@ import { join } from 'node:path';
 import { StackOutputs } from '../stacks/outputs';
 import { OutputsError, parseStackOutputs } from '../stacks/outputs-parser';
 import { INVOCATION } from './usage';
-import { EnvContext, printError, signalIo } from './context';
+import { EnvContext, printError } from './context';
 import { EXIT_FAILED } from '../lib/exit-codes';
 import { commandLine } from './format';
 import { cdktfOutput } from './plan/tools';
 import { cleanTail } from './runner/log';
-import { captureInterruptible, SIGNAL_EXIT } from './exec/signals';
+import { SIGNAL_EXIT } from './exec/signals';
 import { envDir } from './paths';
 import { readState, takeCdktfLock, updateState } from './state';
 
@@ -36,7 +36,7 @@ async function runCdktfOutput(ctx: EnvContext, file: string) {
   const lock = takeCdktfLock(ctx);
   deps.stderr.write(`reading ${env.name} outputs: ${commandLine(call.command, call.args)}\n`);
   try {
-    return await captureInterruptible({ ...call, env: { ...deps.env, ...call.env } }, signalIo(ctx));
+    return await ctx.exec.run({ ...call, output: { mode: 'capture' } });
   } finally {
     lock.release();
   }

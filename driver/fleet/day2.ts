@@ -10,7 +10,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { renderInventory } from '../inventory/inventory';
 import type { StackOutputs } from '../../stacks/outputs';
-import { EnvContext, printError, signalIo } from '../context';
+import { EnvContext, printError } from '../context';
 import { EXIT_FAILED } from '../../lib/exit-codes';
 import { readLock } from '../lock';
 import { loadOutputs } from '../outputs';
@@ -18,7 +18,7 @@ import type { ExecStep } from '../plan/steps';
 import { PlanContext, runFiles } from '../plan/tools';
 import type { Captured } from '../exec/capture';
 import { cleanTail } from '../runner/log';
-import { captureInterruptible, SIGNAL_EXIT } from '../exec/signals';
+import { SIGNAL_EXIT } from '../exec/signals';
 import { envDir, envLockPath } from '../paths';
 
 /** A day-2 command's folder: `.run/<env>/<command>-XXXXXX/`, beside the runs so known_hosts is the same file. */
@@ -72,7 +72,8 @@ export async function runPlay<T extends object>(
   const removeDir = () => rmSync(dir, { recursive: true, force: true });
   const built = step(ctx, dir);
   if (typeof built === 'string') return (removeDir(), printError(ctx, built), EXIT_FAILED);
-  const ran = await captureInterruptible({ ...built, env: { ...ctx.deps.env, ...built.env } }, signalIo(ctx));
+  const call = { command: built.command, args: built.args, cwd: built.cwd, env: built.env };
+  const ran = await ctx.exec.run({ ...call, output: { mode: 'capture' } });
   if (ran.interrupted !== undefined) {
     removeDir();
     printError(ctx, `${ctx.args.command} interrupted; nothing was changed (no lock was taken)`);

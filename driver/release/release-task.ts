@@ -12,7 +12,6 @@ import { parseRegistryOutputs } from '../../stacks/registry-outputs';
 import { commandLine } from '../format';
 import { readStackOutputs } from '../outputs';
 import type { ReleaseBuildTask } from '../plan/steps';
-import { capture } from '../exec/capture';
 import { StepFailure, TaskContext } from '../runner/run-plan';
 import { sshOptions, sshTarget, sshWrapperScript } from '../fleet/ssh';
 
@@ -22,14 +21,9 @@ type Env = Readonly<Record<string, string | undefined>>;
 function dockerIn(cwd: string, env: Env, taskCtx: TaskContext) {
   return async (command: cmd.ReleaseCommand, what?: string) => {
     taskCtx.log(`$ ${commandLine(command.command, command.args)}  ${JSON.stringify(command.env)}`);
-    const o = {
-      cwd,
-      env: { ...env, ...command.env },
-      signal: taskCtx.signal,
-      group: taskCtx.group,
-      onData: taskCtx.log,
-    };
-    const ran = await capture(command.command, command.args, o);
+    const output = { mode: 'log', write: taskCtx.log } as const;
+    const call = { command: command.command, args: command.args, cwd, env: { ...env, ...command.env } };
+    const ran = await taskCtx.exec.run({ ...call, output });
     if (ran.code === 0 || what === undefined) return ran;
     throw new StepFailure(`${what} failed (exit ${ran.code})`, ran.stderr.trim().split('\n').slice(-8));
   };

@@ -6,14 +6,13 @@ import { appendFileSync } from 'node:fs';
 import { renderPlanMarkdown, renderPlanText } from '../../review/plan/render';
 import { PlanFormatError, StackPlanSummary, summarizePlan } from '../../review/plan/summary';
 import { BACKEND_STACK } from '../../lib/constants';
-import { EnvContext, printError, signalIo } from '../context';
+import { EnvContext, printError } from '../context';
 import { EXIT_FAILED } from '../../lib/exit-codes';
 import { commandLine, displayPath } from '../format';
 import type { ExecStep } from '../plan/steps';
 import { planCalls, TERRAFORM_ENV } from '../plan/terraform';
-import { capture } from '../exec/capture';
 import { cleanTail } from '../runner/log';
-import { Interrupts, Signal, SIGNAL_EXIT } from '../exec/signals';
+import { Signal, SIGNAL_EXIT } from '../exec/signals';
 
 /** A stack that could not be planned (on a first deploy: its state bucket does not exist yet). */
 export type StackPlan = StackPlanSummary | { readonly stack: string; readonly why: string };
@@ -50,26 +49,22 @@ class CallFailed extends Error {
  */
 const NO_BUCKET = /storage: bucket doesn't exist/;
 
-/** One planning: the command's context, its log, and the signals it forwards to the running call. */
+/** One planning: the command's context and its log. */
 interface Planning {
   readonly ctx: EnvContext;
   readonly log: string;
-  readonly interrupts: Interrupts;
 }
 
 /** Runs one call, its output appended to the log; throws CallFailed (with the tail) or Interrupted. */
-async function run({ ctx, log, interrupts }: Planning, { command, args, cwd }: Call): Promise<string> {
+async function run({ ctx, log }: Planning, { command, args, cwd }: Call): Promise<string> {
   const line = commandLine(command, args);
   // A signal between two calls: the next one does not start.
-  const received = () => interrupts.received?.signal;
-  const before = received();
+  const before = ctx.exec.interrupted;
   if (before !== undefined) throw new Interrupted(line, before);
   appendFileSync(log, `$ ${line}\n  cwd: ${cwd}\n`);
-  const { group } = interrupts;
-  const ran = await capture(command, args, { cwd, env: { ...ctx.deps.env, ...TERRAFORM_ENV }, group });
-  interrupts.kill = undefined;
+  const ran = await ctx.exec.run({ command, args, cwd, env: TERRAFORM_ENV, output: { mode: 'capture' } });
   appendFileSync(log, `${ran.output}\nexit: ${ran.signal ?? ran.code}\n\n`);
-  const signal = received() ?? (ran.signal === 'SIGINT' || ran.code === 130 ? 'SIGINT' : undefined);
+  const signal = ran.interrupted ?? (ran.code === 130 ? 'SIGINT' : undefined);
   if (signal !== undefined) throw new Interrupted(line, signal);
   if (ran.error !== undefined) throw new CallFailed(`${line}: ${ran.error.message}`, []);
   if (ran.code !== 0)
@@ -101,15 +96,11 @@ async function planStack(p: Planning, runDir: string, stack: string): Promise<St
  * reaches the driver, which forwards it once, waits for the call to stop, and plans nothing more.
  */
 export async function planStacks(ctx: EnvContext, runDir: string, log: string, stacks: readonly string[]) {
-  const p = { ctx, log, interrupts: new Interrupts(signalIo(ctx)) };
-  try {
-    await run(p, { command: ctx.cdktf, args: ['synth'], cwd: ctx.deps.root });
-    const plans: StackPlan[] = [];
-    for (const stack of stacks) plans.push(await planStack(p, runDir, stack));
-    return plans;
-  } finally {
-    p.interrupts.stop();
-  }
+  const p = { ctx, log };
+  await run(p, { command: ctx.cdktf, args: ['synth'], cwd: ctx.deps.root });
+  const plans: StackPlan[] = [];
+  for (const stack of stacks) plans.push(await planStack(p, runDir, stack));
+  return plans;
 }
 
 export function renderPlans(ctx: EnvContext, plans: readonly StackPlan[], format: 'text' | 'markdown'): string {

@@ -7,35 +7,30 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { approve } from './approval';
 import { hasChanges, StackPlanSummary } from '../../review/plan/summary';
-import { EnvContext, printError, signalIo } from '../context';
+import { EnvContext, printError } from '../context';
 import { displayPath } from '../format';
 import { activeSteps, Plan, PlannedStep, TerraformApplyTask } from '../plan/steps';
 import { checkPrerequisites } from '../preflight';
 import { isUnplanned, planStacks, renderPlans, reportPlanFailure, StackPlan } from './stack-plans';
-import { Interrupts, Signal, SIGNAL_EXIT } from '../exec/signals';
+import { Signal, SIGNAL_EXIT } from '../exec/signals';
 import { preflightInput } from '../tasks/tasks';
 
 /** What `work` returned, or the signal (SIGINT, SIGTERM, SIGHUP) that came while it ran. */
 type Guarded<T> = { readonly value: T } | { readonly signal: Signal };
 
 /**
- * Runs `work` (the review's preflight, its prompt) with the driver's signals caught: a signal aborts `work`'s
- * AbortSignal instead of ending the driver with its locks on disk.
+ * Runs `work` (the review's preflight, its prompt) under the executor's signal policy: a signal aborts `work`'s
+ * AbortSignal (the executor's) instead of ending the driver with its locks on disk.
  */
 async function guarded<T>(ctx: EnvContext, work: (abort: AbortSignal) => Promise<T>): Promise<Guarded<T>> {
-  const interrupts = new Interrupts(signalIo(ctx));
-  const controller = new AbortController();
-  interrupts.kill = () => controller.abort();
   try {
-    const value = await work(controller.signal);
-    const signal = interrupts.received?.signal;
+    const value = await work(ctx.exec.signal);
+    const signal = ctx.exec.interrupted;
     return signal === undefined ? { value } : { signal };
   } catch (error) {
-    const signal = interrupts.received?.signal;
+    const signal = ctx.exec.interrupted;
     if (signal === undefined) throw error;
     return { signal };
-  } finally {
-    interrupts.stop();
   }
 }
 

@@ -100,14 +100,17 @@ export async function runCommand(
     if (resumed)
       deps.stdout.write(`continuing in the last run folder (--${args.from !== undefined ? 'from' : 'only'})\n`);
     return await runPlan(reviewed, {
-      ...{ out: deps.stdout, err: deps.stderr, style: ctx.style, env: deps.env, root: deps.root },
+      out: deps.stdout,
+      err: deps.stderr,
+      style: ctx.style,
+      root: deps.root,
       verbose: args.verbose,
       // Preflight fails before anything ran: the fix is to run the same command again.
       resumeCommand: (step) =>
         step === 'preflight' ? rerunCommand(args, env.name) : resumeCommand(args, env.name, step),
       runTask: (task, taskCtx) => runTask(ctx, task, taskCtx),
       onStepDone: (step) => onStepDone(step, dir),
-      signals: deps.signals ?? process,
+      exec: ctx.exec,
     });
   } finally {
     for (const lock of locks.reverse()) lock.release();

@@ -6,7 +6,6 @@ import { writeFileSync } from 'node:fs';
 import { commandLine } from '../format';
 import { outputsFileContent, TERRAFORM_ENV } from '../plan/terraform';
 import type { TerraformApplyTask } from '../plan/steps';
-import { capture } from '../exec/capture';
 import { cleanTail } from '../runner/log';
 import { StepFailure, TaskContext } from '../runner/run-plan';
 import { terraformErrorLine } from '../tool-errors';
@@ -18,8 +17,8 @@ type Call = TerraformApplyTask['apply'];
 async function terraform(call: Call, env: Env, taskCtx: TaskContext, notes: (output: string) => string[] = () => []) {
   const line = commandLine(call.command, call.args);
   taskCtx.log(`$ ${line}`);
-  const o = { cwd: call.cwd, env: { ...env, ...TERRAFORM_ENV }, signal: taskCtx.signal, group: taskCtx.group };
-  const ran = await capture(call.command, call.args, o);
+  const exec = { command: call.command, args: call.args, cwd: call.cwd, env: { ...env, ...TERRAFORM_ENV } };
+  const ran = await taskCtx.exec.run({ ...exec, output: { mode: 'capture' } });
   if (ran.code !== 0) {
     const output = `${ran.stdout}\n${ran.stderr}`;
     taskCtx.log(output);

@@ -5,6 +5,7 @@ import type { EnvContext } from '../context';
 import { releaseBuildTask } from '../release/release-task';
 import type { Task } from '../plan/steps';
 import { checkPrerequisites, describeProblems, PreflightInput, problemCount } from '../preflight';
+import { defaultProbe } from '../preflight/tools';
 import { StepFailure, TaskContext } from '../runner/run-plan';
 
 /** What preflight checks, with where and how. */
@@ -14,7 +15,8 @@ export function preflightInput(
   config: PreflightInput['config'],
 ): PreflightInput {
   const { deps } = ctx;
-  return { ...task, root: deps.root, env: deps.env, home: ctx.home, cdktf: ctx.cdktf, config, probe: deps.probe };
+  const probe = deps.probe ?? defaultProbe(ctx.exec, deps.env);
+  return { ...task, root: deps.root, env: deps.env, home: ctx.home, cdktf: ctx.cdktf, config, probe };
 }
 
 export async function runTask(ctx: EnvContext, task: Task, taskCtx: TaskContext): Promise<void> {

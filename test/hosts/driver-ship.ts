@@ -13,6 +13,8 @@ import { join } from 'node:path';
 import { main } from '../../driver/main';
 import type { ReleaseBuildTask } from '../../driver/plan/steps';
 import { knownHostsFile } from '../../driver/paths';
+import { Executor } from '../../driver/exec/exec';
+import { makeStyle } from '../../driver/format';
 import { buildTarget, shipRelease } from '../../driver/release/release-task';
 import { exitWith, hostTestDeps } from './driver-env';
 
@@ -34,13 +36,16 @@ async function build(runDir: string, outputs: string, privateKeyFile: string, ar
     },
   };
   const log = (text: string) => void process.stderr.write(text.endsWith('\n') ? text : `${text}\n`);
-  const release = await shipRelease(task, buildTarget(task, repository, process.env), {
-    log,
-    signal: new AbortController().signal,
-    group: () => undefined,
-  });
-  process.stdout.write(`${JSON.stringify(release)}\n`);
-  return 0;
+  const io = { signals: process, err: process.stderr, style: makeStyle(false, process.env), env: process.env };
+  const exec = new Executor({ ...io, root: process.cwd() }).install();
+  try {
+    const taskCtx = { log, signal: exec.signal, exec };
+    const release = await shipRelease(task, buildTarget(task, repository, process.env), taskCtx);
+    process.stdout.write(`${JSON.stringify(release)}\n`);
+    return 0;
+  } finally {
+    exec.dispose();
+  }
 }
 
 async function run(argv: string[]): Promise<number> {
