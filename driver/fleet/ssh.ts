@@ -1,18 +1,14 @@
 /**
- * The ssh command line to a host, built the way Ansible connects (driver/inventory/inventory.ts): the stack's ssh user at the
- * host's external IP, the environment's key, the environment's known_hosts (trust on first use, a changed key
- * refused), the host key pinned to `<name>-<instance id>`, and through IAP (`gcloud compute start-iap-tunnel`) when
- * the outputs say `ssh_via: iap`. Pure: the commands and the build step run what it returns.
+ * The ssh command line to a host, the route Ansible takes (ssh-route.ts): the stack's ssh user at the host's
+ * address, the environment's key, the environment's known_hosts (trust on first use, a changed key refused), the
+ * host key pinned to `<name>-<instance id>`, and through IAP (`gcloud compute start-iap-tunnel`) when the outputs
+ * say `ssh_via: iap`. Pure: the commands and the build step run what it returns.
  */
-import { hostKeyAlias, iapTunnelCommand } from '../inventory/inventory';
 import type { HostOutput, StackOutputs } from '../../stacks/outputs';
 import { shellQuote } from '../format';
+import { routeOptions, routeTarget, SshLogin, sshRoute } from './ssh-route';
 
-export interface SshLogin {
-  readonly privateKeyFile: string;
-  /** `.run/<env>/known_hosts`, shared with the hosts step. */
-  readonly knownHosts: string;
-}
+export type { SshLogin } from './ssh-route';
 
 /** An environment's hosts as the day-2 commands reach them: the stack outputs and the login. */
 export interface Fleet {
@@ -23,18 +19,12 @@ export interface Fleet {
 
 /** The `-o`/`-i` options for one host (no target). */
 export function sshOptions(outputs: StackOutputs, host: HostOutput, login: SshLogin): string[] {
-  const { name, instance_id } = host;
-  return [
-    ...['-i', login.privateKeyFile, '-o', 'IdentitiesOnly=yes', '-o', 'StrictHostKeyChecking=accept-new'],
-    ...['-o', `UserKnownHostsFile=${login.knownHosts}`],
-    ...(instance_id === undefined ? [] : ['-o', `HostKeyAlias=${hostKeyAlias({ name, instance_id })}`]),
-    ...(outputs.ssh_via === 'iap' ? ['-o', `ProxyCommand=${iapTunnelCommand(host, String(outputs.project))}`] : []),
-  ];
+  return routeOptions(sshRoute(outputs, host), login);
 }
 
-/** `<ssh user>@<external ip>`: Ansible's ansible_user and ansible_host (with IAP the tunnel ignores the address). */
+/** `<ssh user>@<address>`: Ansible's ansible_user and ansible_host (with IAP the tunnel ignores the address). */
 export function sshTarget(outputs: StackOutputs, host: HostOutput): string {
-  return `${outputs.ssh_user}@${host.external_ip}`;
+  return routeTarget(sshRoute(outputs, host));
 }
 
 /** `ssh <options> [-t] <target> [-- remote command]`, to a host of `to.outputs`. */

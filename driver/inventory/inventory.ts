@@ -3,7 +3,8 @@
  * These functions are pure: no I/O. The CLI (driver/inventory/inventory-cli.ts) and the driver do the I/O.
  */
 import { DEFAULTS } from '../../config/defaults';
-import type { HostOutput, StackOutputs } from '../../stacks/outputs';
+import type { StackOutputs } from '../../stacks/outputs';
+import { routeAnsibleArgs, sshRoute } from '../fleet/ssh-route';
 
 /** The Ansible group of an environment: `env_<environment>` with `-` turned into `_`. */
 export function envGroupName(environment: string): string {
@@ -18,33 +19,6 @@ export const HOSTS_GROUP = 'docker_hosts';
 
 // JSON string literals are valid YAML double-quoted scalars: safe quoting for any value.
 const q = (s: string): string => JSON.stringify(s);
-
-/** The command that tunnels SSH to a host through Identity-Aware Proxy (Ansible's and docker's ProxyCommand). */
-export function iapTunnelCommand(host: Pick<HostOutput, 'name' | 'zone'>, project: string): string {
-  return `gcloud compute start-iap-tunnel ${host.name} 22 --listen-on-stdin --project=${project} --zone=${host.zone}`;
-}
-
-/**
- * The name a host's SSH key is recorded under: `<name>-<instance_id>`, not the (static) IP, so a replaced
- * host (new id) is a new known_hosts entry rather than "Host key verification failed".
- */
-export function hostKeyAlias(host: Pick<HostOutput, 'name'> & { instance_id: string }): string {
-  return `${host.name}-${host.instance_id}`;
-}
-
-/** The ssh options of one host (`ansible_ssh_common_args`), or undefined when it needs none. */
-function sshCommonArgs(outputs: StackOutputs, host: HostOutput): string | undefined {
-  const args: string[] = [];
-  if (outputs.ssh_via === 'iap') {
-    // No SSH to the external IP: tunnel through Identity-Aware Proxy.
-    args.push(`-o ProxyCommand='${iapTunnelCommand(host, String(outputs.project))}'`);
-  }
-  if (host.instance_id !== undefined) {
-    // Accepted on first use by the driver's StrictHostKeyChecking=accept-new.
-    args.push(`-o HostKeyAlias=${hostKeyAlias({ name: host.name, instance_id: host.instance_id })}`);
-  }
-  return args.length > 0 ? args.join(' ') : undefined;
-}
 
 /**
  * Renders a YAML inventory: group `docker_hosts` with every host (`ansible_host` = external IP, or the internal IP
@@ -76,7 +50,7 @@ export function renderInventory(outputs: StackOutputs): string {
         `          ansible_host: ${q(host.external_ip ?? host.internal_ip)}`,
         `          ansible_user: ${q(outputs.ssh_user)}`,
       );
-      const sshArgs = sshCommonArgs(outputs, host);
+      const sshArgs = routeAnsibleArgs(sshRoute(outputs, host));
       if (sshArgs !== undefined) lines.push(`          ansible_ssh_common_args: ${q(sshArgs)}`);
     }
   }
