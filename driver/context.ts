@@ -9,7 +9,7 @@ import type { ParsedArgs } from './args';
 import { makeStyle, Style } from './format';
 import type { VersionProbe } from './preflight';
 import type { Terminal } from './runner/progress';
-import type { Exec } from './exec/exec';
+import type { CommandExec, Exec, ExecIo } from './exec/exec';
 import type { SignalSource } from './exec/signals';
 
 export interface MainDeps {
@@ -31,6 +31,8 @@ export interface MainDeps {
   readonly ask?: (question: string, abort?: AbortSignal) => Promise<string>;
   readonly now?: () => Date;
   readonly probe?: VersionProbe;
+  /** Makes the command's executor; exec/exec.ts's Executor by default (tests give a recording one). */
+  readonly makeExec?: (io: ExecIo) => CommandExec;
 }
 
 export interface Context {

@@ -103,7 +103,7 @@ export async function main(argv: readonly string[], deps: MainDeps): Promise<num
   if (typeof args === 'number') return args;
   const errStyle = makeStyle(deps.stderr.isTTY ?? false, deps.env);
   const io = { signals: deps.signals ?? process, err: deps.stderr, style: errStyle, env: deps.env, root: deps.root };
-  const exec = new Executor(io).install();
+  const exec = (deps.makeExec ?? ((i) => new Executor(i)))(io).install();
   try {
     const code = await runHandled(makeContext(deps, args, exec), spec);
     // Interrupted: 128 + the signal's number, whatever the command made of it (it stopped at the next child).

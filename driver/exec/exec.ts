@@ -47,12 +47,18 @@ export interface Exec {
   run(call: ExecCall): Promise<ExecResult>;
 }
 
+/** An executor for one command: main() installs it before the command and disposes of it after. */
+export interface CommandExec extends Exec {
+  install(): this;
+  dispose(): void;
+}
+
 interface Running {
   readonly command: string;
   readonly kill: (signal: NodeJS.Signals) => void;
 }
 
-export class Executor implements Exec {
+export class Executor implements CommandExec {
   private received?: { readonly signal: Signal; readonly at: number };
   private readonly running = new Set<Running>();
   private readonly controller = new AbortController();

@@ -142,6 +142,7 @@ export async function runDriver(
     signals?: EventEmitter;
     ask?: MainDeps['ask'];
     probe?: MainDeps['probe'];
+    makeExec?: MainDeps['makeExec'];
     tty?: boolean;
   } = {},
 ): Promise<Captured> {
@@ -158,6 +159,7 @@ export async function runDriver(
     signals: options.signals ?? new EventEmitter(),
     ask: options.ask,
     probe: options.probe,
+    makeExec: options.makeExec,
   });
   return { code, out, err, all };
 }
