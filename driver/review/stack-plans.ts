@@ -117,6 +117,11 @@ export function renderPlans(ctx: EnvContext, plans: readonly StackPlan[], format
  * A failure of planStacks as one error line and its exit code (nothing was applied: the plans come first); any other
  * error is not one of planning's and is rethrown.
  */
+/** The signal and the call a planning was interrupted at, or undefined for any other error. */
+export function planInterruption(error: unknown): { readonly signal: Signal; readonly call: string } | undefined {
+  return error instanceof Interrupted ? { signal: error.signal, call: error.message } : undefined;
+}
+
 export function reportPlanFailure(ctx: EnvContext, error: unknown): number {
   const env = ctx.env.name;
   if (error instanceof Interrupted) {

@@ -11,7 +11,7 @@ import { EnvContext, printError } from '../context';
 import { displayPath } from '../format';
 import { activeSteps, Plan, PlannedStep, TerraformApplyTask } from '../plan/steps';
 import { checkPrerequisites } from '../preflight';
-import { isUnplanned, planStacks, renderPlans, reportPlanFailure, StackPlan } from './stack-plans';
+import { isUnplanned, planInterruption, planStacks, renderPlans, reportPlanFailure, StackPlan } from './stack-plans';
 import { Signal, SIGNAL_EXIT } from '../exec/signals';
 import { preflightInput } from '../tasks/tasks';
 
@@ -113,6 +113,8 @@ export async function reviewUp(ctx: EnvContext, plan: Plan): Promise<Plan | numb
   try {
     plans = await planStacks(ctx, plan.runDir, join(plan.runDir, 'plan.log'), stacks);
   } catch (error) {
+    const stopped = planInterruption(error);
+    if (stopped !== undefined) return stoppedAt(ctx, plan, stopped.signal, `planning (${stopped.call})`);
     return reportPlanFailure(ctx, error);
   }
   const where = displayPath(plan.runDir, deps.root);

@@ -119,9 +119,13 @@ async function runStep(run: Run, i: number): Promise<number | undefined> {
   out.write(`${label} ${color(status)} ${took}\n`);
   lines.push(`log:       ${run.show(logPath)}`, `resume:    ${run.resumeCommand(step.name)}`);
   err.write(['', color(style.bold(`${headline}: ${step.title}`)), ...lines.map((l) => `  ${l}`), ''].join('\n'));
-  if (signal !== undefined) return SIGNAL_EXIT[signal];
-  out.write(`stopped at step ${i + 1} of ${run.steps.length} after ${since(run.started)}; nothing after it ran\n`);
-  return EXIT_FAILED;
+  if (signal === undefined) {
+    out.write(`stopped at step ${i + 1} of ${run.steps.length} after ${since(run.started)}; nothing after it ran\n`);
+    return EXIT_FAILED;
+  }
+  // The run folder says where it stopped, as the review's interruptions do.
+  writeFileSync(join(run.plan.runDir, 'interrupted.txt'), [`${headline}: ${step.title}`, ...lines, ''].join('\n'));
+  return SIGNAL_EXIT[signal];
 }
 
 /** Checks what the step needs, writes its files, runs it with its log open; the lines that explain a failure. */

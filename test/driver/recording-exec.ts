@@ -169,7 +169,7 @@ function inventory(call: ExecCall): Answer {
   return {};
 }
 
-/** The stand-ins of cdktf, terraform, packer, ansible-playbook and the inventory generator. */
+/** The stand-ins of cdktf (synth, output), terraform, packer, ansible-playbook, ssh and the inventory generator. */
 export function toolResponder(tools: Tools): Responder {
   return (call, recorded, exec) => {
     if (tools.hangOn !== undefined && recorded.line.startsWith(tools.hangOn)) return hang(exec);
@@ -180,6 +180,10 @@ export function toolResponder(tools: Tools): Responder {
     const tool = basename(call.command);
     if (call.args.at(-1) === 'version' || call.args.at(-1) === '--version') return { stdout: versionOf(tool) };
     if (tool === 'terraform') return terraform(call, tools);
+    if (tool === 'cdktf' && call.args[0] === 'output') {
+      const file = call.args[call.args.indexOf('--outputs-file') + 1];
+      writeFileSync(file, JSON.stringify({ [call.args[1]]: stackOutputs(call.args[1], 2, tools.port) }));
+    }
     if (tool === 'cdktf' && call.args[0] === 'synth') {
       for (const s of ['backend', 'registry', 'stage', 'prod'])
         mkdirSync(join(call.cwd ?? '', 'cdktf.out', 'stacks', s), { recursive: true });

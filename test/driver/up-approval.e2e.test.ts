@@ -148,7 +148,7 @@ describe('up: review before apply', () => {
     });
     expect(result.code).toBe(130);
     expect(result.err).toMatch(
-      /error: interrupted during terraform plan .*: nothing was applied, the lock is released/,
+      /error: interrupted \(SIGINT\) during the review's planning \(terraform plan .*\): nothing was applied, the locks are released/,
     );
     expect(changedAnything()).toEqual([]);
     expect(existsSync(join(sb.runBase, 'stage', 'lock'))).toBe(false);
@@ -168,7 +168,7 @@ describe('up: review before apply', () => {
     expect(result.code).toBe(143);
     expect(readFileSync(`${sb.log}.signals`, 'utf8')).toBe('terraform got SIGTERM\n');
     expect(result.err).toMatch(
-      /error: interrupted during terraform plan .*: nothing was applied, the lock is released/,
+      /error: interrupted \(SIGTERM\) during the review's planning \(terraform plan .*\): nothing was applied, the locks are released/,
     );
     expect(changedAnything()).toEqual([]);
     expect(existsSync(join(sb.runBase, 'stage', 'lock'))).toBe(false);
