@@ -11,6 +11,7 @@ import type { VersionProbe } from './preflight';
 import type { Terminal } from './runner/progress';
 import type { CommandExec, Exec, ExecIo } from './exec/exec';
 import type { SignalSource } from './exec/signals';
+import type { LockRequest } from './state';
 
 export interface MainDeps {
   /** Repository root. */
@@ -79,4 +80,15 @@ export function printError(ctx: Pick<Context, 'deps' | 'errStyle'>, message: str
 
 export function now(ctx: Pick<Context, 'deps'>): Date {
   return ctx.deps.now?.() ?? new Date();
+}
+
+/** This command's lock request (driver/state.ts takes plain values, not the context). */
+export function lockRequest(ctx: EnvContext): LockRequest {
+  return {
+    runBase: ctx.runBase,
+    root: ctx.deps.root,
+    environment: ctx.env.name,
+    command: ctx.args.command,
+    now: now(ctx),
+  };
 }

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { StackOutputs } from '../stacks/outputs';
 import { OutputsError, parseStackOutputs } from '../stacks/outputs-parser';
 import { INVOCATION } from './usage';
-import { EnvContext, printError } from './context';
+import { EnvContext, lockRequest, printError } from './context';
 import { EXIT_FAILED } from '../lib/exit-codes';
 import { commandLine } from './format';
 import { cdktfOutput } from './plan/tools';
@@ -33,7 +33,7 @@ export function readStackOutputs(file: string, stack: string): StackOutputs {
 async function runCdktfOutput(ctx: EnvContext, file: string) {
   const { deps, env } = ctx;
   const call = cdktfOutput({ root: deps.root, cdktf: ctx.cdktf }, env.name, file);
-  const lock = takeCdktfLock(ctx);
+  const lock = takeCdktfLock(lockRequest(ctx));
   deps.stderr.write(`reading ${env.name} outputs: ${commandLine(call.command, call.args)}\n`);
   try {
     return await ctx.exec.run({ ...call, output: { mode: 'capture' } });

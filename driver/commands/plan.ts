@@ -7,7 +7,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { hasChanges } from '../../review/plan/summary';
-import { EnvContext, now } from '../context';
+import { EnvContext, lockRequest, now } from '../context';
 import { EXIT_OK } from '../../lib/exit-codes';
 import { displayPath } from '../format';
 import { stacksOf } from '../plan/terraform';
@@ -16,7 +16,7 @@ import { newRunDir, releaseLine, takeCdktfLock } from '../state';
 
 export async function planCommand(ctx: EnvContext): Promise<number> {
   const { deps, env, args } = ctx;
-  const lock = takeCdktfLock(ctx, releaseLine(ctx));
+  const lock = takeCdktfLock(lockRequest(ctx), releaseLine(ctx.env.name));
   try {
     const runDir = newRunDir(ctx.runBase, env.name, 'plan', now(ctx));
     const log = join(runDir, 'plan.log');

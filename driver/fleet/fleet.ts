@@ -5,7 +5,7 @@
 import { rmSync } from 'node:fs';
 import { HostOutput, hostList } from '../../stacks/outputs';
 import { UsageError } from '../args';
-import type { EnvContext } from '../context';
+import { EnvContext, lockRequest } from '../context';
 import { loadOutputs } from '../outputs';
 import type { ExecStep } from '../plan/steps';
 import { playbookStep } from '../plan/tools';
@@ -56,7 +56,7 @@ export async function runChild(ctx: EnvContext, c: Child): Promise<number> {
  * environment's lock (it changes the hosts: never beside an `up`); its output passed through.
  */
 export async function runPlaybook(ctx: EnvContext, fleet: Fleet, playbook: string, vars: Record<string, unknown>) {
-  const lock = takeEnvLock(ctx);
+  const lock = takeEnvLock(lockRequest(ctx));
   const dir = makeWorkDir(ctx, fleet.outputs);
   try {
     const extra = Object.entries(vars).flatMap(([k, v]) => ['-e', JSON.stringify({ [k]: v })]);

@@ -5,7 +5,7 @@
  */
 import { existsSync, mkdirSync } from 'node:fs';
 import { rerunCommand, resumeCommand } from '../args';
-import { Context, EnvContext, now } from '../context';
+import { Context, EnvContext, lockRequest, now } from '../context';
 import { sharesProjectState, describePlan } from '../plan/dry-run';
 import { EXIT_OK, EXIT_USAGE } from '../../lib/exit-codes';
 import { displayPath } from '../format';
@@ -61,10 +61,13 @@ function dryRun(ctx: EnvContext, plan: Plan, resumed: boolean): number {
 
 /** The environment's lock, and the cdktf lock when the plan needs it; a note for each stale lock taken over. */
 function takeLocks(ctx: EnvContext, plan: Plan): Lock[] {
-  const locks = [takeEnvLock(ctx)];
+  const request = lockRequest(ctx);
+  const locks = [takeEnvLock(request)];
   try {
     if (sharesProjectState(plan))
-      locks.push(takeCdktfLock(ctx, `${releaseLine(ctx)} (it also releases the cdktf lock its runs took)`));
+      locks.push(
+        takeCdktfLock(request, `${releaseLine(ctx.env.name)} (it also releases the cdktf lock its runs took)`),
+      );
   } catch (error) {
     locks[0].release();
     throw error;
