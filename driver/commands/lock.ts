@@ -47,7 +47,10 @@ function release(ctx: EnvContext, locks: readonly (readonly [string, LockInfo | 
   for (const [path, info] of ours) {
     const why = keepReason(ctx, info!);
     const shown = displayPath(path, deps.root);
-    if (why !== undefined) return (printError(ctx, `${shown} is held by ${describe(info!)}: ${why}`), EXIT_LOCKED);
+    if (why !== undefined) {
+      printError(ctx, `${shown} is held by ${describe(info!)}: ${why}`);
+      return EXIT_LOCKED;
+    }
   }
   if (locks[0][1] === undefined) deps.stdout.write(`${displayPath(locks[0][0], deps.root)}: not locked\n`);
   for (const [path, info] of ours) {

@@ -53,8 +53,11 @@ export async function upCommand(ctx: EnvContext): Promise<number> {
   const imageHash = imageSourceHash(ctx.deps.root, vars);
   const seconds = args.checkTimeoutSeconds;
   const options = {
-    ...{ from: args.from as UpStepName | undefined, only: args.only as UpStepName | undefined, ...inputs },
-    ...{ skipImage: args.skipImage, buildImage: args.buildImage },
+    from: args.from as UpStepName | undefined,
+    only: args.only as UpStepName | undefined,
+    ...inputs,
+    skipImage: args.skipImage,
+    buildImage: args.buildImage,
     image: { currentHash: imageHash, lastBuild: readState(ctx.runBase, env.name).image },
     checkTiming: seconds === undefined ? DEFAULT_CHECK_TIMING : { ...DEFAULT_CHECK_TIMING, deadlineMs: seconds * 1000 },
   };

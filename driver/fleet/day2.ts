@@ -63,7 +63,10 @@ export async function runPlay<T extends object>(
   out: string,
   step: (ctx: EnvContext, dir: string) => ExecStep | string,
   read: (ctx: EnvContext, played: Played) => T | number,
-  notStarted = async (why: string) => (printError(ctx, `could not run ansible-playbook: ${why}`), EXIT_FAILED),
+  notStarted = async (why: string) => {
+    printError(ctx, `could not run ansible-playbook: ${why}`);
+    return EXIT_FAILED;
+  },
 ): Promise<T | number> {
   const outputs = await loadOutputs(ctx);
   if (typeof outputs === 'number') return outputs;
@@ -71,7 +74,11 @@ export async function runPlay<T extends object>(
   const dir = makeWorkDir(ctx, outputs);
   const removeDir = () => rmSync(dir, { recursive: true, force: true });
   const built = step(ctx, dir);
-  if (typeof built === 'string') return (removeDir(), printError(ctx, built), EXIT_FAILED);
+  if (typeof built === 'string') {
+    removeDir();
+    printError(ctx, built);
+    return EXIT_FAILED;
+  }
   const call = { command: built.command, args: built.args, cwd: built.cwd, env: built.env };
   const ran = await ctx.exec.run({ ...call, output: { mode: 'capture' } });
   if (ran.interrupted !== undefined) {
@@ -79,7 +86,10 @@ export async function runPlay<T extends object>(
     printError(ctx, `${ctx.args.command} interrupted; nothing was changed (no lock was taken)`);
     return SIGNAL_EXIT[ran.interrupted];
   }
-  if (ran.error !== undefined) return (removeDir(), notStarted(ran.error.message));
+  if (ran.error !== undefined) {
+    removeDir();
+    return notStarted(ran.error.message);
+  }
   const played = { ...ran, outputs, dir, out: join(dir, out) };
   writeFileSync(played.out, ran.stdout, { mode: 0o600 });
   writeFileSync(played.out.replace(/\.\w+$/, '.err'), ran.stderr, { mode: 0o600 });

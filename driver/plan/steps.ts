@@ -8,8 +8,16 @@ import type { SshLogin } from '../fleet/ssh';
 
 /** Steps of `up`, in order (`build` only for an environment with app.build). */
 export const UP_STEPS = [
-  ...['preflight', 'packer-init', 'image', 'backend', 'registry'],
-  ...['deploy', 'inventory', 'build', 'hosts', 'check'],
+  'preflight',
+  'packer-init',
+  'image',
+  'backend',
+  'registry',
+  'deploy',
+  'inventory',
+  'build',
+  'hosts',
+  'check',
 ] as const;
 /** Steps of `destroy`: never the state backend nor the registry, which every environment shares. */
 export const DESTROY_STEPS = ['preflight', 'destroy'] as const;
@@ -74,8 +82,17 @@ export interface StepHint {
 
 /** What the driver checks to start, in the order preflight reports them: the ids are also what --dry-run prints. */
 export const REQUIREMENTS = [
-  ...['config', 'gcp-project', 'credentials', 'packer', 'cdktf', 'terraform'],
-  ...['ansible-playbook', 'ssh-public-key', 'ssh-private-key', 'gcloud', 'docker'],
+  'config',
+  'gcp-project',
+  'credentials',
+  'packer',
+  'cdktf',
+  'terraform',
+  'ansible-playbook',
+  'ssh-public-key',
+  'ssh-private-key',
+  'gcloud',
+  'docker',
 ] as const;
 export type Requirement = (typeof REQUIREMENTS)[number];
 

@@ -140,7 +140,10 @@ async function execute(run: Run, step: PlannedStep, logPath: string, onOutput: (
   const notDerived = writeDerived(step.derives ?? []);
   if (notDerived !== undefined) return [notDerived];
   const log = openSync(logPath, 'a');
-  const tee = (text: string) => (writeSync(log, text), onOutput(text));
+  const tee = (text: string) => {
+    writeSync(log, text);
+    onOutput(text);
+  };
   try {
     const what =
       step.kind === 'task'

@@ -26,8 +26,12 @@ export function appTargets(outputs: StackOutputs, path: string): Target[] {
 }
 
 const ERRORS: Record<string, string> = {
-  ...{ ECONNREFUSED: 'connection refused', ECONNRESET: 'connection reset', EHOSTUNREACH: 'host unreachable' },
-  ...{ ENETUNREACH: 'network unreachable', ENOTFOUND: 'name not found', EAI_AGAIN: 'name lookup failed' },
+  ECONNREFUSED: 'connection refused',
+  ECONNRESET: 'connection reset',
+  EHOSTUNREACH: 'host unreachable',
+  ENETUNREACH: 'network unreachable',
+  ENOTFOUND: 'name not found',
+  EAI_AGAIN: 'name lookup failed',
 };
 
 /** Why a request failed, as a person reads it. */
