@@ -7,11 +7,12 @@
  * Without --out the inventory goes to stdout. With --out it is written atomically (temp file in the
  * same directory, then rename). On bad input: one line on stderr, exit 1; on bad usage: exit 2.
  */
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { parseArgs as parse } from 'node:util';
 import { parseStackOutputs } from '../../stacks/outputs-parser';
 import { GCP_TEMPLATE, renderGcpInventory, renderInventory } from './inventory';
+import { readOutputs, writeAtomically } from './inventory-file';
 
 const USAGE =
   'usage: inventory-cli --outputs <outputs.json> --stack <env> [--out <inventory.yml>] | --gcp <env> [--out <file>]';
@@ -41,33 +42,6 @@ function parseArgs(argv: string[]): Args {
   if (gcp !== undefined && outputs === undefined && stack === undefined) return { gcp, out };
   if (!outputs || !stack || gcp !== undefined) throw new UsageError(USAGE);
   return { outputs, stack, out };
-}
-
-function writeAtomically(path: string, content: string): void {
-  const dir = dirname(path);
-  mkdirSync(dir, { recursive: true });
-  const tmp = join(dir, `.${basename(path)}.${process.pid}.tmp`);
-  try {
-    writeFileSync(tmp, content, { mode: 0o644 });
-    renameSync(tmp, path);
-  } catch (err) {
-    rmSync(tmp, { force: true });
-    throw err;
-  }
-}
-
-function readOutputs(file: string): unknown {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (err) {
-    throw new Error(`cannot read outputs file ${file} (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
-  }
-  try {
-    return JSON.parse(text);
-  } catch (err) {
-    throw new Error(`${file} is not valid JSON: ${err instanceof Error ? err.message : String(err)}`);
-  }
 }
 
 function render(args: Args): string {

@@ -40,6 +40,10 @@ function taskLines(task: Task, show: (p: string) => string): string[] {
     return [`in-process: checks ${task.requirements.join(', ')}`, ...files];
   }
   if (task.type === 'release-build') return describeReleaseBuild(task, show);
+  if (task.type === 'inventory')
+    return [
+      `in-process: the Ansible inventory from ${show(task.outputsFile)} (stack ${task.stack}) → ${show(task.out)}`,
+    ];
   if (task.type === 'http-check') {
     return [
       `in-process: HTTP GET <app_url>${task.path} of every host in ${show(task.outputsFile)} (behind a load balancer: of its app_url)`,

@@ -148,7 +148,15 @@ export interface ReleaseBuildTask {
   readonly releaseFile: string;
 }
 
-export type Task = PreflightTask | HttpCheckTask | TerraformApplyTask | ReleaseBuildTask;
+/** The Ansible inventory from the environment stack's outputs file (driver/inventory/), written to `out`. */
+export interface InventoryTask {
+  readonly type: 'inventory';
+  readonly outputsFile: string;
+  readonly stack: string;
+  readonly out: string;
+}
+
+export type Task = PreflightTask | HttpCheckTask | TerraformApplyTask | ReleaseBuildTask | InventoryTask;
 
 /** Work done inside the driver process; still a step with a log and a duration. */
 export interface TaskStep extends StepBase {

@@ -155,18 +155,16 @@ export function applyStep(ctx: PlanContext, env: EnvironmentConfig, name: ApplyS
   };
 }
 
-/** The inventory generator is helper code of this repository (driver/inventory/inventory-cli.ts), run as its own process. */
-export function inventory(ctx: PlanContext, env: EnvironmentConfig): ExecStep {
+/** The inventory, in process: the same parse and render as `npm run inventory` (driver/inventory/). */
+export function inventory(ctx: PlanContext, env: EnvironmentConfig): TaskStep {
   const files = runFiles(ctx.runDir);
-  const args = ['--outputs', files.outputs, '--stack', env.name, '--out', files.inventory];
-  return exec({
+  return {
+    kind: 'task',
     name: 'inventory',
     title: `write the Ansible inventory for ${env.name}`,
-    cwd: ctx.root,
-    command: ctx.node,
-    args: ['scripts/run-app.cjs', 'driver/inventory/inventory-cli.ts', ...args],
+    task: { type: 'inventory', outputsFile: files.outputs, stack: env.name, out: files.inventory },
     needs: [{ path: files.outputs, from: 'deploy' }],
-  });
+  };
 }
 
 /**

@@ -1,5 +1,5 @@
 /**
- * Test harness for the driver: a throwaway repository root with stub packer/ and ansible/ (and the real lib/, driver/, scripts/ and
+ * Test harness for the driver: a throwaway repository root with stub packer/ and ansible/ (and the real
  * node_modules/ linked in), fake tools first on PATH, credentials and SSH keys in a temporary home, and main() run
  * in-process with captured output.
  */
@@ -54,10 +54,7 @@ export function makeSandbox(): Sandbox {
     mkdirSync(join(root, path, '..'), { recursive: true });
     writeFileSync(join(root, path), content);
   }
-  symlinkSync(join(REPO_ROOT, 'lib'), join(root, 'lib'));
-  symlinkSync(join(REPO_ROOT, 'driver'), join(root, 'driver'));
   symlinkSync(join(REPO_ROOT, 'node_modules'), join(root, 'node_modules'));
-  symlinkSync(join(REPO_ROOT, 'scripts'), join(root, 'scripts'));
 
   const bin = join(dir, 'bin');
   mkdirSync(bin);

@@ -9,8 +9,6 @@ import { basename, join } from 'node:path';
 import type { Captured } from '../../driver/exec/capture';
 import type { CommandExec, ExecCall, ExecIo, ExecResult } from '../../driver/exec/exec';
 import { FORWARDED, Signal, SIGNAL_EXIT, SIGNALS } from '../../driver/exec/signals';
-import { renderInventory } from '../../driver/inventory/inventory';
-import { parseStackOutputs } from '../../stacks/outputs-parser';
 
 /** What a tool answered; a missing code is 0. */
 export type Answer = Partial<Pick<Captured, 'code' | 'stdout' | 'stderr'>>;
@@ -161,15 +159,7 @@ function terraform(call: ExecCall, tools: Tools): Answer {
   return { stdout: JSON.stringify(Object.fromEntries(entries)) };
 }
 
-/** The inventory step's generator, run in process: the same parse and render as driver/inventory/inventory-cli.ts. */
-function inventory(call: ExecCall): Answer {
-  const arg = (name: string) => call.args[call.args.indexOf(name) + 1];
-  const outputs = parseStackOutputs(JSON.parse(readFileSync(arg('--outputs'), 'utf8')), arg('--stack'));
-  writeFileSync(arg('--out'), renderInventory(outputs));
-  return {};
-}
-
-/** The stand-ins of cdktf (synth, output), terraform, packer, ansible-playbook, ssh and the inventory generator. */
+/** The stand-ins of cdktf (synth, output), terraform, packer, ansible-playbook and ssh. */
 export function toolResponder(tools: Tools): Responder {
   return (call, recorded, exec) => {
     if (tools.hangOn !== undefined && recorded.line.startsWith(tools.hangOn)) return hang(exec);
@@ -188,7 +178,6 @@ export function toolResponder(tools: Tools): Responder {
       for (const s of ['backend', 'registry', 'stage', 'prod'])
         mkdirSync(join(call.cwd ?? '', 'cdktf.out', 'stacks', s), { recursive: true });
     }
-    if (call.args.includes('driver/inventory/inventory-cli.ts')) return inventory(call);
     return { stdout: `${tool}: ok\n` };
   };
 }

@@ -42,7 +42,6 @@ test('up --auto-approve --skip-image: synth and every plan before anything chang
     'terraform output',
     'terraform apply',
     'terraform output',
-    'node scripts/run-app.cjs driver/inventory/inventory-cli.ts',
     'ansible-playbook',
   ]);
   expect(readFileSync(join(runDir, 'inventory.yml'), 'utf8')).toContain('ansible_host: "127.0.0.1"');
