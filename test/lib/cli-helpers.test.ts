@@ -1,12 +1,7 @@
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import * as EXIT from '../../lib/exit-codes';
 import { swallowedByNpm, swallowedMessage } from '../../lib/cli/npm-swallowed';
 import { closest, editDistance, unknownMessage } from '../../lib/cli/suggest';
 
-const ROOT = join(__dirname, '..', '..');
 const OPTIONS = { long: ['--dry-run', '--from', '--auto-approve', '--verbose', '--yes'], valued: ['--from'] };
 const npmRun = (extra: Record<string, string>) => ({
   npm_command: 'run',
@@ -51,23 +46,6 @@ describe('flags swallowed by npm', () => {
       swallowedByNpm({ ...npmRun({ npm_config_auto_approve: 'true' }), npm_command: 'exec' }, ['stage'], OPTIONS),
     ).toBeUndefined();
     expect(swallowedByNpm(npmRun({}), ['stage'], OPTIONS)).toBeUndefined();
-  });
-
-  test('through a real npm run (no "--")', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'docker-hosts-npm-'));
-    try {
-      const script = `node ${join(ROOT, 'scripts', 'run-app.cjs')} test/fixtures/npm/swallowed-main.ts`;
-      writeFileSync(
-        join(dir, 'package.json'),
-        JSON.stringify({ name: 'npm-test', private: true, scripts: { pipeline: script } }),
-      );
-      const run = (...args: string[]) =>
-        execFileSync('npm', ['run', '-s', 'pipeline', ...args], { cwd: dir, encoding: 'utf8' });
-      expect(run('stage', '--dry-run')).toContain('run instead:  npx docker-hosts stage --dry-run\n');
-      expect(run('--', 'stage', '--dry-run')).toBe('ran with ["stage","--dry-run"]\n');
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
   });
 });
 
