@@ -383,8 +383,9 @@ describe('up', () => {
     });
     expect(result.code).toBe(0);
     expect(result.out).toContain('\r\x1b[2K[2/2] apply backend (state buckets) … 0s');
-    // eslint-disable-next-line no-control-regex
+    /* eslint-disable no-control-regex */
     expect(result.out).toMatch(/\r\x1b\[2K\[2\/2\] apply backend \(state buckets\) \x1b\[32mok\x1b\[39m \d+\.\ds\n/);
+    /* eslint-enable no-control-regex */
     const plain = await runDriver(['up', 'stage', '--only', 'backend'], sb, {
       spec: testSpec(sb, app.port),
       env: env({ NO_COLOR: '1' }),
