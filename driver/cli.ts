@@ -6,7 +6,7 @@
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { ask, PromptCancelled } from '../lib/prompt';
-import { EXIT_INTERNAL, EXIT_INTERRUPTED } from './exit-codes';
+import { EXIT_INTERNAL, EXIT_INTERRUPTED } from '../lib/exit-codes';
 import { main } from './main';
 
 /**

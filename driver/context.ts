@@ -9,7 +9,9 @@ import type { ParsedArgs } from './args';
 import { makeStyle, Style } from './format';
 import type { VersionProbe } from './preflight';
 import type { Terminal } from './runner/progress';
-import type { SignalIo, SignalSource } from './runner/signals';
+import type { CommandExec, Exec, ExecIo } from './exec/exec';
+import type { SignalSource } from '../lib/signals';
+import type { LockRequest } from './state';
 
 export interface MainDeps {
   /** Repository root. */
@@ -30,11 +32,15 @@ export interface MainDeps {
   readonly ask?: (question: string, abort?: AbortSignal) => Promise<string>;
   readonly now?: () => Date;
   readonly probe?: VersionProbe;
+  /** Makes the command's executor; exec/exec.ts's Executor by default (tests give a recording one). */
+  readonly makeExec?: (io: ExecIo) => CommandExec;
 }
 
 export interface Context {
   readonly deps: MainDeps;
   readonly args: ParsedArgs;
+  /** The command's executor: every child runs through it, and it answers the signals (exec/exec.ts). */
+  readonly exec: Exec;
   /** Styles for stdout and for stderr (each coloured only on a terminal). */
   readonly style: Style;
   readonly errStyle: Style;
@@ -52,10 +58,11 @@ export interface EnvContext extends Context {
   readonly project: ProjectConfig;
 }
 
-export function makeContext(deps: MainDeps, args: ParsedArgs): Context {
+export function makeContext(deps: MainDeps, args: ParsedArgs, exec: Exec): Context {
   return {
     deps,
     args,
+    exec,
     style: makeStyle(deps.stdout.isTTY ?? false, deps.env),
     errStyle: makeStyle(deps.stderr.isTTY ?? false, deps.env),
     home: deps.home ?? homedir(),
@@ -71,11 +78,17 @@ export function printError(ctx: Pick<Context, 'deps' | 'errStyle'>, message: str
   ctx.deps.stderr.write(`${ctx.errStyle.red('error:')} ${message}\n`);
 }
 
-/** Signals as the driver's process gets them; notes on them go to stderr. */
-export function signalIo(ctx: Pick<Context, 'deps' | 'errStyle'>): SignalIo {
-  return { signals: ctx.deps.signals ?? process, out: ctx.deps.stderr, style: ctx.errStyle };
-}
-
 export function now(ctx: Pick<Context, 'deps'>): Date {
   return ctx.deps.now?.() ?? new Date();
+}
+
+/** This command's lock request (driver/state.ts takes plain values, not the context). */
+export function lockRequest(ctx: EnvContext): LockRequest {
+  return {
+    runBase: ctx.runBase,
+    root: ctx.deps.root,
+    environment: ctx.env.name,
+    command: ctx.args.command,
+    now: now(ctx),
+  };
 }

@@ -3,7 +3,7 @@
  * (the release records' `who`). Read once per command, then handed to the pure builders as data.
  */
 import { spawnSync } from 'node:child_process';
-import type { GitState } from '../lib/release/image-ref';
+import type { GitState } from './release/image-ref';
 
 function git(root: string, env: Readonly<Record<string, string | undefined>>, args: string[]): string | undefined {
   const ran = spawnSync('git', args, { cwd: root, env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });

@@ -5,12 +5,12 @@
  */
 import type { EnvContext } from './context';
 import { printError } from './context';
-import { EXIT_FAILED } from './exit-codes';
+import { EXIT_FAILED } from '../lib/exit-codes';
 import { savedOutputsFile } from './outputs';
 import type { Plan, PreflightTask } from './plan/steps';
 import { checkPrerequisites, describeProblems, Finding, problemCount } from './preflight';
 import { googleFindings } from './preflight/google';
-import { preflightInput } from './tasks';
+import { preflightInput } from './tasks/tasks';
 import type { Command } from './usage';
 
 /** The commands that reach the hosts over SSH (through IAP when the environment's connectVia says so). */

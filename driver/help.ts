@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { unknownMessage } from '../lib/cli/suggest';
-import { EXIT_OK, EXIT_USAGE } from './exit-codes';
+import { EXIT_OK, EXIT_USAGE } from '../lib/exit-codes';
 import {
   Command,
   COMMAND_TABLE,

@@ -1,13 +1,13 @@
 /**
- * Dispatch: parses the command line, resolves the config, runs the command's file in commands/, and turns the
+ * Dispatch: parses the command line, makes the command's executor (its signal policy is installed before any lock is
+ * taken and removed after the command), resolves the config, runs the command's file in commands/, and turns the
  * errors every command may raise into exit codes. Each command is one file: commands/<name>.ts.
  */
 import { ConfigError, ProjectConfig, ProjectSpec, resolveProject } from '../config';
 import { PROJECT } from '../config/environments';
-import { takenByNpm } from '../lib/cli/npm-log';
-import { swallowedMessage } from '../lib/cli/npm-swallowed';
+import { swallowedMessage, takenByNpm } from '../lib/cli/npm-swallowed';
 import { describeFsError } from '../lib/fs-errors';
-import { OutputsError } from '../stacks/outputs';
+import { OutputsError } from '../stacks/outputs-parser';
 import { checkEnvironment, FLAGS, parseArgs, ParsedArgs, UsageError } from './args';
 import { destroyCommand } from './commands/destroy';
 import { driftCommand } from './commands/drift';
@@ -19,12 +19,14 @@ import { planCommand } from './commands/plan';
 import { pruneCommand } from './commands/prune';
 import { releasesCommand } from './commands/releases';
 import { rollbackCommand } from './commands/rollback';
-import { configBroken } from './commands/run';
+import { configBroken } from './runner/run-command';
 import { sshCommand } from './commands/ssh';
 import { statusCommand } from './commands/status';
 import { upCommand } from './commands/up';
 import { Context, EnvContext, MainDeps, makeContext, printError } from './context';
-import { EXIT_FAILED, EXIT_LOCKED, EXIT_OK, EXIT_USAGE } from './exit-codes';
+import { EXIT_FAILED, EXIT_LOCKED, EXIT_OK, EXIT_USAGE } from '../lib/exit-codes';
+import { Executor } from './exec/exec';
+import { SIGNAL_EXIT } from '../lib/signals';
 import { googleGate } from './google-gate';
 import { helpAnswer } from './help';
 import { makeStyle } from './format';
@@ -109,7 +111,20 @@ export async function main(argv: readonly string[], deps: MainDeps): Promise<num
   const names = Array.isArray(spec.environments) ? spec.environments.map((e) => String(e?.name)) : [];
   const args = readCommandLine(argv, deps, names);
   if (typeof args === 'number') return args;
-  const ctx = makeContext(deps, args);
+  const errStyle = makeStyle(deps.stderr.isTTY ?? false, deps.env);
+  const io = { signals: deps.signals ?? process, err: deps.stderr, style: errStyle, env: deps.env, root: deps.root };
+  const exec = (deps.makeExec ?? ((i) => new Executor(i)))(io).install();
+  try {
+    const code = await runHandled(makeContext(deps, args, exec), spec);
+    // Interrupted: 128 + the signal's number, whatever the command made of it (it stopped at the next child).
+    return exec.interrupted !== undefined ? SIGNAL_EXIT[exec.interrupted] : code;
+  } finally {
+    exec.dispose();
+  }
+}
+
+/** The command, with the errors any command may raise turned into their exit codes. */
+async function runHandled(ctx: Context, spec: ProjectSpec): Promise<number> {
   try {
     return await runCommand(ctx, spec);
   } catch (error) {

@@ -4,16 +4,18 @@
  */
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { OutputsError, parseStackOutputs, StackOutputs } from '../stacks/outputs';
+import { StackOutputs } from '../stacks/outputs';
+import { OutputsError, parseStackOutputs } from '../stacks/outputs-parser';
 import { loginCause } from './login-errors';
 import { INVOCATION } from './usage';
-import { EnvContext, printError, signalIo } from './context';
-import { EXIT_FAILED } from './exit-codes';
+import { EnvContext, lockRequest, printError } from './context';
+import { EXIT_FAILED } from '../lib/exit-codes';
 import { commandLine } from './format';
 import { cdktfOutput } from './plan/tools';
 import { cleanTail } from './runner/log';
-import { captureInterruptible, SIGNAL_EXIT } from './runner/signals';
-import { envDir, readState, takeCdktfLock, updateState } from './state';
+import { SIGNAL_EXIT } from '../lib/signals';
+import { envDir } from './paths';
+import { readState, takeCdktfLock, updateState } from './state';
 
 /** The outputs of `stack` in an outputs file; OutputsError (one line, naming the file) when unreadable or malformed. */
 export function readStackOutputs(file: string, stack: string): StackOutputs {
@@ -32,10 +34,10 @@ export function readStackOutputs(file: string, stack: string): StackOutputs {
 async function runCdktfOutput(ctx: EnvContext, file: string) {
   const { deps, env } = ctx;
   const call = cdktfOutput({ root: deps.root, cdktf: ctx.cdktf }, env.name, file);
-  const lock = takeCdktfLock(ctx);
+  const lock = takeCdktfLock(lockRequest(ctx));
   deps.stderr.write(`reading ${env.name} outputs: ${commandLine(call.command, call.args)}\n`);
   try {
-    return await captureInterruptible({ ...call, env: { ...deps.env, ...call.env } }, signalIo(ctx));
+    return await ctx.exec.run({ ...call, output: { mode: 'capture' } });
   } finally {
     lock.release();
   }

@@ -4,15 +4,24 @@
  */
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { EnvContext, now } from './context';
 import { runStamp } from './format';
 import { acquireLock, Lock } from './lock';
+import { cdktfLockPath, envDir, envLockPath } from './paths';
 import type { ImageRecord } from './plan/build';
 import { INVOCATION } from './usage';
 
 /** The command that releases the environment's lock by hand. */
-export function releaseLine(ctx: Pick<EnvContext, 'env'>): string {
-  return `${INVOCATION} lock release ${ctx.env.name}`;
+export function releaseLine(environment: string): string {
+  return `${INVOCATION} lock release ${environment}`;
+}
+
+/** Who takes a lock, as plain values: where runs are kept, the checkout, the environment, the command, when. */
+export interface LockRequest {
+  readonly runBase: string;
+  readonly root: string;
+  readonly environment: string;
+  readonly command: string;
+  readonly now: Date;
 }
 
 export interface RunState {
@@ -22,10 +31,6 @@ export interface RunState {
   readonly lastOutputs?: { readonly file: string; readonly at: string };
   /** The last successful image build. */
   readonly image?: ImageRecord & { readonly runDir: string };
-}
-
-export function envDir(runBase: string, environment: string): string {
-  return join(runBase, environment);
 }
 
 function statePath(runBase: string, environment: string): string {
@@ -59,33 +64,18 @@ export function newRunDir(runBase: string, environment: string, command: 'up' | 
   return dir;
 }
 
-/** The environment's SSH host keys, kept across runs beside its run folders (`.run/<env>/known_hosts`). */
-export function knownHostsFile(environmentDir: string): string {
-  return join(environmentDir, 'known_hosts');
-}
-
-/** The lock of one environment's runs: `.run/<env>/lock/`. */
-export function envLockPath(runBase: string, environment: string): string {
-  return join(envDir(runBase, environment), 'lock');
-}
-
-/** The project-wide lock for cdktf steps: next to what it guards, whatever DOCKER_HOSTS_RUN_DIR says. */
-export function cdktfLockPath(root: string): string {
-  return join(root, '.run', 'cdktf.lock');
-}
-
 /** The environment's lock for this command, taken before it changes anything; a refusal says how to release it. */
-export function takeEnvLock(ctx: EnvContext): Lock {
-  return acquireLock(envLockPath(ctx.runBase, ctx.env.name), `${ctx.args.command} ${ctx.env.name}`, {
-    now: now(ctx),
-    release: releaseLine(ctx),
+export function takeEnvLock(r: LockRequest): Lock {
+  return acquireLock(envLockPath(r.runBase, r.environment), `${r.command} ${r.environment}`, {
+    now: r.now,
+    release: releaseLine(r.environment),
   });
 }
 
 /** The cdktf lock for this command; a refusal says why it exists and `release` (by default `rm -r` of it). */
-export function takeCdktfLock(ctx: EnvContext, release?: string): Lock {
-  return acquireLock(cdktfLockPath(ctx.deps.root), `${ctx.args.command} ${ctx.env.name}`, {
-    now: now(ctx),
+export function takeCdktfLock(r: LockRequest, release?: string): Lock {
+  return acquireLock(cdktfLockPath(r.root), `${r.command} ${r.environment}`, {
+    now: r.now,
     why: "cdktf steps share cdktf.out/ and the backend stack's local state (backend.tfstate) across all environments: one run at a time uses them.",
     release,
   });

@@ -1,11 +1,9 @@
 /**
  * A question on the terminal that can be refused: Ctrl-C or Ctrl-D at the prompt rejects with PromptCancelled
- * (exit 130, one line, nothing done) instead of leaving the promise pending and the process exiting 0 in silence.
+ * (EXIT_INTERRUPTED of lib/exit-codes.ts, one line, nothing done) instead of leaving the promise pending and the
+ * process exiting 0 in silence.
  */
 import { createInterface } from 'node:readline';
-
-/** The exit code of a run cancelled at a prompt: 128 + SIGINT, as a shell reports it. */
-export const PROMPT_CANCELLED_EXIT = 130;
 
 export class PromptCancelled extends Error {
   constructor(readonly key: 'Ctrl-C' | 'Ctrl-D') {

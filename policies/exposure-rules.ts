@@ -3,7 +3,7 @@
  * load-balancer ranges only; every backend service is health-checked; hosts without an external IP have a NAT.
  */
 import { GOOGLE_LB_RANGES } from '../config/environment-config';
-import { rulePortMatches } from '../lib/firewall';
+import { rulePortMatches } from './firewall';
 import { Attributes, PolicyRule, resourcesOf, stacksRule, SynthesizedStack } from './terraform-json';
 
 function list(value: unknown): Attributes[] {

@@ -7,7 +7,7 @@ import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { FORWARDED, Signal, SIGNALS, SignalSource } from '../driver/runner/signals';
+import { FORWARDED, Signal, SIGNALS, SignalSource } from '../lib/signals';
 import { StackJson, SynthesizedStack } from '../policies/rules';
 
 export class BaseError extends Error {

@@ -1,6 +1,6 @@
 /** Entry point: `npm run review -- [env…] [--markdown]` runs `node scripts/run-app.cjs review/cli.ts`. */
 import { resolve } from 'node:path';
-import { EXIT_INTERNAL } from '../driver/exit-codes';
+import { EXIT_INTERNAL } from '../lib/exit-codes';
 import { reviewMain } from './main';
 
 reviewMain(process.argv.slice(2), {

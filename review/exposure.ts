@@ -8,7 +8,7 @@ import {
   rulePriority,
   ruleSources,
   ruleTargets,
-} from '../lib/firewall';
+} from '../policies/firewall';
 import { SynthesizedStack } from '../policies/rules';
 import { Section } from './document';
 import { frontDoorRows } from './front-door';

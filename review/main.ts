@@ -4,13 +4,12 @@ import { renameSync, rmSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ConfigError, ProjectConfig, ProjectSpec, resolveProject } from '../config';
 import { PROJECT } from '../config/environments';
-import { EXIT_OK, EXIT_USAGE } from '../driver/exit-codes';
-import { SIGNAL_EXIT } from '../driver/runner/signals';
-import { takenByNpm } from '../lib/cli/npm-log';
-import { swallowedMessage } from '../lib/cli/npm-swallowed';
+import { EXIT_OK, EXIT_USAGE } from '../lib/exit-codes';
+import { SIGNAL_EXIT } from '../lib/signals';
+import { swallowedMessage, takenByNpm } from '../lib/cli/npm-swallowed';
 import { unknownMessage } from '../lib/cli/suggest';
 import { BACKEND_STACK, REGISTRY_STACK } from '../lib/constants';
-import { PlanFormatError, StackPlanSummary, summarizePlan } from '../lib/plan/summary';
+import { PlanFormatError, StackPlanSummary, summarizePlan } from './plan/summary';
 import { SynthesizedStack } from '../policies/rules';
 import { configSuppressions } from '../stacks/app';
 import {

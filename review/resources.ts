@@ -1,6 +1,6 @@
 /** What a reviewer checks in each stack: its state location, its hosts' settings, every other resource. */
 import { SynthesizedStack } from '../policies/rules';
-import { sshKeyUsers } from '../lib/plan/exposure';
+import { sshKeyUsers } from './plan/exposure';
 import { Block, Section } from './document';
 import { Attrs, backendOf, block, reference, resource, resources, serviceAccountEmail, strings } from './stack-json';
 

@@ -1,6 +1,6 @@
 /** The review of one or more environments, from synthesized stacks (and a base synth, and plans). Pure. */
-import { renderPlanMarkdown, renderPlanText } from '../lib/plan/render';
-import { hasChanges, StackPlanSummary } from '../lib/plan/summary';
+import { renderPlanMarkdown, renderPlanText } from './plan/render';
+import { hasChanges, StackPlanSummary } from './plan/summary';
 import { Suppression } from '../policies/check';
 import { SynthesizedStack } from '../policies/rules';
 import { BACKEND_STACK, REGISTRY_STACK } from '../lib/constants';

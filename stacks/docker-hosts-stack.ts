@@ -36,19 +36,7 @@ export class DockerHostsStack extends ReadableStack {
     new GoogleProvider(this, 'google', { project: config.projectId, region: config.region, zone: config.zone });
 
     const labels = { ...config.labels, env: config.name, ...roleLabels(HOST_ROLE, 'cdktf') };
-    const serviceAccount = new HostServiceAccount(this, 'service-account', {
-      project: config.projectId,
-      accountId: `docker-hosts-${config.name}`,
-      displayName: `Docker hosts (${config.name})`,
-    });
-    // Pull access on the app's repository only (never a project-wide Artifact Registry role).
-    new ArtifactRegistryRepositoryIamMember(this, 'registry-reader', {
-      project: registry.project,
-      location: registry.location,
-      repository: registry.repository,
-      role: REGISTRY_READER_ROLE,
-      member: serviceAccount.account.member,
-    });
+    const serviceAccount = this.hostAccount(config, registry);
     this.fleet = new DockerHostFleet(this, 'fleet', {
       project: config.projectId,
       region: config.region,
@@ -94,6 +82,24 @@ export class DockerHostsStack extends ReadableStack {
     // The machine-readable contract read by the driver and the Ansible inventory generator: stacks/outputs.ts.
     const outputs = environmentOutputs(config, hostFacts(this.fleet), { frontDoorUrl: this.frontDoor?.url });
     for (const [id, output] of Object.entries(outputs)) new TerraformOutput(this, id, output);
+  }
+
+  /** The hosts' own service account, which may pull from the app's repository and nothing else. */
+  private hostAccount(config: EnvironmentConfig, registry: RegistryRepository): HostServiceAccount {
+    const serviceAccount = new HostServiceAccount(this, 'service-account', {
+      project: config.projectId,
+      accountId: `docker-hosts-${config.name}`,
+      displayName: `Docker hosts (${config.name})`,
+    });
+    // Pull access on the app's repository only (never a project-wide Artifact Registry role).
+    new ArtifactRegistryRepositoryIamMember(this, 'registry-reader', {
+      project: registry.project,
+      location: registry.location,
+      repository: registry.repository,
+      role: REGISTRY_READER_ROLE,
+      member: serviceAccount.account.member,
+    });
+    return serviceAccount;
   }
 }
 

@@ -1,8 +1,9 @@
 /**
  * The outputs contract of an environment stack, in both directions: what the stack outputs (`environmentOutputs`,
  * turned into TerraformOutputs by stacks/docker-hosts-stack.ts) and the typed parser that the driver and the
- * inventory generator read `cdktf output|deploy --outputs-file` with (stacks/outputs-parser.ts, re-exported here). Each host's entry carries everything a
- * consumer needs (its app URL, its DOCKER_HOST, its SSH target): nobody derives them again.
+ * inventory generator read `cdktf output|deploy --outputs-file` with (stacks/outputs-parser.ts, which imports the
+ * types from here). Each host's entry carries everything a consumer needs (its app URL, its DOCKER_HOST, its SSH
+ * target): nobody derives them again.
  * The registry stack's contract (its hosts and repository URLs per environment) is stacks/registry-outputs.ts.
  * No cdktf import: the driver loads this file.
  */
@@ -137,9 +138,6 @@ export function environmentOutputs(config: EnvironmentConfig, hosts: readonly Ho
   };
   return outputs;
 }
-
-// The parser (the other direction of the contract) is stacks/outputs-parser.ts, re-exported here.
-export { OutputsError, parseStackOutputs } from './outputs-parser';
 
 /** Hosts in name order. */
 export function hostList(outputs: StackOutputs): HostOutput[] {

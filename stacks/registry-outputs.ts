@@ -7,7 +7,8 @@
  */
 import { environmentRegistry, registryRepositories, type ProjectConfig } from '../config';
 import { REGISTRY_STACK } from '../lib/constants';
-import { OutputDefinition, OutputsError } from './outputs';
+import { OutputDefinition } from './outputs';
+import { OutputsError } from './outputs-parser';
 
 /** The outputs of the registry stack. */
 export interface RegistryOutputs {

@@ -10,7 +10,7 @@ trap 'rm -rf "$tmp"' EXIT
 
 for env in stage prod qa-1; do
   f="$tmp/$env.gcp.yml"
-  (cd ../.. && node scripts/run-app.cjs lib/inventory-cli.ts --gcp "$env" --out "$f")
+  (cd ../.. && node scripts/run-app.cjs driver/inventory/inventory-cli.ts --gcp "$env" --out "$f")
   grep -q "labels.env = $env\$" "$f" || { echo "FAIL: $env.gcp.yml does not filter on env=$env" >&2; exit 1; }
   python3 - "$f" "$env" "$tmp" <<'PY'
 import json, sys, yaml

@@ -10,7 +10,7 @@ import type { EnvContext } from '../context';
 import { buildDestroyPlan } from '../plan/build';
 import { DestroyStepName, PlannedStep } from '../plan/steps';
 import { updateState } from '../state';
-import { runCommand } from './run';
+import { runCommand } from '../runner/run-command';
 
 export async function destroyCommand(ctx: EnvContext): Promise<number> {
   const { args, env } = ctx;

@@ -1,21 +1,21 @@
 /**
  * `drift <env> [--json]`: runs the `hosts` step's site.yml in check mode with --diff (same inventory, same extra vars:
  * app vars and the registry vars from the last `up`'s registry outputs), reads the json callback's output with
- * lib/drift.ts and reports, per host, what differs from the code. Changes nothing.
+ * driver/fleet/drift.ts and reports, per host, what differs from the code. Changes nothing.
  *
  * Exit 0 no drift; 7 drift found (every host checked); 6 a host could not be checked (unreachable, or a task failed
  * in check mode), whatever the others say; 1 the check itself could not run or its output was unreadable.
  */
 import { copyFileSync, existsSync } from 'node:fs';
-import { DriftError, DriftReport, driftedHosts, driftExitCode, formatDrift, parseDrift } from '../../lib/drift';
+import { DriftError, DriftReport, driftedHosts, driftExitCode, formatDrift, parseDrift } from '../fleet/drift';
 import { writeDerived } from '../runner/derived';
 import type { EnvContext } from '../context';
-import { EXIT_DRIFT, EXIT_OK, EXIT_UNHEALTHY } from '../exit-codes';
+import { EXIT_DRIFT, EXIT_OK, EXIT_UNHEALTHY } from '../../lib/exit-codes';
 import type { ExecStep } from '../plan/steps';
 import { ansiblePlaybook, runFiles } from '../plan/tools';
 import { INVOCATION } from '../usage';
 import { readState } from '../state';
-import { Played, playFailed, runPlay, workStep } from './day2';
+import { Played, playFailed, runPlay, workStep } from '../fleet/day2';
 
 /** A file the last `up` left (`registryOutputs`: where the registry vars come from; `release`: its build). */
 function lastRunFile(ctx: EnvContext, which: 'registryOutputs' | 'release'): string | undefined {
@@ -38,11 +38,11 @@ function checkStep(ctx: EnvContext, dir: string): ExecStep | string {
   const step = workStep(ctx, dir, (plan) => ansiblePlaybook(plan, ctx.env, { built: release !== undefined }));
   const problem = writeDerived(step.derives ?? []);
   if (problem !== undefined) return problem;
-  // The json callback prints one JSON document on stdout: what lib/drift.ts reads.
+  // The json callback prints one JSON document on stdout: what driver/fleet/drift.ts reads.
   return { ...step, args: [...step.args, '--check', '--diff'], env: { ...step.env, ANSIBLE_STDOUT_CALLBACK: 'json' } };
 }
 
-/** Prints the report; what `drift` exits with for it (lib/drift.ts's 0/1/2 as the driver's codes). */
+/** Prints the report; what `drift` exits with for it (driver/fleet/drift.ts's 0/1/2 as the driver's codes). */
 function printReport(ctx: EnvContext, report: DriftReport): number {
   const { style } = ctx;
   const code = [EXIT_OK, EXIT_UNHEALTHY, EXIT_DRIFT][driftExitCode(report)];

@@ -1,17 +1,12 @@
 /** `env <env> [host]`: like `docker-machine env`, shell lines that point docker at a host. */
-import { hostKeyAlias, iapTunnelCommand } from '../../lib/inventory';
 import type { HostOutput } from '../../stacks/outputs';
 import { shellQuote } from '../format';
 import { QUIET_INVOCATION } from '../usage';
 import type { EnvContext } from '../context';
-import { EXIT_OK } from '../exit-codes';
-import type { Fleet } from '../ssh';
-import { loadFleet, pickHosts } from './fleet';
-
-/** A path in ~/.ssh/config: in double quotes when it has a space or a quote (ssh's own quoting). */
-function sshConfigQuote(path: string): string {
-  return /^[^\s"'#]+$/.test(path) ? path : `"${path.replace(/"/g, '')}"`;
-}
+import { EXIT_OK } from '../../lib/exit-codes';
+import type { Fleet } from '../fleet/ssh';
+import { loadFleet, pickHosts } from '../fleet/fleet';
+import { routeSshConfig, sshRoute } from '../fleet/ssh-route';
 
 /** After `export DOCKER_HOST`; for IAP, an ~/.ssh/config entry (docker runs the system ssh, which reads it). */
 function hostNotes({ env }: EnvContext, { outputs, login }: Fleet, host: HostOutput): string[] {
@@ -22,18 +17,12 @@ function hostNotes({ env }: EnvContext, { outputs, login }: Fleet, host: HostOut
       `# after the host is replaced (same static IP, new host key): ssh-keygen -R ${host.external_ip ?? host.internal_ip}`,
     ];
   }
-  // The same host-key name and file as Ansible's: one trusted key per instance, shared with the driver.
-  const alias = host.instance_id && hostKeyAlias({ name: host.name, instance_id: host.instance_id });
+  // The same route, host-key name and file as Ansible's: one trusted key per instance, shared with the driver.
+  const route = sshRoute(outputs, host, outputs.project ?? env.projectId);
   return [
     `# ${host.name} (${env.name}, ${host.zone}) is reached through IAP; add this to ~/.ssh/config`,
     `# (and update it when the host is replaced: its instance id, so its host-key alias, changes):`,
-    `#   Host ${host.ssh}`,
-    `#     User ${outputs.ssh_user}`,
-    `#     IdentityFile ${sshConfigQuote(env.ssh.privateKeyFile)}`,
-    ...(alias ? [`#     HostKeyAlias ${alias}`] : []),
-    `#     UserKnownHostsFile ${sshConfigQuote(login.knownHosts)}`,
-    `#     StrictHostKeyChecking accept-new`,
-    `#     ProxyCommand ${iapTunnelCommand(host, outputs.project ?? env.projectId)} --verbosity=warning`,
+    ...routeSshConfig(route, login, host.ssh).map((line) => `#   ${line}`),
   ];
 }
 

@@ -3,9 +3,9 @@
  * (a header line per host when there are several); interactive (`-it`) when the driver runs on a terminal.
  */
 import type { EnvContext } from '../context';
-import { SIGNAL_EXIT } from '../runner/signals';
-import { sshArgv } from '../ssh';
-import { loadFleet, pickHosts, runChild } from './fleet';
+import { SIGNAL_EXIT } from '../../lib/signals';
+import { sshArgv } from '../fleet/ssh';
+import { loadFleet, pickHosts, runChild } from '../fleet/fleet';
 
 export async function execCommand(ctx: EnvContext): Promise<number> {
   const { args, env } = ctx;

@@ -7,9 +7,9 @@
  */
 import { displayPath, printable } from '../format';
 import { EnvContext, printError } from '../context';
-import { EXIT_LOCKED, EXIT_OK } from '../exit-codes';
+import { EXIT_LOCKED, EXIT_OK } from '../../lib/exit-codes';
 import { heldOnThisMachine, holderAlive, LockInfo, processAlive, readLock, releaseLock } from '../lock';
-import { cdktfLockPath, envLockPath } from '../state';
+import { cdktfLockPath, envLockPath } from '../paths';
 
 function describe(info: LockInfo): string {
   const state = info.pid > 0 && heldOnThisMachine(info) && !processAlive(info.pid) ? ' (that process is gone)' : '';
@@ -47,7 +47,10 @@ function release(ctx: EnvContext, locks: readonly (readonly [string, LockInfo | 
   for (const [path, info] of ours) {
     const why = keepReason(ctx, info!);
     const shown = displayPath(path, deps.root);
-    if (why !== undefined) return (printError(ctx, `${shown} is held by ${describe(info!)}: ${why}`), EXIT_LOCKED);
+    if (why !== undefined) {
+      printError(ctx, `${shown} is held by ${describe(info!)}: ${why}`);
+      return EXIT_LOCKED;
+    }
   }
   if (locks[0][1] === undefined) deps.stdout.write(`${displayPath(locks[0][0], deps.root)}: not locked\n`);
   for (const [path, info] of ours) {

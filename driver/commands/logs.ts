@@ -1,7 +1,7 @@
 /** `logs <env> [--host h] [-f] [--since 10m]`: `docker logs` of the app container over SSH, every host at once. */
 import type { EnvContext } from '../context';
-import { sshArgv } from '../ssh';
-import { loadFleet, pickHosts, runChild } from './fleet';
+import { sshArgv } from '../fleet/ssh';
+import { loadFleet, pickHosts, runChild } from '../fleet/fleet';
 
 export async function logsCommand(ctx: EnvContext): Promise<number> {
   const { args, env } = ctx;

@@ -1,22 +1,22 @@
 /**
  * `plan <env>`: what `up` would change, changing nothing. Synthesizes, then for each stack the environment
  * touches runs `terraform init`, `terraform plan -out` (the plan file stays in the run folder) and
- * `terraform show -json`, and prints the change summary of lib/plan (counts, each resource with its action,
+ * `terraform show -json`, and prints the change summary of review/plan (counts, each resource with its action,
  * why a replacement, what a lost host takes with it, exposure changes). Holds the project-wide cdktf lock.
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { hasChanges } from '../../lib/plan/summary';
-import { EnvContext, now } from '../context';
-import { EXIT_OK } from '../exit-codes';
+import { hasChanges } from '../../review/plan/summary';
+import { EnvContext, lockRequest, now } from '../context';
+import { EXIT_OK } from '../../lib/exit-codes';
 import { displayPath } from '../format';
 import { stacksOf } from '../plan/terraform';
-import { isUnplanned, planStacks, renderPlans, reportPlanFailure } from '../stack-plans';
+import { isUnplanned, planStacks, renderPlans, reportPlanFailure } from '../review/stack-plans';
 import { newRunDir, releaseLine, takeCdktfLock } from '../state';
 
 export async function planCommand(ctx: EnvContext): Promise<number> {
   const { deps, env, args } = ctx;
-  const lock = takeCdktfLock(ctx, releaseLine(ctx));
+  const lock = takeCdktfLock(lockRequest(ctx), releaseLine(ctx.env.name));
   try {
     const runDir = newRunDir(ctx.runBase, env.name, 'plan', now(ctx));
     const log = join(runDir, 'plan.log');

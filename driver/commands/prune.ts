@@ -3,7 +3,7 @@
  * containers whose image is not a kept release's, then the images of releases older than the kept ones.
  */
 import type { EnvContext } from '../context';
-import { loadFleet, runPlaybook } from './fleet';
+import { loadFleet, runPlaybook } from '../fleet/fleet';
 
 export async function pruneCommand(ctx: EnvContext): Promise<number> {
   const fleet = await loadFleet(ctx);

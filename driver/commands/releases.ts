@@ -2,12 +2,11 @@
  * `releases <env> [--json]`: the release records of every host (/var/lib/docker-hosts/releases.jsonl, written by the
  * app role), read over SSH at once, as one table oldest first. Read-only, no lock. Exit 6 when a host could not be read.
  */
-import { allRecords, formatReleases, HostReleases, parseReleases, RELEASES_FILE } from '../../lib/release/records';
+import { allRecords, formatReleases, HostReleases, parseReleases, RELEASES_FILE } from '../release/records';
 import type { EnvContext } from '../context';
-import { EXIT_OK, EXIT_UNHEALTHY } from '../exit-codes';
-import { capture } from '../runner/capture';
-import { sshArgv } from '../ssh';
-import { loadFleet } from './fleet';
+import { EXIT_OK, EXIT_UNHEALTHY } from '../../lib/exit-codes';
+import { sshArgv } from '../fleet/ssh';
+import { loadFleet } from '../fleet/fleet';
 
 export async function releasesCommand(ctx: EnvContext): Promise<number> {
   const fleet = await loadFleet(ctx);
@@ -15,7 +14,7 @@ export async function releasesCommand(ctx: EnvContext): Promise<number> {
   const remote = ['sh', '-c', `cat ${RELEASES_FILE} 2>/dev/null || true`];
   const hosts: HostReleases[] = await Promise.all(
     fleet.hosts.map(async (h) => {
-      const ran = await capture('ssh', sshArgv(fleet, h, remote), { cwd: ctx.deps.root, env: ctx.deps.env });
+      const ran = await ctx.exec.run({ command: 'ssh', args: sshArgv(fleet, h, remote), output: { mode: 'capture' } });
       if (ran.code === 0) return parseReleases(h.name, ran.stdout);
       const why = ran.stderr.trim().split('\n').pop() || `ssh exit ${ran.code}`;
       return { host: h.name, records: [], error: `not read: ${why}` };

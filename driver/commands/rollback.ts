@@ -6,7 +6,7 @@
 import type { EnvContext } from '../context';
 import { operator } from '../git';
 import { ansibleUnsafe } from '../plan/tools';
-import { loadFleet, runPlaybook } from './fleet';
+import { loadFleet, runPlaybook } from '../fleet/fleet';
 
 export async function rollbackCommand(ctx: EnvContext): Promise<number> {
   const fleet = await loadFleet(ctx);

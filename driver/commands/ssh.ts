@@ -1,7 +1,7 @@
 /** `ssh <env> [host]`: an SSH session on a host (the first by default), the way Ansible connects (IAP or direct). */
 import type { EnvContext } from '../context';
-import { sshArgv } from '../ssh';
-import { loadFleet, pickHosts, runChild } from './fleet';
+import { sshArgv } from '../fleet/ssh';
+import { loadFleet, pickHosts, runChild } from '../fleet/fleet';
 
 export async function sshCommand(ctx: EnvContext): Promise<number> {
   const fleet = await loadFleet(ctx);

@@ -2,7 +2,7 @@
  * `status <env> [--json]`: the fleet view, one row per host (OS, Docker, the app's image and release, container
  * state, uptime, restarts, pending security updates, reboot, disk, whether the app answers). It runs
  * ansible/playbooks/status.yml against the inventory the `hosts` step would generate (every host at once), which
- * writes one report per host into a temporary status_dir; lib/fleet-status* parse and format them.
+ * writes one report per host into a temporary status_dir; driver/fleet/fleet-status* parse and format them.
  *
  * Exit 0 every host reached and its app answers; 6 a host unreachable or its app not answering; 1 the status run
  * itself failed (no reports, a malformed report). `--outputs-only` is the quick view from the stack's outputs alone
@@ -10,16 +10,16 @@
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { fleetStatus, FleetStatusError, HostStatus } from '../../lib/fleet-status';
-import { formatFleetJson, formatFleetTable } from '../../lib/fleet-status-format';
+import { fleetStatus, FleetStatusError, HostStatus } from '../fleet/fleet-status';
+import { formatFleetJson, formatFleetTable } from '../fleet/fleet-status-format';
 import { alignColumns } from '../../lib/text-table';
 import { hostList } from '../../stacks/outputs';
-import { appTargets, frontDoor, probe } from '../check';
+import { appTargets, frontDoor, probe } from '../tasks/check';
 import { EnvContext, printError } from '../context';
-import { EXIT_FAILED, EXIT_OK, EXIT_UNHEALTHY } from '../exit-codes';
+import { EXIT_FAILED, EXIT_OK, EXIT_UNHEALTHY } from '../../lib/exit-codes';
 import { loadOutputs } from '../outputs';
 import { playbookStep } from '../plan/tools';
-import { Played, playFailed, runPlay, workStep } from './day2';
+import { Played, playFailed, runPlay, workStep } from '../fleet/day2';
 
 /** Both views' verdict over an environment without hosts: its own state, and not a healthy one (exit 6). */
 const NO_HOSTS = 'no hosts: the environment has none to answer';

@@ -1,14 +1,14 @@
 /** `up <env>`: preflight → image → backend → registry → environment → inventory → hosts → check. */
-import { ReleaseError, releaseTag } from '../../lib/release/image-ref';
+import { ReleaseError, releaseTag } from '../release/image-ref';
 import { EnvContext, now, printError } from '../context';
-import { EXIT_USAGE } from '../exit-codes';
+import { EXIT_USAGE } from '../../lib/exit-codes';
 import { gitState, operator as whoDeploys } from '../git';
 import { buildUpPlan } from '../plan/build';
 import { imageSourceHash } from '../plan/image-hash';
 import { PlannedStep, UpStepName } from '../plan/steps';
 import { DEFAULT_CHECK_TIMING, Operator, packerVars, ReleaseInput, runFiles } from '../plan/tools';
 import { readState, updateState } from '../state';
-import { runCommand } from './run';
+import { runCommand } from '../runner/run-command';
 
 /** What a successful step leaves in the run state: the image build, the deploy's outputs file. */
 function recordStep(ctx: EnvContext, step: PlannedStep, runDir: string, imageHash: string): void {
@@ -53,8 +53,11 @@ export async function upCommand(ctx: EnvContext): Promise<number> {
   const imageHash = imageSourceHash(ctx.deps.root, vars);
   const seconds = args.checkTimeoutSeconds;
   const options = {
-    ...{ from: args.from as UpStepName | undefined, only: args.only as UpStepName | undefined, ...inputs },
-    ...{ skipImage: args.skipImage, buildImage: args.buildImage },
+    from: args.from as UpStepName | undefined,
+    only: args.only as UpStepName | undefined,
+    ...inputs,
+    skipImage: args.skipImage,
+    buildImage: args.buildImage,
     image: { currentHash: imageHash, lastBuild: readState(ctx.runBase, env.name).image },
     checkTiming: seconds === undefined ? DEFAULT_CHECK_TIMING : { ...DEFAULT_CHECK_TIMING, deadlineMs: seconds * 1000 },
   };

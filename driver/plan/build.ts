@@ -47,7 +47,7 @@ const STEP_NEEDS: Record<StepName, { readonly requirements: readonly Requirement
   backend: { requirements: CDKTF, files: ['main.ts'] },
   registry: { requirements: CDKTF, files: ['main.ts'] },
   deploy: { requirements: [...CDKTF, 'ssh-public-key'], files: ['main.ts'] },
-  inventory: { requirements: [], files: ['lib/inventory-cli.ts'] },
+  inventory: { requirements: [], files: [] },
   build: { requirements: ['docker'], files: [] },
   hosts: { requirements: ['ansible-playbook', 'ssh-private-key'], files: ['ansible/playbooks/site.yml'] },
   check: { requirements: [], files: [] },

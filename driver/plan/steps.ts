@@ -4,12 +4,20 @@
  */
 
 import type { AppBuildConfig } from '../../config';
-import type { SshLogin } from '../ssh';
+import type { SshLogin } from '../fleet/ssh';
 
 /** Steps of `up`, in order (`build` only for an environment with app.build). */
 export const UP_STEPS = [
-  ...['preflight', 'packer-init', 'image', 'backend', 'registry'],
-  ...['deploy', 'inventory', 'build', 'hosts', 'check'],
+  'preflight',
+  'packer-init',
+  'image',
+  'backend',
+  'registry',
+  'deploy',
+  'inventory',
+  'build',
+  'hosts',
+  'check',
 ] as const;
 /** Steps of `destroy`: never the state backend nor the registry, which every environment shares. */
 export const DESTROY_STEPS = ['preflight', 'destroy'] as const;
@@ -74,8 +82,17 @@ export interface StepHint {
 
 /** What the driver checks to start, in the order preflight reports them: the ids are also what --dry-run prints. */
 export const REQUIREMENTS = [
-  ...['config', 'gcp-project', 'credentials', 'packer', 'cdktf', 'terraform'],
-  ...['ansible-playbook', 'ssh-public-key', 'ssh-private-key', 'gcloud', 'docker'],
+  'config',
+  'gcp-project',
+  'credentials',
+  'packer',
+  'cdktf',
+  'terraform',
+  'ansible-playbook',
+  'ssh-public-key',
+  'ssh-private-key',
+  'gcloud',
+  'docker',
 ] as const;
 export type Requirement = (typeof REQUIREMENTS)[number];
 
@@ -131,7 +148,15 @@ export interface ReleaseBuildTask {
   readonly releaseFile: string;
 }
 
-export type Task = PreflightTask | HttpCheckTask | TerraformApplyTask | ReleaseBuildTask;
+/** The Ansible inventory from the environment stack's outputs file (driver/inventory/), written to `out`. */
+export interface InventoryTask {
+  readonly type: 'inventory';
+  readonly outputsFile: string;
+  readonly stack: string;
+  readonly out: string;
+}
+
+export type Task = PreflightTask | HttpCheckTask | TerraformApplyTask | ReleaseBuildTask | InventoryTask;
 
 /** Work done inside the driver process; still a step with a log and a duration. */
 export interface TaskStep extends StepBase {

@@ -7,7 +7,7 @@ import type { EnvironmentConfig } from '../../config';
 import { BACKEND_STACK, DEFAULT_DEPLOY_USER, REGISTRY_STACK } from '../../lib/constants';
 import type { ExecStep, HttpCheckTask, ReleaseBuildTask, StepHint, TaskStep } from './steps';
 import { applyCall, outputCall } from './terraform';
-import { knownHostsFile } from '../state';
+import { knownHostsFile } from '../paths';
 
 /** Where things are, for one run (absolute paths), and the cdktf and node executables. */
 export interface PlanContext {
@@ -42,15 +42,20 @@ export function packerVars(env: EnvironmentConfig, sourceHash?: string) {
   const labels: Record<string, string> = { ...env.labels };
   if (sourceHash !== undefined) labels['source-hash'] = sourceHash.slice(0, 16);
   return {
-    ...{ project_id: env.projectId, zone: env.zone, image_family: env.imageFamily },
-    ...{ source_image_family: env.sourceImageFamily, source_image_project: env.sourceImageProject },
+    project_id: env.projectId,
+    zone: env.zone,
+    image_family: env.imageFamily,
+    source_image_family: env.sourceImageFamily,
+    source_image_project: env.sourceImageProject,
     // Packer logs in as `packer` while it builds (not the deploy user, which the hosts get at boot).
-    ...{ machine_type: env.machineType, ssh_username: 'packer' },
+    machine_type: env.machineType,
+    ssh_username: 'packer',
     // An OS Login user exists only through NSS on the live hosts: the image keeps the local default.
     deploy_user: env.ssh.osLogin ? DEFAULT_DEPLOY_USER : env.ssh.user,
     image_labels: Object.fromEntries(Object.entries(labels).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))),
     // The build VM lives where the hosts live, and is reached the way the hosts are (IAP needs gcloud).
-    ...{ network: env.network, use_iap: env.ssh.connectVia === 'iap' },
+    network: env.network,
+    use_iap: env.ssh.connectVia === 'iap',
   };
 }
 
@@ -97,8 +102,12 @@ export function packerInit(ctx: PlanContext): ExecStep {
 export function packerBuild(ctx: PlanContext, env: EnvironmentConfig, sourceHash?: string): ExecStep {
   const { pkrvars } = runFiles(ctx.runDir);
   return exec({
-    ...{ name: 'image', title: `build image ${env.imageFamily} in ${env.projectId}`, cwd: ctx.root },
-    ...{ command: 'packer', args: ['build', `-var-file=${pkrvars}`, 'packer/'], failureOutput: 'output' },
+    name: 'image',
+    title: `build image ${env.imageFamily} in ${env.projectId}`,
+    cwd: ctx.root,
+    command: 'packer',
+    args: ['build', `-var-file=${pkrvars}`, 'packer/'],
+    failureOutput: 'output',
     writes: [{ path: pkrvars, content: jsonFile(packerVars(env, sourceHash)) }],
   });
 }
@@ -128,7 +137,8 @@ export function applyStep(ctx: PlanContext, env: EnvironmentConfig, name: ApplyS
   const which: Record<ApplyStepName, { title: string; stack: string; outputsFile?: string; hint?: StepHint }> = {
     backend: { title: 'apply backend (state buckets)', stack: BACKEND_STACK, hint: BACKEND_EXISTS_HINT },
     registry: {
-      ...{ title: 'apply registry (the Docker repository of the project)', stack: REGISTRY_STACK },
+      title: 'apply registry (the Docker repository of the project)',
+      stack: REGISTRY_STACK,
       outputsFile: files.registryOutputs,
     },
     deploy: { title: `apply ${env.name} (${hosts})`, stack: env.name, outputsFile: files.outputs },
@@ -145,15 +155,16 @@ export function applyStep(ctx: PlanContext, env: EnvironmentConfig, name: ApplyS
   };
 }
 
-/** The inventory generator is helper code of this repository (lib/inventory-cli.ts), run as its own process. */
-export function inventory(ctx: PlanContext, env: EnvironmentConfig): ExecStep {
+/** The inventory, in process: the same parse and render as `npm run inventory` (driver/inventory/). */
+export function inventory(ctx: PlanContext, env: EnvironmentConfig): TaskStep {
   const files = runFiles(ctx.runDir);
-  const args = ['--outputs', files.outputs, '--stack', env.name, '--out', files.inventory];
-  return exec({
-    ...{ name: 'inventory', title: `write the Ansible inventory for ${env.name}`, cwd: ctx.root },
-    ...{ command: ctx.node, args: ['scripts/run-app.cjs', 'lib/inventory-cli.ts', ...args] },
+  return {
+    kind: 'task',
+    name: 'inventory',
+    title: `write the Ansible inventory for ${env.name}`,
+    task: { type: 'inventory', outputsFile: files.outputs, stack: env.name, out: files.inventory },
     needs: [{ path: files.outputs, from: 'deploy' }],
-  });
+  };
 }
 
 /**
@@ -170,10 +181,21 @@ export function playbookStep(
   const files = runFiles(ctx.runDir);
   const ansibleDir = join(ctx.root, 'ansible');
   return exec({
-    ...{ name: 'hosts', title: `${playbook} on ${env.name} hosts`, cwd: ansibleDir, command: 'ansible-playbook' },
+    name: 'hosts',
+    title: `${playbook} on ${env.name} hosts`,
+    cwd: ansibleDir,
+    command: 'ansible-playbook',
     args: [
-      ...['-i', files.inventory, `playbooks/${playbook}`, '-e', `@${files.appVars}`, ...(options.vars ?? [])],
-      ...['-u', env.ssh.user, '--private-key', env.ssh.privateKeyFile],
+      '-i',
+      files.inventory,
+      `playbooks/${playbook}`,
+      '-e',
+      `@${files.appVars}`,
+      ...(options.vars ?? []),
+      '-u',
+      env.ssh.user,
+      '--private-key',
+      env.ssh.privateKeyFile,
     ],
     env: {
       // Explicit, so the project's ansible.cfg applies even if ansible/ is world-writable (Ansible then ignores a cfg in cwd).
@@ -205,8 +227,11 @@ export function ansiblePlaybook(
     // docker_host_registry_hosts: the registry the hosts' credential helper answers for, as the registry stack says.
     derives: [
       {
-        ...{ path: files.registryVars, type: 'registry-hosts', outputsFile: files.registryOutputs },
-        ...{ stack: REGISTRY_STACK, environment: env.name },
+        path: files.registryVars,
+        type: 'registry-hosts',
+        outputsFile: files.registryOutputs,
+        stack: REGISTRY_STACK,
+        environment: env.name,
       },
       ...(built ? [{ path: files.releaseVars, type: 'release-image' as const, releaseFile: files.release }] : []),
     ],
@@ -246,14 +271,25 @@ export function releaseBuild(ctx: PlanContext, env: EnvironmentConfig, input: Re
   const files = runFiles(ctx.runDir);
   const where = input.local ? 'with the local Docker' : `on ${env.name}'s first host over SSH`;
   const task: ReleaseBuildTask = {
-    ...{ type: 'release-build', environment: env.name, outputsFile: files.outputs },
-    ...{ registryOutputsFile: files.registryOutputs, registryStack: REGISTRY_STACK, build },
-    ...{ commit: input.commit, tag: input.tag, local: input.local, cwd: ctx.root, releaseFile: files.release },
+    type: 'release-build',
+    environment: env.name,
+    outputsFile: files.outputs,
+    registryOutputsFile: files.registryOutputs,
+    registryStack: REGISTRY_STACK,
+    build,
+    commit: input.commit,
+    tag: input.tag,
+    local: input.local,
+    cwd: ctx.root,
+    releaseFile: files.release,
     ssh: { privateKeyFile: env.ssh.privateKeyFile, knownHosts: knownHostsFile(dirname(ctx.runDir)) },
     wrapperDir: join(ctx.runDir, 'bin'),
   };
   return {
-    ...{ kind: 'task', name: 'build', title: `build ${build.name}:${input.tag} ${where} and push it`, task },
+    kind: 'task',
+    name: 'build',
+    title: `build ${build.name}:${input.tag} ${where} and push it`,
+    task,
     needs: [
       { path: files.outputs, from: 'deploy' },
       { path: files.registryOutputs, from: 'registry' },

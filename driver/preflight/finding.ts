@@ -37,5 +37,6 @@ export interface PreflightInput {
   /** The environment's config, or the reason it did not load. */
   readonly config:
     { readonly ok: true; readonly value: EnvironmentConfig } | { readonly ok: false; readonly error: string };
-  readonly probe?: VersionProbe;
+  /** Runs `<tool> --version` (the executor's defaultProbe unless a test gives its own). */
+  readonly probe: VersionProbe;
 }

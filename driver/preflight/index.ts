@@ -4,12 +4,12 @@
  */
 import { existsSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
-import { sshPrivateKeyCheck, sshPublicKeyCheck } from '../../lib/ssh-key-checks';
+import { sshPrivateKeyCheck, sshPublicKeyCheck } from './ssh-key-checks';
 import { displayPath } from '../format';
 import type { Requirement } from '../plan/steps';
 import { Finding, missing, ok, PreflightInput } from './finding';
 import { credentialsFinding, gcloudLoginFinding, loginUserFinding, projectFinding } from './google';
-import { checkTool, defaultProbe, TOOLS, which } from './tools';
+import { checkTool, TOOLS, which } from './tools';
 
 export type { Finding, PreflightInput, VersionProbe } from './finding';
 export { parseVersion, which } from './tools';
@@ -40,7 +40,7 @@ function cdktfFinding({ cdktf, root, env }: PreflightInput): Finding {
 
 /** Checks everything at once; the order of findings follows the requirements. */
 export async function checkPrerequisites(input: PreflightInput): Promise<Finding[]> {
-  const probe = input.probe ?? defaultProbe(input.env);
+  const { probe } = input;
   const findings = await Promise.all(
     input.requirements.map(async (requirement): Promise<Finding | undefined> => {
       const tool = TOOLS[requirement];

@@ -1,7 +1,7 @@
 /** The external tools preflight checks: found on PATH, and recent enough. */
-import { execFile } from 'node:child_process';
 import { accessSync, constants, existsSync, statSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
+import type { Exec } from '../exec/exec';
 import { commandLine } from '../format';
 import type { Requirement } from '../plan/steps';
 import { Finding, missing, ok, PreflightInput, VersionProbe } from './finding';
@@ -78,22 +78,22 @@ export function parseVersion(text: string): [number, number, number] | undefined
   return m ? [Number(m[1]), Number(m[2]), Number(m[3] ?? 0)] : undefined;
 }
 
-/** A probe's error that means the tool cannot run at all: it did not start (ENOENT, EACCES), or exited 126/127. */
-function cannotRun(error: (Error & { code?: unknown }) | null): boolean {
-  const { code } = error ?? {};
-  return (typeof code === 'string' && !code.startsWith('ERR_')) || code === 126 || code === 127;
-}
+/** How much of a version probe's output is kept, and how long it may take. */
+const PROBE_KEEP = 1024 * 1024;
+const PROBE_TIMEOUT_MS = 15_000;
 
-export function defaultProbe(env: Readonly<Record<string, string | undefined>>): VersionProbe {
-  return (command, args) =>
-    new Promise((resolve) => {
-      execFile(
-        command,
-        [...args],
-        { env: { ...env, CHECKPOINT_DISABLE: '1' }, timeout: 15_000, maxBuffer: 1024 * 1024 },
-        (error, stdout, stderr) => resolve(cannotRun(error) ? undefined : `${stdout}\n${stderr}`),
-      );
-    });
+/**
+ * `<tool> <versionArgs>` through the executor: its output, or undefined when the tool cannot run at all (it did
+ * not start: ENOENT, EACCES; or it exited 126/127).
+ */
+export function defaultProbe(exec: Exec, env: Readonly<Record<string, string | undefined>>): VersionProbe {
+  return async (command, args) => {
+    const output = { mode: 'capture', keep: PROBE_KEEP } as const;
+    const call = { command, args, env: { ...env, CHECKPOINT_DISABLE: '1' }, output, timeoutMs: PROBE_TIMEOUT_MS };
+    const ran = await exec.run(call);
+    const cannotRun = ran.error !== undefined || ran.code === 126 || ran.code === 127;
+    return cannotRun ? undefined : `${ran.stdout}\n${ran.stderr}`;
+  };
 }
 
 export async function checkTool(

@@ -4,7 +4,7 @@
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { OutputsError } from '../../stacks/outputs';
+import { OutputsError } from '../../stacks/outputs-parser';
 import { parseRegistryOutputs, registryHostOf } from '../../stacks/registry-outputs';
 import type { DerivedVarsFile, RegistryHostsVars } from '../plan/steps';
 

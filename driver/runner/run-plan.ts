@@ -1,20 +1,21 @@
 /**
  * The one runner: executes a plan step by step, tees every step's full output to `<runDir>/logs/NN-<step>.log`,
  * shows progress, stops at the first failure with everything needed to understand and resume it, and handles
- * Ctrl-C by stopping the running child cleanly. Children are capture.ts's, the progress line progress.ts's, output
- * tails log.ts's, signals signals.ts's.
+ * Ctrl-C by stopping the running child cleanly. Children and signals are the executor's (exec/exec.ts), the progress
+ * line progress.ts's, output tails log.ts's.
  */
 import { closeSync, existsSync, mkdirSync, openSync, writeFileSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { EXIT_FAILED } from '../exit-codes';
+import { EXIT_FAILED } from '../../lib/exit-codes';
 import { addedEnv, commandLine, displayPath, formatDuration, Style } from '../format';
 import { activeSteps, ExecStep, Plan, PlannedStep, StepName, Task } from '../plan/steps';
 import { packerErrorLine } from '../tool-errors';
-import { capture, Captured } from './capture';
+import type { Captured } from '../exec/capture';
+import type { Exec } from '../exec/exec';
 import { writeDerived } from './derived';
 import { cleanTail } from './log';
 import { skippedLines, startProgress, Terminal } from './progress';
-import { Interrupts, SIGNAL_EXIT, SignalSource } from './signals';
+import { SIGNAL_EXIT } from '../../lib/signals';
 
 /** How much of an exec step's output is kept for its failure report, and how many lines of it are shown. */
 const TAIL_BYTES = 64 * 1024;
@@ -36,16 +37,14 @@ export interface TaskContext {
   log(text: string): void;
   /** Aborted on Ctrl-C. */
   readonly signal: AbortSignal;
-  /** Takes what signals the task's running child (capture's `group`): Ctrl-C is forwarded to it once, as to a step's. */
-  readonly group: (kill: (signal: NodeJS.Signals) => void) => void;
+  /** Runs the task's children: Ctrl-C is forwarded to them once, as to a step's. */
+  readonly exec: Exec;
 }
 
 export interface RunOptions {
   readonly out: Terminal;
   readonly err: Terminal;
   readonly style: Style;
-  /** The environment children inherit; each step's own `env` is added to it. */
-  readonly env: Readonly<Record<string, string | undefined>>;
   /** Paths are printed relative to this (the repository root). */
   readonly root: string;
   readonly verbose?: boolean;
@@ -54,15 +53,15 @@ export interface RunOptions {
   readonly runTask: (task: Task, ctx: TaskContext) => Promise<void>;
   /** Called after each step that succeeded (records image builds and outputs in the run state). */
   onStepDone?(step: PlannedStep): void;
-  readonly signals: SignalSource;
+  /** The command's executor: runs the exec steps' children and knows whether a signal came. */
+  readonly exec: Exec;
 }
 
-/** A run under way: its options, the plan and its active steps, when it started, its signals. */
+/** A run under way: its options, the plan and its active steps, when it started. */
 type Run = RunOptions & {
   readonly plan: Plan;
   readonly steps: readonly PlannedStep[];
   readonly started: number;
-  readonly interrupts: Interrupts;
   readonly show: (path: string) => string;
 };
 
@@ -71,28 +70,23 @@ const since = (started: number) => formatDuration(Date.now() - started);
 
 /** Runs the plan; its exit code: 0, EXIT_FAILED, or 128 + the number of the signal that interrupted it. */
 export async function runPlan(plan: Plan, o: RunOptions): Promise<number> {
-  const interrupts = new Interrupts(o);
   const steps = activeSteps(plan);
-  const run: Run = { ...o, plan, steps, started: Date.now(), interrupts, show: (p) => displayPath(p, o.root) };
-  try {
-    mkdirSync(join(plan.runDir, 'logs'), { recursive: true });
-    const skipped = plan.steps.length - steps.length;
-    o.out.write(
-      `${o.style.bold(`${plan.command} ${plan.environment}`)}: ${plural(steps.length)}` +
-        `${skipped > 0 ? ` (${skipped} skipped)` : ''}; run folder ${run.show(plan.runDir)}\n${skippedLines(plan, o.style)}`,
-    );
-    for (let i = 0; i < steps.length; i++) {
-      const exitCode = await runStep(run, i);
-      if (exitCode !== undefined) return exitCode;
-    }
-    o.out.write(
-      `${o.style.green(o.style.bold('done'))}: ${plan.command} ${plan.environment}, ${plural(steps.length)} ` +
-        `in ${since(run.started)}; logs in ${run.show(join(plan.runDir, 'logs'))}\n`,
-    );
-    return 0;
-  } finally {
-    interrupts.stop();
+  const run: Run = { ...o, plan, steps, started: Date.now(), show: (p) => displayPath(p, o.root) };
+  mkdirSync(join(plan.runDir, 'logs'), { recursive: true });
+  const skipped = plan.steps.length - steps.length;
+  o.out.write(
+    `${o.style.bold(`${plan.command} ${plan.environment}`)}: ${plural(steps.length)}` +
+      `${skipped > 0 ? ` (${skipped} skipped)` : ''}; run folder ${run.show(plan.runDir)}\n${skippedLines(plan, o.style)}`,
+  );
+  for (let i = 0; i < steps.length; i++) {
+    const exitCode = await runStep(run, i);
+    if (exitCode !== undefined) return exitCode;
   }
+  o.out.write(
+    `${o.style.green(o.style.bold('done'))}: ${plan.command} ${plan.environment}, ${plural(steps.length)} ` +
+      `in ${since(run.started)}; logs in ${run.show(join(plan.runDir, 'logs'))}\n`,
+  );
+  return 0;
 }
 
 /** Runs step i; the exit code when the run stops there. */
@@ -105,13 +99,13 @@ async function runStep(run: Run, i: number): Promise<number | undefined> {
   const logPath = join(run.plan.runDir, 'logs', `${n}-${step.name}.log`);
   const started = Date.now();
   let failure: string[] | undefined;
-  if (run.interrupts.received === undefined) {
+  if (run.exec.interrupted === undefined) {
     const live = startProgress(out, style, label, run.verbose ?? false);
     failure = await execute(run, step, logPath, live.onOutput);
     live.stop();
   }
   const took = since(started);
-  const signal = run.interrupts.received?.signal;
+  const signal = run.exec.interrupted;
   if (signal === undefined && failure === undefined) {
     out.write(`${label} ${style.green('ok')} ${took}\n`);
     run.onStepDone?.(step);
@@ -125,9 +119,13 @@ async function runStep(run: Run, i: number): Promise<number | undefined> {
   out.write(`${label} ${color(status)} ${took}\n`);
   lines.push(`log:       ${run.show(logPath)}`, `resume:    ${run.resumeCommand(step.name)}`);
   err.write(['', color(style.bold(`${headline}: ${step.title}`)), ...lines.map((l) => `  ${l}`), ''].join('\n'));
-  if (signal !== undefined) return SIGNAL_EXIT[signal];
-  out.write(`stopped at step ${i + 1} of ${run.steps.length} after ${since(run.started)}; nothing after it ran\n`);
-  return EXIT_FAILED;
+  if (signal === undefined) {
+    out.write(`stopped at step ${i + 1} of ${run.steps.length} after ${since(run.started)}; nothing after it ran\n`);
+    return EXIT_FAILED;
+  }
+  // The run folder says where it stopped, as the review's interruptions do.
+  writeFileSync(join(run.plan.runDir, 'interrupted.txt'), [`${headline}: ${step.title}`, ...lines, ''].join('\n'));
+  return SIGNAL_EXIT[signal];
 }
 
 /** Checks what the step needs, writes its files, runs it with its log open; the lines that explain a failure. */
@@ -142,7 +140,10 @@ async function execute(run: Run, step: PlannedStep, logPath: string, onOutput: (
   const notDerived = writeDerived(step.derives ?? []);
   if (notDerived !== undefined) return [notDerived];
   const log = openSync(logPath, 'a');
-  const tee = (text: string) => (writeSync(log, text), onOutput(text));
+  const tee = (text: string) => {
+    writeSync(log, text);
+    onOutput(text);
+  };
   try {
     const what =
       step.kind === 'task'
@@ -152,20 +153,15 @@ async function execute(run: Run, step: PlannedStep, logPath: string, onOutput: (
     if (step.kind === 'task') return await taskStep(run, step.task, log, tee);
     return await execStep(run, step, log, tee);
   } finally {
-    run.interrupts.kill = undefined;
     closeSync(log);
   }
 }
 
 /** An in-process task: aborted on Ctrl-C; a StepFailure is its failure report. */
 async function taskStep(run: Run, task: Task, log: number, tee: (text: string) => void) {
-  const controller = new AbortController();
-  let child: ((signal: NodeJS.Signals) => void) | undefined;
-  run.interrupts.kill = (signal) => (controller.abort(), child?.(signal));
   const logLine = (text: string) => tee(text.endsWith('\n') ? text : `${text}\n`);
-  const group = (kill: (signal: NodeJS.Signals) => void) => void (child = kill);
   try {
-    await run.runTask(task, { log: logLine, signal: controller.signal, group });
+    await run.runTask(task, { log: logLine, signal: run.exec.signal, exec: run.exec });
     writeSync(log, '# ok\n');
     return undefined;
   } catch (error) {
@@ -178,14 +174,8 @@ async function taskStep(run: Run, task: Task, log: number, tee: (text: string) =
 /** An exec step: a child in its own process group, its output to the log (and the progress line) as it comes. */
 async function execStep(run: Run, step: ExecStep, log: number, tee: (text: string) => void) {
   const started = Date.now();
-  const o = {
-    cwd: step.cwd,
-    env: { ...run.env, ...step.env },
-    keep: TAIL_BYTES,
-    onData: tee,
-    group: run.interrupts.group,
-  };
-  const ran = await capture(step.command, step.args, o);
+  const output = { mode: 'log', write: tee, keep: TAIL_BYTES } as const;
+  const ran = await run.exec.run({ command: step.command, args: step.args, cwd: step.cwd, env: step.env, output });
   const ended = ran.signal !== null ? `killed by ${ran.signal}` : `exit code ${ran.code}`;
   const line = ran.error ? `could not start ${step.command}: ${ran.error.message}` : `${ended} after ${since(started)}`;
   writeSync(log, `# ${line}\n`);

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ProjectSpec, resolveProject } from '../../config';
 import { show } from '../../config/redact';
-import { sshPublicKeyCheck } from '../../lib/ssh-key-checks';
+import { sshPublicKeyCheck } from '../../driver/preflight/ssh-key-checks';
 import { TEST_KEY, validEnv } from '../helpers';
 
 /** A private key in the shape OpenSSH writes it; its body must never appear in any message. */

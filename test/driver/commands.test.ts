@@ -160,21 +160,15 @@ describe('command builders: exact argv', () => {
   it.each([
     ['stage', stage],
     ['prod', prod],
-  ])('inventory for %s runs the repository generator on the outputs', (name, env) => {
+  ])('inventory for %s renders the outputs file in process', (name, env) => {
     const step = inventory(ctx(name), env);
     const run = `/repo/.run/${name}/20250101T000000Z`;
-    expect([step.command, ...step.args]).toEqual([
-      '/usr/bin/node',
-      'scripts/run-app.cjs',
-      'lib/inventory-cli.ts',
-      '--outputs',
-      `${run}/outputs.json`,
-      '--stack',
-      name,
-      '--out',
-      `${run}/inventory.yml`,
-    ]);
-    expect(step.cwd).toBe('/repo');
+    expect(step.task).toEqual({
+      type: 'inventory',
+      outputsFile: `${run}/outputs.json`,
+      stack: name,
+      out: `${run}/inventory.yml`,
+    });
     expect(step.needs).toEqual([{ path: `${run}/outputs.json`, from: 'deploy' }]);
   });
 

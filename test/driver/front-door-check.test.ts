@@ -1,6 +1,8 @@
-import { appTargets } from '../../driver/check';
-import { renderInventory } from '../../lib/inventory';
-import { parseStackOutputs, StackOutputs } from '../../stacks/outputs';
+import { appTargets } from '../../driver/tasks/check';
+import { renderInventory } from '../../driver/inventory/inventory';
+import { routeAnsibleArgs, routeOptions, routeSshConfig, routeTarget, sshRoute } from '../../driver/fleet/ssh-route';
+import type { StackOutputs } from '../../stacks/outputs';
+import { parseStackOutputs } from '../../stacks/outputs-parser';
 
 /** Outputs of an environment behind the load balancer, as `terraform output -json` gives them once applied. */
 function lbOutputs(): StackOutputs {
@@ -54,5 +56,36 @@ describe('behind the load balancer', () => {
       'ansible_ssh_common_args: "-o ProxyCommand=\'gcloud compute start-iap-tunnel docker-host-001 22 --listen-on-stdin --project=acme-docker-hosts --zone=europe-west1-d\' -o HostKeyAlias=docker-host-001-123451"',
     );
     expect(text).toContain('        app_health_path: "/healthz"\n');
+  });
+
+  test('one route per host, rendered for ssh, Ansible and ~/.ssh/config alike', () => {
+    const outputs = lbOutputs();
+    const route = sshRoute(outputs, outputs.hosts['docker-host-002']);
+    const login = { privateKeyFile: '/home/ops/.ssh/docker hosts', knownHosts: '/repo/.run/prod/known_hosts' };
+    const tunnel =
+      'gcloud compute start-iap-tunnel docker-host-002 22 --listen-on-stdin --project=acme-docker-hosts --zone=europe-west1-d';
+    expect(route).toEqual({
+      user: 'ops_example_com',
+      address: '10.132.0.3',
+      hostKeyAlias: 'docker-host-002-123452',
+      proxyCommand: tunnel,
+    });
+    expect(routeTarget(route)).toBe('ops_example_com@10.132.0.3');
+    expect(routeOptions(route, login)).toEqual([
+      ...['-i', '/home/ops/.ssh/docker hosts', '-o', 'IdentitiesOnly=yes', '-o', 'StrictHostKeyChecking=accept-new'],
+      ...['-o', 'UserKnownHostsFile=/repo/.run/prod/known_hosts', '-o', 'HostKeyAlias=docker-host-002-123452'],
+      ...['-o', `ProxyCommand=${tunnel}`],
+    ]);
+    expect(routeAnsibleArgs(route)).toBe(`-o ProxyCommand='${tunnel}' -o HostKeyAlias=docker-host-002-123452`);
+    expect(routeSshConfig(route, login, 'prod-docker-host-002')).toEqual([
+      'Host prod-docker-host-002',
+      '  User ops_example_com',
+      '  IdentityFile "/home/ops/.ssh/docker hosts"',
+      '  HostKeyAlias docker-host-002-123452',
+      '  UserKnownHostsFile /repo/.run/prod/known_hosts',
+      '  StrictHostKeyChecking accept-new',
+      `  ProxyCommand ${tunnel} --verbosity=warning`,
+    ]);
+    expect(routeAnsibleArgs({ user: 'u', address: '192.0.2.1' })).toBeUndefined();
   });
 });

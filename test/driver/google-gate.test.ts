@@ -54,7 +54,7 @@ describe('placeholders', () => {
     const spec = testSpec(sb, 9292, { ssh: { osLogin: true, user: 'ops_example_com', privateKeyFile: sb.privateKey } });
     const result = await runDriver(['up', 'stage'], sb, { spec });
     expect(result.code).toBe(1);
-    expect(result.err).toContain('preflight: 1 of 13 prerequisites is missing (before any plan: nothing was run)');
+    expect(result.err).toContain('preflight: 1 of 12 prerequisites is missing (before any plan: nothing was run)');
     expect(problems(result.err)).toEqual([
       '✗ OS Login user: ssh.user of "stage" is the placeholder "ops_example_com"',
       '    fix: set ssh.user for "stage" in config/environments.ts to your OS Login POSIX name ' +
@@ -132,8 +132,14 @@ test('preflight: gcloud found but no account is missing, with `gcloud auth login
   mkdirSync(bin);
   writeFileSync(join(bin, 'gcloud'), '#!/bin/sh\necho "Google Cloud SDK 500.0.0"\n', { mode: 0o755 });
   const input: PreflightInput = {
-    ...{ requirements: ['gcloud'], files: [], root: sb.root, home: sb.home, cdktf: 'cdktf' },
-    ...{ env: { PATH: bin }, config: { ok: false, error: 'not used' } },
+    requirements: ['gcloud'],
+    files: [],
+    root: sb.root,
+    home: sb.home,
+    cdktf: 'cdktf',
+    env: { PATH: bin },
+    config: { ok: false, error: 'not used' },
+    probe: async () => 'Google Cloud SDK 500.0.0',
   };
   expect(await checkPrerequisites(input)).toEqual([
     {

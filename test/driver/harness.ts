@@ -1,5 +1,5 @@
 /**
- * Test harness for the driver: a throwaway repository root with stub packer/ and ansible/ (and the real lib/, scripts/ and
+ * Test harness for the driver: a throwaway repository root with stub packer/ and ansible/ (and the real
  * node_modules/ linked in), fake tools first on PATH, credentials and SSH keys in a temporary home, and main() run
  * in-process with captured output.
  */
@@ -56,9 +56,7 @@ export function makeSandbox(): Sandbox {
     mkdirSync(join(root, path, '..'), { recursive: true });
     writeFileSync(join(root, path), content);
   }
-  symlinkSync(join(REPO_ROOT, 'lib'), join(root, 'lib'));
   symlinkSync(join(REPO_ROOT, 'node_modules'), join(root, 'node_modules'));
-  symlinkSync(join(REPO_ROOT, 'scripts'), join(root, 'scripts'));
 
   const bin = join(dir, 'bin');
   mkdirSync(bin);
@@ -143,6 +141,7 @@ export async function runDriver(
     signals?: EventEmitter;
     ask?: MainDeps['ask'];
     probe?: MainDeps['probe'];
+    makeExec?: MainDeps['makeExec'];
     tty?: boolean;
   } = {},
 ): Promise<Captured> {
@@ -159,6 +158,7 @@ export async function runDriver(
     signals: options.signals ?? new EventEmitter(),
     ask: options.ask,
     probe: options.probe,
+    makeExec: options.makeExec,
   });
   return { code, out, err, all };
 }

@@ -46,7 +46,9 @@ describe('up plan', () => {
           ? [[s.command, s.args[0], s.args[1]]]
           : s.task.type === 'terraform-apply'
             ? [[s.task.apply.command, s.task.apply.args[0], s.task.apply.args.at(-1)]]
-            : [],
+            : s.task.type === 'inventory'
+              ? [['(in process)', 'inventory', s.task.out]]
+              : [],
       );
       // The stacks apply their saved plans (made, shown and approved before the run starts: commands/up-review.ts).
       expect(work).toEqual([
@@ -55,7 +57,7 @@ describe('up plan', () => {
         ['terraform', 'apply', '/repo/.run/stage/T/backend.tfplan'],
         ['terraform', 'apply', '/repo/.run/stage/T/registry.tfplan'],
         ['terraform', 'apply', `/repo/.run/stage/T/${name}.tfplan`],
-        ['node', 'scripts/run-app.cjs', 'lib/inventory-cli.ts'],
+        ['(in process)', 'inventory', '/repo/.run/stage/T/inventory.yml'],
         ['ansible-playbook', '-i', '/repo/.run/stage/T/inventory.yml'],
       ]);
     }
@@ -76,7 +78,7 @@ describe('up plan', () => {
         'ssh-private-key',
         'gcloud',
       ],
-      files: ['packer/', 'main.ts', 'lib/inventory-cli.ts', 'ansible/playbooks/site.yml'],
+      files: ['packer/', 'main.ts', 'ansible/playbooks/site.yml'],
     });
   });
 

@@ -2,7 +2,7 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { capture } from '../../driver/runner/capture';
+import { startChild } from '../../driver/exec/capture';
 
 let dir: string;
 beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 'process-tree-'))));
@@ -25,16 +25,21 @@ const until = async (check: () => boolean) => {
 describe.each(['SIGINT', 'SIGTERM'] as const)('%s to a step whose script started `setsid sleep &`', (signal) => {
   it('the setsid grandchild is stopped too', async () => {
     const pidFile = join(dir, 'pid');
-    let kill: ((s: NodeJS.Signals) => void) | undefined;
     const script = `setsid sleep 30 & echo $! > ${pidFile}.tmp; mv ${pidFile}.tmp ${pidFile}; wait`;
-    const ran = capture('bash', ['-c', script], { cwd: dir, env: process.env, group: (k) => (kill = k) });
+    const child = startChild({
+      command: 'bash',
+      args: ['-c', script],
+      cwd: dir,
+      env: process.env,
+      output: { mode: 'capture' },
+    });
     expect(await until(() => existsSync(pidFile))).toBe(true);
     const grandchild = Number(readFileSync(pidFile, 'utf8'));
     expect(
       await until(() => alive(grandchild) && /sleep/.test(readFileSync(`/proc/${grandchild}/cmdline`, 'utf8'))),
     ).toBe(true);
-    kill!(signal);
-    await ran;
+    child.kill(signal);
+    await child.done;
     expect(await until(() => !alive(grandchild))).toBe(true);
   });
 });

@@ -1,3 +1,4 @@
+import { EventEmitter } from 'node:events';
 /** Unit tests of the driver's small parts: lock, preflight checks, HTTP check, image hash, formatting. */
 import {
   existsSync,
@@ -12,12 +13,13 @@ import {
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { resolveProject } from '../../config';
-import { checkTargets, probe } from '../../driver/check';
+import { checkTargets, probe } from '../../driver/tasks/check';
 import { commandLine, displayPath, formatDuration, makeStyle, runStamp, shellQuote } from '../../driver/format';
 import { imageSourceHash } from '../../driver/plan/image-hash';
 import { acquireLock, LockHeldError, readLock, releaseLock } from '../../driver/lock';
 import { checkPrerequisites, describeProblems, parseVersion, PreflightInput, which } from '../../driver/preflight';
 import { defaultProbe } from '../../driver/preflight/tools';
+import { Executor } from '../../driver/exec/exec';
 import { closedPort, startApp } from './harness';
 
 let dir: string;
@@ -218,9 +220,9 @@ describe('preflight', () => {
     writeFileSync(join(bin, 'terraform'), '#!/bin/sh\necho "libfoo.so: not found" >&2\nexit 127\n', { mode: 0o755 });
     writeFileSync(join(bin, 'packer'), '#!/nonexistent/interpreter\n', { mode: 0o755 });
     const env = { PATH: bin };
-    const findings = await checkPrerequisites(
-      input({ requirements: ['terraform', 'packer'], env, probe: defaultProbe(env) }),
-    );
+    const io = { signals: new EventEmitter(), err: { write: () => true }, style: makeStyle(false, {}), env, root: dir };
+    const probe = defaultProbe(new Executor(io), env);
+    const findings = await checkPrerequisites(input({ requirements: ['terraform', 'packer'], env, probe }));
     expect(findings.map((f) => [f.ok, f.summary])).toEqual([
       [false, `terraform: \`${join(bin, 'terraform')} version\` did not start or exited 126/127: it cannot run`],
       [false, `packer: \`${join(bin, 'packer')} version\` did not start or exited 126/127: it cannot run`],

@@ -118,8 +118,8 @@ day2_drift() {
   drift_run "$RUN/drift-1.json" || rc=$?
   log "check-mode run: exit $rc in $((SECONDS - t0))s"
   rc=0
-  run_ts lib/drift-cli.ts --file "$RUN/drift-1.json" --json >"$RUN/drift-1.out" 2>"$RUN/drift-1.err" || rc=$?
-  run_ts lib/drift-cli.ts --file "$RUN/drift-1.json" >"$RUN/drift-1.txt" 2>&1 || true
+  run_ts driver/fleet/drift-cli.ts --file "$RUN/drift-1.json" --json >"$RUN/drift-1.out" 2>"$RUN/drift-1.err" || rc=$?
+  run_ts driver/fleet/drift-cli.ts --file "$RUN/drift-1.json" >"$RUN/drift-1.txt" 2>&1 || true
   sed 's/^/    /' "$RUN/drift-1.txt"
   check "drift exits 2 (drift found; got $rc $(cat "$RUN/drift-1.err"))" test "$rc" = 2
   check "drift names exactly $name, and exactly /etc/docker/daemon.json" python3 - "$RUN/drift-1.out" "$name" <<'PY'
@@ -137,7 +137,7 @@ PY
   check "$name: daemon.json is back to the code's (max-file 3)" \
     ssh_host "$name" 'grep -q "\"max-file\": \"3\"" /etc/docker/daemon.json'
   rc=0
-  drift_run "$RUN/drift-2.json" && run_ts lib/drift-cli.ts --file "$RUN/drift-2.json" >"$RUN/drift-2.txt" 2>&1 || rc=$?
+  drift_run "$RUN/drift-2.json" && run_ts driver/fleet/drift-cli.ts --file "$RUN/drift-2.json" >"$RUN/drift-2.txt" 2>&1 || rc=$?
   check "no drift after the run (drift exits 0; got $rc: $(tr '\n' ' ' <"$RUN/drift-2.txt" 2>/dev/null))" test "$rc" = 0
 }
 
@@ -169,7 +169,7 @@ sys.exit(f"missing or wrong: {', '.join(bad)}" if bad else 0)
 PY
 }
 
-# The fleet status over every host (timed), parsed by lib/fleet-status.ts; then once more with a
+# The fleet status over every host (timed), parsed by driver/fleet/fleet-status.ts; then once more with a
 # host that does not exist (no SSH on its address), which gets a row saying so.
 day2_status() {
   local t0 rc=0 secs hosts=()
@@ -181,8 +181,8 @@ day2_status() {
   check "status.yml succeeded on ${#HOSTS[@]} hosts in ${secs}s (exit $rc)" test "$rc" = 0
   for name in "${HOSTS[@]}"; do hosts+=(--host "$name"); done
   rc=0
-  run_ts lib/fleet-status-cli.ts --dir "$RUN/status" "${hosts[@]}" --json >"$RUN/status.json" 2>"$RUN/status.err" || rc=$?
-  run_ts lib/fleet-status-cli.ts --dir "$RUN/status" "${hosts[@]}" | sed 's/^/    /'  || true
+  run_ts driver/fleet/fleet-status-cli.ts --dir "$RUN/status" "${hosts[@]}" --json >"$RUN/status.json" 2>"$RUN/status.err" || rc=$?
+  run_ts driver/fleet/fleet-status-cli.ts --dir "$RUN/status" "${hosts[@]}" | sed 's/^/    /'  || true
   check "fleet-status parses every report, all hosts answer (exit $rc $(cat "$RUN/status.err"))" test "$rc" = 0
   check "fleet-status: OS, Docker, image, release, state, uptime, restarts, security updates, reboot, disk, answers on every host" \
     status_fields "$RUN/status.json"
@@ -207,7 +207,7 @@ day2_status_unreachable() {
   make_inventory || abort "inventory with $ghost: $(cat "$RUN/inventory.err")"
   log "status.yml with $ghost ($NET.99, nothing there) in the inventory"
   PLAYBOOK=status.yml playbook "$RUN/status-ghost.log" -e "status_dir=$RUN/status-ghost" "${GOOD_VARS[@]}" -e ansible_ssh_timeout=3 || true
-  run_ts lib/fleet-status-cli.ts --dir "$RUN/status-ghost" --json >"$RUN/status-ghost.json" 2>&1 || rc=$?
+  run_ts driver/fleet/fleet-status-cli.ts --dir "$RUN/status-ghost" --json >"$RUN/status-ghost.json" 2>&1 || rc=$?
   check "status with an unreachable host: exit 3, its row says unreachable, the others answer (exit $rc)" \
     python3 - "$RUN/status-ghost.json" "$ghost" "$rc" <<'PY'
 import json, sys

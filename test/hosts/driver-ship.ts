@@ -2,7 +2,7 @@
  * The host test's way into the ship commands, on the real code paths against its throwaway hosts (driver-env.ts):
  *
  *   node scripts/run-app.cjs test/hosts/driver-ship.ts <run dir> <outputs.json> <private key> build <repository> <tag> <context>
- *     the build step's own functions (driver/release-task.ts): the ssh wrapper with the hosts step's ssh options,
+ *     the build step's own functions (driver/release/release-task.ts): the ssh wrapper with the hosts step's ssh options,
  *     `docker manifest inspect`, `docker build` on host 1 with DOCKER_HOST=ssh://deploy@<host 1>, `docker push`, the
  *     digest from the push; prints the release file (the repository is given: the test registry is no
  *     Artifact Registry, which the registry stack's outputs parser insists on)
@@ -12,8 +12,10 @@
 import { join } from 'node:path';
 import { main } from '../../driver/main';
 import type { ReleaseBuildTask } from '../../driver/plan/steps';
-import { knownHostsFile } from '../../driver/state';
-import { buildTarget, shipRelease } from '../../driver/release-task';
+import { knownHostsFile } from '../../driver/paths';
+import { Executor } from '../../driver/exec/exec';
+import { makeStyle } from '../../driver/format';
+import { buildTarget, shipRelease } from '../../driver/release/release-task';
 import { exitWith, hostTestDeps } from './driver-env';
 
 async function build(runDir: string, outputs: string, privateKeyFile: string, args: string[]): Promise<number> {
@@ -34,13 +36,16 @@ async function build(runDir: string, outputs: string, privateKeyFile: string, ar
     },
   };
   const log = (text: string) => void process.stderr.write(text.endsWith('\n') ? text : `${text}\n`);
-  const release = await shipRelease(task, buildTarget(task, repository, process.env), {
-    log,
-    signal: new AbortController().signal,
-    group: () => undefined,
-  });
-  process.stdout.write(`${JSON.stringify(release)}\n`);
-  return 0;
+  const io = { signals: process, err: process.stderr, style: makeStyle(false, process.env), env: process.env };
+  const exec = new Executor({ ...io, root: process.cwd() }).install();
+  try {
+    const taskCtx = { log, signal: exec.signal, exec };
+    const release = await shipRelease(task, buildTarget(task, repository, process.env), taskCtx);
+    process.stdout.write(`${JSON.stringify(release)}\n`);
+    return 0;
+  } finally {
+    exec.dispose();
+  }
 }
 
 async function run(argv: string[]): Promise<number> {

@@ -422,10 +422,10 @@ recap_field() {
   fi
 }
 
-# The inventory from the fake outputs, through lib/inventory-cli.ts as the driver makes it.
+# The inventory from the fake outputs, through driver/inventory/inventory-cli.ts as the driver makes it.
 make_inventory() {
   write_outputs
-  (cd "$REPO" && node scripts/run-app.cjs lib/inventory-cli.ts --outputs "$RUN/outputs.json" --stack stage \
+  (cd "$REPO" && node scripts/run-app.cjs driver/inventory/inventory-cli.ts --outputs "$RUN/outputs.json" --stack stage \
     --out "$RUN/inventory.yml") 2>"$RUN/inventory.err"
 }
 

@@ -3,7 +3,7 @@
 # registry part; uses its REPO, RUN, HOSTS, HOST_IP, REGISTRY, APP_PORT, ROLLED_BACK, check/pass/
 # fail/log, ssh_host, http_code, playbook, check_release, run_ts).
 #
-# The build step's own code (test/hosts/driver-ship.ts → driver/release-task.ts) builds an image on
+# The build step's own code (test/hosts/driver-ship.ts → driver/release/release-task.ts) builds an image on
 # host 1 over SSH (DOCKER_HOST=ssh://deploy@<host 1>, through the driver's ssh wrapper with the hosts
 # step's ssh options) FROM the v1 image the registry part pushed (no Docker Hub), pushes it to the
 # test registry and reads the digest; site.yml deploys that digest; the driver's `logs` and

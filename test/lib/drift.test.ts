@@ -1,9 +1,14 @@
-import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { DriftError, driftedHosts, driftExitCode, formatDrift, parseDrift, resultFiles } from '../../lib/drift';
+import { join } from 'node:path';
+import {
+  DriftError,
+  driftedHosts,
+  driftExitCode,
+  formatDrift,
+  parseDrift,
+  resultFiles,
+} from '../../driver/fleet/drift';
 
-const ROOT = resolve(__dirname, '..', '..');
 // `ANSIBLE_STDOUT_CALLBACK=json ansible-playbook site.yml --check --diff` from the host test on two
 // trixie hosts (real runs; `invocation`s, gathered facts and docker inspect blobs trimmed, the checkout path as /repo): after /etc/docker/daemon.json was edited
 // by hand on docker-host-001, and after the next site.yml run put it back.
@@ -127,19 +132,5 @@ describe('input that is not the json callback output', () => {
   ])('%s', (_what, json, message) => {
     expect(() => parseDrift(json)).toThrow(message);
     expect(() => parseDrift(json)).toThrow(DriftError);
-  });
-});
-
-describe('lib/drift-cli.ts', () => {
-  const cli = (...args: string[]) =>
-    spawnSync(process.execPath, ['scripts/run-app.cjs', 'lib/drift-cli.ts', ...args], { cwd: ROOT, encoding: 'utf8' });
-
-  test('exit 2 with drift, 0 without, 1 on a file that is not the json output, 64 on bad usage', () => {
-    const drift = cli('--file', join(FIXTURES, 'daemon-json-edited.json'));
-    expect([drift.status, drift.stdout.split('\n')[0]]).toEqual([2, expect.stringMatching(/^docker-host-001: drift/)]);
-    expect(cli('--file', join(FIXTURES, 'no-drift.json'), '--json').status).toBe(0);
-    const bad = cli('--file', join(ROOT, 'package.json'));
-    expect([bad.status, bad.stderr.trim()]).toEqual([1, expect.stringMatching(/^drift: not the output of the json/)]);
-    expect(cli('--nope').status).toBe(64);
   });
 });

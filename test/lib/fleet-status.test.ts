@@ -1,11 +1,8 @@
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { FleetStatusError, fleetStatus, hostHealthy, parseHostReport } from '../../lib/fleet-status';
-import { formatFleetJson, formatFleetTable, formatUptime, TABLE_COLUMNS } from '../../lib/fleet-status-format';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { FleetStatusError, fleetStatus, hostHealthy, parseHostReport } from '../../driver/fleet/fleet-status';
+import { formatFleetJson, formatFleetTable, formatUptime, TABLE_COLUMNS } from '../../driver/fleet/fleet-status-format';
 
-const ROOT = resolve(__dirname, '..', '..');
 // Reports written by ansible/playbooks/status.yml on the host test's two trixie hosts (real run).
 const FIXTURES = join(__dirname, 'fixtures', 'status');
 const HOSTS = ['docker-host-001', 'docker-host-002'];
@@ -127,35 +124,4 @@ test('healthy: reachable, answering, no reboot and no security update pending', 
   expect(hostHealthy(parseHostReport('docker-host-001', r))).toBe(true);
   r.reboot_required = { required: true, packages: ['linux-image-amd64'] };
   expect(hostHealthy(parseHostReport('docker-host-001', r))).toBe(false);
-});
-
-describe('lib/fleet-status-cli.ts', () => {
-  const cli = (...args: string[]) =>
-    spawnSync(process.execPath, ['scripts/run-app.cjs', 'lib/fleet-status-cli.ts', ...args], {
-      cwd: ROOT,
-      encoding: 'utf8',
-    });
-
-  test('all hosts answering: exit 0; a host without a report: exit 3', () => {
-    expect(cli('--dir', FIXTURES).status).toBe(0);
-    const missing = cli('--dir', FIXTURES, '--host', HOSTS[0], '--host', HOSTS[1], '--host', 'docker-host-003');
-    expect(missing.status).toBe(3);
-    expect(missing.stdout).toMatch(/docker-host-003 +unreachable/);
-  });
-
-  test('a malformed report: exit 1 and one line', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'fleet-status-'));
-    try {
-      writeFileSync(join(dir, 'docker-host-001.json'), JSON.stringify({ ...report(), colour: 'red' }));
-      const r = cli('--dir', dir, '--json');
-      expect([r.status, r.stdout, r.stderr.trim().split('\n').length]).toEqual([1, '', 1]);
-      expect(r.stderr).toMatch(/unknown field "colour"/);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-  });
-
-  test('bad usage: exit 2', () => {
-    expect(cli('--json').status).toBe(2);
-  });
 });

@@ -3,8 +3,8 @@ import { chmodSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync }
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { resolveProject } from '../../config';
-import { inspectKeyFile, MAX_KEY_FILE_BYTES } from '../../lib/key-file';
-import { sshPrivateKeyCheck, sshPublicKeyCheck } from '../../lib/ssh-key-checks';
+import { inspectKeyFile, MAX_KEY_FILE_BYTES } from '../../driver/preflight/key-file';
+import { sshPrivateKeyCheck, sshPublicKeyCheck } from '../../driver/preflight/ssh-key-checks';
 import { TEST_KEY, validEnv } from '../helpers';
 
 let dir: string;

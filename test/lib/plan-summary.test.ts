@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { renderPlanMarkdown, renderPlanText } from '../../lib/plan/render';
-import { hasChanges, losesHost, PlanFormatError, SENSITIVE, summarizePlan, UNKNOWN } from '../../lib/plan/summary';
+import { renderPlanMarkdown, renderPlanText } from '../../review/plan/render';
+import { hasChanges, losesHost, PlanFormatError, SENSITIVE, summarizePlan, UNKNOWN } from '../../review/plan/summary';
 
 /** `terraform show -json` output: real ones (terraform_data, made offline with Terraform 1.11) and google ones. */
 function fixture(name: string): any {

@@ -17,7 +17,7 @@ import { ComputeTargetHttpProxy } from '@cdktf/provider-google/lib/compute-targe
 import { ComputeTargetHttpsProxy } from '@cdktf/provider-google/lib/compute-target-https-proxy';
 import { ComputeUrlMap } from '@cdktf/provider-google/lib/compute-url-map';
 import { EnvironmentSpec } from '../../config';
-import { parseStackOutputs } from '../../stacks/outputs';
+import { parseStackOutputs } from '../../stacks/outputs-parser';
 import { resolveEnvs, stacksFor, TEST_PROJECT, validEnv } from '../helpers';
 
 function synth(over: Partial<EnvironmentSpec> = {}) {

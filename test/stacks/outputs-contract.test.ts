@@ -1,5 +1,5 @@
-import { renderInventory } from '../../lib/inventory';
-import { parseStackOutputs } from '../../stacks/outputs';
+import { renderInventory } from '../../driver/inventory/inventory';
+import { parseStackOutputs } from '../../stacks/outputs-parser';
 import { resolveEnvs, stacksFor, synthJson, validEnv } from '../helpers';
 
 /**

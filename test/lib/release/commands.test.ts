@@ -6,7 +6,7 @@ import {
   repoDigestsCommand,
   tagExistence,
   tagExistsCommand,
-} from '../../../lib/release/commands';
+} from '../../../driver/release/commands';
 
 const REF = 'europe-west1-docker.pkg.dev/acme/docker-hosts/reddit:3f9c2a1';
 const remote = { kind: 'remote', dockerHost: 'ssh://deploy@203.0.113.10' } as const;

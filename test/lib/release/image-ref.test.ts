@@ -7,7 +7,7 @@ import {
   parseDigestReference,
   releaseTag,
   taggedReference,
-} from '../../../lib/release/image-ref';
+} from '../../../driver/release/image-ref';
 
 const REGISTRY = 'europe-west1-docker.pkg.dev/acme-docker-hosts/docker-hosts';
 const REPO = `${REGISTRY}/reddit`;

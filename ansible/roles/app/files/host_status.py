@@ -5,7 +5,7 @@
 
 Python 3.9+ standard library only (Debian 12 and 13 hosts). Each part that cannot be read is
 null with its reason under "errors"; the script itself always exits 0 with valid JSON.
-lib/fleet-status.ts parses this shape (schema 1).
+driver/fleet/fleet-status.ts parses this shape (schema 1).
 """
 import datetime
 import glob
