@@ -1,10 +1,7 @@
 /**
  * `destroy <env>`: the environment's stack (hosts, firewall rules, service account, its read grant on the registry),
- * after a confirmation. Never the registry stack: one Docker repository serves every environment of a GCP project
- * (prod deploys the digest stage tested, and a rollback needs the older images), so destroying stage must not take
- * prod's images; it is project infrastructure, like the state backend, and removed by hand (`cdktf destroy registry`)
- * once no environment is left. Never the state backend: its bucket has prevent_destroy and holds every environment's
- * state; driver/README.md says how to remove it by hand.
+ * after a confirmation. Never the registry stack nor the state backend: both are the project's (why:
+ * docs/architecture.md; how to remove them by hand: driver/README.md, Destroy).
  */
 import type { EnvContext } from '../context';
 import { buildDestroyPlan } from '../plan/build';

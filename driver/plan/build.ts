@@ -139,8 +139,8 @@ export function buildUpPlan(env: EnvironmentConfig, ctx: PlanContext, options: U
 }
 
 /**
- * `destroy`: the environment's stack, never the registry: it is the project's (every environment pulls from it, and
- * prod deploys the very digest stage tested); the environment's read grant on it goes with the environment's stack.
+ * `destroy`: the environment's stack (its read grant on the registry goes with it), never the registry nor the
+ * backend (why: docs/architecture.md).
  */
 export function buildDestroyPlan(env: EnvironmentConfig, ctx: PlanContext, options: DestroyOptions = {}): Plan {
   const work: Step[] = [tools.applyStep(ctx, env, 'destroy')];
