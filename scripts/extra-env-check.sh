@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The suite never reads the operator's config: proved by running it once more on a copy of the repository whose
 # config/environments.ts gains a `qa` environment copied from `stage` (another zone), left uncommitted, as an
-# operator following the README would have it. Run by .ci/run after `npm test`; exits with jest's status.
+# operator following the README would have it. Run by .ci/run after `npm test`; exits with the first failing tier's status.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 tmp="$(mktemp -d "${TMPDIR:-/tmp}/docker-hosts-extra-env-XXXXXX")"
@@ -36,4 +36,6 @@ grep -q "name: 'qa'" "$copy/config/environments.ts"
 
 cd "$copy"
 echo "extra-env-check: config/environments.ts with a qa environment, in $copy"
+# Both tiers: the unit and contract tests, then the process-level ones (review's HEAD-vs-tree test is one).
 npx jest --ci
+npx jest --ci -c jest.e2e.config.js
