@@ -15,12 +15,14 @@ const LAYERS = ['lib', 'config', 'constructs', 'policies', 'stacks', 'review', '
 const SPAWNERS = ['driver/exec/**', 'driver/git.ts', 'review/base.ts'];
 const NO_CHILD_PROCESS = ['node:child_process', 'child_process'].map((name) => ({
   name,
-  message: 'children are started by the executor (driver/exec/) only: take it from the command context',
+  message:
+    'children are started by the executor (driver/exec/) only: take it from the command context',
 }));
 
 /** What a file of `folder` may not import: for lib anything of the project, else every layer above it. */
 function layerPatterns(folder) {
-  if (folder === 'lib') return [{ regex: '^\\.', message: 'lib/ holds leaves: it imports nothing of the project' }];
+  if (folder === 'lib')
+    return [{ regex: '^\\.', message: 'lib/ holds leaves: it imports nothing of the project' }];
   const above = LAYERS.slice(LAYERS.indexOf(folder) + 1);
   if (above.length === 0) return [];
   const message = `${folder}/ is below ${above.join(', ')}: it never imports them (docs/architecture.md, layers)`;
@@ -28,7 +30,10 @@ function layerPatterns(folder) {
 }
 
 function layerRule(folder, allowChildProcess) {
-  const options = { paths: allowChildProcess ? [] : NO_CHILD_PROCESS, patterns: layerPatterns(folder) };
+  const options = {
+    paths: allowChildProcess ? [] : NO_CHILD_PROCESS,
+    patterns: layerPatterns(folder),
+  };
   if (options.paths.length === 0 && options.patterns.length === 0) return 'off';
   return ['error', options];
 }
@@ -50,7 +55,10 @@ export default tseslint.config(
   {
     files: ['**/*.ts'],
     rules: {
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
+      ],
       'no-console': 'off',
     },
   },
@@ -67,7 +75,8 @@ export default tseslint.config(
         'error',
         {
           selector: 'ObjectExpression > SpreadElement > ObjectExpression',
-          message: 'write the properties in the object: a literal spread into a literal only saves lines',
+          message:
+            'write the properties in the object: a literal spread into a literal only saves lines',
         },
         {
           selector: 'ArrayExpression > SpreadElement > ArrayExpression',

@@ -8,7 +8,9 @@ module.exports = {
   // the driver against the fake tools, real synths, the CLIs as processes) run as `npm run test:e2e`
   // (jest.e2e.config.js), also in CI.
   testPathIgnorePatterns: ['/node_modules/', '\\.e2e\\.test\\.ts$'],
-  transform: { '^.+\\.ts$': ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' } }] },
+  transform: {
+    '^.+\\.ts$': ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' } }],
+  },
   setupFilesAfterEnv: ['<rootDir>/test/setup.ts'],
   reporters: ['default', '<rootDir>/test/summary-reporter.js'],
   cacheDirectory: '<rootDir>/node_modules/.cache/jest',

@@ -12,7 +12,11 @@ export function parseCidr(cidr: string): { address: number; prefix: number } | u
   const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/.exec(cidr);
   if (!m) return undefined;
   const [octets, prefix] = [m.slice(1, 5).map(Number), Number(m[5])];
-  if (octets.some((o, i) => o > 255 || m[i + 1] !== String(o)) || prefix > 32 || m[5] !== String(prefix)) {
+  if (
+    octets.some((o, i) => o > 255 || m[i + 1] !== String(o)) ||
+    prefix > 32 ||
+    m[5] !== String(prefix)
+  ) {
     return undefined;
   }
   const address = octets.reduce((acc, o) => acc * 256 + o, 0);

@@ -30,5 +30,10 @@ export const DEFAULTS = {
   stateLocation: 'EU',
   stateVersionsKept: 10,
   backendState: 'local',
-  registry: { repository: 'docker-hosts', keepVersions: 10, deleteUntaggedAfterDays: 7, deleteTaggedAfterDays: 30 },
+  registry: {
+    repository: 'docker-hosts',
+    keepVersions: 10,
+    deleteUntaggedAfterDays: 7,
+    deleteTaggedAfterDays: 30,
+  },
 } as const;

@@ -49,7 +49,11 @@ export function checkBool(field: Field, value: unknown): boolean {
   return value;
 }
 
-export function checkOneOf<T extends string>(field: Field, value: unknown, allowed: readonly T[]): T {
+export function checkOneOf<T extends string>(
+  field: Field,
+  value: unknown,
+  allowed: readonly T[],
+): T {
   if (!allowed.includes(value as T))
     fail(field, `must be ${allowed.map((a) => `"${a}"`).join(' or ')} (got ${show(value)})`);
   return value as T;

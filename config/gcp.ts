@@ -7,9 +7,17 @@
 /** Compute Engine / Cloud Storage regions. */
 export const REGIONS: readonly string[] = [
   'africa-south1',
-  ...['east1', 'east2', 'northeast1', 'northeast2', 'northeast3', 'south1', 'south2', 'southeast1', 'southeast2'].map(
-    (r) => `asia-${r}`,
-  ),
+  ...[
+    'east1',
+    'east2',
+    'northeast1',
+    'northeast2',
+    'northeast3',
+    'south1',
+    'south2',
+    'southeast1',
+    'southeast2',
+  ].map((r) => `asia-${r}`),
   'australia-southeast1',
   'australia-southeast2',
   'europe-central2',
@@ -26,15 +34,29 @@ export const REGIONS: readonly string[] = [
   'southamerica-east1',
   'southamerica-west1',
   'us-central1',
-  ...['east1', 'east4', 'east5', 'south1', 'west1', 'west2', 'west3', 'west4'].map((r) => `us-${r}`),
+  ...['east1', 'east4', 'east5', 'south1', 'west1', 'west2', 'west3', 'west4'].map(
+    (r) => `us-${r}`,
+  ),
 ];
 
 /** Cloud Storage multi-regions and predefined dual-regions (regions are accepted too). */
 export const STORAGE_MULTI_REGIONS: readonly string[] = ['US', 'EU', 'ASIA'];
-export const STORAGE_DUAL_REGIONS: readonly string[] = ['ASIA1', 'EUR4', 'EUR5', 'EUR7', 'EUR8', 'NAM4'];
+export const STORAGE_DUAL_REGIONS: readonly string[] = [
+  'ASIA1',
+  'EUR4',
+  'EUR5',
+  'EUR7',
+  'EUR8',
+  'NAM4',
+];
 
 /** Boot disk types; Hyperdisk Extreme and Throughput cannot boot an instance. */
-export const BOOT_DISK_TYPES = ['pd-standard', 'pd-balanced', 'pd-ssd', 'hyperdisk-balanced'] as const;
+export const BOOT_DISK_TYPES = [
+  'pd-standard',
+  'pd-balanced',
+  'pd-ssd',
+  'hyperdisk-balanced',
+] as const;
 export type BootDiskType = (typeof BOOT_DISK_TYPES)[number];
 
 const PD: readonly BootDiskType[] = ['pd-balanced', 'pd-standard', 'pd-ssd'];
@@ -86,8 +108,11 @@ export const SYSTEM_LABEL_KEYS = {
   stateBucket: ['role', 'managed-by'],
 } as const;
 
-export const RESERVED_LABEL_KEYS: readonly string[] = [...new Set(Object.values(SYSTEM_LABEL_KEYS).flat())].sort();
-export const MAX_USER_LABELS = MAX_LABELS - Math.max(...Object.values(SYSTEM_LABEL_KEYS).map((k) => k.length));
+export const RESERVED_LABEL_KEYS: readonly string[] = [
+  ...new Set(Object.values(SYSTEM_LABEL_KEYS).flat()),
+].sort();
+export const MAX_USER_LABELS =
+  MAX_LABELS - Math.max(...Object.values(SYSTEM_LABEL_KEYS).map((k) => k.length));
 
 /** Cloud Storage: a bucket name may not start with "goog" nor contain "google" or close misspellings of it. */
 export function reservedBucketName(name: string): string | undefined {

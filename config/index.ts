@@ -14,7 +14,13 @@ export {
   registryRepositories,
   registryUrl,
 } from './registry';
-export type { AppBuildConfig, AppBuildSpec, RegistryConfig, RegistryRepository, RegistrySpec } from './registry';
+export type {
+  AppBuildConfig,
+  AppBuildSpec,
+  RegistryConfig,
+  RegistryRepository,
+  RegistrySpec,
+} from './registry';
 export {
   ConfigError,
   hostName,
@@ -45,6 +51,9 @@ export function processContext(root: string = process.cwd()): ResolveContext {
 }
 
 /** The repository's configuration (config/environments.ts), validated, for this process. */
-export function loadProjectConfig(spec: ProjectSpec = PROJECT, ctx: ResolveContext = processContext()): ProjectConfig {
+export function loadProjectConfig(
+  spec: ProjectSpec = PROJECT,
+  ctx: ResolveContext = processContext(),
+): ProjectConfig {
   return resolveProject(spec, ctx);
 }

@@ -21,12 +21,17 @@ export const PATTERNS = {
   },
   projectId: {
     re: PROJECT_ID,
-    allowed: '6-30 lowercase letters, digits and hyphens, starting with a letter, not ending with a hyphen',
+    allowed:
+      '6-30 lowercase letters, digits and hyphens, starting with a letter, not ending with a hyphen',
   },
-  machineType: { re: /^[a-z][a-z0-9]*-[a-z0-9-]+$/, allowed: 'a machine type such as "e2-small" or "n2-standard-2"' },
+  machineType: {
+    re: /^[a-z][a-z0-9]*-[a-z0-9-]+$/,
+    allowed: 'a machine type such as "e2-small" or "n2-standard-2"',
+  },
   imageFamily: {
     re: RFC1035_NAME,
-    allowed: 'a non-empty image family name: lowercase letters, digits and hyphens, at most 63 characters',
+    allowed:
+      'a non-empty image family name: lowercase letters, digits and hyphens, at most 63 characters',
   },
   // Packer names images `<family>-<14-digit timestamp>`, and image names stop at 63 characters.
   builtImageFamily: {
@@ -40,7 +45,8 @@ export const PATTERNS = {
   // Docker's own rule ([a-zA-Z0-9][a-zA-Z0-9_.-]+, so at least two characters), kept to a hostname's 63.
   containerName: {
     re: /^[a-zA-Z0-9][a-zA-Z0-9_.-]{1,62}$/,
-    allowed: 'a Docker container name: 2-63 letters, digits, "_", "." and "-", starting with a letter or digit',
+    allowed:
+      'a Docker container name: 2-63 letters, digits, "_", "." and "-", starting with a letter or digit',
   },
   image: {
     re: DOCKER_REFERENCE,
@@ -65,7 +71,8 @@ export const PATTERNS = {
   // RFC 1123 host names, at least two labels, no trailing dot: what a Google-managed certificate takes.
   domain: {
     re: /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]([a-z0-9-]{0,61}[a-z0-9])?$/,
-    allowed: 'a lowercase DNS name such as "app.example.com" (no scheme, port, path or trailing dot)',
+    allowed:
+      'a lowercase DNS name such as "app.example.com" (no scheme, port, path or trailing dot)',
   },
   urlPath: {
     re: /^\/[A-Za-z0-9._~!$&'()*+,;=:@%/-]{0,1023}$/,
@@ -74,12 +81,14 @@ export const PATTERNS = {
   buildArg: { re: /^[A-Za-z_][A-Za-z0-9_]*$/, allowed: 'names of letters, digits and "_"' },
   labelKey: {
     re: /^[a-z][a-z0-9_-]{0,62}$/,
-    allowed: 'lowercase letters, digits, "_" and "-", starting with a letter, at most 63 characters',
+    allowed:
+      'lowercase letters, digits, "_" and "-", starting with a letter, at most 63 characters',
   },
   labelValue: {
     // Google allows international lowercase letters in label values (such as "équipe").
     re: /^[\p{Ll}\p{Lo}0-9_-]{0,63}$/u,
-    allowed: 'lowercase letters (international ones too), digits, "_" and "-", at most 63 characters',
+    allowed:
+      'lowercase letters (international ones too), digits, "_" and "-", at most 63 characters',
   },
   sshKey: {
     re: /^(ssh-(rsa|ed25519)|ecdsa-sha2-nistp(256|384|521)|sk-(ssh-ed25519|ecdsa-sha2-nistp256)@openssh\.com) [A-Za-z0-9+/]+={0,3}( [^\n]*)?$/,

@@ -35,13 +35,17 @@ function looksEncoded(run: string): boolean {
   if (!(/[A-Z]/.test(run) && /[a-z]/.test(run) && /[0-9+/]/.test(run))) return false;
   const pieces = run.split('/');
   if (pieces.length < 3 || pieces.some((p) => p.length > 24)) return true;
-  const total = pieces.map(changes).reduce((a, b) => ({ changes: a.changes + b.changes, pairs: a.pairs + b.pairs }));
+  const total = pieces
+    .map(changes)
+    .reduce((a, b) => ({ changes: a.changes + b.changes, pairs: a.pairs + b.pairs }));
   return total.changes >= 0.35 * total.pairs;
 }
 
 /** Whether a text contains what looks like key material (a PEM/OpenSSH block or a long base64 run). */
 export function looksLikeKeyMaterial(text: string): boolean {
-  return KEY_MATERIAL.some((re) => re.test(text)) || (text.match(BASE64_RUN) ?? []).some(looksEncoded);
+  return (
+    KEY_MATERIAL.some((re) => re.test(text)) || (text.match(BASE64_RUN) ?? []).some(looksEncoded)
+  );
 }
 
 /** A value as it may appear in an error: JSON-quoted, key material withheld, long values cut short. */
@@ -49,7 +53,8 @@ export function show(value: unknown): string {
   // JSON has no NaN nor Infinity (it writes null): show them as the numbers they are.
   const nonFinite = typeof value === 'number' && !Number.isFinite(value);
   const text = nonFinite ? String(value) : (JSON.stringify(value) ?? String(value));
-  if (looksLikeKeyMaterial(text)) return `<${text.length} characters not shown: they look like key material>`;
+  if (looksLikeKeyMaterial(text))
+    return `<${text.length} characters not shown: they look like key material>`;
   if (text.length <= MAX_SHOWN) return text;
   return `${text.slice(0, MAX_SHOWN - 20)}… (${text.length} characters)`;
 }

@@ -89,7 +89,11 @@ export function registryUrl(location: string, project: string, repository: strin
 
 interface RegistryInputs {
   readonly registry: RegistryConfig;
-  readonly environments: readonly { readonly name: string; readonly projectId: string; readonly region: string }[];
+  readonly environments: readonly {
+    readonly name: string;
+    readonly projectId: string;
+    readonly region: string;
+  }[];
 }
 
 /** One repository per GCP project, in `registry.location` or the region of the project's first environment. */
@@ -110,7 +114,10 @@ export function registryRepositories(config: RegistryInputs): RegistryRepository
 }
 
 /** The repository an environment pushes to and pulls from. */
-export function environmentRegistry(config: RegistryInputs, environment: string): RegistryRepository {
+export function environmentRegistry(
+  config: RegistryInputs,
+  environment: string,
+): RegistryRepository {
   const env = config.environments.find((e) => e.name === environment);
   if (env === undefined) throw new Error(`no environment "${environment}"`);
   const repo = registryRepositories(config).find((r) => r.project === env.projectId);
@@ -119,10 +126,9 @@ export function environmentRegistry(config: RegistryInputs, environment: string)
 }
 
 /** Environments with `app.build` get `app.image` = `<registry url>/<build name>` (untagged: the build adds the tag). */
-export function withRegistryImages<E extends RegistryInputs['environments'][number] & { readonly app: AppLike }>(
-  environments: readonly E[],
-  registry: RegistryConfig,
-): E[] {
+export function withRegistryImages<
+  E extends RegistryInputs['environments'][number] & { readonly app: AppLike },
+>(environments: readonly E[], registry: RegistryConfig): E[] {
   return environments.map((env) => {
     if (env.app.build === undefined) return env;
     const repo = environmentRegistry({ registry, environments }, env.name);

@@ -17,7 +17,8 @@ const USE_SECRETS =
 function checkBuildArg(env: string, key: string, value: unknown): void {
   const field = { env, name: `app.build.buildArgs.${key}` };
   if (SECRET_NAME.test(key)) fail(field, `has a name that says it is a secret: ${USE_SECRETS}`);
-  if (typeof value === 'string' && looksLikeKeyMaterial(value)) fail(field, `looks like key material: ${USE_SECRETS}`);
+  if (typeof value === 'string' && looksLikeKeyMaterial(value))
+    fail(field, `looks like key material: ${USE_SECRETS}`);
 }
 
 /** Docker limits a repository name (registry and path, without tag or digest) to 255 characters. */
@@ -41,7 +42,11 @@ function resolveAppBuild(env: string, build: AppBuildSpec | undefined): AppBuild
   }
   return {
     context: checkPattern(field('context'), build.context, PATTERNS.relativePath),
-    dockerfile: checkPattern(field('dockerfile'), build.dockerfile ?? d.dockerfile, PATTERNS.relativePath),
+    dockerfile: checkPattern(
+      field('dockerfile'),
+      build.dockerfile ?? d.dockerfile,
+      PATTERNS.relativePath,
+    ),
     name: checkPattern(field('name'), build.name ?? d.name, PATTERNS.buildImageName),
     buildArgs: { ...buildArgs },
   };

@@ -28,7 +28,8 @@ function inside(repository: string, path: string): boolean {
 /** The file or folder `path` (relative to the repository root) names, checked to stay inside the repository. */
 function checkInside(field: Field, root: string, path: string, what: string): string {
   const real = resolved(root, path);
-  if (real === undefined) fail(field, `must name ${what} in the repository (got ${show(path)}, which does not exist)`);
+  if (real === undefined)
+    fail(field, `must name ${what} in the repository (got ${show(path)}, which does not exist)`);
   const repository = realpathSync(root);
   if (!inside(repository, real)) {
     fail(
@@ -44,10 +45,19 @@ function checkInside(field: Field, root: string, path: string, what: string): st
 export function checkBuildFiles(env: string, build: AppBuildConfig, root: string): void {
   const contextField = { env, name: 'app.build.context' };
   const context = checkInside(contextField, root, build.context, 'a folder');
-  if (!statSync(context).isDirectory()) fail(contextField, `must name a folder (got ${show(build.context)})`);
+  if (!statSync(context).isDirectory())
+    fail(contextField, `must name a folder (got ${show(build.context)})`);
   const dockerfileField = { env, name: 'app.build.dockerfile' };
   const path = join(build.context, build.dockerfile);
-  const dockerfile = checkInside(dockerfileField, root, path, `a file of the context ${show(build.context)}`);
+  const dockerfile = checkInside(
+    dockerfileField,
+    root,
+    path,
+    `a file of the context ${show(build.context)}`,
+  );
   if (!statSync(dockerfile).isFile())
-    fail(dockerfileField, `must name a regular file (got ${show(build.dockerfile)} in ${show(build.context)})`);
+    fail(
+      dockerfileField,
+      `must name a regular file (got ${show(build.dockerfile)} in ${show(build.context)})`,
+    );
 }

@@ -8,7 +8,10 @@ import { checkRanges } from './resolve-network';
 
 function resolveSampleRate(env: string, value: unknown): number {
   if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || value > 1) {
-    fail({ env, name: 'lbLogSampleRate' }, `must be a number from 0 to 1, such as 0.1 (got ${show(value)})`);
+    fail(
+      { env, name: 'lbLogSampleRate' },
+      `must be a number from 0 to 1, such as 0.1 (got ${show(value)})`,
+    );
   }
   return value;
 }
@@ -37,7 +40,11 @@ function refuseOtherMode(env: string, spec: EnvironmentSpec, exposure: Exposure)
 
 /** The exposure section of one environment, validated and defaulted. */
 export function resolveExposure(env: string, spec: EnvironmentSpec) {
-  const exposure = checkOneOf({ env, name: 'exposure' }, spec.exposure ?? DEFAULTS.exposure, EXPOSURES);
+  const exposure = checkOneOf(
+    { env, name: 'exposure' },
+    spec.exposure ?? DEFAULTS.exposure,
+    EXPOSURES,
+  );
   refuseOtherMode(env, spec, exposure);
   const behindLb = exposure === 'load-balancer';
   return {
@@ -48,6 +55,9 @@ export function resolveExposure(env: string, spec: EnvironmentSpec) {
     lbLogSampleRate: resolveSampleRate(env, spec.lbLogSampleRate ?? DEFAULTS.lbLogSampleRate),
     appSourceRanges: behindLb
       ? [...GOOGLE_LB_RANGES]
-      : checkRanges({ env, name: 'appSourceRanges' }, spec.appSourceRanges ?? DEFAULTS.appSourceRanges),
+      : checkRanges(
+          { env, name: 'appSourceRanges' },
+          spec.appSourceRanges ?? DEFAULTS.appSourceRanges,
+        ),
   };
 }

@@ -50,12 +50,18 @@ function resolvePlacement(env: string, spec: EnvironmentSpec): { region: string;
   const letters = zoneLetters(region);
   if (typeof spec.zone !== 'string' || !new RegExp(`^${region}-[${letters}]$`).test(spec.zone)) {
     const zones = [...letters].map((l) => `${region}-${l}`).join(', ');
-    fail({ env, name: 'zone' }, `must be a zone of region "${region}": ${zones} (got ${show(spec.zone)})`);
+    fail(
+      { env, name: 'zone' },
+      `must be a zone of region "${region}": ${zones} (got ${show(spec.zone)})`,
+    );
   }
   return { region, zone: spec.zone };
 }
 
-function resolveMachine(env: string, spec: EnvironmentSpec): { machineType: string; diskType: BootDiskType } {
+function resolveMachine(
+  env: string,
+  spec: EnvironmentSpec,
+): { machineType: string; diskType: BootDiskType } {
   const machineType = checkPattern(
     { env, name: 'machineType' },
     spec.machineType ?? DEFAULTS.machineType,
@@ -63,7 +69,8 @@ function resolveMachine(env: string, spec: EnvironmentSpec): { machineType: stri
   );
   const family = machineType.split('-')[0];
   const refused = REFUSED_FAMILIES[family];
-  if (refused !== undefined) fail({ env, name: 'machineType' }, `"${machineType}": the ${family} family ${refused}`);
+  if (refused !== undefined)
+    fail({ env, name: 'machineType' }, `"${machineType}": the ${family} family ${refused}`);
   const disks = MACHINE_FAMILIES[family];
   if (disks === undefined) {
     fail(
@@ -79,7 +86,10 @@ function resolveMachine(env: string, spec: EnvironmentSpec): { machineType: stri
   }
   const diskType = spec.diskType ?? disks[0];
   if (!(BOOT_DISK_TYPES as readonly unknown[]).includes(diskType)) {
-    fail({ env, name: 'diskType' }, `must be a boot disk type: ${BOOT_DISK_TYPES.join(', ')} (got ${show(diskType)})`);
+    fail(
+      { env, name: 'diskType' },
+      `must be a boot disk type: ${BOOT_DISK_TYPES.join(', ')} (got ${show(diskType)})`,
+    );
   }
   if (!disks.includes(diskType)) {
     fail(
@@ -92,7 +102,12 @@ function resolveMachine(env: string, spec: EnvironmentSpec): { machineType: stri
 
 /** The host section of one environment, validated and defaulted. */
 export function resolveHost(env: string, spec: EnvironmentSpec) {
-  const hostCount = checkInt({ env, name: 'hostCount' }, spec.hostCount ?? DEFAULTS.hostCount, 1, MAX_HOST_COUNT);
+  const hostCount = checkInt(
+    { env, name: 'hostCount' },
+    spec.hostCount ?? DEFAULTS.hostCount,
+    1,
+    MAX_HOST_COUNT,
+  );
   return {
     projectId: resolveProjectId(env, spec.projectId),
     projectIdIsPlaceholder: spec.projectId === undefined,
@@ -100,7 +115,12 @@ export function resolveHost(env: string, spec: EnvironmentSpec) {
     hostCount,
     hostNames: Array.from({ length: hostCount }, (_, i) => hostName(i + 1)),
     ...resolveMachine(env, spec),
-    diskSizeGb: checkInt({ env, name: 'diskSizeGb' }, spec.diskSizeGb ?? DEFAULTS.diskSizeGb, 10, 2000),
+    diskSizeGb: checkInt(
+      { env, name: 'diskSizeGb' },
+      spec.diskSizeGb ?? DEFAULTS.diskSizeGb,
+      10,
+      2000,
+    ),
     imageFamily: checkPattern(
       { env, name: 'imageFamily' },
       spec.imageFamily ?? DEFAULTS.imageFamily,

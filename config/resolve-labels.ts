@@ -20,7 +20,10 @@ export function resolveLabels(
     if (!PATTERNS.labelKey.re.test(key))
       fail({ env, name: 'labels' }, `keys must be ${PATTERNS.labelKey.allowed} (got ${show(key)})`);
     if (key.startsWith('goog'))
-      fail({ env, name: `labels.${key}` }, 'must not start with "goog": Google reserves those keys');
+      fail(
+        { env, name: `labels.${key}` },
+        'must not start with "goog": Google reserves those keys',
+      );
     if (RESERVED_LABEL_KEYS.includes(key)) {
       fail(
         { env, name: `labels.${key}` },
@@ -28,7 +31,10 @@ export function resolveLabels(
       );
     }
     if (typeof label !== 'string' || !PATTERNS.labelValue.re.test(label)) {
-      fail({ env, name: `labels.${key}` }, `must be ${PATTERNS.labelValue.allowed} (got ${show(label)})`);
+      fail(
+        { env, name: `labels.${key}` },
+        `must be ${PATTERNS.labelValue.allowed} (got ${show(label)})`,
+      );
     }
   }
   return Object.fromEntries(entries);

@@ -20,7 +20,10 @@ export function checkRanges(field: Field, value: readonly unknown[]): string[] {
       );
     }
     if (typeof range !== 'string' || parseCidr(range) === undefined) {
-      fail(field, `must contain ${CIDR_EXAMPLE}: no leading zeros, no host bits set (got ${show(range)})`);
+      fail(
+        field,
+        `must contain ${CIDR_EXAMPLE}: no leading zeros, no host bits set (got ${show(range)})`,
+      );
     }
     if (seen.has(range)) fail(field, `must not repeat a range (got "${range}" twice)`);
     seen.add(range);
@@ -51,7 +54,10 @@ function resolveConnectVia(
   const field = { env, name: 'ssh.connectVia' };
   const iapOnly = sshSourceRanges.every((r) => r === IAP_SSH_RANGE);
   const behindLb = exposure === 'load-balancer';
-  const connectVia = checkOneOf(field, value ?? (iapOnly || behindLb ? 'iap' : 'direct'), ['direct', 'iap'] as const);
+  const connectVia = checkOneOf(field, value ?? (iapOnly || behindLb ? 'iap' : 'direct'), [
+    'direct',
+    'iap',
+  ] as const);
   if (connectVia === 'direct' && behindLb) {
     fail(
       field,
@@ -85,7 +91,11 @@ export function resolveNetwork(env: string, spec: EnvironmentSpec, exposure: Exp
   );
   const sshSourceRanges = resolveSshRanges(env, spec, allowSshFromAnywhere);
   return {
-    network: checkPattern({ env, name: 'network' }, spec.network ?? DEFAULTS.network, PATTERNS.network),
+    network: checkPattern(
+      { env, name: 'network' },
+      spec.network ?? DEFAULTS.network,
+      PATTERNS.network,
+    ),
     sshSourceRanges,
     allowSshFromAnywhere,
     connectVia: resolveConnectVia(env, spec.ssh?.connectVia, sshSourceRanges, exposure),

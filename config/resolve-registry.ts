@@ -21,7 +21,11 @@ export function resolveRegistry(spec: ProjectSpec['registry']): RegistryConfig {
   const d = DEFAULTS.registry;
   const field = (name: string) => ({ env: undefined, name: `registry.${name}` });
   return {
-    repository: checkPattern(field('repository'), r.repository ?? d.repository, PATTERNS.registryRepository),
+    repository: checkPattern(
+      field('repository'),
+      r.repository ?? d.repository,
+      PATTERNS.registryRepository,
+    ),
     ...(r.location === undefined ? {} : { location: resolveLocation(r.location) }),
     keepVersions: checkInt(field('keepVersions'), r.keepVersions ?? d.keepVersions, 1, 1000),
     deleteUntaggedAfterDays: checkInt(

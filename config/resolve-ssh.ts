@@ -10,7 +10,8 @@ function expandHome(path: string, home: string): string {
 }
 
 /** Key types as the blob names them; a key line starts with one and ends with a comment. */
-const KEY_TYPE = /(^|\s)(ssh-(rsa|ed25519)|ecdsa-sha2-nistp\d+|sk-\S+@openssh\.com) [A-Za-z0-9+/]{16,}/;
+const KEY_TYPE =
+  /(^|\s)(ssh-(rsa|ed25519)|ecdsa-sha2-nistp\d+|sk-\S+@openssh\.com) [A-Za-z0-9+/]{16,}/;
 
 /** The key type an OpenSSH blob names (its first length-prefixed string), or undefined when it does not decode. */
 function blobType(blob: string): string | undefined {
@@ -27,8 +28,10 @@ function lineProblem(line: string): string | undefined {
   const [type, blob, ...comment] = line.split(' ');
   const named = blobType(blob);
   if (named === undefined) return `has a key blob that does not decode to an OpenSSH ${type} key`;
-  if (named !== type) return `says ${type} but its blob is a ${show(named)} key: the type must match the blob`;
-  if (KEY_TYPE.test(comment.join(' '))) return 'holds two keys on one line: give each key as its own list entry';
+  if (named !== type)
+    return `says ${type} but its blob is a ${show(named)} key: the type must match the blob`;
+  if (KEY_TYPE.test(comment.join(' ')))
+    return 'holds two keys on one line: give each key as its own list entry';
   return undefined;
 }
 
@@ -53,7 +56,10 @@ function checkPublicKey(env: string, name: string, key: unknown): string {
     if (problem !== undefined) fail({ env, name }, `${problem} (the value is not shown)`);
     return key.trim();
   }
-  const what = typeof key === 'string' && looksLikeKeyMaterial(key) ? '(the value is not shown)' : `(got ${show(key)})`;
+  const what =
+    typeof key === 'string' && looksLikeKeyMaterial(key)
+      ? '(the value is not shown)'
+      : `(got ${show(key)})`;
   fail({ env, name }, `must be ${PATTERNS.sshKey.allowed} ${what}`);
 }
 
@@ -78,7 +84,8 @@ function resolvePublicKeys(env: string, ssh: SshSpec, osLogin: boolean): string[
 /** A local file path: a non-empty string without control characters (a newline would break every printed line). */
 function checkPath(env: string, path: unknown): string {
   // eslint-disable-next-line no-control-regex
-  if (typeof path === 'string' && path !== '' && !/[\u0000-\u001f\u007f-\u009f]/.test(path)) return path;
+  if (typeof path === 'string' && path !== '' && !/[\u0000-\u001f\u007f-\u009f]/.test(path))
+    return path;
   fail(
     { env, name: 'ssh.privateKeyFile' },
     `must be a file path without control characters such as newlines (got ${show(path)})`,
@@ -96,7 +103,10 @@ export function resolveSsh(env: string, spec: SshSpec | undefined, home: string)
         "`gcloud compute os-login describe-profile --format='value(posixAccounts[0].username)'` prints yours",
     );
   }
-  const privateKeyFile = expandHome(checkPath(env, ssh.privateKeyFile ?? DEFAULTS.ssh.privateKeyFile), home);
+  const privateKeyFile = expandHome(
+    checkPath(env, ssh.privateKeyFile ?? DEFAULTS.ssh.privateKeyFile),
+    home,
+  );
   return {
     user: checkPattern({ env, name: 'ssh.user' }, ssh.user ?? DEFAULTS.ssh.user, PATTERNS.sshUser),
     publicKeys: resolvePublicKeys(env, ssh, osLogin),

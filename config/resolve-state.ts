@@ -14,7 +14,10 @@ export function statePrefix(environment: string): string {
 function resolveStateLocation(value: unknown): string {
   const known = [...STORAGE_MULTI_REGIONS, ...STORAGE_DUAL_REGIONS];
   // Cloud Storage takes locations in either case; regions are written lowercase, the rest uppercase.
-  if (typeof value === 'string' && (known.includes(value.toUpperCase()) || REGIONS.includes(value.toLowerCase()))) {
+  if (
+    typeof value === 'string' &&
+    (known.includes(value.toUpperCase()) || REGIONS.includes(value.toLowerCase()))
+  ) {
     return value;
   }
   return fail(
@@ -34,10 +37,11 @@ export function resolveState(spec: ProjectSpec) {
       1,
       100,
     ),
-    backendState: checkOneOf({ env: undefined, name: 'backendState' }, spec.backendState ?? DEFAULTS.backendState, [
-      'local',
-      'gcs',
-    ] as const),
+    backendState: checkOneOf(
+      { env: undefined, name: 'backendState' },
+      spec.backendState ?? DEFAULTS.backendState,
+      ['local', 'gcs'] as const,
+    ),
   };
 }
 
@@ -47,13 +51,19 @@ export function checkAcrossEnvironments(environments: readonly EnvironmentConfig
   const placements = new Map<string, string>();
   for (const e of environments) {
     if (names.has(e.name))
-      fail({ env: e.name, name: 'name' }, `must be unique across environments (got "${e.name}" twice)`);
+      fail(
+        { env: e.name, name: 'name' },
+        `must be unique across environments (got "${e.name}" twice)`,
+      );
     for (const [stack, what] of [
       [BACKEND_STACK, 'state'],
       [REGISTRY_STACK, 'registry'],
     ]) {
       if (e.name === stack) {
-        fail({ env: e.name, name: 'name' }, `must not be "${stack}", the name of the ${what} stack (got "${e.name}")`);
+        fail(
+          { env: e.name, name: 'name' },
+          `must not be "${stack}", the name of the ${what} stack (got "${e.name}")`,
+        );
       }
     }
     names.add(e.name);

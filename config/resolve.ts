@@ -47,7 +47,11 @@ export function sshHostAlias(environment: string, host: string): string {
   return `${environment}-${host}`;
 }
 
-function resolveEnvironment(spec: EnvironmentSpec, home: string, root: string | undefined): EnvironmentConfig {
+function resolveEnvironment(
+  spec: EnvironmentSpec,
+  home: string,
+  root: string | undefined,
+): EnvironmentConfig {
   const name = checkPattern({ env: undefined, name: 'name' }, spec.name, PATTERNS.name);
   const host = resolveHost(name, spec);
   const exposure = resolveExposure(name, spec);

@@ -9,7 +9,8 @@ import { Field, fail } from './error';
 import { looksLikeKeyMaterial, MAX_SHOWN, show } from './redact';
 import { closest } from '../lib/cli/suggest';
 
-type Kind = 'string' | 'number' | 'boolean' | 'strings' | 'labels' | 'buildArgs' | 'records' | Shape;
+type Kind =
+  'string' | 'number' | 'boolean' | 'strings' | 'labels' | 'buildArgs' | 'records' | Shape;
 interface Shape {
   readonly [key: string]: Kind;
 }
@@ -90,36 +91,55 @@ function describe(kind: Kind): string {
 
 function kindMatches(kind: Kind, value: unknown): boolean {
   if (typeof kind !== 'string' || kind === 'labels' || kind === 'buildArgs') {
-    return isRecord(value) && (typeof kind !== 'string' || Object.values(value).every((v) => typeof v === 'string'));
+    return (
+      isRecord(value) &&
+      (typeof kind !== 'string' || Object.values(value).every((v) => typeof v === 'string'))
+    );
   }
   if (kind === 'records') return Array.isArray(value);
   if (kind === 'strings') return Array.isArray(value) && value.every((v) => typeof v === 'string');
   return typeof value === kind;
 }
 
-function checkObject(env: string | undefined, path: string, value: Record<string, unknown>, shape: Shape): void {
+function checkObject(
+  env: string | undefined,
+  path: string,
+  value: Record<string, unknown>,
+  shape: Shape,
+): void {
   for (const [key, child] of Object.entries(value)) {
     // A key pasted as a field name is still a key: name it by its length only.
     const name =
-      looksLikeKeyMaterial(key) || key.length > MAX_SHOWN ? `${path}<${key.length}-character name>` : `${path}${key}`;
+      looksLikeKeyMaterial(key) || key.length > MAX_SHOWN
+        ? `${path}<${key.length}-character name>`
+        : `${path}${key}`;
     const kind = shape[key];
     if (kind === undefined && shape === PROJECT && Object.hasOwn(ENVIRONMENT, key)) {
-      fail({ env, name }, `is set per environment, not for the project: move it into each record of "environments"`);
+      fail(
+        { env, name },
+        `is set per environment, not for the project: move it into each record of "environments"`,
+      );
     }
     if (kind === undefined) {
       const guess = closest(key, Object.keys(shape));
-      fail({ env, name }, `is not a known field${guess === undefined ? '' : `; did you mean "${path}${guess}"?`}`);
+      fail(
+        { env, name },
+        `is not a known field${guess === undefined ? '' : `; did you mean "${path}${guess}"?`}`,
+      );
     }
     if (child === undefined) continue;
-    if (!kindMatches(kind, child)) fail({ env, name }, `must be ${describe(kind)} (got ${show(child)})`);
-    if (typeof kind !== 'string') checkObject(env, `${name}.`, child as Record<string, unknown>, kind);
+    if (!kindMatches(kind, child))
+      fail({ env, name }, `must be ${describe(kind)} (got ${show(child)})`);
+    if (typeof kind !== 'string')
+      checkObject(env, `${name}.`, child as Record<string, unknown>, kind);
   }
 }
 
 /** Throws a ConfigError for the first unknown key or wrong kind anywhere in the project spec. */
 export function checkProjectShape(spec: unknown): void {
   const top: Field = { env: undefined, name: 'environments' };
-  if (!isRecord(spec)) fail({ env: undefined, name: '(project)' }, `must be an object (got ${show(spec)})`);
+  if (!isRecord(spec))
+    fail({ env: undefined, name: '(project)' }, `must be an object (got ${show(spec)})`);
   checkObject(undefined, '', spec, PROJECT);
   const environments = spec.environments;
   if (!Array.isArray(environments) || environments.length === 0) {
@@ -127,7 +147,10 @@ export function checkProjectShape(spec: unknown): void {
   }
   environments.forEach((record: unknown, i: number) => {
     if (!isRecord(record) || typeof record.name !== 'string') {
-      fail({ env: undefined, name: `environments[${i}]` }, `must be an object with a "name" (got ${show(record)})`);
+      fail(
+        { env: undefined, name: `environments[${i}]` },
+        `must be an object with a "name" (got ${show(record)})`,
+      );
     }
     checkObject(record.name, '', record, ENVIRONMENT);
   });

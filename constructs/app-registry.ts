@@ -59,16 +59,26 @@ export class AppRegistry extends Construct {
       cleanupPolicyDryRun: false,
       // KEEP wins over DELETE: the most recent versions survive whatever their age or tag state.
       cleanupPolicies: [
-        { id: 'keep-recent', action: 'KEEP', mostRecentVersions: { keepCount: props.keepVersions } },
+        {
+          id: 'keep-recent',
+          action: 'KEEP',
+          mostRecentVersions: { keepCount: props.keepVersions },
+        },
         {
           id: 'delete-untagged',
           action: 'DELETE',
-          condition: { tagState: 'UNTAGGED', olderThan: `${props.deleteUntaggedAfterDays * SECONDS_PER_DAY}s` },
+          condition: {
+            tagState: 'UNTAGGED',
+            olderThan: `${props.deleteUntaggedAfterDays * SECONDS_PER_DAY}s`,
+          },
         },
         {
           id: 'delete-old-tagged',
           action: 'DELETE',
-          condition: { tagState: 'TAGGED', olderThan: `${props.deleteTaggedAfterDays * SECONDS_PER_DAY}s` },
+          condition: {
+            tagState: 'TAGGED',
+            olderThan: `${props.deleteTaggedAfterDays * SECONDS_PER_DAY}s`,
+          },
         },
       ],
     });

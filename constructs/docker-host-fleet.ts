@@ -91,7 +91,8 @@ export class DockerHostFleet extends Construct {
     const metadata = hostMetadata(props);
     this.hosts = [...props.hostNames].sort().map((name) => {
       const host = new Construct(this, name);
-      const address = (props.externalAddress ?? true) ? externalAddress(host, props, name) : undefined;
+      const address =
+        (props.externalAddress ?? true) ? externalAddress(host, props, name) : undefined;
       const instance = new ComputeInstance(host, 'Default', {
         project: props.project,
         zone: props.zone,
@@ -111,11 +112,17 @@ export class DockerHostFleet extends Construct {
         networkInterface: [
           {
             network: props.network ?? 'default',
-            ...(address === undefined ? {} : { accessConfig: [{ natIp: address.address, networkTier: 'PREMIUM' }] }),
+            ...(address === undefined
+              ? {}
+              : { accessConfig: [{ natIp: address.address, networkTier: 'PREMIUM' }] }),
           },
         ],
         serviceAccount: { email: props.serviceAccountEmail, scopes: [...props.scopes] },
-        shieldedInstanceConfig: { enableSecureBoot: true, enableVtpm: true, enableIntegrityMonitoring: true },
+        shieldedInstanceConfig: {
+          enableSecureBoot: true,
+          enableVtpm: true,
+          enableIntegrityMonitoring: true,
+        },
         canIpForward: false,
         metadata,
         allowStoppingForUpdate: true,
@@ -124,7 +131,10 @@ export class DockerHostFleet extends Construct {
         // The boot disk's labels are set at creation only: Google cannot change initialize_params in
         // place, so a label edit would otherwise replace every host (the instance's labels update).
         lifecycle: {
-          ignoreChanges: ['boot_disk[0].initialize_params[0].image', 'boot_disk[0].initialize_params[0].labels'],
+          ignoreChanges: [
+            'boot_disk[0].initialize_params[0].image',
+            'boot_disk[0].initialize_params[0].labels',
+          ],
         },
       });
       return { name, instance, address };
@@ -132,7 +142,11 @@ export class DockerHostFleet extends Construct {
   }
 }
 
-function externalAddress(host: Construct, props: DockerHostFleetProps, name: string): ComputeAddress {
+function externalAddress(
+  host: Construct,
+  props: DockerHostFleetProps,
+  name: string,
+): ComputeAddress {
   return new ComputeAddress(host, 'address', {
     project: props.project,
     region: props.region,
@@ -167,6 +181,7 @@ function hostMetadata(props: DockerHostFleetProps): Record<string, string> {
     'enable-oslogin': osLogin ? 'TRUE' : 'FALSE',
   };
   const keys = props.sshPublicKeys ?? [];
-  if (!osLogin && keys.length > 0) metadata['ssh-keys'] = keys.map((key) => `${props.sshUser}:${key}`).join('\n');
+  if (!osLogin && keys.length > 0)
+    metadata['ssh-keys'] = keys.map((key) => `${props.sshUser}:${key}`).join('\n');
   return metadata;
 }

@@ -64,7 +64,8 @@ export class FleetFirewall extends Construct {
       project: props.project,
       network: props.network,
       name: `${props.namePrefix}-deny-other-ingress`,
-      description: "Everything else, including the default network's allow rules, stays out of the Docker hosts",
+      description:
+        "Everything else, including the default network's allow rules, stays out of the Docker hosts",
       direction: 'INGRESS',
       priority: DENY_OTHER_INGRESS_PRIORITY,
       deny: [{ protocol: 'all' }],

@@ -69,7 +69,8 @@ export class FrontDoor extends Construct {
 
   constructor(scope: Construct, id: string, props: FrontDoorProps) {
     super(scope, id);
-    if (props.zones.length === 0) throw new Error(`FrontDoor "${id}": zones must name at least one zone`);
+    if (props.zones.length === 0)
+      throw new Error(`FrontDoor "${id}": zones must name at least one zone`);
     const { project, namePrefix: prefix } = props;
     this.labels = props.labels;
     this.address = new ComputeGlobalAddress(this, 'address', {
@@ -131,7 +132,11 @@ export class FrontDoor extends Construct {
       timeoutSec: 30,
       connectionDrainingTimeoutSec: props.drainingTimeoutSec ?? 30,
       healthChecks: [this.healthCheck.id],
-      backend: this.groups.map((g) => ({ group: g.id, balancingMode: 'UTILIZATION', capacityScaler: 1 })),
+      backend: this.groups.map((g) => ({
+        group: g.id,
+        balancingMode: 'UTILIZATION',
+        capacityScaler: 1,
+      })),
       logConfig: { enable: true, sampleRate: props.logSampleRate ?? 1 },
     });
   }
@@ -179,7 +184,11 @@ export class FrontDoor extends Construct {
     const redirect = new ComputeUrlMap(this, 'redirect', {
       project,
       name: `${prefix}-redirect`,
-      defaultUrlRedirect: { httpsRedirect: true, stripQuery: false, redirectResponseCode: 'MOVED_PERMANENTLY_DEFAULT' },
+      defaultUrlRedirect: {
+        httpsRedirect: true,
+        stripQuery: false,
+        redirectResponseCode: 'MOVED_PERMANENTLY_DEFAULT',
+      },
     });
     const httpProxy = new ComputeTargetHttpProxy(this, 'http-proxy', {
       project,

@@ -28,7 +28,9 @@ export class StateBucket extends Construct {
   constructor(scope: Construct, id: string, props: StateBucketProps) {
     super(scope, id);
     if (!Number.isInteger(props.versionsKept) || props.versionsKept < 1) {
-      throw new Error(`StateBucket "${id}": versionsKept must be an integer >= 1 (got ${props.versionsKept})`);
+      throw new Error(
+        `StateBucket "${id}": versionsKept must be an integer >= 1 (got ${props.versionsKept})`,
+      );
     }
     this.bucket = new StorageBucket(this, 'Default', {
       name: props.name,

@@ -5,7 +5,15 @@
 import { parseArgs as parseTokens } from 'node:util';
 import { unknownMessage } from '../lib/cli/suggest';
 import type { StepName } from './plan/steps';
-import { Command, COMMANDS, INVOCATION, LOCK_ACTIONS, OptionSpec, OPTIONS, UsageError } from './usage';
+import {
+  Command,
+  COMMANDS,
+  INVOCATION,
+  LOCK_ACTIONS,
+  OptionSpec,
+  OPTIONS,
+  UsageError,
+} from './usage';
 
 export { UsageError } from './usage';
 
@@ -37,17 +45,27 @@ const SPECS: Readonly<Record<string, OptionSpec>> = OPTIONS;
 /** `--dry-run`, `--from`, …: every long option. */
 export const FLAGS = Object.keys(OPTIONS).map((o) => `--${o}`);
 /** The second positional some commands take. */
-const SECOND: Partial<Record<Command, 'host' | 'version'>> = { env: 'host', ssh: 'host', rollback: 'version' };
+const SECOND: Partial<Record<Command, 'host' | 'version'>> = {
+  env: 'host',
+  ssh: 'host',
+  rollback: 'version',
+};
 /** The options as util.parseArgs takes them: which take a value, and the short forms. */
 const NODE_OPTIONS = Object.fromEntries(
   Object.entries(SPECS).map(([name, o]) => [
     name,
-    { type: o.value ? ('string' as const) : ('boolean' as const), ...(o.short ? { short: o.short } : {}) },
+    {
+      type: o.value ? ('string' as const) : ('boolean' as const),
+      ...(o.short ? { short: o.short } : {}),
+    },
   ]),
 );
 
 /** The options given, checked one by one: known, with a value when they need one, given once. */
-function readOptions(argv: readonly string[]): { positionals: string[]; given: Map<string, string | true> } {
+function readOptions(argv: readonly string[]): {
+  positionals: string[];
+  given: Map<string, string | true>;
+} {
   const positionals: string[] = [];
   const given = new Map<string, string | true>();
   const { tokens } = parseTokens({
@@ -63,7 +81,10 @@ function readOptions(argv: readonly string[]): { positionals: string[]; given: M
     const spec = Object.hasOwn(SPECS, token.name) ? SPECS[token.name] : undefined;
     const flag = `--${token.name}`;
     if (spec === undefined) throw new UsageError(unknownMessage('option', token.rawName, FLAGS));
-    if (spec.value !== undefined && (token.value === undefined || (!token.inlineValue && token.value.startsWith('-'))))
+    if (
+      spec.value !== undefined &&
+      (token.value === undefined || (!token.inlineValue && token.value.startsWith('-')))
+    )
       throw new UsageError(`option ${flag} needs a value: ${flag} <${spec.value}>`);
     if (spec.value === undefined && token.value !== undefined)
       throw new UsageError(`option ${flag} takes no value (got "${token.rawName}=${token.value}")`);
@@ -76,8 +97,10 @@ function readOptions(argv: readonly string[]): { positionals: string[]; given: M
 /** The command and its positional arguments. */
 function readPositionals(positionals: string[], help: boolean) {
   let command: Command = 'up';
-  if ((COMMANDS as readonly string[]).includes(positionals[0])) command = positionals.shift() as Command;
-  else if (positionals.length > 1 && !help) throw new UsageError(unknownMessage('command', positionals[0], COMMANDS));
+  if ((COMMANDS as readonly string[]).includes(positionals[0]))
+    command = positionals.shift() as Command;
+  else if (positionals.length > 1 && !help)
+    throw new UsageError(unknownMessage('command', positionals[0], COMMANDS));
   let lockAction: ParsedArgs['lockAction'];
   if (command === 'lock' && !help) {
     const action = positionals.shift();
@@ -96,17 +119,28 @@ function readPositionals(positionals: string[], help: boolean) {
     );
   }
   const host = kind === 'host' ? second : undefined;
-  return { command, lockAction, environment, host, version: kind === 'version' ? second : undefined };
+  return {
+    command,
+    lockAction,
+    environment,
+    host,
+    version: kind === 'version' ? second : undefined,
+  };
 }
 
 /** A `--` command (execArgv, undefined without `--`) is for exec alone; every option must be one the command takes. */
-function checkFits(command: Command, given: ReadonlyMap<string, unknown>, execArgv?: readonly string[]): void {
+function checkFits(
+  command: Command,
+  given: ReadonlyMap<string, unknown>,
+  execArgv?: readonly string[],
+): void {
   if (command === 'exec' && !execArgv?.length) {
     throw new UsageError(
       `exec needs a command after "--": ${INVOCATION} exec <env> [--host <name>] -- <command> [args]`,
     );
   }
-  if (command !== 'exec' && execArgv) throw new UsageError(`"--" and a command after it are for exec, not ${command}`);
+  if (command !== 'exec' && execArgv)
+    throw new UsageError(`"--" and a command after it are for exec, not ${command}`);
   for (const name of given.keys()) {
     const { commands } = SPECS[name];
     if (!commands.includes(command)) {
@@ -120,7 +154,10 @@ function optionValues(given: ReadonlyMap<string, string | true>, command: Comman
   const values = Object.entries(SPECS).map(([name, spec]) => {
     const field = spec.field ?? name.replace(/-(.)/g, (_, c: string) => c.toUpperCase());
     const raw = given.get(name) ?? (spec.value === undefined ? false : undefined);
-    return [field, typeof raw === 'string' && spec.parse ? spec.parse(raw, command, `--${name}`) : raw];
+    return [
+      field,
+      typeof raw === 'string' && spec.parse ? spec.parse(raw, command, `--${name}`) : raw,
+    ];
   });
   return Object.fromEntries(values) as OptionValues;
 }
@@ -146,7 +183,11 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
 export function checkEnvironment(args: ParsedArgs, environments: readonly string[]): string {
   if (args.environment === undefined) {
     const usage =
-      args.command === 'lock' ? `lock ${args.lockAction} ` : args.command === 'up' ? '' : `${args.command} `;
+      args.command === 'lock'
+        ? `lock ${args.lockAction} `
+        : args.command === 'up'
+          ? ''
+          : `${args.command} `;
     throw new UsageError(
       `${args.command} needs an environment: ${INVOCATION} ${usage}<env>` +
         `${SECOND[args.command] !== undefined ? ` [${SECOND[args.command]}]` : ''}; environments are: ${environments.join(', ')}`,
@@ -159,12 +200,18 @@ export function checkEnvironment(args: ParsedArgs, environments: readonly string
 }
 
 /** The command line again, from `step` (with --only after an --only run), and the options that matter to it. */
-function againLine(args: ParsedArgs, environment: string, step: string | undefined, buildImage: boolean): string {
+function againLine(
+  args: ParsedArgs,
+  environment: string,
+  step: string | undefined,
+  buildImage: boolean,
+): string {
   const parts = [INVOCATION, args.command, environment];
   if (step !== undefined) parts.push(args.only !== undefined ? '--only' : '--from', step);
   if (buildImage && args.buildImage) parts.push('--build-image');
   if (args.skipImage) parts.push('--skip-image');
-  if (args.checkTimeoutSeconds !== undefined) parts.push('--check-timeout', String(args.checkTimeoutSeconds));
+  if (args.checkTimeoutSeconds !== undefined)
+    parts.push('--check-timeout', String(args.checkTimeoutSeconds));
   if (args.yes) parts.push('--yes');
   return parts.join(' ');
 }

@@ -14,7 +14,11 @@ import { main } from './main';
  * cached bundle of it, see scripts/run-app.cjs), this module, or the working directory.
  */
 function findRoot(): string {
-  for (const start of [process.argv[1] && dirname(resolve(process.argv[1])), __dirname, process.cwd()]) {
+  for (const start of [
+    process.argv[1] && dirname(resolve(process.argv[1])),
+    __dirname,
+    process.cwd(),
+  ]) {
     for (let dir = start; dir; dir = dirname(dir) === dir ? '' : dirname(dir)) {
       if (existsSync(join(dir, 'cdktf.json')) && existsSync(join(dir, 'config'))) return dir;
     }
@@ -40,7 +44,9 @@ main(process.argv.slice(2), {
     // Prompts come before any lock is taken or step runs: there is nothing to undo.
     const cancelled = error instanceof PromptCancelled;
     process.stderr.write(
-      cancelled ? `\n${error.message}\n` : `internal error: ${(error as Error)?.stack ?? String(error)}\n`,
+      cancelled
+        ? `\n${error.message}\n`
+        : `internal error: ${(error as Error)?.stack ?? String(error)}\n`,
     );
     process.exitCode = cancelled ? EXIT_INTERRUPTED : EXIT_INTERNAL;
   },

@@ -67,7 +67,9 @@ export function makeContext(deps: MainDeps, args: ParsedArgs, exec: Exec): Conte
     errStyle: makeStyle(deps.stderr.isTTY ?? false, deps.env),
     home: deps.home ?? homedir(),
     // A relative DOCKER_HOSTS_RUN_DIR means what it says where the driver was started, whatever the tools' cwd.
-    runBase: deps.env.DOCKER_HOSTS_RUN_DIR ? resolve(deps.env.DOCKER_HOSTS_RUN_DIR) : join(deps.root, '.run'),
+    runBase: deps.env.DOCKER_HOSTS_RUN_DIR
+      ? resolve(deps.env.DOCKER_HOSTS_RUN_DIR)
+      : join(deps.root, '.run'),
     cdktf: deps.env.DOCKER_HOSTS_CDKTF || join(deps.root, 'node_modules', '.bin', 'cdktf'),
     warnings: [],
   };

@@ -43,12 +43,21 @@ export function addedEnv(env: Readonly<Record<string, string>>): string {
 }
 
 /** SGR codes that switch each style on and off. */
-const SGR = { bold: [1, 22], dim: [2, 22], red: [31, 39], green: [32, 39], yellow: [33, 39] } as const;
+const SGR = {
+  bold: [1, 22],
+  dim: [2, 22],
+  red: [31, 39],
+  green: [32, 39],
+  yellow: [33, 39],
+} as const;
 
 export type Style = Record<keyof typeof SGR, (text: string) => string>;
 
 /** Colours only on a terminal, and never when NO_COLOR is set (https://no-color.org). */
-export function makeStyle(isTTY: boolean, env: Readonly<Record<string, string | undefined>>): Style {
+export function makeStyle(
+  isTTY: boolean,
+  env: Readonly<Record<string, string | undefined>>,
+): Style {
   const plain = !isTTY || !!env.NO_COLOR || env.TERM === 'dumb';
   const styles = Object.entries(SGR).map(([name, [on, off]]) => {
     return [name, (text: string) => (plain ? text : `\x1b[${on}m${text}\x1b[${off}m`)];
@@ -73,7 +82,10 @@ const CONTROL = /[\u0000-\u001f\u007f-\u009f]/g;
  * `\uXXXX`, long text cut short.
  */
 export function printable(text: string): string {
-  const escaped = text.replace(CONTROL, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  const escaped = text.replace(
+    CONTROL,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
   return escaped.length <= MAX_PRINTED
     ? escaped
     : `${escaped.slice(0, MAX_PRINTED - 20)}… (${escaped.length} characters)`;

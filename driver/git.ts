@@ -5,16 +5,30 @@
 import { spawnSync } from 'node:child_process';
 import type { GitState } from './release/image-ref';
 
-function git(root: string, env: Readonly<Record<string, string | undefined>>, args: string[]): string | undefined {
-  const ran = spawnSync('git', args, { cwd: root, env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+function git(
+  root: string,
+  env: Readonly<Record<string, string | undefined>>,
+  args: string[],
+): string | undefined {
+  const ran = spawnSync('git', args, {
+    cwd: root,
+    env,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   return ran.status === 0 ? ran.stdout : undefined;
 }
 
 /** `git rev-parse HEAD` and `git status --porcelain`; undefined outside a git checkout. */
-export function gitState(root: string, env: Readonly<Record<string, string | undefined>>): GitState | undefined {
+export function gitState(
+  root: string,
+  env: Readonly<Record<string, string | undefined>>,
+): GitState | undefined {
   const commit = git(root, env, ['rev-parse', 'HEAD']);
   const porcelain = git(root, env, ['status', '--porcelain']);
-  return commit === undefined || porcelain === undefined ? undefined : { commit: commit.trim(), porcelain };
+  return commit === undefined || porcelain === undefined
+    ? undefined
+    : { commit: commit.trim(), porcelain };
 }
 
 /** The operator, for the release records: git's user.email, else $USER, else "unknown". */

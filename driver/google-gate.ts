@@ -14,7 +14,16 @@ import { preflightInput } from './tasks/tasks';
 import type { Command } from './usage';
 
 /** The commands that reach the hosts over SSH (through IAP when the environment's connectVia says so). */
-const SSH_COMMANDS: readonly Command[] = ['status', 'drift', 'releases', 'rollback', 'logs', 'exec', 'ssh', 'prune'];
+const SSH_COMMANDS: readonly Command[] = [
+  'status',
+  'drift',
+  'releases',
+  'rollback',
+  'logs',
+  'exec',
+  'ssh',
+  'prune',
+];
 
 interface Needs {
   readonly credentials: boolean;
@@ -54,7 +63,8 @@ export function googleGate(ctx: EnvContext): number | undefined {
   return EXIT_FAILED;
 }
 
-const loginsFirst = (f: Finding) => (f.requirement === 'credentials' || f.requirement === 'gcloud' ? 0 : 1);
+const loginsFirst = (f: Finding) =>
+  f.requirement === 'credentials' || f.requirement === 'gcloud' ? 0 : 1;
 
 /**
  * up and destroy: before the plans (terraform init reads the state bucket), the Google part of the run's preflight;
@@ -69,8 +79,11 @@ export async function runGate(ctx: EnvContext, plan: Plan): Promise<number | und
     gcloudLogin: task.requirements.includes('gcloud'),
   };
   if (!task.requirements.includes('gcp-project')) return undefined;
-  if (googleFindings(ctx.env, { env: ctx.deps.env, home: ctx.home }, needs).every((f) => f.ok)) return undefined;
-  const findings = await checkPrerequisites(preflightInput(ctx, task, { ok: true, value: ctx.env }));
+  if (googleFindings(ctx.env, { env: ctx.deps.env, home: ctx.home }, needs).every((f) => f.ok))
+    return undefined;
+  const findings = await checkPrerequisites(
+    preflightInput(ctx, task, { ok: true, value: ctx.env }),
+  );
   const sorted = [...findings].sort((a, b) => loginsFirst(a) - loginsFirst(b));
   ctx.deps.stderr.write(
     `${ctx.errStyle.red(`preflight: ${problemCount(sorted)}`)} (before any plan: nothing was run)\n`,

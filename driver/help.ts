@@ -25,7 +25,8 @@ export interface HelpAnswer {
   readonly stream: 'stdout' | 'stderr';
 }
 
-const ALWAYS = '0 ok, 1 failed (a step, a tool, the outputs, a login or placeholder), 2 bad usage or config';
+const ALWAYS =
+  '0 ok, 1 failed (a step, a tool, the outputs, a login or placeholder), 2 bad usage or config';
 const INTERRUPTED = '130 interrupted (143 SIGTERM, 129 SIGHUP)';
 const LOCKED = '3 a lock is held (the lock message names its holder)';
 
@@ -98,7 +99,9 @@ help: ${INVOCATION} help [command], ${INVOCATION} <command> --help; version: ${I
 }
 
 function version(root: string): string {
-  const { name, version: v } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as Record<string, string>;
+  const { name, version: v } = JSON.parse(
+    readFileSync(join(root, 'package.json'), 'utf8'),
+  ) as Record<string, string>;
   return `${name} ${v}\n`;
 }
 
@@ -108,15 +111,22 @@ export function helpAnswer(
   environments: readonly string[],
   root: string,
 ): HelpAnswer | undefined {
-  if (argv.length === 0) return { text: bareUsage(environments), code: EXIT_USAGE, stream: 'stderr' };
+  if (argv.length === 0)
+    return { text: bareUsage(environments), code: EXIT_USAGE, stream: 'stderr' };
   const words = argv.includes('--') ? argv.slice(0, argv.indexOf('--')) : argv;
   if (words.includes('--version')) return { text: version(root), code: EXIT_OK, stream: 'stdout' };
   const named = words.find((w): w is Command => (COMMANDS as readonly string[]).includes(w));
   if (words[0] === 'help') {
     const topic = words[1];
-    if (topic === undefined) return { text: helpText(environments), code: EXIT_OK, stream: 'stdout' };
-    if (named === topic) return { text: commandHelp(named, environments), code: EXIT_OK, stream: 'stdout' };
-    return { text: `error: ${unknownMessage('command', topic, COMMANDS)}\n`, code: EXIT_USAGE, stream: 'stderr' };
+    if (topic === undefined)
+      return { text: helpText(environments), code: EXIT_OK, stream: 'stdout' };
+    if (named === topic)
+      return { text: commandHelp(named, environments), code: EXIT_OK, stream: 'stdout' };
+    return {
+      text: `error: ${unknownMessage('command', topic, COMMANDS)}\n`,
+      code: EXIT_USAGE,
+      stream: 'stderr',
+    };
   }
   if (!words.includes('--help') && !words.includes('-h')) return undefined;
   const text = named === undefined ? helpText(environments) : commandHelp(named, environments);

@@ -19,7 +19,11 @@ export interface LockInfo {
 
 export class LockHeldError extends Error {
   override name = 'LockHeldError';
-  constructor(path: string, holder: LockInfo, { why, release }: Pick<LockOptions, 'why' | 'release'> = {}) {
+  constructor(
+    path: string,
+    holder: LockInfo,
+    { why, release }: Pick<LockOptions, 'why' | 'release'> = {},
+  ) {
     super(
       `another run holds ${path}: pid ${holder.pid} (${printable(holder.command)}), started ` +
         `${printable(holder.startedAt)}${holder.holder ? ` by ${printable(holder.holder)}` : ''}.\n${why === undefined ? '' : `${why}\n`}` +
@@ -64,7 +68,11 @@ export function holderAlive(holder: LockInfo): boolean {
 }
 
 const detailsFile = (path: string) => join(path, 'details.json');
-const UNREADABLE: LockInfo = { pid: 0, command: 'another run that is starting, or a broken lock', startedAt: '?' };
+const UNREADABLE: LockInfo = {
+  pid: 0,
+  command: 'another run that is starting, or a broken lock',
+  startedAt: '?',
+};
 
 /** Who runs the driver; `?` where the user has no passwd entry (some containers). */
 function user(): string {
@@ -79,7 +87,8 @@ function user(): string {
 export function readLock(path: string): LockInfo | undefined {
   try {
     const parsed = JSON.parse(readFileSync(detailsFile(path), 'utf8')) as Partial<LockInfo> | null;
-    if (typeof parsed?.command !== 'string' || typeof parsed.startedAt !== 'string') return UNREADABLE;
+    if (typeof parsed?.command !== 'string' || typeof parsed.startedAt !== 'string')
+      return UNREADABLE;
     return { ...parsed, pid: Number(parsed.pid) } as LockInfo;
   } catch {
     return existsSync(path) ? UNREADABLE : undefined;
@@ -89,7 +98,12 @@ export function readLock(path: string): LockInfo | undefined {
 /** Takes the lock, or throws LockHeldError. */
 export function acquireLock(path: string, command: string, options: LockOptions = {}): Lock {
   const startedAt = (options.now ?? new Date()).toISOString();
-  const info: LockInfo = { pid: process.pid, command, startedAt, holder: `${user()}@${hostname()}` };
+  const info: LockInfo = {
+    pid: process.pid,
+    command,
+    startedAt,
+    holder: `${user()}@${hostname()}`,
+  };
   mkdirSync(dirname(path), { recursive: true });
   let replaced: LockInfo | undefined;
   for (const lastTry of [false, true]) {
@@ -101,7 +115,11 @@ export function acquireLock(path: string, command: string, options: LockOptions 
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
     }
     const holder = readLock(path);
-    const gone = holder !== undefined && holder.pid > 0 && heldOnThisMachine(holder) && !processAlive(holder.pid);
+    const gone =
+      holder !== undefined &&
+      holder.pid > 0 &&
+      heldOnThisMachine(holder) &&
+      !processAlive(holder.pid);
     // Two runs that find the holder gone both rm -r and mkdir again: one wins, the other refuses here (unless its rm
     // lands between the winner's mkdir and its own: a microsecond window after a crash, accepted to keep this short).
     if (holder !== undefined && (lastTry || !gone)) throw new LockHeldError(path, holder, options);
@@ -115,6 +133,7 @@ export function acquireLock(path: string, command: string, options: LockOptions 
 export function releaseLock(path: string, owner?: LockInfo): void {
   const current = readLock(path);
   if (current === undefined) return;
-  if (owner !== undefined && (current.pid !== owner.pid || current.startedAt !== owner.startedAt)) return;
+  if (owner !== undefined && (current.pid !== owner.pid || current.startedAt !== owner.startedAt))
+    return;
   rmSync(path, { recursive: true, force: true });
 }

@@ -59,9 +59,15 @@ const EXPECTED: [new (...args: never[]) => Error, number][] = [
 ];
 
 /** The command line, parsed and checked against the environments; a number is the exit code to stop with. */
-function readCommandLine(argv: readonly string[], deps: MainDeps, names: string[]): ParsedArgs | number {
+function readCommandLine(
+  argv: readonly string[],
+  deps: MainDeps,
+  names: string[],
+): ParsedArgs | number {
   // `npm run pipeline stage --dry-run` (no `--`): npm took --dry-run, and a real run must not start.
-  const valued = Object.entries<OptionSpec>(OPTIONS).flatMap(([o, spec]) => (spec.value ? [`--${o}`] : []));
+  const valued = Object.entries<OptionSpec>(OPTIONS).flatMap(([o, spec]) =>
+    spec.value ? [`--${o}`] : [],
+  );
   const swallowed = takenByNpm(deps.env, argv, { long: FLAGS, valued });
   if (swallowed !== undefined) {
     deps.stderr.write(`${swallowedMessage(swallowed, 'docker-hosts')}\n`);
@@ -108,11 +114,19 @@ function runCommand(ctx: Context, spec: ProjectSpec): Promise<number> {
 /** Runs one driver command; returns the exit code. */
 export async function main(argv: readonly string[], deps: MainDeps): Promise<number> {
   const spec = deps.spec ?? PROJECT;
-  const names = Array.isArray(spec.environments) ? spec.environments.map((e) => String(e?.name)) : [];
+  const names = Array.isArray(spec.environments)
+    ? spec.environments.map((e) => String(e?.name))
+    : [];
   const args = readCommandLine(argv, deps, names);
   if (typeof args === 'number') return args;
   const errStyle = makeStyle(deps.stderr.isTTY ?? false, deps.env);
-  const io = { signals: deps.signals ?? process, err: deps.stderr, style: errStyle, env: deps.env, root: deps.root };
+  const io = {
+    signals: deps.signals ?? process,
+    err: deps.stderr,
+    style: errStyle,
+    env: deps.env,
+    root: deps.root,
+  };
   const exec = (deps.makeExec ?? ((i) => new Executor(i)))(io).install();
   try {
     const code = await runHandled(makeContext(deps, args, exec), spec);

@@ -23,7 +23,9 @@ export function readStackOutputs(file: string, stack: string): StackOutputs {
     return parseStackOutputs(JSON.parse(readFileSync(file, 'utf8')) as unknown, stack);
   } catch (err) {
     const { code, message } = err as NodeJS.ErrnoException;
-    throw new OutputsError(code !== undefined ? `cannot read ${file} (${code})` : `${file}: ${message}`);
+    throw new OutputsError(
+      code !== undefined ? `cannot read ${file} (${code})` : `${file}: ${message}`,
+    );
   }
 }
 
@@ -58,7 +60,10 @@ export async function loadOutputs(ctx: EnvContext): Promise<StackOutputs | numbe
   mkdirSync(envDir(ctx.runBase, env.name), { recursive: true });
   const result = await runCdktfOutput(ctx, file);
   if (result.interrupted !== undefined) {
-    printError(ctx, `interrupted while reading ${env.name}'s outputs: nothing changed, the cdktf lock is released`);
+    printError(
+      ctx,
+      `interrupted while reading ${env.name}'s outputs: nothing changed, the cdktf lock is released`,
+    );
     return SIGNAL_EXIT[result.interrupted];
   }
   if (result.code !== 0 || !existsSync(file)) {
@@ -70,6 +75,9 @@ export async function loadOutputs(ctx: EnvContext): Promise<StackOutputs | numbe
     printError(ctx, `could not read ${env.name}'s outputs (${why}): ${guess}${tail.join('')}`);
     return EXIT_FAILED;
   }
-  updateState(ctx.runBase, env.name, (s) => ({ ...s, lastOutputs: { file, at: new Date().toISOString() } }));
+  updateState(ctx.runBase, env.name, (s) => ({
+    ...s,
+    lastOutputs: { file, at: new Date().toISOString() },
+  }));
   return readStackOutputs(file, env.name);
 }

@@ -47,7 +47,11 @@ export function readState(runBase: string, environment: string): RunState {
 }
 
 /** Read-modify-write, atomically replaced (a crash never leaves half a file). */
-export function updateState(runBase: string, environment: string, change: (state: RunState) => RunState): RunState {
+export function updateState(
+  runBase: string,
+  environment: string,
+  change: (state: RunState) => RunState,
+): RunState {
   const next = change(readState(runBase, environment));
   const path = statePath(runBase, environment);
   mkdirSync(envDir(runBase, environment), { recursive: true });
@@ -57,8 +61,16 @@ export function updateState(runBase: string, environment: string, change: (state
 }
 
 /** A new, not yet existing run folder name (the folder is created by the runner, never by --dry-run). */
-export function newRunDir(runBase: string, environment: string, command: 'up' | 'destroy' | 'plan', now: Date): string {
-  const base = join(envDir(runBase, environment), `${runStamp(now)}${command === 'up' ? '' : `-${command}`}`);
+export function newRunDir(
+  runBase: string,
+  environment: string,
+  command: 'up' | 'destroy' | 'plan',
+  now: Date,
+): string {
+  const base = join(
+    envDir(runBase, environment),
+    `${runStamp(now)}${command === 'up' ? '' : `-${command}`}`,
+  );
   let dir = base;
   for (let n = 2; existsSync(dir); n++) dir = `${base}-${n}`;
   return dir;

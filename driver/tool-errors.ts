@@ -26,6 +26,7 @@ export function packerErrorLine(output: string): string | undefined {
   if (at < 0) return undefined;
   const [, build, cause] = PACKER_ERRORED.exec(lines[at]) as RegExpExecArray;
   const detail = lines[at + 1]?.startsWith('* ') ? lines[at + 1].slice(2) : undefined;
-  const joined = detail === undefined ? cause : `${cause.replace(/ ?\d+ error\(s\) occurred:$/, '')} ${detail}`;
+  const joined =
+    detail === undefined ? cause : `${cause.replace(/ ?\d+ error\(s\) occurred:$/, '')} ${detail}`;
   return `${build}: ${joined}`;
 }

@@ -10,7 +10,8 @@ export const LOCK_ACTIONS = ['status', 'release'] as const;
  * alias `npm run pipeline --` (the `--` is needed).
  */
 export function invocationOf(env: Readonly<Record<string, string | undefined>>): string {
-  const npmRun = env.npm_lifecycle_event === 'pipeline' && ['run', 'run-script'].includes(env.npm_command ?? '');
+  const npmRun =
+    env.npm_lifecycle_event === 'pipeline' && ['run', 'run-script'].includes(env.npm_command ?? '');
   return npmRun ? 'npm run pipeline --' : 'npx docker-hosts';
 }
 
@@ -99,11 +100,18 @@ export const OPTIONS = {
   'allow-dirty': { commands: ['up'] },
   'skip-image': { commands: ['up'] },
   'build-image': { commands: ['up'] },
-  'check-timeout': { value: 'seconds', parse: seconds, field: 'checkTimeoutSeconds', commands: ['up'] },
+  'check-timeout': {
+    value: 'seconds',
+    parse: seconds,
+    field: 'checkTimeoutSeconds',
+    commands: ['up'],
+  },
   yes: { short: 'y', commands: ['destroy'] },
   force: { commands: ['lock'] },
   verbose: { short: 'v', commands: RUN },
-  refresh: { commands: ['env', 'status', 'drift', 'releases', 'rollback', 'logs', 'exec', 'ssh', 'prune'] },
+  refresh: {
+    commands: ['env', 'status', 'drift', 'releases', 'rollback', 'logs', 'exec', 'ssh', 'prune'],
+  },
   unset: { commands: ['env'] },
   markdown: { commands: ['plan'] },
   json: { commands: ['plan', 'status', 'drift', 'releases'] },
@@ -120,9 +128,11 @@ export const OPTION_HELP: Readonly<Record<keyof typeof OPTIONS, string>> = {
   'dry-run': 'print the plan (commands, arguments, cwd, added env, files written); run nothing',
   from: 'start at <step> (preflight still runs); continues in the last run folder',
   only: 'run only <step> (and preflight); continues in the last run folder',
-  'auto-approve': 'apply the saved plans without asking (needed without a terminal when something changes)',
+  'auto-approve':
+    'apply the saved plans without asking (needed without a terminal when something changes)',
   local: 'build the app image (app.build) with the local Docker, not on the first host',
-  'allow-dirty': 'build the app image from a working tree with uncommitted changes (tagged <commit>-dirty)',
+  'allow-dirty':
+    'build the app image from a working tree with uncommitted changes (tagged <commit>-dirty)',
   'skip-image': "do not build the image: hosts boot from the family's latest image",
   'build-image': "build the image even when the image's sources are unchanged",
   'check-timeout': 'how long the check waits for every host to answer (default 120)',

@@ -24,11 +24,17 @@ function join(prefix: string, key: string | number): string {
 }
 
 /** Flattens objects and lists of objects; keys starting with "//" (cdktf's metadata) are left out. */
-export function flatten(value: unknown, prefix = '', out = new Map<string, unknown>()): Map<string, unknown> {
+export function flatten(
+  value: unknown,
+  prefix = '',
+  out = new Map<string, unknown>(),
+): Map<string, unknown> {
   if (Array.isArray(value) && !isPlainList(value)) {
     value.forEach((v, i) => flatten(v, join(prefix, i), out));
   } else if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
-    const entries = Object.entries(value as Record<string, unknown>).filter(([k]) => !k.startsWith('//'));
+    const entries = Object.entries(value as Record<string, unknown>).filter(
+      ([k]) => !k.startsWith('//'),
+    );
     if (entries.length === 0 && prefix !== '') out.set(prefix, {});
     for (const [k, v] of entries) flatten(v, join(prefix, k), out);
   } else if (prefix !== '') {
@@ -47,14 +53,21 @@ export function diffAttributes(before: unknown, after: unknown): AttributeChange
     const was = a.get(path);
     const now = b.get(path);
     if (JSON.stringify(was) === JSON.stringify(now) && a.has(path) === b.has(path)) continue;
-    changes.push({ path, ...(a.has(path) ? { before: was } : {}), ...(b.has(path) ? { after: now } : {}) });
+    changes.push({
+      path,
+      ...(a.has(path) ? { before: was } : {}),
+      ...(b.has(path) ? { after: now } : {}),
+    });
   }
   return changes;
 }
 
 /** A Terraform path step list (`["boot_disk", 0, "initialize_params", 0, "image"]`) as one string. */
 export function pathString(steps: readonly unknown[]): string {
-  return steps.reduce<string>((acc, step) => join(acc, typeof step === 'number' ? step : String(step)), '');
+  return steps.reduce<string>(
+    (acc, step) => join(acc, typeof step === 'number' ? step : String(step)),
+    '',
+  );
 }
 
 /** A value for one line of text: JSON, cut to `max` characters. */

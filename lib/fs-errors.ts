@@ -15,8 +15,14 @@ const WHY: Readonly<Record<string, string>> = {
 
 export function describeFsError(error: unknown): string | undefined {
   const e = error as NodeJS.ErrnoException | undefined;
-  if (typeof e?.code !== 'string' || typeof e.path !== 'string' || WHY[e.code] === undefined) return undefined;
-  const verb = e.syscall === 'mkdir' ? 'create the folder' : e.syscall === 'open' ? 'write' : (e.syscall ?? 'use');
+  if (typeof e?.code !== 'string' || typeof e.path !== 'string' || WHY[e.code] === undefined)
+    return undefined;
+  const verb =
+    e.syscall === 'mkdir'
+      ? 'create the folder'
+      : e.syscall === 'open'
+        ? 'write'
+        : (e.syscall ?? 'use');
   return `cannot ${verb} ${e.path}: ${WHY[e.code]}`;
 }
 

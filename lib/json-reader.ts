@@ -4,7 +4,8 @@
  */
 export type Obj = Record<string, unknown>;
 
-export const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+export const isObj = (v: unknown): v is Obj =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** Reads one field with a type check; the error names host, field, value and what is allowed. */
 export class JsonReader {
@@ -18,13 +19,17 @@ export class JsonReader {
 
   private fail(field: string, allowed: string): never {
     const value = JSON.stringify(this.obj[field]) ?? 'nothing';
-    throw this.error(`${this.what}: field "${this.path}${field}" must be ${allowed} (got ${value.slice(0, 60)})`);
+    throw this.error(
+      `${this.what}: field "${this.path}${field}" must be ${allowed} (got ${value.slice(0, 60)})`,
+    );
   }
 
   only(fields: readonly string[]): this {
     const unknown = Object.keys(this.obj).find((k) => !fields.includes(k));
     if (unknown !== undefined) {
-      throw this.error(`${this.what}: unknown field "${this.path}${unknown}" (known: ${fields.join(', ')})`);
+      throw this.error(
+        `${this.what}: unknown field "${this.path}${unknown}" (known: ${fields.join(', ')})`,
+      );
     }
     return this;
   }
@@ -36,13 +41,19 @@ export class JsonReader {
 
   strOrNull(field: string): string | null {
     const v = this.obj[field];
-    return v === null || v === undefined ? null : typeof v === 'string' ? v : this.fail(field, 'a string or null');
+    return v === null || v === undefined
+      ? null
+      : typeof v === 'string'
+        ? v
+        : this.fail(field, 'a string or null');
   }
 
   num(field: string, allowNull = false): number | null {
     const v = this.obj[field];
     if (allowNull && (v === null || v === undefined)) return null;
-    return typeof v === 'number' && Number.isFinite(v) && v >= 0 ? v : this.fail(field, 'a number ≥ 0');
+    return typeof v === 'number' && Number.isFinite(v) && v >= 0
+      ? v
+      : this.fail(field, 'a number ≥ 0');
   }
 
   bool(field: string): boolean {
@@ -52,7 +63,9 @@ export class JsonReader {
 
   strings(field: string): string[] {
     const v = this.obj[field];
-    return Array.isArray(v) && v.every((s) => typeof s === 'string') ? v : this.fail(field, 'a list of strings');
+    return Array.isArray(v) && v.every((s) => typeof s === 'string')
+      ? v
+      : this.fail(field, 'a list of strings');
   }
 
   /** A nested object (or null when allowed), read with its own Reader. */

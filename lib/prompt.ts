@@ -36,7 +36,9 @@ export function ask(
     };
     rl.on('SIGINT', () => settle(() => reject(new PromptCancelled('Ctrl-C'))));
     rl.on('close', () => settle(() => reject(new PromptCancelled('Ctrl-D'))));
-    abort?.addEventListener('abort', () => settle(() => reject(new Error('the prompt was closed by a signal'))));
+    abort?.addEventListener('abort', () =>
+      settle(() => reject(new Error('the prompt was closed by a signal'))),
+    );
     rl.question(question, (answer) => settle(() => resolve(answer)));
   });
 }

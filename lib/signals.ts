@@ -17,6 +17,10 @@ export const SIGNAL_EXIT: Record<Signal, number> = { SIGINT: 130, SIGTERM: 143, 
  * do not get it from the terminal) is passed on as SIGTERM: Terraform and Packer stop gracefully on SIGTERM,
  * while SIGHUP would end cdktf and Terraform at once, leaving a state lock.
  */
-export const FORWARDED: Record<Signal, NodeJS.Signals> = { SIGINT: 'SIGINT', SIGTERM: 'SIGTERM', SIGHUP: 'SIGTERM' };
+export const FORWARDED: Record<Signal, NodeJS.Signals> = {
+  SIGINT: 'SIGINT',
+  SIGTERM: 'SIGTERM',
+  SIGHUP: 'SIGTERM',
+};
 /** A second signal this soon after the first is the same Ctrl-C delivered twice (npm forwards it too). */
 export const SAME_SIGNAL_WINDOW_MS = 1000;

@@ -26,8 +26,11 @@ export function checkPolicies(
   const known = new Set(rules.map((r) => r.id));
   for (const s of suppressions) {
     if (!known.has(s.rule))
-      throw new Error(`suppression names unknown rule "${s.rule}" (known: ${[...known].join(', ')})`);
-    if (s.reason.trim() === '') throw new Error(`suppression of ${s.rule} for stack "${s.stack}" needs a reason`);
+      throw new Error(
+        `suppression names unknown rule "${s.rule}" (known: ${[...known].join(', ')})`,
+      );
+    if (s.reason.trim() === '')
+      throw new Error(`suppression of ${s.rule} for stack "${s.stack}" needs a reason`);
   }
   return rules
     .flatMap((rule) => rule.check(stacks))

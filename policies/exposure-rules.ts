@@ -4,7 +4,13 @@
  */
 import { GOOGLE_LB_RANGES } from '../config/environment-config';
 import { rulePortMatches } from './firewall';
-import { Attributes, PolicyRule, resourcesOf, stacksRule, SynthesizedStack } from './terraform-json';
+import {
+  Attributes,
+  PolicyRule,
+  resourcesOf,
+  stacksRule,
+  SynthesizedStack,
+} from './terraform-json';
 
 function list(value: unknown): Attributes[] {
   return Array.isArray(value)
@@ -55,9 +61,9 @@ export const EXPOSURE_RULES: readonly PolicyRule[] = [
           .filter(([, r]) => (r.direction ?? 'INGRESS') === 'INGRESS' && list(r.allow).length > 0)
           .filter(([, r]) => ports.some((port) => rulePortMatches(r, port)))
           .flatMap(([name, r]) => {
-            const beyond = (Array.isArray(r.source_ranges) ? (r.source_ranges as string[]) : []).filter(
-              (range) => !GOOGLE_LB_RANGES.includes(range),
-            );
+            const beyond = (
+              Array.isArray(r.source_ranges) ? (r.source_ranges as string[]) : []
+            ).filter((range) => !GOOGLE_LB_RANGES.includes(range));
             return beyond.length === 0
               ? []
               : [
@@ -71,12 +77,19 @@ export const EXPOSURE_RULES: readonly PolicyRule[] = [
         return [...instances, ...firewalls];
       }),
   ),
-  stacksRule('DH13-backend-health-checked', 'Every backend service has a health check', (stacks, report) =>
-    stacks.flatMap((stack) =>
-      resourcesOf(stack, 'google_compute_backend_service')
-        .filter(([, attrs]) => !Array.isArray(attrs.health_checks) || attrs.health_checks.length === 0)
-        .map(([name]) => report(stack, `google_compute_backend_service.${name}`, 'has no health check')),
-    ),
+  stacksRule(
+    'DH13-backend-health-checked',
+    'Every backend service has a health check',
+    (stacks, report) =>
+      stacks.flatMap((stack) =>
+        resourcesOf(stack, 'google_compute_backend_service')
+          .filter(
+            ([, attrs]) => !Array.isArray(attrs.health_checks) || attrs.health_checks.length === 0,
+          )
+          .map(([name]) =>
+            report(stack, `google_compute_backend_service.${name}`, 'has no health check'),
+          ),
+      ),
   ),
   stacksRule(
     'DH14-nat-for-private-hosts',

@@ -48,7 +48,10 @@ export function rulePorts(rule: Attrs): string {
 }
 
 export function ruleSources(rule: Attrs): string[] {
-  const ranges = ruleDirection(rule) === 'EGRESS' ? strings(rule.destination_ranges) : strings(rule.source_ranges);
+  const ranges =
+    ruleDirection(rule) === 'EGRESS'
+      ? strings(rule.destination_ranges)
+      : strings(rule.source_ranges);
   return [...ranges, ...strings(rule.source_tags).map((t) => `tag ${t}`)];
 }
 

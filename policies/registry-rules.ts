@@ -44,7 +44,11 @@ const MOST_RECENT_KEPT = (policy: Attributes) =>
 
 const UNTAGGED_DELETED = (policy: Attributes) => {
   const condition = block(policy.condition);
-  return policy.action === 'DELETE' && condition?.tag_state === 'UNTAGGED' && typeof condition.older_than === 'string';
+  return (
+    policy.action === 'DELETE' &&
+    condition?.tag_state === 'UNTAGGED' &&
+    typeof condition.older_than === 'string'
+  );
 };
 
 function cleanupProblems(attrs: Attributes): string[] {
@@ -52,10 +56,12 @@ function cleanupProblems(attrs: Attributes): string[] {
     (p): p is Attributes => p !== null && typeof p === 'object',
   );
   const problems: string[] = [];
-  if (!policies.some(MOST_RECENT_KEPT)) problems.push('has no KEEP cleanup policy with most_recent_versions');
+  if (!policies.some(MOST_RECENT_KEPT))
+    problems.push('has no KEEP cleanup policy with most_recent_versions');
   if (!policies.some(UNTAGGED_DELETED))
     problems.push('has no DELETE cleanup policy for UNTAGGED versions with older_than');
-  if (isTrue(attrs.cleanup_policy_dry_run)) problems.push('cleanup_policy_dry_run is true (nothing is deleted)');
+  if (isTrue(attrs.cleanup_policy_dry_run))
+    problems.push('cleanup_policy_dry_run is true (nothing is deleted)');
   return problems;
 }
 
@@ -69,7 +75,10 @@ export const REGISTRY_RULES: readonly PolicyRule[] = [
         const hosts = hostAccounts(stack);
         return PROJECT_IAM_TYPES.flatMap((type) =>
           resourcesOf(stack, type)
-            .filter(([, attrs]) => typeof attrs.role === 'string' && attrs.role.startsWith('roles/artifactregistry.'))
+            .filter(
+              ([, attrs]) =>
+                typeof attrs.role === 'string' && attrs.role.startsWith('roles/artifactregistry.'),
+            )
             .filter(([, attrs]) => membersOf(attrs).some((m) => isHostMember(m, hosts)))
             .map(([name, attrs]) =>
               report(

@@ -28,7 +28,9 @@ function rangesOf(attrs: Attributes): string[] {
 }
 
 function listed(ranges: readonly string[]): string {
-  return ranges.length <= 4 ? ranges.join(', ') : `${ranges.slice(0, 4).join(', ')} and ${ranges.length - 4} more`;
+  return ranges.length <= 4
+    ? ranges.join(', ')
+    : `${ranges.slice(0, 4).join(', ')} and ${ranges.length - 4} more`;
 }
 
 function allowsPort(attrs: Attributes, port: number): boolean {
@@ -86,10 +88,13 @@ export const RULES: readonly PolicyRule[] = [
     (attrs) => {
       const problems: string[] = [];
       if (!isTrue(block(attrs.versioning)?.enabled)) problems.push('versioning is not enabled');
-      if (!isTrue(attrs.uniform_bucket_level_access)) problems.push('uniform_bucket_level_access is not true');
-      if (attrs.public_access_prevention !== 'enforced') problems.push('public_access_prevention is not "enforced"');
+      if (!isTrue(attrs.uniform_bucket_level_access))
+        problems.push('uniform_bucket_level_access is not true');
+      if (attrs.public_access_prevention !== 'enforced')
+        problems.push('public_access_prevention is not "enforced"');
       if (isTrue(attrs.force_destroy)) problems.push('force_destroy is true');
-      if (!isTrue(block(attrs.lifecycle)?.prevent_destroy)) problems.push('lifecycle.prevent_destroy is not true');
+      if (!isTrue(block(attrs.lifecycle)?.prevent_destroy))
+        problems.push('lifecycle.prevent_destroy is not true');
       return problems;
     },
   ),
@@ -128,16 +133,22 @@ export const RULES: readonly PolicyRule[] = [
     'google_compute_instance',
     'Instances block project-wide SSH keys',
     (attrs) =>
-      isTrue(metadataOf(attrs)['block-project-ssh-keys']) ? [] : ['metadata block-project-ssh-keys is not TRUE'],
+      isTrue(metadataOf(attrs)['block-project-ssh-keys'])
+        ? []
+        : ['metadata block-project-ssh-keys is not TRUE'],
   ),
   resourceRule(
     'DH6-serial-port-disabled',
     'google_compute_instance',
     'Instances keep the interactive serial console off',
-    (attrs) => (isTrue(metadataOf(attrs)['serial-port-enable']) ? ['metadata serial-port-enable is on'] : []),
+    (attrs) =>
+      isTrue(metadataOf(attrs)['serial-port-enable']) ? ['metadata serial-port-enable is on'] : [],
   ),
-  resourceRule('DH7-no-ip-forwarding', 'google_compute_instance', 'Instances do not forward IP packets', (attrs) =>
-    isTrue(attrs.can_ip_forward) ? ['can_ip_forward is true'] : [],
+  resourceRule(
+    'DH7-no-ip-forwarding',
+    'google_compute_instance',
+    'Instances do not forward IP packets',
+    (attrs) => (isTrue(attrs.can_ip_forward) ? ['can_ip_forward is true'] : []),
   ),
   stacksRule(
     'DH9-default-deny-ingress',
@@ -148,10 +159,15 @@ export const RULES: readonly PolicyRule[] = [
           resourcesOf(stack, 'google_compute_firewall')
             .map(([, attrs]) => attrs)
             .filter(isDefaultDeny)
-            .flatMap((attrs) => (Array.isArray(attrs.target_tags) ? (attrs.target_tags as string[]) : [])),
+            .flatMap((attrs) =>
+              Array.isArray(attrs.target_tags) ? (attrs.target_tags as string[]) : [],
+            ),
         );
         return resourcesOf(stack, 'google_compute_instance')
-          .filter(([, attrs]) => !(Array.isArray(attrs.tags) && (attrs.tags as string[]).some((t) => denyTags.has(t))))
+          .filter(
+            ([, attrs]) =>
+              !(Array.isArray(attrs.tags) && (attrs.tags as string[]).some((t) => denyTags.has(t))),
+          )
           .map(([name]) =>
             report(
               stack,
@@ -171,12 +187,14 @@ export const RULES: readonly PolicyRule[] = [
         const gcs = stack.json.terraform?.backend?.gcs;
         if (gcs === undefined) continue;
         const where = `gs://${String(gcs.bucket)}/${String(gcs.prefix)}`;
-        const finding = (message: string) => findings.push(report(stack, 'terraform.backend.gcs', message));
+        const finding = (message: string) =>
+          findings.push(report(stack, 'terraform.backend.gcs', message));
         if (typeof gcs.prefix !== 'string' || !gcs.prefix.split('/').includes(stack.name)) {
           finding(`state prefix ${String(gcs.prefix)} does not name the stack "${stack.name}"`);
         }
         const owner = owners.get(where);
-        if (owner !== undefined) finding(`state location ${where} is also used by stack "${owner}"`);
+        if (owner !== undefined)
+          finding(`state location ${where} is also used by stack "${owner}"`);
         owners.set(where, stack.name);
       }
       return findings;

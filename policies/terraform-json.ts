@@ -5,8 +5,12 @@
 
 /** The synthesized Terraform JSON of one stack (only the parts the rules read). */
 export interface StackJson {
-  readonly terraform?: { readonly backend?: Readonly<Record<string, Readonly<Record<string, unknown>>>> };
-  readonly resource?: Readonly<Record<string, Readonly<Record<string, Readonly<Record<string, unknown>>>>>>;
+  readonly terraform?: {
+    readonly backend?: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
+  };
+  readonly resource?: Readonly<
+    Record<string, Readonly<Record<string, Readonly<Record<string, unknown>>>>>
+  >;
 }
 
 export interface SynthesizedStack {
@@ -46,7 +50,13 @@ export function stacksRule(
   return {
     id,
     description,
-    check: (stacks) => check(stacks, (stack, address, message) => ({ rule: id, stack: stack.name, address, message })),
+    check: (stacks) =>
+      check(stacks, (stack, address, message) => ({
+        rule: id,
+        stack: stack.name,
+        address,
+        message,
+      })),
   };
 }
 
@@ -74,5 +84,7 @@ export function block(value: unknown): Attributes | undefined {
 
 /** A Terraform boolean: true, or the strings "true"/"1" (metadata values are strings). */
 export function isTrue(value: unknown): boolean {
-  return value === true || (typeof value === 'string' && ['true', '1'].includes(value.toLowerCase()));
+  return (
+    value === true || (typeof value === 'string' && ['true', '1'].includes(value.toLowerCase()))
+  );
 }

@@ -65,27 +65,41 @@ function longNames(): string[] {
 export function parseReviewArgs(argv: readonly string[]): ReviewArgs {
   let parsed;
   try {
-    parsed = parseArgs({ args: [...argv], options: REVIEW_OPTIONS, allowPositionals: true, strict: true });
+    parsed = parseArgs({
+      args: [...argv],
+      options: REVIEW_OPTIONS,
+      allowPositionals: true,
+      strict: true,
+    });
   } catch (error) {
     const option = /'(-[^' ]+)/.exec((error as Error).message)?.[1];
-    if ((error as { code?: string }).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' && option !== undefined) {
+    if (
+      (error as { code?: string }).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' &&
+      option !== undefined
+    ) {
       throw new ReviewUsageError(unknownMessage('option', option, longNames()));
     }
     throw new ReviewUsageError((error as Error).message.split('\n')[0]);
   }
   const { values, positionals } = parsed;
   if (values.full !== undefined && values.markdown !== true) {
-    throw new ReviewUsageError('--full <file> goes with --markdown: it receives the whole review when it is cut');
+    throw new ReviewUsageError(
+      '--full <file> goes with --markdown: it receives the whole review when it is cut',
+    );
   }
   if (values.base !== undefined && values.against !== undefined) {
-    throw new ReviewUsageError('--base and --against exclude each other: compare with a git ref or a folder');
+    throw new ReviewUsageError(
+      '--base and --against exclude each other: compare with a git ref or a folder',
+    );
   }
   const plans = (values.plan ?? []).map((p): PlanArg => {
     const eq = p.indexOf('=');
     return eq > 0 ? { stack: p.slice(0, eq), file: p.slice(eq + 1) } : { file: p };
   });
   if (plans.some((p) => p.stack === undefined) && positionals.length !== 1) {
-    throw new ReviewUsageError('--plan <file> without <stack>= needs exactly one environment: --plan stage=<file>');
+    throw new ReviewUsageError(
+      '--plan <file> without <stack>= needs exactly one environment: --plan stage=<file>',
+    );
   }
   return {
     environments: positionals,

@@ -4,7 +4,15 @@
  * repository is written; the worktree is removed afterwards, also when a signal (Ctrl-C) stops the synth.
  */
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FORWARDED, Signal, SIGNALS, SignalSource } from '../lib/signals';
@@ -33,7 +41,10 @@ export function readSynthFolder(folder: string): SynthesizedStack[] {
 
 /** Whether `ref` names a commit in the repository at `root`. */
 export function refExists(root: string, ref: string): boolean {
-  return spawnSync('git', ['rev-parse', '--verify', '--quiet', `${ref}^{commit}`], { cwd: root }).status === 0;
+  return (
+    spawnSync('git', ['rev-parse', '--verify', '--quiet', `${ref}^{commit}`], { cwd: root })
+      .status === 0
+  );
 }
 
 function linkNodeModules(root: string, tree: string): void {
@@ -49,7 +60,9 @@ function linkNodeModules(root: string, tree: string): void {
 export class BaseInterrupted extends Error {
   override name = 'BaseInterrupted';
   constructor(readonly signal: Signal) {
-    super(`interrupted by ${signal}: the synth of the base was stopped and its temporary git worktree removed`);
+    super(
+      `interrupted by ${signal}: the synth of the base was stopped and its temporary git worktree removed`,
+    );
   }
 }
 
@@ -98,7 +111,9 @@ export async function synthesizeRef(
   signals: SignalSource = process,
 ): Promise<SynthesizedStack[]> {
   if (!refExists(root, ref))
-    throw new BaseError(`git ref "${ref}" does not exist here (fetch it, or give --against <folder>)`);
+    throw new BaseError(
+      `git ref "${ref}" does not exist here (fetch it, or give --against <folder>)`,
+    );
   // Listening from before the worktree exists: a signal while it is made still has it removed.
   const caught: Signal[] = [];
   const early = (signal: Signal) => () => caught.push(signal);
@@ -107,12 +122,16 @@ export async function synthesizeRef(
   const dir = mkdtempSync(join(tmpdir(), 'docker-hosts-review-'));
   const tree = join(dir, 'tree');
   try {
-    execFileSync('git', ['worktree', 'add', '--quiet', '--detach', tree, ref], { cwd: root, stdio: 'pipe' });
+    execFileSync('git', ['worktree', 'add', '--quiet', '--detach', tree, ref], {
+      cwd: root,
+      stdio: 'pipe',
+    });
     linkNodeModules(root, tree);
     // Signals sent while git ran synchronously are delivered now.
     await new Promise((turn) => setImmediate(turn));
     const out = join(dir, 'out');
-    const result = caught.length > 0 ? undefined : await runSynth(tree, { ...env, CDKTF_OUTDIR: out }, signals);
+    const result =
+      caught.length > 0 ? undefined : await runSynth(tree, { ...env, CDKTF_OUTDIR: out }, signals);
     if (caught.length > 0) throw new BaseInterrupted(caught[0]);
     if (result?.code !== 0) {
       const why = (result?.stderr || result?.stdout || '').trim().split('\n').pop();

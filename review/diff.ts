@@ -9,7 +9,10 @@ export interface StackDiff {
   readonly status: 'added' | 'removed' | 'changed' | 'unchanged';
   readonly added: readonly string[];
   readonly removed: readonly string[];
-  readonly changed: readonly { readonly address: string; readonly changes: readonly AttributeChange[] }[];
+  readonly changed: readonly {
+    readonly address: string;
+    readonly changes: readonly AttributeChange[];
+  }[];
 }
 
 type Json = Record<string, unknown>;
@@ -23,8 +26,10 @@ export function elements(stack: SynthesizedStack): Map<string, unknown> {
       if (!name.startsWith('//')) out.set(prefix === '' ? name : `${prefix}.${name}`, value);
     }
   };
-  for (const [type, byName] of Object.entries((json.resource as Json | undefined) ?? {})) add(type, byName);
-  for (const [type, byName] of Object.entries((json.data as Json | undefined) ?? {})) add(`data.${type}`, byName);
+  for (const [type, byName] of Object.entries((json.resource as Json | undefined) ?? {}))
+    add(type, byName);
+  for (const [type, byName] of Object.entries((json.data as Json | undefined) ?? {}))
+    add(`data.${type}`, byName);
   add('output', json.output);
   add('provider', json.provider);
   add('terraform.backend', (json.terraform as Json | undefined)?.backend);
@@ -53,7 +58,10 @@ function diffStack(name: string, base?: SynthesizedStack, current?: SynthesizedS
 }
 
 /** One entry per stack in either synth, in the current synth's order, then stacks only the base has. */
-export function diffSynths(base: readonly SynthesizedStack[], current: readonly SynthesizedStack[]): StackDiff[] {
+export function diffSynths(
+  base: readonly SynthesizedStack[],
+  current: readonly SynthesizedStack[],
+): StackDiff[] {
   const names = [...new Set([...current.map((s) => s.name), ...base.map((s) => s.name)])];
   return names.map((n) =>
     diffStack(
@@ -96,7 +104,10 @@ function stackLines(d: StackDiff): string[] {
   ];
 }
 
-export function diffSection(against: string, result: readonly StackDiff[] | { readonly error: string }): Section {
+export function diffSection(
+  against: string,
+  result: readonly StackDiff[] | { readonly error: string },
+): Section {
   const title = 'Changes against the base';
   if ('error' in result) return { title, summary: `not compared: ${result.error}`, blocks: [] };
   const total = (k: 'added' | 'removed' | 'changed') => result.reduce((n, d) => n + d[k].length, 0);

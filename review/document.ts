@@ -6,7 +6,11 @@ import { alignColumns } from '../lib/text-table';
 import { foldHosts } from './fold';
 
 export type Block =
-  | { readonly kind: 'table'; readonly head: readonly string[]; readonly rows: readonly (readonly string[])[] }
+  | {
+      readonly kind: 'table';
+      readonly head: readonly string[];
+      readonly rows: readonly (readonly string[])[];
+    }
   | { readonly kind: 'lines'; readonly lines: readonly string[] }
   /** Already rendered both ways (the plan summary). */
   | { readonly kind: 'raw'; readonly text: string; readonly markdown: string };
@@ -28,7 +32,9 @@ export interface Review {
 }
 
 function textTable(head: readonly string[], cells: readonly (readonly string[])[]): string[] {
-  return alignColumns([head, ...cells.map((r) => r.map((c) => c.replace(/\n/g, '; ')))], { rule: true });
+  return alignColumns([head, ...cells.map((r) => r.map((c) => c.replace(/\n/g, '; ')))], {
+    rule: true,
+  });
 }
 
 function textBlock(block: Block): string[] {
@@ -41,7 +47,8 @@ export function renderText(review: Review): string {
   const out = [review.title, ''];
   for (const s of review.sections) {
     out.push(`== ${s.title}: ${s.summary}`, '');
-    for (const block of s.blocks) out.push(...textBlock(block).map((l) => (l === '' ? '' : `  ${l}`)), '');
+    for (const block of s.blocks)
+      out.push(...textBlock(block).map((l) => (l === '' ? '' : `  ${l}`)), '');
   }
   return `${out.join('\n').replace(/\n+$/, '')}\n`;
 }
@@ -54,23 +61,36 @@ export function mdCell(text: string): string {
 function markdownBlock(block: Block): string {
   if (block.kind === 'table') {
     const row = (cells: readonly string[]) => `| ${cells.map(mdCell).join(' | ')} |`;
-    return [row(block.head), row(block.head.map(() => '---')), ...foldHosts(block.rows).map(row)].join('\n');
+    return [
+      row(block.head),
+      row(block.head.map(() => '---')),
+      ...foldHosts(block.rows).map(row),
+    ].join('\n');
   }
   if (block.kind === 'lines')
-    return block.lines.map((l) => (l.startsWith('- ') || l.startsWith('#') ? l : `${l}  `)).join('\n');
+    return block.lines
+      .map((l) => (l.startsWith('- ') || l.startsWith('#') ? l : `${l}  `))
+      .join('\n');
   return block.markdown.replace(/\n+$/, '');
 }
 
 /** One section as a collapsible block, with the blank line that follows it. */
 export function markdownSection(s: Section): string {
-  const out = [`<details${s.open ? ' open' : ''}><summary><b>${s.title}</b>: ${s.summary}</summary>`, ''];
+  const out = [
+    `<details${s.open ? ' open' : ''}><summary><b>${s.title}</b>: ${s.summary}</summary>`,
+    '',
+  ];
   for (const block of s.blocks) out.push(markdownBlock(block), '');
   out.push('</details>', '');
   return `${out.join('\n')}\n`;
 }
 
 /** The review's Markdown from its title, what comes before the sections, and the sections as rendered. */
-export function joinMarkdown(title: string, before: readonly string[], sections: readonly string[]): string {
+export function joinMarkdown(
+  title: string,
+  before: readonly string[],
+  sections: readonly string[],
+): string {
   const text = [`## ${title}\n\n`, ...before.map((b) => `${b}\n\n`), ...sections].join('');
   return `${text.replace(/\n+$/, '')}\n`;
 }

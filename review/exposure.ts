@@ -18,7 +18,8 @@ export const SSH_PORT = 22;
 
 /** The stack's app port, from its `app_port` output. */
 export function appPort(stack: SynthesizedStack): number | undefined {
-  const value = (stack.json as { output?: Record<string, { value?: unknown }> }).output?.app_port?.value;
+  const value = (stack.json as { output?: Record<string, { value?: unknown }> }).output?.app_port
+    ?.value;
   return typeof value === 'number' ? value : undefined;
 }
 
@@ -33,7 +34,11 @@ function appliesTo(rule: Attrs, tags: readonly string[], port: number): boolean 
 }
 
 /** Who reaches a host with `tags` on tcp/`port`: the allowed sources in priority order, then what decides the rest. */
-export function reach(rules: readonly Attrs[], tags: readonly string[], port: number): { from: string; rest: string } {
+export function reach(
+  rules: readonly Attrs[],
+  tags: readonly string[],
+  port: number,
+): { from: string; rest: string } {
   const ordered = rules
     .filter((r) => appliesTo(r, tags, port))
     .sort((a, b) => rulePriority(a) - rulePriority(b) || (ruleAction(a) === 'deny' ? -1 : 1));
@@ -46,7 +51,8 @@ export function reach(rules: readonly Attrs[], tags: readonly string[], port: nu
         rest: `denied by ${String(rule.name)} (priority ${rulePriority(rule)})`,
       };
     }
-    if (ruleAction(rule) === 'allow') allowed.push(...sources.map((s) => `${rangeLabel(s)} [${String(rule.name)}]`));
+    if (ruleAction(rule) === 'allow')
+      allowed.push(...sources.map((s) => `${rangeLabel(s)} [${String(rule.name)}]`));
   }
   return {
     from: allowed.join(', ') || 'nobody (by these rules)',

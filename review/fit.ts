@@ -35,20 +35,32 @@ function note(whole: number, cut: number, total: number, fullFile: string): stri
  * The review's Markdown within `budget` characters: sections are cut to their summary, those marked cutFirst (the
  * resources) before the others, the largest first (the fewest sections cut); the rest stay whole, in their order.
  */
-export function fitMarkdown(review: Review, fullFile: string, budget = COMMENT_BUDGET): FittedMarkdown {
+export function fitMarkdown(
+  review: Review,
+  fullFile: string,
+  budget = COMMENT_BUDGET,
+): FittedMarkdown {
   const full = review.sections.map(markdownSection);
   const whole = joinMarkdown(review.title, [], full);
   if (whole.length <= budget) return { text: whole, cut: 0, whole };
   const stubs = review.sections.map((s, i) => stub(s, full[i].length, fullFile));
   const kept = [...full];
   // Sized with the longest note (every section cut): the note only gets shorter.
-  const size = () => joinMarkdown(review.title, [note(whole.length, full.length, full.length, fullFile)], kept).length;
+  const size = () =>
+    joinMarkdown(review.title, [note(whole.length, full.length, full.length, fullFile)], kept)
+      .length;
   const rank = (i: number) => (review.sections[i].cutFirst === true ? 0 : 1);
-  const order = full.map((_, i) => i).sort((a, b) => rank(a) - rank(b) || full[b].length - full[a].length);
+  const order = full
+    .map((_, i) => i)
+    .sort((a, b) => rank(a) - rank(b) || full[b].length - full[a].length);
   for (const i of order) {
     if (size() <= budget) break;
     if (stubs[i].length < full[i].length) kept[i] = stubs[i];
   }
   const cut = kept.filter((text, i) => text !== full[i]).length;
-  return { text: joinMarkdown(review.title, [note(whole.length, cut, full.length, fullFile)], kept), cut, whole };
+  return {
+    text: joinMarkdown(review.title, [note(whole.length, cut, full.length, fullFile)], kept),
+    cut,
+    whole,
+  };
 }

@@ -38,7 +38,10 @@ export function foldHosts(rows: readonly (readonly string[])[]): string[][] {
   const groups = new Map<string, Group>();
   rows.forEach((texts, index) => {
     const number = hostNumber(texts);
-    const key = number === undefined ? `\u0001${index}` : texts.map((t) => t.replace(HOST, PLACEHOLDER)).join('\u0002');
+    const key =
+      number === undefined
+        ? `\u0001${index}`
+        : texts.map((t) => t.replace(HOST, PLACEHOLDER)).join('\u0002');
     const group = groups.get(key) ?? { texts, numbers: [] };
     if (number !== undefined) group.numbers.push(number);
     groups.set(key, group);

@@ -5,7 +5,10 @@
 import { SynthesizedStack } from '../policies/rules';
 import { Attrs, block, reference, resource, resources, strings } from './stack-json';
 
-function targetOf(stack: SynthesizedStack, rule: Attrs): { address: string; attrs: Attrs | undefined } {
+function targetOf(
+  stack: SynthesizedStack,
+  rule: Attrs,
+): { address: string; attrs: Attrs | undefined } {
   const address = reference(rule.target)?.address ?? String(rule.target);
   return { address, attrs: resource(stack, address) };
 }
@@ -33,7 +36,12 @@ function urlMapAction(stack: SynthesizedStack, urlMapRef: unknown): string {
   );
 }
 
-function protocolOf(stack: SynthesizedStack, target: Attrs | undefined, port: string, hasHttps: boolean): string {
+function protocolOf(
+  stack: SynthesizedStack,
+  target: Attrs | undefined,
+  port: string,
+  hasHttps: boolean,
+): string {
   if (target !== undefined && 'ssl_certificates' in target) {
     const domains = strings(target.ssl_certificates).flatMap((c) =>
       strings(block(resource(stack, reference(c)?.address ?? '')?.managed)?.domains),

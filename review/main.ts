@@ -77,12 +77,15 @@ function resolveConfig(deps: ReviewDeps, warnings: string[]): ProjectConfig {
 function checkEnvironments(args: ReviewArgs, config: ProjectConfig): string[] {
   const known = config.environments.map((e) => e.name);
   for (const name of args.environments) {
-    if (!known.includes(name)) throw new ReviewUsageError(unknownMessage('environment', name, known));
+    if (!known.includes(name))
+      throw new ReviewUsageError(unknownMessage('environment', name, known));
   }
   for (const p of args.plans) {
     const stacks = [BACKEND_STACK, REGISTRY_STACK, ...known];
     if (p.stack !== undefined && !stacks.includes(p.stack)) {
-      throw new ReviewUsageError(`--plan ${p.stack}=…: ${unknownMessage('stack', p.stack, stacks)}`);
+      throw new ReviewUsageError(
+        `--plan ${p.stack}=…: ${unknownMessage('stack', p.stack, stacks)}`,
+      );
     }
   }
   return args.environments.length === 0 ? known : [...args.environments];
@@ -96,7 +99,9 @@ function writeWhole(file: string, text: string): void {
   } catch (error) {
     rmSync(`${file}.tmp`, { force: true, recursive: false });
     const why = describeFsError(error) ?? (error as Error).message.split('\n')[0];
-    throw new ReviewUsageError(`--full ${file}: cannot hold the whole review (it was cut to fit a PR comment): ${why}`);
+    throw new ReviewUsageError(
+      `--full ${file}: cannot hold the whole review (it was cut to fit a PR comment): ${why}`,
+    );
   }
 }
 
@@ -133,7 +138,13 @@ export async function reviewMain(argv: readonly string[], deps: ReviewDeps): Pro
     const plans = readPlans(args.plans, args, deps.root);
     const stacks = synthesizeStacks(config);
     const base = await baseOf(args, deps);
-    const review = buildReview({ environments, stacks, suppressions: configSuppressions(config), base, plans });
+    const review = buildReview({
+      environments,
+      stacks,
+      suppressions: configSuppressions(config),
+      base,
+      plans,
+    });
     deps.stdout.write(args.markdown ? fittedMarkdown(review, args, deps) : renderText(review));
     for (const w of warnings) deps.stderr.write(`note: ${w}\n`);
     return EXIT_OK;
@@ -144,7 +155,11 @@ export async function reviewMain(argv: readonly string[], deps: ReviewDeps): Pro
     }
     if (error instanceof ConfigError) {
       deps.stderr.write(`${error.message}\n`);
-    } else if (error instanceof ReviewUsageError || error instanceof BaseError || error instanceof PlanFormatError) {
+    } else if (
+      error instanceof ReviewUsageError ||
+      error instanceof BaseError ||
+      error instanceof PlanFormatError
+    ) {
       deps.stderr.write(`error: ${error.message}\nsee: ${REVIEW_INVOCATION} --help\n`);
     } else {
       throw error;

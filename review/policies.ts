@@ -18,7 +18,8 @@ export function policyResults(
 ): PolicyResult[] {
   return rules.map((rule) => {
     const findings = rule.check(stacks);
-    const covering = (stack: string) => suppressions.find((s) => s.rule === rule.id && s.stack === stack);
+    const covering = (stack: string) =>
+      suppressions.find((s) => s.rule === rule.id && s.stack === stack);
     const open = findings.filter((f) => covering(f.stack) === undefined);
     const suppressed = findings.filter((f) => covering(f.stack) !== undefined);
     return {
@@ -27,14 +28,17 @@ export function policyResults(
       status: open.length > 0 ? 'fail' : suppressed.length > 0 ? 'suppressed' : 'pass',
       details: [
         ...open.map((f) => `${f.stack}: ${f.address} ${f.message}`),
-        ...suppressed.map((f) => `${f.stack}: ${f.address} ${f.message} (suppressed: ${covering(f.stack)!.reason})`),
+        ...suppressed.map(
+          (f) => `${f.stack}: ${f.address} ${f.message} (suppressed: ${covering(f.stack)!.reason})`,
+        ),
       ],
     };
   });
 }
 
 export function policySection(results: readonly PolicyResult[]): Section {
-  const count = (status: PolicyResult['status']) => results.filter((r) => r.status === status).length;
+  const count = (status: PolicyResult['status']) =>
+    results.filter((r) => r.status === status).length;
   const failed = count('fail');
   return {
     title: 'Policies',

@@ -2,10 +2,22 @@
 import { SynthesizedStack } from '../policies/rules';
 import { sshKeyUsers } from './plan/exposure';
 import { Block, Section } from './document';
-import { Attrs, backendOf, block, reference, resource, resources, serviceAccountEmail, strings } from './stack-json';
+import {
+  Attrs,
+  backendOf,
+  block,
+  reference,
+  resource,
+  resources,
+  serviceAccountEmail,
+  strings,
+} from './stack-json';
 
 function imageFamily(image: unknown): string {
-  const m = typeof image === 'string' ? /^projects\/([^/]+)\/global\/images\/family\/(.+)$/.exec(image) : null;
+  const m =
+    typeof image === 'string'
+      ? /^projects\/([^/]+)\/global\/images\/family\/(.+)$/.exec(image)
+      : null;
   return m === null ? String(image) : `${m[2]} (project ${m[1]})`;
 }
 
@@ -92,7 +104,9 @@ function cleanup(value: unknown): string {
 
 export function resourcesSection(stack: SynthesizedStack): Section {
   const hosts = hostRows(stack);
-  const others = resources(stack).filter(([address]) => !/^google_compute_(instance|firewall)\./.test(address));
+  const others = resources(stack).filter(
+    ([address]) => !/^google_compute_(instance|firewall)\./.test(address),
+  );
   const blocks: Block[] = [{ kind: 'lines', lines: [`state: ${backendOf(stack)}`] }];
   if (hosts.length > 0) {
     blocks.push({

@@ -20,7 +20,9 @@ export interface ReviewInput {
   readonly stacks: readonly SynthesizedStack[];
   readonly suppressions: readonly Suppression[];
   /** What to compare with: its name and stacks, or why there is none. */
-  readonly base: { readonly label: string; readonly stacks: readonly SynthesizedStack[] } | { readonly error: string };
+  readonly base:
+    | { readonly label: string; readonly stacks: readonly SynthesizedStack[] }
+    | { readonly error: string };
   readonly plans: readonly StackPlanSummary[];
 }
 
@@ -38,7 +40,11 @@ function planSection(plans: readonly StackPlanSummary[]): Section {
     title: 'Plan',
     summary: changing === 0 ? 'no changes' : `${changing} of ${plans.length} stacks change`,
     open: changing > 0,
-    blocks: plans.map((p) => ({ kind: 'raw', text: renderPlanText(p), markdown: renderPlanMarkdown(p) })),
+    blocks: plans.map((p) => ({
+      kind: 'raw',
+      text: renderPlanText(p),
+      markdown: renderPlanMarkdown(p),
+    })),
   };
 }
 
@@ -46,16 +52,24 @@ export function buildReview(input: ReviewInput): Review {
   const shared = [BACKEND_STACK, REGISTRY_STACK];
   const names = [...shared, ...input.environments];
   const selected = input.stacks.filter((s) => names.includes(s.name));
-  const inScope = (stacks: readonly SynthesizedStack[]) => stacks.filter((s) => names.includes(s.name));
+  const inScope = (stacks: readonly SynthesizedStack[]) =>
+    stacks.filter((s) => names.includes(s.name));
   const results = policyResults(input.stacks, input.suppressions).map((r) => ({
     ...r,
     details: r.details.filter((d) => names.some((n) => d.startsWith(`${n}: `))),
   }));
-  const base = 'error' in input.base ? { error: input.base.error } : diffSynths(inScope(input.base.stacks), selected);
+  const base =
+    'error' in input.base
+      ? { error: input.base.error }
+      : diffSynths(inScope(input.base.stacks), selected);
   return {
     title: `Review: ${input.environments.join(', ')}`,
     sections: [
-      policySection(results.map((r) => (r.details.length === 0 && r.status !== 'pass' ? { ...r, status: 'pass' } : r))),
+      policySection(
+        results.map((r) =>
+          r.details.length === 0 && r.status !== 'pass' ? { ...r, status: 'pass' } : r,
+        ),
+      ),
       exposureSection(selected.filter((s) => !shared.includes(s.name))),
       ...selected.map(resourcesSection),
       diffSection('error' in input.base ? '' : input.base.label, base),

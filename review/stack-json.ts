@@ -25,7 +25,10 @@ export function strings(value: unknown): string[] {
 
 /** `${google_service_account.service-account.email}` → the address and attribute it refers to. */
 export function reference(value: unknown): { address: string; attribute: string } | undefined {
-  const m = typeof value === 'string' ? /^\$\{([a-z0-9_]+\.[A-Za-z0-9_-]+)\.([a-z_]+)\}$/.exec(value) : null;
+  const m =
+    typeof value === 'string'
+      ? /^\$\{([a-z0-9_]+\.[A-Za-z0-9_-]+)\.([a-z_]+)\}$/.exec(value)
+      : null;
   return m === null ? undefined : { address: m[1], attribute: m[2] };
 }
 

@@ -32,7 +32,11 @@ function timeOnce(cmd, args, options = {}) {
 
 function series(n, fn) {
   const values = Array.from({ length: n }, fn).sort((a, b) => a - b);
-  return { median: values[Math.floor((values.length - 1) / 2)], min: values[0], max: values[values.length - 1] };
+  return {
+    median: values[Math.floor((values.length - 1) / 2)],
+    min: values[0],
+    max: values[values.length - 1],
+  };
 }
 
 const fmt = (s) => `${s.toFixed(3)} s`;
@@ -63,13 +67,21 @@ rows.push([
   `${fmt(appSynth.min)} .. ${fmt(appSynth.max)}`,
   'target < 0.5 s',
 ]);
-rows.push(['app synth after an edit (bundle rebuilt)', fmt(cold.median), `${fmt(cold.min)} .. ${fmt(cold.max)}`, '']);
+rows.push([
+  'app synth after an edit (bundle rebuilt)',
+  fmt(cold.median),
+  `${fmt(cold.min)} .. ${fmt(cold.max)}`,
+  '',
+]);
 rows.push(['app synth peak RSS', `${peakRss.toFixed(0)} MB`, '', 'target < 150 MB']);
 
 // 2. `cdktf synth` of this project against the CLI synthesizing an empty app.
 const floorDir = join(work, 'floor');
 spawnSync('mkdir', ['-p', floorDir]);
-writeFileSync(join(floorDir, 'cdktf.json'), JSON.stringify({ language: 'typescript', app: 'node empty.js' }));
+writeFileSync(
+  join(floorDir, 'cdktf.json'),
+  JSON.stringify({ language: 'typescript', app: 'node empty.js' }),
+);
 writeFileSync(
   join(floorDir, 'empty.js'),
   `const { App } = require(${JSON.stringify(join(ROOT, 'node_modules', 'cdktf'))}); new App().synth();\n`,
@@ -77,7 +89,12 @@ writeFileSync(
 const cliRuns = Math.max(3, Math.ceil(RUNS / 2));
 const floor = series(cliRuns, () => timeOnce(cdktf, ['synth'], { cwd: floorDir }));
 const full = series(cliRuns, () => timeOnce(cdktf, ['synth', '--output', join(work, 'cli-out')]));
-rows.push(['cdktf synth, empty app (CLI floor)', fmt(floor.median), `${fmt(floor.min)} .. ${fmt(floor.max)}`, '']);
+rows.push([
+  'cdktf synth, empty app (CLI floor)',
+  fmt(floor.median),
+  `${fmt(floor.min)} .. ${fmt(floor.max)}`,
+  '',
+]);
 rows.push([
   'cdktf synth, this project',
   fmt(full.median),
@@ -93,7 +110,12 @@ rows.push(['tsc --noEmit, warm', fmt(timeOnce(tsc, ['--noEmit'])), '', '']);
 
 // 4. The jest suite, cold (no transform cache) and warm.
 const jest = join(ROOT, 'node_modules', '.bin', 'jest');
-rows.push(['jest suite, cold', fmt(timeOnce(jest, ['--no-cache', '--silent'])), '', 'target < 10 s']);
+rows.push([
+  'jest suite, cold',
+  fmt(timeOnce(jest, ['--no-cache', '--silent'])),
+  '',
+  'target < 10 s',
+]);
 rows.push(['jest suite, warm', fmt(timeOnce(jest, ['--silent'])), '', '']);
 
 rmSync(work, { recursive: true, force: true });
@@ -102,4 +124,6 @@ console.log(
   `docker-hosts benchmark: ${RUNS} runs of the app synth, ${cliRuns} of each cdktf synth; node ${process.version}`,
 );
 for (const r of rows)
-  console.log(`${r[0].padEnd(widths[0])}  ${r[1].padStart(widths[1])}  ${r[2].padEnd(widths[2])}  ${r[3]}`);
+  console.log(
+    `${r[0].padEnd(widths[0])}  ${r[1].padStart(widths[1])}  ${r[2].padEnd(widths[2])}  ${r[3]}`,
+  );

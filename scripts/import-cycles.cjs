@@ -27,14 +27,18 @@ function resolveImport(from, specifier) {
   if (!specifier.startsWith('.')) return undefined;
   const base = resolve(dirname(from), specifier);
   const candidates = [base, `${base}.ts`, join(base, 'index.ts')];
-  return candidates.find((file) => file.endsWith('.ts') && existsSync(file) && statSync(file).isFile());
+  return candidates.find(
+    (file) => file.endsWith('.ts') && existsSync(file) && statSync(file).isFile(),
+  );
 }
 
 function importGraph(files) {
   const graph = new Map();
   for (const file of files) {
     const info = ts.preProcessFile(readFileSync(file, 'utf8'), true, true);
-    const targets = info.importedFiles.map((ref) => resolveImport(file, ref.fileName)).filter(Boolean);
+    const targets = info.importedFiles
+      .map((ref) => resolveImport(file, ref.fileName))
+      .filter(Boolean);
     graph.set(file, [...new Set(targets)]);
   }
   return graph;
@@ -79,14 +83,19 @@ function cycles(graph) {
 
 /** Every cycle under `root`, each as the sorted paths relative to it. */
 function importCycles(root) {
-  return cycles(importGraph(sources(root))).map((component) => component.map((file) => relative(root, file)));
+  return cycles(importGraph(sources(root))).map((component) =>
+    component.map((file) => relative(root, file)),
+  );
 }
 
 function main(root) {
   const found = importCycles(root);
-  for (const names of found) console.error(`import cycle between ${names.length} files: ${names.join(', ')}`);
+  for (const names of found)
+    console.error(`import cycle between ${names.length} files: ${names.join(', ')}`);
   if (found.length === 0) return 0;
-  console.error(`${found.length} import cycle(s): move what both sides need into a file that imports neither.`);
+  console.error(
+    `${found.length} import cycle(s): move what both sides need into a file that imports neither.`,
+  );
   return 1;
 }
 

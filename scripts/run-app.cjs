@@ -13,7 +13,15 @@
 'use strict';
 const { Buffer } = require('node:buffer');
 const { createHash } = require('node:crypto');
-const { closeSync, mkdirSync, openSync, readFileSync, readSync, realpathSync, statSync } = require('node:fs');
+const {
+  closeSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  readSync,
+  realpathSync,
+  statSync,
+} = require('node:fs');
 const { renameSync, writeFileSync } = require('node:fs');
 const { extname, join, relative, resolve, sep } = require('node:path');
 const { Worker } = require('node:worker_threads');
@@ -33,7 +41,8 @@ const LOADED_CALL = `globalThis[Symbol.for('docker-hosts.run-app.loaded')]?.();`
  */
 function contentKey(inputs, read = (file) => readFileSync(join(ROOT, file))) {
   const hash = createHash('sha256').update(readFileSync(module.filename));
-  for (const file of inputs) hash.update(`\0${file}\0${realpathSync(join(ROOT, file))}\0`).update(read(file));
+  for (const file of inputs)
+    hash.update(`\0${file}\0${realpathSync(join(ROOT, file))}\0`).update(read(file));
   return hash.digest('hex');
 }
 
@@ -53,13 +62,23 @@ function isFresh() {
     const { root, key, inputs } = JSON.parse(readFileSync(manifest, 'utf8'));
     // The key is checked against the bundle's own first line too, so a bundle and a manifest from two
     // different builds (two runs racing) never pass for each other.
-    return root === ROOT && key === contentKey(inputs) && head(bundle, key.length + 4) === `// ${key}\n`;
+    return (
+      root === ROOT && key === contentKey(inputs) && head(bundle, key.length + 4) === `// ${key}\n`
+    );
   } catch {
     return false;
   }
 }
 
-const LOADERS = { '.ts': 'ts', '.mts': 'ts', '.cts': 'ts', '.js': 'js', '.cjs': 'js', '.mjs': 'js', '.json': 'json' };
+const LOADERS = {
+  '.ts': 'ts',
+  '.mts': 'ts',
+  '.cts': 'ts',
+  '.js': 'js',
+  '.cjs': 'js',
+  '.mjs': 'js',
+  '.json': 'json',
+};
 
 /** Builds the bundle; the key is hashed from the very bytes esbuild compiled (read once, by the plugin). */
 async function build() {
@@ -77,7 +96,9 @@ async function build() {
         // The entry's imports are evaluated before its body: its first statement marks the end of loading (on its
         // first line, so the source map's lines stay the file's).
         const marked =
-          args.path === resolve(ROOT, entry) ? Buffer.concat([Buffer.from(LOADED_CALL), contents]) : contents;
+          args.path === resolve(ROOT, entry)
+            ? Buffer.concat([Buffer.from(LOADED_CALL), contents])
+            : contents;
         return { contents: marked, loader: LOADERS[extname(args.path)] ?? 'default' };
       });
     },
@@ -105,7 +126,8 @@ async function build() {
   const inputs = Object.keys(result.metafile.inputs).sort();
   const key = contentKey(inputs, (file) => seen.get(file) ?? readFileSync(join(ROOT, file)));
   mkdirSync(cacheDir, { recursive: true });
-  const output = (suffix) => result.outputFiles.find((f) => f.path === `${bundle}${suffix}`).contents;
+  const output = (suffix) =>
+    result.outputFiles.find((f) => f.path === `${bundle}${suffix}`).contents;
   const tmpMap = `${bundle}.map.${process.pid}.tmp`;
   writeFileSync(tmpMap, output('.map'));
   renameSync(tmpMap, `${bundle}.map`);
@@ -123,7 +145,8 @@ function buildError(err) {
   if (first === undefined) return `error: ${err?.message ?? err}`;
   const at = first.location;
   // The entry's first line starts with the marker run() is told of loading by: columns there are shifted by it.
-  const shift = at && resolve(ROOT, at.file) === resolve(ROOT, entry) && at.line === 1 ? LOADED_CALL.length : 0;
+  const shift =
+    at && resolve(ROOT, at.file) === resolve(ROOT, entry) && at.line === 1 ? LOADED_CALL.length : 0;
   const where = at ? `${at.file}:${at.line}:${Math.max(at.column - shift, 0) + 1}: ` : '';
   const more = err.errors.length > 1 ? ` (and ${err.errors.length - 1} more)` : '';
   return `error: ${where}${first.text.split('\n')[0]}${more}`;

@@ -19,7 +19,10 @@ export class BackendStack extends ReadableStack {
   constructor(scope: Construct, id: string, config: ProjectConfig) {
     super(scope, id);
     if (config.backendState === 'gcs') {
-      new GcsBackend(this, { bucket: config.environments[0].state.bucket, prefix: statePrefix(id) });
+      new GcsBackend(this, {
+        bucket: config.environments[0].state.bucket,
+        prefix: statePrefix(id),
+      });
     } else {
       // An explicit, relative path: the default local backend writes an absolute path into the JSON.
       new LocalBackend(this, { path: BACKEND_LOCAL_STATE });
@@ -44,7 +47,9 @@ export class BackendStack extends ReadableStack {
     this.buckets = buckets;
     new TerraformOutput(this, 'state_buckets', {
       description: 'State bucket of each environment',
-      value: Object.fromEntries(config.environments.map((e) => [e.name, `gs://${e.state.bucket}/${e.state.prefix}`])),
+      value: Object.fromEntries(
+        config.environments.map((e) => [e.name, `gs://${e.state.bucket}/${e.state.prefix}`]),
+      ),
     });
   }
 }

@@ -33,7 +33,11 @@ export class DockerHostsStack extends ReadableStack {
   constructor(scope: Construct, config: EnvironmentConfig, registry: RegistryRepository) {
     super(scope, config.name);
     new GcsBackend(this, { bucket: config.state.bucket, prefix: config.state.prefix });
-    new GoogleProvider(this, 'google', { project: config.projectId, region: config.region, zone: config.zone });
+    new GoogleProvider(this, 'google', {
+      project: config.projectId,
+      region: config.region,
+      zone: config.zone,
+    });
 
     const labels = { ...config.labels, env: config.name, ...roleLabels(HOST_ROLE, 'cdktf') };
     const serviceAccount = this.hostAccount(config, registry);
@@ -80,7 +84,9 @@ export class DockerHostsStack extends ReadableStack {
     }
 
     // The machine-readable contract read by the driver and the Ansible inventory generator: stacks/outputs.ts.
-    const outputs = environmentOutputs(config, hostFacts(this.fleet), { frontDoorUrl: this.frontDoor?.url });
+    const outputs = environmentOutputs(config, hostFacts(this.fleet), {
+      frontDoorUrl: this.frontDoor?.url,
+    });
     for (const [id, output] of Object.entries(outputs)) new TerraformOutput(this, id, output);
   }
 

@@ -33,14 +33,25 @@ function requireString(obj: JsonObject, field: string, where: string, noun = 'fi
   if (!(field in obj)) throw new OutputsError(`${where}: missing ${noun} "${field}"`);
   const value = obj[field];
   if (typeof value !== 'string' || value.trim() === '') {
-    throw new OutputsError(`${where}: ${noun} "${field}" must be a non-empty string, got ${describe(value)}`);
+    throw new OutputsError(
+      `${where}: ${noun} "${field}" must be a non-empty string, got ${describe(value)}`,
+    );
   }
   return value;
 }
 
-function requireMatch(obj: JsonObject, field: string, where: string, test: (v: string) => boolean, what: string) {
+function requireMatch(
+  obj: JsonObject,
+  field: string,
+  where: string,
+  test: (v: string) => boolean,
+  what: string,
+) {
   const value = requireString(obj, field, where);
-  if (!test(value)) throw new OutputsError(`${where}: field "${field}" must be ${what}, got ${JSON.stringify(value)}`);
+  if (!test(value))
+    throw new OutputsError(
+      `${where}: field "${field}" must be ${what}, got ${JSON.stringify(value)}`,
+    );
   return value;
 }
 
@@ -65,20 +76,49 @@ function parseHost(key: string, value: unknown, where: string): HostOutput {
   const at = `${where}.hosts["${key}"]`;
   if (!isObject(value)) throw new OutputsError(`${at}: must be an object, got ${describe(value)}`);
   const name = requireString(value, 'name', at);
-  if (name !== key) throw new OutputsError(`${at}: field "name" is ${JSON.stringify(name)}, expected the key "${key}"`);
+  if (name !== key)
+    throw new OutputsError(
+      `${at}: field "name" is ${JSON.stringify(name)}, expected the key "${key}"`,
+    );
   if (!RFC1035_NAME.test(name)) {
-    throw new OutputsError(`${at}: "${name}" is not a valid instance name (lowercase letters, digits, hyphens)`);
+    throw new OutputsError(
+      `${at}: "${name}" is not a valid instance name (lowercase letters, digits, hyphens)`,
+    );
   }
   const ip = (v: string) => isIP(v) !== 0;
-  const zone = requireMatch(value, 'zone', at, (v) => ZONE.test(v), 'a zone such as europe-west1-b');
+  const zone = requireMatch(
+    value,
+    'zone',
+    at,
+    (v) => ZONE.test(v),
+    'a zone such as europe-west1-b',
+  );
   const host = {
     name,
     zone,
     ...optionalIp(value, 'external_ip', at),
     internal_ip: requireMatch(value, 'internal_ip', at, ip, 'an IP address'),
-    app_url: requireMatch(value, 'app_url', at, (v) => /^https?:\/\/\S+$/.test(v), 'an http:// URL'),
-    ssh: requireMatch(value, 'ssh', at, (v) => /^\S+$/.test(v), 'an SSH destination (user@address or an alias)'),
-    docker_host: requireMatch(value, 'docker_host', at, (v) => /^ssh:\/\/\S+$/.test(v), 'an ssh:// URL'),
+    app_url: requireMatch(
+      value,
+      'app_url',
+      at,
+      (v) => /^https?:\/\/\S+$/.test(v),
+      'an http:// URL',
+    ),
+    ssh: requireMatch(
+      value,
+      'ssh',
+      at,
+      (v) => /^\S+$/.test(v),
+      'an SSH destination (user@address or an alias)',
+    ),
+    docker_host: requireMatch(
+      value,
+      'docker_host',
+      at,
+      (v) => /^ssh:\/\/\S+$/.test(v),
+      'an ssh:// URL',
+    ),
   };
   const id = instanceId(value, at);
   return id === undefined ? host : { ...host, instance_id: id };
@@ -92,7 +132,9 @@ function requireOutput(raw: JsonObject, name: string, where: string): unknown {
 function parseHosts(raw: JsonObject, where: string): Record<string, HostOutput> {
   const rawHosts = requireOutput(raw, 'hosts', where);
   if (!isObject(rawHosts)) {
-    throw new OutputsError(`${where}: output "hosts" must be an object keyed by host name, got ${describe(rawHosts)}`);
+    throw new OutputsError(
+      `${where}: output "hosts" must be an object keyed by host name, got ${describe(rawHosts)}`,
+    );
   }
   const hosts: Record<string, HostOutput> = {};
   for (const key of Object.keys(rawHosts).sort()) hosts[key] = parseHost(key, rawHosts[key], where);
@@ -102,15 +144,21 @@ function parseHosts(raw: JsonObject, where: string): Record<string, HostOutput> 
 function parseScalars(raw: JsonObject, where: string) {
   const appUrls = requireOutput(raw, 'app_urls', where);
   if (!Array.isArray(appUrls) || !appUrls.every((u): u is string => typeof u === 'string')) {
-    throw new OutputsError(`${where}: output "app_urls" must be a list of strings, got ${describe(appUrls)}`);
+    throw new OutputsError(
+      `${where}: output "app_urls" must be a list of strings, got ${describe(appUrls)}`,
+    );
   }
   const sshUser = requireString(raw, 'ssh_user', where, 'output');
   if (!USER_NAME.test(sshUser)) {
-    throw new OutputsError(`${where}: output "ssh_user" ${JSON.stringify(sshUser)} is not a valid user name`);
+    throw new OutputsError(
+      `${where}: output "ssh_user" ${JSON.stringify(sshUser)} is not a valid user name`,
+    );
   }
   const appPort = requireOutput(raw, 'app_port', where);
   if (typeof appPort !== 'number' || !Number.isInteger(appPort) || appPort < 1 || appPort > 65535) {
-    throw new OutputsError(`${where}: output "app_port" must be a port number (1-65535), got ${describe(appPort)}`);
+    throw new OutputsError(
+      `${where}: output "app_port" must be a port number (1-65535), got ${describe(appPort)}`,
+    );
   }
   const environment = requireString(raw, 'environment', where, 'output');
   if (!ENV_NAME.test(environment)) {
@@ -129,7 +177,13 @@ function parseEnvironmentUrl(
 ): Pick<StackOutputs, 'app_url' | 'exposure' | 'app_health_path'> {
   const result: { app_url?: string; exposure?: Exposure; app_health_path?: string } = {};
   if ('app_url' in raw)
-    result.app_url = requireMatch(raw, 'app_url', where, (v) => URL_RE.test(v), 'an http(s):// URL without a path');
+    result.app_url = requireMatch(
+      raw,
+      'app_url',
+      where,
+      (v) => URL_RE.test(v),
+      'an http(s):// URL without a path',
+    );
   if ('exposure' in raw) {
     if (raw.exposure !== 'load-balancer' && raw.exposure !== 'public-ips') {
       throw new OutputsError(
@@ -139,7 +193,9 @@ function parseEnvironmentUrl(
     result.exposure = raw.exposure;
   }
   if (result.exposure === 'load-balancer' && result.app_url === undefined) {
-    throw new OutputsError(`${where}: output "exposure" is "load-balancer" but output "app_url" is missing`);
+    throw new OutputsError(
+      `${where}: output "exposure" is "load-balancer" but output "app_url" is missing`,
+    );
   }
   if ('app_health_path' in raw) {
     result.app_health_path = requireMatch(
@@ -156,11 +212,15 @@ function parseEnvironmentUrl(
 function parseSshRoute(raw: JsonObject, where: string): Pick<StackOutputs, 'ssh_via' | 'project'> {
   const via = raw.ssh_via;
   if ('ssh_via' in raw && via !== 'direct' && via !== 'iap') {
-    throw new OutputsError(`${where}: output "ssh_via" must be "direct" or "iap", got ${describe(via)}`);
+    throw new OutputsError(
+      `${where}: output "ssh_via" must be "direct" or "iap", got ${describe(via)}`,
+    );
   }
   const project = 'project' in raw ? requireString(raw, 'project', where, 'output') : undefined;
   if (project !== undefined && !PROJECT_ID.test(project)) {
-    throw new OutputsError(`${where}: output "project" ${JSON.stringify(project)} is not a Google Cloud project ID`);
+    throw new OutputsError(
+      `${where}: output "project" ${JSON.stringify(project)} is not a Google Cloud project ID`,
+    );
   }
   if (via === 'iap' && project === undefined) {
     throw new OutputsError(`${where}: output "ssh_via" is "iap" but output "project" is missing`);
@@ -177,7 +237,9 @@ function parseSshRoute(raw: JsonObject, where: string): Pick<StackOutputs, 'ssh_
  */
 export function parseStackOutputs(json: unknown, stack: string): StackOutputs {
   if (!isObject(json)) {
-    throw new OutputsError(`outputs must be a JSON object keyed by stack name, got ${describe(json)}`);
+    throw new OutputsError(
+      `outputs must be a JSON object keyed by stack name, got ${describe(json)}`,
+    );
   }
   const raw = json[stack];
   if (raw === undefined) {
@@ -187,7 +249,8 @@ export function parseStackOutputs(json: unknown, stack: string): StackOutputs {
     );
   }
   const where = `stack "${stack}"`;
-  if (!isObject(raw)) throw new OutputsError(`${where}: outputs must be an object, got ${describe(raw)}`);
+  if (!isObject(raw))
+    throw new OutputsError(`${where}: outputs must be an object, got ${describe(raw)}`);
   return {
     hosts: parseHosts(raw, where),
     ...parseScalars(raw, where),

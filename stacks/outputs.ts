@@ -82,7 +82,10 @@ export interface OutputDefinition {
 
 /** A host's entry in the `hosts` output. */
 export function hostEntry(config: EnvironmentConfig, h: HostFacts): HostOutput {
-  const ssh = config.ssh.connectVia === 'iap' ? sshHostAlias(config.name, h.key) : `${config.ssh.user}@${h.externalIp}`;
+  const ssh =
+    config.ssh.connectVia === 'iap'
+      ? sshHostAlias(config.name, h.key)
+      : `${config.ssh.user}@${h.externalIp}`;
   return {
     name: h.name,
     zone: h.zone,
@@ -96,7 +99,11 @@ export function hostEntry(config: EnvironmentConfig, h: HostFacts): HostOutput {
 }
 
 /** Every output of an environment stack, by output id, in the order they are defined. */
-export function environmentOutputs(config: EnvironmentConfig, hosts: readonly HostFacts[], env: EnvironmentFacts) {
+export function environmentOutputs(
+  config: EnvironmentConfig,
+  hosts: readonly HostFacts[],
+  env: EnvironmentFacts,
+) {
   const entries = hosts.map((h) => hostEntry(config, h));
   const outputs: Record<string, OutputDefinition> = {
     app_url: {
@@ -107,7 +114,10 @@ export function environmentOutputs(config: EnvironmentConfig, hosts: readonly Ho
       value: env.frontDoorUrl ?? entries[0].app_url,
     },
     exposure: { value: config.exposure },
-    app_health_path: { description: 'The path the app answers health checks on', value: config.app.healthCheckPath },
+    app_health_path: {
+      description: 'The path the app answers health checks on',
+      value: config.app.healthCheckPath,
+    },
     hosts: {
       description:
         'Each Docker host: name, zone, IPs, instance id (its SSH host-key alias), app URL, SSH target, DOCKER_HOST',
@@ -129,7 +139,8 @@ export function environmentOutputs(config: EnvironmentConfig, hosts: readonly Ho
     },
     ssh_user: { value: config.ssh.user },
     ssh_via: {
-      description: 'How to reach the hosts over SSH: direct (external IP) or iap (gcloud start-iap-tunnel)',
+      description:
+        'How to reach the hosts over SSH: direct (external IP) or iap (gcloud start-iap-tunnel)',
       value: config.ssh.connectVia,
     },
     project: { value: config.projectId },

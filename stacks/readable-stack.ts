@@ -24,11 +24,15 @@ export abstract class ReadableStack extends TerraformStack {
       .filter((id) => id !== 'Default');
     const logicalId = components.join('_');
     if (!LOGICAL_ID.test(logicalId)) {
-      throw new Error(`construct path "${node.path}" does not make a valid Terraform name ("${logicalId}")`);
+      throw new Error(
+        `construct path "${node.path}" does not make a valid Terraform name ("${logicalId}")`,
+      );
     }
     const owner = this.allocated.get(logicalId);
     if (owner !== undefined && owner !== node.path) {
-      throw new Error(`constructs "${owner}" and "${node.path}" would share the Terraform name "${logicalId}"`);
+      throw new Error(
+        `constructs "${owner}" and "${node.path}" would share the Terraform name "${logicalId}"`,
+      );
     }
     this.allocated.set(logicalId, node.path);
     return logicalId;

@@ -21,12 +21,17 @@ export interface RegistryOutputs {
 }
 
 /** Every output of the registry stack, by output id. */
-export function registryOutputs(config: ProjectConfig): Record<keyof RegistryOutputs, OutputDefinition> {
+export function registryOutputs(
+  config: ProjectConfig,
+): Record<keyof RegistryOutputs, OutputDefinition> {
   const perEnvironment = (f: (url: string) => string) =>
-    Object.fromEntries(config.environments.map((e) => [e.name, f(environmentRegistry(config, e.name).url)]));
+    Object.fromEntries(
+      config.environments.map((e) => [e.name, f(environmentRegistry(config, e.name).url)]),
+    );
   return {
     repositories: {
-      description: 'Docker URL prefix of each project repository: <region>-docker.pkg.dev/<project>/<repository>',
+      description:
+        'Docker URL prefix of each project repository: <region>-docker.pkg.dev/<project>/<repository>',
       value: Object.fromEntries(registryRepositories(config).map((r) => [r.project, r.url])),
     },
     environment_registries: {
@@ -34,32 +39,49 @@ export function registryOutputs(config: ProjectConfig): Record<keyof RegistryOut
       value: perEnvironment((url) => url),
     },
     environment_registry_hosts: {
-      description: "The registry host of each environment: its hosts' Docker credential helper answers for it",
+      description:
+        "The registry host of each environment: its hosts' Docker credential helper answers for it",
       value: perEnvironment((url) => url.split('/')[0]),
     },
   };
 }
 
 const REGISTRY_HOST = /^[a-z0-9-]+-docker\.pkg\.dev$/;
-const REPOSITORY_URL = /^[a-z0-9-]+-docker\.pkg\.dev\/[a-z][a-z0-9-]{4,28}[a-z0-9]\/[a-z]([a-z0-9-]{0,61}[a-z0-9])?$/;
+const REPOSITORY_URL =
+  /^[a-z0-9-]+-docker\.pkg\.dev\/[a-z][a-z0-9-]{4,28}[a-z0-9]\/[a-z]([a-z0-9-]{0,61}[a-z0-9])?$/;
 
-function stringMap(raw: Record<string, unknown>, name: string, re: RegExp, where: string): Record<string, string> {
+function stringMap(
+  raw: Record<string, unknown>,
+  name: string,
+  re: RegExp,
+  where: string,
+): Record<string, string> {
   if (!(name in raw)) throw new OutputsError(`${where}: missing output "${name}"`);
   const value = raw[name];
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-    throw new OutputsError(`${where}: output "${name}" must be an object, got ${JSON.stringify(value)}`);
+    throw new OutputsError(
+      `${where}: output "${name}" must be an object, got ${JSON.stringify(value)}`,
+    );
   }
   for (const [key, v] of Object.entries(value)) {
     if (typeof v !== 'string' || !re.test(v)) {
-      throw new OutputsError(`${where}: output "${name}"["${key}"] must match ${re.source}, got ${JSON.stringify(v)}`);
+      throw new OutputsError(
+        `${where}: output "${name}"["${key}"] must match ${re.source}, got ${JSON.stringify(v)}`,
+      );
     }
   }
   return value as Record<string, string>;
 }
 
 /** Validates an outputs file's content (already JSON-parsed) and returns the registry stack's outputs. */
-export function parseRegistryOutputs(json: unknown, stack: string = REGISTRY_STACK): RegistryOutputs {
-  const raw = json !== null && typeof json === 'object' ? (json as Record<string, unknown>)[stack] : undefined;
+export function parseRegistryOutputs(
+  json: unknown,
+  stack: string = REGISTRY_STACK,
+): RegistryOutputs {
+  const raw =
+    json !== null && typeof json === 'object'
+      ? (json as Record<string, unknown>)[stack]
+      : undefined;
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
     throw new OutputsError(`outputs have no stack "${stack}" (or it is not an object)`);
   }
@@ -68,12 +90,21 @@ export function parseRegistryOutputs(json: unknown, stack: string = REGISTRY_STA
   return {
     repositories: stringMap(fields, 'repositories', REPOSITORY_URL, where),
     environment_registries: stringMap(fields, 'environment_registries', REPOSITORY_URL, where),
-    environment_registry_hosts: stringMap(fields, 'environment_registry_hosts', REGISTRY_HOST, where),
+    environment_registry_hosts: stringMap(
+      fields,
+      'environment_registry_hosts',
+      REGISTRY_HOST,
+      where,
+    ),
   };
 }
 
 /** The registry host of one environment, from the registry stack's outputs. */
-export function registryHostOf(outputs: RegistryOutputs, environment: string, stack: string = REGISTRY_STACK): string {
+export function registryHostOf(
+  outputs: RegistryOutputs,
+  environment: string,
+  stack: string = REGISTRY_STACK,
+): string {
   const host = outputs.environment_registry_hosts[environment];
   if (host === undefined) {
     throw new OutputsError(

@@ -39,6 +39,7 @@ export class RegistryStack extends ReadableStack {
     }
     this.registries = registries;
     // The machine-readable contract read by the driver: stacks/registry-outputs.ts.
-    for (const [id, output] of Object.entries(registryOutputs(config))) new TerraformOutput(this, id, output);
+    for (const [id, output] of Object.entries(registryOutputs(config)))
+      new TerraformOutput(this, id, output);
   }
 }

@@ -2,7 +2,13 @@ import { App, Testing } from 'cdktf';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { EnvironmentSpec, ProjectConfig, ProjectSpec, resolveProject, ResolveContext } from '../config';
+import {
+  EnvironmentSpec,
+  ProjectConfig,
+  ProjectSpec,
+  resolveProject,
+  ResolveContext,
+} from '../config';
 import { AppStacks, buildStacks } from '../stacks/app';
 import { FIXTURE_PROJECT, TEST_KEY, TEST_PROJECT } from './fixtures/project';
 
@@ -35,7 +41,10 @@ export function validEnv(overrides: Partial<EnvironmentSpec> = {}): EnvironmentS
   };
 }
 
-export function resolveEnvs(envs: EnvironmentSpec[], extra: Partial<ProjectSpec> = {}): ProjectConfig {
+export function resolveEnvs(
+  envs: EnvironmentSpec[],
+  extra: Partial<ProjectSpec> = {},
+): ProjectConfig {
   return resolveProject({ environments: envs, ...extra }, testContext());
 }
 

@@ -1,12 +1,22 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+} from 'node:fs';
 import { unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FIXTURE_PROJECT, TEST_KEY } from './fixtures/project';
 import { environmentsTs, fixtureRepo, REPO_ROOT } from './fixtures/repo';
 
-const APP: string[] = JSON.parse(readFileSync(join(REPO_ROOT, 'cdktf.json'), 'utf8')).app.split(' ');
+const APP: string[] = JSON.parse(readFileSync(join(REPO_ROOT, 'cdktf.json'), 'utf8')).app.split(
+  ' ',
+);
 
 /** Runs the app command of cdktf.json in `root`, with only the given environment and a throwaway output folder. */
 function runMain(root: string, env: Record<string, string> = {}) {
@@ -22,7 +32,8 @@ function runMain(root: string, env: Record<string, string> = {}) {
 }
 
 /** A fake private key: the body is what must never be echoed. */
-const PRIVATE_BODY = 'b3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtzc2gtZWQyNTUxOQ';
+const PRIVATE_BODY =
+  'b3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtzc2gtZWQyNTUxOQ';
 const PRIVATE_KEY = `-----BEGIN OPENSSH PRIVATE KEY-----\n${PRIVATE_BODY}\n-----END OPENSSH PRIVATE KEY-----\n`;
 
 describe('main.ts as a process', () => {
@@ -63,7 +74,9 @@ describe('main.ts as a process', () => {
   });
 
   test('a build context linked out of the repository is refused at synth, nothing written', () => {
-    const root = withConfig({ environments: [{ ...stage, app: { build: { context: 'escape' } } }] });
+    const root = withConfig({
+      environments: [{ ...stage, app: { build: { context: 'escape' } } }],
+    });
     symlinkSync('/', join(root, 'escape'));
     try {
       const run = runMain(root);
@@ -101,8 +114,14 @@ describe('main.ts as a process', () => {
     const home = mkdtempSync(join(tmpdir(), 'docker-hosts-home-'));
     dirs.push(home);
     mkdirSync(join(home, '.ssh'));
-    writeFileSync(join(home, '.ssh', 'docker-hosts.pub'), 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOther other@host\n');
-    const a = runMain(root, { GOOGLE_PROJECT: 'someone-elses-project', DOCKER_HOSTS_SSH_PUBLIC_KEY: TEST_KEY });
+    writeFileSync(
+      join(home, '.ssh', 'docker-hosts.pub'),
+      'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOther other@host\n',
+    );
+    const a = runMain(root, {
+      GOOGLE_PROJECT: 'someone-elses-project',
+      DOCKER_HOSTS_SSH_PUBLIC_KEY: TEST_KEY,
+    });
     const b = runMain(root, { HOME: home, USER: 'colleague', CI: 'true' });
     dirs.push(a.dir, b.dir);
     expect([a.status, b.status]).toEqual([0, 0]);
@@ -117,7 +136,9 @@ describe('main.ts as a process', () => {
   test('the shipped config/environments.ts synthesizes and passes the policies, whatever environments it has', () => {
     const run = runMain(REPO_ROOT);
     dirs.push(run.dir);
-    expect(run.stderr.split('\n').filter((l) => l !== '' && !l.startsWith('warning: '))).toEqual([]);
+    expect(run.stderr.split('\n').filter((l) => l !== '' && !l.startsWith('warning: '))).toEqual(
+      [],
+    );
     expect(run.status).toBe(0);
     const stacks = readdirSync(join(run.outdir, 'stacks'));
     expect(stacks).toContain('backend');
@@ -131,7 +152,8 @@ describe('main.ts as a process', () => {
     // With --parallelism 1 the CLI runs stacks in manifest order: backend first.
     const manifest = JSON.parse(readFileSync(join(run.outdir, 'manifest.json'), 'utf8'));
     expect(Object.keys(manifest.stacks)[0]).toBe('backend');
-    for (const s of Object.values(manifest.stacks) as { dependencies: string[] }[]) expect(s.dependencies).toEqual([]);
+    for (const s of Object.values(manifest.stacks) as { dependencies: string[] }[])
+      expect(s.dependencies).toEqual([]);
   });
 
   test('a fresh config without a project synthesizes with the placeholder and says so once', () => {
@@ -140,7 +162,9 @@ describe('main.ts as a process', () => {
     dirs.push(run.dir);
     expect(run.status).toBe(0);
     expect(run.stderr.match(/example-project-change-me/g)).toHaveLength(1);
-    const backend = JSON.parse(readFileSync(join(run.outdir, 'stacks', 'backend', 'cdk.tf.json'), 'utf8'));
+    const backend = JSON.parse(
+      readFileSync(join(run.outdir, 'stacks', 'backend', 'cdk.tf.json'), 'utf8'),
+    );
     expect(backend.terraform.backend.local.path).toBe('../../../backend.tfstate');
   });
 });

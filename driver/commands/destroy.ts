@@ -11,7 +11,10 @@ import { runCommand } from '../runner/run-command';
 
 export async function destroyCommand(ctx: EnvContext): Promise<number> {
   const { args, env } = ctx;
-  const options = { from: args.from as DestroyStepName | undefined, only: args.only as DestroyStepName | undefined };
+  const options = {
+    from: args.from as DestroyStepName | undefined,
+    only: args.only as DestroyStepName | undefined,
+  };
   // The destroy plan is shown first; destroying hosts needs the environment's name typed, or --yes without a terminal.
   // Once the stack is gone, its outputs describe nothing: env and status read afresh (and fail) from then on.
   const forget = (step: PlannedStep) => {

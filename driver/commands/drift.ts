@@ -7,7 +7,14 @@
  * in check mode), whatever the others say; 1 the check itself could not run or its output was unreadable.
  */
 import { copyFileSync, existsSync } from 'node:fs';
-import { DriftError, DriftReport, driftedHosts, driftExitCode, formatDrift, parseDrift } from '../fleet/drift';
+import {
+  DriftError,
+  DriftReport,
+  driftedHosts,
+  driftExitCode,
+  formatDrift,
+  parseDrift,
+} from '../fleet/drift';
 import { writeDerived } from '../runner/derived';
 import type { EnvContext } from '../context';
 import { EXIT_DRIFT, EXIT_OK, EXIT_UNHEALTHY } from '../../lib/exit-codes';
@@ -35,11 +42,17 @@ function checkStep(ctx: EnvContext, dir: string): ExecStep | string {
   // An environment that builds its image: the image the last `up` deployed (by digest) is what the hosts should run.
   const release = ctx.env.app.build === undefined ? undefined : lastRunFile(ctx, 'release');
   if (release !== undefined) copyFileSync(release, files.release);
-  const step = workStep(ctx, dir, (plan) => ansiblePlaybook(plan, ctx.env, { built: release !== undefined }));
+  const step = workStep(ctx, dir, (plan) =>
+    ansiblePlaybook(plan, ctx.env, { built: release !== undefined }),
+  );
   const problem = writeDerived(step.derives ?? []);
   if (problem !== undefined) return problem;
   // The json callback prints one JSON document on stdout: what driver/fleet/drift.ts reads.
-  return { ...step, args: [...step.args, '--check', '--diff'], env: { ...step.env, ANSIBLE_STDOUT_CALLBACK: 'json' } };
+  return {
+    ...step,
+    args: [...step.args, '--check', '--diff'],
+    env: { ...step.env, ANSIBLE_STDOUT_CALLBACK: 'json' },
+  };
 }
 
 /** Prints the report; what `drift` exits with for it (driver/fleet/drift.ts's 0/1/2 as the driver's codes). */
@@ -52,8 +65,12 @@ function printReport(ctx: EnvContext, report: DriftReport): number {
       ? style.red('some hosts could not be checked')
       : n === 0
         ? style.green(`no drift on ${report.hosts.length} hosts`)
-        : style.red(`drift on ${n} of ${report.hosts.length} hosts: "${INVOCATION} up ${ctx.env.name}" puts them back`);
-  ctx.deps.stdout.write(ctx.args.json ? `${JSON.stringify(report, null, 2)}\n` : `${formatDrift(report)}${summary}\n`);
+        : style.red(
+            `drift on ${n} of ${report.hosts.length} hosts: "${INVOCATION} up ${ctx.env.name}" puts them back`,
+          );
+  ctx.deps.stdout.write(
+    ctx.args.json ? `${JSON.stringify(report, null, 2)}\n` : `${formatDrift(report)}${summary}\n`,
+  );
   return code;
 }
 
@@ -64,7 +81,11 @@ function readCheck(ctx: EnvContext, played: Played): DriftReport | number {
   } catch (err) {
     if (!(err instanceof DriftError || err instanceof SyntaxError)) throw err;
     const why = `${played.out}: ${err.message}`;
-    return playFailed(ctx, played, `the check's output is unreadable (ansible-playbook exit ${played.code}): ${why}`);
+    return playFailed(
+      ctx,
+      played,
+      `the check's output is unreadable (ansible-playbook exit ${played.code}): ${why}`,
+    );
   }
 }
 

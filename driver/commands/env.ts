@@ -38,7 +38,11 @@ export async function envCommand(ctx: EnvContext): Promise<number> {
   if (typeof fleet === 'number') return fleet;
   const [host] = pickHosts(ctx, fleet, args.host, false);
   deps.stdout.write(
-    [`export DOCKER_HOST=${shellQuote(host.docker_host)}`, ...hostNotes(ctx, fleet, host), tail].join('\n'),
+    [
+      `export DOCKER_HOST=${shellQuote(host.docker_host)}`,
+      ...hostNotes(ctx, fleet, host),
+      tail,
+    ].join('\n'),
   );
   return EXIT_OK;
 }

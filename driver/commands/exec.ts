@@ -13,11 +13,21 @@ export async function execCommand(ctx: EnvContext): Promise<number> {
   if (typeof fleet === 'number') return fleet;
   const hosts = pickHosts(ctx, fleet, args.onlyHost, true);
   const terminal = ctx.deps.stdin?.isTTY === true;
-  const remote = ['docker', 'exec', ...(terminal ? ['-it'] : []), env.app.containerName, ...args.execArgv];
+  const remote = [
+    'docker',
+    'exec',
+    ...(terminal ? ['-it'] : []),
+    env.app.containerName,
+    ...args.execArgv,
+  ];
   let worst = 0;
   for (const host of hosts) {
     if (hosts.length > 1) ctx.deps.stderr.write(`${ctx.errStyle.bold(`== ${host.name}`)}\n`);
-    const code = await runChild(ctx, { command: 'ssh', args: sshArgv(fleet, host, remote, terminal), terminal });
+    const code = await runChild(ctx, {
+      command: 'ssh',
+      args: sshArgv(fleet, host, remote, terminal),
+      terminal,
+    });
     // Interrupted (here, or the command on the host by a signal): the next hosts do not run.
     if (Object.values(SIGNAL_EXIT).includes(code)) return code;
     worst = worst || code;

@@ -8,11 +8,21 @@
 import { displayPath, printable } from '../format';
 import { EnvContext, printError } from '../context';
 import { EXIT_LOCKED, EXIT_OK } from '../../lib/exit-codes';
-import { heldOnThisMachine, holderAlive, LockInfo, processAlive, readLock, releaseLock } from '../lock';
+import {
+  heldOnThisMachine,
+  holderAlive,
+  LockInfo,
+  processAlive,
+  readLock,
+  releaseLock,
+} from '../lock';
 import { cdktfLockPath, envLockPath } from '../paths';
 
 function describe(info: LockInfo): string {
-  const state = info.pid > 0 && heldOnThisMachine(info) && !processAlive(info.pid) ? ' (that process is gone)' : '';
+  const state =
+    info.pid > 0 && heldOnThisMachine(info) && !processAlive(info.pid)
+      ? ' (that process is gone)'
+      : '';
   const by = info.holder ? ` by ${printable(info.holder)}` : '';
   return `pid ${info.pid}${state}, ${printable(info.command)}, started ${printable(info.startedAt)}${by}`;
 }
@@ -41,9 +51,14 @@ function forced(info: LockInfo): string {
 }
 
 /** `lock release`: both locks checked first, so a refusal releases neither. */
-function release(ctx: EnvContext, locks: readonly (readonly [string, LockInfo | undefined])[]): number {
+function release(
+  ctx: EnvContext,
+  locks: readonly (readonly [string, LockInfo | undefined])[],
+): number {
   const { deps, env } = ctx;
-  const ours = locks.filter(([, info], i) => info !== undefined && (i === 0 || info.command.endsWith(` ${env.name}`)));
+  const ours = locks.filter(
+    ([, info], i) => info !== undefined && (i === 0 || info.command.endsWith(` ${env.name}`)),
+  );
   for (const [path, info] of ours) {
     const why = keepReason(ctx, info!);
     const shown = displayPath(path, deps.root);
@@ -52,7 +67,8 @@ function release(ctx: EnvContext, locks: readonly (readonly [string, LockInfo | 
       return EXIT_LOCKED;
     }
   }
-  if (locks[0][1] === undefined) deps.stdout.write(`${displayPath(locks[0][0], deps.root)}: not locked\n`);
+  if (locks[0][1] === undefined)
+    deps.stdout.write(`${displayPath(locks[0][0], deps.root)}: not locked\n`);
   for (const [path, info] of ours) {
     releaseLock(path);
     deps.stdout.write(

@@ -8,11 +8,16 @@ export async function logsCommand(ctx: EnvContext): Promise<number> {
   const fleet = await loadFleet(ctx);
   if (typeof fleet === 'number') return fleet;
   const hosts = pickHosts(ctx, fleet, args.onlyHost, true);
-  const options = [...(args.follow ? ['--follow'] : []), ...(args.since ? ['--since', args.since] : [])];
+  const options = [
+    ...(args.follow ? ['--follow'] : []),
+    ...(args.since ? ['--since', args.since] : []),
+  ];
   const remote = ['docker', 'logs', ...options, env.app.containerName];
   const prefix = (name: string) => (hosts.length > 1 ? `${name} | ` : '');
   const codes = await Promise.all(
-    hosts.map((h) => runChild(ctx, { command: 'ssh', args: sshArgv(fleet, h, remote), prefix: prefix(h.name) })),
+    hosts.map((h) =>
+      runChild(ctx, { command: 'ssh', args: sshArgv(fleet, h, remote), prefix: prefix(h.name) }),
+    ),
   );
   return codes.find((c) => c !== 0) ?? 0;
 }

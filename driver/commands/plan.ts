@@ -24,7 +24,9 @@ export async function planCommand(ctx: EnvContext): Promise<number> {
     deps.stderr.write(`planning ${env.name} (log: ${displayPath(log, deps.root)})\n`);
     const results = await planStacks(ctx, runDir, log, stacksOf(env.name));
     const format = args.markdown ? 'markdown' : 'text';
-    deps.stdout.write(args.json ? `${JSON.stringify(results, null, 2)}\n` : renderPlans(ctx, results, format));
+    deps.stdout.write(
+      args.json ? `${JSON.stringify(results, null, 2)}\n` : renderPlans(ctx, results, format),
+    );
     const changes = results.some((r) => !isUnplanned(r) && hasChanges(r));
     deps.stderr.write(
       `${changes ? 'changes pending' : 'no changes'}; plan files in ${displayPath(runDir, deps.root)} (nothing was applied)\n`,

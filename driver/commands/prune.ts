@@ -8,5 +8,10 @@ import { loadFleet, runPlaybook } from '../fleet/fleet';
 export async function pruneCommand(ctx: EnvContext): Promise<number> {
   const fleet = await loadFleet(ctx);
   if (typeof fleet === 'number') return fleet;
-  return runPlaybook(ctx, fleet, 'prune.yml', ctx.args.keep === undefined ? {} : { app_releases_keep: ctx.args.keep });
+  return runPlaybook(
+    ctx,
+    fleet,
+    'prune.yml',
+    ctx.args.keep === undefined ? {} : { app_releases_keep: ctx.args.keep },
+  );
 }

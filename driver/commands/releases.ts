@@ -2,7 +2,13 @@
  * `releases <env> [--json]`: the release records of every host (/var/lib/docker-hosts/releases.jsonl, written by the
  * app role), read over SSH at once, as one table oldest first. Read-only, no lock. Exit 6 when a host could not be read.
  */
-import { allRecords, formatReleases, HostReleases, parseReleases, RELEASES_FILE } from '../release/records';
+import {
+  allRecords,
+  formatReleases,
+  HostReleases,
+  parseReleases,
+  RELEASES_FILE,
+} from '../release/records';
 import type { EnvContext } from '../context';
 import { EXIT_OK, EXIT_UNHEALTHY } from '../../lib/exit-codes';
 import { sshArgv } from '../fleet/ssh';
@@ -14,7 +20,11 @@ export async function releasesCommand(ctx: EnvContext): Promise<number> {
   const remote = ['sh', '-c', `cat ${RELEASES_FILE} 2>/dev/null || true`];
   const hosts: HostReleases[] = await Promise.all(
     fleet.hosts.map(async (h) => {
-      const ran = await ctx.exec.run({ command: 'ssh', args: sshArgv(fleet, h, remote), output: { mode: 'capture' } });
+      const ran = await ctx.exec.run({
+        command: 'ssh',
+        args: sshArgv(fleet, h, remote),
+        output: { mode: 'capture' },
+      });
       if (ran.code === 0) return parseReleases(h.name, ran.stdout);
       const why = ran.stderr.trim().split('\n').pop() || `ssh exit ${ran.code}`;
       return { host: h.name, records: [], error: `not read: ${why}` };

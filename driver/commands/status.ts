@@ -51,8 +51,14 @@ async function outputsStatus(ctx: EnvContext): Promise<number> {
       ? ctx.style.red(NO_HOSTS)
       : down === 0
         ? ctx.style.green(lb ? 'the load balancer answers' : 'all hosts answer')
-        : ctx.style.red(lb ? 'the load balancer does not answer' : `${down} of ${answers.length} hosts do not answer`);
-  ctx.deps.stdout.write(`${heading(ctx, hosts.length)}\n${alignColumns(rows).join('\n')}\n${verdict}\n`);
+        : ctx.style.red(
+            lb
+              ? 'the load balancer does not answer'
+              : `${down} of ${answers.length} hosts do not answer`,
+          );
+  ctx.deps.stdout.write(
+    `${heading(ctx, hosts.length)}\n${alignColumns(rows).join('\n')}\n${verdict}\n`,
+  );
   return down === 0 && (hosts.length > 0 || lb) ? EXIT_OK : EXIT_UNHEALTHY;
 }
 
@@ -68,24 +74,37 @@ function printFleet(ctx: EnvContext, rows: readonly HostStatus[]): number {
   const healthy = bad === 0 && rows.length > 0;
   const tail = rows.length === 0 ? style.red(NO_HOSTS) : verdictOf(style, bad, rows.length);
   deps.stdout.write(
-    ctx.args.json ? formatFleetJson(rows) : `${heading(ctx, rows.length)}\n${formatFleetTable(rows)}${tail}\n`,
+    ctx.args.json
+      ? formatFleetJson(rows)
+      : `${heading(ctx, rows.length)}\n${formatFleetTable(rows)}${tail}\n`,
   );
   return healthy ? EXIT_OK : EXIT_UNHEALTHY;
 }
 
 function verdictOf(style: EnvContext['style'], bad: number, hosts: number): string {
-  return bad === 0 ? style.green('all hosts answer') : style.red(`${bad} of ${hosts} hosts need attention`);
+  return bad === 0
+    ? style.green('all hosts answer')
+    : style.red(`${bad} of ${hosts} hosts need attention`);
 }
 
 /** The rows of the reports the play wrote; what status exits with when there are none, or a malformed one. */
 function readFleet(ctx: EnvContext, played: Played): HostStatus[] | number {
   if (Object.keys(played.outputs.hosts).length === 0) return [];
   const statusDir = join(played.dir, 'status');
-  const files = existsSync(statusDir) ? readdirSync(statusDir).filter((f) => f.endsWith('.json')) : [];
+  const files = existsSync(statusDir)
+    ? readdirSync(statusDir).filter((f) => f.endsWith('.json'))
+    : [];
   if (files.length === 0) {
-    return playFailed(ctx, played, `the status play wrote no report (exit ${played.code}); its output: ${played.out}`);
+    return playFailed(
+      ctx,
+      played,
+      `the status play wrote no report (exit ${played.code}); its output: ${played.out}`,
+    );
   }
-  const reports = files.map((f) => [basename(f, '.json'), readFileSync(join(statusDir, f), 'utf8')]);
+  const reports = files.map((f) => [
+    basename(f, '.json'),
+    readFileSync(join(statusDir, f), 'utf8'),
+  ]);
   try {
     return fleetStatus(Object.keys(played.outputs.hosts), Object.fromEntries(reports));
   } catch (err) {

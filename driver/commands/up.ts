@@ -15,10 +15,19 @@ function recordStep(ctx: EnvContext, step: PlannedStep, runDir: string, imageHas
   const { env } = ctx;
   const at = now(ctx).toISOString();
   if (step.name === 'image') {
-    const image = { hash: imageHash, projectId: env.projectId, imageFamily: env.imageFamily, builtAt: at, runDir };
+    const image = {
+      hash: imageHash,
+      projectId: env.projectId,
+      imageFamily: env.imageFamily,
+      builtAt: at,
+      runDir,
+    };
     updateState(ctx.runBase, env.name, (s) => ({ ...s, image }));
   } else if (step.name === 'deploy') {
-    updateState(ctx.runBase, env.name, (s) => ({ ...s, lastOutputs: { file: runFiles(runDir).outputs, at } }));
+    updateState(ctx.runBase, env.name, (s) => ({
+      ...s,
+      lastOutputs: { file: runFiles(runDir).outputs, at },
+    }));
   }
 }
 
@@ -34,7 +43,10 @@ function releaseInputs(ctx: EnvContext): { operator: Operator; release?: Release
   if (git === undefined)
     return `${env.name} builds its app image (app.build), which needs a git checkout (its commit is the tag)`;
   try {
-    return { operator, release: { commit: git.commit, tag: releaseTag(git, args.allowDirty), local: args.local } };
+    return {
+      operator,
+      release: { commit: git.commit, tag: releaseTag(git, args.allowDirty), local: args.local },
+    };
   } catch (err) {
     if (err instanceof ReleaseError) return err.message;
     throw err;
@@ -59,7 +71,10 @@ export async function upCommand(ctx: EnvContext): Promise<number> {
     skipImage: args.skipImage,
     buildImage: args.buildImage,
     image: { currentHash: imageHash, lastBuild: readState(ctx.runBase, env.name).image },
-    checkTiming: seconds === undefined ? DEFAULT_CHECK_TIMING : { ...DEFAULT_CHECK_TIMING, deadlineMs: seconds * 1000 },
+    checkTiming:
+      seconds === undefined
+        ? DEFAULT_CHECK_TIMING
+        : { ...DEFAULT_CHECK_TIMING, deadlineMs: seconds * 1000 },
   };
   const record = (step: PlannedStep, runDir: string) => recordStep(ctx, step, runDir, imageHash);
   return runCommand(ctx, (paths) => buildUpPlan(env, paths, options), record);

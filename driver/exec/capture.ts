@@ -142,7 +142,8 @@ export function startChild(spec: ChildSpec): Child {
     child[key]?.setEncoding('utf8');
     child[key]?.on('data', (text: string) => sink.onData(key, text));
   }
-  const timer = spec.timeoutMs === undefined ? undefined : setTimeout(() => kill('SIGKILL'), spec.timeoutMs);
+  const timer =
+    spec.timeoutMs === undefined ? undefined : setTimeout(() => kill('SIGKILL'), spec.timeoutMs);
   const done = new Promise<Captured>((resolve) => {
     // A second resolve() is a no-op: the first of 'error' and 'close' is the result.
     const settle = (code: number, signal: NodeJS.Signals | null, error?: Error) => {

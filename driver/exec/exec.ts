@@ -11,7 +11,14 @@
 import type { Style } from '../format';
 import type { Terminal } from '../runner/progress';
 import { Captured, ChildSpec, Output, startChild } from './capture';
-import { FORWARDED, SAME_SIGNAL_WINDOW_MS, Signal, SIGNAL_EXIT, SIGNALS, SignalSource } from '../../lib/signals';
+import {
+  FORWARDED,
+  SAME_SIGNAL_WINDOW_MS,
+  Signal,
+  SIGNAL_EXIT,
+  SIGNALS,
+  SignalSource,
+} from '../../lib/signals';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -77,14 +84,16 @@ export class Executor implements CommandExec {
 
   /** Starts listening for the signals: before the first lock is taken. */
   install(): this {
-    if (!this.installed) for (const [signal, listener] of this.listeners) this.io.signals.on(signal, listener);
+    if (!this.installed)
+      for (const [signal, listener] of this.listeners) this.io.signals.on(signal, listener);
     this.installed = true;
     return this;
   }
 
   /** Stops listening: after the last lock is released. */
   dispose(): void {
-    if (this.installed) for (const [signal, listener] of this.listeners) this.io.signals.off(signal, listener);
+    if (this.installed)
+      for (const [signal, listener] of this.listeners) this.io.signals.off(signal, listener);
     this.installed = false;
   }
 
@@ -101,12 +110,18 @@ export class Executor implements CommandExec {
     this.running.add(running);
     try {
       const ran = await child.done;
-      if (ran.error !== undefined && (call.output.mode === 'passthrough' || call.output.mode === 'terminal')) {
+      if (
+        ran.error !== undefined &&
+        (call.output.mode === 'passthrough' || call.output.mode === 'terminal')
+      ) {
         const prefix = call.output.mode === 'passthrough' ? (call.output.prefix ?? '') : '';
         this.io.err.write(`${prefix}cannot run ${call.command}: ${ran.error.message}\n`);
       }
       // A child that died of SIGINT was interrupted too (someone signalled its process group).
-      return { ...ran, interrupted: this.interrupted ?? (ran.signal === 'SIGINT' ? 'SIGINT' : undefined) };
+      return {
+        ...ran,
+        interrupted: this.interrupted ?? (ran.signal === 'SIGINT' ? 'SIGINT' : undefined),
+      };
     } finally {
       this.running.delete(running);
     }
@@ -119,7 +134,9 @@ export class Executor implements CommandExec {
       this.received = { signal, at: now };
       const why = `${signal}${signal === 'SIGHUP' ? ' (terminal closed)' : ''}`;
       const again = `${signal === 'SIGINT' ? 'Ctrl-C' : 'signal'} again to kill it, which may leave a Terraform state lock`;
-      err.write(`\n${style.yellow(`${why}: stopping the current step and waiting for it to exit`)} (${again})\n`);
+      err.write(
+        `\n${style.yellow(`${why}: stopping the current step and waiting for it to exit`)} (${again})\n`,
+      );
       for (const child of this.running) child.kill(FORWARDED[signal]);
       this.controller.abort();
     } else if (now - this.received.at > SAME_SIGNAL_WINDOW_MS && this.running.size > 0) {
@@ -134,5 +151,13 @@ export class Executor implements CommandExec {
 function notStarted(command: string, signal: Signal): ExecResult {
   const stderr = `${command}: not started, interrupted (${signal})\n`;
   const error = new Error(stderr.trim());
-  return { code: SIGNAL_EXIT[signal], signal: null, error, stdout: '', stderr, output: '', interrupted: signal };
+  return {
+    code: SIGNAL_EXIT[signal],
+    signal: null,
+    error,
+    stdout: '',
+    stderr,
+    output: '',
+    interrupted: signal,
+  };
 }

@@ -29,8 +29,17 @@ export function makeWorkDir(ctx: EnvContext, outputs: StackOutputs): string {
 }
 
 /** A plan builder's step with the work folder as its run folder, and the files it writes (the app vars) written. */
-export function workStep(ctx: EnvContext, dir: string, build: (plan: PlanContext) => ExecStep): ExecStep {
-  const step = build({ root: ctx.deps.root, runDir: dir, cdktf: ctx.cdktf, node: process.execPath });
+export function workStep(
+  ctx: EnvContext,
+  dir: string,
+  build: (plan: PlanContext) => ExecStep,
+): ExecStep {
+  const step = build({
+    root: ctx.deps.root,
+    runDir: dir,
+    cdktf: ctx.cdktf,
+    node: process.execPath,
+  });
   for (const file of step.writes ?? []) writeFileSync(file.path, file.content, { mode: 0o600 });
   return step;
 }

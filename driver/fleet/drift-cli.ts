@@ -16,7 +16,10 @@ const USAGE = 'usage: drift-cli --file <check.json> [--json]';
 function main(argv: string[]): number {
   let values: { file?: string; json?: boolean };
   try {
-    ({ values } = parseArgs({ args: argv, options: { file: { type: 'string' }, json: { type: 'boolean' } } }));
+    ({ values } = parseArgs({
+      args: argv,
+      options: { file: { type: 'string' }, json: { type: 'boolean' } },
+    }));
     if (values.file === undefined) throw new Error('--file is required');
   } catch (err) {
     process.stderr.write(`drift: ${err instanceof Error ? err.message : String(err)}; ${USAGE}\n`);
@@ -30,7 +33,9 @@ function main(argv: string[]): number {
       throw new Error(`${values.file}: ${err instanceof Error ? err.message : String(err)}`);
     }
     const report = parseDrift(json);
-    process.stdout.write(values.json ? JSON.stringify(report, null, 2) + '\n' : formatDrift(report));
+    process.stdout.write(
+      values.json ? JSON.stringify(report, null, 2) + '\n' : formatDrift(report),
+    );
     return driftExitCode(report);
   } catch (err) {
     process.stderr.write(`drift: ${err instanceof Error ? err.message : String(err)}\n`);

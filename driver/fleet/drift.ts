@@ -49,7 +49,8 @@ export function resultFiles(result: Obj): string[] {
   for (const d of diffs) {
     if (!isObj(d)) continue;
     if (isPath(d.before_header)) files.add(d.before_header);
-    for (const side of [d.before, d.after]) if (isObj(side) && isPath(side.path)) files.add(side.path);
+    for (const side of [d.before, d.after])
+      if (isObj(side) && isPath(side.path)) files.add(side.path);
   }
   for (const key of ['dest', 'path']) if (isPath(result[key])) files.add(result[key] as string);
   return [...files];
@@ -77,7 +78,8 @@ function addTaskResult(acc: Acc, task: string, result: Obj): void {
 
 function taskName(entry: Obj, where: string): string {
   const task = entry.task;
-  if (!isObj(task) || typeof task.name !== 'string') throw new DriftError(`${where}: missing "task.name"`);
+  if (!isObj(task) || typeof task.name !== 'string')
+    throw new DriftError(`${where}: missing "task.name"`);
   return task.name;
 }
 
@@ -109,17 +111,19 @@ export function parseDrift(json: unknown): DriftReport {
   }
   const byHost = collect(json);
   const stats = json.stats;
-  const hosts = [...new Set([...Object.keys(stats), ...byHost.keys()])].sort().map((host): HostDrift => {
-    const acc = byHost.get(host) ?? { changes: [], failures: [] };
-    const s = isObj(stats[host]) ? (stats[host] as Obj) : {};
-    return {
-      host,
-      changes: acc.changes,
-      files: [...new Set(acc.changes.flatMap((c) => c.files))].sort(),
-      unreachable: typeof s.unreachable === 'number' && s.unreachable > 0,
-      failures: acc.failures,
-    };
-  });
+  const hosts = [...new Set([...Object.keys(stats), ...byHost.keys()])]
+    .sort()
+    .map((host): HostDrift => {
+      const acc = byHost.get(host) ?? { changes: [], failures: [] };
+      const s = isObj(stats[host]) ? (stats[host] as Obj) : {};
+      return {
+        host,
+        changes: acc.changes,
+        files: [...new Set(acc.changes.flatMap((c) => c.files))].sort(),
+        unreachable: typeof s.unreachable === 'number' && s.unreachable > 0,
+        failures: acc.failures,
+      };
+    });
   return { hosts };
 }
 
@@ -144,7 +148,8 @@ export function formatDrift(report: DriftReport): string {
     if (h.unreachable) lines.push(`${h.host}: unreachable (not checked)`);
     else if (h.changes.length === 0 && h.failures.length === 0) lines.push(`${h.host}: no drift`);
     else if (h.changes.length > 0) lines.push(`${h.host}: drift in ${h.changes.length} task(s)`);
-    for (const c of h.changes) lines.push(`  ${c.task}${c.files.length ? `: ${c.files.join(', ')}` : ''}`);
+    for (const c of h.changes)
+      lines.push(`  ${c.task}${c.files.length ? `: ${c.files.join(', ')}` : ''}`);
     for (const f of h.failures) lines.push(`  failed in check mode: ${f}`);
   }
   return lines.join('\n') + '\n';

@@ -18,7 +18,8 @@ const USAGE = 'usage: fleet-status-cli --dir <status_dir> [--host <name>]... [--
 function readReports(dir: string): Record<string, string> {
   const reports: Record<string, string> = {};
   for (const file of readdirSync(dir)) {
-    if (file.endsWith('.json')) reports[file.slice(0, -'.json'.length)] = readFileSync(join(dir, file), 'utf8');
+    if (file.endsWith('.json'))
+      reports[file.slice(0, -'.json'.length)] = readFileSync(join(dir, file), 'utf8');
   }
   return reports;
 }
@@ -28,12 +29,18 @@ function main(argv: string[]): number {
   try {
     ({ values } = parseArgs({
       args: argv,
-      options: { dir: { type: 'string' }, host: { type: 'string', multiple: true }, json: { type: 'boolean' } },
+      options: {
+        dir: { type: 'string' },
+        host: { type: 'string', multiple: true },
+        json: { type: 'boolean' },
+      },
       strict: true,
     }));
     if (values.dir === undefined) throw new Error('--dir is required');
   } catch (err) {
-    process.stderr.write(`fleet-status: ${err instanceof Error ? err.message : String(err)}; ${USAGE}\n`);
+    process.stderr.write(
+      `fleet-status: ${err instanceof Error ? err.message : String(err)}; ${USAGE}\n`,
+    );
     return 2;
   }
   try {

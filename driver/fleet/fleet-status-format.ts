@@ -38,10 +38,12 @@ export function shortImage(s: HostStatus): string {
   return m ? `sha256:${m[1]}` : ref;
 }
 
-const show = (v: string | number | null | undefined): string => (v === null || v === undefined ? '?' : String(v));
+const show = (v: string | number | null | undefined): string =>
+  v === null || v === undefined ? '?' : String(v);
 
 function cells(s: HostStatus): string[] {
-  if (!s.reachable || s.error !== null) return [s.host, `${s.reachable ? 'error' : 'unreachable'}: ${s.error}`];
+  if (!s.reachable || s.error !== null)
+    return [s.host, `${s.reachable ? 'error' : 'unreachable'}: ${s.error}`];
   const reboot = s.rebootRequired === null ? '?' : s.rebootRequired ? 'required' : 'no';
   return [
     s.host,

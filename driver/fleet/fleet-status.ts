@@ -79,7 +79,16 @@ const TOP_FIELDS = [
 ];
 
 function readApp(r: JsonReader): AppContainer | null {
-  const a = r.sub('app', ['name', 'state', 'started_at', 'restart_count', 'image', 'image_id', 'digest', 'release']);
+  const a = r.sub('app', [
+    'name',
+    'state',
+    'started_at',
+    'restart_count',
+    'image',
+    'image_id',
+    'digest',
+    'release',
+  ]);
   if (a === null) return null;
   return {
     name: a.str('name'),
@@ -94,7 +103,16 @@ function readApp(r: JsonReader): AppContainer | null {
 }
 
 // The parts host_status.py reports a failure for.
-const ERROR_PARTS = ['os', 'uptime', 'docker', 'app', 'app_http', 'security_updates', 'reboot_required', 'root_disk'];
+const ERROR_PARTS = [
+  'os',
+  'uptime',
+  'docker',
+  'app',
+  'app_http',
+  'security_updates',
+  'reboot_required',
+  'root_disk',
+];
 
 function readErrors(r: JsonReader, obj: Obj): Record<string, string> {
   const errors = r.sub('errors', ERROR_PARTS);
@@ -131,9 +149,13 @@ export function unreachableHost(host: string, error: string, reachable = false):
 
 /** Parses one report (the parsed JSON of `<host>.json`). Throws FleetStatusError on a malformed one. */
 export function parseHostReport(host: string, json: unknown): HostStatus {
-  if (!isObj(json)) throw new FleetStatusError(`status of host "${host}": the report must be a JSON object`);
-  const r = new JsonReader(`status of host "${host}"`, json, (m) => new FleetStatusError(m)).only(TOP_FIELDS);
-  if (r.str('host') !== host) throw new FleetStatusError(`status of host "${host}": the report names another host`);
+  if (!isObj(json))
+    throw new FleetStatusError(`status of host "${host}": the report must be a JSON object`);
+  const r = new JsonReader(`status of host "${host}"`, json, (m) => new FleetStatusError(m)).only(
+    TOP_FIELDS,
+  );
+  if (r.str('host') !== host)
+    throw new FleetStatusError(`status of host "${host}": the report names another host`);
   const reachable = r.bool('reachable');
   const error = r.strOrNull('error');
   if (!reachable || error !== null) return unreachableHost(host, error ?? 'unreachable', reachable);
@@ -176,12 +198,17 @@ export function parseHostReport(host: string, json: unknown): HostStatus {
  * report gets a row saying so; a report for a host that is not expected is an error.
  * `reports` maps host name -> the report's text.
  */
-export function fleetStatus(expected: readonly string[], reports: Readonly<Record<string, string>>): HostStatus[] {
+export function fleetStatus(
+  expected: readonly string[],
+  reports: Readonly<Record<string, string>>,
+): HostStatus[] {
   const stray = Object.keys(reports).find((h) => !expected.includes(h));
-  if (stray !== undefined) throw new FleetStatusError(`status: a report for "${stray}", which is not in the inventory`);
+  if (stray !== undefined)
+    throw new FleetStatusError(`status: a report for "${stray}", which is not in the inventory`);
   return [...expected].sort().map((host) => {
     const text = reports[host];
-    if (text === undefined) return unreachableHost(host, 'no report (the status play did not reach this host)');
+    if (text === undefined)
+      return unreachableHost(host, 'no report (the status play did not reach this host)');
     let json: unknown;
     try {
       json = JSON.parse(text);
@@ -194,5 +221,11 @@ export function fleetStatus(expected: readonly string[], reports: Readonly<Recor
 
 /** Whether a host needs no attention: reachable, app answering, no reboot or security update pending. */
 export function hostHealthy(s: HostStatus): boolean {
-  return s.reachable && s.error === null && s.appAnswers && s.rebootRequired === false && s.securityUpdates === 0;
+  return (
+    s.reachable &&
+    s.error === null &&
+    s.appAnswers &&
+    s.rebootRequired === false &&
+    s.securityUpdates === 0
+  );
 }

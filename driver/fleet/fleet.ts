@@ -20,11 +20,20 @@ export async function loadFleet(ctx: EnvContext): Promise<Fleet | number> {
   const outputs = await loadOutputs(ctx);
   if (typeof outputs === 'number') return outputs;
   const knownHosts = knownHostsFile(envDir(ctx.runBase, ctx.env.name));
-  return { outputs, hosts: hostList(outputs), login: { privateKeyFile: ctx.env.ssh.privateKeyFile, knownHosts } };
+  return {
+    outputs,
+    hosts: hostList(outputs),
+    login: { privateKeyFile: ctx.env.ssh.privateKeyFile, knownHosts },
+  };
 }
 
 /** The named host, or every host (`all`) / the first one; an unknown name is a usage error listing the known ones. */
-export function pickHosts(ctx: EnvContext, fleet: Fleet, name: string | undefined, all: boolean): HostOutput[] {
+export function pickHosts(
+  ctx: EnvContext,
+  fleet: Fleet,
+  name: string | undefined,
+  all: boolean,
+): HostOutput[] {
   if (fleet.hosts.length === 0) throw new UsageError(`${ctx.env.name} has no hosts in its outputs`);
   if (name === undefined) return all ? [...fleet.hosts] : [fleet.hosts[0]];
   const host = fleet.hosts.find((h) => h.name === name);
@@ -35,7 +44,9 @@ export function pickHosts(ctx: EnvContext, fleet: Fleet, name: string | undefine
 
 /** A command (an ExecStep fits); its output after `prefix` on each line, or `terminal`: the terminal itself. */
 type Child = Pick<ExecStep, 'command' | 'args'> &
-  Partial<Pick<ExecStep, 'cwd' | 'env'> & { readonly prefix?: string; readonly terminal?: boolean }>;
+  Partial<
+    Pick<ExecStep, 'cwd' | 'env'> & { readonly prefix?: string; readonly terminal?: boolean }
+  >;
 
 /**
  * Runs one child through the executor with its output passed to the driver's stdout/stderr. A terminal child stays
@@ -46,8 +57,19 @@ export async function runChild(ctx: EnvContext, c: Child): Promise<number> {
   const { stdout, stderr } = ctx.deps;
   const output: Output = c.terminal
     ? { mode: 'terminal' }
-    : { mode: 'passthrough', stdout: (t) => stdout.write(t), stderr: (t) => stderr.write(t), prefix: c.prefix };
-  const ran = await ctx.exec.run({ command: c.command, args: c.args, cwd: c.cwd, env: c.env, output });
+    : {
+        mode: 'passthrough',
+        stdout: (t) => stdout.write(t),
+        stderr: (t) => stderr.write(t),
+        prefix: c.prefix,
+      };
+  const ran = await ctx.exec.run({
+    command: c.command,
+    args: c.args,
+    cwd: c.cwd,
+    env: c.env,
+    output,
+  });
   return ran.interrupted !== undefined ? SIGNAL_EXIT[ran.interrupted] : ran.code;
 }
 
@@ -55,12 +77,19 @@ export async function runChild(ctx: EnvContext, c: Child): Promise<number> {
  * A playbook against every host, the `hosts` step's way (inventory, login, known_hosts, ansible.cfg), under the
  * environment's lock (it changes the hosts: never beside an `up`); its output passed through.
  */
-export async function runPlaybook(ctx: EnvContext, fleet: Fleet, playbook: string, vars: Record<string, unknown>) {
+export async function runPlaybook(
+  ctx: EnvContext,
+  fleet: Fleet,
+  playbook: string,
+  vars: Record<string, unknown>,
+) {
   const lock = takeEnvLock(lockRequest(ctx));
   const dir = makeWorkDir(ctx, fleet.outputs);
   try {
     const extra = Object.entries(vars).flatMap(([k, v]) => ['-e', JSON.stringify({ [k]: v })]);
-    const step = workStep(ctx, dir, (plan) => playbookStep(plan, ctx.env, playbook, { vars: extra }));
+    const step = workStep(ctx, dir, (plan) =>
+      playbookStep(plan, ctx.env, playbook, { vars: extra }),
+    );
     return await runChild(ctx, step);
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -36,7 +36,11 @@ export function hostKeyAlias(host: Pick<HostOutput, 'name'> & { instance_id: str
 }
 
 /** A host's route from the stack outputs; `project` names the IAP tunnel's project (the outputs' by default). */
-export function sshRoute(outputs: StackOutputs, host: HostOutput, project = String(outputs.project)): SshRoute {
+export function sshRoute(
+  outputs: StackOutputs,
+  host: HostOutput,
+  project = String(outputs.project),
+): SshRoute {
   const { name, instance_id } = host;
   return {
     user: outputs.ssh_user,
@@ -53,7 +57,14 @@ export function routeTarget(route: SshRoute): string {
 
 /** ssh's `-i`/`-o` options for the route (no target): the key alone, new keys accepted once, then pinned. */
 export function routeOptions(route: SshRoute, login: SshLogin): string[] {
-  const options = ['-i', login.privateKeyFile, '-o', 'IdentitiesOnly=yes', '-o', 'StrictHostKeyChecking=accept-new'];
+  const options = [
+    '-i',
+    login.privateKeyFile,
+    '-o',
+    'IdentitiesOnly=yes',
+    '-o',
+    'StrictHostKeyChecking=accept-new',
+  ];
   options.push('-o', `UserKnownHostsFile=${login.knownHosts}`);
   if (route.hostKeyAlias !== undefined) options.push('-o', `HostKeyAlias=${route.hostKeyAlias}`);
   if (route.proxyCommand !== undefined) options.push('-o', `ProxyCommand=${route.proxyCommand}`);
@@ -80,9 +91,17 @@ function sshConfigQuote(path: string): string {
 
 /** The route as an ~/.ssh/config entry for `Host <alias>` (the IAP tunnel told to say only warnings). */
 export function routeSshConfig(route: SshRoute, login: SshLogin, alias: string): string[] {
-  const lines = [`Host ${alias}`, `  User ${route.user}`, `  IdentityFile ${sshConfigQuote(login.privateKeyFile)}`];
+  const lines = [
+    `Host ${alias}`,
+    `  User ${route.user}`,
+    `  IdentityFile ${sshConfigQuote(login.privateKeyFile)}`,
+  ];
   if (route.hostKeyAlias !== undefined) lines.push(`  HostKeyAlias ${route.hostKeyAlias}`);
-  lines.push(`  UserKnownHostsFile ${sshConfigQuote(login.knownHosts)}`, '  StrictHostKeyChecking accept-new');
-  if (route.proxyCommand !== undefined) lines.push(`  ProxyCommand ${route.proxyCommand} --verbosity=warning`);
+  lines.push(
+    `  UserKnownHostsFile ${sshConfigQuote(login.knownHosts)}`,
+    '  StrictHostKeyChecking accept-new',
+  );
+  if (route.proxyCommand !== undefined)
+    lines.push(`  ProxyCommand ${route.proxyCommand} --verbosity=warning`);
   return lines;
 }

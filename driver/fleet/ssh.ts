@@ -28,8 +28,17 @@ export function sshTarget(outputs: StackOutputs, host: HostOutput): string {
 }
 
 /** `ssh <options> [-t] <target> [-- remote command]`, to a host of `to.outputs`. */
-export function sshArgv(to: Fleet, host: HostOutput, remote: readonly string[] = [], tty = false): string[] {
-  const argv = [...sshOptions(to.outputs, host, to.login), ...(tty ? ['-t'] : []), sshTarget(to.outputs, host)];
+export function sshArgv(
+  to: Fleet,
+  host: HostOutput,
+  remote: readonly string[] = [],
+  tty = false,
+): string[] {
+  const argv = [
+    ...sshOptions(to.outputs, host, to.login),
+    ...(tty ? ['-t'] : []),
+    sshTarget(to.outputs, host),
+  ];
   return remote.length === 0 ? argv : [...argv, '--', remote.map(shellQuote).join(' ')];
 }
 

@@ -25,12 +25,16 @@ export function readOutputs(file: string): unknown {
   try {
     text = readFileSync(file, 'utf8');
   } catch (err) {
-    throw new Error(`cannot read outputs file ${file} (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
+    throw new Error(
+      `cannot read outputs file ${file} (${(err as NodeJS.ErrnoException).code ?? 'error'})`,
+    );
   }
   try {
     return JSON.parse(text);
   } catch (err) {
-    throw new Error(`${file} is not valid JSON: ${err instanceof Error ? err.message : String(err)}`);
+    throw new Error(
+      `${file} is not valid JSON: ${err instanceof Error ? err.message : String(err)}`,
+    );
   }
 }
 

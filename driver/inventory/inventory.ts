@@ -75,7 +75,9 @@ export const GCP_TEMPLATE = 'ansible/inventory/gcp_compute.yml.template';
 /** The gcp_compute inventory of one environment: the template with `__ENV__` replaced by the environment's name. */
 export function renderGcpInventory(template: string, environment: string): string {
   if (!/^[a-z][a-z0-9-]{0,62}$/.test(environment)) {
-    throw new Error(`--gcp: "${environment}" is not an environment name (lowercase letters, digits, hyphens)`);
+    throw new Error(
+      `--gcp: "${environment}" is not an environment name (lowercase letters, digits, hyphens)`,
+    );
   }
   return template.replace(/__ENV__/g, environment);
 }

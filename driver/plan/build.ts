@@ -5,7 +5,15 @@ import type { EnvironmentConfig } from '../../config';
 import * as tools from './tools';
 import type { CheckTiming, Operator, PlanContext, ReleaseInput } from './tools';
 import { DESTROY_STEPS, REQUIREMENTS, UP_STEPS } from './steps';
-import type { DestroyStepName, Plan, PreflightTask, Requirement, Step, StepName, UpStepName } from './steps';
+import type {
+  DestroyStepName,
+  Plan,
+  PreflightTask,
+  Requirement,
+  Step,
+  StepName,
+  UpStepName,
+} from './steps';
 
 /** The last image build that succeeded for an environment, as recorded in its run state. */
 export interface ImageRecord {
@@ -40,7 +48,10 @@ const CLOUD = ['gcp-project', 'credentials'] as const;
 const CDKTF = [...CLOUD, 'cdktf', 'terraform'] as const;
 
 /** What each step needs to be there before anything starts, and the repository files it uses. */
-const STEP_NEEDS: Record<StepName, { readonly requirements: readonly Requirement[]; readonly files: string[] }> = {
+const STEP_NEEDS: Record<
+  StepName,
+  { readonly requirements: readonly Requirement[]; readonly files: string[] }
+> = {
   preflight: { requirements: ['config'], files: [] },
   'packer-init': { requirements: ['packer'], files: ['packer/'] },
   image: { requirements: [...CLOUD, 'packer'], files: ['packer/'] },
@@ -49,7 +60,10 @@ const STEP_NEEDS: Record<StepName, { readonly requirements: readonly Requirement
   deploy: { requirements: [...CDKTF, 'ssh-public-key'], files: ['main.ts'] },
   inventory: { requirements: [], files: [] },
   build: { requirements: ['docker'], files: [] },
-  hosts: { requirements: ['ansible-playbook', 'ssh-private-key'], files: ['ansible/playbooks/site.yml'] },
+  hosts: {
+    requirements: ['ansible-playbook', 'ssh-private-key'],
+    files: ['ansible/playbooks/site.yml'],
+  },
   check: { requirements: [], files: [] },
   destroy: { requirements: CDKTF, files: ['main.ts'] },
 };
@@ -69,16 +83,28 @@ export function preflightTask(
     STEP_NEEDS[name].files.forEach((f) => files.add(f));
   }
   // Ansible's ProxyCommand and Packer's use_iap both run `gcloud compute start-iap-tunnel`.
-  if (connectVia === 'iap' && ['hosts', 'image', 'build'].some((s) => steps.includes(s as StepName))) {
+  if (
+    connectVia === 'iap' &&
+    ['hosts', 'image', 'build'].some((s) => steps.includes(s as StepName))
+  ) {
     needed.add('gcloud');
   }
-  return { type: 'preflight', requirements: REQUIREMENTS.filter((r) => needed.has(r)), files: [...files] };
+  return {
+    type: 'preflight',
+    requirements: REQUIREMENTS.filter((r) => needed.has(r)),
+    files: [...files],
+  };
 }
 
 type Skips = Map<StepName, string>;
 
 /** Marks the steps --from/--only leave out (preflight is not among them: it is cheap and guards what follows). */
-function select<N extends StepName>(steps: readonly Step[], order: readonly N[], from?: N, only?: N) {
+function select<N extends StepName>(
+  steps: readonly Step[],
+  order: readonly N[],
+  from?: N,
+  only?: N,
+) {
   const skips: Skips = new Map();
   for (const { name } of steps) {
     if (only !== undefined && name !== only) skips.set(name, `not selected (--only ${only})`);
@@ -89,7 +115,13 @@ function select<N extends StepName>(steps: readonly Step[], order: readonly N[],
 }
 
 /** The plan: a preflight for the steps that will run, then every step, the skipped ones marked. */
-function assemble(command: Plan['command'], env: EnvironmentConfig, runDir: string, work: Step[], skips: Skips): Plan {
+function assemble(
+  command: Plan['command'],
+  env: EnvironmentConfig,
+  runDir: string,
+  work: Step[],
+  skips: Skips,
+): Plan {
   const selected = work.filter((s) => !skips.has(s.name)).map((s) => s.name);
   const task = preflightTask(selected, env.ssh.connectVia);
   const preflight: Step = { kind: 'task', name: 'preflight', title: 'check prerequisites', task };
@@ -107,7 +139,9 @@ function assemble(command: Plan['command'], env: EnvironmentConfig, runDir: stri
 function imageSkip(env: EnvironmentConfig, options: UpOptions): string | undefined {
   if (options.skipImage) return '--skip-image: hosts boot from the latest image of the family';
   const last = options.image?.lastBuild;
-  const askedFor = options.buildImage || [options.only, options.from].some((s) => s === 'packer-init' || s === 'image');
+  const askedFor =
+    options.buildImage ||
+    [options.only, options.from].some((s) => s === 'packer-init' || s === 'image');
   if (last === undefined || askedFor || last.hash !== options.image?.currentHash) return undefined;
   if (last.projectId !== env.projectId || last.imageFamily !== env.imageFamily) return undefined;
   return (
@@ -117,7 +151,11 @@ function imageSkip(env: EnvironmentConfig, options: UpOptions): string | undefin
 }
 
 /** `up`: preflight → image → backend → registry → environment → inventory → hosts → check. */
-export function buildUpPlan(env: EnvironmentConfig, ctx: PlanContext, options: UpOptions = {}): Plan {
+export function buildUpPlan(
+  env: EnvironmentConfig,
+  ctx: PlanContext,
+  options: UpOptions = {},
+): Plan {
   const work: Step[] = [
     tools.packerInit(ctx),
     tools.packerBuild(ctx, env, options.image?.currentHash),
@@ -126,12 +164,16 @@ export function buildUpPlan(env: EnvironmentConfig, ctx: PlanContext, options: U
     tools.applyStep(ctx, env, 'deploy'),
     tools.inventory(ctx, env),
     ...(env.app.build === undefined ? [] : [tools.releaseBuild(ctx, env, options.release)]),
-    tools.ansiblePlaybook(ctx, env, { operator: options.operator, built: env.app.build !== undefined }),
+    tools.ansiblePlaybook(ctx, env, {
+      operator: options.operator,
+      built: env.app.build !== undefined,
+    }),
     tools.httpCheck(ctx, env, options.checkTiming ?? tools.DEFAULT_CHECK_TIMING),
   ];
   const skips = select(work, UP_STEPS, options.from, options.only);
   const image = imageSkip(env, options);
-  for (const name of ['packer-init', 'image'] as const) if (image && !skips.has(name)) skips.set(name, image);
+  for (const name of ['packer-init', 'image'] as const)
+    if (image && !skips.has(name)) skips.set(name, image);
   // `packer build` needs the plugins `packer init` installs: whenever the image is built, init runs first (it is
   // idempotent and takes a second), also with --from image or --only image on a machine that never ran it.
   if (!skips.has('image')) skips.delete('packer-init');
@@ -142,7 +184,17 @@ export function buildUpPlan(env: EnvironmentConfig, ctx: PlanContext, options: U
  * `destroy`: the environment's stack (its read grant on the registry goes with it), never the registry nor the
  * backend (why: docs/architecture.md).
  */
-export function buildDestroyPlan(env: EnvironmentConfig, ctx: PlanContext, options: DestroyOptions = {}): Plan {
+export function buildDestroyPlan(
+  env: EnvironmentConfig,
+  ctx: PlanContext,
+  options: DestroyOptions = {},
+): Plan {
   const work: Step[] = [tools.applyStep(ctx, env, 'destroy')];
-  return assemble('destroy', env, ctx.runDir, work, select(work, DESTROY_STEPS, options.from, options.only));
+  return assemble(
+    'destroy',
+    env,
+    ctx.runDir,
+    work,
+    select(work, DESTROY_STEPS, options.from, options.only),
+  );
 }

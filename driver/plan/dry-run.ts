@@ -17,8 +17,15 @@ export function sharesProjectState(plan: Plan): boolean {
 function describeReleaseBuild(task: ReleaseBuildTask, show: (p: string) => string): string[] {
   const token = 'REPOSITORY';
   const reference = `${token}/${task.build.name}:${task.tag}`;
-  const input = { ...task.build, target: { kind: 'local' } as const, reference, revision: task.commit };
-  const remote = task.local ? '' : `PATH=${show(task.wrapperDir)}:$PATH DOCKER_HOST=ssh://<ssh_user>@<first host> `;
+  const input = {
+    ...task.build,
+    target: { kind: 'local' } as const,
+    reference,
+    revision: task.commit,
+  };
+  const remote = task.local
+    ? ''
+    : `PATH=${show(task.wrapperDir)}:$PATH DOCKER_HOST=ssh://<ssh_user>@<first host> `;
   const lines = buildAndPushPlan(input).map(({ step, run }) => {
     const line = commandLine(run.command, run.args).split(token).join('<repository>');
     return `${step.padEnd(11)} $ ${step === 'tag exists?' ? '' : remote}${line}`;
@@ -54,13 +61,17 @@ function taskLines(task: Task, show: (p: string) => string): string[] {
   return [
     `in-process, after the plan was shown and approved: $ ${commandLine(apply.command, apply.args)}`,
     `cwd: ${show(apply.cwd)}`,
-    ...(output && outputsFile ? [`then $ ${commandLine(output.command, output.args)} → ${show(outputsFile)}`] : []),
+    ...(output && outputsFile
+      ? [`then $ ${commandLine(output.command, output.args)} → ${show(outputsFile)}`]
+      : []),
   ];
 }
 
 /** What one step does, indented under its title. */
 function stepLines(step: PlannedStep, show: (p: string) => string): string[] {
-  const lines = (step.writes ?? []).map((f) => `writes ${show(f.path)}: ${JSON.stringify(JSON.parse(f.content))}`);
+  const lines = (step.writes ?? []).map(
+    (f) => `writes ${show(f.path)}: ${JSON.stringify(JSON.parse(f.content))}`,
+  );
   for (const file of step.derives ?? []) {
     const content =
       file.type === 'release-image'
@@ -70,14 +81,21 @@ function stepLines(step: PlannedStep, show: (p: string) => string): string[] {
   }
   lines.push(...(step.needs ?? []).map((need) => `reads  ${show(need.path)} (from ${need.from})`));
   if (step.kind === 'task') lines.push(...taskLines(step.task, show));
-  else lines.push(`$ ${commandLine(step.command, step.args)}`, `cwd: ${step.cwd}`, `env: ${addedEnv(step.env)}`);
+  else
+    lines.push(
+      `$ ${commandLine(step.command, step.args)}`,
+      `cwd: ${step.cwd}`,
+      `env: ${addedEnv(step.env)}`,
+    );
   return lines.map((line) => `      ${line}`);
 }
 
 export function describePlan(plan: Plan, root: string, resumed: boolean): string {
   const show = (p: string) => displayPath(p, root);
   const total = activeSteps(plan).length;
-  const cdktfLock = sharesProjectState(plan) ? ` and ${show(cdktfLockPath(root))} (cdktf: one run at a time)` : '';
+  const cdktfLock = sharesProjectState(plan)
+    ? ` and ${show(cdktfLockPath(root))} (cdktf: one run at a time)`
+    : '';
   const lines = [
     `Plan for "${plan.command} ${plan.environment}": ${total} of ${plan.steps.length} steps (dry run: nothing runs, nothing is written)`,
     `run folder: ${show(plan.runDir)}${resumed ? ' (the last run folder: --from/--only continue in it)' : ' (created when the run starts)'}`,
@@ -86,7 +104,8 @@ export function describePlan(plan: Plan, root: string, resumed: boolean): string
   ];
   let n = 0;
   for (const step of plan.steps) {
-    if (step.skip !== undefined) lines.push(`[-] ${step.name}: ${step.title}`, `      skipped: ${step.skip}`);
+    if (step.skip !== undefined)
+      lines.push(`[-] ${step.name}: ${step.title}`, `      skipped: ${step.skip}`);
     else lines.push(`[${++n}/${total}] ${step.name}: ${step.title}`, ...stepLines(step, show));
   }
   lines.push('', `logs: ${show(join(plan.runDir, 'logs'))}/NN-<step>.log`, '');

@@ -27,11 +27,15 @@ function listFiles(root: string, source: string): string[] {
   if (!existsSync(dir)) return [];
   if (!statSync(dir).isDirectory()) return [source];
   return readdirSync(dir, { withFileTypes: true, recursive: true })
-    .map((entry) => ({ entry, path: relative(root, join(entry.parentPath ?? entry.path, entry.name)) }))
+    .map((entry) => ({
+      entry,
+      path: relative(root, join(entry.parentPath ?? entry.path, entry.name)),
+    }))
     .filter(({ entry, path }) => {
       // Var files are hashed as the variables they hold (see imageSourceHash), except *.auto.pkrvars.json,
       // which Packer loads by itself.
-      const varFile = entry.name.endsWith('.pkrvars.json') && !entry.name.endsWith('.auto.pkrvars.json');
+      const varFile =
+        entry.name.endsWith('.pkrvars.json') && !entry.name.endsWith('.auto.pkrvars.json');
       if (varFile || path.split(sep).some((part) => IGNORED.has(part))) return false;
       return entry.isFile() || (entry.isSymbolicLink() && statSync(join(root, path)).isFile());
     })

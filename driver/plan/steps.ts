@@ -156,7 +156,8 @@ export interface InventoryTask {
   readonly out: string;
 }
 
-export type Task = PreflightTask | HttpCheckTask | TerraformApplyTask | ReleaseBuildTask | InventoryTask;
+export type Task =
+  PreflightTask | HttpCheckTask | TerraformApplyTask | ReleaseBuildTask | InventoryTask;
 
 /** Work done inside the driver process; still a step with a log and a duration. */
 export interface TaskStep extends StepBase {

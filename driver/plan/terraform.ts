@@ -27,7 +27,13 @@ function call(root: string, stack: string, args: readonly string[]): Call {
 /** init, plan -out (`-destroy` for destroy), show -json: the calls that turn a synthesized stack into a reviewable plan. */
 export function planCalls(root: string, runDir: string, stack: string, destroy = false) {
   const file = planFile(runDir, stack);
-  const planArgs = ['plan', '-input=false', '-no-color', ...(destroy ? ['-destroy'] : []), '-lock-timeout=60s'];
+  const planArgs = [
+    'plan',
+    '-input=false',
+    '-no-color',
+    ...(destroy ? ['-destroy'] : []),
+    '-lock-timeout=60s',
+  ];
   return {
     init: call(root, stack, ['init', '-input=false', '-no-color']),
     plan: call(root, stack, [...planArgs, `-out=${file}`]),
@@ -37,7 +43,13 @@ export function planCalls(root: string, runDir: string, stack: string, destroy =
 
 /** `terraform apply` of the saved plan: what was shown is what happens (a stale plan is refused by Terraform). */
 export function applyCall(root: string, runDir: string, stack: string): Call {
-  return call(root, stack, ['apply', '-input=false', '-no-color', '-auto-approve', planFile(runDir, stack)]);
+  return call(root, stack, [
+    'apply',
+    '-input=false',
+    '-no-color',
+    '-auto-approve',
+    planFile(runDir, stack),
+  ]);
 }
 
 /** The stack's outputs as Terraform prints them: `{ name: { value, type, sensitive } }`. */

@@ -52,7 +52,9 @@ export function packerVars(env: EnvironmentConfig, sourceHash?: string) {
     ssh_username: 'packer',
     // An OS Login user exists only through NSS on the live hosts: the image keeps the local default.
     deploy_user: env.ssh.osLogin ? DEFAULT_DEPLOY_USER : env.ssh.user,
-    image_labels: Object.fromEntries(Object.entries(labels).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))),
+    image_labels: Object.fromEntries(
+      Object.entries(labels).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
+    ),
     // The build VM lives where the hosts live, and is reached the way the hosts are (IAP needs gcloud).
     network: env.network,
     use_iap: env.ssh.connectVia === 'iap',
@@ -76,9 +78,17 @@ export function ansibleUnsafe(text: string): { readonly __ansible_unsafe: string
 /** Extra vars for site.yml (`-e @app-vars.json`). */
 export function appVars(env: EnvironmentConfig, operator?: Operator) {
   const { image, port, containerName, healthCheckPath } = env.app;
-  const release = operator && { app_release_who: ansibleUnsafe(operator.who), app_release_commit: operator.commit };
+  const release = operator && {
+    app_release_who: ansibleUnsafe(operator.who),
+    app_release_commit: operator.commit,
+  };
   // app_health_path: where the on-host proxy and the app answer health checks; the load balancer asks for it too.
-  const vars = { app_image: image, app_port: port, app_container_name: containerName, deploy_user: env.ssh.user };
+  const vars = {
+    app_image: image,
+    app_port: port,
+    app_container_name: containerName,
+    deploy_user: env.ssh.user,
+  };
   return { ...vars, app_health_path: healthCheckPath, ...release };
 }
 
@@ -87,7 +97,8 @@ function jsonFile(value: unknown): string {
   return `${JSON.stringify(value, null, 2)}\n`;
 }
 
-type Exec = Omit<ExecStep, 'kind' | 'env' | 'failureOutput'> & Partial<Pick<ExecStep, 'env' | 'failureOutput'>>;
+type Exec = Omit<ExecStep, 'kind' | 'env' | 'failureOutput'> &
+  Partial<Pick<ExecStep, 'env' | 'failureOutput'>>;
 
 /** An exec step; by default it adds no environment and explains a failure from its stderr. */
 function exec(step: Exec): ExecStep {
@@ -99,7 +110,11 @@ export function packerInit(ctx: PlanContext): ExecStep {
   return exec({ ...step, command: 'packer', args: ['init', 'packer/'] });
 }
 
-export function packerBuild(ctx: PlanContext, env: EnvironmentConfig, sourceHash?: string): ExecStep {
+export function packerBuild(
+  ctx: PlanContext,
+  env: EnvironmentConfig,
+  sourceHash?: string,
+): ExecStep {
   const { pkrvars } = runFiles(ctx.runDir);
   return exec({
     name: 'image',
@@ -134,18 +149,29 @@ type ApplyStepName = 'backend' | 'registry' | 'deploy' | 'destroy';
 export function applyStep(ctx: PlanContext, env: EnvironmentConfig, name: ApplyStepName): TaskStep {
   const files = runFiles(ctx.runDir);
   const hosts = `${env.hostCount} ${env.hostCount === 1 ? 'host' : 'hosts'}`;
-  const which: Record<ApplyStepName, { title: string; stack: string; outputsFile?: string; hint?: StepHint }> = {
-    backend: { title: 'apply backend (state buckets)', stack: BACKEND_STACK, hint: BACKEND_EXISTS_HINT },
+  const which: Record<
+    ApplyStepName,
+    { title: string; stack: string; outputsFile?: string; hint?: StepHint }
+  > = {
+    backend: {
+      title: 'apply backend (state buckets)',
+      stack: BACKEND_STACK,
+      hint: BACKEND_EXISTS_HINT,
+    },
     registry: {
       title: 'apply registry (the Docker repository of the project)',
       stack: REGISTRY_STACK,
       outputsFile: files.registryOutputs,
     },
     deploy: { title: `apply ${env.name} (${hosts})`, stack: env.name, outputsFile: files.outputs },
-    destroy: { title: `destroy ${env.name} (hosts, firewall rules, service account)`, stack: env.name },
+    destroy: {
+      title: `destroy ${env.name} (hosts, firewall rules, service account)`,
+      stack: env.name,
+    },
   };
   const { title, stack, outputsFile, hint } = which[name];
-  const output = outputsFile === undefined ? {} : { output: outputCall(ctx.root, stack), outputsFile };
+  const output =
+    outputsFile === undefined ? {} : { output: outputCall(ctx.root, stack), outputsFile };
   const apply = applyCall(ctx.root, ctx.runDir, stack);
   return {
     kind: 'task',
@@ -233,7 +259,9 @@ export function ansiblePlaybook(
         stack: REGISTRY_STACK,
         environment: env.name,
       },
-      ...(built ? [{ path: files.releaseVars, type: 'release-image' as const, releaseFile: files.release }] : []),
+      ...(built
+        ? [{ path: files.releaseVars, type: 'release-image' as const, releaseFile: files.release }]
+        : []),
     ],
     needs: [
       ...(step.needs ?? []),
@@ -245,16 +273,36 @@ export function ansiblePlaybook(
 
 export type CheckTiming = Pick<HttpCheckTask, 'deadlineMs' | 'attemptTimeoutMs' | 'intervalMs'>;
 
-export const DEFAULT_CHECK_TIMING: CheckTiming = { deadlineMs: 120_000, attemptTimeoutMs: 5_000, intervalMs: 2_000 };
+export const DEFAULT_CHECK_TIMING: CheckTiming = {
+  deadlineMs: 120_000,
+  attemptTimeoutMs: 5_000,
+  intervalMs: 2_000,
+};
 
-export function httpCheck(ctx: PlanContext, env: EnvironmentConfig, timing = DEFAULT_CHECK_TIMING): TaskStep {
+export function httpCheck(
+  ctx: PlanContext,
+  env: EnvironmentConfig,
+  timing = DEFAULT_CHECK_TIMING,
+): TaskStep {
   const outputsFile = runFiles(ctx.runDir).outputs;
   const title =
     env.exposure === 'load-balancer'
       ? `check the app answers through ${env.name}'s load balancer (${env.app.healthCheckPath})`
       : `check the app answers on every ${env.name} host (port ${env.app.port})`;
-  const task = { type: 'http-check', outputsFile, stack: env.name, path: env.app.healthCheckPath, ...timing } as const;
-  return { kind: 'task', name: 'check', title, task, needs: [{ path: outputsFile, from: 'deploy' }] };
+  const task = {
+    type: 'http-check',
+    outputsFile,
+    stack: env.name,
+    path: env.app.healthCheckPath,
+    ...timing,
+  } as const;
+  return {
+    kind: 'task',
+    name: 'check',
+    title,
+    task,
+    needs: [{ path: outputsFile, from: 'deploy' }],
+  };
 }
 
 /** What the build is made from: the commit, its tag (`-dirty` allowed or not was decided before), where it builds. */
@@ -264,7 +312,11 @@ export interface ReleaseInput {
   readonly local: boolean;
 }
 
-export function releaseBuild(ctx: PlanContext, env: EnvironmentConfig, input: ReleaseInput | undefined): TaskStep {
+export function releaseBuild(
+  ctx: PlanContext,
+  env: EnvironmentConfig,
+  input: ReleaseInput | undefined,
+): TaskStep {
   const build = env.app.build;
   if (build === undefined || input === undefined)
     throw new Error(`releaseBuild: ${env.name} needs app.build and a release input`);
@@ -282,7 +334,10 @@ export function releaseBuild(ctx: PlanContext, env: EnvironmentConfig, input: Re
     local: input.local,
     cwd: ctx.root,
     releaseFile: files.release,
-    ssh: { privateKeyFile: env.ssh.privateKeyFile, knownHosts: knownHostsFile(dirname(ctx.runDir)) },
+    ssh: {
+      privateKeyFile: env.ssh.privateKeyFile,
+      knownHosts: knownHostsFile(dirname(ctx.runDir)),
+    },
     wrapperDir: join(ctx.runDir, 'bin'),
   };
   return {
@@ -298,7 +353,11 @@ export function releaseBuild(ctx: PlanContext, env: EnvironmentConfig, input: Re
 }
 
 /** `cdktf output <env> --outputs-file <file>`: how `env`/`status` read outputs when no run has left them. */
-export function cdktfOutput(ctx: Pick<PlanContext, 'root' | 'cdktf'>, environment: string, outputsFile: string) {
+export function cdktfOutput(
+  ctx: Pick<PlanContext, 'root' | 'cdktf'>,
+  environment: string,
+  outputsFile: string,
+) {
   const args = ['output', environment, '--outputs-file', outputsFile];
   // No telemetry or update checks, offline and in CI.
   return { command: ctx.cdktf, args, cwd: ctx.root, env: { CHECKPOINT_DISABLE: '1' } };

@@ -15,7 +15,11 @@ export function ok(requirement: Finding['requirement'], summary: string): Findin
   return { requirement, ok: true, summary };
 }
 
-export function missing(requirement: Finding['requirement'], summary: string, fix: string): Finding {
+export function missing(
+  requirement: Finding['requirement'],
+  summary: string,
+  fix: string,
+): Finding {
   return { requirement, ok: false, summary, fix };
 }
 
@@ -23,7 +27,10 @@ export function missing(requirement: Finding['requirement'], summary: string, fi
  * Runs `command args` and returns its stdout+stderr, or undefined when it cannot run (it does not start, or exits
  * 126 or 127: not executable, or something it needs not found). Injectable for tests.
  */
-export type VersionProbe = (command: string, args: readonly string[]) => Promise<string | undefined>;
+export type VersionProbe = (
+  command: string,
+  args: readonly string[],
+) => Promise<string | undefined>;
 
 export interface PreflightInput {
   readonly requirements: readonly Requirement[];
@@ -36,7 +43,8 @@ export interface PreflightInput {
   readonly cdktf: string;
   /** The environment's config, or the reason it did not load. */
   readonly config:
-    { readonly ok: true; readonly value: EnvironmentConfig } | { readonly ok: false; readonly error: string };
+    | { readonly ok: true; readonly value: EnvironmentConfig }
+    | { readonly ok: false; readonly error: string };
   /** Runs `<tool> --version` (the executor's defaultProbe unless a test gives its own). */
   readonly probe: VersionProbe;
 }

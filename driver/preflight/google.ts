@@ -10,13 +10,15 @@ import { Finding, missing, ok, PreflightInput } from './finding';
 
 type Where = Pick<PreflightInput, 'env' | 'home'>;
 
-const ADC_LOGIN = 'run `gcloud auth application-default login` (or set GOOGLE_APPLICATION_CREDENTIALS to a key file)';
+const ADC_LOGIN =
+  'run `gcloud auth application-default login` (or set GOOGLE_APPLICATION_CREDENTIALS to a key file)';
 
 /** Terraform's and Packer's credentials: GOOGLE_APPLICATION_CREDENTIALS, a token variable, or gcloud's ADC file. */
 export function credentialsFinding({ env, home }: Where): Finding {
   const explicit = env.GOOGLE_APPLICATION_CREDENTIALS;
   if (explicit) {
-    if (existsSync(explicit)) return ok('credentials', `credentials: GOOGLE_APPLICATION_CREDENTIALS=${explicit}`);
+    if (existsSync(explicit))
+      return ok('credentials', `credentials: GOOGLE_APPLICATION_CREDENTIALS=${explicit}`);
     const summary = `credentials: GOOGLE_APPLICATION_CREDENTIALS points at ${explicit}, which does not exist`;
     return missing('credentials', summary, `fix the path, or unset it and ${ADC_LOGIN}`);
   }
@@ -24,7 +26,11 @@ export function credentialsFinding({ env, home }: Where): Finding {
   if (named !== undefined) return ok('credentials', `credentials: ${named} is set`);
   const adc = join(gcloudConfigDir({ env, home }), 'application_default_credentials.json');
   if (existsSync(adc)) return ok('credentials', `credentials: ${adc}`);
-  return missing('credentials', `credentials: no Application Default Credentials (${adc})`, ADC_LOGIN);
+  return missing(
+    'credentials',
+    `credentials: no Application Default Credentials (${adc})`,
+    ADC_LOGIN,
+  );
 }
 
 function gcloudConfigDir({ env, home }: Where): string {
@@ -44,7 +50,8 @@ export function gcloudAccount(where: Where): string | undefined {
   const { env } = where;
   if (env.CLOUDSDK_CORE_ACCOUNT) return env.CLOUDSDK_CORE_ACCOUNT;
   const dir = gcloudConfigDir(where);
-  const name = env.CLOUDSDK_ACTIVE_CONFIG_NAME || readText(join(dir, 'active_config'))?.trim() || 'default';
+  const name =
+    env.CLOUDSDK_ACTIVE_CONFIG_NAME || readText(join(dir, 'active_config'))?.trim() || 'default';
   const ini = readText(join(dir, 'configurations', `config_${name}`)) ?? '';
   let section = '';
   for (const line of ini.split('\n')) {

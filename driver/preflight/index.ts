@@ -18,8 +18,15 @@ export { parseVersion, which } from './tools';
 function configFinding(requirement: Requirement, { config }: PreflightInput): Finding | undefined {
   if (requirement === 'config') {
     if (config.ok)
-      return loginUserFinding(config.value) ?? ok(requirement, `config: environment "${config.value.name}" is valid`);
-    return missing(requirement, config.error, 'edit config/environments.ts (field reference: README.md)');
+      return (
+        loginUserFinding(config.value) ??
+        ok(requirement, `config: environment "${config.value.name}" is valid`)
+      );
+    return missing(
+      requirement,
+      config.error,
+      'edit config/environments.ts (field reference: README.md)',
+    );
   }
   if (!config.ok) return undefined; // reported once, as the config finding
   const env = config.value;
@@ -59,14 +66,20 @@ export async function checkPrerequisites(input: PreflightInput): Promise<Finding
   const files = input.files.map((file) =>
     existsSync(join(input.root, file))
       ? ok('file', `file: ${file}`)
-      : missing('file', `file: ${file} is missing from the checkout`, 'check `git status`; restore it from git'),
+      : missing(
+          'file',
+          `file: ${file} is missing from the checkout`,
+          'check `git status`; restore it from git',
+        ),
   );
   return [...findings.filter((f): f is Finding => f !== undefined), ...files];
 }
 
 /** Problem lines, each followed by its fix. */
 export function describeProblems(findings: readonly Finding[]): string[] {
-  return findings.filter((f) => !f.ok).flatMap((f) => [`✗ ${f.summary}`, ...(f.fix ? [`    fix: ${f.fix}`] : [])]);
+  return findings
+    .filter((f) => !f.ok)
+    .flatMap((f) => [`✗ ${f.summary}`, ...(f.fix ? [`    fix: ${f.fix}`] : [])]);
 }
 
 export function problemCount(findings: readonly Finding[]): string {

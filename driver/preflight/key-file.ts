@@ -8,7 +8,8 @@ import { closeSync, constants, fstatSync, openSync, readSync, Stats, statSync } 
 /** Larger than any OpenSSH key (an RSA-16384 private key is about 12 KiB). */
 export const MAX_KEY_FILE_BYTES = 16 * 1024;
 
-export type KeyFile = { readonly ok: true; readonly text: string } | { readonly ok: false; readonly problem: string };
+export type KeyFile =
+  { readonly ok: true; readonly text: string } | { readonly ok: false; readonly problem: string };
 
 function notAFile(stats: Stats): string | undefined {
   if (stats.isFile()) return undefined;

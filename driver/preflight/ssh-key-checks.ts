@@ -18,7 +18,9 @@ function describeKey(line: string): string {
 }
 
 function sameKey(a: string, b: string): boolean {
-  return a.trim().split(/\s+/).slice(0, 2).join(' ') === b.trim().split(/\s+/).slice(0, 2).join(' ');
+  return (
+    a.trim().split(/\s+/).slice(0, 2).join(' ') === b.trim().split(/\s+/).slice(0, 2).join(' ')
+  );
 }
 
 function osLoginCheck(env: EnvironmentConfig): KeyCheck {
@@ -26,7 +28,10 @@ function osLoginCheck(env: EnvironmentConfig): KeyCheck {
   const register = `gcloud compute os-login ssh-keys add --key-file ${file}`;
   const key = inspectKeyFile(file, false);
   return key.ok
-    ? { ok: true, summary: `SSH public key: ${file} (OS Login: register it once with \`${register}\`)` }
+    ? {
+        ok: true,
+        summary: `SSH public key: ${file} (OS Login: register it once with \`${register}\`)`,
+      }
     : {
         ok: false,
         summary: `SSH public key: ${file} ${key.problem}; with OS Login it must be on your OS Login profile`,
@@ -40,10 +45,17 @@ export function sshPublicKeyCheck(env: EnvironmentConfig): KeyCheck {
   const file = env.ssh.publicKeyFile;
   const listed = `${env.ssh.publicKeys.length} in ssh.publicKeys of "${env.name}"`;
   const key = inspectKeyFile(file, true);
-  if (!key.ok) return { ok: true, summary: `SSH public keys: ${listed} (${file} ${key.problem}: not compared)` };
+  if (!key.ok)
+    return {
+      ok: true,
+      summary: `SSH public keys: ${listed} (${file} ${key.problem}: not compared)`,
+    };
   const line = key.text.trim();
   if (env.ssh.publicKeys.some((k) => sameKey(k, line))) {
-    return { ok: true, summary: `SSH public key: ${describeKey(line)} (${file}), one of the ${listed}` };
+    return {
+      ok: true,
+      summary: `SSH public key: ${describeKey(line)} (${file}), one of the ${listed}`,
+    };
   }
   return {
     ok: false,

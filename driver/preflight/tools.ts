@@ -48,7 +48,8 @@ export const TOOLS: Partial<Record<Requirement, ToolSpec>> = {
     versionArgs: ['--version'],
     minimum: [2, 14],
     why: 'the playbooks need ansible-core 2.14 or later',
-    install: 'install Ansible: `apt-get install ansible` (Debian 12 ships ansible-core 2.14) or `pipx install ansible`',
+    install:
+      'install Ansible: `apt-get install ansible` (Debian 12 ships ansible-core 2.14) or `pipx install ansible`',
   },
 };
 
@@ -86,10 +87,19 @@ const PROBE_TIMEOUT_MS = 15_000;
  * `<tool> <versionArgs>` through the executor: its output, or undefined when the tool cannot run at all (it did
  * not start: ENOENT, EACCES; or it exited 126/127).
  */
-export function defaultProbe(exec: Exec, env: Readonly<Record<string, string | undefined>>): VersionProbe {
+export function defaultProbe(
+  exec: Exec,
+  env: Readonly<Record<string, string | undefined>>,
+): VersionProbe {
   return async (command, args) => {
     const output = { mode: 'capture', keep: PROBE_KEEP } as const;
-    const call = { command, args, env: { ...env, CHECKPOINT_DISABLE: '1' }, output, timeoutMs: PROBE_TIMEOUT_MS };
+    const call = {
+      command,
+      args,
+      env: { ...env, CHECKPOINT_DISABLE: '1' },
+      output,
+      timeoutMs: PROBE_TIMEOUT_MS,
+    };
     const ran = await exec.run(call);
     const cannotRun = ran.error !== undefined || ran.code === 126 || ran.code === 127;
     return cannotRun ? undefined : `${ran.stdout}\n${ran.stderr}`;
@@ -103,7 +113,8 @@ export async function checkTool(
   probe: VersionProbe,
 ): Promise<Finding> {
   const path = which(requirement, input.env.PATH);
-  if (path === undefined) return missing(requirement, `${requirement}: not found on PATH`, spec.install);
+  if (path === undefined)
+    return missing(requirement, `${requirement}: not found on PATH`, spec.install);
   const text = await probe(path, spec.versionArgs);
   if (text === undefined) {
     const why = `\`${commandLine(path, spec.versionArgs)}\` did not start or exited 126/127: it cannot run`;

@@ -10,7 +10,8 @@ import { join } from 'node:path';
 import { ReleaseError } from './image-ref';
 
 /** Where `docker build` runs: the first host's engine over SSH, or the local engine. */
-export type BuildTarget = { readonly kind: 'remote'; readonly dockerHost: string } | { readonly kind: 'local' };
+export type BuildTarget =
+  { readonly kind: 'remote'; readonly dockerHost: string } | { readonly kind: 'local' };
 
 /** One process: program, argument array, and only the environment variables it adds. */
 export interface ReleaseCommand {
@@ -105,7 +106,9 @@ export function remoteDigestCommand(reference: string): ReleaseCommand {
 }
 
 /** What the build step will run, in order, for --dry-run: the check, then build, push and digest. */
-export function buildAndPushPlan(input: BuildInput): readonly { step: string; run: ReleaseCommand }[] {
+export function buildAndPushPlan(
+  input: BuildInput,
+): readonly { step: string; run: ReleaseCommand }[] {
   return [
     { step: 'tag exists?', run: tagExistsCommand(input.reference) },
     { step: 'build', run: buildCommand(input) },

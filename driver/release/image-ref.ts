@@ -64,21 +64,27 @@ export function releaseTag(git: GitState, allowDirty = false): string {
 /** `<repository>:<tag>` */
 export function taggedReference(repository: string, tag: string): string {
   if (!/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/.test(tag)) {
-    throw new ReleaseError(`image tag must be 1-128 letters, digits, "_", "." or "-" (got "${tag}")`);
+    throw new ReleaseError(
+      `image tag must be 1-128 letters, digits, "_", "." or "-" (got "${tag}")`,
+    );
   }
   return `${checkRepository(repository)}:${tag}`;
 }
 
 /** `<repository>@sha256:<digest>`: what hosts deploy, so every host runs the same bits. */
 export function digestReference(repository: string, digest: string): string {
-  if (!DIGEST.test(digest)) throw new ReleaseError(`image digest must be sha256:<64 hex digits> (got "${digest}")`);
+  if (!DIGEST.test(digest))
+    throw new ReleaseError(`image digest must be sha256:<64 hex digits> (got "${digest}")`);
   return `${checkRepository(repository)}@${digest}`;
 }
 
 /** Splits `repo@sha256:…` (as deployed) into its parts; refuses anything that is not pinned by digest. */
 export function parseDigestReference(reference: string): { repository: string; digest: string } {
   const at = reference.lastIndexOf('@');
-  if (at < 0) throw new ReleaseError(`image reference must be <repository>@sha256:<digest> (got "${reference}")`);
+  if (at < 0)
+    throw new ReleaseError(
+      `image reference must be <repository>@sha256:<digest> (got "${reference}")`,
+    );
   const [repository, digest] = [reference.slice(0, at), reference.slice(at + 1)];
   digestReference(repository, digest);
   return { repository, digest };
@@ -96,7 +102,8 @@ export function digestFromPush(output: string): string {
 /** The digest `docker buildx imagetools inspect <ref>` prints on its `Digest:` line (the index or manifest). */
 export function digestFromImagetools(output: string): string {
   const m = /^Digest:\s+(sha256:[0-9a-f]{64})\s*$/m.exec(output);
-  if (!m) throw new ReleaseError('docker buildx imagetools inspect printed no "Digest: sha256:…" line');
+  if (!m)
+    throw new ReleaseError('docker buildx imagetools inspect printed no "Digest: sha256:…" line');
   return m[1];
 }
 
@@ -108,10 +115,13 @@ export function digestFromImagetools(output: string): string {
 export function digestFromRepoDigests(output: string, repository: string): string {
   const text = output.trim();
   const entries: unknown = text.startsWith('[') ? JSON.parse(text) : text.split('\n');
-  const list = Array.isArray(entries) ? entries.filter((e): e is string => typeof e === 'string') : [];
+  const list = Array.isArray(entries)
+    ? entries.filter((e): e is string => typeof e === 'string')
+    : [];
   for (const entry of list) {
     const at = entry.trim().lastIndexOf('@');
-    if (at > 0 && entry.trim().slice(0, at) === repository) return parseDigestReference(entry.trim()).digest;
+    if (at > 0 && entry.trim().slice(0, at) === repository)
+      return parseDigestReference(entry.trim()).digest;
   }
   throw new ReleaseError(
     `the image has no digest for "${repository}" (RepoDigests: ${text || 'none'}): was it pushed?`,

@@ -44,8 +44,12 @@ export function parseReleases(host: string, text: string): HostReleases {
       return { host, records, error: `line ${i + 1} of ${RELEASES_FILE} is not a record` };
     }
     const r = raw as Record<string, unknown>;
-    const field = (f: (typeof FIELDS)[number]) => (typeof r[f] === 'string' ? (r[f] as string) : '');
-    records.push({ host, ...(Object.fromEntries(FIELDS.map((f) => [f, field(f)])) as Omit<ReleaseRecord, 'host'>) });
+    const field = (f: (typeof FIELDS)[number]) =>
+      typeof r[f] === 'string' ? (r[f] as string) : '';
+    records.push({
+      host,
+      ...(Object.fromEntries(FIELDS.map((f) => [f, field(f)])) as Omit<ReleaseRecord, 'host'>),
+    });
   }
   return { host, records };
 }

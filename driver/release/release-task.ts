@@ -22,26 +22,43 @@ function dockerIn(cwd: string, env: Env, taskCtx: TaskContext) {
   return async (command: cmd.ReleaseCommand, what?: string) => {
     taskCtx.log(`$ ${commandLine(command.command, command.args)}  ${JSON.stringify(command.env)}`);
     const output = { mode: 'log', write: taskCtx.log } as const;
-    const call = { command: command.command, args: command.args, cwd, env: { ...env, ...command.env } };
+    const call = {
+      command: command.command,
+      args: command.args,
+      cwd,
+      env: { ...env, ...command.env },
+    };
     const ran = await taskCtx.exec.run({ ...call, output });
     if (ran.code === 0 || what === undefined) return ran;
-    throw new StepFailure(`${what} failed (exit ${ran.code})`, ran.stderr.trim().split('\n').slice(-8));
+    throw new StepFailure(
+      `${what} failed (exit ${ran.code})`,
+      ran.stderr.trim().split('\n').slice(-8),
+    );
   };
 }
 type Docker = ReturnType<typeof dockerIn>;
 
 /** The repository URL, from the registry stack's outputs. */
 function repositoryOf(task: ReleaseBuildTask): string {
-  const registry = parseRegistryOutputs(JSON.parse(readFileSync(task.registryOutputsFile, 'utf8')), task.registryStack);
+  const registry = parseRegistryOutputs(
+    JSON.parse(readFileSync(task.registryOutputsFile, 'utf8')),
+    task.registryStack,
+  );
   const url = registry.environment_registries[task.environment];
   if (url === undefined) {
-    throw new StepFailure(`${task.registryOutputsFile}: no environment_registries entry for "${task.environment}"`);
+    throw new StepFailure(
+      `${task.registryOutputsFile}: no environment_registries entry for "${task.environment}"`,
+    );
   }
   return ref.imageRepository(url, task.build.name);
 }
 
 /** Where the build runs; `env` is the docker CLI's environment (the ssh wrapper first on PATH for a remote build). */
-export type Target = { readonly repository: string; readonly target: cmd.BuildTarget; readonly env: Env };
+export type Target = {
+  readonly repository: string;
+  readonly target: cmd.BuildTarget;
+  readonly env: Env;
+};
 
 /** Where the build runs: the local engine, or the first host's through the ssh wrapper (written here). */
 export function buildTarget(task: ReleaseBuildTask, repository: string, env: Env): Target {
@@ -59,19 +76,28 @@ export function buildTarget(task: ReleaseBuildTask, repository: string, env: Env
 
 /** Builds and pushes the tag; returns the pushed digest. */
 async function buildAndPush(task: ReleaseBuildTask, reference: string, t: Target, docker: Docker) {
-  await docker(cmd.buildCommand({ ...task.build, target: t.target, reference, revision: task.commit }), 'docker build');
+  await docker(
+    cmd.buildCommand({ ...task.build, target: t.target, reference, revision: task.commit }),
+    'docker build',
+  );
   const pushed = await docker(cmd.pushCommand(reference, t.target), 'docker push');
   try {
     return ref.digestFromPush(pushed.stdout);
   } catch {
-    const inspected = await docker(cmd.repoDigestsCommand(reference, t.target), 'docker image inspect');
+    const inspected = await docker(
+      cmd.repoDigestsCommand(reference, t.target),
+      'docker image inspect',
+    );
     return ref.digestFromRepoDigests(inspected.stdout, t.repository);
   }
 }
 
 /** The digest of a tag the registry has. */
 async function registryDigest(reference: string, docker: Docker) {
-  const inspected = await docker(cmd.remoteDigestCommand(reference), 'docker buildx imagetools inspect');
+  const inspected = await docker(
+    cmd.remoteDigestCommand(reference),
+    'docker buildx imagetools inspect',
+  );
   return ref.digestFromImagetools(inspected.stdout);
 }
 
@@ -82,7 +108,9 @@ export async function shipRelease(task: ReleaseBuildTask, t: Target, taskCtx: Ta
   const asked = await docker(cmd.tagExistsCommand(reference));
   const built = cmd.tagExistence(asked.code, asked.stderr) === 'missing';
   if (!built) taskCtx.log(`${reference} is in the registry already: not built again`);
-  const digest = built ? await buildAndPush(task, reference, t, docker) : await registryDigest(reference, docker);
+  const digest = built
+    ? await buildAndPush(task, reference, t, docker)
+    : await registryDigest(reference, docker);
   const image = ref.digestReference(t.repository, digest);
   const release = { image, commit: task.commit, tag: task.tag, reference, built };
   writeFileSync(task.releaseFile, `${JSON.stringify(release, null, 2)}\n`);
@@ -90,7 +118,11 @@ export async function shipRelease(task: ReleaseBuildTask, t: Target, taskCtx: Ta
   return release;
 }
 
-export async function releaseBuildTask(task: ReleaseBuildTask, env: Env, taskCtx: TaskContext): Promise<void> {
+export async function releaseBuildTask(
+  task: ReleaseBuildTask,
+  env: Env,
+  taskCtx: TaskContext,
+): Promise<void> {
   try {
     await shipRelease(task, buildTarget(task, repositoryOf(task), env), taskCtx);
   } catch (err) {

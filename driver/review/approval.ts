@@ -31,7 +31,8 @@ export function approvalStep(input: ApprovalInput): ApprovalStep {
   if (!input.summaries.some(hasChanges)) {
     return { kind: 'skip', message: `no changes in ${environment}: nothing to apply` };
   }
-  if (input.autoApprove) return { kind: 'apply', message: '--auto-approve: applying the saved plan without asking' };
+  if (input.autoApprove)
+    return { kind: 'apply', message: '--auto-approve: applying the saved plan without asking' };
   if (!input.interactive) {
     return {
       kind: 'refuse',
@@ -49,7 +50,11 @@ export function approvalStep(input: ApprovalInput): ApprovalStep {
 }
 
 /** Whether the answer approves: the exact environment name when typeName, else y or yes. */
-export function answerApproves(step: { readonly typeName: boolean }, environment: string, answer: string): boolean {
+export function answerApproves(
+  step: { readonly typeName: boolean },
+  environment: string,
+  answer: string,
+): boolean {
   const text = answer.trim();
   return step.typeName ? text === environment : /^(y|yes)$/i.test(text);
 }

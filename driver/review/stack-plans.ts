@@ -63,7 +63,13 @@ async function run({ ctx, log }: Planning, { command, args, cwd }: Call): Promis
   const before = ctx.exec.interrupted;
   if (before !== undefined) throw new Interrupted(line, before);
   appendFileSync(log, `$ ${line}\n  cwd: ${cwd}\n`);
-  const ran = await ctx.exec.run({ command, args, cwd, env: TERRAFORM_ENV, output: { mode: 'capture' } });
+  const ran = await ctx.exec.run({
+    command,
+    args,
+    cwd,
+    env: TERRAFORM_ENV,
+    output: { mode: 'capture' },
+  });
   appendFileSync(log, `${ran.output}\nexit: ${ran.signal ?? ran.code}\n\n`);
   const signal = ran.interrupted ?? (ran.code === 130 ? 'SIGINT' : undefined);
   if (signal !== undefined) throw new Interrupted(line, signal);
@@ -96,7 +102,12 @@ async function planStack(p: Planning, runDir: string, stack: string): Promise<St
  * Terraform said goes to `log`. Each call runs in its own process group, as a step's child: Ctrl-C (SIGTERM, SIGHUP)
  * reaches the driver, which forwards it once, waits for the call to stop, and plans nothing more.
  */
-export async function planStacks(ctx: EnvContext, runDir: string, log: string, stacks: readonly string[]) {
+export async function planStacks(
+  ctx: EnvContext,
+  runDir: string,
+  log: string,
+  stacks: readonly string[],
+) {
   const p = { ctx, log };
   await run(p, { command: ctx.cdktf, args: ['synth'], cwd: ctx.deps.root });
   const plans: StackPlan[] = [];
@@ -104,12 +115,18 @@ export async function planStacks(ctx: EnvContext, runDir: string, log: string, s
   return plans;
 }
 
-export function renderPlans(ctx: EnvContext, plans: readonly StackPlan[], format: 'text' | 'markdown'): string {
+export function renderPlans(
+  ctx: EnvContext,
+  plans: readonly StackPlan[],
+  format: 'text' | 'markdown',
+): string {
   const parts = plans.map((p) => {
     if (isUnplanned(p)) {
       return `${p.stack}: not planned (${p.why}); on a first deploy its state bucket does not exist until the backend stack is applied`;
     }
-    return format === 'markdown' ? renderPlanMarkdown(p) : renderPlanText(p, { alarm: ctx.style.red });
+    return format === 'markdown'
+      ? renderPlanMarkdown(p)
+      : renderPlanText(p, { alarm: ctx.style.red });
   });
   return `${parts.join('\n')}\n`;
 }
@@ -119,21 +136,29 @@ export function renderPlans(ctx: EnvContext, plans: readonly StackPlan[], format
  * error is not one of planning's and is rethrown.
  */
 /** The signal and the call a planning was interrupted at, or undefined for any other error. */
-export function planInterruption(error: unknown): { readonly signal: Signal; readonly call: string } | undefined {
+export function planInterruption(
+  error: unknown,
+): { readonly signal: Signal; readonly call: string } | undefined {
   return error instanceof Interrupted ? { signal: error.signal, call: error.message } : undefined;
 }
 
 export function reportPlanFailure(ctx: EnvContext, error: unknown): number {
   const env = ctx.env.name;
   if (error instanceof Interrupted) {
-    printError(ctx, `interrupted during ${error.message}: nothing was applied, the lock is released`);
+    printError(
+      ctx,
+      `interrupted during ${error.message}: nothing was applied, the lock is released`,
+    );
     return SIGNAL_EXIT[error.signal];
   }
   if (error instanceof CallFailed) {
     // A missing or expired login first, with its fix; then the command and the tail of its output.
     const cause = loginCause(error.output);
     const head = cause === undefined ? error.call : `${cause}\n  command: ${error.call}`;
-    printError(ctx, `plan of ${env} failed: ${head}${error.tail.map((l) => `\n  | ${l}`).join('')}`);
+    printError(
+      ctx,
+      `plan of ${env} failed: ${head}${error.tail.map((l) => `\n  | ${l}`).join('')}`,
+    );
     return EXIT_FAILED;
   }
   if (error instanceof PlanFormatError || error instanceof SyntaxError) {

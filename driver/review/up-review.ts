@@ -11,7 +11,14 @@ import { EnvContext, printError } from '../context';
 import { displayPath } from '../format';
 import { activeSteps, Plan, PlannedStep, TerraformApplyTask } from '../plan/steps';
 import { checkPrerequisites } from '../preflight';
-import { isUnplanned, planInterruption, planStacks, renderPlans, reportPlanFailure, StackPlan } from './stack-plans';
+import {
+  isUnplanned,
+  planInterruption,
+  planStacks,
+  renderPlans,
+  reportPlanFailure,
+  StackPlan,
+} from './stack-plans';
 import { Signal, SIGNAL_EXIT } from '../../lib/signals';
 import { preflightInput } from '../tasks/tasks';
 
@@ -22,7 +29,10 @@ type Guarded<T> = { readonly value: T } | { readonly signal: Signal };
  * Runs `work` (the review's preflight, its prompt) under the executor's signal policy: a signal aborts `work`'s
  * AbortSignal (the executor's) instead of ending the driver with its locks on disk.
  */
-async function guarded<T>(ctx: EnvContext, work: (abort: AbortSignal) => Promise<T>): Promise<Guarded<T>> {
+async function guarded<T>(
+  ctx: EnvContext,
+  work: (abort: AbortSignal) => Promise<T>,
+): Promise<Guarded<T>> {
   try {
     const value = await work(ctx.exec.signal);
     const signal = ctx.exec.interrupted;
@@ -68,8 +78,12 @@ function otherSteps(ctx: EnvContext, plan: Plan): string[] {
   ];
   const build = activeSteps(plan).find((s) => s.name === 'build');
   if (build !== undefined) lines.push(`build: ${build.title}`);
-  const runs = ctx.env.app.build === undefined ? ctx.env.app.image : `${ctx.env.app.image}@<the digest pushed>`;
-  if (activeSteps(plan).some((s) => s.name === 'hosts')) lines.push(`hosts: every host runs ${runs}`);
+  const runs =
+    ctx.env.app.build === undefined
+      ? ctx.env.app.image
+      : `${ctx.env.app.image}@<the digest pushed>`;
+  if (activeSteps(plan).some((s) => s.name === 'hosts'))
+    lines.push(`hosts: every host runs ${runs}`);
   return lines;
 }
 
@@ -87,7 +101,9 @@ function markPlan(plan: Plan, plans: readonly StackPlan[]): Plan {
       blocked = `${task.stack} could not be planned (${planned.why}): ${plan.command === 'up' ? 'run up again once the backend is applied' : 'nothing to destroy there'}`;
       return { ...step, skip: blocked };
     }
-    return hasChanges(planned) ? step : ({ ...step, task: { ...task, noChanges: true } } as PlannedStep);
+    return hasChanges(planned)
+      ? step
+      : ({ ...step, task: { ...task, noChanges: true } } as PlannedStep);
   });
   return { ...plan, steps };
 }
@@ -114,21 +130,27 @@ export async function reviewUp(ctx: EnvContext, plan: Plan): Promise<Plan | numb
     plans = await planStacks(ctx, plan.runDir, join(plan.runDir, 'plan.log'), stacks);
   } catch (error) {
     const stopped = planInterruption(error);
-    if (stopped !== undefined) return stoppedAt(ctx, plan, stopped.signal, `planning (${stopped.call})`);
+    if (stopped !== undefined)
+      return stoppedAt(ctx, plan, stopped.signal, `planning (${stopped.call})`);
     return reportPlanFailure(ctx, error);
   }
   const where = displayPath(plan.runDir, deps.root);
   const others = otherSteps(ctx, plan).map((l) => `${l}\n`);
-  deps.stdout.write(`\nChanges to ${env.name} (saved plans in ${where}):\n${renderPlans(ctx, plans, 'text')}`);
+  deps.stdout.write(
+    `\nChanges to ${env.name} (saved plans in ${where}):\n${renderPlans(ctx, plans, 'text')}`,
+  );
   deps.stdout.write(`${others.join('')}\n`);
   const summaries = plans.filter((p): p is StackPlanSummary => !isUnplanned(p));
   // destroy's --yes is its --auto-approve.
   const autoApprove = args.autoApprove || (plan.command === 'destroy' && args.yes);
   const input = { environment: env.name, summaries, interactive: true, autoApprove };
-  const asked = await guarded(ctx, (abort) => approve(input, deps.ask && abortable(deps.ask, abort)));
+  const asked = await guarded(ctx, (abort) =>
+    approve(input, deps.ask && abortable(deps.ask, abort)),
+  );
   if ('signal' in asked) return stoppedAt(ctx, plan, asked.signal, 'approval prompt');
   const outcome = asked.value;
   const refused = !outcome.apply && summaries.some(hasChanges);
-  if (outcome.message !== undefined) (refused ? deps.stderr : deps.stdout).write(`${outcome.message}\n`);
+  if (outcome.message !== undefined)
+    (refused ? deps.stderr : deps.stdout).write(`${outcome.message}\n`);
   return refused ? outcome.exitCode : markPlan(plan, plans);
 }

@@ -22,7 +22,9 @@ function releaseVars(file: string): Record<string, unknown> {
   const release = readJson(file) as { image?: unknown; commit?: unknown } | null;
   if (typeof release?.image !== 'string' || !/@sha256:[0-9a-f]{64}$/.test(release.image)) {
     const got = JSON.stringify(release?.image);
-    throw new OutputsError(`${file}: field "image" must be <repository>@sha256:<digest> (got ${got})`);
+    throw new OutputsError(
+      `${file}: field "image" must be <repository>@sha256:<digest> (got ${got})`,
+    );
   }
   return { app_image: release.image, app_release_commit: String(release.commit ?? '') };
 }
@@ -34,7 +36,9 @@ function registryVars(file: RegistryHostsVars): Record<string, unknown> {
     const outputs = parseRegistryOutputs(json, file.stack);
     return { docker_host_registry_hosts: [registryHostOf(outputs, file.environment, file.stack)] };
   } catch (err) {
-    throw err instanceof OutputsError ? new OutputsError(`${file.outputsFile}: ${err.message}`) : err;
+    throw err instanceof OutputsError
+      ? new OutputsError(`${file.outputsFile}: ${err.message}`)
+      : err;
   }
 }
 
@@ -42,7 +46,8 @@ function registryVars(file: RegistryHostsVars): Record<string, unknown> {
 export function writeDerived(files: readonly DerivedVarsFile[]): string | undefined {
   try {
     for (const file of files) {
-      const content = file.type === 'release-image' ? releaseVars(file.releaseFile) : registryVars(file);
+      const content =
+        file.type === 'release-image' ? releaseVars(file.releaseFile) : registryVars(file);
       mkdirSync(dirname(file.path), { recursive: true });
       writeFileSync(file.path, `${JSON.stringify(content, null, 2)}\n`);
     }

@@ -3,7 +3,10 @@ import { stripVTControlCharacters } from 'node:util';
 import { boundTail } from '../../lib/bounded-tail';
 
 /** Progress noise that says nothing about a failure: spinner frames, cdktf's stack counters. */
-const NOISE = [/^[\u2800-\u28ff]\s/, /^\d+ Stacks? deploying\s+\d+ Stacks? done\s+\d+ Stacks? waiting$/];
+const NOISE = [
+  /^[\u2800-\u28ff]\s/,
+  /^\d+ Stacks? deploying\s+\d+ Stacks? done\s+\d+ Stacks? waiting$/,
+];
 
 /**
  * The last `count` meaningful lines of a tool's output: escape sequences stripped (cdktf repaints its screen),
@@ -14,7 +17,8 @@ export function cleanTail(text: string, count: number): string[] {
   for (const raw of stripVTControlCharacters(text).split(/\r?\n|\r/)) {
     const line = raw.trimEnd();
     const trimmed = line.trim();
-    if (trimmed === '' || NOISE.some((re) => re.test(trimmed)) || lines[lines.length - 1] === line) continue;
+    if (trimmed === '' || NOISE.some((re) => re.test(trimmed)) || lines[lines.length - 1] === line)
+      continue;
     lines.push(line);
   }
   const tail = lines.slice(-count);

@@ -19,7 +19,9 @@ export function startProgress(out: Terminal, style: Style, label: string, verbos
   if (verbose || !out.isTTY) {
     out.write(`${label} …\n`);
     return {
-      onOutput: verbose ? (text: string) => out.write(text.replace(/^(?=.)/gm, '    ')) : () => undefined,
+      onOutput: verbose
+        ? (text: string) => out.write(text.replace(/^(?=.)/gm, '    '))
+        : () => undefined,
       stop: () => undefined,
     };
   }
@@ -36,7 +38,12 @@ export function startProgress(out: Terminal, style: Style, label: string, verbos
   const timer = setInterval(render, 1000).unref();
   return {
     onOutput(text: string) {
-      const line = stripVTControlCharacters(text).trim().split(/\r?\n/).pop()!.replace(/\s+/g, ' ').trim();
+      const line = stripVTControlCharacters(text)
+        .trim()
+        .split(/\r?\n/)
+        .pop()!
+        .replace(/\s+/g, ' ')
+        .trim();
       if (line !== '') latest = line;
     },
     stop() {
@@ -55,5 +62,7 @@ export function skippedLines(plan: Plan, style: Style): string {
     if (last?.reason === step.skip) last.names.push(step.name);
     else skipped.push({ names: [step.name], reason: step.skip });
   }
-  return skipped.map(({ names, reason }) => `${style.dim(`      skip ${names.join(', ')}: ${reason}`)}\n`).join('');
+  return skipped
+    .map(({ names, reason }) => `${style.dim(`      skip ${names.join(', ')}: ${reason}`)}\n`)
+    .join('');
 }

@@ -16,7 +16,14 @@ import { DESTROY_STEPS, Plan, PlannedStep, UP_STEPS } from '../plan/steps';
 import type { PlanContext } from '../plan/tools';
 import { checkPrerequisites, describeProblems, problemCount } from '../preflight';
 import { runPlan } from './run-plan';
-import { newRunDir, readState, releaseLine, takeCdktfLock, takeEnvLock, updateState } from '../state';
+import {
+  newRunDir,
+  readState,
+  releaseLine,
+  takeCdktfLock,
+  takeEnvLock,
+  updateState,
+} from '../state';
 import { preflightInput, runTask } from '../tasks/tasks';
 import { plannedStacks, reviewUp } from '../review/up-review';
 
@@ -25,9 +32,13 @@ export async function configBroken(ctx: Context, message: string): Promise<numbe
   const { deps, args, errStyle } = ctx;
   if ((args.command === 'up' || args.command === 'destroy') && !args.dryRun) {
     const task = preflightTask(args.command === 'up' ? UP_STEPS : DESTROY_STEPS);
-    const findings = await checkPrerequisites(preflightInput(ctx, task, { ok: false, error: message }));
+    const findings = await checkPrerequisites(
+      preflightInput(ctx, task, { ok: false, error: message }),
+    );
     const problems = describeProblems(findings).map((l) => `  ${l}\n`);
-    deps.stderr.write(`${errStyle.red(`preflight: ${problemCount(findings)}`)}\n${problems.join('')}`);
+    deps.stderr.write(
+      `${errStyle.red(`preflight: ${problemCount(findings)}`)}\n${problems.join('')}`,
+    );
   } else {
     deps.stderr.write(`${errStyle.red('error:')} ${message}\n`);
   }
@@ -67,7 +78,10 @@ function takeLocks(ctx: EnvContext, plan: Plan): Lock[] {
   try {
     if (sharesProjectState(plan))
       locks.push(
-        takeCdktfLock(request, `${releaseLine(ctx.env.name)} (it also releases the cdktf lock its runs took)`),
+        takeCdktfLock(
+          request,
+          `${releaseLine(ctx.env.name)} (it also releases the cdktf lock its runs took)`,
+        ),
       );
   } catch (error) {
     locks[0].release();
@@ -100,11 +114,16 @@ export async function runCommand(
   const locks = takeLocks(ctx, plan);
   try {
     mkdirSync(dir, { recursive: true });
-    updateState(ctx.runBase, env.name, (s) => ({ ...s, lastRun: { ...s.lastRun, [args.command]: dir } }));
+    updateState(ctx.runBase, env.name, (s) => ({
+      ...s,
+      lastRun: { ...s.lastRun, [args.command]: dir },
+    }));
     const reviewed = await reviewUp(ctx, plan);
     if (typeof reviewed === 'number') return reviewed;
     if (resumed)
-      deps.stdout.write(`continuing in the last run folder (--${args.from !== undefined ? 'from' : 'only'})\n`);
+      deps.stdout.write(
+        `continuing in the last run folder (--${args.from !== undefined ? 'from' : 'only'})\n`,
+      );
     return await runPlan(reviewed, {
       out: deps.stdout,
       err: deps.stderr,

@@ -111,25 +111,40 @@ async function runStep(run: Run, i: number): Promise<number | undefined> {
     run.onStepDone?.(step);
     return undefined;
   }
-  const command = step.kind === 'exec' ? [`command:   ${commandLine(step.command, step.args)}`] : [];
+  const command =
+    step.kind === 'exec' ? [`command:   ${commandLine(step.command, step.args)}`] : [];
   const [color, status, headline, lines] =
     signal !== undefined
       ? [style.yellow, 'INTERRUPTED', `Interrupted (${signal}) at step "${step.name}"`, command]
       : [style.red, 'FAILED', `Step "${step.name}" failed`, failure!];
   out.write(`${label} ${color(status)} ${took}\n`);
   lines.push(`log:       ${run.show(logPath)}`, `resume:    ${run.resumeCommand(step.name)}`);
-  err.write(['', color(style.bold(`${headline}: ${step.title}`)), ...lines.map((l) => `  ${l}`), ''].join('\n'));
+  err.write(
+    ['', color(style.bold(`${headline}: ${step.title}`)), ...lines.map((l) => `  ${l}`), ''].join(
+      '\n',
+    ),
+  );
   if (signal === undefined) {
-    out.write(`stopped at step ${i + 1} of ${run.steps.length} after ${since(run.started)}; nothing after it ran\n`);
+    out.write(
+      `stopped at step ${i + 1} of ${run.steps.length} after ${since(run.started)}; nothing after it ran\n`,
+    );
     return EXIT_FAILED;
   }
   // The run folder says where it stopped, as the review's interruptions do.
-  writeFileSync(join(run.plan.runDir, 'interrupted.txt'), [`${headline}: ${step.title}`, ...lines, ''].join('\n'));
+  writeFileSync(
+    join(run.plan.runDir, 'interrupted.txt'),
+    [`${headline}: ${step.title}`, ...lines, ''].join('\n'),
+  );
   return SIGNAL_EXIT[signal];
 }
 
 /** Checks what the step needs, writes its files, runs it with its log open; the lines that explain a failure. */
-async function execute(run: Run, step: PlannedStep, logPath: string, onOutput: (text: string) => void) {
+async function execute(
+  run: Run,
+  step: PlannedStep,
+  logPath: string,
+  onOutput: (text: string) => void,
+) {
   const missing = (step.needs ?? []).filter((n) => !existsSync(n.path));
   const why = (from: string) => `which step "${from}" writes: run it first (--from ${from})`;
   if (missing.length > 0) return missing.map((n) => `needs ${run.show(n.path)}, ${why(n.from)}`);
@@ -165,8 +180,14 @@ async function taskStep(run: Run, task: Task, log: number, tee: (text: string) =
     writeSync(log, '# ok\n');
     return undefined;
   } catch (error) {
-    const failure = error instanceof StepFailure ? error : new StepFailure(String((error as Error)?.stack ?? error));
-    writeSync(log, `# failed: ${failure.message}\n${failure.details.map((d) => `#   ${d}\n`).join('')}`);
+    const failure =
+      error instanceof StepFailure
+        ? error
+        : new StepFailure(String((error as Error)?.stack ?? error));
+    writeSync(
+      log,
+      `# failed: ${failure.message}\n${failure.details.map((d) => `#   ${d}\n`).join('')}`,
+    );
     return [failure.message, ...failure.details.map((d) => `  ${d}`)];
   }
 }
@@ -175,16 +196,27 @@ async function taskStep(run: Run, task: Task, log: number, tee: (text: string) =
 async function execStep(run: Run, step: ExecStep, log: number, tee: (text: string) => void) {
   const started = Date.now();
   const output = { mode: 'log', write: tee, keep: TAIL_BYTES } as const;
-  const ran = await run.exec.run({ command: step.command, args: step.args, cwd: step.cwd, env: step.env, output });
+  const ran = await run.exec.run({
+    command: step.command,
+    args: step.args,
+    cwd: step.cwd,
+    env: step.env,
+    output,
+  });
   const ended = ran.signal !== null ? `killed by ${ran.signal}` : `exit code ${ran.code}`;
-  const line = ran.error ? `could not start ${step.command}: ${ran.error.message}` : `${ended} after ${since(started)}`;
+  const line = ran.error
+    ? `could not start ${step.command}: ${ran.error.message}`
+    : `${ended} after ${since(started)}`;
   writeSync(log, `# ${line}\n`);
   return ran.code === 0 ? undefined : execFailure(step, ran, run.show);
 }
 
 /** What the failure report says about an exec step that did not exit 0. */
 function execFailure(step: ExecStep, ran: Captured, show: (path: string) => string): string[] {
-  const head = [`command:   ${commandLine(step.command, step.args)}`, `cwd:       ${show(step.cwd)}`];
+  const head = [
+    `command:   ${commandLine(step.command, step.args)}`,
+    `cwd:       ${show(step.cwd)}`,
+  ];
   if (ran.error !== undefined) {
     const e = ran.error as NodeJS.ErrnoException;
     const reason = e.code === 'ENOENT' ? 'not found (is it on PATH?)' : e.message;
@@ -197,7 +229,9 @@ function execFailure(step: ExecStep, ran: Captured, show: (path: string) => stri
     ...(cause === undefined ? [] : [`packer ${step.args[0]} failed: ${cause}`]),
     ...head,
     `exit code: ${ran.signal !== null ? `none (killed by ${ran.signal})` : ran.code}`,
-    tail.length > 0 ? `last ${tail.length} lines of its ${fromStderr ? 'stderr' : 'output'}:` : '(it printed nothing)',
+    tail.length > 0
+      ? `last ${tail.length} lines of its ${fromStderr ? 'stderr' : 'output'}:`
+      : '(it printed nothing)',
     ...tail.map((line) => `| ${line}`),
   ];
 }

@@ -14,10 +14,20 @@ type Env = Readonly<Record<string, string | undefined>>;
 type Call = TerraformApplyTask['apply'];
 
 /** Runs one Terraform command; its output goes to the log when it ends, a failure throws with `notes(output)`. */
-async function terraform(call: Call, env: Env, taskCtx: TaskContext, notes: (output: string) => string[] = () => []) {
+async function terraform(
+  call: Call,
+  env: Env,
+  taskCtx: TaskContext,
+  notes: (output: string) => string[] = () => [],
+) {
   const line = commandLine(call.command, call.args);
   taskCtx.log(`$ ${line}`);
-  const exec = { command: call.command, args: call.args, cwd: call.cwd, env: { ...env, ...TERRAFORM_ENV } };
+  const exec = {
+    command: call.command,
+    args: call.args,
+    cwd: call.cwd,
+    env: { ...env, ...TERRAFORM_ENV },
+  };
   const ran = await taskCtx.exec.run({ ...exec, output: { mode: 'capture' } });
   if (ran.code !== 0) {
     const output = `${ran.stdout}\n${ran.stderr}`;
@@ -36,7 +46,9 @@ function applyNotes(task: TerraformApplyTask, output: string): string[] {
   const cause = terraformErrorLine(output);
   if (cause !== undefined) notes.unshift(`failed: ${cause}`);
   if (STALE.test(output))
-    notes.push(`the state of ${task.stack} changed since it was planned: run up again to plan anew`);
+    notes.push(
+      `the state of ${task.stack} changed since it was planned: run up again to plan anew`,
+    );
   if (task.hint?.match.test(output)) notes.push(`hint: ${task.hint.text}`);
   return notes;
 }
@@ -55,7 +67,11 @@ function parseOutputs(call: Call, json: string): unknown {
   }
 }
 
-export async function applyTask(task: TerraformApplyTask, env: Env, taskCtx: TaskContext): Promise<void> {
+export async function applyTask(
+  task: TerraformApplyTask,
+  env: Env,
+  taskCtx: TaskContext,
+): Promise<void> {
   if (task.noChanges) taskCtx.log(`no changes in ${task.stack}: nothing to apply`);
   else taskCtx.log(await terraform(task.apply, env, taskCtx, (output) => applyNotes(task, output)));
   if (task.output === undefined || task.outputsFile === undefined) return;

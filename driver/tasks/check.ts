@@ -53,7 +53,10 @@ export async function probe(url: string, timeoutMs: number, signal?: AbortSignal
       signal: signal === undefined ? timeout : AbortSignal.any([timeout, signal]),
     });
     await res.body?.cancel();
-    return { ok: res.status >= 200 && res.status < 400, detail: `HTTP ${res.status} in ${Date.now() - started}ms` };
+    return {
+      ok: res.status >= 200 && res.status < 400,
+      detail: `HTTP ${res.status} in ${Date.now() - started}ms`,
+    };
   } catch (error) {
     return { ok: false, detail: failure(error, timeoutMs, signal) };
   }
@@ -62,7 +65,8 @@ export async function probe(url: string, timeoutMs: number, signal?: AbortSignal
 /** Retries each target until it answers or the deadline passes; all targets in parallel. */
 export async function checkTargets(
   targets: readonly Target[],
-  options: Pick<HttpCheckTask, 'deadlineMs' | 'attemptTimeoutMs' | 'intervalMs'> & Partial<TaskContext>,
+  options: Pick<HttpCheckTask, 'deadlineMs' | 'attemptTimeoutMs' | 'intervalMs'> &
+    Partial<TaskContext>,
 ) {
   const deadline = Date.now() + options.deadlineMs;
   const { signal } = options;
@@ -77,7 +81,9 @@ export async function checkTargets(
         const done = () => ({ ...target, ...last, attempts });
         if (last.ok || signal?.aborted || remaining <= 0) return done();
         // Aborted (Ctrl-C): stop waiting at once.
-        await sleep(Math.min(options.intervalMs, remaining), undefined, { signal }).catch(() => undefined);
+        await sleep(Math.min(options.intervalMs, remaining), undefined, { signal }).catch(
+          () => undefined,
+        );
         if (signal?.aborted) return done();
       }
     }),
@@ -93,8 +99,13 @@ export async function httpCheck(task: HttpCheckTask, taskCtx: TaskContext): Prom
     throw new StepFailure(`cannot read the hosts: ${(error as Error).message}`);
   }
   const targets = appTargets(outputs, task.path);
-  if (targets.length === 0) throw new StepFailure(`${task.outputsFile} lists no hosts for ${task.stack}`);
-  const results = await checkTargets(targets, { ...task, signal: taskCtx.signal, log: taskCtx.log });
+  if (targets.length === 0)
+    throw new StepFailure(`${task.outputsFile} lists no hosts for ${task.stack}`);
+  const results = await checkTargets(targets, {
+    ...task,
+    signal: taskCtx.signal,
+    log: taskCtx.log,
+  });
   const failed = results.filter((x) => !x.ok);
   if (failed.length === 0) return;
   const front = frontDoor(outputs);
@@ -104,6 +115,9 @@ export async function httpCheck(task: HttpCheckTask, taskCtx: TaskContext): Prom
       : `${failed.length} of ${results.length} hosts did not answer on port ${outputs.app_port}`;
   throw new StepFailure(
     `${what} within ${formatDuration(task.deadlineMs)}: ` + failed.map((f) => f.host).join(', '),
-    failed.map((f) => `${f.host}  ${f.url}  ${f.detail} (${f.attempts} ${f.attempts === 1 ? 'attempt' : 'attempts'})`),
+    failed.map(
+      (f) =>
+        `${f.host}  ${f.url}  ${f.detail} (${f.attempts} ${f.attempts === 1 ? 'attempt' : 'attempts'})`,
+    ),
   );
 }

@@ -17,7 +17,15 @@ export function preflightInput(
 ): PreflightInput {
   const { deps } = ctx;
   const probe = deps.probe ?? defaultProbe(ctx.exec, deps.env);
-  return { ...task, root: deps.root, env: deps.env, home: ctx.home, cdktf: ctx.cdktf, config, probe };
+  return {
+    ...task,
+    root: deps.root,
+    env: deps.env,
+    home: ctx.home,
+    cdktf: ctx.cdktf,
+    config,
+    probe,
+  };
 }
 
 export async function runTask(ctx: EnvContext, task: Task, taskCtx: TaskContext): Promise<void> {
@@ -25,10 +33,13 @@ export async function runTask(ctx: EnvContext, task: Task, taskCtx: TaskContext)
   if (task.type === 'terraform-apply') return applyTask(task, ctx.deps.env, taskCtx);
   if (task.type === 'release-build') return releaseBuildTask(task, ctx.deps.env, taskCtx);
   if (task.type === 'inventory') return inventoryTask(task, taskCtx);
-  const findings = await checkPrerequisites(preflightInput(ctx, task, { ok: true, value: ctx.env }));
+  const findings = await checkPrerequisites(
+    preflightInput(ctx, task, { ok: true, value: ctx.env }),
+  );
   for (const f of findings)
     taskCtx.log(`${f.ok ? 'ok' : 'MISSING'}  ${f.summary}${f.fix ? `\n    fix: ${f.fix}` : ''}`);
-  if (findings.some((f) => !f.ok)) throw new StepFailure(problemCount(findings), describeProblems(findings));
+  if (findings.some((f) => !f.ok))
+    throw new StepFailure(problemCount(findings), describeProblems(findings));
 }
 
 /** The inventory step: a bad outputs file is one line naming it (the stack outputs contract's parser says what). */

@@ -39,7 +39,10 @@ const NPM_EXPANDED: Readonly<Record<string, string>> = { '--no-yes': '-n' };
 
 const RUN_COMMANDS = new Set(['run', 'run-script', 'rum', 'urn']);
 
-function envValue(env: Readonly<Record<string, string | undefined>>, name: string): string | undefined {
+function envValue(
+  env: Readonly<Record<string, string | undefined>>,
+  name: string,
+): string | undefined {
   const own = NPM_OWN[name];
   if (own !== undefined) return env[own.key] === own.value ? 'true' : undefined;
   const value = env[`npm_config_${name.slice(2).replace(/-/g, '_')}`];
@@ -47,7 +50,11 @@ function envValue(env: Readonly<Record<string, string | undefined>>, name: strin
 }
 
 /** The options npm took, from its logged argv: what came after the script name and before `--`. */
-function fromLog(logged: readonly string[], script: string, ownArgv: readonly string[]): Swallowed | undefined {
+function fromLog(
+  logged: readonly string[],
+  script: string,
+  ownArgv: readonly string[],
+): Swallowed | undefined {
   const rest = logged.slice(logged.indexOf(script, 1) + 1);
   const dashes = rest.includes('--') ? rest.indexOf('--') : rest.length;
   const after = rest.slice(dashes + 1);
@@ -118,10 +125,12 @@ function shellWord(word: string): string {
  * (`npx <bin>` first when the command has one).
  */
 export function swallowedMessage(s: Swallowed, bin?: string): string {
-  const args = s.intended === undefined ? '<the same arguments>' : s.intended.map(shellWord).join(' ');
+  const args =
+    s.intended === undefined ? '<the same arguments>' : s.intended.map(shellWord).join(' ');
   const npmLine = `npm run ${s.script} -- ${args}`;
   const use = bin === undefined ? npmLine : `npx ${bin} ${args} (or ${npmLine})`;
-  const npmrc = s.source === 'env' ? ' (if npm_config_* is set on purpose, e.g. in .npmrc, use npx)' : '';
+  const npmrc =
+    s.source === 'env' ? ' (if npm_config_* is set on purpose, e.g. in .npmrc, use npx)' : '';
   return `error: npm took ${s.flags.join(', ')} for itself (without "--" the options after "npm run ${s.script}" are npm's), so nothing was run: use ${use}${npmrc}`;
 }
 
@@ -159,11 +168,16 @@ function readHead(path: string): string {
 }
 
 /** The `verbose argv` tokens of a log whose `verbose title` ends with `npm <command> <script> <ownArgv>`. */
-export function loggedArgv(text: string, script: string, ownArgv: readonly string[]): string[] | undefined {
+export function loggedArgv(
+  text: string,
+  script: string,
+  ownArgv: readonly string[],
+): string[] | undefined {
   const title = /^\d+ verbose title (.*)$/m.exec(text)?.[1];
   const argv = /^\d+ verbose argv (.*)$/m.exec(text)?.[1];
   if (title === undefined || argv === undefined) return undefined;
-  if (!title.startsWith('npm ') || !title.endsWith([script, ...ownArgv].join(' '))) return undefined;
+  if (!title.startsWith('npm ') || !title.endsWith([script, ...ownArgv].join(' ')))
+    return undefined;
   try {
     return (argv.match(/"(?:[^"\\]|\\.)*"/g) ?? []).map((token) => JSON.parse(token) as string);
   } catch {
@@ -181,7 +195,8 @@ export function npmLoggedArgv(
   startedAt: number,
 ): string[] | undefined {
   const script = env.npm_lifecycle_event;
-  const dir = env.npm_config_logs_dir || (env.npm_config_cache && join(env.npm_config_cache, '_logs'));
+  const dir =
+    env.npm_config_logs_dir || (env.npm_config_cache && join(env.npm_config_cache, '_logs'));
   if (script === undefined || !dir) return undefined;
   let names: string[];
   try {
@@ -191,7 +206,10 @@ export function npmLoggedArgv(
   }
   const candidates = names
     .map((name) => ({ name, time: logTime(name) }))
-    .filter((c): c is { name: string; time: number } => c.time !== undefined && c.time >= startedAt - START_SLACK_MS)
+    .filter(
+      (c): c is { name: string; time: number } =>
+        c.time !== undefined && c.time >= startedAt - START_SLACK_MS,
+    )
     .sort((a, b) => b.time - a.time);
   for (const { name } of candidates) {
     let text: string;

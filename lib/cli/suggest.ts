@@ -6,7 +6,11 @@ export function editDistance(a: string, b: string): number {
   for (let i = 1; i <= a.length; i++) {
     const current = [i];
     for (let j = 1; j <= b.length; j++) {
-      current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+      current[j] = Math.min(
+        previous[j] + 1,
+        current[j - 1] + 1,
+        previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1),
+      );
     }
     previous = current;
   }
@@ -26,7 +30,9 @@ export function closest(input: string, candidates: readonly string[]): string | 
     if (best === undefined || distance < best.distance) best = { candidate, distance };
   }
   if (best !== undefined && best.distance <= limit) return best.candidate;
-  const prefixed = candidates.filter((c) => bare(input).length >= 2 && bare(c).startsWith(bare(input)));
+  const prefixed = candidates.filter(
+    (c) => bare(input).length >= 2 && bare(c).startsWith(bare(input)),
+  );
   return prefixed.length === 1 ? prefixed[0] : undefined;
 }
 

@@ -4,7 +4,10 @@ import { compare, findings, readBaseline } from './compare';
 
 /** cli.ts --baseline <baseline.json> <checkov-report.json>...: exit 0 only when they match exactly. */
 function main(): number {
-  const { values, positionals } = parseArgs({ options: { baseline: { type: 'string' } }, allowPositionals: true });
+  const { values, positionals } = parseArgs({
+    options: { baseline: { type: 'string' } },
+    allowPositionals: true,
+  });
   if (!values.baseline || positionals.length === 0) {
     console.error('usage: compare.ts --baseline <baseline.json> <checkov-report.json>...');
     return 2;

@@ -23,11 +23,17 @@ interface Finding {
 interface CheckovRun {
   readonly check_type: string;
   readonly results?: {
-    readonly failed_checks?: readonly { check_id: string; file_path: string; resource: string; check_name: string }[];
+    readonly failed_checks?: readonly {
+      check_id: string;
+      file_path: string;
+      resource: string;
+      check_name: string;
+    }[];
   };
 }
 
-const key = (f: { check: string; file: string; resource: string }): string => `${f.check} ${f.file} ${f.resource}`;
+const key = (f: { check: string; file: string; resource: string }): string =>
+  `${f.check} ${f.file} ${f.resource}`;
 
 /** Every failed check in one report (Checkov writes one object, or a list with one per framework). */
 export function findings(report: unknown): Finding[] {
@@ -65,7 +71,9 @@ export function compare(
   const lines: string[] = [];
   for (const f of found) {
     const entry = known.get(key(f));
-    lines.push(entry ? `baselined: ${key(f)} (${entry.reason})` : `NEW FINDING: ${key(f)}: ${f.name}`);
+    lines.push(
+      entry ? `baselined: ${key(f)} (${entry.reason})` : `NEW FINDING: ${key(f)}: ${f.name}`,
+    );
   }
   const stale = baseline.filter((e) => !seen.has(key(e)));
   for (const e of stale) lines.push(`STALE BASELINE ENTRY (no longer fails, remove it): ${key(e)}`);

@@ -13,7 +13,8 @@ import { offlineTerraform } from '../../test/terraform/terraform';
  */
 function main(out: string): void {
   const { TERRAFORM_BIN: bin, TF_MIRROR_CONFIG: cliConfig } = process.env;
-  if (!bin || !cliConfig) throw new Error('TERRAFORM_BIN and TF_MIRROR_CONFIG must be set (policies/checkov/run.sh)');
+  if (!bin || !cliConfig)
+    throw new Error('TERRAFORM_BIN and TF_MIRROR_CONFIG must be set (policies/checkov/run.sh)');
   const work = mkdtempSync(join(tmpdir(), 'checkov-plans-'));
   const tf = offlineTerraform(bin, cliConfig, work, 'http://127.0.0.1:1', 1);
   mkdirSync(join(work, 'plugin-cache'));

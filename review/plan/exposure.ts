@@ -2,7 +2,14 @@
  * The lines of a plan summary that change who or what can reach the hosts: firewall rules, who can SSH
  * (IAP, OS Login, metadata keys, the IAM roles behind them) and public IPs. Pure.
  */
-import { describeRule, rangeLabel, ruleAction, rulePorts, ruleSources, ruleTargets } from '../../policies/firewall';
+import {
+  describeRule,
+  rangeLabel,
+  ruleAction,
+  rulePorts,
+  ruleSources,
+  ruleTargets,
+} from '../../policies/firewall';
 import type { ChangeAction } from './change-action';
 
 type Attrs = Readonly<Record<string, unknown>>;
@@ -16,10 +23,13 @@ export const SSH_ROLES: Readonly<Record<string, string>> = {
   'roles/compute.instanceAdmin': 'instance admin (can add SSH keys)',
 };
 
-const IAM_TYPES = /^google_(project|iap_tunnel|iap_tunnel_instance|compute_instance)_iam_(member|binding)$/;
+const IAM_TYPES =
+  /^google_(project|iap_tunnel|iap_tunnel_instance|compute_instance)_iam_(member|binding)$/;
 
 function obj(value: unknown): Attrs | undefined {
-  return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Attrs) : undefined;
+  return value !== null && typeof value === 'object' && !Array.isArray(value)
+    ? (value as Attrs)
+    : undefined;
 }
 
 function nameOf(attrs: Attrs | undefined, fallback: string): string {
@@ -36,7 +46,8 @@ function labelled(values: string[]): string {
 
 function firewall(action: ChangeAction, before?: Attrs, after?: Attrs): string[] {
   const name = nameOf(after ?? before, '(unnamed)');
-  if (before === undefined && after !== undefined) return [`new firewall rule ${name}: ${describeRule(after)}`];
+  if (before === undefined && after !== undefined)
+    return [`new firewall rule ${name}: ${describeRule(after)}`];
   if (after === undefined && before !== undefined)
     return [`firewall rule ${name} removed (was: ${describeRule(before)})`];
   if (before === undefined || after === undefined) return [];
@@ -44,7 +55,11 @@ function firewall(action: ChangeAction, before?: Attrs, after?: Attrs): string[]
   const field = (label: string, was: string, now: string) => {
     if (was !== now) lines.push(`firewall rule ${name}: ${label} ${was} → ${now}`);
   };
-  field('action and ports', `${ruleAction(before)} ${rulePorts(before)}`, `${ruleAction(after)} ${rulePorts(after)}`);
+  field(
+    'action and ports',
+    `${ruleAction(before)} ${rulePorts(before)}`,
+    `${ruleAction(after)} ${rulePorts(after)}`,
+  );
   field('sources', labelled(ruleSources(before)), labelled(ruleSources(after)));
   field('targets', ruleTargets(before), ruleTargets(after));
   field('direction', String(before.direction ?? 'INGRESS'), String(after.direction ?? 'INGRESS'));
@@ -76,7 +91,8 @@ function hasPublicIp(attrs: Attrs | undefined): boolean {
 
 function sshMetadata(where: string, before: Attrs, after: Attrs): string[] {
   const lines: string[] = [];
-  const flag = (v: unknown) => (typeof v === 'string' ? v.toUpperCase() : v === undefined ? '(unset)' : String(v));
+  const flag = (v: unknown) =>
+    typeof v === 'string' ? v.toUpperCase() : v === undefined ? '(unset)' : String(v);
   if (!same(before['enable-oslogin'], after['enable-oslogin'])) {
     lines.push(
       `${where}: OS Login (enable-oslogin) ${flag(before['enable-oslogin'])} → ${flag(after['enable-oslogin'])}`,
@@ -97,7 +113,8 @@ function sshMetadata(where: string, before: Attrs, after: Attrs): string[] {
 
 function instance(before?: Attrs, after?: Attrs): string[] {
   const where = `host ${nameOf(after ?? before, 'instance')}`;
-  if (after === undefined) return hasPublicIp(before) ? [`${where}: public IP removed (host destroyed)`] : [];
+  if (after === undefined)
+    return hasPublicIp(before) ? [`${where}: public IP removed (host destroyed)`] : [];
   const lines = sshMetadata(where, metadataOf(before), metadataOf(after));
   const was = before !== undefined && hasPublicIp(before);
   const now = hasPublicIp(after);
@@ -127,18 +144,30 @@ function iam(before?: Attrs, after?: Attrs): string[] {
   const was = members(before);
   const now = members(after);
   return [
-    ...now.filter((m) => !was.includes(m)).map((m) => `who can SSH: ${m} gains ${role} (${meaning})`),
-    ...was.filter((m) => !now.includes(m)).map((m) => `who can SSH: ${m} loses ${role} (${meaning})`),
+    ...now
+      .filter((m) => !was.includes(m))
+      .map((m) => `who can SSH: ${m} gains ${role} (${meaning})`),
+    ...was
+      .filter((m) => !now.includes(m))
+      .map((m) => `who can SSH: ${m} loses ${role} (${meaning})`),
   ];
 }
 
 /** The exposure lines of one resource change. */
-export function exposureChanges(type: string, action: ChangeAction, before: unknown, after: unknown): string[] {
+export function exposureChanges(
+  type: string,
+  action: ChangeAction,
+  before: unknown,
+  after: unknown,
+): string[] {
   const b = action === 'create' ? undefined : obj(before);
   const a = action === 'destroy' ? undefined : obj(after);
   if (type === 'google_compute_firewall') return firewall(action, b, a);
   if (type === 'google_compute_instance') return instance(b, a);
-  if (type === 'google_compute_project_metadata' || type === 'google_compute_project_metadata_item') {
+  if (
+    type === 'google_compute_project_metadata' ||
+    type === 'google_compute_project_metadata_item'
+  ) {
     return projectMetadata(b, a);
   }
   if (IAM_TYPES.test(type)) return iam(b, a);

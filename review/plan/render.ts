@@ -75,7 +75,8 @@ export function renderPlanText(s: StackPlanSummary, style: RenderStyle = {}): st
     if (c.loss !== undefined) lines.push(`        ${alarm(`! ${c.loss}`)}`);
   }
   if (s.exposure.length > 0) lines.push('  exposure:', ...s.exposure.map((e) => `    ! ${e}`));
-  if (s.drifted > 0) lines.push(`  note: ${s.drifted} resource(s) changed outside Terraform since the last apply`);
+  if (s.drifted > 0)
+    lines.push(`  note: ${s.drifted} resource(s) changed outside Terraform since the last apply`);
   return `${lines.join('\n')}\n`;
 }
 
@@ -101,8 +102,11 @@ export function renderPlanMarkdown(s: StackPlanSummary): string {
     out.push('');
   }
   const losses = s.changes.filter((c) => c.loss !== undefined);
-  if (losses.length > 0) out.push('**Goes away:**', '', ...losses.map((c) => `- :warning: ${c.loss}`), '');
-  if (s.exposure.length > 0) out.push('**Exposure changes:**', '', ...s.exposure.map((e) => `- ${e}`), '');
-  if (s.drifted > 0) out.push(`_${s.drifted} resource(s) changed outside Terraform since the last apply._`, '');
+  if (losses.length > 0)
+    out.push('**Goes away:**', '', ...losses.map((c) => `- :warning: ${c.loss}`), '');
+  if (s.exposure.length > 0)
+    out.push('**Exposure changes:**', '', ...s.exposure.map((e) => `- ${e}`), '');
+  if (s.drifted > 0)
+    out.push(`_${s.drifted} resource(s) changed outside Terraform since the last apply._`, '');
   return `${out.join('\n')}\n`;
 }

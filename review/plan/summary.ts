@@ -99,14 +99,22 @@ function under(path: string, ancestor: string): boolean {
 function marked(marks: unknown, path: string): boolean {
   if (marks === true) return true;
   return [...flatten(marks).entries()].some(
-    ([p, v]) => (v === true || (Array.isArray(v) && v.includes(true))) && (under(path, p) || under(p, path)),
+    ([p, v]) =>
+      (v === true || (Array.isArray(v) && v.includes(true))) && (under(path, p) || under(p, path)),
   );
 }
 
-function attributeChanges(change: Json, action: ChangeAction, replacePaths: readonly string[]): AttributeChange[] {
-  const unknown = [...flatten(change.after_unknown).entries()].filter(([, v]) => v === true).map(([p]) => p);
+function attributeChanges(
+  change: Json,
+  action: ChangeAction,
+  replacePaths: readonly string[],
+): AttributeChange[] {
+  const unknown = [...flatten(change.after_unknown).entries()]
+    .filter(([, v]) => v === true)
+    .map(([p]) => p);
   const isUnknown = (path: string) => unknown.some((p) => under(path, p));
-  const hidden = (path: string) => marked(change.before_sensitive, path) || marked(change.after_sensitive, path);
+  const hidden = (path: string) =>
+    marked(change.before_sensitive, path) || marked(change.after_sensitive, path);
   return diffAttributes(change.before, change.after).flatMap((c): AttributeChange[] => {
     if (hidden(c.path)) return [{ path: c.path, before: SENSITIVE, after: SENSITIVE }];
     if (c.after !== undefined || !isUnknown(c.path)) return [c];
@@ -116,7 +124,11 @@ function attributeChanges(change: Json, action: ChangeAction, replacePaths: read
   });
 }
 
-function whyOf(action: ChangeAction, reason: unknown, replacePaths: readonly string[]): string | undefined {
+function whyOf(
+  action: ChangeAction,
+  reason: unknown,
+  replacePaths: readonly string[],
+): string | undefined {
   const text = typeof reason === 'string' ? (REASONS[reason] ?? reason) : undefined;
   if (action === 'replace' && replacePaths.length > 0) {
     return `${replacePaths.join(', ')} ${reason === 'replace_because_cannot_update' || text === undefined ? 'cannot change in place' : `(${text})`}`;
@@ -153,7 +165,10 @@ function changeLine(rc: Json, change: Json, action: ChangeAction): ResourceChang
     createBeforeDestroy: action === 'replace' && (change.actions as string[])[0] === 'create',
     why: whyOf(action, rc.action_reason, replacePaths),
     replacePaths,
-    attributes: action === 'update' || action === 'replace' ? attributeChanges(change, action, replacePaths) : [],
+    attributes:
+      action === 'update' || action === 'replace'
+        ? attributeChanges(change, action, replacePaths)
+        : [],
     previousAddress: typeof rc.previous_address === 'string' ? rc.previous_address : undefined,
     loss: lossOf(type, action, change.before),
   };
@@ -161,7 +176,9 @@ function changeLine(rc: Json, change: Json, action: ChangeAction): ResourceChang
 
 function checkFormat(plan: unknown, stack: string): Json {
   if (!isObject(plan))
-    throw new PlanFormatError(`plan of stack "${stack}": not a JSON object (give terraform show -json output)`);
+    throw new PlanFormatError(
+      `plan of stack "${stack}": not a JSON object (give terraform show -json output)`,
+    );
   const version = plan.format_version;
   if (typeof version !== 'string' || !/^1\.\d+$/.test(version)) {
     throw new PlanFormatError(
@@ -183,20 +200,31 @@ export function summarizePlan(stack: string, plan: unknown): StackPlanSummary {
   for (const [i, rc] of ((json.resource_changes ?? []) as unknown[]).entries()) {
     const change = isObject(rc) ? rc.change : undefined;
     if (!isObject(rc) || !isObject(change) || !Array.isArray(change.actions)) {
-      throw new PlanFormatError(`plan of stack "${stack}": resource_changes[${i}] has no change.actions`);
+      throw new PlanFormatError(
+        `plan of stack "${stack}": resource_changes[${i}] has no change.actions`,
+      );
     }
     const action = actionOf(change.actions as string[], rc.previous_address);
-    if (action === 'no-op' || (action === 'read' && rc.mode === 'data' && rc.action_reason === undefined)) {
+    if (
+      action === 'no-op' ||
+      (action === 'read' && rc.mode === 'data' && rc.action_reason === undefined)
+    ) {
       unchanged++;
       continue;
     }
     changes.push(changeLine(rc, change, action));
     exposure.push(...exposureChanges(String(rc.type), action, change.before, change.after));
   }
-  const count = (...actions: ChangeAction[]) => changes.filter((c) => actions.includes(c.action)).length;
+  const count = (...actions: ChangeAction[]) =>
+    changes.filter((c) => actions.includes(c.action)).length;
   return {
     stack,
-    counts: { add: count('create'), change: count('update'), replace: count('replace'), destroy: count('destroy') },
+    counts: {
+      add: count('create'),
+      change: count('update'),
+      replace: count('replace'),
+      destroy: count('destroy'),
+    },
     changes,
     exposure,
     unchanged,
@@ -212,6 +240,7 @@ export function hasChanges(summary: StackPlanSummary): boolean {
 /** Whether the plan replaces or destroys a host: then approval means typing the environment name. */
 export function losesHost(summary: StackPlanSummary): boolean {
   return summary.changes.some(
-    (c) => c.type === 'google_compute_instance' && (c.action === 'replace' || c.action === 'destroy'),
+    (c) =>
+      c.type === 'google_compute_instance' && (c.action === 'replace' || c.action === 'destroy'),
   );
 }

@@ -38,9 +38,10 @@ function resolveBuild(build: AppBuildSpec) {
 describe('app.build on disk', () => {
   test('a context and Dockerfile inside the repository pass, also through a link that stays inside', () => {
     expect(resolveBuild({ context: 'app' }).environments[0].app.build?.context).toBe('app');
-    expect(resolveBuild({ context: 'app-link', dockerfile: 'docker/Dockerfile' }).environments[0].app.build).toEqual(
-      expect.objectContaining({ context: 'app-link', dockerfile: 'docker/Dockerfile' }),
-    );
+    expect(
+      resolveBuild({ context: 'app-link', dockerfile: 'docker/Dockerfile' }).environments[0].app
+        .build,
+    ).toEqual(expect.objectContaining({ context: 'app-link', dockerfile: 'docker/Dockerfile' }));
   });
 
   test.each<[string, AppBuildSpec, string]>([
@@ -76,7 +77,11 @@ describe('app.build on disk', () => {
       'field "app.build.dockerfile" must name a file of the context "app" in the repository ' +
         '(got "app/Dockerfile.prod", which does not exist)',
     ],
-    ['a context that is a file', { context: 'README' }, 'field "app.build.context" must name a folder (got "README")'],
+    [
+      'a context that is a file',
+      { context: 'README' },
+      'field "app.build.context" must name a folder (got "README")',
+    ],
     [
       'a Dockerfile that is a FIFO',
       { context: 'app', dockerfile: 'Dockerfile.fifo' },
@@ -93,7 +98,11 @@ describe('app.build on disk', () => {
       'field "app.build.context" must be a relative path inside the repository such as "app" ' +
         '(no "..", no leading "/" or "-") (got "--file=/etc/passwd")',
     ],
-    ['a Dockerfile starting with "-"', { context: 'app', dockerfile: '-f' }, 'field "app.build.dockerfile" must be'],
+    [
+      'a Dockerfile starting with "-"',
+      { context: 'app', dockerfile: '-f' },
+      'field "app.build.dockerfile" must be',
+    ],
   ])('refused: %s', (_label, build, message) => {
     expect(() => resolveBuild(build)).toThrow(message);
   });

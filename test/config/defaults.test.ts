@@ -14,7 +14,9 @@ function readmeDefaults(): Record<string, string> {
 
 /** `variable "x" { ... default = "v" ... }` of the Packer template's variables. */
 function packerDefault(name: string): string | undefined {
-  const block = read('packer', 'variables.pkr.hcl').split(`variable "${name}" {`)[1]?.split('\nvariable ')[0];
+  const block = read('packer', 'variables.pkr.hcl')
+    .split(`variable "${name}" {`)[1]
+    ?.split('\nvariable ')[0];
   return /^\s*default\s*=\s*"([^"]*)"/m.exec(block ?? '')?.[1];
 }
 
@@ -51,7 +53,9 @@ describe('one DEFAULTS object, and everything that repeats a default agrees with
     ['app.build.dockerfile', DEFAULTS.app.build.dockerfile],
     ['app.build.name', DEFAULTS.app.build.name],
   ])('README table: %s', (field, value) => {
-    expect(readmeDefaults()[field]).toMatch(new RegExp(`^${quoted(value).replace(/[[\]().*+?]/g, '\\$&')}`));
+    expect(readmeDefaults()[field]).toMatch(
+      new RegExp(`^${quoted(value).replace(/[[\]().*+?]/g, '\\$&')}`),
+    );
   });
 
   test('README: project-wide defaults', () => {
@@ -59,7 +63,8 @@ describe('one DEFAULTS object, and everything that repeats a default agrees with
     expect(text).toContain(`\`stateLocation\` (\`${DEFAULTS.stateLocation}\`)`);
     expect(text).toContain(`\`stateVersionsKept\` (\`${DEFAULTS.stateVersionsKept}\``);
     expect(text).toContain(`\`backendState\` (\`${DEFAULTS.backendState}\``);
-    for (const [key, value] of Object.entries(DEFAULTS.registry)) expect(text).toContain(`\`${key}\` \`${value}\``);
+    for (const [key, value] of Object.entries(DEFAULTS.registry))
+      expect(text).toContain(`\`${key}\` \`${value}\``);
   });
 
   test('Packer variables', () => {

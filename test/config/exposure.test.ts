@@ -1,4 +1,10 @@
-import { ConfigError, DEFAULTS, EnvironmentSpec, GOOGLE_LB_RANGES, IAP_SSH_RANGE } from '../../config';
+import {
+  ConfigError,
+  DEFAULTS,
+  EnvironmentSpec,
+  GOOGLE_LB_RANGES,
+  IAP_SSH_RANGE,
+} from '../../config';
 import { FIXTURE_PROJECT, resolveEnvs, testContext, validEnv } from '../helpers';
 import { resolveProject } from '../../config';
 
@@ -44,22 +50,28 @@ describe('exposure', () => {
         app: { healthCheckPath: '/healthz' },
       }),
     ]).environments;
-    expect([env.domain, env.lbLogSampleRate, env.deletionProtection, env.app.healthCheckPath]).toEqual([
-      'app.example.com',
-      0.1,
-      true,
-      '/healthz',
-    ]);
+    expect([
+      env.domain,
+      env.lbLogSampleRate,
+      env.deletionProtection,
+      env.app.healthCheckPath,
+    ]).toEqual(['app.example.com', 0.1, true, '/healthz']);
   });
 
   test('behind the load balancer SSH is through IAP even with other admin ranges listed', () => {
-    const [env] = resolveEnvs([bare({ sshSourceRanges: [IAP_SSH_RANGE, '10.8.0.0/16'] })]).environments;
+    const [env] = resolveEnvs([
+      bare({ sshSourceRanges: [IAP_SSH_RANGE, '10.8.0.0/16'] }),
+    ]).environments;
     expect(env.ssh.connectVia).toBe('iap');
   });
 
   test('public-ips keeps the original shape: appSourceRanges, direct SSH from an admin range', () => {
     const [env] = resolveEnvs([
-      bare({ exposure: 'public-ips', appSourceRanges: ['198.51.100.0/24'], sshSourceRanges: ['203.0.113.0/24'] }),
+      bare({
+        exposure: 'public-ips',
+        appSourceRanges: ['198.51.100.0/24'],
+        sshSourceRanges: ['203.0.113.0/24'],
+      }),
     ]).environments;
     expect([env.exposure, env.appSourceRanges, env.ssh.connectVia]).toEqual([
       'public-ips',
@@ -107,14 +119,26 @@ describe('exposure', () => {
       { exposure: 'public-ips', lbLogSampleRate: 0.5 },
       'field "lbLogSampleRate" applies only with exposure "load-balancer"',
     ],
-    ['a URL for a domain', { domain: 'https://app.example.com' }, 'field "domain" must be a lowercase DNS name'],
-    ['a single-label domain', { domain: 'localhost' }, 'field "domain" must be a lowercase DNS name'],
+    [
+      'a URL for a domain',
+      { domain: 'https://app.example.com' },
+      'field "domain" must be a lowercase DNS name',
+    ],
+    [
+      'a single-label domain',
+      { domain: 'localhost' },
+      'field "domain" must be a lowercase DNS name',
+    ],
     [
       'a sample rate above 1',
       { lbLogSampleRate: 2 },
       'field "lbLogSampleRate" must be a number from 0 to 1, such as 0.1 (got 2)',
     ],
-    ['a negative sample rate', { lbLogSampleRate: -0.1 }, 'field "lbLogSampleRate" must be a number from 0 to 1'],
+    [
+      'a negative sample rate',
+      { lbLogSampleRate: -0.1 },
+      'field "lbLogSampleRate" must be a number from 0 to 1',
+    ],
     [
       'a relative health path',
       { app: { healthCheckPath: 'healthz' } },

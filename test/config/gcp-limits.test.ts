@@ -14,13 +14,18 @@ function errorOf(overrides: Parameters<typeof validEnv>[0], extra = {}): string 
   throw new Error('resolved without error');
 }
 
-const manyLabels = (n: number) => Object.fromEntries(Array.from({ length: n }, (_, i) => [`l${i}`, 'x']));
+const manyLabels = (n: number) =>
+  Object.fromEntries(Array.from({ length: n }, (_, i) => [`l${i}`, 'x']));
 
 describe("labels: Google's 64 per resource, counting the ones the project sets", () => {
   test('the largest user set fits every resource, the image included', () => {
     const [env] = resolveEnvs([validEnv({ labels: manyLabels(MAX_USER_LABELS) })]).environments;
-    expect(Object.keys(packerVars(env, 'f'.repeat(64)).image_labels).length + 1).toBeLessThanOrEqual(MAX_LABELS);
-    expect(Object.keys(env.labels).length + SYSTEM_LABEL_KEYS.host.length).toBeLessThanOrEqual(MAX_LABELS);
+    expect(
+      Object.keys(packerVars(env, 'f'.repeat(64)).image_labels).length + 1,
+    ).toBeLessThanOrEqual(MAX_LABELS);
+    expect(Object.keys(env.labels).length + SYSTEM_LABEL_KEYS.host.length).toBeLessThanOrEqual(
+      MAX_LABELS,
+    );
   });
 
   test('one more is refused, naming the limit', () => {
@@ -52,8 +57,16 @@ describe('machine type against the boot disk', () => {
       'field "diskType" must be a disk type the n4 family boots from: hyperdisk-balanced (got "pd-balanced" with machineType "n4-standard-2")',
     ],
     ['c4-standard-4', 'pd-ssd', 'the c4 family boots from: hyperdisk-balanced'],
-    ['e2-small', 'hyperdisk-balanced', 'the e2 family boots from: pd-balanced, pd-standard, pd-ssd'],
-    ['c3-standard-4', 'pd-standard', 'the c3 family boots from: pd-balanced, pd-ssd, hyperdisk-balanced'],
+    [
+      'e2-small',
+      'hyperdisk-balanced',
+      'the e2 family boots from: pd-balanced, pd-standard, pd-ssd',
+    ],
+    [
+      'c3-standard-4',
+      'pd-standard',
+      'the c3 family boots from: pd-balanced, pd-ssd, hyperdisk-balanced',
+    ],
   ] as const)('%s with %s', (machineType, diskType, message) =>
     expect(errorOf({ machineType, diskType })).toContain(message),
   );
@@ -69,7 +82,9 @@ describe('machine type against the boot disk', () => {
     ['t2a-standard-1', 'the t2a family is an Arm (aarch64) family'],
     ['c4a-standard-1', 'the c4a family is an Arm (aarch64) family'],
     ['zz9-standard-1', 'field "machineType" must be of a supported machine family: e2, n1'],
-  ])('%s is refused with its reason', (machineType, message) => expect(errorOf({ machineType })).toContain(message));
+  ])('%s is refused with its reason', (machineType, message) =>
+    expect(errorOf({ machineType })).toContain(message),
+  );
 
   test.each([
     [
@@ -90,18 +105,24 @@ describe('machine type against the boot disk', () => {
     'e2-custom-2-4096-ext',
     'c3-standard-4-lssd',
     'g1-small',
-  ])('%s exists', (machineType) => expect(() => resolveEnvs([validEnv({ machineType })])).not.toThrow());
+  ])('%s exists', (machineType) =>
+    expect(() => resolveEnvs([validEnv({ machineType })])).not.toThrow(),
+  );
 
   test.each([
     ['europe-west1', 'europe-west1-a', 'europe-west1-b, europe-west1-c, europe-west1-d'],
     ['us-central1', 'us-central1-d', 'us-central1-a, us-central1-b, us-central1-c, us-central1-f'],
     ['europe-west4', 'europe-west4-f', 'europe-west4-a, europe-west4-b, europe-west4-c'],
   ])('in %s, zone %s does not exist: the message names the zones', (region, zone, zones) =>
-    expect(errorOf({ region, zone })).toContain(`field "zone" must be a zone of region "${region}": ${zones}`),
+    expect(errorOf({ region, zone })).toContain(
+      `field "zone" must be a zone of region "${region}": ${zones}`,
+    ),
   );
 
   test('an unknown disk type', () => {
-    expect(errorOf({ diskType: 'local-ssd' as 'pd-ssd' })).toContain('field "diskType" must be a boot disk type');
+    expect(errorOf({ diskType: 'local-ssd' as 'pd-ssd' })).toContain(
+      'field "diskType" must be a boot disk type',
+    );
   });
 });
 
@@ -113,16 +134,23 @@ describe('state bucket location and name', () => {
     },
   );
 
-  test.each(['Mars', 'EUROPE', 'EUR9', 'europe-west99', 'US-EAST'])('%s is not', (stateLocation) => {
-    expect(errorOf({}, { stateLocation })).toContain('field "stateLocation" must be a Cloud Storage location');
-  });
+  test.each(['Mars', 'EUROPE', 'EUR9', 'europe-west99', 'US-EAST'])(
+    '%s is not',
+    (stateLocation) => {
+      expect(errorOf({}, { stateLocation })).toContain(
+        'field "stateLocation" must be a Cloud Storage location',
+      );
+    },
+  );
 
   test.each([
     ['acme-google-hosts', 'contains "google"'],
     ['goog-docker-hosts', 'starts with "goog"'],
     ['my-g00gle-hosts', 'contains "g00gle"'],
   ])('project %s names a bucket Google reserves', (projectId, why) => {
-    expect(errorOf({ projectId })).toContain(`names the state bucket "${projectId}-tfstate", which ${why}`);
+    expect(errorOf({ projectId })).toContain(
+      `names the state bucket "${projectId}-tfstate", which ${why}`,
+    );
   });
 
   test('regions are the real set', () => {
@@ -137,7 +165,9 @@ describe('CIDRs: canonical IPv4', () => {
     ['10.0.0.0/08', 'no leading zeros'],
     ['010.0.0.0/8', 'no leading zeros'],
     ['10.0.0.1/8', 'no host bits set'],
-  ])('%s is refused', (range, message) => expect(errorOf({ appSourceRanges: [range] })).toContain(message));
+  ])('%s is refused', (range, message) =>
+    expect(errorOf({ appSourceRanges: [range] })).toContain(message),
+  );
 
   test('an IPv6 range is refused where the hosts have no IPv6', () => {
     expect(errorOf({ appSourceRanges: ['2001:db8::/32'] })).toContain(
@@ -157,12 +187,20 @@ describe("Docker's grammar", () => {
     expect(resolveEnvs([validEnv({ app: { image } })]).environments[0].app.image).toBe(image);
   });
 
-  test.each(['Nginx:latest', 'nginx:', 'a___b', 'nginx:-tag', `${'a'.repeat(256)}:1`, 'nginx@sha256:abc'])(
-    'image %s is refused',
-    (image) => expect(errorOf({ app: { image } })).toContain('field "app.image" must'),
+  test.each([
+    'Nginx:latest',
+    'nginx:',
+    'a___b',
+    'nginx:-tag',
+    `${'a'.repeat(256)}:1`,
+    'nginx@sha256:abc',
+  ])('image %s is refused', (image) =>
+    expect(errorOf({ app: { image } })).toContain('field "app.image" must'),
   );
 
   test.each(['a', '-app', 'app name', '/app'])('container name %j is refused', (containerName) => {
-    expect(errorOf({ app: { containerName } })).toContain('field "app.containerName" must be a Docker container name');
+    expect(errorOf({ app: { containerName } })).toContain(
+      'field "app.containerName" must be a Docker container name',
+    );
   });
 });

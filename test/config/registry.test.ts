@@ -29,8 +29,12 @@ describe('registry settings', () => {
       `us-east1-docker.pkg.dev/${TEST_PROJECT}/docker-hosts`,
       'europe-west1-docker.pkg.dev/acme-other-hosts/docker-hosts',
     ]);
-    const pinned = resolveEnvs(envs, { registry: { location: 'europe-west4', repository: 'apps' } });
-    expect(environmentRegistry(pinned, 'stage').url).toBe(`europe-west4-docker.pkg.dev/${TEST_PROJECT}/apps`);
+    const pinned = resolveEnvs(envs, {
+      registry: { location: 'europe-west4', repository: 'apps' },
+    });
+    expect(environmentRegistry(pinned, 'stage').url).toBe(
+      `europe-west4-docker.pkg.dev/${TEST_PROJECT}/apps`,
+    );
   });
 
   test.each<[string, object, string]>([
@@ -39,9 +43,21 @@ describe('registry settings', () => {
       { keepVersion: 3 },
       'config error: field "registry.keepVersion" is not a known field; did you mean "registry.keepVersions"?',
     ],
-    ['keep 0', { keepVersions: 0 }, 'field "registry.keepVersions" must be an integer from 1 to 1000 (got 0)'],
-    ['bad repository id', { repository: 'My_Repo' }, 'field "registry.repository" must be lowercase letters'],
-    ['bad location', { location: 'EU' }, 'field "registry.location" must be a GCP region such as "europe-west1"'],
+    [
+      'keep 0',
+      { keepVersions: 0 },
+      'field "registry.keepVersions" must be an integer from 1 to 1000 (got 0)',
+    ],
+    [
+      'bad repository id',
+      { repository: 'My_Repo' },
+      'field "registry.repository" must be lowercase letters',
+    ],
+    [
+      'bad location',
+      { location: 'EU' },
+      'field "registry.location" must be a GCP region such as "europe-west1"',
+    ],
     [
       'untagged days',
       { deleteUntaggedAfterDays: 1.5 },
@@ -81,7 +97,12 @@ describe('app.build', () => {
 
   test('all fields', () => {
     const [env] = resolveEnvs([
-      build({ context: 'app', dockerfile: 'docker/Dockerfile', name: 'reddit', buildArgs: { RUBY_VERSION: '3.3' } }),
+      build({
+        context: 'app',
+        dockerfile: 'docker/Dockerfile',
+        name: 'reddit',
+        buildArgs: { RUBY_VERSION: '3.3' },
+      }),
     ]).environments;
     expect(env.app.image).toBe(`europe-west1-docker.pkg.dev/${TEST_PROJECT}/docker-hosts/reddit`);
     expect(env.app.build?.buildArgs).toEqual({ RUBY_VERSION: '3.3' });
@@ -90,17 +111,41 @@ describe('app.build', () => {
   test.each<[string, unknown, string]>([
     ['no context', {}, 'field "app.build.context" must be a relative path inside the repository'],
     ['context escapes the repository', { context: '../elsewhere' }, '(got "../elsewhere")'],
-    ['absolute dockerfile', { context: 'app', dockerfile: '/etc/passwd' }, 'field "app.build.dockerfile"'],
-    ['unknown field', { context: 'app', target: 'x' }, 'field "app.build.target" is not a known field'],
+    [
+      'absolute dockerfile',
+      { context: 'app', dockerfile: '/etc/passwd' },
+      'field "app.build.dockerfile"',
+    ],
+    [
+      'unknown field',
+      { context: 'app', target: 'x' },
+      'field "app.build.target" is not a known field',
+    ],
     [
       'a misspelt field',
       { context: 'app', dockerFile: 'Dockerfile.prod' },
       'environment "stage": field "app.build.dockerFile" is not a known field; did you mean "app.build.dockerfile"?',
     ],
-    ['a ".." inside the context', { context: 'app/../..' }, 'field "app.build.context" must be a relative path'],
-    ['an empty path segment', { context: 'app//x' }, 'field "app.build.context" must be a relative path'],
-    ['bad image name', { context: 'app', name: 'Reddit' }, 'field "app.build.name" must be an image name'],
-    ['bad build arg name', { context: 'app', buildArgs: { 'A-B': 'x' } }, 'field "app.build.buildArgs" must be'],
+    [
+      'a ".." inside the context',
+      { context: 'app/../..' },
+      'field "app.build.context" must be a relative path',
+    ],
+    [
+      'an empty path segment',
+      { context: 'app//x' },
+      'field "app.build.context" must be a relative path',
+    ],
+    [
+      'bad image name',
+      { context: 'app', name: 'Reddit' },
+      'field "app.build.name" must be an image name',
+    ],
+    [
+      'bad build arg name',
+      { context: 'app', buildArgs: { 'A-B': 'x' } },
+      'field "app.build.buildArgs" must be',
+    ],
     [
       'build arg not a string',
       { context: 'app', buildArgs: { A: 1 } },
@@ -133,7 +178,9 @@ describe('app.build', () => {
   });
 
   test('app.image and app.build together are refused', () => {
-    expect(() => resolveEnvs([validEnv({ app: { image: 'nginx:1', build: { context: 'app' } } })])).toThrow(
+    expect(() =>
+      resolveEnvs([validEnv({ app: { image: 'nginx:1', build: { context: 'app' } } })]),
+    ).toThrow(
       'config error: environment "stage": field "app.image" must not be given with app.build: the build makes the image (got "nginx:1")',
     );
   });
@@ -142,7 +189,11 @@ describe('app.build', () => {
 test('a built app in a second project pushes to that project', () => {
   const config = resolveEnvs([
     validEnv(),
-    validEnv({ name: 'prod', projectId: 'acme-prod-hosts', app: { build: { context: 'app', name: 'reddit' } } }),
+    validEnv({
+      name: 'prod',
+      projectId: 'acme-prod-hosts',
+      app: { build: { context: 'app', name: 'reddit' } },
+    }),
   ]);
   expect(config.environments.map((e) => e.app.image)).toEqual([
     'vladimirdenisov69/otus-reddit:1.0',

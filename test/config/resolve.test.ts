@@ -1,4 +1,10 @@
-import { ConfigError, IAP_SSH_RANGE, parseCidr, PLACEHOLDER_PROJECT_ID, resolveProject } from '../../config';
+import {
+  ConfigError,
+  IAP_SSH_RANGE,
+  parseCidr,
+  PLACEHOLDER_PROJECT_ID,
+  resolveProject,
+} from '../../config';
 import { resolveEnvs, TEST_KEY, TEST_PROJECT, testContext, validEnv } from '../helpers';
 
 describe('defaults', () => {
@@ -61,7 +67,10 @@ describe('project id', () => {
       },
       ctx,
     );
-    expect(config.environments.map((e) => e.projectId)).toEqual([PLACEHOLDER_PROJECT_ID, PLACEHOLDER_PROJECT_ID]);
+    expect(config.environments.map((e) => e.projectId)).toEqual([
+      PLACEHOLDER_PROJECT_ID,
+      PLACEHOLDER_PROJECT_ID,
+    ]);
     expect(config.environments.every((e) => e.projectIdIsPlaceholder)).toBe(true);
     const placeholderWarnings = ctx.warnings.filter((w) => w.includes(PLACEHOLDER_PROJECT_ID));
     expect(placeholderWarnings).toHaveLength(1);
@@ -79,7 +88,9 @@ describe('who may log in is committed config', () => {
 
   test('no keys and no OS Login: synth fails and says both ways to fix it', () => {
     expect(() =>
-      resolveProject({ environments: [{ name: 'stage', region: 'europe-west1', zone: 'europe-west1-b' }] }),
+      resolveProject({
+        environments: [{ name: 'stage', region: 'europe-west1', zone: 'europe-west1-b' }],
+      }),
     ).toThrow(
       'config error: environment "stage": field "ssh" gives no way to log in: set ssh.osLogin: true and grant ' +
         "roles/compute.osAdminLogin (preferred), or list the team's OpenSSH public keys in ssh.publicKeys (got neither)",
@@ -91,15 +102,19 @@ describe('who may log in is committed config', () => {
       validEnv({ ssh: { osLogin: true, user: 'ops_example_com', publicKeys: [] } }),
     ]).environments;
     expect(env.ssh).toMatchObject({ osLogin: true, publicKeys: [] });
-    expect(() => resolveEnvs([validEnv({ ssh: { osLogin: true, user: 'ops_example_com' } })])).toThrow(
-      'field "ssh.publicKeys" must be empty when ssh.osLogin is true',
-    );
+    expect(() =>
+      resolveEnvs([validEnv({ ssh: { osLogin: true, user: 'ops_example_com' } })]),
+    ).toThrow('field "ssh.publicKeys" must be empty when ssh.osLogin is true');
   });
 
   test('hosts reachable only through IAP are reached through IAP, others directly', () => {
     const [iap, office, forced] = resolveEnvs([
       validEnv(),
-      validEnv({ name: 'office', zone: 'europe-west1-c', sshSourceRanges: ['35.235.240.0/20', '203.0.113.0/24'] }),
+      validEnv({
+        name: 'office',
+        zone: 'europe-west1-c',
+        sshSourceRanges: ['35.235.240.0/20', '203.0.113.0/24'],
+      }),
       validEnv({
         name: 'forced',
         zone: 'europe-west1-d',
@@ -107,7 +122,11 @@ describe('who may log in is committed config', () => {
         sshSourceRanges: ['35.235.240.0/20', '203.0.113.0/24'],
       }),
     ]).environments;
-    expect([iap.ssh.connectVia, office.ssh.connectVia, forced.ssh.connectVia]).toEqual(['iap', 'direct', 'iap']);
+    expect([iap.ssh.connectVia, office.ssh.connectVia, forced.ssh.connectVia]).toEqual([
+      'iap',
+      'direct',
+      'iap',
+    ]);
     expect(() => resolveEnvs([validEnv({ ssh: { connectVia: 'vpn' as 'iap' } })])).toThrow(
       'config error: environment "stage": field "ssh.connectVia" must be "direct" or "iap" (got "vpn")',
     );
@@ -117,8 +136,16 @@ describe('who may log in is committed config', () => {
 describe('bad input names the environment, the field, what was given and what is allowed', () => {
   const cases: [string, Parameters<typeof validEnv>[0], string][] = [
     ['count < 1', { hostCount: 0 }, 'field "hostCount" must be an integer from 1 to 50 (got 0)'],
-    ['absurd count', { hostCount: 5000 }, 'field "hostCount" must be an integer from 1 to 50 (got 5000)'],
-    ['fractional count', { hostCount: 1.5 }, 'field "hostCount" must be an integer from 1 to 50 (got 1.5)'],
+    [
+      'absurd count',
+      { hostCount: 5000 },
+      'field "hostCount" must be an integer from 1 to 50 (got 5000)',
+    ],
+    [
+      'fractional count',
+      { hostCount: 1.5 },
+      'field "hostCount" must be an integer from 1 to 50 (got 1.5)',
+    ],
     [
       'malformed CIDR',
       { sshSourceRanges: ['10.0.0.0/33'] },
@@ -130,7 +157,11 @@ describe('bad input names the environment, the field, what was given and what is
       'field "appSourceRanges" must contain IPv4 CIDR ranges',
     ],
     ['not a CIDR', { appSourceRanges: ['office'] }, '(got "office")'],
-    ['empty ranges', { appSourceRanges: [] }, 'field "appSourceRanges" must be a non-empty list of IPv4 CIDR ranges'],
+    [
+      'empty ranges',
+      { appSourceRanges: [] },
+      'field "appSourceRanges" must be a non-empty list of IPv4 CIDR ranges',
+    ],
     [
       'SSH from anywhere',
       { sshSourceRanges: ['0.0.0.0/0'] },
@@ -167,7 +198,11 @@ describe('bad input names the environment, the field, what was given and what is
       { zone: 'europe-west1' },
       'field "zone" must be a zone of region "europe-west1": europe-west1-b, europe-west1-c, europe-west1-d (got "europe-west1")',
     ],
-    ['zone of another region', { zone: 'us-central1-a' }, 'field "zone" must be a zone of region "europe-west1"'],
+    [
+      'zone of another region',
+      { zone: 'us-central1-a' },
+      'field "zone" must be a zone of region "europe-west1"',
+    ],
     [
       'region format',
       { region: 'Europe West' },
@@ -178,18 +213,42 @@ describe('bad input names the environment, the field, what was given and what is
       { projectId: 'My Project!' },
       'field "projectId" must be 6-30 lowercase letters, digits and hyphens, starting with a letter, not ending with a hyphen (got "My Project!")',
     ],
-    ['empty image family', { imageFamily: '' }, 'field "imageFamily" must be a non-empty image family name'],
-    ['bad machine type', { machineType: 'big' }, 'field "machineType" must be a machine type such as "e2-small"'],
+    [
+      'empty image family',
+      { imageFamily: '' },
+      'field "imageFamily" must be a non-empty image family name',
+    ],
+    [
+      'bad machine type',
+      { machineType: 'big' },
+      'field "machineType" must be a machine type such as "e2-small"',
+    ],
     [
       'bad label value',
       { labels: { team: 'Ops Team' } },
       'field "labels.team" must be lowercase letters (international ones too), digits, "_" and "-", at most 63 characters (got "Ops Team")',
     ],
-    ['reserved label', { labels: { env: 'x' } }, 'field "labels.env" is set by the project and must not be overridden'],
+    [
+      'reserved label',
+      { labels: { env: 'x' } },
+      'field "labels.env" is set by the project and must not be overridden',
+    ],
     ['bad ssh user', { ssh: { user: 'Root User' } }, 'field "ssh.user" must be a POSIX user name'],
-    ['bad app port', { app: { port: 80 } }, 'field "app.port" must be an integer from 1024 to 65535 (got 80)'],
-    ['bad app image', { app: { image: 'Not An Image' } }, 'field "app.image" must be a Docker image reference'],
-    ['small disk', { diskSizeGb: 5 }, 'field "diskSizeGb" must be an integer from 10 to 2000 (got 5)'],
+    [
+      'bad app port',
+      { app: { port: 80 } },
+      'field "app.port" must be an integer from 1024 to 65535 (got 80)',
+    ],
+    [
+      'bad app image',
+      { app: { image: 'Not An Image' } },
+      'field "app.image" must be a Docker image reference',
+    ],
+    [
+      'small disk',
+      { diskSizeGb: 5 },
+      'field "diskSizeGb" must be an integer from 10 to 2000 (got 5)',
+    ],
   ];
   test.each(cases)('%s', (_label, overrides, message) => {
     let error: unknown;
@@ -206,7 +265,9 @@ describe('bad input names the environment, the field, what was given and what is
   });
 
   test('SSH from anywhere is allowed when the config says so explicitly', () => {
-    const [env] = resolveEnvs([validEnv({ sshSourceRanges: ['0.0.0.0/0'], allowSshFromAnywhere: true })]).environments;
+    const [env] = resolveEnvs([
+      validEnv({ sshSourceRanges: ['0.0.0.0/0'], allowSshFromAnywhere: true }),
+    ]).environments;
     expect(env.sshSourceRanges).toEqual(['0.0.0.0/0']);
   });
 
@@ -223,7 +284,9 @@ describe('bad input names the environment, the field, what was given and what is
   });
 
   test('an environment may not be called "backend"', () => {
-    expect(() => resolveEnvs([validEnv({ name: 'backend' })])).toThrow('field "name" must not be "backend"');
+    expect(() => resolveEnvs([validEnv({ name: 'backend' })])).toThrow(
+      'field "name" must not be "backend"',
+    );
   });
 
   test('bad environment name', () => {
@@ -258,8 +321,13 @@ describe('parseCidr', () => {
     ['192.0.2.7/32', { address: 3221225991, prefix: 32 }],
   ])('%s parses', (cidr, expected) => expect(parseCidr(cidr)).toEqual(expected));
 
-  test.each(['256.0.0.0/8', '10.0.0.0', '10.0.0.0/33', '010.0.0.0/8', '10.0.0.1/8', '::/0', ' 10.0.0.0/8'])(
-    '%s is refused',
-    (cidr) => expect(parseCidr(cidr)).toBeUndefined(),
-  );
+  test.each([
+    '256.0.0.0/8',
+    '10.0.0.0',
+    '10.0.0.0/33',
+    '010.0.0.0/8',
+    '10.0.0.1/8',
+    '::/0',
+    ' 10.0.0.0/8',
+  ])('%s is refused', (cidr) => expect(parseCidr(cidr)).toBeUndefined());
 });

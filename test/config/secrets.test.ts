@@ -27,9 +27,16 @@ function messageOf(spec: unknown): string {
 /** Every place a string goes in the config: each is an error path when the string is a private key. */
 const env = (patch: Record<string, unknown>) => ({ environments: [{ ...validEnv(), ...patch }] });
 const PATHS: [string, unknown][] = [
-  ...['name', 'projectId', 'region', 'zone', 'machineType', 'diskType', 'imageFamily', 'sourceImageFamily'].map(
-    (f) => [f, env({ [f]: PRIVATE_KEY })] as [string, unknown],
-  ),
+  ...[
+    'name',
+    'projectId',
+    'region',
+    'zone',
+    'machineType',
+    'diskType',
+    'imageFamily',
+    'sourceImageFamily',
+  ].map((f) => [f, env({ [f]: PRIVATE_KEY })] as [string, unknown]),
   ['sourceImageProject', env({ sourceImageProject: PRIVATE_KEY })],
   ['network', env({ network: PRIVATE_KEY })],
   ['appSourceRanges', env({ appSourceRanges: [PRIVATE_KEY] })],
@@ -39,7 +46,10 @@ const PATHS: [string, unknown][] = [
   ['ssh.user', env({ ssh: { publicKeys: [TEST_KEY], user: PRIVATE_KEY } })],
   ['ssh.publicKeys', env({ ssh: { publicKeys: [PRIVATE_KEY] } })],
   ['ssh.publicKeys, one line of it', env({ ssh: { publicKeys: [BODY[0]] } })],
-  ['ssh.publicKeys, a key type then the body', env({ ssh: { publicKeys: [`ssh-ed25519 ${BODY[0]}!`] } })],
+  [
+    'ssh.publicKeys, a key type then the body',
+    env({ ssh: { publicKeys: [`ssh-ed25519 ${BODY[0]}!`] } }),
+  ],
   ['ssh.connectVia', env({ ssh: { publicKeys: [TEST_KEY], connectVia: PRIVATE_KEY } })],
   ['app.image', env({ app: { image: PRIVATE_KEY } })],
   ['app.containerName', env({ app: { containerName: PRIVATE_KEY } })],
@@ -71,7 +81,9 @@ describe('no error message repeats key material', () => {
       '"https://example.com/Some/Long/Path/That/Goes/On/And/On/Release2024"',
     );
     const long = `/home/ops/Projects2024/${'DockerHosts/'.repeat(10)}id`;
-    expect(show(long)).toBe(`${JSON.stringify(long).slice(0, 60)}… (${long.length + 2} characters)`);
+    expect(show(long)).toBe(
+      `${JSON.stringify(long).slice(0, 60)}… (${long.length + 2} characters)`,
+    );
   });
 
   test('keys made by ssh-keygen are withheld: every public key, every line of every private key', () => {
@@ -80,8 +92,22 @@ describe('no error message repeats key material', () => {
       const types = [['ed25519'], ['ed25519'], ['ed25519'], ['rsa', '-b', '2048'], ['ecdsa']];
       types.forEach(([type, ...bits], i) => {
         const file = join(dir, `k${i}`);
-        execFileSync('ssh-keygen', ['-q', '-t', type, ...bits, '-N', '', '-C', 'ops@example', '-f', file]);
-        const lines = [readFileSync(`${file}.pub`, 'utf8').trim(), ...readFileSync(file, 'utf8').split('\n')];
+        execFileSync('ssh-keygen', [
+          '-q',
+          '-t',
+          type,
+          ...bits,
+          '-N',
+          '',
+          '-C',
+          'ops@example',
+          '-f',
+          file,
+        ]);
+        const lines = [
+          readFileSync(`${file}.pub`, 'utf8').trim(),
+          ...readFileSync(file, 'utf8').split('\n'),
+        ];
         for (const line of lines.filter((l) => l.length >= 40))
           expect(show(line)).toMatch(/not shown: they look like key/);
       });

@@ -34,7 +34,11 @@ describe('unknown fields fail, in every record and nested object, with the field
       { ssh: { publicKeys: [TEST_KEY], osLogn: true } },
       'field "ssh.osLogn" is not a known field; did you mean "ssh.osLogin"?',
     ],
-    ['app', { app: { imag: 'nginx:1' } }, 'field "app.imag" is not a known field; did you mean "app.image"?'],
+    [
+      'app',
+      { app: { imag: 'nginx:1' } },
+      'field "app.imag" is not a known field; did you mean "app.image"?',
+    ],
     ['no close match', { colour: 'blue' }, 'field "colour" is not a known field'],
   ])('%s', (_label, extra, message) => {
     const text = errorOf({ environments: [{ ...validEnv(), ...extra }] });
@@ -67,22 +71,36 @@ describe('wrong shapes fail instead of falling back to defaults', () => {
       { app: 'nginx:latest' },
       'field "app" must be an object with the fields image, build, port, containerName, healthCheckPath (got "nginx:latest")',
     ],
-    ['a string where a number belongs', { hostCount: '3' }, 'field "hostCount" must be a number (got "3")'],
+    [
+      'a string where a number belongs',
+      { hostCount: '3' },
+      'field "hostCount" must be a number (got "3")',
+    ],
     [
       'one range instead of a list',
       { appSourceRanges: '0.0.0.0/0' },
       'field "appSourceRanges" must be a list of strings (got "0.0.0.0/0")',
     ],
     ['labels as a list', { labels: ['team'] }, 'field "labels" must be an object of string values'],
-    ['a label with a number', { labels: { tier: 1 } }, 'field "labels" must be an object of string values'],
-    ['ssh as true', { ssh: true }, 'field "ssh" must be an object with the fields user, publicKeys'],
+    [
+      'a label with a number',
+      { labels: { tier: 1 } },
+      'field "labels" must be an object of string values',
+    ],
+    [
+      'ssh as true',
+      { ssh: true },
+      'field "ssh" must be an object with the fields user, publicKeys',
+    ],
     [
       'a string for a boolean',
       { allowSshFromAnywhere: 'false' },
       'field "allowSshFromAnywhere" must be true or false (got "false")',
     ],
   ])('%s', (_label, extra, message) => {
-    expect(errorOf({ environments: [{ ...validEnv(), ...extra }] })).toContain(`environment "stage": ${message}`);
+    expect(errorOf({ environments: [{ ...validEnv(), ...extra }] })).toContain(
+      `environment "stage": ${message}`,
+    );
   });
 
   test('an environment that is not an object', () => {
@@ -116,7 +134,9 @@ describe('values the messages used to show wrongly (issue 20)', () => {
   });
 
   test('label values with international lowercase letters are accepted, as Google does', () => {
-    const spec = { environments: [{ ...validEnv(), labels: { team: 'équipe', owner: 'ñandú_2' } }] };
+    const spec = {
+      environments: [{ ...validEnv(), labels: { team: 'équipe', owner: 'ñandú_2' } }],
+    };
     expect(() => resolveRaw(spec)).not.toThrow();
     expect(errorOf({ environments: [{ ...validEnv(), labels: { team: 'Équipe' } }] })).toContain(
       'field "labels.team" must be lowercase letters',
@@ -124,7 +144,8 @@ describe('values the messages used to show wrongly (issue 20)', () => {
   });
 
   test('SSH public keys: a blob that does not decode, a type that is not the blob, two keys on one line, PEM', () => {
-    const keyErr = (key: string) => errorOf({ environments: [{ ...validEnv(), ssh: { publicKeys: [key] } }] });
+    const keyErr = (key: string) =>
+      errorOf({ environments: [{ ...validEnv(), ssh: { publicKeys: [key] } }] });
     const blob = TEST_KEY.split(' ')[1];
     expect(keyErr('ssh-ed25519 AAAAC3Nza ops@x')).toContain(
       'field "ssh.publicKeys[0]" has a key blob that does not decode to an OpenSSH ssh-ed25519 key (the value is not shown)',

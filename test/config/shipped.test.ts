@@ -13,6 +13,10 @@ import { testContext } from '../helpers';
 test("the operator's config resolves, synthesizes one stack per environment and passes every policy", () => {
   const config = loadProjectConfig(PROJECT, testContext());
   const stacks = synthesizeStacks(config);
-  expect(stacks.map((s) => s.name)).toEqual(['backend', 'registry', ...PROJECT.environments.map((e) => e.name)]);
+  expect(stacks.map((s) => s.name)).toEqual([
+    'backend',
+    'registry',
+    ...PROJECT.environments.map((e) => e.name),
+  ]);
   expect(checkPolicies(stacks, configSuppressions(config))).toEqual([]);
 }, 30000);

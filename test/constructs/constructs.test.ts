@@ -21,7 +21,9 @@ const fleetProps: DockerHostFleetProps = {
 
 describe('DockerHostFleet', () => {
   test('applies its documented defaults', () => {
-    const json = JSON.parse(Testing.synthScope((scope) => new DockerHostFleet(scope, 'fleet', fleetProps)));
+    const json = JSON.parse(
+      Testing.synthScope((scope) => new DockerHostFleet(scope, 'fleet', fleetProps)),
+    );
     const instance = Object.values(json.resource.google_compute_instance)[0] as Record<string, any>;
     expect(instance.machine_type).toBe('e2-small');
     expect(instance.boot_disk.initialize_params.size).toBe(20);
@@ -36,10 +38,15 @@ describe('DockerHostFleet', () => {
       ['docker-host-001', 'docker-host-001'],
       'hostNames must be unique RFC1035 names such as "docker-host-001" (got "docker-host-001")',
     ],
-    [['Docker_Host'], 'hostNames must be unique RFC1035 names such as "docker-host-001" (got "Docker_Host")'],
+    [
+      ['Docker_Host'],
+      'hostNames must be unique RFC1035 names such as "docker-host-001" (got "Docker_Host")',
+    ],
   ])('refuses hostNames %j', (hostNames, message) => {
     expect(() =>
-      Testing.synthScope((scope) => new DockerHostFleet(scope, 'fleet', { ...fleetProps, hostNames })),
+      Testing.synthScope(
+        (scope) => new DockerHostFleet(scope, 'fleet', { ...fleetProps, hostNames }),
+      ),
     ).toThrow(`DockerHostFleet "fleet": ${message}`);
   });
 });
@@ -48,7 +55,13 @@ describe('StateBucket', () => {
   test('refuses a non-positive versionsKept', () => {
     expect(() =>
       Testing.synthScope(
-        (scope) => new StateBucket(scope, 'state', { name: 'b', project: 'p', location: 'EU', versionsKept: 0 }),
+        (scope) =>
+          new StateBucket(scope, 'state', {
+            name: 'b',
+            project: 'p',
+            location: 'EU',
+            versionsKept: 0,
+          }),
       ),
     ).toThrow('StateBucket "state": versionsKept must be an integer >= 1 (got 0)');
   });
@@ -58,7 +71,8 @@ describe('HostServiceAccount', () => {
   test('refuses a malformed account id', () => {
     expect(() =>
       Testing.synthScope(
-        (scope) => new HostServiceAccount(scope, 'sa', { project: 'p', accountId: 'x', displayName: 'x' }),
+        (scope) =>
+          new HostServiceAccount(scope, 'sa', { project: 'p', accountId: 'x', displayName: 'x' }),
       ),
     ).toThrow(
       'HostServiceAccount "sa": accountId must be 6-30 lowercase letters, digits and hyphens, starting with a letter (got "x")',
@@ -68,7 +82,12 @@ describe('HostServiceAccount', () => {
   test('one IAM member per role, keyed by the role', () => {
     const json = JSON.parse(
       Testing.synthScope(
-        (scope) => new HostServiceAccount(scope, 'sa', { project: 'p', accountId: 'docker-hosts-x', displayName: 'x' }),
+        (scope) =>
+          new HostServiceAccount(scope, 'sa', {
+            project: 'p',
+            accountId: 'docker-hosts-x',
+            displayName: 'x',
+          }),
       ),
     );
     expect(Object.values(json.resource.google_project_iam_member).map((m: any) => m.role)).toEqual([

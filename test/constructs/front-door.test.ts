@@ -21,7 +21,9 @@ function synth(build: (scope: import('constructs').Construct) => void): Record<s
 
 /** A resource by the start of its logical id (synthScope adds a hash to each id). */
 function res(json: Record<string, any>, type: string, id: string): Record<string, any> {
-  const found = Object.entries<any>(json.resource[type] ?? {}).filter(([key]) => key.startsWith(`${id}_`));
+  const found = Object.entries<any>(json.resource[type] ?? {}).filter(([key]) =>
+    key.startsWith(`${id}_`),
+  );
   if (found.length !== 1) throw new Error(`${found.length} ${type} named ${id}_*`);
   return found[0][1];
 }
@@ -34,7 +36,9 @@ describe('FrontDoor', () => {
       { enable: true, sample_rate: 1 },
       30,
     ]);
-    expect(res(json, 'google_compute_health_check', 'front-door_health-check').http_health_check).toEqual({
+    expect(
+      res(json, 'google_compute_health_check', 'front-door_health-check').http_health_check,
+    ).toEqual({
       port: 9292,
       request_path: '/',
     });
@@ -47,14 +51,24 @@ describe('FrontDoor', () => {
   test('one unmanaged instance group per zone, each a backend with the named port', () => {
     const json = synth((scope) => new FrontDoor(scope, 'front-door', props));
     expect(Object.keys(json.resource.google_compute_instance_group)).toHaveLength(2);
-    expect(res(json, 'google_compute_instance_group', 'front-door_group-europe-west1-c')).toMatchObject({
+    expect(
+      res(json, 'google_compute_instance_group', 'front-door_group-europe-west1-c'),
+    ).toMatchObject({
       zone: 'europe-west1-c',
       instances: ['projects/p/zones/europe-west1-c/instances/b'],
       named_port: [{ name: 'app', port: 9292 }],
     });
-    expect(res(json, 'google_compute_backend_service', 'front-door_backend').backend.map((b: any) => b.group)).toEqual([
-      expect.stringMatching(/^\$\{google_compute_instance_group\.front-door_group-europe-west1-b_\w+\.id\}$/),
-      expect.stringMatching(/^\$\{google_compute_instance_group\.front-door_group-europe-west1-c_\w+\.id\}$/),
+    expect(
+      res(json, 'google_compute_backend_service', 'front-door_backend').backend.map(
+        (b: any) => b.group,
+      ),
+    ).toEqual([
+      expect.stringMatching(
+        /^\$\{google_compute_instance_group\.front-door_group-europe-west1-b_\w+\.id\}$/,
+      ),
+      expect.stringMatching(
+        /^\$\{google_compute_instance_group\.front-door_group-europe-west1-c_\w+\.id\}$/,
+      ),
     ]);
   });
 
@@ -70,16 +84,22 @@ describe('FrontDoor', () => {
   });
 
   test('refuses no zones', () => {
-    expect(() => synth((scope) => new FrontDoor(scope, 'front-door', { ...props, zones: [] }))).toThrow(
-      'FrontDoor "front-door": zones must name at least one zone',
-    );
+    expect(() =>
+      synth((scope) => new FrontDoor(scope, 'front-door', { ...props, zones: [] })),
+    ).toThrow('FrontDoor "front-door": zones must name at least one zone');
   });
 });
 
 describe('CloudNat', () => {
   test('a router and its NAT in the region, every subnetwork, errors logged', () => {
     const json = synth(
-      (scope) => new CloudNat(scope, 'nat', { project: 'p', region: 'us-central1', network: 'vpc', name: 'lab-nat' }),
+      (scope) =>
+        new CloudNat(scope, 'nat', {
+          project: 'p',
+          region: 'us-central1',
+          network: 'vpc',
+          name: 'lab-nat',
+        }),
     );
     expect(res(json, 'google_compute_router', 'nat_router')).toEqual({
       project: 'p',
@@ -119,7 +139,10 @@ describe('DockerHostFleet without external addresses', () => {
     });
     expect(json.resource.google_compute_address).toBeUndefined();
     const instance = res(json, 'google_compute_instance', 'fleet_docker-host-001');
-    expect([instance.network_interface, instance.deletion_protection]).toEqual([[{ network: 'default' }], true]);
+    expect([instance.network_interface, instance.deletion_protection]).toEqual([
+      [{ network: 'default' }],
+      true,
+    ]);
     expect(fleet!.hosts[0].address).toBeUndefined();
   });
 });

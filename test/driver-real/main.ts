@@ -38,7 +38,9 @@ function driver(repo: string, env: NodeJS.ProcessEnv, args: string[], answer?: s
   const t = Date.now();
   const argv = ['scripts/run-app.cjs', 'driver/cli.ts', ...args];
   const [command, commandArgs] =
-    answer === undefined ? ['node', argv] : ['script', ['-qec', ['node', ...argv].join(' '), '/dev/null']];
+    answer === undefined
+      ? ['node', argv]
+      : ['script', ['-qec', ['node', ...argv].join(' '), '/dev/null']];
   const input = answer === undefined ? '' : `${answer}\n`;
   const r = spawnSync(command, commandArgs, {
     cwd: repo,
@@ -47,7 +49,9 @@ function driver(repo: string, env: NodeJS.ProcessEnv, args: string[], answer?: s
     encoding: 'utf8',
     timeout: 600_000,
   });
-  console.log(`  (driver ${args.join(' ')}: exit ${r.status}, ${((Date.now() - t) / 1000).toFixed(1)} s)`);
+  console.log(
+    `  (driver ${args.join(' ')}: exit ${r.status}, ${((Date.now() - t) / 1000).toFixed(1)} s)`,
+  );
   // A pty ends lines with CRLF.
   return { code: r.status ?? -1, out: `${r.stdout}${r.stderr}`.replace(/\r\n/g, '\n') };
 }
@@ -64,13 +68,28 @@ function summary(out: string): string {
 async function proveUp(repo: string, env: NodeJS.ProcessEnv, gcs: GcsEmulator): Promise<void> {
   const plan = driver(repo, env, ['plan', 'stage']);
   check('plan stage exits 0 with real plans', plan.code === 0, plan.out);
-  check('plan stage: 9 creates in stage', plan.out.includes('stage: 9 to add, 0 to change'), plan.out);
+  check(
+    'plan stage: 9 creates in stage',
+    plan.out.includes('stage: 9 to add, 0 to change'),
+    plan.out,
+  );
   const shown = summary(plan.out.slice(0, plan.out.indexOf('planning stage')));
   const refused = driver(repo, env, ['up', 'stage', '--skip-image'], 'no');
   check('up stage answered "no" exits 4 (refused)', refused.code === 4, refused.out);
-  check('up stage asked on the terminal', refused.out.includes('Apply these changes to stage? [y/N]'), refused.out);
-  check('up stage applied nothing', refused.out.includes('nothing was applied') && !refused.out.includes('[2/7]'));
-  check('up stage shows the same summary as plan stage', summary(refused.out).includes(shown), refused.out);
+  check(
+    'up stage asked on the terminal',
+    refused.out.includes('Apply these changes to stage? [y/N]'),
+    refused.out,
+  );
+  check(
+    'up stage applied nothing',
+    refused.out.includes('nothing was applied') && !refused.out.includes('[2/7]'),
+  );
+  check(
+    'up stage shows the same summary as plan stage',
+    summary(refused.out).includes(shown),
+    refused.out,
+  );
   const objectsBefore = await gcs.list(BUCKET);
   const up = driver(repo, env, ['up', 'stage', '--skip-image', '--auto-approve']);
   console.log(up.out);
@@ -85,24 +104,45 @@ async function proveUp(repo: string, env: NodeJS.ProcessEnv, gcs: GcsEmulator): 
   );
   check('the env lock is released', !existsSync(join(repo, '.run', 'stage', 'lock')));
   check('the cdktf lock is released', !existsSync(join(repo, '.run', 'cdktf.lock')));
-  check('no state object written', JSON.stringify(await gcs.list(BUCKET)) === JSON.stringify(objectsBefore));
+  check(
+    'no state object written',
+    JSON.stringify(await gcs.list(BUCKET)) === JSON.stringify(objectsBefore),
+  );
   const local = join(repo, 'backend.tfstate');
-  const resources = existsSync(local) ? (JSON.parse(readFileSync(local, 'utf8')).resources ?? []) : [];
+  const resources = existsSync(local)
+    ? (JSON.parse(readFileSync(local, 'utf8')).resources ?? [])
+    : [];
   check('backend.tfstate holds no resource', resources.length === 0, JSON.stringify(resources));
   const again = driver(repo, env, ['plan', 'stage']);
-  check('the next plan stage shows the same summary', summary(again.out) === summary(plan.out), again.out);
+  check(
+    'the next plan stage shows the same summary',
+    summary(again.out) === summary(plan.out),
+    again.out,
+  );
 }
 
 function proveImage(repo: string, env: NodeJS.ProcessEnv): void {
   const image = driver(repo, env, ['up', 'stage', '--only', 'image']);
   console.log(image.out);
   check('up stage --only image fails with exit 1', image.code === 1);
-  check('packer init passed offline (plugins from PACKER_PLUGIN_PATH)', /install Packer plugins ok/.test(image.out));
+  check(
+    'packer init passed offline (plugins from PACKER_PLUGIN_PATH)',
+    /install Packer plugins ok/.test(image.out),
+  );
   const cause =
     /packer build failed: googlecompute\.docker-host-base: .*Get "https:\/\/compute\.googleapis\.com\/[^"]*": proxyconnect tcp: .*connection refused/;
-  check('one line: packer build failed at its first Google call, with the cause', cause.test(image.out));
-  check('the image log path is given', /log:\s+\.run\/stage\/\S+\/logs\/\d\d-image\.log/.test(image.out));
-  check('the resume line is given', image.out.includes('resume:    npx docker-hosts up stage --only image'));
+  check(
+    'one line: packer build failed at its first Google call, with the cause',
+    cause.test(image.out),
+  );
+  check(
+    'the image log path is given',
+    /log:\s+\.run\/stage\/\S+\/logs\/\d\d-image\.log/.test(image.out),
+  );
+  check(
+    'the resume line is given',
+    image.out.includes('resume:    npx docker-hosts up stage --only image'),
+  );
   check('the env lock is released', !existsSync(join(repo, '.run', 'stage', 'lock')));
 }
 

@@ -1,5 +1,13 @@
 import { spawnSync } from 'node:child_process';
-import { chmodSync, cpSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  cpSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FIXTURE_PROJECT } from '../fixtures/project';
@@ -55,9 +63,13 @@ export function realHome(tools: RealTools): { home: string; bin: string } {
   const home = mkdtempSync(join(tmpdir(), 'docker-hosts-real-home-'));
   mkdirSync(join(home, '.ssh'), { mode: 0o700 });
   const key = join(home, '.ssh', 'docker-hosts');
-  const gen = spawnSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', key, '-C', 'ops@example'], {
-    encoding: 'utf8',
-  });
+  const gen = spawnSync(
+    'ssh-keygen',
+    ['-q', '-t', 'ed25519', '-N', '', '-f', key, '-C', 'ops@example'],
+    {
+      encoding: 'utf8',
+    },
+  );
   if (gen.status !== 0) throw new Error(`ssh-keygen failed: ${gen.stderr}`);
   const bin = join(home, 'bin');
   mkdirSync(bin);
@@ -74,6 +86,9 @@ export function realHome(tools: RealTools): { home: string; bin: string } {
   const config = join(home, '.config', 'gcloud');
   mkdirSync(join(config, 'configurations'), { recursive: true });
   writeFileSync(join(config, 'active_config'), 'default\n');
-  writeFileSync(join(config, 'configurations', 'config_default'), '[core]\naccount = ops@example.com\n');
+  writeFileSync(
+    join(config, 'configurations', 'config_default'),
+    '[core]\naccount = ops@example.com\n',
+  );
   return { home, bin };
 }

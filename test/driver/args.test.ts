@@ -9,8 +9,16 @@ const ENVS = ['stage', 'prod'];
 
 describe('parseArgs', () => {
   it('up is the default command', () => {
-    expect(parseArgs(['stage'])).toMatchObject({ command: 'up', environment: 'stage', dryRun: false });
-    expect(parseArgs(['up', 'prod', '--dry-run'])).toMatchObject({ command: 'up', environment: 'prod', dryRun: true });
+    expect(parseArgs(['stage'])).toMatchObject({
+      command: 'up',
+      environment: 'stage',
+      dryRun: false,
+    });
+    expect(parseArgs(['up', 'prod', '--dry-run'])).toMatchObject({
+      command: 'up',
+      environment: 'prod',
+      dryRun: true,
+    });
   });
 
   it('takes --opt value, --opt=value and short aliases', () => {
@@ -21,39 +29,68 @@ describe('parseArgs', () => {
       dryRun: true,
     });
     expect(parseArgs(['destroy', 'stage', '-y'])).toMatchObject({ command: 'destroy', yes: true });
-    expect(parseArgs(['env', 'stage', 'docker-host-002'])).toMatchObject({ command: 'env', host: 'docker-host-002' });
-    expect(parseArgs(['stage', '--check-timeout', '30'])).toMatchObject({ checkTimeoutSeconds: 30 });
+    expect(parseArgs(['env', 'stage', 'docker-host-002'])).toMatchObject({
+      command: 'env',
+      host: 'docker-host-002',
+    });
+    expect(parseArgs(['stage', '--check-timeout', '30'])).toMatchObject({
+      checkTimeoutSeconds: 30,
+    });
   });
 
   it.each([
-    [['stage', '--forse'], 'unknown option "--forse" (did you mean --force?); options are: --dry-run'],
+    [
+      ['stage', '--forse'],
+      'unknown option "--forse" (did you mean --force?); options are: --dry-run',
+    ],
     [['stage', '--force'], 'option --force applies to lock, not to up'],
-    [['stage', '--constructor'], 'unknown option "--constructor"; options are: --dry-run, --from, --only'],
+    [
+      ['stage', '--constructor'],
+      'unknown option "--constructor"; options are: --dry-run, --from, --only',
+    ],
     [
       ['stage', '--from', 'deplo'],
       'unknown step "deplo" for --from (did you mean deploy?); up steps are: preflight, packer-init, image, backend',
     ],
-    [['stage', '--dryrun'], 'unknown option "--dryrun" (did you mean --dry-run?); options are: --dry-run, --from'],
+    [
+      ['stage', '--dryrun'],
+      'unknown option "--dryrun" (did you mean --dry-run?); options are: --dry-run, --from',
+    ],
     [
       ['stauts', 'stage'],
       'unknown command "stauts" (did you mean status?); commands are: up, destroy, plan, env, status',
     ],
-    [['destroy', 'stage', '--only', 'image'], 'unknown step "image" for --only; destroy steps are: preflight, destroy'],
+    [
+      ['destroy', 'stage', '--only', 'image'],
+      'unknown step "image" for --only; destroy steps are: preflight, destroy',
+    ],
     [['stage', '--from'], 'option --from needs a value: --from <step>'],
     [['stage', '--from', 'deploy', '--only', 'hosts'], '--from and --only exclude each other'],
-    [['stage', '--skip-image', '--build-image'], '--skip-image and --build-image exclude each other'],
+    [
+      ['stage', '--skip-image', '--build-image'],
+      '--skip-image and --build-image exclude each other',
+    ],
     [['stage', '--yes'], 'option --yes applies to destroy, not to up'],
     [['status', 'stage', '--dry-run'], 'option --dry-run applies to up, destroy, not to status'],
     [['stage', 'prod'], 'unknown command "stage"; commands are: up, destroy, plan, env, status'],
     [['up', 'stage', 'prod'], 'unexpected argument "prod"'],
-    [['stage', '--check-timeout', 'soon'], '--check-timeout must be a number of seconds from 1 to 3600 (got "soon")'],
-    [['stage', '--check-timeout', '0.5'], '--check-timeout must be a number of seconds from 1 to 3600 (got "0.5")'],
+    [
+      ['stage', '--check-timeout', 'soon'],
+      '--check-timeout must be a number of seconds from 1 to 3600 (got "soon")',
+    ],
+    [
+      ['stage', '--check-timeout', '0.5'],
+      '--check-timeout must be a number of seconds from 1 to 3600 (got "0.5")',
+    ],
     [
       ['stage', '--check-timeout', '3600.5'],
       '--check-timeout must be a number of seconds from 1 to 3600 (got "3600.5")',
     ],
     [['stage', '--dry-run=yes'], 'option --dry-run takes no value'],
-    [['lock', 'stage'], 'lock needs an action: npx docker-hosts lock status|release <env> (got "stage")'],
+    [
+      ['lock', 'stage'],
+      'lock needs an action: npx docker-hosts lock status|release <env> (got "stage")',
+    ],
     [['lock', 'release', 'stage', '--yes'], 'option --yes applies to destroy, not to lock'],
   ])('%j is a usage error', (argv, message) => {
     expect(() => parseArgs(argv)).toThrow(UsageError);
@@ -69,7 +106,9 @@ describe('parseArgs', () => {
       'unknown environment "qa"; environments are: stage, prod',
     );
     expect(() => checkEnvironment(parseArgs([]), ENVS)).toThrow('up needs an environment');
-    expect(() => checkEnvironment(parseArgs(['status']), ENVS)).toThrow('status needs an environment');
+    expect(() => checkEnvironment(parseArgs(['status']), ENVS)).toThrow(
+      'status needs an environment',
+    );
     expect(() => checkEnvironment(parseArgs(['lock', 'status']), ENVS)).toThrow(
       'lock needs an environment: npx docker-hosts lock status <env>',
     );
@@ -89,10 +128,23 @@ describe('parseArgs', () => {
 
   it('help names the commands, environments, steps and every option', () => {
     const help = helpText(ENVS);
-    for (const word of ['up <env>', 'destroy <env>', 'env <env> [host]', 'status <env>', 'environments: stage, prod']) {
+    for (const word of [
+      'up <env>',
+      'destroy <env>',
+      'env <env> [host]',
+      'status <env>',
+      'environments: stage, prod',
+    ]) {
       expect(help).toContain(word);
     }
-    for (const option of ['--dry-run', '--from <step>', '--only <step>', '--skip-image', '--yes', '--help']) {
+    for (const option of [
+      '--dry-run',
+      '--from <step>',
+      '--only <step>',
+      '--skip-image',
+      '--yes',
+      '--help',
+    ]) {
       expect(help).toContain(option);
     }
   });
@@ -105,9 +157,15 @@ describe('usage errors exit 2 and name the allowed values', () => {
 
   it.each([
     [['up', 'qa'], 'error: unknown environment "qa"; environments are: stage, prod'],
-    [['stage', '--from', 'nope'], 'error: unknown step "nope" for --from; up steps are: preflight, packer-init, image'],
+    [
+      ['stage', '--from', 'nope'],
+      'error: unknown step "nope" for --from; up steps are: preflight, packer-init, image',
+    ],
     [['stage', '--bogus'], 'error: unknown option "--bogus"'],
-    [['deploy', 'stage'], 'error: unknown command "deploy"; commands are: up, destroy, plan, env, status'],
+    [
+      ['deploy', 'stage'],
+      'error: unknown command "deploy"; commands are: up, destroy, plan, env, status',
+    ],
   ])('%j', async (argv, message) => {
     const result = await runDriver(argv, sb);
     expect(result.code).toBe(2);

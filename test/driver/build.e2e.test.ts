@@ -6,7 +6,17 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { App, callLines, calls, readJson, runDriver, Sandbox, testEnv, testSpec, sandboxAndAppEach } from './harness';
+import {
+  App,
+  callLines,
+  calls,
+  readJson,
+  runDriver,
+  Sandbox,
+  testEnv,
+  testSpec,
+  sandboxAndAppEach,
+} from './harness';
 import { PROCESS_TEST_TIMEOUT_MS } from './timeout';
 
 jest.setTimeout(PROCESS_TEST_TIMEOUT_MS);
@@ -29,7 +39,17 @@ sandboxAndAppEach(
   () => {
     writeFileSync(join(sb.root, '.gitignore'), 'cdktf.out/\n');
     git('init', '-q');
-    git('-c', 'user.email=ops@example.com', '-c', 'user.name=Ops', 'commit', '-q', '--allow-empty', '-m', 'x');
+    git(
+      '-c',
+      'user.email=ops@example.com',
+      '-c',
+      'user.name=Ops',
+      'commit',
+      '-q',
+      '--allow-empty',
+      '-m',
+      'x',
+    );
     git('config', 'user.email', 'alice@example.com');
     git('add', '-A');
     git('-c', 'user.name=Ops', 'commit', '-q', '-m', 'the repo');
@@ -37,19 +57,28 @@ sandboxAndAppEach(
   },
 );
 
-const spec = () => testSpec(sb, app.port, { app: { build: { context: 'app', name: 'reddit' }, port: app.port } });
+const spec = () =>
+  testSpec(sb, app.port, { app: { build: { context: 'app', name: 'reddit' }, port: app.port } });
 const run = (argv: string[], extra: Record<string, string> = {}) =>
-  runDriver(argv, sb, { spec: spec(), env: testEnv(sb, { FAKE_APP_PORT: String(app.port), ...extra }) });
-const runDir = () => (readJson(join(sb.runBase, 'stage', 'state.json')) as { lastRun: { up: string } }).lastRun.up;
+  runDriver(argv, sb, {
+    spec: spec(),
+    env: testEnv(sb, { FAKE_APP_PORT: String(app.port), ...extra }),
+  });
+const runDir = () =>
+  (readJson(join(sb.runBase, 'stage', 'state.json')) as { lastRun: { up: string } }).lastRun.up;
 
 test('--dry-run shows the build and push commands and the hosts step deploying the release file', async () => {
   const result = await run(['up', 'stage', '--dry-run']);
   expect(result.code).toBe(0);
-  expect(result.out).toContain(`build: build reddit:${commit} on stage's first host over SSH and push it`);
+  expect(result.out).toContain(
+    `build: build reddit:${commit} on stage's first host over SSH and push it`,
+  );
   expect(result.out).toMatch(
     /<repository>: output environment_registries\["stage"\] of stack registry in \S+\/registry-outputs\.json\n/,
   );
-  expect(result.out).toContain(`tag exists? $ docker manifest inspect <repository>/reddit:${commit}\n`);
+  expect(result.out).toContain(
+    `tag exists? $ docker manifest inspect <repository>/reddit:${commit}\n`,
+  );
   expect(result.out).toContain(
     `DOCKER_HOST=ssh://<ssh_user>@<first host> docker build --pull --file app/Dockerfile --tag <repository>/reddit:${commit} --label org.opencontainers.image.revision=${commit} app\n`,
   );
@@ -65,7 +94,9 @@ test('--dry-run shows the build and push commands and the hosts step deploying t
 
 test('a build context linked out of the repository is refused before any step, nothing run', async () => {
   symlinkSync('/', join(sb.root, 'escape'));
-  const escape = testSpec(sb, app.port, { app: { build: { context: 'escape', name: 'reddit' }, port: app.port } });
+  const escape = testSpec(sb, app.port, {
+    app: { build: { context: 'escape', name: 'reddit' }, port: app.port },
+  });
   const env = testEnv(sb, { FAKE_APP_PORT: String(app.port) });
   const result = await runDriver(['up', 'stage'], sb, { spec: escape, env });
   expect(result.code).toBe(2);
@@ -93,7 +124,9 @@ test('up builds on the first host through the ssh wrapper, pushes, and deploys b
   expect(result.code).toBe(0);
   const dir = runDir();
   // The review before anything runs says what the build step does and what the hosts will run.
-  expect(result.out).toContain(`build: build reddit:${commit} on stage's first host over SSH and push it\n`);
+  expect(result.out).toContain(
+    `build: build reddit:${commit} on stage's first host over SSH and push it\n`,
+  );
   expect(result.out).toContain(`hosts: every host runs ${REPO}@<the digest pushed>\n`);
   const docker = callLines(sb).filter((l) => l.startsWith('docker '));
   expect(docker).toEqual([
@@ -109,7 +142,13 @@ test('up builds on the first host through the ssh wrapper, pushes, and deploys b
     `-o UserKnownHostsFile=${sb.runBase}/stage/known_hosts -o HostKeyAlias=docker-host-001-70000000000000001`,
   );
   expect(readJson(join(dir, 'release.json'))).toEqual({
-    ...{ image: `${REPO}@${BBBB}`, commit, tag: commit, reference: `${REPO}:${commit}`, built: true },
+    ...{
+      image: `${REPO}@${BBBB}`,
+      commit,
+      tag: commit,
+      reference: `${REPO}:${commit}`,
+      built: true,
+    },
   });
   expect(readJson(join(dir, 'release-vars.json'))).toEqual({
     app_image: `${REPO}@${BBBB}`,
@@ -119,12 +158,16 @@ test('up builds on the first host through the ssh wrapper, pushes, and deploys b
     app_release_who: { __ansible_unsafe: 'alice@example.com' },
     app_release_commit: commit,
   });
-  const hosts = calls(sb).find((c) => c.tool === 'ansible-playbook' && c.args.includes('playbooks/site.yml'));
+  const hosts = calls(sb).find(
+    (c) => c.tool === 'ansible-playbook' && c.args.includes('playbooks/site.yml'),
+  );
   expect(hosts?.args).toEqual(expect.arrayContaining(['-e', `@${dir}/release-vars.json`]));
 });
 
 test('a tag already in the registry is not built again: its digest is read and deployed', async () => {
-  const result = await run(['up', 'stage', '--auto-approve', '--skip-image', '--local'], { FAKE_TAG_EXISTS: '1' });
+  const result = await run(['up', 'stage', '--auto-approve', '--skip-image', '--local'], {
+    FAKE_TAG_EXISTS: '1',
+  });
   expect(result.code).toBe(0);
   expect(callLines(sb).filter((l) => l.startsWith('docker '))).toEqual([
     `docker manifest inspect ${REPO}:${commit}`,
@@ -137,29 +180,40 @@ test('a tag already in the registry is not built again: its digest is read and d
 });
 
 test('--local builds with the local engine (no DOCKER_HOST); a failed build stops before hosts', async () => {
-  const result = await run(['up', 'stage', '--auto-approve', '--skip-image', '--local'], { FAKE_FAIL: 'docker build' });
+  const result = await run(['up', 'stage', '--auto-approve', '--skip-image', '--local'], {
+    FAKE_FAIL: 'docker build',
+  });
   expect(result.code).toBe(1);
   expect(result.err).toContain('Step "build" failed');
   expect(result.err).toContain('docker build failed (exit 3)');
   expect(readFileSync(`${sb.log}.docker-env`, 'utf8')).not.toContain('DOCKER_HOST=ssh');
-  expect(calls(sb).some((c) => c.tool === 'ansible-playbook' && c.args.includes('playbooks/site.yml'))).toBe(false);
+  expect(
+    calls(sb).some((c) => c.tool === 'ansible-playbook' && c.args.includes('playbooks/site.yml')),
+  ).toBe(false);
 });
 
 test('build-arg values are shown by name only: not in the dry run, the output or any file of the run', async () => {
   const value = 'zq-build-arg-value-7';
   const withArg = testSpec(sb, app.port, {
-    app: { build: { context: 'app', name: 'reddit', buildArgs: { RUBY_VERSION: value } }, port: app.port },
+    app: {
+      build: { context: 'app', name: 'reddit', buildArgs: { RUBY_VERSION: value } },
+      port: app.port,
+    },
   });
   const env = testEnv(sb, { FAKE_APP_PORT: String(app.port) });
   const dry = await runDriver(['up', 'stage', '--dry-run'], sb, { spec: withArg, env });
   expect(dry.code).toBe(0);
   expect(dry.out).toContain("--build-arg 'RUBY_VERSION=…'");
-  const real = await runDriver(['up', 'stage', '--auto-approve', '--skip-image'], sb, { spec: withArg, env });
+  const real = await runDriver(['up', 'stage', '--auto-approve', '--skip-image'], sb, {
+    spec: withArg,
+    env,
+  });
   expect(real.code).toBe(0);
   // docker itself got the value (the build needs it); nothing the driver printed or wrote keeps it.
   expect(callLines(sb).some((l) => l.includes(`RUBY_VERSION=${value}`))).toBe(true);
   expect(`${dry.out}${dry.err}${real.out}${real.err}`).not.toContain(value);
-  const grep = (text: string) => spawnSync('grep', ['-rlF', '-e', text, sb.runBase], { encoding: 'utf8' }).stdout;
+  const grep = (text: string) =>
+    spawnSync('grep', ['-rlF', '-e', text, sb.runBase], { encoding: 'utf8' }).stdout;
   // The build step's log holds the build command line, by its name only.
   expect(grep("--build-arg 'RUBY_VERSION=…'")).not.toBe('');
   expect(grep(value)).toBe('');

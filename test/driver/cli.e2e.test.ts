@@ -20,7 +20,10 @@ afterEach(() => sb.cleanup());
 function fixtureRepoWithKeys(): string {
   const spec = {
     ...FIXTURE_PROJECT,
-    environments: FIXTURE_PROJECT.environments.map((e) => ({ ...e, ssh: { ...e.ssh, publicKeys: [PUBLIC_KEY] } })),
+    environments: FIXTURE_PROJECT.environments.map((e) => ({
+      ...e,
+      ssh: { ...e.ssh, publicKeys: [PUBLIC_KEY] },
+    })),
   };
   return fixtureRepo(environmentsTs(spec));
 }
@@ -35,7 +38,11 @@ interface Exit {
   err: string;
 }
 
-function cli(args: string[], extraEnv: Record<string, string>, whenHanging?: (pid: number) => void): Promise<Exit> {
+function cli(
+  args: string[],
+  extraEnv: Record<string, string>,
+  whenHanging?: (pid: number) => void,
+): Promise<Exit> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['scripts/run-app.cjs', 'driver/cli.ts', ...args], {
       cwd: repo,
@@ -63,7 +70,10 @@ function cli(args: string[], extraEnv: Record<string, string>, whenHanging?: (pi
 /** `npm run <args>` in the fixture repository, with the project's own `pipeline` script and a clean npm (HOME). */
 function npmRun(args: string[]): Exit {
   const { scripts } = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8'));
-  writeFileSync(join(repo, 'package.json'), JSON.stringify({ name: 'fixture', private: true, scripts }));
+  writeFileSync(
+    join(repo, 'package.json'),
+    JSON.stringify({ name: 'fixture', private: true, scripts }),
+  );
   const result = spawnSync('npm', ['run', ...args], {
     cwd: repo,
     env: testEnv(sb) as NodeJS.ProcessEnv,
@@ -131,13 +141,17 @@ describe('driver/cli.ts as a process', () => {
   ] as const)(
     '%s: exits %d; the child gets %s once, and the driver says where it stopped',
     async (signal, code, forwarded) => {
-      const result = await cli(['up', 'stage', '--only', 'packer-init'], { FAKE_HANG: 'packer init' }, (pid) =>
-        process.kill(pid, signal),
+      const result = await cli(
+        ['up', 'stage', '--only', 'packer-init'],
+        { FAKE_HANG: 'packer init' },
+        (pid) => process.kill(pid, signal),
       );
       expect(result.code).toBe(code);
       expect(readFileSync(`${sb.log}.signals`, 'utf8')).toBe(`packer got ${forwarded}\n`);
       expect(result.out).toMatch(/^\[2\/2\] install Packer plugins INTERRUPTED/m);
-      expect(result.err).toContain(`Interrupted (${signal}) at step "packer-init": install Packer plugins`);
+      expect(result.err).toContain(
+        `Interrupted (${signal}) at step "packer-init": install Packer plugins`,
+      );
       expect(result.err).toContain('resume:    npx docker-hosts up stage --only packer-init');
       expect(callLines(sb)).toEqual(['packer init packer/']);
       expect(existsSync(join(sb.runBase, 'stage', 'lock'))).toBe(false);

@@ -14,12 +14,19 @@ import {
 } from '../../driver/plan/tools';
 import { outputsFileContent } from '../../driver/plan/terraform';
 
-const KEY = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOpsKeyOpsKeyOpsKeyOpsKeyOpsKeyOpsKey0000 ops@example';
+const KEY =
+  'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOpsKeyOpsKeyOpsKeyOpsKeyOpsKeyOpsKey0000 ops@example';
 
 /** The repository's real environments, resolved as on an operator's machine. */
 function environments(): Record<string, EnvironmentConfig> {
   const project = resolveProject(
-    { ...PROJECT, environments: PROJECT.environments.map((e) => ({ ...e, ssh: { ...e.ssh, publicKeys: [KEY] } })) },
+    {
+      ...PROJECT,
+      environments: PROJECT.environments.map((e) => ({
+        ...e,
+        ssh: { ...e.ssh, publicKeys: [KEY] },
+      })),
+    },
     { home: '/home/op' },
   );
   return Object.fromEntries(project.environments.map((e) => [e.name, e]));
@@ -49,20 +56,26 @@ describe('command builders: exact argv', () => {
   it.each([
     ['stage', stage],
     ['prod', prod],
-  ])('packer build for %s reads the var file the driver writes into the run folder', (name, env) => {
-    const step = packerBuild(ctx(name), env, 'f'.repeat(64));
-    expect([step.command, ...step.args]).toEqual([
-      'packer',
-      'build',
-      `-var-file=/repo/.run/${name}/20250101T000000Z/image.pkrvars.json`,
-      'packer/',
-    ]);
-    expect(step.cwd).toBe('/repo');
-    expect(step.writes).toEqual([
-      { path: `/repo/.run/${name}/20250101T000000Z/image.pkrvars.json`, content: expect.any(String) },
-    ]);
-    expect(JSON.parse(step.writes![0].content)).toEqual(packerVars(env, 'f'.repeat(64)));
-  });
+  ])(
+    'packer build for %s reads the var file the driver writes into the run folder',
+    (name, env) => {
+      const step = packerBuild(ctx(name), env, 'f'.repeat(64));
+      expect([step.command, ...step.args]).toEqual([
+        'packer',
+        'build',
+        `-var-file=/repo/.run/${name}/20250101T000000Z/image.pkrvars.json`,
+        'packer/',
+      ]);
+      expect(step.cwd).toBe('/repo');
+      expect(step.writes).toEqual([
+        {
+          path: `/repo/.run/${name}/20250101T000000Z/image.pkrvars.json`,
+          content: expect.any(String),
+        },
+      ]);
+      expect(JSON.parse(step.writes![0].content)).toEqual(packerVars(env, 'f'.repeat(64)));
+    },
+  );
 
   it('packer variables come from the environment config', () => {
     expect(packerVars(prod, '0123456789abcdef0123')).toEqual({
@@ -141,12 +154,18 @@ describe('command builders: exact argv', () => {
     const step = applyStep(ctx(name), env, 'deploy');
     expect(step.task).toMatchObject({
       stack: name,
-      output: { command: 'terraform', args: ['output', '-json', '-no-color'], cwd: `/repo/cdktf.out/stacks/${name}` },
+      output: {
+        command: 'terraform',
+        args: ['output', '-json', '-no-color'],
+        cwd: `/repo/cdktf.out/stacks/${name}`,
+      },
       outputsFile: `/repo/.run/${name}/20250101T000000Z/outputs.json`,
     });
     // In the outputs contract's shape: { stack: { name: value } }.
     expect(
-      JSON.parse(outputsFileContent(name, { app_port: { value: 9292, type: 'number', sensitive: false } })),
+      JSON.parse(
+        outputsFileContent(name, { app_port: { value: 9292, type: 'number', sensitive: false } }),
+      ),
     ).toEqual({
       [name]: { app_port: 9292 },
     });
@@ -215,7 +234,9 @@ describe('command builders: exact argv', () => {
   });
 
   it('the check is an in-process task on the outputs file', () => {
-    expect(httpCheck(ctx('prod'), prod, { deadlineMs: 1000, attemptTimeoutMs: 100, intervalMs: 50 })).toEqual({
+    expect(
+      httpCheck(ctx('prod'), prod, { deadlineMs: 1000, attemptTimeoutMs: 100, intervalMs: 50 }),
+    ).toEqual({
       kind: 'task',
       name: 'check',
       title: "check the app answers through prod's load balancer (/)",

@@ -4,7 +4,15 @@
  * generator.
  */
 import { EventEmitter } from 'node:events';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import {
   App,
@@ -30,19 +38,31 @@ sandboxAndAppEach((s, a) => ([sb, app] = [s, a]));
 
 const env = (extra: Record<string, string | undefined> = {}) =>
   testEnv(sb, { FAKE_APP_PORT: String(app.port), FAKE_STATUS_FROM: HEALTHY, ...extra });
-const run = (argv: string[], extra: Record<string, string | undefined> = {}, signals?: EventEmitter) =>
-  runDriver(argv, sb, { spec: testSpec(sb, app.port), env: env(extra), signals });
+const run = (
+  argv: string[],
+  extra: Record<string, string | undefined> = {},
+  signals?: EventEmitter,
+) => runDriver(argv, sb, { spec: testSpec(sb, app.port), env: env(extra), signals });
 const ansibleCalls = () => calls(sb).filter((c) => c.tool === 'ansible-playbook');
 /** What is left in .run/stage/ besides state, outputs and known_hosts: the work folders. */
-const workDirs = () => readdirSync(join(sb.runBase, 'stage')).filter((f) => /^(status|drift)-/.test(f));
+const workDirs = () =>
+  readdirSync(join(sb.runBase, 'stage')).filter((f) => /^(status|drift)-/.test(f));
 
 /** docker-host-001 healthy, docker-host-002 as the status play reports a host it cannot reach. */
 function unreachableFleet(): string {
   const dir = join(sb.dir, 'reports');
   mkdirSync(dir);
-  writeFileSync(join(dir, 'docker-host-001.json'), readFileSync(join(HEALTHY, 'docker-host-001.json')));
-  const ghost = JSON.parse(readFileSync(join(FIXTURES, 'status-unreachable', 'docker-host-009.json'), 'utf8'));
-  writeFileSync(join(dir, 'docker-host-002.json'), JSON.stringify({ ...ghost, host: 'docker-host-002' }));
+  writeFileSync(
+    join(dir, 'docker-host-001.json'),
+    readFileSync(join(HEALTHY, 'docker-host-001.json')),
+  );
+  const ghost = JSON.parse(
+    readFileSync(join(FIXTURES, 'status-unreachable', 'docker-host-009.json'), 'utf8'),
+  );
+  writeFileSync(
+    join(dir, 'docker-host-002.json'),
+    JSON.stringify({ ...ghost, host: 'docker-host-002' }),
+  );
   return dir;
 }
 
@@ -69,7 +89,9 @@ describe('status', () => {
       'DISK',
       'ANSWERS',
     ]);
-    expect(lines[2]).toMatch(/^docker-host-001 +trixie +26\.1\.5\+dfsg1 +running +good +sha256:c8e61b012589 .* yes$/);
+    expect(lines[2]).toMatch(
+      /^docker-host-001 +trixie +26\.1\.5\+dfsg1 +running +good +sha256:c8e61b012589 .* yes$/,
+    );
     expect(lines[3]).toMatch(/^docker-host-002 +trixie .* yes$/);
     expect(lines[4]).toBe('all hosts answer');
     const [call] = ansibleCalls();
@@ -91,7 +113,9 @@ describe('status', () => {
   it('--json prints the rows for scripts', async () => {
     const result = await run(['status', 'stage', '--json']);
     expect(result.code).toBe(0);
-    const { hosts } = JSON.parse(result.out) as { hosts: { host: string; os: string; appAnswers: boolean }[] };
+    const { hosts } = JSON.parse(result.out) as {
+      hosts: { host: string; os: string; appAnswers: boolean }[];
+    };
     expect(hosts.map((h) => [h.host, h.os, h.appAnswers])).toEqual([
       ['docker-host-001', 'Debian GNU/Linux 13 (trixie)', true],
       ['docker-host-002', 'Debian GNU/Linux 13 (trixie)', true],
@@ -109,16 +133,17 @@ describe('status', () => {
     expect(result.out).toContain('1 of 2 hosts need attention');
     const json = await run(['status', 'stage', '--json'], { FAKE_STATUS_FROM: reports });
     expect(json.code).toBe(6);
-    expect((JSON.parse(json.out) as { hosts: { reachable: boolean }[] }).hosts.map((h) => h.reachable)).toEqual([
-      true,
-      false,
-    ]);
+    expect(
+      (JSON.parse(json.out) as { hosts: { reachable: boolean }[] }).hosts.map((h) => h.reachable),
+    ).toEqual([true, false]);
   });
 
   it('a host the play wrote no report for is named; a stray report is refused and kept', async () => {
     const three = await run(['status', 'stage'], { FAKE_HOST_COUNT: '3' });
     expect(three.code).toBe(6);
-    expect(three.out).toContain('docker-host-003  unreachable: no report (the status play did not reach this host)');
+    expect(three.out).toContain(
+      'docker-host-003  unreachable: no report (the status play did not reach this host)',
+    );
     const one = await run(['status', 'stage', '--refresh'], { FAKE_HOST_COUNT: '1' });
     expect(one.code).toBe(1);
     expect(one.err).toMatch(
@@ -131,7 +156,9 @@ describe('status', () => {
     expect(full.out).toContain('no hosts: the environment has none to answer\n');
     expect(full.out).not.toContain('all hosts answer');
     expect(full.code).toBe(6);
-    const quick = await run(['status', 'stage', '--outputs-only', '--refresh'], { FAKE_HOST_COUNT: '0' });
+    const quick = await run(['status', 'stage', '--outputs-only', '--refresh'], {
+      FAKE_HOST_COUNT: '0',
+    });
     expect(quick.out).toContain('no hosts: the environment has none to answer\n');
     expect(quick.code).toBe(6);
   });
@@ -147,21 +174,28 @@ describe('status', () => {
   it('without ansible-playbook it says so and shows the outputs-only view, exit 1', async () => {
     const sys = join(sb.dir, 'sys');
     mkdirSync(sys);
-    for (const tool of ['sh', 'basename', 'cat', 'cp', 'mkdir']) symlinkSync(`/usr/bin/${tool}`, join(sys, tool));
+    for (const tool of ['sh', 'basename', 'cat', 'cp', 'mkdir'])
+      symlinkSync(`/usr/bin/${tool}`, join(sys, tool));
     rmSync(join(sb.bin, 'ansible-playbook'));
     const result = await run(['status', 'stage'], { PATH: `${sb.bin}:${sys}` });
     expect(result.code).toBe(1);
     expect(result.err).toContain(
       'error: could not run ansible-playbook (spawn ansible-playbook ENOENT): the outputs-only view follows',
     );
-    expect(result.out).toMatch(/^docker-host-002 +europe-west1-b +127\.0\.0\.1 +10\.132\.0\.3 +up: HTTP 200/m);
+    expect(result.out).toMatch(
+      /^docker-host-002 +europe-west1-b +127\.0\.0\.1 +10\.132\.0\.3 +up: HTTP 200/m,
+    );
     expect(workDirs()).toEqual([]);
   });
 
   it('does not wait for a run holding the lock: it notes it and leaves the lock alone', async () => {
     const lock = join(sb.runBase, 'stage', 'lock');
     mkdirSync(lock, { recursive: true });
-    const details = { pid: process.pid, command: 'up stage', startedAt: '2026-11-26T18:00:00.000Z' };
+    const details = {
+      pid: process.pid,
+      command: 'up stage',
+      startedAt: '2026-11-26T18:00:00.000Z',
+    };
     writeFileSync(join(lock, 'details.json'), JSON.stringify(details));
     const result = await run(['status', 'stage']);
     expect(result.code).toBe(0);
@@ -179,7 +213,9 @@ describe('status', () => {
     const result = await running;
     expect(result.code).toBe(130);
     expect(result.err).toContain('SIGINT: stopping the current step');
-    expect(result.err).toContain('error: status interrupted; nothing was changed (no lock was taken)');
+    expect(result.err).toContain(
+      'error: status interrupted; nothing was changed (no lock was taken)',
+    );
     expect(readFileSync(`${sb.log}.signals`, 'utf8')).toBe('ansible-playbook got SIGINT\n');
     expect(workDirs()).toEqual([]);
   });
@@ -188,23 +224,38 @@ describe('status', () => {
 describe('drift', () => {
   const up = async () => expect((await run(['up', 'stage', '--skip-image'])).code).toBe(0);
   const drift = (fixture: string, argv: string[] = []) =>
-    run(['drift', 'stage', ...argv], { FAKE_DRIFT_JSON: join(FIXTURES, 'drift', `${fixture}.json`) });
+    run(['drift', 'stage', ...argv], {
+      FAKE_DRIFT_JSON: join(FIXTURES, 'drift', `${fixture}.json`),
+    });
 
   it('none: site.yml in check mode with the hosts step vars, exit 0', async () => {
     await up();
     const result = await drift('no-drift');
     expect(result.code).toBe(0);
-    expect(result.out).toBe('docker-host-001: no drift\ndocker-host-002: no drift\nno drift on 2 hosts\n');
+    expect(result.out).toBe(
+      'docker-host-001: no drift\ndocker-host-002: no drift\nno drift on 2 hosts\n',
+    );
     const check = ansibleCalls().at(-1)!;
     const work = check.args[1].replace(/\/inventory\.yml$/, '');
     expect(check.args).toEqual([
       ...['-i', `${work}/inventory.yml`, 'playbooks/site.yml', '-e', `@${work}/app-vars.json`],
-      ...['-e', `@${work}/registry-vars.json`, '-u', 'deploy', '--private-key', sb.privateKey, '--check', '--diff'],
+      ...[
+        '-e',
+        `@${work}/registry-vars.json`,
+        '-u',
+        'deploy',
+        '--private-key',
+        sb.privateKey,
+        '--check',
+        '--diff',
+      ],
     ]);
     const recorded = readFileSync(`${sb.log}.ansible-env`, 'utf8');
     expect(recorded).toMatch(/^callback=json ssh=-o StrictHostKeyChecking=accept-new /);
     // The registry vars the hosts step gets, derived from the last up's registry outputs.
-    expect(recorded).toContain('{\n  "docker_host_registry_hosts": [\n    "europe-west1-docker.pkg.dev"\n  ]\n}\n');
+    expect(recorded).toContain(
+      '{\n  "docker_host_registry_hosts": [\n    "europe-west1-docker.pkg.dev"\n  ]\n}\n',
+    );
     expect(workDirs()).toEqual([]);
   });
 
@@ -232,19 +283,25 @@ describe('drift', () => {
 
   it('a host it could not check: exit 6, whatever the others say', async () => {
     await up();
-    const edited = JSON.parse(readFileSync(join(FIXTURES, 'drift', 'daemon-json-edited.json'), 'utf8'));
+    const edited = JSON.parse(
+      readFileSync(join(FIXTURES, 'drift', 'daemon-json-edited.json'), 'utf8'),
+    );
     edited.stats['docker-host-002'] = { ...edited.stats['docker-host-002'], unreachable: 1 };
     const file = join(sb.dir, 'unreachable.json');
     writeFileSync(file, JSON.stringify(edited));
     const result = await run(['drift', 'stage'], { FAKE_DRIFT_JSON: file, FAKE_DRIFT_EXIT: '4' });
     expect(result.code).toBe(6);
-    expect(result.out).toContain('docker-host-002: unreachable (not checked)\nsome hosts could not be checked\n');
+    expect(result.out).toContain(
+      'docker-host-002: unreachable (not checked)\nsome hosts could not be checked\n',
+    );
   });
 
   it('needs a finished up (the registry vars), and says so', async () => {
     const result = await drift('no-drift');
     expect(result.code).toBe(1);
-    expect(result.err).toContain('error: drift needs the registry outputs of a finished "npx docker-hosts up stage"');
+    expect(result.err).toContain(
+      'error: drift needs the registry outputs of a finished "npx docker-hosts up stage"',
+    );
     expect(ansibleCalls()).toEqual([]);
   });
 
@@ -254,6 +311,8 @@ describe('drift', () => {
     writeFileSync(bad, '{"plays": []}');
     const result = await run(['drift', 'stage'], { FAKE_DRIFT_JSON: bad });
     expect(result.code).toBe(1);
-    expect(result.err).toMatch(/check\.json: not the output of the json callback \(needs "plays" and "stats"\)/);
+    expect(result.err).toMatch(
+      /check\.json: not the output of the json callback \(needs "plays" and "stats"\)/,
+    );
   });
 });

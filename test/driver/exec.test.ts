@@ -6,7 +6,11 @@ import { makeStyle } from '../../driver/format';
 function executor() {
   const signals = new EventEmitter();
   const notes: string[] = [];
-  const io = { signals, err: { write: (t: string) => void notes.push(t) }, style: makeStyle(false, {}) };
+  const io = {
+    signals,
+    err: { write: (t: string) => void notes.push(t) },
+    style: makeStyle(false, {}),
+  };
   const exec = new Executor({ ...io, env: process.env, root: process.cwd() });
   return { exec, signals, notes };
 }
@@ -33,17 +37,37 @@ test('after a signal no child starts: 128 + n, the signal named, the abort signa
     'true: not started, interrupted (SIGTERM)\n',
   ]);
   expect(exec.signal.aborted).toBe(true);
-  expect(notes.join('')).toMatch(/^\nSIGTERM: stopping the current step and waiting for it to exit \(signal again/);
+  expect(notes.join('')).toMatch(
+    /^\nSIGTERM: stopping the current step and waiting for it to exit \(signal again/,
+  );
   expect(notes).toHaveLength(1);
 });
 
 test('capture keeps both streams; a child past its timeout is killed; one that cannot start is 127', async () => {
   const { exec } = executor();
-  const both = await exec.run({ command: 'sh', args: ['-c', 'echo out; echo err >&2'], output: { mode: 'capture' } });
-  expect([both.code, both.stdout, both.stderr, both.interrupted]).toEqual([0, 'out\n', 'err\n', undefined]);
-  const slow = await exec.run({ command: 'sleep', args: ['5'], output: { mode: 'capture' }, timeoutMs: 100 });
+  const both = await exec.run({
+    command: 'sh',
+    args: ['-c', 'echo out; echo err >&2'],
+    output: { mode: 'capture' },
+  });
+  expect([both.code, both.stdout, both.stderr, both.interrupted]).toEqual([
+    0,
+    'out\n',
+    'err\n',
+    undefined,
+  ]);
+  const slow = await exec.run({
+    command: 'sleep',
+    args: ['5'],
+    output: { mode: 'capture' },
+    timeoutMs: 100,
+  });
   expect([slow.code, slow.signal]).toEqual([137, 'SIGKILL']);
-  const missing = await exec.run({ command: '/nonexistent/tool', args: [], output: { mode: 'capture' } });
+  const missing = await exec.run({
+    command: '/nonexistent/tool',
+    args: [],
+    output: { mode: 'capture' },
+  });
   expect(missing.code).toBe(127);
   expect(missing.error?.message).toContain('ENOENT');
 });

@@ -1,6 +1,12 @@
 import { appTargets } from '../../driver/tasks/check';
 import { renderInventory } from '../../driver/inventory/inventory';
-import { routeAnsibleArgs, routeOptions, routeSshConfig, routeTarget, sshRoute } from '../../driver/fleet/ssh-route';
+import {
+  routeAnsibleArgs,
+  routeOptions,
+  routeSshConfig,
+  routeTarget,
+  sshRoute,
+} from '../../driver/fleet/ssh-route';
 import type { StackOutputs } from '../../stacks/outputs';
 import { parseStackOutputs } from '../../stacks/outputs-parser';
 
@@ -61,7 +67,10 @@ describe('behind the load balancer', () => {
   test('one route per host, rendered for ssh, Ansible and ~/.ssh/config alike', () => {
     const outputs = lbOutputs();
     const route = sshRoute(outputs, outputs.hosts['docker-host-002']);
-    const login = { privateKeyFile: '/home/ops/.ssh/docker hosts', knownHosts: '/repo/.run/prod/known_hosts' };
+    const login = {
+      privateKeyFile: '/home/ops/.ssh/docker hosts',
+      knownHosts: '/repo/.run/prod/known_hosts',
+    };
     const tunnel =
       'gcloud compute start-iap-tunnel docker-host-002 22 --listen-on-stdin --project=acme-docker-hosts --zone=europe-west1-d';
     expect(route).toEqual({
@@ -72,11 +81,25 @@ describe('behind the load balancer', () => {
     });
     expect(routeTarget(route)).toBe('ops_example_com@10.132.0.3');
     expect(routeOptions(route, login)).toEqual([
-      ...['-i', '/home/ops/.ssh/docker hosts', '-o', 'IdentitiesOnly=yes', '-o', 'StrictHostKeyChecking=accept-new'],
-      ...['-o', 'UserKnownHostsFile=/repo/.run/prod/known_hosts', '-o', 'HostKeyAlias=docker-host-002-123452'],
+      ...[
+        '-i',
+        '/home/ops/.ssh/docker hosts',
+        '-o',
+        'IdentitiesOnly=yes',
+        '-o',
+        'StrictHostKeyChecking=accept-new',
+      ],
+      ...[
+        '-o',
+        'UserKnownHostsFile=/repo/.run/prod/known_hosts',
+        '-o',
+        'HostKeyAlias=docker-host-002-123452',
+      ],
       ...['-o', `ProxyCommand=${tunnel}`],
     ]);
-    expect(routeAnsibleArgs(route)).toBe(`-o ProxyCommand='${tunnel}' -o HostKeyAlias=docker-host-002-123452`);
+    expect(routeAnsibleArgs(route)).toBe(
+      `-o ProxyCommand='${tunnel}' -o HostKeyAlias=docker-host-002-123452`,
+    );
     expect(routeSshConfig(route, login, 'prod-docker-host-002')).toEqual([
       'Host prod-docker-host-002',
       '  User ops_example_com',

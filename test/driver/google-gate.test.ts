@@ -31,14 +31,21 @@ const problems = (err: string) =>
 /** The environments reached through IAP, as the shipped ones are. */
 const viaIap = (): Partial<EnvironmentSpec> => ({
   sshSourceRanges: ['35.235.240.0/20'],
-  ssh: { user: 'deploy', publicKeys: [PUBLIC_KEY], privateKeyFile: sb.privateKey, connectVia: 'iap' },
+  ssh: {
+    user: 'deploy',
+    publicKeys: [PUBLIC_KEY],
+    privateKeyFile: sb.privateKey,
+    connectVia: 'iap',
+  },
 });
 
 describe('placeholders', () => {
   test.each([['plan'], ['status'], ['env'], ['logs'], ['releases']])(
     '%s stage with the placeholder project: refused before any tool runs',
     async (command) => {
-      const result = await runDriver([command, 'stage'], sb, { spec: testSpec(sb, 9292, { projectId: undefined }) });
+      const result = await runDriver([command, 'stage'], sb, {
+        spec: testSpec(sb, 9292, { projectId: undefined }),
+      });
       expect(result.code).toBe(1);
       expect(result.err).toContain(`error: ${command} stage talks to Google Cloud: 1 of `);
       expect(problems(result.err)).toEqual([
@@ -51,10 +58,14 @@ describe('placeholders', () => {
 
   test('up with the placeholder OS Login user: refused before the plans, the whole preflight listed', async () => {
     writeFileSync(`${sb.privateKey}.pub`, `${PUBLIC_KEY}\n`);
-    const spec = testSpec(sb, 9292, { ssh: { osLogin: true, user: 'ops_example_com', privateKeyFile: sb.privateKey } });
+    const spec = testSpec(sb, 9292, {
+      ssh: { osLogin: true, user: 'ops_example_com', privateKeyFile: sb.privateKey },
+    });
     const result = await runDriver(['up', 'stage'], sb, { spec });
     expect(result.code).toBe(1);
-    expect(result.err).toContain('preflight: 1 of 12 prerequisites is missing (before any plan: nothing was run)');
+    expect(result.err).toContain(
+      'preflight: 1 of 12 prerequisites is missing (before any plan: nothing was run)',
+    );
     expect(problems(result.err)).toEqual([
       '✗ OS Login user: ssh.user of "stage" is the placeholder "ops_example_com"',
       '    fix: set ssh.user for "stage" in config/environments.ts to your OS Login POSIX name ' +
@@ -104,11 +115,17 @@ describe('a missing login is named first, with its fix', () => {
     const gcloud = join(sb.home, '.config', 'gcloud');
     mkdirSync(join(gcloud, 'configurations'), { recursive: true });
     writeFileSync(join(gcloud, 'active_config'), 'work\n');
-    writeFileSync(join(gcloud, 'configurations', 'config_default'), '[core]\naccount = someone@example.com\n');
+    writeFileSync(
+      join(gcloud, 'configurations', 'config_default'),
+      '[core]\naccount = someone@example.com\n',
+    );
     const spec = testSpec(sb, 9292, viaIap());
     const noAccount = await runDriver(['logs', 'stage'], sb, { spec });
     expect(noAccount.code).toBe(1);
-    writeFileSync(join(gcloud, 'configurations', 'config_work'), '[core]\nproject = p\naccount = ops@example.com\n');
+    writeFileSync(
+      join(gcloud, 'configurations', 'config_work'),
+      '[core]\nproject = p\naccount = ops@example.com\n',
+    );
     const result = await runDriver(['logs', 'stage'], sb, { spec });
     expect(result.err).not.toContain('gcloud login');
     expect(result.code).toBe(0);
@@ -130,7 +147,9 @@ describe('a missing login is named first, with its fix', () => {
 test('preflight: gcloud found but no account is missing, with `gcloud auth login`; an account passes', async () => {
   const bin = join(sb.dir, 'gcloud-bin');
   mkdirSync(bin);
-  writeFileSync(join(bin, 'gcloud'), '#!/bin/sh\necho "Google Cloud SDK 500.0.0"\n', { mode: 0o755 });
+  writeFileSync(join(bin, 'gcloud'), '#!/bin/sh\necho "Google Cloud SDK 500.0.0"\n', {
+    mode: 0o755,
+  });
   const input: PreflightInput = {
     requirements: ['gcloud'],
     files: [],
@@ -150,7 +169,10 @@ test('preflight: gcloud found but no account is missing, with `gcloud auth login
       fix: GCLOUD_FIX.trim().slice('fix: '.length),
     },
   ]);
-  const logged = await checkPrerequisites({ ...input, env: { PATH: bin, CLOUDSDK_CORE_ACCOUNT: 'ops@example.com' } });
+  const logged = await checkPrerequisites({
+    ...input,
+    env: { PATH: bin, CLOUDSDK_CORE_ACCOUNT: 'ops@example.com' },
+  });
   expect(logged).toEqual([
     { requirement: 'gcloud', ok: true, summary: 'gcloud 500.0.0, gcloud login: ops@example.com' },
   ]);
@@ -181,7 +203,9 @@ describe('a login Google refuses is the cause named first, not "has up run?"', (
     });
     const result = await runDriver(['plan', 'stage'], sb, { env });
     expect(result.code).toBe(1);
-    const error = result.err.split('\n').findIndex((l) => l.startsWith('error: plan of stage failed'));
+    const error = result.err
+      .split('\n')
+      .findIndex((l) => l.startsWith('error: plan of stage failed'));
     expect(result.err.split('\n').slice(error, error + 2)).toEqual([
       'error: plan of stage failed: no Application Default Credentials (Google: "could not find default credentials"); fix: ' +
         ADC_FIX.trim().slice('fix: '.length),

@@ -24,7 +24,8 @@ import { main, MainDeps } from '../../driver/main';
 export const REPO_ROOT = resolve(__dirname, '..', '..');
 export const FAKES = ['packer', 'terraform', 'cdktf', 'ansible-playbook', 'docker', 'ssh'] as const;
 const FAKE_SCRIPT = readFileSync(join(__dirname, 'fakes', 'fake-tool.sh'), 'utf8');
-export const PUBLIC_KEY = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIFakeKeyForDriverTests0000000000000000000 deploy@test';
+export const PUBLIC_KEY =
+  'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIFakeKeyForDriverTests0000000000000000000 deploy@test';
 
 export interface Sandbox {
   readonly dir: string;
@@ -84,13 +85,22 @@ export function makeSandbox(): Sandbox {
 }
 
 /** Two environments like config/environments.ts, deployable (project set, keys present), app on `port`. */
-export function testSpec(sb: Sandbox, port = 9292, patch: Partial<EnvironmentSpec> = {}): ProjectSpec {
+export function testSpec(
+  sb: Sandbox,
+  port = 9292,
+  patch: Partial<EnvironmentSpec> = {},
+): ProjectSpec {
   const common = {
     projectId: 'test-project-123',
     // The fake hosts are on loopback: each on its own address, reached directly, not through an IAP tunnel.
     exposure: 'public-ips' as const,
     sshSourceRanges: ['127.0.0.0/8'],
-    ssh: { user: 'deploy', publicKeys: [PUBLIC_KEY], privateKeyFile: sb.privateKey, connectVia: 'direct' as const },
+    ssh: {
+      user: 'deploy',
+      publicKeys: [PUBLIC_KEY],
+      privateKeyFile: sb.privateKey,
+      connectVia: 'direct' as const,
+    },
     app: { image: 'example/app:1.0', port },
     ...patch,
   };
@@ -153,7 +163,11 @@ export async function runDriver(
     env: options.env ?? testEnv(sb),
     home: sb.home,
     spec: options.spec ?? testSpec(sb),
-    stdout: { write: (t: string) => void ((out += t), (all += t)), isTTY: options.tty ?? false, columns: 100 },
+    stdout: {
+      write: (t: string) => void ((out += t), (all += t)),
+      isTTY: options.tty ?? false,
+      columns: 100,
+    },
     stderr: { write: (t: string) => void ((err += t), (all += t)), isTTY: false },
     signals: options.signals ?? new EventEmitter(),
     ask: options.ask,
@@ -189,7 +203,9 @@ export function callLines(sb: Sandbox): string[] {
 }
 
 /** A tiny app on loopback: answers `status` on every path. */
-export async function startApp(status = 200): Promise<{ port: number; hits: () => number; close(): Promise<void> }> {
+export async function startApp(
+  status = 200,
+): Promise<{ port: number; hits: () => number; close(): Promise<void> }> {
   let hits = 0;
   const server: Server = createServer((_req, res) => {
     hits++;
@@ -213,7 +229,8 @@ export async function closedPort(): Promise<number> {
 
 /** Waits (at most 6 s) until the fake tool FAKE_HANG names hangs (it creates `<log>.hanging`); whether it does. */
 export async function untilHanging(sb: Sandbox): Promise<boolean> {
-  for (let i = 0; i < 300 && !existsSync(`${sb.log}.hanging`); i++) await new Promise((r) => setTimeout(r, 20));
+  for (let i = 0; i < 300 && !existsSync(`${sb.log}.hanging`); i++)
+    await new Promise((r) => setTimeout(r, 20));
   return existsSync(`${sb.log}.hanging`);
 }
 
@@ -227,7 +244,10 @@ export type App = Awaited<ReturnType<typeof startApp>>;
  * A fresh sandbox and app server for each test, torn down after it: `assign` receives them (the test file keeps them
  * in its own variables), `setUp` does what one file adds before each test.
  */
-export function sandboxAndAppEach(assign: (sb: Sandbox, app: App) => void, setUp?: () => void): void {
+export function sandboxAndAppEach(
+  assign: (sb: Sandbox, app: App) => void,
+  setUp?: () => void,
+): void {
   let current: { sb: Sandbox; app: App } | undefined;
   beforeEach(async () => {
     current = { sb: makeSandbox(), app: await startApp() };

@@ -28,7 +28,15 @@ describe('plan', () => {
     const recorded = calls(sb).map((c) => [c.tool, c.cwd.split('/').slice(-1)[0], ...c.args]);
     const terraform = (stack: string) => [
       ['terraform', stack, 'init', '-input=false', '-no-color'],
-      ['terraform', stack, 'plan', '-input=false', '-no-color', '-lock-timeout=60s', `-out=${dir}/${stack}.tfplan`],
+      [
+        'terraform',
+        stack,
+        'plan',
+        '-input=false',
+        '-no-color',
+        '-lock-timeout=60s',
+        `-out=${dir}/${stack}.tfplan`,
+      ],
       ['terraform', stack, 'show', '-json', '-no-color', `${dir}/${stack}.tfplan`],
     ];
     expect(recorded).toEqual([
@@ -55,7 +63,9 @@ describe('plan', () => {
     const result = await runDriver(['plan', 'stage'], sb, { spec: testSpec(sb), env });
     expect(result.code).toBe(0);
     expect(result.out).toContain('backend: no changes');
-    expect(result.out).toMatch(/stage: not planned \(terraform init failed: .*bucket doesn't exist\)/);
+    expect(result.out).toMatch(
+      /stage: not planned \(terraform init failed: .*bucket doesn't exist\)/,
+    );
     expect(result.err).toContain('no changes; plan files in');
     expect(
       calls(sb)
@@ -75,7 +85,9 @@ describe('plan', () => {
     const failing = testEnv(sb, { FAKE_FAIL: 'terraform plan' });
     const failed = await runDriver(['plan', 'stage'], sb, { spec: testSpec(sb), env: failing });
     expect(failed.code).toBe(1);
-    expect(failed.err).toMatch(/error: plan of stage failed: terraform plan .* \(exit 3\)\n {2}\| /);
+    expect(failed.err).toMatch(
+      /error: plan of stage failed: terraform plan .* \(exit 3\)\n {2}\| /,
+    );
   });
 
   it('an unknown plan option suggests the closest and runs nothing', async () => {

@@ -14,7 +14,8 @@ const ctx: PlanContext = {
 };
 
 const names = (plan: Plan) => activeSteps(plan).map((s) => s.name);
-const skipped = (plan: Plan) => Object.fromEntries(plan.steps.filter((s) => s.skip).map((s) => [s.name, s.skip]));
+const skipped = (plan: Plan) =>
+  Object.fromEntries(plan.steps.filter((s) => s.skip).map((s) => [s.name, s.skip]));
 const preflight = (plan: Plan) => (plan.steps[0] as { task: PreflightTask }).task;
 
 const built: ImageRecord = {
@@ -105,9 +106,13 @@ describe('up plan', () => {
       { home: '/home/op' },
     ).environments[0];
     expect(preflight(buildUpPlan(direct, ctx)).requirements).not.toContain('gcloud');
-    expect(preflight(buildUpPlan(env('stage'), ctx, { only: 'deploy' })).requirements).not.toContain('gcloud');
+    expect(
+      preflight(buildUpPlan(env('stage'), ctx, { only: 'deploy' })).requirements,
+    ).not.toContain('gcloud');
     // Packer's IAP tunnel runs gcloud too.
-    expect(preflight(buildUpPlan(env('stage'), ctx, { only: 'image' })).requirements).toContain('gcloud');
+    expect(preflight(buildUpPlan(env('stage'), ctx, { only: 'image' })).requirements).toContain(
+      'gcloud',
+    );
   });
 
   it('--from starts at a step (preflight still runs) and skips the ones before', () => {
@@ -143,10 +148,20 @@ describe('up plan', () => {
       stack: 'registry',
       apply: {
         command: 'terraform',
-        args: ['apply', '-input=false', '-no-color', '-auto-approve', '/repo/.run/stage/T/registry.tfplan'],
+        args: [
+          'apply',
+          '-input=false',
+          '-no-color',
+          '-auto-approve',
+          '/repo/.run/stage/T/registry.tfplan',
+        ],
         cwd: '/repo/cdktf.out/stacks/registry',
       },
-      output: { command: 'terraform', args: ['output', '-json', '-no-color'], cwd: '/repo/cdktf.out/stacks/registry' },
+      output: {
+        command: 'terraform',
+        args: ['output', '-json', '-no-color'],
+        cwd: '/repo/cdktf.out/stacks/registry',
+      },
       outputsFile: '/repo/.run/stage/T/registry-outputs.json',
     });
     expect(preflight(plan)).toEqual({
@@ -157,7 +172,9 @@ describe('up plan', () => {
   });
 
   it('the hosts step reads the registry host from the registry outputs, which --from hosts needs from a run', () => {
-    const hosts = buildUpPlan(env('stage'), ctx, { from: 'hosts' }).steps.find((s) => s.name === 'hosts')!;
+    const hosts = buildUpPlan(env('stage'), ctx, { from: 'hosts' }).steps.find(
+      (s) => s.name === 'hosts',
+    )!;
     expect(hosts.derives).toEqual([
       {
         path: '/repo/.run/stage/T/registry-vars.json',
@@ -167,7 +184,10 @@ describe('up plan', () => {
         environment: 'stage',
       },
     ]);
-    expect(hosts.needs).toContainEqual({ path: '/repo/.run/stage/T/registry-outputs.json', from: 'registry' });
+    expect(hosts.needs).toContainEqual({
+      path: '/repo/.run/stage/T/registry-outputs.json',
+      from: 'registry',
+    });
     expect(hosts.kind === 'exec' && hosts.args).toContain('@/repo/.run/stage/T/registry-vars.json');
   });
 
@@ -179,20 +199,41 @@ describe('up plan', () => {
       requirements: ['config', 'ansible-playbook', 'ssh-private-key', 'gcloud'],
       files: ['ansible/playbooks/site.yml'],
     });
-    expect(names(buildUpPlan(env('stage'), ctx, { only: 'check' }))).toEqual(['preflight', 'check']);
+    expect(names(buildUpPlan(env('stage'), ctx, { only: 'check' }))).toEqual([
+      'preflight',
+      'check',
+    ]);
     expect(names(buildUpPlan(env('stage'), ctx, { only: 'preflight' }))).toEqual(['preflight']);
   });
 
   it('--skip-image leaves out packer init and build', () => {
     const plan = buildUpPlan(env('prod'), ctx, { skipImage: true });
-    expect(names(plan)).toEqual(['preflight', 'backend', 'registry', 'deploy', 'inventory', 'hosts', 'check']);
+    expect(names(plan)).toEqual([
+      'preflight',
+      'backend',
+      'registry',
+      'deploy',
+      'inventory',
+      'hosts',
+      'check',
+    ]);
     expect(skipped(plan).image).toMatch(/^--skip-image/);
     expect(preflight(plan).requirements).not.toContain('packer');
   });
 
   it('skips the image automatically when its sources are unchanged since the last successful build', () => {
-    const plan = buildUpPlan(env('stage'), ctx, { image: { currentHash: built.hash, lastBuild: built } });
-    expect(names(plan)).toEqual(['preflight', 'backend', 'registry', 'deploy', 'inventory', 'hosts', 'check']);
+    const plan = buildUpPlan(env('stage'), ctx, {
+      image: { currentHash: built.hash, lastBuild: built },
+    });
+    expect(names(plan)).toEqual([
+      'preflight',
+      'backend',
+      'registry',
+      'deploy',
+      'inventory',
+      'hosts',
+      'check',
+    ]);
     expect(skipped(plan).image).toContain(
       'unchanged since the image built 2025-01-01T00:00:00.000Z (source aaaaaaaaaaaa)',
     );
@@ -202,17 +243,26 @@ describe('up plan', () => {
   it('builds the image when anything differs, or when asked for', () => {
     const changed = { currentHash: 'b'.repeat(64), lastBuild: built };
     expect(names(buildUpPlan(env('stage'), ctx, { image: changed }))).toContain('image');
-    const otherProject = { currentHash: built.hash, lastBuild: { ...built, projectId: 'other-project' } };
+    const otherProject = {
+      currentHash: built.hash,
+      lastBuild: { ...built, projectId: 'other-project' },
+    };
     expect(names(buildUpPlan(env('stage'), ctx, { image: otherProject }))).toContain('image');
     const same = { currentHash: built.hash, lastBuild: built };
-    expect(names(buildUpPlan(env('stage'), ctx, { image: same, buildImage: true }))).toContain('image');
+    expect(names(buildUpPlan(env('stage'), ctx, { image: same, buildImage: true }))).toContain(
+      'image',
+    );
     expect(names(buildUpPlan(env('stage'), ctx, { image: same, only: 'image' }))).toEqual([
       'preflight',
       'packer-init',
       'image',
     ]);
-    expect(names(buildUpPlan(env('stage'), ctx, { image: same, from: 'packer-init' }))).toContain('image');
-    expect(names(buildUpPlan(env('stage'), ctx, { image: { currentHash: built.hash } }))).toContain('image');
+    expect(names(buildUpPlan(env('stage'), ctx, { image: same, from: 'packer-init' }))).toContain(
+      'image',
+    );
+    expect(names(buildUpPlan(env('stage'), ctx, { image: { currentHash: built.hash } }))).toContain(
+      'image',
+    );
   });
 
   it('packer init runs whenever the image is built, also with --from image and --only image', () => {
@@ -227,8 +277,15 @@ describe('up plan', () => {
       'hosts',
       'check',
     ]);
-    expect(names(buildUpPlan(env('stage'), ctx, { only: 'image' }))).toEqual(['preflight', 'packer-init', 'image']);
-    expect(names(buildUpPlan(env('stage'), ctx, { only: 'packer-init' }))).toEqual(['preflight', 'packer-init']);
+    expect(names(buildUpPlan(env('stage'), ctx, { only: 'image' }))).toEqual([
+      'preflight',
+      'packer-init',
+      'image',
+    ]);
+    expect(names(buildUpPlan(env('stage'), ctx, { only: 'packer-init' }))).toEqual([
+      'preflight',
+      'packer-init',
+    ]);
     // When the image is not built, neither is init run.
     expect(names(buildUpPlan(env('stage'), ctx, { from: 'image', skipImage: true }))).toEqual([
       'preflight',
@@ -240,13 +297,17 @@ describe('up plan', () => {
       'check',
     ]);
     const same = { currentHash: built.hash, lastBuild: built };
-    expect(names(buildUpPlan(env('stage'), ctx, { from: 'backend', image: same }))).not.toContain('packer-init');
+    expect(names(buildUpPlan(env('stage'), ctx, { from: 'backend', image: same }))).not.toContain(
+      'packer-init',
+    );
   });
 
   it('labels the image with its source hash', () => {
     const plan = buildUpPlan(env('stage'), ctx, { image: { currentHash: 'c'.repeat(64) } });
     const image = plan.steps.find((s) => s.name === 'image')!;
-    expect(JSON.parse(image.writes![0].content).image_labels['source-hash']).toBe('cccccccccccccccc');
+    expect(JSON.parse(image.writes![0].content).image_labels['source-hash']).toBe(
+      'cccccccccccccccc',
+    );
   });
 });
 
@@ -259,11 +320,23 @@ describe('destroy plan', () => {
         s.kind === 'task' && s.task.type === 'terraform-apply' ? `apply ${s.task.stack}` : s.name,
       ),
     ).toEqual(['preflight', 'apply prod']);
-    expect(preflight(plan).requirements).toEqual(['config', 'gcp-project', 'credentials', 'cdktf', 'terraform']);
+    expect(preflight(plan).requirements).toEqual([
+      'config',
+      'gcp-project',
+      'credentials',
+      'cdktf',
+      'terraform',
+    ]);
   });
 
   it('--from and --only work for destroy too', () => {
-    expect(names(buildDestroyPlan(env('stage'), ctx, { from: 'destroy' }))).toEqual(['preflight', 'destroy']);
-    expect(names(buildDestroyPlan(env('stage'), ctx, { only: 'destroy' }))).toEqual(['preflight', 'destroy']);
+    expect(names(buildDestroyPlan(env('stage'), ctx, { from: 'destroy' }))).toEqual([
+      'preflight',
+      'destroy',
+    ]);
+    expect(names(buildDestroyPlan(env('stage'), ctx, { only: 'destroy' }))).toEqual([
+      'preflight',
+      'destroy',
+    ]);
   });
 });

@@ -22,24 +22,30 @@ const until = async (check: () => boolean) => {
   return check();
 };
 
-describe.each(['SIGINT', 'SIGTERM'] as const)('%s to a step whose script started `setsid sleep &`', (signal) => {
-  it('the setsid grandchild is stopped too', async () => {
-    const pidFile = join(dir, 'pid');
-    const script = `setsid sleep 30 & echo $! > ${pidFile}.tmp; mv ${pidFile}.tmp ${pidFile}; wait`;
-    const child = startChild({
-      command: 'bash',
-      args: ['-c', script],
-      cwd: dir,
-      env: process.env,
-      output: { mode: 'capture' },
+describe.each(['SIGINT', 'SIGTERM'] as const)(
+  '%s to a step whose script started `setsid sleep &`',
+  (signal) => {
+    it('the setsid grandchild is stopped too', async () => {
+      const pidFile = join(dir, 'pid');
+      const script = `setsid sleep 30 & echo $! > ${pidFile}.tmp; mv ${pidFile}.tmp ${pidFile}; wait`;
+      const child = startChild({
+        command: 'bash',
+        args: ['-c', script],
+        cwd: dir,
+        env: process.env,
+        output: { mode: 'capture' },
+      });
+      expect(await until(() => existsSync(pidFile))).toBe(true);
+      const grandchild = Number(readFileSync(pidFile, 'utf8'));
+      expect(
+        await until(
+          () =>
+            alive(grandchild) && /sleep/.test(readFileSync(`/proc/${grandchild}/cmdline`, 'utf8')),
+        ),
+      ).toBe(true);
+      child.kill(signal);
+      await child.done;
+      expect(await until(() => !alive(grandchild))).toBe(true);
     });
-    expect(await until(() => existsSync(pidFile))).toBe(true);
-    const grandchild = Number(readFileSync(pidFile, 'utf8'));
-    expect(
-      await until(() => alive(grandchild) && /sleep/.test(readFileSync(`/proc/${grandchild}/cmdline`, 'utf8'))),
-    ).toBe(true);
-    child.kill(signal);
-    await child.done;
-    expect(await until(() => !alive(grandchild))).toBe(true);
-  });
-});
+  },
+);

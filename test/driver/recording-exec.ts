@@ -20,7 +20,11 @@ export interface Recorded {
   readonly got: NodeJS.Signals[];
 }
 
-export type Responder = (call: ExecCall, recorded: Recorded, exec: RecordingExec) => Answer | Promise<Answer>;
+export type Responder = (
+  call: ExecCall,
+  recorded: Recorded,
+  exec: RecordingExec,
+) => Answer | Promise<Answer>;
 
 export class RecordingExec implements CommandExec {
   readonly calls: Recorded[] = [];
@@ -77,7 +81,14 @@ export class RecordingExec implements CommandExec {
         call.output.stderr(stderr);
       }
       const code = answer.code ?? 0;
-      return { code, signal: null, stdout, stderr, output: `${stdout}${stderr}`, interrupted: this.received };
+      return {
+        code,
+        signal: null,
+        stdout,
+        stderr,
+        output: `${stdout}${stderr}`,
+        interrupted: this.received,
+      };
     } finally {
       this.running.delete(recorded);
     }
@@ -106,7 +117,11 @@ export function hang(exec: RecordingExec): Promise<Answer> {
 }
 
 /** An environment stack's outputs as the stacks write them: `hosts` hosts on loopback, the app on `port`. */
-export function stackOutputs(environment: string, hosts: number, port: number): Record<string, unknown> {
+export function stackOutputs(
+  environment: string,
+  hosts: number,
+  port: number,
+): Record<string, unknown> {
   const names = Array.from({ length: hosts }, (_, i) => `docker-host-00${i + 1}`);
   const host = (name: string, i: number) => ({
     name,
@@ -133,7 +148,10 @@ const REGISTRY_URL = 'europe-west1-docker.pkg.dev/test-project-123/docker-hosts'
 const REGISTRY_OUTPUTS = {
   repositories: { 'test-project-123': REGISTRY_URL },
   environment_registries: { stage: REGISTRY_URL, prod: REGISTRY_URL },
-  environment_registry_hosts: { stage: 'europe-west1-docker.pkg.dev', prod: 'europe-west1-docker.pkg.dev' },
+  environment_registry_hosts: {
+    stage: 'europe-west1-docker.pkg.dev',
+    prod: 'europe-west1-docker.pkg.dev',
+  },
 };
 
 /** The options of the tools' stand-ins: the plan `terraform show -json` prints, the app's port, a failing call. */
@@ -151,11 +169,19 @@ const NO_CHANGES = '{"format_version":"1.2","terraform_version":"1.5.7","resourc
 /** `terraform …` in cdktf.out/stacks/<stack>/: init, plan, show -json, apply, output -json. */
 function terraform(call: ExecCall, tools: Tools): Answer {
   const stack = basename(call.cwd ?? '');
-  if (call.args[0] === 'show') return { stdout: tools.planJson ? readFileSync(tools.planJson, 'utf8') : NO_CHANGES };
+  if (call.args[0] === 'show')
+    return { stdout: tools.planJson ? readFileSync(tools.planJson, 'utf8') : NO_CHANGES };
   if (call.args[0] !== 'output') return { stdout: `terraform ${call.args[0]}: ok\n` };
   const values: Record<string, unknown> =
-    stack === 'backend' ? {} : stack === 'registry' ? REGISTRY_OUTPUTS : stackOutputs(stack, 2, tools.port);
-  const entries = Object.entries(values).map(([k, value]) => [k, { value, type: 'dynamic', sensitive: false }]);
+    stack === 'backend'
+      ? {}
+      : stack === 'registry'
+        ? REGISTRY_OUTPUTS
+        : stackOutputs(stack, 2, tools.port);
+  const entries = Object.entries(values).map(([k, value]) => [
+    k,
+    { value, type: 'dynamic', sensitive: false },
+  ]);
   return { stdout: JSON.stringify(Object.fromEntries(entries)) };
 }
 
@@ -164,15 +190,22 @@ export function toolResponder(tools: Tools): Responder {
   return (call, recorded, exec) => {
     if (tools.hangOn !== undefined && recorded.line.startsWith(tools.hangOn)) return hang(exec);
     if (tools.fail !== undefined && recorded.line.startsWith(tools.fail)) {
-      const lines = Array.from({ length: 25 }, (_, i) => `${recorded.line.split(' ')[0]} error line ${i + 1}\n`);
+      const lines = Array.from(
+        { length: 25 },
+        (_, i) => `${recorded.line.split(' ')[0]} error line ${i + 1}\n`,
+      );
       return { code: 3, stdout: 'some progress on stdout\n', stderr: lines.join('') };
     }
     const tool = basename(call.command);
-    if (call.args.at(-1) === 'version' || call.args.at(-1) === '--version') return { stdout: versionOf(tool) };
+    if (call.args.at(-1) === 'version' || call.args.at(-1) === '--version')
+      return { stdout: versionOf(tool) };
     if (tool === 'terraform') return terraform(call, tools);
     if (tool === 'cdktf' && call.args[0] === 'output') {
       const file = call.args[call.args.indexOf('--outputs-file') + 1];
-      writeFileSync(file, JSON.stringify({ [call.args[1]]: stackOutputs(call.args[1], 2, tools.port) }));
+      writeFileSync(
+        file,
+        JSON.stringify({ [call.args[1]]: stackOutputs(call.args[1], 2, tools.port) }),
+      );
     }
     if (tool === 'cdktf' && call.args[0] === 'synth') {
       for (const s of ['backend', 'registry', 'stage', 'prod'])

@@ -3,7 +3,14 @@
  * inventory step (in process), and a real HTTP server on loopback for the check step.
  */
 import { EventEmitter } from 'node:events';
-import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { resolveProject } from '../../config';
 import { PlanContext } from '../../driver/plan/tools';
@@ -33,13 +40,18 @@ let app: App;
 sandboxAndAppEach((s, a) => ([sb, app] = [s, a]));
 
 const state = () =>
-  readJson(join(sb.runBase, 'stage', 'state.json')) as { lastRun: { up: string }; image?: { hash: string } };
+  readJson(join(sb.runBase, 'stage', 'state.json')) as {
+    lastRun: { up: string };
+    image?: { hash: string };
+  };
 const env = (extra: Record<string, string | undefined> = {}) =>
   testEnv(sb, { FAKE_APP_PORT: String(app.port), ...extra });
 
 describe('up', () => {
   it('plans, shows, and with --auto-approve applies the saved plans in order; the check hits every host', async () => {
-    const plans = { FAKE_PLAN_JSON: join(REPO_ROOT, 'test', 'fixtures', 'plans', 'google-create.json') };
+    const plans = {
+      FAKE_PLAN_JSON: join(REPO_ROOT, 'test', 'fixtures', 'plans', 'google-create.json'),
+    };
     const result = await runDriver(['up', 'stage', '--auto-approve'], sb, {
       spec: testSpec(sb, app.port),
       env: env(plans),
@@ -72,7 +84,13 @@ describe('up', () => {
       '-auto-approve',
       `${runDir}/${stack}.tfplan`,
     ];
-    const output = (stack: string) => ['terraform', stackDir(stack), 'output', '-json', '-no-color'];
+    const output = (stack: string) => [
+      'terraform',
+      stackDir(stack),
+      'output',
+      '-json',
+      '-no-color',
+    ];
     expect(recorded.map((c) => [c.tool, c.cwd, ...c.args])).toEqual([
       // Nothing changes before the plans are shown and approved: synth and plans first ...
       ['cdktf', sb.root, 'synth'],
@@ -108,7 +126,9 @@ describe('up', () => {
         .filter((c) => c.tool !== 'ansible-playbook' && c.tool !== 'packer')
         .every((c) => c.checkpointDisable === '1'),
     ).toBe(true);
-    expect(recorded[recorded.length - 1].ansibleConfig).toBe(join(sb.root, 'ansible', 'ansible.cfg'));
+    expect(recorded[recorded.length - 1].ansibleConfig).toBe(
+      join(sb.root, 'ansible', 'ansible.cfg'),
+    );
     // The summary came before anything was applied.
     expect(result.out).toMatch(/Changes to stage \(saved plans in [^)]+\):\nbackend: \d+ to add/);
     expect(result.out).toContain('--auto-approve: applying the saved plan without asking');
@@ -121,7 +141,9 @@ describe('up', () => {
       s.kind === 'exec' && s.command !== process.execPath ? [[s.command, ...s.args]] : [],
     );
     expect(
-      recorded.filter((c) => c.tool === 'packer' || c.tool === 'ansible-playbook').map((c) => [c.tool, ...c.args]),
+      recorded
+        .filter((c) => c.tool === 'packer' || c.tool === 'ansible-playbook')
+        .map((c) => [c.tool, ...c.args]),
     ).toEqual(execs);
 
     // Values flowed as files.
@@ -149,9 +171,13 @@ describe('up', () => {
     // Progress, durations, a total, and one log per step.
     expect(result.out).toContain(`run folder ${runDir}`);
     expect(result.out).toMatch(/^\[1\/9\] check prerequisites ok \d+\.\ds$/m);
-    expect(result.out).toMatch(/^\[5\/9\] apply registry \(the Docker repository of the project\) ok \d+\.\ds$/m);
+    expect(result.out).toMatch(
+      /^\[5\/9\] apply registry \(the Docker repository of the project\) ok \d+\.\ds$/m,
+    );
     expect(result.out).toMatch(/^\[6\/9\] apply stage \(2 hosts\) ok \d+\.\ds$/m);
-    expect(result.out).toMatch(/^\[9\/9\] check the app answers on every stage host .* ok \d+\.\ds$/m);
+    expect(result.out).toMatch(
+      /^\[9\/9\] check the app answers on every stage host .* ok \d+\.\ds$/m,
+    );
     expect(result.out).toMatch(/^done: up stage, 9 steps in \d+\.\ds/m);
     expect(readdirSync(join(runDir, 'logs')).sort()).toEqual([
       '01-preflight.log',
@@ -165,10 +191,14 @@ describe('up', () => {
       '09-check.log',
     ]);
     const deployLog = readFileSync(join(runDir, 'logs', '06-deploy.log'), 'utf8');
-    expect(deployLog).toContain(`$ terraform apply -input=false -no-color -auto-approve ${runDir}/stage.tfplan`);
+    expect(deployLog).toContain(
+      `$ terraform apply -input=false -no-color -auto-approve ${runDir}/stage.tfplan`,
+    );
     expect(deployLog).toContain('Apply complete!');
     expect(deployLog).toContain('# ok');
-    expect(readFileSync(join(runDir, 'logs', '09-check.log'), 'utf8')).toContain('docker-host-001 http://127.0.0.1:');
+    expect(readFileSync(join(runDir, 'logs', '09-check.log'), 'utf8')).toContain(
+      'docker-host-001 http://127.0.0.1:',
+    );
     expect(existsSync(join(sb.runBase, 'stage', 'lock'))).toBe(false);
   });
 
@@ -182,7 +212,17 @@ describe('up', () => {
     ['hosts', 'ansible-playbook', { FAKE_FAIL: 'ansible-playbook' }, 'ansible-playbook -i'],
     ['check', 'an app that does not answer', {}, undefined],
   ];
-  const order = ['preflight', 'packer-init', 'image', 'backend', 'registry', 'deploy', 'inventory', 'hosts', 'check'];
+  const order = [
+    'preflight',
+    'packer-init',
+    'image',
+    'backend',
+    'registry',
+    'deploy',
+    'inventory',
+    'hosts',
+    'check',
+  ];
 
   it.each(failures)(
     'a failure at %s (%s) stops the run there, says why and how to resume',
@@ -206,7 +246,9 @@ describe('up', () => {
       expect(result.out).toMatch(new RegExp(`^\\[${n}/9\\] .* FAILED \\d+\\.\\ds$`, 'm'));
       expect(result.out).toContain(`stopped at step ${n} of 9`);
       expect(result.err).toContain(`Step "${step}" failed`);
-      expect(result.err).toContain(`resume:    npx docker-hosts up stage --from ${step} --check-timeout 1`);
+      expect(result.err).toContain(
+        `resume:    npx docker-hosts up stage --from ${step} --check-timeout 1`,
+      );
       expect(result.err).toMatch(new RegExp(`log: +.*/logs/0${n}-${step}\\.log`));
       if (command !== undefined) {
         expect(result.err).toContain(`command:   ${command}`);
@@ -223,20 +265,27 @@ describe('up', () => {
         // An apply step: Terraform's command, its exit code, the tail of what it said; nothing after it ran.
         const stack = extra.FAKE_TF_FAIL_APPLY;
         expect(result.err).toMatch(
-          new RegExp(`terraform apply -input=false -no-color -auto-approve \\S+/${stack}\\.tfplan failed \\(exit 3\\)`),
+          new RegExp(
+            `terraform apply -input=false -no-color -auto-approve \\S+/${stack}\\.tfplan failed \\(exit 3\\)`,
+          ),
         );
         expect(result.err).toContain('terraform error line 25');
         const tools = callLines(sb);
-        const failedAt = tools.findIndex((l) => l.startsWith('terraform apply') && l.includes(`${stack}.tfplan`));
+        const failedAt = tools.findIndex(
+          (l) => l.startsWith('terraform apply') && l.includes(`${stack}.tfplan`),
+        );
         expect(failedAt).toBeGreaterThan(-1);
         expect(tools.slice(failedAt + 1)).toEqual([]);
       }
-      if (step === 'inventory') expect(result.err).toContain('inventory: stack "stage": missing output "app_urls"');
+      if (step === 'inventory')
+        expect(result.err).toContain('inventory: stack "stage": missing output "app_urls"');
       if (step === 'check') {
         expect(result.err).toMatch(
           /2 of 2 hosts did not answer on port \d+ within 1\.0s: docker-host-001, docker-host-002/,
         );
-        expect(result.err).toMatch(/docker-host-002 +http:\/\/127\.0\.0\.1:\d+\/ +connection refused/);
+        expect(result.err).toMatch(
+          /docker-host-002 +http:\/\/127\.0\.0\.1:\d+\/ +connection refused/,
+        );
       }
       // Nothing after the failed step ran.
       const tools = callLines(sb);
@@ -245,18 +294,24 @@ describe('up', () => {
         image: 'terraform apply',
       } as Record<string, string>;
       if (ranAfter[step] !== undefined) {
-        const failedAt = tools.findIndex((l) => l.startsWith(command!.split(' -')[0].replace(/ packer\/$/, '')));
+        const failedAt = tools.findIndex((l) =>
+          l.startsWith(command!.split(' -')[0].replace(/ packer\/$/, '')),
+        );
         expect(tools.slice(failedAt + 1)).toEqual([]);
       }
-      if (step === 'inventory') expect(tools.some((l) => l.startsWith('ansible-playbook'))).toBe(false);
+      if (step === 'inventory')
+        expect(tools.some((l) => l.startsWith('ansible-playbook'))).toBe(false);
       expect(existsSync(join(sb.runBase, 'stage', 'lock'))).toBe(false);
     },
   );
 
   it('a backend step that fails because the bucket exists adds a hint on the missing backend state', async () => {
     const spec = testSpec(sb, app.port);
-    const exists = '│ Error: googleapi: Error 409: You already own this bucket. Please select another name., conflict';
-    const changes = { FAKE_PLAN_JSON: join(REPO_ROOT, 'test', 'fixtures', 'plans', 'google-create.json') };
+    const exists =
+      '│ Error: googleapi: Error 409: You already own this bucket. Please select another name., conflict';
+    const changes = {
+      FAKE_PLAN_JSON: join(REPO_ROOT, 'test', 'fixtures', 'plans', 'google-create.json'),
+    };
     const up = ['up', 'stage', '--skip-image', '--auto-approve'];
     const failed = await runDriver(up, sb, {
       spec,
@@ -270,7 +325,10 @@ describe('up', () => {
     expect(failed.err.indexOf('hint:')).toBeLessThan(failed.err.indexOf('resume:'));
 
     // Another failure of the same step: no hint. The same text from another step: no hint either.
-    const other = await runDriver(up, sb, { spec, env: env({ ...changes, FAKE_TF_FAIL_APPLY: 'backend' }) });
+    const other = await runDriver(up, sb, {
+      spec,
+      env: env({ ...changes, FAKE_TF_FAIL_APPLY: 'backend' }),
+    });
     expect(other.code).toBe(1);
     expect(other.err).not.toContain('hint:');
     const deploy = await runDriver(up, sb, {
@@ -284,7 +342,9 @@ describe('up', () => {
 
   it('--from resumes in the same run folder after a failure', async () => {
     const spec = testSpec(sb, app.port);
-    const changes = { FAKE_PLAN_JSON: join(REPO_ROOT, 'test', 'fixtures', 'plans', 'google-create.json') };
+    const changes = {
+      FAKE_PLAN_JSON: join(REPO_ROOT, 'test', 'fixtures', 'plans', 'google-create.json'),
+    };
     const failed = await runDriver(['up', 'stage', '--auto-approve'], sb, {
       spec,
       env: env({ ...changes, FAKE_TF_FAIL_APPLY: 'stage' }),
@@ -322,7 +382,9 @@ describe('up', () => {
     const spec = testSpec(sb, app.port);
     const fresh = await runDriver(['up', 'stage', '--only', 'inventory'], sb, { spec, env: env() });
     expect(fresh.code).toBe(1);
-    expect(fresh.err).toMatch(/needs .*outputs\.json, which step "deploy" writes: run it first \(--from deploy\)/);
+    expect(fresh.err).toMatch(
+      /needs .*outputs\.json, which step "deploy" writes: run it first \(--from deploy\)/,
+    );
     expect(calls(sb)).toEqual([]);
 
     expect((await runDriver(['up', 'stage'], sb, { spec, env: env() })).code).toBe(0);
@@ -335,7 +397,10 @@ describe('up', () => {
 
   it('the hosts step refuses registry outputs without this environment, in one line, and runs no Ansible', async () => {
     const spec = testSpec(sb, app.port);
-    const full = await runDriver(['up', 'stage'], sb, { spec, env: env({ FAKE_ENVIRONMENTS: 'prod' }) });
+    const full = await runDriver(['up', 'stage'], sb, {
+      spec,
+      env: env({ FAKE_ENVIRONMENTS: 'prod' }),
+    });
     expect(full.code).toBe(1);
     expect(full.err).toContain('Step "hosts" failed');
     expect(full.err).toMatch(
@@ -343,7 +408,10 @@ describe('up', () => {
     );
     expect(callLines(sb).some((l) => l.startsWith('ansible-playbook'))).toBe(false);
     // Redeploying the registry (it now knows stage) and resuming from it gets through.
-    const resumed = await runDriver(['up', 'stage', '--from', 'registry'], sb, { spec, env: env() });
+    const resumed = await runDriver(['up', 'stage', '--from', 'registry'], sb, {
+      spec,
+      env: env(),
+    });
     expect(resumed.code).toBe(0);
     expect(readJson(join(state().lastRun.up, 'registry-vars.json'))).toEqual({
       docker_host_registry_hosts: ['europe-west1-docker.pkg.dev'],
@@ -363,7 +431,10 @@ describe('up', () => {
     );
     expect(callLines(sb).filter((l) => l.startsWith('packer'))).toEqual([]);
 
-    appendFileSync(join(sb.root, 'ansible/roles/docker_host/tasks/main.yml'), '- name: one more task\n');
+    appendFileSync(
+      join(sb.root, 'ansible/roles/docker_host/tasks/main.yml'),
+      '- name: one more task\n',
+    );
     writeFileSync(sb.log, '');
     expect((await runDriver(['up', 'stage'], sb, { spec, env: env() })).code).toBe(0);
     expect(callLines(sb).filter((l) => l.startsWith('packer'))).toEqual([
@@ -387,7 +458,9 @@ describe('up', () => {
     expect(result.code).toBe(0);
     expect(result.out).toContain('\r\x1b[2K[2/2] apply backend (state buckets) … 0s');
     /* eslint-disable no-control-regex */
-    expect(result.out).toMatch(/\r\x1b\[2K\[2\/2\] apply backend \(state buckets\) \x1b\[32mok\x1b\[39m \d+\.\ds\n/);
+    expect(result.out).toMatch(
+      /\r\x1b\[2K\[2\/2\] apply backend \(state buckets\) \x1b\[32mok\x1b\[39m \d+\.\ds\n/,
+    );
     /* eslint-enable no-control-regex */
     const plain = await runDriver(['up', 'stage', '--only', 'backend'], sb, {
       spec: testSpec(sb, app.port),
@@ -398,12 +471,17 @@ describe('up', () => {
   });
 
   it('--dry-run prints every command, its cwd and added env, and runs nothing', async () => {
-    const result = await runDriver(['up', 'prod', '--dry-run'], sb, { spec: testSpec(sb, app.port), env: env() });
+    const result = await runDriver(['up', 'prod', '--dry-run'], sb, {
+      spec: testSpec(sb, app.port),
+      env: env(),
+    });
     expect(result.code).toBe(0);
     expect(calls(sb)).toEqual([]);
     expect(existsSync(sb.runBase)).toBe(false);
     const out = result.out;
-    expect(out).toContain('Plan for "up prod": 9 of 9 steps (dry run: nothing runs, nothing is written)');
+    expect(out).toContain(
+      'Plan for "up prod": 9 of 9 steps (dry run: nothing runs, nothing is written)',
+    );
     expect(out).toMatch(
       /\[4\/9\] backend: apply backend[\s\S]*in-process, after the plan was shown and approved: \$ terraform apply -input=false -no-color -auto-approve \S+\/backend\.tfplan\n {6}cwd: cdktf\.out\/stacks\/backend\n/,
     );
@@ -426,7 +504,12 @@ describe('up', () => {
 
   it('`npm run pipeline stage --dry-run` without `--`: npm took --dry-run, so nothing runs and the right line is shown', async () => {
     // What npm leaves a script it ran with `npm run pipeline stage --dry-run`: argv ['stage'], the flag in its env.
-    const npmEnv = { ...env(), npm_lifecycle_event: 'pipeline', npm_command: 'run-script', npm_config_dry_run: 'true' };
+    const npmEnv = {
+      ...env(),
+      npm_lifecycle_event: 'pipeline',
+      npm_command: 'run-script',
+      npm_config_dry_run: 'true',
+    };
     const result = await runDriver(['stage'], sb, { spec: testSpec(sb, app.port), env: npmEnv });
     expect(result.code).toBe(2);
     expect(calls(sb)).toEqual([]);
@@ -436,7 +519,10 @@ describe('up', () => {
       'so nothing was run: use npx docker-hosts stage --dry-run (or npm run pipeline -- stage --dry-run)',
     );
     // The same line with `--` reaches the driver: it runs (here, the dry run).
-    const passed = await runDriver(['stage', '--dry-run'], sb, { spec: testSpec(sb, app.port), env: npmEnv });
+    const passed = await runDriver(['stage', '--dry-run'], sb, {
+      spec: testSpec(sb, app.port),
+      env: npmEnv,
+    });
     expect(passed.code).toBe(0);
     expect(passed.out).toContain('dry run: nothing runs');
   });
@@ -494,8 +580,12 @@ describe('preflight', () => {
       env: env({ FAKE_PACKER_VERSION: '1.6.6', FAKE_TERRAFORM_VERSION: '1.4.7' }),
     });
     expect(old.code).toBe(1);
-    expect(old.err).toContain('packer 1.6.6 is too old: `packer init` and HCL2 required_plugins need 1.7 or later');
-    expect(old.err).toContain('terraform 1.4.7 is too old: CI proves the stacks on Terraform 1.5.7');
+    expect(old.err).toContain(
+      'packer 1.6.6 is too old: `packer init` and HCL2 required_plugins need 1.7 or later',
+    );
+    expect(old.err).toContain(
+      'terraform 1.4.7 is too old: CI proves the stacks on Terraform 1.5.7',
+    );
     expect(old.err).toContain('2 of 12 prerequisites are missing');
 
     const bad = testSpec(sb, app.port, { hostCount: 0 });
@@ -507,7 +597,9 @@ describe('preflight', () => {
     expect(broken.err).toContain(
       'config error: environment "stage": field "hostCount" must be an integer from 1 to 50 (got 0)',
     );
-    expect(broken.err).toContain('GOOGLE_APPLICATION_CREDENTIALS points at /nope.json, which does not exist');
+    expect(broken.err).toContain(
+      'GOOGLE_APPLICATION_CREDENTIALS points at /nope.json, which does not exist',
+    );
     expect(calls(sb)).toEqual([]);
   });
 });
@@ -518,15 +610,27 @@ describe('lock', () => {
     mkdirSync(lock, { recursive: true });
     writeFileSync(
       join(lock, 'details.json'),
-      JSON.stringify({ pid: process.pid, command: 'up stage', startedAt: '2025-01-01T00:00:00.000Z' }),
+      JSON.stringify({
+        pid: process.pid,
+        command: 'up stage',
+        startedAt: '2025-01-01T00:00:00.000Z',
+      }),
     );
-    const result = await runDriver(['up', 'stage'], sb, { spec: testSpec(sb, app.port), env: env() });
+    const result = await runDriver(['up', 'stage'], sb, {
+      spec: testSpec(sb, app.port),
+      env: env(),
+    });
     expect(result.code).toBe(3);
     expect(result.err).toContain(`another run holds ${lock}: pid ${process.pid} (up stage)`);
     expect(calls(sb)).toEqual([]);
     // Another environment is not blocked.
     expect(
-      (await runDriver(['up', 'prod', '--only', 'backend'], sb, { spec: testSpec(sb, app.port), env: env() })).code,
+      (
+        await runDriver(['up', 'prod', '--only', 'backend'], sb, {
+          spec: testSpec(sb, app.port),
+          env: env(),
+        })
+      ).code,
     ).toBe(0);
   });
 
@@ -556,14 +660,23 @@ describe('lock status and lock release', () => {
     expect(none.out).toBe(`${lock}: not locked\n.run/cdktf.lock: not locked\n`);
     mkdirSync(lock, { recursive: true });
     const gone = 2 ** 22 + 12345;
-    writeFileSync(join(lock, 'details.json'), JSON.stringify({ pid: gone, command: 'up stage', startedAt: 'T' }));
+    writeFileSync(
+      join(lock, 'details.json'),
+      JSON.stringify({ pid: gone, command: 'up stage', startedAt: 'T' }),
+    );
     const held = await runDriver(['lock', 'status', 'stage'], sb, { spec, env: env() });
-    expect(held.out).toContain(`${lock}: locked: pid ${gone} (that process is gone), up stage, started T`);
+    expect(held.out).toContain(
+      `${lock}: locked: pid ${gone} (that process is gone), up stage, started T`,
+    );
     const released = await runDriver(['lock', 'release', 'stage'], sb, { spec, env: env() });
     expect(released.code).toBe(0);
-    expect(released.out).toContain(`${lock}: released (it was held by pid ${gone} (that process is gone), up stage`);
+    expect(released.out).toContain(
+      `${lock}: released (it was held by pid ${gone} (that process is gone), up stage`,
+    );
     expect(existsSync(lock)).toBe(false);
-    expect((await runDriver(['up', 'stage', '--only', 'backend'], sb, { spec, env: env() })).code).toBe(0);
+    expect(
+      (await runDriver(['up', 'stage', '--only', 'backend'], sb, { spec, env: env() })).code,
+    ).toBe(0);
   });
 
   it('lock release refuses a holder alive on this machine, naming its pid and command; --force says what it risks', async () => {
@@ -582,9 +695,14 @@ describe('lock status and lock release', () => {
         'any more, --force releases the lock)\n',
     );
     expect(existsSync(lock)).toBe(true);
-    const forced = await runDriver(['lock', 'release', 'stage', '--force'], sb, { spec, env: env() });
+    const forced = await runDriver(['lock', 'release', 'stage', '--force'], sb, {
+      spec,
+      env: env(),
+    });
     expect(forced.code).toBe(0);
-    expect(forced.out).toContain(`${lock}: released with --force: if its run still goes, it now runs without its lock`);
+    expect(forced.out).toContain(
+      `${lock}: released with --force: if its run still goes, it now runs without its lock`,
+    );
     expect(existsSync(lock)).toBe(false);
   });
 
@@ -592,7 +710,12 @@ describe('lock status and lock release', () => {
     const spec = testSpec(sb, app.port);
     const lock = join(sb.runBase, 'stage', 'lock');
     mkdirSync(lock, { recursive: true });
-    const details = { pid: 77, command: 'up stage\u001b[2J\nrm -rf ~', startedAt: 'T\r', holder: 'ops@elsewhere' };
+    const details = {
+      pid: 77,
+      command: 'up stage\u001b[2J\nrm -rf ~',
+      startedAt: 'T\r',
+      holder: 'ops@elsewhere',
+    };
     writeFileSync(join(lock, 'details.json'), JSON.stringify(details));
     const status = await runDriver(['lock', 'status', 'stage'], sb, { spec, env: env() });
     expect(status.out).toContain(
@@ -605,9 +728,14 @@ describe('lock status and lock release', () => {
     expect(refused.err).toContain('cannot be checked from here: if it is over, add --force');
     expect(refused.err.split('\n')).toHaveLength(2);
     expect(existsSync(lock)).toBe(true);
-    const forced = await runDriver(['lock', 'release', 'stage', '--force'], sb, { spec, env: env() });
+    const forced = await runDriver(['lock', 'release', 'stage', '--force'], sb, {
+      spec,
+      env: env(),
+    });
     expect(forced.code).toBe(0);
-    expect(forced.out).toContain('released with --force: if its run still goes, it now runs without its lock');
+    expect(forced.out).toContain(
+      'released with --force: if its run still goes, it now runs without its lock',
+    );
     expect(existsSync(lock)).toBe(false);
   });
 
@@ -618,9 +746,14 @@ describe('lock status and lock release', () => {
       join(lock, 'details.json'),
       JSON.stringify({ pid: process.pid, command: 'up stage', startedAt: 'T' }),
     );
-    const result = await runDriver(['up', 'stage'], sb, { spec: testSpec(sb, app.port), env: env() });
+    const result = await runDriver(['up', 'stage'], sb, {
+      spec: testSpec(sb, app.port),
+      env: env(),
+    });
     expect(result.code).toBe(3);
-    expect(result.err).toContain('If that process is not a driver run any more: npx docker-hosts lock release stage');
+    expect(result.err).toContain(
+      'If that process is not a driver run any more: npx docker-hosts lock release stage',
+    );
   });
 });
 
@@ -644,8 +777,12 @@ describe('project-wide cdktf lock', () => {
 
     const second = await runDriver(['up', 'prod', '--skip-image'], sb, { spec, env: env() });
     expect(second.code).toBe(3);
-    expect(second.err).toContain(`another run holds ${cdktfLock()}: pid ${process.pid} (up stage), started `);
-    expect(second.err).toContain("share cdktf.out/ and the backend stack's local state (backend.tfstate)");
+    expect(second.err).toContain(
+      `another run holds ${cdktfLock()}: pid ${process.pid} (up stage), started `,
+    );
+    expect(second.err).toContain(
+      "share cdktf.out/ and the backend stack's local state (backend.tfstate)",
+    );
     expect(callLines(sb).filter((l) => l.includes('prod'))).toEqual([]);
     // Its own environment lock is released with the refusal.
     expect(existsSync(join(sb.runBase, 'prod', 'lock'))).toBe(false);
@@ -654,12 +791,16 @@ describe('project-wide cdktf lock', () => {
     expect(status.code).toBe(3);
     expect(status.err).toContain(`pid ${process.pid} (up stage)`);
     // A run without a cdktf step is not held up.
-    expect((await runDriver(['up', 'prod', '--only', 'packer-init'], sb, { spec, env: env() })).code).toBe(0);
+    expect(
+      (await runDriver(['up', 'prod', '--only', 'packer-init'], sb, { spec, env: env() })).code,
+    ).toBe(0);
 
     signals.emit('SIGINT');
     expect((await first).code).toBe(130);
     expect(existsSync(cdktfLock())).toBe(false);
-    expect((await runDriver(['up', 'prod', '--skip-image'], sb, { spec, env: env() })).code).toBe(0);
+    expect((await runDriver(['up', 'prod', '--skip-image'], sb, { spec, env: env() })).code).toBe(
+      0,
+    );
     expect(existsSync(cdktfLock())).toBe(false);
   });
 
@@ -668,11 +809,17 @@ describe('project-wide cdktf lock', () => {
     mkdirSync(cdktfLock(), { recursive: true });
     writeFileSync(
       join(cdktfLock(), 'details.json'),
-      JSON.stringify({ pid: process.pid, command: 'status stage', startedAt: '2025-01-01T00:00:00.000Z' }),
+      JSON.stringify({
+        pid: process.pid,
+        command: 'status stage',
+        startedAt: '2025-01-01T00:00:00.000Z',
+      }),
     );
     const destroy = await runDriver(['destroy', 'prod', '--yes'], sb, { spec, env: env() });
     expect(destroy.code).toBe(3);
-    expect(destroy.err).toContain(`pid ${process.pid} (status stage), started 2025-01-01T00:00:00.000Z`);
+    expect(destroy.err).toContain(
+      `pid ${process.pid} (status stage), started 2025-01-01T00:00:00.000Z`,
+    );
     expect(calls(sb)).toEqual([]);
     const dry = await runDriver(['up', 'prod', '--dry-run'], sb, { spec, env: env() });
     expect(dry.out).toContain(
@@ -692,7 +839,9 @@ describe('interrupt', () => {
   }
 
   it('Ctrl-C forwards SIGINT to the running child, waits for it, says where it stopped, exits 130', async () => {
-    const { result, signals } = await interruptWhenHanging(['up', 'stage'], { FAKE_HANG: 'ansible-playbook' });
+    const { result, signals } = await interruptWhenHanging(['up', 'stage'], {
+      FAKE_HANG: 'ansible-playbook',
+    });
     expect(result.code).toBe(130);
     expect(readFileSync(`${sb.log}.signals`, 'utf8')).toBe('ansible-playbook got SIGINT\n');
     expect(result.out).toMatch(/^\[8\/9\] configure stage hosts .* INTERRUPTED/m);
@@ -703,15 +852,20 @@ describe('interrupt', () => {
   });
 
   it('in an in-process step too: terraform apply gets SIGINT once and is waited for, then exit 130', async () => {
-    const { result } = await interruptWhenHanging(['up', 'stage', '--skip-image', '--auto-approve'], {
-      FAKE_PLAN_JSON: join(REPO_ROOT, 'test', 'fixtures', 'plans', 'google-create.json'),
-      FAKE_HANG: 'terraform apply',
-    });
+    const { result } = await interruptWhenHanging(
+      ['up', 'stage', '--skip-image', '--auto-approve'],
+      {
+        FAKE_PLAN_JSON: join(REPO_ROOT, 'test', 'fixtures', 'plans', 'google-create.json'),
+        FAKE_HANG: 'terraform apply',
+      },
+    );
     expect(result.code).toBe(130);
     // Waited for: Terraform said it stopped before the driver returned; SIGINT, as from the terminal, not SIGTERM.
     expect(readFileSync(`${sb.log}.signals`, 'utf8')).toBe('terraform got SIGINT\n');
     expect(result.err).toContain('Interrupted (SIGINT) at step "backend"');
-    expect(result.err).toContain('resume:    npx docker-hosts up stage --from backend --skip-image');
+    expect(result.err).toContain(
+      'resume:    npx docker-hosts up stage --from backend --skip-image',
+    );
     expect(callLines(sb).filter((l) => l.startsWith('terraform apply'))).toHaveLength(1);
   });
 });
@@ -719,8 +873,13 @@ describe('interrupt', () => {
 describe('destroy', () => {
   it('destroys the environment, never the backend or the registry', async () => {
     const spec = testSpec(sb, app.port);
-    const destroyPlan = { FAKE_PLAN_JSON: join(REPO_ROOT, 'test', 'fixtures', 'plans', 'google-destroy.json') };
-    const result = await runDriver(['destroy', 'stage', '--yes'], sb, { spec, env: env(destroyPlan) });
+    const destroyPlan = {
+      FAKE_PLAN_JSON: join(REPO_ROOT, 'test', 'fixtures', 'plans', 'google-destroy.json'),
+    };
+    const result = await runDriver(['destroy', 'stage', '--yes'], sb, {
+      spec,
+      env: env(destroyPlan),
+    });
     expect(result.code).toBe(0);
     const runDir = readdirSync(join(sb.runBase, 'stage')).find((d) => d.endsWith('-destroy'))!;
     const planFile = join(sb.runBase, 'stage', runDir, 'stage.tfplan');
@@ -739,7 +898,10 @@ describe('destroy', () => {
 
   it('--include-backend is not an option: the driver never destroys the state backend', async () => {
     const spec = testSpec(sb, app.port);
-    const refused = await runDriver(['destroy', 'prod', '--yes', '--include-backend'], sb, { spec, env: env() });
+    const refused = await runDriver(['destroy', 'prod', '--yes', '--include-backend'], sb, {
+      spec,
+      env: env(),
+    });
     expect(refused.code).toBe(2);
     expect(refused.err).toContain('error: unknown option "--include-backend"');
     expect(calls(sb)).toEqual([]);
@@ -748,13 +910,19 @@ describe('destroy', () => {
 
   it('shows the destroy plan and asks: refuses without a terminal, and unless the environment name is typed', async () => {
     const spec = testSpec(sb, app.port);
-    const destroyPlan = env({ FAKE_PLAN_JSON: join(REPO_ROOT, 'test', 'fixtures', 'plans', 'google-destroy.json') });
+    const destroyPlan = env({
+      FAKE_PLAN_JSON: join(REPO_ROOT, 'test', 'fixtures', 'plans', 'google-destroy.json'),
+    });
     const applied = () => callLines(sb).filter((l) => l.startsWith('terraform apply'));
     const noTty = await runDriver(['destroy', 'stage'], sb, { spec, env: destroyPlan });
     expect(noTty.code).toBe(4);
     expect(noTty.out).toMatch(/stage: 0 to add, 0 to change, 0 to replace, 11 to destroy/);
     expect(noTty.err).toContain('without a terminal');
-    const wrong = await runDriver(['destroy', 'stage'], sb, { spec, env: destroyPlan, ask: async () => 'prod' });
+    const wrong = await runDriver(['destroy', 'stage'], sb, {
+      spec,
+      env: destroyPlan,
+      ask: async () => 'prod',
+    });
     expect(wrong.code).toBe(4);
     expect(applied()).toEqual([]);
     const questions: string[] = [];
@@ -777,7 +945,9 @@ describe('env and status', () => {
     const base = testSpec(sb, app.port);
     const ssh = { ...base.environments[0].ssh, privateKeyFile: key };
     const spec = testSpec(sb, app.port, { ssh });
-    expect((await runDriver(['up', 'stage', '--skip-image'], sb, { spec, env: env() })).code).toBe(0);
+    expect((await runDriver(['up', 'stage', '--skip-image'], sb, { spec, env: env() })).code).toBe(
+      0,
+    );
     const shown = await runDriver(['env', 'stage'], sb, { spec, env: env() });
     expect(shown.code).toBe(0);
     expect(shown.out).toContain(`ssh-add '${key}'\n`);
@@ -785,16 +955,20 @@ describe('env and status', () => {
 
   it('env prints DOCKER_HOST lines for the first or a named host of the last deploy', async () => {
     const spec = testSpec(sb, app.port);
-    expect((await runDriver(['up', 'stage', '--skip-image'], sb, { spec, env: env() })).code).toBe(0);
+    expect((await runDriver(['up', 'stage', '--skip-image'], sb, { spec, env: env() })).code).toBe(
+      0,
+    );
     writeFileSync(sb.log, '');
     const first = await runDriver(['env', 'stage'], sb, { spec, env: env() });
     expect(first.code).toBe(0);
     expect(first.out.split('\n')[0]).toBe('export DOCKER_HOST=ssh://deploy@127.0.0.1');
     expect(first.out).toContain('# eval "$(npx docker-hosts env stage)"');
-    expect(first.out).toContain('# after the host is replaced (same static IP, new host key): ssh-keygen -R 127.0.0.1');
-    expect((await runDriver(['env', 'stage', 'docker-host-002'], sb, { spec, env: env() })).out).toContain(
-      '# docker-host-002 (stage, europe-west1-b)',
+    expect(first.out).toContain(
+      '# after the host is replaced (same static IP, new host key): ssh-keygen -R 127.0.0.1',
     );
+    expect(
+      (await runDriver(['env', 'stage', 'docker-host-002'], sb, { spec, env: env() })).out,
+    ).toContain('# docker-host-002 (stage, europe-west1-b)');
     const unknown = await runDriver(['env', 'stage', 'docker-host-009'], sb, { spec, env: env() });
     expect(unknown.code).toBe(2);
     expect(unknown.err).toContain(
@@ -833,7 +1007,9 @@ describe('env and status', () => {
     const spec = testSpec(sb, app.port);
     const status = await runDriver(['status', 'stage', '--outputs-only'], sb, { spec, env: env() });
     expect(status.code).toBe(0);
-    expect(callLines(sb)).toEqual([`cdktf output stage --outputs-file ${join(sb.runBase, 'stage', 'outputs.json')}`]);
+    expect(callLines(sb)).toEqual([
+      `cdktf output stage --outputs-file ${join(sb.runBase, 'stage', 'outputs.json')}`,
+    ]);
     expect(status.out).toMatch(/^HOST +ZONE +EXTERNAL IP +INTERNAL IP +APP/m);
     expect(status.out).toMatch(
       /^docker-host-001 +europe-west1-b +127\.0\.0\.1 +10\.132\.0\.2 +up: HTTP 200 in \d+ms$/m,
@@ -850,13 +1026,19 @@ describe('env and status', () => {
     expect(failing.out).toContain('2 of 2 hosts do not answer');
 
     // Ctrl-C while `cdktf output` reads: one message, exit 130, the cdktf lock released.
-    const interrupted = await runDriver(['env', 'prod'], sb, { spec, env: env({ FAKE_SIGINT: 'cdktf output' }) });
+    const interrupted = await runDriver(['env', 'prod'], sb, {
+      spec,
+      env: env({ FAKE_SIGINT: 'cdktf output' }),
+    });
     expect(interrupted.code).toBe(130);
     expect(interrupted.err).toContain(
       "error: interrupted while reading prod's outputs: nothing changed, the cdktf lock is released",
     );
     expect(existsSync(join(sb.root, '.run', 'cdktf.lock'))).toBe(false);
-    const noOutputs = await runDriver(['status', 'prod'], sb, { spec, env: env({ FAKE_FAIL: 'cdktf output' }) });
+    const noOutputs = await runDriver(['status', 'prod'], sb, {
+      spec,
+      env: env({ FAKE_FAIL: 'cdktf output' }),
+    });
     expect(noOutputs.code).toBe(1);
     expect(noOutputs.err).toContain("could not read prod's outputs (exit code 3)");
   });

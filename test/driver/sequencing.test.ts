@@ -8,7 +8,16 @@ import { EventEmitter } from 'node:events';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ExecIo } from '../../driver/exec/exec';
-import { App, readJson, REPO_ROOT, runDriver, Sandbox, sandboxAndAppEach, testEnv, testSpec } from './harness';
+import {
+  App,
+  readJson,
+  REPO_ROOT,
+  runDriver,
+  Sandbox,
+  sandboxAndAppEach,
+  testEnv,
+  testSpec,
+} from './harness';
 import { RecordingExec, Tools, toolResponder } from './recording-exec';
 
 let sb: Sandbox;
@@ -22,12 +31,19 @@ let current: RecordingExec | undefined;
 
 /** Runs the driver in process with a recording executor; the result and the executor. */
 async function up(argv: string[], tools: Partial<Tools> = {}, signals = new EventEmitter()) {
-  const makeExec = (io: ExecIo) => (current = new RecordingExec(io, toolResponder({ port: app.port, ...tools })));
-  const result = await runDriver(argv, sb, { spec: testSpec(sb, app.port), env: testEnv(sb), signals, makeExec });
+  const makeExec = (io: ExecIo) =>
+    (current = new RecordingExec(io, toolResponder({ port: app.port, ...tools })));
+  const result = await runDriver(argv, sb, {
+    spec: testSpec(sb, app.port),
+    env: testEnv(sb),
+    signals,
+    makeExec,
+  });
   return { ...result, exec: current! };
 }
 
-const lastRun = () => (readJson(join(sb.runBase, 'stage', 'state.json')) as { lastRun: { up: string } }).lastRun.up;
+const lastRun = () =>
+  (readJson(join(sb.runBase, 'stage', 'state.json')) as { lastRun: { up: string } }).lastRun.up;
 
 test('up --auto-approve --skip-image: synth and every plan before anything changes, then the steps in order', async () => {
   const result = await up(['up', 'stage', '--skip-image', '--auto-approve'], { planJson: CREATE });
@@ -36,7 +52,11 @@ test('up --auto-approve --skip-image: synth and every plan before anything chang
   const tail = (line: string) => line.replace(`${runDir}/`, '');
   expect(result.exec.lines().map((l) => tail(l).split(' -')[0])).toEqual([
     'cdktf synth',
-    ...['backend', 'registry', 'stage'].flatMap(() => ['terraform init', 'terraform plan', 'terraform show']),
+    ...['backend', 'registry', 'stage'].flatMap(() => [
+      'terraform init',
+      'terraform plan',
+      'terraform show',
+    ]),
     'terraform apply',
     'terraform apply',
     'terraform output',
@@ -44,14 +64,18 @@ test('up --auto-approve --skip-image: synth and every plan before anything chang
     'terraform output',
     'ansible-playbook',
   ]);
-  expect(readFileSync(join(runDir, 'inventory.yml'), 'utf8')).toContain('ansible_host: "127.0.0.1"');
+  expect(readFileSync(join(runDir, 'inventory.yml'), 'utf8')).toContain(
+    'ansible_host: "127.0.0.1"',
+  );
   expect(result.out).toMatch(/\[\d+\/\d+\] check .* ok/);
   expect(app.hits()).toBeGreaterThanOrEqual(2);
   expect(existsSync(join(sb.runBase, 'stage', 'lock'))).toBe(false);
 });
 
 test('a failing step stops the run there: its command, exit code, the tail of its output, how to resume', async () => {
-  const result = await up(['up', 'stage', '--skip-image', '--auto-approve'], { fail: 'ansible-playbook' });
+  const result = await up(['up', 'stage', '--skip-image', '--auto-approve'], {
+    fail: 'ansible-playbook',
+  });
   expect(result.code).toBe(1);
   expect(result.err).toContain('Step "hosts" failed');
   expect(result.err).toMatch(/command: {3}ansible-playbook -i /);
@@ -77,7 +101,9 @@ test('without a terminal and without --auto-approve: the summary, a refusal (exi
   const result = await up(['up', 'stage', '--skip-image'], { planJson: CREATE });
   expect(result.code).toBe(4);
   expect(result.out).toMatch(/Changes to stage[\s\S]*stage: \d+ to add/);
-  expect(result.err).toContain('refused: nobody can approve these changes to stage without a terminal');
+  expect(result.err).toContain(
+    'refused: nobody can approve these changes to stage without a terminal',
+  );
   expect(result.exec.lines().filter((l) => / apply /.test(l))).toEqual([]);
   expect(existsSync(join(sb.runBase, 'stage', 'lock'))).toBe(false);
 });
@@ -91,7 +117,8 @@ test('SIGTERM during an apply: the call gets it once, nothing starts after it, e
     signals,
   );
   const applying = () => current?.calls.some((c) => c.line.startsWith('terraform apply')) === true;
-  for (let i = 0; i < 500 && !applying(); i++) await new Promise((resolve) => setTimeout(resolve, 10));
+  for (let i = 0; i < 500 && !applying(); i++)
+    await new Promise((resolve) => setTimeout(resolve, 10));
   signals.emit('SIGTERM');
   signals.emit('SIGTERM');
   const result = await running;

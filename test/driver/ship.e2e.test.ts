@@ -25,7 +25,10 @@ async function interrupt(argv: string[], hang: string, signal: 'SIGINT' | 'SIGTE
   expect(await untilHanging(sb)).toBe(true);
   signals.emit(signal);
   const result = await running;
-  return { ...result, got: readFileSync(`${sb.log}.signals`, 'utf8').split('\n').filter(Boolean).sort() };
+  return {
+    ...result,
+    got: readFileSync(`${sb.log}.signals`, 'utf8').split('\n').filter(Boolean).sort(),
+  };
 }
 /** stderr without the note on reading the outputs (`cdktf output`, the fake's, the first time). */
 const errLines = (err: string) => err.replace(/^reading stage outputs: .*\n/m, '');
@@ -36,15 +39,37 @@ const login = () => [
 ];
 const alias = (n: number) => ['-o', `HostKeyAlias=docker-host-00${n}-7000000000000000${n}`];
 
-function record(time: string, action: string, commit: string, digest: string, result = 'ok'): string {
+function record(
+  time: string,
+  action: string,
+  commit: string,
+  digest: string,
+  result = 'ok',
+): string {
   const image = `europe-west1-docker.pkg.dev/p/docker-hosts/reddit@sha256:${digest.repeat(64)}`;
-  const fields = { time, who: 'alice@example.com', action, commit, image, image_id: 'sha256:1', result };
+  const fields = {
+    time,
+    who: 'alice@example.com',
+    action,
+    commit,
+    image,
+    image_id: 'sha256:1',
+    result,
+  };
   return JSON.stringify({ ...fields, digest: `sha256:${digest.repeat(64)}` });
 }
 
 describe('logs', () => {
   test('one host: docker logs over the Ansible ssh path, with --follow and --since', async () => {
-    const result = await run(['logs', 'stage', '--host', 'docker-host-002', '-f', '--since', '10m']);
+    const result = await run([
+      'logs',
+      'stage',
+      '--host',
+      'docker-host-002',
+      '-f',
+      '--since',
+      '10m',
+    ]);
     expect(result.code).toBe(0);
     expect(sshCalls().map((c) => c.args)).toEqual([
       [...login(), ...alias(2), 'deploy@127.0.0.1', '--', 'docker logs --follow --since 10m app'],
@@ -152,8 +177,15 @@ describe('releases', () => {
       FAKE_SSH_DOWN: 'docker-host-002',
     });
     expect(down.code).toBe(6);
-    const json = JSON.parse(down.out) as { releases: { host: string }[]; errors: Record<string, string> };
-    expect(json.releases.map((r) => r.host)).toEqual(['docker-host-001', 'docker-host-001', 'docker-host-001']);
+    const json = JSON.parse(down.out) as {
+      releases: { host: string }[];
+      errors: Record<string, string>;
+    };
+    expect(json.releases.map((r) => r.host)).toEqual([
+      'docker-host-001',
+      'docker-host-001',
+      'docker-host-001',
+    ]);
     expect(json.errors).toEqual({
       'docker-host-002': 'not read: ssh: connect to host 127.0.0.1 port 22: Connection refused',
     });
@@ -167,8 +199,12 @@ describe('releases', () => {
     );
     const result = await run(['releases', 'stage'], { FAKE_RELEASES_DIR: dir });
     expect(result.code).toBe(6);
-    expect(result.out).toMatch(/\ndocker-host-002: line 2 of \/var\/lib\/docker-hosts\/releases\.jsonl is not JSON\n$/);
-    expect(result.out.split('\n').filter((l) => l.includes('docker-host-002  deploy')).length).toBe(1);
+    expect(result.out).toMatch(
+      /\ndocker-host-002: line 2 of \/var\/lib\/docker-hosts\/releases\.jsonl is not JSON\n$/,
+    );
+    expect(result.out.split('\n').filter((l) => l.includes('docker-host-002  deploy')).length).toBe(
+      1,
+    );
   });
 
   test('the records file is where the app role writes it', () => {
@@ -183,7 +219,9 @@ describe('releases', () => {
 test('up --only build for an environment without app.build is one line, exit 2', async () => {
   const result = await run(['up', 'stage', '--only', 'build', '--dry-run']);
   expect(result.code).toBe(2);
-  expect(result.err).toBe('error: stage has no build step: it deploys the prebuilt example/app:1.0 (no app.build)\n');
+  expect(result.err).toBe(
+    'error: stage has no build step: it deploys the prebuilt example/app:1.0 (no app.build)\n',
+  );
 });
 
 describe('rollback and prune', () => {
@@ -199,7 +237,12 @@ describe('rollback and prune', () => {
     expect(args.slice(1)).toEqual([
       ...[expect.stringMatching(/\/rollback-\w+\/inventory\.yml$/), 'playbooks/rollback.yml'],
       ...['-e', expect.stringMatching(/\/app-vars\.json$/)],
-      ...['-e', '{"app_rollback_version":"c0ffee1"}', '-e', '{"app_release_who":{"__ansible_unsafe":"bob"}}'],
+      ...[
+        '-e',
+        '{"app_rollback_version":"c0ffee1"}',
+        '-e',
+        '{"app_release_who":{"__ansible_unsafe":"bob"}}',
+      ],
       ...['-u', 'deploy', '--private-key', sb.privateKey],
     ]);
     expect(result.out).toContain('PLAY RECAP');
@@ -236,7 +279,9 @@ describe('signals', () => {
     const result = await interrupt(['releases', 'stage'], 'cdktf output', 'SIGTERM');
     expect(result.code).toBe(143);
     expect(result.got).toEqual(['cdktf got SIGTERM']);
-    expect(result.err).toContain("error: interrupted while reading stage's outputs: nothing changed");
+    expect(result.err).toContain(
+      "error: interrupted while reading stage's outputs: nothing changed",
+    );
     expect(existsSync(cdktfLockPath(sb.root))).toBe(false);
     expect(sshCalls()).toEqual([]);
   });
@@ -263,7 +308,9 @@ describe('signals', () => {
     const result = await running;
     expect(result.code).toBe(130);
     expect(result.err).toContain('SIGINT again: killing ssh');
-    expect(readFileSync(`${sb.log}.signals`, 'utf8').split('\n').filter(Boolean)).toEqual(['ssh ignored SIGINT']);
+    expect(readFileSync(`${sb.log}.signals`, 'utf8').split('\n').filter(Boolean)).toEqual([
+      'ssh ignored SIGINT',
+    ]);
   });
 
   test('SIGHUP during rollback: the play gets SIGTERM and is waited for, the lock is released (129)', async () => {

@@ -9,7 +9,16 @@ import { EventEmitter } from 'node:events';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ExecIo } from '../../driver/exec/exec';
-import { App, readJson, REPO_ROOT, runDriver, Sandbox, sandboxAndAppEach, testEnv, testSpec } from './harness';
+import {
+  App,
+  readJson,
+  REPO_ROOT,
+  runDriver,
+  Sandbox,
+  sandboxAndAppEach,
+  testEnv,
+  testSpec,
+} from './harness';
 import { RecordingExec, toolResponder } from './recording-exec';
 
 let sb: Sandbox;
@@ -34,7 +43,8 @@ const PHASES = [
 ] as const;
 
 const lockPaths = () => [join(sb.runBase, 'stage', 'lock'), join(sb.root, '.run', 'cdktf.lock')];
-const lastRun = () => (readJson(join(sb.runBase, 'stage', 'state.json')) as { lastRun: { up: string } }).lastRun.up;
+const lastRun = () =>
+  (readJson(join(sb.runBase, 'stage', 'state.json')) as { lastRun: { up: string } }).lastRun.up;
 
 /** Runs `argv` with a recording executor; `signal` is sent once the call `hangOn` runs. */
 async function interrupted(argv: string[], hangOn: string, signal: string) {
@@ -42,7 +52,12 @@ async function interrupted(argv: string[], hangOn: string, signal: string) {
   let exec: RecordingExec | undefined;
   const tools = { port: app.port, planJson: CREATE, hangOn };
   const makeExec = (io: ExecIo) => (exec = new RecordingExec(io, toolResponder(tools)));
-  const running = runDriver(argv, sb, { spec: testSpec(sb, app.port), env: testEnv(sb), signals, makeExec });
+  const running = runDriver(argv, sb, {
+    spec: testSpec(sb, app.port),
+    env: testEnv(sb),
+    signals,
+    makeExec,
+  });
   const hanging = () => exec?.calls.some((c) => c.line.startsWith(hangOn)) === true;
   for (let i = 0; i < 500 && !hanging(); i++) await new Promise((r) => setTimeout(r, 5));
   signals.emit(signal);
@@ -79,7 +94,13 @@ describe.each(SIGNALS)('%s', (signal, code, forwarded) => {
         abort?.addEventListener('abort', () => reject(new Error('closed')));
         signals.emit(signal);
       });
-    const options = { spec: testSpec(sb, app.port), env: testEnv(sb), signals, makeExec, ask: prompt };
+    const options = {
+      spec: testSpec(sb, app.port),
+      env: testEnv(sb),
+      signals,
+      makeExec,
+      ask: prompt,
+    };
     const result = await runDriver(['up', 'stage'], sb, options);
     expect(held).toEqual([true, true]);
     expect(result.code).toBe(code);

@@ -30,7 +30,8 @@ describe('terraformErrorLine', () => {
 
 describe('packerErrorLine', () => {
   // Packer 1.9.5's output of `packer build` with a static token against a closed proxy (test/driver-real).
-  const get = 'Get "https://compute.googleapis.com/compute/v1/projects/debian-cloud/global/images/family/debian-13": ';
+  const get =
+    'Get "https://compute.googleapis.com/compute/v1/projects/debian-cloud/global/images/family/debian-13": ';
   const refused = 'proxyconnect tcp: dial tcp 127.0.0.1:4: connect: connection refused';
   const output = [
     '==> googlecompute.docker-host-base: Error getting source image for instance creation: Could not find image',
@@ -48,8 +49,11 @@ describe('packerErrorLine', () => {
   });
 
   it('gives the cause as printed when it lists nothing', () => {
-    const line = "Build 'googlecompute.x' errored after 1 millisecond: google: could not find default credentials.";
-    expect(packerErrorLine(line)).toBe('googlecompute.x: google: could not find default credentials.');
+    const line =
+      "Build 'googlecompute.x' errored after 1 millisecond: google: could not find default credentials.";
+    expect(packerErrorLine(line)).toBe(
+      'googlecompute.x: google: could not find default credentials.',
+    );
   });
 
   it('gives nothing without an errored build', () => {

@@ -14,10 +14,23 @@ import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { resolveProject } from '../../config';
 import { checkTargets, probe } from '../../driver/tasks/check';
-import { commandLine, displayPath, formatDuration, makeStyle, runStamp, shellQuote } from '../../driver/format';
+import {
+  commandLine,
+  displayPath,
+  formatDuration,
+  makeStyle,
+  runStamp,
+  shellQuote,
+} from '../../driver/format';
 import { imageSourceHash } from '../../driver/plan/image-hash';
 import { acquireLock, LockHeldError, readLock, releaseLock } from '../../driver/lock';
-import { checkPrerequisites, describeProblems, parseVersion, PreflightInput, which } from '../../driver/preflight';
+import {
+  checkPrerequisites,
+  describeProblems,
+  parseVersion,
+  PreflightInput,
+  which,
+} from '../../driver/preflight';
 import { defaultProbe } from '../../driver/preflight/tools';
 import { Executor } from '../../driver/exec/exec';
 import { closedPort, startApp } from './harness';
@@ -46,7 +59,9 @@ describe('lock', () => {
     });
     // The holder is this jest worker, alive: a second run is refused, even from the same process.
     expect(() => acquireLock(path, 'destroy stage')).toThrow(LockHeldError);
-    expect(() => acquireLock(path, 'destroy stage')).toThrow(`pid ${process.pid} (up stage), started 2026-11-26T17:30`);
+    expect(() => acquireLock(path, 'destroy stage')).toThrow(
+      `pid ${process.pid} (up stage), started 2026-11-26T17:30`,
+    );
     first.release();
     expect(existsSync(path)).toBe(false);
     acquireLock(path, 'destroy stage').release();
@@ -59,22 +74,38 @@ describe('lock', () => {
     expect(lock.replaced).toEqual({ pid: DEAD, command: 'up stage', startedAt: 'then' });
     expect(details(path).pid).toBe(process.pid);
     lock.release();
-    lockAt(path, { pid: DEAD, command: 'up stage', startedAt: 'then', holder: `ops@${hostname()}` });
+    lockAt(path, {
+      pid: DEAD,
+      command: 'up stage',
+      startedAt: 'then',
+      holder: `ops@${hostname()}`,
+    });
     expect(acquireLock(path, 'up stage').replaced?.holder).toBe(`ops@${hostname()}`);
     expect(readdirSync(dir)).toEqual(['lock']);
   });
 
   it('never takes over a lock from another machine or without readable details: only lock release removes it', () => {
     const path = join(dir, 'lock');
-    lockAt(path, { pid: DEAD, command: 'up stage', startedAt: 'then', holder: 'ops@some-other-machine' });
-    expect(() => acquireLock(path, 'up stage')).toThrow(/pid \d+ \(up stage\), started then by ops@some-other-machine/);
+    lockAt(path, {
+      pid: DEAD,
+      command: 'up stage',
+      startedAt: 'then',
+      holder: 'ops@some-other-machine',
+    });
+    expect(() => acquireLock(path, 'up stage')).toThrow(
+      /pid \d+ \(up stage\), started then by ops@some-other-machine/,
+    );
     releaseLock(path);
     // Just made by a run that is starting, or left by a crash: no age tells them apart, so both wait for a person.
     mkdirSync(path);
     utimesSync(path, new Date(Date.now() - 3_600_000), new Date(Date.now() - 3_600_000));
-    expect(() => acquireLock(path, 'up stage')).toThrow(/pid 0 \(another run that is starting, or a broken lock\)/);
+    expect(() => acquireLock(path, 'up stage')).toThrow(
+      /pid 0 \(another run that is starting, or a broken lock\)/,
+    );
     writeFileSync(join(path, 'details.json'), '{"pid": 12');
-    expect(() => acquireLock(path, 'up stage')).toThrow(/another run that is starting, or a broken lock/);
+    expect(() => acquireLock(path, 'up stage')).toThrow(
+      /another run that is starting, or a broken lock/,
+    );
     // Valid JSON, but not a lock's details: just as unreadable (lock status must not trip over it).
     writeFileSync(join(path, 'details.json'), 'null');
     expect(readLock(path)?.command).toBe('another run that is starting, or a broken lock');
@@ -85,15 +116,22 @@ describe('lock', () => {
   it('a refusal says why the lock exists and how to release it', () => {
     const path = join(dir, 'cdktf.lock');
     acquireLock(path, 'up prod');
-    expect(() => acquireLock(path, 'up stage')).toThrow(/Wait for it to finish.*: rm -r .*cdktf\.lock$/);
+    expect(() => acquireLock(path, 'up stage')).toThrow(
+      /Wait for it to finish.*: rm -r .*cdktf\.lock$/,
+    );
     const second = () => acquireLock(path, 'up stage', { why: 'shared by all', release: 'run X' });
-    expect(second).toThrow(/pid \d+ \(up prod\), started .*\.\nshared by all\nWait for it.*: run X$/);
+    expect(second).toThrow(
+      /pid \d+ \(up prod\), started .*\.\nshared by all\nWait for it.*: run X$/,
+    );
   });
 
   it('its holder removes only its own lock; lock release removes whatever is there', () => {
     const path = join(dir, 'lock');
     const mine = acquireLock(path, 'up stage');
-    writeFileSync(join(path, 'details.json'), JSON.stringify({ pid: 2, command: 'up stage', startedAt: 'now' }));
+    writeFileSync(
+      join(path, 'details.json'),
+      JSON.stringify({ pid: 2, command: 'up stage', startedAt: 'now' }),
+    );
     mine.release();
     expect(existsSync(path)).toBe(true);
     releaseLock(path);
@@ -110,7 +148,11 @@ describe('preflight', () => {
           region: 'europe-west1',
           zone: 'europe-west1-b',
           projectId: 'acme-123456',
-          ssh: { publicKeys: ['ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIBm9Ylq0bW5UkGb0V6nWqf3cQ6x1d0bG6wqKq6b4mJ5e ops'] },
+          ssh: {
+            publicKeys: [
+              'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIBm9Ylq0bW5UkGb0V6nWqf3cQ6x1d0bG6wqKq6b4mJ5e ops',
+            ],
+          },
         },
       ],
     },
@@ -131,7 +173,9 @@ describe('preflight', () => {
   it('parses the versions the tools print', () => {
     expect(parseVersion('Packer v1.6.6')).toEqual([1, 6, 6]);
     expect(parseVersion('Terraform v1.11.4\non linux_amd64')).toEqual([1, 11, 4]);
-    expect(parseVersion('ansible-playbook [core 2.14.18]\n  config file = None')).toEqual([2, 14, 18]);
+    expect(parseVersion('ansible-playbook [core 2.14.18]\n  config file = None')).toEqual([
+      2, 14, 18,
+    ]);
     expect(parseVersion('no digits')).toBeUndefined();
   });
 
@@ -155,9 +199,13 @@ describe('preflight', () => {
     mkdirSync(join(dir, '.config', 'gcloud'), { recursive: true });
     writeFileSync(join(dir, '.config', 'gcloud', 'application_default_credentials.json'), '{}');
     expect(await check({})).toMatchObject({ ok: true });
-    expect(await check({ GOOGLE_APPLICATION_CREDENTIALS: join(dir, 'missing.json') })).toMatchObject({ ok: false });
+    expect(
+      await check({ GOOGLE_APPLICATION_CREDENTIALS: join(dir, 'missing.json') }),
+    ).toMatchObject({ ok: false });
     expect(await check({ CLOUDSDK_CONFIG: join(dir, 'elsewhere') })).toMatchObject({ ok: false });
-    expect(await check({ CLOUDSDK_CONFIG: join(dir, 'elsewhere'), GOOGLE_OAUTH_ACCESS_TOKEN: 't' })).toMatchObject({
+    expect(
+      await check({ CLOUDSDK_CONFIG: join(dir, 'elsewhere'), GOOGLE_OAUTH_ACCESS_TOKEN: 't' }),
+    ).toMatchObject({
       ok: true,
     });
   });
@@ -188,7 +236,10 @@ describe('preflight', () => {
     expect(await check(dir)).toMatchObject({ ok: false, fix: expect.stringContaining(register) });
     mkdirSync(join(dir, '.ssh'));
     writeFileSync(join(dir, '.ssh', 'docker-hosts.pub'), 'ssh-ed25519 AAAA ops\n');
-    expect(await check(dir)).toMatchObject({ ok: true, summary: expect.stringContaining(register) });
+    expect(await check(dir)).toMatchObject({
+      ok: true,
+      summary: expect.stringContaining(register),
+    });
   });
 
   it('a tool whose version cannot be read passes with a note; missing files are named', async () => {
@@ -196,7 +247,11 @@ describe('preflight', () => {
     mkdirSync(bin);
     writeFileSync(join(bin, 'terraform'), '#!/bin/sh\n', { mode: 0o755 });
     const findings = await checkPrerequisites(
-      input({ requirements: ['terraform', 'ssh-private-key'], files: ['packer/'], env: { PATH: bin } }),
+      input({
+        requirements: ['terraform', 'ssh-private-key'],
+        files: ['packer/'],
+        env: { PATH: bin },
+      }),
     );
     expect(findings.map((f) => [f.ok, f.summary])).toEqual([
       [true, `terraform: ${join(bin, 'terraform')} (version unknown)`],
@@ -217,15 +272,33 @@ describe('preflight', () => {
   it('a tool whose --version exits 127 or cannot start fails preflight, naming the command', async () => {
     const bin = join(dir, 'bin');
     mkdirSync(bin);
-    writeFileSync(join(bin, 'terraform'), '#!/bin/sh\necho "libfoo.so: not found" >&2\nexit 127\n', { mode: 0o755 });
+    writeFileSync(
+      join(bin, 'terraform'),
+      '#!/bin/sh\necho "libfoo.so: not found" >&2\nexit 127\n',
+      { mode: 0o755 },
+    );
     writeFileSync(join(bin, 'packer'), '#!/nonexistent/interpreter\n', { mode: 0o755 });
     const env = { PATH: bin };
-    const io = { signals: new EventEmitter(), err: { write: () => true }, style: makeStyle(false, {}), env, root: dir };
+    const io = {
+      signals: new EventEmitter(),
+      err: { write: () => true },
+      style: makeStyle(false, {}),
+      env,
+      root: dir,
+    };
     const probe = defaultProbe(new Executor(io), env);
-    const findings = await checkPrerequisites(input({ requirements: ['terraform', 'packer'], env, probe }));
+    const findings = await checkPrerequisites(
+      input({ requirements: ['terraform', 'packer'], env, probe }),
+    );
     expect(findings.map((f) => [f.ok, f.summary])).toEqual([
-      [false, `terraform: \`${join(bin, 'terraform')} version\` did not start or exited 126/127: it cannot run`],
-      [false, `packer: \`${join(bin, 'packer')} version\` did not start or exited 126/127: it cannot run`],
+      [
+        false,
+        `terraform: \`${join(bin, 'terraform')} version\` did not start or exited 126/127: it cannot run`,
+      ],
+      [
+        false,
+        `packer: \`${join(bin, 'packer')} version\` did not start or exited 126/127: it cannot run`,
+      ],
     ]);
   });
 
@@ -281,7 +354,11 @@ describe('HTTP check', () => {
         const { createServer } = await import('node:http');
         const server = createServer((_q, s) => s.end('up'));
         server.listen(port, '127.0.0.1', () =>
-          resolve({ port, hits: () => 0, close: () => new Promise<void>((r) => server.close(() => r())) }),
+          resolve({
+            port,
+            hits: () => 0,
+            close: () => new Promise<void>((r) => server.close(() => r())),
+          }),
         );
       }, 150),
     );
@@ -366,8 +443,17 @@ describe('format', () => {
   });
 
   it('a printed or logged command line never shows a build-arg value, only its name', () => {
-    const args = ['build', '--build-arg', 'RUBY_VERSION=3.3', '--build-arg', 'APP_SEED=s3cr3t=x', 'app'];
-    expect(commandLine('docker', args)).toBe("docker build --build-arg 'RUBY_VERSION=…' --build-arg 'APP_SEED=…' app");
+    const args = [
+      'build',
+      '--build-arg',
+      'RUBY_VERSION=3.3',
+      '--build-arg',
+      'APP_SEED=s3cr3t=x',
+      'app',
+    ];
+    expect(commandLine('docker', args)).toBe(
+      "docker build --build-arg 'RUBY_VERSION=…' --build-arg 'APP_SEED=…' app",
+    );
     expect(commandLine('docker', args)).not.toContain('s3cr3t');
   });
 

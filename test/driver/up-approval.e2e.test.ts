@@ -22,10 +22,12 @@ let app: App;
 sandboxAndAppEach((s, a) => ([sb, app] = [s, a]));
 
 const plan = (name: string) => join(REPO_ROOT, 'test', 'fixtures', 'plans', name);
-const env = (extra: Record<string, string> = {}) => testEnv(sb, { FAKE_APP_PORT: String(app.port), ...extra });
+const env = (extra: Record<string, string> = {}) =>
+  testEnv(sb, { FAKE_APP_PORT: String(app.port), ...extra });
 const changedAnything = () =>
   callLines(sb).filter(
-    (l) => /^(packer build|terraform apply|ansible-playbook)/.test(l) || l.startsWith('packer init'),
+    (l) =>
+      /^(packer build|terraform apply|ansible-playbook)/.test(l) || l.startsWith('packer init'),
   );
 
 describe('up: review before apply', () => {
@@ -36,7 +38,9 @@ describe('up: review before apply', () => {
     });
     expect(result.code).toBe(4);
     expect(result.out).toMatch(/Changes to stage[\s\S]*stage: \d+ to add/);
-    expect(result.err).toContain('refused: nobody can approve these changes to stage without a terminal');
+    expect(result.err).toContain(
+      'refused: nobody can approve these changes to stage without a terminal',
+    );
     expect(changedAnything()).toEqual([]);
     expect(app.hits()).toBe(0);
   });
@@ -82,7 +86,10 @@ describe('up: review before apply', () => {
   });
 
   it('no changes: says so, applies nothing, still reads the outputs and configures the hosts', async () => {
-    const result = await runDriver(['up', 'stage', '--skip-image'], sb, { spec: testSpec(sb, app.port), env: env() });
+    const result = await runDriver(['up', 'stage', '--skip-image'], sb, {
+      spec: testSpec(sb, app.port),
+      env: env(),
+    });
     expect(result.code).toBe(0);
     expect(result.out).toContain('no changes in stage: nothing to apply');
     const lines = callLines(sb);
@@ -111,7 +118,9 @@ describe('up: review before apply', () => {
     });
     expect(result.code).toBe(1);
     expect(result.err).toContain('Saved plan is stale');
-    expect(result.err).toContain('the state of backend changed since it was planned: run up again to plan anew');
+    expect(result.err).toContain(
+      'the state of backend changed since it was planned: run up again to plan anew',
+    );
   });
 
   it('first deploy: stacks whose state bucket does not exist yet are not applied unseen; the run stops after the backend', async () => {
@@ -120,13 +129,17 @@ describe('up: review before apply', () => {
       env: env({ FAKE_PLAN_JSON: plan('google-create.json'), FAKE_TF_NO_BUCKET: 'registry' }),
     });
     expect(result.code).toBe(0);
-    expect(result.out).toMatch(/registry: not planned \(terraform init failed: .*bucket doesn't exist\)/);
+    expect(result.out).toMatch(
+      /registry: not planned \(terraform init failed: .*bucket doesn't exist\)/,
+    );
     expect(
       callLines(sb)
         .filter((l) => l.startsWith('terraform apply'))
         .map((l) => l.split('/').pop()),
     ).toEqual(['backend.tfplan']);
-    expect(result.out).toMatch(/registry could not be planned .*: run up again once the backend is applied/);
+    expect(result.out).toMatch(
+      /registry could not be planned .*: run up again once the backend is applied/,
+    );
     expect(callLines(sb).some((l) => l.startsWith('ansible-playbook'))).toBe(false);
   });
 
@@ -141,7 +154,9 @@ describe('up: review before apply', () => {
     );
     expect(result.err).toContain('  | terraform error line 25');
     expect(result.out).not.toContain('done');
-    expect(callLines(sb).filter((l) => l.startsWith('terraform') && !l.startsWith('terraform init'))).toEqual([]);
+    expect(
+      callLines(sb).filter((l) => l.startsWith('terraform') && !l.startsWith('terraform init')),
+    ).toEqual([]);
   });
 
   it('Ctrl-C while planning: one line, exit 130, nothing applied, both locks released', async () => {
@@ -210,7 +225,9 @@ describe('up: a signal during the review (before any lock was released by a step
       });
       expect(held).toEqual([true, true]);
       expect(result.code).toBe(code);
-      expect(result.err).toContain(`interrupted (${signal}) during the review's approval prompt: nothing was applied`);
+      expect(result.err).toContain(
+        `interrupted (${signal}) during the review's approval prompt: nothing was applied`,
+      );
       expect(lockPaths().filter((p) => existsSync(p))).toEqual([]);
       expect(readFileSync(stoppedFile()!, 'utf8')).toContain('approval prompt');
       expect(changedAnything()).toEqual([]);

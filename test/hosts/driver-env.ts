@@ -12,16 +12,28 @@ export function hostTestDeps(runDir: string, outputs: string, privateKeyFile: st
   mkdirSync(join(runBase, 'stage'), { recursive: true });
   const state = { lastOutputs: { file: outputs, at: new Date().toISOString() } };
   writeFileSync(join(runBase, 'stage', 'state.json'), `${JSON.stringify(state)}\n`);
-  const parsed = JSON.parse(readFileSync(outputs, 'utf8')) as { stage: { hosts: object; app_port: number } };
+  const parsed = JSON.parse(readFileSync(outputs, 'utf8')) as {
+    stage: { hosts: object; app_port: number };
+  };
   const hostCount = Object.keys(parsed.stage.hosts).length;
   const publicKey = readFileSync(`${privateKeyFile}.pub`, 'utf8').trim();
-  const ssh = { user: 'deploy', publicKeys: [publicKey], privateKeyFile, connectVia: 'direct' as const };
+  const ssh = {
+    user: 'deploy',
+    publicKeys: [publicKey],
+    privateKeyFile,
+    connectVia: 'direct' as const,
+  };
   // The throwaway hosts are reached directly, as public-ips hosts are (behind a load balancer SSH is IAP only).
   const stage = { name: 'stage', region: 'europe-west1', zone: 'europe-west1-b', hostCount, ssh };
   const spec = {
     environments: [
       {
-        ...{ ...stage, projectId: 'host-test-123', sshSourceRanges: ['10.0.0.0/8'], exposure: 'public-ips' as const },
+        ...{
+          ...stage,
+          projectId: 'host-test-123',
+          sshSourceRanges: ['10.0.0.0/8'],
+          exposure: 'public-ips' as const,
+        },
         app: { image: 'test-app:good', port: parsed.stage.app_port },
       },
     ],
@@ -37,7 +49,9 @@ export function exitWith(name: string, body: Promise<number>): void {
   body.then(
     (code) => (process.exitCode = code),
     (err: unknown) => {
-      process.stderr.write(`${name}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+      process.stderr.write(
+        `${name}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
+      );
       process.exitCode = 70;
     },
   );

@@ -18,7 +18,12 @@ import { makeStyle } from '../../driver/format';
 import { buildTarget, shipRelease } from '../../driver/release/release-task';
 import { exitWith, hostTestDeps } from './driver-env';
 
-async function build(runDir: string, outputs: string, privateKeyFile: string, args: string[]): Promise<number> {
+async function build(
+  runDir: string,
+  outputs: string,
+  privateKeyFile: string,
+  args: string[],
+): Promise<number> {
   const [repository, tag, context] = args;
   const task: ReleaseBuildTask = {
     ...{
@@ -28,15 +33,31 @@ async function build(runDir: string, outputs: string, privateKeyFile: string, ar
       registryOutputsFile: '',
       registryStack: '',
     },
-    build: { context, dockerfile: 'Dockerfile', name: repository.split('/').pop() ?? '', buildArgs: {} },
-    ...{ commit: tag, tag, local: false, cwd: process.cwd(), releaseFile: join(runDir, 'release.json') },
+    build: {
+      context,
+      dockerfile: 'Dockerfile',
+      name: repository.split('/').pop() ?? '',
+      buildArgs: {},
+    },
+    ...{
+      commit: tag,
+      tag,
+      local: false,
+      cwd: process.cwd(),
+      releaseFile: join(runDir, 'release.json'),
+    },
     ...{
       ssh: { privateKeyFile, knownHosts: knownHostsFile(join(runDir, 'driver', 'stage')) },
       wrapperDir: join(runDir, 'ship-bin'),
     },
   };
   const log = (text: string) => void process.stderr.write(text.endsWith('\n') ? text : `${text}\n`);
-  const io = { signals: process, err: process.stderr, style: makeStyle(false, process.env), env: process.env };
+  const io = {
+    signals: process,
+    err: process.stderr,
+    style: makeStyle(false, process.env),
+    env: process.env,
+  };
   const exec = new Executor({ ...io, root: process.cwd() }).install();
   try {
     const taskCtx = { log, signal: exec.signal, exec };

@@ -11,4 +11,7 @@ import { main } from '../../driver/main';
 import { exitWith, hostTestDeps } from './driver-env';
 
 const [runDir, outputs, privateKeyFile, ...options] = process.argv.slice(2);
-exitWith('driver-status', main(['status', 'stage', ...options], hostTestDeps(runDir, outputs, privateKeyFile)));
+exitWith(
+  'driver-status',
+  main(['status', 'stage', ...options], hostTestDeps(runDir, outputs, privateKeyFile)),
+);

@@ -7,8 +7,16 @@ const ROOT = join(__dirname, '..', '..');
 
 /** The approval program on a real pseudo-terminal, through util-linux `script`; input is typed once asked. */
 function onPty(args: string[], typed: string): Promise<{ code: number | null; out: string }> {
-  const command = ['node', 'scripts/run-app.cjs', 'test/fixtures/approval/approve-main.ts', ...args].join(' ');
-  const child = spawn('script', ['-qec', command, '/dev/null'], { cwd: ROOT, stdio: ['pipe', 'pipe', 'pipe'] });
+  const command = [
+    'node',
+    'scripts/run-app.cjs',
+    'test/fixtures/approval/approve-main.ts',
+    ...args,
+  ].join(' ');
+  const child = spawn('script', ['-qec', command, '/dev/null'], {
+    cwd: ROOT,
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
   let out = '';
   let sent = false;
   child.stdout.on('data', (d) => {
@@ -18,7 +26,9 @@ function onPty(args: string[], typed: string): Promise<{ code: number | null; ou
       child.stdin.write(typed);
     }
   });
-  return new Promise((resolve) => child.on('close', (code) => resolve({ code, out: out.replace(/\r/g, '') })));
+  return new Promise((resolve) =>
+    child.on('close', (code) => resolve({ code, out: out.replace(/\r/g, '') })),
+  );
 }
 
 describe('on a pseudo-terminal', () => {
@@ -33,7 +43,9 @@ describe('on a pseudo-terminal', () => {
 
   test('y is not enough when a host goes away', async () => {
     const r = await onPty(['prod', 'google-destroy'], 'y\r');
-    expect(r.out).toContain('NO-APPLY not approved (the answer was not "prod"): nothing was applied');
+    expect(r.out).toContain(
+      'NO-APPLY not approved (the answer was not "prod"): nothing was applied',
+    );
     expect(r.code).toBe(EXIT_REFUSED);
   });
 

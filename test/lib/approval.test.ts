@@ -19,7 +19,14 @@ const base = { environment: 'prod', interactive: true, autoApprove: false };
 describe('approvalStep', () => {
   test('no changes: skip the apply, whatever else is given', () => {
     for (const autoApprove of [true, false]) {
-      expect(approvalStep({ ...base, autoApprove, interactive: false, summaries: [summary('google-noop')] })).toEqual({
+      expect(
+        approvalStep({
+          ...base,
+          autoApprove,
+          interactive: false,
+          summaries: [summary('google-noop')],
+        }),
+      ).toEqual({
         kind: 'skip',
         message: 'no changes in prod: nothing to apply',
       });
@@ -35,8 +42,16 @@ describe('approvalStep', () => {
         question: 'Apply these changes to prod? Type the environment name: ',
       });
     }
-    for (const fixture of ['google-create', 'google-create-lb', 'google-update', 'google-relabel', 'google-add-host']) {
-      expect(approvalStep({ ...base, summaries: [summary('google-noop'), summary(fixture)] })).toEqual({
+    for (const fixture of [
+      'google-create',
+      'google-create-lb',
+      'google-update',
+      'google-relabel',
+      'google-add-host',
+    ]) {
+      expect(
+        approvalStep({ ...base, summaries: [summary('google-noop'), summary(fixture)] }),
+      ).toEqual({
         kind: 'ask',
         typeName: false,
         question: 'Apply these changes to prod? [y/N] ',
@@ -48,9 +63,13 @@ describe('approvalStep', () => {
     const summaries = [summary('google-update')];
     expect(approvalStep({ ...base, interactive: false, summaries })).toMatchObject({
       kind: 'refuse',
-      message: expect.stringMatching(/^refused: nobody can approve .* run again with --auto-approve to apply it$/),
+      message: expect.stringMatching(
+        /^refused: nobody can approve .* run again with --auto-approve to apply it$/,
+      ),
     });
-    expect(approvalStep({ ...base, interactive: false, autoApprove: true, summaries }).kind).toBe('apply');
+    expect(approvalStep({ ...base, interactive: false, autoApprove: true, summaries }).kind).toBe(
+      'apply',
+    );
   });
 
   test.each([
@@ -89,7 +108,9 @@ describe('approve', () => {
       exitCode: EXIT_REFUSED,
       message: 'not approved (the answer was not "prod"): nothing was applied',
     });
-    expect(await approve({ ...base, summaries }, answering(new PromptCancelled('Ctrl-D')).ask)).toEqual({
+    expect(
+      await approve({ ...base, summaries }, answering(new PromptCancelled('Ctrl-D')).ask),
+    ).toEqual({
       apply: false,
       exitCode: EXIT_INTERRUPTED,
       message: 'cancelled at the prompt (Ctrl-D): nothing was done',
@@ -98,11 +119,15 @@ describe('approve', () => {
 
   test('without a way to ask it refuses, and never asks when there is nothing to apply', async () => {
     const never = answering('prod');
-    expect(await approve({ ...base, summaries: [summary('google-update')] }, undefined)).toMatchObject({
+    expect(
+      await approve({ ...base, summaries: [summary('google-update')] }, undefined),
+    ).toMatchObject({
       apply: false,
       exitCode: EXIT_REFUSED,
     });
-    expect(await approve({ ...base, summaries: [summary('google-noop')] }, never.ask)).toMatchObject({
+    expect(
+      await approve({ ...base, summaries: [summary('google-noop')] }, never.ask),
+    ).toMatchObject({
       apply: false,
       exitCode: EXIT_OK,
     });

@@ -5,7 +5,10 @@ import * as EXIT from '../../lib/exit-codes';
 import { npmLoggedArgv, swallowedByNpm, swallowedMessage } from '../../lib/cli/npm-swallowed';
 import { closest, editDistance, unknownMessage } from '../../lib/cli/suggest';
 
-const OPTIONS = { long: ['--dry-run', '--from', '--auto-approve', '--verbose', '--yes'], valued: ['--from'] };
+const OPTIONS = {
+  long: ['--dry-run', '--from', '--auto-approve', '--verbose', '--yes'],
+  valued: ['--from'],
+};
 const npmRun = (extra: Record<string, string>) => ({
   npm_command: 'run',
   npm_lifecycle_event: 'pipeline',
@@ -29,15 +32,17 @@ describe('flags swallowed by npm', () => {
   });
 
   test('values, npm-own names, and a value npm passed on as an argument', () => {
-    expect(swallowedByNpm(npmRun({ npm_config_from: 'deploy' }), ['up', 'stage'], OPTIONS)?.intended).toEqual([
-      'up',
-      'stage',
-      '--from=deploy',
-    ]);
-    expect(swallowedByNpm(npmRun({ npm_config_loglevel: 'verbose' }), ['stage'], OPTIONS)?.flags).toEqual([
-      '--verbose',
-    ]);
-    const guessed = swallowedByNpm(npmRun({ npm_config_from: 'true' }), ['up', 'stage', 'deploy'], OPTIONS)!;
+    expect(
+      swallowedByNpm(npmRun({ npm_config_from: 'deploy' }), ['up', 'stage'], OPTIONS)?.intended,
+    ).toEqual(['up', 'stage', '--from=deploy']);
+    expect(
+      swallowedByNpm(npmRun({ npm_config_loglevel: 'verbose' }), ['stage'], OPTIONS)?.flags,
+    ).toEqual(['--verbose']);
+    const guessed = swallowedByNpm(
+      npmRun({ npm_config_from: 'true' }),
+      ['up', 'stage', 'deploy'],
+      OPTIONS,
+    )!;
     expect(guessed.intended).toBeUndefined();
     expect(swallowedMessage(guessed, 'docker-hosts')).toContain(
       'use npx docker-hosts <the same arguments> (or npm run pipeline -- <the same arguments>)',
@@ -45,10 +50,16 @@ describe('flags swallowed by npm', () => {
   });
 
   test('nothing to say: with --, outside npm run, and for npm defaults', () => {
-    expect(swallowedByNpm(npmRun({ npm_config_dry_run: 'true' }), ['stage', '--dry-run'], OPTIONS)).toBeUndefined();
+    expect(
+      swallowedByNpm(npmRun({ npm_config_dry_run: 'true' }), ['stage', '--dry-run'], OPTIONS),
+    ).toBeUndefined();
     expect(swallowedByNpm({ npm_config_dry_run: 'true' }, ['stage'], OPTIONS)).toBeUndefined();
     expect(
-      swallowedByNpm({ ...npmRun({ npm_config_auto_approve: 'true' }), npm_command: 'exec' }, ['stage'], OPTIONS),
+      swallowedByNpm(
+        { ...npmRun({ npm_config_auto_approve: 'true' }), npm_command: 'exec' },
+        ['stage'],
+        OPTIONS,
+      ),
     ).toBeUndefined();
     expect(swallowedByNpm(npmRun({}), ['stage'], OPTIONS)).toBeUndefined();
   });
@@ -68,16 +79,22 @@ describe('flags swallowed by npm', () => {
     [['run', 'pipeline', 'stage', '--loglevel', 'verbose'], ['--verbose'], ['stage', '--verbose']],
     [['run', 'pipeline', 'logs', 'stage', '--force'], ['--force'], undefined],
   ])("from npm's log %j: npm took %j", (logged, flags, intended) => {
-    const own = logged.slice(logged.indexOf('pipeline') + 1).filter((t) => !t.startsWith('-') && t !== 'check');
+    const own = logged
+      .slice(logged.indexOf('pipeline') + 1)
+      .filter((t) => !t.startsWith('-') && t !== 'check');
     const found = swallowedByNpm(npmRun({}), own, OPTIONS, logged);
     expect([found?.flags, found?.intended, found?.source]).toEqual([flags, intended, 'log']);
   });
 
   test('from npm\'s log: with "--", or npm\'s own -s, nothing was taken (and the environment is not consulted)', () => {
     const own = ['env', 'stage', '-n'];
-    expect(swallowedByNpm(npmRun({}), own, OPTIONS, ['run', 'pipeline', '--', 'env', 'stage', '-n'])).toBeUndefined();
+    expect(
+      swallowedByNpm(npmRun({}), own, OPTIONS, ['run', 'pipeline', '--', 'env', 'stage', '-n']),
+    ).toBeUndefined();
     const silent = ['run', 'pipeline', 'env', 'stage', '--loglevel', 'silent'];
-    expect(swallowedByNpm(npmRun({ npm_config_dry_run: 'true' }), ['env', 'stage'], OPTIONS, silent)).toBeUndefined();
+    expect(
+      swallowedByNpm(npmRun({ npm_config_dry_run: 'true' }), ['env', 'stage'], OPTIONS, silent),
+    ).toBeUndefined();
   });
 
   test("npm's log is found by its title, among logs of other runs", () => {
@@ -88,12 +105,29 @@ describe('flags swallowed by npm', () => {
           join(dir, `${time}-debug-0.log`),
           `0 verbose cli node npm\n9 verbose title ${title}\n10 verbose argv ${argv.map((a) => JSON.stringify(a)).join(' ')}\n`,
         );
-      log('2026-12-06T19_54_22_342Z', 'npm run pipeline stage', ['run', 'pipeline', 'stage', '--only', 'check']);
-      log('2026-12-06T19_54_23_001Z', 'npm run pipeline status prod', ['run', 'pipeline', 'status', 'prod']);
+      log('2026-12-06T19_54_22_342Z', 'npm run pipeline stage', [
+        'run',
+        'pipeline',
+        'stage',
+        '--only',
+        'check',
+      ]);
+      log('2026-12-06T19_54_23_001Z', 'npm run pipeline status prod', [
+        'run',
+        'pipeline',
+        'status',
+        'prod',
+      ]);
       log('2026-12-06T10_00_00_000Z', 'npm run pipeline stage', ['run', 'pipeline', 'stage']);
       const env = { npm_lifecycle_event: 'pipeline', npm_config_logs_dir: dir };
       const started = Date.parse('2026-12-06T19:54:23.500Z');
-      expect(npmLoggedArgv(env, ['stage'], started)).toEqual(['run', 'pipeline', 'stage', '--only', 'check']);
+      expect(npmLoggedArgv(env, ['stage'], started)).toEqual([
+        'run',
+        'pipeline',
+        'stage',
+        '--only',
+        'check',
+      ]);
       // Started hours after that run: its log is not this process's.
       expect(npmLoggedArgv(env, ['stage'], started + 3 * 3600_000)).toBeUndefined();
       expect(npmLoggedArgv(env, ['plan', 'stage'], started)).toBeUndefined();
@@ -120,7 +154,16 @@ describe('closest valid name', () => {
     ['--frobnicate', undefined],
     ['x', undefined],
   ])('%s → %s', (input, expected) => {
-    const candidates = ['--dry-run', '--auto-approve', '--skip-image', '--from', 'up', 'destroy', 'status', 'plan'];
+    const candidates = [
+      '--dry-run',
+      '--auto-approve',
+      '--skip-image',
+      '--from',
+      'up',
+      'destroy',
+      'status',
+      'plan',
+    ];
     expect(closest(input, candidates)).toBe(expected);
   });
 

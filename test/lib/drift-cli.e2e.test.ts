@@ -14,10 +14,16 @@ describe('driver/fleet/drift-cli.ts', () => {
 
   test('exit 2 with drift, 0 without, 1 on a file that is not the json output, 64 on bad usage', () => {
     const drift = cli('--file', join(FIXTURES, 'daemon-json-edited.json'));
-    expect([drift.status, drift.stdout.split('\n')[0]]).toEqual([2, expect.stringMatching(/^docker-host-001: drift/)]);
+    expect([drift.status, drift.stdout.split('\n')[0]]).toEqual([
+      2,
+      expect.stringMatching(/^docker-host-001: drift/),
+    ]);
     expect(cli('--file', join(FIXTURES, 'no-drift.json'), '--json').status).toBe(0);
     const bad = cli('--file', join(ROOT, 'package.json'));
-    expect([bad.status, bad.stderr.trim()]).toEqual([1, expect.stringMatching(/^drift: not the output of the json/)]);
+    expect([bad.status, bad.stderr.trim()]).toEqual([
+      1,
+      expect.stringMatching(/^drift: not the output of the json/),
+    ]);
     expect(cli('--nope').status).toBe(64);
   });
 });

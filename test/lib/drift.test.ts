@@ -20,8 +20,12 @@ describe('captured check-mode runs', () => {
     const report = parseDrift(load('daemon-json-edited.json'));
     expect(report.hosts.map((h) => h.host)).toEqual(['docker-host-001', 'docker-host-002']);
     const drifted = driftedHosts(report);
-    expect(drifted.map((h) => [h.host, h.files])).toEqual([['docker-host-001', ['/etc/docker/daemon.json']]]);
-    expect(drifted[0].changes.map((c) => c.task)).toContain('docker_host : Write /etc/docker/daemon.json');
+    expect(drifted.map((h) => [h.host, h.files])).toEqual([
+      ['docker-host-001', ['/etc/docker/daemon.json']],
+    ]);
+    expect(drifted[0].changes.map((c) => c.task)).toContain(
+      'docker_host : Write /etc/docker/daemon.json',
+    );
     expect(driftExitCode(report)).toBe(2);
     expect(formatDrift(report)).toMatch(
       /^docker-host-001: drift in \d task\(s\)\n {2}docker_host : Write \/etc\/docker\/daemon\.json: \/etc\/docker\/daemon\.json\n/,
@@ -40,7 +44,9 @@ describe('captured check-mode runs', () => {
 // A minimal json-callback document: one play, the given tasks, stats for the hosts.
 function doc(tasks: [string, Record<string, object>][], stats: Record<string, object>): object {
   return {
-    plays: [{ play: { name: 'p' }, tasks: tasks.map(([name, hosts]) => ({ task: { name }, hosts })) }],
+    plays: [
+      { play: { name: 'p' }, tasks: tasks.map(([name, hosts]) => ({ task: { name }, hosts })) },
+    ],
     stats,
   };
 }
@@ -52,15 +58,21 @@ describe('results', () => {
       resultFiles({
         changed: true,
         dest: '/etc/app.conf',
-        diff: [{ before_header: '/etc/app.conf', after_header: '/home/ops/repo/templates/app.conf.j2' }],
+        diff: [
+          { before_header: '/etc/app.conf', after_header: '/home/ops/repo/templates/app.conf.j2' },
+        ],
       }),
     ).toEqual(['/etc/app.conf']);
-    expect(resultFiles({ diff: { before: { path: '/etc/x', state: 'absent' }, after: { path: '/etc/x' } } })).toEqual([
-      '/etc/x',
-    ]);
-    expect(resultFiles({ diff: [{ prepared: 'The following NEW packages will be installed: docker.io' }] })).toEqual(
-      [],
-    );
+    expect(
+      resultFiles({
+        diff: { before: { path: '/etc/x', state: 'absent' }, after: { path: '/etc/x' } },
+      }),
+    ).toEqual(['/etc/x']);
+    expect(
+      resultFiles({
+        diff: [{ prepared: 'The following NEW packages will be installed: docker.io' }],
+      }),
+    ).toEqual([]);
   });
 
   test('loops: the changed items count, with their files', () => {
@@ -88,10 +100,18 @@ describe('results', () => {
 
   test('a changed task without files (a removed package, a restart) is drift too', () => {
     const report = parseDrift(
-      doc([['Install Docker', { h1: { changed: true, diff: [{ prepared: '...' }] }, h2: { changed: false } }]], {
-        h1: okStats,
-        h2: okStats,
-      }),
+      doc(
+        [
+          [
+            'Install Docker',
+            { h1: { changed: true, diff: [{ prepared: '...' }] }, h2: { changed: false } },
+          ],
+        ],
+        {
+          h1: okStats,
+          h2: okStats,
+        },
+      ),
     );
     expect(driftedHosts(report).map((h) => [h.host, h.changes])).toEqual([
       ['h1', [{ task: 'Install Docker', files: [] }]],
@@ -116,7 +136,9 @@ describe('results', () => {
     ]);
     expect(driftExitCode(report)).toBe(1);
     expect(formatDrift(report)).toMatch(/^h3: unreachable \(not checked\)$/m);
-    expect(formatDrift(report)).toMatch(/^ {2}failed in check mode: Wait until the app answers: Status code was -1$/m);
+    expect(formatDrift(report)).toMatch(
+      /^ {2}failed in check mode: Wait until the app answers: Status code was -1$/m,
+    );
   });
 });
 

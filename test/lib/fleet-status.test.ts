@@ -1,7 +1,17 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { FleetStatusError, fleetStatus, hostHealthy, parseHostReport } from '../../driver/fleet/fleet-status';
-import { formatFleetJson, formatFleetTable, formatUptime, TABLE_COLUMNS } from '../../driver/fleet/fleet-status-format';
+import {
+  FleetStatusError,
+  fleetStatus,
+  hostHealthy,
+  parseHostReport,
+} from '../../driver/fleet/fleet-status';
+import {
+  formatFleetJson,
+  formatFleetTable,
+  formatUptime,
+  TABLE_COLUMNS,
+} from '../../driver/fleet/fleet-status-format';
 
 // Reports written by ansible/playbooks/status.yml on the host test's two trixie hosts (real run).
 const FIXTURES = join(__dirname, 'fixtures', 'status');
@@ -9,7 +19,8 @@ const HOSTS = ['docker-host-001', 'docker-host-002'];
 
 function reports(): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const f of readdirSync(FIXTURES)) out[f.replace(/\.json$/, '')] = readFileSync(join(FIXTURES, f), 'utf8');
+  for (const f of readdirSync(FIXTURES))
+    out[f.replace(/\.json$/, '')] = readFileSync(join(FIXTURES, f), 'utf8');
   return out;
 }
 
@@ -23,10 +34,21 @@ describe('fleet status from the captured reports', () => {
   test('one row per host, every field read', () => {
     expect(rows.map((r) => r.host)).toEqual(HOSTS);
     for (const r of rows) {
-      expect(r).toMatchObject({ reachable: true, error: null, osCodename: 'trixie', appAnswers: true, errors: {} });
+      expect(r).toMatchObject({
+        reachable: true,
+        error: null,
+        osCodename: 'trixie',
+        appAnswers: true,
+        errors: {},
+      });
       expect(r.os).toMatch(/^Debian GNU\/Linux 13/);
       expect(r.dockerVersion).toMatch(/^\d+\.\d+/);
-      expect(r.app).toMatchObject({ name: 'app', state: 'running', image: 'test-app:good', release: 'good' });
+      expect(r.app).toMatchObject({
+        name: 'app',
+        state: 'running',
+        image: 'test-app:good',
+        release: 'good',
+      });
       expect(r.app!.imageId).toMatch(/^sha256:[0-9a-f]{64}$/);
       expect(r.app!.restartCount).toBeGreaterThanOrEqual(0);
       expect(r.uptimeSeconds).toBeGreaterThanOrEqual(0);
@@ -41,7 +63,9 @@ describe('fleet status from the captured reports', () => {
     const lines = formatFleetTable(rows).trimEnd().split('\n');
     expect(lines).toHaveLength(3);
     expect(lines[0].split(/\s+/)).toEqual([...TABLE_COLUMNS]);
-    expect(lines[1]).toMatch(/^docker-host-001 +trixie +\S+ +running +good +sha256:[0-9a-f]{12} .* yes$/);
+    expect(lines[1]).toMatch(
+      /^docker-host-001 +trixie +\S+ +running +good +sha256:[0-9a-f]{12} .* yes$/,
+    );
     expect(lines[1].indexOf('running')).toBe(lines[0].indexOf('APP'));
   });
 
@@ -59,7 +83,10 @@ describe('hosts without a usable report', () => {
   });
 
   test("the play's report for a host it could not reach (captured) keeps Ansible's message", () => {
-    const text = readFileSync(join(__dirname, 'fixtures', 'status-unreachable', 'docker-host-009.json'), 'utf8');
+    const text = readFileSync(
+      join(__dirname, 'fixtures', 'status-unreachable', 'docker-host-009.json'),
+      'utf8',
+    );
     const [row] = fleetStatus(['docker-host-009'], { 'docker-host-009': text });
     expect(row).toMatchObject({ reachable: false, os: null, app: null, appAnswers: false });
     expect(row.error).toMatch(/^Failed to connect to the host via ssh: .*10\.213\.0\.99 port 22/);
@@ -80,9 +107,17 @@ describe('hosts without a usable report', () => {
 
 describe('malformed reports: one line naming host, field, value and what is allowed', () => {
   test.each([
-    ['an unknown field', (r: any) => (r.colour = 'red'), /host "docker-host-001": unknown field "colour"/],
+    [
+      'an unknown field',
+      (r: any) => (r.colour = 'red'),
+      /host "docker-host-001": unknown field "colour"/,
+    ],
     ['an unknown nested field', (r: any) => (r.app.extra = 1), /unknown field "app.extra"/],
-    ['an unknown error part', (r: any) => (r.errors = { disk: 'x' }), /unknown field "errors.disk"/],
+    [
+      'an unknown error part',
+      (r: any) => (r.errors = { disk: 'x' }),
+      /unknown field "errors.disk"/,
+    ],
     [
       'a mistyped field',
       (r: any) => (r.app.restart_count = 'two'),
@@ -104,7 +139,9 @@ describe('malformed reports: one line naming host, field, value and what is allo
   });
 
   test('a report that is not JSON', () => {
-    expect(() => fleetStatus(['docker-host-001'], { 'docker-host-001': '{' })).toThrow(/not valid JSON/);
+    expect(() => fleetStatus(['docker-host-001'], { 'docker-host-001': '{' })).toThrow(
+      /not valid JSON/,
+    );
   });
 });
 

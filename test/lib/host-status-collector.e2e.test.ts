@@ -39,7 +39,9 @@ describe('host_status.py', () => {
     ['acme/app:latest', { 'org.opencontainers.image.version': '2.3.1' }, '2.3.1'],
   ])('release of %s', (ref, labels, release) => {
     expect(
-      py(`import host_status as h\nprint(json.dumps(h.release_of(${JSON.stringify(ref)}, ${JSON.stringify(labels)})))`),
+      py(
+        `import host_status as h\nprint(json.dumps(h.release_of(${JSON.stringify(ref)}, ${JSON.stringify(labels)})))`,
+      ),
     ).toBe(release);
   });
 });

@@ -26,10 +26,16 @@ describe('inventory-cli', () => {
     const outputs = join(dir, 'outputs.json');
     writeFileSync(outputs, JSON.stringify(sampleOutputs()));
     const out = join(dir, 'inv', 'stage.yml');
-    execFileSync(process.execPath, [launcher, cli, '--outputs', outputs, '--stack', 'stage', '--out', out], {
-      stdio: 'pipe',
-    });
-    expect(readFileSync(out, 'utf8')).toBe(renderInventory(parseStackOutputs(sampleOutputs(), 'stage')));
+    execFileSync(
+      process.execPath,
+      [launcher, cli, '--outputs', outputs, '--stack', 'stage', '--out', out],
+      {
+        stdio: 'pipe',
+      },
+    );
+    expect(readFileSync(out, 'utf8')).toBe(
+      renderInventory(parseStackOutputs(sampleOutputs(), 'stage')),
+    );
     expect(readdirSync(join(dir, 'inv'))).toEqual(['stage.yml']);
   });
 
@@ -37,9 +43,13 @@ describe('inventory-cli', () => {
     const outputs = join(dir, 'outputs.json');
     writeFileSync(outputs, JSON.stringify(withStage((s) => delete s.ssh_user)));
     const out = join(dir, 'stage.yml');
-    const res = spawnSync(process.execPath, [launcher, cli, '--outputs', outputs, '--stack', 'stage', '--out', out], {
-      encoding: 'utf8',
-    });
+    const res = spawnSync(
+      process.execPath,
+      [launcher, cli, '--outputs', outputs, '--stack', 'stage', '--out', out],
+      {
+        encoding: 'utf8',
+      },
+    );
     expect(res.status).toBe(1);
     expect(res.stderr).toBe('inventory: stack "stage": missing output "ssh_user"\n');
     expect(existsSync(out)).toBe(false);
@@ -54,24 +64,34 @@ describe('inventory-cli', () => {
       },
     );
     expect(missing.status).toBe(1);
-    expect(missing.stderr).toMatch(/^inventory: cannot read outputs file .*nope\.json \(ENOENT\)\n$/);
+    expect(missing.stderr).toMatch(
+      /^inventory: cannot read outputs file .*nope\.json \(ENOENT\)\n$/,
+    );
 
     const bad = join(dir, 'bad.json');
     writeFileSync(bad, '{ not json');
-    const notJson = spawnSync(process.execPath, [launcher, cli, '--outputs', bad, '--stack', 'stage'], {
-      encoding: 'utf8',
-    });
+    const notJson = spawnSync(
+      process.execPath,
+      [launcher, cli, '--outputs', bad, '--stack', 'stage'],
+      {
+        encoding: 'utf8',
+      },
+    );
     expect(notJson.status).toBe(1);
     expect(notJson.stderr).toMatch(/^inventory: .*bad\.json is not valid JSON: [^\n]*\n$/);
 
-    const usage = spawnSync(process.execPath, [launcher, cli, '--stack', 'stage'], { encoding: 'utf8' });
+    const usage = spawnSync(process.execPath, [launcher, cli, '--stack', 'stage'], {
+      encoding: 'utf8',
+    });
     expect(usage.status).toBe(2);
     expect(usage.stderr).toMatch(/^inventory: usage: /);
   });
 
   it('--gcp renders the gcp_compute template for one environment', () => {
     const out = join(dir, 'qa.gcp.yml');
-    const result = spawnSync(process.execPath, [launcher, cli, '--gcp', 'qa', '--out', out], { encoding: 'utf8' });
+    const result = spawnSync(process.execPath, [launcher, cli, '--gcp', 'qa', '--out', out], {
+      encoding: 'utf8',
+    });
     expect(result.status).toBe(0);
     const text = readFileSync(out, 'utf8');
     expect(text).toContain('plugin: google.cloud.gcp_compute');

@@ -28,15 +28,22 @@ describe('parseStackOutputs', () => {
   });
 
   it('rejects a non-object document', () => {
-    expect(() => parseStackOutputs([], 'stage')).toThrow(/must be a JSON object keyed by stack name, got an array/);
+    expect(() => parseStackOutputs([], 'stage')).toThrow(
+      /must be a JSON object keyed by stack name, got an array/,
+    );
     expect(() => parseStackOutputs(null, 'stage')).toThrow(/got null/);
   });
 
-  it.each(['hosts', 'app_urls', 'ssh_user', 'app_port', 'environment'])('names the missing output "%s"', (field) => {
-    const json = withStage((s) => delete s[field]);
-    expect(() => parseStackOutputs(json, 'stage')).toThrow(OutputsError);
-    expect(() => parseStackOutputs(json, 'stage')).toThrow(`stack "stage": missing output "${field}"`);
-  });
+  it.each(['hosts', 'app_urls', 'ssh_user', 'app_port', 'environment'])(
+    'names the missing output "%s"',
+    (field) => {
+      const json = withStage((s) => delete s[field]);
+      expect(() => parseStackOutputs(json, 'stage')).toThrow(OutputsError);
+      expect(() => parseStackOutputs(json, 'stage')).toThrow(
+        `stack "stage": missing output "${field}"`,
+      );
+    },
+  );
 
   it.each(['name', 'zone', 'internal_ip'])('names the missing host field "%s"', (field) => {
     const json = withStage((s) => {
@@ -53,33 +60,55 @@ describe('parseStackOutputs', () => {
       [(s) => (s.hosts = []), /output "hosts" must be an object keyed by host name, got an array/],
       [(s) => (s.app_urls = 'http://x'), /output "app_urls" must be a list of strings/],
       [(s) => (s.app_urls = [1]), /output "app_urls" must be a list of strings/],
-      [(s) => (s.app_port = '9292'), /output "app_port" must be a port number \(1-65535\), got string "9292"/],
+      [
+        (s) => (s.app_port = '9292'),
+        /output "app_port" must be a port number \(1-65535\), got string "9292"/,
+      ],
       [(s) => (s.app_port = 70000), /output "app_port" must be a port number/],
       [(s) => (s.ssh_user = ''), /output "ssh_user" must be a non-empty string/],
       [(s) => (s.ssh_user = 'root; rm'), /output "ssh_user" "root; rm" is not a valid user name/],
       [(s) => (s.environment = 'Stage!'), /output "environment" "Stage!" must match/],
-      [(s) => (s.project = "x'; rm -rf /"), /output "project" "x'; rm -rf \/" is not a Google Cloud project ID/],
       [
-        (s) => ((s.hosts as Record<string, Record<string, unknown>>)['docker-host-001'].zone = 'eu west'),
+        (s) => (s.project = "x'; rm -rf /"),
+        /output "project" "x'; rm -rf \/" is not a Google Cloud project ID/,
+      ],
+      [
+        (s) =>
+          ((s.hosts as Record<string, Record<string, unknown>>)['docker-host-001'].zone =
+            'eu west'),
         /hosts\["docker-host-001"\]: field "zone" must be a zone such as europe-west1-b, got "eu west"/,
       ],
       [
-        (s) => ((s.hosts as Record<string, Record<string, unknown>>)['docker-host-001'].external_ip = 'not-an-ip'),
+        (s) =>
+          ((s.hosts as Record<string, Record<string, unknown>>)['docker-host-001'].external_ip =
+            'not-an-ip'),
         /hosts\["docker-host-001"\]: field "external_ip" must be an IP address, got "not-an-ip"/,
       ],
       [
-        (s) => ((s.hosts as Record<string, Record<string, unknown>>)['docker-host-001'].internal_ip = null),
+        (s) =>
+          ((s.hosts as Record<string, Record<string, unknown>>)['docker-host-001'].internal_ip =
+            null),
         /field "internal_ip" must be a non-empty string, got null/,
       ],
-      [(s) => (s.exposure = 'cdn'), /output "exposure" must be "load-balancer" or "public-ips", got string "cdn"/],
+      [
+        (s) => (s.exposure = 'cdn'),
+        /output "exposure" must be "load-balancer" or "public-ips", got string "cdn"/,
+      ],
       [
         (s) => ((s.exposure = 'load-balancer'), delete s.app_url),
         /output "exposure" is "load-balancer" but output "app_url" is missing/,
       ],
-      [(s) => (s.app_url = 'ftp://x'), /field "app_url" must be an http\(s\):\/\/ URL without a path, got "ftp:\/\/x"/],
-      [(s) => (s.app_health_path = 'healthz'), /field "app_health_path" must be a path starting with "\/"/],
       [
-        (s) => ((s.hosts as Record<string, Record<string, unknown>>)['docker-host-001'].name = 'other'),
+        (s) => (s.app_url = 'ftp://x'),
+        /field "app_url" must be an http\(s\):\/\/ URL without a path, got "ftp:\/\/x"/,
+      ],
+      [
+        (s) => (s.app_health_path = 'healthz'),
+        /field "app_health_path" must be a path starting with "\/"/,
+      ],
+      [
+        (s) =>
+          ((s.hosts as Record<string, Record<string, unknown>>)['docker-host-001'].name = 'other'),
         /field "name" is "other", expected the key "docker-host-001"/,
       ],
       [
@@ -180,7 +209,9 @@ describe('renderInventory', () => {
         '        docker-host-002:',
       ].join('\n'),
     );
-    expect(text).toContain('          ansible_ssh_common_args: "-o HostKeyAlias=docker-host-002-42"\n');
+    expect(text).toContain(
+      '          ansible_ssh_common_args: "-o HostKeyAlias=docker-host-002-42"\n',
+    );
     expect(text).not.toContain('ProxyCommand');
 
     // With IAP: one ansible_ssh_common_args holding both options.
@@ -205,9 +236,12 @@ describe('renderInventory', () => {
     expect(plain).not.toContain('HostKeyAlias');
     expect(plain).not.toContain('ansible_ssh_common_args');
     const nulls = withStage((s) => {
-      for (const h of Object.values(s.hosts as Record<string, Record<string, unknown>>)) h.instance_id = null;
+      for (const h of Object.values(s.hosts as Record<string, Record<string, unknown>>))
+        h.instance_id = null;
     });
-    expect(parseStackOutputs(nulls, 'stage').hosts['docker-host-001']).not.toHaveProperty('instance_id');
+    expect(parseStackOutputs(nulls, 'stage').hosts['docker-host-001']).not.toHaveProperty(
+      'instance_id',
+    );
     expect(renderInventory(parseStackOutputs(nulls, 'stage'))).toBe(plain);
   });
 
@@ -215,7 +249,11 @@ describe('renderInventory', () => {
     for (const bad of [1234, '', '12a', '1 -o ProxyCommand=x', '123456789012345678901']) {
       expect(() =>
         parseStackOutputs(
-          withStage((s) => ((s.hosts as Record<string, Record<string, unknown>>)['docker-host-001'].instance_id = bad)),
+          withStage(
+            (s) =>
+              ((s.hosts as Record<string, Record<string, unknown>>)['docker-host-001'].instance_id =
+                bad),
+          ),
           'stage',
         ),
       ).toThrow(
@@ -263,7 +301,9 @@ describe('the per-host entries of the outputs contract', () => {
 
   it('rejects a DOCKER_HOST that is not ssh://', () => {
     const json = withStage(
-      (s) => ((s.hosts as Record<string, Record<string, unknown>>)['docker-host-001'].docker_host = 'tcp://x:2375'),
+      (s) =>
+        ((s.hosts as Record<string, Record<string, unknown>>)['docker-host-001'].docker_host =
+          'tcp://x:2375'),
     );
     expect(() => parseStackOutputs(json, 'stage')).toThrow(
       'field "docker_host" must be an ssh:// URL, got "tcp://x:2375"',

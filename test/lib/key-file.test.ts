@@ -14,7 +14,10 @@ afterEach(() => rmSync(dir, { recursive: true, force: true }));
 describe('inspectKeyFile: what the path is, before anything is read', () => {
   test('a directory', () => {
     mkdirSync(join(dir, 'key'));
-    expect(inspectKeyFile(join(dir, 'key'), true)).toEqual({ ok: false, problem: 'is a directory, not a key file' });
+    expect(inspectKeyFile(join(dir, 'key'), true)).toEqual({
+      ok: false,
+      problem: 'is a directory, not a key file',
+    });
   });
 
   test('a FIFO: answered at once, never a hang', () => {
@@ -28,7 +31,10 @@ describe('inspectKeyFile: what the path is, before anything is read', () => {
   });
 
   test('a device', () => {
-    expect(inspectKeyFile('/dev/zero', true)).toEqual({ ok: false, problem: 'is a device, not a key file' });
+    expect(inspectKeyFile('/dev/zero', true)).toEqual({
+      ok: false,
+      problem: 'is a device, not a key file',
+    });
   });
 
   test('a file too large to be a key', () => {
@@ -40,19 +46,28 @@ describe('inspectKeyFile: what the path is, before anything is read', () => {
   });
 
   test('missing, or a symbolic link loop', () => {
-    expect(inspectKeyFile(join(dir, 'none'), true)).toEqual({ ok: false, problem: 'does not exist' });
-    symlinkSync(join(dir, 'loop'), join(dir, 'loop'));
-    expect(inspectKeyFile(join(dir, 'loop'), true)).toEqual({ ok: false, problem: 'is a symbolic link loop' });
-  });
-
-  (process.getuid?.() === 0 ? test.skip : test)('unreadable (not testable as root, who reads everything)', () => {
-    writeFileSync(join(dir, 'key'), 'x');
-    chmodSync(join(dir, 'key'), 0o000);
-    expect(inspectKeyFile(join(dir, 'key'), true)).toEqual({
+    expect(inspectKeyFile(join(dir, 'none'), true)).toEqual({
       ok: false,
-      problem: 'is not readable (permission denied)',
+      problem: 'does not exist',
+    });
+    symlinkSync(join(dir, 'loop'), join(dir, 'loop'));
+    expect(inspectKeyFile(join(dir, 'loop'), true)).toEqual({
+      ok: false,
+      problem: 'is a symbolic link loop',
     });
   });
+
+  (process.getuid?.() === 0 ? test.skip : test)(
+    'unreadable (not testable as root, who reads everything)',
+    () => {
+      writeFileSync(join(dir, 'key'), 'x');
+      chmodSync(join(dir, 'key'), 0o000);
+      expect(inspectKeyFile(join(dir, 'key'), true)).toEqual({
+        ok: false,
+        problem: 'is not readable (permission denied)',
+      });
+    },
+  );
 
   test('a small regular file is read', () => {
     writeFileSync(join(dir, 'key'), `${TEST_KEY}\n`);
@@ -61,7 +76,8 @@ describe('inspectKeyFile: what the path is, before anything is read', () => {
 });
 
 describe('preflight: one line naming the field', () => {
-  const config = (home: string) => resolveProject({ environments: [validEnv()] }, { home }).environments[0];
+  const config = (home: string) =>
+    resolveProject({ environments: [validEnv()] }, { home }).environments[0];
 
   test('a private key path that is a directory', () => {
     mkdirSync(join(dir, '.ssh', 'docker-hosts'), { recursive: true });
@@ -74,7 +90,10 @@ describe('preflight: one line naming the field', () => {
 
   test('the local public key must be one of the committed keys', () => {
     mkdirSync(join(dir, '.ssh'));
-    writeFileSync(join(dir, '.ssh', 'docker-hosts.pub'), 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOther other@host\n');
+    writeFileSync(
+      join(dir, '.ssh', 'docker-hosts.pub'),
+      'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOther other@host\n',
+    );
     expect(sshPublicKeyCheck(config(dir))).toMatchObject({
       ok: false,
       summary: expect.stringContaining('is not among the 1 in ssh.publicKeys of "stage"'),

@@ -1,11 +1,20 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { renderPlanMarkdown, renderPlanText } from '../../review/plan/render';
-import { hasChanges, losesHost, PlanFormatError, SENSITIVE, summarizePlan, UNKNOWN } from '../../review/plan/summary';
+import {
+  hasChanges,
+  losesHost,
+  PlanFormatError,
+  SENSITIVE,
+  summarizePlan,
+  UNKNOWN,
+} from '../../review/plan/summary';
 
 /** `terraform show -json` output: real ones (terraform_data, made offline with Terraform 1.11) and google ones. */
 function fixture(name: string): any {
-  return JSON.parse(readFileSync(join(__dirname, '..', 'fixtures', 'plans', `${name}.json`), 'utf8'));
+  return JSON.parse(
+    readFileSync(join(__dirname, '..', 'fixtures', 'plans', `${name}.json`), 'utf8'),
+  );
 }
 
 function plan(resourceChanges: unknown[]): any {
@@ -51,7 +60,8 @@ describe('a real plan made offline by Terraform 1.11 (terraform_data)', () => {
 
 /** Plans the real hashicorp/google 6.50.0 made (npm run fixtures:plans): prod, two hosts on public IPs. */
 describe('real google plans', () => {
-  const rows = (name: string) => summarizePlan('prod', fixture(name)).changes.map((c) => [c.address, c.action]);
+  const rows = (name: string) =>
+    summarizePlan('prod', fixture(name)).changes.map((c) => [c.address, c.action]);
   const host = (n: string) => `google_compute_instance.fleet_docker-host-${n}`;
   const ip = (n: string) => `google_compute_address.fleet_docker-host-${n}_address`;
 
@@ -73,7 +83,11 @@ describe('real google plans', () => {
       [host('001'), 'update'],
       [host('002'), 'update'],
     ]);
-    expect(s.changes[0].attributes).toContainEqual({ path: 'machine_type', before: 'e2-small', after: 'e2-medium' });
+    expect(s.changes[0].attributes).toContainEqual({
+      path: 'machine_type',
+      before: 'e2-small',
+      after: 'e2-medium',
+    });
     expect(losesHost(s)).toBe(false);
   });
 
@@ -94,7 +108,9 @@ describe('real google plans', () => {
     expect(first.replacePaths).toEqual(['zone']);
     expect(first.why).toBe('zone cannot change in place');
     // Computed attributes that become unknown on any replacement are noise: only what forces it is listed.
-    expect(first.attributes).toEqual([{ path: 'zone', before: 'europe-west1-b', after: 'europe-west1-c' }]);
+    expect(first.attributes).toEqual([
+      { path: 'zone', before: 'europe-west1-b', after: 'europe-west1-c' },
+    ]);
     const text = renderPlanText(s, { alarm: (t) => `<${t}>` });
     expect(text).toContain(
       `  <-/+ ${host('001')}  REPLACE: zone cannot change in place>\n        zone: europe-west1-b → europe-west1-c\n        <! host docker-host-001 is replaced:`,
@@ -114,7 +130,10 @@ describe('real google plans', () => {
   test('a host removed: the host and its static IP go away, each named', () => {
     const s = summarizePlan('prod', fixture('google-remove-host'));
     expect(s.counts).toEqual({ add: 0, change: 0, replace: 0, destroy: 2 });
-    expect(s.changes.map((c) => c.why)).toEqual(['no longer in the configuration', 'no longer in the configuration']);
+    expect(s.changes.map((c) => c.why)).toEqual([
+      'no longer in the configuration',
+      'no longer in the configuration',
+    ]);
     expect(s.changes.map((c) => c.loss)).toEqual([
       "static IP 203.0.113.2 (prod-docker-host-002) is released: the host's public address changes (URLs, DOCKER_HOST, DNS)",
       'host docker-host-002 is destroyed: the host, its boot disk and its Docker state (containers, images, volumes) go away',
@@ -164,7 +183,9 @@ describe('details', () => {
         }),
       ]),
     );
-    expect(s.changes[0].attributes).toEqual([{ path: 'description', before: SENSITIVE, after: SENSITIVE }]);
+    expect(s.changes[0].attributes).toEqual([
+      { path: 'description', before: SENSITIVE, after: SENSITIVE },
+    ]);
     expect(renderPlanText(s)).not.toMatch(/secret/);
   });
 
@@ -173,9 +194,18 @@ describe('details', () => {
       'stage',
       plan([
         change({
-          change: { actions: ['create', 'delete'], before: { name: 'ssh' }, after: { name: 'ssh' }, after_unknown: {} },
+          change: {
+            actions: ['create', 'delete'],
+            before: { name: 'ssh' },
+            after: { name: 'ssh' },
+            after_unknown: {},
+          },
         }),
-        change({ address: 'a.b', previous_address: 'a.c', change: { actions: ['no-op'], before: {}, after: {} } }),
+        change({
+          address: 'a.b',
+          previous_address: 'a.c',
+          change: { actions: ['no-op'], before: {}, after: {} },
+        }),
         {
           address: 'google_project_iam_member.ops',
           type: 'google_project_iam_member',
@@ -200,10 +230,19 @@ describe('details', () => {
 
   test.each([
     [null, 'plan of stack "stage": not a JSON object (give terraform show -json output)'],
-    [{ format_version: '2.0' }, 'plan of stack "stage": field "format_version" must be 1.x (got "2.0")'],
-    [{ format_version: '1.2', resource_changes: {} }, 'plan of stack "stage": field "resource_changes" must be a list'],
+    [
+      { format_version: '2.0' },
+      'plan of stack "stage": field "format_version" must be 1.x (got "2.0")',
+    ],
+    [
+      { format_version: '1.2', resource_changes: {} },
+      'plan of stack "stage": field "resource_changes" must be a list',
+    ],
     [plan([{ address: 'x' }]), 'plan of stack "stage": resource_changes[0] has no change.actions'],
-    [plan([{ address: 'x', change: { actions: ['explode'] } }]), 'unknown change.actions ["explode"]'],
+    [
+      plan([{ address: 'x', change: { actions: ['explode'] } }]),
+      'unknown change.actions ["explode"]',
+    ],
   ])('bad input %j is refused: %s', (input, message) => {
     expect(() => summarizePlan('stage', input)).toThrow(new PlanFormatError(message));
   });

@@ -7,9 +7,13 @@ const ROOT = resolve(__dirname, '..', '..');
 
 /** The top-level `key: value` scalars of a role's defaults/main.yml (no YAML library needed for these). */
 function roleDefaults(role: string): Record<string, string> {
-  const text = readFileSync(resolve(ROOT, 'ansible', 'roles', role, 'defaults', 'main.yml'), 'utf8');
+  const text = readFileSync(
+    resolve(ROOT, 'ansible', 'roles', role, 'defaults', 'main.yml'),
+    'utf8',
+  );
   const out: Record<string, string> = {};
-  for (const m of text.matchAll(/^([a-z_][a-z0-9_]*): *(.*)$/gm)) out[m[1]] = m[2].replace(/^"(.*)"$/, '$1');
+  for (const m of text.matchAll(/^([a-z_][a-z0-9_]*): *(.*)$/gm))
+    out[m[1]] = m[2].replace(/^"(.*)"$/, '$1');
   return out;
 }
 
@@ -18,7 +22,9 @@ function defaultEnvironment(): EnvironmentConfig {
   const base = PROJECT.environments[0];
   const spec = {
     ...PROJECT,
-    environments: [{ ...base, app: undefined, ssh: { ...base.ssh, user: undefined, osLogin: undefined } }],
+    environments: [
+      { ...base, app: undefined, ssh: { ...base.ssh, user: undefined, osLogin: undefined } },
+    ],
   };
   const config = resolveProject(spec);
   return config.environments[0];

@@ -8,7 +8,11 @@ describe('alignColumns', () => {
         ['docker-host-001', 'up'],
         ['h2', 'DOWN: connection refused'],
       ]),
-    ).toEqual(['HOST             APP', 'docker-host-001  up', 'h2               DOWN: connection refused']);
+    ).toEqual([
+      'HOST             APP',
+      'docker-host-001  up',
+      'h2               DOWN: connection refused',
+    ]);
   });
 
   test('a shorter row runs on from its first cell; widths come from the full rows', () => {

@@ -38,7 +38,9 @@ describe('Checkov baseline comparison', () => {
   it('fails on a new finding', () => {
     const { ok, lines } = compare(findings(report), []);
     expect(ok).toBe(false);
-    expect(lines[0]).toBe('NEW FINDING: CKV_GCP_40 terraform_json:/stacks/stage/cdk.tf.json resource.h1: no public IP');
+    expect(lines[0]).toBe(
+      'NEW FINDING: CKV_GCP_40 terraform_json:/stacks/stage/cdk.tf.json resource.h1: no public IP',
+    );
   });
 
   it('fails on a baseline entry that no longer fails', () => {

@@ -8,7 +8,10 @@ function rule(id: string): PolicyRule {
 }
 
 /** A synthesized environment stack, as JSON the test may edit. */
-function stackJson(exposure: 'load-balancer' | 'public-ips', hostCount = 2): SynthesizedStack & { json: any } {
+function stackJson(
+  exposure: 'load-balancer' | 'public-ips',
+  hostCount = 2,
+): SynthesizedStack & { json: any } {
   const [stack] = stacksFor(resolveEnvs([validEnv({ exposure, hostCount })])).environments;
   return { name: 'stage', json: synthJson(stack) };
 }
@@ -18,7 +21,11 @@ const messages = (id: string, stack: SynthesizedStack) =>
     .check([stack])
     .map((f) => `${f.address}: ${f.message}`);
 
-const EXPOSURE_IDS = ['DH12-lb-hosts-private', 'DH13-backend-health-checked', 'DH14-nat-for-private-hosts'];
+const EXPOSURE_IDS = [
+  'DH12-lb-hosts-private',
+  'DH13-backend-health-checked',
+  'DH14-nat-for-private-hosts',
+];
 
 describe('exposure rules', () => {
   test.each(EXPOSURE_IDS)('compliant: %s passes both synthesized modes', (id) => {
@@ -28,7 +35,9 @@ describe('exposure rules', () => {
 
   test('DH12 non-compliant: a host behind the load balancer with an external IP', () => {
     const stack = stackJson('load-balancer');
-    stack.json.resource.google_compute_instance['fleet_docker-host-002'].network_interface[0].access_config = [{}];
+    stack.json.resource.google_compute_instance[
+      'fleet_docker-host-002'
+    ].network_interface[0].access_config = [{}];
     expect(messages('DH12-lb-hosts-private', stack)).toEqual([
       'google_compute_instance.fleet_docker-host-002: has an access config (external IP) behind a load balancer',
     ]);

@@ -13,7 +13,9 @@ function stageWith(resources: Record<string, Record<string, unknown>>): Synthesi
     json: {
       resource: {
         google_compute_instance: { 'fleet_docker-host-001': instance(`\${${SA_REF}.email}`) },
-        ...Object.fromEntries(Object.entries(resources).map(([type, attrs]) => [type, { subject: attrs }])),
+        ...Object.fromEntries(
+          Object.entries(resources).map(([type, attrs]) => [type, { subject: attrs }]),
+        ),
       },
     } as StackJson,
   };
@@ -40,7 +42,12 @@ describe('DH10-registry-read-per-repository', () => {
     ],
     [
       'project-wide logWriter for the hosts',
-      { google_project_iam_member: { role: 'roles/logging.logWriter', member: `\${${SA_REF}.member}` } },
+      {
+        google_project_iam_member: {
+          role: 'roles/logging.logWriter',
+          member: `\${${SA_REF}.member}`,
+        },
+      },
     ],
     [
       'project-wide reader for another account (a CI pusher, say)',
@@ -64,7 +71,10 @@ describe('DH10-registry-read-per-repository', () => {
     [
       'project-wide writer through a binding, as serviceAccount:${email}',
       'google_project_iam_binding',
-      { role: 'roles/artifactregistry.writer', members: ['user:a@example.com', `serviceAccount:\${${SA_REF}.email}`] },
+      {
+        role: 'roles/artifactregistry.writer',
+        members: ['user:a@example.com', `serviceAccount:\${${SA_REF}.email}`],
+      },
     ],
   ])('non-compliant: %s', (_label, type, attrs) => {
     expect(dh10(stageWith({ [type]: attrs }))).toEqual([
@@ -84,7 +94,10 @@ describe('DH10-registry-read-per-repository', () => {
         resource: {
           google_compute_instance: { host: instance('hosts@p.iam.gserviceaccount.com') },
           google_project_iam_member: {
-            grant: { role: 'roles/artifactregistry.reader', member: 'serviceAccount:hosts@p.iam.gserviceaccount.com' },
+            grant: {
+              role: 'roles/artifactregistry.reader',
+              member: 'serviceAccount:hosts@p.iam.gserviceaccount.com',
+            },
           },
         },
       },
@@ -98,14 +111,23 @@ const goodRepository = {
   cleanup_policy_dry_run: false,
   cleanup_policies: [
     { id: 'keep-recent', action: 'KEEP', most_recent_versions: { keep_count: 10 } },
-    { id: 'delete-untagged', action: 'DELETE', condition: { tag_state: 'UNTAGGED', older_than: '604800s' } },
+    {
+      id: 'delete-untagged',
+      action: 'DELETE',
+      condition: { tag_state: 'UNTAGGED', older_than: '604800s' },
+    },
   ],
 };
 
 describe('DH11-registry-cleanup', () => {
   const dh11 = (attrs: Record<string, unknown>) =>
     checkPolicies(
-      [{ name: 'registry', json: { resource: { google_artifact_registry_repository: { repo: attrs } } } }],
+      [
+        {
+          name: 'registry',
+          json: { resource: { google_artifact_registry_repository: { repo: attrs } } },
+        },
+      ],
       [],
       REGISTRY_RULES.filter((r) => r.id === 'DH11-registry-cleanup'),
     ).map((f) => f.message);
@@ -160,7 +182,10 @@ describe('on the real synthesized stacks', () => {
   const stage = synthJson(environments[0]);
 
   test('they pass DH10 and DH11', () => {
-    const stacks = [registry, ...environments].map((s) => ({ name: s.node.id, json: synthJson(s) as StackJson }));
+    const stacks = [registry, ...environments].map((s) => ({
+      name: s.node.id,
+      json: synthJson(s) as StackJson,
+    }));
     expect(checkPolicies(stacks, [], REGISTRY_RULES)).toEqual([]);
   });
 
@@ -171,19 +196,23 @@ describe('on the real synthesized stacks', () => {
       ...stage,
       resource: {
         ...stage.resource,
-        google_project_iam_member: { ...members, ar: { project: 'p', role: 'roles/artifactregistry.reader', member } },
+        google_project_iam_member: {
+          ...members,
+          ar: { project: 'p', role: 'roles/artifactregistry.reader', member },
+        },
       },
     };
-    expect(dh10({ name: 'stage', json: widened }).map((f) => f.address)).toEqual(['google_project_iam_member.ar']);
+    expect(dh10({ name: 'stage', json: widened }).map((f) => f.address)).toEqual([
+      'google_project_iam_member.ar',
+    ]);
   });
 
   test('the registry stack with its cleanup policies taken away trips DH11', () => {
     const json = synthJson(registry);
     const [name] = Object.keys(json.resource.google_artifact_registry_repository);
     delete json.resource.google_artifact_registry_repository[name].cleanup_policies;
-    expect(checkPolicies([{ name: 'registry', json }], [], REGISTRY_RULES).map((f) => f.rule)).toEqual([
-      'DH11-registry-cleanup',
-      'DH11-registry-cleanup',
-    ]);
+    expect(
+      checkPolicies([{ name: 'registry', json }], [], REGISTRY_RULES).map((f) => f.rule),
+    ).toEqual(['DH11-registry-cleanup', 'DH11-registry-cleanup']);
   });
 });

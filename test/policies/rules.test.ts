@@ -16,7 +16,11 @@ function stackWith(type: string, attrs: Record<string, unknown>, name = 'stage')
 const goodInstance = {
   name: 'docker-host-001',
   can_ip_forward: false,
-  shielded_instance_config: { enable_secure_boot: true, enable_vtpm: true, enable_integrity_monitoring: true },
+  shielded_instance_config: {
+    enable_secure_boot: true,
+    enable_vtpm: true,
+    enable_integrity_monitoring: true,
+  },
   service_account: {
     email: 'docker-hosts-stage@p.iam.gserviceaccount.com',
     scopes: ['https://www.googleapis.com/auth/logging.write'],
@@ -37,20 +41,41 @@ const sshRule = (ranges: string[], allow: unknown = [{ protocol: 'tcp', ports: [
 });
 
 type Case = [string, string, Record<string, unknown>];
-const cases: { id: string; type: string; compliant: Case[]; nonCompliant: (Case & { 3?: string })[] }[] = [
+const cases: {
+  id: string;
+  type: string;
+  compliant: Case[];
+  nonCompliant: (Case & { 3?: string })[];
+}[] = [
   {
     id: 'DH1-ssh-not-open-to-world',
     type: 'google_compute_firewall',
     compliant: [
       ['IAP only', 'x', sshRule(['35.235.240.0/20'])],
       ['a /8 admin network', 'x', sshRule(['10.0.0.0/8'])],
-      ['overlapping ranges inside one /8', 'x', sshRule(['10.0.0.0/8', '10.1.0.0/16', '10.0.0.0/9'])],
-      ['app port open to the world', 'x', sshRule(['0.0.0.0/0'], [{ protocol: 'tcp', ports: ['9292'] }])],
+      [
+        'overlapping ranges inside one /8',
+        'x',
+        sshRule(['10.0.0.0/8', '10.1.0.0/16', '10.0.0.0/9']),
+      ],
+      [
+        'app port open to the world',
+        'x',
+        sshRule(['0.0.0.0/0'], [{ protocol: 'tcp', ports: ['9292'] }]),
+      ],
       ['egress', 'x', { ...sshRule(['0.0.0.0/0']), direction: 'EGRESS' }],
     ],
     nonCompliant: [
-      ['port 22 from 0.0.0.0/0', 'allows SSH from 10.0.0.0/8, 0.0.0.0/0', sshRule(['10.0.0.0/8', '0.0.0.0/0'])],
-      ['a port range covering 22', 'allows SSH', sshRule(['0.0.0.0/0'], [{ protocol: 'tcp', ports: ['20-30'] }])],
+      [
+        'port 22 from 0.0.0.0/0',
+        'allows SSH from 10.0.0.0/8, 0.0.0.0/0',
+        sshRule(['10.0.0.0/8', '0.0.0.0/0']),
+      ],
+      [
+        'a port range covering 22',
+        'allows SSH',
+        sshRule(['0.0.0.0/0'], [{ protocol: 'tcp', ports: ['20-30'] }]),
+      ],
       ['all tcp ports', 'allows SSH', sshRule(['0.0.0.0/0'], [{ protocol: 'tcp' }])],
       ['all protocols from ::/0', 'allows SSH from ::/0', sshRule(['::/0'], [{ protocol: 'all' }])],
       [
@@ -63,7 +88,11 @@ const cases: { id: string; type: string; compliant: Case[]; nonCompliant: (Case 
         'allows SSH from 0.0.0.0/8, 1.0.0.0/8, 2.0.0.0/8, 3.0.0.0/8 and 252 more',
         sshRule(Array.from({ length: 256 }, (_, i) => `${i}.0.0.0/8`)),
       ],
-      ['two /8s: more than one /8 together', 'more than one /8', sshRule(['10.0.0.0/8', '11.0.0.0/8'])],
+      [
+        'two /8s: more than one /8 together',
+        'more than one /8',
+        sshRule(['10.0.0.0/8', '11.0.0.0/8']),
+      ],
       ['a wide IPv6 range', 'allows SSH from 2000::/3', sshRule(['2000::/3'])],
     ],
   },
@@ -72,7 +101,11 @@ const cases: { id: string; type: string; compliant: Case[]; nonCompliant: (Case 
     type: 'google_storage_bucket',
     compliant: [['hardened', 'x', goodBucket]],
     nonCompliant: [
-      ['unversioned', 'versioning is not enabled', { ...goodBucket, versioning: { enabled: false } }],
+      [
+        'unversioned',
+        'versioning is not enabled',
+        { ...goodBucket, versioning: { enabled: false } },
+      ],
       [
         'fine-grained ACLs',
         'uniform_bucket_level_access is not true',
@@ -100,7 +133,10 @@ const cases: { id: string; type: string; compliant: Case[]; nonCompliant: (Case 
       [
         'vTPM off',
         'enable_vtpm is not true',
-        { ...goodInstance, shielded_instance_config: { enable_secure_boot: true, enable_integrity_monitoring: true } },
+        {
+          ...goodInstance,
+          shielded_instance_config: { enable_secure_boot: true, enable_integrity_monitoring: true },
+        },
       ],
     ],
   },
@@ -109,16 +145,26 @@ const cases: { id: string; type: string; compliant: Case[]; nonCompliant: (Case 
     type: 'google_compute_instance',
     compliant: [['dedicated, narrow scopes', 'x', goodInstance]],
     nonCompliant: [
-      ['no account', 'has no explicit service account', { ...goodInstance, service_account: undefined }],
+      [
+        'no account',
+        'has no explicit service account',
+        { ...goodInstance, service_account: undefined },
+      ],
       [
         'default compute account',
         'uses the default compute service account',
-        { ...goodInstance, service_account: { email: '123-compute@developer.gserviceaccount.com', scopes: [] } },
+        {
+          ...goodInstance,
+          service_account: { email: '123-compute@developer.gserviceaccount.com', scopes: [] },
+        },
       ],
       [
         'cloud-platform scope',
         'has the cloud-platform scope',
-        { ...goodInstance, service_account: { email: 'a@p.iam.gserviceaccount.com', scopes: ['cloud-platform'] } },
+        {
+          ...goodInstance,
+          service_account: { email: 'a@p.iam.gserviceaccount.com', scopes: ['cloud-platform'] },
+        },
       ],
     ],
   },
@@ -126,7 +172,9 @@ const cases: { id: string; type: string; compliant: Case[]; nonCompliant: (Case 
     id: 'DH5-no-project-ssh-keys',
     type: 'google_compute_instance',
     compliant: [['blocked', 'x', goodInstance]],
-    nonCompliant: [['not blocked', 'block-project-ssh-keys is not TRUE', { ...goodInstance, metadata: {} }]],
+    nonCompliant: [
+      ['not blocked', 'block-project-ssh-keys is not TRUE', { ...goodInstance, metadata: {} }],
+    ],
   },
   {
     id: 'DH6-serial-port-disabled',
@@ -135,7 +183,13 @@ const cases: { id: string; type: string; compliant: Case[]; nonCompliant: (Case 
       ['off', 'x', goodInstance],
       ['unset', 'x', { ...goodInstance, metadata: { 'block-project-ssh-keys': 'TRUE' } }],
     ],
-    nonCompliant: [['on', 'serial-port-enable is on', { ...goodInstance, metadata: { 'serial-port-enable': 'true' } }]],
+    nonCompliant: [
+      [
+        'on',
+        'serial-port-enable is on',
+        { ...goodInstance, metadata: { 'serial-port-enable': 'true' } },
+      ],
+    ],
   },
   {
     id: 'DH7-no-ip-forwarding',
@@ -193,7 +247,8 @@ describe('DH9-default-deny-ingress', () => {
         rule: 'DH9-default-deny-ingress',
         stack: 'stage',
         address: 'google_compute_instance.host',
-        message: "has no deny-all ingress rule for its tags: the network's other allow rules reach it",
+        message:
+          "has no deny-all ingress rule for its tags: the network's other allow rules reach it",
       },
     ]);
   });
@@ -240,15 +295,19 @@ describe('checkPolicies', () => {
       stackWith('google_compute_firewall', open, 'stage'),
       stackWith('google_compute_firewall', open, 'prod'),
     ];
-    const findings = checkPolicies(stacks, [{ rule: 'DH1-ssh-not-open-to-world', stack: 'stage', reason: 'lab' }]);
+    const findings = checkPolicies(stacks, [
+      { rule: 'DH1-ssh-not-open-to-world', stack: 'stage', reason: 'lab' },
+    ]);
     expect(findings.map((f) => f.stack)).toEqual(['prod']);
   });
 
   test('a suppression must name a known rule and give a reason', () => {
-    expect(() => checkPolicies([], [{ rule: 'DH99', stack: 'stage', reason: 'x' }])).toThrow('unknown rule "DH99"');
-    expect(() => checkPolicies([], [{ rule: 'DH7-no-ip-forwarding', stack: 'stage', reason: ' ' }])).toThrow(
-      'needs a reason',
+    expect(() => checkPolicies([], [{ rule: 'DH99', stack: 'stage', reason: 'x' }])).toThrow(
+      'unknown rule "DH99"',
     );
+    expect(() =>
+      checkPolicies([], [{ rule: 'DH7-no-ip-forwarding', stack: 'stage', reason: ' ' }]),
+    ).toThrow('needs a reason');
   });
 
   test('every rule has a test case here', () => {
@@ -271,7 +330,11 @@ describe("DH1 counts the union of a stack's SSH rules, as the config check does"
   test('two rules, each half of the internet, are the internet', () => {
     const stack: SynthesizedStack = {
       name: 'stage',
-      json: { resource: { google_compute_firewall: { a: sshRule(['0.0.0.0/1']), b: sshRule(['128.0.0.0/1']) } } },
+      json: {
+        resource: {
+          google_compute_firewall: { a: sshRule(['0.0.0.0/1']), b: sshRule(['128.0.0.0/1']) },
+        },
+      },
     };
     expect(
       rule('DH1-ssh-not-open-to-world')
@@ -286,7 +349,9 @@ describe("DH1 counts the union of a stack's SSH rules, as the config check does"
     [['10.0.0.0/8', '11.0.0.0/9'], true],
     [Array.from({ length: 256 }, (_, i) => `${i}.0.0.0/8`), true],
   ])('%j: the config refuses it exactly when DH1 finds it', (ranges, wide) => {
-    const found = rule('DH1-ssh-not-open-to-world').check([stackWith('google_compute_firewall', sshRule(ranges))]);
+    const found = rule('DH1-ssh-not-open-to-world').check([
+      stackWith('google_compute_firewall', sshRule(ranges)),
+    ]);
     expect(found.length > 0).toBe(wide);
     expect(coversInternet(ranges)).toBe(wide);
     const resolve = () => resolveEnvs([validEnv({ sshSourceRanges: ranges })]);

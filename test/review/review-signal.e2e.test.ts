@@ -17,7 +17,10 @@ beforeAll(() => {
   cpSync(join(REPO_ROOT, 'review'), join(repo, 'review'), { recursive: true });
   writeFileSync(join(repo, '.gitignore'), 'node_modules/\n');
   const git = (...args: string[]) =>
-    execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.com', ...args], { cwd: repo, stdio: 'pipe' });
+    execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.com', ...args], {
+      cwd: repo,
+      stdio: 'pipe',
+    });
   git('init', '--quiet');
   git('add', '-A');
   git('commit', '--quiet', '-m', 'fixture');
@@ -25,7 +28,10 @@ beforeAll(() => {
 
 /** The git worktrees of the repository that live under `dir`. */
 function worktreesUnder(dir: string): string[] {
-  const list = spawnSync('git', ['worktree', 'list', '--porcelain'], { cwd: repo, encoding: 'utf8' }).stdout;
+  const list = spawnSync('git', ['worktree', 'list', '--porcelain'], {
+    cwd: repo,
+    encoding: 'utf8',
+  }).stdout;
   return list
     .split('\n')
     .filter((l) => l.startsWith('worktree ') && l.slice('worktree '.length).startsWith(dir))
@@ -58,12 +64,16 @@ test.each<[NodeJS.Signals, boolean, number]>([
   async (signal, group, code) => {
     const tmp = mkdtempSync(join(tmpdir(), 'review-signal-'));
     tmps.push(tmp);
-    const child = spawn(process.execPath, ['scripts/run-app.cjs', 'review/cli.ts', '--base', 'HEAD'], {
-      cwd: repo,
-      env: { ...process.env, TMPDIR: tmp },
-      stdio: ['ignore', 'pipe', 'pipe'],
-      detached: true,
-    });
+    const child = spawn(
+      process.execPath,
+      ['scripts/run-app.cjs', 'review/cli.ts', '--base', 'HEAD'],
+      {
+        cwd: repo,
+        env: { ...process.env, TMPDIR: tmp },
+        stdio: ['ignore', 'pipe', 'pipe'],
+        detached: true,
+      },
+    );
     let stdout = '';
     let stderr = '';
     child.stdout!.on('data', (c: Buffer) => (stdout += c.toString()));

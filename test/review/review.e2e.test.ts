@@ -31,7 +31,12 @@ const env = (over: Partial<EnvironmentSpec> = {}): EnvironmentSpec => ({
 const SPEC: ProjectSpec = {
   environments: [
     env({ hostCount: 2, machineType: 'e2-medium', diskSizeGb: 40, imageFamily: 'review-base' }),
-    env({ name: 'lab', zone: 'europe-west1-c', sshSourceRanges: ['0.0.0.0/0'], allowSshFromAnywhere: true }),
+    env({
+      name: 'lab',
+      zone: 'europe-west1-c',
+      sshSourceRanges: ['0.0.0.0/0'],
+      allowSshFromAnywhere: true,
+    }),
   ],
 };
 const ENV = {};
@@ -40,7 +45,10 @@ function stacksOf(spec: ProjectSpec): SynthesizedStack[] {
   return synthesizeStacks(resolveProject(spec, testContext()));
 }
 
-async function run(argv: string[], over: { spec?: ProjectSpec; env?: NodeJS.ProcessEnv; base?: ProjectSpec } = {}) {
+async function run(
+  argv: string[],
+  over: { spec?: ProjectSpec; env?: NodeJS.ProcessEnv; base?: ProjectSpec } = {},
+) {
   let out = '';
   let err = '';
   const code = await reviewMain(argv, {
@@ -70,7 +78,9 @@ describe('npm run review', () => {
 
   test('exposure: every firewall rule, and what reaches each host on SSH and the app port', async () => {
     const { out } = await run(['qa', 'lab']);
-    expect(out).toContain('== Exposure: 6 firewall rules; what reaches 3 hosts on SSH and the app port');
+    expect(out).toContain(
+      '== Exposure: 6 firewall rules; what reaches 3 hosts on SSH and the app port',
+    );
     expect(out).toMatch(
       /qa\/docker-host-\{001\.\.002\} \(2 hosts\) +SSH tcp\/22 +35\.235\.240\.0\/20 \(Google IAP\) \[qa-docker-hosts-allow-ssh\] +denied by qa-docker-hosts-deny-other-ingress \(priority 65000\)/,
     );
@@ -83,7 +93,11 @@ describe('npm run review', () => {
   });
 
   test('what reaches a host without a deny-all rule is left to the network', async () => {
-    const allow = { name: 'ssh', allow: [{ protocol: 'tcp', ports: ['22'] }], source_ranges: ['10.0.0.0/8'] };
+    const allow = {
+      name: 'ssh',
+      allow: [{ protocol: 'tcp', ports: ['22'] }],
+      source_ranges: ['10.0.0.0/8'],
+    };
     expect(reach([allow], ['web'], 22)).toEqual({
       from: '10.0.0.0/8 [ssh]',
       rest: expect.stringMatching(/^not decided here: the network's other rules apply/),
@@ -128,7 +142,9 @@ describe('npm run review', () => {
       '~ google_compute_instance.fleet_docker-host-{001..002} (2 hosts)\n      machine_type: e2-small → e2-medium',
     );
     expect(out).toContain('~ output.docker_hosts\n      value: -"ssh://qa-docker-host-003"\n');
-    expect((await run(['qa', '--base', 'main'])).out).toContain('== Changes against the base: no changes against main');
+    expect((await run(['qa', '--base', 'main'])).out).toContain(
+      '== Changes against the base: no changes against main',
+    );
   });
 
   test('--against a synth folder', async () => {
@@ -153,19 +169,32 @@ describe('npm run review', () => {
     const { out } = await run(['qa', '--plan', plan]);
     expect(out).toContain('== Plan: 1 of 1 stacks change');
     expect(out).toContain('qa: 0 to add, 0 to change, 2 to replace, 0 to destroy');
-    expect(out).toContain('google_compute_instance.fleet_docker-host-001  REPLACE: zone cannot change in place');
+    expect(out).toContain(
+      'google_compute_instance.fleet_docker-host-001  REPLACE: zone cannot change in place',
+    );
     expect(out).toContain('zone: europe-west1-b → europe-west1-c');
     expect(out).toContain('! host docker-host-002 is replaced');
-    expect((await run(['qa'])).out).toContain('== Plan: not planned here (needs Google credentials and the state)');
+    expect((await run(['qa'])).out).toContain(
+      '== Plan: not planned here (needs Google credentials and the state)',
+    );
   });
 
   test('Markdown: collapsible sections for a PR comment', async () => {
-    const { out } = await run(['qa', '--markdown', '--plan', 'qa=test/fixtures/plans/google-destroy.json']);
+    const { out } = await run([
+      'qa',
+      '--markdown',
+      '--plan',
+      'qa=test/fixtures/plans/google-destroy.json',
+    ]);
     expect(
-      out.startsWith('## Review: qa\n\n<details><summary><b>Policies</b>: 14 pass, 0 suppressed, 0 fail</summary>'),
+      out.startsWith(
+        '## Review: qa\n\n<details><summary><b>Policies</b>: 14 pass, 0 suppressed, 0 fail</summary>',
+      ),
     ).toBe(true);
     expect(out).toContain('<details open><summary><b>Exposure</b>:');
-    expect(out).toContain('| stack | rule | direction | action | sources | targets | priority | logged |');
+    expect(out).toContain(
+      '| stack | rule | direction | action | sources | targets | priority | logged |',
+    );
     expect(out).toContain(
       '| qa | qa-docker-hosts-allow-ssh<br>google_compute_firewall.firewall_ssh | INGRESS | allow tcp:22 |',
     );
@@ -199,9 +228,15 @@ describe('npm run review', () => {
   test.each([
     [['qaa'], 'error: unknown environment "qaa" (did you mean qa?); environments are: qa, lab'],
     [['qa', '--markdwn'], 'error: unknown option "--markdwn" (did you mean --markdown?)'],
-    [['qa', 'lab', '--plan', 'x.json'], 'error: --plan <file> without <stack>= needs exactly one environment'],
+    [
+      ['qa', 'lab', '--plan', 'x.json'],
+      'error: --plan <file> without <stack>= needs exactly one environment',
+    ],
     [['qa', '--plan', 'nope.json'], 'error: --plan nope.json: ENOENT'],
-    [['qa', '--plan', 'package.json'], 'error: plan of stack "qa": field "format_version" must be 1.x (got undefined)'],
+    [
+      ['qa', '--plan', 'package.json'],
+      'error: plan of stack "qa": field "format_version" must be 1.x (got undefined)',
+    ],
     [['qa', '--against', '/nonexistent'], 'error: /nonexistent has no stacks/<stack>/cdk.tf.json'],
     [['qa', '--base', 'a', '--against', 'b'], 'error: --base and --against exclude each other'],
     [
@@ -217,7 +252,14 @@ describe('npm run review', () => {
 
   test('exposure: the front door, with its protocol, and "HTTP only (no domain)" without a domain', async () => {
     const spec = (domain?: string): ProjectSpec => ({
-      environments: [env({ name: 'web', exposure: 'load-balancer', hostCount: 2, ...(domain ? { domain } : {}) })],
+      environments: [
+        env({
+          name: 'web',
+          exposure: 'load-balancer',
+          hostCount: 2,
+          ...(domain ? { domain } : {}),
+        }),
+      ],
     });
     const plain = await run(['web'], { spec: spec() });
     expect(plain.code).toBe(EXIT_OK);
@@ -231,7 +273,9 @@ describe('npm run review', () => {
     );
     const https = await run(['web'], { spec: spec('app.example.com') });
     expect(https.out).toContain('; 2 load-balancer entries');
-    expect(https.out).toMatch(/web-docker-hosts-https;.* HTTPS :443, Google-managed certificate for app\.example\.com/);
+    expect(https.out).toMatch(
+      /web-docker-hosts-https;.* HTTPS :443, Google-managed certificate for app\.example\.com/,
+    );
     expect(https.out).toMatch(/web-docker-hosts-http;.* HTTP :80 +redirects to HTTPS/);
     expect(https.out).not.toContain('HTTP only');
   });
@@ -252,10 +296,17 @@ describe('npm run review', () => {
 
 describe('a review the size of a fleet fits a PR comment', () => {
   test('50 hosts: rows that differ only by the host are one row naming the hosts and their count', async () => {
-    const fleet = (machineType: string): ProjectSpec => ({ environments: [env({ hostCount: 50, machineType })] });
-    const { code, out } = await run(['qa', '--markdown'], { spec: fleet('e2-medium'), base: fleet('e2-small') });
+    const fleet = (machineType: string): ProjectSpec => ({
+      environments: [env({ hostCount: 50, machineType })],
+    });
+    const { code, out } = await run(['qa', '--markdown'], {
+      spec: fleet('e2-medium'),
+      base: fleet('e2-small'),
+    });
     expect(code).toBe(EXIT_OK);
-    expect(out).toContain('| qa/docker-host-{001..050} (50 hosts) | SSH tcp/22 | 35.235.240.0/20 (Google IAP)');
+    expect(out).toContain(
+      '| qa/docker-host-{001..050} (50 hosts) | SSH tcp/22 | 35.235.240.0/20 (Google IAP)',
+    );
     expect(out).toContain('| qa/docker-host-{001..050} (50 hosts) | app tcp/9292 |');
     expect(out).toContain('| docker-host-{001..050} (50 hosts) | e2-medium | europe-west1-b |');
     expect(out).toContain(
@@ -293,10 +344,15 @@ describe('a review the size of a fleet fits a PR comment', () => {
     const dir = mkdtempSync(join(tmpdir(), 'review-full-'));
     try {
       const many: ProjectSpec = {
-        environments: Array.from({ length: 40 }, (_, i) => env({ name: `e${i}`, projectId: `acme-review-e${i}` })),
+        environments: Array.from({ length: 40 }, (_, i) =>
+          env({ name: `e${i}`, projectId: `acme-review-e${i}` }),
+        ),
       };
       const full = join(dir, 'whole.md');
-      const { code, out, err } = await run(['--markdown', '--full', full], { spec: many, base: many });
+      const { code, out, err } = await run(['--markdown', '--full', full], {
+        spec: many,
+        base: many,
+      });
       expect(code).toBe(EXIT_OK);
       expect(out.length).toBeLessThanOrEqual(COMMENT_BUDGET);
       const whole = readFileSync(full, 'utf8');
@@ -307,14 +363,21 @@ describe('a review the size of a fleet fits a PR comment', () => {
         `> :scissors: This review is ${whole.length} characters; a PR comment takes at most 65536, and the review ` +
           `keeps within 60000: ${cut} of its 46 sections are cut to the summary below. The whole review is in \`${full}\`.`,
       );
-      expect(err).toContain(`${cut} of its sections cut to their summary; the whole review is in ${full}\n`);
+      expect(err).toContain(
+        `${cut} of its sections cut to their summary; the whole review is in ${full}\n`,
+      );
       // Every section is still there by its title and summary line; the sections kept are whole.
       const summaries = (text: string) => text.match(/<summary>.*<\/summary>/g);
       expect(summaries(out)).toEqual(summaries(whole));
-      expect(out).toContain(whole.slice(whole.indexOf('<details><summary><b>Policies'), whole.indexOf('</details>')));
+      expect(out).toContain(
+        whole.slice(whole.indexOf('<details><summary><b>Policies'), whole.indexOf('</details>')),
+      );
       // A --full that cannot be written: one line, nothing posted.
       mkdirSync(join(dir, 'folder'));
-      const refused = await run(['--markdown', '--full', join(dir, 'folder')], { spec: many, base: many });
+      const refused = await run(['--markdown', '--full', join(dir, 'folder')], {
+        spec: many,
+        base: many,
+      });
       expect([refused.code, refused.out]).toEqual([EXIT_USAGE, '']);
       expect(refused.err.split('\n')[0]).toBe(
         `error: --full ${join(dir, 'folder')}: cannot hold the whole review (it was cut to fit a PR comment): ` +
@@ -330,13 +393,18 @@ test('the base synthesized from a git ref in a temporary worktree: the committed
   // A repository of our own, with SPEC committed and an uncommitted third environment in the working tree.
   const repo = fixtureRepo(environmentsTs(SPEC));
   const git = (...args: string[]) =>
-    execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.com', ...args], { cwd: repo, stdio: 'pipe' });
+    execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.com', ...args], {
+      cwd: repo,
+      stdio: 'pipe',
+    });
   try {
     writeFileSync(join(repo, '.gitignore'), 'node_modules/\n');
     git('init', '--quiet');
     git('add', '-A');
     git('commit', '--quiet', '-m', 'fixture');
-    const edited = { environments: [...SPEC.environments, env({ name: 'extra', zone: 'europe-west1-d' })] };
+    const edited = {
+      environments: [...SPEC.environments, env({ name: 'extra', zone: 'europe-west1-d' })],
+    };
     writeFileSync(join(repo, 'config', 'environments.ts'), environmentsTs(edited));
     const stacks = await synthesizeRef(repo, 'HEAD', process.env);
     expect(stacks.map((s) => s.name)).toEqual([BACKEND_STACK, 'lab', 'qa', REGISTRY_STACK]);

@@ -33,7 +33,8 @@ describe('scripts/import-cycles.cjs', () => {
 
   it('a chain, packages and node: modules are no cycle', () => {
     write({
-      'a.ts': "import { b } from './b';\nimport { join } from 'node:path';\nexport const a = join(b);\n",
+      'a.ts':
+        "import { b } from './b';\nimport { join } from 'node:path';\nexport const a = join(b);\n",
       'b.ts': "import ts from 'typescript';\nexport const b = String(ts);\n",
     });
     expect(importCycles(dir)).toEqual([]);

@@ -1,5 +1,13 @@
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  mkdirSync,
+  mkdtempSync,
+  rmSync,
+  symlinkSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -108,10 +116,14 @@ describe('scripts/run-app.cjs', () => {
     dirs.push(p.dir);
     rmSync(join(p.dir, 'value.ts'));
     spawnSync('mkfifo', [join(p.dir, 'value.ts')]);
-    const result = spawnSync(process.execPath, [join(p.dir, 'scripts', 'run-app.cjs'), 'entry.ts'], {
-      encoding: 'utf8',
-      timeout: 20_000,
-    });
+    const result = spawnSync(
+      process.execPath,
+      [join(p.dir, 'scripts', 'run-app.cjs'), 'entry.ts'],
+      {
+        encoding: 'utf8',
+        timeout: 20_000,
+      },
+    );
     expect(result.signal).toBeNull();
     expect(result.status).toBe(1);
     expect(result.stderr).toMatch(
@@ -129,7 +141,9 @@ describe('scripts/run-app.cjs', () => {
     const result = p.run();
     expect(result.status).toBe(1);
     expect(result.stdout).toBe('');
-    expect(result.stderr).toBe('error: value.ts:3:9: TypeError: no hosts (thrown while loading the modules)\n');
+    expect(result.stderr).toBe(
+      'error: value.ts:3:9: TypeError: no hosts (thrown while loading the modules)\n',
+    );
     // From a warm bundle too (its source map is kept beside it).
     expect(p.run().stderr).toBe(result.stderr);
     // A thrown value that is not an Error has no stack to say where.
@@ -140,7 +154,10 @@ describe('scripts/run-app.cjs', () => {
   test('a module that never finishes loading is stopped with one line naming where it was, exit 1', () => {
     const p = project();
     dirs.push(p.dir);
-    writeFileSync(join(p.dir, 'value.ts'), "let n = 0;\nwhile (n >= 0) n = (n + 1) % 7;\nexport const value = 'x';\n");
+    writeFileSync(
+      join(p.dir, 'value.ts'),
+      "let n = 0;\nwhile (n >= 0) n = (n + 1) % 7;\nexport const value = 'x';\n",
+    );
     const result = p.run();
     expect(result.signal).toBeNull();
     expect(result.status).toBe(1);
@@ -154,7 +171,10 @@ describe('scripts/run-app.cjs', () => {
   test('top-level await (a promise that may never settle) is refused at build, one line', () => {
     const p = project();
     dirs.push(p.dir);
-    writeFileSync(join(p.dir, 'value.ts'), "await new Promise(() => {});\nexport const value = 'x';\n");
+    writeFileSync(
+      join(p.dir, 'value.ts'),
+      "await new Promise(() => {});\nexport const value = 'x';\n",
+    );
     const result = p.run();
     expect(result.status).toBe(1);
     expect(result.stderr).toBe(

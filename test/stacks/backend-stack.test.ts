@@ -22,7 +22,12 @@ describe('backend stack', () => {
       public_access_prevention: 'enforced',
       versioning: { enabled: true },
       lifecycle: { prevent_destroy: true },
-      lifecycle_rule: [{ action: { type: 'Delete' }, condition: { with_state: 'ARCHIVED', num_newer_versions: 10 } }],
+      lifecycle_rule: [
+        {
+          action: { type: 'Delete' },
+          condition: { with_state: 'ARCHIVED', num_newer_versions: 10 },
+        },
+      ],
       labels: { role: 'terraform-state', 'managed-by': 'cdktf' },
     });
     expect(Object.keys(json.resource.google_storage_bucket)).toEqual([`${TEST_PROJECT}-tfstate`]);
@@ -41,17 +46,23 @@ describe('backend stack', () => {
   });
 
   test('environments in another project get a bucket in that project', () => {
-    const config = resolveEnvs([validEnv(), validEnv({ name: 'prod', projectId: 'acme-prod-hosts' })], {
-      stateVersionsKept: 3,
-    });
+    const config = resolveEnvs(
+      [validEnv(), validEnv({ name: 'prod', projectId: 'acme-prod-hosts' })],
+      {
+        stateVersionsKept: 3,
+      },
+    );
     const other = synthJson(stacksFor(config).backend);
     expect(Object.keys(other.resource.google_storage_bucket)).toEqual([
       `${TEST_PROJECT}-tfstate`,
       'acme-prod-hosts-tfstate',
     ]);
-    expect(other.resource.google_storage_bucket['acme-prod-hosts-tfstate'].project).toBe('acme-prod-hosts');
+    expect(other.resource.google_storage_bucket['acme-prod-hosts-tfstate'].project).toBe(
+      'acme-prod-hosts',
+    );
     expect(
-      other.resource.google_storage_bucket['acme-prod-hosts-tfstate'].lifecycle_rule[0].condition.num_newer_versions,
+      other.resource.google_storage_bucket['acme-prod-hosts-tfstate'].lifecycle_rule[0].condition
+        .num_newer_versions,
     ).toBe(3);
     expect(other.output.state_buckets.value).toEqual({
       stage: `gs://${TEST_PROJECT}-tfstate/docker-hosts/stage`,

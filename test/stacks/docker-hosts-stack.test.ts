@@ -5,7 +5,15 @@ import { ComputeInstance } from '@cdktf/provider-google/lib/compute-instance';
 import { ProjectIamMember } from '@cdktf/provider-google/lib/project-iam-member';
 import { ServiceAccount } from '@cdktf/provider-google/lib/service-account';
 import { IAP_SSH_RANGE } from '../../config';
-import { repoConfig, resolveEnvs, stacksFor, synthJson, TEST_KEY, TEST_PROJECT, validEnv } from '../helpers';
+import {
+  repoConfig,
+  resolveEnvs,
+  stacksFor,
+  synthJson,
+  TEST_KEY,
+  TEST_PROJECT,
+  validEnv,
+} from '../helpers';
 
 describe('repository environments', () => {
   const config = repoConfig();
@@ -20,7 +28,10 @@ describe('repository environments', () => {
     '%s has %i hosts named docker-host-NNN',
     (name, count) => {
       const json = synthJson(stacks.environments.find((s) => s.node.id === name)!);
-      const instances = Object.values(json.resource.google_compute_instance) as Record<string, unknown>[];
+      const instances = Object.values(json.resource.google_compute_instance) as Record<
+        string,
+        unknown
+      >[];
       expect(instances.map((i) => i.name)).toEqual(
         Array.from({ length: count }, (_, i) => `docker-host-${String(i + 1).padStart(3, '0')}`),
       );
@@ -28,7 +39,10 @@ describe('repository environments', () => {
   );
 
   test('stage and prod keep their state apart, each under its own prefix', () => {
-    const backends = stacks.environments.map((s) => [s.node.id, synthJson(s).terraform.backend.gcs]);
+    const backends = stacks.environments.map((s) => [
+      s.node.id,
+      synthJson(s).terraform.backend.gcs,
+    ]);
     expect(backends).toEqual([
       ['stage', { bucket: `${TEST_PROJECT}-tfstate`, prefix: 'docker-hosts/stage' }],
       ['prod', { bucket: `${TEST_PROJECT}-tfstate`, prefix: 'docker-hosts/prod' }],
@@ -57,7 +71,11 @@ describe('a three-host environment', () => {
         can_ip_forward: false,
         tags: ['docker-host', 'docker-host-stage'],
         labels: { env: 'stage', role: 'docker-host', 'managed-by': 'cdktf' },
-        shielded_instance_config: { enable_secure_boot: true, enable_vtpm: true, enable_integrity_monitoring: true },
+        shielded_instance_config: {
+          enable_secure_boot: true,
+          enable_vtpm: true,
+          enable_integrity_monitoring: true,
+        },
         metadata: {
           'block-project-ssh-keys': 'TRUE',
           'serial-port-enable': 'FALSE',
@@ -66,7 +84,10 @@ describe('a three-host environment', () => {
         },
         service_account: {
           email: '${google_service_account.service-account.email}',
-          scopes: ['https://www.googleapis.com/auth/logging.write', 'https://www.googleapis.com/auth/monitoring.write'],
+          scopes: [
+            'https://www.googleapis.com/auth/logging.write',
+            'https://www.googleapis.com/auth/monitoring.write',
+          ],
         },
       });
       // The matcher compares nested blocks whole: check the boot image on its own.
@@ -88,7 +109,8 @@ describe('a three-host environment', () => {
       region: 'europe-west1',
     });
     expect(
-      json.resource.google_compute_instance['fleet_docker-host-002'].network_interface[0].access_config[0].nat_ip,
+      json.resource.google_compute_instance['fleet_docker-host-002'].network_interface[0]
+        .access_config[0].nat_ip,
     ).toBe('${google_compute_address.fleet_docker-host-002_address.address}');
   });
 
@@ -128,7 +150,10 @@ describe('a three-host environment', () => {
       source_ranges: ['0.0.0.0/0'],
       target_tags: ['docker-host-stage'],
     });
-    const priorities = Object.values(json.resource.google_compute_firewall).map((r: any) => [r.name, r.priority]);
+    const priorities = Object.values(json.resource.google_compute_firewall).map((r: any) => [
+      r.name,
+      r.priority,
+    ]);
     expect(priorities).toEqual([
       ['stage-docker-hosts-allow-app', 1000],
       ['stage-docker-hosts-deny-other-ingress', 65000],
@@ -139,7 +164,9 @@ describe('a three-host environment', () => {
   test('by default SSH is open to IAP only, and hosts are reached through IAP aliases', () => {
     const [defaults] = stacksFor(resolveEnvs([validEnv()])).environments;
     const out = synthJson(defaults);
-    expect(out.resource.google_compute_firewall.firewall_ssh.source_ranges).toEqual([IAP_SSH_RANGE]);
+    expect(out.resource.google_compute_firewall.firewall_ssh.source_ranges).toEqual([
+      IAP_SSH_RANGE,
+    ]);
     expect(out.output.ssh_via.value).toBe('iap');
     expect(out.output.docker_hosts.value).toEqual(['ssh://stage-docker-host-001']);
   });
@@ -170,7 +197,8 @@ describe('a three-host environment', () => {
       name: '${google_compute_instance.fleet_docker-host-003.name}',
       zone: '${google_compute_instance.fleet_docker-host-003.zone}',
       external_ip: '${google_compute_address.fleet_docker-host-003_address.address}',
-      internal_ip: '${google_compute_instance.fleet_docker-host-003.network_interface[0].network_ip}',
+      internal_ip:
+        '${google_compute_instance.fleet_docker-host-003.network_interface[0].network_ip}',
       instance_id: '${google_compute_instance.fleet_docker-host-003.instance_id}',
       app_url: 'http://${google_compute_address.fleet_docker-host-003_address.address}:9292',
       ssh: 'deploy@${google_compute_address.fleet_docker-host-003_address.address}',
@@ -202,7 +230,8 @@ describe('a three-host environment', () => {
     const [osLogin] = stacksFor(
       resolveEnvs([validEnv({ ssh: { osLogin: true, user: 'ops_example_com', publicKeys: [] } })]),
     ).environments;
-    const metadata = synthJson(osLogin).resource.google_compute_instance['fleet_docker-host-001'].metadata;
+    const metadata =
+      synthJson(osLogin).resource.google_compute_instance['fleet_docker-host-001'].metadata;
     expect(metadata['enable-oslogin']).toBe('TRUE');
     expect(metadata['ssh-keys']).toBeUndefined();
   });

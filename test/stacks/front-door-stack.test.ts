@@ -31,14 +31,19 @@ function synth(over: Partial<EnvironmentSpec> = {}) {
 const ref = (type: string, name: string, attr = 'id') => `\${${type}.${name}.${attr}}`;
 
 describe('load-balancer exposure, without a domain: HTTP only', () => {
-  const { text, json } = synth({ app: { port: 8080, healthCheckPath: '/healthz' }, lbLogSampleRate: 0.25 });
+  const { text, json } = synth({
+    app: { port: 8080, healthCheckPath: '/healthz' },
+    lbLogSampleRate: 0.25,
+  });
 
   test('a reserved global address, and one HTTP forwarding rule on it to the proxy, to the URL map, to the backend', () => {
     expect(text).toHaveResourceWithProperties(ComputeGlobalAddress, {
       name: 'prod-docker-hosts-lb',
       address_type: 'EXTERNAL',
     });
-    expect(Object.keys(json.resource.google_compute_global_forwarding_rule)).toEqual(['front-door_http']);
+    expect(Object.keys(json.resource.google_compute_global_forwarding_rule)).toEqual([
+      'front-door_http',
+    ]);
     expect(text).toHaveResourceWithProperties(ComputeGlobalForwardingRule, {
       name: 'prod-docker-hosts-http',
       port_range: '80',
@@ -103,7 +108,9 @@ describe('load-balancer exposure, without a domain: HTTP only', () => {
       allow: [{ protocol: 'tcp', ports: ['8080'] }],
       source_ranges: ['35.191.0.0/16', '130.211.0.0/22'],
     });
-    expect(json.resource.google_compute_firewall.firewall_ssh.source_ranges).toEqual(['35.235.240.0/20']);
+    expect(json.resource.google_compute_firewall.firewall_ssh.source_ranges).toEqual([
+      '35.235.240.0/20',
+    ]);
     expect(json.output.ssh_via.value).toBe('iap');
   });
 
@@ -200,8 +207,14 @@ describe('public-ips exposure: no front door, no NAT', () => {
   const json = JSON.parse(Testing.synth(stack));
 
   test('a static external IP per host, the app port to appSourceRanges, and nothing of the load balancer', () => {
-    expect(json.resource.google_compute_instance['fleet_docker-host-001'].network_interface[0].access_config).toEqual([
-      { nat_ip: ref('google_compute_address', 'fleet_docker-host-001_address', 'address'), network_tier: 'PREMIUM' },
+    expect(
+      json.resource.google_compute_instance['fleet_docker-host-001'].network_interface[0]
+        .access_config,
+    ).toEqual([
+      {
+        nat_ip: ref('google_compute_address', 'fleet_docker-host-001_address', 'address'),
+        network_tier: 'PREMIUM',
+      },
     ]);
     expect(json.resource.google_compute_firewall.firewall_app.source_ranges).toEqual(['0.0.0.0/0']);
     for (const type of [

@@ -29,7 +29,11 @@ function fakeOutputsFile(stackName: string, outputs: Record<string, { value: unk
     }
     return value;
   };
-  return { [stackName]: Object.fromEntries(Object.entries(outputs).map(([k, o]) => [k, evaluate(o.value)])) };
+  return {
+    [stackName]: Object.fromEntries(
+      Object.entries(outputs).map(([k, o]) => [k, evaluate(o.value)]),
+    ),
+  };
 }
 
 describe('the stack outputs are what the inventory generator reads', () => {
@@ -55,7 +59,9 @@ describe('the stack outputs are what the inventory generator reads', () => {
 
   test('hosts reached through IAP get the tunnel and a host-key alias per instance', () => {
     const inventory = renderInventory(parseStackOutputs(file, 'stage'));
-    expect(inventory).toContain('gcloud compute start-iap-tunnel docker-host-001 22 --listen-on-stdin');
+    expect(inventory).toContain(
+      'gcloud compute start-iap-tunnel docker-host-001 22 --listen-on-stdin',
+    );
     expect(inventory).toContain('--project=acme-docker-hosts');
     expect(inventory).toContain('-o HostKeyAlias=docker-host-002-70000000000000002');
   });

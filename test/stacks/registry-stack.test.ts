@@ -25,8 +25,16 @@ describe('registry stack', () => {
       cleanup_policy_dry_run: false,
       cleanup_policies: [
         { id: 'keep-recent', action: 'KEEP', most_recent_versions: { keep_count: 10 } },
-        { id: 'delete-untagged', action: 'DELETE', condition: { tag_state: 'UNTAGGED', older_than: '604800s' } },
-        { id: 'delete-old-tagged', action: 'DELETE', condition: { tag_state: 'TAGGED', older_than: '2592000s' } },
+        {
+          id: 'delete-untagged',
+          action: 'DELETE',
+          condition: { tag_state: 'UNTAGGED', older_than: '604800s' },
+        },
+        {
+          id: 'delete-old-tagged',
+          action: 'DELETE',
+          condition: { tag_state: 'TAGGED', older_than: '2592000s' },
+        },
       ],
     });
     expect(Object.keys(json.resource.google_artifact_registry_repository)).toEqual([TEST_PROJECT]);
@@ -66,13 +74,22 @@ describe('registry stack', () => {
     [
       'a host that is not Artifact Registry',
       {
-        registry: { repositories: {}, environment_registries: {}, environment_registry_hosts: { stage: 'docker.io' } },
+        registry: {
+          repositories: {},
+          environment_registries: {},
+          environment_registry_hosts: { stage: 'docker.io' },
+        },
       },
       'stack "registry": output "environment_registry_hosts"["stage"] must match',
     ],
     [
       'a URL with a path outside the pattern',
-      { registry: { repositories: { p: 'europe-west1-docker.pkg.dev/../x' }, environment_registries: {} } },
+      {
+        registry: {
+          repositories: { p: 'europe-west1-docker.pkg.dev/../x' },
+          environment_registries: {},
+        },
+      },
       'stack "registry": output "repositories"["p"] must match',
     ],
   ])('malformed registry outputs are refused: %s', (_label, json, message) => {
@@ -88,17 +105,27 @@ describe('registry stack', () => {
       role: 'roles/artifactregistry.reader',
       member: '${google_service_account.service-account.member}',
     });
-    const roles = Object.values(JSON.parse(env).resource.google_project_iam_member).map((m: any) => m.role);
+    const roles = Object.values(JSON.parse(env).resource.google_project_iam_member).map(
+      (m: any) => m.role,
+    );
     expect(roles.filter((r: string) => r.startsWith('roles/artifactregistry.'))).toEqual([]);
   });
 
   test('config settings reach the policies; a second project gets its own repository', () => {
-    const config = resolveEnvs([validEnv(), validEnv({ name: 'prod', projectId: 'acme-prod-hosts' })], {
-      registry: { keepVersions: 3, deleteUntaggedAfterDays: 1, deleteTaggedAfterDays: 90 },
-    });
-    const other = synthJson(stacksFor(config).registry).resource.google_artifact_registry_repository;
+    const config = resolveEnvs(
+      [validEnv(), validEnv({ name: 'prod', projectId: 'acme-prod-hosts' })],
+      {
+        registry: { keepVersions: 3, deleteUntaggedAfterDays: 1, deleteTaggedAfterDays: 90 },
+      },
+    );
+    const other = synthJson(stacksFor(config).registry).resource
+      .google_artifact_registry_repository;
     expect(Object.keys(other)).toEqual([TEST_PROJECT, 'acme-prod-hosts']);
-    expect(other['acme-prod-hosts'].cleanup_policies.map((p: any) => p.most_recent_versions ?? p.condition)).toEqual([
+    expect(
+      other['acme-prod-hosts'].cleanup_policies.map(
+        (p: any) => p.most_recent_versions ?? p.condition,
+      ),
+    ).toEqual([
       { keep_count: 3 },
       { tag_state: 'UNTAGGED', older_than: '86400s' },
       { tag_state: 'TAGGED', older_than: '7776000s' },

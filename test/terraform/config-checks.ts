@@ -12,7 +12,10 @@ import { shareInit, terraformFails, terraformOk } from './terraform';
 
 /** The provider the bindings were generated from, as @cdktf/provider-google records it. */
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const BINDINGS = require('@cdktf/provider-google/package.json').cdktf.provider as { name: string; version: string };
+const BINDINGS = require('@cdktf/provider-google/package.json').cdktf.provider as {
+  name: string;
+  version: string;
+};
 
 /** Every fixture goes through the project's own validation, stacks and policy checks. */
 export async function synthesisChecks(ctx: TierContext): Promise<void> {
@@ -22,13 +25,20 @@ export async function synthesisChecks(ctx: TierContext): Promise<void> {
     fleet: ['backend', 'lab', 'prod', 'registry', 'stage'],
   };
   for (const fixture of FIXTURES) {
-    await ctx.tally.check(`${fixture.name}: synthesizes every stack (config, stacks, policies)`, () => {
-      const config = resolveFixture(fixture.spec);
-      const stacks = synthesize(join(ctx.work, `${fixture.name}-synth`), config);
-      assertEqual(stacks.map((s) => s.name).sort(), expected[fixture.name], 'stacks');
-      for (const s of stacks)
-        assertEqual(s.json.terraform.required_providers.google.version, BINDINGS.version, 'google');
-    });
+    await ctx.tally.check(
+      `${fixture.name}: synthesizes every stack (config, stacks, policies)`,
+      () => {
+        const config = resolveFixture(fixture.spec);
+        const stacks = synthesize(join(ctx.work, `${fixture.name}-synth`), config);
+        assertEqual(stacks.map((s) => s.name).sort(), expected[fixture.name], 'stacks');
+        for (const s of stacks)
+          assertEqual(
+            s.json.terraform.required_providers.google.version,
+            BINDINGS.version,
+            'google',
+          );
+      },
+    );
   }
 }
 
@@ -37,14 +47,25 @@ export async function synthesisChecks(ctx: TierContext): Promise<void> {
  * meta-arguments, lifecycle, references in depends_on/ignore_changes, outputs, the backend) and
  * lists what it requires. The backend initialisation is the one its backend-only copy made.
  */
-export async function structureChecks(ctx: TierContext, fixture: string, stacks: readonly SynthStack[]): Promise<void> {
+export async function structureChecks(
+  ctx: TierContext,
+  fixture: string,
+  stacks: readonly SynthStack[],
+): Promise<void> {
   for (const stack of stacks) {
-    await ctx.tally.check(`${fixture}/${stack.name}: terraform 1.5.7 loads the whole synthesized config`, () => {
-      shareInit(`${stack.dir}.backend-only`, stack.dir);
-      const out = terraformOk(ctx.tf, stack.dir, ['providers']);
-      const required = out.split('\n').filter((line) => line.includes('provider['));
-      assertEqual(required, [`└── provider[${BINDINGS.name}] ${BINDINGS.version}`], 'providers required');
-    });
+    await ctx.tally.check(
+      `${fixture}/${stack.name}: terraform 1.5.7 loads the whole synthesized config`,
+      () => {
+        shareInit(`${stack.dir}.backend-only`, stack.dir);
+        const out = terraformOk(ctx.tf, stack.dir, ['providers']);
+        const required = out.split('\n').filter((line) => line.includes('provider['));
+        assertEqual(
+          required,
+          [`└── provider[${BINDINGS.name}] ${BINDINGS.version}`],
+          'providers required',
+        );
+      },
+    );
   }
 }
 
@@ -91,7 +112,11 @@ const BREAKAGES: readonly Breakage[] = [
   },
 ];
 
-function withOverride(resource: TerraformResource, path: string, value: unknown): TerraformResource {
+function withOverride(
+  resource: TerraformResource,
+  path: string,
+  value: unknown,
+): TerraformResource {
   resource.addOverride(path, value);
   return resource;
 }
@@ -112,7 +137,10 @@ export async function brokenStackCheck(ctx: TierContext): Promise<void> {
       writeFileSync(join(dir, 'cdk.tf.json'), JSON.stringify(json, null, 2));
       if (breakage.command[0] !== 'providers') terraformOk(ctx.tf, dir, ['init', '-input=false']);
       const out = terraformFails(ctx.tf, dir, breakage.command, breakage.expected);
-      assert(out.includes(resource.terraformResourceType), `the message does not name the resource:\n${out}`);
+      assert(
+        out.includes(resource.terraformResourceType),
+        `the message does not name the resource:\n${out}`,
+      );
       console.log(out.trim().replace(/^/gm, '    | '));
     });
 }

@@ -15,7 +15,8 @@ export interface TierContext {
 /** A stack of a synthesized fixture, by name; throws when the fixture has no such stack. */
 export function stackOf(stacks: readonly SynthStack[], name: string): SynthStack {
   const stack = stacks.find((s) => s.name === name);
-  if (stack === undefined) throw new Error(`no stack "${name}" (have ${stacks.map((s) => s.name).join(', ')})`);
+  if (stack === undefined)
+    throw new Error(`no stack "${name}" (have ${stacks.map((s) => s.name).join(', ')})`);
   return stack;
 }
 

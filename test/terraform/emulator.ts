@@ -29,9 +29,20 @@ export class GcsEmulator {
     const host = `127.0.0.1:${port}`;
     // -public-host: the Go client reads objects at http://<endpoint host>/<bucket>/<object>, which
     // the emulator serves only for its public host; without it every read says "object doesn't exist".
-    const args = ['-scheme', 'http', '-host', '127.0.0.1', '-port', String(port), '-public-host', host];
+    const args = [
+      '-scheme',
+      'http',
+      '-host',
+      '127.0.0.1',
+      '-port',
+      String(port),
+      '-public-host',
+      host,
+    ];
     const log = createWriteStream(logFile);
-    const child = spawn(bin, [...args, '-backend', 'memory', '-log-level', 'warn'], { stdio: 'pipe' });
+    const child = spawn(bin, [...args, '-backend', 'memory', '-log-level', 'warn'], {
+      stdio: 'pipe',
+    });
     child.stdout.pipe(log);
     child.stderr.pipe(log);
     const emulator = new GcsEmulator(child, `http://${host}`);
@@ -41,7 +52,8 @@ export class GcsEmulator {
 
   private async waitReady(): Promise<void> {
     for (let i = 0; i < 100; i++) {
-      if (this.child.exitCode !== null) throw new Error(`fake-gcs-server exited with ${this.child.exitCode}`);
+      if (this.child.exitCode !== null)
+        throw new Error(`fake-gcs-server exited with ${this.child.exitCode}`);
       try {
         const res = await fetch(`${this.base}/storage/v1/b`, { signal: AbortSignal.timeout(1000) });
         if (res.ok) return;
@@ -88,6 +100,7 @@ export class GcsEmulator {
     const exited = new Promise((resolve) => this.child.once('exit', resolve));
     process.kill(this.child.pid, 'SIGTERM');
     await Promise.race([exited, sleep(5000)]);
-    if (this.child.exitCode === null && this.child.signalCode === null) process.kill(this.child.pid, 'SIGKILL');
+    if (this.child.exitCode === null && this.child.signalCode === null)
+      process.kill(this.child.pid, 'SIGKILL');
   }
 }

@@ -15,15 +15,24 @@ import { offlineTerraform, Tf, terraformOk } from './terraform';
  * TERRAFORM_BIN, FAKE_GCS_BIN and TF_MIRROR_CONFIG (the provider's filesystem mirror).
  */
 async function main(): Promise<number> {
-  const { TERRAFORM_BIN: terraformBin, FAKE_GCS_BIN: fakeGcsBin, TF_MIRROR_CONFIG: cliConfig } = process.env;
+  const {
+    TERRAFORM_BIN: terraformBin,
+    FAKE_GCS_BIN: fakeGcsBin,
+    TF_MIRROR_CONFIG: cliConfig,
+  } = process.env;
   if (!terraformBin || !fakeGcsBin || !cliConfig)
-    throw new Error('TERRAFORM_BIN, FAKE_GCS_BIN and TF_MIRROR_CONFIG must be set (run test/terraform/run.sh)');
+    throw new Error(
+      'TERRAFORM_BIN, FAKE_GCS_BIN and TF_MIRROR_CONFIG must be set (run test/terraform/run.sh)',
+    );
   const work = mkdtempSync(join(tmpdir(), 'docker-hosts-tf-'));
   const gcs = await GcsEmulator.start(fakeGcsBin, join(work, 'fake-gcs-server.log'));
   const tally = new Tally();
   try {
     const ctx: TierContext = {
-      tf: withPluginCache(offlineTerraform(terraformBin, cliConfig, work, gcs.endpoint, await freePort()), work),
+      tf: withPluginCache(
+        offlineTerraform(terraformBin, cliConfig, work, gcs.endpoint, await freePort()),
+        work,
+      ),
       gcs,
       tally,
       work,
@@ -38,7 +47,8 @@ async function main(): Promise<number> {
     await brokenStackCheck(ctx);
     report('1.5.7', await planChecks(ctx, ctx.tf, '1.5.7'));
     const other = otherTerraform(ctx.tf);
-    if (typeof other === 'string') console.log(`SKIP the plan checks on a second terraform: ${other}`);
+    if (typeof other === 'string')
+      console.log(`SKIP the plan checks on a second terraform: ${other}`);
     else report(other.version, await planChecks(ctx, other.tf, other.version));
   } finally {
     await gcs.stop();
@@ -58,7 +68,9 @@ function withPluginCache(tf: Tf, work: string): Tf {
 function report(version: string, seconds: number[]): void {
   const max = Math.max(...seconds).toFixed(1);
   const mean = (seconds.reduce((a, b) => a + b, 0) / seconds.length).toFixed(1);
-  console.log(`terraform ${version}: ${seconds.length} stacks planned, plan ${mean} s mean, ${max} s max`);
+  console.log(
+    `terraform ${version}: ${seconds.length} stacks planned, plan ${mean} s mean, ${max} s max`,
+  );
 }
 
 main().then(

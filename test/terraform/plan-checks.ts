@@ -13,7 +13,10 @@ import { Tf } from './terraform';
 /** Every config the plan checks cover: the fixtures and the shipped config/environments.ts. */
 function configs(): { name: string; config: ProjectConfig }[] {
   const all = FIXTURES.map((f) => ({ name: f.name, config: resolveFixture(f.spec) }));
-  all.push({ name: 'shipped', config: loadProjectConfig(undefined, { warn: () => undefined, home: '/home/ops' }) });
+  all.push({
+    name: 'shipped',
+    config: loadProjectConfig(undefined, { warn: () => undefined, home: '/home/ops' }),
+  });
   return all;
 }
 
@@ -45,7 +48,9 @@ export async function planChecks(ctx: TierContext, tf: Tf, version: string): Pro
 /** The `terraform` on PATH and its version, when it is there and not `bin`'s version. */
 export function otherTerraform(tf: Tf): { tf: Tf; version: string } | string {
   const version = (bin: string) =>
-    /Terraform v(\S+)/.exec(spawnSync(bin, ['version'], { encoding: 'utf8', env: tf.env }).stdout ?? '')?.[1];
+    /Terraform v(\S+)/.exec(
+      spawnSync(bin, ['version'], { encoding: 'utf8', env: tf.env }).stdout ?? '',
+    )?.[1];
   const onPath = version('terraform');
   if (onPath === undefined) return 'no terraform on PATH';
   if (onPath === version(tf.bin)) return `the terraform on PATH is ${onPath} too`;

@@ -4,7 +4,8 @@ import { EnvironmentConfig, ProjectConfig } from '../../config';
 export function expectedAddresses(config: ProjectConfig, stack: string): string[] {
   const projects = [...new Set(config.environments.map((e) => e.projectId))];
   if (stack === 'backend') return projects.map((p) => `google_storage_bucket.${p}-tfstate`).sort();
-  if (stack === 'registry') return projects.map((p) => `google_artifact_registry_repository.${p}`).sort();
+  if (stack === 'registry')
+    return projects.map((p) => `google_artifact_registry_repository.${p}`).sort();
   const env = config.environments.find((e) => e.name === stack);
   if (env === undefined) throw new Error(`no environment ${stack}`);
   return environmentAddresses(env).sort();
@@ -12,7 +13,10 @@ export function expectedAddresses(config: ProjectConfig, stack: string): string[
 
 /** Host names as the fleet numbers them: docker-host-001 … */
 export function hostNames(env: EnvironmentConfig): string[] {
-  return Array.from({ length: env.hostCount }, (_, i) => `docker-host-${String(i + 1).padStart(3, '0')}`);
+  return Array.from(
+    { length: env.hostCount },
+    (_, i) => `docker-host-${String(i + 1).padStart(3, '0')}`,
+  );
 }
 
 function environmentAddresses(env: EnvironmentConfig): string[] {

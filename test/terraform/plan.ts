@@ -8,7 +8,8 @@ import { Tf, terraformOk } from './terraform';
  * Warnings Terraform or the provider may print for the project's stacks without failing the tier, each with its
  * reason. Anything else a `validate` or `plan` warns about fails.
  */
-export const ALLOWED_WARNINGS: readonly { readonly summary: RegExp; readonly reason: string }[] = [];
+export const ALLOWED_WARNINGS: readonly { readonly summary: RegExp; readonly reason: string }[] =
+  [];
 
 /** A stack planned by the real provider: its plan file, `terraform show -json` of it, and how long plan took. */
 export interface PlannedStack {
@@ -51,7 +52,9 @@ export function checkValidate(output: string): void {
   assert(result.valid === true, `validate: not valid: ${JSON.stringify(result.diagnostics)}`);
   const errors = result.diagnostics.filter((d: any) => d.severity === 'error');
   assert(errors.length === 0, `validate: errors ${JSON.stringify(errors)}`);
-  checkWarnings(result.diagnostics.filter((d: any) => d.severity === 'warning').map((d: any) => d.summary));
+  checkWarnings(
+    result.diagnostics.filter((d: any) => d.severity === 'warning').map((d: any) => d.summary),
+  );
 }
 
 function checkWarnings(summaries: readonly string[]): void {
@@ -61,7 +64,10 @@ function checkWarnings(summaries: readonly string[]): void {
 
 /** The plan's resource changes as `address: actions`. */
 export function changes(plan: Record<string, any>): Record<string, string> {
-  const entries = (plan.resource_changes ?? []).map((rc: any) => [rc.address, rc.change.actions.join(',')]);
+  const entries = (plan.resource_changes ?? []).map((rc: any) => [
+    rc.address,
+    rc.change.actions.join(','),
+  ]);
   return Object.fromEntries(entries);
 }
 

@@ -45,23 +45,43 @@ export function offlineTerraform(
 
 /** Runs terraform to completion in `cwd`, with optional standard input. */
 export function terraform(tf: Tf, cwd: string, args: string[], input = ''): TfResult {
-  const r = spawnSync(tf.bin, [...args, '-no-color'], { cwd, env: tf.env, input, encoding: 'utf8', timeout: 120_000 });
-  return { code: r.status ?? -1, output: `${r.stdout ?? ''}${r.stderr ?? ''}${r.error ? String(r.error) : ''}` };
+  const r = spawnSync(tf.bin, [...args, '-no-color'], {
+    cwd,
+    env: tf.env,
+    input,
+    encoding: 'utf8',
+    timeout: 120_000,
+  });
+  return {
+    code: r.status ?? -1,
+    output: `${r.stdout ?? ''}${r.stderr ?? ''}${r.error ? String(r.error) : ''}`,
+  };
 }
 
 /** Runs terraform and throws, with its output, unless it exits 0. */
 export function terraformOk(tf: Tf, cwd: string, args: string[], input = ''): string {
   const r = terraform(tf, cwd, args, input);
-  if (r.code !== 0) throw new Error(`terraform ${args.join(' ')} exited ${r.code} in ${cwd}:\n${tail(r.output)}`);
+  if (r.code !== 0)
+    throw new Error(`terraform ${args.join(' ')} exited ${r.code} in ${cwd}:\n${tail(r.output)}`);
   return r.output;
 }
 
 /** Runs terraform and throws unless it fails with `expected` in its output; returns that output. */
-export function terraformFails(tf: Tf, cwd: string, args: string[], expected: string | RegExp): string {
+export function terraformFails(
+  tf: Tf,
+  cwd: string,
+  args: string[],
+  expected: string | RegExp,
+): string {
   const r = terraform(tf, cwd, args);
-  if (r.code === 0) throw new Error(`terraform ${args.join(' ')} succeeded; expected it to fail:\n${tail(r.output)}`);
-  const found = typeof expected === 'string' ? r.output.includes(expected) : expected.test(r.output);
-  if (!found) throw new Error(`terraform ${args.join(' ')} failed without ${expected}:\n${tail(r.output)}`);
+  if (r.code === 0)
+    throw new Error(
+      `terraform ${args.join(' ')} succeeded; expected it to fail:\n${tail(r.output)}`,
+    );
+  const found =
+    typeof expected === 'string' ? r.output.includes(expected) : expected.test(r.output);
+  if (!found)
+    throw new Error(`terraform ${args.join(' ')} failed without ${expected}:\n${tail(r.output)}`);
   return r.output;
 }
 
@@ -96,7 +116,8 @@ export class RunningTerraform {
 
   /** Ends the process by its PID (cleanup after a failed check). */
   kill(): void {
-    if (this.child.exitCode === null && this.child.pid !== undefined) process.kill(this.child.pid, 'SIGTERM');
+    if (this.child.exitCode === null && this.child.pid !== undefined)
+      process.kill(this.child.pid, 'SIGTERM');
   }
 }
 
@@ -105,7 +126,9 @@ export class RunningTerraform {
  * block exactly as synthesized, and the outputs whose values are constants (no resource reference).
  */
 export function backendOnly(json: Record<string, any>): Record<string, any> {
-  const outputs = Object.entries<any>(json.output ?? {}).filter(([, o]) => !JSON.stringify(o.value).includes('${'));
+  const outputs = Object.entries<any>(json.output ?? {}).filter(
+    ([, o]) => !JSON.stringify(o.value).includes('${'),
+  );
   return { terraform: { backend: json.terraform.backend }, output: Object.fromEntries(outputs) };
 }
 

@@ -49,10 +49,14 @@ describe('build over SSH or locally', () => {
   });
 
   test('an IAP alias as DOCKER_HOST is fine; anything but ssh:// is refused', () => {
-    expect(pushCommand(REF, { kind: 'remote', dockerHost: 'ssh://stage-docker-host-001' }).env).toEqual({
+    expect(
+      pushCommand(REF, { kind: 'remote', dockerHost: 'ssh://stage-docker-host-001' }).env,
+    ).toEqual({
       DOCKER_HOST: 'ssh://stage-docker-host-001',
     });
-    expect(() => pushCommand(REF, { kind: 'remote', dockerHost: 'tcp://203.0.113.10:2375' })).toThrow(
+    expect(() =>
+      pushCommand(REF, { kind: 'remote', dockerHost: 'tcp://203.0.113.10:2375' }),
+    ).toThrow(
       'DOCKER_HOST for the build must be ssh://[user@]host[:port] such as "ssh://deploy@203.0.113.10" (got "tcp://203.0.113.10:2375")',
     );
   });
@@ -60,7 +64,11 @@ describe('build over SSH or locally', () => {
 
 describe('registry questions', () => {
   test('tag exists: docker manifest inspect, from the operator CLI', () => {
-    expect(tagExistsCommand(REF)).toEqual({ command: 'docker', args: ['manifest', 'inspect', REF], env: {} });
+    expect(tagExistsCommand(REF)).toEqual({
+      command: 'docker',
+      args: ['manifest', 'inspect', REF],
+      env: {},
+    });
     expect(tagExistence(0, '')).toBe('exists');
     expect(tagExistence(1, `no such manifest: ${REF}\n`)).toBe('missing');
     expect(tagExistence(1, 'manifest unknown: Failed to fetch "3f9c2a1"')).toBe('missing');
@@ -70,7 +78,9 @@ describe('registry questions', () => {
     expect(() => tagExistence(1, '\nerror: denied: Unauthenticated request.\nmore')).toThrow(
       'could not ask the registry whether the tag exists: error: denied: Unauthenticated request.',
     );
-    expect(() => tagExistence(125, '')).toThrow('could not ask the registry whether the tag exists: exit code 125');
+    expect(() => tagExistence(125, '')).toThrow(
+      'could not ask the registry whether the tag exists: exit code 125',
+    );
   });
 
   test('push and digest run against the engine that built the image', () => {
@@ -89,7 +99,9 @@ describe('registry questions', () => {
   });
 
   test('the plan, in order', () => {
-    expect(buildAndPushPlan(input).map((s) => `${s.step}: ${s.run.args.slice(0, 2).join(' ')}`)).toEqual([
+    expect(
+      buildAndPushPlan(input).map((s) => `${s.step}: ${s.run.args.slice(0, 2).join(' ')}`),
+    ).toEqual([
       'tag exists?: manifest inspect',
       'build: build --pull',
       'push: push ' + REF,

@@ -18,7 +18,9 @@ const OTHER = `sha256:${'cd'.repeat(32)}`;
 describe('references', () => {
   test('repository, commit tag and digest reference', () => {
     expect(imageRepository(REGISTRY, 'reddit')).toBe(REPO);
-    expect(taggedReference(REPO, releaseTag({ commit: `${COMMIT}\n`, porcelain: '' }))).toBe(`${REPO}:${COMMIT}`);
+    expect(taggedReference(REPO, releaseTag({ commit: `${COMMIT}\n`, porcelain: '' }))).toBe(
+      `${REPO}:${COMMIT}`,
+    );
     expect(digestReference(REPO, DIGEST)).toBe(`${REPO}@${DIGEST}`);
     expect(parseDigestReference(`${REPO}@${DIGEST}`)).toEqual({ repository: REPO, digest: DIGEST });
   });
@@ -32,7 +34,11 @@ describe('references', () => {
 
   test.each([
     ['a tag', `${REPO}:${COMMIT}`, 'must be <repository>@sha256:<digest>'],
-    ['a short digest', `${REPO}@sha256:abc`, 'image digest must be sha256:<64 hex digits> (got "sha256:abc")'],
+    [
+      'a short digest',
+      `${REPO}@sha256:abc`,
+      'image digest must be sha256:<64 hex digits> (got "sha256:abc")',
+    ],
     ['another algorithm', `${REPO}@sha512:${'a'.repeat(64)}`, 'image digest must be sha256'],
   ])('parseDigestReference refuses %s', (_label, ref, message) => {
     expect(() => parseDigestReference(ref)).toThrow(message);
@@ -73,7 +79,9 @@ describe('digest from Docker output', () => {
       '',
     ].join('\n');
     expect(digestFromPush(out)).toBe(DIGEST);
-    expect(() => digestFromPush('5f70bf18a086: Pushed\n')).toThrow('docker push printed no "digest: sha256:…" line');
+    expect(() => digestFromPush('5f70bf18a086: Pushed\n')).toThrow(
+      'docker push printed no "digest: sha256:…" line',
+    );
   });
 
   test('docker buildx imagetools inspect: the Digest line', () => {
@@ -89,7 +97,11 @@ describe('digest from Docker output', () => {
   });
 
   test('docker inspect RepoDigests without this repository: never pushed', () => {
-    expect(() => digestFromRepoDigests('[]', REPO)).toThrow(`the image has no digest for "${REPO}" (RepoDigests: [])`);
-    expect(() => digestFromRepoDigests(`registry.example.org/reddit@${OTHER}`, REPO)).toThrow('was it pushed?');
+    expect(() => digestFromRepoDigests('[]', REPO)).toThrow(
+      `the image has no digest for "${REPO}" (RepoDigests: [])`,
+    );
+    expect(() => digestFromRepoDigests(`registry.example.org/reddit@${OTHER}`, REPO)).toThrow(
+      'was it pushed?',
+    );
   });
 });
