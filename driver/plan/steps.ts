@@ -121,7 +121,7 @@ export interface TerraformApplyTask {
   readonly apply: Call;
   readonly output?: Call;
   readonly outputsFile?: string;
-  /** The plan shows no change: only the outputs are read (set by the review before the run, commands/up-review.ts). */
+  /** The plan shows no change: only the outputs are read (set by the review before the run, review/up-review.ts). */
   readonly noChanges?: boolean;
   readonly hint?: StepHint;
 }

@@ -142,7 +142,7 @@ const BACKEND_EXISTS_HINT = {
 type ApplyStepName = 'backend' | 'registry' | 'deploy' | 'destroy';
 
 /**
- * Applies a stack's saved plan (made, shown and approved before the run: commands/up-review.ts), then writes its
+ * Applies a stack's saved plan (made, shown and approved before the run: review/up-review.ts), then writes its
  * outputs file. The registry (the project's Docker repository) comes after the backend (its state is in the bucket)
  * and before the environment, whose stack grants the hosts read access on it; `destroy` applies a destroy plan.
  */

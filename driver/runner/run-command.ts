@@ -98,7 +98,7 @@ function takeLocks(ctx: EnvContext, plan: Plan): Lock[] {
 
 /**
  * Builds the command's plan in its run folder; --dry-run describes it, else it runs under its locks once reviewed
- * (commands/up-review.ts). `onStepDone` records what a successful step leaves in the run state.
+ * (review/up-review.ts). `onStepDone` records what a successful step leaves in the run state.
  */
 export async function runCommand(
   ctx: EnvContext,

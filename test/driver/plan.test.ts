@@ -51,7 +51,7 @@ describe('up plan', () => {
               ? [['(in process)', 'inventory', s.task.out]]
               : [],
       );
-      // The stacks apply their saved plans (made, shown and approved before the run starts: commands/up-review.ts).
+      // The stacks apply their saved plans (made, shown and approved before the run starts: review/up-review.ts).
       expect(work).toEqual([
         ['packer', 'init', 'packer/'],
         ['packer', 'build', '-var-file=/repo/.run/stage/T/image.pkrvars.json'],
