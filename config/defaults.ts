@@ -27,6 +27,7 @@ export const DEFAULTS = {
     healthCheckPath: '/',
     build: { dockerfile: 'Dockerfile', name: 'app', buildArgs: {} },
   },
+  rollout: { canary: 1, batch: '25%' },
   stateLocation: 'EU',
   stateVersionsKept: 10,
   backendState: 'local',

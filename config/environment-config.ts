@@ -135,6 +135,27 @@ export interface EnvironmentSpec {
   readonly ssh?: SshSpec;
   /** The containerised app deployed onto the hosts. @default see AppSpec */
   readonly app?: AppSpec;
+  /** How a release reaches the hosts: a canary first, then batches. @default see RolloutSpec */
+  readonly rollout?: RolloutSpec;
+}
+
+/**
+ * The swap of a release (site.yml's and rollback.yml's rolling play, Ansible's list form of `serial`): `canary`
+ * hosts alone first, then the rest `batch` hosts at a time. A failure in any batch stops the rollout there; the
+ * hosts of later batches are not touched.
+ */
+export interface RolloutSpec {
+  /**
+   * Hosts swapped alone first, from 1 to hostCount.
+   * @default 1
+   */
+  readonly canary?: number;
+  /**
+   * The size of each later batch: a host count (1 to 50) or a percentage of the fleet such as '25%' (rounded
+   * down, at least one host).
+   * @default '25%'
+   */
+  readonly batch?: number | string;
 }
 
 export interface SshSpec {
@@ -270,6 +291,10 @@ export interface EnvironmentConfig {
     readonly port: number;
     readonly containerName: string;
     readonly healthCheckPath: string;
+  };
+  readonly rollout: {
+    readonly canary: number;
+    readonly batch: number | string;
   };
   /** Where this environment's Terraform state lives. */
   readonly state: {

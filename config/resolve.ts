@@ -1,6 +1,6 @@
 /**
  * Resolution of config/environments.ts into validated, defaulted, frozen values: the shape first (unknown keys,
- * wrong kinds), then each section (host, network, ssh, app, labels; state and registry project-wide), then the rules that hold
+ * wrong kinds), then each section (host, network, ssh, app, rollout, labels; state and registry project-wide), then the rules that hold
  * across environments. A pure function of the spec and the repository: it reads no environment variable and no file
  * outside the repository (given `root`, only app.build's context and Dockerfile are looked at, to keep them inside
  * it), so the synthesized JSON is the same on every machine (`home` only expands the driver's local private-key path).
@@ -22,6 +22,7 @@ import { resolveHost, stateBucketName } from './resolve-host';
 import { resolveLabels } from './resolve-labels';
 import { resolveNetwork } from './resolve-network';
 import { resolveRegistry } from './resolve-registry';
+import { resolveRollout } from './resolve-rollout';
 import { resolveSsh } from './resolve-ssh';
 import { checkAcrossEnvironments, resolveState, statePrefix } from './resolve-state';
 import { withRegistryImages } from './registry';
@@ -68,6 +69,7 @@ function resolveEnvironment(
     labels: resolveLabels(name, spec.labels),
     ssh: { ...resolveSsh(name, spec.ssh, home), connectVia },
     app: resolveApp(name, spec.app, root),
+    rollout: resolveRollout(name, spec.rollout, host.hostCount),
     state: { bucket: stateBucketName(host.projectId), prefix: statePrefix(name) },
   };
 }

@@ -3,14 +3,22 @@
  * and wrong kinds. `tsc` catches these too, but only in `npm test`: synth and the driver run bundled, untyped
  * JavaScript, where `hostcount: 3` would silently mean one host.
  */
-import { AppSpec, EnvironmentSpec, ProjectSpec, SshSpec } from './environment-config';
+import { AppSpec, EnvironmentSpec, ProjectSpec, RolloutSpec, SshSpec } from './environment-config';
 import type { AppBuildSpec, RegistrySpec } from './registry';
 import { Field, fail } from './error';
 import { looksLikeKeyMaterial, MAX_SHOWN, show } from './redact';
 import { closest } from '../lib/cli/suggest';
 
 type Kind =
-  'string' | 'number' | 'boolean' | 'strings' | 'labels' | 'buildArgs' | 'records' | Shape;
+  | 'string'
+  | 'number'
+  | 'boolean'
+  | 'strings'
+  | 'labels'
+  | 'buildArgs'
+  | 'records'
+  | 'countOrShare'
+  | Shape;
 interface Shape {
   readonly [key: string]: Kind;
 }
@@ -35,6 +43,10 @@ const APP: ShapeOf<AppSpec> = {
   port: 'number',
   containerName: 'string',
   healthCheckPath: 'string',
+};
+const ROLLOUT: ShapeOf<RolloutSpec> = {
+  canary: 'number',
+  batch: 'countOrShare',
 };
 const REGISTRY: ShapeOf<RegistrySpec> = {
   repository: 'string',
@@ -66,6 +78,7 @@ const ENVIRONMENT: ShapeOf<EnvironmentSpec> = {
   labels: 'labels',
   ssh: SSH,
   app: APP,
+  rollout: ROLLOUT,
 };
 const PROJECT: ShapeOf<ProjectSpec> = {
   environments: 'records',
@@ -84,6 +97,7 @@ function describe(kind: Kind): string {
   const words = { string: 'a string', number: 'a number', boolean: 'true or false' } as const;
   if (kind === 'strings') return 'a list of strings';
   if (kind === 'records') return 'a list of environment records';
+  if (kind === 'countOrShare') return 'a number of hosts or a percentage such as "25%"';
   if (kind === 'labels') return 'an object of string values, such as { team: "ops" }';
   if (kind === 'buildArgs') return 'an object of string values, such as { RUBY_VERSION: "3.3" }';
   return words[kind];
@@ -97,6 +111,7 @@ function kindMatches(kind: Kind, value: unknown): boolean {
     );
   }
   if (kind === 'records') return Array.isArray(value);
+  if (kind === 'countOrShare') return typeof value === 'number' || typeof value === 'string';
   if (kind === 'strings') return Array.isArray(value) && value.every((v) => typeof v === 'string');
   return typeof value === kind;
 }
