@@ -75,6 +75,22 @@ export function ansibleUnsafe(text: string): { readonly __ansible_unsafe: string
   return { __ansible_unsafe: text };
 }
 
+/**
+ * The rolling swap of site.yml and rollback.yml: Ansible's list form of `serial`, the canary alone, then batches
+ * (the last entry repeats until every host is done).
+ */
+export function appSerial(env: EnvironmentConfig): readonly (number | string)[] {
+  return [env.rollout.canary, env.rollout.batch];
+}
+
+/**
+ * Ansible's forks: one per host of the environment, so that no parallel play (configure, pull, a batch of the swap,
+ * status) waits for a free fork; Ansible's default of 5 would cap each at 5 hosts.
+ */
+export function ansibleForks(env: EnvironmentConfig): number {
+  return env.hostCount;
+}
+
 /** Extra vars for site.yml (`-e @app-vars.json`). */
 export function appVars(env: EnvironmentConfig, operator?: Operator) {
   const { image, port, containerName, healthCheckPath } = env.app;
@@ -88,6 +104,7 @@ export function appVars(env: EnvironmentConfig, operator?: Operator) {
     app_port: port,
     app_container_name: containerName,
     deploy_user: env.ssh.user,
+    app_serial: appSerial(env),
   };
   return { ...vars, app_health_path: healthCheckPath, ...release };
 }
@@ -195,8 +212,8 @@ export function inventory(ctx: PlanContext, env: EnvironmentConfig): TaskStep {
 
 /**
  * `ansible-playbook playbooks/<playbook>` against the run folder's inventory, the way every play of the driver runs:
- * the deploy user and key, the environment's known_hosts, the project's ansible.cfg, the app vars (`-e @app-vars.json`),
- * then `vars` (more `-e` arguments).
+ * the deploy user and key, one fork per host, the environment's known_hosts, the project's ansible.cfg, the app vars
+ * (`-e @app-vars.json`, with the rollout's `app_serial`), then `vars` (more `-e` arguments).
  */
 export function playbookStep(
   ctx: PlanContext,
@@ -222,6 +239,8 @@ export function playbookStep(
       env.ssh.user,
       '--private-key',
       env.ssh.privateKeyFile,
+      '--forks',
+      String(ansibleForks(env)),
     ],
     env: {
       // Explicit, so the project's ansible.cfg applies even if ansible/ is world-writable (Ansible then ignores a cfg in cwd).

@@ -82,4 +82,12 @@ describe('one DEFAULTS object, and everything that repeats a default agrees with
     expect(roleDefault('app', 'app_health_path')).toBe(DEFAULTS.app.healthCheckPath);
     expect(roleDefault('docker_host', 'deploy_user')).toBe(DEFAULTS.ssh.user);
   });
+
+  test.each(['site.yml', 'rollback.yml'])("%s's serial without the driver is rollout's", (file) => {
+    const { canary, batch } = DEFAULTS.rollout;
+    const serials = [...read('ansible', 'playbooks', file).matchAll(/^ {2}serial: (.*)$/gm)];
+    expect(serials.map((m) => m[1])).toEqual([
+      `"{{ app_serial | default([${canary}, '${batch}']) }}"`,
+    ]);
+  });
 });

@@ -32,7 +32,7 @@ describe('rollout', () => {
     ]);
   });
 
-  test.each([
+  test.each<[unknown, string]>([
     [{ canary: 0 }, 'field "rollout.canary" must be an integer from 1 to 50 (got 0)'],
     [{ canary: 1.5 }, 'field "rollout.canary" must be an integer from 1 to 50 (got 1.5)'],
     [{ canary: '1' }, 'field "rollout.canary" must be a number (got "1")'],
@@ -42,7 +42,7 @@ describe('rollout', () => {
     ],
     [{ batch: 0 }, 'field "rollout.batch" must be an integer from 1 to 50 (got 0)'],
     [{ batch: 51 }, 'field "rollout.batch" must be an integer from 1 to 50 (got 51)'],
-    ...['0%', '101%', '25', '25 %', '2.5%', '%', '025%'].map((batch) => [
+    ...['0%', '101%', '25', '25 %', '2.5%', '%', '025%'].map((batch): [unknown, string] => [
       { batch },
       'field "rollout.batch" must be a number of hosts from 1 to 50 or a percentage from "1%" to "100%" ' +
         `(got "${batch}")`,

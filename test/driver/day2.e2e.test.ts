@@ -101,6 +101,7 @@ describe('status', () => {
     expect(call.args).toEqual([
       ...['-i', `${work}/inventory.yml`, 'playbooks/status.yml', '-e', `@${work}/app-vars.json`],
       ...['-e', `status_dir=${work}/status`, '-u', 'deploy', '--private-key', sb.privateKey],
+      ...['--forks', '2'],
     ]);
     // The same SSH path and known_hosts as the hosts step; the work folder is gone, no lock was taken.
     expect(readFileSync(`${sb.log}.ansible-env`, 'utf8')).toBe(
@@ -246,6 +247,8 @@ describe('drift', () => {
         'deploy',
         '--private-key',
         sb.privateKey,
+        '--forks',
+        '2',
         '--check',
         '--diff',
       ],

@@ -119,6 +119,8 @@ describe('up', () => {
         'deploy',
         '--private-key',
         sb.privateKey,
+        '--forks',
+        '2',
       ],
     ]);
     expect(
@@ -160,6 +162,8 @@ describe('up', () => {
       app_release_commit: '',
       app_release_who: { __ansible_unsafe: 'unknown' },
       deploy_user: 'deploy',
+      // The rollout's defaults: one canary host, then a quarter of the fleet at a time.
+      app_serial: [1, '25%'],
     });
     // The registry host Ansible gets is the registry stack's output for this environment, not derived from config.
     expect(readJson(join(runDir, 'registry-vars.json'))).toEqual({

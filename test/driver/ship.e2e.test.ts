@@ -243,7 +243,7 @@ describe('rollback and prune', () => {
         '-e',
         '{"app_release_who":{"__ansible_unsafe":"bob"}}',
       ],
-      ...['-u', 'deploy', '--private-key', sb.privateKey],
+      ...['-u', 'deploy', '--private-key', sb.privateKey, '--forks', '2'],
     ]);
     expect(result.out).toContain('PLAY RECAP');
   });
