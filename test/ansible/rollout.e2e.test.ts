@@ -49,7 +49,7 @@ interface Rollout {
   readonly code: number;
   /** The hosts of each batch, in order. */
   readonly batches: string[][];
-  /** The hosts the probe's swap task ran on. */
+  /** The hosts the probe switched to the new release (after its health gate). */
   readonly swapped: string[];
 }
 
@@ -67,14 +67,15 @@ function roll(hostCount: number, rollout?: RolloutSpec, failOn = ''): Rollout {
   const hosts = Object.fromEntries(env.hostNames.map((h) => [h, local]));
   writeFileSync(inventory, JSON.stringify({ all: { children: { docker_hosts: { hosts } } } }));
   const playbook = join(dir, 'swap.json');
+  // As roles/app/tasks/swap.yml: the new release's health gate, then the switch.
   const tasks = [
     { name: 'batch', 'ansible.builtin.debug': { msg: "BATCH {{ ansible_play_batch | join(',') }}" } },
-    { name: 'swap', 'ansible.builtin.debug': { msg: 'SWAPPED {{ inventory_hostname }}' } },
     {
-      name: 'health',
+      name: 'health gate',
       'ansible.builtin.fail': { msg: 'unhealthy' },
       when: `inventory_hostname == '${failOn}'`,
     },
+    { name: 'switch', 'ansible.builtin.debug': { msg: 'SWAPPED {{ inventory_hostname }}' } },
   ];
   writeFileSync(playbook, JSON.stringify([{ ...swapPlayKeywords(), tasks }]));
   const forks = step.args.slice(step.args.indexOf('--forks'));
@@ -114,13 +115,14 @@ describe("site.yml's swap play, batched by Ansible from the environment's rollou
   test('a failing canary stops the rollout: no other host is touched', () => {
     const result = roll(6, undefined, 'docker-host-001');
     expect(result.code).not.toBe(0);
-    expect([result.batches, result.swapped]).toEqual([[names(1)], names(1)]);
+    expect([result.batches, result.swapped]).toEqual([[names(1)], []]);
   });
 
-  test('a failure in a later batch stops it there: the hosts of later batches are untouched', () => {
+  test('a failure in a later batch stops it there: that batch is not switched, later batches untouched', () => {
     const result = roll(10, { canary: 1, batch: 3 }, 'docker-host-003');
     expect(result.code).not.toBe(0);
     expect(result.batches).toEqual([names(1), names(2, 3, 4)]);
-    expect(result.swapped.sort()).toEqual(names(1, 2, 3, 4));
+    // max_fail_percentage 0: the failed host's batch mates stop with it, before their switch.
+    expect(result.swapped).toEqual(names(1));
   });
 });
