@@ -137,6 +137,17 @@ check_release() {
   done
 }
 
+# swap_batches <log>: the hosts of each batch of site.yml's rolling play (Ansible prints its PLAY
+# header once per batch), sorted, comma-separated, batches joined by "|".
+swap_batches() {
+  python3 - "$1" <<'PY'
+import re, sys
+sections = open(sys.argv[1]).read().split("PLAY [Deploy the app]")[1:]
+hosts = [sorted(set(re.findall(r"^\w+: \[([^\]]+)\]", s.split("PLAY RECAP")[0], re.M))) for s in sections]
+print("|".join(",".join(h) for h in hosts))
+PY
+}
+
 registry_scenario() {
   local via="this machine's docker CLI with DOCKER_HOST=ssh://"
   command -v docker >/dev/null 2>&1 || via="docker on host 1 over plain SSH (no docker CLI here)"
@@ -156,15 +167,21 @@ registry_scenario() {
     local ref=$v1 body="docker-hosts test app (test-app:v1)"
     [ "$tag" = v2 ] && ref=$v2 body="docker-hosts test app (test-app:v2)"
     before=$(registry_requests)
-    # v2 replaces v1 under load (zero failed requests).
-    [ "$tag" = v2 ] && zdt_load_start "deploy of v2"
-    if playbook "$RUN/site-$tag.log" -e "app_image=$ref" -e "app_release_commit=commit-$tag"; then
+    # v2 replaces v1 under load (zero failed requests), canary first, then every other host in one
+    # batch (the largest batch a rollout can have).
+    local serial=()
+    [ "$tag" = v2 ] && serial=(-e '{"app_serial": [1, "100%"]}') && zdt_load_start "deploy of v2"
+    if playbook "$RUN/site-$tag.log" -e "app_image=$ref" -e "app_release_commit=commit-$tag" "${serial[@]}"; then
       pass "site.yml deploys $tag by digest"
     else
       tail -n 30 "$RUN/site-$tag.log"
       fail "site.yml deploy of $tag failed (log above)"
     fi
-    [ "$tag" = v2 ] && zdt_load_check "deploy of v2" "docker-hosts test app (test-app:v1)" "$body"
+    if [ "$tag" = v2 ]; then
+      zdt_load_check "deploy of v2" "docker-hosts test app (test-app:v1)" "$body"
+      check "v2: swapped in two batches, the canary ${HOSTS[0]} alone, then the other $((${#HOSTS[@]} - 1)) together" \
+        test "$(swap_batches "$RUN/site-$tag.log")" = "${HOSTS[0]}|$(IFS=,; echo "${HOSTS[*]:1}")"
+    fi
     for name in "${HOSTS[@]}"; do
       check "$name: pulled $tag from the registry itself (access log)" \
         grep -Eq "^${HOST_IP[$name]} .*\"(GET|HEAD) /v2/test-app/manifests/${ref#*@}" "$RUN/registry/access.log"

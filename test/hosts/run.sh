@@ -687,7 +687,7 @@ main() {
       fail "broken deploy: no clear failure message for $first (log above)"
     fi
     # (The pre-pull play looks at every host first; the rolling play never reaches $second.)
-    check "broken deploy: $first failed, $second was never touched (serial 1, max_fail_percentage 0)" \
+    check "broken deploy: the canary $first failed, $second was never touched (rollout canary 1, max_fail_percentage 0)" \
       test "$(recap_field "$RUN/site-broken.log" "$first" failed)/$(recap_field "$RUN/site-broken.log" "$second" changed)/$(
         sed -n '/^PLAY \[Deploy the app/,$p' "$RUN/site-broken.log" | grep -c "^[a-z]*: \[$second\]")" = "1/0/0"
     check "broken deploy: the broken build really ran on $first (its last release record is a failed deploy of test-app:broken)" \
