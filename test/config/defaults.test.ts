@@ -52,6 +52,8 @@ describe('one DEFAULTS object, and everything that repeats a default agrees with
     ['app.containerName', DEFAULTS.app.containerName],
     ['app.build.dockerfile', DEFAULTS.app.build.dockerfile],
     ['app.build.name', DEFAULTS.app.build.name],
+    ['rollout.canary', DEFAULTS.rollout.canary],
+    ['rollout.batch', `'${DEFAULTS.rollout.batch}'`],
   ])('README table: %s', (field, value) => {
     expect(readmeDefaults()[field]).toMatch(
       new RegExp(`^${quoted(value).replace(/[[\]().*+?]/g, '\\$&')}`),
