@@ -194,50 +194,47 @@ describe('command builders: exact argv', () => {
   it.each([
     ['stage', stage, '1'],
     ['prod', prod, '3'],
-  ])(
-    'ansible-playbook for %s: inventory, app vars, user and key, forks from config',
-    (name, env, forks) => {
-      const step = ansiblePlaybook(ctx(name), env);
-      const run = `/repo/.run/${name}/20250101T000000Z`;
-      expect([step.command, ...step.args]).toEqual([
-        'ansible-playbook',
-        '-i',
-        `${run}/inventory.yml`,
-        'playbooks/site.yml',
-        '-e',
-        `@${run}/app-vars.json`,
-        '-e',
-        `@${run}/registry-vars.json`,
-        '-u',
-        'deploy',
-        '--private-key',
-        '/home/op/.ssh/docker-hosts',
-        '--forks',
-        forks,
-      ]);
-      expect(step.cwd).toBe('/repo/ansible');
-      expect(step.env).toEqual({
-        ANSIBLE_CONFIG: '/repo/ansible/ansible.cfg',
-        ANSIBLE_SSH_EXTRA_ARGS: `-o StrictHostKeyChecking=accept-new -o UserKnownHostsFile=/repo/.run/${name}/known_hosts`,
-      });
-      expect(step.writes).toEqual([
-        { path: `${run}/app-vars.json`, content: `${JSON.stringify(appVars(env), null, 2)}\n` },
-      ]);
-      expect(step.needs).toEqual([
-        { path: `${run}/inventory.yml`, from: 'inventory' },
-        { path: `${run}/registry-outputs.json`, from: 'registry' },
-      ]);
-      expect(appVars(env)).toEqual({
-        app_image: 'vladimirdenisov69/otus-reddit:1.0',
-        app_port: 9292,
-        app_container_name: 'app',
-        app_health_path: '/',
-        deploy_user: 'deploy',
-        app_serial: [1, '25%'],
-      });
-      expect(step.failureOutput).toBe('output');
-    },
-  );
+  ])('ansible-playbook for %s: inventory, app vars, user, key and forks', (name, env, forks) => {
+    const step = ansiblePlaybook(ctx(name), env);
+    const run = `/repo/.run/${name}/20250101T000000Z`;
+    expect([step.command, ...step.args]).toEqual([
+      'ansible-playbook',
+      '-i',
+      `${run}/inventory.yml`,
+      'playbooks/site.yml',
+      '-e',
+      `@${run}/app-vars.json`,
+      '-e',
+      `@${run}/registry-vars.json`,
+      '-u',
+      'deploy',
+      '--private-key',
+      '/home/op/.ssh/docker-hosts',
+      '--forks',
+      forks,
+    ]);
+    expect(step.cwd).toBe('/repo/ansible');
+    expect(step.env).toEqual({
+      ANSIBLE_CONFIG: '/repo/ansible/ansible.cfg',
+      ANSIBLE_SSH_EXTRA_ARGS: `-o StrictHostKeyChecking=accept-new -o UserKnownHostsFile=/repo/.run/${name}/known_hosts`,
+    });
+    expect(step.writes).toEqual([
+      { path: `${run}/app-vars.json`, content: `${JSON.stringify(appVars(env), null, 2)}\n` },
+    ]);
+    expect(step.needs).toEqual([
+      { path: `${run}/inventory.yml`, from: 'inventory' },
+      { path: `${run}/registry-outputs.json`, from: 'registry' },
+    ]);
+    expect(appVars(env)).toEqual({
+      app_image: 'vladimirdenisov69/otus-reddit:1.0',
+      app_port: 9292,
+      app_container_name: 'app',
+      app_health_path: '/',
+      deploy_user: 'deploy',
+      app_serial: [1, '25%'],
+    });
+    expect(step.failureOutput).toBe('output');
+  });
 
   it("the rollout becomes site.yml's serial list; forks follow the host count", () => {
     const [big] = resolveProject(
