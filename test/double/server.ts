@@ -1,0 +1,111 @@
+import { appendFileSync } from 'node:fs';
+import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
+import { AddressInfo } from 'node:net';
+import { artifactRegistryHandler } from './artifact-registry';
+import { computeHandler } from './compute';
+import { ApiError } from './errors';
+import { iamHandler } from './iam';
+import { OperationPlan } from './operations';
+import { DoubleRequest, DoubleResponse, Handler } from './request';
+import { resourceManagerHandler } from './resource-manager';
+import { Store } from './store';
+
+/** A one-shot failure: the next request matching method and path part gets this status instead. */
+export interface Fault {
+  readonly method: string;
+  readonly pathIncludes: string;
+  readonly status: number;
+}
+
+/** The local double of Google's APIs, on 127.0.0.1 and a free port; every request logged as a JSON line. */
+export class GoogleDouble {
+  readonly store = new Store();
+  readonly operations: OperationPlan = { pendingPolls: 0 };
+  readonly faults: Fault[] = [];
+  readonly unknown: string[] = [];
+  private readonly handlers: Handler[];
+  private base = '';
+
+  private constructor(
+    private readonly server: Server,
+    private readonly logFile: string,
+  ) {
+    this.handlers = [
+      computeHandler(this.store, this.operations),
+      iamHandler(this.store),
+      resourceManagerHandler(this.store),
+      artifactRegistryHandler(this.store),
+    ];
+  }
+
+  static async start(logFile: string): Promise<GoogleDouble> {
+    const server = createServer();
+    const double = new GoogleDouble(server, logFile);
+    server.on('request', (req, res) => void double.serve(req, res));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    double.base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    return double;
+  }
+
+  /** The provider's custom endpoints (each a base path with a trailing slash). */
+  endpoints(): Record<string, string> {
+    return {
+      GOOGLE_COMPUTE_CUSTOM_ENDPOINT: `${this.base}/compute/v1/`,
+      GOOGLE_IAM_CUSTOM_ENDPOINT: `${this.base}/iam/v1/`,
+      GOOGLE_RESOURCE_MANAGER_CUSTOM_ENDPOINT: `${this.base}/crm/v1/`,
+      GOOGLE_ARTIFACT_REGISTRY_CUSTOM_ENDPOINT: `${this.base}/ar/v1/`,
+    };
+  }
+
+  async stop(): Promise<void> {
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  private async serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', this.base);
+    const text = await readBody(req);
+    const request: DoubleRequest = {
+      method: req.method ?? 'GET',
+      path: decodeURIComponent(url.pathname),
+      query: url.searchParams,
+      body: text ? JSON.parse(text) : {},
+      base: this.base,
+    };
+    const answer = this.answer(request);
+    const line = { method: request.method, path: request.path, status: answer.status };
+    appendFileSync(this.logFile, `${JSON.stringify(line)}\n`);
+    res.writeHead(answer.status, { 'content-type': 'application/json' });
+    res.end(JSON.stringify(answer.body));
+  }
+
+  private answer(req: DoubleRequest): DoubleResponse {
+    try {
+      const fault = this.takeFault(req);
+      if (fault) throw new ApiError(fault.status, `injected fault on ${req.method} ${req.path}`);
+      for (const handler of this.handlers) {
+        const answer = handler(req);
+        if (answer) return answer;
+      }
+      this.unknown.push(`${req.method} ${req.path}`);
+      throw new ApiError(404, `the double does not serve ${req.method} ${req.path}`, 'NOT_FOUND', 'notFound');
+    } catch (err) {
+      if (err instanceof ApiError) return { status: err.code, body: err.body() };
+      return { status: 500, body: new ApiError(500, String(err)).body() };
+    }
+  }
+
+  private takeFault(req: DoubleRequest): Fault | undefined {
+    const i = this.faults.findIndex((f) => f.method === req.method && req.path.includes(f.pathIncludes));
+    return i < 0 ? undefined : this.faults.splice(i, 1)[0];
+  }
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let text = '';
+    req.on('data', (d) => (text += String(d)));
+    req.on('end', () => resolve(text));
+    req.on('error', reject);
+  });
+}
