@@ -3,7 +3,8 @@ import { policyMethod } from './policies';
 import { DoubleRequest, DoubleResponse, ok } from './request';
 import { Store } from './store';
 
-const REPOS = /^\/ar\/v1\/(projects\/[^/]+\/locations\/[^/]+)\/repositories(?:\/([^/:]+))?(?::(getIamPolicy|setIamPolicy))?$/;
+const REPOS =
+  /^\/ar\/v1\/(projects\/[^/]+\/locations\/[^/]+)\/repositories(?:\/([^/:]+))?(?::(getIamPolicy|setIamPolicy))?$/;
 
 /** Artifact Registry v1: repositories (long-running operations, done at once) and their IAM policy. */
 export function artifactRegistryHandler(store: Store) {
@@ -36,7 +37,12 @@ function create(store: Store, req: DoubleRequest, parent: string): DoubleRespons
   const key = `/ar/v1/${parent}/repositories/${id}`;
   if (store.get(key)) throw new ApiError(409, `the repository ${id} already exists`);
   const now = new Date().toISOString();
-  const repo: Record<string, any> = { ...req.body, name: `${parent}/repositories/${id}`, createTime: now, updateTime: now };
+  const repo: Record<string, any> = {
+    ...req.body,
+    name: `${parent}/repositories/${id}`,
+    createTime: now,
+    updateTime: now,
+  };
   repo.mode ??= 'STANDARD_REPOSITORY';
   store.put(key, repo);
   return done(store, parent, repo);

@@ -78,4 +78,3 @@ function qualify(value: string | undefined, scopeLink: string, collection: strin
 function regionOf(zoneLink: string): string {
   return (zoneLink.split('/').pop() ?? '').replace(/-[a-z]$/, '');
 }
-

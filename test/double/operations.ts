@@ -1,14 +1,15 @@
 import { Store } from './store';
 
-/** What the test sets to shape the next operations: polls before DONE, and an error to end one with. */
+/** What the test sets to shape operations: polls before DONE, and one to end in an error. */
 export interface OperationPlan {
   pendingPolls: number;
-  failNext?: string;
+  /** The next operation whose target link contains `target` ends with `message` (once). */
+  failure?: { readonly target: string; readonly message: string };
 }
 
 /**
  * A Compute operation for a change to `target` (a self link), stored under `scope/operations/<name>`.
- * It is DONE at once, or PENDING for `pendingPolls` reads; `failNext` makes it end in that error.
+ * It is DONE at once, or PENDING for `pendingPolls` reads; `plan.failure` makes one end in an error.
  */
 export function startOperation(
   store: Store,
@@ -33,10 +34,10 @@ export function startOperation(
     pollsLeft: plan.pendingPolls,
   };
   scopeFields(op, scopeLink);
-  if (plan.failNext) {
-    op.error = { errors: [{ code: 'QUOTA_EXCEEDED', message: plan.failNext }] };
-    op.httpErrorStatusCode = 403;
-    plan.failNext = undefined;
+  if (plan.failure && target.includes(plan.failure.target)) {
+    op.error = { errors: [{ code: 'RESOURCE_OPERATION_FAILED', message: plan.failure.message }] };
+    op.httpErrorStatusCode = 400;
+    plan.failure = undefined;
   }
   store.put(`${pathOf(scopeLink)}/operations/${name}`, op);
   return visible(op);

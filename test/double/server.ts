@@ -6,15 +6,17 @@ import { computeHandler } from './compute';
 import { ApiError } from './errors';
 import { iamHandler } from './iam';
 import { OperationPlan } from './operations';
+import { bindingLines } from './policies';
 import { DoubleRequest, DoubleResponse, Handler } from './request';
 import { resourceManagerHandler } from './resource-manager';
 import { Store } from './store';
 
-/** A one-shot failure: the next request matching method and path part gets this status instead. */
+/** An injected failure: the next `times` requests matching method and path part get this status instead. */
 export interface Fault {
   readonly method: string;
   readonly pathIncludes: string;
   readonly status: number;
+  times: number;
 }
 
 /** The local double of Google's APIs, on 127.0.0.1 and a free port; every request logged as a JSON line. */
@@ -57,6 +59,18 @@ export class GoogleDouble {
     };
   }
 
+  /** A READY image in the project's image family, as the Packer build would leave it. */
+  publishImage(project: string, family: string): void {
+    const path = `/compute/v1/projects/${project}/global/images/${family}-1`;
+    const image = { kind: 'compute#image', name: `${family}-1`, family, status: 'READY', diskSizeGb: '10' };
+    this.store.put(path, { ...image, id: this.store.id(), selfLink: `${this.base}${path}` });
+  }
+
+  /** The project's IAM policy as `role member` lines. */
+  projectBindings(project: string): string[] {
+    return bindingLines(this.store.get(`/crm/v1/projects/${project}:policy`));
+  }
+
   async stop(): Promise<void> {
     this.server.closeAllConnections();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
@@ -97,7 +111,10 @@ export class GoogleDouble {
 
   private takeFault(req: DoubleRequest): Fault | undefined {
     const i = this.faults.findIndex((f) => f.method === req.method && req.path.includes(f.pathIncludes));
-    return i < 0 ? undefined : this.faults.splice(i, 1)[0];
+    if (i < 0) return undefined;
+    const fault = this.faults[i];
+    if (--fault.times <= 0) this.faults.splice(i, 1);
+    return fault;
   }
 }
 
