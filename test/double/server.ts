@@ -53,7 +53,7 @@ export class GoogleDouble {
   endpoints(): Record<string, string> {
     return {
       GOOGLE_COMPUTE_CUSTOM_ENDPOINT: `${this.base}/compute/v1/`,
-      GOOGLE_IAM_CUSTOM_ENDPOINT: `${this.base}/iam/v1/`,
+      GOOGLE_IAM_CUSTOM_ENDPOINT: `${this.base}/iam/`, // the provider adds v1/ itself
       GOOGLE_RESOURCE_MANAGER_CUSTOM_ENDPOINT: `${this.base}/crm/v1/`,
       GOOGLE_ARTIFACT_REGISTRY_CUSTOM_ENDPOINT: `${this.base}/ar/v1/`,
     };
