@@ -7,10 +7,14 @@ import { Store } from './store';
 const PREFIX = '/compute/v1';
 const SCOPED = /^\/projects\/([^/]+)\/(zones\/[^/]+|regions\/[^/]+|global)\/([A-Za-z]+)(?:\/([^/]+))?(?:\/([^/]+))?$/;
 
+const PLACE = /^\/projects\/[^/]+\/(zones|regions)\/([^/]+)$/;
+
 /** Compute v1: one generic collection store for every collection the stacks use, and their operations. */
 export function computeHandler(store: Store, plan: OperationPlan) {
   return (req: DoubleRequest): DoubleResponse | undefined => {
     if (!req.path.startsWith(`${PREFIX}/`)) return undefined;
+    const place = PLACE.exec(req.path.slice(PREFIX.length));
+    if (place && req.method === 'GET') return ok(placeOf(req, place[1], place[2]));
     const m = SCOPED.exec(req.path.slice(PREFIX.length));
     if (!m) return undefined;
     const [, project, scope, collection, name, action] = m;
@@ -22,6 +26,11 @@ export function computeHandler(store: Store, plan: OperationPlan) {
     if (action) return req.method === 'POST' ? act(at, name, action) : undefined;
     return single(at, name);
   };
+}
+
+/** A zone or region, UP, as the provider reads it before creating an instance. */
+function placeOf(req: DoubleRequest, kind: string, name: string): Record<string, any> {
+  return { kind: `compute#${kind.replace(/s$/, '')}`, name, status: 'UP', selfLink: `${req.base}${req.path}` };
 }
 
 interface At {

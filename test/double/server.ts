@@ -54,7 +54,7 @@ export class GoogleDouble {
     return {
       GOOGLE_COMPUTE_CUSTOM_ENDPOINT: `${this.base}/compute/v1/`,
       GOOGLE_IAM_CUSTOM_ENDPOINT: `${this.base}/iam/`, // the provider adds v1/ itself
-      GOOGLE_RESOURCE_MANAGER_CUSTOM_ENDPOINT: `${this.base}/crm/v1/`,
+      GOOGLE_RESOURCE_MANAGER_CUSTOM_ENDPOINT: `${this.base}/crm/`, // the provider adds v1/ itself
       GOOGLE_ARTIFACT_REGISTRY_CUSTOM_ENDPOINT: `${this.base}/ar/v1/`,
     };
   }
