@@ -1,12 +1,11 @@
 #!/usr/bin/env bash
-# Installs (idempotently) the Debian packages that the Ansible/Packer lint and
+# Installs (idempotently) the Debian packages that the Ansible lint and
 # the throwaway-host test (test/hosts/run.sh) need, and a newer community.docker collection (see
 # below). Debian 12 only; run as root.
 set -euo pipefail
 
 PKGS=(
   ansible ansible-lint yamllint   # roles, playbooks, lint
-  packer                          # Debian's packer 1.6.6: fmt + offline validate
   debootstrap systemd-container   # the throwaway hosts' rootfs and systemd-nspawn
   iproute2                        # ip netns / veth / bridge
   apt-cacher-ng                   # the hosts' apt proxy (on this machine only)

@@ -150,8 +150,11 @@ install_packer() {
   echo "tools: $("$PACKER_BIN" version | head -n1) ($PACKER_BIN; PACKER_PLUGIN_PATH=$PACKER_PLUGINS)" >&2
 }
 
-if [ "${BASH_SOURCE[0]}" = "$0" ]; then
+# install_tools [TOOL...]: install each named tool (all of them when none is named) and export the
+# paths above for the test that runs next.
+install_tools() {
   [ "$#" -gt 0 ] || set -- terraform fake-gcs-server checkov google-provider packer
+  local tool
   for tool in "$@"; do
     case $tool in
       terraform) install_terraform ;;
@@ -162,4 +165,9 @@ if [ "${BASH_SOURCE[0]}" = "$0" ]; then
       *) echo "tools: unknown tool '$tool' (known: terraform fake-gcs-server checkov google-provider packer)" >&2; exit 2 ;;
     esac
   done
+  export TERRAFORM_BIN FAKE_GCS_BIN CHECKOV_BIN TF_MIRROR_CONFIG PACKER_BIN PACKER_PLUGINS
+}
+
+if [ "${BASH_SOURCE[0]}" = "$0" ]; then
+  install_tools "$@"
 fi

@@ -8,7 +8,7 @@ export class ConfigError extends Error {
     readonly detail: string,
   ) {
     super(
-      `config error: ${environment === undefined ? '' : `environment "${environment}": `}` +
+      `config error: ${environment === undefined ? '' : `environment ${show(environment)}: `}` +
         `field "${field}" ${detail}`,
     );
     this.name = 'ConfigError';

@@ -95,3 +95,65 @@ export function reservedBucketName(name: string): string | undefined {
   const m = /g[o0][o0]gle/.exec(name);
   return m === null ? undefined : `contains "${m[0]}"`;
 }
+
+/** The zones of each region, by letter: a, b and c, except where Google's zone list says otherwise. */
+const ZONE_LETTERS_EXCEPT: Readonly<Record<string, string>> = {
+  'europe-west1': 'bcd',
+  'us-central1': 'abcf',
+  'us-east1': 'bcd',
+};
+
+/** The zone letters of a region (REGIONS), such as "bcd" for europe-west1. */
+export function zoneLetters(region: string): string {
+  return ZONE_LETTERS_EXCEPT[region] ?? 'abc';
+}
+
+const sizes = (shapes: readonly string[], vcpus: readonly number[]) =>
+  shapes.flatMap((s) => vcpus.map((n) => `${s}-${n}`));
+const ALL_SHAPES = ['standard', 'highmem', 'highcpu'];
+
+/**
+ * Predefined machine types of each family in MACHINE_FAMILIES (the part after "<family>-"), from Google's machine
+ * family pages; "-lssd" (Local SSD) variants of C3, C3D, C4 and C4D are accepted as their base type's.
+ */
+export const MACHINE_SIZES: Readonly<Record<string, readonly string[]>> = {
+  e2: [
+    'micro',
+    'small',
+    'medium',
+    ...sizes(['standard', 'highcpu'], [2, 4, 8, 16, 32]),
+    ...sizes(['highmem'], [2, 4, 8, 16]),
+  ],
+  n1: [
+    ...sizes(['standard'], [1, 2, 4, 8, 16, 32, 64, 96]),
+    ...sizes(['highmem', 'highcpu'], [2, 4, 8, 16, 32, 64, 96]),
+  ],
+  f1: ['micro'],
+  g1: ['small'],
+  n2: [
+    ...sizes(['standard', 'highmem'], [2, 4, 8, 16, 32, 48, 64, 80, 96, 128]),
+    ...sizes(['highcpu'], [2, 4, 8, 16, 32, 48, 64, 80, 96]),
+  ],
+  n2d: [
+    ...sizes(['standard', 'highcpu'], [2, 4, 8, 16, 32, 48, 64, 80, 96, 128, 224]),
+    ...sizes(['highmem'], [2, 4, 8, 16, 32, 48, 64, 80, 96]),
+  ],
+  t2d: sizes(['standard'], [1, 2, 4, 8, 16, 32, 48, 60]),
+  c2: sizes(['standard'], [4, 8, 16, 30, 60]),
+  c2d: sizes(ALL_SHAPES, [2, 4, 8, 16, 32, 56, 112]),
+  c3: sizes(ALL_SHAPES, [4, 8, 22, 44, 88, 176]),
+  c3d: sizes(ALL_SHAPES, [4, 8, 16, 30, 60, 90, 180, 360]),
+  n4: sizes(ALL_SHAPES, [2, 4, 8, 16, 32, 48, 64, 80]),
+  c4: sizes(ALL_SHAPES, [2, 4, 8, 16, 32, 48, 96, 144, 192]),
+  c4d: sizes(ALL_SHAPES, [2, 4, 8, 16, 32, 48, 64, 96, 192, 384]),
+};
+
+/** Families that take custom machine types, `<family>-custom-<vCPUs>-<MiB>` (with `-ext` for extended memory). */
+export const CUSTOM_FAMILIES: readonly string[] = ['e2', 'n2', 'n2d', 'n4'];
+
+/** Whether a machine type of a family in MACHINE_FAMILIES exists: a predefined size, or a custom type where allowed. */
+export function machineTypeExists(family: string, machineType: string): boolean {
+  const size = machineType.slice(family.length + 1).replace(/-lssd$/, '');
+  if (CUSTOM_FAMILIES.includes(family) && /^custom-\d{1,3}-\d{3,7}(-ext)?$/.test(size)) return true;
+  return MACHINE_SIZES[family]?.includes(size) ?? false;
+}

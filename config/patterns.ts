@@ -75,7 +75,11 @@ export const PATTERNS = {
     re: /^[a-z][a-z0-9_-]{0,62}$/,
     allowed: 'lowercase letters, digits, "_" and "-", starting with a letter, at most 63 characters',
   },
-  labelValue: { re: /^[a-z0-9_-]{0,63}$/, allowed: 'lowercase letters, digits, "_" and "-", at most 63 characters' },
+  labelValue: {
+    // Google allows international lowercase letters in label values (such as "équipe").
+    re: /^[\p{Ll}\p{Lo}0-9_-]{0,63}$/u,
+    allowed: 'lowercase letters (international ones too), digits, "_" and "-", at most 63 characters',
+  },
   sshKey: {
     re: /^(ssh-(rsa|ed25519)|ecdsa-sha2-nistp(256|384|521)|sk-(ssh-ed25519|ecdsa-sha2-nistp256)@openssh\.com) [A-Za-z0-9+/]+={0,3}( [^\n]*)?$/,
     allowed: 'one OpenSSH public key line such as "ssh-ed25519 AAAA... user@host"',

@@ -4,7 +4,20 @@ import { AppSpec } from './environment-config';
 import type { AppBuildConfig, AppBuildSpec } from './registry';
 import { checkInt, checkPattern, fail } from './error';
 import { PATTERNS } from './patterns';
-import { show } from './redact';
+import { looksLikeKeyMaterial, show } from './redact';
+
+/** Build-arg names that say a secret: build args stay in the image's history, readable by anyone who pulls it. */
+const SECRET_NAME = /TOKEN|PASSWORD|PASSWD|SECRET|PRIVATE|CREDENTIAL|API_?KEY|ACCESS_?KEY|AUTH/i;
+const USE_SECRETS =
+  'build args stay in the image history: give what the build needs as a BuildKit secret ' +
+  '(RUN --mount=type=secret) instead; the value is not shown';
+
+/** A build arg that looks like a secret, by its name or its value, is refused without showing the value. */
+function checkBuildArg(env: string, key: string, value: unknown): void {
+  const field = { env, name: `app.build.buildArgs.${key}` };
+  if (SECRET_NAME.test(key)) fail(field, `has a name that says it is a secret: ${USE_SECRETS}`);
+  if (typeof value === 'string' && looksLikeKeyMaterial(value)) fail(field, `looks like key material: ${USE_SECRETS}`);
+}
 
 /** Docker limits a repository name (registry and path, without tag or digest) to 255 characters. */
 const MAX_IMAGE_NAME = 255;
@@ -21,7 +34,10 @@ function resolveAppBuild(env: string, build: AppBuildSpec | undefined): AppBuild
   const d = DEFAULTS.app.build;
   const field = (name: string) => ({ env, name: `app.build.${name}` });
   const buildArgs = build.buildArgs ?? d.buildArgs;
-  for (const key of Object.keys(buildArgs)) checkPattern(field('buildArgs'), key, PATTERNS.buildArg);
+  for (const [key, value] of Object.entries(buildArgs)) {
+    checkPattern(field('buildArgs'), key, PATTERNS.buildArg);
+    checkBuildArg(env, key, value);
+  }
   return {
     context: checkPattern(field('context'), build.context, PATTERNS.relativePath),
     dockerfile: checkPattern(field('dockerfile'), build.dockerfile ?? d.dockerfile, PATTERNS.relativePath),

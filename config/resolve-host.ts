@@ -2,7 +2,17 @@
 import { DEFAULTS } from './defaults';
 import { EnvironmentSpec, MAX_HOST_COUNT, PLACEHOLDER_PROJECT_ID } from './environment-config';
 import { checkInt, checkPattern, fail } from './error';
-import { BOOT_DISK_TYPES, BootDiskType, MACHINE_FAMILIES, REFUSED_FAMILIES, REGIONS, reservedBucketName } from './gcp';
+import {
+  BOOT_DISK_TYPES,
+  BootDiskType,
+  MACHINE_FAMILIES,
+  MACHINE_SIZES,
+  machineTypeExists,
+  REFUSED_FAMILIES,
+  REGIONS,
+  reservedBucketName,
+  zoneLetters,
+} from './gcp';
 import { PATTERNS } from './patterns';
 import { show } from './redact';
 
@@ -37,8 +47,10 @@ function resolvePlacement(env: string, spec: EnvironmentSpec): { region: string;
       `must be a Compute Engine region such as "europe-west1" (got ${show(region)}; the known ones are listed in config/gcp.ts)`,
     );
   }
-  if (typeof spec.zone !== 'string' || !new RegExp(`^${region}-[a-z]$`).test(spec.zone)) {
-    fail({ env, name: 'zone' }, `must be a zone of region "${region}" such as "${region}-b" (got ${show(spec.zone)})`);
+  const letters = zoneLetters(region);
+  if (typeof spec.zone !== 'string' || !new RegExp(`^${region}-[${letters}]$`).test(spec.zone)) {
+    const zones = [...letters].map((l) => `${region}-${l}`).join(', ');
+    fail({ env, name: 'zone' }, `must be a zone of region "${region}": ${zones} (got ${show(spec.zone)})`);
   }
   return { region, zone: spec.zone };
 }
@@ -57,6 +69,12 @@ function resolveMachine(env: string, spec: EnvironmentSpec): { machineType: stri
     fail(
       { env, name: 'machineType' },
       `must be of a supported machine family: ${Object.keys(MACHINE_FAMILIES).join(', ')} (got ${show(machineType)})`,
+    );
+  }
+  if (!machineTypeExists(family, machineType)) {
+    fail(
+      { env, name: 'machineType' },
+      `must be a machine type of the ${family} family, such as "${family}-${MACHINE_SIZES[family][0]}" (got ${show(machineType)}; the known ones are listed in config/gcp.ts)`,
     );
   }
   const diskType = spec.diskType ?? disks[0];

@@ -9,6 +9,7 @@ import type { TerraformApplyTask } from './plan/steps';
 import { capture } from './runner/capture';
 import { cleanTail } from './runner/log';
 import { StepFailure, TaskContext } from './runner/run-plan';
+import { terraformErrorLine } from './tool-errors';
 
 type Env = Readonly<Record<string, string | undefined>>;
 type Call = TerraformApplyTask['apply'];
@@ -33,10 +34,26 @@ const STALE = /Saved plan is stale|plan file.*(?:stale|no longer)/i;
 /** What a failed apply's report adds: the tail of Terraform's output, and what a stale plan or a known error means. */
 function applyNotes(task: TerraformApplyTask, output: string): string[] {
   const notes = cleanTail(output, 12);
+  const cause = terraformErrorLine(output);
+  if (cause !== undefined) notes.unshift(`failed: ${cause}`);
   if (STALE.test(output))
     notes.push(`the state of ${task.stack} changed since it was planned: run up again to plan anew`);
   if (task.hint?.match.test(output)) notes.push(`hint: ${task.hint.text}`);
   return notes;
+}
+
+/** Terraform's `output -json`, parsed; not JSON is a one-line StepFailure naming the command and an excerpt. */
+function parseOutputs(call: Call, json: string): unknown {
+  try {
+    return JSON.parse(json) as unknown;
+  } catch (err) {
+    const start = JSON.stringify(json.trim().slice(0, 20));
+    const why = (err as Error).message.split('\n')[0];
+    throw new StepFailure(
+      `${commandLine(call.command, call.args)} printed no JSON (${why}): ${json.length} characters, starting ${start}`,
+      [],
+    );
+  }
 }
 
 export async function applyTask(task: TerraformApplyTask, env: Env, taskCtx: TaskContext): Promise<void> {
@@ -44,5 +61,5 @@ export async function applyTask(task: TerraformApplyTask, env: Env, taskCtx: Tas
   else taskCtx.log(await terraform(task.apply, env, taskCtx, (output) => applyNotes(task, output)));
   if (task.output === undefined || task.outputsFile === undefined) return;
   const json = await terraform(task.output, env, taskCtx);
-  writeFileSync(task.outputsFile, outputsFileContent(task.stack, JSON.parse(json) as unknown));
+  writeFileSync(task.outputsFile, outputsFileContent(task.stack, parseOutputs(task.output, json)));
 }

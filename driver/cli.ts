@@ -32,7 +32,7 @@ main(process.argv.slice(2), {
   stderr: process.stderr,
   stdin: process.stdin,
   signals: process,
-  ask: process.stdin.isTTY ? (question) => ask(question) : undefined,
+  ask: process.stdin.isTTY ? (question, abort) => ask(question, undefined, abort) : undefined,
 }).then(
   (code) => (process.exitCode = code),
   (error: unknown) => {

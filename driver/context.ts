@@ -23,8 +23,11 @@ export interface MainDeps {
   readonly spec?: ProjectSpec;
   readonly home?: string;
   readonly signals?: SignalSource;
-  /** Asks a question on the terminal and returns the answer; undefined when stdin is not a terminal. */
-  readonly ask?: (question: string) => Promise<string>;
+  /**
+   * Asks a question on the terminal and returns the answer; undefined when stdin is not a terminal. `abort` closes
+   * the prompt (a signal came while it waited).
+   */
+  readonly ask?: (question: string, abort?: AbortSignal) => Promise<string>;
   readonly now?: () => Date;
   readonly probe?: VersionProbe;
 }

@@ -6,9 +6,17 @@ export function shellQuote(arg: string): string {
   return `'${arg.replace(/'/g, `'\\''`)}'`;
 }
 
-/** A command line a person can copy and paste. */
+/** Options whose value is never printed nor logged (`--build-arg NAME=value` shows `NAME=…`). */
+const REDACTED_AFTER = ['--build-arg'];
+
+/** An argument as printed: a value after REDACTED_AFTER keeps its name only. */
+function shownArg(arg: string, i: number, args: readonly string[]): string {
+  return i > 0 && REDACTED_AFTER.includes(args[i - 1]) ? `${arg.split('=')[0]}=…` : arg;
+}
+
+/** A command line a person can copy and paste; build-arg values are redacted (they may be anything). */
 export function commandLine(command: string, args: readonly string[]): string {
-  return [command, ...args].map(shellQuote).join(' ');
+  return [command, ...args.map(shownArg)].map(shellQuote).join(' ');
 }
 
 /** `0.4s`, `12.3s`, `2m05s`, `1h02m`. */
@@ -51,4 +59,22 @@ export function makeStyle(isTTY: boolean, env: Readonly<Record<string, string | 
 /** A filesystem-safe UTC timestamp: 20250131T235959Z. */
 export function runStamp(date: Date): string {
   return date.toISOString().replace(/[-:]|\.\d+/g, '');
+}
+
+/** Longest text from a file (a lock's details) printed as it is; longer is cut short with its length. */
+const MAX_PRINTED = 200;
+
+/** Control characters: C0 (escape, newline), DEL and C1. */
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/g;
+
+/**
+ * Text read from a file, made safe for a terminal line: control characters (escape codes, newlines, C1) shown as
+ * `\uXXXX`, long text cut short.
+ */
+export function printable(text: string): string {
+  const escaped = text.replace(CONTROL, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return escaped.length <= MAX_PRINTED
+    ? escaped
+    : `${escaped.slice(0, MAX_PRINTED - 20)}… (${escaped.length} characters)`;
 }

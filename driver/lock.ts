@@ -7,6 +7,7 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname, userInfo } from 'node:os';
 import { dirname, join } from 'node:path';
+import { printable } from './format';
 
 export interface LockInfo {
   readonly pid: number;
@@ -20,8 +21,8 @@ export class LockHeldError extends Error {
   override name = 'LockHeldError';
   constructor(path: string, holder: LockInfo, { why, release }: Pick<LockOptions, 'why' | 'release'> = {}) {
     super(
-      `another run holds ${path}: pid ${holder.pid} (${holder.command}), started ${holder.startedAt}` +
-        `${holder.holder ? ` by ${holder.holder}` : ''}.\n${why === undefined ? '' : `${why}\n`}` +
+      `another run holds ${path}: pid ${holder.pid} (${printable(holder.command)}), started ` +
+        `${printable(holder.startedAt)}${holder.holder ? ` by ${printable(holder.holder)}` : ''}.\n${why === undefined ? '' : `${why}\n`}` +
         `Wait for it to finish. If that process is not a driver run any more: ${release ?? `rm -r ${path}`}`,
     );
   }
@@ -50,6 +51,16 @@ export function processAlive(pid: number): boolean {
   } catch (err) {
     return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
+}
+
+/** Whether a lock was taken on this machine (one written without user@host counts as this machine's). */
+export function heldOnThisMachine(holder: LockInfo): boolean {
+  return (holder.holder?.slice(holder.holder.lastIndexOf('@') + 1) ?? hostname()) === hostname();
+}
+
+/** Whether the lock's process is known to run: taken on this machine by a process that is alive. */
+export function holderAlive(holder: LockInfo): boolean {
+  return holder.pid > 0 && heldOnThisMachine(holder) && processAlive(holder.pid);
 }
 
 const detailsFile = (path: string) => join(path, 'details.json');
@@ -90,8 +101,7 @@ export function acquireLock(path: string, command: string, options: LockOptions 
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
     }
     const holder = readLock(path);
-    const host = holder?.holder?.slice(holder.holder.lastIndexOf('@') + 1) ?? hostname();
-    const gone = holder !== undefined && holder.pid > 0 && host === hostname() && !processAlive(holder.pid);
+    const gone = holder !== undefined && holder.pid > 0 && heldOnThisMachine(holder) && !processAlive(holder.pid);
     // Two runs that find the holder gone both rm -r and mkdir again: one wins, the other refuses here (unless its rm
     // lands between the winner's mkdir and its own: a microsecond window after a crash, accepted to keep this short).
     if (holder !== undefined && (lastTry || !gone)) throw new LockHeldError(path, holder, options);

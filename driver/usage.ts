@@ -45,7 +45,7 @@ function step(value: string, command: Command, flag: string): StepName {
 
 /** `--check-timeout <seconds>`. */
 function seconds(v: string): number {
-  if (/^\d+(\.\d+)?$/.test(v) && Number(v) > 0 && Number(v) <= 3600) return Number(v);
+  if (/^\d+(\.\d+)?$/.test(v) && Number(v) >= 1 && Number(v) <= 3600) return Number(v);
   throw new UsageError(`--check-timeout must be a number of seconds from 1 to 3600 (got "${v}")`);
 }
 
@@ -88,6 +88,7 @@ export const OPTIONS = {
   'build-image': { commands: ['up'] },
   'check-timeout': { value: 'seconds', parse: seconds, field: 'checkTimeoutSeconds', commands: ['up'] },
   yes: { short: 'y', commands: ['destroy'] },
+  force: { commands: ['lock'] },
   verbose: { short: 'v', commands: RUN },
   refresh: { commands: ['env', 'status', 'drift', 'releases', 'rollback', 'logs', 'exec', 'ssh', 'prune'] },
   unset: { commands: ['env'] },
@@ -113,6 +114,8 @@ const OPTION_HELP: Readonly<Record<keyof typeof OPTIONS, string>> = {
   'build-image': "build the image even when the image's sources are unchanged",
   'check-timeout': 'how long the check waits for every host to answer (default 120)',
   yes: 'do not ask before destroying (required when stdin is not a terminal)',
+  force:
+    'lock release: release a lock whose holder cannot be checked as gone (another machine, unreadable details, a reused pid)',
   verbose: "stream every step's output (it always goes to the step's log)",
   refresh: "read outputs with `cdktf output` instead of the last deploy's outputs file",
   unset: 'print the lines that undo `env`',

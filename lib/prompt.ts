@@ -21,9 +21,11 @@ export interface PromptIo {
   readonly terminal?: boolean;
 }
 
+/** The answer; `abort` closes the prompt and rejects (a signal came while it waited). */
 export function ask(
   question: string,
   io: PromptIo = { input: process.stdin, output: process.stdout },
+  abort?: AbortSignal,
 ): Promise<string> {
   const rl = createInterface({ input: io.input, output: io.output, terminal: io.terminal });
   return new Promise<string>((resolve, reject) => {
@@ -36,6 +38,7 @@ export function ask(
     };
     rl.on('SIGINT', () => settle(() => reject(new PromptCancelled('Ctrl-C'))));
     rl.on('close', () => settle(() => reject(new PromptCancelled('Ctrl-D'))));
+    abort?.addEventListener('abort', () => settle(() => reject(new Error('the prompt was closed by a signal'))));
     rl.question(question, (answer) => settle(() => resolve(answer)));
   });
 }

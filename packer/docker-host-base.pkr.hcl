@@ -20,6 +20,7 @@ locals {
 
 source "googlecompute" "docker-host-base" {
   project_id              = var.project_id
+  access_token            = var.access_token
   zone                    = var.zone
   machine_type            = var.machine_type
   source_image_family     = var.source_image_family

@@ -1,6 +1,6 @@
-# Plugins for modern Packer (>= 1.7): `packer init packer/` installs them.
-# Kept in its own file because Debian's packer 1.6.6 (googlecompute and ansible built in)
-# rejects this block: CI validates the other files without it (packer/validate.sh).
+# Plugins for Packer (>= 1.7): `packer init packer/` installs them. CI (packer/validate.sh) runs
+# `packer init` and `validate` of the whole template, this file included, on Packer 1.9.5 with the
+# plugins .ci/tools.sh installs (PACKER_PLUGIN_PATH), offline.
 packer {
   required_version = ">= 1.7.0"
   required_plugins {

@@ -1,26 +1,27 @@
 #!/usr/bin/env bash
-# CI check of the Packer template with Debian's packer 1.6.6 (googlecompute and ansible built
-# in, no network needed): `packer fmt -check`, then `packer validate` of the template without
-# plugins.pkr.hcl (1.6.6 rejects required_plugins blocks), with sample variables, plus checks
+# CI check of the Packer template with Packer 1.9.5 and its googlecompute/ansible plugins, installed
+# offline by .ci/tools.sh (PACKER_PLUGIN_PATH): `packer init` of the real template (plugins.pkr.hcl
+# included: its required_plugins must be met by the installed plugins), `packer fmt -check`, then
+# `packer validate` with sample variables and with the var files the driver generates, plus checks
 # that the variable validations reject bad values.
 set -euo pipefail
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO=$(dirname "$HERE")
-command -v packer >/dev/null || { echo "packer not found (run: bash .ci/hosts-deps.sh)" >&2; exit 1; }
+# shellcheck source=../.ci/tools.sh
+source "$REPO/.ci/tools.sh"
+install_packer
+export PACKER_PLUGIN_PATH=$PACKER_PLUGINS CHECKPOINT_DISABLE=1
+packer() { "$PACKER_BIN" "$@"; }
 echo "packer: $(packer version | head -n1)"
-
-packer fmt -check -diff "$HERE"
-echo "PASS: packer fmt -check"
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-mkdir "$tmp/packer"
-for f in "$HERE"/*.pkr.hcl; do
-  [ "$(basename "$f")" = plugins.pkr.hcl ] || cp "$f" "$tmp/packer/"
-done
-# The template finds the playbook at ${path.root}/../ansible.
-ln -s "$REPO/ansible" "$tmp/ansible"
-cd "$tmp/packer"
+# packer init must find every required plugin in PACKER_PLUGIN_PATH: nothing to download.
+out=$(packer init "$HERE" 2>&1) || { echo "FAIL: packer init:" >&2; echo "$out" >&2; exit 1; }
+echo "PASS: packer init (required_plugins met offline)"
+packer fmt -check -diff "$HERE"
+echo "PASS: packer fmt -check"
+cd "$HERE"
 
 packer validate -syntax-only .
 packer validate -var project_id=example-project -var zone=europe-west1-b .

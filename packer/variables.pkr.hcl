@@ -1,5 +1,5 @@
-# Validation uses length/substr/trim only: Debian's packer 1.6.6 has no regex() inside
-# validation blocks (it reports every value invalid), and CI validates with it.
+# Validation uses length/substr/trim only (written for Debian's packer 1.6.6, which had no regex()
+# inside validation blocks); CI now validates with Packer 1.9.5.
 # trim(x, charset) == "" means every character of x is in charset.
 
 # The contract with the driver, which writes `<env>.pkrvars.json` from the typed environment
@@ -109,4 +109,11 @@ variable "tags" {
   type        = list(string)
   description = "Network tags of the build instance, for firewall rules (e.g. SSH from 35.235.240.0/20 with use_iap)."
   default     = ["packer-build"]
+}
+
+variable "access_token" {
+  type        = string
+  description = "A static OAuth 2.0 access token, as GOOGLE_OAUTH_ACCESS_TOKEN gives Terraform's provider (the googlecompute plugin does not read that variable itself); empty: Application Default Credentials."
+  default     = env("GOOGLE_OAUTH_ACCESS_TOKEN")
+  sensitive   = true
 }

@@ -1,5 +1,5 @@
 /** `npm run review`, wired: everything from outside (argv, environment, streams, config, git) comes in as deps. */
-import { readFileSync } from 'node:fs';
+import { readRegularFile } from '../lib/fs-errors';
 import { resolve } from 'node:path';
 import { ConfigError, ProjectConfig, ProjectSpec, resolveProject } from '../config';
 import { PROJECT } from '../config/environments';
@@ -41,7 +41,7 @@ function readPlans(plans: readonly PlanArg[], args: ReviewArgs, root: string): S
     const stack = p.stack ?? args.environments[0];
     let json: unknown;
     try {
-      json = JSON.parse(readFileSync(resolve(root, p.file), 'utf8'));
+      json = JSON.parse(readRegularFile(resolve(root, p.file)));
     } catch (error) {
       throw new ReviewUsageError(`--plan ${p.file}: ${(error as Error).message.split('\n')[0]}`);
     }

@@ -1,17 +1,23 @@
 /** `env <env> [host]`: like `docker-machine env`, shell lines that point docker at a host. */
 import { hostKeyAlias, iapTunnelCommand } from '../../lib/inventory';
 import type { HostOutput } from '../../stacks/outputs';
+import { shellQuote } from '../format';
 import { INVOCATION } from '../usage';
 import type { EnvContext } from '../context';
 import { EXIT_OK } from '../exit-codes';
 import type { Fleet } from '../ssh';
 import { loadFleet, pickHosts } from './fleet';
 
+/** A path in ~/.ssh/config: in double quotes when it has a space or a quote (ssh's own quoting). */
+function sshConfigQuote(path: string): string {
+  return /^[^\s"'#]+$/.test(path) ? path : `"${path.replace(/"/g, '')}"`;
+}
+
 /** After `export DOCKER_HOST`; for IAP, an ~/.ssh/config entry (docker runs the system ssh, which reads it). */
 function hostNotes({ env }: EnvContext, { outputs, login }: Fleet, host: HostOutput): string[] {
   if (outputs.ssh_via !== 'iap') {
     return [
-      `# ${host.name} (${env.name}${host.zone ? `, ${host.zone}` : ''}); docker logs in over SSH with your key: ssh-add ${env.ssh.privateKeyFile}`,
+      `# ${host.name} (${env.name}${host.zone ? `, ${host.zone}` : ''}); docker logs in over SSH with your key: ssh-add ${shellQuote(env.ssh.privateKeyFile)}`,
       `# docker cannot answer ssh's host-key prompt: accept the key once with ssh -o StrictHostKeyChecking=accept-new ${host.ssh} true`,
       `# after the host is replaced (same static IP, new host key): ssh-keygen -R ${host.external_ip ?? host.internal_ip}`,
     ];
@@ -23,9 +29,9 @@ function hostNotes({ env }: EnvContext, { outputs, login }: Fleet, host: HostOut
     `# (and update it when the host is replaced: its instance id, so its host-key alias, changes):`,
     `#   Host ${host.ssh}`,
     `#     User ${outputs.ssh_user}`,
-    `#     IdentityFile ${env.ssh.privateKeyFile}`,
+    `#     IdentityFile ${sshConfigQuote(env.ssh.privateKeyFile)}`,
     ...(alias ? [`#     HostKeyAlias ${alias}`] : []),
-    `#     UserKnownHostsFile ${login.knownHosts}`,
+    `#     UserKnownHostsFile ${sshConfigQuote(login.knownHosts)}`,
     `#     StrictHostKeyChecking accept-new`,
     `#     ProxyCommand ${iapTunnelCommand(host, outputs.project ?? env.projectId)} --verbosity=warning`,
   ];
@@ -42,6 +48,8 @@ export async function envCommand(ctx: EnvContext): Promise<number> {
   const fleet = await loadFleet(ctx);
   if (typeof fleet === 'number') return fleet;
   const [host] = pickHosts(ctx, fleet, args.host, false);
-  deps.stdout.write([`export DOCKER_HOST=${host.docker_host}`, ...hostNotes(ctx, fleet, host), tail].join('\n'));
+  deps.stdout.write(
+    [`export DOCKER_HOST=${shellQuote(host.docker_host)}`, ...hostNotes(ctx, fleet, host), tail].join('\n'),
+  );
   return EXIT_OK;
 }

@@ -12,7 +12,7 @@ import { loadOutputs } from '../outputs';
 import type { ExecStep } from '../plan/steps';
 import { playbookStep } from '../plan/tools';
 import { signalChild } from '../runner/capture';
-import { FORWARDED, Signal, SIGNAL_EXIT, SIGNALS } from '../runner/signals';
+import { FORWARDED, SAME_SIGNAL_WINDOW_MS, Signal, SIGNAL_EXIT, SIGNALS } from '../runner/signals';
 import type { Fleet } from '../ssh';
 import { envDir, knownHostsFile, takeEnvLock } from '../state';
 import { makeWorkDir, workStep } from './day2';
@@ -65,7 +65,15 @@ export function runChild(ctx: EnvContext, c: Child): Promise<number> {
       ...(c.terminal ? { stdio: 'inherit' } : { stdio: ['ignore', 'pipe', 'pipe'], detached: true }),
     });
     const kill = (signal: NodeJS.Signals) => signalChild(child, signal, !c.terminal);
-    const listeners = SIGNALS.map((s) => [s, () => void (received ??= (kill(FORWARDED[s]), s))] as const);
+    let first = 0;
+    // The first signal is forwarded once; a later one (not the same Ctrl-C delivered twice) kills the child.
+    const onSignal = (s: Signal) => {
+      if (received === undefined) return void ((received = s), (first = Date.now()), kill(FORWARDED[s]));
+      if (Date.now() - first <= SAME_SIGNAL_WINDOW_MS) return;
+      ctx.deps.stderr.write(`${ctx.errStyle.red(`${s} again: killing ${c.command}`)}\n`);
+      kill('SIGKILL');
+    };
+    const listeners = SIGNALS.map((s) => [s, () => onSignal(s)] as const);
     listeners.forEach(([s, listener]) => signals.on(s, listener));
     const prefix = c.prefix ?? '';
     const out = prefixer((t) => ctx.deps.stdout.write(t), prefix);

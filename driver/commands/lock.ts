@@ -1,33 +1,72 @@
 /**
  * `lock status <env>`: who holds the environment's lock (and the project-wide cdktf lock), since when.
  * `lock release <env>`: removes the environment's lock, and the cdktf lock when a run of <env> holds it: for a run
- * that died without releasing them on another machine sharing the folder, or a lock that cannot be read.
+ * that died without releasing them. A holder alive on this machine is never released (stop that run); one that
+ * cannot be checked from here (another machine sharing the folder, a lock that cannot be read) only with --force.
+ * Lock details come from a file: printed with control characters escaped.
  */
-import { displayPath } from '../format';
-import type { EnvContext } from '../context';
-import { EXIT_OK } from '../exit-codes';
-import { LockInfo, processAlive, readLock, releaseLock } from '../lock';
+import { displayPath, printable } from '../format';
+import { EnvContext, printError } from '../context';
+import { EXIT_LOCKED, EXIT_OK } from '../exit-codes';
+import { heldOnThisMachine, holderAlive, LockInfo, processAlive, readLock, releaseLock } from '../lock';
 import { cdktfLockPath, envLockPath } from '../state';
 
 function describe(info: LockInfo): string {
-  const state = info.pid > 0 && !processAlive(info.pid) ? ' (that process is gone)' : '';
-  return `pid ${info.pid}${state}, ${info.command}, started ${info.startedAt}${info.holder ? ` by ${info.holder}` : ''}`;
+  const state = info.pid > 0 && heldOnThisMachine(info) && !processAlive(info.pid) ? ' (that process is gone)' : '';
+  const by = info.holder ? ` by ${printable(info.holder)}` : '';
+  return `pid ${info.pid}${state}, ${printable(info.command)}, started ${printable(info.startedAt)}${by}`;
+}
+
+/** Why a lock must stay, or undefined when it may be released. */
+function keepReason(ctx: EnvContext, info: LockInfo): string | undefined {
+  if (ctx.args.force) return undefined;
+  if (holderAlive(info)) {
+    return (
+      `process ${info.pid} is alive on this machine: stop that run (Ctrl-C) or let it finish; nothing released ` +
+      `(if pid ${info.pid} is not that run any more, --force releases the lock)`
+    );
+  }
+  if (info.pid > 0 && heldOnThisMachine(info)) return undefined;
+  return (
+    'whether its run still goes cannot be checked from here: if it is over, add --force ' +
+    '(if it still runs, a second run would change the environment beside it); nothing released'
+  );
+}
+
+/** What `--force` risked, said with the release. */
+function forced(info: LockInfo): string {
+  return holderAlive(info) || !heldOnThisMachine(info) || info.pid <= 0
+    ? ' with --force: if its run still goes, it now runs without its lock'
+    : '';
+}
+
+/** `lock release`: both locks checked first, so a refusal releases neither. */
+function release(ctx: EnvContext, locks: readonly (readonly [string, LockInfo | undefined])[]): number {
+  const { deps, env } = ctx;
+  const ours = locks.filter(([, info], i) => info !== undefined && (i === 0 || info.command.endsWith(` ${env.name}`)));
+  for (const [path, info] of ours) {
+    const why = keepReason(ctx, info!);
+    const shown = displayPath(path, deps.root);
+    if (why !== undefined) return (printError(ctx, `${shown} is held by ${describe(info!)}: ${why}`), EXIT_LOCKED);
+  }
+  if (locks[0][1] === undefined) deps.stdout.write(`${displayPath(locks[0][0], deps.root)}: not locked\n`);
+  for (const [path, info] of ours) {
+    releaseLock(path);
+    deps.stdout.write(
+      `${displayPath(path, deps.root)}: released${forced(info!)} (it was held by ${describe(info!)})\n`,
+    );
+  }
+  return EXIT_OK;
 }
 
 export async function lockCommand(ctx: EnvContext): Promise<number> {
   const { deps, env } = ctx;
-  const [envLock, cdktfLock] = [envLockPath(ctx.runBase, env.name), cdktfLockPath(deps.root)];
-  for (const path of [envLock, cdktfLock]) {
-    const info = readLock(path);
-    const shown = displayPath(path, deps.root);
-    if (ctx.args.lockAction === 'status') {
-      deps.stdout.write(`${shown}: ${info === undefined ? 'not locked' : `locked: ${describe(info)}`}\n`);
-    } else if (info !== undefined && (path === envLock || info.command.endsWith(` ${env.name}`))) {
-      releaseLock(path);
-      deps.stdout.write(`${shown}: released (it was held by ${describe(info)})\n`);
-    } else if (path === envLock) {
-      deps.stdout.write(`${shown}: not locked\n`);
-    }
+  const paths = [envLockPath(ctx.runBase, env.name), cdktfLockPath(deps.root)];
+  const locks = paths.map((path) => [path, readLock(path)] as const);
+  if (ctx.args.lockAction === 'release') return release(ctx, locks);
+  for (const [path, info] of locks) {
+    const state = info === undefined ? 'not locked' : `locked: ${describe(info)}`;
+    deps.stdout.write(`${displayPath(path, deps.root)}: ${state}\n`);
   }
   return EXIT_OK;
 }

@@ -5,6 +5,7 @@
  */
 import type { EnvContext } from '../context';
 import { operator } from '../git';
+import { ansibleUnsafe } from '../plan/tools';
 import { loadFleet, runPlaybook } from './fleet';
 
 export async function rollbackCommand(ctx: EnvContext): Promise<number> {
@@ -12,6 +13,6 @@ export async function rollbackCommand(ctx: EnvContext): Promise<number> {
   if (typeof fleet === 'number') return fleet;
   return runPlaybook(ctx, fleet, 'rollback.yml', {
     app_rollback_version: ctx.args.version ?? '',
-    app_release_who: operator(ctx.deps.root, ctx.deps.env),
+    app_release_who: ansibleUnsafe(operator(ctx.deps.root, ctx.deps.env)),
   });
 }

@@ -21,6 +21,9 @@ import { loadOutputs } from '../outputs';
 import { playbookStep } from '../plan/tools';
 import { Played, playFailed, runPlay, workStep } from './day2';
 
+/** Both views' verdict over an environment without hosts: its own state, and not a healthy one (exit 6). */
+const NO_HOSTS = 'no hosts: the environment has none to answer';
+
 /** Both views' first line. */
 function heading(ctx: EnvContext, hosts: number): string {
   const { env, style } = ctx;
@@ -44,11 +47,13 @@ async function outputsStatus(ctx: EnvContext): Promise<number> {
   ];
   const down = answers.filter((a) => !a.ok).length;
   const verdict =
-    down === 0
-      ? ctx.style.green(lb ? 'the load balancer answers' : 'all hosts answer')
-      : ctx.style.red(lb ? 'the load balancer does not answer' : `${down} of ${answers.length} hosts do not answer`);
+    hosts.length === 0 && !lb
+      ? ctx.style.red(NO_HOSTS)
+      : down === 0
+        ? ctx.style.green(lb ? 'the load balancer answers' : 'all hosts answer')
+        : ctx.style.red(lb ? 'the load balancer does not answer' : `${down} of ${answers.length} hosts do not answer`);
   ctx.deps.stdout.write(`${heading(ctx, hosts.length)}\n${alignColumns(rows).join('\n')}\n${verdict}\n`);
-  return down === 0 ? EXIT_OK : EXIT_UNHEALTHY;
+  return down === 0 && (hosts.length > 0 || lb) ? EXIT_OK : EXIT_UNHEALTHY;
 }
 
 /** status.yml the `hosts` step's way, writing one report per host into `<dir>/status`. */
@@ -60,15 +65,21 @@ function statusStep(ctx: EnvContext, dir: string) {
 function printFleet(ctx: EnvContext, rows: readonly HostStatus[]): number {
   const { deps, style } = ctx;
   const bad = rows.filter((r) => !r.reachable || r.error !== null || !r.appAnswers).length;
-  const tail = bad === 0 ? style.green('all hosts answer') : style.red(`${bad} of ${rows.length} hosts need attention`);
+  const healthy = bad === 0 && rows.length > 0;
+  const tail = rows.length === 0 ? style.red(NO_HOSTS) : verdictOf(style, bad, rows.length);
   deps.stdout.write(
     ctx.args.json ? formatFleetJson(rows) : `${heading(ctx, rows.length)}\n${formatFleetTable(rows)}${tail}\n`,
   );
-  return bad === 0 ? EXIT_OK : EXIT_UNHEALTHY;
+  return healthy ? EXIT_OK : EXIT_UNHEALTHY;
+}
+
+function verdictOf(style: EnvContext['style'], bad: number, hosts: number): string {
+  return bad === 0 ? style.green('all hosts answer') : style.red(`${bad} of ${hosts} hosts need attention`);
 }
 
 /** The rows of the reports the play wrote; what status exits with when there are none, or a malformed one. */
 function readFleet(ctx: EnvContext, played: Played): HostStatus[] | number {
+  if (Object.keys(played.outputs.hosts).length === 0) return [];
   const statusDir = join(played.dir, 'status');
   const files = existsSync(statusDir) ? readdirSync(statusDir).filter((f) => f.endsWith('.json')) : [];
   if (files.length === 0) {

@@ -3,15 +3,60 @@
  * change summary and what the other steps will do are shown, and lib/plan/approval decides: no changes → the
  * applies are skipped; --auto-approve → go; no terminal → refuse; else ask. Only the saved plans are applied.
  */
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { approve } from '../../lib/plan/approval';
 import { hasChanges, StackPlanSummary } from '../../lib/plan/summary';
-import type { EnvContext } from '../context';
+import { EnvContext, printError, signalIo } from '../context';
 import { displayPath } from '../format';
 import { activeSteps, Plan, PlannedStep, TerraformApplyTask } from '../plan/steps';
 import { checkPrerequisites } from '../preflight';
 import { isUnplanned, planStacks, renderPlans, reportPlanFailure, StackPlan } from '../stack-plans';
+import { Interrupts, Signal, SIGNAL_EXIT } from '../runner/signals';
 import { preflightInput } from '../tasks';
+
+/** What `work` returned, or the signal (SIGINT, SIGTERM, SIGHUP) that came while it ran. */
+type Guarded<T> = { readonly value: T } | { readonly signal: Signal };
+
+/**
+ * Runs `work` (the review's preflight, its prompt) with the driver's signals caught: a signal aborts `work`'s
+ * AbortSignal instead of ending the driver with its locks on disk.
+ */
+async function guarded<T>(ctx: EnvContext, work: (abort: AbortSignal) => Promise<T>): Promise<Guarded<T>> {
+  const interrupts = new Interrupts(signalIo(ctx));
+  const controller = new AbortController();
+  interrupts.kill = () => controller.abort();
+  try {
+    const value = await work(controller.signal);
+    const signal = interrupts.received?.signal;
+    return signal === undefined ? { value } : { signal };
+  } catch (error) {
+    const signal = interrupts.received?.signal;
+    if (signal === undefined) throw error;
+    return { signal };
+  } finally {
+    interrupts.stop();
+  }
+}
+
+/** `ask`, rejected when `abort` fires (the prompt is told to close through the same signal). */
+function abortable(ask: NonNullable<EnvContext['deps']['ask']>, abort: AbortSignal) {
+  return (question: string) =>
+    new Promise<string>((resolve, reject) => {
+      const stop = () => reject(new Error('interrupted at the prompt'));
+      if (abort.aborted) return stop();
+      abort.addEventListener('abort', stop, { once: true });
+      ask(question, abort).then(resolve, reject);
+    });
+}
+
+/** A signal during the review: one line, the run folder says where it stopped, exit 128 + n (the locks go after). */
+function stoppedAt(ctx: EnvContext, plan: Plan, signal: Signal, where: string): number {
+  const line = `interrupted (${signal}) during the review's ${where}: nothing was applied, the locks are released`;
+  writeFileSync(join(plan.runDir, 'interrupted.txt'), `${line}\n`);
+  printError(ctx, line);
+  return SIGNAL_EXIT[signal];
+}
 
 function applyTaskOf(step: PlannedStep): TerraformApplyTask | undefined {
   return step.kind === 'task' && step.task.type === 'terraform-apply' ? step.task : undefined;
@@ -64,8 +109,10 @@ export async function reviewUp(ctx: EnvContext, plan: Plan): Promise<Plan | numb
   if (stacks.length === 0) return plan;
   const pre = plan.steps[0];
   if (pre.kind === 'task' && pre.task.type === 'preflight') {
-    const findings = await checkPrerequisites(preflightInput(ctx, pre.task, { ok: true, value: env }));
-    if (findings.some((f) => !f.ok)) return plan; // the run's preflight step reports them and stops
+    const input = preflightInput(ctx, pre.task, { ok: true, value: env });
+    const checked = await guarded(ctx, () => checkPrerequisites(input));
+    if ('signal' in checked) return stoppedAt(ctx, plan, checked.signal, 'preflight');
+    if (checked.value.some((f) => !f.ok)) return plan; // the run's preflight step reports them and stops
   }
   let plans: StackPlan[];
   try {
@@ -80,7 +127,10 @@ export async function reviewUp(ctx: EnvContext, plan: Plan): Promise<Plan | numb
   const summaries = plans.filter((p): p is StackPlanSummary => !isUnplanned(p));
   // destroy's --yes is its --auto-approve.
   const autoApprove = args.autoApprove || (plan.command === 'destroy' && args.yes);
-  const outcome = await approve({ environment: env.name, summaries, interactive: true, autoApprove }, deps.ask);
+  const input = { environment: env.name, summaries, interactive: true, autoApprove };
+  const asked = await guarded(ctx, (abort) => approve(input, deps.ask && abortable(deps.ask, abort)));
+  if ('signal' in asked) return stoppedAt(ctx, plan, asked.signal, 'approval prompt');
+  const outcome = asked.value;
   const refused = !outcome.apply && summaries.some(hasChanges);
   if (outcome.message !== undefined) (refused ? deps.stderr : deps.stdout).write(`${outcome.message}\n`);
   return refused ? outcome.exitCode : markPlan(plan, plans);

@@ -60,10 +60,18 @@ export interface Operator {
   readonly commit: string;
 }
 
+/**
+ * A value Ansible must take as it is, never as a Jinja template (git's user.email is anyone's text): the JSON form of
+ * YAML's `!unsafe`, which Ansible's JSON loader reads for `-e @file` and `-e '{...}'` alike.
+ */
+export function ansibleUnsafe(text: string): { readonly __ansible_unsafe: string } {
+  return { __ansible_unsafe: text };
+}
+
 /** Extra vars for site.yml (`-e @app-vars.json`). */
 export function appVars(env: EnvironmentConfig, operator?: Operator) {
   const { image, port, containerName, healthCheckPath } = env.app;
-  const release = operator && { app_release_who: operator.who, app_release_commit: operator.commit };
+  const release = operator && { app_release_who: ansibleUnsafe(operator.who), app_release_commit: operator.commit };
   // app_health_path: where the on-host proxy and the app answer health checks; the load balancer asks for it too.
   const vars = { app_image: image, app_port: port, app_container_name: containerName, deploy_user: env.ssh.user };
   return { ...vars, app_health_path: healthCheckPath, ...release };

@@ -19,7 +19,10 @@ export function missing(requirement: Finding['requirement'], summary: string, fi
   return { requirement, ok: false, summary, fix };
 }
 
-/** Runs `command args` and returns its stdout+stderr, or undefined when it cannot run. Injectable for tests. */
+/**
+ * Runs `command args` and returns its stdout+stderr, or undefined when it cannot run (it does not start, or exits
+ * 126 or 127: not executable, or something it needs not found). Injectable for tests.
+ */
 export type VersionProbe = (command: string, args: readonly string[]) => Promise<string | undefined>;
 
 export interface PreflightInput {

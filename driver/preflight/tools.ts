@@ -2,6 +2,7 @@
 import { execFile } from 'node:child_process';
 import { accessSync, constants, existsSync, statSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
+import { commandLine } from '../format';
 import type { Requirement } from '../plan/steps';
 import { Finding, missing, ok, PreflightInput, VersionProbe } from './finding';
 
@@ -77,6 +78,12 @@ export function parseVersion(text: string): [number, number, number] | undefined
   return m ? [Number(m[1]), Number(m[2]), Number(m[3] ?? 0)] : undefined;
 }
 
+/** A probe's error that means the tool cannot run at all: it did not start (ENOENT, EACCES), or exited 126/127. */
+function cannotRun(error: (Error & { code?: unknown }) | null): boolean {
+  const { code } = error ?? {};
+  return (typeof code === 'string' && !code.startsWith('ERR_')) || code === 126 || code === 127;
+}
+
 export function defaultProbe(env: Readonly<Record<string, string | undefined>>): VersionProbe {
   return (command, args) =>
     new Promise((resolve) => {
@@ -84,7 +91,7 @@ export function defaultProbe(env: Readonly<Record<string, string | undefined>>):
         command,
         [...args],
         { env: { ...env, CHECKPOINT_DISABLE: '1' }, timeout: 15_000, maxBuffer: 1024 * 1024 },
-        (error, stdout, stderr) => resolve(error && !stdout ? undefined : `${stdout}\n${stderr}`),
+        (error, stdout, stderr) => resolve(cannotRun(error) ? undefined : `${stdout}\n${stderr}`),
       );
     });
 }
@@ -98,7 +105,11 @@ export async function checkTool(
   const path = which(requirement, input.env.PATH);
   if (path === undefined) return missing(requirement, `${requirement}: not found on PATH`, spec.install);
   const text = await probe(path, spec.versionArgs);
-  const version = text === undefined ? undefined : parseVersion(text);
+  if (text === undefined) {
+    const why = `\`${commandLine(path, spec.versionArgs)}\` did not start or exited 126/127: it cannot run`;
+    return missing(requirement, `${requirement}: ${why}`, spec.install);
+  }
+  const version = parseVersion(text);
   // Found but its version is unreadable: say so, do not block on it.
   if (version === undefined) return ok(requirement, `${requirement}: ${path} (version unknown)`);
   const shown = version.join('.');

@@ -1,5 +1,6 @@
 /** One child process, its output kept (and passed to `onData` as it comes): the exec steps and the small runs. */
 import { ChildProcess, spawn } from 'node:child_process';
+import { signalStrays, strayDescendants } from './process-tree';
 
 export interface Captured {
   /** The exit code; 127 when it could not start (its reason ends stderr), 128 when a signal ended it. */
@@ -31,12 +32,19 @@ export interface CaptureOptions {
   readonly group?: (kill: (signal: NodeJS.Signals) => void) => void;
 }
 
+const STRAYS = new WeakMap<ChildProcess, ReturnType<typeof strayDescendants>>();
+
 /**
  * Sends `signal` to a child that is still running: to its whole process group when it leads one (`group`, spawned
  * detached), else to the child alone (also when the group is already gone).
  */
 export function signalChild(child: ChildProcess, signal: NodeJS.Signals, group: boolean): void {
   if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
+  // What it started outside its group (`setsid`): found while the child still runs, remembered for a later signal
+  // (by then the child may be gone and they re-parented), each signalled alone.
+  const strays = [...(STRAYS.get(child) ?? []), ...(group ? strayDescendants(child.pid) : [])];
+  STRAYS.set(child, strays);
+  signalStrays(strays, signal);
   if (group) {
     try {
       process.kill(-child.pid, signal);
@@ -85,6 +93,8 @@ export function capture(command: string, args: readonly string[], o: CaptureOpti
     // 'close' waits for the pipes: a grandchild the tool left behind may hold them open. Once the child itself
     // has exited, give its output a moment to drain, then stop waiting.
     child.on('exit', (code, signal) => {
+      // An interrupted child's strays that outlived it (one that ignores SIGINT, as `cmd &` in a script does) go too.
+      signalStrays(STRAYS.get(child) ?? [], 'SIGKILL');
       const drained = () => (child.stdout.destroy(), child.stderr.destroy(), child.emit('close', code, signal));
       setTimeout(drained, EXIT_DRAIN_MS).unref();
     });

@@ -9,6 +9,7 @@ import { dirname, join } from 'node:path';
 import { EXIT_FAILED } from '../exit-codes';
 import { addedEnv, commandLine, displayPath, formatDuration, Style } from '../format';
 import { activeSteps, ExecStep, Plan, PlannedStep, StepName, Task } from '../plan/steps';
+import { packerErrorLine } from '../tool-errors';
 import { capture, Captured } from './capture';
 import { writeDerived } from './derived';
 import { cleanTail } from './log';
@@ -201,7 +202,9 @@ function execFailure(step: ExecStep, ran: Captured, show: (path: string) => stri
   }
   const fromStderr = step.failureOutput === 'stderr' && cleanTail(ran.stderr, 1).length > 0;
   const tail = cleanTail(fromStderr ? ran.stderr : ran.output, TAIL_LINES);
+  const cause = step.command === 'packer' ? packerErrorLine(tail.join('\n')) : undefined;
   return [
+    ...(cause === undefined ? [] : [`packer ${step.args[0]} failed: ${cause}`]),
     ...head,
     `exit code: ${ran.signal !== null ? `none (killed by ${ran.signal})` : ran.code}`,
     tail.length > 0 ? `last ${tail.length} lines of its ${fromStderr ? 'stderr' : 'output'}:` : '(it printed nothing)',

@@ -23,7 +23,7 @@ export const SIGNAL_EXIT: Record<Signal, number> = { SIGINT: 130, SIGTERM: 143, 
  */
 export const FORWARDED: Record<Signal, NodeJS.Signals> = { SIGINT: 'SIGINT', SIGTERM: 'SIGTERM', SIGHUP: 'SIGTERM' };
 /** A second signal this soon after the first is the same Ctrl-C delivered twice (npm forwards it too). */
-const SAME_SIGNAL_WINDOW_MS = 1000;
+export const SAME_SIGNAL_WINDOW_MS = 1000;
 
 /** Where signals come from, and where the notes on them are written. */
 export interface SignalIo {

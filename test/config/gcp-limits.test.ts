@@ -37,7 +37,10 @@ describe("labels: Google's 64 per resource, counting the ones the project sets",
       { ['k'.repeat(64)]: 'x' },
       'keys must be lowercase letters, digits, "_" and "-", starting with a letter, at most 63',
     ],
-    [{ team: 'v'.repeat(64) }, 'field "labels.team" must be lowercase letters, digits, "_" and "-", at most 63'],
+    [
+      { team: 'v'.repeat(64) },
+      'field "labels.team" must be lowercase letters (international ones too), digits, "_" and "-", at most 63',
+    ],
   ])('%j', (labels, message) => expect(errorOf({ labels })).toContain(message));
 });
 
@@ -67,6 +70,35 @@ describe('machine type against the boot disk', () => {
     ['c4a-standard-1', 'the c4a family is an Arm (aarch64) family'],
     ['zz9-standard-1', 'field "machineType" must be of a supported machine family: e2, n1'],
   ])('%s is refused with its reason', (machineType, message) => expect(errorOf({ machineType })).toContain(message));
+
+  test.each([
+    [
+      'e2-nonexistent',
+      'field "machineType" must be a machine type of the e2 family, such as "e2-micro" (got "e2-nonexistent"',
+    ],
+    ['n2-standard-3', 'must be a machine type of the n2 family'],
+    ['e2-highmem-32', 'must be a machine type of the e2 family'],
+    ['f1-small', 'must be a machine type of the f1 family'],
+  ])('%s does not exist: refused at synth, not by Google', (machineType, message) =>
+    expect(errorOf({ machineType })).toContain(message),
+  );
+
+  test.each([
+    'e2-small',
+    'n1-standard-1',
+    'n2-custom-4-8192',
+    'e2-custom-2-4096-ext',
+    'c3-standard-4-lssd',
+    'g1-small',
+  ])('%s exists', (machineType) => expect(() => resolveEnvs([validEnv({ machineType })])).not.toThrow());
+
+  test.each([
+    ['europe-west1', 'europe-west1-a', 'europe-west1-b, europe-west1-c, europe-west1-d'],
+    ['us-central1', 'us-central1-d', 'us-central1-a, us-central1-b, us-central1-c, us-central1-f'],
+    ['europe-west4', 'europe-west4-f', 'europe-west4-a, europe-west4-b, europe-west4-c'],
+  ])('in %s, zone %s does not exist: the message names the zones', (region, zone, zones) =>
+    expect(errorOf({ region, zone })).toContain(`field "zone" must be a zone of region "${region}": ${zones}`),
+  );
 
   test('an unknown disk type', () => {
     expect(errorOf({ diskType: 'local-ssd' as 'pd-ssd' })).toContain('field "diskType" must be a boot disk type');

@@ -107,12 +107,29 @@ describe('app.build', () => {
       'field "app.build.buildArgs" must be an object of string values, such as { RUBY_VERSION: "3.3" } (got {"A":1})',
     ],
     [
+      'a secret-looking build arg name',
+      { context: 'app', buildArgs: { NPM_TOKEN: 'npm_abc' } },
+      'field "app.build.buildArgs.NPM_TOKEN" has a name that says it is a secret: build args stay in the image history: ' +
+        'give what the build needs as a BuildKit secret (RUN --mount=type=secret) instead; the value is not shown',
+    ],
+    [
+      'a password build arg',
+      { context: 'app', buildArgs: { DB_PASSWORD: 'hunter2' } },
+      'field "app.build.buildArgs.DB_PASSWORD" has a name that says it is a secret',
+    ],
+    [
+      'key material as a build arg value',
+      { context: 'app', buildArgs: { DEPLOY: '-----BEGIN OPENSSH PRIVATE KEY-----\nb3Blbn\n' } },
+      'field "app.build.buildArgs.DEPLOY" looks like key material: build args stay in the image history',
+    ],
+    [
       'not an object',
       'app',
       'field "app.build" must be an object with the fields context, dockerfile, name, buildArgs (got "app")',
     ],
   ])('refused: %s', (_label, spec, message) => {
     expect(() => resolveEnvs([build(spec)])).toThrow(message);
+    expect(() => resolveEnvs([build(spec)])).not.toThrow(/hunter2|npm_abc|b3Blbn/);
   });
 
   test('app.image and app.build together are refused', () => {

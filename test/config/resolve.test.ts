@@ -164,7 +164,7 @@ describe('bad input names the environment, the field, what was given and what is
     [
       'zone format',
       { zone: 'europe-west1' },
-      'field "zone" must be a zone of region "europe-west1" such as "europe-west1-b" (got "europe-west1")',
+      'field "zone" must be a zone of region "europe-west1": europe-west1-b, europe-west1-c, europe-west1-d (got "europe-west1")',
     ],
     ['zone of another region', { zone: 'us-central1-a' }, 'field "zone" must be a zone of region "europe-west1"'],
     [
@@ -182,7 +182,7 @@ describe('bad input names the environment, the field, what was given and what is
     [
       'bad label value',
       { labels: { team: 'Ops Team' } },
-      'field "labels.team" must be lowercase letters, digits, "_" and "-", at most 63 characters (got "Ops Team")',
+      'field "labels.team" must be lowercase letters (international ones too), digits, "_" and "-", at most 63 characters (got "Ops Team")',
     ],
     ['reserved label', { labels: { env: 'x' } }, 'field "labels.env" is set by the project and must not be overridden'],
     ['bad ssh user', { ssh: { user: 'Root User' } }, 'field "ssh.user" must be a POSIX user name'],

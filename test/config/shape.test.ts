@@ -85,3 +85,63 @@ describe('wrong shapes fail instead of falling back to defaults', () => {
     );
   });
 });
+
+describe('values the messages used to show wrongly (issue 20)', () => {
+  test('NaN and Infinity are shown as such, not as null', () => {
+    for (const [value, shown] of [
+      [NaN, 'NaN'],
+      [Infinity, 'Infinity'],
+    ] as const) {
+      expect(errorOf({ environments: [{ ...validEnv(), hostCount: value }] })).toBe(
+        `config error: environment "stage": field "hostCount" must be an integer from 1 to 50 (got ${shown})`,
+      );
+    }
+  });
+
+  test('the environment name is excerpted or withheld like every other value', () => {
+    const long = errorOf({ environments: [{ ...validEnv(), name: 'a'.repeat(300), colour: 'x' }] });
+    expect(long).not.toContain('a'.repeat(81));
+    expect(long).toContain('(302 characters)');
+    const key = `-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtzc2g`;
+    const keyed = errorOf({ environments: [{ ...validEnv(), name: key, colour: 'x' }] });
+    expect(keyed).not.toContain('PRIVATE KEY');
+    expect(keyed).not.toContain('b3BlbnNzaC1rZXkt');
+    expect(keyed).toContain('characters not shown: they look like key material');
+  });
+
+  test('label values with international lowercase letters are accepted, as Google does', () => {
+    const spec = { environments: [{ ...validEnv(), labels: { team: 'équipe', owner: 'ñandú_2' } }] };
+    expect(() => resolveRaw(spec)).not.toThrow();
+    expect(errorOf({ environments: [{ ...validEnv(), labels: { team: 'Équipe' } }] })).toContain(
+      'field "labels.team" must be lowercase letters',
+    );
+  });
+
+  test('SSH public keys: a blob that does not decode, a type that is not the blob, two keys on one line, PEM', () => {
+    const keyErr = (key: string) => errorOf({ environments: [{ ...validEnv(), ssh: { publicKeys: [key] } }] });
+    const blob = TEST_KEY.split(' ')[1];
+    expect(keyErr('ssh-ed25519 AAAAC3Nza ops@x')).toContain(
+      'field "ssh.publicKeys[0]" has a key blob that does not decode to an OpenSSH ssh-ed25519 key (the value is not shown)',
+    );
+    expect(keyErr(`ssh-rsa ${blob} ops@x`)).toContain(
+      'field "ssh.publicKeys[0]" says ssh-rsa but its blob is a "ssh-ed25519" key: the type must match the blob',
+    );
+    expect(keyErr(`${TEST_KEY} ${TEST_KEY}`)).toContain(
+      'field "ssh.publicKeys[0]" holds two keys on one line: give each key as its own list entry',
+    );
+    const pem = `-----BEGIN PUBLIC KEY-----\nMCowBQYDK2VwAyEAGb9ECWmEzf6FQbrBZ9w7lshQhqowtrbLDFw4rXAxZuE=\n-----END PUBLIC KEY-----\n`;
+    const pemErr = keyErr(pem);
+    expect(pemErr).toContain("is a PEM or RFC 4716 public key: give it in OpenSSH's one-line form");
+    expect(pemErr).not.toContain('private key');
+    expect(pemErr).not.toContain('MCowBQYDK2Vw');
+    expect(() => resolveRaw({ environments: [validEnv()] })).not.toThrow();
+  });
+
+  test('a control character in ssh.privateKeyFile is refused, shown escaped', () => {
+    const ssh = { publicKeys: [TEST_KEY], privateKeyFile: '/tmp/k\necho pwned' };
+    expect(errorOf({ environments: [{ ...validEnv(), ssh }] })).toBe(
+      'config error: environment "stage": field "ssh.privateKeyFile" must be a file path without control characters ' +
+        'such as newlines (got "/tmp/k\\necho pwned")',
+    );
+  });
+});

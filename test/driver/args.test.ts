@@ -23,7 +23,8 @@ describe('parseArgs', () => {
   });
 
   it.each([
-    [['stage', '--force'], 'unknown option "--force"; options are: --dry-run, --from, --only'],
+    [['stage', '--forse'], 'unknown option "--forse" (did you mean --force?); options are: --dry-run'],
+    [['stage', '--force'], 'option --force applies to lock, not to up'],
     [['stage', '--constructor'], 'unknown option "--constructor"; options are: --dry-run, --from, --only'],
     [
       ['stage', '--from', 'deplo'],
@@ -43,6 +44,11 @@ describe('parseArgs', () => {
     [['stage', 'prod'], 'unknown command "stage"; commands are: up, destroy, plan, env, status'],
     [['up', 'stage', 'prod'], 'unexpected argument "prod"'],
     [['stage', '--check-timeout', 'soon'], '--check-timeout must be a number of seconds from 1 to 3600 (got "soon")'],
+    [['stage', '--check-timeout', '0.5'], '--check-timeout must be a number of seconds from 1 to 3600 (got "0.5")'],
+    [
+      ['stage', '--check-timeout', '3600.5'],
+      '--check-timeout must be a number of seconds from 1 to 3600 (got "3600.5")',
+    ],
     [['stage', '--dry-run=yes'], 'option --dry-run takes no value'],
     [['lock', 'stage'], 'lock needs an action: npm run pipeline -- lock status|release <env> (got "stage")'],
     [['lock', 'release', 'stage', '--yes'], 'option --yes applies to destroy, not to lock'],

@@ -100,7 +100,7 @@ test('up builds on the first host through the ssh wrapper, pushes, and deploys b
     app_release_commit: commit,
   });
   expect(readJson(join(dir, 'app-vars.json'))).toMatchObject({
-    app_release_who: 'alice@example.com',
+    app_release_who: { __ansible_unsafe: 'alice@example.com' },
     app_release_commit: commit,
   });
   const hosts = calls(sb).find((c) => c.tool === 'ansible-playbook' && c.args.includes('playbooks/site.yml'));

@@ -123,6 +123,16 @@ describe('status', () => {
     );
   });
 
+  it('zero hosts is its own state, not healthy: both views say so, exit 6', async () => {
+    const full = await run(['status', 'stage'], { FAKE_HOST_COUNT: '0' });
+    expect(full.out).toContain('no hosts: the environment has none to answer\n');
+    expect(full.out).not.toContain('all hosts answer');
+    expect(full.code).toBe(6);
+    const quick = await run(['status', 'stage', '--outputs-only', '--refresh'], { FAKE_HOST_COUNT: '0' });
+    expect(quick.out).toContain('no hosts: the environment has none to answer\n');
+    expect(quick.code).toBe(6);
+  });
+
   it('--outputs-only is the quick view: no SSH, the app probed from here', async () => {
     const result = await run(['status', 'stage', '--outputs-only']);
     expect(result.code).toBe(0);

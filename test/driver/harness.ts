@@ -140,6 +140,7 @@ export async function runDriver(
     env?: Record<string, string | undefined>;
     signals?: EventEmitter;
     ask?: MainDeps['ask'];
+    probe?: MainDeps['probe'];
     tty?: boolean;
   } = {},
 ): Promise<Captured> {
@@ -155,6 +156,7 @@ export async function runDriver(
     stderr: { write: (t: string) => void ((err += t), (all += t)), isTTY: false },
     signals: options.signals ?? new EventEmitter(),
     ask: options.ask,
+    probe: options.probe,
   });
   return { code, out, err, all };
 }

@@ -37,7 +37,8 @@ describe('plan', () => {
     expect(recorded.some(([, , verb]) => verb === 'apply' || verb === 'deploy')).toBe(false);
     expect(readFileSync(join(dir, 'stage.tfplan'), 'utf8')).toBe('plan of stage\n');
     // The replaced host stands out, with what goes with it.
-    expect(result.out).toContain('stage: 0 to add, 0 to change, 1 to replace, 0 to destroy');
+    expect(result.out).toContain('stage: 0 to add, 0 to change, 2 to replace, 0 to destroy');
+    expect(result.out).toContain('REPLACE: zone cannot change in place');
     expect(result.out).toMatch(/google_compute_instance\.fleet_docker-host-001/);
     expect(result.out).toMatch(/disk and (its )?Docker state/i);
     expect(result.err).toContain('changes pending');

@@ -91,7 +91,12 @@ describe('up plan', () => {
             projectId: 'acme-docker-hosts',
             exposure: 'public-ips',
             sshSourceRanges: ['203.0.113.0/24'],
-            ssh: { connectVia: 'direct', publicKeys: ['ssh-ed25519 AAAAC3Nza ops@example'] },
+            ssh: {
+              connectVia: 'direct',
+              publicKeys: [
+                'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIBm9Ylq0bW5UkGb0V6nWqf3cQ6x1d0bG6wqKq6b4mJ5e ops@example',
+              ],
+            },
           },
         ],
       },

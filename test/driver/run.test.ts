@@ -133,7 +133,7 @@ describe('up', () => {
       app_health_path: '/',
       // The sandbox is no git checkout and its environment has no USER: the records say so.
       app_release_commit: '',
-      app_release_who: 'unknown',
+      app_release_who: { __ansible_unsafe: 'unknown' },
       deploy_user: 'deploy',
     });
     // The registry host Ansible gets is the registry stack's output for this environment, not derived from config.
@@ -550,17 +550,60 @@ describe('lock status and lock release', () => {
     expect(none.code).toBe(0);
     expect(none.out).toBe(`${lock}: not locked\n.run/cdktf.lock: not locked\n`);
     mkdirSync(lock, { recursive: true });
+    const gone = 2 ** 22 + 12345;
+    writeFileSync(join(lock, 'details.json'), JSON.stringify({ pid: gone, command: 'up stage', startedAt: 'T' }));
+    const held = await runDriver(['lock', 'status', 'stage'], sb, { spec, env: env() });
+    expect(held.out).toContain(`${lock}: locked: pid ${gone} (that process is gone), up stage, started T`);
+    const released = await runDriver(['lock', 'release', 'stage'], sb, { spec, env: env() });
+    expect(released.code).toBe(0);
+    expect(released.out).toContain(`${lock}: released (it was held by pid ${gone} (that process is gone), up stage`);
+    expect(existsSync(lock)).toBe(false);
+    expect((await runDriver(['up', 'stage', '--only', 'backend'], sb, { spec, env: env() })).code).toBe(0);
+  });
+
+  it('lock release refuses a holder alive on this machine, naming its pid and command; --force says what it risks', async () => {
+    const spec = testSpec(sb, app.port);
+    const lock = join(sb.runBase, 'stage', 'lock');
+    mkdirSync(lock, { recursive: true });
     writeFileSync(
       join(lock, 'details.json'),
       JSON.stringify({ pid: process.pid, command: 'up stage', startedAt: 'T' }),
     );
-    const held = await runDriver(['lock', 'status', 'stage'], sb, { spec, env: env() });
-    expect(held.out).toContain(`${lock}: locked: pid ${process.pid}, up stage, started T`);
-    const released = await runDriver(['lock', 'release', 'stage'], sb, { spec, env: env() });
-    expect(released.code).toBe(0);
-    expect(released.out).toContain(`${lock}: released (it was held by pid ${process.pid}, up stage, started T)`);
+    const refused = await runDriver(['lock', 'release', 'stage'], sb, { spec, env: env() });
+    expect(refused.code).toBe(3);
+    expect(refused.err).toBe(
+      `error: ${lock} is held by pid ${process.pid}, up stage, started T: process ${process.pid} is alive on this ` +
+        `machine: stop that run (Ctrl-C) or let it finish; nothing released (if pid ${process.pid} is not that run ` +
+        'any more, --force releases the lock)\n',
+    );
+    expect(existsSync(lock)).toBe(true);
+    const forced = await runDriver(['lock', 'release', 'stage', '--force'], sb, { spec, env: env() });
+    expect(forced.code).toBe(0);
+    expect(forced.out).toContain(`${lock}: released with --force: if its run still goes, it now runs without its lock`);
     expect(existsSync(lock)).toBe(false);
-    expect((await runDriver(['up', 'stage', '--only', 'backend'], sb, { spec, env: env() })).code).toBe(0);
+  });
+
+  it('lock release of a holder on another machine needs --force; lock details are printed without control characters', async () => {
+    const spec = testSpec(sb, app.port);
+    const lock = join(sb.runBase, 'stage', 'lock');
+    mkdirSync(lock, { recursive: true });
+    const details = { pid: 77, command: 'up stage\u001b[2J\nrm -rf ~', startedAt: 'T\r', holder: 'ops@elsewhere' };
+    writeFileSync(join(lock, 'details.json'), JSON.stringify(details));
+    const status = await runDriver(['lock', 'status', 'stage'], sb, { spec, env: env() });
+    expect(status.out).toContain(
+      `${lock}: locked: pid 77, up stage\\u001b[2J\\u000arm -rf ~, started T\\u000d by ops@elsewhere\n`,
+    );
+    expect(status.out).not.toContain('\u001b');
+    expect(status.out).not.toContain('\r');
+    const refused = await runDriver(['lock', 'release', 'stage'], sb, { spec, env: env() });
+    expect(refused.code).toBe(3);
+    expect(refused.err).toContain('cannot be checked from here: if it is over, add --force');
+    expect(refused.err.split('\n')).toHaveLength(2);
+    expect(existsSync(lock)).toBe(true);
+    const forced = await runDriver(['lock', 'release', 'stage', '--force'], sb, { spec, env: env() });
+    expect(forced.code).toBe(0);
+    expect(forced.out).toContain('released with --force: if its run still goes, it now runs without its lock');
+    expect(existsSync(lock)).toBe(false);
   });
 
   it('a refusal names the release command', async () => {
@@ -686,8 +729,9 @@ describe('destroy', () => {
       `terraform apply -input=false -no-color -auto-approve ${planFile}`,
     ]);
     expect(result.out).toContain('host docker-host-002 is destroyed');
-    expect(result.out).not.toContain('backend');
-    expect(result.out).not.toContain('registry');
+    // The env stack's own registry-reader binding goes; no backend or registry stack is planned.
+    expect(result.out).not.toMatch(/^(backend|registry): /m);
+    expect(result.out).not.toContain('Changes to registry');
   });
 
   it('--include-backend is not an option: the driver never destroys the state backend', async () => {
@@ -705,7 +749,7 @@ describe('destroy', () => {
     const applied = () => callLines(sb).filter((l) => l.startsWith('terraform apply'));
     const noTty = await runDriver(['destroy', 'stage'], sb, { spec, env: destroyPlan });
     expect(noTty.code).toBe(4);
-    expect(noTty.out).toMatch(/stage: 0 to add, 0 to change, 0 to replace, 4 to destroy/);
+    expect(noTty.out).toMatch(/stage: 0 to add, 0 to change, 0 to replace, 11 to destroy/);
     expect(noTty.err).toContain('without a terminal');
     const wrong = await runDriver(['destroy', 'stage'], sb, { spec, env: destroyPlan, ask: async () => 'prod' });
     expect(wrong.code).toBe(4);
@@ -723,6 +767,19 @@ describe('destroy', () => {
 });
 
 describe('env and status', () => {
+  it('env quotes every path it prints as shell (a key file in a folder with a space)', async () => {
+    const key = join(sb.dir, 'my keys', 'id');
+    mkdirSync(join(sb.dir, 'my keys'));
+    writeFileSync(key, readFileSync(sb.privateKey), { mode: 0o600 });
+    const base = testSpec(sb, app.port);
+    const ssh = { ...base.environments[0].ssh, privateKeyFile: key };
+    const spec = testSpec(sb, app.port, { ssh });
+    expect((await runDriver(['up', 'stage', '--skip-image'], sb, { spec, env: env() })).code).toBe(0);
+    const shown = await runDriver(['env', 'stage'], sb, { spec, env: env() });
+    expect(shown.code).toBe(0);
+    expect(shown.out).toContain(`ssh-add '${key}'\n`);
+  });
+
   it('env prints DOCKER_HOST lines for the first or a named host of the last deploy', async () => {
     const spec = testSpec(sb, app.port);
     expect((await runDriver(['up', 'stage', '--skip-image'], sb, { spec, env: env() })).code).toBe(0);

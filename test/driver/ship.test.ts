@@ -196,7 +196,7 @@ describe('rollback and prune', () => {
     expect(args.slice(1)).toEqual([
       ...[expect.stringMatching(/\/rollback-\w+\/inventory\.yml$/), 'playbooks/rollback.yml'],
       ...['-e', expect.stringMatching(/\/app-vars\.json$/)],
-      ...['-e', '{"app_rollback_version":"c0ffee1"}', '-e', '{"app_release_who":"bob"}'],
+      ...['-e', '{"app_rollback_version":"c0ffee1"}', '-e', '{"app_release_who":{"__ansible_unsafe":"bob"}}'],
       ...['-u', 'deploy', '--private-key', sb.privateKey],
     ]);
     expect(result.out).toContain('PLAY RECAP');
@@ -244,6 +244,23 @@ describe('signals', () => {
     const result = await interrupt(['logs', 'stage', '-f'], 'ssh', 'SIGINT');
     expect(result.code).toBe(130);
     expect(result.got).toEqual(['ssh got SIGINT']);
+  });
+
+  test('logs -f whose ssh ignores Ctrl-C: a second Ctrl-C (over a second later) kills it, exit 130', async () => {
+    const signals = new EventEmitter();
+    const running = run(
+      ['logs', 'stage', '-f', '--host', 'docker-host-001'],
+      { FAKE_HANG: 'ssh', FAKE_DEAF: '1' },
+      signals,
+    );
+    expect(await untilHanging(sb)).toBe(true);
+    signals.emit('SIGINT');
+    await new Promise((r) => setTimeout(r, 1200));
+    signals.emit('SIGINT');
+    const result = await running;
+    expect(result.code).toBe(130);
+    expect(result.err).toContain('SIGINT again: killing ssh');
+    expect(readFileSync(`${sb.log}.signals`, 'utf8').split('\n').filter(Boolean)).toEqual(['ssh ignored SIGINT']);
   });
 
   test('SIGHUP during rollback: the play gets SIGTERM and is waited for, the lock is released (129)', async () => {

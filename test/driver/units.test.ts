@@ -17,6 +17,7 @@ import { commandLine, displayPath, formatDuration, makeStyle, runStamp, shellQuo
 import { imageSourceHash } from '../../driver/plan/image-hash';
 import { acquireLock, LockHeldError, readLock, releaseLock } from '../../driver/lock';
 import { checkPrerequisites, describeProblems, parseVersion, PreflightInput, which } from '../../driver/preflight';
+import { defaultProbe } from '../../driver/preflight/tools';
 import { closedPort, startApp } from './harness';
 
 let dir: string;
@@ -107,7 +108,7 @@ describe('preflight', () => {
           region: 'europe-west1',
           zone: 'europe-west1-b',
           projectId: 'acme-123456',
-          ssh: { publicKeys: ['ssh-ed25519 AAAA ops'] },
+          ssh: { publicKeys: ['ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIBm9Ylq0bW5UkGb0V6nWqf3cQ6x1d0bG6wqKq6b4mJ5e ops'] },
         },
       ],
     },
@@ -121,7 +122,7 @@ describe('preflight', () => {
     home: dir,
     cdktf: 'cdktf',
     config: { ok: true, value: project.environments[0] },
-    probe: async () => undefined,
+    probe: async () => '', // it ran and printed no version
     ...overrides,
   });
 
@@ -208,6 +209,21 @@ describe('preflight', () => {
       '    fix: ssh-keygen -t ed25519 -f /nonexistent/.ssh/docker-hosts -C deploy, or set ssh.privateKeyFile in config/environments.ts',
       '✗ file: packer/ is missing from the checkout',
       '    fix: check `git status`; restore it from git',
+    ]);
+  });
+
+  it('a tool whose --version exits 127 or cannot start fails preflight, naming the command', async () => {
+    const bin = join(dir, 'bin');
+    mkdirSync(bin);
+    writeFileSync(join(bin, 'terraform'), '#!/bin/sh\necho "libfoo.so: not found" >&2\nexit 127\n', { mode: 0o755 });
+    writeFileSync(join(bin, 'packer'), '#!/nonexistent/interpreter\n', { mode: 0o755 });
+    const env = { PATH: bin };
+    const findings = await checkPrerequisites(
+      input({ requirements: ['terraform', 'packer'], env, probe: defaultProbe(env) }),
+    );
+    expect(findings.map((f) => [f.ok, f.summary])).toEqual([
+      [false, `terraform: \`${join(bin, 'terraform')} version\` did not start or exited 126/127: it cannot run`],
+      [false, `packer: \`${join(bin, 'packer')} version\` did not start or exited 126/127: it cannot run`],
     ]);
   });
 
@@ -345,6 +361,12 @@ describe('format', () => {
     expect(shellQuote("it's")).toBe(`'it'\\''s'`);
     expect(shellQuote('')).toBe(`''`);
     expect(commandLine('cdktf', ['deploy', 'stage', '@x'])).toBe('cdktf deploy stage @x');
+  });
+
+  it('a printed or logged command line never shows a build-arg value, only its name', () => {
+    const args = ['build', '--build-arg', 'RUBY_VERSION=3.3', '--build-arg', 'APP_SEED=s3cr3t=x', 'app'];
+    expect(commandLine('docker', args)).toBe("docker build --build-arg 'RUBY_VERSION=…' --build-arg 'APP_SEED=…' app");
+    expect(commandLine('docker', args)).not.toContain('s3cr3t');
   });
 
   it('durations, paths, tails, stamps, colours', () => {

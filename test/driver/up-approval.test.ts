@@ -1,6 +1,6 @@
 /** `up` shows the plans and asks before it changes anything; it applies exactly the saved plans. */
 import { EventEmitter } from 'node:events';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   App,
@@ -88,6 +88,19 @@ describe('up: review before apply', () => {
     expect(lines.some((l) => l.startsWith('ansible-playbook'))).toBe(true);
   });
 
+  it('terraform output -json that is not JSON: one line naming the command, exit 1, no stack trace, nothing run after it', async () => {
+    const result = await runDriver(['up', 'stage', '--skip-image'], sb, {
+      spec: testSpec(sb, app.port),
+      env: env({ FAKE_OUTPUTS: 'garbled' }),
+    });
+    expect(result.code).toBe(1);
+    expect(result.err).toMatch(
+      /\n {2}terraform output -json -no-color printed no JSON \(.*\): 26 characters, starting "\{/,
+    );
+    expect(result.err).not.toMatch(/SyntaxError|\n\s+at /);
+    expect(callLines(sb).some((l) => l.startsWith('ansible-playbook'))).toBe(false);
+  });
+
   it("a stale plan (the state moved since the plan) fails with Terraform's refusal and says to plan again", async () => {
     const result = await runDriver(['up', 'stage', '--skip-image', '--auto-approve'], sb, {
       spec: testSpec(sb, app.port),
@@ -160,5 +173,62 @@ describe('up: review before apply', () => {
     expect(changedAnything()).toEqual([]);
     expect(existsSync(join(sb.runBase, 'stage', 'lock'))).toBe(false);
     expect(existsSync(join(sb.root, '.run', 'cdktf.lock'))).toBe(false);
+  });
+});
+
+describe('up: a signal during the review (before any lock was released by a step)', () => {
+  const lockPaths = () => [join(sb.runBase, 'stage', 'lock'), join(sb.root, '.run', 'cdktf.lock')];
+  const stoppedFile = () => {
+    const runs = join(sb.runBase, 'stage');
+    const dirs = existsSync(runs) ? readdirSync(runs) : [];
+    return dirs.map((d) => join(runs, d, 'interrupted.txt')).find((f) => existsSync(f));
+  };
+
+  it.each([
+    ['SIGTERM', 143],
+    ['SIGHUP', 129],
+    ['SIGINT', 130],
+  ] as const)(
+    '%s at the approval prompt: one line, exit %i, both locks released, nothing applied',
+    async (signal, code) => {
+      const signals = new EventEmitter();
+      let held: boolean[] = [];
+      const ask = (_q: string, abort?: AbortSignal) =>
+        new Promise<string>((_resolve, reject) => {
+          held = lockPaths().map((p) => existsSync(p));
+          abort?.addEventListener('abort', () => reject(new Error('closed')));
+          signals.emit(signal);
+        });
+      const result = await runDriver(['up', 'stage'], sb, {
+        spec: testSpec(sb, app.port),
+        env: env({ FAKE_PLAN_JSON: plan('google-create.json') }),
+        signals,
+        ask,
+      });
+      expect(held).toEqual([true, true]);
+      expect(result.code).toBe(code);
+      expect(result.err).toContain(`interrupted (${signal}) during the review's approval prompt: nothing was applied`);
+      expect(lockPaths().filter((p) => existsSync(p))).toEqual([]);
+      expect(readFileSync(stoppedFile()!, 'utf8')).toContain('approval prompt');
+      expect(changedAnything()).toEqual([]);
+    },
+  );
+
+  it('SIGTERM during the review preflight (the gap that left both locks): exit 143, locks released', async () => {
+    const signals = new EventEmitter();
+    let probes = 0;
+    const probe = async () => (probes++ === 0 && signals.emit('SIGTERM'), 'v99.0.0');
+    const result = await runDriver(['up', 'stage'], sb, {
+      spec: testSpec(sb, app.port),
+      env: env({ FAKE_PLAN_JSON: plan('google-create.json') }),
+      signals,
+      probe,
+      ask: async () => 'y',
+    });
+    expect(result.code).toBe(143);
+    expect(result.err).toContain("interrupted (SIGTERM) during the review's preflight");
+    expect(lockPaths().filter((p) => existsSync(p))).toEqual([]);
+    expect(readFileSync(stoppedFile()!, 'utf8')).toContain('preflight');
+    expect(callLines(sb).filter((l) => /^(cdktf|terraform)/.test(l))).toEqual([]);
   });
 });

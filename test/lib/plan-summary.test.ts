@@ -49,73 +49,93 @@ describe('a real plan made offline by Terraform 1.11 (terraform_data)', () => {
   });
 });
 
-describe('google plans', () => {
+/** Plans the real hashicorp/google 6.50.0 made (npm run fixtures:plans): prod, two hosts on public IPs. */
+describe('real google plans', () => {
+  const rows = (name: string) => summarizePlan('prod', fixture(name)).changes.map((c) => [c.address, c.action]);
+  const host = (n: string) => `google_compute_instance.fleet_docker-host-${n}`;
+  const ip = (n: string) => `google_compute_address.fleet_docker-host-${n}_address`;
+
   test('create: counts, and the exposure a new host brings (firewall rules, SSH logins, public IP)', () => {
-    const s = summarizePlan('stage', fixture('google-create'));
-    expect(s.counts).toEqual({ add: 5, change: 0, replace: 0, destroy: 0 });
+    const s = summarizePlan('prod', fixture('google-create'));
+    expect(s.counts).toEqual({ add: 11, change: 0, replace: 0, destroy: 0 });
     expect(losesHost(s)).toBe(false);
-    expect(s.exposure).toEqual([
-      'new firewall rule stage-docker-hosts-allow-app: INGRESS allow tcp:9292 from 0.0.0.0/0 (the internet) to tag docker-host-stage, priority 1000',
-      'new firewall rule stage-docker-hosts-allow-ssh: INGRESS allow tcp:22 from 35.235.240.0/20 (Google IAP) to tag docker-host-stage, priority 1000',
-      'host docker-host-001: OS Login (enable-oslogin) (unset) → FALSE',
-      'host docker-host-001: SSH keys in metadata for (none) → deploy',
-      'host docker-host-001: block-project-ssh-keys (unset) → TRUE (project-wide keys refused)',
-      'host docker-host-001: public IP added (access_config)',
-    ]);
+    expect(s.exposure).toContain(
+      'new firewall rule prod-docker-hosts-allow-ssh: INGRESS allow tcp:22 from 35.235.240.0/20 (Google IAP) to tag docker-host-prod, priority 1000',
+    );
+    expect(s.exposure).toContain('host docker-host-002: public IP added (access_config)');
+    expect(s.exposure).toContain('host docker-host-001: SSH keys in metadata for (none) → deploy');
   });
 
-  test('update in place: each changed attribute, SSH range and key users as exposure, never a key', () => {
-    const s = summarizePlan('stage', fixture('google-update'));
+  test('update in place: the machine type of each host, nothing replaced', () => {
+    const s = summarizePlan('prod', fixture('google-update'));
     expect(s.counts).toEqual({ add: 0, change: 2, replace: 0, destroy: 0 });
-    expect(s.changes[0].attributes).toEqual([
-      { path: 'source_ranges', before: ['35.235.240.0/20'], after: ['35.235.240.0/20', '203.0.113.0/24'] },
+    expect(rows('google-update')).toEqual([
+      [host('001'), 'update'],
+      [host('002'), 'update'],
     ]);
-    expect(s.changes[1].attributes.map((a) => a.path)).toEqual(['labels.cost', 'metadata.ssh-keys']);
-    expect(s.exposure).toEqual([
-      'firewall rule stage-docker-hosts-allow-ssh: sources 35.235.240.0/20 (Google IAP) → 35.235.240.0/20 (Google IAP), 203.0.113.0/24',
-      'host docker-host-001: SSH keys in metadata for deploy → deploy, alice',
-    ]);
-    expect(s.exposure.join('\n')).not.toContain('AAAA');
+    expect(s.changes[0].attributes).toContainEqual({ path: 'machine_type', before: 'e2-small', after: 'e2-medium' });
+    expect(losesHost(s)).toBe(false);
+  });
+
+  test('a label replaces the hosts: the boot disk carries the labels and cannot change them in place', () => {
+    const s = summarizePlan('prod', fixture('google-relabel'));
+    expect(s.counts).toEqual({ add: 0, change: 2, replace: 2, destroy: 0 });
+    expect(s.changes.find((c) => c.address === ip('001'))!.action).toBe('update');
+    const rep = s.changes.find((c) => c.address === host('001'))!;
+    expect(rep.replacePaths).toEqual(['boot_disk[0].initialize_params[0].labels']);
+    expect(rep.why).toBe('boot_disk[0].initialize_params[0].labels cannot change in place');
   });
 
   test('replace: the host, its disk and its Docker state go away, and why (replace_paths)', () => {
-    const s = summarizePlan('stage', fixture('google-replace'));
-    expect(s.counts).toEqual({ add: 0, change: 0, replace: 1, destroy: 0 });
+    const s = summarizePlan('prod', fixture('google-replace'));
+    expect(s.counts).toEqual({ add: 0, change: 0, replace: 2, destroy: 0 });
     expect(losesHost(s)).toBe(true);
-    const [host] = s.changes;
-    expect(host.why).toBe('zone cannot change in place');
+    const [first] = s.changes;
+    expect(first.replacePaths).toEqual(['zone']);
+    expect(first.why).toBe('zone cannot change in place');
     // Computed attributes that become unknown on any replacement are noise: only what forces it is listed.
-    expect(host.attributes).toEqual([{ path: 'zone', before: 'europe-west1-b', after: 'europe-west1-c' }]);
-    expect(host.loss).toMatch(/^host docker-host-001 is replaced: the host, its boot disk and its Docker state/);
+    expect(first.attributes).toEqual([{ path: 'zone', before: 'europe-west1-b', after: 'europe-west1-c' }]);
     const text = renderPlanText(s, { alarm: (t) => `<${t}>` });
     expect(text).toContain(
-      '  <-/+ google_compute_instance.fleet_docker-host-001  REPLACE: zone cannot change in place>\n        zone: europe-west1-b → europe-west1-c\n        <! host docker-host-001 is replaced:',
+      `  <-/+ ${host('001')}  REPLACE: zone cannot change in place>\n        zone: europe-west1-b → europe-west1-c\n        <! host docker-host-001 is replaced:`,
     );
   });
 
-  test('destroy: prod shrinking to one host names each host and static IP that goes away', () => {
-    const s = summarizePlan('prod', fixture('google-destroy'));
-    expect(s.counts).toEqual({ add: 0, change: 0, replace: 0, destroy: 4 });
-    expect(losesHost(s)).toBe(true);
-    expect(s.changes.map((c) => c.loss)).toEqual([
-      "static IP 34.76.10.32 (prod-docker-host-002) is released: the host's public address changes (URLs, DOCKER_HOST, DNS)",
-      "static IP 34.76.10.33 (prod-docker-host-003) is released: the host's public address changes (URLs, DOCKER_HOST, DNS)",
-      'host docker-host-002 is destroyed: the host, its boot disk and its Docker state (containers, images, volumes) go away',
-      'host docker-host-003 is destroyed: the host, its boot disk and its Docker state (containers, images, volumes) go away',
+  test('a host added: its address and instance, its exposure, nothing else', () => {
+    const s = summarizePlan('prod', fixture('google-add-host'));
+    expect(s.counts).toEqual({ add: 2, change: 0, replace: 0, destroy: 0 });
+    expect(rows('google-add-host')).toEqual([
+      [ip('003'), 'create'],
+      [host('003'), 'create'],
     ]);
+    expect(s.exposure).toContain('host docker-host-003: public IP added (access_config)');
+  });
+
+  test('a host removed: the host and its static IP go away, each named', () => {
+    const s = summarizePlan('prod', fixture('google-remove-host'));
+    expect(s.counts).toEqual({ add: 0, change: 0, replace: 0, destroy: 2 });
+    expect(s.changes.map((c) => c.why)).toEqual(['no longer in the configuration', 'no longer in the configuration']);
+    expect(s.changes.map((c) => c.loss)).toEqual([
+      "static IP 203.0.113.2 (prod-docker-host-002) is released: the host's public address changes (URLs, DOCKER_HOST, DNS)",
+      'host docker-host-002 is destroyed: the host, its boot disk and its Docker state (containers, images, volumes) go away',
+    ]);
+  });
+
+  test('destroy: every resource, each host and static IP named', () => {
+    const s = summarizePlan('prod', fixture('google-destroy'));
+    expect(s.counts).toEqual({ add: 0, change: 0, replace: 0, destroy: 11 });
+    expect(losesHost(s)).toBe(true);
     const md = renderPlanMarkdown(s);
-    expect(md).toContain('#### Plan: prod: 0 to add, 0 to change, 0 to replace, 4 to destroy');
-    expect(md).toContain(
-      '| `-` | `google_compute_instance.fleet_docker-host-002` | **DESTROY: no longer in the configuration** |  |',
-    );
-    expect(md).toContain('**Goes away:**\n\n- :warning: static IP 34.76.10.32');
+    expect(md).toContain('#### Plan: prod: 0 to add, 0 to change, 0 to replace, 11 to destroy');
+    expect(md).toContain(`| \`-\` | \`${host('002')}\` | **DESTROY** |  |`);
+    expect(md).toContain('**Goes away:**\n\n- :warning: static IP 203.0.113.1');
   });
 
   test('no-op: no changes, nothing to approve', () => {
-    const s = summarizePlan('stage', fixture('google-noop'));
+    const s = summarizePlan('prod', fixture('google-noop'));
     expect(hasChanges(s)).toBe(false);
     expect(s.changes).toEqual([]);
-    expect(renderPlanMarkdown(s)).toBe('#### Plan: stage: no changes (3 resources up to date)\n\n');
+    expect(renderPlanMarkdown(s)).toBe('#### Plan: prod: no changes (11 resources up to date)\n\n');
   });
 });
 

@@ -33,4 +33,14 @@ describe('a prompt', () => {
     io.input.end();
     await expect(answer).rejects.toThrow('cancelled at the prompt (Ctrl-D)');
   });
+
+  test('a signal (its AbortSignal) closes it: rejected, and the terminal no longer read', async () => {
+    const io = terminal();
+    const controller = new AbortController();
+    const answer = ask('Type stage: ', io, controller.signal);
+    expect(io.input.listenerCount('keypress')).toBeGreaterThan(0);
+    controller.abort();
+    await expect(answer).rejects.toThrow('the prompt was closed by a signal');
+    expect(io.input.listenerCount('keypress')).toBe(0);
+  });
 });

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -146,8 +147,10 @@ describe('npm run review', () => {
     const plan = join('test', 'fixtures', 'plans', 'google-replace.json');
     const { out } = run(['qa', '--plan', plan]);
     expect(out).toContain('== Plan: 1 of 1 stacks change');
-    expect(out).toContain('qa: 0 to add, 0 to change, 1 to replace, 0 to destroy');
-    expect(out).toContain('! host docker-host-001 is replaced');
+    expect(out).toContain('qa: 0 to add, 0 to change, 2 to replace, 0 to destroy');
+    expect(out).toContain('google_compute_instance.fleet_docker-host-001  REPLACE: zone cannot change in place');
+    expect(out).toContain('zone: europe-west1-b → europe-west1-c');
+    expect(out).toContain('! host docker-host-002 is replaced');
     expect(run(['qa']).out).toContain('== Plan: not planned here (needs Google credentials and the state)');
   });
 
@@ -161,13 +164,31 @@ describe('npm run review', () => {
     expect(out).toContain(
       '| qa | qa-docker-hosts-allow-ssh<br>google_compute_firewall.firewall_ssh | INGRESS | allow tcp:22 |',
     );
-    expect(out).toContain('#### Plan: qa: 0 to add, 0 to change, 0 to replace, 4 to destroy');
+    expect(out).toContain('#### Plan: qa: 0 to add, 0 to change, 0 to replace, 11 to destroy');
+    expect(out).toContain(':warning: static IP 203.0.113.2 (prod-docker-host-002) is released');
     expect(out.match(/<details/g)).toHaveLength(out.match(/<\/details>/g)!.length);
   });
 
   test('every environment without an argument', () => {
     const { out } = run([]);
     expect(out.split('\n')[0]).toBe('Review: qa, lab');
+  });
+
+  test('--plan naming a FIFO or a folder is refused at once, not waited on', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'review-fifo-'));
+    try {
+      const fifo = join(dir, 'plan.json');
+      execFileSync('mkfifo', [fifo]);
+      const viaFifo = run(['qa', '--plan', fifo]);
+      expect(viaFifo.code).toBe(EXIT_USAGE);
+      expect(viaFifo.err.split('\n')[0]).toBe(
+        `error: --plan ${fifo}: ${fifo} is a FIFO (named pipe): reading it waits for a writer: give a regular file`,
+      );
+      const folder = run(['qa', '--plan', dir]).err.split('\n')[0];
+      expect(folder).toBe(`error: --plan ${dir}: ${dir} is a folder: give a regular file`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   test.each([

@@ -50,6 +50,25 @@ describe('scripts/run-app.cjs', () => {
     expect(p.run().stdout).toBe('two []\n');
   });
 
+  test('a symlinked input is keyed on its path and its target: repointing the link or replacing it rebuilds', () => {
+    const p = project();
+    dirs.push(p.dir);
+    mkdirSync(join(p.dir, 'envs'));
+    writeFileSync(join(p.dir, 'envs', 'a.ts'), "export const value: string = 'a';\n");
+    writeFileSync(join(p.dir, 'envs', 'b.ts'), "export const value: string = 'b';\n");
+    rmSync(join(p.dir, 'value.ts'));
+    symlinkSync('envs/a.ts', join(p.dir, 'value.ts'));
+    expect(p.run().stdout).toBe('a []\n');
+    // ln -sfn envs/b.ts value.ts: the link now names another file, whose content differs.
+    rmSync(join(p.dir, 'value.ts'));
+    symlinkSync('envs/b.ts', join(p.dir, 'value.ts'));
+    expect(p.run().stdout).toBe('b []\n');
+    // The link replaced by a regular file.
+    rmSync(join(p.dir, 'value.ts'));
+    writeFileSync(join(p.dir, 'value.ts'), "export const value: string = 'plain';\n");
+    expect(p.run().stdout).toBe('plain []\n');
+  });
+
   test('an input put in place with an older modification time is still read (the cache is keyed on content)', () => {
     const p = project();
     dirs.push(p.dir);
@@ -70,12 +89,42 @@ describe('scripts/run-app.cjs', () => {
     expect(p.run().stdout).toBe('one []\n');
   });
 
-  test('a syntax error fails with esbuild’s message and a non-zero exit', () => {
+  test('a syntax error is one line naming the file, line and column, and a non-zero exit', () => {
     const p = project();
     dirs.push(p.dir);
     writeFileSync(join(p.dir, 'value.ts'), 'export const value = ;\n');
     const result = p.run();
     expect(result.status).not.toBe(0);
-    expect(result.stderr).toContain('value.ts');
+    expect(result.stderr).toMatch(/^error: value\.ts:1:22: Unexpected ";"\n$/);
+  });
+
+  test('a FIFO as an input fails at once with one line, instead of waiting for a writer', () => {
+    const p = project();
+    dirs.push(p.dir);
+    rmSync(join(p.dir, 'value.ts'));
+    spawnSync('mkfifo', [join(p.dir, 'value.ts')]);
+    const result = spawnSync(process.execPath, [join(p.dir, 'scripts', 'run-app.cjs'), 'entry.ts'], {
+      encoding: 'utf8',
+      timeout: 20_000,
+    });
+    expect(result.signal).toBeNull();
+    expect(result.status).toBe(1);
+    expect(result.stderr).toMatch(
+      /^error: entry\.ts:1:23: .*value\.ts is not a regular file \(a FIFO or a device\?\)\n$/,
+    );
+  });
+
+  test('a missing or directory module is one line naming the importing file and line', () => {
+    const p = project();
+    dirs.push(p.dir);
+    rmSync(join(p.dir, 'value.ts'));
+    const missing = p.run();
+    expect(missing.status).not.toBe(0);
+    expect(missing.stderr).toBe('error: entry.ts:1:23: Could not resolve "./value"\n');
+    mkdirSync(join(p.dir, 'value.ts'));
+    const directory = p.run();
+    expect(directory.status).not.toBe(0);
+    expect(String(directory.stderr).split('\n')).toHaveLength(2);
+    expect(directory.stderr).toMatch(/^error: entry\.ts:1:23: /);
   });
 });

@@ -1,12 +1,14 @@
-import { App } from 'cdktf';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { App, TerraformResource } from 'cdktf';
+import { ComputeFirewall } from '@cdktf/provider-google/lib/compute-firewall';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildStacks } from '../../stacks/app';
+import { DockerHostsStack } from '../../stacks/docker-hosts-stack';
 import { TierContext } from './context';
 import { FIXTURES } from './fixtures';
 import { assert, assertEqual } from './harness';
 import { resolveFixture, synthesize, SynthStack } from './synth';
-import { shareInit, terraformFails, terraformOk, writeBackendOnly } from './terraform';
+import { shareInit, terraformFails, terraformOk } from './terraform';
 
 /** The provider the bindings were generated from, as @cdktf/provider-google records it. */
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -26,56 +28,8 @@ export async function synthesisChecks(ctx: TierContext): Promise<void> {
       assertEqual(stacks.map((s) => s.name).sort(), expected[fixture.name], 'stacks');
       for (const s of stacks)
         assertEqual(s.json.terraform.required_providers.google.version, BINDINGS.version, 'google');
-      for (const env of config.environments)
-        exposureShape(
-          env.exposure,
-          stacks.find((s) => s.name === env.name)!,
-        );
     });
   }
-}
-
-const LB_CHAIN = [
-  'google_compute_global_address',
-  'google_compute_global_forwarding_rule',
-  'google_compute_url_map',
-  'google_compute_backend_service',
-  'google_compute_health_check',
-  'google_compute_instance_group',
-  'google_compute_router',
-  'google_compute_router_nat',
-];
-
-/** The resources each exposure mode makes, and none of the other's (the full assertions: test/stacks). */
-function exposureShape(exposure: string, stack: SynthStack): void {
-  const has = (type: string) => Object.keys(stack.json.resource[type] ?? {}).length > 0;
-  const instances = Object.values<any>(stack.json.resource.google_compute_instance);
-  const withIp = instances.filter((i) => i.network_interface.some((n: any) => n.access_config !== undefined));
-  if (exposure === 'load-balancer') {
-    assertEqual(
-      LB_CHAIN.filter((t) => !has(t)),
-      [],
-      `${stack.name}: missing parts of the load balancer`,
-    );
-    assertEqual(withIp.length, 0, `${stack.name}: hosts with an external IP behind the load balancer`);
-  } else {
-    assertEqual(LB_CHAIN.filter(has), [], `${stack.name}: load-balancer resources on public IPs`);
-    assertEqual(withIp.length, instances.length, `${stack.name}: hosts with an external IP`);
-  }
-}
-
-/**
- * A fixture that only differs in its exposure mode: its environment stacks loaded by terraform like the others,
- * with their own backend initialisation (the state bucket exists by then: the `single` fixture made it).
- */
-export async function variantStructureChecks(ctx: TierContext, name: string): Promise<void> {
-  const fixture = FIXTURES.find((f) => f.name === name)!;
-  const config = resolveFixture(fixture.spec);
-  const stacks = synthesize(join(ctx.work, fixture.name), config).filter((s) =>
-    config.environments.some((e) => e.name === s.name),
-  );
-  for (const stack of stacks) terraformOk(ctx.tf, writeBackendOnly(stack.dir, stack.json), ['init', '-input=false']);
-  await structureChecks(ctx, fixture.name, stacks);
 }
 
 /**
@@ -94,23 +48,71 @@ export async function structureChecks(ctx: TierContext, fixture: string, stacks:
   }
 }
 
-/** A stack with a conflicting pair of meta-arguments must be refused by Terraform itself. */
+/** How a negative check breaks the synthesized stage stack of the `single` fixture, and what must refuse it. */
+interface Breakage {
+  readonly name: string;
+  readonly breaks: (stack: DockerHostsStack) => TerraformResource;
+  readonly command: string[];
+  readonly expected: string | RegExp;
+}
+
+const firewall = (stack: DockerHostsStack) =>
+  stack.node.findAll().find((c): c is ComputeFirewall => c instanceof ComputeFirewall)!;
+
+const BREAKAGES: readonly Breakage[] = [
+  {
+    name: 'count and for_each on one instance are refused by terraform',
+    breaks: (stack) => {
+      const instance = stack.fleet.hosts[0].instance;
+      instance.addOverride('count', 1);
+      instance.addOverride('for_each', { a: 'b' });
+      return instance;
+    },
+    command: ['providers'],
+    expected: 'Invalid combination of "count" and "for_each"',
+  },
+  {
+    name: 'an invalid enum value (firewall direction) is refused by the provider',
+    breaks: (stack) => withOverride(firewall(stack), 'direction', 'SIDEWAYS'),
+    command: ['validate'],
+    expected: /expected direction to be one of/,
+  },
+  {
+    name: 'a missing required argument (machine_type) is refused',
+    breaks: (stack) => withOverride(stack.fleet.hosts[0].instance, 'machine_type', undefined),
+    command: ['validate'],
+    expected: 'The argument "machine_type" is required',
+  },
+  {
+    name: 'conflicting arguments (allow and deny on one firewall) are refused by the provider',
+    breaks: (stack) => withOverride(firewall(stack), 'deny', [{ protocol: 'all' }]),
+    command: ['validate'],
+    expected: 'only one of `allow,deny` can be specified',
+  },
+];
+
+function withOverride(resource: TerraformResource, path: string, value: unknown): TerraformResource {
+  resource.addOverride(path, value);
+  return resource;
+}
+
+/** Each broken stack must be refused by Terraform or the provider with its own message, which is printed. */
 export async function brokenStackCheck(ctx: TierContext): Promise<void> {
-  await ctx.tally.check('negative: count and for_each on one instance are refused by terraform', () => {
-    const outdir = join(ctx.work, 'broken', 'cdktf.out');
-    mkdirSync(outdir, { recursive: true });
-    const app = new App({ outdir });
-    const { environments } = buildStacks(app, resolveFixture(FIXTURES[0].spec));
-    const instance = environments[0].fleet.hosts[0].instance;
-    instance.addOverride('count', 1);
-    instance.addOverride('for_each', { a: 'b' });
-    app.synth();
-    const dir = join(outdir, 'stacks', environments[0].node.id);
-    const json = JSON.parse(readFileSync(join(dir, 'cdk.tf.json'), 'utf8'));
-    terraformOk(ctx.tf, writeBackendOnly(dir, json), ['init', '-input=false']);
-    shareInit(`${dir}.backend-only`, dir);
-    const out = terraformFails(ctx.tf, dir, ['providers'], 'Invalid combination of "count" and "for_each"');
-    assert(out.includes(instance.terraformResourceType), `the message does not name the resource:\n${out}`);
-    console.log(out.trim().replace(/^/gm, '    | '));
-  });
+  for (const [n, breakage] of BREAKAGES.entries())
+    await ctx.tally.check(`negative: ${breakage.name}`, () => {
+      const outdir = join(ctx.work, `broken-${n}`, 'cdktf.out');
+      mkdirSync(outdir, { recursive: true });
+      const app = new App({ outdir });
+      const { environments } = buildStacks(app, resolveFixture(FIXTURES[0].spec));
+      const resource = breakage.breaks(environments[0]);
+      app.synth();
+      const dir = join(outdir, 'stacks', environments[0].node.id);
+      const json = JSON.parse(readFileSync(join(dir, 'cdk.tf.json'), 'utf8'));
+      delete json.terraform.backend;
+      writeFileSync(join(dir, 'cdk.tf.json'), JSON.stringify(json, null, 2));
+      if (breakage.command[0] !== 'providers') terraformOk(ctx.tf, dir, ['init', '-input=false']);
+      const out = terraformFails(ctx.tf, dir, breakage.command, breakage.expected);
+      assert(out.includes(resource.terraformResourceType), `the message does not name the resource:\n${out}`);
+      console.log(out.trim().replace(/^/gm, '    | '));
+    });
 }

@@ -92,6 +92,7 @@ const fleet: Fixture = {
         sshSourceRanges: ['0.0.0.0/0'],
         allowSshFromAnywhere: true,
         ssh: { publicKeys: [FIXTURE_KEY] },
+        app: { build: { context: 'app', name: 'web', buildArgs: { MODE: 'lab' } } },
       },
     ],
   },

@@ -6,9 +6,6 @@ set -euo pipefail
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 # shellcheck source=../../.ci/tools.sh
 source "$REPO/.ci/tools.sh"
-install_terraform
-install_fake_gcs_server
-install_google_provider
-export TERRAFORM_BIN FAKE_GCS_BIN TF_MIRROR_CONFIG
+install_tools terraform fake-gcs-server google-provider
 cd "$REPO"
 exec node scripts/run-app.cjs test/terraform/main.ts

@@ -14,7 +14,7 @@
 # - `cdktf synth` makes cdktf.out/stacks/<stack>/ for backend, registry, stage, prod and $FAKE_ENVIRONMENTS;
 # - `terraform init|plan|show`: init fails in the stack named $FAKE_TF_NO_BUCKET (its state bucket is missing);
 #   `plan -out=F` writes F; `show -json F` prints $FAKE_PLAN_JSON (a plan JSON file; default: a no-op plan);
-#   `apply F` fails as a stale plan with FAKE_TF_STALE=1, and with 25 error lines in the stack $FAKE_TF_FAIL_APPLY; `output -json` prints the stack's outputs as Terraform does
+#   `apply F` fails as a stale plan with FAKE_TF_STALE=1, and with 25 error lines in the stack $FAKE_TF_FAIL_APPLY; `output -json` prints the stack's outputs as Terraform does (cut short, not JSON, with FAKE_OUTPUTS=garbled)
 #   (the same values as `cdktf ... --outputs-file` above).
 # - `ansible-playbook ... playbooks/status.yml ... -e status_dir=D` copies every *.json of the folder
 #   $FAKE_STATUS_FROM (captured reports, test/lib/fixtures/status) into D, as the status play does, exit 0;
@@ -71,9 +71,14 @@ if [ -n "${FAKE_HANG:-}" ]; then
       sleeper=$!
       trap 'kill $sleeper; echo "$tool got SIGINT" >>"$FAKE_LOG.signals"; exit 130' INT
       trap 'kill $sleeper; echo "$tool got SIGTERM" >>"$FAKE_LOG.signals"; exit 143' TERM
+      # FAKE_DEAF: a tool that ignores SIGINT/SIGTERM (recorded) and keeps hanging: only SIGKILL stops it.
+      if [ -n "${FAKE_DEAF:-}" ]; then
+        trap 'echo "$tool ignored SIGINT" >>"$FAKE_LOG.signals"' INT
+        trap 'echo "$tool ignored SIGTERM" >>"$FAKE_LOG.signals"' TERM
+      fi
       echo "$tool: working"
       : >"$FAKE_LOG.hanging"
-      wait $sleeper
+      while kill -0 $sleeper 2>/dev/null; do wait $sleeper; done
       exit 0
       ;;
   esac
@@ -182,6 +187,7 @@ case "$tool" in
         ;;
       output)
         tmp=$(mktemp)
+        if [ "${FAKE_OUTPUTS:-}" = garbled ]; then printf '{"app_port": {"value": 92\n'; rm -f "$tmp"; exit 0; fi
         if [ "$stack" = backend ]; then echo '{"backend": {}}' >"$tmp"
         elif [ "${FAKE_OUTPUTS:-}" = broken ]; then printf '{"%s": {"hosts": {}}}\n' "$stack" >"$tmp"
         elif [ "$stack" = registry ]; then write_registry_outputs "$tmp"

@@ -1,0 +1,74 @@
+import { spawnSync } from 'node:child_process';
+import { chmodSync, cpSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { FIXTURE_PROJECT } from '../fixtures/project';
+import { environmentsTs, fixtureRepo } from '../fixtures/repo';
+
+/** A real project id, so preflight passes; its state bucket is `${REAL_PROJECT}-tfstate`. */
+export const REAL_PROJECT = 'acme-real';
+
+/** The paths .ci/tools.sh installed (test/driver-real/run.sh exports them). */
+export interface RealTools {
+  readonly terraform: string;
+  readonly packer: string;
+  readonly packerPlugins: string;
+  readonly tfMirrorConfig: string;
+  readonly fakeGcs: string;
+}
+
+export function realTools(env: NodeJS.ProcessEnv): RealTools {
+  const get = (name: string): string => {
+    const value = env[name];
+    if (!value) throw new Error(`${name} is not set: run this through test/driver-real/run.sh`);
+    return value;
+  };
+  return {
+    terraform: get('TERRAFORM_BIN'),
+    packer: get('PACKER_BIN'),
+    packerPlugins: get('PACKER_PLUGINS'),
+    tfMirrorConfig: get('TF_MIRROR_CONFIG'),
+    fakeGcs: get('FAKE_GCS_BIN'),
+  };
+}
+
+/** A project copy (with ansible/) whose every environment is in REAL_PROJECT, logging in with `home`'s key. */
+export function realRepo(home: string): string {
+  const key = readFileSync(join(home, '.ssh', 'docker-hosts.pub'), 'utf8').trim();
+  const environments = FIXTURE_PROJECT.environments.map((e) => ({
+    ...e,
+    projectId: REAL_PROJECT,
+    ssh: { user: 'deploy', publicKeys: [key] },
+  }));
+  const repo = fixtureRepo(environmentsTs({ ...FIXTURE_PROJECT, environments }), process.cwd());
+  cpSync(join(process.cwd(), 'ansible'), join(repo, 'ansible'), { recursive: true });
+  return repo;
+}
+
+/**
+ * A HOME with the SSH key pair preflight wants, and a bin folder first on PATH: the real terraform
+ * and packer, and a `gcloud` stand-in. gcloud is the one tool preflight requires that talks to Google
+ * and is not under test here (it is only used for IAP tunnels and `auth list`): it prints its version
+ * and fails anything else.
+ */
+export function realHome(tools: RealTools): { home: string; bin: string } {
+  const home = mkdtempSync(join(tmpdir(), 'docker-hosts-real-home-'));
+  mkdirSync(join(home, '.ssh'), { mode: 0o700 });
+  const key = join(home, '.ssh', 'docker-hosts');
+  const gen = spawnSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', key, '-C', 'ops@example'], {
+    encoding: 'utf8',
+  });
+  if (gen.status !== 0) throw new Error(`ssh-keygen failed: ${gen.stderr}`);
+  const bin = join(home, 'bin');
+  mkdirSync(bin);
+  symlinkSync(tools.terraform, join(bin, 'terraform'));
+  symlinkSync(tools.packer, join(bin, 'packer'));
+  const gcloud = join(bin, 'gcloud');
+  writeFileSync(
+    gcloud,
+    '#!/bin/sh\n[ "$1" = version ] && { echo "Google Cloud SDK 500.0.0"; exit 0; }\n' +
+      'echo "gcloud stand-in: $* (no Google here)" >&2\nexit 1\n',
+  );
+  chmodSync(gcloud, 0o755);
+  return { home, bin };
+}

@@ -1,0 +1,57 @@
+import { EnvironmentConfig, ProjectConfig } from '../../config';
+
+/** The resource addresses a config's stack must plan to create, derived from the config (not from any output). */
+export function expectedAddresses(config: ProjectConfig, stack: string): string[] {
+  const projects = [...new Set(config.environments.map((e) => e.projectId))];
+  if (stack === 'backend') return projects.map((p) => `google_storage_bucket.${p}-tfstate`).sort();
+  if (stack === 'registry') return projects.map((p) => `google_artifact_registry_repository.${p}`).sort();
+  const env = config.environments.find((e) => e.name === stack);
+  if (env === undefined) throw new Error(`no environment ${stack}`);
+  return environmentAddresses(env).sort();
+}
+
+/** Host names as the fleet numbers them: docker-host-001 … */
+export function hostNames(env: EnvironmentConfig): string[] {
+  return Array.from({ length: env.hostCount }, (_, i) => `docker-host-${String(i + 1).padStart(3, '0')}`);
+}
+
+function environmentAddresses(env: EnvironmentConfig): string[] {
+  const common = [
+    'google_artifact_registry_repository_iam_member.registry-reader',
+    'google_compute_firewall.firewall_app',
+    'google_compute_firewall.firewall_deny-other-ingress',
+    'google_compute_firewall.firewall_ssh',
+    'google_project_iam_member.service-account_logging-logWriter',
+    'google_project_iam_member.service-account_monitoring-metricWriter',
+    'google_service_account.service-account',
+  ];
+  const hosts = hostNames(env).map((h) => `google_compute_instance.fleet_${h}`);
+  if (env.exposure === 'public-ips')
+    return common.concat(
+      hosts,
+      hostNames(env).map((h) => `google_compute_address.fleet_${h}_address`),
+    );
+  return common.concat(hosts, frontDoorAddresses(env));
+}
+
+function frontDoorAddresses(env: EnvironmentConfig): string[] {
+  const lb = [
+    'google_compute_backend_service.front-door_backend',
+    'google_compute_global_address.front-door_address',
+    'google_compute_global_forwarding_rule.front-door_http',
+    'google_compute_health_check.front-door_health-check',
+    `google_compute_instance_group.front-door_group-${env.zone}`,
+    'google_compute_router.nat_router',
+    'google_compute_router_nat.nat_nat',
+    'google_compute_target_http_proxy.front-door_http-proxy',
+    'google_compute_url_map.front-door_url-map',
+  ];
+  if (env.domain === undefined) return lb;
+  return lb.concat([
+    'google_compute_global_forwarding_rule.front-door_https',
+    'google_compute_managed_ssl_certificate.front-door_certificate',
+    'google_compute_ssl_policy.front-door_ssl-policy',
+    'google_compute_target_https_proxy.front-door_https-proxy',
+    'google_compute_url_map.front-door_redirect',
+  ]);
+}
