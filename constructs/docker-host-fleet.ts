@@ -121,7 +121,11 @@ export class DockerHostFleet extends Construct {
         allowStoppingForUpdate: true,
         deletionProtection: props.deletionProtection ?? false,
         // A newer image in the family must not silently replace running hosts: redeploy on purpose.
-        lifecycle: { ignoreChanges: ['boot_disk[0].initialize_params[0].image'] },
+        // The boot disk's labels are set at creation only: Google cannot change initialize_params in
+        // place, so a label edit would otherwise replace every host (the instance's labels update).
+        lifecycle: {
+          ignoreChanges: ['boot_disk[0].initialize_params[0].image', 'boot_disk[0].initialize_params[0].labels'],
+        },
       });
       return { name, instance, address };
     });

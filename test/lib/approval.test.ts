@@ -29,14 +29,14 @@ describe('approvalStep', () => {
 
   test('destroying or replacing a host asks for the environment name; anything else y/N', () => {
     // Real plans (npm run fixtures:plans): a host or its static IP goes away in each of these.
-    for (const fixture of ['google-destroy', 'google-replace', 'google-relabel', 'google-remove-host']) {
+    for (const fixture of ['google-destroy', 'google-replace', 'google-remove-host']) {
       expect(approvalStep({ ...base, summaries: [summary(fixture)] })).toEqual({
         kind: 'ask',
         typeName: true,
         question: 'Apply these changes to prod? Type the environment name: ',
       });
     }
-    for (const fixture of ['google-create', 'google-create-lb', 'google-update', 'google-add-host']) {
+    for (const fixture of ['google-create', 'google-create-lb', 'google-update', 'google-relabel', 'google-add-host']) {
       expect(approvalStep({ ...base, summaries: [summary('google-noop'), summary(fixture)] })).toEqual({
         kind: 'ask',
         typeName: false,

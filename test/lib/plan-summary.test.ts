@@ -77,13 +77,13 @@ describe('real google plans', () => {
     expect(losesHost(s)).toBe(false);
   });
 
-  test('a label replaces the hosts: the boot disk carries the labels and cannot change them in place', () => {
+  test('a label changes the hosts in place: the boot disk keeps the labels it was created with', () => {
     const s = summarizePlan('prod', fixture('google-relabel'));
-    expect(s.counts).toEqual({ add: 0, change: 2, replace: 2, destroy: 0 });
-    expect(s.changes.find((c) => c.address === ip('001'))!.action).toBe('update');
-    const rep = s.changes.find((c) => c.address === host('001'))!;
-    expect(rep.replacePaths).toEqual(['boot_disk[0].initialize_params[0].labels']);
-    expect(rep.why).toBe('boot_disk[0].initialize_params[0].labels cannot change in place');
+    expect(s.counts).toEqual({ add: 0, change: 4, replace: 0, destroy: 0 });
+    expect(losesHost(s)).toBe(false);
+    for (const address of [ip('001'), host('001'), host('002')]) {
+      expect(s.changes.find((c) => c.address === address)!.action).toBe('update');
+    }
   });
 
   test('replace: the host, its disk and its Docker state go away, and why (replace_paths)', () => {
