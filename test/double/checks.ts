@@ -5,6 +5,7 @@ import { tail } from '../terraform/terraform';
 import { planApply, planExit } from './apply';
 import { DoubleContext } from './context';
 import { prepare, stackOf } from './prepare';
+import { assertStateMatchesDouble, environmentKeys } from './state';
 
 /**
  * One fixture's whole life against the double: registry and stage applied from empty, a second plan with
@@ -16,9 +17,11 @@ export async function lifecycleChecks(ctx: DoubleContext, fixture: Fixture): Pro
   const stage = stackOf(stacks, 'stage');
   const name = `${fixture.name}/stage`;
   await ctx.tally.check(`${fixture.name}/registry and stage: apply from empty`, async () => {
+    assertEqual(environmentKeys(ctx, project), [], 'the environment in the double before the first apply');
     await planApply(ctx.tf, stackOf(stacks, 'registry'));
     await planApply(ctx.tf, stage);
-    assert(environmentPaths(ctx, project).length > 0, 'the double holds none of the environment after apply');
+    assert(environmentKeys(ctx, project).length > 0, 'the double holds none of the environment after apply');
+    await assertStateMatchesDouble(ctx, stage, project);
   });
   await ctx.tally.check(`${name}: a second plan shows no changes`, () => noChanges(ctx, stage));
   await ctx.tally.check(`${name}: a label added in the config updates in place`, async () => {
@@ -28,11 +31,12 @@ export async function lifecycleChecks(ctx: DoubleContext, fixture: Fixture): Pro
     assert(plan.code === 2, `plan exited ${plan.code}, expected 2:\n${tail(plan.output)}`);
     assert(/updated in-place/.test(plan.output) && !/must be replaced|destroyed/.test(plan.output), tail(plan.output));
     await planApply(ctx.tf, changed);
+    assertEqual(instanceLabels(ctx, project, 'tier'), ['double'], "the label on the double's instances");
     await noChanges(ctx, changed);
   });
   await ctx.tally.check(`${name}: destroy leaves none of the environment in the double`, async () => {
     await planApply(ctx.tf, stage, true);
-    assertEqual(environmentPaths(ctx, project), [], 'the environment in the double after destroy');
+    assertEqual(environmentKeys(ctx, project), [], 'the environment in the double after destroy');
   });
 }
 
@@ -48,14 +52,12 @@ export async function noChanges(ctx: DoubleContext, stack: SynthStack): Promise<
   assert(plan.code === 0, `plan exited ${plan.code}, expected 0 (no changes):\n${tail(plan.output, 60)}`);
 }
 
-/** The environment's resources in the double: not its image, operations or the registry. */
-export function environmentPaths(ctx: DoubleContext, project: string): string[] {
-  const lines = ctx.double.projectBindings(project).filter((l) => l.includes('serviceAccount:'));
-  const paths = ctx.double.store
+/** The value of one label on each of the project's instances in the double. */
+function instanceLabels(ctx: DoubleContext, project: string, label: string): string[] {
+  return ctx.double.store
     .paths()
-    .filter((p) => p.includes(`/projects/${project}/`))
-    .filter((p) => !/\/operations\/|\/images\/|\/repositories\/|:policy$/.test(p));
-  return [...paths, ...lines];
+    .filter((p) => p.startsWith(`/compute/v1/projects/${project}/zones/`) && p.includes('/instances/'))
+    .map((p) => ctx.double.store.get(p)?.labels?.[label]);
 }
 
 function withLabel(fixture: Fixture): Fixture {

@@ -75,7 +75,9 @@ function insert(at: At): DoubleResponse {
   if (at.scopeLink.includes('/regions/')) res.region = at.scopeLink;
   collectionDefaults(at.collection, res, link);
   at.store.put(pathOf(link), res);
-  return op(at, 'insert', link);
+  const operation = startOperation(at.store, at.plan, at.scopeLink, 'insert', link);
+  if (operation.error) at.store.delete(pathOf(link)); // an insert that fails leaves nothing behind
+  return ok(operation);
 }
 
 function list(at: At): DoubleResponse {
@@ -100,12 +102,14 @@ function act(at: At, name: string, action: string): DoubleResponse | undefined {
   const res = at.store.get(pathOf(link));
   if (!res) throw notFound(pathOf(link));
   if (action === 'listInstances') return ok({ items: res.members ?? [] });
-  if (!applyAction(res, action, at.req.body)) return undefined;
+  if (!applyAction(res, action, at.req)) return undefined;
   return op(at, action, link);
 }
 
 /** Applies a custom method's change; false for a method the double does not know. */
-function applyAction(res: Record<string, any>, action: string, body: Record<string, any>): boolean {
+function applyAction(res: Record<string, any>, action: string, req: DoubleRequest): boolean {
+  const body = req.body;
+  if (action === 'addAccessConfig' || action === 'deleteAccessConfig') return accessConfig(res, action, req);
   if (action === 'setLabels') {
     res.labels = body.labels;
     res.labelFingerprint = fingerprint();
@@ -117,6 +121,16 @@ function applyAction(res: Record<string, any>, action: string, body: Record<stri
   else if (action === 'setServiceAccount') res.serviceAccounts = [body];
   else if (action === 'setDeletionProtection') res.deletionProtection = true;
   else return false;
+  return true;
+}
+
+/** instances.addAccessConfig / deleteAccessConfig on the interface named by the `networkInterface` query. */
+function accessConfig(res: Record<string, any>, action: string, req: DoubleRequest): boolean {
+  const nic = (res.networkInterfaces ?? []).find((n: any) => n.name === req.query.get('networkInterface'));
+  if (!nic) throw new ApiError(400, `no network interface ${req.query.get('networkInterface')}`);
+  const others = (nic.accessConfigs ?? []).filter((c: any) => c.name !== req.query.get('accessConfig'));
+  nic.accessConfigs = action === 'addAccessConfig' ? [...others, req.body] : others;
+  nic.fingerprint = fingerprint();
   return true;
 }
 

@@ -18,6 +18,7 @@ export class ApiError extends Error {
 function statusName(code: number): string {
   const names: Record<number, string> = {
     400: 'INVALID_ARGUMENT',
+    403: 'PERMISSION_DENIED',
     404: 'NOT_FOUND',
     409: 'ALREADY_EXISTS',
     412: 'FAILED_PRECONDITION',

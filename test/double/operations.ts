@@ -3,8 +3,8 @@ import { Store } from './store';
 /** What the test sets to shape operations: polls before DONE, and one to end in an error. */
 export interface OperationPlan {
   pendingPolls: number;
-  /** The next operation whose target link contains `target` ends with `message` (once). */
-  failure?: { readonly target: string; readonly message: string };
+  /** The next operation whose target link contains `target` ends in this error (once). */
+  failure?: { readonly target: string; readonly code: string; readonly message: string };
 }
 
 /**
@@ -35,7 +35,7 @@ export function startOperation(
   };
   scopeFields(op, scopeLink);
   if (plan.failure && target.includes(plan.failure.target)) {
-    op.error = { errors: [{ code: 'RESOURCE_OPERATION_FAILED', message: plan.failure.message }] };
+    op.error = { errors: [{ code: plan.failure.code, message: plan.failure.message }] };
     op.httpErrorStatusCode = 400;
     plan.failure = undefined;
   }

@@ -11,12 +11,23 @@ import { DoubleRequest, DoubleResponse, Handler } from './request';
 import { resourceManagerHandler } from './resource-manager';
 import { Store } from './store';
 
-/** An injected failure: the next `times` requests matching method and path part get this status instead. */
+/** An injected failure: the next `times` requests matching method and path part get this error instead. */
 export interface Fault {
   readonly method: string;
   readonly pathIncludes: string;
   readonly status: number;
+  /** Google's error reason (`errors[0].reason`) and message; a generic one when absent. */
+  readonly reason?: string;
+  readonly message?: string;
   times: number;
+}
+
+/** One served request, as logged (a JSON line on disk, and in memory for the checks). */
+export interface LoggedRequest {
+  readonly at: number;
+  readonly method: string;
+  readonly path: string;
+  readonly status: number;
 }
 
 /** The local double of Google's APIs, on 127.0.0.1 and a free port; every request logged as a JSON line. */
@@ -25,6 +36,7 @@ export class GoogleDouble {
   readonly operations: OperationPlan = { pendingPolls: 0 };
   readonly faults: Fault[] = [];
   readonly unknown: string[] = [];
+  readonly log: LoggedRequest[] = [];
   private readonly handlers: Handler[];
   private base = '';
 
@@ -87,7 +99,8 @@ export class GoogleDouble {
       base: this.base,
     };
     const answer = this.answer(request);
-    const line = { method: request.method, path: request.path, status: answer.status };
+    const line = { at: Date.now(), method: request.method, path: request.path, status: answer.status };
+    this.log.push(line);
     appendFileSync(this.logFile, `${JSON.stringify(line)}\n`);
     res.writeHead(answer.status, { 'content-type': 'application/json' });
     res.end(JSON.stringify(answer.body));
@@ -96,7 +109,7 @@ export class GoogleDouble {
   private answer(req: DoubleRequest): DoubleResponse {
     try {
       const fault = this.takeFault(req);
-      if (fault) throw new ApiError(fault.status, `injected fault on ${req.method} ${req.path}`);
+      if (fault) throw faultError(fault, req);
       for (const handler of this.handlers) {
         const answer = handler(req);
         if (answer) return answer;
@@ -116,6 +129,11 @@ export class GoogleDouble {
     if (--fault.times <= 0) this.faults.splice(i, 1);
     return fault;
   }
+}
+
+function faultError(fault: Fault, req: DoubleRequest): ApiError {
+  const message = fault.message ?? `injected fault on ${req.method} ${req.path}`;
+  return new ApiError(fault.status, message, undefined, fault.reason);
 }
 
 function readBody(req: IncomingMessage): Promise<string> {
