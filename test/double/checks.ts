@@ -17,10 +17,10 @@ export async function lifecycleChecks(ctx: DoubleContext, fixture: Fixture): Pro
   const stage = stackOf(stacks, 'stage');
   const name = `${fixture.name}/stage`;
   await ctx.tally.check(`${fixture.name}/registry and stage: apply from empty`, async () => {
-    assertEqual(environmentKeys(ctx, project), [], 'the environment in the double before the first apply');
+    assertEqual(environmentKeys(ctx.double, project), [], 'the environment in the double before the first apply');
     await planApply(ctx.tf, stackOf(stacks, 'registry'));
     await planApply(ctx.tf, stage);
-    assert(environmentKeys(ctx, project).length > 0, 'the double holds none of the environment after apply');
+    assert(environmentKeys(ctx.double, project).length > 0, 'the double holds none of the environment after apply');
     await assertStateMatchesDouble(ctx, stage, project);
   });
   await ctx.tally.check(`${name}: a second plan shows no changes`, () => noChanges(ctx, stage));
@@ -36,7 +36,7 @@ export async function lifecycleChecks(ctx: DoubleContext, fixture: Fixture): Pro
   });
   await ctx.tally.check(`${name}: destroy leaves none of the environment in the double`, async () => {
     await planApply(ctx.tf, stage, true);
-    assertEqual(environmentKeys(ctx, project), [], 'the environment in the double after destroy');
+    assertEqual(environmentKeys(ctx.double, project), [], 'the environment in the double after destroy');
   });
 }
 

@@ -1,11 +1,18 @@
+import { AddressPool } from './addresses';
+
 /**
  * What Compute adds to an inserted resource of each collection, beyond the common fields: the defaults
  * the provider reads back and would otherwise show as a diff.
  */
-export function collectionDefaults(collection: string, res: Record<string, any>, link: string): void {
+export function collectionDefaults(
+  collection: string,
+  res: Record<string, any>,
+  link: string,
+  addresses: AddressPool,
+): void {
   const scope = link.slice(0, link.indexOf(`/${collection}/`));
   const project = link.slice(0, link.search(/\/(zones|regions|global)\//));
-  if (collection === 'addresses' || collection === 'globalAddresses') addressDefaults(res, link);
+  if (collection === 'addresses' || collection === 'globalAddresses') addressDefaults(res, link, addresses);
   if (collection === 'firewalls') firewallDefaults(res, project);
   if (collection === 'instances') instanceDefaults(res, scope, project);
   if (collection === 'instanceGroups') res.size = 0;
@@ -14,10 +21,8 @@ export function collectionDefaults(collection: string, res: Record<string, any>,
   if (collection === 'images') res.status = 'READY';
 }
 
-let addressCounter = 10;
-
-function addressDefaults(res: Record<string, any>, link: string): void {
-  res.address ??= link.includes('/global/') ? `34.120.0.${addressCounter++}` : `34.76.0.${addressCounter++}`;
+function addressDefaults(res: Record<string, any>, link: string, addresses: AddressPool): void {
+  res.address ??= addresses.take(link.includes('/global/'));
   res.addressType ??= 'EXTERNAL';
   res.networkTier ??= link.includes('/global/') ? undefined : 'PREMIUM';
   res.status = 'RESERVED';

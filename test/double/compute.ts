@@ -1,3 +1,4 @@
+import { AddressPool } from './addresses';
 import { collectionDefaults } from './compute-defaults';
 import { ApiError, notFound } from './errors';
 import { OperationPlan, pathOf, pollOperation, startOperation } from './operations';
@@ -10,7 +11,7 @@ const SCOPED = /^\/projects\/([^/]+)\/(zones\/[^/]+|regions\/[^/]+|global)\/([A-
 const PLACE = /^\/projects\/[^/]+\/(zones|regions)\/([^/]+)$/;
 
 /** Compute v1: one generic collection store for every collection the stacks use, and their operations. */
-export function computeHandler(store: Store, plan: OperationPlan) {
+export function computeHandler(store: Store, plan: OperationPlan, addresses: AddressPool) {
   return (req: DoubleRequest): DoubleResponse | undefined => {
     if (!req.path.startsWith(`${PREFIX}/`)) return undefined;
     const place = PLACE.exec(req.path.slice(PREFIX.length));
@@ -19,7 +20,7 @@ export function computeHandler(store: Store, plan: OperationPlan) {
     if (!m) return undefined;
     const [, project, scope, collection, name, action] = m;
     const scopeLink = `${req.base}${PREFIX}/projects/${project}/${scope}`;
-    const at = { store, plan, scopeLink, collection, req };
+    const at = { store, plan, addresses, scopeLink, collection, req };
     if (collection === 'operations' && name) return operation(at, name);
     if (collection === 'images' && name === 'family' && action) return family(at, action);
     if (!name) return req.method === 'POST' ? insert(at) : req.method === 'GET' ? list(at) : undefined;
@@ -36,6 +37,7 @@ function placeOf(req: DoubleRequest, kind: string, name: string): Record<string,
 interface At {
   readonly store: Store;
   readonly plan: OperationPlan;
+  readonly addresses: AddressPool;
   readonly scopeLink: string;
   readonly collection: string;
   readonly req: DoubleRequest;
@@ -73,7 +75,7 @@ function insert(at: At): DoubleResponse {
   res.fingerprint = fingerprint();
   if (at.scopeLink.includes('/zones/')) res.zone = at.scopeLink;
   if (at.scopeLink.includes('/regions/')) res.region = at.scopeLink;
-  collectionDefaults(at.collection, res, link);
+  collectionDefaults(at.collection, res, link, at.addresses);
   at.store.put(pathOf(link), res);
   const operation = startOperation(at.store, at.plan, at.scopeLink, 'insert', link);
   if (operation.error) at.store.delete(pathOf(link)); // an insert that fails leaves nothing behind

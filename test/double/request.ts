@@ -14,7 +14,7 @@ export interface DoubleResponse {
   readonly body: unknown;
 }
 
-export type Handler = (req: DoubleRequest) => DoubleResponse | undefined;
+export type Handler = (req: DoubleRequest) => DoubleResponse | undefined | Promise<DoubleResponse | undefined>;
 
 export function ok(body: unknown): DoubleResponse {
   return { status: 200, body };

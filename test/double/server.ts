@@ -1,3 +1,4 @@
+import { AddressPool } from './addresses';
 import { appendFileSync } from 'node:fs';
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
 import { AddressInfo } from 'node:net';
@@ -9,6 +10,7 @@ import { OperationPlan } from './operations';
 import { bindingLines } from './policies';
 import { DoubleRequest, DoubleResponse, Handler } from './request';
 import { resourceManagerHandler } from './resource-manager';
+import { BucketHook, storageHandler } from './storage';
 import { Store } from './store';
 
 /** An injected failure: the next `times` requests matching method and path part get this error instead. */
@@ -34,6 +36,7 @@ export interface LoggedRequest {
 export class GoogleDouble {
   readonly store = new Store();
   readonly operations: OperationPlan = { pendingPolls: 0 };
+  readonly addresses = new AddressPool();
   readonly faults: Fault[] = [];
   readonly unknown: string[] = [];
   readonly log: LoggedRequest[] = [];
@@ -43,31 +46,35 @@ export class GoogleDouble {
   private constructor(
     private readonly server: Server,
     private readonly logFile: string,
+    onBucket: BucketHook | undefined,
   ) {
     this.handlers = [
-      computeHandler(this.store, this.operations),
+      storageHandler(this.store, onBucket),
+      computeHandler(this.store, this.operations, this.addresses),
       iamHandler(this.store),
       resourceManagerHandler(this.store),
       artifactRegistryHandler(this.store),
     ];
   }
 
-  static async start(logFile: string): Promise<GoogleDouble> {
+  /** `onBucket`: called when a bucket is created (the test creates it on fake-gcs-server for the state). */
+  static async start(logFile: string, onBucket?: BucketHook): Promise<GoogleDouble> {
     const server = createServer();
-    const double = new GoogleDouble(server, logFile);
+    const double = new GoogleDouble(server, logFile, onBucket);
     server.on('request', (req, res) => void double.serve(req, res));
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     double.base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     return double;
   }
 
-  /** The provider's custom endpoints (each a base path with a trailing slash). */
+  /** The provider's custom endpoints (each a base path with a trailing slash); Storage only for buckets. */
   endpoints(): Record<string, string> {
     return {
       GOOGLE_COMPUTE_CUSTOM_ENDPOINT: `${this.base}/compute/v1/`,
       GOOGLE_IAM_CUSTOM_ENDPOINT: `${this.base}/iam/`, // the provider adds v1/ itself
       GOOGLE_RESOURCE_MANAGER_CUSTOM_ENDPOINT: `${this.base}/crm/`, // the provider adds v1/ itself
       GOOGLE_ARTIFACT_REGISTRY_CUSTOM_ENDPOINT: `${this.base}/ar/v1/`,
+      GOOGLE_STORAGE_CUSTOM_ENDPOINT: `${this.base}/storage/v1/`,
     };
   }
 
@@ -98,7 +105,7 @@ export class GoogleDouble {
       body: text ? JSON.parse(text) : {},
       base: this.base,
     };
-    const answer = this.answer(request);
+    const answer = await this.answer(request);
     const line = { at: Date.now(), method: request.method, path: request.path, status: answer.status };
     this.log.push(line);
     appendFileSync(this.logFile, `${JSON.stringify(line)}\n`);
@@ -106,12 +113,12 @@ export class GoogleDouble {
     res.end(JSON.stringify(answer.body));
   }
 
-  private answer(req: DoubleRequest): DoubleResponse {
+  private async answer(req: DoubleRequest): Promise<DoubleResponse> {
     try {
       const fault = this.takeFault(req);
       if (fault) throw faultError(fault, req);
       for (const handler of this.handlers) {
-        const answer = handler(req);
+        const answer = await handler(req);
         if (answer) return answer;
       }
       this.unknown.push(`${req.method} ${req.path}`);

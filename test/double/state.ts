@@ -1,9 +1,11 @@
 import { assertEqual } from '../terraform/harness';
 import { SynthStack } from '../terraform/synth';
 import { terraformAsyncOk } from './apply';
+import { Tf } from '../terraform/terraform';
 import { DoubleContext } from './context';
 import { pathOf } from './operations';
 import { bindingLines } from './policies';
+import { GoogleDouble } from './server';
 
 /** Resource types the state holds that are parts of another resource (a router's NAT), not keys of their own. */
 const PARTS = new Set(['google_compute_router_nat']);
@@ -13,13 +15,13 @@ const PARTS = new Set(['google_compute_router_nat']);
  * for the project's service-account bindings, `repo-iam <role> <member>` for the repositories' bindings.
  * Not its image, operations or the registry itself.
  */
-export function environmentKeys(ctx: DoubleContext, project: string): string[] {
-  const store = ctx.double.store;
+export function environmentKeys(double: GoogleDouble, project: string): string[] {
+  const store = double.store;
   const paths = store
     .paths()
     .filter((p) => p.includes(`/projects/${project}/`))
     .filter((p) => !/\/operations\/|\/images\/|\/repositories\/|:policy$/.test(p));
-  const projectIam = ctx.double
+  const projectIam = double
     .projectBindings(project)
     .filter((l) => l.includes('serviceAccount:'))
     .map((l) => `project-iam ${l}`);
@@ -30,9 +32,9 @@ export function environmentKeys(ctx: DoubleContext, project: string): string[] {
   return [...paths, ...projectIam, ...repoIam].sort();
 }
 
-/** The same keys for every resource in the stack's Terraform state. */
-export async function stateKeys(ctx: DoubleContext, stack: SynthStack): Promise<string[]> {
-  const shown = JSON.parse(await terraformAsyncOk(ctx.tf, stack.dir, ['show', '-json']));
+/** The same keys for every resource in the Terraform state of the stack in `dir` (initialized). */
+export async function stateKeys(tf: Tf, dir: string): Promise<string[]> {
+  const shown = JSON.parse(await terraformAsyncOk(tf, dir, ['show', '-json']));
   const resources: { type: string; values: Record<string, any> }[] = shown.values?.root_module?.resources ?? [];
   return resources
     .filter((r) => !PARTS.has(r.type))
@@ -50,5 +52,5 @@ function keyOf(type: string, values: Record<string, any>): string {
 
 /** The state holds exactly what the double holds of the environment: nothing lost, nothing extra. */
 export async function assertStateMatchesDouble(ctx: DoubleContext, stack: SynthStack, project: string) {
-  assertEqual(await stateKeys(ctx, stack), environmentKeys(ctx, project), 'the state against the double');
+  assertEqual(await stateKeys(ctx.tf, stack.dir), environmentKeys(ctx.double, project), 'the state against the double');
 }

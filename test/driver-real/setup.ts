@@ -72,3 +72,31 @@ export function realHome(tools: RealTools): { home: string; bin: string } {
   chmodSync(gcloud, 0o755);
   return { home, bin };
 }
+
+/**
+ * The driver's environment with the real tools and no Google: the tools first on PATH, the provider from the
+ * offline mirror, Packer's plugins, a static token, the state on fake-gcs-server (`gcsEndpoint`), and every
+ * other HTTPS call sent to `proxy`, a closed loopback port. `extra` adds endpoints (the double of Google's APIs).
+ */
+export function offlineDriverEnv(
+  tools: RealTools,
+  paths: { readonly home: string; readonly bin: string; readonly repo: string },
+  gcsEndpoint: string,
+  proxy: string,
+  extra: Record<string, string> = {},
+): NodeJS.ProcessEnv {
+  return {
+    PATH: `${paths.bin}:${join(paths.repo, 'node_modules', '.bin')}:${process.env.PATH}`,
+    HOME: paths.home,
+    CI: '1',
+    CHECKPOINT_DISABLE: '1',
+    TF_CLI_CONFIG_FILE: tools.tfMirrorConfig,
+    PACKER_PLUGIN_PATH: tools.packerPlugins,
+    GOOGLE_OAUTH_ACCESS_TOKEN: 'not-a-real-token',
+    GOOGLE_BACKEND_STORAGE_CUSTOM_ENDPOINT: gcsEndpoint,
+    HTTPS_PROXY: proxy,
+    HTTP_PROXY: proxy,
+    NO_PROXY: '127.0.0.1,localhost',
+    ...extra,
+  };
+}

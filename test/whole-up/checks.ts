@@ -1,0 +1,104 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { GcsEmulator } from '../terraform/emulator';
+import { assert, assertEqual, Tally } from '../terraform/harness';
+import { tail, Tf } from '../terraform/terraform';
+import { GoogleDouble } from '../double/server';
+import { environmentKeys, stateKeys } from '../double/state';
+import { REAL_PROJECT } from '../driver-real/setup';
+import { driver } from './driver';
+
+/** What the checks share: the project copy, the driver's environment, the double and the state's emulator. */
+export interface WholeUp {
+  readonly repo: string;
+  readonly env: NodeJS.ProcessEnv;
+  readonly tf: Tf;
+  readonly gcs: GcsEmulator;
+  readonly double: GoogleDouble;
+  readonly tally: Tally;
+}
+
+const UP = ['up', 'stage', '--skip-image', '--auto-approve'];
+const BUCKET = `${REAL_PROJECT}-tfstate`;
+
+/**
+ * `up stage` from nothing, twice: the first applies the backend (the state bucket) and stops before the stacks
+ * whose state it holds; the second applies registry and stage from their reviewed plans, reads the outputs,
+ * writes the inventory and stops at the hosts step (no host listens). Then `plan stage` shows no changes.
+ */
+export async function upChecks(t: WholeUp): Promise<void> {
+  await t.tally.check('up stage #1: the backend applied, the stacks in its bucket left for the next up', async () => {
+    const first = await driver(t.repo, t.env, UP);
+    assert(first.code === 0, `exit ${first.code}, expected 0:\n${tail(first.out, 40)}`);
+    assert(first.out.includes('run up again once the backend is applied'), tail(first.out, 40));
+    await t.gcs.list(BUCKET); // throws when the bucket is not there
+    assertEqual(environmentKeys(t.double, REAL_PROJECT), [], 'the environment in the double');
+    locksReleased(t);
+  });
+  await t.tally.check(
+    'up stage #2: registry and stage applied, outputs read, inventory written, stops at hosts',
+    async () => {
+      const second = await driver(t.repo, t.env, UP);
+      assert(second.code === 1, `exit ${second.code}, expected 1:\n${tail(second.out, 40)}`);
+      for (const done of [/apply registry \(the Docker repository of the project\) ok/, /apply stage \(1 host\) ok/])
+        assert(done.test(second.out), `no ${done} in:\n${tail(second.out, 40)}`);
+      assert(/write the Ansible inventory for stage ok/.test(second.out), tail(second.out, 40));
+      const resume = 'resume:    npm run pipeline -- up stage --from hosts --skip-image';
+      assert(second.out.includes(resume), `no "${resume}" in:\n${tail(second.out, 40)}`);
+      const run = lastRun(t);
+      const outputs = JSON.parse(readFileSync(join(run, 'outputs.json'), 'utf8'));
+      const address = hostAddress(t);
+      assert(JSON.stringify(outputs).includes(address), `outputs.json does not hold ${address}`);
+      const inventory = readFileSync(join(run, 'inventory.yml'), 'utf8');
+      assert(inventory.includes(`ansible_host: "${address}"`), `inventory.yml:\n${inventory}`);
+      const state = await stateKeys(t.tf, join(t.repo, 'cdktf.out', 'stacks', 'stage'));
+      assertEqual(state, environmentKeys(t.double, REAL_PROJECT), 'the stage state against the double');
+      locksReleased(t);
+      console.log(second.out);
+    },
+  );
+  await t.tally.check('plan stage after up: no changes', async () => {
+    const plan = await driver(t.repo, t.env, ['plan', 'stage']);
+    assert(plan.code === 0, `exit ${plan.code}:\n${tail(plan.out, 40)}`);
+    for (const stack of ['backend', 'registry', 'stage'])
+      assert(plan.out.includes(`${stack}: no changes`), `no "${stack}: no changes" in:\n${tail(plan.out, 40)}`);
+  });
+}
+
+/** `destroy stage --yes`: none of the environment left in the double; the registry and the state bucket stay. */
+export async function destroyChecks(t: WholeUp): Promise<void> {
+  await t.tally.check('destroy stage: none of the environment left; registry and state bucket stay', async () => {
+    const destroyed = await driver(t.repo, t.env, ['destroy', 'stage', '--yes']);
+    assert(destroyed.code === 0, `exit ${destroyed.code}, expected 0:\n${tail(destroyed.out, 40)}`);
+    assertEqual(environmentKeys(t.double, REAL_PROJECT), [], 'the environment in the double after destroy');
+    const repos = t.double.store.paths().filter((p) => /^\/ar\/v1\/.*\/repositories\/[^/:]+$/.test(p));
+    assert(repos.length === 1, `the registry's repository: ${repos.join(', ')}`);
+    assert((await t.gcs.list(BUCKET)).length > 0, 'the state bucket holds no state');
+    assert(destroyed.out.includes('stage: 0 to add, 0 to change, 0 to replace, 9 to destroy'), tail(destroyed.out, 40));
+    locksReleased(t);
+  });
+}
+
+function locksReleased(t: WholeUp): void {
+  assert(!existsSync(join(t.repo, '.run', 'stage', 'lock')), 'the environment lock is still held');
+  assert(!existsSync(join(t.repo, '.run', 'cdktf.lock')), 'the cdktf lock is still held');
+}
+
+/** The newest run folder of stage. */
+function lastRun(t: WholeUp): string {
+  const dir = join(t.repo, '.run', 'stage');
+  const runs = readdirSync(dir)
+    .filter((d) => /^\d{8}T/.test(d))
+    .sort();
+  assert(runs.length > 0, `no run folder in ${dir}`);
+  return join(dir, runs[runs.length - 1]);
+}
+
+/** The external address the double gave stage's one host. */
+function hostAddress(t: WholeUp): string {
+  const paths = t.double.store
+    .paths()
+    .filter((p) => p.includes(`/projects/${REAL_PROJECT}/regions/`) && p.includes('/addresses/'));
+  assert(paths.length === 1, `addresses in the double: ${paths.join(', ')}`);
+  return t.double.store.get(paths[0])?.address;
+}
