@@ -36,21 +36,19 @@ const RETRIED: readonly RetriedCase[] = [
 
 const QUOTA = "Quota 'STATIC_ADDRESSES' exceeded.  Limit: 8.0 in region europe-west1.";
 
+/** Every address insert in europe-west1 refused for quota, as Compute refuses it (403 quotaExceeded, not retried). */
+export function addressQuotaFault(): Fault {
+  const where = { method: 'POST', pathIncludes: '/regions/europe-west1/addresses' };
+  return { ...where, status: 403, reason: 'quotaExceeded', message: QUOTA, times: 100 };
+}
+
 const ZONE =
   "The zone 'projects/acme-single/zones/europe-west1-b' does not have enough resources available to fulfill the request.";
 
 const FAILING: readonly FailingCase[] = [
   {
     name: 'a 403 quotaExceeded on the address insert',
-    inject: (ctx) =>
-      ctx.double.faults.push({
-        method: 'POST',
-        pathIncludes: '/regions/europe-west1/addresses',
-        status: 403,
-        reason: 'quotaExceeded',
-        message: QUOTA,
-        times: 100,
-      }),
+    inject: (ctx) => ctx.double.faults.push(addressQuotaFault()),
     error: /^Error: Error creating Address: googleapi: Error 403: Quota 'STATIC_ADDRESSES' exceeded/m,
     address: 'google_compute_address.fleet_docker-host-001_address',
   },

@@ -4,6 +4,7 @@ import { GcsEmulator } from '../terraform/emulator';
 import { assert, assertEqual, Tally } from '../terraform/harness';
 import { tail, Tf } from '../terraform/terraform';
 import { GoogleDouble } from '../double/server';
+import { addressQuotaFault } from '../double/fault-checks';
 import { environmentKeys, stateKeys } from '../double/state';
 import { REAL_PROJECT } from '../driver-real/setup';
 import { driver } from './driver';
@@ -35,27 +36,11 @@ export async function upChecks(t: WholeUp): Promise<void> {
     assertEqual(environmentKeys(t.double, REAL_PROJECT), [], 'the environment in the double');
     locksReleased(t);
   });
-  await t.tally.check(
-    'up stage #2: registry and stage applied, outputs read, inventory written, stops at hosts',
-    async () => {
-      const second = await driver(t.repo, t.env, UP);
-      assert(second.code === 1, `exit ${second.code}, expected 1:\n${tail(second.out, 40)}`);
-      for (const done of [/apply registry \(the Docker repository of the project\) ok/, /apply stage \(1 host\) ok/])
-        assert(done.test(second.out), `no ${done} in:\n${tail(second.out, 40)}`);
-      assert(/write the Ansible inventory for stage ok/.test(second.out), tail(second.out, 40));
-      const resume = 'resume:    npm run pipeline -- up stage --from hosts --skip-image';
-      assert(second.out.includes(resume), `no "${resume}" in:\n${tail(second.out, 40)}`);
-      const run = lastRun(t);
-      const outputs = JSON.parse(readFileSync(join(run, 'outputs.json'), 'utf8'));
-      const address = hostAddress(t);
-      assert(JSON.stringify(outputs).includes(address), `outputs.json does not hold ${address}`);
-      const inventory = readFileSync(join(run, 'inventory.yml'), 'utf8');
-      assert(inventory.includes(`ansible_host: "${address}"`), `inventory.yml:\n${inventory}`);
-      const state = await stateKeys(t.tf, join(t.repo, 'cdktf.out', 'stacks', 'stage'));
-      assertEqual(state, environmentKeys(t.double, REAL_PROJECT), 'the stage state against the double');
-      locksReleased(t);
-      console.log(second.out);
-    },
+  await t.tally.check('up stage #2, the address insert refused for quota: one line, state as created', () =>
+    quotaUp(t),
+  );
+  await t.tally.check('up stage #3: registry and stage applied, outputs read, inventory written, stops at hosts', () =>
+    convergingUp(t),
   );
   await t.tally.check('plan stage after up: no changes', async () => {
     const plan = await driver(t.repo, t.env, ['plan', 'stage']);
@@ -63,6 +48,54 @@ export async function upChecks(t: WholeUp): Promise<void> {
     for (const stack of ['backend', 'registry', 'stage'])
       assert(plan.out.includes(`${stack}: no changes`), `no "${stack}: no changes" in:\n${tail(plan.out, 40)}`);
   });
+}
+
+/**
+ * An `up` whose address insert gets a 403 quotaExceeded: exit 1 at the deploy step, with one line naming the
+ * resource and Compute's message, the resume line; the locks released; the state holds what was created.
+ */
+async function quotaUp(t: WholeUp): Promise<void> {
+  t.double.faults.push(addressQuotaFault());
+  try {
+    const up = await driver(t.repo, t.env, UP);
+    assert(up.code === 1, `exit ${up.code}, expected 1:\n${tail(up.out, 40)}`);
+    const lines = [
+      /apply registry \(the Docker repository of the project\) ok/,
+      /failed: google_compute_address\.fleet_docker-host-001_address: .*Error 403: Quota 'STATIC_ADDRESSES' exceeded/,
+      /resume: {4}npm run pipeline -- up stage --from deploy --skip-image/,
+    ];
+    for (const line of lines) assert(line.test(up.out), `no ${line} in:\n${tail(up.out, 40)}`);
+    const state = await stateKeys(t.tf, join(t.repo, 'cdktf.out', 'stacks', 'stage'));
+    assert(state.length > 0, 'nothing of stage was created before the address failed');
+    assertEqual(state, environmentKeys(t.double, REAL_PROJECT), 'the stage state against the double');
+    locksReleased(t);
+  } finally {
+    t.double.faults.length = 0;
+  }
+}
+
+/** The next `up`: everything up to the inventory, then the hosts step fails (the IAP tunnel is not there). */
+async function convergingUp(t: WholeUp): Promise<void> {
+  const second = await driver(t.repo, t.env, UP);
+  assert(second.code === 1, `exit ${second.code}, expected 1:\n${tail(second.out, 40)}`);
+  const lines = [
+    /apply registry \(the Docker repository of the project\) ok/,
+    /apply stage \(1 host\) ok/,
+    /write the Ansible inventory for stage ok/,
+    /Step "hosts" failed: configure stage hosts/,
+    /fatal: \[docker-host-001\]: UNREACHABLE!/,
+    /resume: {4}npm run pipeline -- up stage --from hosts --skip-image/,
+  ];
+  for (const line of lines) assert(line.test(second.out), `no ${line} in:\n${tail(second.out, 40)}`);
+  const run = lastRun(t);
+  const outputs = JSON.parse(readFileSync(join(run, 'outputs.json'), 'utf8'));
+  const address = hostAddress(t);
+  assert(JSON.stringify(outputs).includes(address), `outputs.json does not hold ${address}`);
+  const inventory = readFileSync(join(run, 'inventory.yml'), 'utf8');
+  assert(inventory.includes(`ansible_host: "${address}"`), `inventory.yml:\n${inventory}`);
+  const state = await stateKeys(t.tf, join(t.repo, 'cdktf.out', 'stacks', 'stage'));
+  assertEqual(state, environmentKeys(t.double, REAL_PROJECT), 'the stage state against the double');
+  locksReleased(t);
 }
 
 /** `destroy stage --yes`: none of the environment left in the double; the registry and the state bucket stay. */
