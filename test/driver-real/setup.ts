@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { chmodSync, cpSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ProjectSpec } from '../../config';
 import { FIXTURE_PROJECT } from '../fixtures/project';
 import { environmentsTs, fixtureRepo } from '../fixtures/repo';
 
@@ -32,15 +33,20 @@ export function realTools(env: NodeJS.ProcessEnv): RealTools {
   };
 }
 
-/** A project copy (with ansible/) whose every environment is in REAL_PROJECT, logging in with `home`'s key. */
-export function realRepo(home: string): string {
+/** The fixture project with every environment in REAL_PROJECT, logging in with `home`'s key. */
+export function realSpec(home: string): ProjectSpec {
   const key = readFileSync(join(home, '.ssh', 'docker-hosts.pub'), 'utf8').trim();
   const environments = FIXTURE_PROJECT.environments.map((e) => ({
     ...e,
     projectId: REAL_PROJECT,
     ssh: { user: 'deploy', publicKeys: [key] },
   }));
-  const repo = fixtureRepo(environmentsTs({ ...FIXTURE_PROJECT, environments }), process.cwd());
+  return { ...FIXTURE_PROJECT, environments };
+}
+
+/** A project copy (with ansible/) whose config is realSpec(home). */
+export function realRepo(home: string): string {
+  const repo = fixtureRepo(environmentsTs(realSpec(home)), process.cwd());
   cpSync(join(process.cwd(), 'ansible'), join(repo, 'ansible'), { recursive: true });
   return repo;
 }

@@ -1,25 +1,13 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { GcsEmulator } from '../terraform/emulator';
-import { assert, assertEqual, Tally } from '../terraform/harness';
-import { tail, Tf } from '../terraform/terraform';
-import { GoogleDouble } from '../double/server';
+import { assert, assertEqual } from '../terraform/harness';
+import { tail } from '../terraform/terraform';
 import { addressQuotaFault } from '../double/fault-checks';
 import { environmentKeys, stateKeys } from '../double/state';
 import { REAL_PROJECT } from '../driver-real/setup';
+import { lastRun, locksReleased, stateMatches, UP, WholeUp } from './context';
 import { driver } from './driver';
 
-/** What the checks share: the project copy, the driver's environment, the double and the state's emulator. */
-export interface WholeUp {
-  readonly repo: string;
-  readonly env: NodeJS.ProcessEnv;
-  readonly tf: Tf;
-  readonly gcs: GcsEmulator;
-  readonly double: GoogleDouble;
-  readonly tally: Tally;
-}
-
-const UP = ['up', 'stage', '--skip-image', '--auto-approve'];
 const BUCKET = `${REAL_PROJECT}-tfstate`;
 
 /**
@@ -93,38 +81,24 @@ async function convergingUp(t: WholeUp): Promise<void> {
   assert(JSON.stringify(outputs).includes(address), `outputs.json does not hold ${address}`);
   const inventory = readFileSync(join(run, 'inventory.yml'), 'utf8');
   assert(inventory.includes(`ansible_host: "${address}"`), `inventory.yml:\n${inventory}`);
-  const state = await stateKeys(t.tf, join(t.repo, 'cdktf.out', 'stacks', 'stage'));
-  assertEqual(state, environmentKeys(t.double, REAL_PROJECT), 'the stage state against the double');
+  await stateMatches(t);
   locksReleased(t);
 }
 
 /** `destroy stage --yes`: none of the environment left in the double; the registry and the state bucket stay. */
 export async function destroyChecks(t: WholeUp): Promise<void> {
   await t.tally.check('destroy stage: none of the environment left; registry and state bucket stay', async () => {
+    const count = (await stateKeys(t.tf, join(t.repo, 'cdktf.out', 'stacks', 'stage'))).length;
     const destroyed = await driver(t.repo, t.env, ['destroy', 'stage', '--yes']);
     assert(destroyed.code === 0, `exit ${destroyed.code}, expected 0:\n${tail(destroyed.out, 40)}`);
     assertEqual(environmentKeys(t.double, REAL_PROJECT), [], 'the environment in the double after destroy');
     const repos = t.double.store.paths().filter((p) => /^\/ar\/v1\/.*\/repositories\/[^/:]+$/.test(p));
     assert(repos.length === 1, `the registry's repository: ${repos.join(', ')}`);
     assert((await t.gcs.list(BUCKET)).length > 0, 'the state bucket holds no state');
-    assert(destroyed.out.includes('stage: 0 to add, 0 to change, 0 to replace, 9 to destroy'), tail(destroyed.out, 40));
+    const summary = `stage: 0 to add, 0 to change, 0 to replace, ${count} to destroy`;
+    assert(destroyed.out.includes(summary), `no "${summary}" in:\n${tail(destroyed.out, 40)}`);
     locksReleased(t);
   });
-}
-
-function locksReleased(t: WholeUp): void {
-  assert(!existsSync(join(t.repo, '.run', 'stage', 'lock')), 'the environment lock is still held');
-  assert(!existsSync(join(t.repo, '.run', 'cdktf.lock')), 'the cdktf lock is still held');
-}
-
-/** The newest run folder of stage. */
-function lastRun(t: WholeUp): string {
-  const dir = join(t.repo, '.run', 'stage');
-  const runs = readdirSync(dir)
-    .filter((d) => /^\d{8}T/.test(d))
-    .sort();
-  assert(runs.length > 0, `no run folder in ${dir}`);
-  return join(dir, runs[runs.length - 1]);
 }
 
 /** The external address the double gave stage's one host. */

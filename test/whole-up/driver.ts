@@ -8,16 +8,18 @@ export interface DriverRun {
 
 /**
  * Runs the real driver (`scripts/run-app.cjs driver/cli.ts`) in the project copy without blocking the event
- * loop (the double of Google's APIs answers from this process), stdin not a terminal; killed after 10 minutes.
+ * loop (the double of Google's APIs answers from this process); killed after 10 minutes. Without `answer`
+ * stdin is not a terminal; with it, the driver runs on a pseudo-terminal (util-linux `script`) and `answer`
+ * is typed at the approval prompt, as in test/driver-real.
  */
-export function driver(repo: string, env: NodeJS.ProcessEnv, args: string[]): Promise<DriverRun> {
+export function driver(repo: string, env: NodeJS.ProcessEnv, args: string[], answer?: string): Promise<DriverRun> {
   const started = Date.now();
+  const argv = ['scripts/run-app.cjs', 'driver/cli.ts', ...args];
+  const [command, commandArgs] =
+    answer === undefined ? ['node', argv] : ['script', ['-qec', ['node', ...argv].join(' '), '/dev/null']];
   return new Promise((resolve) => {
-    const child = spawn('node', ['scripts/run-app.cjs', 'driver/cli.ts', ...args], {
-      cwd: repo,
-      env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(command, commandArgs, { cwd: repo, env, stdio: ['pipe', 'pipe', 'pipe'] });
+    child.stdin.end(answer === undefined ? '' : `${answer}\n`);
     let out = '';
     child.stdout.on('data', (d) => (out += String(d)));
     child.stderr.on('data', (d) => (out += String(d)));
@@ -26,7 +28,8 @@ export function driver(repo: string, env: NodeJS.ProcessEnv, args: string[]): Pr
       clearTimeout(timer);
       const seconds = ((Date.now() - started) / 1000).toFixed(1);
       console.log(`  (driver ${args.join(' ')}: exit ${code}, ${seconds} s)`);
-      resolve({ code: code ?? -1, out });
+      // A pty ends lines with CRLF.
+      resolve({ code: code ?? -1, out: out.replace(/\r\n/g, '\n') });
     });
   });
 }

@@ -10,8 +10,10 @@ import { join } from 'node:path';
 import { freePort, GcsEmulator } from '../terraform/emulator';
 import { Tally } from '../terraform/harness';
 import { GoogleDouble } from '../double/server';
-import { offlineDriverEnv, realHome, realRepo, realTools, REAL_PROJECT } from '../driver-real/setup';
-import { destroyChecks, upChecks, WholeUp } from './checks';
+import { offlineDriverEnv, realHome, realRepo, realSpec, realTools, REAL_PROJECT } from '../driver-real/setup';
+import { changeChecks } from './change-checks';
+import { destroyChecks, upChecks } from './checks';
+import { WholeUp } from './context';
 
 async function main(): Promise<number> {
   const started = Date.now();
@@ -28,9 +30,11 @@ async function main(): Promise<number> {
     double.addresses.regional = '127.0.0.'; // ssh and the check stay on this machine, and find nothing there
     double.publishImage(REAL_PROJECT, 'docker-host-base');
     const proxy = `http://127.0.0.1:${await freePort()}`;
-    const env = offlineDriverEnv(tools, { home, bin, repo }, gcs.endpoint, proxy, double.endpoints());
-    const t: WholeUp = { repo, env, tf: { bin: tools.terraform, env }, gcs, double, tally };
+    const extra = { ...double.endpoints(), NO_COLOR: '1' };
+    const env = offlineDriverEnv(tools, { home, bin, repo }, gcs.endpoint, proxy, extra);
+    const t: WholeUp = { repo, spec: realSpec(home), env, tf: { bin: tools.terraform, env }, gcs, double, tally };
     await upChecks(t);
+    await changeChecks(t);
     await destroyChecks(t);
     await tally.check('the double served every request (no unknown path)', () => {
       if (double.unknown.length > 0) throw new Error(`unknown paths:\n${[...new Set(double.unknown)].join('\n')}`);
