@@ -36,6 +36,17 @@ export async function upChecks(t: WholeUp): Promise<void> {
     for (const stack of ['backend', 'registry', 'stage'])
       assert(plan.out.includes(`${stack}: no changes`), `no "${stack}: no changes" in:\n${tail(plan.out, 40)}`);
   });
+  await t.tally.check('up stage again: no write request reached Google, stops at hosts as before', async () => {
+    const from = t.double.log.length;
+    const again = await driver(t.repo, t.env, UP);
+    assert(again.code === 1, `exit ${again.code}, expected 1 (at hosts):\n${tail(again.out, 40)}`);
+    assert(/Step "hosts" failed/.test(again.out), tail(again.out, 40));
+    const writes = t.double.log
+      .slice(from)
+      .filter((l) => l.method !== 'GET' && !l.path.endsWith(':getIamPolicy'))
+      .map((l) => `${l.method} ${l.path}`);
+    assertEqual(writes, [], 'the write requests of a second up');
+  });
 }
 
 /**
