@@ -21,6 +21,8 @@ export interface Fault {
   /** Google's error reason (`errors[0].reason`) and message; a generic one when absent. */
   readonly reason?: string;
   readonly message?: string;
+  /** No answer at all: the request hangs until the client gives up (logged with status 0). */
+  readonly hang?: boolean;
   times: number;
 }
 
@@ -105,17 +107,18 @@ export class GoogleDouble {
       body: text ? JSON.parse(text) : {},
       base: this.base,
     };
-    const answer = await this.answer(request);
+    const fault = this.takeFault(request);
+    const answer = fault?.hang ? { status: 0, body: undefined } : await this.answer(request, fault);
     const line = { at: Date.now(), method: request.method, path: request.path, status: answer.status };
     this.log.push(line);
     appendFileSync(this.logFile, `${JSON.stringify(line)}\n`);
+    if (answer.status === 0) return; // hangs: stop() closes the connection if the client has not
     res.writeHead(answer.status, { 'content-type': 'application/json' });
     res.end(JSON.stringify(answer.body));
   }
 
-  private async answer(req: DoubleRequest): Promise<DoubleResponse> {
+  private async answer(req: DoubleRequest, fault: Fault | undefined): Promise<DoubleResponse> {
     try {
-      const fault = this.takeFault(req);
       if (fault) throw faultError(fault, req);
       for (const handler of this.handlers) {
         const answer = await handler(req);

@@ -15,11 +15,14 @@ import { driver } from './driver';
  * applied, `stage` applies it.
  */
 export async function changeChecks(t: WholeUp): Promise<void> {
-  await t.tally.check('up stage with hostCount 2: the second host added and in the inventory', async () => {
-    writeConfig(t, { hostCount: 2 });
+  writeConfig(t, { hostCount: 2 });
+  await t.tally.check('up stage with hostCount 2, the instance insert hanging: Ctrl-C stops it, exit 130', () =>
+    hangingUp(t),
+  );
+  await t.tally.check('up stage with hostCount 2 again: the second host added and in the inventory', async () => {
     const up = await driver(t.repo, t.env, UP);
     assert(up.code === 1, `exit ${up.code}, expected 1 (at hosts):\n${tail(up.out, 40)}`);
-    const lines = [/stage: 2 to add, 0 to change, 0 to replace, 0 to destroy/, /apply stage \(2 hosts\) ok/];
+    const lines = [/stage: 1 to add, 0 to change, 0 to replace, 0 to destroy/, /apply stage \(2 hosts\) ok/];
     for (const line of lines) assert(line.test(up.out), `no ${line} in:\n${tail(up.out, 60)}`);
     const inventory = readFileSync(join(lastRun(t), 'inventory.yml'), 'utf8');
     assert(/docker-host-001:/.test(inventory) && /docker-host-002:/.test(inventory), `inventory.yml:\n${inventory}`);
@@ -47,6 +50,29 @@ export async function changeChecks(t: WholeUp): Promise<void> {
     await stateMatches(t);
     locksReleased(t);
   });
+}
+
+/**
+ * The second host's instance insert never answered; one SIGINT once the double has it: the driver forwards it,
+ * Terraform gives up the request and saves the state, exit 130 with the resume line, both locks released, and
+ * the state holds exactly what was created (the second host's address, not its instance).
+ */
+async function hangingUp(t: WholeUp): Promise<void> {
+  const from = t.double.log.length;
+  t.double.faults.push({ method: 'POST', pathIncludes: '/instances', status: 0, hang: true, times: 1 });
+  try {
+    const hung = () => t.double.log.slice(from).some((l) => l.status === 0);
+    const up = await driver(t.repo, t.env, UP, undefined, hung);
+    assert(hung(), `the instance insert never reached the double:\n${tail(up.out, 40)}`);
+    assert(up.code === 130, `exit ${up.code}, expected 130:\n${tail(up.out, 40)}`);
+    const resume = /resume: {4}npm run pipeline -- up stage --from deploy --skip-image/;
+    assert(resume.test(up.out), `no ${resume} in:\n${tail(up.out, 40)}`);
+    locksReleased(t);
+    await stateMatches(t);
+    assertEqual(instancePaths(t).length, 1, 'instances in the double');
+  } finally {
+    t.double.faults.length = 0;
+  }
 }
 
 function instancePaths(t: WholeUp): string[] {
