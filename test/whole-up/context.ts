@@ -23,14 +23,14 @@ export interface WholeUp {
 /** `up stage` as CI runs it: no image build, no prompt. */
 export const UP = ['up', 'stage', '--skip-image', '--auto-approve'];
 
-export function locksReleased(t: WholeUp): void {
-  assert(!existsSync(join(t.repo, '.run', 'stage', 'lock')), 'the environment lock is still held');
+export function locksReleased(t: WholeUp, environment = 'stage'): void {
+  assert(!existsSync(join(t.repo, '.run', environment, 'lock')), 'the environment lock is still held');
   assert(!existsSync(join(t.repo, '.run', 'cdktf.lock')), 'the cdktf lock is still held');
 }
 
-/** The newest run folder of stage. */
-export function lastRun(t: WholeUp): string {
-  const dir = join(t.repo, '.run', 'stage');
+/** The newest run folder of the environment. */
+export function lastRun(t: WholeUp, environment = 'stage'): string {
+  const dir = join(t.repo, '.run', environment);
   const runs = readdirSync(dir)
     .filter((d) => /^\d{8}T/.test(d))
     .sort();
@@ -38,8 +38,8 @@ export function lastRun(t: WholeUp): string {
   return join(dir, runs[runs.length - 1]);
 }
 
-/** The stage stack's state against the double. */
-export async function stateMatches(t: WholeUp): Promise<void> {
-  const state = await stateKeys(t.tf, join(t.repo, 'cdktf.out', 'stacks', 'stage'));
-  assertEqual(state, environmentKeys(t.double, REAL_PROJECT), 'the stage state against the double');
+/** An environment stack's state against the double (the other environment must have none of its own there). */
+export async function stateMatches(t: WholeUp, stack = 'stage'): Promise<void> {
+  const state = await stateKeys(t.tf, join(t.repo, 'cdktf.out', 'stacks', stack));
+  assertEqual(state, environmentKeys(t.double, REAL_PROJECT), `the ${stack} state against the double`);
 }

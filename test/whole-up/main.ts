@@ -14,6 +14,7 @@ import { offlineDriverEnv, realHome, realRepo, realSpec, realTools, REAL_PROJECT
 import { changeChecks } from './change-checks';
 import { destroyChecks, upChecks } from './checks';
 import { WholeUp } from './context';
+import { prodChecks } from './prod-checks';
 
 async function main(): Promise<number> {
   const started = Date.now();
@@ -36,6 +37,7 @@ async function main(): Promise<number> {
     await upChecks(t);
     await changeChecks(t);
     await destroyChecks(t);
+    await prodChecks(t);
     await tally.check('the double served every request (no unknown path)', () => {
       if (double.unknown.length > 0) throw new Error(`unknown paths:\n${[...new Set(double.unknown)].join('\n')}`);
     });
