@@ -10,8 +10,8 @@ const UP_PROD = ['up', 'prod', '--skip-image', '--auto-approve'];
 /**
  * prod's shape through the driver, once stage is gone: three hosts behind the load balancer (NAT, health check,
  * instance group, backend service, URL map, proxy, forwarding rule), up to the inventory (internal IPs through
- * IAP); a plan with no changes; `destroy prod` stopped by the hosts' deletion protection, naming a host. What
- * does not depend on the hosts is destroyed before that (see README.md): asserted only as "the state matches".
+ * IAP); a plan with no changes; `destroy prod` refused before any request because the plan deletes hosts whose
+ * deletion protection is on (Terraform would delete the front door first and stop at them).
  */
 export async function prodChecks(t: WholeUp): Promise<void> {
   await t.tally.check(
@@ -43,20 +43,22 @@ export async function prodChecks(t: WholeUp): Promise<void> {
     );
   });
   await t.tally.check(
-    'destroy prod: the hosts stay (deletion protection), one line naming a host',
+    'destroy prod: refused before anything is deleted (deletion protection), exit 4, naming the hosts',
     async () => {
+      const from = t.double.log.length;
       const destroyed = await driver(t.repo, t.env, ['destroy', 'prod', '--yes']);
       assert(
-        destroyed.code === 1,
-        `exit ${destroyed.code}, expected 1:\n${tail(destroyed.out, 40)}`,
+        destroyed.code === 4,
+        `exit ${destroyed.code}, expected 4:\n${tail(destroyed.out, 40)}`,
       );
       const line =
-        /failed: Cannot delete instance docker-host-00\d: instance Deletion Protection is enabled/;
+        /refused: the plan deletes google_compute_instance\.fleet_docker-host-001, .*whose deletion protection is on/;
       assert(line.test(destroyed.out), `no ${line} in:\n${tail(destroyed.out, 40)}`);
-      const hosts = t.double.store
-        .paths()
-        .filter((p) => /\/zones\/[^/]+\/instances\/docker-host-00\d$/.test(p));
-      assert(hosts.length === 3, `the hosts left in the double: ${hosts.join(', ')}`);
+      const writes = t.double.log
+        .slice(from)
+        .filter((l) => l.method !== 'GET' && !l.path.endsWith(':getIamPolicy'))
+        .map((l) => `${l.method} ${l.path}`);
+      assert(writes.length === 0, `write requests of a refused destroy: ${writes.join(', ')}`);
       await stateMatches(t, 'prod');
       locksReleased(t, 'prod');
     },
