@@ -10,6 +10,7 @@ import { EnvContext, printError } from '../context';
 import { EXIT_LOCKED, EXIT_OK } from '../../lib/exit-codes';
 import {
   heldOnThisMachine,
+  holderEnvironment,
   holderAlive,
   LockInfo,
   processAlive,
@@ -57,7 +58,7 @@ function release(
 ): number {
   const { deps, env } = ctx;
   const ours = locks.filter(
-    ([, info], i) => info !== undefined && (i === 0 || info.command.endsWith(` ${env.name}`)),
+    ([, info], i) => info !== undefined && (i === 0 || holderEnvironment(info) === env.name),
   );
   for (const [path, info] of ours) {
     const why = keepReason(ctx, info!);
