@@ -174,6 +174,8 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
   const values = optionValues(given, words.command);
   if (values.from !== undefined && values.only !== undefined)
     throw new UsageError('--from and --only exclude each other: pick one');
+  if (values.markdown && values.json)
+    throw new UsageError('--markdown and --json exclude each other: pick one');
   if (values.skipImage && values.buildImage)
     throw new UsageError('--skip-image and --build-image exclude each other: pick one');
   return { ...words, ...values, execArgv: execArgv ?? [] };

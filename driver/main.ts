@@ -89,7 +89,10 @@ function readCommandLine(
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
     const errStyle = makeStyle(deps.stderr.isTTY ?? false, deps.env);
-    printError({ deps, errStyle }, `${error.message}\nsee: ${INVOCATION} --help`);
+    const json = argv
+      .slice(0, argv.includes('--') ? argv.indexOf('--') : undefined)
+      .includes('--json');
+    printError({ deps, errStyle, args: { json } }, `${error.message}\nsee: ${INVOCATION} --help`);
     return EXIT_USAGE;
   }
 }

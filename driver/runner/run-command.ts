@@ -5,7 +5,7 @@
  */
 import { existsSync, mkdirSync } from 'node:fs';
 import { rerunCommand, resumeCommand } from '../args';
-import { Context, EnvContext, lockRequest, now } from '../context';
+import { Context, EnvContext, lockRequest, now, printError } from '../context';
 import { sharesProjectState, describePlan } from '../plan/dry-run';
 import { EXIT_OK, EXIT_USAGE } from '../../lib/exit-codes';
 import { displayPath } from '../format';
@@ -33,7 +33,7 @@ export async function configBroken(ctx: Context, message: string): Promise<numbe
       `${errStyle.red(`preflight: ${problemCount(findings)}`)}\n${problems.join('')}`,
     );
   } else {
-    deps.stderr.write(`${errStyle.red('error:')} ${message}\n`);
+    printError(ctx, message);
   }
   return EXIT_USAGE;
 }
