@@ -1,4 +1,5 @@
 import {
+  appContext,
   ConfigError,
   IAP_SSH_RANGE,
   parseCidr,
@@ -75,6 +76,28 @@ describe('project id', () => {
     const placeholderWarnings = ctx.warnings.filter((w) => w.includes(PLACEHOLDER_PROJECT_ID));
     expect(placeholderWarnings).toHaveLength(1);
     expect(placeholderWarnings[0]).toContain('stage, prod');
+  });
+});
+
+describe("the synth app's warnings", () => {
+  const streams = () => {
+    const written = { stdout: '', stderr: '' };
+    const sink = (k: keyof typeof written) => ({ write: (t: string) => (written[k] += t) });
+    return { written, streams: { stdout: sink('stdout'), stderr: sink('stderr') } };
+  };
+
+  test("under cdktf (CDKTF_OUTDIR) a warning goes to stdout: cdktf logs the app's stderr as [ERROR]", () => {
+    const { written, streams: s } = streams();
+    const spec = { environments: [validEnv({ projectId: undefined })] };
+    resolveProject(spec, { ...appContext({ CDKTF_OUTDIR: 'cdktf.out' }, s), home: '/home/ops' });
+    expect(written.stderr).toBe('');
+    expect(written.stdout).toMatch(/^warning: no GCP project set for stage .*\n$/);
+  });
+
+  test('run directly, a warning is on stderr', () => {
+    const { written, streams: s } = streams();
+    appContext({}, s).warn?.('x');
+    expect(written).toEqual({ stdout: '', stderr: 'warning: x\n' });
   });
 });
 
