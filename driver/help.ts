@@ -16,6 +16,7 @@ import {
   QUIET_INVOCATION,
   optionHelpLine,
   OPTIONS,
+  OTHER_TOOLS_VERBS,
 } from './usage';
 
 export interface HelpAnswer {
@@ -123,7 +124,7 @@ export function helpAnswer(
     if (named === topic)
       return { text: commandHelp(named, environments), code: EXIT_OK, stream: 'stdout' };
     return {
-      text: `error: ${unknownMessage('command', topic, COMMANDS)}\n`,
+      text: `error: ${unknownMessage('command', topic, COMMANDS, OTHER_TOOLS_VERBS)}\n`,
       code: EXIT_USAGE,
       stream: 'stderr',
     };

@@ -41,6 +41,16 @@ export const COMMAND_TABLE = {
 export type Command = keyof typeof COMMAND_TABLE;
 export const COMMANDS = Object.keys(COMMAND_TABLE) as readonly Command[];
 
+/** Other tools' verbs (Terraform, Kamal, docker compose, Heroku) and the command that does the same here. */
+// prettier-ignore
+export const OTHER_TOOLS_VERBS: Readonly<Record<string, Command>> = {
+  deploy: 'up', apply: 'up', provision: 'up', setup: 'up', create: 'up', install: 'up',
+  down: 'destroy', delete: 'destroy', remove: 'destroy', teardown: 'destroy',
+  show: 'status', ps: 'status', info: 'status', details: 'status',
+  diff: 'drift', check: 'drift', log: 'logs', shell: 'ssh', run: 'exec', unlock: 'lock',
+  history: 'releases', revert: 'rollback', undo: 'rollback', cleanup: 'prune', clean: 'prune',
+};
+
 /** A mistake on the command line: exit 2, one line naming what is allowed. */
 export class UsageError extends Error {
   override name = 'UsageError';

@@ -1,6 +1,7 @@
 import {
   appContext,
   ConfigError,
+  EnvironmentSpec,
   IAP_SSH_RANGE,
   parseCidr,
   PLACEHOLDER_PROJECT_ID,
@@ -76,6 +77,32 @@ describe('project id', () => {
     const placeholderWarnings = ctx.warnings.filter((w) => w.includes(PLACEHOLDER_PROJECT_ID));
     expect(placeholderWarnings).toHaveLength(1);
     expect(placeholderWarnings[0]).toContain('stage, prod');
+  });
+});
+
+describe('enumerated values: a typo gets the closest allowed value', () => {
+  test.each([
+    [
+      { exposure: 'public-ip' },
+      /field "exposure" must be .*\(got "public-ip"; did you mean "public-ips"\?\)/,
+    ],
+    [
+      { machineType: 'e2-smal' },
+      /field "machineType" must be a machine type of the e2 family.*got "e2-smal"; did you mean "e2-small"\?/,
+    ],
+    [{ machineType: 'e2-stnadard-2' }, /did you mean "e2-standard-2"\?/],
+    [
+      { machineType: 'e3-small' },
+      /must be of a supported machine family.*did you mean "e2-small"\?/,
+    ],
+  ])('%o', (override, message) => {
+    expect(() => resolveEnvs([validEnv(override as Partial<EnvironmentSpec>)])).toThrow(message);
+  });
+
+  test('no guess when nothing is close', () => {
+    expect(() => resolveEnvs([validEnv({ machineType: 'e2-enormous' })])).toThrow(
+      /got "e2-enormous"; the known ones/,
+    );
   });
 });
 

@@ -163,8 +163,8 @@ describe('usage errors exit 2 and name the allowed values', () => {
     ],
     [['stage', '--bogus'], 'error: unknown option "--bogus"'],
     [
-      ['deploy', 'stage'],
-      'error: unknown command "deploy"; commands are: up, destroy, plan, env, status',
+      ['frobnicate', 'stage'],
+      'error: unknown command "frobnicate"; commands are: up, destroy, plan, env, status',
     ],
   ])('%j', async (argv, message) => {
     const result = await runDriver(argv, sb);

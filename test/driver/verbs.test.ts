@@ -48,3 +48,19 @@ describe('flags and --json errors', () => {
     expect(result.err).toContain('error: plan of stage failed');
   });
 });
+
+describe('suggestions for what people type', () => {
+  test.each([
+    [['up', 'stgae'], 'unknown environment "stgae" (did you mean stage?)'],
+    [['up', 'stage', '--form', 'hosts'], 'unknown option "--form" (did you mean --from?)'],
+    [['deploy', 'stage'], 'unknown command "deploy" (did you mean up?)'],
+    [['apply', 'prod'], 'unknown command "apply" (did you mean up?)'],
+    [['deploy'], '"deploy" is not an environment; here that is up: npx docker-hosts up <env>'],
+    [['help', 'deploy'], 'unknown command "deploy" (did you mean up?)'],
+  ])('%j', async (argv, message) => {
+    const result = await drive(argv);
+    expect(result.code).toBe(2);
+    expect(result.err).toContain(message);
+    expect(result.lines).toEqual([]);
+  });
+});
