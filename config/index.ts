@@ -7,6 +7,7 @@ export * from './environment-config';
 export { DEFAULTS } from './defaults';
 export { coversInternet, ipv4Coverage } from './cidr';
 export { MAX_LABELS } from './gcp';
+export { looksLikeKeyMaterial } from './redact';
 export {
   environmentRegistry,
   REGISTRY_READER_ROLE,

@@ -175,6 +175,8 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
   const values = optionValues(given, words.command);
   if (values.from !== undefined && values.only !== undefined)
     throw new UsageError('--from and --only exclude each other: pick one');
+  if (values.onlyHost !== undefined && values.onlyHosts !== undefined)
+    throw new UsageError('--host and --hosts exclude each other: --hosts a,b takes one or more');
   if (values.markdown && values.json)
     throw new UsageError('--markdown and --json exclude each other: pick one');
   if (values.skipImage && values.buildImage)

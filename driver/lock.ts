@@ -17,6 +17,8 @@ export interface LockInfo {
   readonly holder?: string;
   /** The environment of the run that holds it (older locks: the last word of `command`). */
   readonly environment?: string;
+  /** `lock acquire -m`: why it is held by hand (then pid is 0: no process holds it, only `lock release` ends it). */
+  readonly message?: string;
 }
 
 /** The environment a lock's run works on: its own field, else the last word of its command (`up stage`). */
@@ -32,8 +34,10 @@ export class LockHeldError extends Error {
     holder: LockInfo,
     { why, release }: Pick<LockOptions, 'why' | 'release'> = {},
   ) {
+    const byHand =
+      holder.message === undefined ? '' : `, held by hand: "${printable(holder.message)}"`;
     super(
-      `another run holds ${path}: pid ${holder.pid} (${printable(holder.command)}), started ` +
+      `another run holds ${path}: pid ${holder.pid} (${printable(holder.command)}${byHand}), started ` +
         `${printable(holder.startedAt)}${holder.holder ? ` by ${printable(holder.holder)}` : ''}.\n${why === undefined ? '' : `${why}\n`}` +
         `Wait for it to finish. If that process is not a driver run any more: ${releaseHint(path, holder, release)}`,
     );
@@ -61,6 +65,8 @@ export interface LockOptions {
   readonly why?: string;
   /** The environment of the run taking it: written into the lock, so a refusal names the holder's. */
   readonly environment?: string;
+  /** Held by hand (`lock acquire -m`): the reason; the lock then names no process (pid 0) and outlives this one. */
+  readonly message?: string;
   /**
    * Shown with a refusal: the command that releases the lock by hand, for the holder's environment (never the
    * refused run's own). @default `rm -r <path>`
@@ -119,11 +125,12 @@ export function readLock(path: string): LockInfo | undefined {
 export function acquireLock(path: string, command: string, options: LockOptions = {}): Lock {
   const startedAt = (options.now ?? new Date()).toISOString();
   const info: LockInfo = {
-    pid: process.pid,
+    pid: options.message === undefined ? process.pid : 0,
     command,
     startedAt,
     holder: `${user()}@${hostname()}`,
     environment: options.environment,
+    message: options.message,
   };
   mkdirSync(dirname(path), { recursive: true });
   let replaced: LockInfo | undefined;
