@@ -39,7 +39,10 @@ export class LockHeldError extends Error {
     super(
       `another run holds ${path}: pid ${holder.pid} (${printable(holder.command)}${byHand}), started ` +
         `${printable(holder.startedAt)}${holder.holder ? ` by ${printable(holder.holder)}` : ''}.\n${why === undefined ? '' : `${why}\n`}` +
-        `Wait for it to finish. If that process is not a driver run any more: ${releaseHint(path, holder, release)}`,
+        (holder.message === undefined
+          ? `Wait for it to finish. If that process is not a driver run any more: `
+          : 'No process holds it: it stays until someone releases it: ') +
+        releaseHint(path, holder, release),
     );
   }
 }

@@ -76,7 +76,9 @@ describe('Kamal-style verbs', () => {
     const refused = await drive(['up', 'stage', '--only', 'packer-init']);
     expect(refused.code).toBe(3);
     expect(refused.err).toContain('(lock acquire stage, held by hand: "db migration, ask ops")');
-    expect(refused.err).toContain('npx docker-hosts lock release stage');
+    expect(refused.err).toContain(
+      'No process holds it: it stays until someone releases it: npx docker-hosts lock release stage',
+    );
     expect(refused.lines).toEqual([]);
     const status = await drive(['lock', 'status', 'stage']);
     expect(status.out).toContain('held by hand (lock acquire stage): "db migration, ask ops"');
