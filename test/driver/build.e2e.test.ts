@@ -223,3 +223,17 @@ test('build-arg values are shown by name only: not in the dry run, the output or
   expect(grep("--build-arg 'RUBY_VERSION=…'")).not.toBe('');
   expect(grep(value)).toBe('');
 });
+
+test('build <env> and push <env> are the build step alone: a dry run shows build and push, no other step', async () => {
+  for (const command of ['build', 'push']) {
+    const result = await run([command, 'stage', '--dry-run']);
+    expect([result.code, result.err]).toEqual([0, '']);
+    expect(result.out).toContain(
+      `build: build reddit:${commit} on stage's first host over SSH and push it`,
+    );
+    expect(result.out).toContain('Plan for "up stage": 2 of 10 steps');
+    expect(result.out).toMatch(/\[1\/2\] preflight:.*\n(.*\n)*\[2\/2\] build:/);
+    expect(result.out).toContain('[-] hosts:');
+  }
+  expect(calls(sb)).toEqual([]);
+});
