@@ -16,6 +16,7 @@ import {
   QUIET_INVOCATION,
   optionHelpLine,
   OPTIONS,
+  OTHER_TOOLS_VERBS,
 } from './usage';
 
 export interface HelpAnswer {
@@ -45,6 +46,9 @@ const EXITS: Readonly<Record<Command, readonly string[]>> = {
   exec: [LOCKED],
   ssh: [LOCKED],
   prune: [LOCKED],
+  build: [LOCKED],
+  push: [LOCKED],
+  config: [],
 };
 
 /** One example per command; `<env>` is the first configured environment. */
@@ -62,6 +66,9 @@ const EXAMPLES: Readonly<Record<Command, string>> = {
   exec: `${INVOCATION} exec <env> -- env`,
   ssh: `${INVOCATION} ssh <env> docker-host-001`,
   prune: `${INVOCATION} prune <env> --keep 5`,
+  build: `${INVOCATION} build <env> --dry-run`,
+  push: `${INVOCATION} push <env> --local`,
+  config: `${INVOCATION} config <env> --json`,
 };
 
 /** `help <command>`: what it does, its arguments and options, its exit codes, an example. */
@@ -123,7 +130,7 @@ export function helpAnswer(
     if (named === topic)
       return { text: commandHelp(named, environments), code: EXIT_OK, stream: 'stdout' };
     return {
-      text: `error: ${unknownMessage('command', topic, COMMANDS)}\n`,
+      text: `error: ${unknownMessage('command', topic, COMMANDS, OTHER_TOOLS_VERBS)}\n`,
       code: EXIT_USAGE,
       stream: 'stderr',
     };

@@ -12,11 +12,11 @@ import { EXIT_OK } from '../../lib/exit-codes';
 import { displayPath } from '../format';
 import { stacksOf } from '../plan/terraform';
 import { isUnplanned, planStacks, renderPlans, reportPlanFailure } from '../review/stack-plans';
-import { newRunDir, releaseLine, takeCdktfLock } from '../state';
+import { newRunDir, takeCdktfLock } from '../state';
 
 export async function planCommand(ctx: EnvContext): Promise<number> {
   const { deps, env, args } = ctx;
-  const lock = takeCdktfLock(lockRequest(ctx), releaseLine(ctx.env.name));
+  const lock = takeCdktfLock(lockRequest(ctx));
   try {
     const runDir = newRunDir(ctx.runBase, env.name, 'plan', now(ctx));
     const log = join(runDir, 'plan.log');

@@ -113,8 +113,15 @@ export function plannedStacks(plan: Plan): string[] {
   return activeSteps(plan).flatMap((s) => applyTaskOf(s)?.stack ?? []);
 }
 
-/** Plans, shows and asks; the plan to run (its applies marked by markPlan), or the exit code of a stop. */
-export async function reviewUp(ctx: EnvContext, plan: Plan): Promise<Plan | number> {
+/**
+ * Plans, shows and asks; the plan to run (its applies marked by markPlan), or the exit code of a stop.
+ * `planned` is called once the saved plans are written (or could not be), before the summary and the prompt.
+ */
+export async function reviewUp(
+  ctx: EnvContext,
+  plan: Plan,
+  planned: () => void = () => undefined,
+): Promise<Plan | number> {
   const { deps, args, env } = ctx;
   const stacks = plannedStacks(plan);
   if (stacks.length === 0) return plan;
@@ -133,6 +140,8 @@ export async function reviewUp(ctx: EnvContext, plan: Plan): Promise<Plan | numb
     if (stopped !== undefined)
       return stoppedAt(ctx, plan, stopped.signal, `planning (${stopped.call})`);
     return reportPlanFailure(ctx, error);
+  } finally {
+    planned();
   }
   const where = displayPath(plan.runDir, deps.root);
   const others = otherSteps(ctx, plan).map((l) => `${l}\n`);
