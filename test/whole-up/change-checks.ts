@@ -95,7 +95,7 @@ async function hangingUp(t: WholeUp): Promise<void> {
     const up = await driver(t.repo, t.env, UP, undefined, hung);
     assert(hung(), `the instance insert never reached the double:\n${tail(up.out, 40)}`);
     assert(up.code === 130, `exit ${up.code}, expected 130:\n${tail(up.out, 40)}`);
-    const resume = /resume: {4}npm run pipeline -- up stage --from deploy --skip-image/;
+    const resume = /resume: {4}npx docker-hosts up stage --from deploy --skip-image/;
     assert(resume.test(up.out), `no ${resume} in:\n${tail(up.out, 40)}`);
     locksReleased(t);
     await stateMatches(t);

@@ -75,7 +75,7 @@ async function quotaUp(t: WholeUp): Promise<void> {
     const lines = [
       /apply registry \(the Docker repository of the project\) ok/,
       /failed: google_compute_address\.fleet_docker-host-001_address: .*Error 403: Quota 'STATIC_ADDRESSES' exceeded/,
-      /resume: {4}npm run pipeline -- up stage --from deploy --skip-image/,
+      /resume: {4}npx docker-hosts up stage --from deploy --skip-image/,
     ];
     for (const line of lines) assert(line.test(up.out), `no ${line} in:\n${tail(up.out, 40)}`);
     const state = await stateKeys(t.tf, join(t.repo, 'cdktf.out', 'stacks', 'stage'));
@@ -101,7 +101,7 @@ async function convergingUp(t: WholeUp): Promise<void> {
     /write the Ansible inventory for stage ok/,
     /Step "hosts" failed: configure stage hosts/,
     /fatal: \[docker-host-001\]: UNREACHABLE!/,
-    /resume: {4}npm run pipeline -- up stage --from hosts --skip-image/,
+    /resume: {4}npx docker-hosts up stage --from hosts --skip-image/,
   ];
   for (const line of lines)
     assert(line.test(second.out), `no ${line} in:\n${tail(second.out, 40)}`);
