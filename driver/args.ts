@@ -174,6 +174,10 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
   const values = optionValues(given, words.command);
   if (values.from !== undefined && values.only !== undefined)
     throw new UsageError('--from and --only exclude each other: pick one');
+  if (values.savedPlan !== undefined && values.replace !== undefined)
+    throw new UsageError(
+      '--plan applies what was planned: give --replace to plan (plan <env> --replace <host>), not to up --plan',
+    );
   if (values.skipImage && values.buildImage)
     throw new UsageError('--skip-image and --build-image exclude each other: pick one');
   return { ...words, ...values, execArgv: execArgv ?? [] };

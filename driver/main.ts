@@ -23,8 +23,10 @@ import { configBroken } from './runner/run-command';
 import { sshCommand } from './commands/ssh';
 import { statusCommand } from './commands/status';
 import { upCommand } from './commands/up';
+import { outputCommand } from './commands/output';
+import { validateCommand } from './commands/validate';
 import { Context, EnvContext, MainDeps, makeContext, printError } from './context';
-import { EXIT_FAILED, EXIT_LOCKED, EXIT_OK, EXIT_USAGE } from '../lib/exit-codes';
+import { EXIT_CHANGES, EXIT_FAILED, EXIT_LOCKED, EXIT_OK, EXIT_USAGE } from '../lib/exit-codes';
 import { Executor } from './exec/exec';
 import { SIGNAL_EXIT } from '../lib/signals';
 import { googleGate } from './google-gate';
@@ -49,6 +51,8 @@ const COMMAND_FILES: Record<Command, (ctx: EnvContext) => Promise<number>> = {
   exec: execCommand,
   ssh: sshCommand,
   prune: pruneCommand,
+  validate: validateCommand,
+  output: outputCommand,
 };
 
 /** What any command may throw that is not a bug: its exit code (the message is printed as an error). */
@@ -111,8 +115,25 @@ function runCommand(ctx: Context, spec: ProjectSpec): Promise<number> {
   return refused !== undefined ? Promise.resolve(refused) : COMMAND_FILES[ctx.args.command](envCtx);
 }
 
-/** Runs one driver command; returns the exit code. */
+/**
+ * `plan --detailed-exitcode` answers as `terraform plan -detailed-exitcode` does: 0 no changes, 2 changes (the
+ * command's EXIT_CHANGES), 1 anything else (bad usage, a lock, a failure); an interruption stays 128 + n.
+ */
 export async function main(argv: readonly string[], deps: MainDeps): Promise<number> {
+  if (!argv.includes('--detailed-exitcode')) return mainCode(argv, deps);
+  let changes = false;
+  const code = await mainCode(argv, deps, () => (changes = true));
+  if (code >= 128) return code;
+  if (code !== EXIT_OK) return EXIT_FAILED;
+  return changes ? EXIT_CHANGES : EXIT_OK;
+}
+
+/** Runs one driver command; returns the exit code. `onChanges`: the plan command found changes. */
+async function mainCode(
+  argv: readonly string[],
+  deps: MainDeps,
+  onChanges?: () => void,
+): Promise<number> {
   const spec = deps.spec ?? PROJECT;
   const names = Array.isArray(spec.environments)
     ? spec.environments.map((e) => String(e?.name))
@@ -129,7 +150,8 @@ export async function main(argv: readonly string[], deps: MainDeps): Promise<num
   };
   const exec = (deps.makeExec ?? ((i) => new Executor(i)))(io).install();
   try {
-    const code = await runHandled(makeContext(deps, args, exec), spec);
+    const ctx: Context = { ...makeContext(deps, args, exec), onChanges };
+    const code = await runHandled(ctx, spec);
     // Interrupted: 128 + the signal's number, whatever the command made of it (it stopped at the next child).
     return exec.interrupted !== undefined ? SIGNAL_EXIT[exec.interrupted] : code;
   } finally {
