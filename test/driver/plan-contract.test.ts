@@ -250,3 +250,10 @@ describe('output', () => {
     expect(parsed.hosts['docker-host-001'].external_ip).toBe('127.0.0.1');
   });
 });
+
+test('up --plan --dry-run says what is checked before the saved plans are applied, and runs nothing', async () => {
+  const result = await driver(['up', 'stage', '--plan', 'some/dir', '--dry-run']);
+  expect(result.code).toBe(0);
+  expect(result.out).toContain('checked against some/dir/saved-plans.json');
+  expect(result.lines).toEqual([]);
+});
