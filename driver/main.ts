@@ -26,7 +26,7 @@ import { upCommand } from './commands/up';
 import { outputCommand } from './commands/output';
 import { validateCommand } from './commands/validate';
 import { Context, EnvContext, MainDeps, makeContext, printError } from './context';
-import { EXIT_CHANGES, EXIT_FAILED, EXIT_LOCKED, EXIT_OK, EXIT_USAGE } from '../lib/exit-codes';
+import { EXIT_FAILED, EXIT_LOCKED, EXIT_OK, EXIT_USAGE } from '../lib/exit-codes';
 import { Executor } from './exec/exec';
 import { SIGNAL_EXIT } from '../lib/signals';
 import { googleGate } from './google-gate';
@@ -115,9 +115,12 @@ function runCommand(ctx: Context, spec: ProjectSpec): Promise<number> {
   return refused !== undefined ? Promise.resolve(refused) : COMMAND_FILES[ctx.args.command](envCtx);
 }
 
+/** `terraform plan -detailed-exitcode`'s "changes": under that option only, so it is not one of lib/exit-codes'. */
+const DETAILED_CHANGES = 2;
+
 /**
  * `plan --detailed-exitcode` answers as `terraform plan -detailed-exitcode` does: 0 no changes, 2 changes (the
- * command's EXIT_CHANGES), 1 anything else (bad usage, a lock, a failure); an interruption stays 128 + n.
+ * command called ctx.onChanges), 1 anything else (bad usage, a lock, a failure); an interruption stays 128 + n.
  */
 export async function main(argv: readonly string[], deps: MainDeps): Promise<number> {
   if (!argv.includes('--detailed-exitcode')) return mainCode(argv, deps);
@@ -125,7 +128,7 @@ export async function main(argv: readonly string[], deps: MainDeps): Promise<num
   const code = await mainCode(argv, deps, () => (changes = true));
   if (code >= 128) return code;
   if (code !== EXIT_OK) return EXIT_FAILED;
-  return changes ? EXIT_CHANGES : EXIT_OK;
+  return changes ? DETAILED_CHANGES : EXIT_OK;
 }
 
 /** Runs one driver command; returns the exit code. `onChanges`: the plan command found changes. */

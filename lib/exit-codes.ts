@@ -13,8 +13,6 @@ export const EXIT_LOCKED = 3;
 export const EXIT_REFUSED = 4;
 /** `up --plan`: the saved plans no longer match (the config, a stack's state or a tool changed): plan again. */
 export const EXIT_STALE = 5;
-/** `plan --detailed-exitcode`: the plans have changes (Terraform's 2; every failure is then 1). */
-export const EXIT_CHANGES = 2;
 /** `status`/`drift`: a host is unreachable or its app does not answer (status), or could not be checked (drift). */
 export const EXIT_UNHEALTHY = 6;
 /** `drift`: every host was checked and at least one differs from the code. */

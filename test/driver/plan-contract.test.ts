@@ -257,3 +257,27 @@ test('up --plan --dry-run says what is checked before the saved plans are applie
   expect(result.out).toContain('checked against some/dir/saved-plans.json');
   expect(result.lines).toEqual([]);
 });
+
+test('--replace with a run that leaves out the deploy step is refused, not dropped unseen', async () => {
+  for (const step of [
+    ['--only', 'hosts'],
+    ['--from', 'check'],
+  ]) {
+    const result = await driver(['up', 'stage', '--replace', 'docker-host-001', ...step]);
+    expect(result.code).toBe(2);
+    expect(result.err).toContain(
+      `--replace needs the deploy step, which ${step.join(' ')} leaves out`,
+    );
+    expect(result.lines).toEqual([]);
+  }
+  const deploy = await driver([
+    'up',
+    'stage',
+    '--replace',
+    'docker-host-001',
+    '--only',
+    'deploy',
+    '--dry-run',
+  ]);
+  expect(deploy.code).toBe(0);
+});
