@@ -123,7 +123,9 @@ const DETAILED_CHANGES = 2;
  * command called ctx.onChanges), 1 anything else (bad usage, a lock, a failure); an interruption stays 128 + n.
  */
 export async function main(argv: readonly string[], deps: MainDeps): Promise<number> {
-  if (!argv.includes('--detailed-exitcode')) return mainCode(argv, deps);
+  const dashes = argv.indexOf('--');
+  const words = dashes < 0 ? argv : argv.slice(0, dashes);
+  if (!words.includes('--detailed-exitcode')) return mainCode(argv, deps);
   let changes = false;
   const code = await mainCode(argv, deps, () => (changes = true));
   if (code >= 128) return code;
