@@ -65,9 +65,38 @@ function summary(out: string): string {
     .trim();
 }
 
+/**
+ * The saved-plan contract with the real tools: a second real synth, init and state pull match what `plan` recorded
+ * (so `up --plan` is not stale by itself), and the summary shown is the saved plans'; `validate` runs offline.
+ */
+function proveSavedPlan(repo: string, env: NodeJS.ProcessEnv, plan: Run): void {
+  const dir = /apply exactly these plans: .* --plan (\S+)/.exec(plan.out)?.[1] ?? '';
+  check('plan stage prints the line that applies its saved plans', dir !== '', plan.out);
+  const saved = driver(repo, env, ['up', 'stage', '--skip-image', '--plan', dir], 'no');
+  check(
+    'up --plan of a fresh plan is not stale: asked, answered "no", exit 4',
+    saved.code === 4,
+    saved.out,
+  );
+  check(
+    "up --plan shows the saved plans' summary",
+    saved.out.includes('stage: 9 to add, 0 to change') && !saved.out.includes('terraform plan'),
+    saved.out,
+  );
+  const detailed = driver(repo, env, ['plan', 'stage', '--detailed-exitcode']);
+  check('plan --detailed-exitcode with changes exits 2', detailed.code === 2, detailed.out);
+  const valid = driver(repo, env, ['validate', 'stage']);
+  check(
+    'validate stage: synth, init -backend=false and validate of 3 stacks, exit 0',
+    valid.code === 0 && valid.out.includes('stage: terraform validate ok'),
+    valid.out,
+  );
+}
+
 async function proveUp(repo: string, env: NodeJS.ProcessEnv, gcs: GcsEmulator): Promise<void> {
   const plan = driver(repo, env, ['plan', 'stage']);
   check('plan stage exits 0 with real plans', plan.code === 0, plan.out);
+  proveSavedPlan(repo, env, plan);
   check(
     'plan stage: 9 creates in stage',
     plan.out.includes('stage: 9 to add, 0 to change'),
