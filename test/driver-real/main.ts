@@ -5,7 +5,7 @@
  * fake-gcs-server, a static token, and HTTPS_PROXY on a closed loopback port: every other Google call fails at once.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort, GcsEmulator } from '../terraform/emulator';
@@ -82,6 +82,22 @@ function proveSavedPlan(repo: string, env: NodeJS.ProcessEnv, plan: Run): void {
     "up --plan shows the saved plans' summary",
     saved.out.includes('stage: 9 to add, 0 to change') && !saved.out.includes('terraform plan'),
     saved.out,
+  );
+  // A config edit after the plan (stage's machine type): the real synth's stack JSON differs, so it is stale.
+  const config = join(repo, 'config', 'environments.ts');
+  const original = readFileSync(config, 'utf8');
+  writeFileSync(config, original.replace('"e2-small"', '"e2-medium"'));
+  const argv = ['up', 'stage', '--skip-image', '--auto-approve', '--plan', dir];
+  const stale = driver(repo, env, argv);
+  writeFileSync(config, original);
+  check(
+    'config edited since the plan: up --plan refused in one line, exit 5, nothing applied',
+    stale.code === 5 &&
+      /error: the saved plans in .* are stale \(stage: the synthesized config changed\): nothing was applied; plan again: npx docker-hosts plan stage\n/.test(
+        stale.out,
+      ) &&
+      !stale.out.includes('[2/'),
+    stale.out,
   );
   const detailed = driver(repo, env, ['plan', 'stage', '--detailed-exitcode']);
   check('plan --detailed-exitcode with changes exits 2', detailed.code === 2, detailed.out);
