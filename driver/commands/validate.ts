@@ -12,7 +12,7 @@ import { EXIT_OK } from '../../lib/exit-codes';
 import { displayPath } from '../format';
 import { envDir } from '../paths';
 import { stacksOf, validateCalls } from '../plan/terraform';
-import { reportPlanFailure, run } from '../review/stack-plans';
+import { reportPlanFailure, run, synth } from '../review/stack-plans';
 import { releaseLine, takeCdktfLock } from '../state';
 
 export async function validateCommand(ctx: EnvContext): Promise<number> {
@@ -24,7 +24,7 @@ export async function validateCommand(ctx: EnvContext): Promise<number> {
     writeFileSync(log, '');
     deps.stderr.write(`validating ${env.name} (log: ${displayPath(log, deps.root)})\n`);
     const p = { ctx, log };
-    await run(p, { command: ctx.cdktf, args: ['synth'], cwd: deps.root });
+    await synth(p);
     deps.stdout.write('synth and policies: ok\n');
     for (const stack of stacksOf(env.name)) {
       const calls = validateCalls(deps.root, stack);

@@ -12,7 +12,7 @@ import { summarizePlan } from '../../review/plan/summary';
 import { displayPath } from '../format';
 import { planCalls, planFile, showCall, statePullCall } from '../plan/terraform';
 import { INVOCATION } from '../usage';
-import { isUnplanned, Planning, run, StackPlan } from './stack-plans';
+import { isUnplanned, Planning, run, StackPlan, synth } from './stack-plans';
 
 export const MANIFEST = 'saved-plans.json';
 
@@ -148,7 +148,7 @@ export async function loadSavedPlans(
   const from = isAbsolute(given) ? given : resolve(ctx.deps.root, given);
   const manifest = readManifest(p, from);
   const again = `plan again: ${INVOCATION} plan ${ctx.env.name}`;
-  await run(p, { command: ctx.cdktf, args: ['synth'], cwd: ctx.deps.root });
+  await synth(p);
   const tf = await terraformVersion(p);
   const problems: string[] = [];
   for (const stack of stacks) {

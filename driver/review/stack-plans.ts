@@ -102,6 +102,11 @@ async function planStack(p: Planning, runDir: string, stack: string): Promise<St
   return summarizePlan(stack, JSON.parse(await run(p, calls.show)) as unknown);
 }
 
+/** `cdktf synth` of the whole app into cdktf.out/ (the policies run in it: stacks/app.ts), logged as planning's calls. */
+export function synth(p: Planning): Promise<string> {
+  return run(p, { command: p.ctx.cdktf, args: ['synth'], cwd: p.ctx.deps.root });
+}
+
 /** `--replace <host>`: the address of that host's instance; a host the environment does not have is a UsageError. */
 export function replaceTarget(ctx: EnvContext): string | undefined {
   const host = ctx.args.replace;
@@ -125,7 +130,7 @@ export async function planStacks(
   stacks: readonly string[],
 ) {
   const p = { ctx, log };
-  await run(p, { command: ctx.cdktf, args: ['synth'], cwd: ctx.deps.root });
+  await synth(p);
   const plans: StackPlan[] = [];
   for (const stack of stacks) plans.push(await planStack(p, runDir, stack));
   return plans;
