@@ -12,6 +12,7 @@ import {
   LOCK_ACTIONS,
   OptionSpec,
   OPTIONS,
+  OTHER_TOOLS_VERBS,
   UsageError,
 } from './usage';
 
@@ -100,7 +101,7 @@ function readPositionals(positionals: string[], help: boolean) {
   if ((COMMANDS as readonly string[]).includes(positionals[0]))
     command = positionals.shift() as Command;
   else if (positionals.length > 1 && !help)
-    throw new UsageError(unknownMessage('command', positionals[0], COMMANDS));
+    throw new UsageError(unknownMessage('command', positionals[0], COMMANDS, OTHER_TOOLS_VERBS));
   let lockAction: ParsedArgs['lockAction'];
   if (command === 'lock' && !help) {
     const action = positionals.shift();
@@ -193,6 +194,10 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
       '--plan applies what was planned: give --replace to plan (plan <env> --replace <host>), not to up --plan',
     );
   checkReplace(values);
+  if (values.onlyHost !== undefined && values.onlyHosts !== undefined)
+    throw new UsageError('--host and --hosts exclude each other: --hosts a,b takes one or more');
+  if (values.markdown && values.json)
+    throw new UsageError('--markdown and --json exclude each other: pick one');
   if (values.skipImage && values.buildImage)
     throw new UsageError('--skip-image and --build-image exclude each other: pick one');
   return { ...words, ...values, execArgv: execArgv ?? [] };
@@ -210,6 +215,13 @@ export function checkEnvironment(args: ParsedArgs, environments: readonly string
     throw new UsageError(
       `${args.command} needs an environment: ${INVOCATION} ${usage}<env>` +
         `${SECOND[args.command] !== undefined ? ` [${SECOND[args.command]}]` : ''}; environments are: ${environments.join(', ')}`,
+    );
+  }
+  const verb = args.environment.toLowerCase();
+  if (!environments.includes(args.environment) && Object.hasOwn(OTHER_TOOLS_VERBS, verb)) {
+    throw new UsageError(
+      `"${args.environment}" is not an environment; here that is ${OTHER_TOOLS_VERBS[verb]}: ` +
+        `${INVOCATION} ${OTHER_TOOLS_VERBS[verb]} <env>; environments are: ${environments.join(', ')}`,
     );
   }
   if (!environments.includes(args.environment)) {

@@ -77,9 +77,16 @@ export function makeContext(deps: MainDeps, args: ParsedArgs, exec: Exec): Conte
   };
 }
 
-/** `error: <message>` on stderr. */
-export function printError(ctx: Pick<Context, 'deps' | 'errStyle'>, message: string): void {
+/**
+ * `error: <message>` on stderr; with `--json` also `{"error": "<message>"}` on stdout, so a script reading the JSON
+ * gets the cause, not an empty stream.
+ */
+export function printError(
+  ctx: Pick<Context, 'deps' | 'errStyle'> & { readonly args?: { readonly json?: boolean } },
+  message: string,
+): void {
   ctx.deps.stderr.write(`${ctx.errStyle.red('error:')} ${message}\n`);
+  if (ctx.args?.json === true) ctx.deps.stdout.write(`${JSON.stringify({ error: message })}\n`);
 }
 
 export function now(ctx: Pick<Context, 'deps'>): Date {

@@ -16,6 +16,7 @@ import {
   QUIET_INVOCATION,
   optionHelpLine,
   OPTIONS,
+  OTHER_TOOLS_VERBS,
 } from './usage';
 
 export interface HelpAnswer {
@@ -49,6 +50,9 @@ const EXITS: Readonly<Record<Command, readonly string[]>> = {
   exec: [LOCKED],
   ssh: [LOCKED],
   prune: [LOCKED],
+  build: [LOCKED],
+  push: [LOCKED],
+  config: [],
   validate: [LOCKED],
   output: [LOCKED],
 };
@@ -68,6 +72,9 @@ const EXAMPLES: Readonly<Record<Command, string>> = {
   exec: `${INVOCATION} exec <env> -- env`,
   ssh: `${INVOCATION} ssh <env> docker-host-001`,
   prune: `${INVOCATION} prune <env> --keep 5`,
+  build: `${INVOCATION} build <env> --dry-run`,
+  push: `${INVOCATION} push <env> --local`,
+  config: `${INVOCATION} config <env> --json`,
   validate: `${INVOCATION} validate <env>`,
   output: `${INVOCATION} output <env> --json`,
 };
@@ -131,7 +138,7 @@ export function helpAnswer(
     if (named === topic)
       return { text: commandHelp(named, environments), code: EXIT_OK, stream: 'stdout' };
     return {
-      text: `error: ${unknownMessage('command', topic, COMMANDS)}\n`,
+      text: `error: ${unknownMessage('command', topic, COMMANDS, OTHER_TOOLS_VERBS)}\n`,
       code: EXIT_USAGE,
       stream: 'stderr',
     };

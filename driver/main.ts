@@ -9,6 +9,8 @@ import { swallowedMessage, takenByNpm } from '../lib/cli/npm-swallowed';
 import { describeFsError } from '../lib/fs-errors';
 import { OutputsError } from '../stacks/outputs-parser';
 import { checkEnvironment, FLAGS, parseArgs, ParsedArgs, UsageError } from './args';
+import { buildCommand } from './commands/build';
+import { configCommand } from './commands/config';
 import { destroyCommand } from './commands/destroy';
 import { driftCommand } from './commands/drift';
 import { envCommand } from './commands/env';
@@ -51,6 +53,9 @@ const COMMAND_FILES: Record<Command, (ctx: EnvContext) => Promise<number>> = {
   exec: execCommand,
   ssh: sshCommand,
   prune: pruneCommand,
+  build: buildCommand,
+  push: buildCommand,
+  config: configCommand,
   validate: validateCommand,
   output: outputCommand,
 };
@@ -93,7 +98,10 @@ function readCommandLine(
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
     const errStyle = makeStyle(deps.stderr.isTTY ?? false, deps.env);
-    printError({ deps, errStyle }, `${error.message}\nsee: ${INVOCATION} --help`);
+    const json = argv
+      .slice(0, argv.includes('--') ? argv.indexOf('--') : undefined)
+      .includes('--json');
+    printError({ deps, errStyle, args: { json } }, `${error.message}\nsee: ${INVOCATION} --help`);
     return EXIT_USAGE;
   }
 }

@@ -22,12 +22,12 @@ import {
   reportPlanFailure,
 } from '../review/stack-plans';
 import { INVOCATION } from '../usage';
-import { newRunDir, releaseLine, takeCdktfLock } from '../state';
+import { newRunDir, takeCdktfLock } from '../state';
 
 export async function planCommand(ctx: EnvContext): Promise<number> {
   const { deps, env, args } = ctx;
   replaceTarget(ctx);
-  const lock = takeCdktfLock(lockRequest(ctx), releaseLine(ctx.env.name));
+  const lock = takeCdktfLock(lockRequest(ctx));
   try {
     const runDir = newRunDir(ctx.runBase, env.name, 'plan', now(ctx));
     const log = join(runDir, 'plan.log');

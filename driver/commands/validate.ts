@@ -13,11 +13,11 @@ import { displayPath } from '../format';
 import { envDir } from '../paths';
 import { stacksOf, validateCalls } from '../plan/terraform';
 import { reportPlanFailure, run, synth } from '../review/stack-plans';
-import { releaseLine, takeCdktfLock } from '../state';
+import { takeCdktfLock } from '../state';
 
 export async function validateCommand(ctx: EnvContext): Promise<number> {
   const { deps, env } = ctx;
-  const lock = takeCdktfLock(lockRequest(ctx), releaseLine(env.name));
+  const lock = takeCdktfLock(lockRequest(ctx));
   try {
     mkdirSync(envDir(ctx.runBase, env.name), { recursive: true });
     const log = join(envDir(ctx.runBase, env.name), 'validate.log');

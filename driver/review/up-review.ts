@@ -136,8 +136,15 @@ async function plansToApply(
   }
 }
 
-/** Plans, shows and asks; the plan to run (its applies marked by markPlan), or the exit code of a stop. */
-export async function reviewUp(ctx: EnvContext, plan: Plan): Promise<Plan | number> {
+/**
+ * Plans, shows and asks; the plan to run (its applies marked by markPlan), or the exit code of a stop.
+ * `planned` is called once the saved plans are written or checked (or could not be), before the summary and the prompt.
+ */
+export async function reviewUp(
+  ctx: EnvContext,
+  plan: Plan,
+  planned: () => void = () => undefined,
+): Promise<Plan | number> {
   const { deps, args, env } = ctx;
   const stacks = plannedStacks(plan);
   if (stacks.length === 0) return plan;
@@ -148,7 +155,12 @@ export async function reviewUp(ctx: EnvContext, plan: Plan): Promise<Plan | numb
     if ('signal' in checked) return stoppedAt(ctx, plan, checked.signal, 'preflight');
     if (checked.value.some((f) => !f.ok)) return plan; // the run's preflight step reports them and stops
   }
-  const plans = await plansToApply(ctx, plan, stacks);
+  let plans: StackPlan[] | number;
+  try {
+    plans = await plansToApply(ctx, plan, stacks);
+  } finally {
+    planned();
+  }
   if (typeof plans === 'number') return plans;
   const where = displayPath(plan.runDir, deps.root);
   const others = otherSteps(ctx, plan).map((l) => `${l}\n`);

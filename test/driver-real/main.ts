@@ -9,7 +9,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort, GcsEmulator } from '../terraform/emulator';
-import { realHome, realRepo, realTools, REAL_PROJECT } from './setup';
+import { offlineDriverEnv, realHome, realRepo, realTools, REAL_PROJECT } from './setup';
 
 interface Run {
   readonly code: number;
@@ -200,19 +200,7 @@ async function main(): Promise<void> {
   try {
     await gcs.createBucket(BUCKET, REAL_PROJECT);
     const proxy = `http://127.0.0.1:${await freePort()}`;
-    const env: NodeJS.ProcessEnv = {
-      PATH: `${bin}:${join(repo, 'node_modules', '.bin')}:${process.env.PATH}`,
-      HOME: home,
-      CI: '1',
-      CHECKPOINT_DISABLE: '1',
-      TF_CLI_CONFIG_FILE: tools.tfMirrorConfig,
-      PACKER_PLUGIN_PATH: tools.packerPlugins,
-      GOOGLE_OAUTH_ACCESS_TOKEN: 'not-a-real-token',
-      GOOGLE_BACKEND_STORAGE_CUSTOM_ENDPOINT: gcs.endpoint,
-      HTTPS_PROXY: proxy,
-      HTTP_PROXY: proxy,
-      NO_PROXY: '127.0.0.1,localhost',
-    };
+    const env = offlineDriverEnv(tools, { home, bin, repo }, gcs.endpoint, proxy);
     await proveUp(repo, env, gcs);
     proveImage(repo, env);
   } finally {
