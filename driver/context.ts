@@ -50,6 +50,8 @@ export interface Context {
   readonly cdktf: string;
   /** Config warnings, printed by --dry-run. */
   readonly warnings: string[];
+  /** `plan` calls it when the plans have changes (main.ts turns that into --detailed-exitcode's 2). */
+  readonly onChanges?: () => void;
 }
 
 /** A command's context once the config resolved. */

@@ -33,9 +33,13 @@ const LOCKED = '3 a lock is held (the lock message names its holder)';
 
 /** Each command's exit codes beyond 0, 1, 2 and the interrupted ones. */
 const EXITS: Readonly<Record<Command, readonly string[]>> = {
-  up: [LOCKED, '4 changes not approved (answered no, or no terminal and no --auto-approve)'],
+  up: [
+    LOCKED,
+    '4 changes not approved (answered no, or no terminal and no --auto-approve)',
+    '5 --plan: the saved plans are stale (config, state or tools changed): plan again',
+  ],
   destroy: [LOCKED, '4 not confirmed (the name not typed, or no terminal and no --yes)'],
-  plan: [LOCKED],
+  plan: [LOCKED, 'with --detailed-exitcode: 0 no changes, 2 changes, 1 anything else'],
   env: [LOCKED],
   status: [LOCKED, '6 a host unreachable or its app not answering'],
   drift: [LOCKED, '6 a host could not be checked', '7 drift found (every host checked)'],
@@ -49,6 +53,8 @@ const EXITS: Readonly<Record<Command, readonly string[]>> = {
   build: [LOCKED],
   push: [LOCKED],
   config: [],
+  validate: [LOCKED],
+  output: [LOCKED],
 };
 
 /** One example per command; `<env>` is the first configured environment. */
@@ -69,6 +75,8 @@ const EXAMPLES: Readonly<Record<Command, string>> = {
   build: `${INVOCATION} build <env> --dry-run`,
   push: `${INVOCATION} push <env> --local`,
   config: `${INVOCATION} config <env> --json`,
+  validate: `${INVOCATION} validate <env>`,
+  output: `${INVOCATION} output <env> --json`,
 };
 
 /** `help <command>`: what it does, its arguments and options, its exit codes, an example. */

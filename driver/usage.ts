@@ -40,6 +40,8 @@ export const COMMAND_TABLE = {
   build: ['<env>', "build the app image (app.build) where its tag is missing and push it; deploys nothing (= up --only build)"],
   push: ['<env>', 'the same as build (the image is pushed where it is built): for those who type push'],
   config: ['<env> [--json]', "the environment's resolved config (every default filled in); build-arg values never shown"],
+  validate: ['<env>', 'synth (with the policies), then terraform validate of each stack <env> touches; no Google access'],
+  output: ['<env> [--json]', "<env>'s stack outputs (hosts, addresses, URLs): the last deploy's, or read afresh"],
 } as const;
 export type Command = keyof typeof COMMAND_TABLE;
 export const COMMANDS = Object.keys(COMMAND_TABLE) as readonly Command[];
@@ -82,6 +84,12 @@ function since(v: string): string {
   throw new UsageError(
     `--since must be a duration such as 10m, 2h or 30s, or a time such as 2026-01-31T10:00:00 (got "${v}")`,
   );
+}
+
+/** `--replace <host>`: a host name as the config names them (checked against the environment's hosts later). */
+function hostName(v: string): string {
+  if (/^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/.test(v)) return v;
+  throw new UsageError(`--replace needs a host name such as docker-host-002 (got "${v}")`);
 }
 
 /** `--hosts a,b`: host names, each given once. */
@@ -128,6 +136,9 @@ export const OPTIONS = {
   from: { value: 'step', parse: step, commands: RUN },
   only: { value: 'step', parse: step, commands: RUN },
   'auto-approve': { commands: ['up'] },
+  plan: { value: 'run folder', field: 'savedPlan', commands: ['up'] },
+  replace: { value: 'host', parse: hostName, commands: ['up', 'plan'] },
+  'detailed-exitcode': { commands: ['plan'] },
   local: { commands: ['up', ...BUILD] },
   'allow-dirty': { commands: ['up', ...BUILD] },
   'skip-image': { commands: ['up'] },
@@ -143,11 +154,22 @@ export const OPTIONS = {
   message: { short: 'm', value: 'reason', parse: reason, commands: ['lock'] },
   verbose: { short: 'v', commands: [...RUN, ...BUILD] },
   refresh: {
-    commands: ['env', 'status', 'drift', 'releases', 'rollback', 'logs', 'exec', 'ssh', 'prune'],
+    commands: [
+      'env',
+      'status',
+      'drift',
+      'releases',
+      'rollback',
+      'logs',
+      'exec',
+      'ssh',
+      'prune',
+      'output',
+    ],
   },
   unset: { commands: ['env'] },
   markdown: { commands: ['plan'] },
-  json: { commands: ['plan', 'status', 'drift', 'releases', 'config'] },
+  json: { commands: ['plan', 'status', 'drift', 'releases', 'config', 'output'] },
   host: { value: 'name', field: 'onlyHost', commands: ['logs', 'exec'] },
   hosts: { value: 'a,b', parse: hostList, field: 'onlyHosts', commands: ['logs', 'exec'] },
   follow: { short: 'f', commands: ['logs'] },
@@ -165,6 +187,11 @@ export const OPTION_HELP: Readonly<Record<keyof typeof OPTIONS, string>> = {
   only: 'run only <step> (and preflight); continues in the last run folder',
   'auto-approve':
     'apply the saved plans without asking (needed without a terminal when something changes)',
+  plan: 'apply the plans `plan <env>` saved in <run folder>, once they still match (config, state, tools)',
+  replace:
+    "replace <host>'s instance (terraform -replace): a new boot disk; up asks for the environment's name",
+  'detailed-exitcode':
+    'exit 0 no changes, 2 changes, 1 error (for CI, as terraform plan -detailed-exitcode)',
   local: 'build the app image (app.build) with the local Docker, not on the first host',
   'allow-dirty':
     'build the app image from a working tree with uncommitted changes (tagged <commit>-dirty)',
@@ -179,7 +206,7 @@ export const OPTION_HELP: Readonly<Record<keyof typeof OPTIONS, string>> = {
   refresh: "read outputs with `cdktf output` instead of the last deploy's outputs file",
   unset: 'print the lines that undo `env`',
   markdown: 'the change summary as Markdown (a pull-request comment)',
-  json: 'print JSON for scripts (plan: the summaries; status: {"hosts": [...]}; drift: the report; releases: the records; config: the config)',
+  json: 'print JSON for scripts (plan: the summaries; status: {"hosts": [...]}; drift: the report; releases: the records; config: the config; output: the outputs)',
   host: 'only this host (default: every host)',
   hosts: 'only these hosts, by name, comma-separated (default: every host)',
   follow: 'keep following the logs (Ctrl-C stops)',
@@ -226,6 +253,8 @@ Both forms run it: npx docker-hosts <command> <env> [options], and npm run pipel
 (the "--" is needed: without it npm takes the options).
 Exit codes: 0 ok, 1 a step failed, 2 bad usage or config (also: an option npm took for itself, nothing run),
 3 another run holds the lock, 4 changes not approved (no terminal and no --auto-approve, or answered no),
+5 up --plan: the saved plans are stale (the config, a state or a tool changed since): plan again,
+plan --detailed-exitcode: 0 no changes, 2 changes, 1 anything else (an error, bad usage, a lock),
 6 status/drift: a host unreachable or its app not answering (drift: not checked), 7 drift found,
 70 internal error, 130 interrupted (Ctrl-C, or Ctrl-D at a prompt).
 `;

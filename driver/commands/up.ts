@@ -9,6 +9,7 @@ import { PlannedStep, UpStepName } from '../plan/steps';
 import { DEFAULT_CHECK_TIMING, Operator, packerVars, ReleaseInput, runFiles } from '../plan/tools';
 import { readState, updateState } from '../state';
 import { runCommand } from '../runner/run-command';
+import { replaceTarget } from '../review/stack-plans';
 
 /** What a successful step leaves in the run state: the image build, the deploy's outputs file. */
 function recordStep(ctx: EnvContext, step: PlannedStep, runDir: string, imageHash: string): void {
@@ -71,6 +72,7 @@ function dirtyTag(ctx: EnvContext, git: GitState): string {
 
 export async function upCommand(ctx: EnvContext): Promise<number> {
   const { args, env } = ctx;
+  replaceTarget(ctx); // a host the environment does not have: exit 2 before anything runs
   const inputs = releaseInputs(ctx);
   if (typeof inputs === 'string') {
     printError(ctx, inputs);

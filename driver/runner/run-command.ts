@@ -55,7 +55,13 @@ function dryRun(ctx: EnvContext, plan: Plan, resumed: boolean): number {
   stdout.write(describePlan(plan, ctx.deps.root, resumed));
   for (const warning of ctx.warnings) stdout.write(`note: ${warning}\n`);
   const stacks = plannedStacks(plan);
-  if (plan.command === 'up' && stacks.length > 0) {
+  const saved = ctx.args.savedPlan;
+  if (plan.command === 'up' && stacks.length > 0 && saved !== undefined) {
+    stdout.write(
+      `before any step: cdktf synth; per stack terraform init and state pull, checked against ${saved}/saved-plans.json ` +
+        `(config, providers, Terraform, state: stale → exit 5, nothing applied); show -json of the saved plans; the summary; approval\n`,
+    );
+  } else if (plan.command === 'up' && stacks.length > 0) {
     stdout.write(
       `before any step: cdktf synth, then terraform init, plan -out and show -json of ${stacks.join(', ')}; the summary; approval ` +
         `(a terminal answers, or --auto-approve; nothing is applied that was not shown)\n`,
