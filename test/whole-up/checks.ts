@@ -5,7 +5,7 @@ import { tail } from '../terraform/terraform';
 import { addressQuotaFault } from '../double/fault-checks';
 import { environmentKeys, stateKeys } from '../double/state';
 import { REAL_PROJECT } from '../driver-real/setup';
-import { lastRun, locksReleased, stateMatches, UP, WholeUp } from './context';
+import { lastRun, locksReleased, stateMatches, UP, WholeUp, writeRequests } from './context';
 import { driver } from './driver';
 
 const BUCKET = `${REAL_PROJECT}-tfstate`;
@@ -54,10 +54,7 @@ export async function upChecks(t: WholeUp): Promise<void> {
         `exit ${again.code}, expected 1 (at hosts):\n${tail(again.out, 40)}`,
       );
       assert(/Step "hosts" failed/.test(again.out), tail(again.out, 40));
-      const writes = t.double.log
-        .slice(from)
-        .filter((l) => l.method !== 'GET' && !l.path.endsWith(':getIamPolicy'))
-        .map((l) => `${l.method} ${l.path}`);
+      const writes = writeRequests(t, from);
       assertEqual(writes, [], 'the write requests of a second up');
     },
   );

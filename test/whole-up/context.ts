@@ -31,6 +31,18 @@ export function locksReleased(t: WholeUp, environment = 'stage'): void {
   assert(!existsSync(join(t.repo, '.run', 'cdktf.lock')), 'the cdktf lock is still held');
 }
 
+/**
+ * The requests since `from` that change something at Google: not GETs, nor the reads Google serves by POST
+ * (getIamPolicy, an instance group's listInstances).
+ */
+export function writeRequests(t: WholeUp, from: number): string[] {
+  const reads = [/:getIamPolicy$/, /\/listInstances$/];
+  return t.double.log
+    .slice(from)
+    .filter((l) => l.method !== 'GET' && !reads.some((r) => r.test(l.path)))
+    .map((l) => `${l.method} ${l.path}`);
+}
+
 /** The newest run folder of the environment. */
 export function lastRun(t: WholeUp, environment = 'stage'): string {
   const dir = join(t.repo, '.run', environment);

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { assert } from '../terraform/harness';
 import { tail } from '../terraform/terraform';
-import { lastRun, locksReleased, stateMatches, WholeUp } from './context';
+import { lastRun, locksReleased, stateMatches, WholeUp, writeRequests } from './context';
 import { driver } from './driver';
 
 const UP_PROD = ['up', 'prod', '--skip-image', '--auto-approve'];
@@ -54,10 +54,7 @@ export async function prodChecks(t: WholeUp): Promise<void> {
       const line =
         /refused: the plan deletes google_compute_instance\.fleet_docker-host-001, .*whose deletion protection is on/;
       assert(line.test(destroyed.out), `no ${line} in:\n${tail(destroyed.out, 40)}`);
-      const writes = t.double.log
-        .slice(from)
-        .filter((l) => l.method !== 'GET' && !l.path.endsWith(':getIamPolicy'))
-        .map((l) => `${l.method} ${l.path}`);
+      const writes = writeRequests(t, from);
       assert(writes.length === 0, `write requests of a refused destroy: ${writes.join(', ')}`);
       await stateMatches(t, 'prod');
       locksReleased(t, 'prod');
