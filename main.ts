@@ -1,6 +1,6 @@
 import { App } from 'cdktf';
 import { existsSync, rmSync } from 'node:fs';
-import { loadProjectConfig } from './config';
+import { appContext, loadProjectConfig } from './config';
 import { synthesizeApp } from './stacks/app';
 
 // The config is validated before the App exists and the policies are checked before app.synth(),
@@ -8,7 +8,7 @@ import { synthesizeApp } from './stacks/app';
 const outdir = process.env.CDKTF_OUTDIR ?? 'cdktf.out';
 const outdirExisted = existsSync(outdir);
 try {
-  const config = loadProjectConfig();
+  const config = loadProjectConfig(undefined, appContext());
   synthesizeApp(new App(), config);
 } catch (err) {
   // new App() creates the output folder at once: take it away again if this run made it.

@@ -1,3 +1,4 @@
+import { closest } from '../lib/cli/suggest';
 import { show } from './redact';
 
 /** A configuration mistake, reported as one line that names the environment and the field. */
@@ -54,7 +55,10 @@ export function checkOneOf<T extends string>(
   value: unknown,
   allowed: readonly T[],
 ): T {
-  if (!allowed.includes(value as T))
-    fail(field, `must be ${allowed.map((a) => `"${a}"`).join(' or ')} (got ${show(value)})`);
+  if (!allowed.includes(value as T)) {
+    const guess = typeof value === 'string' ? closest(value, allowed) : undefined;
+    const mean = guess === undefined ? '' : `; did you mean "${guess}"?`;
+    fail(field, `must be ${allowed.map((a) => `"${a}"`).join(' or ')} (got ${show(value)}${mean})`);
+  }
   return value as T;
 }

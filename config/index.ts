@@ -7,6 +7,7 @@ export * from './environment-config';
 export { DEFAULTS } from './defaults';
 export { coversInternet, ipv4Coverage } from './cidr';
 export { MAX_LABELS } from './gcp';
+export { looksLikeKeyMaterial } from './redact';
 export {
   environmentRegistry,
   REGISTRY_READER_ROLE,
@@ -42,12 +43,29 @@ export function readFileIfExists(path: string): string | undefined {
   }
 }
 
+interface Writable {
+  write(text: string): unknown;
+}
+
 /**
  * The context of a real process: warnings on stderr; the repository is the working directory (where cdktf runs the
  * app, and where cdktf.out is written). Resolution reads no variable, and no file outside the repository.
  */
 export function processContext(root: string = process.cwd()): ResolveContext {
   return { warn: (message) => process.stderr.write(`warning: ${message}\n`), root };
+}
+
+/**
+ * The synth app's context (main.ts): a warning is `warning: …` on stderr, except under cdktf (which sets
+ * CDKTF_OUTDIR): cdktf's exec logs every chunk its app writes on stderr at level error (`[ERROR] default - …`),
+ * and prints what it writes on stdout as it is, so there the warning goes to stdout and reads as a warning.
+ */
+export function appContext(
+  env: Readonly<Record<string, string | undefined>> = process.env,
+  streams: { readonly stdout: Writable; readonly stderr: Writable } = process,
+): ResolveContext {
+  const stream = env.CDKTF_OUTDIR === undefined ? streams.stderr : streams.stdout;
+  return { root: process.cwd(), warn: (message) => void stream.write(`warning: ${message}\n`) };
 }
 
 /** The repository's configuration (config/environments.ts), validated, for this process. */

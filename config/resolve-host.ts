@@ -1,4 +1,5 @@
 /** The host section: where the hosts run, how many, of what machine and disk, from which image. */
+import { closest } from '../lib/cli/suggest';
 import { DEFAULTS } from './defaults';
 import { EnvironmentSpec, MAX_HOST_COUNT, PLACEHOLDER_PROJECT_ID } from './environment-config';
 import { checkInt, checkPattern, fail } from './error';
@@ -58,6 +59,17 @@ function resolvePlacement(env: string, spec: EnvironmentSpec): { region: string;
   return { region, zone: spec.zone };
 }
 
+/** Every predefined machine type of the supported families (config/gcp.ts): what a typo is measured against. */
+const MACHINE_TYPES = Object.entries(MACHINE_SIZES).flatMap(([family, sizes]) =>
+  sizes.map((size) => `${family}-${size}`),
+);
+
+/** `; did you mean "e2-small"?` for a machine type one typo away from a predefined one, else nothing. */
+function didYouMean(machineType: string): string {
+  const guess = closest(machineType, MACHINE_TYPES);
+  return guess === undefined ? '' : `; did you mean "${guess}"?`;
+}
+
 function resolveMachine(
   env: string,
   spec: EnvironmentSpec,
@@ -75,13 +87,13 @@ function resolveMachine(
   if (disks === undefined) {
     fail(
       { env, name: 'machineType' },
-      `must be of a supported machine family: ${Object.keys(MACHINE_FAMILIES).join(', ')} (got ${show(machineType)})`,
+      `must be of a supported machine family: ${Object.keys(MACHINE_FAMILIES).join(', ')} (got ${show(machineType)}${didYouMean(machineType)})`,
     );
   }
   if (!machineTypeExists(family, machineType)) {
     fail(
       { env, name: 'machineType' },
-      `must be a machine type of the ${family} family, such as "${family}-${MACHINE_SIZES[family][0]}" (got ${show(machineType)}; the known ones are listed in config/gcp.ts)`,
+      `must be a machine type of the ${family} family, such as "${family}-${MACHINE_SIZES[family][0]}" (got ${show(machineType)}${didYouMean(machineType)}; the known ones are listed in config/gcp.ts)`,
     );
   }
   const diskType = spec.diskType ?? disks[0];

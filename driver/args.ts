@@ -4,7 +4,7 @@
  */
 import { parseArgs as parseTokens } from 'node:util';
 import { unknownMessage } from '../lib/cli/suggest';
-import type { StepName } from './plan/steps';
+import { StepName, UP_STEPS, UpStepName } from './plan/steps';
 import {
   Command,
   COMMANDS,
@@ -12,6 +12,7 @@ import {
   LOCK_ACTIONS,
   OptionSpec,
   OPTIONS,
+  OTHER_TOOLS_VERBS,
   UsageError,
 } from './usage';
 
@@ -100,7 +101,7 @@ function readPositionals(positionals: string[], help: boolean) {
   if ((COMMANDS as readonly string[]).includes(positionals[0]))
     command = positionals.shift() as Command;
   else if (positionals.length > 1 && !help)
-    throw new UsageError(unknownMessage('command', positionals[0], COMMANDS));
+    throw new UsageError(unknownMessage('command', positionals[0], COMMANDS, OTHER_TOOLS_VERBS));
   let lockAction: ParsedArgs['lockAction'];
   if (command === 'lock' && !help) {
     const action = positionals.shift();
@@ -162,6 +163,20 @@ function optionValues(given: ReadonlyMap<string, string | true>, command: Comman
   return Object.fromEntries(values) as OptionValues;
 }
 
+/** `--replace` changes the environment's plan: a run without the deploy step would drop it unseen. */
+function checkReplace(values: OptionValues): void {
+  if (values.replace === undefined) return;
+  const { only, from } = values;
+  const deploy = UP_STEPS.indexOf('deploy');
+  if (
+    (only !== undefined && only !== 'deploy') ||
+    (from !== undefined && UP_STEPS.indexOf(from as UpStepName) > deploy)
+  )
+    throw new UsageError(
+      `--replace needs the deploy step, which ${only !== undefined ? `--only ${only}` : `--from ${from}`} leaves out`,
+    );
+}
+
 /** Parses argv (without node and the script). Environment and host names are checked later, against the config. */
 export function parseArgs(argv: readonly string[]): ParsedArgs {
   // `exec <env> -- <cmd...>`: the words after the first `--` are the command, for exec alone.
@@ -174,6 +189,15 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
   const values = optionValues(given, words.command);
   if (values.from !== undefined && values.only !== undefined)
     throw new UsageError('--from and --only exclude each other: pick one');
+  if (values.savedPlan !== undefined && values.replace !== undefined)
+    throw new UsageError(
+      '--plan applies what was planned: give --replace to plan (plan <env> --replace <host>), not to up --plan',
+    );
+  checkReplace(values);
+  if (values.onlyHost !== undefined && values.onlyHosts !== undefined)
+    throw new UsageError('--host and --hosts exclude each other: --hosts a,b takes one or more');
+  if (values.markdown && values.json)
+    throw new UsageError('--markdown and --json exclude each other: pick one');
   if (values.skipImage && values.buildImage)
     throw new UsageError('--skip-image and --build-image exclude each other: pick one');
   return { ...words, ...values, execArgv: execArgv ?? [] };
@@ -191,6 +215,13 @@ export function checkEnvironment(args: ParsedArgs, environments: readonly string
     throw new UsageError(
       `${args.command} needs an environment: ${INVOCATION} ${usage}<env>` +
         `${SECOND[args.command] !== undefined ? ` [${SECOND[args.command]}]` : ''}; environments are: ${environments.join(', ')}`,
+    );
+  }
+  const verb = args.environment.toLowerCase();
+  if (!environments.includes(args.environment) && Object.hasOwn(OTHER_TOOLS_VERBS, verb)) {
+    throw new UsageError(
+      `"${args.environment}" is not an environment; here that is ${OTHER_TOOLS_VERBS[verb]}: ` +
+        `${INVOCATION} ${OTHER_TOOLS_VERBS[verb]} <env>; environments are: ${environments.join(', ')}`,
     );
   }
   if (!environments.includes(args.environment)) {

@@ -50,6 +50,8 @@ export interface Context {
   readonly cdktf: string;
   /** Config warnings, printed by --dry-run. */
   readonly warnings: string[];
+  /** `plan` calls it when the plans have changes (main.ts turns that into --detailed-exitcode's 2). */
+  readonly onChanges?: () => void;
 }
 
 /** A command's context once the config resolved. */
@@ -75,9 +77,16 @@ export function makeContext(deps: MainDeps, args: ParsedArgs, exec: Exec): Conte
   };
 }
 
-/** `error: <message>` on stderr. */
-export function printError(ctx: Pick<Context, 'deps' | 'errStyle'>, message: string): void {
+/**
+ * `error: <message>` on stderr; with `--json` also `{"error": "<message>"}` on stdout, so a script reading the JSON
+ * gets the cause, not an empty stream.
+ */
+export function printError(
+  ctx: Pick<Context, 'deps' | 'errStyle'> & { readonly args?: { readonly json?: boolean } },
+  message: string,
+): void {
   ctx.deps.stderr.write(`${ctx.errStyle.red('error:')} ${message}\n`);
+  if (ctx.args?.json === true) ctx.deps.stdout.write(`${JSON.stringify({ error: message })}\n`);
 }
 
 export function now(ctx: Pick<Context, 'deps'>): Date {

@@ -34,8 +34,9 @@ interface Needs {
 function commandNeeds(ctx: EnvContext): Needs | undefined {
   const { command, refresh, outputsOnly } = ctx.args;
   if (command === 'plan') return { credentials: true, gcloudLogin: false };
-  if (command !== 'env' && !SSH_COMMANDS.includes(command)) return undefined;
-  const ssh = command !== 'env' && !(command === 'status' && outputsOnly);
+  if (command !== 'env' && command !== 'output' && !SSH_COMMANDS.includes(command))
+    return undefined;
+  const ssh = command !== 'env' && command !== 'output' && !(command === 'status' && outputsOnly);
   return {
     // The outputs come from the last deploy's file, or from `cdktf output` (Terraform reads the state bucket).
     credentials: refresh || savedOutputsFile(ctx) === undefined,

@@ -16,6 +16,7 @@ import {
   QUIET_INVOCATION,
   optionHelpLine,
   OPTIONS,
+  OTHER_TOOLS_VERBS,
 } from './usage';
 
 export interface HelpAnswer {
@@ -32,9 +33,13 @@ const LOCKED = '3 a lock is held (the lock message names its holder)';
 
 /** Each command's exit codes beyond 0, 1, 2 and the interrupted ones. */
 const EXITS: Readonly<Record<Command, readonly string[]>> = {
-  up: [LOCKED, '4 changes not approved (answered no, or no terminal and no --auto-approve)'],
+  up: [
+    LOCKED,
+    '4 changes not approved (answered no, or no terminal and no --auto-approve)',
+    '5 --plan: the saved plans are stale (config, state or tools changed): plan again',
+  ],
   destroy: [LOCKED, '4 not confirmed (the name not typed, or no terminal and no --yes)'],
-  plan: [LOCKED],
+  plan: [LOCKED, 'with --detailed-exitcode: 0 no changes, 2 changes, 1 anything else'],
   env: [LOCKED],
   status: [LOCKED, '6 a host unreachable or its app not answering'],
   drift: [LOCKED, '6 a host could not be checked', '7 drift found (every host checked)'],
@@ -45,6 +50,11 @@ const EXITS: Readonly<Record<Command, readonly string[]>> = {
   exec: [LOCKED],
   ssh: [LOCKED],
   prune: [LOCKED],
+  build: [LOCKED],
+  push: [LOCKED],
+  config: [],
+  validate: [LOCKED],
+  output: [LOCKED],
 };
 
 /** One example per command; `<env>` is the first configured environment. */
@@ -62,6 +72,11 @@ const EXAMPLES: Readonly<Record<Command, string>> = {
   exec: `${INVOCATION} exec <env> -- env`,
   ssh: `${INVOCATION} ssh <env> docker-host-001`,
   prune: `${INVOCATION} prune <env> --keep 5`,
+  build: `${INVOCATION} build <env> --dry-run`,
+  push: `${INVOCATION} push <env> --local`,
+  config: `${INVOCATION} config <env> --json`,
+  validate: `${INVOCATION} validate <env>`,
+  output: `${INVOCATION} output <env> --json`,
 };
 
 /** `help <command>`: what it does, its arguments and options, its exit codes, an example. */
@@ -123,7 +138,7 @@ export function helpAnswer(
     if (named === topic)
       return { text: commandHelp(named, environments), code: EXIT_OK, stream: 'stdout' };
     return {
-      text: `error: ${unknownMessage('command', topic, COMMANDS)}\n`,
+      text: `error: ${unknownMessage('command', topic, COMMANDS, OTHER_TOOLS_VERBS)}\n`,
       code: EXIT_USAGE,
       stream: 'stderr',
     };

@@ -15,6 +15,16 @@ export interface LockInfo {
   readonly startedAt: string;
   /** user@host; a lock written without it counts as this machine's. */
   readonly holder?: string;
+  /** The environment of the run that holds it (older locks: the last word of `command`). */
+  readonly environment?: string;
+  /** `lock acquire -m`: why it is held by hand (then pid is 0: no process holds it, only `lock release` ends it). */
+  readonly message?: string;
+}
+
+/** The environment a lock's run works on: its own field, else the last word of its command (`up stage`). */
+export function holderEnvironment(info: LockInfo): string | undefined {
+  if (info.pid <= 0 && info.environment === undefined) return undefined;
+  return info.environment ?? /\s(\S+)$/.exec(info.command)?.[1];
 }
 
 export class LockHeldError extends Error {
@@ -24,12 +34,24 @@ export class LockHeldError extends Error {
     holder: LockInfo,
     { why, release }: Pick<LockOptions, 'why' | 'release'> = {},
   ) {
+    const byHand =
+      holder.message === undefined ? '' : `, held by hand: "${printable(holder.message)}"`;
     super(
-      `another run holds ${path}: pid ${holder.pid} (${printable(holder.command)}), started ` +
+      `another run holds ${path}: pid ${holder.pid} (${printable(holder.command)}${byHand}), started ` +
         `${printable(holder.startedAt)}${holder.holder ? ` by ${printable(holder.holder)}` : ''}.\n${why === undefined ? '' : `${why}\n`}` +
-        `Wait for it to finish. If that process is not a driver run any more: ${release ?? `rm -r ${path}`}`,
+        (holder.message === undefined
+          ? `Wait for it to finish. If that process is not a driver run any more: `
+          : 'No process holds it: it stays until someone releases it: ') +
+        releaseHint(path, holder, release),
     );
   }
+}
+
+/** How to release a lock by hand: the holder's own `lock release <its env>` when known, else `rm -r`. */
+function releaseHint(path: string, holder: LockInfo, release: LockOptions['release']): string {
+  const environment = holderEnvironment(holder);
+  if (release === undefined || environment === undefined) return `rm -r ${path}`;
+  return release(environment);
 }
 
 export interface Lock {
@@ -44,8 +66,15 @@ export interface LockOptions {
   readonly now?: Date;
   /** Shown with a refusal: why the lock exists. @default nothing */
   readonly why?: string;
-  /** Shown with a refusal: the command that releases the lock by hand. @default `rm -r <path>` */
-  readonly release?: string;
+  /** The environment of the run taking it: written into the lock, so a refusal names the holder's. */
+  readonly environment?: string;
+  /** Held by hand (`lock acquire -m`): the reason; the lock then names no process (pid 0) and outlives this one. */
+  readonly message?: string;
+  /**
+   * Shown with a refusal: the command that releases the lock by hand, for the holder's environment (never the
+   * refused run's own). @default `rm -r <path>`
+   */
+  readonly release?: (holderEnvironment: string) => string;
 }
 
 /** Whether a process with this PID exists (EPERM: it exists but belongs to someone else). */
@@ -99,10 +128,12 @@ export function readLock(path: string): LockInfo | undefined {
 export function acquireLock(path: string, command: string, options: LockOptions = {}): Lock {
   const startedAt = (options.now ?? new Date()).toISOString();
   const info: LockInfo = {
-    pid: process.pid,
+    pid: options.message === undefined ? process.pid : 0,
     command,
     startedAt,
     holder: `${user()}@${hostname()}`,
+    environment: options.environment,
+    message: options.message,
   };
   mkdirSync(dirname(path), { recursive: true });
   let replaced: LockInfo | undefined;

@@ -9,6 +9,8 @@ import { swallowedMessage, takenByNpm } from '../lib/cli/npm-swallowed';
 import { describeFsError } from '../lib/fs-errors';
 import { OutputsError } from '../stacks/outputs-parser';
 import { checkEnvironment, FLAGS, parseArgs, ParsedArgs, UsageError } from './args';
+import { buildCommand } from './commands/build';
+import { configCommand } from './commands/config';
 import { destroyCommand } from './commands/destroy';
 import { driftCommand } from './commands/drift';
 import { envCommand } from './commands/env';
@@ -23,6 +25,8 @@ import { configBroken } from './runner/run-command';
 import { sshCommand } from './commands/ssh';
 import { statusCommand } from './commands/status';
 import { upCommand } from './commands/up';
+import { outputCommand } from './commands/output';
+import { validateCommand } from './commands/validate';
 import { Context, EnvContext, MainDeps, makeContext, printError } from './context';
 import { EXIT_FAILED, EXIT_LOCKED, EXIT_OK, EXIT_USAGE } from '../lib/exit-codes';
 import { Executor } from './exec/exec';
@@ -49,6 +53,11 @@ const COMMAND_FILES: Record<Command, (ctx: EnvContext) => Promise<number>> = {
   exec: execCommand,
   ssh: sshCommand,
   prune: pruneCommand,
+  build: buildCommand,
+  push: buildCommand,
+  config: configCommand,
+  validate: validateCommand,
+  output: outputCommand,
 };
 
 /** What any command may throw that is not a bug: its exit code (the message is printed as an error). */
@@ -89,7 +98,10 @@ function readCommandLine(
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
     const errStyle = makeStyle(deps.stderr.isTTY ?? false, deps.env);
-    printError({ deps, errStyle }, `${error.message}\nsee: ${INVOCATION} --help`);
+    const json = argv
+      .slice(0, argv.includes('--') ? argv.indexOf('--') : undefined)
+      .includes('--json');
+    printError({ deps, errStyle, args: { json } }, `${error.message}\nsee: ${INVOCATION} --help`);
     return EXIT_USAGE;
   }
 }
@@ -111,8 +123,30 @@ function runCommand(ctx: Context, spec: ProjectSpec): Promise<number> {
   return refused !== undefined ? Promise.resolve(refused) : COMMAND_FILES[ctx.args.command](envCtx);
 }
 
-/** Runs one driver command; returns the exit code. */
+/** `terraform plan -detailed-exitcode`'s "changes": under that option only, so it is not one of lib/exit-codes'. */
+const DETAILED_CHANGES = 2;
+
+/**
+ * `plan --detailed-exitcode` answers as `terraform plan -detailed-exitcode` does: 0 no changes, 2 changes (the
+ * command called ctx.onChanges), 1 anything else (bad usage, a lock, a failure); an interruption stays 128 + n.
+ */
 export async function main(argv: readonly string[], deps: MainDeps): Promise<number> {
+  const dashes = argv.indexOf('--');
+  const words = dashes < 0 ? argv : argv.slice(0, dashes);
+  if (!words.includes('--detailed-exitcode')) return mainCode(argv, deps);
+  let changes = false;
+  const code = await mainCode(argv, deps, () => (changes = true));
+  if (code >= 128) return code;
+  if (code !== EXIT_OK) return EXIT_FAILED;
+  return changes ? DETAILED_CHANGES : EXIT_OK;
+}
+
+/** Runs one driver command; returns the exit code. `onChanges`: the plan command found changes. */
+async function mainCode(
+  argv: readonly string[],
+  deps: MainDeps,
+  onChanges?: () => void,
+): Promise<number> {
   const spec = deps.spec ?? PROJECT;
   const names = Array.isArray(spec.environments)
     ? spec.environments.map((e) => String(e?.name))
@@ -129,7 +163,8 @@ export async function main(argv: readonly string[], deps: MainDeps): Promise<num
   };
   const exec = (deps.makeExec ?? ((i) => new Executor(i)))(io).install();
   try {
-    const code = await runHandled(makeContext(deps, args, exec), spec);
+    const ctx: Context = { ...makeContext(deps, args, exec), onChanges };
+    const code = await runHandled(ctx, spec);
     // Interrupted: 128 + the signal's number, whatever the command made of it (it stopped at the next child).
     return exec.interrupted !== undefined ? SIGNAL_EXIT[exec.interrupted] : code;
   } finally {

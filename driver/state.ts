@@ -80,15 +80,21 @@ export function newRunDir(
 export function takeEnvLock(r: LockRequest): Lock {
   return acquireLock(envLockPath(r.runBase, r.environment), `${r.command} ${r.environment}`, {
     now: r.now,
-    release: releaseLine(r.environment),
+    environment: r.environment,
+    release: releaseLine,
   });
 }
 
-/** The cdktf lock for this command; a refusal says why it exists and `release` (by default `rm -r` of it). */
-export function takeCdktfLock(r: LockRequest, release?: string): Lock {
+/**
+ * The cdktf lock for this command: held while `cdktf synth` writes cdktf.out/ and the plans are made in it (or
+ * `cdktf output` runs), released once they are written; a refusal says why it exists and, for the holder's
+ * environment, how to release it (`lock release <its env>`).
+ */
+export function takeCdktfLock(r: LockRequest): Lock {
   return acquireLock(cdktfLockPath(r.root), `${r.command} ${r.environment}`, {
     now: r.now,
-    why: "cdktf steps share cdktf.out/ and the backend stack's local state (backend.tfstate) across all environments: one run at a time uses them.",
-    release,
+    environment: r.environment,
+    why: `cdktf synth writes cdktf.out/ for all environments: one run at a time synthesizes and plans in it (a run holds it until its plans are written, never through its approval or applies).`,
+    release: (holder) => `${releaseLine(holder)} (it also releases the cdktf lock its runs took)`,
   });
 }

@@ -11,6 +11,8 @@ export const EXIT_USAGE = 2;
 export const EXIT_LOCKED = 3;
 /** Not approved: the answer was not yes (or the environment name), or no terminal and no --auto-approve. */
 export const EXIT_REFUSED = 4;
+/** `up --plan`: the saved plans no longer match (the config, a stack's state or a tool changed): plan again. */
+export const EXIT_STALE = 5;
 /** `status`/`drift`: a host is unreachable or its app does not answer (status), or could not be checked (drift). */
 export const EXIT_UNHEALTHY = 6;
 /** `drift`: every host was checked and at least one differs from the code. */

@@ -161,7 +161,18 @@ describe('main.ts as a process', () => {
     const run = runMain(root);
     dirs.push(run.dir);
     expect(run.status).toBe(0);
-    expect(run.stderr.match(/example-project-change-me/g)).toHaveLength(1);
+    // Under cdktf (CDKTF_OUTDIR set, as here) the note is a `warning:` line on stdout: cdktf logs whatever its app
+    // writes on stderr as `[ERROR]`. Run directly, it is on stderr.
+    expect(run.stdout.match(/^warning: .*example-project-change-me/gm)).toHaveLength(1);
+    expect(run.stderr).not.toContain('example-project-change-me');
+    const direct = spawnSync(process.execPath, APP.slice(1), {
+      cwd: root,
+      env: { PATH: process.env.PATH ?? '', HOME: run.dir },
+      encoding: 'utf8',
+    });
+    rmSync(join(root, 'cdktf.out'), { recursive: true, force: true });
+    expect(direct.status).toBe(0);
+    expect(direct.stderr.match(/^warning: .*example-project-change-me/gm)).toHaveLength(1);
     const backend = JSON.parse(
       readFileSync(join(run.outdir, 'stacks', 'backend', 'cdk.tf.json'), 'utf8'),
     );

@@ -11,7 +11,7 @@ export async function execCommand(ctx: EnvContext): Promise<number> {
   const { args, env } = ctx;
   const fleet = await loadFleet(ctx);
   if (typeof fleet === 'number') return fleet;
-  const hosts = pickHosts(ctx, fleet, args.onlyHost, true);
+  const hosts = pickHosts(ctx, fleet, args.onlyHosts ?? args.onlyHost, true);
   const terminal = ctx.deps.stdin?.isTTY === true;
   const remote = [
     'docker',

@@ -1,15 +1,21 @@
 /**
  * `lock status <env>`: who holds the environment's lock (and the project-wide cdktf lock), since when.
+ * `lock acquire <env> -m "reason"`: takes the environment's lock by hand (a maintenance window, an incident): every
+ * run of <env> is refused, naming the reason, until `lock release <env>` (no --force needed for such a lock).
  * `lock release <env>`: removes the environment's lock, and the cdktf lock when a run of <env> holds it: for a run
  * that died without releasing them. A holder alive on this machine is never released (stop that run); one that
  * cannot be checked from here (another machine sharing the folder, a lock that cannot be read) only with --force.
  * Lock details come from a file: printed with control characters escaped.
  */
 import { displayPath, printable } from '../format';
-import { EnvContext, printError } from '../context';
-import { EXIT_LOCKED, EXIT_OK } from '../../lib/exit-codes';
+import { EnvContext, lockRequest, printError } from '../context';
+import { EXIT_LOCKED, EXIT_OK, EXIT_USAGE } from '../../lib/exit-codes';
+import { releaseLine } from '../state';
+import { INVOCATION } from '../usage';
 import {
+  acquireLock,
   heldOnThisMachine,
+  holderEnvironment,
   holderAlive,
   LockInfo,
   processAlive,
@@ -19,6 +25,10 @@ import {
 import { cdktfLockPath, envLockPath } from '../paths';
 
 function describe(info: LockInfo): string {
+  if (info.message !== undefined) {
+    const by = info.holder ? ` by ${printable(info.holder)}` : '';
+    return `held by hand (${printable(info.command)}): "${printable(info.message)}", since ${printable(info.startedAt)}${by}`;
+  }
   const state =
     info.pid > 0 && heldOnThisMachine(info) && !processAlive(info.pid)
       ? ' (that process is gone)'
@@ -29,7 +39,7 @@ function describe(info: LockInfo): string {
 
 /** Why a lock must stay, or undefined when it may be released. */
 function keepReason(ctx: EnvContext, info: LockInfo): string | undefined {
-  if (ctx.args.force) return undefined;
+  if (ctx.args.force || info.message !== undefined) return undefined;
   if (holderAlive(info)) {
     return (
       `process ${info.pid} is alive on this machine: stop that run (Ctrl-C) or let it finish; nothing released ` +
@@ -57,7 +67,7 @@ function release(
 ): number {
   const { deps, env } = ctx;
   const ours = locks.filter(
-    ([, info], i) => info !== undefined && (i === 0 || info.command.endsWith(` ${env.name}`)),
+    ([, info], i) => info !== undefined && (i === 0 || holderEnvironment(info) === env.name),
   );
   for (const [path, info] of ours) {
     const why = keepReason(ctx, info!);
@@ -78,8 +88,33 @@ function release(
   return EXIT_OK;
 }
 
+/** `lock acquire <env> -m "reason"`: the environment's lock, held by hand until `lock release <env>`. */
+function acquire(ctx: EnvContext): number {
+  const { deps, env, args } = ctx;
+  if (args.message === undefined) {
+    printError(ctx, `lock acquire needs a reason: ${INVOCATION} lock acquire ${env.name} -m "why"`);
+    return EXIT_USAGE;
+  }
+  const request = lockRequest(ctx);
+  const lock = acquireLock(envLockPath(ctx.runBase, env.name), `lock acquire ${env.name}`, {
+    now: request.now,
+    environment: env.name,
+    message: args.message,
+    release: releaseLine,
+  });
+  deps.stdout.write(
+    `${displayPath(lock.path, deps.root)}: locked by hand ("${args.message}"): every run of ${env.name} is refused until ${releaseLine(env.name)}\n`,
+  );
+  return EXIT_OK;
+}
+
 export async function lockCommand(ctx: EnvContext): Promise<number> {
   const { deps, env } = ctx;
+  if (ctx.args.message !== undefined && ctx.args.lockAction !== 'acquire') {
+    printError(ctx, '--message (-m) is for lock acquire');
+    return EXIT_USAGE;
+  }
+  if (ctx.args.lockAction === 'acquire') return acquire(ctx);
   const paths = [envLockPath(ctx.runBase, env.name), cdktfLockPath(deps.root)];
   const locks = paths.map((path) => [path, readLock(path)] as const);
   if (ctx.args.lockAction === 'release') return release(ctx, locks);

@@ -7,7 +7,7 @@ export async function logsCommand(ctx: EnvContext): Promise<number> {
   const { args, env } = ctx;
   const fleet = await loadFleet(ctx);
   if (typeof fleet === 'number') return fleet;
-  const hosts = pickHosts(ctx, fleet, args.onlyHost, true);
+  const hosts = pickHosts(ctx, fleet, args.onlyHosts ?? args.onlyHost, true);
   const options = [
     ...(args.follow ? ['--follow'] : []),
     ...(args.since ? ['--since', args.since] : []),

@@ -1,18 +1,21 @@
 /**
  * `rollback <env> [version]`: ansible/playbooks/rollback.yml on every host, under the environment's lock: the release
  * before the running one (or the named one: a commit, digest, image or image id of an earlier successful release),
- * from the image already on each host (no pull), health-gated and one host at a time like a deploy.
+ * from the image already on each host (no pull), health-gated and one host at a time like a deploy. `--dry-run`
+ * prints the playbook call and runs nothing.
  */
 import type { EnvContext } from '../context';
 import { operator } from '../git';
 import { ansibleUnsafe } from '../plan/tools';
-import { loadFleet, runPlaybook } from '../fleet/fleet';
+import { dryRunPlaybook, loadFleet, runPlaybook } from '../fleet/fleet';
 
 export async function rollbackCommand(ctx: EnvContext): Promise<number> {
-  const fleet = await loadFleet(ctx);
-  if (typeof fleet === 'number') return fleet;
-  return runPlaybook(ctx, fleet, 'rollback.yml', {
+  const vars = {
     app_rollback_version: ctx.args.version ?? '',
     app_release_who: ansibleUnsafe(operator(ctx.deps.root, ctx.deps.env)),
-  });
+  };
+  if (ctx.args.dryRun) return dryRunPlaybook(ctx, 'rollback.yml', vars);
+  const fleet = await loadFleet(ctx);
+  if (typeof fleet === 'number') return fleet;
+  return runPlaybook(ctx, fleet, 'rollback.yml', vars);
 }

@@ -1,5 +1,5 @@
 /** `up <env>`: preflight → image → backend → registry → environment → inventory → hosts → check. */
-import { ReleaseError, releaseTag } from '../release/image-ref';
+import { GitState, ReleaseError, releaseTag } from '../release/image-ref';
 import { EnvContext, now, printError } from '../context';
 import { EXIT_USAGE } from '../../lib/exit-codes';
 import { gitState, operator as whoDeploys } from '../git';
@@ -9,6 +9,7 @@ import { PlannedStep, UpStepName } from '../plan/steps';
 import { DEFAULT_CHECK_TIMING, Operator, packerVars, ReleaseInput, runFiles } from '../plan/tools';
 import { readState, updateState } from '../state';
 import { runCommand } from '../runner/run-command';
+import { replaceTarget } from '../review/stack-plans';
 
 /** What a successful step leaves in the run state: the image build, the deploy's outputs file. */
 function recordStep(ctx: EnvContext, step: PlannedStep, runDir: string, imageHash: string): void {
@@ -45,7 +46,7 @@ function releaseInputs(ctx: EnvContext): { operator: Operator; release?: Release
   try {
     return {
       operator,
-      release: { commit: git.commit, tag: releaseTag(git, args.allowDirty), local: args.local },
+      release: { commit: git.commit, tag: dirtyTag(ctx, git), local: args.local },
     };
   } catch (err) {
     if (err instanceof ReleaseError) return err.message;
@@ -53,8 +54,25 @@ function releaseInputs(ctx: EnvContext): { operator: Operator; release?: Release
   }
 }
 
+/**
+ * The release tag; a dirty tree is refused by a real run only: a dry run previews it (the config edit that turns
+ * app.build on is itself the dirty change) as `<commit>-dirty`, with a note of the refusal a real run would give.
+ */
+function dirtyTag(ctx: EnvContext, git: GitState): string {
+  if (!ctx.args.dryRun || ctx.args.allowDirty) return releaseTag(git, ctx.args.allowDirty);
+  try {
+    return releaseTag(git);
+  } catch (err) {
+    if (!(err instanceof ReleaseError)) throw err;
+    const tag = releaseTag(git, true);
+    ctx.warnings.push(`a real run refuses this tree: ${err.message}`);
+    return tag;
+  }
+}
+
 export async function upCommand(ctx: EnvContext): Promise<number> {
   const { args, env } = ctx;
+  replaceTarget(ctx); // a host the environment does not have: exit 2 before anything runs
   const inputs = releaseInputs(ctx);
   if (typeof inputs === 'string') {
     printError(ctx, inputs);

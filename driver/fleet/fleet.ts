@@ -3,6 +3,7 @@
  * output passed through (prefixed by host when several run at once), and a playbook run the `hosts` step's way.
  */
 import { rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { HostOutput, hostList } from '../../stacks/outputs';
 import { UsageError } from '../args';
 import { EnvContext, lockRequest } from '../context';
@@ -12,7 +13,9 @@ import { playbookStep } from '../plan/tools';
 import type { Output } from '../exec/capture';
 import { SIGNAL_EXIT } from '../../lib/signals';
 import type { Fleet } from './ssh';
-import { envDir, knownHostsFile } from '../paths';
+import { envDir, envLockPath, knownHostsFile } from '../paths';
+import { commandLine, displayPath } from '../format';
+import { EXIT_OK } from '../../lib/exit-codes';
 import { takeEnvLock } from '../state';
 import { makeWorkDir, workStep } from './day2';
 
@@ -31,15 +34,17 @@ export async function loadFleet(ctx: EnvContext): Promise<Fleet | number> {
 export function pickHosts(
   ctx: EnvContext,
   fleet: Fleet,
-  name: string | undefined,
+  names: string | readonly string[] | undefined,
   all: boolean,
 ): HostOutput[] {
   if (fleet.hosts.length === 0) throw new UsageError(`${ctx.env.name} has no hosts in its outputs`);
-  if (name === undefined) return all ? [...fleet.hosts] : [fleet.hosts[0]];
-  const host = fleet.hosts.find((h) => h.name === name);
-  if (host !== undefined) return [host];
-  const names = fleet.hosts.map((h) => h.name).join(', ');
-  throw new UsageError(`unknown host "${name}" in ${ctx.env.name}; hosts are: ${names}`);
+  if (names === undefined) return all ? [...fleet.hosts] : [fleet.hosts[0]];
+  return (typeof names === 'string' ? [names] : names).map((name) => {
+    const host = fleet.hosts.find((h) => h.name === name);
+    if (host !== undefined) return host;
+    const known = fleet.hosts.map((h) => h.name).join(', ');
+    throw new UsageError(`unknown host "${name}" in ${ctx.env.name}; hosts are: ${known}`);
+  });
 }
 
 /** A command (an ExecStep fits); its output after `prefix` on each line, or `terminal`: the terminal itself. */
@@ -71,6 +76,32 @@ export async function runChild(ctx: EnvContext, c: Child): Promise<number> {
     output,
   });
   return ran.interrupted !== undefined ? SIGNAL_EXIT[ran.interrupted] : ran.code;
+}
+
+/**
+ * `--dry-run` of a playbook command: the exact ansible-playbook call (its work folder named, not made), the lock it
+ * would take, the extra vars; nothing read from the hosts, no lock taken, nothing written.
+ */
+export function dryRunPlaybook(
+  ctx: EnvContext,
+  playbook: string,
+  vars: Record<string, unknown>,
+): number {
+  const { deps, env, args } = ctx;
+  const dir = join(envDir(ctx.runBase, env.name), `${args.command}-<work>`);
+  const extra = Object.entries(vars).flatMap(([k, v]) => ['-e', JSON.stringify({ [k]: v })]);
+  const plan = { root: deps.root, runDir: dir, cdktf: ctx.cdktf, node: process.execPath };
+  const step = playbookStep(plan, env, playbook, { vars: extra });
+  const added = Object.entries(step.env ?? {}).map(([k, v]) => `${k}=${v}`);
+  deps.stdout.write(
+    `${args.command} ${env.name} (dry run: nothing runs, no lock is taken, nothing is written)\n` +
+      `lock: ${displayPath(envLockPath(ctx.runBase, env.name), deps.root)}\n` +
+      `inventory: ${displayPath(join(dir, 'inventory.yml'), deps.root)}, from ${env.name}'s outputs (every host)\n` +
+      `cwd: ${displayPath(step.cwd ?? deps.root, deps.root)}\n` +
+      `env: ${added.join(' ')}\n` +
+      `$ ${commandLine(step.command, step.args)}\n`,
+  );
+  return EXIT_OK;
 }
 
 /**

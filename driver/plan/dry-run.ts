@@ -6,8 +6,8 @@ import { buildAndPushPlan } from '../release/commands';
 import { cdktfLockPath } from '../paths';
 
 /**
- * Whether a plan holds the project-wide cdktf lock (see commands/run.ts): a run that applies a stack synthesizes the
- * whole app into cdktf.out/ first, and the backend stack's state may be local (./backend.tfstate).
+ * Whether a plan holds the project-wide cdktf lock (see runner/run-command.ts): a run that applies a stack synthesizes the
+ * whole app into cdktf.out/ first and plans there; the lock is released once the plans are saved.
  */
 export function sharesProjectState(plan: Plan): boolean {
   return activeSteps(plan).some((s) => s.kind === 'task' && s.task.type === 'terraform-apply');
@@ -94,7 +94,7 @@ export function describePlan(plan: Plan, root: string, resumed: boolean): string
   const show = (p: string) => displayPath(p, root);
   const total = activeSteps(plan).length;
   const cdktfLock = sharesProjectState(plan)
-    ? ` and ${show(cdktfLockPath(root))} (cdktf: one run at a time)`
+    ? ` and ${show(cdktfLockPath(root))} (cdktf: until the plans are saved)`
     : '';
   const lines = [
     `Plan for "${plan.command} ${plan.environment}": ${total} of ${plan.steps.length} steps (dry run: nothing runs, nothing is written)`,

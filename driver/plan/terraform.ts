@@ -15,7 +15,7 @@ export function stacksOf(environment: string): readonly string[] {
 }
 
 /** The saved plan of a stack in a run folder. */
-function planFile(runDir: string, stack: string): string {
+export function planFile(runDir: string, stack: string): string {
   return join(runDir, `${stack}.tfplan`);
 }
 
@@ -24,20 +24,46 @@ function call(root: string, stack: string, args: readonly string[]): Call {
   return { command: 'terraform', args, cwd: join(root, 'cdktf.out', 'stacks', stack) };
 }
 
-/** init, plan -out (`-destroy` for destroy), show -json: the calls that turn a synthesized stack into a reviewable plan. */
-export function planCalls(root: string, runDir: string, stack: string, destroy = false) {
+/** The Terraform address of a host's instance in its environment's stack (stacks/readable-stack.ts names it). */
+export function instanceAddress(host: string): string {
+  return `google_compute_instance.fleet_${host}`;
+}
+
+/** What changes a plan: `-destroy` (destroy), `-replace=<address>` (up/plan --replace). */
+export interface PlanMode {
+  readonly destroy?: boolean;
+  readonly replace?: string;
+}
+
+/** init, plan -out (`-destroy`, `-replace`), show -json: the calls that turn a synthesized stack into a reviewable plan. */
+export function planCalls(root: string, runDir: string, stack: string, mode: PlanMode = {}) {
   const file = planFile(runDir, stack);
-  const planArgs = [
-    'plan',
-    '-input=false',
-    '-no-color',
-    ...(destroy ? ['-destroy'] : []),
-    '-lock-timeout=60s',
-  ];
+  const planArgs = ['plan', '-input=false', '-no-color'];
+  if (mode.destroy) planArgs.push('-destroy');
+  if (mode.replace !== undefined) planArgs.push(`-replace=${mode.replace}`);
+  planArgs.push('-lock-timeout=60s');
   return {
     init: call(root, stack, ['init', '-input=false', '-no-color']),
     plan: call(root, stack, [...planArgs, `-out=${file}`]),
-    show: call(root, stack, ['show', '-json', '-no-color', file]),
+    show: showCall(root, stack, file),
+  };
+}
+
+/** The stack's state as Terraform holds it (`serial`, `lineage`): a saved plan is for that state alone. */
+export function statePullCall(root: string, stack: string): Call {
+  return call(root, stack, ['state', 'pull']);
+}
+
+/** `terraform show -json` of a saved plan file (a copy in another run folder included). */
+export function showCall(root: string, stack: string, file: string): Call {
+  return call(root, stack, ['show', '-json', '-no-color', file]);
+}
+
+/** `validate`: init without the state backend (no Google access), then `terraform validate`. */
+export function validateCalls(root: string, stack: string) {
+  return {
+    init: call(root, stack, ['init', '-input=false', '-no-color', '-backend=false']),
+    validate: call(root, stack, ['validate', '-no-color']),
   };
 }
 

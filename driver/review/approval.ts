@@ -1,11 +1,17 @@
 /**
  * Whether a plan may be applied: no changes → skip; --auto-approve → apply; no terminal → refuse; else ask,
- * and a plan that destroys or replaces a host needs the environment's name typed out. Pure; the question itself
+ * and a plan that destroys or replaces a host needs the environment's name typed out; a plan that deletes
+ * a resource with deletion protection on is refused, even with --auto-approve. Pure; the question itself
  * is asked by lib/prompt.ts, whose Ctrl-C and Ctrl-D reject with PromptCancelled.
  */
 import { EXIT_INTERRUPTED, EXIT_OK, EXIT_REFUSED } from '../../lib/exit-codes';
 import { PromptCancelled } from '../../lib/prompt';
-import { hasChanges, losesHost, StackPlanSummary } from '../../review/plan/summary';
+import {
+  hasChanges,
+  losesHost,
+  protectedDeletions,
+  StackPlanSummary,
+} from '../../review/plan/summary';
 
 export interface ApprovalInput {
   readonly environment: string;
@@ -31,6 +37,9 @@ export function approvalStep(input: ApprovalInput): ApprovalStep {
   if (!input.summaries.some(hasChanges)) {
     return { kind: 'skip', message: `no changes in ${environment}: nothing to apply` };
   }
+  const guarded = input.summaries.flatMap(protectedDeletions);
+  if (guarded.length > 0)
+    return { kind: 'refuse', message: protectedMessage(environment, guarded) };
   if (input.autoApprove)
     return { kind: 'apply', message: '--auto-approve: applying the saved plan without asking' };
   if (!input.interactive) {
@@ -47,6 +56,18 @@ export function approvalStep(input: ApprovalInput): ApprovalStep {
       ? `Apply these changes to ${environment}? Type the environment name: `
       : `Apply these changes to ${environment}? [y/N] `,
   };
+}
+
+/**
+ * Google refuses to delete a resource whose deletion protection is on, and Terraform finds out only when it
+ * gets there: everything destroyed before it (the front door, the grants) would already be gone.
+ */
+function protectedMessage(environment: string, addresses: readonly string[]): string {
+  return (
+    `refused: the plan deletes ${addresses.join(', ')}, whose deletion protection is on: Terraform ` +
+    `would stop there after deleting what comes first; nothing was applied. Set deletionProtection: ` +
+    `false for ${environment} in config/environments.ts and run up ${environment}, then run this again`
+  );
 }
 
 /** Whether the answer approves: the exact environment name when typeName, else y or yes. */

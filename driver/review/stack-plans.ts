@@ -10,7 +10,9 @@ import { EnvContext, printError } from '../context';
 import { EXIT_FAILED } from '../../lib/exit-codes';
 import { commandLine, displayPath } from '../format';
 import type { ExecStep } from '../plan/steps';
-import { planCalls, TERRAFORM_ENV } from '../plan/terraform';
+import { instanceAddress, planCalls, TERRAFORM_ENV } from '../plan/terraform';
+import { unknownMessage } from '../../lib/cli/suggest';
+import { UsageError } from '../usage';
 import { loginCause } from '../login-errors';
 import { cleanTail } from '../runner/log';
 import { Signal, SIGNAL_EXIT } from '../../lib/signals';
@@ -51,13 +53,13 @@ class CallFailed extends Error {
 const NO_BUCKET = /storage: bucket doesn't exist/;
 
 /** One planning: the command's context and its log. */
-interface Planning {
+export interface Planning {
   readonly ctx: EnvContext;
   readonly log: string;
 }
 
 /** Runs one call, its output appended to the log; throws CallFailed (with the tail) or Interrupted. */
-async function run({ ctx, log }: Planning, { command, args, cwd }: Call): Promise<string> {
+export async function run({ ctx, log }: Planning, { command, args, cwd }: Call): Promise<string> {
   const line = commandLine(command, args);
   // A signal between two calls: the next one does not start.
   const before = ctx.exec.interrupted;
@@ -85,7 +87,10 @@ async function run({ ctx, log }: Planning, { command, args, cwd }: Call): Promis
 
 /** init, plan, show of one stack: its summary, or why it cannot be planned yet (its state bucket is to come). */
 async function planStack(p: Planning, runDir: string, stack: string): Promise<StackPlan> {
-  const calls = planCalls(p.ctx.deps.root, runDir, stack, p.ctx.args.command === 'destroy');
+  const { ctx } = p;
+  const replace = stack === ctx.env.name ? replaceTarget(ctx) : undefined;
+  const mode = { destroy: ctx.args.command === 'destroy', replace };
+  const calls = planCalls(ctx.deps.root, runDir, stack, mode);
   try {
     await run(p, calls.init);
   } catch (error) {
@@ -95,6 +100,22 @@ async function planStack(p: Planning, runDir: string, stack: string): Promise<St
   }
   await run(p, calls.plan);
   return summarizePlan(stack, JSON.parse(await run(p, calls.show)) as unknown);
+}
+
+/** `cdktf synth` of the whole app into cdktf.out/ (the policies run in it: stacks/app.ts), logged as planning's calls. */
+export function synth(p: Planning): Promise<string> {
+  return run(p, { command: p.ctx.cdktf, args: ['synth'], cwd: p.ctx.deps.root });
+}
+
+/** `--replace <host>`: the address of that host's instance; a host the environment does not have is a UsageError. */
+export function replaceTarget(ctx: EnvContext): string | undefined {
+  const host = ctx.args.replace;
+  if (host === undefined) return undefined;
+  if (!ctx.env.hostNames.includes(host))
+    throw new UsageError(
+      `--replace: ${unknownMessage(`host of ${ctx.env.name}`, host, ctx.env.hostNames)}`,
+    );
+  return instanceAddress(host);
 }
 
 /**
@@ -109,7 +130,7 @@ export async function planStacks(
   stacks: readonly string[],
 ) {
   const p = { ctx, log };
-  await run(p, { command: ctx.cdktf, args: ['synth'], cwd: ctx.deps.root });
+  await synth(p);
   const plans: StackPlan[] = [];
   for (const stack of stacks) plans.push(await planStack(p, runDir, stack));
   return plans;
@@ -157,7 +178,7 @@ export function reportPlanFailure(ctx: EnvContext, error: unknown): number {
     const head = cause === undefined ? error.call : `${cause}\n  command: ${error.call}`;
     printError(
       ctx,
-      `plan of ${env} failed: ${head}${error.tail.map((l) => `\n  | ${l}`).join('')}`,
+      `${ctx.args.command === 'validate' ? 'validate' : 'plan'} of ${env} failed: ${head}${error.tail.map((l) => `\n  | ${l}`).join('')}`,
     );
     return EXIT_FAILED;
   }

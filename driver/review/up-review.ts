@@ -20,7 +20,9 @@ import {
   StackPlan,
 } from './stack-plans';
 import { Signal, SIGNAL_EXIT } from '../../lib/signals';
+import { EXIT_STALE } from '../../lib/exit-codes';
 import { preflightInput } from '../tasks/tasks';
+import { loadSavedPlans, StalePlanError } from './saved-plan';
 
 /** What `work` returned, or the signal (SIGINT, SIGTERM, SIGHUP) that came while it ran. */
 type Guarded<T> = { readonly value: T } | { readonly signal: Signal };
@@ -113,8 +115,36 @@ export function plannedStacks(plan: Plan): string[] {
   return activeSteps(plan).flatMap((s) => applyTaskOf(s)?.stack ?? []);
 }
 
-/** Plans, shows and asks; the plan to run (its applies marked by markPlan), or the exit code of a stop. */
-export async function reviewUp(ctx: EnvContext, plan: Plan): Promise<Plan | number> {
+/** The plans made now, or (`--plan <dir>`) the saved ones once they still match; a number is the exit code of a stop. */
+async function plansToApply(
+  ctx: EnvContext,
+  plan: Plan,
+  stacks: readonly string[],
+): Promise<StackPlan[] | number> {
+  const log = join(plan.runDir, 'plan.log');
+  try {
+    return ctx.args.savedPlan === undefined
+      ? await planStacks(ctx, plan.runDir, log, stacks)
+      : await loadSavedPlans({ ctx, log }, plan.runDir, stacks);
+  } catch (error) {
+    const stopped = planInterruption(error);
+    if (stopped !== undefined)
+      return stoppedAt(ctx, plan, stopped.signal, `planning (${stopped.call})`);
+    if (!(error instanceof StalePlanError)) return reportPlanFailure(ctx, error);
+    printError(ctx, error.message);
+    return EXIT_STALE;
+  }
+}
+
+/**
+ * Plans, shows and asks; the plan to run (its applies marked by markPlan), or the exit code of a stop.
+ * `planned` is called once the saved plans are written or checked (or could not be), before the summary and the prompt.
+ */
+export async function reviewUp(
+  ctx: EnvContext,
+  plan: Plan,
+  planned: () => void = () => undefined,
+): Promise<Plan | number> {
   const { deps, args, env } = ctx;
   const stacks = plannedStacks(plan);
   if (stacks.length === 0) return plan;
@@ -125,15 +155,13 @@ export async function reviewUp(ctx: EnvContext, plan: Plan): Promise<Plan | numb
     if ('signal' in checked) return stoppedAt(ctx, plan, checked.signal, 'preflight');
     if (checked.value.some((f) => !f.ok)) return plan; // the run's preflight step reports them and stops
   }
-  let plans: StackPlan[];
+  let plans: StackPlan[] | number;
   try {
-    plans = await planStacks(ctx, plan.runDir, join(plan.runDir, 'plan.log'), stacks);
-  } catch (error) {
-    const stopped = planInterruption(error);
-    if (stopped !== undefined)
-      return stoppedAt(ctx, plan, stopped.signal, `planning (${stopped.call})`);
-    return reportPlanFailure(ctx, error);
+    plans = await plansToApply(ctx, plan, stacks);
+  } finally {
+    planned();
   }
+  if (typeof plans === 'number') return plans;
   const where = displayPath(plan.runDir, deps.root);
   const others = otherSteps(ctx, plan).map((l) => `${l}\n`);
   deps.stdout.write(

@@ -1,11 +1,11 @@
 /**
  * What `up` and `destroy` share: the run folder, the dry run, the locks, the review, and handing the plan to the
  * runner. A run holds its environment's lock; a run with a cdktf step also holds the project-wide cdktf lock (cdktf
- * synthesizes the whole app into cdktf.out/, and the backend's state may be local), taken before anything runs.
+ * synthesizes the whole app into cdktf.out/), taken before anything runs and released once its plans are saved.
  */
 import { existsSync, mkdirSync } from 'node:fs';
 import { rerunCommand, resumeCommand } from '../args';
-import { Context, EnvContext, lockRequest, now } from '../context';
+import { Context, EnvContext, lockRequest, now, printError } from '../context';
 import { sharesProjectState, describePlan } from '../plan/dry-run';
 import { EXIT_OK, EXIT_USAGE } from '../../lib/exit-codes';
 import { displayPath } from '../format';
@@ -16,14 +16,7 @@ import { DESTROY_STEPS, Plan, PlannedStep, UP_STEPS } from '../plan/steps';
 import type { PlanContext } from '../plan/tools';
 import { checkPrerequisites, describeProblems, problemCount } from '../preflight';
 import { runPlan } from './run-plan';
-import {
-  newRunDir,
-  readState,
-  releaseLine,
-  takeCdktfLock,
-  takeEnvLock,
-  updateState,
-} from '../state';
+import { newRunDir, readState, takeCdktfLock, takeEnvLock, updateState } from '../state';
 import { preflightInput, runTask } from '../tasks/tasks';
 import { plannedStacks, reviewUp } from '../review/up-review';
 
@@ -40,7 +33,7 @@ export async function configBroken(ctx: Context, message: string): Promise<numbe
       `${errStyle.red(`preflight: ${problemCount(findings)}`)}\n${problems.join('')}`,
     );
   } else {
-    deps.stderr.write(`${errStyle.red('error:')} ${message}\n`);
+    printError(ctx, message);
   }
   return EXIT_USAGE;
 }
@@ -62,7 +55,13 @@ function dryRun(ctx: EnvContext, plan: Plan, resumed: boolean): number {
   stdout.write(describePlan(plan, ctx.deps.root, resumed));
   for (const warning of ctx.warnings) stdout.write(`note: ${warning}\n`);
   const stacks = plannedStacks(plan);
-  if (plan.command === 'up' && stacks.length > 0) {
+  const saved = ctx.args.savedPlan;
+  if (plan.command === 'up' && stacks.length > 0 && saved !== undefined) {
+    stdout.write(
+      `before any step: cdktf synth; per stack terraform init and state pull, checked against ${saved}/saved-plans.json ` +
+        `(config, providers, Terraform, state: stale → exit 5, nothing applied); show -json of the saved plans; the summary; approval\n`,
+    );
+  } else if (plan.command === 'up' && stacks.length > 0) {
     stdout.write(
       `before any step: cdktf synth, then terraform init, plan -out and show -json of ${stacks.join(', ')}; the summary; approval ` +
         `(a terminal answers, or --auto-approve; nothing is applied that was not shown)\n`,
@@ -76,13 +75,7 @@ function takeLocks(ctx: EnvContext, plan: Plan): Lock[] {
   const request = lockRequest(ctx);
   const locks = [takeEnvLock(request)];
   try {
-    if (sharesProjectState(plan))
-      locks.push(
-        takeCdktfLock(
-          request,
-          `${releaseLine(ctx.env.name)} (it also releases the cdktf lock its runs took)`,
-        ),
-      );
+    if (sharesProjectState(plan)) locks.push(takeCdktfLock(request));
   } catch (error) {
     locks[0].release();
     throw error;
@@ -118,7 +111,10 @@ export async function runCommand(
       ...s,
       lastRun: { ...s.lastRun, [args.command]: dir },
     }));
-    const reviewed = await reviewUp(ctx, plan);
+    // The cdktf lock guards cdktf.out/ while synth and the plans write it: released once the plans are saved, so
+    // another environment's run never waits on this one's approval prompt or applies (an apply of a saved plan
+    // reads the configuration from the plan file, and Terraform's state lock orders the applies of shared stacks).
+    const reviewed = await reviewUp(ctx, plan, () => locks[1]?.release());
     if (typeof reviewed === 'number') return reviewed;
     if (resumed)
       deps.stdout.write(

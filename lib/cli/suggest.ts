@@ -1,7 +1,11 @@
 /** "Did you mean …?" for unknown commands and options: the closest valid one by edit distance. */
 
-/** Levenshtein distance: insertions, deletions and substitutions, each costing 1. */
+/**
+ * Edit distance with transpositions (optimal string alignment): insertions, deletions, substitutions and swaps of two
+ * neighbouring characters each cost 1, so `stgae` is one edit from `stage` and `form` one from `from`.
+ */
 export function editDistance(a: string, b: string): number {
+  let before: number[] = [];
   let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
   for (let i = 1; i <= a.length; i++) {
     const current = [i];
@@ -11,7 +15,10 @@ export function editDistance(a: string, b: string): number {
         current[j - 1] + 1,
         previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1),
       );
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
+        current[j] = Math.min(current[j], before[j - 2] + 1);
     }
+    before = previous;
     previous = current;
   }
   return previous[b.length];
@@ -36,8 +43,18 @@ export function closest(input: string, candidates: readonly string[]): string | 
   return prefixed.length === 1 ? prefixed[0] : undefined;
 }
 
-/** `unknown option "--dryrun" (did you mean --dry-run?); options are: …` */
-export function unknownMessage(kind: string, input: string, candidates: readonly string[]): string {
-  const guess = closest(input, candidates);
+/**
+ * `unknown option "--dryrun" (did you mean --dry-run?); options are: …`. `aliases` maps words other tools use to the
+ * candidate that does the same here (`deploy` → `up`).
+ */
+export function unknownMessage(
+  kind: string,
+  input: string,
+  candidates: readonly string[],
+  aliases: Readonly<Record<string, string>> = {},
+): string {
+  const guess = Object.hasOwn(aliases, input.toLowerCase())
+    ? aliases[input.toLowerCase()]
+    : closest(input, candidates);
   return `unknown ${kind} "${input}"${guess === undefined ? '' : ` (did you mean ${guess}?)`}; ${kind}s are: ${candidates.join(', ')}`;
 }

@@ -21,6 +21,11 @@ export interface ResourceChangeLine {
   readonly previousAddress?: string;
   /** What is lost with it: a host's disk and Docker state, a static IP. */
   readonly loss?: string;
+  /**
+   * Destroyed or replaced although Google refuses to delete it (`deletion_protection` on): Terraform
+   * fails there, after deleting whatever it destroys first.
+   */
+  readonly deletionProtected: boolean;
 }
 
 export interface StackPlanSummary {
@@ -171,6 +176,10 @@ function changeLine(rc: Json, change: Json, action: ChangeAction): ResourceChang
         : [],
     previousAddress: typeof rc.previous_address === 'string' ? rc.previous_address : undefined,
     loss: lossOf(type, action, change.before),
+    deletionProtected:
+      (action === 'destroy' || action === 'replace') &&
+      isObject(change.before) &&
+      change.before.deletion_protection === true,
   };
 }
 
@@ -238,6 +247,11 @@ export function hasChanges(summary: StackPlanSummary): boolean {
 }
 
 /** Whether the plan replaces or destroys a host: then approval means typing the environment name. */
+/** The resources the plan deletes although their deletion protection is on. */
+export function protectedDeletions(summary: StackPlanSummary): string[] {
+  return summary.changes.filter((c) => c.deletionProtected).map((c) => c.address);
+}
+
 export function losesHost(summary: StackPlanSummary): boolean {
   return summary.changes.some(
     (c) =>

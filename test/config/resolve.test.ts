@@ -1,5 +1,7 @@
 import {
+  appContext,
   ConfigError,
+  EnvironmentSpec,
   IAP_SSH_RANGE,
   parseCidr,
   PLACEHOLDER_PROJECT_ID,
@@ -75,6 +77,54 @@ describe('project id', () => {
     const placeholderWarnings = ctx.warnings.filter((w) => w.includes(PLACEHOLDER_PROJECT_ID));
     expect(placeholderWarnings).toHaveLength(1);
     expect(placeholderWarnings[0]).toContain('stage, prod');
+  });
+});
+
+describe('enumerated values: a typo gets the closest allowed value', () => {
+  test.each([
+    [
+      { exposure: 'public-ip' },
+      /field "exposure" must be .*\(got "public-ip"; did you mean "public-ips"\?\)/,
+    ],
+    [
+      { machineType: 'e2-smal' },
+      /field "machineType" must be a machine type of the e2 family.*got "e2-smal"; did you mean "e2-small"\?/,
+    ],
+    [{ machineType: 'e2-stnadard-2' }, /did you mean "e2-standard-2"\?/],
+    [
+      { machineType: 'e3-small' },
+      /must be of a supported machine family.*did you mean "e2-small"\?/,
+    ],
+  ])('%o', (override, message) => {
+    expect(() => resolveEnvs([validEnv(override as Partial<EnvironmentSpec>)])).toThrow(message);
+  });
+
+  test('no guess when nothing is close', () => {
+    expect(() => resolveEnvs([validEnv({ machineType: 'e2-enormous' })])).toThrow(
+      /got "e2-enormous"; the known ones/,
+    );
+  });
+});
+
+describe("the synth app's warnings", () => {
+  const streams = () => {
+    const written = { stdout: '', stderr: '' };
+    const sink = (k: keyof typeof written) => ({ write: (t: string) => (written[k] += t) });
+    return { written, streams: { stdout: sink('stdout'), stderr: sink('stderr') } };
+  };
+
+  test("under cdktf (CDKTF_OUTDIR) a warning goes to stdout: cdktf logs the app's stderr as [ERROR]", () => {
+    const { written, streams: s } = streams();
+    const spec = { environments: [validEnv({ projectId: undefined })] };
+    resolveProject(spec, { ...appContext({ CDKTF_OUTDIR: 'cdktf.out' }, s), home: '/home/ops' });
+    expect(written.stderr).toBe('');
+    expect(written.stdout).toMatch(/^warning: no GCP project set for stage .*\n$/);
+  });
+
+  test('run directly, a warning is on stderr', () => {
+    const { written, streams: s } = streams();
+    appContext({}, s).warn?.('x');
+    expect(written).toEqual({ stdout: '', stderr: 'warning: x\n' });
   });
 });
 

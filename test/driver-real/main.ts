@@ -5,11 +5,11 @@
  * fake-gcs-server, a static token, and HTTPS_PROXY on a closed loopback port: every other Google call fails at once.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort, GcsEmulator } from '../terraform/emulator';
-import { realHome, realRepo, realTools, REAL_PROJECT } from './setup';
+import { offlineDriverEnv, realHome, realRepo, realTools, REAL_PROJECT } from './setup';
 
 interface Run {
   readonly code: number;
@@ -65,9 +65,54 @@ function summary(out: string): string {
     .trim();
 }
 
+/**
+ * The saved-plan contract with the real tools: a second real synth, init and state pull match what `plan` recorded
+ * (so `up --plan` is not stale by itself), and the summary shown is the saved plans'; `validate` runs offline.
+ */
+function proveSavedPlan(repo: string, env: NodeJS.ProcessEnv, plan: Run): void {
+  const dir = /apply exactly these plans: .* --plan (\S+)/.exec(plan.out)?.[1] ?? '';
+  check('plan stage prints the line that applies its saved plans', dir !== '', plan.out);
+  const saved = driver(repo, env, ['up', 'stage', '--skip-image', '--plan', dir], 'no');
+  check(
+    'up --plan of a fresh plan is not stale: asked, answered "no", exit 4',
+    saved.code === 4,
+    saved.out,
+  );
+  check(
+    "up --plan shows the saved plans' summary",
+    saved.out.includes('stage: 9 to add, 0 to change') && !saved.out.includes('terraform plan'),
+    saved.out,
+  );
+  // A config edit after the plan (stage's machine type): the real synth's stack JSON differs, so it is stale.
+  const config = join(repo, 'config', 'environments.ts');
+  const original = readFileSync(config, 'utf8');
+  writeFileSync(config, original.replace('"e2-small"', '"e2-medium"'));
+  const argv = ['up', 'stage', '--skip-image', '--auto-approve', '--plan', dir];
+  const stale = driver(repo, env, argv);
+  writeFileSync(config, original);
+  check(
+    'config edited since the plan: up --plan refused in one line, exit 5, nothing applied',
+    stale.code === 5 &&
+      /error: the saved plans in .* are stale \(stage: the synthesized config changed\): nothing was applied; plan again: npx docker-hosts plan stage\n/.test(
+        stale.out,
+      ) &&
+      !stale.out.includes('[2/'),
+    stale.out,
+  );
+  const detailed = driver(repo, env, ['plan', 'stage', '--detailed-exitcode']);
+  check('plan --detailed-exitcode with changes exits 2', detailed.code === 2, detailed.out);
+  const valid = driver(repo, env, ['validate', 'stage']);
+  check(
+    'validate stage: synth, init -backend=false and validate of 3 stacks, exit 0',
+    valid.code === 0 && valid.out.includes('stage: terraform validate ok'),
+    valid.out,
+  );
+}
+
 async function proveUp(repo: string, env: NodeJS.ProcessEnv, gcs: GcsEmulator): Promise<void> {
   const plan = driver(repo, env, ['plan', 'stage']);
   check('plan stage exits 0 with real plans', plan.code === 0, plan.out);
+  proveSavedPlan(repo, env, plan);
   check(
     'plan stage: 9 creates in stage',
     plan.out.includes('stage: 9 to add, 0 to change'),
@@ -155,19 +200,7 @@ async function main(): Promise<void> {
   try {
     await gcs.createBucket(BUCKET, REAL_PROJECT);
     const proxy = `http://127.0.0.1:${await freePort()}`;
-    const env: NodeJS.ProcessEnv = {
-      PATH: `${bin}:${join(repo, 'node_modules', '.bin')}:${process.env.PATH}`,
-      HOME: home,
-      CI: '1',
-      CHECKPOINT_DISABLE: '1',
-      TF_CLI_CONFIG_FILE: tools.tfMirrorConfig,
-      PACKER_PLUGIN_PATH: tools.packerPlugins,
-      GOOGLE_OAUTH_ACCESS_TOKEN: 'not-a-real-token',
-      GOOGLE_BACKEND_STORAGE_CUSTOM_ENDPOINT: gcs.endpoint,
-      HTTPS_PROXY: proxy,
-      HTTP_PROXY: proxy,
-      NO_PROXY: '127.0.0.1,localhost',
-    };
+    const env = offlineDriverEnv(tools, { home, bin, repo }, gcs.endpoint, proxy);
     await proveUp(repo, env, gcs);
     proveImage(repo, env);
   } finally {

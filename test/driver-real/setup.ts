@@ -10,6 +10,7 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ProjectSpec } from '../../config';
 import { FIXTURE_PROJECT } from '../fixtures/project';
 import { environmentsTs, fixtureRepo } from '../fixtures/repo';
 
@@ -40,15 +41,20 @@ export function realTools(env: NodeJS.ProcessEnv): RealTools {
   };
 }
 
-/** A project copy (with ansible/) whose every environment is in REAL_PROJECT, logging in with `home`'s key. */
-export function realRepo(home: string): string {
+/** The fixture project with every environment in REAL_PROJECT, logging in with `home`'s key. */
+export function realSpec(home: string): ProjectSpec {
   const key = readFileSync(join(home, '.ssh', 'docker-hosts.pub'), 'utf8').trim();
   const environments = FIXTURE_PROJECT.environments.map((e) => ({
     ...e,
     projectId: REAL_PROJECT,
     ssh: { user: 'deploy', publicKeys: [key] },
   }));
-  const repo = fixtureRepo(environmentsTs({ ...FIXTURE_PROJECT, environments }), process.cwd());
+  return { ...FIXTURE_PROJECT, environments };
+}
+
+/** A project copy (with ansible/) whose config is realSpec(home). */
+export function realRepo(home: string): string {
+  const repo = fixtureRepo(environmentsTs(realSpec(home)), process.cwd());
   cpSync(join(process.cwd(), 'ansible'), join(repo, 'ansible'), { recursive: true });
   return repo;
 }
@@ -91,4 +97,32 @@ export function realHome(tools: RealTools): { home: string; bin: string } {
     '[core]\naccount = ops@example.com\n',
   );
   return { home, bin };
+}
+
+/**
+ * The driver's environment with the real tools and no Google: the tools first on PATH, the provider from the
+ * offline mirror, Packer's plugins, a static token, the state on fake-gcs-server (`gcsEndpoint`), and every
+ * other HTTPS call sent to `proxy`, a closed loopback port. `extra` adds endpoints (the double of Google's APIs).
+ */
+export function offlineDriverEnv(
+  tools: RealTools,
+  paths: { readonly home: string; readonly bin: string; readonly repo: string },
+  gcsEndpoint: string,
+  proxy: string,
+  extra: Record<string, string> = {},
+): NodeJS.ProcessEnv {
+  return {
+    PATH: `${paths.bin}:${join(paths.repo, 'node_modules', '.bin')}:${process.env.PATH}`,
+    HOME: paths.home,
+    CI: '1',
+    CHECKPOINT_DISABLE: '1',
+    TF_CLI_CONFIG_FILE: tools.tfMirrorConfig,
+    PACKER_PLUGIN_PATH: tools.packerPlugins,
+    GOOGLE_OAUTH_ACCESS_TOKEN: 'not-a-real-token',
+    GOOGLE_BACKEND_STORAGE_CUSTOM_ENDPOINT: gcsEndpoint,
+    HTTPS_PROXY: proxy,
+    HTTP_PROXY: proxy,
+    NO_PROXY: '127.0.0.1,localhost',
+    ...extra,
+  };
 }

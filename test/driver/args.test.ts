@@ -71,7 +71,10 @@ describe('parseArgs', () => {
       '--skip-image and --build-image exclude each other',
     ],
     [['stage', '--yes'], 'option --yes applies to destroy, not to up'],
-    [['status', 'stage', '--dry-run'], 'option --dry-run applies to up, destroy, not to status'],
+    [
+      ['status', 'stage', '--dry-run'],
+      'option --dry-run applies to up, destroy, build, push, rollback, prune, not to status',
+    ],
     [['stage', 'prod'], 'unknown command "stage"; commands are: up, destroy, plan, env, status'],
     [['up', 'stage', 'prod'], 'unexpected argument "prod"'],
     [
@@ -89,7 +92,7 @@ describe('parseArgs', () => {
     [['stage', '--dry-run=yes'], 'option --dry-run takes no value'],
     [
       ['lock', 'stage'],
-      'lock needs an action: npx docker-hosts lock status|release <env> (got "stage")',
+      'lock needs an action: npx docker-hosts lock status|release|acquire <env> (got "stage")',
     ],
     [['lock', 'release', 'stage', '--yes'], 'option --yes applies to destroy, not to lock'],
   ])('%j is a usage error', (argv, message) => {
@@ -163,8 +166,8 @@ describe('usage errors exit 2 and name the allowed values', () => {
     ],
     [['stage', '--bogus'], 'error: unknown option "--bogus"'],
     [
-      ['deploy', 'stage'],
-      'error: unknown command "deploy"; commands are: up, destroy, plan, env, status',
+      ['frobnicate', 'stage'],
+      'error: unknown command "frobnicate"; commands are: up, destroy, plan, env, status',
     ],
   ])('%j', async (argv, message) => {
     const result = await runDriver(argv, sb);

@@ -107,16 +107,21 @@ test('a build context linked out of the repository is refused before any step, n
   expect(calls(sb)).toEqual([]);
 });
 
-test('a dirty tree is refused with one line; --allow-dirty tags <commit>-dirty', async () => {
+test('a dirty tree: a dry run previews it (with the refusal as a note), a real run refuses with one line; --allow-dirty tags <commit>-dirty', async () => {
   writeFileSync(join(sb.root, 'main.ts'), '// changed\n');
-  const refused = await run(['up', 'stage', '--dry-run']);
+  const refusal = `the working tree has 1 uncommitted change(s) (first: "M main.ts"): commit them, or pass --allow-dirty to push a "${commit}-dirty" image`;
+  const preview = await run(['up', 'stage', '--dry-run']);
+  expect([preview.code, preview.err]).toEqual([0, '']);
+  expect(preview.out).toContain(`build reddit:${commit}-dirty`);
+  expect(preview.out).toContain(`note: a real run refuses this tree: ${refusal}\n`);
+  const refused = await run(['up', 'stage', '--auto-approve']);
   expect(refused.code).toBe(2);
-  expect(refused.err).toBe(
-    `error: the working tree has 1 uncommitted change(s) (first: "M main.ts"): commit them, or pass --allow-dirty to push a "${commit}-dirty" image\n`,
-  );
+  expect(refused.err).toBe(`error: ${refusal}\n`);
+  expect(calls(sb)).toEqual([]);
   const allowed = await run(['up', 'stage', '--dry-run', '--allow-dirty']);
   expect(allowed.code).toBe(0);
   expect(allowed.out).toContain(`build reddit:${commit}-dirty`);
+  expect(allowed.out).not.toContain('a real run refuses');
 });
 
 test('up builds on the first host through the ssh wrapper, pushes, and deploys by the pushed digest', async () => {
@@ -217,4 +222,18 @@ test('build-arg values are shown by name only: not in the dry run, the output or
   // The build step's log holds the build command line, by its name only.
   expect(grep("--build-arg 'RUBY_VERSION=…'")).not.toBe('');
   expect(grep(value)).toBe('');
+});
+
+test('build <env> and push <env> are the build step alone: a dry run shows build and push, no other step', async () => {
+  for (const command of ['build', 'push']) {
+    const result = await run([command, 'stage', '--dry-run']);
+    expect([result.code, result.err]).toEqual([0, '']);
+    expect(result.out).toContain(
+      `build: build reddit:${commit} on stage's first host over SSH and push it`,
+    );
+    expect(result.out).toContain('Plan for "up stage": 2 of 10 steps');
+    expect(result.out).toMatch(/\[1\/2\] preflight:.*\n(.*\n)*\[2\/2\] build:/);
+    expect(result.out).toContain('[-] hosts:');
+  }
+  expect(calls(sb)).toEqual([]);
 });

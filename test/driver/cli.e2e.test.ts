@@ -106,7 +106,7 @@ describe('npm run pipeline: options npm takes for itself are refused, whatever n
     const lock = npmRun(['-s', 'pipeline', '--', 'lock', 'stage']);
     expect([lock.code, lock.err]).toEqual([
       2,
-      'error: lock needs an action: npm run pipeline -- lock status|release <env> (got "stage")\nsee: npm run pipeline -- --help\n',
+      'error: lock needs an action: npm run pipeline -- lock status|release|acquire <env> (got "stage")\nsee: npm run pipeline -- --help\n',
     ]);
     const bare = npmRun(['-s', 'pipeline']);
     expect(bare.code).toBe(2);

@@ -44,6 +44,8 @@ describe('plan', () => {
       ...terraform('backend'),
       ...terraform('registry'),
       ...terraform('stage'),
+      // What the saved plans were made from (saved-plans.json): each stack's state serial and lineage.
+      ...['backend', 'registry', 'stage'].map((stack) => ['terraform', stack, 'state', 'pull']),
     ]);
     expect(recorded.some(([, , verb]) => verb === 'apply' || verb === 'deploy')).toBe(false);
     expect(readFileSync(join(dir, 'stage.tfplan'), 'utf8')).toBe('plan of stage\n');
@@ -88,6 +90,32 @@ describe('plan', () => {
     expect(failed.err).toMatch(
       /error: plan of stage failed: terraform plan .* \(exit 3\)\n {2}\| /,
     );
+  });
+
+  it('up --plan applies the saved files as processes; a state moved since: exit 5, plan again, nothing applied', async () => {
+    const env = testEnv(sb, { FAKE_PLAN_JSON: fixture('google-create.json') });
+    const planned = await runDriver(['plan', 'stage', '--detailed-exitcode'], sb, {
+      spec: testSpec(sb),
+      env,
+    });
+    expect(planned.code).toBe(2);
+    const dir = planDir();
+    const argv = ['up', 'stage', '--only', 'deploy', '--auto-approve', '--plan', dir];
+    const moved = testEnv(sb, {
+      FAKE_PLAN_JSON: fixture('google-create.json'),
+      FAKE_TF_SERIAL: '2',
+    });
+    const stale = await runDriver(argv, sb, { spec: testSpec(sb), env: moved });
+    expect(stale.code).toBe(5);
+    expect(stale.err).toContain('stage: the state changed since the plan (serial 1 → 2)');
+    expect(calls(sb).some((c) => c.args[0] === 'apply')).toBe(false);
+
+    const result = await runDriver(argv, sb, { spec: testSpec(sb), env });
+    expect(result.code).toBe(0);
+    const applies = calls(sb).filter((c) => c.args[0] === 'apply');
+    expect(applies.map((c) => c.cwd.split('/').pop())).toEqual(['stage']);
+    expect(readFileSync(applies[0].args.at(-1)!, 'utf8')).toBe('plan of stage\n');
+    expect(applies[0].args.at(-1)).not.toContain(dir);
   });
 
   it('an unknown plan option suggests the closest and runs nothing', async () => {

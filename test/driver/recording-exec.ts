@@ -162,6 +162,12 @@ export interface Tools {
   readonly fail?: string;
   /** A call whose line starts with this waits for a signal. */
   readonly hangOn?: string;
+  /** The serial `terraform state pull` reports (default 1). */
+  readonly serial?: number;
+  /** The version `terraform version` reports (default 1.9.8). */
+  readonly terraformVersion?: string;
+  /** What `cdktf synth` writes into each stack's cdk.tf.json besides its name (a config edit). */
+  readonly configEdit?: string;
 }
 
 const NO_CHANGES = '{"format_version":"1.2","terraform_version":"1.5.7","resource_changes":[]}\n';
@@ -171,6 +177,13 @@ function terraform(call: ExecCall, tools: Tools): Answer {
   const stack = basename(call.cwd ?? '');
   if (call.args[0] === 'show')
     return { stdout: tools.planJson ? readFileSync(tools.planJson, 'utf8') : NO_CHANGES };
+  const out = call.args.find((a) => a.startsWith('-out='));
+  if (call.args[0] === 'plan' && out !== undefined)
+    writeFileSync(out.slice(5), `plan of ${stack}\n`);
+  if (call.args[0] === 'state')
+    return {
+      stdout: JSON.stringify({ version: 4, serial: tools.serial ?? 1, lineage: `l-${stack}` }),
+    };
   if (call.args[0] !== 'output') return { stdout: `terraform ${call.args[0]}: ok\n` };
   const values: Record<string, unknown> =
     stack === 'backend'
@@ -198,7 +211,7 @@ export function toolResponder(tools: Tools): Responder {
     }
     const tool = basename(call.command);
     if (call.args.at(-1) === 'version' || call.args.at(-1) === '--version')
-      return { stdout: versionOf(tool) };
+      return { stdout: versionOf(tool, tools.terraformVersion) };
     if (tool === 'terraform') return terraform(call, tools);
     if (tool === 'cdktf' && call.args[0] === 'output') {
       const file = call.args[call.args.indexOf('--outputs-file') + 1];
@@ -208,17 +221,21 @@ export function toolResponder(tools: Tools): Responder {
       );
     }
     if (tool === 'cdktf' && call.args[0] === 'synth') {
-      for (const s of ['backend', 'registry', 'stage', 'prod'])
-        mkdirSync(join(call.cwd ?? '', 'cdktf.out', 'stacks', s), { recursive: true });
+      for (const s of ['backend', 'registry', 'stage', 'prod']) {
+        const dir = join(call.cwd ?? '', 'cdktf.out', 'stacks', s);
+        mkdirSync(dir, { recursive: true });
+        const config = { stack: s, edit: tools.configEdit ?? '' };
+        writeFileSync(join(dir, 'cdk.tf.json'), JSON.stringify(config));
+      }
     }
     return { stdout: `${tool}: ok\n` };
   };
 }
 
-function versionOf(tool: string): string {
+function versionOf(tool: string, terraform = '1.9.8'): string {
   const versions: Record<string, string> = {
     packer: 'Packer v1.11.2',
-    terraform: 'Terraform v1.9.8\non linux_amd64',
+    terraform: `Terraform v${terraform}\non linux_amd64`,
     'ansible-playbook': 'ansible-playbook [core 2.16.3]',
     docker: 'Docker version 26.1.5, build a',
   };

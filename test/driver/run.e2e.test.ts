@@ -764,19 +764,20 @@ describe('lock status and lock release', () => {
 describe('project-wide cdktf lock', () => {
   const cdktfLock = () => join(sb.root, '.run', 'cdktf.lock');
 
-  it('a run of another environment is refused while one is in its cdktf steps, naming it', async () => {
+  it('a run of another environment is refused while one synthesizes and plans, naming it; never while it applies', async () => {
     const signals = new EventEmitter();
     const spec = testSpec(sb, app.port);
     const changes = join(REPO_ROOT, 'test', 'fixtures', 'plans', 'google-create.json');
     const first = runDriver(['up', 'stage', '--skip-image', '--auto-approve'], sb, {
       spec,
-      env: env({ FAKE_HANG: 'terraform apply', FAKE_PLAN_JSON: changes }),
+      env: env({ FAKE_HANG: 'terraform plan', FAKE_PLAN_JSON: changes }),
       signals,
     });
     await untilHanging(sb);
     expect(JSON.parse(readFileSync(join(cdktfLock(), 'details.json'), 'utf8'))).toMatchObject({
       pid: process.pid,
       command: 'up stage',
+      environment: 'stage',
     });
 
     const second = await runDriver(['up', 'prod', '--skip-image'], sb, { spec, env: env() });
@@ -784,9 +785,10 @@ describe('project-wide cdktf lock', () => {
     expect(second.err).toContain(
       `another run holds ${cdktfLock()}: pid ${process.pid} (up stage), started `,
     );
-    expect(second.err).toContain(
-      "share cdktf.out/ and the backend stack's local state (backend.tfstate)",
-    );
+    expect(second.err).toContain('one run at a time synthesizes and plans in it');
+    // The hint releases the holder's environment, not the refused one's.
+    expect(second.err).toContain('npx docker-hosts lock release stage (it also releases');
+    expect(second.err).not.toContain('lock release prod');
     expect(callLines(sb).filter((l) => l.includes('prod'))).toEqual([]);
     // Its own environment lock is released with the refusal.
     expect(existsSync(join(sb.runBase, 'prod', 'lock'))).toBe(false);
@@ -827,7 +829,7 @@ describe('project-wide cdktf lock', () => {
     expect(calls(sb)).toEqual([]);
     const dry = await runDriver(['up', 'prod', '--dry-run'], sb, { spec, env: env() });
     expect(dry.out).toContain(
-      `locks: ${join(sb.runBase, 'prod', 'lock')} and .run/cdktf.lock (cdktf: one run at a time)`,
+      `locks: ${join(sb.runBase, 'prod', 'lock')} and .run/cdktf.lock (cdktf: until the plans are saved)`,
     );
   });
 });

@@ -130,3 +130,34 @@ test('SIGTERM during an apply: the call gets it once, nothing starts after it, e
   expect(existsSync(join(sb.root, '.run', 'cdktf.lock'))).toBe(false);
   expect(signals.listenerCount('SIGTERM')).toBe(0);
 });
+
+test("locks as Terraform scopes them: stage's applies hold no lock prod's plans and applies wait on", async () => {
+  const signals = new EventEmitter();
+  current = undefined;
+  const stage = up(
+    ['up', 'stage', '--skip-image', '--auto-approve'],
+    { hangOn: 'terraform apply', planJson: CREATE },
+    signals,
+  );
+  const stageExec = () => current;
+  for (
+    let i = 0;
+    i < 500 && stageExec()?.calls.some((c) => c.line.startsWith('terraform apply')) !== true;
+    i++
+  )
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  const cdktfLock = join(sb.root, '.run', 'cdktf.lock');
+  // Stage applies: its plans are saved, so the cdktf lock (synth and plans) is released; its own lock stays.
+  expect(existsSync(cdktfLock)).toBe(false);
+  expect(existsSync(join(sb.runBase, 'stage', 'lock'))).toBe(true);
+  const prod = await up(['up', 'prod', '--skip-image', '--auto-approve'], { planJson: CREATE });
+  expect([prod.code, prod.err]).toEqual([0, '']);
+  expect(prod.exec.lines().filter((l) => l.startsWith('terraform apply'))).toHaveLength(3);
+  // stage's own lock still refuses a second stage run, naming stage's command.
+  const again = await up(['up', 'stage', '--skip-image', '--auto-approve'], { planJson: CREATE });
+  expect(again.code).toBe(3);
+  expect(again.err).toContain('(up stage)');
+  expect(again.err).toContain('lock release stage');
+  signals.emit('SIGINT');
+  expect((await stage).code).toBe(130);
+});

@@ -119,9 +119,21 @@ describe('lock', () => {
     expect(() => acquireLock(path, 'up stage')).toThrow(
       /Wait for it to finish.*: rm -r .*cdktf\.lock$/,
     );
-    const second = () => acquireLock(path, 'up stage', { why: 'shared by all', release: 'run X' });
+    const release = (env: string) => `lock release ${env}`;
+    const second = () => acquireLock(path, 'up stage', { why: 'shared by all', release });
+    // The hint names the holder's environment (prod), never the refused run's (stage).
     expect(second).toThrow(
-      /pid \d+ \(up prod\), started .*\.\nshared by all\nWait for it.*: run X$/,
+      /pid \d+ \(up prod\), started .*\.\nshared by all\nWait for it.*: lock release prod$/,
+    );
+  });
+
+  it("a lock records its run's environment; the hint releases that one", () => {
+    const path = join(dir, 'cdktf.lock');
+    acquireLock(path, 'status qa-2', { environment: 'qa-2' });
+    expect(readLock(path)?.environment).toBe('qa-2');
+    const release = (env: string) => `lock release ${env}`;
+    expect(() => acquireLock(path, 'plan prod', { environment: 'prod', release })).toThrow(
+      /\(status qa-2\).*: lock release qa-2$/s,
     );
   });
 

@@ -59,6 +59,24 @@ describe('approvalStep', () => {
     }
   });
 
+  test('deleting hosts with deletion protection on: refused, even with --auto-approve', () => {
+    // A real plan: prod deployed with deletionProtection: true, then planned with -destroy.
+    const guarded = summary('google-destroy-protected');
+    for (const autoApprove of [true, false]) {
+      const step = approvalStep({ ...base, autoApprove, summaries: [guarded] });
+      expect(step).toEqual({
+        kind: 'refuse',
+        message:
+          'refused: the plan deletes google_compute_instance.fleet_docker-host-001, ' +
+          'google_compute_instance.fleet_docker-host-002, whose deletion protection is on: Terraform ' +
+          'would stop there after deleting what comes first; nothing was applied. Set ' +
+          'deletionProtection: false for prod in config/environments.ts and run up prod, then run this again',
+      });
+    }
+    // The same destroy without the protection is asked as usual.
+    expect(approvalStep({ ...base, summaries: [summary('google-destroy')] }).kind).toBe('ask');
+  });
+
   test('no terminal: refused unless --auto-approve', () => {
     const summaries = [summary('google-update')];
     expect(approvalStep({ ...base, interactive: false, summaries })).toMatchObject({

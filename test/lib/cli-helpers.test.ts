@@ -142,6 +142,10 @@ describe('closest valid name', () => {
     expect(editDistance('kitten', 'sitting')).toBe(3);
     expect(editDistance('', 'up')).toBe(2);
     expect(editDistance('plan', 'plan')).toBe(0);
+    // A swap of two neighbouring characters is one edit.
+    expect(editDistance('stgae', 'stage')).toBe(1);
+    expect(editDistance('form', 'from')).toBe(1);
+    expect(editDistance('ab', 'ba')).toBe(1);
   });
 
   test.each([
@@ -151,6 +155,8 @@ describe('closest valid name', () => {
     ['--skip', '--skip-image'],
     ['destory', 'destroy'],
     ['stauts', 'status'],
+    ['--form', '--from'],
+    ['stgae', 'stage'],
     ['--frobnicate', undefined],
     ['x', undefined],
   ])('%s → %s', (input, expected) => {
@@ -163,6 +169,8 @@ describe('closest valid name', () => {
       'destroy',
       'status',
       'plan',
+      'stage',
+      'prod',
     ];
     expect(closest(input, candidates)).toBe(expected);
   });
@@ -170,6 +178,9 @@ describe('closest valid name', () => {
   test('the message', () => {
     expect(unknownMessage('command', 'destory', ['up', 'destroy', 'plan'])).toBe(
       'unknown command "destory" (did you mean destroy?); commands are: up, destroy, plan',
+    );
+    expect(unknownMessage('command', 'Deploy', ['up', 'plan'], { deploy: 'up' })).toBe(
+      'unknown command "Deploy" (did you mean up?); commands are: up, plan',
     );
   });
 });

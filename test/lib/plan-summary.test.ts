@@ -5,6 +5,7 @@ import {
   hasChanges,
   losesHost,
   PlanFormatError,
+  protectedDeletions,
   SENSITIVE,
   summarizePlan,
   UNKNOWN,
@@ -148,6 +149,13 @@ describe('real google plans', () => {
     expect(md).toContain('#### Plan: prod: 0 to add, 0 to change, 0 to replace, 11 to destroy');
     expect(md).toContain(`| \`-\` | \`${host('002')}\` | **DESTROY** |  |`);
     expect(md).toContain('**Goes away:**\n\n- :warning: static IP 203.0.113.1');
+  });
+
+  test('deletion protection: the hosts it covers, and nothing else, are marked', () => {
+    const guarded = summarizePlan('prod', fixture('google-destroy-protected'));
+    expect(protectedDeletions(guarded)).toEqual([host('001'), host('002')]);
+    expect(protectedDeletions(summarizePlan('prod', fixture('google-destroy')))).toEqual([]);
+    expect(protectedDeletions(summarizePlan('prod', fixture('google-replace')))).toEqual([]);
   });
 
   test('no-op: no changes, nothing to approve', () => {

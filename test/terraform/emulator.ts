@@ -45,6 +45,7 @@ export class GcsEmulator {
     });
     child.stdout.pipe(log);
     child.stderr.pipe(log);
+    tieToProcess(child);
     const emulator = new GcsEmulator(child, `http://${host}`);
     await emulator.waitReady();
     return emulator;
@@ -102,5 +103,22 @@ export class GcsEmulator {
     await Promise.race([exited, sleep(5000)]);
     if (this.child.exitCode === null && this.child.signalCode === null)
       process.kill(this.child.pid, 'SIGKILL');
+  }
+}
+
+/**
+ * The emulator ends with the test, however the test ends: a normal exit, an exception, or a signal (Ctrl-C
+ * during a tier: exit 128+n, which runs the exit listeners). Without it, a fake-gcs-server outlives an
+ * interrupted run.
+ */
+function tieToProcess(child: ChildProcess): void {
+  process.once('exit', () => child.kill());
+  const exits = [
+    ['SIGINT', 130],
+    ['SIGTERM', 143],
+    ['SIGHUP', 129],
+  ] as const;
+  for (const [signal, code] of exits) {
+    if (process.listenerCount(signal) === 0) process.once(signal, () => process.exit(code));
   }
 }

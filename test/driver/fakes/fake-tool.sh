@@ -11,7 +11,9 @@
 #   with FAKE_OUTPUTS=broken, outputs lacking app_urls;
 # - `cdktf deploy registry ... --outputs-file F` writes the registry stack's outputs for $FAKE_ENVIRONMENTS
 #   (default "stage prod") in $FAKE_REGISTRY_REGION (default europe-west1); FAKE_OUTPUTS=broken as above;
-# - `cdktf synth` makes cdktf.out/stacks/<stack>/ for backend, registry, stage, prod and $FAKE_ENVIRONMENTS;
+# - `cdktf synth` makes cdktf.out/stacks/<stack>/cdk.tf.json for backend, registry, stage, prod and
+#   $FAKE_ENVIRONMENTS (its "edit" is $FAKE_CONFIG_EDIT: a config change);
+# - `terraform state pull` prints a state with serial $FAKE_TF_SERIAL (default 1) and lineage l-<stack>;
 # - `terraform init|plan|show`: init fails in the stack named $FAKE_TF_NO_BUCKET (its state bucket is missing);
 #   `plan -out=F` writes F; `show -json F` prints $FAKE_PLAN_JSON (a plan JSON file; default: a no-op plan);
 #   `apply F` fails as a stale plan with FAKE_TF_STALE=1, and with 25 error lines in the stack $FAKE_TF_FAIL_APPLY; `output -json` prints the stack's outputs as Terraform does (cut short, not JSON, with FAKE_OUTPUTS=garbled)
@@ -185,6 +187,9 @@ case "$tool" in
         fi
         echo "Apply complete! Resources: 1 added, 0 changed, 0 destroyed."
         ;;
+      state)
+        printf '{"version": 4, "serial": %s, "lineage": "l-%s"}\n' "${FAKE_TF_SERIAL:-1}" "$stack"
+        ;;
       output)
         tmp=$(mktemp)
         if [ "${FAKE_OUTPUTS:-}" = garbled ]; then printf '{"app_port": {"value": 92\n'; rm -f "$tmp"; exit 0; fi
@@ -206,7 +211,10 @@ case "$tool" in
     ;;
   cdktf)
     if [ "$1" = synth ]; then
-      for s in backend registry stage prod ${FAKE_ENVIRONMENTS:-}; do mkdir -p "cdktf.out/stacks/$s"; done
+      for s in backend registry stage prod ${FAKE_ENVIRONMENTS:-}; do
+        mkdir -p "cdktf.out/stacks/$s"
+        printf '{"stack": "%s", "edit": "%s"}\n' "$s" "${FAKE_CONFIG_EDIT:-}" >"cdktf.out/stacks/$s/cdk.tf.json"
+      done
     fi
     outputs=""
     prev=""

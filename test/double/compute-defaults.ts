@@ -1,0 +1,94 @@
+import { AddressPool } from './addresses';
+
+/**
+ * What Compute adds to an inserted resource of each collection, beyond the common fields: the defaults
+ * the provider reads back and would otherwise show as a diff.
+ */
+export function collectionDefaults(
+  collection: string,
+  res: Record<string, any>,
+  link: string,
+  addresses: AddressPool,
+): void {
+  const scope = link.slice(0, link.indexOf(`/${collection}/`));
+  const project = link.slice(0, link.search(/\/(zones|regions|global)\//));
+  if (collection === 'addresses' || collection === 'globalAddresses')
+    addressDefaults(res, link, addresses);
+  if (collection === 'firewalls') firewallDefaults(res, project);
+  if (collection === 'instances') instanceDefaults(res, scope, project);
+  if (collection === 'instanceGroups') res.size = 0;
+  if (collection === 'sslCertificates' || collection === 'managedSslCertificates')
+    certificateDefaults(res);
+  if (collection === 'forwardingRules' || collection === 'globalForwardingRules') ruleDefaults(res);
+  if (collection === 'images') res.status = 'READY';
+}
+
+function addressDefaults(res: Record<string, any>, link: string, addresses: AddressPool): void {
+  res.address ??= addresses.take(link.includes('/global/'));
+  res.addressType ??= 'EXTERNAL';
+  res.networkTier ??= link.includes('/global/') ? undefined : 'PREMIUM';
+  res.status = 'RESERVED';
+}
+
+function firewallDefaults(res: Record<string, any>, project: string): void {
+  res.network = networkLink(res.network ?? 'default', project);
+  res.direction ??= 'INGRESS';
+  res.priority ??= 1000;
+  res.disabled ??= false;
+  res.logConfig ??= { enable: false };
+}
+
+function instanceDefaults(res: Record<string, any>, zoneLink: string, project: string): void {
+  res.status = 'RUNNING';
+  res.machineType = qualify(res.machineType, zoneLink, 'machineTypes');
+  res.cpuPlatform = 'Intel Broadwell';
+  res.networkInterfaces = (res.networkInterfaces ?? []).map(
+    (nic: Record<string, any>, i: number) => ({
+      ...nic,
+      name: `nic${i}`,
+      network: networkLink(nic.network ?? 'default', project),
+      subnetwork: nic.subnetwork ?? `${project}/regions/${regionOf(zoneLink)}/subnetworks/default`,
+      networkIP: nic.networkIP ?? `10.132.0.${2 + i}`,
+      fingerprint: 'nicfp',
+      stackType: nic.stackType ?? 'IPV4_ONLY',
+    }),
+  );
+  res.scheduling ??= {};
+  res.scheduling.onHostMaintenance ??= 'MIGRATE';
+  res.scheduling.automaticRestart ??= true;
+  res.scheduling.preemptible ??= false;
+  res.scheduling.provisioningModel ??= 'STANDARD';
+}
+
+function certificateDefaults(res: Record<string, any>): void {
+  res.type ??= 'MANAGED';
+  if (res.managed) res.managed.status = 'PROVISIONING';
+}
+
+function ruleDefaults(res: Record<string, any>): void {
+  res.IPProtocol ??= 'TCP';
+  res.loadBalancingScheme ??= 'EXTERNAL';
+  res.labelFingerprint ??= 'lfp0';
+}
+
+/** A network name or partial path as the full link Compute returns. */
+export function networkLink(network: string, project: string): string {
+  if (network.startsWith('http')) return network;
+  if (network.startsWith('projects/'))
+    return `${project.slice(0, project.indexOf('/projects/'))}/${network}`;
+  return `${project}/global/networks/${network}`;
+}
+
+function qualify(
+  value: string | undefined,
+  scopeLink: string,
+  collection: string,
+): string | undefined {
+  if (!value || value.startsWith('http')) return value;
+  const name = value.split('/').pop();
+  return `${scopeLink}/${collection}/${name}`;
+}
+
+function regionOf(zoneLink: string): string {
+  return (zoneLink.split('/').pop() ?? '').replace(/-[a-z]$/, '');
+}

@@ -1,0 +1,65 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { freePort, GcsEmulator } from '../terraform/emulator';
+import { Tally } from '../terraform/harness';
+import { offlineTerraform } from '../terraform/terraform';
+import { lifecycleChecks, unknownPathCheck } from './checks';
+import { DoubleContext } from './context';
+import { faultChecks } from './fault-checks';
+import { LOAD_BALANCER, PUBLIC_IPS } from './fixtures';
+import { GoogleDouble } from './server';
+
+/**
+ * `npm run test:google-double`: the synthesized stacks applied, planned and destroyed by Terraform 1.5.7 and
+ * the real Google provider against the local double of Google's APIs (state on fake-gcs-server).
+ */
+async function main(): Promise<number> {
+  const {
+    TERRAFORM_BIN: terraformBin,
+    FAKE_GCS_BIN: fakeGcsBin,
+    TF_MIRROR_CONFIG: cliConfig,
+  } = process.env;
+  if (!terraformBin || !fakeGcsBin || !cliConfig)
+    throw new Error(
+      'TERRAFORM_BIN, FAKE_GCS_BIN and TF_MIRROR_CONFIG must be set (run test/double/run.sh)',
+    );
+  const started = Date.now();
+  const work = mkdtempSync(join(tmpdir(), 'docker-hosts-double-'));
+  const gcs = await GcsEmulator.start(fakeGcsBin, join(work, 'fake-gcs-server.log'));
+  const double = await GoogleDouble.start(join(work, 'requests.jsonl'));
+  const tally = new Tally();
+  try {
+    const tf = offlineTerraform(terraformBin, cliConfig, work, gcs.endpoint, await freePort());
+    const ctx: DoubleContext = {
+      tf: { bin: tf.bin, env: { ...tf.env, ...double.endpoints() } },
+      gcs,
+      double,
+      tally,
+      work,
+    };
+    const only = process.env.DOUBLE_ONLY; // public-ips, faults or lb: one part, while working on the double
+    if (!only || only === 'public-ips') await lifecycleChecks(ctx, PUBLIC_IPS);
+    if (!only || only === 'faults') await faultChecks(ctx, PUBLIC_IPS);
+    if (!only || only === 'lb') await lifecycleChecks(ctx, LOAD_BALANCER);
+    await unknownPathCheck(ctx);
+  } finally {
+    await double.stop();
+    await gcs.stop();
+    if (process.env.KEEP_WORK) console.log(`work folder kept: ${work}`);
+    else rmSync(work, { recursive: true, force: true });
+  }
+  console.log(
+    `${double.log.length} requests served; wall time ${((Date.now() - started) / 1000).toFixed(0)} s`,
+  );
+  return tally.close();
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err) => {
+    console.error(err instanceof Error ? err.stack : String(err));
+    console.log('0 passed, 1 failed');
+    process.exit(1);
+  },
+);

@@ -1,0 +1,121 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { EnvironmentSpec, ProjectSpec } from '../../config';
+import { environmentsTs } from '../fixtures/repo';
+import { assert, assertEqual } from '../terraform/harness';
+import { tail } from '../terraform/terraform';
+import { environmentKeys } from '../double/state';
+import { REAL_PROJECT } from '../driver-real/setup';
+import { lastRun, locksReleased, stateMatches, UP, WholeUp } from './context';
+import { driver } from './driver';
+
+/**
+ * Changes through the same `up`: hostCount 1 → 2 adds a host (applied, in the inventory); then a zone change,
+ * which replaces both hosts, needs the environment's name typed at the prompt: `y` is refused with nothing
+ * applied, `stage` applies it.
+ */
+export async function changeChecks(t: WholeUp): Promise<void> {
+  writeConfig(t, { hostCount: 2 });
+  await t.tally.check(
+    'up stage with hostCount 2, the instance insert hanging: Ctrl-C stops it, exit 130',
+    () => hangingUp(t),
+  );
+  await t.tally.check(
+    'up stage with hostCount 2 again: the second host added and in the inventory',
+    async () => {
+      const up = await driver(t.repo, t.env, UP);
+      assert(up.code === 1, `exit ${up.code}, expected 1 (at hosts):\n${tail(up.out, 40)}`);
+      const lines = [
+        /stage: 1 to add, 0 to change, 0 to replace, 0 to destroy/,
+        /apply stage \(2 hosts\) ok/,
+      ];
+      for (const line of lines) assert(line.test(up.out), `no ${line} in:\n${tail(up.out, 60)}`);
+      const inventory = readFileSync(join(lastRun(t), 'inventory.yml'), 'utf8');
+      assert(
+        /docker-host-001:/.test(inventory) && /docker-host-002:/.test(inventory),
+        `inventory.yml:\n${inventory}`,
+      );
+      await stateMatches(t);
+    },
+  );
+  await t.tally.check(
+    'up stage with a new zone (both hosts replaced): "y" refused, nothing applied',
+    async () => {
+      writeConfig(t, { hostCount: 2, zone: 'europe-west1-c' });
+      const before = environmentKeys(t.double, REAL_PROJECT);
+      const refused = await driver(t.repo, t.env, ['up', 'stage', '--skip-image'], 'y');
+      assert(refused.code === 4, `exit ${refused.code}, expected 4:\n${tail(refused.out, 40)}`);
+      const lines = [
+        /must be replaced|REPLACE/,
+        /Type the environment name/,
+        /not approved \(the answer was not "stage"\)/,
+      ];
+      for (const line of lines)
+        assert(line.test(refused.out), `no ${line} in:\n${tail(refused.out, 60)}`);
+      assertEqual(environmentKeys(t.double, REAL_PROJECT), before, 'the environment in the double');
+      locksReleased(t);
+    },
+  );
+  await t.tally.check(
+    'up stage with a new zone, "stage" typed: both hosts replaced in the new zone',
+    async () => {
+      const approved = await driver(t.repo, t.env, ['up', 'stage', '--skip-image'], 'stage');
+      assert(
+        approved.code === 1,
+        `exit ${approved.code}, expected 1 (at hosts):\n${tail(approved.out, 40)}`,
+      );
+      const zones = instancePaths(t).map((p) => p.split('/')[6]);
+      assertEqual(
+        zones,
+        ['europe-west1-c', 'europe-west1-c'],
+        "the instances' zones in the double",
+      );
+      await stateMatches(t);
+      locksReleased(t);
+    },
+  );
+}
+
+/**
+ * The second host's instance insert never answered; one SIGINT once the double has it: the driver forwards it,
+ * Terraform gives up the request and saves the state, exit 130 with the resume line, both locks released, and
+ * the state holds exactly what was created (the second host's address, not its instance).
+ */
+async function hangingUp(t: WholeUp): Promise<void> {
+  const from = t.double.log.length;
+  t.double.faults.push({
+    method: 'POST',
+    pathIncludes: '/instances',
+    status: 0,
+    hang: true,
+    times: 1,
+  });
+  try {
+    const hung = () => t.double.log.slice(from).some((l) => l.status === 0);
+    const up = await driver(t.repo, t.env, UP, undefined, hung);
+    assert(hung(), `the instance insert never reached the double:\n${tail(up.out, 40)}`);
+    assert(up.code === 130, `exit ${up.code}, expected 130:\n${tail(up.out, 40)}`);
+    const resume = /resume: {4}npx docker-hosts up stage --from deploy --skip-image/;
+    assert(resume.test(up.out), `no ${resume} in:\n${tail(up.out, 40)}`);
+    locksReleased(t);
+    await stateMatches(t);
+    assertEqual(instancePaths(t).length, 1, 'instances in the double');
+  } finally {
+    t.double.faults.length = 0;
+  }
+}
+
+function instancePaths(t: WholeUp): string[] {
+  return t.double.store
+    .paths()
+    .filter((p) => /^\/compute\/v1\/projects\/[^/]+\/zones\/[^/]+\/instances\//.test(p));
+}
+
+/** Rewrites the copy's config/environments.ts with stage changed. */
+function writeConfig(t: WholeUp, change: Partial<EnvironmentSpec>): void {
+  const environments = t.spec.environments.map((e) =>
+    e.name === 'stage' ? { ...e, ...change } : e,
+  );
+  const spec: ProjectSpec = { ...t.spec, environments };
+  writeFileSync(join(t.repo, 'config', 'environments.ts'), environmentsTs(spec));
+}

@@ -1,0 +1,81 @@
+/**
+ * npm run test:whole-up: the real driver's `up` and `destroy` of stage with the real cdktf, Terraform 1.5.7 and
+ * Google provider, against the local double of Google's APIs (test/double/) and fake-gcs-server: nothing faked
+ * but Google's servers. No throwaway hosts yet: the double gives the hosts loopback addresses where nothing
+ * listens, so `up` stops at its `hosts` step, the documented end of what this test proves.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { freePort, GcsEmulator } from '../terraform/emulator';
+import { Tally } from '../terraform/harness';
+import { GoogleDouble } from '../double/server';
+import {
+  offlineDriverEnv,
+  realHome,
+  realRepo,
+  realSpec,
+  realTools,
+  REAL_PROJECT,
+} from '../driver-real/setup';
+import { changeChecks } from './change-checks';
+import { destroyChecks, upChecks } from './checks';
+import { WholeUp } from './context';
+import { prodChecks } from './prod-checks';
+
+async function main(): Promise<number> {
+  const started = Date.now();
+  const tools = realTools(process.env);
+  const { home, bin } = realHome(tools);
+  const repo = realRepo(home);
+  const work = mkdtempSync(join(tmpdir(), 'docker-hosts-whole-up-'));
+  const gcs = await GcsEmulator.start(tools.fakeGcs, join(work, 'fake-gcs-server.log'));
+  const double = await GoogleDouble.start(join(work, 'requests.jsonl'), (name, project) =>
+    gcs.createBucket(name, project),
+  );
+  const tally = new Tally();
+  try {
+    double.addresses.regional = '127.0.0.'; // ssh and the check stay on this machine, and find nothing there
+    double.publishImage(REAL_PROJECT, 'docker-host-base');
+    const proxy = `http://127.0.0.1:${await freePort()}`;
+    const extra = { ...double.endpoints(), NO_COLOR: '1' };
+    const env = offlineDriverEnv(tools, { home, bin, repo }, gcs.endpoint, proxy, extra);
+    const t: WholeUp = {
+      repo,
+      spec: realSpec(home),
+      env,
+      tf: { bin: tools.terraform, env },
+      gcs,
+      double,
+      tally,
+    };
+    await upChecks(t);
+    await changeChecks(t);
+    await destroyChecks(t);
+    await prodChecks(t);
+    await tally.check('the double served every request (no unknown path)', () => {
+      if (double.unknown.length > 0)
+        throw new Error(`unknown paths:\n${[...new Set(double.unknown)].join('\n')}`);
+    });
+  } finally {
+    await double.stop();
+    await gcs.stop();
+  }
+  console.log(
+    `${double.log.length} requests served; wall time ${((Date.now() - started) / 1000).toFixed(0)} s`,
+  );
+  const code = tally.close();
+  if (code === 0 && !process.env.KEEP_WORK)
+    for (const d of [repo, home, work]) rmSync(d, { recursive: true });
+  else console.log(`kept: the project copy ${repo}, the request log in ${work}`);
+  return code;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err) => {
+    console.error(err instanceof Error ? err.stack : String(err));
+    console.log('0 passed, 1 failed');
+    process.exit(1);
+  },
+);
