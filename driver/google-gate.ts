@@ -11,19 +11,7 @@ import type { Plan, PreflightTask } from './plan/steps';
 import { checkPrerequisites, describeProblems, Finding, problemCount } from './preflight';
 import { googleFindings } from './preflight/google';
 import { preflightInput } from './tasks/tasks';
-import type { Command } from './usage';
-
-/** The commands that reach the hosts over SSH (through IAP when the environment's connectVia says so). */
-const SSH_COMMANDS: readonly Command[] = [
-  'status',
-  'drift',
-  'releases',
-  'rollback',
-  'logs',
-  'exec',
-  'ssh',
-  'prune',
-];
+import { SSH_COMMANDS } from './usage';
 
 interface Needs {
   readonly credentials: boolean;

@@ -129,6 +129,17 @@ export interface OptionSpec {
 const RUN: readonly Command[] = ['up', 'destroy'];
 /** The build step as a command of its own. */
 const BUILD: readonly Command[] = ['build', 'push'];
+/** The commands that reach the hosts over SSH (through IAP when the environment's connectVia says so). */
+export const SSH_COMMANDS: readonly Command[] = [
+  'status',
+  'drift',
+  'releases',
+  'rollback',
+  'logs',
+  'exec',
+  'ssh',
+  'prune',
+];
 
 /** Every option: its value's name in --help and check (none for a flag: true when given), short form, commands. */
 export const OPTIONS = {
@@ -154,18 +165,7 @@ export const OPTIONS = {
   message: { short: 'm', value: 'reason', parse: reason, commands: ['lock'] },
   verbose: { short: 'v', commands: [...RUN, ...BUILD] },
   refresh: {
-    commands: [
-      'env',
-      'status',
-      'drift',
-      'releases',
-      'rollback',
-      'logs',
-      'exec',
-      'ssh',
-      'prune',
-      'output',
-    ],
+    commands: ['env', ...SSH_COMMANDS, 'output'],
   },
   unset: { commands: ['env'] },
   markdown: { commands: ['plan'] },
