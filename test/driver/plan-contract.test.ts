@@ -5,26 +5,16 @@
  */
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ExecIo } from '../../driver/exec/exec';
-import {
-  App,
-  readJson,
-  REPO_ROOT,
-  runDriver,
-  Sandbox,
-  sandboxAndAppEach,
-  testEnv,
-  testSpec,
-} from './harness';
-import { RecordingExec, Tools, toolResponder } from './recording-exec';
+import { App, readJson, Sandbox, sandboxAndAppEach } from './harness';
+import { lastUpRun, planFixture, startRecorded } from './recorded-run';
+import type { Tools } from './recording-exec';
 
 let sb: Sandbox;
 let app: App;
 sandboxAndAppEach((s, a) => ([sb, app] = [s, a]));
 
-const fixture = (name: string) => join(REPO_ROOT, 'test', 'fixtures', 'plans', name);
-const CREATE = fixture('google-create.json');
-const REPLACE = fixture('google-replace.json');
+const CREATE = planFixture('google-create');
+const REPLACE = planFixture('google-replace');
 
 /** Runs the driver in process with a recording executor answering for the tools. */
 async function driver(
@@ -32,16 +22,8 @@ async function driver(
   tools: Partial<Tools> = {},
   ask?: (question: string) => Promise<string>,
 ) {
-  let exec: RecordingExec | undefined;
-  const makeExec = (io: ExecIo) =>
-    (exec = new RecordingExec(io, toolResponder({ port: app.port, ...tools })));
-  const result = await runDriver(argv, sb, {
-    spec: testSpec(sb, app.port),
-    env: testEnv(sb),
-    makeExec,
-    ask,
-  });
-  return { ...result, lines: exec?.lines() ?? [] };
+  const run = startRecorded(argv, sb, app, { tools, ask });
+  return { ...(await run.result), lines: run.exec()?.lines() ?? [] };
 }
 
 /** The run folder `plan stage` wrote. */
@@ -51,8 +33,7 @@ function planDir(): string {
   return join(sb.runBase, 'stage', dirs[0]);
 }
 
-const lastUp = () =>
-  (readJson(join(sb.runBase, 'stage', 'state.json')) as { lastRun: { up: string } }).lastRun.up;
+const lastUp = () => lastUpRun(sb);
 
 describe('up --plan <run folder>', () => {
   it('applies exactly the saved plans (copied into its run folder), planning nothing anew', async () => {

@@ -7,43 +7,23 @@
 import { EventEmitter } from 'node:events';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ExecIo } from '../../driver/exec/exec';
-import {
-  App,
-  readJson,
-  REPO_ROOT,
-  runDriver,
-  Sandbox,
-  sandboxAndAppEach,
-  testEnv,
-  testSpec,
-} from './harness';
-import { RecordingExec, Tools, toolResponder } from './recording-exec';
+import { App, Sandbox, sandboxAndAppEach } from './harness';
+import { lastUpRun, planFixture, startRecorded, untilCalled } from './recorded-run';
+import type { Tools } from './recording-exec';
 
 let sb: Sandbox;
 let app: App;
 sandboxAndAppEach((s, a) => ([sb, app] = [s, a]));
 
-const CREATE = join(REPO_ROOT, 'test', 'fixtures', 'plans', 'google-create.json');
-
-/** The recording executor of the run under way. */
-let current: RecordingExec | undefined;
+const CREATE = planFixture('google-create');
 
 /** Runs the driver in process with a recording executor; the result and the executor. */
 async function up(argv: string[], tools: Partial<Tools> = {}, signals = new EventEmitter()) {
-  const makeExec = (io: ExecIo) =>
-    (current = new RecordingExec(io, toolResponder({ port: app.port, ...tools })));
-  const result = await runDriver(argv, sb, {
-    spec: testSpec(sb, app.port),
-    env: testEnv(sb),
-    signals,
-    makeExec,
-  });
-  return { ...result, exec: current! };
+  const run = startRecorded(argv, sb, app, { tools, signals });
+  return { ...(await run.result), exec: run.exec()! };
 }
 
-const lastRun = () =>
-  (readJson(join(sb.runBase, 'stage', 'state.json')) as { lastRun: { up: string } }).lastRun.up;
+const lastRun = () => lastUpRun(sb);
 
 test('up --auto-approve --skip-image: synth and every plan before anything changes, then the steps in order', async () => {
   const result = await up(['up', 'stage', '--skip-image', '--auto-approve'], { planJson: CREATE });
@@ -110,18 +90,14 @@ test('without a terminal and without --auto-approve: the summary, a refusal (exi
 
 test('SIGTERM during an apply: the call gets it once, nothing starts after it, exit 143, the locks released', async () => {
   const signals = new EventEmitter();
-  current = undefined;
-  const running = up(
-    ['up', 'stage', '--skip-image', '--auto-approve'],
-    { hangOn: 'terraform apply', planJson: CREATE },
+  const running = startRecorded(['up', 'stage', '--skip-image', '--auto-approve'], sb, app, {
+    tools: { hangOn: 'terraform apply', planJson: CREATE },
     signals,
-  );
-  const applying = () => current?.calls.some((c) => c.line.startsWith('terraform apply')) === true;
-  for (let i = 0; i < 500 && !applying(); i++)
-    await new Promise((resolve) => setTimeout(resolve, 10));
+  });
+  await untilCalled(running, 'terraform apply');
   signals.emit('SIGTERM');
   signals.emit('SIGTERM');
-  const result = await running;
+  const result = { ...(await running.result), exec: running.exec()! };
   expect(result.code).toBe(143);
   const applies = result.exec.calls.filter((c) => c.line.startsWith('terraform apply'));
   expect(applies.map((c) => c.got)).toEqual([['SIGTERM']]);
@@ -133,19 +109,11 @@ test('SIGTERM during an apply: the call gets it once, nothing starts after it, e
 
 test("locks as Terraform scopes them: stage's applies hold no lock prod's plans and applies wait on", async () => {
   const signals = new EventEmitter();
-  current = undefined;
-  const stage = up(
-    ['up', 'stage', '--skip-image', '--auto-approve'],
-    { hangOn: 'terraform apply', planJson: CREATE },
+  const stage = startRecorded(['up', 'stage', '--skip-image', '--auto-approve'], sb, app, {
+    tools: { hangOn: 'terraform apply', planJson: CREATE },
     signals,
-  );
-  const stageExec = () => current;
-  for (
-    let i = 0;
-    i < 500 && stageExec()?.calls.some((c) => c.line.startsWith('terraform apply')) !== true;
-    i++
-  )
-    await new Promise((resolve) => setTimeout(resolve, 10));
+  });
+  await untilCalled(stage, 'terraform apply');
   const cdktfLock = join(sb.root, '.run', 'cdktf.lock');
   // Stage applies: its plans are saved, so the cdktf lock (synth and plans) is released; its own lock stays.
   expect(existsSync(cdktfLock)).toBe(false);
@@ -159,5 +127,5 @@ test("locks as Terraform scopes them: stage's applies hold no lock prod's plans 
   expect(again.err).toContain('(up stage)');
   expect(again.err).toContain('lock release stage');
   signals.emit('SIGINT');
-  expect((await stage).code).toBe(130);
+  expect((await stage.result).code).toBe(130);
 });

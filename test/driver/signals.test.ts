@@ -8,24 +8,14 @@
 import { EventEmitter } from 'node:events';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ExecIo } from '../../driver/exec/exec';
-import {
-  App,
-  readJson,
-  REPO_ROOT,
-  runDriver,
-  Sandbox,
-  sandboxAndAppEach,
-  testEnv,
-  testSpec,
-} from './harness';
-import { RecordingExec, toolResponder } from './recording-exec';
+import { App, Sandbox, sandboxAndAppEach } from './harness';
+import { lastUpRun, planFixture, startRecorded, untilCalled } from './recorded-run';
 
 let sb: Sandbox;
 let app: App;
 sandboxAndAppEach((s, a) => ([sb, app] = [s, a]));
 
-const CREATE = join(REPO_ROOT, 'test', 'fixtures', 'plans', 'google-create.json');
+const CREATE = planFixture('google-create');
 const SIGNALS = [
   ['SIGINT', 130, 'SIGINT'],
   ['SIGTERM', 143, 'SIGTERM'],
@@ -43,26 +33,16 @@ const PHASES = [
 ] as const;
 
 const lockPaths = () => [join(sb.runBase, 'stage', 'lock'), join(sb.root, '.run', 'cdktf.lock')];
-const lastRun = () =>
-  (readJson(join(sb.runBase, 'stage', 'state.json')) as { lastRun: { up: string } }).lastRun.up;
+const lastRun = () => lastUpRun(sb);
 
 /** Runs `argv` with a recording executor; `signal` is sent once the call `hangOn` runs. */
 async function interrupted(argv: string[], hangOn: string, signal: string) {
   const signals = new EventEmitter();
-  let exec: RecordingExec | undefined;
-  const tools = { port: app.port, planJson: CREATE, hangOn };
-  const makeExec = (io: ExecIo) => (exec = new RecordingExec(io, toolResponder(tools)));
-  const running = runDriver(argv, sb, {
-    spec: testSpec(sb, app.port),
-    env: testEnv(sb),
-    signals,
-    makeExec,
-  });
-  const hanging = () => exec?.calls.some((c) => c.line.startsWith(hangOn)) === true;
-  for (let i = 0; i < 500 && !hanging(); i++) await new Promise((r) => setTimeout(r, 5));
+  const run = startRecorded(argv, sb, app, { tools: { planJson: CREATE, hangOn }, signals });
+  await untilCalled(run, hangOn);
   signals.emit(signal);
-  const result = await running;
-  return { ...result, exec: exec!, listeners: signals.listenerCount(signal) };
+  const result = await run.result;
+  return { ...result, exec: run.exec()!, listeners: signals.listenerCount(signal) };
 }
 
 describe.each(SIGNALS)('%s', (signal, code, forwarded) => {
@@ -85,27 +65,27 @@ describe.each(SIGNALS)('%s', (signal, code, forwarded) => {
   test(`at the approval prompt: the prompt closed, exit ${code}, the lock released, nothing applied`, async () => {
     let held: boolean[] = [];
     const signals = new EventEmitter();
-    let exec: RecordingExec | undefined;
-    const makeExec = (io: ExecIo) =>
-      (exec = new RecordingExec(io, toolResponder({ port: app.port, planJson: CREATE })));
     const prompt = (_q: string, abort?: AbortSignal) =>
       new Promise<string>((_resolve, reject) => {
         held = lockPaths().map((p) => existsSync(p));
         abort?.addEventListener('abort', () => reject(new Error('closed')));
         signals.emit(signal);
       });
-    const options = {
-      spec: testSpec(sb, app.port),
-      env: testEnv(sb),
+    const run = startRecorded(['up', 'stage'], sb, app, {
+      tools: { planJson: CREATE },
       signals,
-      makeExec,
       ask: prompt,
-    };
-    const result = await runDriver(['up', 'stage'], sb, options);
+    });
+    const result = await run.result;
     // At the prompt the environment's lock is held, the cdktf lock no more (the plans are saved).
     expect(held).toEqual([true, false]);
     expect(result.code).toBe(code);
-    expect(exec!.lines().filter((l) => l.includes(' apply '))).toEqual([]);
+    expect(
+      run
+        .exec()!
+        .lines()
+        .filter((l) => l.includes(' apply ')),
+    ).toEqual([]);
     expect(lockPaths().filter((p) => existsSync(p))).toEqual([]);
     expect(readFileSync(join(lastRun(), 'interrupted.txt'), 'utf8')).toContain('approval prompt');
   });
