@@ -28,6 +28,9 @@ export const DEFAULTS = {
     build: { dockerfile: 'Dockerfile', name: 'app', buildArgs: {} },
   },
   rollout: { canary: 1, batch: '25%' },
+  fleet: 'fixed',
+  /** maxSurge defaults to the region's number of zones (config/resolve-managed.ts). */
+  managed: { minHosts: 2, maxHosts: 6, target: { cpu: 0.6 }, initialDelaySec: 300 },
   stateLocation: 'EU',
   stateVersionsKept: 10,
   backendState: 'local',

@@ -9,6 +9,7 @@ import type { AppBuildConfig, AppBuildSpec, RegistryConfig, RegistrySpec } from 
  */
 
 import type { BootDiskType } from './gcp';
+import type { FleetKind, ManagedConfig, ManagedSpec } from './managed';
 
 export { WIDEST_ADMIN_PREFIX } from './cidr';
 
@@ -137,6 +138,15 @@ export interface EnvironmentSpec {
   readonly app?: AppSpec;
   /** How a release reaches the hosts: a canary first, then batches. @default see RolloutSpec */
   readonly rollout?: RolloutSpec;
+  /**
+   * `fixed`: `hostCount` named hosts, configured and released by Ansible. `managed`: a regional managed instance
+   * group that Google heals, scales and rolls (see ManagedSpec); it needs exposure `load-balancer` and refuses
+   * `hostCount`, `rollout` and `deletionProtection`.
+   * @default 'fixed'
+   */
+  readonly fleet?: FleetKind;
+  /** With `fleet: 'managed'`: the group's size, autoscaling and rolling update. @default see ManagedSpec */
+  readonly managed?: ManagedSpec;
 }
 
 /**
@@ -296,6 +306,10 @@ export interface EnvironmentConfig {
     readonly canary: number;
     readonly batch: number | string;
   };
+  /** `managed`: hostCount is 0 and hostNames empty (Google names the group's hosts). */
+  readonly fleet: FleetKind;
+  /** With `fleet: 'managed'` only. */
+  readonly managed?: ManagedConfig;
   /** Where this environment's Terraform state lives. */
   readonly state: {
     readonly bucket: string;

@@ -4,6 +4,7 @@ import { ProjectConfig, ProjectSpec } from './environment-config';
 import { resolveProject, ResolveContext } from './resolve';
 
 export * from './environment-config';
+export * from './managed';
 export { DEFAULTS } from './defaults';
 export { coversInternet, ipv4Coverage } from './cidr';
 export { MAX_LABELS } from './gcp';

@@ -20,6 +20,7 @@ import { resolveApp } from './resolve-app';
 import { resolveExposure } from './resolve-exposure';
 import { resolveHost, stateBucketName } from './resolve-host';
 import { resolveLabels } from './resolve-labels';
+import { resolveFleet } from './resolve-managed';
 import { resolveNetwork } from './resolve-network';
 import { resolveRegistry } from './resolve-registry';
 import { resolveRollout } from './resolve-rollout';
@@ -57,9 +58,13 @@ function resolveEnvironment(
   const host = resolveHost(name, spec);
   const exposure = resolveExposure(name, spec);
   const { connectVia, ...network } = resolveNetwork(name, spec, exposure.exposure);
+  const fleet = resolveFleet(name, spec, exposure.exposure);
+  const managed = fleet.fleet === 'managed';
   return {
     name,
     ...host,
+    // A managed group's hosts are Google's to name and count.
+    ...(managed ? { hostCount: 0, hostNames: [] } : {}),
     ...network,
     ...exposure,
     deletionProtection: checkBool(
@@ -69,7 +74,8 @@ function resolveEnvironment(
     labels: resolveLabels(name, spec.labels),
     ssh: { ...resolveSsh(name, spec.ssh, home), connectVia },
     app: resolveApp(name, spec.app, root),
-    rollout: resolveRollout(name, spec.rollout, host.hostCount),
+    rollout: managed ? DEFAULTS.rollout : resolveRollout(name, spec.rollout, host.hostCount),
+    ...fleet,
     state: { bucket: stateBucketName(host.projectId), prefix: statePrefix(name) },
   };
 }

@@ -4,6 +4,7 @@
  * JavaScript, where `hostcount: 3` would silently mean one host.
  */
 import { AppSpec, EnvironmentSpec, ProjectSpec, RolloutSpec, SshSpec } from './environment-config';
+import type { ManagedSpec, ManagedTargetSpec } from './managed';
 import type { AppBuildSpec, RegistrySpec } from './registry';
 import { Field, fail } from './error';
 import { looksLikeKeyMaterial, MAX_SHOWN, show } from './redact';
@@ -48,6 +49,14 @@ const ROLLOUT: ShapeOf<RolloutSpec> = {
   canary: 'number',
   batch: 'countOrShare',
 };
+const TARGET: ShapeOf<ManagedTargetSpec> = { cpu: 'number', lbUtilization: 'number' };
+const MANAGED: ShapeOf<ManagedSpec> = {
+  minHosts: 'number',
+  maxHosts: 'number',
+  target: TARGET,
+  maxSurge: 'countOrShare',
+  initialDelaySec: 'number',
+};
 const REGISTRY: ShapeOf<RegistrySpec> = {
   repository: 'string',
   location: 'string',
@@ -79,6 +88,8 @@ const ENVIRONMENT: ShapeOf<EnvironmentSpec> = {
   ssh: SSH,
   app: APP,
   rollout: ROLLOUT,
+  fleet: 'string',
+  managed: MANAGED,
 };
 const PROJECT: ShapeOf<ProjectSpec> = {
   environments: 'records',
