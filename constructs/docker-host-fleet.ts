@@ -172,8 +172,13 @@ function checkHostNames(id: string, hostNames: readonly string[]): void {
   }
 }
 
-/** No project-wide keys, no serial port; the deploy user's key unless OS Login manages logins. */
-function hostMetadata(props: DockerHostFleetProps): Record<string, string> {
+/**
+ * No project-wide keys, no serial port; the deploy user's key unless OS Login manages logins. Shared with the
+ * managed fleet's instance template (constructs/host-template.ts).
+ */
+export function hostMetadata(
+  props: Pick<DockerHostFleetProps, 'osLogin' | 'sshPublicKeys' | 'sshUser'>,
+): Record<string, string> {
   const osLogin = props.osLogin ?? false;
   const metadata: Record<string, string> = {
     'block-project-ssh-keys': 'TRUE',

@@ -21,8 +21,16 @@ export interface FrontDoorProps {
   /** Prefix of every resource name, e.g. `prod-docker-hosts`. */
   readonly namePrefix: string;
   readonly network: string;
-  /** The backends: the environment's hosts, zone by zone. */
+  /**
+   * The backends: the environment's hosts, zone by zone. Empty with `managedGroup` (the group heals by this front
+   * door's health check, so it is made after the front door and named by `serveGroup`).
+   */
   readonly zones: readonly FrontDoorZone[];
+  /**
+   * The backend is a managed instance group that `serveGroup` names (zones must then be empty).
+   * @default false
+   */
+  readonly managedGroup?: boolean;
   /** The port the app listens on (the instance groups' named port `app`). */
   readonly appPort: number;
   /**
@@ -48,6 +56,11 @@ export interface FrontDoorProps {
   readonly labels: Readonly<Record<string, string>>;
 }
 
+/** A backend of the service: an instance group, balanced by utilisation (Google's default 0.8 of each host). */
+function backendOf(group: string) {
+  return { group, balancingMode: 'UTILIZATION', capacityScaler: 1 };
+}
+
 /** The named port of the instance groups, which the backend service sends traffic to. */
 export const APP_PORT_NAME = 'app';
 
@@ -66,11 +79,17 @@ export class FrontDoor extends Construct {
   /** `https://<domain>` or `http://<address>`: the environment's one URL (no trailing slash). */
   readonly url: string;
   private readonly labels: Readonly<Record<string, string>>;
+  private served = false;
 
   constructor(scope: Construct, id: string, props: FrontDoorProps) {
     super(scope, id);
-    if (props.zones.length === 0)
+    if (props.zones.length === 0 && props.managedGroup !== true)
       throw new Error(`FrontDoor "${id}": zones must name at least one zone`);
+    if (props.managedGroup === true) {
+      this.node.addValidation({
+        validate: () => (this.served ? [] : [`FrontDoor "${id}": serveGroup was never called`]),
+      });
+    }
     const { project, namePrefix: prefix } = props;
     this.labels = props.labels;
     this.address = new ComputeGlobalAddress(this, 'address', {
@@ -132,13 +151,17 @@ export class FrontDoor extends Construct {
       timeoutSec: 30,
       connectionDrainingTimeoutSec: props.drainingTimeoutSec ?? 30,
       healthChecks: [this.healthCheck.id],
-      backend: this.groups.map((g) => ({
-        group: g.id,
-        balancingMode: 'UTILIZATION',
-        capacityScaler: 1,
-      })),
+      backend: this.groups.map((g) => backendOf(g.id)),
       logConfig: { enable: true, sampleRate: props.logSampleRate ?? 1 },
     });
+  }
+
+  /** A managed instance group (its `instanceGroup` URL) as the only backend, instead of unmanaged groups. */
+  serveGroup(group: string): void {
+    if (this.groups.length > 0)
+      throw new Error(`FrontDoor "${this.node.id}": serves its zones' hosts already`);
+    this.backend.putBackend([backendOf(group)]);
+    this.served = true;
   }
 
   private forward(

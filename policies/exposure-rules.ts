@@ -25,10 +25,13 @@ function behindLoadBalancer(stack: SynthesizedStack): boolean {
   return resourcesOf(stack, 'google_compute_backend_service').length > 0;
 }
 
-/** The ports the load balancer sends traffic to: the instance groups' named ports. */
+/** The ports the load balancer sends traffic to: the (unmanaged or managed) instance groups' named ports. */
 function backendPorts(stack: SynthesizedStack): number[] {
-  return resourcesOf(stack, 'google_compute_instance_group').flatMap(([, attrs]) =>
-    list(attrs.named_port).map((p) => Number(p.port)),
+  const groups = ['google_compute_instance_group', 'google_compute_region_instance_group_manager'];
+  return groups.flatMap((type) =>
+    resourcesOf(stack, type).flatMap(([, attrs]) =>
+      list(attrs.named_port).map((p) => Number(p.port)),
+    ),
   );
 }
 

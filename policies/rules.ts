@@ -1,5 +1,6 @@
 import { coversInternet, WIDEST_ADMIN_PREFIX } from '../config/cidr';
 import { EXPOSURE_RULES } from './exposure-rules';
+import { MANAGED_RULES } from './managed-rules';
 import { REGISTRY_RULES } from './registry-rules';
 import {
   Attributes,
@@ -202,4 +203,5 @@ export const RULES: readonly PolicyRule[] = [
   ),
   ...REGISTRY_RULES,
   ...EXPOSURE_RULES,
+  ...MANAGED_RULES,
 ];

@@ -9,7 +9,9 @@ import { FleetFirewall } from '../constructs/fleet-firewall';
 import { FrontDoor } from '../constructs/front-door';
 import { HOST_SCOPES, HostServiceAccount } from '../constructs/host-service-account';
 import { HOST_ROLE, roleLabels } from '../lib/constants';
-import { environmentOutputs, HostFacts } from './outputs';
+import { managedFleet } from './managed-fleet';
+import { managedOutputs } from './managed-outputs';
+import { environmentOutputs, HostFacts, OutputDefinition } from './outputs';
 import { ReadableStack } from './readable-stack';
 
 /** Network tag on every Docker host of an environment; the firewall rules target it. */
@@ -23,7 +25,8 @@ export function fleetTag(environment: string): string {
  * with state in the backend bucket under the environment's own prefix.
  */
 export class DockerHostsStack extends ReadableStack {
-  readonly fleet: DockerHostFleet;
+  /** The fixed fleet's hosts; absent with `fleet: managed` (stacks/managed-fleet.ts). */
+  readonly fleet?: DockerHostFleet;
   /** Present with `exposure: load-balancer`. */
   readonly frontDoor?: FrontDoor;
   /** Present with `exposure: load-balancer`: the hosts have no external IP. */
@@ -41,7 +44,20 @@ export class DockerHostsStack extends ReadableStack {
 
     const labels = { ...config.labels, env: config.name, ...roleLabels(HOST_ROLE, 'cdktf') };
     const serviceAccount = this.hostAccount(config, registry);
-    this.fleet = new DockerHostFleet(this, 'fleet', {
+    if (config.managed !== undefined) {
+      this.firewall(config);
+      this.frontDoor = frontDoor(this, config, undefined, labels);
+      this.nat = natOf(this, config);
+      const managed = managedFleet(this, config, config.managed, {
+        frontDoor: this.frontDoor,
+        serviceAccountEmail: serviceAccount.account.email,
+        networkTags: [HOST_ROLE, fleetTag(config.name)],
+        labels,
+      });
+      this.output(managedOutputs(config, managed));
+      return;
+    }
+    const fleet = new DockerHostFleet(this, 'fleet', {
       project: config.projectId,
       region: config.region,
       zone: config.zone,
@@ -63,7 +79,21 @@ export class DockerHostsStack extends ReadableStack {
       sshPublicKeys: config.ssh.publicKeys,
       osLogin: config.ssh.osLogin,
     });
-    new FleetFirewall(this, 'firewall', {
+    this.fleet = fleet;
+    this.firewall(config);
+    if (config.exposure === 'load-balancer') {
+      this.frontDoor = frontDoor(this, config, fleet, labels);
+      this.nat = natOf(this, config);
+    }
+    // The machine-readable contract read by the driver and the Ansible inventory generator: stacks/outputs.ts.
+    this.output(
+      environmentOutputs(config, hostFacts(fleet), { frontDoorUrl: this.frontDoor?.url }),
+    );
+  }
+
+  /** SSH from the configured ranges, the app port from its sources, everything else denied. */
+  private firewall(config: EnvironmentConfig): FleetFirewall {
+    return new FleetFirewall(this, 'firewall', {
       project: config.projectId,
       network: config.network,
       namePrefix: `${config.name}-docker-hosts`,
@@ -72,21 +102,9 @@ export class DockerHostsStack extends ReadableStack {
       appSourceRanges: config.appSourceRanges,
       sshSourceRanges: config.sshSourceRanges,
     });
+  }
 
-    if (config.exposure === 'load-balancer') {
-      this.frontDoor = frontDoor(this, config, this.fleet, labels);
-      this.nat = new CloudNat(this, 'nat', {
-        project: config.projectId,
-        region: config.region,
-        network: config.network,
-        name: `${config.name}-docker-hosts-${config.region}`,
-      });
-    }
-
-    // The machine-readable contract read by the driver and the Ansible inventory generator: stacks/outputs.ts.
-    const outputs = environmentOutputs(config, hostFacts(this.fleet), {
-      frontDoorUrl: this.frontDoor?.url,
-    });
+  private output(outputs: Record<string, OutputDefinition>): void {
     for (const [id, output] of Object.entries(outputs)) new TerraformOutput(this, id, output);
   }
 
@@ -121,18 +139,35 @@ function hostFacts(fleet: DockerHostFleet): HostFacts[] {
   }));
 }
 
-/** The environment's load balancer, its backends the fleet's hosts (every host is in the environment's zone). */
+/** The Cloud NAT the hosts without an external IP reach out through. */
+function natOf(scope: Construct, config: EnvironmentConfig): CloudNat {
+  return new CloudNat(scope, 'nat', {
+    project: config.projectId,
+    region: config.region,
+    network: config.network,
+    name: `${config.name}-docker-hosts-${config.region}`,
+  });
+}
+
+/**
+ * The environment's load balancer, its backends the fixed fleet's hosts (every host is in the environment's zone),
+ * or without a fixed fleet the managed group it is then told to serve.
+ */
 function frontDoor(
   scope: Construct,
   config: EnvironmentConfig,
-  fleet: DockerHostFleet,
+  fleet: DockerHostFleet | undefined,
   labels: Record<string, string>,
 ): FrontDoor {
   return new FrontDoor(scope, 'front-door', {
     project: config.projectId,
     namePrefix: `${config.name}-docker-hosts`,
     network: config.network,
-    zones: [{ zone: config.zone, instances: fleet.hosts.map((h) => h.instance.selfLink) }],
+    zones:
+      fleet === undefined
+        ? []
+        : [{ zone: config.zone, instances: fleet.hosts.map((h) => h.instance.selfLink) }],
+    managedGroup: fleet === undefined,
     appPort: config.app.port,
     healthCheckPath: config.app.healthCheckPath,
     ...(config.domain === undefined ? {} : { domain: config.domain }),

@@ -15,21 +15,26 @@ export class OutputsError extends Error {
 
 type JsonObject = Record<string, unknown>;
 
-function isObject(value: unknown): value is JsonObject {
+export function isObject(value: unknown): value is JsonObject {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-function describe(value: unknown): string {
+export function describe(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'an array';
   return typeof value === 'object' ? 'an object' : `${typeof value} ${JSON.stringify(value)}`;
 }
 
-const ENV_NAME = /^[a-z][a-z0-9_-]{0,62}$/;
+export const ENV_NAME = /^[a-z][a-z0-9_-]{0,62}$/;
 // GCE instance ids: unsigned 64-bit integers, as a decimal string.
 const INSTANCE_ID = /^[0-9]{1,20}$/;
 
-function requireString(obj: JsonObject, field: string, where: string, noun = 'field'): string {
+export function requireString(
+  obj: JsonObject,
+  field: string,
+  where: string,
+  noun = 'field',
+): string {
   if (!(field in obj)) throw new OutputsError(`${where}: missing ${noun} "${field}"`);
   const value = obj[field];
   if (typeof value !== 'string' || value.trim() === '') {
@@ -40,7 +45,7 @@ function requireString(obj: JsonObject, field: string, where: string, noun = 'fi
   return value;
 }
 
-function requireMatch(
+export function requireMatch(
   obj: JsonObject,
   field: string,
   where: string,
@@ -124,7 +129,7 @@ function parseHost(key: string, value: unknown, where: string): HostOutput {
   return id === undefined ? host : { ...host, instance_id: id };
 }
 
-function requireOutput(raw: JsonObject, name: string, where: string): unknown {
+export function requireOutput(raw: JsonObject, name: string, where: string): unknown {
   if (!(name in raw)) throw new OutputsError(`${where}: missing output "${name}"`);
   return raw[name];
 }
@@ -169,7 +174,7 @@ function parseScalars(raw: JsonObject, where: string) {
   return { app_urls: [...appUrls], ssh_user: sshUser, app_port: appPort, environment };
 }
 
-const URL_RE = /^https?:\/\/[^\s/]+$/;
+export const URL_RE = /^https?:\/\/[^\s/]+$/;
 
 function parseEnvironmentUrl(
   raw: JsonObject,
@@ -231,11 +236,8 @@ function parseSshRoute(raw: JsonObject, where: string): Pick<StackOutputs, 'ssh_
   };
 }
 
-/**
- * Validates the outputs file content (already JSON-parsed) and returns the outputs of `stack`.
- * Throws OutputsError naming the missing or malformed field.
- */
-export function parseStackOutputs(json: unknown, stack: string): StackOutputs {
+/** The raw outputs of `stack` in an outputs file (already JSON-parsed), and how messages name it. */
+export function rawStackOutputs(json: unknown, stack: string): { raw: JsonObject; where: string } {
   if (!isObject(json)) {
     throw new OutputsError(
       `outputs must be a JSON object keyed by stack name, got ${describe(json)}`,
@@ -251,6 +253,20 @@ export function parseStackOutputs(json: unknown, stack: string): StackOutputs {
   const where = `stack "${stack}"`;
   if (!isObject(raw))
     throw new OutputsError(`${where}: outputs must be an object, got ${describe(raw)}`);
+  return { raw, where };
+}
+
+/**
+ * Validates the outputs file content (already JSON-parsed) and returns the outputs of `stack`, a fixed fleet's.
+ * Throws OutputsError naming the missing or malformed field.
+ */
+export function parseStackOutputs(json: unknown, stack: string): StackOutputs {
+  const { raw, where } = rawStackOutputs(json, stack);
+  if (raw.fleet === 'managed') {
+    throw new OutputsError(
+      `${where}: is a managed fleet (output "fleet" is "managed"): it has no host list`,
+    );
+  }
   return {
     hosts: parseHosts(raw, where),
     ...parseScalars(raw, where),

@@ -311,7 +311,8 @@ describe('checkPolicies', () => {
   });
 
   test('every rule has a test case here', () => {
-    // DH10 and DH11 are tested in registry-rules.test.ts, DH12-DH14 in exposure-rules.test.ts.
+    // DH10 and DH11 are tested in registry-rules.test.ts, DH12-DH14 in exposure-rules.test.ts, DH15-DH18 in
+    // managed-rules.test.ts.
     const tested = [
       ...cases.map((c) => c.id),
       'DH8-state-isolated',
@@ -321,6 +322,10 @@ describe('checkPolicies', () => {
       'DH12-lb-hosts-private',
       'DH13-backend-health-checked',
       'DH14-nat-for-private-hosts',
+      'DH15-template-no-external-ip',
+      'DH16-group-autohealing',
+      'DH17-group-max-unavailable-zero',
+      'DH18-template-own-service-account',
     ];
     expect(RULES.map((r) => r.id).sort()).toEqual(tested.sort());
   });

@@ -80,11 +80,17 @@ interface Breakage {
 const firewall = (stack: DockerHostsStack) =>
   stack.node.findAll().find((c): c is ComputeFirewall => c instanceof ComputeFirewall)!;
 
+/** The first host of a fixed fleet's stack. */
+const firstHost = (stack: DockerHostsStack) => {
+  if (stack.fleet === undefined) throw new Error(`stack ${stack.node.id} has no fixed fleet`);
+  return stack.fleet.hosts[0].instance;
+};
+
 const BREAKAGES: readonly Breakage[] = [
   {
     name: 'count and for_each on one instance are refused by terraform',
     breaks: (stack) => {
-      const instance = stack.fleet.hosts[0].instance;
+      const instance = firstHost(stack);
       instance.addOverride('count', 1);
       instance.addOverride('for_each', { a: 'b' });
       return instance;
@@ -100,7 +106,7 @@ const BREAKAGES: readonly Breakage[] = [
   },
   {
     name: 'a missing required argument (machine_type) is refused',
-    breaks: (stack) => withOverride(stack.fleet.hosts[0].instance, 'machine_type', undefined),
+    breaks: (stack) => withOverride(firstHost(stack), 'machine_type', undefined),
     command: ['validate'],
     expected: 'The argument "machine_type" is required',
   },
