@@ -60,6 +60,24 @@ export function reach(
   };
 }
 
+/**
+ * The hosts of a stack and their network tags: each fixed host by name, and every host of a managed group at once
+ * (its instance template: Google names the hosts).
+ */
+function hostsOf(stack: SynthesizedStack): [string, string[]][] {
+  const fixed = resources(stack, 'google_compute_instance').map(([, host]): [string, string[]] => [
+    String(host.name),
+    strings(host.tags),
+  ]);
+  const managed = ['google_compute_instance_template', 'google_compute_region_instance_template']
+    .flatMap((type) => resources(stack, type))
+    .map(([, t]): [string, string[]] => [
+      `${String(t.name_prefix ?? t.name)}* (every host of the managed group)`,
+      strings(t.tags),
+    ]);
+  return fixed.concat(managed);
+}
+
 export function exposureSection(stacks: readonly SynthesizedStack[]): Section {
   const ruleRows = stacks.flatMap((s) =>
     resources(s, 'google_compute_firewall').map(([address, r]) => [
@@ -79,12 +97,12 @@ export function exposureSection(stacks: readonly SynthesizedStack[]): Section {
       ['SSH tcp/22', SSH_PORT],
       [`app tcp/${appPort(s) ?? '?'}`, appPort(s)],
     ];
-    return resources(s, 'google_compute_instance').flatMap(([, host]) =>
+    return hostsOf(s).flatMap(([host, tags]) =>
       ports
         .filter((p): p is [string, number] => p[1] !== undefined)
         .map(([label, port]) => {
-          const r = reach(rules, strings(host.tags), port);
-          return [`${s.name}/${String(host.name)}`, label, r.from, r.rest];
+          const r = reach(rules, tags, port);
+          return [`${s.name}/${host}`, label, r.from, r.rest];
         }),
     );
   });

@@ -13,6 +13,30 @@ function targetOf(
   return { address, attrs: resource(stack, address) };
 }
 
+/** The backends: a managed group (its size and autohealing), or how many unmanaged instance groups. */
+function groupsOf(stack: SynthesizedStack, backend: Attrs): string {
+  const groups = Array.isArray(backend.backend) ? (backend.backend as Attrs[]) : [];
+  const managed = groups
+    .map((g) => reference(g.group)?.address)
+    .filter((a) => a?.startsWith('google_compute_region_instance_group_manager.') === true)
+    .map((a) => {
+      const group = resource(stack, a ?? '');
+      const scaler = resources(stack, 'google_compute_region_autoscaler').find(
+        ([, r]) => reference(r.target)?.address === a,
+      )?.[1];
+      const policy = block(scaler?.autoscaling_policy);
+      const size =
+        policy === undefined
+          ? 'not autoscaled'
+          : `${String(policy.min_replicas)}-${String(policy.max_replicas)} hosts, autoscaled`;
+      const healing =
+        block(group?.auto_healing_policies) === undefined ? 'NO autohealing' : 'autohealing';
+      return `managed group ${String(group?.name)} (${size}, ${healing})`;
+    });
+  if (managed.length > 0) return managed.join(', ');
+  return `${groups.length} instance ${groups.length === 1 ? 'group' : 'groups'}`;
+}
+
 /** What a URL map does: redirect to HTTPS, or send to a backend service (named with its health check and backends). */
 function urlMapAction(stack: SynthesizedStack, urlMapRef: unknown): string {
   const address = reference(urlMapRef)?.address;
@@ -27,10 +51,9 @@ function urlMapAction(stack: SynthesizedStack, urlMapRef: unknown): string {
     const http = block(hc?.http_health_check);
     return http === undefined ? c : `HTTP :${String(http.port)}${String(http.request_path ?? '/')}`;
   });
-  const groups = (Array.isArray(backend.backend) ? (backend.backend as Attrs[]) : []).length;
   const log = block(backend.log_config);
   return (
-    `backend ${String(backend.name)}: ${groups} instance ${groups === 1 ? 'group' : 'groups'}, ` +
+    `backend ${String(backend.name)}: ${groupsOf(stack, backend)}, ` +
     `health check ${checks.join(', ') || 'NONE'}, ` +
     `logging ${log?.enable === true ? `${String(log.sample_rate ?? 1)} of requests` : 'off'}`
   );

@@ -1,0 +1,39 @@
+import { exposureSection } from '../../review/exposure';
+import { resolveEnvs, stacksFor, synthJson, validEnv } from '../helpers';
+
+describe("the review's exposure table covers the managed fleet", () => {
+  const [stack] = stacksFor(
+    resolveEnvs([
+      validEnv({
+        exposure: 'load-balancer',
+        fleet: 'managed',
+        managed: { minHosts: 2, maxHosts: 5 },
+      }),
+    ]),
+  ).environments;
+  const section = exposureSection([{ name: 'stage', json: synthJson(stack) }]);
+  const [, reach, doors] = section.blocks as { rows: string[][] }[];
+
+  test("every host of the group, by its template's tags: SSH from IAP, the app port from Google's ranges only", () => {
+    expect(reach.rows.map((r) => r.slice(0, 3))).toEqual([
+      [
+        'stage/stage-docker-host-* (every host of the managed group)',
+        'SSH tcp/22',
+        '35.235.240.0/20 (Google IAP) [stage-docker-hosts-allow-ssh]',
+      ],
+      [
+        'stage/stage-docker-host-* (every host of the managed group)',
+        'app tcp/9292',
+        expect.stringContaining('35.191.0.0/16'),
+      ],
+    ]);
+    expect(reach.rows[1][2]).not.toContain('0.0.0.0/0');
+    expect(section.summary).toContain('what reaches 1 host on SSH and the app port');
+  });
+
+  test('the front door sends traffic to the managed group, autoscaled and autohealing', () => {
+    expect(doors.rows[0][4]).toBe(
+      'backend stage-docker-hosts-app: managed group stage-docker-hosts (2-5 hosts, autoscaled, autohealing), health check HTTP :9292/, logging 1 of requests',
+    );
+  });
+});
