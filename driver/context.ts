@@ -58,6 +58,8 @@ export interface Context {
 export interface EnvContext extends Context {
   readonly env: EnvironmentConfig;
   readonly project: ProjectConfig;
+  /** A managed fleet's release a command chose (`rollback`): what its plan rolls (driver/managed/releases.ts). */
+  readonly release?: string;
 }
 
 export function makeContext(deps: MainDeps, args: ParsedArgs, exec: Exec): Context {

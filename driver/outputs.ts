@@ -6,6 +6,7 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { StackOutputs } from '../stacks/outputs';
 import { OutputsError, parseStackOutputs } from '../stacks/outputs-parser';
+import { FleetOutputs, parseFleetOutputs } from '../stacks/managed-outputs-parser';
 import { loginCause } from './login-errors';
 import { INVOCATION } from './usage';
 import { EnvContext, lockRequest, printError } from './context';
@@ -19,8 +20,21 @@ import { readState, takeCdktfLock, updateState } from './state';
 
 /** The outputs of `stack` in an outputs file; OutputsError (one line, naming the file) when unreadable or malformed. */
 export function readStackOutputs(file: string, stack: string): StackOutputs {
+  return readOutputsWith(file, stack, parseStackOutputs);
+}
+
+/** The outputs of `stack`, of either fleet kind (stacks/managed-outputs-parser.ts). */
+export function readFleetOutputs(file: string, stack: string): FleetOutputs {
+  return readOutputsWith(file, stack, parseFleetOutputs);
+}
+
+function readOutputsWith<T>(
+  file: string,
+  stack: string,
+  parse: (json: unknown, s: string) => T,
+): T {
   try {
-    return parseStackOutputs(JSON.parse(readFileSync(file, 'utf8')) as unknown, stack);
+    return parse(JSON.parse(readFileSync(file, 'utf8')) as unknown, stack);
   } catch (err) {
     const { code, message } = err as NodeJS.ErrnoException;
     throw new OutputsError(

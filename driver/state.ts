@@ -29,6 +29,8 @@ export interface RunState {
   readonly lastRun?: { readonly up?: string; readonly destroy?: string };
   /** The outputs file of the last successful deploy: what `env` and `status` read. */
   readonly lastOutputs?: { readonly file: string; readonly at: string };
+  /** The last build's release file (`{ image: <repo>@sha256:… }`): what a managed fleet's `up` rolls. */
+  readonly lastRelease?: { readonly file: string; readonly at: string };
   /** The last successful image build. */
   readonly image?: ImageRecord & { readonly runDir: string };
 }

@@ -14,6 +14,7 @@ import { ManagedGroup } from '../constructs/managed-group';
 import {
   IMAGE_BY_DIGEST,
   ManagedFacts,
+  managedGroupName,
   RELEASE_VARIABLE,
   releaseMetadata,
 } from './managed-outputs';
@@ -51,7 +52,7 @@ export function managedFleet(
   managed: ManagedConfig,
   hosts: ManagedFleetHosts,
 ): ManagedFacts {
-  const name = `${config.name}-docker-hosts`;
+  const name = managedGroupName(config.name);
   const release = releaseVariable(scope);
   const template = new HostTemplate(scope, 'host-template', {
     project: config.projectId,

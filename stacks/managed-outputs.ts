@@ -14,6 +14,11 @@ export const RELEASE_VARIABLE = 'release_image';
 /** An image by digest, the only form a release takes. */
 export const IMAGE_BY_DIGEST = /^[a-z0-9][a-z0-9._/:-]*@sha256:[0-9a-f]{64}$/;
 
+/** The regional managed instance group of an environment, e.g. `prod-docker-hosts`. */
+export function managedGroupName(environment: string): string {
+  return `${environment}-docker-hosts`;
+}
+
 /** The value of the `docker-hosts-release` metadata key (the contract with the docker_host role's boot unit). */
 export interface ReleaseMetadata {
   readonly name: string;

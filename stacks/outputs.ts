@@ -151,7 +151,7 @@ export function environmentOutputs(
 }
 
 /** Hosts in name order. */
-export function hostList(outputs: StackOutputs): HostOutput[] {
+export function hostList(outputs: Pick<StackOutputs, 'hosts'>): HostOutput[] {
   return Object.keys(outputs.hosts)
     .sort()
     .map((name) => outputs.hosts[name]);

@@ -68,6 +68,9 @@ const STEP_NEEDS: Record<
   destroy: { requirements: CDKTF, files: ['main.ts'] },
 };
 
+/** A managed fleet's `hosts` step waits for the group with gcloud: no Ansible, no SSH key. */
+const MANAGED_HOSTS_NEEDS = { requirements: [...CLOUD, 'gcloud'] as const, files: [] };
+
 /**
  * What preflight checks before the given steps run. Hosts reached through IAP (`ssh.connectVia: 'iap'`)
  * also need the gcloud CLI, which Ansible's SSH ProxyCommand and Packer's IAP tunnel run.
@@ -75,12 +78,14 @@ const STEP_NEEDS: Record<
 export function preflightTask(
   steps: readonly StepName[],
   connectVia: EnvironmentConfig['ssh']['connectVia'] = 'direct',
+  fleet: EnvironmentConfig['fleet'] = 'fixed',
 ): PreflightTask {
   const needed = new Set<Requirement>(['config']);
   const files = new Set<string>();
   for (const name of steps) {
-    STEP_NEEDS[name].requirements.forEach((r) => needed.add(r));
-    STEP_NEEDS[name].files.forEach((f) => files.add(f));
+    const needs = fleet === 'managed' && name === 'hosts' ? MANAGED_HOSTS_NEEDS : STEP_NEEDS[name];
+    needs.requirements.forEach((r) => needed.add(r));
+    needs.files.forEach((f) => files.add(f));
   }
   // Ansible's ProxyCommand and Packer's use_iap both run `gcloud compute start-iap-tunnel`.
   if (
@@ -123,7 +128,7 @@ function assemble(
   skips: Skips,
 ): Plan {
   const selected = work.filter((s) => !skips.has(s.name)).map((s) => s.name);
-  const task = preflightTask(selected, env.ssh.connectVia);
+  const task = preflightTask(selected, env.ssh.connectVia, env.fleet);
   const preflight: Step = { kind: 'task', name: 'preflight', title: 'check prerequisites', task };
   const steps = [preflight, ...work].map((step) =>
     skips.has(step.name) ? { ...step, skip: skips.get(step.name) } : step,
@@ -156,7 +161,36 @@ export function buildUpPlan(
   ctx: PlanContext,
   options: UpOptions = {},
 ): Plan {
-  const work: Step[] = [
+  const work: Step[] =
+    env.fleet === 'managed' ? managedWork(env, ctx, options) : fixedWork(env, ctx, options);
+  const skips = select(work, UP_STEPS, options.from, options.only);
+  const image = imageSkip(env, options);
+  for (const name of ['packer-init', 'image'] as const)
+    if (image && !skips.has(name)) skips.set(name, image);
+  // `packer build` needs the plugins `packer init` installs: whenever the image is built, init runs first (it is
+  // idempotent and takes a second), also with --from image or --only image on a machine that never ran it.
+  if (!skips.has('image')) skips.delete('packer-init');
+  return assemble('up', env, ctx.runDir, work, skips);
+}
+
+/**
+ * A managed fleet: the image (with the release unit), the applies (the environment's plan carries the release),
+ * then Google rolls the group: wait until it is stable, and check the front door. No inventory, no Ansible.
+ */
+function managedWork(env: EnvironmentConfig, ctx: PlanContext, options: UpOptions): Step[] {
+  return [
+    tools.packerInit(ctx),
+    tools.packerBuild(ctx, env, options.image?.currentHash),
+    tools.applyStep(ctx, env, 'backend'),
+    tools.applyStep(ctx, env, 'registry'),
+    tools.applyStep(ctx, env, 'deploy'),
+    tools.managedWait(ctx, env),
+    tools.httpCheck(ctx, env, options.checkTiming ?? tools.DEFAULT_CHECK_TIMING),
+  ];
+}
+
+function fixedWork(env: EnvironmentConfig, ctx: PlanContext, options: UpOptions): Step[] {
+  return [
     tools.packerInit(ctx),
     tools.packerBuild(ctx, env, options.image?.currentHash),
     tools.applyStep(ctx, env, 'backend'),
@@ -170,14 +204,6 @@ export function buildUpPlan(
     }),
     tools.httpCheck(ctx, env, options.checkTiming ?? tools.DEFAULT_CHECK_TIMING),
   ];
-  const skips = select(work, UP_STEPS, options.from, options.only);
-  const image = imageSkip(env, options);
-  for (const name of ['packer-init', 'image'] as const)
-    if (image && !skips.has(name)) skips.set(name, image);
-  // `packer build` needs the plugins `packer init` installs: whenever the image is built, init runs first (it is
-  // idempotent and takes a second), also with --from image or --only image on a machine that never ran it.
-  if (!skips.has('image')) skips.delete('packer-init');
-  return assemble('up', env, ctx.runDir, work, skips);
 }
 
 /**

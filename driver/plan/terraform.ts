@@ -33,6 +33,8 @@ export function instanceAddress(host: string): string {
 export interface PlanMode {
   readonly destroy?: boolean;
   readonly replace?: string;
+  /** `-var name=value` pairs (a managed fleet's release: driver/managed/releases.ts). */
+  readonly vars?: readonly string[];
 }
 
 /** init, plan -out (`-destroy`, `-replace`), show -json: the calls that turn a synthesized stack into a reviewable plan. */
@@ -41,6 +43,7 @@ export function planCalls(root: string, runDir: string, stack: string, mode: Pla
   const planArgs = ['plan', '-input=false', '-no-color'];
   if (mode.destroy) planArgs.push('-destroy');
   if (mode.replace !== undefined) planArgs.push(`-replace=${mode.replace}`);
+  planArgs.push(...(mode.vars ?? []));
   planArgs.push('-lock-timeout=60s');
   return {
     init: call(root, stack, ['init', '-input=false', '-no-color']),

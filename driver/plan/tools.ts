@@ -8,6 +8,8 @@ import { BACKEND_STACK, DEFAULT_DEPLOY_USER, REGISTRY_STACK } from '../../lib/co
 import type { ExecStep, HttpCheckTask, ReleaseBuildTask, StepHint, TaskStep } from './steps';
 import { applyCall, outputCall } from './terraform';
 import { knownHostsFile } from '../paths';
+import { managedGroupName } from '../../stacks/managed-outputs';
+import { waitStableCall } from '../managed/gcloud';
 
 /** Where things are, for one run (absolute paths), and the cdktf and node executables. */
 export interface PlanContext {
@@ -58,6 +60,8 @@ export function packerVars(env: EnvironmentConfig, sourceHash?: string) {
     // The build VM lives where the hosts live, and is reached the way the hosts are (IAP needs gcloud).
     network: env.network,
     use_iap: env.ssh.connectVia === 'iap',
+    // A managed fleet's hosts serve their release from instance metadata at boot (the docker_host role's unit).
+    ...(env.fleet === 'managed' ? { release_unit: true } : {}),
   };
 }
 
@@ -288,6 +292,23 @@ export function ansiblePlaybook(
       ...(built ? [{ path: files.release, from: 'build' as const }] : []),
     ],
   };
+}
+
+/**
+ * A managed fleet's `hosts` step: no Ansible; `gcloud … wait-until --stable` on the regional group until every host
+ * runs the new template, healthy (the rollout Google does), at most the autohealing delay plus 15 minutes.
+ */
+export function managedWait(ctx: PlanContext, env: EnvironmentConfig): ExecStep {
+  const managed = env.managed;
+  if (managed === undefined) throw new Error(`managedWait: ${env.name} is not a managed fleet`);
+  const group = { group: managedGroupName(env.name), region: env.region, project: env.projectId };
+  const call = waitStableCall(group, managed.initialDelaySec + 900);
+  return exec({
+    name: 'hosts',
+    title: `wait until ${group.group} is stable (every host on the new template, healthy)`,
+    cwd: ctx.root,
+    ...call,
+  });
 }
 
 export type CheckTiming = Pick<HttpCheckTask, 'deadlineMs' | 'attemptTimeoutMs' | 'intervalMs'>;

@@ -13,6 +13,7 @@ import type { ExecStep } from '../plan/steps';
 import { instanceAddress, planCalls, TERRAFORM_ENV } from '../plan/terraform';
 import { unknownMessage } from '../../lib/cli/suggest';
 import { UsageError } from '../usage';
+import { managedRelease, releaseVarArgs } from '../managed/releases';
 import { loginCause } from '../login-errors';
 import { cleanTail } from '../runner/log';
 import { Signal, SIGNAL_EXIT } from '../../lib/signals';
@@ -89,7 +90,8 @@ export async function run({ ctx, log }: Planning, { command, args, cwd }: Call):
 async function planStack(p: Planning, runDir: string, stack: string): Promise<StackPlan> {
   const { ctx } = p;
   const replace = stack === ctx.env.name ? replaceTarget(ctx) : undefined;
-  const mode = { destroy: ctx.args.command === 'destroy', replace };
+  const vars = stack === ctx.env.name ? managedVars(ctx) : undefined;
+  const mode = { destroy: ctx.args.command === 'destroy', replace, vars };
   const calls = planCalls(ctx.deps.root, runDir, stack, mode);
   try {
     await run(p, calls.init);
@@ -100,6 +102,12 @@ async function planStack(p: Planning, runDir: string, stack: string): Promise<St
   }
   await run(p, calls.plan);
   return summarizePlan(stack, JSON.parse(await run(p, calls.show)) as unknown);
+}
+
+/** A managed fleet's stack is planned with its release (`-var release_image=…`); a fixed fleet's with none. */
+function managedVars(ctx: EnvContext): string[] | undefined {
+  if (ctx.env.fleet !== 'managed') return undefined;
+  return releaseVarArgs(managedRelease(ctx.env, ctx.runBase, ctx.release));
 }
 
 /** `cdktf synth` of the whole app into cdktf.out/ (the policies run in it: stacks/app.ts), logged as planning's calls. */

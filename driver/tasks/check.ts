@@ -5,7 +5,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { hostList, StackOutputs } from '../../stacks/outputs';
 import { formatDuration } from '../format';
-import { readStackOutputs } from '../outputs';
+import { readFleetOutputs } from '../outputs';
 import type { HttpCheckTask } from '../plan/steps';
 import { StepFailure, TaskContext } from '../runner/run-plan';
 
@@ -14,12 +14,15 @@ type Target = { readonly host: string; readonly url: string };
 type Probe = { readonly ok: boolean; readonly detail: string };
 
 /** The load balancer's URL when the environment has one: behind it, the hosts' internal URLs do not answer from here. */
-export function frontDoor(outputs: StackOutputs): string | undefined {
+export function frontDoor(outputs: Pick<StackOutputs, 'exposure' | 'app_url'>): string | undefined {
   return outputs.exposure === 'load-balancer' ? outputs.app_url : undefined;
 }
 
 /** What answers for the app at `path`: the front door, or else every host's own URL. */
-export function appTargets(outputs: StackOutputs, path: string): Target[] {
+export function appTargets(
+  outputs: Pick<StackOutputs, 'exposure' | 'app_url' | 'hosts'>,
+  path: string,
+): Target[] {
   const front = frontDoor(outputs);
   if (front !== undefined) return [{ host: 'load balancer', url: `${front}${path}` }];
   return hostList(outputs).map((h) => ({ host: h.name, url: `${h.app_url}${path}` }));
@@ -92,12 +95,17 @@ export async function checkTargets(
 
 /** The check step: every host (or the load balancer) answers within the deadline, or a failure naming each one. */
 export async function httpCheck(task: HttpCheckTask, taskCtx: TaskContext): Promise<void> {
-  let outputs;
+  let fleet;
   try {
-    outputs = readStackOutputs(task.outputsFile, task.stack);
+    fleet = readFleetOutputs(task.outputsFile, task.stack);
   } catch (error) {
     throw new StepFailure(`cannot read the hosts: ${(error as Error).message}`);
   }
+  // A managed group answers through its front door only.
+  const outputs: Pick<StackOutputs, 'exposure' | 'app_url' | 'app_port' | 'hosts'> =
+    fleet.fleet === 'managed'
+      ? { exposure: 'load-balancer', app_url: fleet.app_url, app_port: fleet.app_port, hosts: {} }
+      : fleet;
   const targets = appTargets(outputs, task.path);
   if (targets.length === 0)
     throw new StepFailure(`${task.outputsFile} lists no hosts for ${task.stack}`);

@@ -12,7 +12,7 @@ describe("the review's exposure table covers the managed fleet", () => {
     ]),
   ).environments;
   const section = exposureSection([{ name: 'stage', json: synthJson(stack) }]);
-  const [, reach, doors] = section.blocks as { rows: string[][] }[];
+  const [, reach, doors] = section.blocks as unknown as { rows: string[][] }[];
 
   test("every host of the group, by its template's tags: SSH from IAP, the app port from Google's ranges only", () => {
     expect(reach.rows.map((r) => r.slice(0, 3))).toEqual([

@@ -188,7 +188,7 @@ describe('npm run review', () => {
     ]);
     expect(
       out.startsWith(
-        '## Review: qa\n\n<details><summary><b>Policies</b>: 14 pass, 0 suppressed, 0 fail</summary>',
+        '## Review: qa\n\n<details><summary><b>Policies</b>: 18 pass, 0 suppressed, 0 fail</summary>',
       ),
     ).toBe(true);
     expect(out).toContain('<details open><summary><b>Exposure</b>:');

@@ -23,6 +23,7 @@ export async function synthesisChecks(ctx: TierContext): Promise<void> {
     single: ['backend', 'registry', 'stage'],
     'single-public-ips': ['backend', 'registry', 'stage'],
     fleet: ['backend', 'lab', 'prod', 'registry', 'stage'],
+    managed: ['backend', 'registry', 'scale', 'web'],
   };
   for (const fixture of FIXTURES) {
     await ctx.tally.check(

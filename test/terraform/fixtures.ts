@@ -98,4 +98,49 @@ const fleet: Fixture = {
   },
 };
 
-export const FIXTURES: readonly Fixture[] = [single, singlePublicIps, fleet];
+/**
+ * Two managed fleets (`fleet: 'managed'`, regional managed instance groups): `scale` in a four-zone region with a
+ * domain (HTTPS), a load-balancing utilisation target, a surge of five, OS Login and a health-check path; `web` on
+ * every managed default (CPU target, one surge per zone) with a metadata key. The shipped config stays two fixed
+ * environments: this fixture is where the managed shape meets Terraform and the real provider.
+ */
+const managed: Fixture = {
+  name: 'managed',
+  spec: {
+    backendState: 'local',
+    environments: [
+      {
+        name: 'scale',
+        projectId: 'acme-managed',
+        region: 'us-central1',
+        zone: 'us-central1-a',
+        fleet: 'managed',
+        managed: {
+          minHosts: 4,
+          maxHosts: 20,
+          target: { lbUtilization: 0.8 },
+          maxSurge: 5,
+          initialDelaySec: 180,
+        },
+        machineType: 'e2-standard-2',
+        domain: 'scale.example.com',
+        labels: { team: 'ops' },
+        ssh: { user: 'ops_example_com', osLogin: true },
+        app: { healthCheckPath: '/healthz' },
+      },
+      {
+        name: 'web',
+        projectId: 'acme-managed',
+        region: 'europe-west1',
+        zone: 'europe-west1-c',
+        fleet: 'managed',
+        ssh: { publicKeys: [FIXTURE_KEY] },
+      },
+    ],
+  },
+};
+
+/** The release the Terraform tier plans managed stacks with (`-var release_image=…`): an image by digest. */
+export const FIXTURE_RELEASE = `europe-west1-docker.pkg.dev/acme-managed/docker-hosts/app@sha256:${'ab12'.repeat(16)}`;
+
+export const FIXTURES: readonly Fixture[] = [single, singlePublicIps, fleet, managed];

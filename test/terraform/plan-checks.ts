@@ -6,6 +6,7 @@ import { FIXTURES } from './fixtures';
 import { assertEqual } from './harness';
 import { changes, planStack } from './plan';
 import { expectedAddresses } from './plan-expect';
+import { managedSafety, releaseRefused } from './managed-safety';
 import { backendSafety, environmentSafety } from './plan-safety';
 import { resolveFixture, synthesize } from './synth';
 import { Tf } from './terraform';
@@ -39,6 +40,10 @@ export async function planChecks(ctx: TierContext, tf: Tf, version: string): Pro
           if (stack.name === 'backend') backendSafety(config, planned.plan);
           const env = config.environments.find((e) => e.name === stack.name);
           if (env !== undefined) environmentSafety(env, planned.plan);
+          if (env?.fleet === 'managed') {
+            managedSafety(env, planned.plan);
+            releaseRefused(tf, planned.dir, stack);
+          }
         },
       );
   }

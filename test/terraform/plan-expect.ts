@@ -29,6 +29,7 @@ function environmentAddresses(env: EnvironmentConfig): string[] {
     'google_project_iam_member.service-account_monitoring-metricWriter',
     'google_service_account.service-account',
   ];
+  if (env.fleet === 'managed') return common.concat(managedAddresses(), frontDoorAddresses(env));
   const hosts = hostNames(env).map((h) => `google_compute_instance.fleet_${h}`);
   if (env.exposure === 'public-ips')
     return common.concat(
@@ -38,18 +39,28 @@ function environmentAddresses(env: EnvironmentConfig): string[] {
   return common.concat(hosts, frontDoorAddresses(env));
 }
 
+/** The managed fleet: template, regional group and autoscaler (the front door serves the group). */
+function managedAddresses(): string[] {
+  return [
+    'google_compute_region_autoscaler.autoscaler',
+    'google_compute_region_instance_group_manager.managed-group',
+    'google_compute_region_instance_template.host-template',
+  ];
+}
+
+/** The front door; its backends are one unmanaged group in the environment's zone, or the managed group. */
 function frontDoorAddresses(env: EnvironmentConfig): string[] {
   const lb = [
     'google_compute_backend_service.front-door_backend',
     'google_compute_global_address.front-door_address',
     'google_compute_global_forwarding_rule.front-door_http',
     'google_compute_health_check.front-door_health-check',
-    `google_compute_instance_group.front-door_group-${env.zone}`,
     'google_compute_router.nat_router',
     'google_compute_router_nat.nat_nat',
     'google_compute_target_http_proxy.front-door_http-proxy',
     'google_compute_url_map.front-door_url-map',
   ];
+  if (env.fleet === 'fixed') lb.push(`google_compute_instance_group.front-door_group-${env.zone}`);
   if (env.domain === undefined) return lb;
   return lb.concat([
     'google_compute_global_forwarding_rule.front-door_https',

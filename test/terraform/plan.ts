@@ -1,6 +1,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { RELEASE_VARIABLE } from '../../stacks/managed-outputs';
 import { assert } from './harness';
+import { FIXTURE_RELEASE } from './fixtures';
 import { SynthStack } from './synth';
 import { Tf, terraformOk } from './terraform';
 
@@ -33,7 +35,7 @@ export function planStack(tf: Tf, stack: SynthStack, label: string): PlannedStac
   terraformOk(tf, dir, ['init', '-input=false']);
   checkValidate(terraformOk(tf, dir, ['validate', '-json']));
   const started = Date.now();
-  const out = terraformOk(tf, dir, ['plan', '-input=false', '-out=tfplan']);
+  const out = terraformOk(tf, dir, ['plan', '-input=false', ...releaseVar(stack), '-out=tfplan']);
   const seconds = (Date.now() - started) / 1000;
   checkWarnings(
     out
@@ -44,6 +46,13 @@ export function planStack(tf: Tf, stack: SynthStack, label: string): PlannedStac
   const plan = JSON.parse(terraformOk(tf, dir, ['show', '-json', 'tfplan']));
   writeFileSync(join(dir, 'plan.json'), JSON.stringify(plan));
   return { stack, dir, plan, seconds };
+}
+
+/** A managed stack's release (`-var release_image=…`), as the driver passes it; nothing for the others. */
+export function releaseVar(stack: SynthStack, image = FIXTURE_RELEASE): string[] {
+  return stack.json.variable?.[RELEASE_VARIABLE] === undefined
+    ? []
+    : ['-var', `${RELEASE_VARIABLE}=${image}`];
 }
 
 /** `terraform validate -json`: valid, and no diagnostic but allowed warnings. */
