@@ -146,7 +146,7 @@ export const OPTIONS = {
   'dry-run': { short: 'n', commands: [...RUN, ...BUILD, 'rollback', 'prune'] },
   from: { value: 'step', parse: step, commands: RUN },
   only: { value: 'step', parse: step, commands: RUN },
-  'auto-approve': { commands: ['up'] },
+  'auto-approve': { commands: ['up', 'rollback'] },
   plan: { value: 'run folder', field: 'savedPlan', commands: ['up'] },
   replace: { value: 'host', parse: hostName, commands: ['up', 'plan'] },
   'detailed-exitcode': { commands: ['plan'] },

@@ -13,8 +13,10 @@ import type { EnvContext } from '../context';
 import { EXIT_OK, EXIT_UNHEALTHY } from '../../lib/exit-codes';
 import { sshArgv } from '../fleet/ssh';
 import { loadFleet } from '../fleet/fleet';
+import { managedReleases } from '../managed/commands';
 
 export async function releasesCommand(ctx: EnvContext): Promise<number> {
+  if (ctx.env.fleet === 'managed') return managedReleases(ctx);
   const fleet = await loadFleet(ctx);
   if (typeof fleet === 'number') return fleet;
   const remote = ['sh', '-c', `cat ${RELEASES_FILE} 2>/dev/null || true`];

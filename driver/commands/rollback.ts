@@ -4,12 +4,23 @@
  * from the image already on each host (no pull), health-gated and one host at a time like a deploy. `--dry-run`
  * prints the playbook call and runs nothing.
  */
-import type { EnvContext } from '../context';
+import { EnvContext, printError } from '../context';
+import { EXIT_USAGE } from '../../lib/exit-codes';
 import { operator } from '../git';
 import { ansibleUnsafe } from '../plan/tools';
 import { dryRunPlaybook, loadFleet, runPlaybook } from '../fleet/fleet';
+import { managedRollback } from '../managed/commands';
 
 export async function rollbackCommand(ctx: EnvContext): Promise<number> {
+  if (ctx.env.fleet === 'managed') return managedRollback(ctx);
+  if (ctx.args.autoApprove) {
+    // A fixed fleet's rollback applies no Terraform plan: there is nothing to approve.
+    printError(
+      ctx,
+      `--auto-approve applies to rollback of a managed fleet only (${ctx.env.name} is fixed)`,
+    );
+    return EXIT_USAGE;
+  }
   const vars = {
     app_rollback_version: ctx.args.version ?? '',
     app_release_who: ansibleUnsafe(operator(ctx.deps.root, ctx.deps.env)),

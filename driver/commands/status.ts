@@ -20,6 +20,7 @@ import { EXIT_FAILED, EXIT_OK, EXIT_UNHEALTHY } from '../../lib/exit-codes';
 import { loadOutputs } from '../outputs';
 import { playbookStep } from '../plan/tools';
 import { Played, playFailed, runPlay, workStep } from '../fleet/day2';
+import { managedStatus } from '../managed/commands';
 
 /** Both views' verdict over an environment without hosts: its own state, and not a healthy one (exit 6). */
 const NO_HOSTS = 'no hosts: the environment has none to answer';
@@ -115,6 +116,7 @@ function readFleet(ctx: EnvContext, played: Played): HostStatus[] | number {
 }
 
 export async function statusCommand(ctx: EnvContext): Promise<number> {
+  if (ctx.env.fleet === 'managed') return managedStatus(ctx);
   if (ctx.args.outputsOnly) return outputsStatus(ctx);
   const rows = await runPlay(ctx, 'status.log', statusStep, readFleet, async (why) => {
     printError(ctx, `could not run ansible-playbook (${why}): the outputs-only view follows`);

@@ -10,11 +10,28 @@ import { DEFAULT_CHECK_TIMING, Operator, packerVars, ReleaseInput, runFiles } fr
 import { readState, updateState } from '../state';
 import { runCommand } from '../runner/run-command';
 import { replaceTarget } from '../review/stack-plans';
+import { managedRelease, recordRelease } from '../managed/releases';
 
-/** What a successful step leaves in the run state: the image build, the deploy's outputs file. */
-function recordStep(ctx: EnvContext, step: PlannedStep, runDir: string, imageHash: string): void {
+/**
+ * What a successful step leaves in the run state: the image build, the deploy's outputs file, the build's release
+ * file; a managed fleet's check that passed records the release it rolled (what `rollback` goes back to).
+ */
+function recordStep(
+  ctx: EnvContext,
+  step: PlannedStep,
+  runDir: string,
+  imageHash: string,
+  operator: Operator,
+): void {
   const { env } = ctx;
   const at = now(ctx).toISOString();
+  if (step.name === 'build')
+    updateState(ctx.runBase, env.name, (s) => ({
+      ...s,
+      lastRelease: { file: runFiles(runDir).release, at },
+    }));
+  if (step.name === 'check' && env.fleet === 'managed' && ctx.release !== undefined)
+    recordRelease(ctx.runBase, env.name, { time: at, ...operator, image: ctx.release });
   if (step.name === 'image') {
     const image = {
       hash: imageHash,
@@ -70,7 +87,12 @@ function dirtyTag(ctx: EnvContext, git: GitState): string {
   }
 }
 
-export async function upCommand(ctx: EnvContext): Promise<number> {
+export async function upCommand(given: EnvContext): Promise<number> {
+  // A managed fleet's release is decided once, before anything runs: the plan rolls it, the check records it.
+  const ctx =
+    given.env.fleet === 'managed'
+      ? { ...given, release: managedRelease(given.env, given.runBase, given.release) }
+      : given;
   const { args, env } = ctx;
   replaceTarget(ctx); // a host the environment does not have: exit 2 before anything runs
   const inputs = releaseInputs(ctx);
@@ -94,6 +116,7 @@ export async function upCommand(ctx: EnvContext): Promise<number> {
         ? DEFAULT_CHECK_TIMING
         : { ...DEFAULT_CHECK_TIMING, deadlineMs: seconds * 1000 },
   };
-  const record = (step: PlannedStep, runDir: string) => recordStep(ctx, step, runDir, imageHash);
+  const record = (step: PlannedStep, runDir: string) =>
+    recordStep(ctx, step, runDir, imageHash, inputs.operator);
   return runCommand(ctx, (paths) => buildUpPlan(env, paths, options), record);
 }

@@ -31,7 +31,7 @@ export const TOOLS: Partial<Record<Requirement, ToolSpec>> = {
   gcloud: {
     versionArgs: ['version'],
     minimum: [300, 0],
-    why: 'Ansible reaches IAP-only hosts through `gcloud compute start-iap-tunnel`',
+    why: 'Ansible reaches IAP-only hosts through `gcloud compute start-iap-tunnel`, and a managed fleet is waited for and read with gcloud',
     install:
       'install the gcloud CLI (https://cloud.google.com/sdk/docs/install), or set ssh.connectVia: "direct" ' +
       'and add your address to sshSourceRanges',
