@@ -5,7 +5,7 @@ import { EXIT_USAGE } from '../../lib/exit-codes';
 import { gitState, operator as whoDeploys } from '../git';
 import { buildUpPlan } from '../plan/build';
 import { imageSourceHash } from '../plan/image-hash';
-import { PlannedStep, UpStepName } from '../plan/steps';
+import { PlannedStep, UP_STEPS, UpStepName } from '../plan/steps';
 import { DEFAULT_CHECK_TIMING, Operator, packerVars, ReleaseInput, runFiles } from '../plan/tools';
 import { readState, updateState } from '../state';
 import { runCommand } from '../runner/run-command';
@@ -87,10 +87,17 @@ function dirtyTag(ctx: EnvContext, git: GitState): string {
   }
 }
 
+/** Whether the run applies the environment's stack (`deploy`): only then does a managed fleet need its release. */
+function appliesEnvironment(ctx: EnvContext): boolean {
+  const { only, from } = ctx.args;
+  if (only !== undefined) return only === 'deploy';
+  return from === undefined || UP_STEPS.indexOf(from as UpStepName) <= UP_STEPS.indexOf('deploy');
+}
+
 export async function upCommand(given: EnvContext): Promise<number> {
   // A managed fleet's release is decided once, before anything runs: the plan rolls it, the check records it.
   const ctx =
-    given.env.fleet === 'managed'
+    given.env.fleet === 'managed' && appliesEnvironment(given)
       ? { ...given, release: managedRelease(given.env, given.runBase, given.release) }
       : given;
   const { args, env } = ctx;

@@ -164,6 +164,11 @@ export function buildUpPlan(
   const work: Step[] =
     env.fleet === 'managed' ? managedWork(env, ctx, options) : fixedWork(env, ctx, options);
   const skips = select(work, UP_STEPS, options.from, options.only);
+  if (env.fleet === 'managed' && options.only !== 'build')
+    skips.set(
+      'build',
+      `a managed fleet's release is built before its up: build ${env.name} --local`,
+    );
   const image = imageSkip(env, options);
   for (const name of ['packer-init', 'image'] as const)
     if (image && !skips.has(name)) skips.set(name, image);
@@ -183,10 +188,21 @@ function managedWork(env: EnvironmentConfig, ctx: PlanContext, options: UpOption
     tools.packerBuild(ctx, env, options.image?.currentHash),
     tools.applyStep(ctx, env, 'backend'),
     tools.applyStep(ctx, env, 'registry'),
+    ...(env.app.build === undefined ? [] : [managedBuild(env, ctx, options)]),
     tools.applyStep(ctx, env, 'deploy'),
     tools.managedWait(ctx, env),
     tools.httpCheck(ctx, env, options.checkTiming ?? tools.DEFAULT_CHECK_TIMING),
   ];
+}
+
+/**
+ * A managed fleet's app image (app.build) is built with the local Docker (there is no host of its own to build on)
+ * and only with `--only build` (`build <env>`): its digest is what the next `up` plans with.
+ */
+function managedBuild(env: EnvironmentConfig, ctx: PlanContext, options: UpOptions): Step {
+  const release = options.release === undefined ? undefined : { ...options.release, local: true };
+  const step = tools.releaseBuild(ctx, env, release);
+  return { ...step, needs: step.needs?.filter((n) => n.from === 'registry') };
 }
 
 function fixedWork(env: EnvironmentConfig, ctx: PlanContext, options: UpOptions): Step[] {

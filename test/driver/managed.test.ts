@@ -6,7 +6,8 @@
  * shapes: gcloud cannot reach Google here to print real ones.
  */
 import { EventEmitter } from 'node:events';
-import { existsSync, readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { ProjectSpec } from '../../config';
 import { releaseLogFile } from '../../driver/managed/releases';
@@ -24,7 +25,9 @@ const ZONE_URL = 'https://www.googleapis.com/compute/v1/projects/test-project-12
 const TEMPLATE_URL =
   'https://www.googleapis.com/compute/v1/projects/test-project-123/regions/europe-west1/instanceTemplates';
 
-function spec(image: string): ProjectSpec {
+function spec(image: string | { build: { context: string } }): ProjectSpec {
+  const appSpec =
+    typeof image === 'string' ? { image, port: app.port } : { ...image, port: app.port };
   return {
     environments: [
       {
@@ -35,7 +38,7 @@ function spec(image: string): ProjectSpec {
         fleet: 'managed',
         exposure: 'load-balancer',
         ssh: { user: 'deploy', publicKeys: [PUBLIC_KEY], privateKeyFile: sb.privateKey },
-        app: { image, port: app.port },
+        app: appSpec,
       },
     ],
   };
@@ -84,7 +87,11 @@ function managedOutputs(): string {
 }
 
 /** The tools' stand-ins, with gcloud and the managed stack's outputs. */
-async function run(argv: string[], image = DIGEST_A, instances: unknown[] = INSTANCES) {
+async function run(
+  argv: string[],
+  image: Parameters<typeof spec>[0] = DIGEST_A,
+  instances: unknown[] = INSTANCES,
+) {
   let exec: RecordingExec | undefined;
   const tools = toolResponder({ port: app.port, planJson: planFixture('google-create') });
   const respond = (
@@ -101,6 +108,8 @@ async function run(argv: string[], image = DIGEST_A, instances: unknown[] = INST
     if (tool === 'gcloud' && call.args[1] === 'instance-templates')
       return { stdout: JSON.stringify(template(DIGEST_B)) } as Answer;
     if (tool === 'gcloud') return { stdout: `gcloud ${sub}: ok\n` } as Answer;
+    if (tool === 'docker' && call.args[1] === 'imagetools')
+      return { stdout: `Name: ${call.args[3]}\nDigest: sha256:${'c'.repeat(64)}\n` } as Answer;
     if (tool === 'terraform' && sub === 'output' && call.cwd?.endsWith('/stage'))
       return { stdout: managedOutputs() } as Answer;
     return tools(call, r, e);
@@ -202,5 +211,38 @@ test('a fixed fleet refuses rollback --auto-approve: there is no plan to approve
   expect(result.code).toBe(2);
   expect(result.err).toContain(
     '--auto-approve applies to rollback of a managed fleet only (stage is fixed)',
+  );
+});
+
+test('app.build: the registry first, then build <env> (local Docker), then up plans with the pushed digest', async () => {
+  const git = (...args: string[]) =>
+    execFileSync('git', ['-c', 'user.email=ops@example.com', '-c', 'user.name=ops', ...args], {
+      cwd: sb.root,
+      env: { PATH: process.env.PATH, HOME: sb.home },
+    });
+  writeFileSync(join(sb.root, '.gitignore'), 'node_modules\ncdktf.out\n');
+  git('init', '-q');
+  git('add', '-A');
+  git('commit', '-qm', 'app');
+  const commit = git('rev-parse', 'HEAD').toString().trim();
+  const built = { build: { context: 'app' } };
+  const up = await run(['up', 'stage', '--skip-image', '--auto-approve'], built);
+  expect([up.code, up.lines]).toEqual([2, []]);
+  expect(up.err).toContain(
+    'stage is a managed fleet: no build of its release yet: run "npx docker-hosts build stage --local" first',
+  );
+  const registry = await run(['up', 'stage', '--only', 'registry', '--auto-approve'], built);
+  expect(registry.code).toBe(0);
+  expect(registry.lines.filter((l) => l.startsWith('terraform plan')).join('\n')).not.toContain(
+    'release_image',
+  );
+  const build = await run(['build', 'stage'], built);
+  expect([build.code, build.err]).toEqual([0, '']);
+  const repo = 'europe-west1-docker.pkg.dev/test-project-123/docker-hosts/app';
+  expect(build.lines).toContain(`docker manifest inspect ${repo}:${commit}`);
+  const deploy = await run(['up', 'stage', '--skip-image', '--auto-approve'], built);
+  expect([deploy.code, deploy.err]).toEqual([0, '']);
+  expect(deploy.lines.filter((l) => l.startsWith('terraform plan'))[2]).toContain(
+    `-var release_image=${repo}@sha256:${'c'.repeat(64)} `,
   );
 });
