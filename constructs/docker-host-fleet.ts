@@ -2,8 +2,9 @@ import { ComputeAddress } from '@cdktf/provider-google/lib/compute-address';
 import { ComputeInstance } from '@cdktf/provider-google/lib/compute-instance';
 import { Construct } from 'constructs';
 import { RFC1035_NAME } from '../lib/constants';
+import { hostMetadata, HostShapeProps, shieldedVm } from './host-shape';
 
-export interface DockerHostFleetProps {
+export interface DockerHostFleetProps extends HostShapeProps {
   readonly project: string;
   readonly region: string;
   readonly zone: string;
@@ -22,50 +23,6 @@ export interface DockerHostFleetProps {
    * @default false
    */
   readonly deletionProtection?: boolean;
-  /**
-   * Compute Engine machine type.
-   * @default 'e2-small'
-   */
-  readonly machineType?: string;
-  /**
-   * Boot disk size in GB.
-   * @default 20
-   */
-  readonly diskSizeGb?: number;
-  /**
-   * Boot disk type; must be one the machine family takes (the config checks the pairing).
-   * @default 'pd-balanced'
-   */
-  readonly diskType?: string;
-  /** Project that owns the image family. */
-  readonly imageProject: string;
-  /** Image family the hosts boot from (the Packer-built `docker-host-base`). */
-  readonly imageFamily: string;
-  /**
-   * VPC network.
-   * @default 'default'
-   */
-  readonly network?: string;
-  /** Network tags; the firewall rules target these. */
-  readonly networkTags: readonly string[];
-  /** Labels on hosts, disks and addresses. */
-  readonly labels: Readonly<Record<string, string>>;
-  /** Email of the hosts' dedicated service account. */
-  readonly serviceAccountEmail: string;
-  /** OAuth scopes of the service account on the hosts. */
-  readonly scopes: readonly string[];
-  /** Login user whose key goes into the instance metadata. */
-  readonly sshUser: string;
-  /**
-   * OpenSSH public keys allowed to log in as `sshUser` (instance metadata `ssh-keys`).
-   * @default none: no metadata key (OS Login)
-   */
-  readonly sshPublicKeys?: readonly string[];
-  /**
-   * Manage logins with OS Login instead of a metadata key.
-   * @default false
-   */
-  readonly osLogin?: boolean;
 }
 
 /** One Docker host: the instance and its static external address (absent when `externalAddress` is false). */
@@ -118,11 +75,7 @@ export class DockerHostFleet extends Construct {
           },
         ],
         serviceAccount: { email: props.serviceAccountEmail, scopes: [...props.scopes] },
-        shieldedInstanceConfig: {
-          enableSecureBoot: true,
-          enableVtpm: true,
-          enableIntegrityMonitoring: true,
-        },
+        shieldedInstanceConfig: shieldedVm(),
         canIpForward: false,
         metadata,
         allowStoppingForUpdate: true,
@@ -170,23 +123,4 @@ function checkHostNames(id: string, hostNames: readonly string[]): void {
     }
     seen.add(name);
   }
-}
-
-/**
- * No project-wide keys, no serial port; the deploy user's key unless OS Login manages logins. Shared with the
- * managed fleet's instance template (constructs/host-template.ts).
- */
-export function hostMetadata(
-  props: Pick<DockerHostFleetProps, 'osLogin' | 'sshPublicKeys' | 'sshUser'>,
-): Record<string, string> {
-  const osLogin = props.osLogin ?? false;
-  const metadata: Record<string, string> = {
-    'block-project-ssh-keys': 'TRUE',
-    'serial-port-enable': 'FALSE',
-    'enable-oslogin': osLogin ? 'TRUE' : 'FALSE',
-  };
-  const keys = props.sshPublicKeys ?? [];
-  if (!osLogin && keys.length > 0)
-    metadata['ssh-keys'] = keys.map((key) => `${props.sshUser}:${key}`).join('\n');
-  return metadata;
 }

@@ -1,59 +1,15 @@
 import { ComputeRegionInstanceTemplate } from '@cdktf/provider-google/lib/compute-region-instance-template';
 import { Construct } from 'constructs';
-import { hostMetadata } from './docker-host-fleet';
+import { hostMetadata, HostShapeProps, shieldedVm } from './host-shape';
 
 /** The instance metadata key a managed host's boot unit reads its release from (the docker_host role's unit). */
 export const RELEASE_METADATA_KEY = 'docker-hosts-release';
 
-export interface HostTemplateProps {
+export interface HostTemplateProps extends HostShapeProps {
   readonly project: string;
   readonly region: string;
   /** Start of the template's name; Terraform appends a unique suffix, so a changed template is a new one. */
   readonly namePrefix: string;
-  /**
-   * Compute Engine machine type.
-   * @default 'e2-small'
-   */
-  readonly machineType?: string;
-  /**
-   * Boot disk size in GB.
-   * @default 20
-   */
-  readonly diskSizeGb?: number;
-  /**
-   * Boot disk type; must be one the machine family takes (the config checks the pairing).
-   * @default 'pd-balanced'
-   */
-  readonly diskType?: string;
-  /** Project that owns the image family. */
-  readonly imageProject: string;
-  /** Image family the hosts boot from (the Packer-built `docker-host-base`, built with the release unit). */
-  readonly imageFamily: string;
-  /**
-   * VPC network.
-   * @default 'default'
-   */
-  readonly network?: string;
-  /** Network tags; the firewall rules target these. */
-  readonly networkTags: readonly string[];
-  /** Labels on the template, its hosts and their disks. */
-  readonly labels: Readonly<Record<string, string>>;
-  /** Email of the fleet's dedicated service account. */
-  readonly serviceAccountEmail: string;
-  /** OAuth scopes of the service account on the hosts. */
-  readonly scopes: readonly string[];
-  /** Login user whose key goes into the instance metadata. */
-  readonly sshUser: string;
-  /**
-   * OpenSSH public keys allowed to log in as `sshUser` (instance metadata `ssh-keys`).
-   * @default none: no metadata key (OS Login)
-   */
-  readonly sshPublicKeys?: readonly string[];
-  /**
-   * Manage logins with OS Login instead of a metadata key.
-   * @default false
-   */
-  readonly osLogin?: boolean;
   /**
    * The release every host of the template serves: the JSON of the `docker-hosts-release` metadata key (a
    * Terraform expression: the release variable goes in at plan time).
@@ -91,11 +47,7 @@ export class HostTemplate extends Construct {
       ],
       networkInterface: [{ network: props.network ?? 'default' }],
       serviceAccount: { email: props.serviceAccountEmail, scopes: [...props.scopes] },
-      shieldedInstanceConfig: {
-        enableSecureBoot: true,
-        enableVtpm: true,
-        enableIntegrityMonitoring: true,
-      },
+      shieldedInstanceConfig: shieldedVm(),
       canIpForward: false,
       metadata: { ...hostMetadata(props), [RELEASE_METADATA_KEY]: props.release },
       lifecycle: { createBeforeDestroy: true },

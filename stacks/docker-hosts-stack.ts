@@ -7,8 +7,9 @@ import { CloudNat } from '../constructs/cloud-nat';
 import { DockerHostFleet } from '../constructs/docker-host-fleet';
 import { FleetFirewall } from '../constructs/fleet-firewall';
 import { FrontDoor } from '../constructs/front-door';
-import { HOST_SCOPES, HostServiceAccount } from '../constructs/host-service-account';
+import { HostServiceAccount } from '../constructs/host-service-account';
 import { HOST_ROLE, roleLabels } from '../lib/constants';
+import { hostProps } from './host-props';
 import { managedFleet } from './managed-fleet';
 import { managedOutputs } from './managed-outputs';
 import { environmentOutputs, HostFacts, OutputDefinition } from './outputs';
@@ -44,20 +45,22 @@ export class DockerHostsStack extends ReadableStack {
 
     const labels = { ...config.labels, env: config.name, ...roleLabels(HOST_ROLE, 'cdktf') };
     const serviceAccount = this.hostAccount(config, registry);
+    const host = hostProps(
+      config,
+      serviceAccount.account.email,
+      [HOST_ROLE, fleetTag(config.name)],
+      labels,
+    );
     if (config.managed !== undefined) {
       this.firewall(config);
       this.frontDoor = frontDoor(this, config, undefined, labels);
       this.nat = natOf(this, config);
-      const managed = managedFleet(this, config, config.managed, {
-        frontDoor: this.frontDoor,
-        serviceAccountEmail: serviceAccount.account.email,
-        networkTags: [HOST_ROLE, fleetTag(config.name)],
-        labels,
-      });
+      const managed = managedFleet(this, config, config.managed, this.frontDoor, host);
       this.output(managedOutputs(config, managed));
       return;
     }
     const fleet = new DockerHostFleet(this, 'fleet', {
+      ...host,
       project: config.projectId,
       region: config.region,
       zone: config.zone,
@@ -65,19 +68,6 @@ export class DockerHostsStack extends ReadableStack {
       addressPrefix: config.name,
       externalAddress: config.exposure === 'public-ips',
       deletionProtection: config.deletionProtection,
-      machineType: config.machineType,
-      diskSizeGb: config.diskSizeGb,
-      diskType: config.diskType,
-      imageProject: config.projectId,
-      imageFamily: config.imageFamily,
-      network: config.network,
-      networkTags: [HOST_ROLE, fleetTag(config.name)],
-      labels,
-      serviceAccountEmail: serviceAccount.account.email,
-      scopes: HOST_SCOPES,
-      sshUser: config.ssh.user,
-      sshPublicKeys: config.ssh.publicKeys,
-      osLogin: config.ssh.osLogin,
     });
     this.fleet = fleet;
     this.firewall(config);

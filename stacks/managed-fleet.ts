@@ -8,7 +8,7 @@ import { Construct } from 'constructs';
 import type { EnvironmentConfig, ManagedConfig } from '../config';
 import { FrontDoor } from '../constructs/front-door';
 import { GroupAutoscaler } from '../constructs/group-autoscaler';
-import { HOST_SCOPES } from '../constructs/host-service-account';
+import type { HostShapeProps } from '../constructs/host-shape';
 import { HostTemplate } from '../constructs/host-template';
 import { ManagedGroup } from '../constructs/managed-group';
 import {
@@ -18,14 +18,6 @@ import {
   RELEASE_VARIABLE,
   releaseMetadata,
 } from './managed-outputs';
-
-/** What the managed fleet shares with the fixed hosts. */
-export interface ManagedFleetHosts {
-  readonly frontDoor: FrontDoor;
-  readonly serviceAccountEmail: string;
-  readonly networkTags: readonly string[];
-  readonly labels: Readonly<Record<string, string>>;
-}
 
 /**
  * The release (an image by digest) enters as a Terraform variable that the driver sets at plan time from the build
@@ -50,27 +42,16 @@ export function managedFleet(
   scope: Construct,
   config: EnvironmentConfig,
   managed: ManagedConfig,
-  hosts: ManagedFleetHosts,
+  frontDoor: FrontDoor,
+  host: HostShapeProps,
 ): ManagedFacts {
   const name = managedGroupName(config.name);
   const release = releaseVariable(scope);
   const template = new HostTemplate(scope, 'host-template', {
+    ...host,
     project: config.projectId,
     region: config.region,
     namePrefix: `${config.name}-docker-host-`,
-    machineType: config.machineType,
-    diskSizeGb: config.diskSizeGb,
-    diskType: config.diskType,
-    imageProject: config.projectId,
-    imageFamily: config.imageFamily,
-    network: config.network,
-    networkTags: hosts.networkTags,
-    labels: hosts.labels,
-    serviceAccountEmail: hosts.serviceAccountEmail,
-    scopes: HOST_SCOPES,
-    sshUser: config.ssh.user,
-    sshPublicKeys: config.ssh.publicKeys,
-    osLogin: config.ssh.osLogin,
     release: Fn.jsonencode(releaseMetadata(config, release.stringValue)),
   }).template;
   const group = new ManagedGroup(scope, 'managed-group', {
@@ -81,7 +62,7 @@ export function managedFleet(
     zones: managed.zones,
     template: template.selfLink,
     appPort: config.app.port,
-    healthCheck: hosts.frontDoor.healthCheck.id,
+    healthCheck: frontDoor.healthCheck.id,
     initialDelaySec: managed.initialDelaySec,
     maxSurge: managed.maxSurge,
   }).group;
@@ -95,6 +76,6 @@ export function managedFleet(
     target: managed.target,
     initialDelaySec: managed.initialDelaySec,
   });
-  hosts.frontDoor.serveGroup(group.instanceGroup);
-  return { group: group.name, template: template.name, frontDoorUrl: hosts.frontDoor.url };
+  frontDoor.serveGroup(group.instanceGroup);
+  return { group: group.name, template: template.name, frontDoorUrl: frontDoor.url };
 }

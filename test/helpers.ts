@@ -3,6 +3,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
+  ConfigError,
   EnvironmentSpec,
   ProjectConfig,
   ProjectSpec,
@@ -46,6 +47,18 @@ export function resolveEnvs(
   extra: Partial<ProjectSpec> = {},
 ): ProjectConfig {
   return resolveProject({ environments: envs, ...extra }, testContext());
+}
+
+/** The one-line ConfigError a project with these environment records gets (the test fails if it resolves). */
+export function configErrorOf(environments: readonly unknown[]): string {
+  try {
+    resolveProject({ environments } as unknown as ProjectSpec, testContext());
+  } catch (err) {
+    expect(err).toBeInstanceOf(ConfigError);
+    expect((err as Error).message).not.toContain('\n');
+    return (err as Error).message;
+  }
+  throw new Error('resolved without error');
 }
 
 /** Builds the stacks into an app writing to a throwaway directory. */

@@ -16,40 +16,27 @@ function where(g: Pick<Group, 'region' | 'project'>): string[] {
   return ['--region', g.region, '--project', g.project];
 }
 
+/** `gcloud compute instance-groups managed <verb> <group> <extra> --region … --project …`. */
+function groupCall(verb: string, g: Group, extra: readonly string[]): GcloudCall {
+  return {
+    command: 'gcloud',
+    args: ['compute', 'instance-groups', 'managed', verb, g.group, ...extra, ...where(g)],
+  };
+}
+
 /**
  * `wait-until --stable`: returns once every host runs the group's current template and is healthy and no action is
  * pending (the rolling update of a new release done), or fails after `timeoutSec`.
  */
 export function waitStableCall(g: Group, timeoutSec: number): GcloudCall {
-  return {
-    command: 'gcloud',
-    args: [
-      'compute',
-      'instance-groups',
-      'managed',
-      'wait-until',
-      g.group,
-      '--stable',
-      ...where(g),
-      `--timeout=${timeoutSec}`,
-    ],
-  };
+  const call = groupCall('wait-until', g, ['--stable']);
+  return { command: call.command, args: [...call.args, `--timeout=${timeoutSec}`] };
 }
 
 /** The group's instances as JSON: each one's URL, status, current action, version (template) and health. */
 export function listInstancesCall(g: Group): GcloudCall {
-  return {
-    command: 'gcloud',
-    args: [
-      'compute',
-      'instance-groups',
-      'managed',
-      'list-instances',
-      g.group,
-      ...where(g),
-      '--format=json',
-    ],
-  };
+  const call = groupCall('list-instances', g, []);
+  return { command: call.command, args: [...call.args, '--format=json'] };
 }
 
 /** A regional instance template as JSON (its metadata holds the release). */

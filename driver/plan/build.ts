@@ -184,10 +184,7 @@ export function buildUpPlan(
  */
 function managedWork(env: EnvironmentConfig, ctx: PlanContext, options: UpOptions): Step[] {
   return [
-    tools.packerInit(ctx),
-    tools.packerBuild(ctx, env, options.image?.currentHash),
-    tools.applyStep(ctx, env, 'backend'),
-    tools.applyStep(ctx, env, 'registry'),
+    ...imageAndShared(env, ctx, options),
     ...(env.app.build === undefined ? [] : [managedBuild(env, ctx, options)]),
     tools.applyStep(ctx, env, 'deploy'),
     tools.managedWait(ctx, env),
@@ -205,12 +202,19 @@ function managedBuild(env: EnvironmentConfig, ctx: PlanContext, options: UpOptio
   return { ...step, needs: step.needs?.filter((n) => n.from === 'registry') };
 }
 
-function fixedWork(env: EnvironmentConfig, ctx: PlanContext, options: UpOptions): Step[] {
+/** What both fleet kinds start with: the image, then the project-wide stacks (state buckets, registry). */
+function imageAndShared(env: EnvironmentConfig, ctx: PlanContext, options: UpOptions): Step[] {
   return [
     tools.packerInit(ctx),
     tools.packerBuild(ctx, env, options.image?.currentHash),
     tools.applyStep(ctx, env, 'backend'),
     tools.applyStep(ctx, env, 'registry'),
+  ];
+}
+
+function fixedWork(env: EnvironmentConfig, ctx: PlanContext, options: UpOptions): Step[] {
+  return [
+    ...imageAndShared(env, ctx, options),
     tools.applyStep(ctx, env, 'deploy'),
     tools.inventory(ctx, env),
     ...(env.app.build === undefined ? [] : [tools.releaseBuild(ctx, env, options.release)]),
