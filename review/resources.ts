@@ -49,6 +49,30 @@ function scopes(value: unknown): string {
 }
 
 export function hostRows(stack: SynthesizedStack): string[][] {
+  return fixedHostRows(stack).concat(templateRows(stack));
+}
+
+/** A managed group's hosts, all at once: its instance template (Google names and counts the hosts). */
+function templateRows(stack: SynthesizedStack): string[][] {
+  return resources(stack, 'google_compute_region_instance_template').map(([, a]) => {
+    const disk = block(a.disk) ?? {};
+    const account = block(a.service_account) ?? {};
+    return [
+      `${String(a.name_prefix)}* (managed group)`,
+      String(a.machine_type),
+      `${String(a.region)} (every zone)`,
+      `${String(disk.disk_size_gb)} GB ${String(disk.disk_type ?? '')}`.trim(),
+      imageFamily(disk.source_image),
+      serviceAccountEmail(stack, account.email),
+      scopes(account.scopes),
+      labels(a.labels),
+      publicIp(stack, a),
+      logins(a),
+    ];
+  });
+}
+
+function fixedHostRows(stack: SynthesizedStack): string[][] {
   return resources(stack, 'google_compute_instance').map(([, a]) => {
     const disk = block(block(a.boot_disk)?.initialize_params) ?? {};
     const account = block(a.service_account) ?? {};
@@ -80,11 +104,32 @@ function settings(stack: SynthesizedStack, type: string, a: Attrs): string {
       return `${String(a.name)} in ${String(a.location)}, versioning ${String(block(a.versioning)?.enabled)}, prevent_destroy ${String(block(a.lifecycle)?.prevent_destroy === true)}`;
     case 'google_artifact_registry_repository':
       return `${String(a.repository_id)} (${String(a.format)}) in ${String(a.location)}, ${cleanup(a.cleanup_policies)}`;
+    case 'google_compute_region_instance_group_manager':
+      return managedGroup(a);
+    case 'google_compute_region_autoscaler': {
+      const p = block(a.autoscaling_policy) ?? {};
+      const cpu = block(p.cpu_utilization)?.target;
+      const lb = block(p.load_balancing_utilization)?.target;
+      const target = cpu === undefined ? `load balancing ${String(lb)}` : `CPU ${String(cpu)}`;
+      return `${String(p.min_replicas)} to ${String(p.max_replicas)} hosts at ${target}`;
+    }
     case 'google_artifact_registry_repository_iam_member':
       return `${String(a.role)} on repository ${String(a.repository)} only, for ${serviceAccountEmail(stack, a.member)}`;
     default:
       return String(a.name ?? '');
   }
+}
+
+/** A managed group in one phrase: its zones, autohealing and rolling update. */
+function managedGroup(a: Attrs): string {
+  const healing = block(a.auto_healing_policies);
+  const u = block(a.update_policy) ?? {};
+  const surge = u.max_surge_fixed ?? `${String(u.max_surge_percent)}%`;
+  return (
+    `${String(a.name)} over ${strings(a.distribution_policy_zones).join(', ')}; ` +
+    `${healing === undefined ? 'NO autohealing' : `autohealing after ${String(healing.initial_delay_sec)} s`}; ` +
+    `${String(u.type)} rollout, max unavailable ${String(u.max_unavailable_fixed)}, surge ${String(surge)}`
+  );
 }
 
 /** A repository's cleanup policies in one phrase: what is kept, what is deleted after how long. */

@@ -1,4 +1,5 @@
 import { exposureSection } from '../../review/exposure';
+import { resourcesSection } from '../../review/resources';
 import { resolveEnvs, stacksFor, synthJson, validEnv } from '../helpers';
 
 describe("the review's exposure table covers the managed fleet", () => {
@@ -36,4 +37,38 @@ describe("the review's exposure table covers the managed fleet", () => {
       'backend stage-docker-hosts-app: managed group stage-docker-hosts (2-5 hosts, autoscaled, autohealing), health check HTTP :9292/, logging 1 of requests',
     );
   });
+});
+
+test("the review's resources: the template as the group's hosts, the group and its autoscaler in one line each", () => {
+  const [stack] = stacksFor(
+    resolveEnvs([
+      validEnv({
+        exposure: 'load-balancer',
+        fleet: 'managed',
+        managed: { minHosts: 2, maxHosts: 5 },
+      }),
+    ]),
+  ).environments;
+  const section = resourcesSection({ name: 'stage', json: synthJson(stack) });
+  const [, hosts, others] = section.blocks as unknown as { rows: string[][] }[];
+  expect(hosts.rows).toEqual([
+    [
+      'stage-docker-host-* (managed group)',
+      'e2-small',
+      'europe-west1 (every zone)',
+      '20 GB pd-balanced',
+      'docker-host-base (project acme-docker-hosts)',
+      'docker-hosts-stage@acme-docker-hosts.iam.gserviceaccount.com (google_service_account.service-account)',
+      'logging.write, monitoring.write',
+      'env=stage, managed-by=cdktf, role=docker-host',
+      'none',
+      'metadata key: deploy',
+    ],
+  ]);
+  const line = (address: string) => others.rows.find((r) => r[0] === address)?.[1];
+  expect(line('google_compute_region_instance_group_manager.managed-group')).toBe(
+    'stage-docker-hosts over europe-west1-b, europe-west1-c, europe-west1-d; autohealing after 300 s; PROACTIVE rollout, max unavailable 0, surge 3',
+  );
+  expect(line('google_compute_region_autoscaler.autoscaler')).toBe('2 to 5 hosts at CPU 0.6');
+  expect(section.summary).toMatch(/, 1 host; /);
 });
