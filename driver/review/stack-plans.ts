@@ -13,7 +13,7 @@ import type { ExecStep } from '../plan/steps';
 import { instanceAddress, planCalls, TERRAFORM_ENV } from '../plan/terraform';
 import { unknownMessage } from '../../lib/cli/suggest';
 import { UsageError } from '../usage';
-import { managedRelease, releaseVarArgs } from '../managed/releases';
+import { managedRelease, readReleaseLog, releaseVarArgs } from '../managed/releases';
 import { loginCause } from '../login-errors';
 import { cleanTail } from '../runner/log';
 import { Signal, SIGNAL_EXIT } from '../../lib/signals';
@@ -104,11 +104,20 @@ async function planStack(p: Planning, runDir: string, stack: string): Promise<St
   return summarizePlan(stack, JSON.parse(await run(p, calls.show)) as unknown);
 }
 
-/** A managed fleet's stack is planned with its release (`-var release_image=…`); a fixed fleet's with none. */
+/**
+ * A managed fleet's stack is planned with its release (`-var release_image=…`); a fixed fleet's with none. Terraform
+ * asks for the variable on a destroy plan too, where it shapes nothing: the last release, or any image by digest.
+ */
 function managedVars(ctx: EnvContext): string[] | undefined {
   if (ctx.env.fleet !== 'managed') return undefined;
-  return releaseVarArgs(managedRelease(ctx.env, ctx.runBase, ctx.release));
+  if (ctx.args.command !== 'destroy')
+    return releaseVarArgs(managedRelease(ctx.env, ctx.runBase, ctx.release));
+  const last = readReleaseLog(ctx.runBase, ctx.env.name).at(-1)?.image;
+  return releaseVarArgs(last ?? DESTROY_RELEASE);
 }
+
+/** What a destroy plan gives the release variable when no release was recorded: nothing is created from it. */
+const DESTROY_RELEASE = `destroy.invalid/none@sha256:${'0'.repeat(64)}`;
 
 /** `cdktf synth` of the whole app into cdktf.out/ (the policies run in it: stacks/app.ts), logged as planning's calls. */
 export function synth(p: Planning): Promise<string> {

@@ -246,3 +246,22 @@ test('app.build: the registry first, then build <env> (local Docker), then up pl
     `-var release_image=${repo}@sha256:${'c'.repeat(64)} `,
   );
 });
+
+test('up --dry-run prints the managed steps: the wait on the group instead of Ansible, no inventory', async () => {
+  const result = await run(['up', 'stage', '--dry-run', '--skip-image']);
+  expect(result.code).toBe(0);
+  expect(result.out).toContain(
+    'gcloud compute instance-groups managed wait-until stage-docker-hosts --stable --region europe-west1 --project test-project-123 --timeout=1200',
+  );
+  expect(result.out).not.toContain('ansible-playbook');
+  expect(result.out).not.toMatch(/inventory/);
+  expect(result.lines).toEqual([]);
+});
+
+test('destroy plans the managed stack with a release too (Terraform asks for it), the last recorded one', async () => {
+  expect((await run(['up', 'stage', '--skip-image', '--auto-approve'], DIGEST_B)).code).toBe(0);
+  const result = await run(['destroy', 'stage', '--yes'], 'example/app:1.0');
+  const plan = result.lines.find((l) => l.startsWith('terraform plan'));
+  expect(plan).toContain(`-destroy`);
+  expect(plan).toContain(`-var release_image=${DIGEST_B} `);
+});
