@@ -2,8 +2,9 @@ import { exposureSection } from '../../review/exposure';
 import { resourcesSection } from '../../review/resources';
 import { resolveEnvs, stacksFor, synthJson, validEnv } from '../helpers';
 
-describe("the review's exposure table covers the managed fleet", () => {
-  const [stack] = stacksFor(
+/** A managed environment of 2 to 5 hosts, synthesized. */
+const json = synthJson(
+  stacksFor(
     resolveEnvs([
       validEnv({
         exposure: 'load-balancer',
@@ -11,8 +12,11 @@ describe("the review's exposure table covers the managed fleet", () => {
         managed: { minHosts: 2, maxHosts: 5 },
       }),
     ]),
-  ).environments;
-  const section = exposureSection([{ name: 'stage', json: synthJson(stack) }]);
+  ).environments[0],
+);
+
+describe("the review's exposure table covers the managed fleet", () => {
+  const section = exposureSection([{ name: 'stage', json }]);
   const [, reach, doors] = section.blocks as unknown as { rows: string[][] }[];
 
   test("every host of the group, by its template's tags: SSH from IAP, the app port from Google's ranges only", () => {
@@ -40,16 +44,7 @@ describe("the review's exposure table covers the managed fleet", () => {
 });
 
 test("the review's resources: the template as the group's hosts, the group and its autoscaler in one line each", () => {
-  const [stack] = stacksFor(
-    resolveEnvs([
-      validEnv({
-        exposure: 'load-balancer',
-        fleet: 'managed',
-        managed: { minHosts: 2, maxHosts: 5 },
-      }),
-    ]),
-  ).environments;
-  const section = resourcesSection({ name: 'stage', json: synthJson(stack) });
+  const section = resourcesSection({ name: 'stage', json });
   const [, hosts, others] = section.blocks as unknown as { rows: string[][] }[];
   expect(hosts.rows).toEqual([
     [
