@@ -188,8 +188,8 @@ export function applyStep(ctx: PlanContext, env: EnvironmentConfig, name: ApplyS
   };
   const { title, stack, outputsFile, hint } = which[name];
   const output =
-    outputsFile === undefined ? {} : { output: outputCall(ctx.root, stack), outputsFile };
-  const apply = applyCall(ctx.root, ctx.runDir, stack);
+    outputsFile === undefined ? {} : { output: outputCall(ctx.runDir, stack), outputsFile };
+  const apply = applyCall(ctx.runDir, stack);
   return {
     kind: 'task',
     name,

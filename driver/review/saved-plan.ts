@@ -12,7 +12,8 @@ import { summarizePlan } from '../../review/plan/summary';
 import { displayPath } from '../format';
 import { planCalls, planFile, showCall, statePullCall } from '../plan/terraform';
 import { INVOCATION } from '../usage';
-import { isUnplanned, Planning, run, StackPlan, synth } from './stack-plans';
+import { stackDir } from '../paths';
+import { backendConfigOf, isUnplanned, Planning, run, StackPlan, synth } from './stack-plans';
 
 export const MANIFEST = 'saved-plans.json';
 
@@ -41,12 +42,9 @@ export class StalePlanError extends Error {
 
 const sha256 = (file: string) => createHash('sha256').update(readFileSync(file)).digest('hex');
 
-const stackDir = (p: Planning, stack: string) =>
-  join(p.ctx.deps.root, 'cdktf.out', 'stacks', stack);
-
 /** The stack's state serial and lineage (`terraform state pull`); null for a stack with no state yet. */
-async function stateOf(p: Planning, stack: string): Promise<Basis['state']> {
-  const text = (await run(p, statePullCall(p.ctx.deps.root, stack))).trim();
+async function stateOf(p: Planning, runDir: string, stack: string): Promise<Basis['state']> {
+  const text = (await run(p, statePullCall(runDir, stack))).trim();
   if (text === '') return null;
   const { serial, lineage } = JSON.parse(text) as { serial?: unknown; lineage?: unknown };
   if (typeof serial !== 'number' || typeof lineage !== 'string')
@@ -63,9 +61,15 @@ async function terraformVersion(p: Planning): Promise<string> {
   return /Terraform v(\S+)/.exec(out)?.[1] ?? out.split('\n')[0];
 }
 
-/** What the stack's plan (the file `file`) is made from, read now. */
-async function basisOf(p: Planning, stack: string, file: string, tf: string): Promise<Basis> {
-  const dir = stackDir(p, stack);
+/** What the stack's plan (the file `file`) is made from, read now in the run's synth output (`runDir`). */
+async function basisOf(
+  p: Planning,
+  runDir: string,
+  stack: string,
+  file: string,
+  tf: string,
+): Promise<Basis> {
+  const dir = stackDir(runDir, stack);
   const config = join(dir, 'cdk.tf.json');
   if (!existsSync(config)) throw new StalePlanError(`cdktf synth wrote no ${config}`);
   const lock = join(dir, '.terraform.lock.hcl');
@@ -73,7 +77,7 @@ async function basisOf(p: Planning, stack: string, file: string, tf: string): Pr
     config: sha256(config),
     providers: existsSync(lock) ? sha256(lock) : null,
     terraform: tf,
-    state: await stateOf(p, stack),
+    state: await stateOf(p, runDir, stack),
     planFile: sha256(file),
   };
 }
@@ -91,7 +95,7 @@ export async function recordSavedPlans(
     else
       stacks.push({
         stack: plan.stack,
-        ...(await basisOf(p, plan.stack, planFile(runDir, plan.stack), tf)),
+        ...(await basisOf(p, runDir, plan.stack, planFile(runDir, plan.stack), tf)),
       });
   }
   const manifest: Manifest = {
@@ -148,7 +152,7 @@ export async function loadSavedPlans(
   const from = isAbsolute(given) ? given : resolve(ctx.deps.root, given);
   const manifest = readManifest(p, from);
   const again = `plan again: ${INVOCATION} plan ${ctx.env.name}`;
-  await synth(p);
+  await synth(p, runDir);
   const tf = await terraformVersion(p);
   const problems: string[] = [];
   for (const stack of stacks) {
@@ -162,8 +166,9 @@ export async function loadSavedPlans(
       problems.push(`${stack}: ${stack}.tfplan is missing`);
       continue;
     }
-    await run(p, planCalls(ctx.deps.root, runDir, stack).init);
-    problems.push(...differences(stack, record, await basisOf(p, stack, file, tf)));
+    const backendConfig = backendConfigOf(ctx, stack);
+    await run(p, planCalls(runDir, stack, { backendConfig }).init);
+    problems.push(...differences(stack, record, await basisOf(p, runDir, stack, file, tf)));
   }
   if (problems.length > 0)
     throw new StalePlanError(
@@ -172,7 +177,7 @@ export async function loadSavedPlans(
   const plans: StackPlan[] = [];
   for (const stack of stacks) {
     copyFileSync(planFile(from, stack), planFile(runDir, stack));
-    const json = await run(p, showCall(ctx.deps.root, stack, planFile(runDir, stack)));
+    const json = await run(p, showCall(runDir, stack, planFile(runDir, stack)));
     plans.push(summarizePlan(stack, JSON.parse(json) as unknown));
   }
   return plans;

@@ -26,8 +26,17 @@ describe('plan', () => {
     expect(result.code).toBe(0);
     const dir = planDir();
     const recorded = calls(sb).map((c) => [c.tool, c.cwd.split('/').slice(-1)[0], ...c.args]);
+    // The backend stack's local state stays the repository's backend.tfstate, whatever folder it is planned in.
+    const backendState = [`-backend-config=path=${join(sb.root, 'backend.tfstate')}`];
     const terraform = (stack: string) => [
-      ['terraform', stack, 'init', '-input=false', '-no-color'],
+      [
+        'terraform',
+        stack,
+        'init',
+        '-input=false',
+        '-no-color',
+        ...(stack === 'backend' ? backendState : []),
+      ],
       [
         'terraform',
         stack,
@@ -40,7 +49,7 @@ describe('plan', () => {
       ['terraform', stack, 'show', '-json', '-no-color', `${dir}/${stack}.tfplan`],
     ];
     expect(recorded).toEqual([
-      ['cdktf', 'repo', 'synth'],
+      ['cdktf', 'repo', 'synth', '--output', join(dir, 'cdktf.out')],
       ...terraform('backend'),
       ...terraform('registry'),
       ...terraform('stage'),
@@ -56,7 +65,11 @@ describe('plan', () => {
     expect(result.out).toMatch(/disk and (its )?Docker state/i);
     expect(result.err).toContain('changes pending');
     expect(result.err).toContain('(nothing was applied)');
-    // The project-wide cdktf lock is released.
+    // Every terraform call ran in the plan's own folder; its lock (the environment's) is released, no other was taken.
+    expect(
+      calls(sb).every((c) => c.tool !== 'terraform' || c.cwd.startsWith(join(dir, 'cdktf.out'))),
+    ).toBe(true);
+    expect(existsSync(join(sb.runBase, 'stage', 'lock'))).toBe(false);
     expect(existsSync(join(sb.root, '.run', 'cdktf.lock'))).toBe(false);
   });
 

@@ -150,7 +150,7 @@ describe('up: review before apply', () => {
     });
     expect(result.code).toBe(1);
     expect(result.err).toMatch(
-      /error: plan of stage failed: terraform init -input=false -no-color in \S+\/stacks\/backend \(exit \d+\)/,
+      /error: plan of stage failed: terraform init -input=false -no-color -backend-config=path=\S+\/backend\.tfstate in \S+\/cdktf\.out\/stacks\/backend \(exit \d+\)/,
     );
     expect(result.err).toContain('  | terraform error line 25');
     expect(result.out).not.toContain('done');
@@ -223,7 +223,7 @@ describe('up: a signal during the review (before any lock was released by a step
         signals,
         ask,
       });
-      // At the prompt only the environment's lock is held: the cdktf lock went with the saved plans.
+      // At the prompt only the environment's lock is held (no cdktf lock: the run synthesized in its own folder).
       expect(held).toEqual([true, false]);
       expect(result.code).toBe(code);
       expect(result.err).toContain(
