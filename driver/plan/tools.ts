@@ -8,6 +8,7 @@ import { BACKEND_STACK, DEFAULT_DEPLOY_USER, REGISTRY_STACK } from '../../lib/co
 import type { ExecStep, HttpCheckTask, ReleaseBuildTask, StepHint, TaskStep } from './steps';
 import { applyCall, outputCall } from './terraform';
 import { knownHostsFile } from '../paths';
+import { loginAnsible } from '../fleet/ssh-route';
 
 /** Where things are, for one run (absolute paths), and the cdktf and node executables. */
 export interface PlanContext {
@@ -223,6 +224,10 @@ export function playbookStep(
 ): ExecStep {
   const files = runFiles(ctx.runDir);
   const ansibleDir = join(ctx.root, 'ansible');
+  const login = loginAnsible(env.ssh.user, {
+    privateKeyFile: env.ssh.privateKeyFile,
+    knownHosts: knownHostsFile(dirname(ctx.runDir)),
+  });
   return exec({
     name: 'hosts',
     title: `${playbook} on ${env.name} hosts`,
@@ -235,10 +240,7 @@ export function playbookStep(
       '-e',
       `@${files.appVars}`,
       ...(options.vars ?? []),
-      '-u',
-      env.ssh.user,
-      '--private-key',
-      env.ssh.privateKeyFile,
+      ...login.options,
       '--forks',
       String(ansibleForks(env)),
     ],
@@ -247,7 +249,7 @@ export function playbookStep(
       ANSIBLE_CONFIG: join(ansibleDir, 'ansible.cfg'),
       // New hosts have unknown host keys: trust a key on first use (as docker-machine did), refuse a changed one,
       // and keep the keys per environment instead of in the operator's ~/.ssh/known_hosts.
-      ANSIBLE_SSH_EXTRA_ARGS: `-o StrictHostKeyChecking=accept-new -o UserKnownHostsFile=${knownHostsFile(dirname(ctx.runDir))}`,
+      ANSIBLE_SSH_EXTRA_ARGS: login.extraArgs,
     },
     writes: [{ path: files.appVars, content: jsonFile(appVars(env, options.operator)) }],
     needs: [{ path: files.inventory, from: 'inventory' }],
