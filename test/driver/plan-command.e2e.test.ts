@@ -1,8 +1,9 @@
 /** `plan <env>`: synth, then init / plan -out / show -json per stack, the change summary, nothing applied. */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { calls, makeSandbox, REPO_ROOT, runDriver, Sandbox, testEnv, testSpec } from './harness';
+import { calls, makeSandbox, runDriver, Sandbox, testEnv, testSpec } from './harness';
 import { PROCESS_TEST_TIMEOUT_MS } from './timeout';
+import { planFixture } from './recorded-run';
 
 jest.setTimeout(PROCESS_TEST_TIMEOUT_MS);
 
@@ -12,7 +13,6 @@ beforeEach(() => {
 });
 afterEach(() => sb.cleanup());
 
-const fixture = (name: string) => join(REPO_ROOT, 'test', 'fixtures', 'plans', name);
 const planDir = () => {
   const dirs = readdirSync(join(sb.runBase, 'stage')).filter((d) => d.endsWith('-plan'));
   expect(dirs).toHaveLength(1);
@@ -21,7 +21,7 @@ const planDir = () => {
 
 describe('plan', () => {
   it('plans every stack up touches into saved plan files, prints the summary, and applies nothing', async () => {
-    const env = testEnv(sb, { FAKE_PLAN_JSON: fixture('google-replace.json') });
+    const env = testEnv(sb, { FAKE_PLAN_JSON: planFixture('google-replace') });
     const result = await runDriver(['plan', 'stage'], sb, { spec: testSpec(sb), env });
     expect(result.code).toBe(0);
     const dir = planDir();
@@ -90,7 +90,7 @@ describe('plan', () => {
   });
 
   it('--json prints the summaries; a plan that fails is one error with its tail, exit 1', async () => {
-    const env = testEnv(sb, { FAKE_PLAN_JSON: fixture('google-create.json') });
+    const env = testEnv(sb, { FAKE_PLAN_JSON: planFixture('google-create') });
     const json = await runDriver(['plan', 'stage', '--json'], sb, { spec: testSpec(sb), env });
     expect(json.code).toBe(0);
     const parsed = JSON.parse(json.out) as { stack: string; counts: { add: number } }[];
@@ -106,7 +106,7 @@ describe('plan', () => {
   });
 
   it('up --plan applies the saved files as processes; a state moved since: exit 5, plan again, nothing applied', async () => {
-    const env = testEnv(sb, { FAKE_PLAN_JSON: fixture('google-create.json') });
+    const env = testEnv(sb, { FAKE_PLAN_JSON: planFixture('google-create') });
     const planned = await runDriver(['plan', 'stage', '--detailed-exitcode'], sb, {
       spec: testSpec(sb),
       env,
@@ -115,7 +115,7 @@ describe('plan', () => {
     const dir = planDir();
     const argv = ['up', 'stage', '--only', 'deploy', '--auto-approve', '--plan', dir];
     const moved = testEnv(sb, {
-      FAKE_PLAN_JSON: fixture('google-create.json'),
+      FAKE_PLAN_JSON: planFixture('google-create'),
       FAKE_TF_SERIAL: '2',
     });
     const stale = await runDriver(argv, sb, { spec: testSpec(sb), env: moved });

@@ -22,7 +22,6 @@ import {
   closedPort,
   PUBLIC_KEY,
   readJson,
-  REPO_ROOT,
   runDriver,
   Sandbox,
   testEnv,
@@ -32,6 +31,7 @@ import {
   untilHanging,
 } from './harness';
 import { PROCESS_TEST_TIMEOUT_MS } from './timeout';
+import { planFixture } from './recorded-run';
 
 jest.setTimeout(PROCESS_TEST_TIMEOUT_MS);
 
@@ -50,7 +50,7 @@ const env = (extra: Record<string, string | undefined> = {}) =>
 describe('up', () => {
   it('plans, shows, and with --auto-approve applies the saved plans in order; the check hits every host', async () => {
     const plans = {
-      FAKE_PLAN_JSON: join(REPO_ROOT, 'test', 'fixtures', 'plans', 'google-create.json'),
+      FAKE_PLAN_JSON: planFixture('google-create'),
     };
     const result = await runDriver(['up', 'stage', '--auto-approve'], sb, {
       spec: testSpec(sb, app.port),
@@ -243,9 +243,7 @@ describe('up', () => {
       const port = step === 'check' ? await closedPort() : app.port;
       // An apply fails only where the plan changes something, which needs approving.
       const applies = extra.FAKE_TF_FAIL_APPLY !== undefined;
-      const changes = applies
-        ? { FAKE_PLAN_JSON: join(REPO_ROOT, 'test', 'fixtures', 'plans', 'google-create.json') }
-        : {};
+      const changes = applies ? { FAKE_PLAN_JSON: planFixture('google-create') } : {};
       const result = await runDriver(
         ['up', 'stage', '--check-timeout', '1', ...(applies ? ['--auto-approve'] : [])],
         sb,
@@ -323,7 +321,7 @@ describe('up', () => {
     const exists =
       '│ Error: googleapi: Error 409: You already own this bucket. Please select another name., conflict';
     const changes = {
-      FAKE_PLAN_JSON: join(REPO_ROOT, 'test', 'fixtures', 'plans', 'google-create.json'),
+      FAKE_PLAN_JSON: planFixture('google-create'),
     };
     const up = ['up', 'stage', '--skip-image', '--auto-approve'];
     const failed = await runDriver(up, sb, {
@@ -356,7 +354,7 @@ describe('up', () => {
   it('--from resumes in the same run folder after a failure', async () => {
     const spec = testSpec(sb, app.port);
     const changes = {
-      FAKE_PLAN_JSON: join(REPO_ROOT, 'test', 'fixtures', 'plans', 'google-create.json'),
+      FAKE_PLAN_JSON: planFixture('google-create'),
     };
     const failed = await runDriver(['up', 'stage', '--auto-approve'], sb, {
       spec,
@@ -776,7 +774,7 @@ describe('locks as Terraform scopes them', () => {
   it("another environment plans and applies while one plans; the same environment waits, naming the holder's command", async () => {
     const signals = new EventEmitter();
     const spec = testSpec(sb, app.port);
-    const changes = join(REPO_ROOT, 'test', 'fixtures', 'plans', 'google-create.json');
+    const changes = planFixture('google-create');
     const first = runDriver(['up', 'stage', '--skip-image', '--auto-approve'], sb, {
       spec,
       env: env({ FAKE_HANG: 'terraform plan', FAKE_PLAN_JSON: changes }),
@@ -878,7 +876,7 @@ describe('interrupt', () => {
     const { result } = await interruptWhenHanging(
       ['up', 'stage', '--skip-image', '--auto-approve'],
       {
-        FAKE_PLAN_JSON: join(REPO_ROOT, 'test', 'fixtures', 'plans', 'google-create.json'),
+        FAKE_PLAN_JSON: planFixture('google-create'),
         FAKE_HANG: 'terraform apply',
       },
     );
@@ -897,7 +895,7 @@ describe('destroy', () => {
   it('destroys the environment, never the backend or the registry', async () => {
     const spec = testSpec(sb, app.port);
     const destroyPlan = {
-      FAKE_PLAN_JSON: join(REPO_ROOT, 'test', 'fixtures', 'plans', 'google-destroy.json'),
+      FAKE_PLAN_JSON: planFixture('google-destroy'),
     };
     const result = await runDriver(['destroy', 'stage', '--yes'], sb, {
       spec,
@@ -934,7 +932,7 @@ describe('destroy', () => {
   it('shows the destroy plan and asks: refuses without a terminal, and unless the environment name is typed', async () => {
     const spec = testSpec(sb, app.port);
     const destroyPlan = env({
-      FAKE_PLAN_JSON: join(REPO_ROOT, 'test', 'fixtures', 'plans', 'google-destroy.json'),
+      FAKE_PLAN_JSON: planFixture('google-destroy'),
     });
     const applied = () => callLines(sb).filter((l) => l.startsWith('terraform apply'));
     const noTty = await runDriver(['destroy', 'stage'], sb, { spec, env: destroyPlan });
