@@ -7,6 +7,7 @@
  * (another environment's runs never wait on it: each run synthesizes into its own folder).
  * `--detailed-exitcode`: 0 no changes, 2 changes, 1 anything else (main.ts: ctx.onChanges tells it).
  */
+import { argsFor } from '../args';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { hasChanges } from '../../review/plan/summary';
@@ -26,7 +27,8 @@ import { INVOCATION } from '../usage';
 import { newRunDir, takeEnvLock } from '../state';
 
 export async function planCommand(ctx: EnvContext): Promise<number> {
-  const { deps, env, args } = ctx;
+  const { deps, env } = ctx;
+  const args = argsFor(ctx.args, 'plan');
   replaceTarget(ctx);
   const lock = takeEnvLock(lockRequest(ctx));
   const runDir = newRunDir(ctx.runBase, env.name, 'plan', now(ctx));

@@ -4,17 +4,19 @@
  * from the image already on each host (no pull), health-gated and one host at a time like a deploy. `--dry-run`
  * prints the playbook call and runs nothing.
  */
+import { argsFor } from '../args';
 import type { EnvContext } from '../context';
 import { operator } from '../git';
 import { ansibleUnsafe } from '../plan/tools';
 import { dryRunPlaybook, loadFleet, runPlaybook } from '../fleet/fleet';
 
 export async function rollbackCommand(ctx: EnvContext): Promise<number> {
+  const args = argsFor(ctx.args, 'rollback');
   const vars = {
-    app_rollback_version: ctx.args.version ?? '',
+    app_rollback_version: args.version ?? '',
     app_release_who: ansibleUnsafe(operator(ctx.deps.root, ctx.deps.env)),
   };
-  if (ctx.args.dryRun) return dryRunPlaybook(ctx, 'rollback.yml', vars);
+  if (args.dryRun) return dryRunPlaybook(ctx, 'rollback.yml', vars);
   const fleet = await loadFleet(ctx);
   if (typeof fleet === 'number') return fleet;
   return runPlaybook(ctx, fleet, 'rollback.yml', vars);

@@ -1,4 +1,5 @@
 /** `up <env>`: preflight → image → backend → registry → environment → inventory → hosts → check. */
+import { argsFor } from '../args';
 import { GitState, ReleaseError, releaseTag } from '../release/image-ref';
 import { EnvContext, now, printError } from '../context';
 import { EXIT_USAGE } from '../../lib/exit-codes';
@@ -34,7 +35,8 @@ function recordStep(ctx: EnvContext, step: PlannedStep, runDir: string, imageHas
 
 /** Who deploys which commit, and (app.build) the image's tag; a one-line refusal (a dirty tree) as a string. */
 function releaseInputs(ctx: EnvContext): { operator: Operator; release?: ReleaseInput } | string {
-  const { deps, env, args } = ctx;
+  const { deps, env } = ctx;
+  const args = argsFor(ctx.args, 'up');
   const git = gitState(deps.root, deps.env);
   const operator = { who: whoDeploys(deps.root, deps.env), commit: git?.commit ?? '' };
   if (env.app.build === undefined) {
@@ -59,7 +61,8 @@ function releaseInputs(ctx: EnvContext): { operator: Operator; release?: Release
  * app.build on is itself the dirty change) as `<commit>-dirty`, with a note of the refusal a real run would give.
  */
 function dirtyTag(ctx: EnvContext, git: GitState): string {
-  if (!ctx.args.dryRun || ctx.args.allowDirty) return releaseTag(git, ctx.args.allowDirty);
+  const args = argsFor(ctx.args, 'up');
+  if (!args.dryRun || args.allowDirty) return releaseTag(git, args.allowDirty);
   try {
     return releaseTag(git);
   } catch (err) {
@@ -71,7 +74,8 @@ function dirtyTag(ctx: EnvContext, git: GitState): string {
 }
 
 export async function upCommand(ctx: EnvContext): Promise<number> {
-  const { args, env } = ctx;
+  const { env } = ctx;
+  const args = argsFor(ctx.args, 'up');
   replaceTarget(ctx); // a host the environment does not have: exit 2 before anything runs
   const inputs = releaseInputs(ctx);
   if (typeof inputs === 'string') {
