@@ -162,7 +162,7 @@ export interface Tools {
   readonly fail?: string;
   /** A call whose line starts with this waits for a signal. */
   readonly hangOn?: string;
-  /** A call whose line starts with this answers after 300 ms. */
+  /** A call whose line starts with this answers after 200 ms. */
   readonly slowOn?: string;
   /** What every cdktf call prints: cdktf's spinner on a terminal, say. */
   readonly cdktfOutput?: string;
@@ -208,7 +208,7 @@ export function toolResponder(tools: Tools): Responder {
   return (call, recorded, exec) => {
     if (tools.slowOn === undefined || !recorded.line.startsWith(tools.slowOn))
       return respond(call, recorded, exec);
-    return new Promise((resolve) => setTimeout(resolve, 300)).then(() =>
+    return new Promise((resolve) => setTimeout(resolve, 200)).then(() =>
       respond(call, recorded, exec),
     );
   };

@@ -344,7 +344,7 @@ describe('HTTP check', () => {
           { host: 'b', url: `http://127.0.0.1:${broken.port}/` },
           { host: 'c', url: `http://127.0.0.1:${closed}/` },
         ],
-        { deadlineMs: 300, attemptTimeoutMs: 200, intervalMs: 100 },
+        { deadlineMs: 200, attemptTimeoutMs: 200, intervalMs: 50 },
       );
       expect(results.map((r) => [r.host, r.ok, r.detail.replace(/\d+ms/, 'Nms')])).toEqual([
         ['a', true, 'HTTP 200 in Nms'],
@@ -372,12 +372,12 @@ describe('HTTP check', () => {
             close: () => new Promise<void>((r) => server.close(() => r())),
           }),
         );
-      }, 150),
+      }, 60),
     );
     const [result] = await checkTargets([{ host: 'a', url: `http://127.0.0.1:${port}/` }], {
       deadlineMs: 3000,
       attemptTimeoutMs: 500,
-      intervalMs: 50,
+      intervalMs: 20,
     });
     await (await later).close();
     expect(result.ok).toBe(true);
@@ -389,7 +389,7 @@ describe('HTTP check', () => {
     const server = createServer(() => undefined);
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     const port = (server.address() as { port: number }).port;
-    const result = await probe(`http://127.0.0.1:${port}/`, 100);
+    const result = await probe(`http://127.0.0.1:${port}/`, 60);
     server.closeAllConnections();
     await new Promise<void>((r) => server.close(() => r()));
     expect(result).toEqual({ ok: false, detail: 'no answer within 0.1s' });
