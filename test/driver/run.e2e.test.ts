@@ -843,7 +843,7 @@ describe('locks as Terraform scopes them', () => {
     const dry = await runDriver(['up', 'prod', '--dry-run'], sb, { spec, env: env() });
     expect(dry.out).toMatch(
       new RegExp(
-        `lock: ${join(sb.runBase, 'prod', 'lock')} \\(cdktf synth writes into ${join(sb.runBase, 'prod')}/\\d{8}T\\d{6}Z/cdktf\\.out: no lock shared with other environments\\)`,
+        `lock: ${join(sb.runBase, 'prod', 'lock')} \\(cdktf synth writes into ${join(sb.runBase, 'prod')}/\\d{8}T\\d{6}Z(-\\d+)?/cdktf\\.out: no lock shared with other environments\\)`,
       ),
     );
   });
