@@ -344,7 +344,7 @@ describe('HTTP check', () => {
           { host: 'b', url: `http://127.0.0.1:${broken.port}/` },
           { host: 'c', url: `http://127.0.0.1:${closed}/` },
         ],
-        { deadlineMs: 200, attemptTimeoutMs: 200, intervalMs: 50 },
+        { deadlineMs: 300, attemptTimeoutMs: 200, intervalMs: 100 },
       );
       expect(results.map((r) => [r.host, r.ok, r.detail.replace(/\d+ms/, 'Nms')])).toEqual([
         ['a', true, 'HTTP 200 in Nms'],
