@@ -117,7 +117,8 @@ export async function destroyChecks(t: WholeUp): Promise<void> {
   await t.tally.check(
     'destroy stage: none of the environment left; registry and state bucket stay',
     async () => {
-      const count = (await stateKeys(t.tf, join(lastRun(t), 'cdktf.out', 'stacks', 'stage'))).length;
+      const count = (await stateKeys(t.tf, join(lastRun(t), 'cdktf.out', 'stacks', 'stage')))
+        .length;
       const destroyed = await driver(t.repo, t.env, ['destroy', 'stage', '--yes']);
       assert(
         destroyed.code === 0,
