@@ -93,13 +93,18 @@ function showCall(p: Planning, call: Call): (ok: boolean) => void {
 /**
  * What planning's calls add to the environment: Terraform's (TERRAFORM_ENV), and a provider cache shared by the runs
  * (each run synthesizes and inits in its own folder: the providers are linked from the cache, not fetched again),
- * unless the user has one.
+ * unless the user has one. A run's lock file is its own (never committed), so the cache may fill it: without that
+ * permission Terraform 1.4+ fetches a provider again for every folder whose lock file does not list it yet.
  */
 function planningEnv(ctx: EnvContext): Record<string, string> {
   if (ctx.deps.env.TF_PLUGIN_CACHE_DIR) return TERRAFORM_ENV;
   const cache = pluginCacheDir(ctx.runBase);
   mkdirSync(cache, { recursive: true });
-  return { ...TERRAFORM_ENV, TF_PLUGIN_CACHE_DIR: cache };
+  return {
+    ...TERRAFORM_ENV,
+    TF_PLUGIN_CACHE_DIR: cache,
+    TF_PLUGIN_CACHE_MAY_BREAK_DEPENDENCY_LOCK_FILE: 'true',
+  };
 }
 
 /** Runs one call, its output appended to the log; throws CallFailed (with the tail) or Interrupted. */

@@ -203,3 +203,17 @@ describe('while up plans', () => {
     for (const code of ['\x1b', '\r', '\u280b', '\u2819']) expect(log).not.toContain(code);
   });
 });
+
+test("each run's terraform init links the providers from one cache under the run base", async () => {
+  const result = await up(['up', 'stage', '--skip-image', '--auto-approve'], { planJson: CREATE });
+  expect(result.code).toBe(0);
+  const inits = result.exec.calls.filter((c) => c.line.startsWith('terraform init'));
+  expect(inits).toHaveLength(3);
+  for (const { call } of inits)
+    expect(call.env).toMatchObject({
+      TF_PLUGIN_CACHE_DIR: join(sb.runBase, 'terraform-plugins'),
+      TF_PLUGIN_CACHE_MAY_BREAK_DEPENDENCY_LOCK_FILE: 'true',
+      CHECKPOINT_DISABLE: '1',
+    });
+  expect(existsSync(join(sb.runBase, 'terraform-plugins'))).toBe(true);
+});
