@@ -1,8 +1,8 @@
 /**
  * Terraform's plan contract across two commands: `plan <env>` records, beside its saved plan files, what each plan
- * was made from (`saved-plans.json`: the synthesized config's hash, the provider lock's, the Terraform version, the
- * state's serial and lineage, the plan file's hash); `up <env> --plan <run folder>` synthesizes and reads all of
- * that again, and applies exactly those files (copied into its run folder) only when every stack still matches.
+ * was made from (`saved-plans.json`: the synthesized config's hash, the provider versions locked, the Terraform
+ * version, the state's serial and lineage, the plan file's hash); `up <env> --plan <run folder>` synthesizes and
+ * reads all of that again, and applies exactly those files (copied into its run folder) only when every stack still matches.
  * Anything else is a StalePlanError: one line, "plan again", nothing applied.
  */
 import { createHash } from 'node:crypto';
@@ -42,6 +42,17 @@ export class StalePlanError extends Error {
 
 const sha256 = (file: string) => createHash('sha256').update(readFileSync(file)).digest('hex');
 
+/**
+ * The providers a stack's lock file pins, `<source> <version>` a line: what its plan depends on. Not the file's hash:
+ * the checksums it lists depend on where the provider came from (the registry, a mirror, the runs' shared cache).
+ */
+export function providerVersions(lockFile: string): string {
+  const pins = readFileSync(lockFile, 'utf8').matchAll(
+    /provider "([^"]+)" \{\s*version\s*=\s*"([^"]+)"/g,
+  );
+  return [...pins].map(([, source, version]) => `${source} ${version}`).join('\n');
+}
+
 /** The stack's state serial and lineage (`terraform state pull`); null for a stack with no state yet. */
 async function stateOf(p: Planning, runDir: string, stack: string): Promise<Basis['state']> {
   const text = (await run(p, statePullCall(runDir, stack))).trim();
@@ -75,7 +86,7 @@ async function basisOf(
   const lock = join(dir, '.terraform.lock.hcl');
   return {
     config: sha256(config),
-    providers: existsSync(lock) ? sha256(lock) : null,
+    providers: existsSync(lock) ? providerVersions(lock) : null,
     terraform: tf,
     state: await stateOf(p, runDir, stack),
     planFile: sha256(file),
