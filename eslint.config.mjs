@@ -19,14 +19,20 @@ const NO_CHILD_PROCESS = ['node:child_process', 'child_process'].map((name) => (
     'children are started by the executor (driver/exec/) only: take it from the command context',
 }));
 
-/** What a file of `folder` may not import: for lib anything of the project, else every layer above it. */
+/** Code outside test/ never imports test code: what both need lives in a shared place (scripts/terraform/). */
+const NO_TEST_IMPORTS = {
+  regex: '^(\\.\\.?/)+test(/|$)',
+  message: 'production and CI code never import test/: move what both need to a shared place',
+};
+
+/** What a file of `folder` may not import: for lib anything of the project, else every layer above it, and test/. */
 function layerPatterns(folder) {
   if (folder === 'lib')
     return [{ regex: '^\\.', message: 'lib/ holds leaves: it imports nothing of the project' }];
   const above = LAYERS.slice(LAYERS.indexOf(folder) + 1);
-  if (above.length === 0) return [];
+  if (above.length === 0) return [NO_TEST_IMPORTS];
   const message = `${folder}/ is below ${above.join(', ')}: it never imports them (docs/architecture.md, layers)`;
-  return [{ regex: `^(\\.\\.?/)+(${above.join('|')})(/|$)`, message }];
+  return [{ regex: `^(\\.\\.?/)+(${above.join('|')})(/|$)`, message }, NO_TEST_IMPORTS];
 }
 
 function layerRule(folder, allowChildProcess) {
@@ -85,11 +91,17 @@ export default tseslint.config(
       ],
     },
   },
+  {
+    // Outside the layers (main.ts, scripts/, bin/): no test/ imports either. The layer blocks below repeat it.
+    files: ['**/*.ts'],
+    ignores: ['test/**'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [NO_TEST_IMPORTS] }] },
+  },
   ...layerBlocks(),
   {
-    files: ['test/**/*.ts'],
+    files: ['test/**/*.ts', 'scripts/terraform/**/*.ts'],
     rules: {
-      // Tests read synthesized JSON, whose shape is asserted, not typed.
+      // Tests (and the Terraform tier's shared helpers) read synthesized JSON, whose shape is asserted, not typed.
       '@typescript-eslint/no-explicit-any': 'off',
       '@typescript-eslint/no-non-null-assertion': 'off',
     },

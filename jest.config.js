@@ -1,3 +1,19 @@
+const { accessSync, constants } = require('node:fs');
+
+// The tests' scratch folders (driver sandboxes and run folders, synth outdirs, lock folders) on tmpfs when the
+// machine has one and TMPDIR does not say otherwise: on a disk, making and removing a sandbox costs about 30 ms, on
+// /dev/shm about 2 ms, and the driver's tests make one per test. Jest's workers inherit it.
+function scratchOnTmpfs() {
+  if (process.env.TMPDIR) return;
+  try {
+    accessSync('/dev/shm', constants.W_OK);
+    process.env.TMPDIR = '/dev/shm';
+  } catch {
+    // no tmpfs here: os.tmpdir() as it is
+  }
+}
+scratchOnTmpfs();
+
 /** @type {import('jest').Config} */
 module.exports = {
   testEnvironment: 'node',

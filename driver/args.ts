@@ -29,7 +29,31 @@ type Value<O> = O extends { parse: (...args: never[]) => infer T }
     ? string | undefined
     : boolean;
 type OptionValues = { readonly [K in keyof Options as Field<K, Options[K]>]: Value<Options[K]> };
+/** The commands an option applies to (its `commands` in OPTIONS). */
+type CommandsOf<O> = O extends { readonly commands: readonly (infer C)[] } ? C : never;
+/** The options `C` takes, typed as above; any other option was refused for it by parseArgs. */
+type OptionValuesOf<C extends Command> = {
+  readonly [
+    K in keyof Options as C extends CommandsOf<Options[K]> ? Field<K, Options[K]> : never
+  ]: Value<Options[K]>;
+};
 
+/** The words of the command line besides the options. */
+interface Positionals {
+  readonly environment?: string;
+  /** `lock <action> <env>`. */
+  readonly lockAction?: (typeof LOCK_ACTIONS)[number];
+  /** The second positional: `env`/`ssh <env> [host]`, `rollback <env> [version]`. */
+  readonly host?: string;
+  readonly version?: string;
+  /** `exec <env> -- <cmd...>`. */
+  readonly execArgv: readonly string[];
+}
+
+/** One command's parsed arguments: its own options only (`argsFor`), so a command cannot read another's. */
+export type ArgsOf<C extends Command> = Positionals & { readonly command: C } & OptionValuesOf<C>;
+
+/** The arguments as the shared code (context, runner, preflight) reads them: any command's. */
 export interface ParsedArgs extends OptionValues {
   readonly command: Command;
   readonly environment?: string;
@@ -201,6 +225,17 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
   if (values.skipImage && values.buildImage)
     throw new UsageError('--skip-image and --build-image exclude each other: pick one');
   return { ...words, ...values, execArgv: execArgv ?? [] };
+}
+
+function isFor<C extends Command>(args: ParsedArgs, command: C): args is ParsedArgs & ArgsOf<C> {
+  return args.command === command;
+}
+
+/** The arguments as `command` takes them; asking for another command's is a bug of the driver. */
+export function argsFor<C extends Command>(args: ParsedArgs, command: C): ArgsOf<C> {
+  if (!isFor(args, command))
+    throw new Error(`internal: the arguments of ${command} asked of a ${args.command} run`);
+  return args;
 }
 
 /** The environment must be one the config defines. */

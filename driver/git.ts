@@ -25,10 +25,10 @@ export function gitState(
   env: Readonly<Record<string, string | undefined>>,
 ): GitState | undefined {
   const commit = git(root, env, ['rev-parse', 'HEAD']);
+  // Outside a checkout (or before its first commit) there is no tree state to ask for.
+  if (commit === undefined) return undefined;
   const porcelain = git(root, env, ['status', '--porcelain']);
-  return commit === undefined || porcelain === undefined
-    ? undefined
-    : { commit: commit.trim(), porcelain };
+  return porcelain === undefined ? undefined : { commit: commit.trim(), porcelain };
 }
 
 /** The operator, for the release records: git's user.email, else $USER, else "unknown". */

@@ -1,6 +1,7 @@
 /**
  * Where a run's local state lives, as plain paths: `.run/<env>/` holds the environment's lock, its known_hosts and
- * one folder per run; the project-wide cdktf lock is `.run/cdktf.lock` in the checkout. No imports of the project:
+ * one folder per run, which holds what the run's `cdktf synth` wrote (`<run>/cdktf.out/`); the lock of `cdktf output`
+ * (which synthesizes into the checkout's cdktf.out/) is `.run/cdktf.lock` in the checkout. No imports of the project:
  * the plan builder and the state file both read these.
  */
 import { join } from 'node:path';
@@ -19,7 +20,25 @@ export function envLockPath(runBase: string, environment: string): string {
   return join(envDir(runBase, environment), 'lock');
 }
 
-/** The project-wide lock for cdktf steps: next to what it guards, whatever DOCKER_HOSTS_RUN_DIR says. */
+/**
+ * Where a run's `cdktf synth` writes: its own folder, so that runs of different environments (each under its own
+ * lock) never share the synthesized stacks or their `.terraform/`, and never wait on each other.
+ */
+export function synthDir(runDir: string): string {
+  return join(runDir, 'cdktf.out');
+}
+
+/** The folder of one synthesized stack in a run's synth output: Terraform's working directory for that stack. */
+export function stackDir(runDir: string, stack: string): string {
+  return join(synthDir(runDir), 'stacks', stack);
+}
+
+/** Terraform's provider cache shared by the runs: each run's `terraform init` links the providers from it. */
+export function pluginCacheDir(runBase: string): string {
+  return join(runBase, 'terraform-plugins');
+}
+
+/** The lock of `cdktf output` (it synthesizes into the checkout's cdktf.out/): beside it, whatever DOCKER_HOSTS_RUN_DIR says. */
 export function cdktfLockPath(root: string): string {
   return join(root, '.run', 'cdktf.lock');
 }

@@ -66,7 +66,7 @@ export function updateState(
 export function newRunDir(
   runBase: string,
   environment: string,
-  command: 'up' | 'destroy' | 'plan',
+  command: 'up' | 'destroy' | 'plan' | 'validate',
   now: Date,
 ): string {
   const base = join(
@@ -88,15 +88,15 @@ export function takeEnvLock(r: LockRequest): Lock {
 }
 
 /**
- * The cdktf lock for this command: held while `cdktf synth` writes cdktf.out/ and the plans are made in it (or
- * `cdktf output` runs), released once they are written; a refusal says why it exists and, for the holder's
- * environment, how to release it (`lock release <its env>`).
+ * The cdktf lock for `cdktf output` (env/status/output --refresh), which synthesizes into the checkout's cdktf.out/;
+ * runs that plan or apply synthesize into their own folders and never take it. A refusal says why it exists and,
+ * for the holder's environment and command, how to release it (`lock release <its env>`).
  */
 export function takeCdktfLock(r: LockRequest): Lock {
   return acquireLock(cdktfLockPath(r.root), `${r.command} ${r.environment}`, {
     now: r.now,
     environment: r.environment,
-    why: `cdktf synth writes cdktf.out/ for all environments: one run at a time synthesizes and plans in it (a run holds it until its plans are written, never through its approval or applies).`,
+    why: `cdktf output synthesizes into the checkout's cdktf.out/: one read of outputs at a time (runs that plan or apply synthesize into their own folders and never wait on it).`,
     release: (holder) => `${releaseLine(holder)} (it also releases the cdktf lock its runs took)`,
   });
 }

@@ -126,11 +126,12 @@ export interface OptionSpec {
   readonly field?: string;
 }
 
-const RUN: readonly Command[] = ['up', 'destroy'];
+// Literal tuples (`as const`): args.ts types each command's options from the commands each option lists.
+const RUN = ['up', 'destroy'] as const satisfies readonly Command[];
 /** The build step as a command of its own. */
-const BUILD: readonly Command[] = ['build', 'push'];
+const BUILD = ['build', 'push'] as const satisfies readonly Command[];
 /** The commands that reach the hosts over SSH (through IAP when the environment's connectVia says so). */
-export const SSH_COMMANDS: readonly Command[] = [
+const SSH = [
   'status',
   'drift',
   'releases',
@@ -139,7 +140,8 @@ export const SSH_COMMANDS: readonly Command[] = [
   'exec',
   'ssh',
   'prune',
-];
+] as const satisfies readonly Command[];
+export const SSH_COMMANDS: readonly Command[] = SSH;
 
 /** Every option: its value's name in --help and check (none for a flag: true when given), short form, commands. */
 export const OPTIONS = {
@@ -165,7 +167,7 @@ export const OPTIONS = {
   message: { short: 'm', value: 'reason', parse: reason, commands: ['lock'] },
   verbose: { short: 'v', commands: [...RUN, ...BUILD] },
   refresh: {
-    commands: ['env', ...SSH_COMMANDS, 'output'],
+    commands: ['env', ...SSH, 'output'],
   },
   unset: { commands: ['env'] },
   markdown: { commands: ['plan'] },

@@ -10,6 +10,13 @@ export const BACKEND_STACK = 'backend';
 /** The stack that holds the app's Artifact Registry repositories (one per GCP project): `cdktf deploy registry`. */
 export const REGISTRY_STACK = 'registry';
 
+/**
+ * The backend stack's own state file with `backendState: 'local'`, in the repository root (git-ignored): the stack's
+ * synthesized config names it relative to cdktf.out/stacks/backend, the driver (which synthesizes into each run's
+ * folder) passes its absolute path to `terraform init`.
+ */
+export const BACKEND_STATE_FILE = 'backend.tfstate';
+
 /** The user the hosts log in as when logins are not OS Login's (config's `ssh.user` default). */
 export const DEFAULT_DEPLOY_USER = 'deploy';
 

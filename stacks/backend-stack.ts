@@ -3,14 +3,15 @@ import { GcsBackend, LocalBackend, TerraformOutput } from 'cdktf';
 import { Construct } from 'constructs';
 import { ProjectConfig, statePrefix } from '../config';
 import { StateBucket } from '../constructs/state-bucket';
-import { roleLabels } from '../lib/constants';
+import { BACKEND_STATE_FILE, roleLabels } from '../lib/constants';
 import { ReadableStack } from './readable-stack';
 
 /**
  * Where the backend stack keeps its own state, relative to its working directory
- * (cdktf.out/stacks/backend): the repository root, outside cdktf.out, git-ignored.
+ * (cdktf.out/stacks/backend): the repository root, outside cdktf.out, git-ignored. The driver synthesizes into each
+ * run's folder and gives `terraform init` the same file by its absolute path (driver/plan/terraform.ts).
  */
-export const BACKEND_LOCAL_STATE = '../../../backend.tfstate';
+export const BACKEND_LOCAL_STATE = `../../../${BACKEND_STATE_FILE}`;
 
 /** The GCS bucket(s) that hold every environment's Terraform state: one per GCP project. */
 export class BackendStack extends ReadableStack {

@@ -1,4 +1,4 @@
-import { App, Testing } from 'cdktf';
+import type { App, Testing } from 'cdktf';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,7 +10,7 @@ import {
   resolveProject,
   ResolveContext,
 } from '../config';
-import { AppStacks, buildStacks } from '../stacks/app';
+import type { AppStacks } from '../stacks/app';
 import { FIXTURE_PROJECT, TEST_KEY, TEST_PROJECT } from './fixtures/project';
 
 export { FIXTURE_PROJECT, TEST_KEY, TEST_PROJECT } from './fixtures/project';
@@ -61,13 +61,27 @@ export function configErrorOf(environments: readonly unknown[]): string {
   throw new Error('resolved without error');
 }
 
+/**
+ * cdktf and the stacks, loaded when a test first synthesizes: most files that use these helpers (the config's tests)
+ * never do, and loading cdktf and the provider's classes costs each of them about 0.3 s of the suite's time.
+ */
+function cdktf() {
+  /* eslint-disable @typescript-eslint/no-require-imports */
+  return {
+    Testing: (require('cdktf') as typeof import('cdktf')).Testing,
+    buildStacks: (require('../stacks/app') as typeof import('../stacks/app')).buildStacks,
+  };
+  /* eslint-enable @typescript-eslint/no-require-imports */
+}
+
 /** Builds the stacks into an app writing to a throwaway directory. */
 export function stacksFor(config: ProjectConfig): AppStacks {
+  const { Testing, buildStacks } = cdktf();
   const app: App = Testing.app({ outdir: mkdtempSync(join(tmpdir(), 'docker-hosts-test-')) });
   return buildStacks(app, config);
 }
 
 /** Synthesized JSON of a stack, parsed. */
 export function synthJson(stack: Parameters<typeof Testing.synth>[0]): Record<string, any> {
-  return JSON.parse(Testing.synth(stack));
+  return JSON.parse(cdktf().Testing.synth(stack));
 }

@@ -3,6 +3,7 @@
  * `field: value` line per setting (`--json`: the object). Nothing secret is shown: build-arg values (by name only:
  * they may be anything) and any value that looks like key material are replaced by a note; public keys are public and shown.
  */
+import { argsFor } from '../args';
 import { looksLikeKeyMaterial } from '../../config';
 import type { EnvContext } from '../context';
 import { EXIT_OK } from '../../lib/exit-codes';
@@ -34,7 +35,9 @@ function lines(value: unknown, path: string): string[] {
 
 export function configCommand(ctx: EnvContext): Promise<number> {
   const shown = redacted(ctx.env, '');
-  const text = ctx.args.json ? JSON.stringify(shown, null, 2) : lines(shown, '').join('\n');
+  const text = argsFor(ctx.args, 'config').json
+    ? JSON.stringify(shown, null, 2)
+    : lines(shown, '').join('\n');
   ctx.deps.stdout.write(`${text}\n`);
   return Promise.resolve(EXIT_OK);
 }

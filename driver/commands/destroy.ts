@@ -3,6 +3,7 @@
  * after a confirmation. Never the registry stack nor the state backend: both are the project's (why:
  * docs/architecture.md; how to remove them by hand: driver/README.md, Destroy).
  */
+import { argsFor } from '../args';
 import type { EnvContext } from '../context';
 import { buildDestroyPlan } from '../plan/build';
 import { DestroyStepName, PlannedStep } from '../plan/steps';
@@ -10,7 +11,8 @@ import { updateState } from '../state';
 import { runCommand } from '../runner/run-command';
 
 export async function destroyCommand(ctx: EnvContext): Promise<number> {
-  const { args, env } = ctx;
+  const { env } = ctx;
+  const args = argsFor(ctx.args, 'destroy');
   const options = {
     from: args.from as DestroyStepName | undefined,
     only: args.only as DestroyStepName | undefined,

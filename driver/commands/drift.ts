@@ -6,6 +6,7 @@
  * Exit 0 no drift; 7 drift found (every host checked); 6 a host could not be checked (unreachable, or a task failed
  * in check mode), whatever the others say; 1 the check itself could not run or its output was unreadable.
  */
+import { argsFor } from '../args';
 import { copyFileSync, existsSync } from 'node:fs';
 import {
   DriftError,
@@ -69,7 +70,9 @@ function printReport(ctx: EnvContext, report: DriftReport): number {
             `drift on ${n} of ${report.hosts.length} hosts: "${INVOCATION} up ${ctx.env.name}" puts them back`,
           );
   ctx.deps.stdout.write(
-    ctx.args.json ? `${JSON.stringify(report, null, 2)}\n` : `${formatDrift(report)}${summary}\n`,
+    argsFor(ctx.args, 'drift').json
+      ? `${JSON.stringify(report, null, 2)}\n`
+      : `${formatDrift(report)}${summary}\n`,
   );
   return code;
 }

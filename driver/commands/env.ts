@@ -1,4 +1,5 @@
 /** `env <env> [host]`: like `docker-machine env`, shell lines that point docker at a host. */
+import { argsFor } from '../args';
 import type { HostOutput } from '../../stacks/outputs';
 import { shellQuote } from '../format';
 import { QUIET_INVOCATION } from '../usage';
@@ -27,7 +28,8 @@ function hostNotes({ env }: EnvContext, { outputs, login }: Fleet, host: HostOut
 }
 
 export async function envCommand(ctx: EnvContext): Promise<number> {
-  const { deps, args, env } = ctx;
+  const { deps, env } = ctx;
+  const args = argsFor(ctx.args, 'env');
   const invocation = `${QUIET_INVOCATION} env ${env.name}${args.host ? ` ${args.host}` : ''}`;
   const tail = `# Run this command to configure your shell:\n# eval "$(${invocation}${args.unset ? ' --unset' : ''})"\n`;
   if (args.unset) {

@@ -2,13 +2,15 @@
  * `exec <env> [--host h] -- <cmd>`: `docker exec` in the app container over SSH, on each host one after the other
  * (a header line per host when there are several); interactive (`-it`) when the driver runs on a terminal.
  */
+import { argsFor } from '../args';
 import type { EnvContext } from '../context';
 import { SIGNAL_EXIT } from '../../lib/signals';
 import { sshArgv } from '../fleet/ssh';
 import { loadFleet, pickHosts, runChild } from '../fleet/fleet';
 
 export async function execCommand(ctx: EnvContext): Promise<number> {
-  const { args, env } = ctx;
+  const { env } = ctx;
+  const args = argsFor(ctx.args, 'exec');
   const fleet = await loadFleet(ctx);
   if (typeof fleet === 'number') return fleet;
   const hosts = pickHosts(ctx, fleet, args.onlyHosts ?? args.onlyHost, true);

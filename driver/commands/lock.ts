@@ -7,6 +7,7 @@
  * cannot be checked from here (another machine sharing the folder, a lock that cannot be read) only with --force.
  * Lock details come from a file: printed with control characters escaped.
  */
+import { argsFor } from '../args';
 import { displayPath, printable } from '../format';
 import { EnvContext, lockRequest, printError } from '../context';
 import { EXIT_LOCKED, EXIT_OK, EXIT_USAGE } from '../../lib/exit-codes';
@@ -39,7 +40,7 @@ function describe(info: LockInfo): string {
 
 /** Why a lock must stay, or undefined when it may be released. */
 function keepReason(ctx: EnvContext, info: LockInfo): string | undefined {
-  if (ctx.args.force || info.message !== undefined) return undefined;
+  if (argsFor(ctx.args, 'lock').force || info.message !== undefined) return undefined;
   if (holderAlive(info)) {
     return (
       `process ${info.pid} is alive on this machine: stop that run (Ctrl-C) or let it finish; nothing released ` +
@@ -90,7 +91,8 @@ function release(
 
 /** `lock acquire <env> -m "reason"`: the environment's lock, held by hand until `lock release <env>`. */
 function acquire(ctx: EnvContext): number {
-  const { deps, env, args } = ctx;
+  const { deps, env } = ctx;
+  const args = argsFor(ctx.args, 'lock');
   if (args.message === undefined) {
     printError(ctx, `lock acquire needs a reason: ${INVOCATION} lock acquire ${env.name} -m "why"`);
     return EXIT_USAGE;
@@ -110,14 +112,15 @@ function acquire(ctx: EnvContext): number {
 
 export async function lockCommand(ctx: EnvContext): Promise<number> {
   const { deps, env } = ctx;
-  if (ctx.args.message !== undefined && ctx.args.lockAction !== 'acquire') {
+  const args = argsFor(ctx.args, 'lock');
+  if (args.message !== undefined && args.lockAction !== 'acquire') {
     printError(ctx, '--message (-m) is for lock acquire');
     return EXIT_USAGE;
   }
-  if (ctx.args.lockAction === 'acquire') return acquire(ctx);
+  if (args.lockAction === 'acquire') return acquire(ctx);
   const paths = [envLockPath(ctx.runBase, env.name), cdktfLockPath(deps.root)];
   const locks = paths.map((path) => [path, readLock(path)] as const);
-  if (ctx.args.lockAction === 'release') return release(ctx, locks);
+  if (args.lockAction === 'release') return release(ctx, locks);
   for (const [path, info] of locks) {
     const state = info === undefined ? 'not locked' : `locked: ${describe(info)}`;
     deps.stdout.write(`${displayPath(path, deps.root)}: ${state}\n`);

@@ -1,10 +1,12 @@
 /** `logs <env> [--host h] [-f] [--since 10m]`: `docker logs` of the app container over SSH, every host at once. */
+import { argsFor } from '../args';
 import type { EnvContext } from '../context';
 import { sshArgv } from '../fleet/ssh';
 import { loadFleet, pickHosts, runChild } from '../fleet/fleet';
 
 export async function logsCommand(ctx: EnvContext): Promise<number> {
-  const { args, env } = ctx;
+  const { env } = ctx;
+  const args = argsFor(ctx.args, 'logs');
   const fleet = await loadFleet(ctx);
   if (typeof fleet === 'number') return fleet;
   const hosts = pickHosts(ctx, fleet, args.onlyHosts ?? args.onlyHost, true);

@@ -3,9 +3,11 @@
  * touches runs `terraform init`, `terraform plan -out` (the plan file stays in the run folder) and
  * `terraform show -json`, and prints the change summary of review/plan (counts, each resource with its action,
  * why a replacement, what a lost host takes with it, exposure changes). Records what the plans were made from
- * (review/saved-plan.ts), so that `up <env> --plan <run folder>` applies exactly them. Holds the cdktf lock.
+ * (review/saved-plan.ts), so that `up <env> --plan <run folder>` applies exactly them. Holds the environment's lock
+ * (another environment's runs never wait on it: each run synthesizes into its own folder).
  * `--detailed-exitcode`: 0 no changes, 2 changes, 1 anything else (main.ts: ctx.onChanges tells it).
  */
+import { argsFor } from '../args';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { hasChanges } from '../../review/plan/summary';
@@ -22,15 +24,16 @@ import {
   reportPlanFailure,
 } from '../review/stack-plans';
 import { INVOCATION } from '../usage';
-import { newRunDir, takeCdktfLock } from '../state';
+import { newRunDir, takeEnvLock } from '../state';
 
 export async function planCommand(ctx: EnvContext): Promise<number> {
-  const { deps, env, args } = ctx;
+  const { deps, env } = ctx;
+  const args = argsFor(ctx.args, 'plan');
   replaceTarget(ctx);
-  const lock = takeCdktfLock(lockRequest(ctx));
+  const lock = takeEnvLock(lockRequest(ctx));
+  const runDir = newRunDir(ctx.runBase, env.name, 'plan', now(ctx));
+  const log = join(runDir, 'plan.log');
   try {
-    const runDir = newRunDir(ctx.runBase, env.name, 'plan', now(ctx));
-    const log = join(runDir, 'plan.log');
     mkdirSync(runDir, { recursive: true });
     deps.stderr.write(`planning ${env.name} (log: ${displayPath(log, deps.root)})\n`);
     const results = await planStacks(ctx, runDir, log, stacksOf(env.name));
@@ -51,7 +54,7 @@ export async function planCommand(ctx: EnvContext): Promise<number> {
     if (changes) ctx.onChanges?.();
     return EXIT_OK;
   } catch (error) {
-    return reportPlanFailure(ctx, error);
+    return reportPlanFailure(ctx, error, log);
   } finally {
     lock.release();
   }

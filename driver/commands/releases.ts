@@ -2,6 +2,7 @@
  * `releases <env> [--json]`: the release records of every host (/var/lib/docker-hosts/releases.jsonl, written by the
  * app role), read over SSH at once, as one table oldest first. Read-only, no lock. Exit 6 when a host could not be read.
  */
+import { argsFor } from '../args';
 import {
   allRecords,
   formatReleases,
@@ -32,7 +33,7 @@ export async function releasesCommand(ctx: EnvContext): Promise<number> {
       return { host: h.name, records: [], error: `not read: ${why}` };
     }),
   );
-  if (ctx.args.json) {
+  if (argsFor(ctx.args, 'releases').json) {
     const errors = Object.fromEntries(hosts.filter((h) => h.error).map((h) => [h.host, h.error]));
     ctx.deps.stdout.write(`${JSON.stringify({ releases: allRecords(hosts), errors }, null, 2)}\n`);
   } else {

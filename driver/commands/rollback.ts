@@ -4,6 +4,7 @@
  * from the image already on each host (no pull), health-gated and one host at a time like a deploy. `--dry-run`
  * prints the playbook call and runs nothing.
  */
+import { argsFor } from '../args';
 import { EnvContext, printError } from '../context';
 import { EXIT_USAGE } from '../../lib/exit-codes';
 import { operator } from '../git';
@@ -13,7 +14,8 @@ import { managedRollback } from '../managed/commands';
 
 export async function rollbackCommand(ctx: EnvContext): Promise<number> {
   if (ctx.env.fleet === 'managed') return managedRollback(ctx);
-  if (ctx.args.autoApprove) {
+  const args = argsFor(ctx.args, 'rollback');
+  if (args.autoApprove) {
     // A fixed fleet's rollback applies no Terraform plan: there is nothing to approve.
     printError(
       ctx,
@@ -22,10 +24,10 @@ export async function rollbackCommand(ctx: EnvContext): Promise<number> {
     return EXIT_USAGE;
   }
   const vars = {
-    app_rollback_version: ctx.args.version ?? '',
+    app_rollback_version: args.version ?? '',
     app_release_who: ansibleUnsafe(operator(ctx.deps.root, ctx.deps.env)),
   };
-  if (ctx.args.dryRun) return dryRunPlaybook(ctx, 'rollback.yml', vars);
+  if (args.dryRun) return dryRunPlaybook(ctx, 'rollback.yml', vars);
   const fleet = await loadFleet(ctx);
   if (typeof fleet === 'number') return fleet;
   return runPlaybook(ctx, fleet, 'rollback.yml', vars);

@@ -8,6 +8,7 @@
  * itself failed (no reports, a malformed report). `--outputs-only` is the quick view from the stack's outputs alone
  * (no SSH: the app probed from here), also shown when ansible-playbook cannot be started.
  */
+import { argsFor } from '../args';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { fleetStatus, FleetStatusError, HostStatus } from '../fleet/fleet-status';
@@ -75,7 +76,7 @@ function printFleet(ctx: EnvContext, rows: readonly HostStatus[]): number {
   const healthy = bad === 0 && rows.length > 0;
   const tail = rows.length === 0 ? style.red(NO_HOSTS) : verdictOf(style, bad, rows.length);
   deps.stdout.write(
-    ctx.args.json
+    argsFor(ctx.args, 'status').json
       ? formatFleetJson(rows)
       : `${heading(ctx, rows.length)}\n${formatFleetTable(rows)}${tail}\n`,
   );
@@ -117,7 +118,7 @@ function readFleet(ctx: EnvContext, played: Played): HostStatus[] | number {
 
 export async function statusCommand(ctx: EnvContext): Promise<number> {
   if (ctx.env.fleet === 'managed') return managedStatus(ctx);
-  if (ctx.args.outputsOnly) return outputsStatus(ctx);
+  if (argsFor(ctx.args, 'status').outputsOnly) return outputsStatus(ctx);
   const rows = await runPlay(ctx, 'status.log', statusStep, readFleet, async (why) => {
     printError(ctx, `could not run ansible-playbook (${why}): the outputs-only view follows`);
     return Math.max(await outputsStatus(ctx), EXIT_FAILED);

@@ -1,4 +1,5 @@
 /** `up <env>`: preflight → image → backend → registry → environment → inventory → hosts → check. */
+import { argsFor } from '../args';
 import { GitState, ReleaseError, releaseTag } from '../release/image-ref';
 import { EnvContext, now, printError } from '../context';
 import { EXIT_USAGE } from '../../lib/exit-codes';
@@ -51,7 +52,8 @@ function recordStep(
 
 /** Who deploys which commit, and (app.build) the image's tag; a one-line refusal (a dirty tree) as a string. */
 function releaseInputs(ctx: EnvContext): { operator: Operator; release?: ReleaseInput } | string {
-  const { deps, env, args } = ctx;
+  const { deps, env } = ctx;
+  const args = argsFor(ctx.args, 'up');
   const git = gitState(deps.root, deps.env);
   const operator = { who: whoDeploys(deps.root, deps.env), commit: git?.commit ?? '' };
   if (env.app.build === undefined) {
@@ -76,7 +78,8 @@ function releaseInputs(ctx: EnvContext): { operator: Operator; release?: Release
  * app.build on is itself the dirty change) as `<commit>-dirty`, with a note of the refusal a real run would give.
  */
 function dirtyTag(ctx: EnvContext, git: GitState): string {
-  if (!ctx.args.dryRun || ctx.args.allowDirty) return releaseTag(git, ctx.args.allowDirty);
+  const args = argsFor(ctx.args, 'up');
+  if (!args.dryRun || args.allowDirty) return releaseTag(git, args.allowDirty);
   try {
     return releaseTag(git);
   } catch (err) {
@@ -89,7 +92,7 @@ function dirtyTag(ctx: EnvContext, git: GitState): string {
 
 /** Whether the run applies the environment's stack (`deploy`): only then does a managed fleet need its release. */
 function appliesEnvironment(ctx: EnvContext): boolean {
-  const { only, from } = ctx.args;
+  const { only, from } = argsFor(ctx.args, 'up');
   if (only !== undefined) return only === 'deploy';
   return from === undefined || UP_STEPS.indexOf(from as UpStepName) <= UP_STEPS.indexOf('deploy');
 }
@@ -100,7 +103,8 @@ export async function upCommand(given: EnvContext): Promise<number> {
     given.env.fleet === 'managed' && appliesEnvironment(given)
       ? { ...given, release: managedRelease(given.env, given.runBase, given.release) }
       : given;
-  const { args, env } = ctx;
+  const { env } = ctx;
+  const args = argsFor(ctx.args, 'up');
   replaceTarget(ctx); // a host the environment does not have: exit 2 before anything runs
   const inputs = releaseInputs(ctx);
   if (typeof inputs === 'string') {

@@ -1,7 +1,8 @@
 /**
  * How the driver, Ansible and the operator's ssh reach a host: one route (user, address, key, known_hosts, the
  * host-key alias, the IAP ProxyCommand), rendered three ways: ssh's argv (the ship commands, the build's ssh
- * wrapper), the inventory's `ansible_ssh_common_args`, and an ~/.ssh/config entry (`env` with IAP). Pure.
+ * wrapper), Ansible's (the login as ansible-playbook's options and ANSIBLE_SSH_EXTRA_ARGS, the route as the
+ * inventory's `ansible_ssh_common_args`), and an ~/.ssh/config entry (`env` with IAP). Pure.
  */
 import type { HostOutput, StackOutputs } from '../../stacks/outputs';
 
@@ -55,17 +56,15 @@ export function routeTarget(route: SshRoute): string {
   return `${route.user}@${route.address}`;
 }
 
+/** ssh's options for the environment's known_hosts: a new host's key accepted once, then pinned; a changed one refused. */
+function knownHostsOptions(login: SshLogin): string[] {
+  return ['-o', 'StrictHostKeyChecking=accept-new', '-o', `UserKnownHostsFile=${login.knownHosts}`];
+}
+
 /** ssh's `-i`/`-o` options for the route (no target): the key alone, new keys accepted once, then pinned. */
 export function routeOptions(route: SshRoute, login: SshLogin): string[] {
-  const options = [
-    '-i',
-    login.privateKeyFile,
-    '-o',
-    'IdentitiesOnly=yes',
-    '-o',
-    'StrictHostKeyChecking=accept-new',
-  ];
-  options.push('-o', `UserKnownHostsFile=${login.knownHosts}`);
+  const options = ['-i', login.privateKeyFile, '-o', 'IdentitiesOnly=yes'];
+  options.push(...knownHostsOptions(login));
   if (route.hostKeyAlias !== undefined) options.push('-o', `HostKeyAlias=${route.hostKeyAlias}`);
   if (route.proxyCommand !== undefined) options.push('-o', `ProxyCommand=${route.proxyCommand}`);
   return options;
@@ -82,6 +81,23 @@ export function routeAnsibleArgs(route: SshRoute): string | undefined {
   // Accepted on first use by the driver's StrictHostKeyChecking=accept-new.
   if (route.hostKeyAlias !== undefined) args.push(`-o HostKeyAlias=${route.hostKeyAlias}`);
   return args.length > 0 ? args.join(' ') : undefined;
+}
+
+/** A word of ANSIBLE_SSH_EXTRA_ARGS (Ansible splits it as a shell does): in single quotes when it needs them. */
+function shellWord(word: string): string {
+  return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
+}
+
+/**
+ * The environment's login as every play gets it: the user and key as ansible-playbook's own options (`-u`,
+ * `--private-key`: ssh's `-l` and `-i`), kept apart from the rest of ssh's options (known_hosts, first-use
+ * trust), which go in ANSIBLE_SSH_EXTRA_ARGS.
+ */
+export function loginAnsible(user: string, login: SshLogin) {
+  return {
+    options: ['-u', user, '--private-key', login.privateKeyFile],
+    extraArgs: knownHostsOptions(login).map(shellWord).join(' '),
+  };
 }
 
 /** A path in ~/.ssh/config: in double quotes when it has a space or a quote (ssh's own quoting). */

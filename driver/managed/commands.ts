@@ -3,6 +3,7 @@
  * reports them (`gcloud compute instance-groups managed list-instances`: template, health, zone, action), the images
  * their templates carry, and a rollback that is an `up` with the previous recorded release (its plan shown first).
  */
+import { argsFor } from '../args';
 import { managedGroupName } from '../../stacks/managed-outputs';
 import { alignColumns } from '../../lib/text-table';
 import { EXIT_FAILED, EXIT_OK, EXIT_UNHEALTHY, EXIT_USAGE } from '../../lib/exit-codes';
@@ -60,7 +61,7 @@ export async function managedStatus(ctx: EnvContext): Promise<number> {
   const instances = await instancesOf(ctx);
   if (typeof instances === 'number') return instances;
   const down = instances.filter((i) => !serving(i)).length;
-  if (ctx.args.json) {
+  if (argsFor(ctx.args, 'status').json) {
     ctx.deps.stdout.write(`${JSON.stringify({ group: groupOf(ctx), instances }, null, 2)}\n`);
   } else {
     const { group, region } = groupOf(ctx);
@@ -106,7 +107,7 @@ export async function managedReleases(ctx: EnvContext): Promise<number> {
   const currentImage = log.at(-1)?.image;
   const current = [...images].find(([, image]) => image === currentImage)?.[0] ?? '';
   const running = releasesOf(instances, images, current);
-  if (ctx.args.json) {
+  if (argsFor(ctx.args, 'releases').json) {
     ctx.deps.stdout.write(`${JSON.stringify({ running, recorded: log }, null, 2)}\n`);
     return EXIT_OK;
   }
@@ -122,7 +123,10 @@ export async function managedReleases(ctx: EnvContext): Promise<number> {
 
 /** `rollback [version]`: an `up` of the previous recorded release (or the named one), its plan shown and approved. */
 export async function managedRollback(ctx: EnvContext): Promise<number> {
-  const target = rollbackTarget(readReleaseLog(ctx.runBase, ctx.env.name), ctx.args.version);
+  const target = rollbackTarget(
+    readReleaseLog(ctx.runBase, ctx.env.name),
+    argsFor(ctx.args, 'rollback').version,
+  );
   if (typeof target === 'string') {
     printError(ctx, `rollback of ${ctx.env.name}: ${target}`);
     return EXIT_USAGE;

@@ -3,13 +3,10 @@ import { dirname, join } from 'node:path';
 import { addedEnv, commandLine, displayPath, formatDuration } from '../format';
 import { activeSteps, Plan, PlannedStep, ReleaseBuildTask, Task } from './steps';
 import { buildAndPushPlan } from '../release/commands';
-import { cdktfLockPath } from '../paths';
+import { synthDir } from '../paths';
 
-/**
- * Whether a plan holds the project-wide cdktf lock (see runner/run-command.ts): a run that applies a stack synthesizes the
- * whole app into cdktf.out/ first and plans there; the lock is released once the plans are saved.
- */
-export function sharesProjectState(plan: Plan): boolean {
+/** Whether a run synthesizes (into its own folder, paths.ts synthDir): it applies a stack, planned first. */
+function synthesizes(plan: Plan): boolean {
   return activeSteps(plan).some((s) => s.kind === 'task' && s.task.type === 'terraform-apply');
 }
 
@@ -93,13 +90,13 @@ function stepLines(step: PlannedStep, show: (p: string) => string): string[] {
 export function describePlan(plan: Plan, root: string, resumed: boolean): string {
   const show = (p: string) => displayPath(p, root);
   const total = activeSteps(plan).length;
-  const cdktfLock = sharesProjectState(plan)
-    ? ` and ${show(cdktfLockPath(root))} (cdktf: until the plans are saved)`
+  const synth = synthesizes(plan)
+    ? ` (cdktf synth writes into ${show(synthDir(plan.runDir))}: no lock shared with other environments)`
     : '';
   const lines = [
     `Plan for "${plan.command} ${plan.environment}": ${total} of ${plan.steps.length} steps (dry run: nothing runs, nothing is written)`,
     `run folder: ${show(plan.runDir)}${resumed ? ' (the last run folder: --from/--only continue in it)' : ' (created when the run starts)'}`,
-    `locks: ${show(join(dirname(plan.runDir), 'lock'))}${cdktfLock}`,
+    `lock: ${show(join(dirname(plan.runDir), 'lock'))}${synth}`,
     '',
   ];
   let n = 0;

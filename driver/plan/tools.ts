@@ -10,6 +10,7 @@ import { applyCall, outputCall } from './terraform';
 import { knownHostsFile } from '../paths';
 import { managedGroupName } from '../../stacks/managed-outputs';
 import { waitStableCall } from '../managed/gcloud';
+import { loginAnsible } from '../fleet/ssh-route';
 
 /** Where things are, for one run (absolute paths), and the cdktf and node executables. */
 export interface PlanContext {
@@ -192,8 +193,8 @@ export function applyStep(ctx: PlanContext, env: EnvironmentConfig, name: ApplyS
   };
   const { title, stack, outputsFile, hint } = which[name];
   const output =
-    outputsFile === undefined ? {} : { output: outputCall(ctx.root, stack), outputsFile };
-  const apply = applyCall(ctx.root, ctx.runDir, stack);
+    outputsFile === undefined ? {} : { output: outputCall(ctx.runDir, stack), outputsFile };
+  const apply = applyCall(ctx.runDir, stack);
   return {
     kind: 'task',
     name,
@@ -227,6 +228,10 @@ export function playbookStep(
 ): ExecStep {
   const files = runFiles(ctx.runDir);
   const ansibleDir = join(ctx.root, 'ansible');
+  const login = loginAnsible(env.ssh.user, {
+    privateKeyFile: env.ssh.privateKeyFile,
+    knownHosts: knownHostsFile(dirname(ctx.runDir)),
+  });
   return exec({
     name: 'hosts',
     title: `${playbook} on ${env.name} hosts`,
@@ -239,10 +244,7 @@ export function playbookStep(
       '-e',
       `@${files.appVars}`,
       ...(options.vars ?? []),
-      '-u',
-      env.ssh.user,
-      '--private-key',
-      env.ssh.privateKeyFile,
+      ...login.options,
       '--forks',
       String(ansibleForks(env)),
     ],
@@ -251,7 +253,7 @@ export function playbookStep(
       ANSIBLE_CONFIG: join(ansibleDir, 'ansible.cfg'),
       // New hosts have unknown host keys: trust a key on first use (as docker-machine did), refuse a changed one,
       // and keep the keys per environment instead of in the operator's ~/.ssh/known_hosts.
-      ANSIBLE_SSH_EXTRA_ARGS: `-o StrictHostKeyChecking=accept-new -o UserKnownHostsFile=${knownHostsFile(dirname(ctx.runDir))}`,
+      ANSIBLE_SSH_EXTRA_ARGS: login.extraArgs,
     },
     writes: [{ path: files.appVars, content: jsonFile(appVars(env, options.operator)) }],
     needs: [{ path: files.inventory, from: 'inventory' }],

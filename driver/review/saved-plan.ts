@@ -1,8 +1,8 @@
 /**
  * Terraform's plan contract across two commands: `plan <env>` records, beside its saved plan files, what each plan
- * was made from (`saved-plans.json`: the synthesized config's hash, the provider lock's, the Terraform version, the
- * state's serial and lineage, the plan file's hash); `up <env> --plan <run folder>` synthesizes and reads all of
- * that again, and applies exactly those files (copied into its run folder) only when every stack still matches.
+ * was made from (`saved-plans.json`: the synthesized config's hash, the provider versions locked, the Terraform
+ * version, the state's serial and lineage, the plan file's hash); `up <env> --plan <run folder>` synthesizes and
+ * reads all of that again, and applies exactly those files (copied into its run folder) only when every stack still matches.
  * Anything else is a StalePlanError: one line, "plan again", nothing applied.
  */
 import { createHash } from 'node:crypto';
@@ -12,7 +12,8 @@ import { summarizePlan } from '../../review/plan/summary';
 import { displayPath } from '../format';
 import { planCalls, planFile, showCall, statePullCall } from '../plan/terraform';
 import { INVOCATION } from '../usage';
-import { isUnplanned, Planning, run, StackPlan, synth } from './stack-plans';
+import { stackDir } from '../paths';
+import { backendConfigOf, isUnplanned, Planning, run, StackPlan, synth } from './stack-plans';
 
 export const MANIFEST = 'saved-plans.json';
 
@@ -41,12 +42,20 @@ export class StalePlanError extends Error {
 
 const sha256 = (file: string) => createHash('sha256').update(readFileSync(file)).digest('hex');
 
-const stackDir = (p: Planning, stack: string) =>
-  join(p.ctx.deps.root, 'cdktf.out', 'stacks', stack);
+/**
+ * The providers a stack's lock file pins, `<source> <version>` a line: what its plan depends on. Not the file's hash:
+ * the checksums it lists depend on where the provider came from (the registry, a mirror, the runs' shared cache).
+ */
+export function providerVersions(lockFile: string): string {
+  const pins = readFileSync(lockFile, 'utf8').matchAll(
+    /provider "([^"]+)" \{\s*version\s*=\s*"([^"]+)"/g,
+  );
+  return [...pins].map(([, source, version]) => `${source} ${version}`).join('\n');
+}
 
 /** The stack's state serial and lineage (`terraform state pull`); null for a stack with no state yet. */
-async function stateOf(p: Planning, stack: string): Promise<Basis['state']> {
-  const text = (await run(p, statePullCall(p.ctx.deps.root, stack))).trim();
+async function stateOf(p: Planning, runDir: string, stack: string): Promise<Basis['state']> {
+  const text = (await run(p, statePullCall(runDir, stack))).trim();
   if (text === '') return null;
   const { serial, lineage } = JSON.parse(text) as { serial?: unknown; lineage?: unknown };
   if (typeof serial !== 'number' || typeof lineage !== 'string')
@@ -63,17 +72,23 @@ async function terraformVersion(p: Planning): Promise<string> {
   return /Terraform v(\S+)/.exec(out)?.[1] ?? out.split('\n')[0];
 }
 
-/** What the stack's plan (the file `file`) is made from, read now. */
-async function basisOf(p: Planning, stack: string, file: string, tf: string): Promise<Basis> {
-  const dir = stackDir(p, stack);
+/** What the stack's plan (the file `file`) is made from, read now in the run's synth output (`runDir`). */
+async function basisOf(
+  p: Planning,
+  runDir: string,
+  stack: string,
+  file: string,
+  tf: string,
+): Promise<Basis> {
+  const dir = stackDir(runDir, stack);
   const config = join(dir, 'cdk.tf.json');
   if (!existsSync(config)) throw new StalePlanError(`cdktf synth wrote no ${config}`);
   const lock = join(dir, '.terraform.lock.hcl');
   return {
     config: sha256(config),
-    providers: existsSync(lock) ? sha256(lock) : null,
+    providers: existsSync(lock) ? providerVersions(lock) : null,
     terraform: tf,
-    state: await stateOf(p, stack),
+    state: await stateOf(p, runDir, stack),
     planFile: sha256(file),
   };
 }
@@ -91,7 +106,7 @@ export async function recordSavedPlans(
     else
       stacks.push({
         stack: plan.stack,
-        ...(await basisOf(p, plan.stack, planFile(runDir, plan.stack), tf)),
+        ...(await basisOf(p, runDir, plan.stack, planFile(runDir, plan.stack), tf)),
       });
   }
   const manifest: Manifest = {
@@ -148,7 +163,7 @@ export async function loadSavedPlans(
   const from = isAbsolute(given) ? given : resolve(ctx.deps.root, given);
   const manifest = readManifest(p, from);
   const again = `plan again: ${INVOCATION} plan ${ctx.env.name}`;
-  await synth(p);
+  await synth(p, runDir);
   const tf = await terraformVersion(p);
   const problems: string[] = [];
   for (const stack of stacks) {
@@ -162,8 +177,9 @@ export async function loadSavedPlans(
       problems.push(`${stack}: ${stack}.tfplan is missing`);
       continue;
     }
-    await run(p, planCalls(ctx.deps.root, runDir, stack).init);
-    problems.push(...differences(stack, record, await basisOf(p, stack, file, tf)));
+    const backendConfig = backendConfigOf(ctx, stack);
+    await run(p, planCalls(runDir, stack, { backendConfig }).init);
+    problems.push(...differences(stack, record, await basisOf(p, runDir, stack, file, tf)));
   }
   if (problems.length > 0)
     throw new StalePlanError(
@@ -172,7 +188,7 @@ export async function loadSavedPlans(
   const plans: StackPlan[] = [];
   for (const stack of stacks) {
     copyFileSync(planFile(from, stack), planFile(runDir, stack));
-    const json = await run(p, showCall(ctx.deps.root, stack, planFile(runDir, stack)));
+    const json = await run(p, showCall(runDir, stack, planFile(runDir, stack)));
     plans.push(summarizePlan(stack, JSON.parse(json) as unknown));
   }
   return plans;

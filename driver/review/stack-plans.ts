@@ -2,20 +2,24 @@
  * Plans of the stacks a command touches: `cdktf synth`, then per stack `terraform init`, `plan -out` (saved in the
  * run folder) and `show -json`, summarized by review/plan. Used by `plan <env>` and by `up` before it applies.
  */
-import { appendFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync } from 'node:fs';
+import { basename, dirname, sep } from 'node:path';
 import { renderPlanMarkdown, renderPlanText } from '../../review/plan/render';
 import { PlanFormatError, StackPlanSummary, summarizePlan } from '../../review/plan/summary';
 import { BACKEND_STACK } from '../../lib/constants';
 import { EnvContext, printError } from '../context';
 import { EXIT_FAILED } from '../../lib/exit-codes';
-import { commandLine, displayPath } from '../format';
+import { commandLine, displayPath, formatDuration } from '../format';
 import type { ExecStep } from '../plan/steps';
-import { instanceAddress, planCalls, TERRAFORM_ENV } from '../plan/terraform';
+import { backendStateConfig, instanceAddress, planCalls, TERRAFORM_ENV } from '../plan/terraform';
+import { pluginCacheDir, synthDir } from '../paths';
 import { unknownMessage } from '../../lib/cli/suggest';
 import { UsageError } from '../usage';
 import { managedRelease, readReleaseLog, releaseVarArgs } from '../managed/releases';
+import { rerunCommand } from '../args';
 import { loginCause } from '../login-errors';
-import { cleanTail } from '../runner/log';
+import { cleanTail, logText } from '../runner/log';
+import { startProgress } from '../runner/progress';
 import { Signal, SIGNAL_EXIT } from '../../lib/signals';
 
 /** A stack that could not be planned (on a first deploy: its state bucket does not exist yet). */
@@ -53,27 +57,75 @@ class CallFailed extends Error {
  */
 const NO_BUCKET = /storage: bucket doesn't exist/;
 
-/** One planning: the command's context and its log. */
+/** One planning: the command's context and its log; `progress`: each call's line on stdout (up, destroy). */
 export interface Planning {
   readonly ctx: EnvContext;
   readonly log: string;
+  readonly progress?: boolean;
+}
+
+/** What a planning call does, for its progress line: `synth`, `backend: init`, `stage: plan`, `terraform version`. */
+function callLabel({ command, args, cwd }: Call): string {
+  const tool = basename(command);
+  if (tool !== 'terraform') return args[0];
+  const stack = dirname(cwd).endsWith(`${sep}stacks`) ? basename(cwd) : undefined;
+  const verb = args[0] === 'state' ? args.slice(0, 2).join(' ') : args[0];
+  return stack === undefined ? `${tool} ${verb}` : `${stack}: ${verb}`;
+}
+
+/**
+ * Shows a planning call while it runs (a terminal: one line with the elapsed time, rewritten in place) and when it
+ * ends (`  planning stage: plan ok 3s`); the returned function ends it. Nothing without `progress`.
+ */
+function showCall(p: Planning, call: Call): (ok: boolean) => void {
+  if (!p.progress) return () => undefined;
+  const { stdout } = p.ctx.deps;
+  const { style } = p.ctx;
+  const label = `  planning ${callLabel(call)}`;
+  const started = Date.now();
+  const live = stdout.isTTY ? startProgress(stdout, style, label, false) : undefined;
+  return (ok) => {
+    live?.stop();
+    const took = formatDuration(Date.now() - started);
+    stdout.write(`${label} ${ok ? style.green('ok') : style.red('failed')} ${took}\n`);
+  };
+}
+
+/**
+ * What planning's calls add to the environment: Terraform's (TERRAFORM_ENV), and a provider cache shared by the runs
+ * (each run synthesizes and inits in its own folder: the providers are linked from the cache, not fetched again),
+ * unless the user has one. A run's lock file is its own (never committed), so the cache may fill it: without that
+ * permission Terraform 1.4+ fetches a provider again for every folder whose lock file does not list it yet.
+ */
+function planningEnv(ctx: EnvContext): Record<string, string> {
+  if (ctx.deps.env.TF_PLUGIN_CACHE_DIR) return TERRAFORM_ENV;
+  const cache = pluginCacheDir(ctx.runBase);
+  mkdirSync(cache, { recursive: true });
+  return {
+    ...TERRAFORM_ENV,
+    TF_PLUGIN_CACHE_DIR: cache,
+    TF_PLUGIN_CACHE_MAY_BREAK_DEPENDENCY_LOCK_FILE: 'true',
+  };
 }
 
 /** Runs one call, its output appended to the log; throws CallFailed (with the tail) or Interrupted. */
-export async function run({ ctx, log }: Planning, { command, args, cwd }: Call): Promise<string> {
+export async function run(p: Planning, { command, args, cwd }: Call): Promise<string> {
+  const { ctx, log } = p;
   const line = commandLine(command, args);
   // A signal between two calls: the next one does not start.
   const before = ctx.exec.interrupted;
   if (before !== undefined) throw new Interrupted(line, before);
   appendFileSync(log, `$ ${line}\n  cwd: ${cwd}\n`);
+  const shown = showCall(p, { command, args, cwd });
   const ran = await ctx.exec.run({
     command,
     args,
     cwd,
-    env: TERRAFORM_ENV,
+    env: planningEnv(ctx),
     output: { mode: 'capture' },
   });
-  appendFileSync(log, `${ran.output}\nexit: ${ran.signal ?? ran.code}\n\n`);
+  shown(ran.code === 0 && ran.interrupted === undefined);
+  appendFileSync(log, `${logText(ran.output)}\nexit: ${ran.signal ?? ran.code}\n\n`);
   const signal = ran.interrupted ?? (ran.code === 130 ? 'SIGINT' : undefined);
   if (signal !== undefined) throw new Interrupted(line, signal);
   if (ran.error !== undefined) throw new CallFailed(`${line}: ${ran.error.message}`, []);
@@ -90,9 +142,13 @@ export async function run({ ctx, log }: Planning, { command, args, cwd }: Call):
 async function planStack(p: Planning, runDir: string, stack: string): Promise<StackPlan> {
   const { ctx } = p;
   const replace = stack === ctx.env.name ? replaceTarget(ctx) : undefined;
-  const vars = stack === ctx.env.name ? managedVars(ctx) : undefined;
-  const mode = { destroy: ctx.args.command === 'destroy', replace, vars };
-  const calls = planCalls(ctx.deps.root, runDir, stack, mode);
+  const mode = {
+    destroy: ctx.args.command === 'destroy',
+    replace,
+    vars: stack === ctx.env.name ? managedVars(ctx) : undefined,
+    backendConfig: backendConfigOf(ctx, stack),
+  };
+  const calls = planCalls(runDir, stack, mode);
   try {
     await run(p, calls.init);
   } catch (error) {
@@ -119,9 +175,19 @@ function managedVars(ctx: EnvContext): string[] | undefined {
 /** What a destroy plan gives the release variable when no release was recorded: nothing is created from it. */
 const DESTROY_RELEASE = `destroy.invalid/none@sha256:${'0'.repeat(64)}`;
 
-/** `cdktf synth` of the whole app into cdktf.out/ (the policies run in it: stacks/app.ts), logged as planning's calls. */
-export function synth(p: Planning): Promise<string> {
-  return run(p, { command: p.ctx.cdktf, args: ['synth'], cwd: p.ctx.deps.root });
+/** The backend stack's init argument when its state is local (backendState: 'local'); none for any other stack. */
+export function backendConfigOf(ctx: EnvContext, stack: string): string | undefined {
+  if (stack !== BACKEND_STACK || ctx.project.backendState !== 'local') return undefined;
+  return backendStateConfig(ctx.deps.root);
+}
+
+/**
+ * `cdktf synth` of the whole app (the policies run in it: stacks/app.ts) into the run's own folder
+ * (`<runDir>/cdktf.out`, paths.ts), logged as planning's calls.
+ */
+export function synth(p: Planning, runDir: string): Promise<string> {
+  const args = ['synth', '--output', synthDir(runDir)];
+  return run(p, { command: p.ctx.cdktf, args, cwd: p.ctx.deps.root });
 }
 
 /** `--replace <host>`: the address of that host's instance; a host the environment does not have is a UsageError. */
@@ -145,9 +211,10 @@ export async function planStacks(
   runDir: string,
   log: string,
   stacks: readonly string[],
+  progress = false,
 ) {
-  const p = { ctx, log };
-  await synth(p);
+  const p = { ctx, log, progress };
+  await synth(p, runDir);
   const plans: StackPlan[] = [];
   for (const stack of stacks) plans.push(await planStack(p, runDir, stack));
   return plans;
@@ -169,10 +236,6 @@ export function renderPlans(
   return `${parts.join('\n')}\n`;
 }
 
-/**
- * A failure of planStacks as one error line and its exit code (nothing was applied: the plans come first); any other
- * error is not one of planning's and is rethrown.
- */
 /** The signal and the call a planning was interrupted at, or undefined for any other error. */
 export function planInterruption(
   error: unknown,
@@ -180,7 +243,20 @@ export function planInterruption(
   return error instanceof Interrupted ? { signal: error.signal, call: error.message } : undefined;
 }
 
-export function reportPlanFailure(ctx: EnvContext, error: unknown): number {
+/**
+ * A failure of planStacks as one error line and its exit code (nothing was applied: the plans come first); with
+ * `log`, the planning's log and the command that runs it again follow. Any other error is rethrown.
+ */
+export function reportPlanFailure(ctx: EnvContext, error: unknown, log?: string): number {
+  const code = reportFailure(ctx, error);
+  if (code === EXIT_FAILED && log !== undefined)
+    ctx.deps.stderr.write(
+      `  log:       ${displayPath(log, ctx.deps.root)}\n  resume:    ${rerunCommand(ctx.args, ctx.env.name)}\n`,
+    );
+  return code;
+}
+
+function reportFailure(ctx: EnvContext, error: unknown): number {
   const env = ctx.env.name;
   if (error instanceof Interrupted) {
     printError(

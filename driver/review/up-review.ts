@@ -123,28 +123,24 @@ async function plansToApply(
 ): Promise<StackPlan[] | number> {
   const log = join(plan.runDir, 'plan.log');
   try {
+    ctx.deps.stdout.write(
+      `planning ${stacks.join(', ')} (log: ${displayPath(log, ctx.deps.root)})\n`,
+    );
     return ctx.args.savedPlan === undefined
-      ? await planStacks(ctx, plan.runDir, log, stacks)
-      : await loadSavedPlans({ ctx, log }, plan.runDir, stacks);
+      ? await planStacks(ctx, plan.runDir, log, stacks, true)
+      : await loadSavedPlans({ ctx, log, progress: true }, plan.runDir, stacks);
   } catch (error) {
     const stopped = planInterruption(error);
     if (stopped !== undefined)
       return stoppedAt(ctx, plan, stopped.signal, `planning (${stopped.call})`);
-    if (!(error instanceof StalePlanError)) return reportPlanFailure(ctx, error);
+    if (!(error instanceof StalePlanError)) return reportPlanFailure(ctx, error, log);
     printError(ctx, error.message);
     return EXIT_STALE;
   }
 }
 
-/**
- * Plans, shows and asks; the plan to run (its applies marked by markPlan), or the exit code of a stop.
- * `planned` is called once the saved plans are written or checked (or could not be), before the summary and the prompt.
- */
-export async function reviewUp(
-  ctx: EnvContext,
-  plan: Plan,
-  planned: () => void = () => undefined,
-): Promise<Plan | number> {
+/** Plans, shows and asks; the plan to run (its applies marked by markPlan), or the exit code of a stop. */
+export async function reviewUp(ctx: EnvContext, plan: Plan): Promise<Plan | number> {
   const { deps, args, env } = ctx;
   const stacks = plannedStacks(plan);
   if (stacks.length === 0) return plan;
@@ -155,12 +151,7 @@ export async function reviewUp(
     if ('signal' in checked) return stoppedAt(ctx, plan, checked.signal, 'preflight');
     if (checked.value.some((f) => !f.ok)) return plan; // the run's preflight step reports them and stops
   }
-  let plans: StackPlan[] | number;
-  try {
-    plans = await plansToApply(ctx, plan, stacks);
-  } finally {
-    planned();
-  }
+  const plans = await plansToApply(ctx, plan, stacks);
   if (typeof plans === 'number') return plans;
   const where = displayPath(plan.runDir, deps.root);
   const others = otherSteps(ctx, plan).map((l) => `${l}\n`);

@@ -2,11 +2,11 @@
 import { stripVTControlCharacters } from 'node:util';
 import { boundTail } from '../../lib/bounded-tail';
 
+/** A spinner frame: a braille dot pattern, then what it spins for. */
+const SPINNER = /^[\u2800-\u28ff]\s/;
+
 /** Progress noise that says nothing about a failure: spinner frames, cdktf's stack counters. */
-const NOISE = [
-  /^[\u2800-\u28ff]\s/,
-  /^\d+ Stacks? deploying\s+\d+ Stacks? done\s+\d+ Stacks? waiting$/,
-];
+const NOISE = [SPINNER, /^\d+ Stacks? deploying\s+\d+ Stacks? done\s+\d+ Stacks? waiting$/];
 
 /**
  * The last `count` meaningful lines of a tool's output: escape sequences stripped (cdktf repaints its screen),
@@ -24,4 +24,20 @@ export function cleanTail(text: string, count: number): string[] {
   const tail = lines.slice(-count);
   const indent = Math.min(...tail.map((l) => /^\s*/.exec(l)![0].length));
   return boundTail(tail.map((l) => l.slice(indent)));
+}
+
+/**
+ * A tool's output as a log file keeps it: escape sequences stripped, a line redrawn with carriage returns kept as
+ * it was last drawn, spinner frames dropped (cdktf and Packer animate their progress on a terminal).
+ */
+export function logText(text: string): string {
+  const plain = stripVTControlCharacters(text);
+  const lines = plain.split('\n').map(
+    (line) =>
+      line
+        .split('\r')
+        .filter((part) => part !== '')
+        .pop() ?? '',
+  );
+  return lines.filter((line) => !SPINNER.test(line.trim())).join('\n');
 }

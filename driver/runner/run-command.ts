@@ -1,12 +1,12 @@
 /**
- * What `up` and `destroy` share: the run folder, the dry run, the locks, the review, and handing the plan to the
- * runner. A run holds its environment's lock; a run with a cdktf step also holds the project-wide cdktf lock (cdktf
- * synthesizes the whole app into cdktf.out/), taken before anything runs and released once its plans are saved.
+ * What `up` and `destroy` share: the run folder, the dry run, the lock, the review, and handing the plan to the
+ * runner. A run holds its environment's lock only: it synthesizes and plans in its own folder (paths.ts synthDir),
+ * so runs of different environments never wait on each other; Terraform's state lock orders the shared stacks.
  */
 import { existsSync, mkdirSync } from 'node:fs';
 import { rerunCommand, resumeCommand } from '../args';
 import { Context, EnvContext, lockRequest, now, printError } from '../context';
-import { sharesProjectState, describePlan } from '../plan/dry-run';
+import { describePlan } from '../plan/dry-run';
 import { EXIT_OK, EXIT_USAGE } from '../../lib/exit-codes';
 import { displayPath } from '../format';
 import { runGate } from '../google-gate';
@@ -16,7 +16,7 @@ import { DESTROY_STEPS, Plan, PlannedStep, UP_STEPS } from '../plan/steps';
 import type { PlanContext } from '../plan/tools';
 import { checkPrerequisites, describeProblems, problemCount } from '../preflight';
 import { runPlan } from './run-plan';
-import { newRunDir, readState, takeCdktfLock, takeEnvLock, updateState } from '../state';
+import { newRunDir, readState, takeEnvLock, updateState } from '../state';
 import { preflightInput, runTask } from '../tasks/tasks';
 import { plannedStacks, reviewUp } from '../review/up-review';
 
@@ -70,23 +70,15 @@ function dryRun(ctx: EnvContext, plan: Plan, resumed: boolean): number {
   return EXIT_OK;
 }
 
-/** The environment's lock, and the cdktf lock when the plan needs it; a note for each stale lock taken over. */
-function takeLocks(ctx: EnvContext, plan: Plan): Lock[] {
-  const request = lockRequest(ctx);
-  const locks = [takeEnvLock(request)];
-  try {
-    if (sharesProjectState(plan)) locks.push(takeCdktfLock(request));
-  } catch (error) {
-    locks[0].release();
-    throw error;
-  }
-  for (const { replaced: r, path } of locks) {
-    if (r === undefined) continue;
+/** The environment's lock; a note when it was a stale one taken over. */
+function takeLock(ctx: EnvContext): Lock {
+  const lock = takeEnvLock(lockRequest(ctx));
+  const r = lock.replaced;
+  if (r !== undefined)
     ctx.deps.stderr.write(
-      `note: took over a stale lock ${displayPath(path, ctx.deps.root)} (pid ${r.pid}, ${r.command}, started ${r.startedAt}: that process is gone)\n`,
+      `note: took over a stale lock ${displayPath(lock.path, ctx.deps.root)} (pid ${r.pid}, ${r.command}, started ${r.startedAt}: that process is gone)\n`,
     );
-  }
-  return locks;
+  return lock;
 }
 
 /**
@@ -104,17 +96,15 @@ export async function runCommand(
   if (args.dryRun) return dryRun(ctx, plan, resumed);
   const refused = await runGate(ctx, plan);
   if (refused !== undefined) return refused;
-  const locks = takeLocks(ctx, plan);
+  const lock = takeLock(ctx);
+  const started = Date.now();
   try {
     mkdirSync(dir, { recursive: true });
     updateState(ctx.runBase, env.name, (s) => ({
       ...s,
       lastRun: { ...s.lastRun, [args.command]: dir },
     }));
-    // The cdktf lock guards cdktf.out/ while synth and the plans write it: released once the plans are saved, so
-    // another environment's run never waits on this one's approval prompt or applies (an apply of a saved plan
-    // reads the configuration from the plan file, and Terraform's state lock orders the applies of shared stacks).
-    const reviewed = await reviewUp(ctx, plan, () => locks[1]?.release());
+    const reviewed = await reviewUp(ctx, plan);
     if (typeof reviewed === 'number') return reviewed;
     if (resumed)
       deps.stdout.write(
@@ -132,8 +122,9 @@ export async function runCommand(
       runTask: (task, taskCtx) => runTask(ctx, task, taskCtx),
       onStepDone: (step) => onStepDone(step, dir),
       exec: ctx.exec,
+      started,
     });
   } finally {
-    for (const lock of locks.reverse()) lock.release();
+    lock.release();
   }
 }

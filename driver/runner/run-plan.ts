@@ -13,7 +13,7 @@ import { packerErrorLine } from '../tool-errors';
 import type { Captured } from '../exec/capture';
 import type { Exec } from '../exec/exec';
 import { writeDerived } from './derived';
-import { cleanTail } from './log';
+import { cleanTail, logText } from './log';
 import { skippedLines, startProgress, Terminal } from './progress';
 import { SIGNAL_EXIT } from '../../lib/signals';
 
@@ -55,6 +55,8 @@ export interface RunOptions {
   onStepDone?(step: PlannedStep): void;
   /** The command's executor: runs the exec steps' children and knows whether a signal came. */
   readonly exec: Exec;
+  /** When the command started (Date.now()): the final total counts the planning before the steps. @default now */
+  readonly started?: number;
 }
 
 /** A run under way: its options, the plan and its active steps, when it started. */
@@ -71,7 +73,8 @@ const since = (started: number) => formatDuration(Date.now() - started);
 /** Runs the plan; its exit code: 0, EXIT_FAILED, or 128 + the number of the signal that interrupted it. */
 export async function runPlan(plan: Plan, o: RunOptions): Promise<number> {
   const steps = activeSteps(plan);
-  const run: Run = { ...o, plan, steps, started: Date.now(), show: (p) => displayPath(p, o.root) };
+  const started = o.started ?? Date.now();
+  const run: Run = { ...o, plan, steps, started, show: (p) => displayPath(p, o.root) };
   mkdirSync(join(plan.runDir, 'logs'), { recursive: true });
   const skipped = plan.steps.length - steps.length;
   o.out.write(
@@ -156,7 +159,7 @@ async function execute(
   if (notDerived !== undefined) return [notDerived];
   const log = openSync(logPath, 'a');
   const tee = (text: string) => {
-    writeSync(log, text);
+    writeSync(log, logText(text));
     onOutput(text);
   };
   try {

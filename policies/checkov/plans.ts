@@ -2,9 +2,9 @@ import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadProjectConfig } from '../../config';
-import { planStack } from '../../test/terraform/plan';
-import { synthesize } from '../../test/terraform/synth';
-import { offlineTerraform } from '../../test/terraform/terraform';
+import { planStack } from '../../scripts/terraform/plan';
+import { synthesize } from '../../scripts/terraform/synth';
+import { offlineTerraform } from '../../scripts/terraform/offline';
 
 /**
  * Plans every stack of config/environments.ts with the real provider (Terraform 1.5.7 and google 6.50.0 from

@@ -1,4 +1,4 @@
-import { checkEnvironment, parseArgs, resumeCommand, UsageError } from '../../driver/args';
+import { argsFor, checkEnvironment, parseArgs, resumeCommand, UsageError } from '../../driver/args';
 import { helpText } from '../../driver/usage';
 import { makeSandbox, runDriver, Sandbox } from './harness';
 import { PROCESS_TEST_TIMEOUT_MS } from './timeout';
@@ -6,6 +6,35 @@ import { PROCESS_TEST_TIMEOUT_MS } from './timeout';
 jest.setTimeout(PROCESS_TEST_TIMEOUT_MS);
 
 const ENVS = ['stage', 'prod'];
+
+describe('argsFor: each command its own typed options', () => {
+  it("gives a command its options, typed, and nothing of another command's", () => {
+    const plan = argsFor(
+      parseArgs(['plan', 'stage', '--json', '--replace', 'docker-host-001']),
+      'plan',
+    );
+    const checked: { json: boolean; markdown: boolean; replace?: string } = plan;
+    expect(checked).toMatchObject({ json: true, markdown: false, replace: 'docker-host-001' });
+    // @ts-expect-error logs' --follow is not one of plan's options
+    expect(plan.follow).toBe(false);
+    const logs = argsFor(parseArgs(['logs', 'stage', '-f', '--since', '10m']), 'logs');
+    expect([logs.follow, logs.since]).toEqual([true, '10m']);
+    // @ts-expect-error plan's --markdown is not one of logs' options
+    expect(logs.markdown).toBe(false);
+  });
+
+  it("refuses a command's arguments asked of another command's run: a bug of the driver", () => {
+    expect(() => argsFor(parseArgs(['plan', 'stage']), 'up')).toThrow(
+      'internal: the arguments of up asked of a plan run',
+    );
+  });
+
+  it('refuses an option of another command in one line, naming the commands it applies to', () => {
+    expect(() => parseArgs(['logs', 'stage', '--markdown'])).toThrow(
+      new UsageError('option --markdown applies to plan, not to logs'),
+    );
+  });
+});
 
 describe('parseArgs', () => {
   it('up is the default command', () => {

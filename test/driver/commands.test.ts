@@ -130,7 +130,7 @@ describe('command builders: exact argv', () => {
           '-auto-approve',
           '/repo/.run/stage/20250101T000000Z/backend.tfplan',
         ],
-        cwd: '/repo/cdktf.out/stacks/backend',
+        cwd: '/repo/.run/stage/20250101T000000Z/cdktf.out/stacks/backend',
       },
     });
     // The backend has no outputs anyone reads.
@@ -157,7 +157,7 @@ describe('command builders: exact argv', () => {
       output: {
         command: 'terraform',
         args: ['output', '-json', '-no-color'],
-        cwd: `/repo/cdktf.out/stacks/${name}`,
+        cwd: `/repo/.run/${name}/20250101T000000Z/cdktf.out/stacks/${name}`,
       },
       outputsFile: `/repo/.run/${name}/20250101T000000Z/outputs.json`,
     });
@@ -293,7 +293,7 @@ describe('command builders: exact argv', () => {
           '-auto-approve',
           `/repo/.run/${name}/20250101T000000Z/${name}.tfplan`,
         ],
-        cwd: `/repo/cdktf.out/stacks/${name}`,
+        cwd: `/repo/.run/${name}/20250101T000000Z/cdktf.out/stacks/${name}`,
       },
     });
   });

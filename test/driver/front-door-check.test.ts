@@ -1,6 +1,7 @@
 import { appTargets } from '../../driver/tasks/check';
 import { renderInventory } from '../../driver/inventory/inventory';
 import {
+  loginAnsible,
   routeAnsibleArgs,
   routeOptions,
   routeSshConfig,
@@ -110,5 +111,23 @@ describe('behind the load balancer', () => {
       `  ProxyCommand ${tunnel} --verbosity=warning`,
     ]);
     expect(routeAnsibleArgs({ user: 'u', address: '192.0.2.1' })).toBeUndefined();
+  });
+
+  it("renders the login for Ansible apart from the rest: the user and key as ansible-playbook's options, known_hosts in ANSIBLE_SSH_EXTRA_ARGS", () => {
+    const login = {
+      privateKeyFile: '/home/ops/.ssh/docker hosts',
+      knownHosts: "/srv/o'brien/known_hosts",
+    };
+    expect(loginAnsible('deploy', login)).toEqual({
+      options: ['-u', 'deploy', '--private-key', '/home/ops/.ssh/docker hosts'],
+      // Ansible splits the variable as a shell does: a path with a quote stays one word.
+      extraArgs: `-o StrictHostKeyChecking=accept-new -o 'UserKnownHostsFile=/srv/o'\\''brien/known_hosts'`,
+    });
+    expect(
+      loginAnsible('deploy', { privateKeyFile: '/k', knownHosts: '/repo/.run/stage/known_hosts' })
+        .extraArgs,
+    ).toBe(
+      '-o StrictHostKeyChecking=accept-new -o UserKnownHostsFile=/repo/.run/stage/known_hosts',
+    );
   });
 });

@@ -1,8 +1,9 @@
 /** `plan <env>`: synth, then init / plan -out / show -json per stack, the change summary, nothing applied. */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { calls, makeSandbox, REPO_ROOT, runDriver, Sandbox, testEnv, testSpec } from './harness';
+import { calls, makeSandbox, runDriver, Sandbox, testEnv, testSpec } from './harness';
 import { PROCESS_TEST_TIMEOUT_MS } from './timeout';
+import { planFixture } from './recorded-run';
 
 jest.setTimeout(PROCESS_TEST_TIMEOUT_MS);
 
@@ -12,7 +13,6 @@ beforeEach(() => {
 });
 afterEach(() => sb.cleanup());
 
-const fixture = (name: string) => join(REPO_ROOT, 'test', 'fixtures', 'plans', name);
 const planDir = () => {
   const dirs = readdirSync(join(sb.runBase, 'stage')).filter((d) => d.endsWith('-plan'));
   expect(dirs).toHaveLength(1);
@@ -21,13 +21,22 @@ const planDir = () => {
 
 describe('plan', () => {
   it('plans every stack up touches into saved plan files, prints the summary, and applies nothing', async () => {
-    const env = testEnv(sb, { FAKE_PLAN_JSON: fixture('google-replace.json') });
+    const env = testEnv(sb, { FAKE_PLAN_JSON: planFixture('google-replace') });
     const result = await runDriver(['plan', 'stage'], sb, { spec: testSpec(sb), env });
     expect(result.code).toBe(0);
     const dir = planDir();
     const recorded = calls(sb).map((c) => [c.tool, c.cwd.split('/').slice(-1)[0], ...c.args]);
+    // The backend stack's local state stays the repository's backend.tfstate, whatever folder it is planned in.
+    const backendState = [`-backend-config=path=${join(sb.root, 'backend.tfstate')}`];
     const terraform = (stack: string) => [
-      ['terraform', stack, 'init', '-input=false', '-no-color'],
+      [
+        'terraform',
+        stack,
+        'init',
+        '-input=false',
+        '-no-color',
+        ...(stack === 'backend' ? backendState : []),
+      ],
       [
         'terraform',
         stack,
@@ -40,7 +49,7 @@ describe('plan', () => {
       ['terraform', stack, 'show', '-json', '-no-color', `${dir}/${stack}.tfplan`],
     ];
     expect(recorded).toEqual([
-      ['cdktf', 'repo', 'synth'],
+      ['cdktf', 'repo', 'synth', '--output', join(dir, 'cdktf.out')],
       ...terraform('backend'),
       ...terraform('registry'),
       ...terraform('stage'),
@@ -56,7 +65,11 @@ describe('plan', () => {
     expect(result.out).toMatch(/disk and (its )?Docker state/i);
     expect(result.err).toContain('changes pending');
     expect(result.err).toContain('(nothing was applied)');
-    // The project-wide cdktf lock is released.
+    // Every terraform call ran in the plan's own folder; its lock (the environment's) is released, no other was taken.
+    expect(
+      calls(sb).every((c) => c.tool !== 'terraform' || c.cwd.startsWith(join(dir, 'cdktf.out'))),
+    ).toBe(true);
+    expect(existsSync(join(sb.runBase, 'stage', 'lock'))).toBe(false);
     expect(existsSync(join(sb.root, '.run', 'cdktf.lock'))).toBe(false);
   });
 
@@ -77,7 +90,7 @@ describe('plan', () => {
   });
 
   it('--json prints the summaries; a plan that fails is one error with its tail, exit 1', async () => {
-    const env = testEnv(sb, { FAKE_PLAN_JSON: fixture('google-create.json') });
+    const env = testEnv(sb, { FAKE_PLAN_JSON: planFixture('google-create') });
     const json = await runDriver(['plan', 'stage', '--json'], sb, { spec: testSpec(sb), env });
     expect(json.code).toBe(0);
     const parsed = JSON.parse(json.out) as { stack: string; counts: { add: number } }[];
@@ -93,7 +106,7 @@ describe('plan', () => {
   });
 
   it('up --plan applies the saved files as processes; a state moved since: exit 5, plan again, nothing applied', async () => {
-    const env = testEnv(sb, { FAKE_PLAN_JSON: fixture('google-create.json') });
+    const env = testEnv(sb, { FAKE_PLAN_JSON: planFixture('google-create') });
     const planned = await runDriver(['plan', 'stage', '--detailed-exitcode'], sb, {
       spec: testSpec(sb),
       env,
@@ -102,7 +115,7 @@ describe('plan', () => {
     const dir = planDir();
     const argv = ['up', 'stage', '--only', 'deploy', '--auto-approve', '--plan', dir];
     const moved = testEnv(sb, {
-      FAKE_PLAN_JSON: fixture('google-create.json'),
+      FAKE_PLAN_JSON: planFixture('google-create'),
       FAKE_TF_SERIAL: '2',
     });
     const stale = await runDriver(argv, sb, { spec: testSpec(sb), env: moved });

@@ -57,8 +57,10 @@ describe('up --plan <run folder>', () => {
     const run = lastUp();
     const verbs = up.lines.map((l) => l.split(' ').slice(0, 3).join(' '));
     expect(verbs.filter((v) => v.startsWith('terraform plan'))).toEqual([]);
+    // up synthesizes into its own run folder, and applies the copies of the saved plans from there.
+    expect(up.lines[0]).toBe(`cdktf synth --output ${join(run, 'cdktf.out')}`);
     expect(verbs.slice(0, 7)).toEqual([
-      'cdktf synth',
+      'cdktf synth --output',
       'terraform init -input=false',
       'terraform state pull',
       'terraform init -input=false',

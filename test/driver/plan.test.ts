@@ -155,12 +155,12 @@ describe('up plan', () => {
           '-auto-approve',
           '/repo/.run/stage/T/registry.tfplan',
         ],
-        cwd: '/repo/cdktf.out/stacks/registry',
+        cwd: '/repo/.run/stage/T/cdktf.out/stacks/registry',
       },
       output: {
         command: 'terraform',
         args: ['output', '-json', '-no-color'],
-        cwd: '/repo/cdktf.out/stacks/registry',
+        cwd: '/repo/.run/stage/T/cdktf.out/stacks/registry',
       },
       outputsFile: '/repo/.run/stage/T/registry-outputs.json',
     });

@@ -162,6 +162,10 @@ export interface Tools {
   readonly fail?: string;
   /** A call whose line starts with this waits for a signal. */
   readonly hangOn?: string;
+  /** A call whose line starts with this answers after 200 ms. */
+  readonly slowOn?: string;
+  /** What every cdktf call prints: cdktf's spinner on a terminal, say. */
+  readonly cdktfOutput?: string;
   /** The serial `terraform state pull` reports (default 1). */
   readonly serial?: number;
   /** The version `terraform version` reports (default 1.9.8). */
@@ -172,7 +176,7 @@ export interface Tools {
 
 const NO_CHANGES = '{"format_version":"1.2","terraform_version":"1.5.7","resource_changes":[]}\n';
 
-/** `terraform …` in cdktf.out/stacks/<stack>/: init, plan, show -json, apply, output -json. */
+/** `terraform …` in <run folder>/cdktf.out/stacks/<stack>/: init, plan, show -json, apply, output -json. */
 function terraform(call: ExecCall, tools: Tools): Answer {
   const stack = basename(call.cwd ?? '');
   if (call.args[0] === 'show')
@@ -200,6 +204,17 @@ function terraform(call: ExecCall, tools: Tools): Answer {
 
 /** The stand-ins of cdktf (synth, output), terraform, packer, ansible-playbook and ssh. */
 export function toolResponder(tools: Tools): Responder {
+  const respond = answer(tools);
+  return (call, recorded, exec) => {
+    if (tools.slowOn === undefined || !recorded.line.startsWith(tools.slowOn))
+      return respond(call, recorded, exec);
+    return new Promise((resolve) => setTimeout(resolve, 200)).then(() =>
+      respond(call, recorded, exec),
+    );
+  };
+}
+
+function answer(tools: Tools): Responder {
   return (call, recorded, exec) => {
     if (tools.hangOn !== undefined && recorded.line.startsWith(tools.hangOn)) return hang(exec);
     if (tools.fail !== undefined && recorded.line.startsWith(tools.fail)) {
@@ -221,14 +236,17 @@ export function toolResponder(tools: Tools): Responder {
       );
     }
     if (tool === 'cdktf' && call.args[0] === 'synth') {
+      // cdktf's --output (the run's own folder), else cdktf.out in its working directory.
+      const at = call.args.indexOf('--output');
+      const out = at < 0 ? join(call.cwd ?? '', 'cdktf.out') : call.args[at + 1];
       for (const s of ['backend', 'registry', 'stage', 'prod']) {
-        const dir = join(call.cwd ?? '', 'cdktf.out', 'stacks', s);
+        const dir = join(out, 'stacks', s);
         mkdirSync(dir, { recursive: true });
         const config = { stack: s, edit: tools.configEdit ?? '' };
         writeFileSync(join(dir, 'cdk.tf.json'), JSON.stringify(config));
       }
     }
-    return { stdout: `${tool}: ok\n` };
+    return { stdout: `${tool === 'cdktf' ? (tools.cdktfOutput ?? '') : ''}${tool}: ok\n` };
   };
 }
 

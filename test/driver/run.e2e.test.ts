@@ -22,7 +22,6 @@ import {
   closedPort,
   PUBLIC_KEY,
   readJson,
-  REPO_ROOT,
   runDriver,
   Sandbox,
   testEnv,
@@ -32,6 +31,7 @@ import {
   untilHanging,
 } from './harness';
 import { PROCESS_TEST_TIMEOUT_MS } from './timeout';
+import { planFixture } from './recorded-run';
 
 jest.setTimeout(PROCESS_TEST_TIMEOUT_MS);
 
@@ -50,7 +50,7 @@ const env = (extra: Record<string, string | undefined> = {}) =>
 describe('up', () => {
   it('plans, shows, and with --auto-approve applies the saved plans in order; the check hits every host', async () => {
     const plans = {
-      FAKE_PLAN_JSON: join(REPO_ROOT, 'test', 'fixtures', 'plans', 'google-create.json'),
+      FAKE_PLAN_JSON: planFixture('google-create'),
     };
     const result = await runDriver(['up', 'stage', '--auto-approve'], sb, {
       spec: testSpec(sb, app.port),
@@ -61,9 +61,18 @@ describe('up', () => {
     const runDir = state().lastRun.up;
 
     const recorded = calls(sb);
-    const stackDir = (stack: string) => join(sb.root, 'cdktf.out', 'stacks', stack);
+    // The run synthesizes into its own folder; the backend's local state stays the repository's backend.tfstate.
+    const stackDir = (stack: string) => join(runDir, 'cdktf.out', 'stacks', stack);
+    const backendState = [`-backend-config=path=${join(sb.root, 'backend.tfstate')}`];
     const planned = (stack: string) => [
-      ['terraform', stackDir(stack), 'init', '-input=false', '-no-color'],
+      [
+        'terraform',
+        stackDir(stack),
+        'init',
+        '-input=false',
+        '-no-color',
+        ...(stack === 'backend' ? backendState : []),
+      ],
       [
         'terraform',
         stackDir(stack),
@@ -93,7 +102,7 @@ describe('up', () => {
     ];
     expect(recorded.map((c) => [c.tool, c.cwd, ...c.args])).toEqual([
       // Nothing changes before the plans are shown and approved: synth and plans first ...
-      ['cdktf', sb.root, 'synth'],
+      ['cdktf', sb.root, 'synth', '--output', join(runDir, 'cdktf.out')],
       ...planned('backend'),
       ...planned('registry'),
       ...planned('stage'),
@@ -234,9 +243,7 @@ describe('up', () => {
       const port = step === 'check' ? await closedPort() : app.port;
       // An apply fails only where the plan changes something, which needs approving.
       const applies = extra.FAKE_TF_FAIL_APPLY !== undefined;
-      const changes = applies
-        ? { FAKE_PLAN_JSON: join(REPO_ROOT, 'test', 'fixtures', 'plans', 'google-create.json') }
-        : {};
+      const changes = applies ? { FAKE_PLAN_JSON: planFixture('google-create') } : {};
       const result = await runDriver(
         ['up', 'stage', '--check-timeout', '1', ...(applies ? ['--auto-approve'] : [])],
         sb,
@@ -314,7 +321,7 @@ describe('up', () => {
     const exists =
       '│ Error: googleapi: Error 409: You already own this bucket. Please select another name., conflict';
     const changes = {
-      FAKE_PLAN_JSON: join(REPO_ROOT, 'test', 'fixtures', 'plans', 'google-create.json'),
+      FAKE_PLAN_JSON: planFixture('google-create'),
     };
     const up = ['up', 'stage', '--skip-image', '--auto-approve'];
     const failed = await runDriver(up, sb, {
@@ -347,7 +354,7 @@ describe('up', () => {
   it('--from resumes in the same run folder after a failure', async () => {
     const spec = testSpec(sb, app.port);
     const changes = {
-      FAKE_PLAN_JSON: join(REPO_ROOT, 'test', 'fixtures', 'plans', 'google-create.json'),
+      FAKE_PLAN_JSON: planFixture('google-create'),
     };
     const failed = await runDriver(['up', 'stage', '--auto-approve'], sb, {
       spec,
@@ -366,7 +373,7 @@ describe('up', () => {
     expect(resumed.code).toBe(0);
     expect(resumed.out).toContain('continuing in the last run folder');
     expect(callLines(sb)).toEqual([
-      'cdktf synth',
+      `cdktf synth --output ${runDir}/cdktf.out`,
       'terraform init -input=false -no-color',
       `terraform plan -input=false -no-color -lock-timeout=60s -out=${runDir}/stage.tfplan`,
       `terraform show -json -no-color ${runDir}/stage.tfplan`,
@@ -487,13 +494,13 @@ describe('up', () => {
       'Plan for "up prod": 9 of 9 steps (dry run: nothing runs, nothing is written)',
     );
     expect(out).toMatch(
-      /\[4\/9\] backend: apply backend[\s\S]*in-process, after the plan was shown and approved: \$ terraform apply -input=false -no-color -auto-approve \S+\/backend\.tfplan\n {6}cwd: cdktf\.out\/stacks\/backend\n/,
+      /\[4\/9\] backend: apply backend[\s\S]*in-process, after the plan was shown and approved: \$ terraform apply -input=false -no-color -auto-approve \S+\/backend\.tfplan\n {6}cwd: \S+\/cdktf\.out\/stacks\/backend\n/,
     );
     expect(out).toMatch(
       /\$ ansible-playbook -i \S+\/inventory\.yml playbooks\/site\.yml -e @\S+\/app-vars\.json -e @\S+\/registry-vars\.json -u deploy --private-key \S+/,
     );
     expect(out).toMatch(
-      /\[5\/9\] registry: apply registry[\s\S]*\$ terraform apply [^\n]*registry\.tfplan\n {6}cwd: cdktf\.out\/stacks\/registry\n {6}then \$ terraform output -json -no-color → \S+\/registry-outputs\.json\n/,
+      /\[5\/9\] registry: apply registry[\s\S]*\$ terraform apply [^\n]*registry\.tfplan\n {6}cwd: \S+\/cdktf\.out\/stacks\/registry\n {6}then \$ terraform output -json -no-color → \S+\/registry-outputs\.json\n/,
     );
     expect(out).toMatch(
       /writes \S+\/registry-vars\.json: \{"docker_host_registry_hosts":\[<output environment_registry_hosts\["prod"\] of stack registry in \S+\/registry-outputs\.json>\]\}\n {6}reads {2}\S+\/inventory\.yml \(from inventory\)\n {6}reads {2}\S+\/registry-outputs\.json \(from registry\)/,
@@ -761,56 +768,58 @@ describe('lock status and lock release', () => {
   });
 });
 
-describe('project-wide cdktf lock', () => {
+describe('locks as Terraform scopes them', () => {
   const cdktfLock = () => join(sb.root, '.run', 'cdktf.lock');
 
-  it('a run of another environment is refused while one synthesizes and plans, naming it; never while it applies', async () => {
+  it("another environment plans and applies while one plans; the same environment waits, naming the holder's command", async () => {
     const signals = new EventEmitter();
     const spec = testSpec(sb, app.port);
-    const changes = join(REPO_ROOT, 'test', 'fixtures', 'plans', 'google-create.json');
+    const changes = planFixture('google-create');
     const first = runDriver(['up', 'stage', '--skip-image', '--auto-approve'], sb, {
       spec,
       env: env({ FAKE_HANG: 'terraform plan', FAKE_PLAN_JSON: changes }),
       signals,
     });
     await untilHanging(sb);
-    expect(JSON.parse(readFileSync(join(cdktfLock(), 'details.json'), 'utf8'))).toMatchObject({
+    expect(existsSync(cdktfLock())).toBe(false);
+    expect(
+      JSON.parse(readFileSync(join(sb.runBase, 'stage', 'lock', 'details.json'), 'utf8')),
+    ).toMatchObject({
       pid: process.pid,
       command: 'up stage',
       environment: 'stage',
     });
 
-    const second = await runDriver(['up', 'prod', '--skip-image'], sb, { spec, env: env() });
-    expect(second.code).toBe(3);
-    expect(second.err).toContain(
-      `another run holds ${cdktfLock()}: pid ${process.pid} (up stage), started `,
+    const prod = await runDriver(['up', 'prod', '--skip-image', '--auto-approve'], sb, {
+      spec,
+      env: env({ FAKE_PLAN_JSON: changes }),
+    });
+    expect([prod.code, prod.err]).toEqual([0, '']);
+    const prodRun = (
+      JSON.parse(readFileSync(join(sb.runBase, 'prod', 'state.json'), 'utf8')) as {
+        lastRun: { up: string };
+      }
+    ).lastRun.up;
+    const prodCalls = calls(sb).filter((c) => c.tool === 'terraform' && c.cwd.includes('/prod/'));
+    expect(prodCalls.filter((c) => c.args[0] === 'apply')).toHaveLength(3);
+    expect(prodCalls.every((c) => c.cwd.startsWith(join(prodRun, 'cdktf.out', 'stacks')))).toBe(
+      true,
     );
-    expect(second.err).toContain('one run at a time synthesizes and plans in it');
-    // The hint releases the holder's environment, not the refused one's.
-    expect(second.err).toContain('npx docker-hosts lock release stage (it also releases');
-    expect(second.err).not.toContain('lock release prod');
-    expect(callLines(sb).filter((l) => l.includes('prod'))).toEqual([]);
-    // Its own environment lock is released with the refusal.
-    expect(existsSync(join(sb.runBase, 'prod', 'lock'))).toBe(false);
-    // `status` runs `cdktf output`, which synthesizes into cdktf.out/ too.
-    const status = await runDriver(['status', 'prod'], sb, { spec, env: env() });
-    expect(status.code).toBe(3);
-    expect(status.err).toContain(`pid ${process.pid} (up stage)`);
-    // A run without a cdktf step is not held up.
-    expect(
-      (await runDriver(['up', 'prod', '--only', 'packer-init'], sb, { spec, env: env() })).code,
-    ).toBe(0);
+
+    const again = await runDriver(['plan', 'stage'], sb, { spec, env: env() });
+    expect(again.code).toBe(3);
+    expect(again.err).toContain(
+      `another run holds ${join(sb.runBase, 'stage', 'lock')}: pid ${process.pid} (up stage), started `,
+    );
+    // The hint releases the holder's environment.
+    expect(again.err).toContain('npx docker-hosts lock release stage');
 
     signals.emit('SIGINT');
     expect((await first).code).toBe(130);
-    expect(existsSync(cdktfLock())).toBe(false);
-    expect((await runDriver(['up', 'prod', '--skip-image'], sb, { spec, env: env() })).code).toBe(
-      0,
-    );
-    expect(existsSync(cdktfLock())).toBe(false);
+    expect(existsSync(join(sb.runBase, 'stage', 'lock'))).toBe(false);
   });
 
-  it('destroy holds it too; --dry-run names the locks', async () => {
+  it('only `cdktf output` takes the cdktf lock; --dry-run names the lock and where synth writes', async () => {
     const spec = testSpec(sb, app.port);
     mkdirSync(cdktfLock(), { recursive: true });
     writeFileSync(
@@ -821,15 +830,21 @@ describe('project-wide cdktf lock', () => {
         startedAt: '2025-01-01T00:00:00.000Z',
       }),
     );
-    const destroy = await runDriver(['destroy', 'prod', '--yes'], sb, { spec, env: env() });
-    expect(destroy.code).toBe(3);
-    expect(destroy.err).toContain(
+    const status = await runDriver(['status', 'prod'], sb, { spec, env: env() });
+    expect(status.code).toBe(3);
+    expect(status.err).toContain(
       `pid ${process.pid} (status stage), started 2025-01-01T00:00:00.000Z`,
     );
-    expect(calls(sb)).toEqual([]);
+    const up = await runDriver(['up', 'prod', '--skip-image', '--auto-approve'], sb, {
+      spec,
+      env: env(),
+    });
+    expect([up.code, up.err]).toEqual([0, '']);
     const dry = await runDriver(['up', 'prod', '--dry-run'], sb, { spec, env: env() });
-    expect(dry.out).toContain(
-      `locks: ${join(sb.runBase, 'prod', 'lock')} and .run/cdktf.lock (cdktf: until the plans are saved)`,
+    expect(dry.out).toMatch(
+      new RegExp(
+        `lock: ${join(sb.runBase, 'prod', 'lock')} \\(cdktf synth writes into ${join(sb.runBase, 'prod')}/\\d{8}T\\d{6}Z(-\\d+)?/cdktf\\.out: no lock shared with other environments\\)`,
+      ),
     );
   });
 });
@@ -861,7 +876,7 @@ describe('interrupt', () => {
     const { result } = await interruptWhenHanging(
       ['up', 'stage', '--skip-image', '--auto-approve'],
       {
-        FAKE_PLAN_JSON: join(REPO_ROOT, 'test', 'fixtures', 'plans', 'google-create.json'),
+        FAKE_PLAN_JSON: planFixture('google-create'),
         FAKE_HANG: 'terraform apply',
       },
     );
@@ -880,7 +895,7 @@ describe('destroy', () => {
   it('destroys the environment, never the backend or the registry', async () => {
     const spec = testSpec(sb, app.port);
     const destroyPlan = {
-      FAKE_PLAN_JSON: join(REPO_ROOT, 'test', 'fixtures', 'plans', 'google-destroy.json'),
+      FAKE_PLAN_JSON: planFixture('google-destroy'),
     };
     const result = await runDriver(['destroy', 'stage', '--yes'], sb, {
       spec,
@@ -890,7 +905,7 @@ describe('destroy', () => {
     const runDir = readdirSync(join(sb.runBase, 'stage')).find((d) => d.endsWith('-destroy'))!;
     const planFile = join(sb.runBase, 'stage', runDir, 'stage.tfplan');
     expect(callLines(sb)).toEqual([
-      'cdktf synth',
+      `cdktf synth --output ${join(sb.runBase, 'stage', runDir, 'cdktf.out')}`,
       'terraform init -input=false -no-color',
       `terraform plan -input=false -no-color -destroy -lock-timeout=60s -out=${planFile}`,
       `terraform show -json -no-color ${planFile}`,
@@ -917,7 +932,7 @@ describe('destroy', () => {
   it('shows the destroy plan and asks: refuses without a terminal, and unless the environment name is typed', async () => {
     const spec = testSpec(sb, app.port);
     const destroyPlan = env({
-      FAKE_PLAN_JSON: join(REPO_ROOT, 'test', 'fixtures', 'plans', 'google-destroy.json'),
+      FAKE_PLAN_JSON: planFixture('google-destroy'),
     });
     const applied = () => callLines(sb).filter((l) => l.startsWith('terraform apply'));
     const noTty = await runDriver(['destroy', 'stage'], sb, { spec, env: destroyPlan });

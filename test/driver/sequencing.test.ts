@@ -107,25 +107,113 @@ test('SIGTERM during an apply: the call gets it once, nothing starts after it, e
   expect(signals.listenerCount('SIGTERM')).toBe(0);
 });
 
-test("locks as Terraform scopes them: stage's applies hold no lock prod's plans and applies wait on", async () => {
-  const signals = new EventEmitter();
-  const stage = startRecorded(['up', 'stage', '--skip-image', '--auto-approve'], sb, app, {
-    tools: { hangOn: 'terraform apply', planJson: CREATE },
-    signals,
+/** Whether every call of a run that works in a stack's folder (terraform, not its version) or writes one (cdktf synth) stays in `dir`. */
+function allIn(
+  calls: readonly { call: { cwd?: string; args: readonly string[] }; line: string }[],
+  dir: string,
+) {
+  return calls.every(({ call, line }) =>
+    line.startsWith('cdktf synth')
+      ? call.args[call.args.indexOf('--output') + 1] === join(dir, 'cdktf.out')
+      : !line.startsWith('terraform') ||
+        line === 'terraform version' ||
+        (call.cwd ?? '').startsWith(join(dir, 'cdktf.out', 'stacks')),
+  );
+}
+
+test.each(['cdktf synth', 'terraform plan', 'terraform apply'])(
+  "locks as Terraform scopes them: while stage's run is in %s, prod plans and applies; stage's own lock refuses stage",
+  async (phase) => {
+    const signals = new EventEmitter();
+    const stage = startRecorded(['up', 'stage', '--skip-image', '--auto-approve'], sb, app, {
+      tools: { hangOn: phase, planJson: CREATE },
+      signals,
+    });
+    await untilCalled(stage, phase);
+    expect(existsSync(join(sb.runBase, 'stage', 'lock'))).toBe(true);
+    // No project-wide lock: each run synthesizes and plans in its own folder.
+    expect(existsSync(join(sb.root, '.run', 'cdktf.lock'))).toBe(false);
+    const prod = await up(['up', 'prod', '--skip-image', '--auto-approve'], { planJson: CREATE });
+    expect([prod.code, prod.err]).toEqual([0, '']);
+    expect(prod.exec.lines().filter((l) => l.startsWith('terraform apply'))).toHaveLength(3);
+    expect(allIn(prod.exec.calls, lastUpRun(sb, 'prod'))).toBe(true);
+    expect(allIn(stage.exec()!.calls, lastUpRun(sb, 'stage'))).toBe(true);
+    // The same environment still waits: `plan stage` and a second `up stage` are refused, naming the holder's
+    // command and environment, and how to release that environment's lock.
+    for (const argv of [
+      ['plan', 'stage'],
+      ['up', 'stage', '--skip-image', '--auto-approve'],
+    ]) {
+      const again = await up(argv, { planJson: CREATE });
+      expect(again.code).toBe(3);
+      expect(again.err).toContain('(up stage)');
+      expect(again.err).toContain('lock release stage');
+      expect(again.exec.calls).toEqual([]);
+    }
+    signals.emit('SIGINT');
+    expect((await stage.result).code).toBe(130);
+  },
+);
+
+describe('while up plans', () => {
+  const SPINNER =
+    '\u280b Synthesizing\r\x1b[2K\u2819 Synthesizing\r\x1b[2K\x1b[32mGenerated\x1b[39m cdk.tf.json\n';
+
+  test('each call of the planning has its line with its elapsed time; the total counts the planning', async () => {
+    const result = await up(['up', 'stage', '--skip-image', '--auto-approve'], {
+      planJson: CREATE,
+      slowOn: 'cdktf synth',
+    });
+    expect([result.code, result.err]).toEqual([0, '']);
+    const lines = result.out.split('\n').filter((l) => l.startsWith('  planning '));
+    expect(lines.map((l) => l.replace(/ ok \d+\.\ds$/, ''))).toEqual([
+      '  planning synth',
+      ...['backend', 'registry', 'stage'].flatMap((s) =>
+        ['init', 'plan', 'show'].map((verb) => `  planning ${s}: ${verb}`),
+      ),
+    ]);
+    expect(
+      Number(/^ {2}planning synth ok (\d+\.\d)s$/m.exec(result.out)?.[1]),
+    ).toBeGreaterThanOrEqual(0.2);
+    expect(result.out).toContain(
+      `planning backend, registry, stage (log: ${join(lastRun(), 'plan.log')})`,
+    );
+    // The steps themselves take no time here: the total is the planning's 0.2 s and more.
+    const total = /^done: up stage, \d+ steps in (\d+\.\d)s;/m.exec(result.out);
+    expect(Number(total?.[1])).toBeGreaterThanOrEqual(0.2);
   });
-  await untilCalled(stage, 'terraform apply');
-  const cdktfLock = join(sb.root, '.run', 'cdktf.lock');
-  // Stage applies: its plans are saved, so the cdktf lock (synth and plans) is released; its own lock stays.
-  expect(existsSync(cdktfLock)).toBe(false);
-  expect(existsSync(join(sb.runBase, 'stage', 'lock'))).toBe(true);
-  const prod = await up(['up', 'prod', '--skip-image', '--auto-approve'], { planJson: CREATE });
-  expect([prod.code, prod.err]).toEqual([0, '']);
-  expect(prod.exec.lines().filter((l) => l.startsWith('terraform apply'))).toHaveLength(3);
-  // stage's own lock still refuses a second stage run, naming stage's command.
-  const again = await up(['up', 'stage', '--skip-image', '--auto-approve'], { planJson: CREATE });
-  expect(again.code).toBe(3);
-  expect(again.err).toContain('(up stage)');
-  expect(again.err).toContain('lock release stage');
-  signals.emit('SIGINT');
-  expect((await stage.result).code).toBe(130);
+
+  test('a failure while planning names the log and the command that runs it again', async () => {
+    const result = await up(['up', 'stage', '--skip-image', '--auto-approve'], {
+      fail: 'terraform plan',
+    });
+    expect(result.code).toBe(1);
+    expect(result.out).toMatch(/^ {2}planning backend: plan failed \d+\.\ds$/m);
+    expect(result.err).toContain(`  log:       ${join(lastRun(), 'plan.log')}\n`);
+    expect(result.err).toContain('  resume:    npx docker-hosts up stage --skip-image\n');
+  });
+
+  test('the logs keep what the tools said, without their escape codes and spinner frames', async () => {
+    const result = await up(['up', 'stage', '--skip-image', '--auto-approve'], {
+      cdktfOutput: SPINNER,
+    });
+    expect(result.code).toBe(0);
+    const log = readFileSync(join(lastRun(), 'plan.log'), 'utf8');
+    expect(log).toContain('Generated cdk.tf.json\ncdktf: ok\n');
+    for (const code of ['\x1b', '\r', '\u280b', '\u2819']) expect(log).not.toContain(code);
+  });
+});
+
+test("each run's terraform init links the providers from one cache under the run base", async () => {
+  const result = await up(['up', 'stage', '--skip-image', '--auto-approve'], { planJson: CREATE });
+  expect(result.code).toBe(0);
+  const inits = result.exec.calls.filter((c) => c.line.startsWith('terraform init'));
+  expect(inits).toHaveLength(3);
+  for (const { call } of inits)
+    expect(call.env).toMatchObject({
+      TF_PLUGIN_CACHE_DIR: join(sb.runBase, 'terraform-plugins'),
+      TF_PLUGIN_CACHE_MAY_BREAK_DEPENDENCY_LOCK_FILE: 'true',
+      CHECKPOINT_DISABLE: '1',
+    });
+  expect(existsSync(join(sb.runBase, 'terraform-plugins'))).toBe(true);
 });

@@ -77,7 +77,7 @@ describe.each(SIGNALS)('%s', (signal, code, forwarded) => {
       ask: prompt,
     });
     const result = await run.result;
-    // At the prompt the environment's lock is held, the cdktf lock no more (the plans are saved).
+    // At the prompt the environment's lock is held, no cdktf lock (the run synthesized in its own folder).
     expect(held).toEqual([true, false]);
     expect(result.code).toBe(code);
     expect(

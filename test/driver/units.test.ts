@@ -34,10 +34,31 @@ import {
 import { defaultProbe } from '../../driver/preflight/tools';
 import { Executor } from '../../driver/exec/exec';
 import { closedPort, startApp } from './harness';
+import { providerVersions } from '../../driver/review/saved-plan';
 
 let dir: string;
 beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 'driver-unit-'))));
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+describe("a saved plan's providers", () => {
+  // As `terraform init` writes the lock file: from the registry (every platform's zh: checksums) or from the runs'
+  // shared cache (the h1: of this platform only).
+  const lock = (version: string, hashes: string[]) =>
+    `provider "registry.terraform.io/hashicorp/google" {\n  version     = "${version}"\n  constraints = "${version}"\n` +
+    `  hashes = [\n${hashes.map((h) => `    "${h}",\n`).join('')}  ]\n}\n`;
+
+  it('are the versions the lock file pins, wherever the provider came from', () => {
+    const file = (text: string) => {
+      const path = join(dir, `${Math.random()}.hcl`);
+      writeFileSync(path, text);
+      return path;
+    };
+    const registry = providerVersions(file(lock('6.50.0', ['h1:a=', 'zh:0123', 'zh:4567'])));
+    expect(registry).toBe('registry.terraform.io/hashicorp/google 6.50.0');
+    expect(providerVersions(file(lock('6.50.0', ['h1:a='])))).toBe(registry);
+    expect(providerVersions(file(lock('6.51.0', ['h1:b='])))).not.toBe(registry);
+  });
+});
 
 describe('lock', () => {
   // Above the kernel's PID_MAX_LIMIT (2^22): no process can have it.
@@ -372,12 +393,12 @@ describe('HTTP check', () => {
             close: () => new Promise<void>((r) => server.close(() => r())),
           }),
         );
-      }, 150),
+      }, 60),
     );
     const [result] = await checkTargets([{ host: 'a', url: `http://127.0.0.1:${port}/` }], {
       deadlineMs: 3000,
       attemptTimeoutMs: 500,
-      intervalMs: 50,
+      intervalMs: 20,
     });
     await (await later).close();
     expect(result.ok).toBe(true);
@@ -389,7 +410,7 @@ describe('HTTP check', () => {
     const server = createServer(() => undefined);
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     const port = (server.address() as { port: number }).port;
-    const result = await probe(`http://127.0.0.1:${port}/`, 100);
+    const result = await probe(`http://127.0.0.1:${port}/`, 60);
     server.closeAllConnections();
     await new Promise<void>((r) => server.close(() => r()));
     expect(result).toEqual({ ok: false, detail: 'no answer within 0.1s' });

@@ -5,7 +5,6 @@ import { join } from 'node:path';
 import {
   App,
   callLines,
-  REPO_ROOT,
   runDriver,
   Sandbox,
   testEnv,
@@ -14,6 +13,7 @@ import {
   untilHanging,
 } from './harness';
 import { PROCESS_TEST_TIMEOUT_MS } from './timeout';
+import { planFixture } from './recorded-run';
 
 jest.setTimeout(PROCESS_TEST_TIMEOUT_MS);
 
@@ -21,7 +21,6 @@ let sb: Sandbox;
 let app: App;
 sandboxAndAppEach((s, a) => ([sb, app] = [s, a]));
 
-const plan = (name: string) => join(REPO_ROOT, 'test', 'fixtures', 'plans', name);
 const env = (extra: Record<string, string> = {}) =>
   testEnv(sb, { FAKE_APP_PORT: String(app.port), ...extra });
 const changedAnything = () =>
@@ -34,7 +33,7 @@ describe('up: review before apply', () => {
   it('without a terminal and without --auto-approve: the summary, then a refusal (exit 4), nothing changed', async () => {
     const result = await runDriver(['up', 'stage'], sb, {
       spec: testSpec(sb, app.port),
-      env: env({ FAKE_PLAN_JSON: plan('google-create.json') }),
+      env: env({ FAKE_PLAN_JSON: planFixture('google-create') }),
     });
     expect(result.code).toBe(4);
     expect(result.out).toMatch(/Changes to stage[\s\S]*stage: \d+ to add/);
@@ -51,7 +50,7 @@ describe('up: review before apply', () => {
     const spec = testSpec(sb, app.port);
     const no = await runDriver(['up', 'stage'], sb, {
       spec,
-      env: env({ FAKE_PLAN_JSON: plan('google-create.json') }),
+      env: env({ FAKE_PLAN_JSON: planFixture('google-create') }),
       ask: answer('n'),
     });
     expect(no.code).toBe(4);
@@ -60,7 +59,7 @@ describe('up: review before apply', () => {
 
     const yes = await runDriver(['up', 'stage'], sb, {
       spec,
-      env: env({ FAKE_PLAN_JSON: plan('google-create.json') }),
+      env: env({ FAKE_PLAN_JSON: planFixture('google-create') }),
       ask: answer('y'),
     });
     expect(yes.code).toBe(0);
@@ -76,7 +75,7 @@ describe('up: review before apply', () => {
     const questions: string[] = [];
     const result = await runDriver(['up', 'stage'], sb, {
       spec: testSpec(sb, app.port),
-      env: env({ FAKE_PLAN_JSON: plan('google-replace.json') }),
+      env: env({ FAKE_PLAN_JSON: planFixture('google-replace') }),
       ask: async (q) => (questions.push(q), 'y'),
     });
     expect(questions).toEqual(['Apply these changes to stage? Type the environment name: ']);
@@ -114,7 +113,7 @@ describe('up: review before apply', () => {
   it("a stale plan (the state moved since the plan) fails with Terraform's refusal and says to plan again", async () => {
     const result = await runDriver(['up', 'stage', '--skip-image', '--auto-approve'], sb, {
       spec: testSpec(sb, app.port),
-      env: env({ FAKE_PLAN_JSON: plan('google-create.json'), FAKE_TF_STALE: '1' }),
+      env: env({ FAKE_PLAN_JSON: planFixture('google-create'), FAKE_TF_STALE: '1' }),
     });
     expect(result.code).toBe(1);
     expect(result.err).toContain('Saved plan is stale');
@@ -126,7 +125,7 @@ describe('up: review before apply', () => {
   it('first deploy: stacks whose state bucket does not exist yet are not applied unseen; the run stops after the backend', async () => {
     const result = await runDriver(['up', 'stage', '--skip-image', '--auto-approve'], sb, {
       spec: testSpec(sb, app.port),
-      env: env({ FAKE_PLAN_JSON: plan('google-create.json'), FAKE_TF_NO_BUCKET: 'registry' }),
+      env: env({ FAKE_PLAN_JSON: planFixture('google-create'), FAKE_TF_NO_BUCKET: 'registry' }),
     });
     expect(result.code).toBe(0);
     expect(result.out).toMatch(
@@ -150,7 +149,7 @@ describe('up: review before apply', () => {
     });
     expect(result.code).toBe(1);
     expect(result.err).toMatch(
-      /error: plan of stage failed: terraform init -input=false -no-color in \S+\/stacks\/backend \(exit \d+\)/,
+      /error: plan of stage failed: terraform init -input=false -no-color -backend-config=path=\S+\/backend\.tfstate in \S+\/cdktf\.out\/stacks\/backend \(exit \d+\)/,
     );
     expect(result.err).toContain('  | terraform error line 25');
     expect(result.out).not.toContain('done');
@@ -162,7 +161,7 @@ describe('up: review before apply', () => {
   it('Ctrl-C while planning: one line, exit 130, nothing applied, both locks released', async () => {
     const result = await runDriver(['up', 'stage', '--skip-image', '--auto-approve'], sb, {
       spec: testSpec(sb, app.port),
-      env: env({ FAKE_PLAN_JSON: plan('google-create.json'), FAKE_SIGINT: 'terraform plan' }),
+      env: env({ FAKE_PLAN_JSON: planFixture('google-create'), FAKE_SIGINT: 'terraform plan' }),
     });
     expect(result.code).toBe(130);
     expect(result.err).toMatch(
@@ -177,7 +176,7 @@ describe('up: review before apply', () => {
     const signals = new EventEmitter();
     const running = runDriver(['up', 'stage', '--skip-image', '--auto-approve'], sb, {
       spec: testSpec(sb, app.port),
-      env: env({ FAKE_PLAN_JSON: plan('google-create.json'), FAKE_HANG: 'terraform plan' }),
+      env: env({ FAKE_PLAN_JSON: planFixture('google-create'), FAKE_HANG: 'terraform plan' }),
       signals,
     });
     expect(await untilHanging(sb)).toBe(true);
@@ -219,11 +218,11 @@ describe('up: a signal during the review (before any lock was released by a step
         });
       const result = await runDriver(['up', 'stage'], sb, {
         spec: testSpec(sb, app.port),
-        env: env({ FAKE_PLAN_JSON: plan('google-create.json') }),
+        env: env({ FAKE_PLAN_JSON: planFixture('google-create') }),
         signals,
         ask,
       });
-      // At the prompt only the environment's lock is held: the cdktf lock went with the saved plans.
+      // At the prompt only the environment's lock is held (no cdktf lock: the run synthesized in its own folder).
       expect(held).toEqual([true, false]);
       expect(result.code).toBe(code);
       expect(result.err).toContain(
@@ -241,7 +240,7 @@ describe('up: a signal during the review (before any lock was released by a step
     const probe = async () => (probes++ === 0 && signals.emit('SIGTERM'), 'v99.0.0');
     const result = await runDriver(['up', 'stage'], sb, {
       spec: testSpec(sb, app.port),
-      env: env({ FAKE_PLAN_JSON: plan('google-create.json') }),
+      env: env({ FAKE_PLAN_JSON: planFixture('google-create') }),
       signals,
       probe,
       ask: async () => 'y',

@@ -75,7 +75,7 @@ async function quotaUp(t: WholeUp): Promise<void> {
       /resume: {4}npx docker-hosts up stage --from deploy --skip-image/,
     ];
     for (const line of lines) assert(line.test(up.out), `no ${line} in:\n${tail(up.out, 40)}`);
-    const state = await stateKeys(t.tf, join(t.repo, 'cdktf.out', 'stacks', 'stage'));
+    const state = await stateKeys(t.tf, join(lastRun(t), 'cdktf.out', 'stacks', 'stage'));
     assert(state.length > 0, 'nothing of stage was created before the address failed');
     assertEqual(
       state,
@@ -117,7 +117,8 @@ export async function destroyChecks(t: WholeUp): Promise<void> {
   await t.tally.check(
     'destroy stage: none of the environment left; registry and state bucket stay',
     async () => {
-      const count = (await stateKeys(t.tf, join(t.repo, 'cdktf.out', 'stacks', 'stage'))).length;
+      const count = (await stateKeys(t.tf, join(lastRun(t), 'cdktf.out', 'stacks', 'stage')))
+        .length;
       const destroyed = await driver(t.repo, t.env, ['destroy', 'stage', '--yes']);
       assert(
         destroyed.code === 0,

@@ -55,7 +55,8 @@ export function lastRun(t: WholeUp, environment = 'stage'): string {
 
 /** An environment stack's state against the double (the other environment must have none of its own there). */
 export async function stateMatches(t: WholeUp, stack = 'stage'): Promise<void> {
-  const state = await stateKeys(t.tf, join(t.repo, 'cdktf.out', 'stacks', stack));
+  // Each run synthesizes and inits in its own folder: the newest run of the environment has the stack's working dir.
+  const state = await stateKeys(t.tf, join(lastRun(t, stack), 'cdktf.out', 'stacks', stack));
   assertEqual(
     state,
     environmentKeys(t.double, REAL_PROJECT),

@@ -211,9 +211,11 @@ case "$tool" in
     ;;
   cdktf)
     if [ "$1" = synth ]; then
+      out=cdktf.out
+      [ "${2:-}" = --output ] && out=$3
       for s in backend registry stage prod ${FAKE_ENVIRONMENTS:-}; do
-        mkdir -p "cdktf.out/stacks/$s"
-        printf '{"stack": "%s", "edit": "%s"}\n' "$s" "${FAKE_CONFIG_EDIT:-}" >"cdktf.out/stacks/$s/cdk.tf.json"
+        mkdir -p "$out/stacks/$s"
+        printf '{"stack": "%s", "edit": "%s"}\n' "$s" "${FAKE_CONFIG_EDIT:-}" >"$out/stacks/$s/cdk.tf.json"
       done
     fi
     outputs=""
