@@ -16,7 +16,9 @@ import {
 import { DEFAULTS } from './defaults';
 import { checkBool, checkPattern } from './error';
 import { PATTERNS } from './patterns';
+import { resolveAccessories } from './resolve-accessories';
 import { resolveApp } from './resolve-app';
+import { resolveDataDisk } from './resolve-data-disk';
 import { resolveExposure } from './resolve-exposure';
 import { resolveHost, stateBucketName } from './resolve-host';
 import { resolveLabels } from './resolve-labels';
@@ -57,6 +59,8 @@ function resolveEnvironment(
   const host = resolveHost(name, spec);
   const exposure = resolveExposure(name, spec);
   const { connectVia, ...network } = resolveNetwork(name, spec, exposure.exposure);
+  const app = resolveApp(name, spec.app, root);
+  const dataDisk = resolveDataDisk(name, spec.dataDisk, host);
   return {
     name,
     ...host,
@@ -68,7 +72,9 @@ function resolveEnvironment(
     ),
     labels: resolveLabels(name, spec.labels),
     ssh: { ...resolveSsh(name, spec.ssh, home), connectVia },
-    app: resolveApp(name, spec.app, root),
+    app,
+    accessories: resolveAccessories(name, spec.accessories, { hostNames: host.hostNames, app }),
+    ...(dataDisk === undefined ? {} : { dataDisk }),
     rollout: resolveRollout(name, spec.rollout, host.hostCount),
     state: { bucket: stateBucketName(host.projectId), prefix: statePrefix(name) },
   };
