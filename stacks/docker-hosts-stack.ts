@@ -7,7 +7,9 @@ import { CloudNat } from '../constructs/cloud-nat';
 import { DockerHostFleet } from '../constructs/docker-host-fleet';
 import { FleetFirewall } from '../constructs/fleet-firewall';
 import { FrontDoor } from '../constructs/front-door';
-import { HOST_SCOPES, HostServiceAccount } from '../constructs/host-service-account';
+import { DataDisks } from '../constructs/data-disks';
+import { hostScopes, HostServiceAccount } from '../constructs/host-service-account';
+import { SecretAccess } from '../constructs/secret-access';
 import { HOST_ROLE, roleLabels } from '../lib/constants';
 import { environmentOutputs, HostFacts } from './outputs';
 import { ReadableStack } from './readable-stack';
@@ -41,6 +43,8 @@ export class DockerHostsStack extends ReadableStack {
 
     const labels = { ...config.labels, env: config.name, ...roleLabels(HOST_ROLE, 'cdktf') };
     const serviceAccount = this.hostAccount(config, registry);
+    const secrets = secretIds(config);
+    const dataDisks = dataDisksOf(this, config, labels);
     this.fleet = new DockerHostFleet(this, 'fleet', {
       project: config.projectId,
       region: config.region,
@@ -58,20 +62,20 @@ export class DockerHostsStack extends ReadableStack {
       networkTags: [HOST_ROLE, fleetTag(config.name)],
       labels,
       serviceAccountEmail: serviceAccount.account.email,
-      scopes: HOST_SCOPES,
+      scopes: hostScopes(secrets.length > 0),
       sshUser: config.ssh.user,
       sshPublicKeys: config.ssh.publicKeys,
       osLogin: config.ssh.osLogin,
+      dataDisks: dataDisks && selfLinks(dataDisks),
     });
-    new FleetFirewall(this, 'firewall', {
-      project: config.projectId,
-      network: config.network,
-      namePrefix: `${config.name}-docker-hosts`,
-      targetTag: fleetTag(config.name),
-      appPort: config.app.port,
-      appSourceRanges: config.appSourceRanges,
-      sshSourceRanges: config.sshSourceRanges,
-    });
+    fleetFirewall(this, config);
+    if (secrets.length > 0) {
+      new SecretAccess(this, 'secret-access', {
+        project: config.projectId,
+        secrets,
+        member: serviceAccount.account.member,
+      });
+    }
 
     if (config.exposure === 'load-balancer') {
       this.frontDoor = frontDoor(this, config, this.fleet, labels);
@@ -109,6 +113,20 @@ export class DockerHostsStack extends ReadableStack {
   }
 }
 
+/** Ingress to the fleet: the app, SSH, and the accessories' ports between the fleet's own hosts. */
+function fleetFirewall(scope: Construct, config: EnvironmentConfig): FleetFirewall {
+  return new FleetFirewall(scope, 'firewall', {
+    project: config.projectId,
+    network: config.network,
+    namePrefix: `${config.name}-docker-hosts`,
+    targetTag: fleetTag(config.name),
+    appPort: config.app.port,
+    appSourceRanges: config.appSourceRanges,
+    sshSourceRanges: config.sshSourceRanges,
+    accessoryPorts: config.accessories.flatMap((a) => (a.port === undefined ? [] : [a.port])),
+  });
+}
+
 /** What the outputs say of each host: Terraform references. */
 function hostFacts(fleet: DockerHostFleet): HostFacts[] {
   return fleet.hosts.map((h) => ({
@@ -118,7 +136,39 @@ function hostFacts(fleet: DockerHostFleet): HostFacts[] {
     ...(h.address === undefined ? {} : { externalIp: h.address.address }),
     internalIp: h.instance.networkInterface.get(0).networkIp,
     instanceId: h.instance.instanceId,
+    ...(h.dataDisk === undefined ? {} : { dataDisk: h.dataDisk }),
   }));
+}
+
+/** Every Secret Manager secret the app and the accessories read, once each. */
+export function secretIds(config: EnvironmentConfig): string[] {
+  const refs = [...config.app.secrets, ...config.accessories.flatMap((a) => a.secrets)];
+  return [...new Set(refs.map((s) => s.secret))].sort();
+}
+
+function dataDisksOf(
+  scope: Construct,
+  config: EnvironmentConfig,
+  labels: Record<string, string>,
+): DataDisks | undefined {
+  const disk = config.dataDisk;
+  if (disk === undefined) return undefined;
+  return new DataDisks(scope, 'data-disks', {
+    project: config.projectId,
+    region: config.region,
+    zone: config.zone,
+    namePrefix: config.name,
+    hosts: disk.hosts,
+    sizeGb: disk.sizeGb,
+    type: disk.type,
+    labels,
+    schedule: disk.snapshots.parsed,
+    retentionDays: disk.snapshots.retentionDays,
+  });
+}
+
+function selfLinks(disks: DataDisks): Record<string, string> {
+  return Object.fromEntries(Object.entries(disks.disks).map(([host, d]) => [host, d.selfLink]));
 }
 
 /** The environment's load balancer, its backends the fleet's hosts (every host is in the environment's zone). */

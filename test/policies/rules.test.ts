@@ -311,7 +311,8 @@ describe('checkPolicies', () => {
   });
 
   test('every rule has a test case here', () => {
-    // DH10 and DH11 are tested in registry-rules.test.ts, DH12-DH14 in exposure-rules.test.ts.
+    // DH10 and DH11 are tested in registry-rules.test.ts, DH12-DH14 in exposure-rules.test.ts, DH15-DH17 and
+    // DH4's secret exception in data-rules.test.ts.
     const tested = [
       ...cases.map((c) => c.id),
       'DH8-state-isolated',
@@ -321,6 +322,9 @@ describe('checkPolicies', () => {
       'DH12-lb-hosts-private',
       'DH13-backend-health-checked',
       'DH14-nat-for-private-hosts',
+      'DH15-secret-access-named',
+      'DH16-data-disks-protected',
+      'DH17-internal-ports-not-public',
     ];
     expect(RULES.map((r) => r.id).sort()).toEqual(tested.sort());
   });
