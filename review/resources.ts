@@ -1,5 +1,6 @@
 /** What a reviewer checks in each stack: its state location, its hosts' settings, every other resource. */
 import { SynthesizedStack } from '../policies/rules';
+import { snapshotPhrase } from './data';
 import { sshKeyUsers } from './plan/exposure';
 import { Block, Section } from './document';
 import {
@@ -82,6 +83,12 @@ function settings(stack: SynthesizedStack, type: string, a: Attrs): string {
       return `${String(a.repository_id)} (${String(a.format)}) in ${String(a.location)}, ${cleanup(a.cleanup_policies)}`;
     case 'google_artifact_registry_repository_iam_member':
       return `${String(a.role)} on repository ${String(a.repository)} only, for ${serviceAccountEmail(stack, a.member)}`;
+    case 'google_compute_disk':
+      return `${String(a.name)}, ${String(a.size)} GB ${String(a.type)}, prevent_destroy ${String(block(a.lifecycle)?.prevent_destroy === true)}`;
+    case 'google_compute_resource_policy':
+      return `${String(a.name)}: snapshots ${snapshotPhrase(a)}`;
+    case 'google_secret_manager_secret_iam_member':
+      return `${String(a.role)} on secret ${String(a.secret_id)} only, for ${serviceAccountEmail(stack, a.member)}`;
     default:
       return String(a.name ?? '');
   }
