@@ -147,9 +147,16 @@ function lossOf(type: string, action: ChangeAction, before: unknown): string | u
   const name = isObject(before) && typeof before.name === 'string' ? before.name : undefined;
   if (type === 'google_compute_instance') {
     const host = name ?? 'the host';
+    // A data disk is its own resource: it is detached, kept, and attached to the new host.
+    const attached =
+      isObject(before) && Array.isArray(before.attached_disk) && before.attached_disk.length > 0;
+    const kept = attached ? '; its data disk is kept' : '';
     return action === 'replace'
-      ? `host ${host} is replaced: the host, its boot disk and its Docker state (containers, images, volumes) go away; a new host boots empty from the image family and the hosts step deploys the app again`
-      : `host ${host} is destroyed: the host, its boot disk and its Docker state (containers, images, volumes) go away`;
+      ? `host ${host} is replaced: the host, its boot disk and its Docker state (containers, images, volumes) go away${attached ? '; its data disk is kept and attached to the new host' : ''}; a new host boots empty from the image family and the hosts step deploys the app again`
+      : `host ${host} is destroyed: the host, its boot disk and its Docker state (containers, images, volumes) go away${kept}`;
+  }
+  if (type === 'google_compute_disk') {
+    return `data disk ${name ?? ''} is ${action === 'replace' ? 'replaced' : 'destroyed'}: its data goes with it (only its snapshots remain)`;
   }
   if (type === 'google_compute_address') {
     const ip = isObject(before) && typeof before.address === 'string' ? ` ${before.address}` : '';
