@@ -22,9 +22,10 @@ export interface DataDisksProps {
 /**
  * A persistent disk per host for the data that must outlive it, and the snapshot schedule that keeps its history.
  * A disk is its own resource, not the instance's: replacing a host (a new machine type, a new image) destroys the
- * instance and attaches the same disk to the new one. `prevent_destroy` makes any plan that would delete a disk
- * fail (Google has no deletion protection for disks); deleting one is a deliberate edit of this code. Snapshots
- * outlive the disk (`KEEP_AUTO_SNAPSHOTS`).
+ * instance and attaches the same disk to the new one. Google has no deletion protection for disks, but refuses to
+ * delete one attached to an instance, and a host's deletion protection (the environment's `deletionProtection`)
+ * covers its disk: the driver refuses any plan that deletes or replaces a disk attached to a protected host
+ * (review/plan/summary.ts), as it refuses deleting the host. Snapshots outlive the disk (`KEEP_AUTO_SNAPSHOTS`).
  */
 export class DataDisks extends Construct {
   readonly policy: ComputeResourcePolicy;
@@ -70,7 +71,6 @@ export class DataDisks extends Construct {
       size: props.sizeGb,
       type: props.type,
       labels: { ...props.labels },
-      lifecycle: { preventDestroy: true },
     });
     new ComputeDiskResourcePolicyAttachment(scope, 'snapshots', {
       project: props.project,

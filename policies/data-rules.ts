@@ -12,7 +12,6 @@ import {
   block,
   isTrue,
   PolicyRule,
-  resourceRule,
   resourcesOf,
   stacksRule,
   SynthesizedStack,
@@ -57,6 +56,17 @@ function secretGrantProblems(attrs: Attributes, members: Set<string>): string[] 
   return problems;
 }
 
+/** The disks (by address) attached to an instance whose deletion_protection is on. */
+function protectedDiskAddresses(stack: SynthesizedStack): Set<string> {
+  return new Set(
+    resourcesOf(stack, 'google_compute_instance')
+      .filter(([, attrs]) => isTrue(attrs.deletion_protection))
+      .flatMap(([, attrs]) => (Array.isArray(attrs.attached_disk) ? attrs.attached_disk : []))
+      .map((d: Attributes) => /^\$\{(google_compute_disk\.[^.}]+)\./.exec(String(d.source))?.[1])
+      .filter((address): address is string => address !== undefined),
+  );
+}
+
 const PROJECT_IAM_TYPES = ['google_project_iam_member', 'google_project_iam_binding'];
 
 export const DATA_RULES: readonly PolicyRule[] = [
@@ -82,14 +92,22 @@ export const DATA_RULES: readonly PolicyRule[] = [
         return [...grants, ...projectWide];
       }),
   ),
-  resourceRule(
+  stacksRule(
     'DH16-data-disks-protected',
-    'google_compute_disk',
-    'Data disks cannot be deleted by a plan (lifecycle.prevent_destroy)',
-    (attrs) =>
-      isTrue(block(attrs.lifecycle)?.prevent_destroy)
-        ? []
-        : ['lifecycle.prevent_destroy is not true'],
+    "Every data disk is attached to a host whose deletion protection is on: the host's protection is the disk's",
+    (stacks, report) =>
+      stacks.flatMap((stack) => {
+        const guarded = protectedDiskAddresses(stack);
+        return resourcesOf(stack, 'google_compute_disk')
+          .filter(([name]) => !guarded.has(`google_compute_disk.${name}`))
+          .map(([name]) =>
+            report(
+              stack,
+              `google_compute_disk.${name}`,
+              'is not attached to a host with deletion_protection on: a plan may delete it and its data',
+            ),
+          );
+      }),
   ),
   stacksRule(
     'DH17-internal-ports-not-public',

@@ -21,16 +21,31 @@ export function snapshotPhrase(policy: Attrs | undefined): string {
   return `${when}, kept ${String(retention?.max_retention_days ?? '?')} days`;
 }
 
-/** The host a disk is attached to (the instance whose attached_disk names it) and the device name. */
-function attachedTo(stack: SynthesizedStack, diskAddress: string): string {
+/** The instance a disk is attached to (its attached_disk names it) and the device name. */
+function attachment(
+  stack: SynthesizedStack,
+  diskAddress: string,
+): { instance: Attrs; device: string } | undefined {
   for (const [, instance] of resources(stack, 'google_compute_instance')) {
     const attached = Array.isArray(instance.attached_disk)
       ? (instance.attached_disk as Attrs[])
       : [];
     const found = attached.find((d) => reference(d.source)?.address === diskAddress);
-    if (found !== undefined) return `${String(instance.name)} as ${String(found.device_name)}`;
+    if (found !== undefined) return { instance, device: String(found.device_name) };
   }
-  return 'not attached';
+  return undefined;
+}
+
+function attachedTo(stack: SynthesizedStack, diskAddress: string): string {
+  const found = attachment(stack, diskAddress);
+  return found === undefined ? 'not attached' : `${String(found.instance.name)} as ${found.device}`;
+}
+
+/** A disk is protected as its host is: the driver refuses a plan that deletes it (review/plan/summary.ts). */
+function deletion(stack: SynthesizedStack, diskAddress: string): string {
+  return attachment(stack, diskAddress)?.instance.deletion_protection === true
+    ? "protected (its host's deletion protection)"
+    : 'NOT PROTECTED: deleted with the environment';
 }
 
 /** The snapshot policy attached to a disk, through its policy attachment. */
@@ -53,7 +68,7 @@ export function diskRows(stack: SynthesizedStack): string[][] {
     String(a.name),
     attachedTo(stack, address),
     `${String(a.size)} GB ${String(a.type ?? '')}`.trim(),
-    block(a.lifecycle)?.prevent_destroy === true ? 'prevent_destroy' : 'NOT PROTECTED',
+    deletion(stack, address),
     snapshots(stack, address),
   ]);
 }

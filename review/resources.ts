@@ -84,7 +84,7 @@ function settings(stack: SynthesizedStack, type: string, a: Attrs): string {
     case 'google_artifact_registry_repository_iam_member':
       return `${String(a.role)} on repository ${String(a.repository)} only, for ${serviceAccountEmail(stack, a.member)}`;
     case 'google_compute_disk':
-      return `${String(a.name)}, ${String(a.size)} GB ${String(a.type)}, prevent_destroy ${String(block(a.lifecycle)?.prevent_destroy === true)}`;
+      return `${String(a.name)}, ${String(a.size)} GB ${String(a.type)}`;
     case 'google_compute_resource_policy':
       return `${String(a.name)}: snapshots ${snapshotPhrase(a)}`;
     case 'google_secret_manager_secret_iam_member':

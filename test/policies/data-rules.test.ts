@@ -2,6 +2,7 @@ import { checkPolicies } from '../../policies/check';
 import { RULES, SynthesizedStack } from '../../policies/rules';
 import { resolveEnvs, stacksFor, synthJson, validEnv } from '../helpers';
 import { EnvironmentSpec } from '../../config';
+import { configSuppressions } from '../../stacks/app';
 
 /** The synthesized stack of a three-host environment with these fields, for the rules to read. */
 function stackOf(patch: Partial<EnvironmentSpec>): SynthesizedStack {
@@ -10,6 +11,7 @@ function stackOf(patch: Partial<EnvironmentSpec>): SynthesizedStack {
 }
 
 const DATA: Partial<EnvironmentSpec> = {
+  deletionProtection: true,
   app: { secrets: { DB_PASSWORD: 'db-password' } },
   accessories: { mongo: { image: 'mongo:4.4', port: 27017, volumes: ['mongo:/data/db'] } },
   dataDisk: { sizeGb: 10, hosts: ['docker-host-001'] },
@@ -68,13 +70,17 @@ describe('the data and secrets rules', () => {
     ]);
   });
 
-  test('DH16: a data disk without prevent_destroy fails', () => {
+  test('DH16: a data disk on a host without deletion protection fails; the config says why when it is meant', () => {
     expect(findings('DH16-data-disks-protected')).toEqual([]);
     expect(
       findings('DH16-data-disks-protected', (j) => {
-        first(j, 'google_compute_disk').lifecycle = {};
+        first(j, 'google_compute_instance').deletion_protection = false;
       }),
-    ).toEqual([expect.stringContaining('lifecycle.prevent_destroy is not true')]);
+    ).toEqual([expect.stringContaining('is not attached to a host with deletion_protection on')]);
+    const config = resolveEnvs([validEnv({ hostCount: 3, ...DATA, deletionProtection: false })]);
+    expect(configSuppressions(config)).toEqual([
+      expect.objectContaining({ rule: 'DH16-data-disks-protected', stack: 'stage' }),
+    ]);
   });
 
   test('DH17: an accessory port open to 0.0.0.0/0 fails', () => {

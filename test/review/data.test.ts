@@ -10,6 +10,7 @@ function stackOf(patch: Parameters<typeof validEnv>[0]) {
 describe('review: data and secrets', () => {
   test('each data disk and each secret grant is its own row', () => {
     const stack = stackOf({
+      deletionProtection: true,
       app: { secrets: { SECRET_KEY_BASE: 'reddit-key' } },
       accessories: { mongo: { image: 'mongo:4.4', secrets: { PW: 'mongo-pw' } } },
       dataDisk: {
@@ -27,7 +28,7 @@ describe('review: data and secrets', () => {
         'stage-docker-host-001-data',
         'docker-host-001 as docker-hosts-data',
         '20 GB pd-balanced',
-        'prevent_destroy',
+        "protected (its host's deletion protection)",
         'daily at 02:00 UTC, kept 30 days',
       ],
     ]);

@@ -63,10 +63,10 @@ describe('secrets', () => {
 describe('data disks', () => {
   const json = synth(DATA);
 
-  test('a disk per named host, protected from deletion, labelled, attached as docker-hosts-data', () => {
+  test('a disk per named host, labelled, attached as docker-hosts-data (never deleted with the host)', () => {
     const disks = Object.entries(json.resource.google_compute_disk) as [string, any][];
-    expect(disks.map(([, d]) => [d.name, d.size, d.type, d.lifecycle.prevent_destroy])).toEqual([
-      ['stage-docker-host-001-data', 20, 'pd-balanced', true],
+    expect(disks.map(([, d]) => [d.name, d.size, d.type])).toEqual([
+      ['stage-docker-host-001-data', 20, 'pd-balanced'],
     ]);
     expect(disks[0][1].labels).toMatchObject({ env: 'stage', role: 'docker-host' });
     const instances = json.resource.google_compute_instance as Record<string, any>;

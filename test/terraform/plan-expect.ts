@@ -43,7 +43,7 @@ function environmentAddresses(env: EnvironmentConfig): string[] {
 /** Data disks with their snapshot policy, secret grants, and the accessories' firewall rule. */
 function dataAddresses(env: EnvironmentConfig): string[] {
   const disks = (env.dataDisk?.hosts ?? []).flatMap((h) => [
-    `google_compute_disk.data-disks_${h}_Default`,
+    `google_compute_disk.data-disks_${h}`,
     `google_compute_disk_resource_policy_attachment.data-disks_${h}_snapshots`,
   ]);
   const policy =
