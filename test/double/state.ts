@@ -7,8 +7,14 @@ import { pathOf } from './operations';
 import { bindingLines } from './policies';
 import { GoogleDouble } from './server';
 
-/** Resource types the state holds that are parts of another resource (a router's NAT), not keys of their own. */
-const PARTS = new Set(['google_compute_router_nat']);
+/**
+ * Resource types the state holds that are parts of another resource (a router's NAT, a disk's snapshot policy
+ * attachment), not keys of their own.
+ */
+const PARTS = new Set([
+  'google_compute_router_nat',
+  'google_compute_disk_resource_policy_attachment',
+]);
 
 /**
  * The environment's resources in the double, as keys: Compute and IAM paths, `project-iam <role> <member>`
