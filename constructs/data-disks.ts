@@ -53,7 +53,8 @@ export class DataDisks extends Construct {
           maxRetentionDays: props.retentionDays,
           onSourceDiskDelete: 'KEEP_AUTO_SNAPSHOTS',
         },
-        snapshotProperties: { labels: { ...props.labels }, storageLocations: [props.region] },
+        // No labels on the snapshots: a resource policy cannot change in place, and a label edit would replace it.
+        snapshotProperties: { storageLocations: [props.region] },
       },
     });
     const disks: Record<string, ComputeDisk> = {};
