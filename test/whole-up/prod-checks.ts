@@ -43,7 +43,7 @@ export async function prodChecks(t: WholeUp): Promise<void> {
     );
   });
   await t.tally.check(
-    'destroy prod: refused before anything is deleted (deletion protection), exit 4, naming the data disk and the hosts',
+    'destroy prod: refused before anything is deleted (deletion protection), exit 4, naming the hosts',
     async () => {
       const from = t.double.log.length;
       const destroyed = await driver(t.repo, t.env, ['destroy', 'prod', '--yes']);
@@ -52,7 +52,7 @@ export async function prodChecks(t: WholeUp): Promise<void> {
         `exit ${destroyed.code}, expected 4:\n${tail(destroyed.out, 40)}`,
       );
       const line =
-        /refused: the plan deletes google_compute_disk\.data-disks_docker-host-001, google_compute_instance\.fleet_docker-host-001, .*whose deletion protection is on/;
+        /refused: the plan deletes google_compute_instance\.fleet_docker-host-001, .*whose deletion protection is on/;
       assert(line.test(destroyed.out), `no ${line} in:\n${tail(destroyed.out, 40)}`);
       const writes = writeRequests(t, from);
       assert(writes.length === 0, `write requests of a refused destroy: ${writes.join(', ')}`);
