@@ -5,6 +5,7 @@
  */
 import { ContainerDataSpec, SecretConfig, SecretRef, VolumeConfig } from './environment-config';
 import { checkPattern, fail, Field } from './error';
+import { DATA_DIR } from '../lib/constants';
 import { PATTERNS } from './patterns';
 import { show } from './redact';
 import { secretReason } from './secret-values';
@@ -80,7 +81,7 @@ function resolveVolume(field: Field, text: string): VolumeConfig {
   const [source, target, mode] = parts;
   const allowed =
     'must be "source:/path/in/container" or "source:/path/in/container:ro", the source a name such as "db" ' +
-    'or a relative path such as "uploads/images" under the data dir';
+    `or a relative path such as "uploads/images" under the data dir (${DATA_DIR})`;
   if (parts.length < 2 || parts.length > 3 || (mode !== undefined && !['ro', 'rw'].includes(mode)))
     fail(field, `${allowed} (got ${show(text)})`);
   const bareName = PATTERNS.volumeName.re.test(source);

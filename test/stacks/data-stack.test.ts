@@ -137,6 +137,33 @@ describe('data disks', () => {
   });
 });
 
+test('a data_disk that is no device name is refused by the outputs parser, naming the field', () => {
+  const [env] = resolveEnvs([validEnv()]).environments;
+  const host = hostEntry(env, {
+    key: 'docker-host-001',
+    name: 'docker-host-001',
+    zone: 'europe-west1-b',
+    externalIp: '203.0.113.5',
+    internalIp: '10.0.0.2',
+    instanceId: '1',
+  });
+  const outputs = (dataDisk: unknown) => ({
+    stage: {
+      hosts: { 'docker-host-001': { ...host, data_disk: dataDisk } },
+      app_urls: [],
+      ssh_user: 'deploy',
+      app_port: 9292,
+      environment: 'stage',
+    },
+  });
+  expect(() => parseStackOutputs(outputs('../sda'), 'stage')).toThrow(
+    'stack "stage".hosts["docker-host-001"]: field "data_disk" must be a GCE device name, got "../sda"',
+  );
+  expect(
+    parseStackOutputs(outputs(null), 'stage').hosts['docker-host-001'].data_disk,
+  ).toBeUndefined();
+});
+
 describe('accessory ports', () => {
   test('open between the fleet hosts only: source and target the fleet tag, no source range', () => {
     const json = synth(DATA);
