@@ -3,7 +3,7 @@
  * and each Secret Manager grant (which secret, which role, to whom). Pure.
  */
 import { SynthesizedStack } from '../policies/rules';
-import { Section } from './document';
+import { Block, Section } from './document';
 import { Attrs, block, reference, resource, resources, serviceAccountEmail } from './stack-json';
 
 /** `daily at 03:00 UTC, kept 14 days` from a resource policy's snapshot_schedule_policy. */
@@ -87,22 +87,15 @@ export function dataSection(stacks: readonly SynthesizedStack[]): Section[] {
   const disks = stacks.flatMap(diskRows);
   const secrets = stacks.flatMap(secretRows);
   if (disks.length === 0 && secrets.length === 0) return [];
-  return [
-    {
-      title: 'Data and secrets',
-      summary: `${disks.length} data ${disks.length === 1 ? 'disk' : 'disks'}, ${secrets.length} secret ${secrets.length === 1 ? 'grant' : 'grants'}`,
-      blocks: [
-        {
-          kind: 'table',
-          head: ['stack', 'data disk', 'attached to', 'size', 'deletion', 'snapshots'],
-          rows: disks,
-        },
-        {
-          kind: 'table',
-          head: ['stack', 'secret', 'role', 'granted to'],
-          rows: secrets,
-        },
-      ],
-    },
-  ];
+  const blocks: Block[] = [];
+  if (disks.length > 0) {
+    const head = ['stack', 'data disk', 'attached to', 'size', 'deletion', 'snapshots'];
+    blocks.push({ kind: 'table', head, rows: disks });
+  }
+  if (secrets.length > 0)
+    blocks.push({ kind: 'table', head: ['stack', 'secret', 'role', 'granted to'], rows: secrets });
+  const summary =
+    `${disks.length} data ${disks.length === 1 ? 'disk' : 'disks'}, ` +
+    `${secrets.length} secret ${secrets.length === 1 ? 'grant' : 'grants'}`;
+  return [{ title: 'Data and secrets', summary, blocks }];
 }

@@ -87,11 +87,20 @@ function settings(stack: SynthesizedStack, type: string, a: Attrs): string {
       return `${String(a.name)}, ${String(a.size)} GB ${String(a.type)}`;
     case 'google_compute_resource_policy':
       return `${String(a.name)}: snapshots ${snapshotPhrase(a)}`;
+    case 'google_compute_disk_resource_policy_attachment':
+      return `${named(stack, a.name)} on ${named(stack, a.disk)}`;
     case 'google_secret_manager_secret_iam_member':
       return `${String(a.role)} on secret ${String(a.secret_id)} only, for ${serviceAccountEmail(stack, a.member)}`;
     default:
       return String(a.name ?? '');
   }
+}
+
+/** The name a reference points at (`${google_compute_disk.x.name}` → that disk's name), else the value. */
+function named(stack: SynthesizedStack, value: unknown): string {
+  const ref = reference(value);
+  const target = ref === undefined ? undefined : resource(stack, ref.address);
+  return target === undefined ? String(value) : String(target.name);
 }
 
 /** A repository's cleanup policies in one phrase: what is kept, what is deleted after how long. */

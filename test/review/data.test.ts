@@ -42,6 +42,12 @@ describe('review: data and secrets', () => {
     expect(renderText({ title: 'r', sections: [section] })).toContain('stage-docker-host-001-data');
   });
 
+  test('a table only for what there is: disks without grants', () => {
+    const [section] = dataSection([stackOf({ dataDisk: { sizeGb: 10 } })]);
+    expect(section.summary).toBe('2 data disks, 0 secret grants');
+    expect(section.blocks).toHaveLength(1);
+  });
+
   test('stacks with neither get no section', () => {
     expect(dataSection([stackOf({})])).toEqual([]);
   });
