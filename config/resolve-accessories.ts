@@ -27,8 +27,13 @@ function resolveAccessory(
 ): AccessoryConfig {
   const prefix = `accessories.${name}`;
   checkPattern({ env, name: 'accessories' }, name, PATTERNS.accessoryName);
-  if (name === fleet.app.containerName)
-    fail({ env, name: prefix }, `must not be named like the app's container (${show(name)})`);
+  // A deploy starts the new release as <containerName>-next before renaming it (ansible/roles/app).
+  if (name === fleet.app.containerName || name === `${fleet.app.containerName}-next`) {
+    fail(
+      { env, name: prefix },
+      `must not be named like the app's container or its next release (${show(name)})`,
+    );
+  }
   if (spec.image === undefined)
     fail(
       { env, name: `${prefix}.image` },

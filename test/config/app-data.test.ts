@@ -213,6 +213,10 @@ describe('accessories', () => {
     [{ Mongo: MONGO }, 'field "accessories" must be lowercase letters'],
     [{ app: MONGO }, 'field "accessories.app" must not be named like the app\'s container'],
     [
+      { 'app-next': MONGO },
+      'field "accessories.app-next" must not be named like the app\'s container or its next release',
+    ],
+    [
       { mongo: { ...MONGO, imgae: 'x' } },
       'field "accessories.mongo.imgae" is not a known field; did you mean "accessories.mongo.image"?',
     ],
