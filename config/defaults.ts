@@ -26,7 +26,12 @@ export const DEFAULTS = {
     containerName: 'app',
     healthCheckPath: '/',
     build: { dockerfile: 'Dockerfile', name: 'app', buildArgs: {} },
+    env: {},
+    secrets: {},
+    volumes: [],
   },
+  accessories: {},
+  dataDisk: { snapshots: { schedule: 'daily at 03:00', retentionDays: 14 } },
   rollout: { canary: 1, batch: '25%' },
   fleet: 'fixed',
   /** maxSurge defaults to the region's number of zones (config/resolve-managed.ts). */

@@ -141,12 +141,117 @@ export interface EnvironmentSpec {
   /**
    * `fixed`: `hostCount` named hosts, configured and released by Ansible. `managed`: a regional managed instance
    * group that Google heals, scales and rolls (see ManagedSpec); it needs exposure `load-balancer` and refuses
-   * `hostCount`, `rollout` and `deletionProtection`.
+   * `hostCount`, `rollout`, `deletionProtection`, `accessories`, `dataDisk` and app env, secrets and volumes.
    * @default 'fixed'
    */
   readonly fleet?: FleetKind;
   /** With `fleet: 'managed'`: the group's size, autoscaling and rolling update. @default see ManagedSpec */
   readonly managed?: ManagedSpec;
+  /**
+   * Long-running containers next to the app (a database, a cache), keyed by container name (e.g. `mongo`): booted
+   * by `up` on their one host, changed only when their own definition changes, never by an app deploy or rollback.
+   * @default {}
+   */
+  readonly accessories?: Readonly<Record<string, AccessorySpec>>;
+  /**
+   * A persistent disk per host for data that must outlive the host (accessory and app volumes): attached as
+   * device `docker-hosts-data`, mounted at /mnt/disks/data, protected from deletion, kept and re-attached when the
+   * host is replaced, snapshotted on a schedule.
+   * @default none: volumes live on the boot disk and go with the host
+   */
+  readonly dataDisk?: DataDiskSpec;
+}
+
+/**
+ * A Secret Manager secret in the environment's project: its id (`'reddit-db-password'`, the latest version), or
+ * the id and a version (`{ secret: 'reddit-db-password', version: 3 }`). The hosts' service account may read
+ * exactly the secrets named; the value is read on the host at deploy time and never appears in config or state.
+ */
+export type SecretRef = string | SecretVersionSpec;
+
+export interface SecretVersionSpec {
+  /** Secret id: 1-255 letters, digits, "_" and "-". */
+  readonly secret: string;
+  /**
+   * Version number, or 'latest'.
+   * @default 'latest'
+   */
+  readonly version?: string | number;
+}
+
+/**
+ * What a container gets besides its image: plain environment variables, secrets as environment variables, and
+ * volumes. Used by the app and by each accessory.
+ */
+export interface ContainerDataSpec {
+  /**
+   * Plain environment variables, `{ NAME: 'value' }` (names: letters, digits and "_", not starting with a digit).
+   * A value that looks like a secret (a key block, a token, `password=`…) is refused: name it in `secrets`.
+   * @default {}
+   */
+  readonly env?: Readonly<Record<string, string>>;
+  /**
+   * Environment variables read from Secret Manager: `{ NAME: 'secret-id' }` or `{ NAME: { secret, version } }`.
+   * A name may not be in both `env` and `secrets`.
+   * @default {}
+   */
+  readonly secrets?: Readonly<Record<string, SecretRef>>;
+  /**
+   * Volumes as Docker writes them, `'source:/path/in/container'` or `'source:/path/in/container:ro'`: a bare
+   * source name (`'db'`) is `<data dir>/volumes/db`, a relative path (`'uploads/images'`) is `<data dir>/uploads/images`,
+   * where the data dir is the data disk's mount point (/mnt/disks/data). Kept across deploys, rollbacks and prunes.
+   * @default []
+   */
+  readonly volumes?: readonly string[];
+}
+
+/** One accessory: a container booted once on one host, on the app's Docker network. */
+export interface AccessorySpec extends ContainerDataSpec {
+  /** Image by tag or digest, e.g. `'mongo:4.4'` or `'mongo@sha256:…'`. */
+  readonly image: string;
+  /**
+   * Port the accessory listens on: published on its host's internal address and opened to the fleet's own hosts
+   * only (never to the internet), so the app on other hosts reaches it at `<host>:<port>`.
+   * @default none: reachable by name from the app on its own host only
+   */
+  readonly port?: number;
+  /**
+   * The host it runs on: one of the environment's host names.
+   * @default the first host, 'docker-host-001'
+   */
+  readonly host?: string;
+}
+
+/** A data disk on the environment's hosts (see EnvironmentSpec.dataDisk). */
+export interface DataDiskSpec {
+  /** Size in GB, from 10 to 65536. */
+  readonly sizeGb: number;
+  /**
+   * Disk type; one the machine family takes.
+   * @default the machine family's first: 'pd-balanced', or 'hyperdisk-balanced' for Hyperdisk-only families
+   */
+  readonly type?: BootDiskType;
+  /**
+   * The hosts that get one (host names of this environment).
+   * @default every host
+   */
+  readonly hosts?: readonly string[];
+  /** The snapshot schedule (a resource policy attached to the disks). @default see SnapshotSpec */
+  readonly snapshots?: SnapshotSpec;
+}
+
+export interface SnapshotSpec {
+  /**
+   * When a snapshot is taken: `'daily at HH:00'` (UTC, on the hour, as Google schedules them) or `'every N hours'`
+   * (N one of 1, 2, 3, 4, 6, 8, 12).
+   * @default 'daily at 03:00'
+   */
+  readonly schedule?: string;
+  /**
+   * Days a snapshot is kept, from 1 to 3650.
+   * @default 14
+   */
+  readonly retentionDays?: number;
 }
 
 /**
@@ -203,7 +308,7 @@ export interface SshSpec {
   readonly connectVia?: 'direct' | 'iap';
 }
 
-export interface AppSpec {
+export interface AppSpec extends ContainerDataSpec {
   /**
    * Prebuilt container image deployed on every host. Exclusive with `build`.
    * @default 'vladimirdenisov69/otus-reddit:1.0' (unless `build` is given)
@@ -301,7 +406,14 @@ export interface EnvironmentConfig {
     readonly port: number;
     readonly containerName: string;
     readonly healthCheckPath: string;
+    readonly env: Readonly<Record<string, string>>;
+    readonly secrets: readonly SecretConfig[];
+    readonly volumes: readonly VolumeConfig[];
   };
+  /** By name, in name order. */
+  readonly accessories: readonly AccessoryConfig[];
+  /** Absent: no host has a data disk. */
+  readonly dataDisk?: DataDiskConfig;
   readonly rollout: {
     readonly canary: number;
     readonly batch: number | string;
@@ -323,4 +435,47 @@ export interface ProjectConfig {
   readonly stateVersionsKept: number;
   readonly registry: RegistryConfig;
   readonly environments: readonly EnvironmentConfig[];
+}
+
+/** An environment variable read from Secret Manager: `version` is 'latest' or a number, as a string. */
+export interface SecretConfig {
+  readonly name: string;
+  readonly secret: string;
+  readonly version: string;
+}
+
+/** A volume: `source` a bare name or a relative path under the data dir, `target` absolute in the container. */
+export interface VolumeConfig {
+  readonly source: string;
+  readonly target: string;
+  readonly readOnly: boolean;
+}
+
+export interface AccessoryConfig {
+  readonly name: string;
+  readonly image: string;
+  /** Absent: no port published. */
+  readonly port?: number;
+  readonly env: Readonly<Record<string, string>>;
+  readonly secrets: readonly SecretConfig[];
+  readonly volumes: readonly VolumeConfig[];
+  readonly host: string;
+}
+
+/** `daily`: at `startTime` (HH:00 UTC); `hourly`: every `hours` hours from 00:00 UTC. */
+export type SnapshotSchedule =
+  | { readonly kind: 'daily'; readonly startTime: string }
+  | { readonly kind: 'hourly'; readonly hours: number; readonly startTime: string };
+
+export interface DataDiskConfig {
+  readonly sizeGb: number;
+  readonly type: BootDiskType;
+  /** Host names, in name order. */
+  readonly hosts: readonly string[];
+  readonly snapshots: {
+    /** As written, e.g. 'daily at 03:00'. */
+    readonly schedule: string;
+    readonly parsed: SnapshotSchedule;
+    readonly retentionDays: number;
+  };
 }

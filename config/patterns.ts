@@ -78,6 +78,30 @@ export const PATTERNS = {
     re: /^\/[A-Za-z0-9._~!$&'()*+,;=:@%/-]{0,1023}$/,
     allowed: 'an absolute URL path such as "/" or "/healthz" (no query, no fragment, no spaces)',
   },
+  // POSIX's portable environment names, which Docker's --env and --env-file take.
+  envName: {
+    re: /^[A-Za-z_][A-Za-z0-9_]{0,254}$/,
+    allowed: 'an environment variable name: letters, digits and "_", not starting with a digit',
+  },
+  // Secret Manager's secret ids.
+  secretId: {
+    re: /^[A-Za-z0-9_-]{1,255}$/,
+    allowed: 'a Secret Manager secret id: 1-255 letters, digits, "_" and "-"',
+  },
+  // Docker's volume names (its container-name rule), without "." so a name is never a path.
+  volumeName: {
+    re: /^[a-zA-Z0-9][a-zA-Z0-9_-]{0,62}$/,
+    allowed: 'a volume name: letters, digits, "_" and "-", starting with a letter or digit',
+  },
+  containerPath: {
+    re: /^\/(?!.*(^|\/)\.\.(\/|$))(?!.*\/\/)[A-Za-z0-9_.\-/]*$/,
+    allowed: 'letters, digits, "_", ".", "-" and "/", no ".." and no "//"',
+  },
+  // Accessories are reached by name on the app's network: a DNS label.
+  accessoryName: {
+    re: /^[a-z]([a-z0-9-]{0,61}[a-z0-9])?$/,
+    allowed: 'lowercase letters, digits and hyphens, starting with a letter, at most 63 characters',
+  },
   buildArg: { re: /^[A-Za-z_][A-Za-z0-9_]*$/, allowed: 'names of letters, digits and "_"' },
   labelKey: {
     re: /^[a-z][a-z0-9_-]{0,62}$/,

@@ -6,6 +6,7 @@ import { checkInt, checkPattern, fail } from './error';
 import { PATTERNS } from './patterns';
 import { looksLikeKeyMaterial, show } from './redact';
 import { checkBuildFiles } from './resolve-build-files';
+import { resolveContainerData } from './resolve-container-data';
 
 /** Build-arg names that say a secret: build args stay in the image's history, readable by anyone who pulls it. */
 const SECRET_NAME = /TOKEN|PASSWORD|PASSWD|SECRET|PRIVATE|CREDENTIAL|API_?KEY|ACCESS_?KEY|AUTH/i;
@@ -52,11 +53,12 @@ function resolveAppBuild(env: string, build: AppBuildSpec | undefined): AppBuild
   };
 }
 
-function resolveImage(env: string, image: string): string {
-  checkPattern({ env, name: 'app.image' }, image, PATTERNS.image);
+/** An image reference (Docker's grammar and its name limit); `name` is the field, `app.image` by default. */
+export function resolveImage(env: string, image: string, name = 'app.image'): string {
+  checkPattern({ env, name }, image, PATTERNS.image);
   if (imageName(image).length > MAX_IMAGE_NAME) {
     fail(
-      { env, name: 'app.image' },
+      { env, name },
       `must have a repository name of at most ${MAX_IMAGE_NAME} characters (got ${show(image)})`,
     );
   }
@@ -92,5 +94,6 @@ export function resolveApp(env: string, spec: AppSpec | undefined, root?: string
       app.healthCheckPath ?? DEFAULTS.app.healthCheckPath,
       PATTERNS.urlPath,
     ),
+    ...resolveContainerData(env, 'app', app),
   };
 }

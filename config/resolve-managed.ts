@@ -134,3 +134,35 @@ export function resolveFleet(
   refuseCombinations(env, spec, exposure);
   return { fleet, managed: resolveManaged(env, spec.managed ?? {}, spec.region) };
 }
+
+/**
+ * What a managed fleet cannot carry: its hosts are Google's to replace at any time, so nothing on them lasts
+ * (accessories, data disks), and its boot unit runs the release from the template's metadata alone (no env,
+ * secrets or volumes yet).
+ */
+export function refuseHostData(
+  env: string,
+  spec: EnvironmentSpec,
+  app: {
+    readonly env: object;
+    readonly secrets: readonly unknown[];
+    readonly volumes: readonly unknown[];
+  },
+): void {
+  const hostData = (['accessories', 'dataDisk'] as const).find((f) => spec[f] !== undefined);
+  if (hostData !== undefined) {
+    fail(
+      { env, name: hostData },
+      `applies only with fleet "fixed" (got ${show(spec[hostData])} with fleet "managed": a managed group replaces its hosts at will, so run data on a managed service such as Cloud SQL, or on a fixed fleet)`,
+    );
+  }
+  const given = (['env', 'secrets', 'volumes'] as const).find((f) =>
+    f === 'env' ? Object.keys(app.env).length > 0 : app[f].length > 0,
+  );
+  if (given !== undefined) {
+    fail(
+      { env, name: `app.${given}` },
+      `applies only with fleet "fixed" for now (got ${show(spec.app?.[given])} with fleet "managed": the managed fleet's boot unit runs the release from the template's metadata alone)`,
+    );
+  }
+}

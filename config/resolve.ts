@@ -16,11 +16,13 @@ import {
 import { DEFAULTS } from './defaults';
 import { checkBool, checkPattern } from './error';
 import { PATTERNS } from './patterns';
+import { resolveAccessories } from './resolve-accessories';
 import { resolveApp } from './resolve-app';
+import { resolveDataDisk } from './resolve-data-disk';
 import { resolveExposure } from './resolve-exposure';
 import { resolveHost, stateBucketName } from './resolve-host';
 import { resolveLabels } from './resolve-labels';
-import { resolveFleet } from './resolve-managed';
+import { refuseHostData, resolveFleet } from './resolve-managed';
 import { resolveNetwork } from './resolve-network';
 import { resolveRegistry } from './resolve-registry';
 import { resolveRollout } from './resolve-rollout';
@@ -60,6 +62,9 @@ function resolveEnvironment(
   const { connectVia, ...network } = resolveNetwork(name, spec, exposure.exposure);
   const fleet = resolveFleet(name, spec, exposure.exposure);
   const managed = fleet.fleet === 'managed';
+  const app = resolveApp(name, spec.app, root);
+  if (managed) refuseHostData(name, spec, app);
+  const dataDisk = resolveDataDisk(name, spec.dataDisk, host);
   return {
     name,
     ...host,
@@ -73,7 +78,9 @@ function resolveEnvironment(
     ),
     labels: resolveLabels(name, spec.labels),
     ssh: { ...resolveSsh(name, spec.ssh, home), connectVia },
-    app: resolveApp(name, spec.app, root),
+    app,
+    accessories: resolveAccessories(name, spec.accessories, { hostNames: host.hostNames, app }),
+    ...(dataDisk === undefined ? {} : { dataDisk }),
     rollout: managed ? DEFAULTS.rollout : resolveRollout(name, spec.rollout, host.hostCount),
     ...fleet,
     state: { bucket: stateBucketName(host.projectId), prefix: statePrefix(name) },

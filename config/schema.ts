@@ -3,8 +3,18 @@
  * and wrong kinds. `tsc` catches these too, but only in `npm test`: synth and the driver run bundled, untyped
  * JavaScript, where `hostcount: 3` would silently mean one host.
  */
-import { AppSpec, EnvironmentSpec, ProjectSpec, RolloutSpec, SshSpec } from './environment-config';
 import type { ManagedSpec, ManagedTargetSpec } from './managed';
+import {
+  AccessorySpec,
+  AppSpec,
+  DataDiskSpec,
+  EnvironmentSpec,
+  ProjectSpec,
+  RolloutSpec,
+  SecretVersionSpec,
+  SnapshotSpec,
+  SshSpec,
+} from './environment-config';
 import type { AppBuildSpec, RegistrySpec } from './registry';
 import { Field, fail } from './error';
 import { looksLikeKeyMaterial, MAX_SHOWN, show } from './redact';
@@ -19,6 +29,10 @@ type Kind =
   | 'buildArgs'
   | 'records'
   | 'countOrShare'
+  | 'env'
+  | 'secrets'
+  | 'version'
+  | 'accessories'
   | Shape;
 interface Shape {
   readonly [key: string]: Kind;
@@ -44,6 +58,26 @@ const APP: ShapeOf<AppSpec> = {
   port: 'number',
   containerName: 'string',
   healthCheckPath: 'string',
+  env: 'env',
+  secrets: 'secrets',
+  volumes: 'strings',
+};
+/** The object form of a secret (`{ secret, version }`); the string form is its id. */
+const SECRET: ShapeOf<SecretVersionSpec> = { secret: 'string', version: 'version' };
+const ACCESSORY: ShapeOf<AccessorySpec> = {
+  image: 'string',
+  port: 'number',
+  host: 'string',
+  env: 'env',
+  secrets: 'secrets',
+  volumes: 'strings',
+};
+const SNAPSHOTS: ShapeOf<SnapshotSpec> = { schedule: 'string', retentionDays: 'number' };
+const DATA_DISK: ShapeOf<DataDiskSpec> = {
+  sizeGb: 'number',
+  type: 'string',
+  hosts: 'strings',
+  snapshots: SNAPSHOTS,
 };
 const ROLLOUT: ShapeOf<RolloutSpec> = {
   canary: 'number',
@@ -90,6 +124,8 @@ const ENVIRONMENT: ShapeOf<EnvironmentSpec> = {
   rollout: ROLLOUT,
   fleet: 'string',
   managed: MANAGED,
+  accessories: 'accessories',
+  dataDisk: DATA_DISK,
 };
 const PROJECT: ShapeOf<ProjectSpec> = {
   environments: 'records',
@@ -111,11 +147,23 @@ function describe(kind: Kind): string {
   if (kind === 'countOrShare') return 'a number of hosts or a percentage such as "25%"';
   if (kind === 'labels') return 'an object of string values, such as { team: "ops" }';
   if (kind === 'buildArgs') return 'an object of string values, such as { RUBY_VERSION: "3.3" }';
+  if (kind === 'env') return 'an object of string values, such as { RACK_ENV: "production" }';
+  if (kind === 'secrets')
+    return 'an object of secret ids or { secret, version }, such as { DB_PASSWORD: "db-password" }';
+  if (kind === 'version') return 'a version number or "latest"';
+  if (kind === 'accessories')
+    return 'an object of accessories by name, such as { mongo: { image: "mongo:4.4" } }';
   return words[kind];
 }
 
 function kindMatches(kind: Kind, value: unknown): boolean {
-  if (typeof kind !== 'string' || kind === 'labels' || kind === 'buildArgs') {
+  if (kind === 'secrets')
+    return (
+      isRecord(value) && Object.values(value).every((v) => typeof v === 'string' || isRecord(v))
+    );
+  if (kind === 'accessories') return isRecord(value) && Object.values(value).every(isRecord);
+  if (kind === 'version') return typeof value === 'number' || typeof value === 'string';
+  if (typeof kind !== 'string' || kind === 'labels' || kind === 'buildArgs' || kind === 'env') {
     return (
       isRecord(value) &&
       (typeof kind !== 'string' || Object.values(value).every((v) => typeof v === 'string'))
@@ -156,8 +204,18 @@ function checkObject(
     if (child === undefined) continue;
     if (!kindMatches(kind, child))
       fail({ env, name }, `must be ${describe(kind)} (got ${show(child)})`);
-    if (typeof kind !== 'string')
-      checkObject(env, `${name}.`, child as Record<string, unknown>, kind);
+    checkChildren(env, name, kind, child);
+  }
+}
+
+/** Nested objects: a shape's fields, each accessory's, each secret's object form. */
+function checkChildren(env: string | undefined, name: string, kind: Kind, child: unknown): void {
+  if (typeof kind !== 'string')
+    checkObject(env, `${name}.`, child as Record<string, unknown>, kind);
+  if (kind !== 'accessories' && kind !== 'secrets') return;
+  for (const [key, value] of Object.entries(child as Record<string, unknown>)) {
+    if (!isRecord(value)) continue;
+    checkObject(env, `${name}.${key}.`, value, kind === 'secrets' ? SECRET : ACCESSORY);
   }
 }
 

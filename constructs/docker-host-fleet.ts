@@ -1,7 +1,7 @@
 import { ComputeAddress } from '@cdktf/provider-google/lib/compute-address';
 import { ComputeInstance } from '@cdktf/provider-google/lib/compute-instance';
 import { Construct } from 'constructs';
-import { RFC1035_NAME } from '../lib/constants';
+import { DATA_DISK_DEVICE, RFC1035_NAME } from '../lib/constants';
 import { hostMetadata, HostShapeProps, shieldedVm } from './host-shape';
 
 export interface DockerHostFleetProps extends HostShapeProps {
@@ -23,6 +23,17 @@ export interface DockerHostFleetProps extends HostShapeProps {
    * @default false
    */
   readonly deletionProtection?: boolean;
+  /**
+   * Data disks by host name (the disk's self link), attached as device `dataDiskDevice`, read-write, never
+   * deleted with the host.
+   * @default none
+   */
+  readonly dataDisks?: Readonly<Record<string, string>>;
+  /**
+   * GCE device name of the data disks (the host sees /dev/disk/by-id/google-<device>).
+   * @default DATA_DISK_DEVICE
+   */
+  readonly dataDiskDevice?: string;
 }
 
 /** One Docker host: the instance and its static external address (absent when `externalAddress` is false). */
@@ -30,6 +41,8 @@ export interface DockerHost {
   readonly name: string;
   readonly instance: ComputeInstance;
   readonly address?: ComputeAddress;
+  /** The data disk's device name, when the host has one. */
+  readonly dataDisk?: string;
 }
 
 /**
@@ -74,6 +87,7 @@ export class DockerHostFleet extends Construct {
               : { accessConfig: [{ natIp: address.address, networkTier: 'PREMIUM' }] }),
           },
         ],
+        attachedDisk: attachedDisks(props, name),
         serviceAccount: { email: props.serviceAccountEmail, scopes: [...props.scopes] },
         shieldedInstanceConfig: shieldedVm(),
         canIpForward: false,
@@ -90,9 +104,21 @@ export class DockerHostFleet extends Construct {
           ],
         },
       });
-      return { name, instance, address };
+      const dataDisk = props.dataDisks?.[name] === undefined ? undefined : dataDiskDevice(props);
+      return { name, instance, address, dataDisk };
     });
   }
+}
+
+function dataDiskDevice(props: DockerHostFleetProps): string {
+  return props.dataDiskDevice ?? DATA_DISK_DEVICE;
+}
+
+/** The host's data disk, if it has one: a separate disk, so a replaced host gets the same one attached. */
+function attachedDisks(props: DockerHostFleetProps, name: string) {
+  const source = props.dataDisks?.[name];
+  if (source === undefined) return undefined;
+  return [{ source, deviceName: dataDiskDevice(props), mode: 'READ_WRITE' }];
 }
 
 function externalAddress(

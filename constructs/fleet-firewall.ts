@@ -11,6 +11,11 @@ export interface FleetFirewallProps {
   readonly appPort: number;
   readonly appSourceRanges: readonly string[];
   readonly sshSourceRanges: readonly string[];
+  /**
+   * Accessory ports (tcp), opened between the fleet's own hosts only (source and target: `targetTag`).
+   * @default none: no rule
+   */
+  readonly accessoryPorts?: readonly number[];
 }
 
 /**
@@ -21,13 +26,15 @@ export interface FleetFirewallProps {
 export const DENY_OTHER_INGRESS_PRIORITY = 65000;
 
 /**
- * Ingress to the fleet, default-deny: the app port and SSH, each from its own configured ranges,
- * and nothing else, only for the fleet's tag.
+ * Ingress to the fleet, default-deny: the app port and SSH, each from its own configured ranges, the accessories'
+ * ports from the fleet's own hosts, and nothing else, only for the fleet's tag.
  */
 export class FleetFirewall extends Construct {
   readonly app: ComputeFirewall;
   readonly ssh: ComputeFirewall;
   readonly denyOther: ComputeFirewall;
+  /** Present when there are accessory ports. */
+  readonly accessories?: ComputeFirewall;
 
   constructor(scope: Construct, id: string, props: FleetFirewallProps) {
     super(scope, id);
@@ -60,6 +67,20 @@ export class FleetFirewall extends Construct {
       targetTags: [props.targetTag],
       logConfig: { metadata: 'INCLUDE_ALL_METADATA' },
     });
+    const ports = [...new Set(props.accessoryPorts ?? [])].sort((a, b) => a - b);
+    if (ports.length > 0) {
+      this.accessories = new ComputeFirewall(this, 'accessories', {
+        project: props.project,
+        network: props.network,
+        name: `${props.namePrefix}-allow-accessories`,
+        description: `Accessory ports (tcp/${ports.join(', ')}) between the fleet's own hosts only`,
+        direction: 'INGRESS',
+        priority: 1000,
+        allow: [{ protocol: 'tcp', ports: ports.map(String) }],
+        sourceTags: [props.targetTag],
+        targetTags: [props.targetTag],
+      });
+    }
     this.denyOther = new ComputeFirewall(this, 'deny-other-ingress', {
       project: props.project,
       network: props.network,

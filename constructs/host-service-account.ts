@@ -11,6 +11,17 @@ export const HOST_SCOPES = [
   'https://www.googleapis.com/auth/monitoring.write',
 ] as const;
 
+/**
+ * Secret Manager takes no narrower OAuth scope than cloud-platform: hosts that read secrets get it, and what the
+ * account may do stays bounded by IAM (HOST_ROLES, the registry reader and secretAccessor on the named secrets).
+ */
+export const SECRET_MANAGER_SCOPE = 'https://www.googleapis.com/auth/cloud-platform';
+
+/** The hosts' scopes: HOST_SCOPES, and cloud-platform only when they read secrets. */
+export function hostScopes(readsSecrets: boolean): string[] {
+  return readsSecrets ? [...HOST_SCOPES, SECRET_MANAGER_SCOPE] : [...HOST_SCOPES];
+}
+
 export interface HostServiceAccountProps {
   readonly project: string;
   /** Account id: 6-30 lowercase letters, digits and hyphens. */

@@ -36,3 +36,8 @@ export const USER_NAME = /^[a-z_][a-z0-9_-]{0,31}$/;
 export const PROJECT_ID = /^[a-z][a-z0-9-]{4,28}[a-z0-9]$/;
 /** Zones such as europe-west1-b. */
 export const ZONE = /^[a-z]+-[a-z]+[0-9]+-[a-z]$/;
+
+/** GCE device name of a host's data disk: the host sees it as /dev/disk/by-id/google-docker-hosts-data. */
+export const DATA_DISK_DEVICE = 'docker-hosts-data';
+/** Where the docker_host role mounts the data disk (without one, the same directory on the boot disk). */
+export const DATA_DIR = '/mnt/disks/data';

@@ -1,4 +1,5 @@
 import { coversInternet, WIDEST_ADMIN_PREFIX } from '../config/cidr';
+import { cloudPlatformScopeAllowed, DATA_RULES } from './data-rules';
 import { EXPOSURE_RULES } from './exposure-rules';
 import { MANAGED_RULES } from './managed-rules';
 import { REGISTRY_RULES } from './registry-rules';
@@ -61,6 +62,20 @@ function isDefaultDeny(attrs: Attributes): boolean {
   );
 }
 
+function accountProblems(attrs: Attributes, cloudPlatformAllowed: boolean): string[] {
+  const sa = block(attrs.service_account);
+  if (sa === undefined || typeof sa.email !== 'string' || sa.email === '') {
+    return ['has no explicit service account (the default compute account would be used)'];
+  }
+  const problems: string[] = [];
+  if (/-compute@developer\.gserviceaccount\.com$/.test(sa.email))
+    problems.push('uses the default compute service account');
+  const scopes = Array.isArray(sa.scopes) ? (sa.scopes as string[]) : [];
+  const broad = scopes.some((s) => s === 'cloud-platform' || s.endsWith('/auth/cloud-platform'));
+  if (broad && !cloudPlatformAllowed) problems.push('has the cloud-platform scope');
+  return problems;
+}
+
 export const RULES: readonly PolicyRule[] = [
   // The union over every SSH ingress rule of a stack counts, as in the config check: ranges split across
   // rules, or the internet cut into /8s, are the internet all the same.
@@ -110,24 +125,18 @@ export const RULES: readonly PolicyRule[] = [
         .map((k) => `shielded_instance_config.${k} is not true`);
     },
   ),
-  resourceRule(
+  stacksRule(
     'DH4-dedicated-service-account',
-    'google_compute_instance',
-    'Instances run as a dedicated service account, not the default compute account, without cloud-platform scope',
-    (attrs) => {
-      const sa = block(attrs.service_account);
-      if (sa === undefined || typeof sa.email !== 'string' || sa.email === '') {
-        return ['has no explicit service account (the default compute account would be used)'];
-      }
-      const problems: string[] = [];
-      if (/-compute@developer\.gserviceaccount\.com$/.test(sa.email))
-        problems.push('uses the default compute service account');
-      const scopes = Array.isArray(sa.scopes) ? (sa.scopes as string[]) : [];
-      if (scopes.some((s) => s === 'cloud-platform' || s.endsWith('/auth/cloud-platform'))) {
-        problems.push('has the cloud-platform scope');
-      }
-      return problems;
-    },
+    'Instances run as a dedicated service account, not the default compute account, without cloud-platform scope ' +
+      '(unless they read Secret Manager, which takes no other scope, and IAM keeps the account narrow)',
+    (stacks, report) =>
+      stacks.flatMap((stack) =>
+        resourcesOf(stack, 'google_compute_instance').flatMap(([name, attrs]) =>
+          accountProblems(attrs, cloudPlatformScopeAllowed(stack)).map((m) =>
+            report(stack, `google_compute_instance.${name}`, m),
+          ),
+        ),
+      ),
   ),
   resourceRule(
     'DH5-no-project-ssh-keys',
@@ -204,4 +213,5 @@ export const RULES: readonly PolicyRule[] = [
   ...REGISTRY_RULES,
   ...EXPOSURE_RULES,
   ...MANAGED_RULES,
+  ...DATA_RULES,
 ];

@@ -1,5 +1,6 @@
 /** What a reviewer checks in each stack: its state location, its hosts' settings, every other resource. */
 import { SynthesizedStack } from '../policies/rules';
+import { snapshotPhrase } from './data';
 import { sshKeyUsers } from './plan/exposure';
 import { Block, Section } from './document';
 import {
@@ -115,6 +116,14 @@ function settings(stack: SynthesizedStack, type: string, a: Attrs): string {
     }
     case 'google_artifact_registry_repository_iam_member':
       return `${String(a.role)} on repository ${String(a.repository)} only, for ${serviceAccountEmail(stack, a.member)}`;
+    case 'google_compute_disk':
+      return `${String(a.name)}, ${String(a.size)} GB ${String(a.type)}`;
+    case 'google_compute_resource_policy':
+      return `${String(a.name)}: snapshots ${snapshotPhrase(a)}`;
+    case 'google_compute_disk_resource_policy_attachment':
+      return `${named(stack, a.name)} on ${named(stack, a.disk)}`;
+    case 'google_secret_manager_secret_iam_member':
+      return `${String(a.role)} on secret ${String(a.secret_id)} only, for ${serviceAccountEmail(stack, a.member)}`;
     default:
       return String(a.name ?? '');
   }
@@ -130,6 +139,13 @@ function managedGroup(a: Attrs): string {
     `${healing === undefined ? 'NO autohealing' : `autohealing after ${String(healing.initial_delay_sec)} s`}; ` +
     `${String(u.type)} rollout, max unavailable ${String(u.max_unavailable_fixed)}, surge ${String(surge)}`
   );
+}
+
+/** The name a reference points at (`${google_compute_disk.x.name}` → that disk's name), else the value. */
+function named(stack: SynthesizedStack, value: unknown): string {
+  const ref = reference(value);
+  const target = ref === undefined ? undefined : resource(stack, ref.address);
+  return target === undefined ? String(value) : String(target.name);
 }
 
 /** A repository's cleanup policies in one phrase: what is kept, what is deleted after how long. */

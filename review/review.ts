@@ -6,6 +6,7 @@ import { SynthesizedStack } from '../policies/rules';
 import { BACKEND_STACK, REGISTRY_STACK } from '../lib/constants';
 import { diffSection, diffSynths } from './diff';
 import { Review, Section } from './document';
+import { dataSection } from './data';
 import { exposureSection } from './exposure';
 import { policyResults, policySection } from './policies';
 import { resourcesSection } from './resources';
@@ -71,6 +72,7 @@ export function buildReview(input: ReviewInput): Review {
         ),
       ),
       exposureSection(selected.filter((s) => !shared.includes(s.name))),
+      ...dataSection(selected),
       ...selected.map(resourcesSection),
       diffSection('error' in input.base ? '' : input.base.label, base),
       planSection(input.plans),

@@ -28,13 +28,23 @@ export function buildStacks(app: App, config: ProjectConfig): AppStacks {
 
 /** Exceptions the config asks for explicitly, each with its reason. */
 export function configSuppressions(config: ProjectConfig): Suppression[] {
-  return config.environments
+  const ssh = config.environments
     .filter((env) => env.allowSshFromAnywhere)
     .map((env) => ({
       rule: 'DH1-ssh-not-open-to-world',
       stack: env.name,
       reason: 'allowSshFromAnywhere is set in config/environments.ts',
     }));
+  // An environment without deletion protection (a rehearsal such as stage) may lose its data disks on destroy.
+  const disks = config.environments
+    .filter((env) => env.dataDisk !== undefined && !env.deletionProtection)
+    .map((env) => ({
+      rule: 'DH20-data-disks-protected',
+      stack: env.name,
+      reason:
+        'deletionProtection is false in config/environments.ts: destroy deletes the data disks (their snapshots stay)',
+    }));
+  return ssh.concat(disks);
 }
 
 /** Builds the stacks, checks the policies, and only then writes cdktf.out. */

@@ -7,9 +7,11 @@ import { CloudNat } from '../constructs/cloud-nat';
 import { DockerHostFleet } from '../constructs/docker-host-fleet';
 import { FleetFirewall } from '../constructs/fleet-firewall';
 import { FrontDoor } from '../constructs/front-door';
+import { DataDisks } from '../constructs/data-disks';
 import { HostServiceAccount } from '../constructs/host-service-account';
+import { SecretAccess } from '../constructs/secret-access';
 import { HOST_ROLE, roleLabels } from '../lib/constants';
-import { hostProps } from './host-props';
+import { hostProps, secretIds } from './host-props';
 import { managedFleet } from './managed-fleet';
 import { managedOutputs } from './managed-outputs';
 import { environmentOutputs, HostFacts, OutputDefinition } from './outputs';
@@ -52,13 +54,14 @@ export class DockerHostsStack extends ReadableStack {
       labels,
     );
     if (config.managed !== undefined) {
-      this.firewall(config);
+      fleetFirewall(this, config);
       this.frontDoor = frontDoor(this, config, undefined, labels);
       this.nat = natOf(this, config);
       const managed = managedFleet(this, config, config.managed, this.frontDoor, host);
       this.output(managedOutputs(config, managed));
       return;
     }
+    const dataDisks = dataDisksOf(this, config, labels);
     const fleet = new DockerHostFleet(this, 'fleet', {
       ...host,
       project: config.projectId,
@@ -68,9 +71,18 @@ export class DockerHostsStack extends ReadableStack {
       addressPrefix: config.name,
       externalAddress: config.exposure === 'public-ips',
       deletionProtection: config.deletionProtection,
+      dataDisks: dataDisks && selfLinks(dataDisks),
     });
     this.fleet = fleet;
-    this.firewall(config);
+    fleetFirewall(this, config);
+    const secrets = secretIds(config);
+    if (secrets.length > 0) {
+      new SecretAccess(this, 'secret-access', {
+        project: config.projectId,
+        secrets,
+        member: serviceAccount.account.member,
+      });
+    }
     if (config.exposure === 'load-balancer') {
       this.frontDoor = frontDoor(this, config, fleet, labels);
       this.nat = natOf(this, config);
@@ -79,19 +91,6 @@ export class DockerHostsStack extends ReadableStack {
     this.output(
       environmentOutputs(config, hostFacts(fleet), { frontDoorUrl: this.frontDoor?.url }),
     );
-  }
-
-  /** SSH from the configured ranges, the app port from its sources, everything else denied. */
-  private firewall(config: EnvironmentConfig): FleetFirewall {
-    return new FleetFirewall(this, 'firewall', {
-      project: config.projectId,
-      network: config.network,
-      namePrefix: `${config.name}-docker-hosts`,
-      targetTag: fleetTag(config.name),
-      appPort: config.app.port,
-      appSourceRanges: config.appSourceRanges,
-      sshSourceRanges: config.sshSourceRanges,
-    });
   }
 
   private output(outputs: Record<string, OutputDefinition>): void {
@@ -117,6 +116,20 @@ export class DockerHostsStack extends ReadableStack {
   }
 }
 
+/** Ingress to the fleet: the app, SSH, and the accessories' ports between the fleet's own hosts. */
+function fleetFirewall(scope: Construct, config: EnvironmentConfig): FleetFirewall {
+  return new FleetFirewall(scope, 'firewall', {
+    project: config.projectId,
+    network: config.network,
+    namePrefix: `${config.name}-docker-hosts`,
+    targetTag: fleetTag(config.name),
+    appPort: config.app.port,
+    appSourceRanges: config.appSourceRanges,
+    sshSourceRanges: config.sshSourceRanges,
+    accessoryPorts: config.accessories.flatMap((a) => (a.port === undefined ? [] : [a.port])),
+  });
+}
+
 /** What the outputs say of each host: Terraform references. */
 function hostFacts(fleet: DockerHostFleet): HostFacts[] {
   return fleet.hosts.map((h) => ({
@@ -126,7 +139,33 @@ function hostFacts(fleet: DockerHostFleet): HostFacts[] {
     ...(h.address === undefined ? {} : { externalIp: h.address.address }),
     internalIp: h.instance.networkInterface.get(0).networkIp,
     instanceId: h.instance.instanceId,
+    ...(h.dataDisk === undefined ? {} : { dataDisk: h.dataDisk }),
   }));
+}
+
+function dataDisksOf(
+  scope: Construct,
+  config: EnvironmentConfig,
+  labels: Record<string, string>,
+): DataDisks | undefined {
+  const disk = config.dataDisk;
+  if (disk === undefined) return undefined;
+  return new DataDisks(scope, 'data-disks', {
+    project: config.projectId,
+    region: config.region,
+    zone: config.zone,
+    namePrefix: config.name,
+    hosts: disk.hosts,
+    sizeGb: disk.sizeGb,
+    type: disk.type,
+    labels,
+    schedule: disk.snapshots.parsed,
+    retentionDays: disk.snapshots.retentionDays,
+  });
+}
+
+function selfLinks(disks: DataDisks): Record<string, string> {
+  return Object.fromEntries(Object.entries(disks.disks).map(([host, d]) => [host, d.selfLink]));
 }
 
 /** The Cloud NAT the hosts without an external IP reach out through. */

@@ -1,6 +1,6 @@
 /** An environment's Docker host as both fleet kinds build it: machine, disk, image, network, identity, logins. */
 import type { EnvironmentConfig } from '../config';
-import { HOST_SCOPES } from '../constructs/host-service-account';
+import { hostScopes } from '../constructs/host-service-account';
 import type { HostShapeProps } from '../constructs/host-shape';
 
 export function hostProps(
@@ -19,9 +19,15 @@ export function hostProps(
     networkTags,
     labels,
     serviceAccountEmail,
-    scopes: HOST_SCOPES,
+    scopes: hostScopes(secretIds(config).length > 0),
     sshUser: config.ssh.user,
     sshPublicKeys: config.ssh.publicKeys,
     osLogin: config.ssh.osLogin,
   };
+}
+
+/** Every Secret Manager secret the app and the accessories read, once each. */
+export function secretIds(config: EnvironmentConfig): string[] {
+  const refs = [...config.app.secrets, ...config.accessories.flatMap((a) => a.secrets)];
+  return [...new Set(refs.map((s) => s.secret))].sort();
 }

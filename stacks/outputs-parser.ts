@@ -72,6 +72,13 @@ function instanceId(value: JsonObject, at: string): string | undefined {
   return id;
 }
 
+function dataDisk(value: JsonObject, at: string): { data_disk?: string } {
+  // Optional; absent (or null): the host has no data disk.
+  if (!('data_disk' in value) || value.data_disk === null) return {};
+  const test = (v: string) => RFC1035_NAME.test(v);
+  return { data_disk: requireMatch(value, 'data_disk', at, test, 'a GCE device name') };
+}
+
 function optionalIp(value: JsonObject, field: string, at: string): { external_ip?: string } {
   if (!(field in value) || value[field] === null) return {};
   return { external_ip: requireMatch(value, field, at, (v) => isIP(v) !== 0, 'an IP address') };
@@ -124,6 +131,7 @@ function parseHost(key: string, value: unknown, where: string): HostOutput {
       (v) => /^ssh:\/\/\S+$/.test(v),
       'an ssh:// URL',
     ),
+    ...dataDisk(value, at),
   };
   const id = instanceId(value, at);
   return id === undefined ? host : { ...host, instance_id: id };

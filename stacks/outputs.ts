@@ -33,6 +33,11 @@ export interface HostOutput {
   readonly ssh: string;
   /** `ssh://<ssh>`: the host's DOCKER_HOST. */
   readonly docker_host: string;
+  /**
+   * The GCE device name of the host's data disk (`docker-hosts-data`: /dev/disk/by-id/google-docker-hosts-data).
+   * Absent: the host has no data disk.
+   */
+  readonly data_disk?: string;
 }
 
 /** The outputs of an environment stack. */
@@ -67,6 +72,8 @@ export interface HostFacts {
   readonly externalIp?: string;
   readonly internalIp: string;
   readonly instanceId: string;
+  /** The data disk's device name, when the host has one. */
+  readonly dataDisk?: string;
 }
 
 /** What the stack knows of the environment as a whole. */
@@ -95,6 +102,7 @@ export function hostEntry(config: EnvironmentConfig, h: HostFacts): HostOutput {
     app_url: `http://${h.externalIp ?? h.internalIp}:${config.app.port}`,
     ssh,
     docker_host: `ssh://${ssh}`,
+    ...(h.dataDisk === undefined ? {} : { data_disk: h.dataDisk }),
   };
 }
 

@@ -26,7 +26,8 @@ const q = (s: string): string => JSON.stringify(s);
  * `app_health_path`, plus the group
  * `env_<environment>` holding the same hosts. Deterministic: hosts sorted by name.
  * A host gets `ansible_ssh_common_args` when it has an `instance_id` (HostKeyAlias) and/or
- * `ssh_via` is `iap` (ProxyCommand): one string holding both.
+ * `ssh_via` is `iap` (ProxyCommand): one string holding both; and `docker_host_data_disk` (the GCE device name)
+ * when it has a data disk.
  */
 export function renderInventory(outputs: StackOutputs): string {
   const names = Object.keys(outputs.hosts).sort();
@@ -52,6 +53,9 @@ export function renderInventory(outputs: StackOutputs): string {
       );
       const sshArgs = routeAnsibleArgs(sshRoute(outputs, host));
       if (sshArgs !== undefined) lines.push(`          ansible_ssh_common_args: ${q(sshArgs)}`);
+      // The docker_host role formats and mounts this device as the data dir (role default "": none).
+      if (host.data_disk !== undefined)
+        lines.push(`          docker_host_data_disk: ${q(host.data_disk)}`);
     }
   }
   lines.push(

@@ -3,7 +3,7 @@
  * it hands to them. Nothing here touches the disk or the environment; tests check the exact argv for every environment.
  */
 import { dirname, join } from 'node:path';
-import type { EnvironmentConfig } from '../../config';
+import type { EnvironmentConfig, SecretConfig, VolumeConfig } from '../../config';
 import { BACKEND_STACK, DEFAULT_DEPLOY_USER, REGISTRY_STACK } from '../../lib/constants';
 import type { ExecStep, HttpCheckTask, ReleaseBuildTask, StepHint, TaskStep } from './steps';
 import { applyCall, outputCall } from './terraform';
@@ -96,6 +96,41 @@ export function ansibleForks(env: EnvironmentConfig): number {
   return env.hostCount;
 }
 
+/** A secret as the Ansible roles take it (contract: `app_secrets`). */
+function secretVars(secrets: readonly SecretConfig[]) {
+  return secrets.map((s) => ({ name: s.name, secret: s.secret, version: s.version }));
+}
+
+/** Volumes as the Ansible roles take them (contract: `app_volumes`). */
+function volumeVars(volumes: readonly VolumeConfig[]) {
+  return volumes.map((v) => ({ source: v.source, target: v.target, read_only: v.readOnly }));
+}
+
+/**
+ * The app's data and the accessories, as site.yml takes them: env values, secrets by id (never a value: the host
+ * reads them from Secret Manager), volumes, and each accessory on its host.
+ */
+export function dataVars(env: EnvironmentConfig) {
+  const accessories = env.accessories.map((a) => [
+    a.name,
+    {
+      image: a.image,
+      port: a.port ?? null,
+      env: a.env,
+      secrets: secretVars(a.secrets),
+      volumes: volumeVars(a.volumes),
+      host: a.host,
+    },
+  ]);
+  return {
+    app_env: env.app.env,
+    app_secrets: secretVars(env.app.secrets),
+    app_secrets_project: env.projectId,
+    app_volumes: volumeVars(env.app.volumes),
+    accessories: Object.fromEntries(accessories),
+  };
+}
+
 /** Extra vars for site.yml (`-e @app-vars.json`). */
 export function appVars(env: EnvironmentConfig, operator?: Operator) {
   const { image, port, containerName, healthCheckPath } = env.app;
@@ -111,7 +146,7 @@ export function appVars(env: EnvironmentConfig, operator?: Operator) {
     deploy_user: env.ssh.user,
     app_serial: appSerial(env),
   };
-  return { ...vars, app_health_path: healthCheckPath, ...release };
+  return { ...vars, app_health_path: healthCheckPath, ...dataVars(env), ...release };
 }
 
 /** Stable, reviewable JSON for generated files. */

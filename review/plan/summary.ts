@@ -22,7 +22,8 @@ export interface ResourceChangeLine {
   /** What is lost with it: a host's disk and Docker state, a static IP. */
   readonly loss?: string;
   /**
-   * Destroyed or replaced although Google refuses to delete it (`deletion_protection` on): Terraform
+   * Destroyed or replaced although Google refuses to delete it (`deletion_protection` on; a data disk: attached to
+   * a host whose deletion protection is on): Terraform
    * fails there, after deleting whatever it destroys first.
    */
   readonly deletionProtected: boolean;
@@ -147,9 +148,16 @@ function lossOf(type: string, action: ChangeAction, before: unknown): string | u
   const name = isObject(before) && typeof before.name === 'string' ? before.name : undefined;
   if (type === 'google_compute_instance') {
     const host = name ?? 'the host';
+    // A data disk is its own resource: it is detached, kept, and attached to the new host.
+    const attached =
+      isObject(before) && Array.isArray(before.attached_disk) && before.attached_disk.length > 0;
+    const kept = attached ? '; its data disk is kept' : '';
     return action === 'replace'
-      ? `host ${host} is replaced: the host, its boot disk and its Docker state (containers, images, volumes) go away; a new host boots empty from the image family and the hosts step deploys the app again`
-      : `host ${host} is destroyed: the host, its boot disk and its Docker state (containers, images, volumes) go away`;
+      ? `host ${host} is replaced: the host, its boot disk and its Docker state (containers, images, volumes) go away${attached ? '; its data disk is kept and attached to the new host' : ''}; a new host boots empty from the image family and the hosts step deploys the app again`
+      : `host ${host} is destroyed: the host, its boot disk and its Docker state (containers, images, volumes) go away${kept}`;
+  }
+  if (type === 'google_compute_disk') {
+    return `data disk ${name ?? ''} is ${action === 'replace' ? 'replaced' : 'destroyed'}: its data goes with it (only its snapshots remain)`;
   }
   if (type === 'google_compute_address') {
     const ip = isObject(before) && typeof before.address === 'string' ? ` ${before.address}` : '';
@@ -158,7 +166,12 @@ function lossOf(type: string, action: ChangeAction, before: unknown): string | u
   return undefined;
 }
 
-function changeLine(rc: Json, change: Json, action: ChangeAction): ResourceChangeLine {
+function changeLine(
+  rc: Json,
+  change: Json,
+  action: ChangeAction,
+  protectedDisks: ReadonlySet<string>,
+): ResourceChangeLine {
   const type = String(rc.type);
   const replacePaths = Array.isArray(change.replace_paths)
     ? change.replace_paths.map((p) => (Array.isArray(p) ? pathString(p) : String(p)))
@@ -179,8 +192,24 @@ function changeLine(rc: Json, change: Json, action: ChangeAction): ResourceChang
     deletionProtected:
       (action === 'destroy' || action === 'replace') &&
       isObject(change.before) &&
-      change.before.deletion_protection === true,
+      (change.before.deletion_protection === true ||
+        (type === 'google_compute_disk' && protectedDisks.has(String(change.before.self_link)))),
   };
+}
+
+/**
+ * Self links of the disks attached to a deletion-protected instance, as the plan's prior state has them: Google
+ * has no deletion protection for a disk, and a data disk is protected as its host is.
+ */
+export function protectedDiskLinks(resourceChanges: readonly Json[]): Set<string> {
+  const links = resourceChanges
+    .filter((rc) => rc.type === 'google_compute_instance' && isObject(rc.change))
+    .map((rc) => (rc.change as Json).before)
+    .filter((before): before is Json => isObject(before) && before.deletion_protection === true)
+    .flatMap((before) => (Array.isArray(before.attached_disk) ? before.attached_disk : []))
+    .filter(isObject)
+    .map((disk) => String(disk.source));
+  return new Set(links);
 }
 
 function checkFormat(plan: unknown, stack: string): Json {
@@ -206,7 +235,9 @@ export function summarizePlan(stack: string, plan: unknown): StackPlanSummary {
   const changes: ResourceChangeLine[] = [];
   const exposure: string[] = [];
   let unchanged = 0;
-  for (const [i, rc] of ((json.resource_changes ?? []) as unknown[]).entries()) {
+  const all = (json.resource_changes ?? []) as unknown[];
+  const protectedDisks = protectedDiskLinks(all.filter(isObject));
+  for (const [i, rc] of all.entries()) {
     const change = isObject(rc) ? rc.change : undefined;
     if (!isObject(rc) || !isObject(change) || !Array.isArray(change.actions)) {
       throw new PlanFormatError(
@@ -221,7 +252,7 @@ export function summarizePlan(stack: string, plan: unknown): StackPlanSummary {
       unchanged++;
       continue;
     }
-    changes.push(changeLine(rc, change, action));
+    changes.push(changeLine(rc, change, action, protectedDisks));
     exposure.push(...exposureChanges(String(rc.type), action, change.before, change.after));
   }
   const count = (...actions: ChangeAction[]) =>

@@ -76,6 +76,17 @@ describe('fleet and managed', () => {
     [{ rollout: { canary: 1 } }, 'field "rollout" applies only with fleet "fixed"'],
     [{ deletionProtection: true }, 'field "deletionProtection" applies only with fleet "fixed"'],
     [
+      { accessories: { mongo: { image: 'mongo:4.4' } } },
+      'field "accessories" applies only with fleet "fixed" (got {"mongo":{"image":"mongo:4.4"}} with fleet "managed": a managed group replaces its hosts at will',
+    ],
+    [{ dataDisk: { sizeGb: 10 } }, 'field "dataDisk" applies only with fleet "fixed"'],
+    [
+      { app: { env: { MODE: 'web' } } },
+      'field "app.env" applies only with fleet "fixed" for now (got {"MODE":"web"} with fleet "managed"',
+    ],
+    [{ app: { secrets: { DB: 'db-password' } } }, 'field "app.secrets" applies only with fleet'],
+    [{ app: { volumes: ['uploads:/srv/uploads'] } }, 'field "app.volumes" applies only with fleet'],
+    [
       { fleet: 'fixed', managed: { minHosts: 2 } },
       'field "managed" applies only with fleet "managed" (got {"minHosts":2} with fleet "fixed")',
     ],

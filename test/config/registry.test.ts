@@ -85,6 +85,9 @@ describe('app.build', () => {
       port: 9292,
       containerName: 'app',
       healthCheckPath: '/',
+      env: {},
+      secrets: [],
+      volumes: [],
     });
     expect(Object.isFrozen(env.app.build)).toBe(true);
   });

@@ -69,7 +69,7 @@ describe('wrong shapes fail instead of falling back to defaults', () => {
     [
       'a string where the app object belongs',
       { app: 'nginx:latest' },
-      'field "app" must be an object with the fields image, build, port, containerName, healthCheckPath (got "nginx:latest")',
+      'field "app" must be an object with the fields image, build, port, containerName, healthCheckPath, env, secrets, volumes (got "nginx:latest")',
     ],
     [
       'a string where a number belongs',

@@ -21,6 +21,26 @@ export function collectionDefaults(
     certificateDefaults(res);
   if (collection === 'forwardingRules' || collection === 'globalForwardingRules') ruleDefaults(res);
   if (collection === 'images') res.status = 'READY';
+  if (collection === 'disks') diskDefaults(res, scope);
+  if (collection === 'resourcePolicies') res.status = 'READY';
+}
+
+/** A persistent disk: READY, its size as the string Compute returns, its type and policies as full links. */
+function diskDefaults(res: Record<string, any>, zoneLink: string): void {
+  res.status = 'READY';
+  res.sizeGb = String(res.sizeGb ?? '10');
+  res.type = qualify(res.type ?? 'pd-standard', zoneLink, 'diskTypes');
+  res.physicalBlockSizeBytes ??= '4096';
+  res.resourcePolicies = (res.resourcePolicies ?? []).map((p: string) => policyLink(p, zoneLink));
+}
+
+/** A resource policy as the full link Compute returns (the provider sends `projects/…/resourcePolicies/<name>`). */
+export function policyLink(policy: string, zoneLink: string): string {
+  if (policy.startsWith('http')) return policy;
+  const root = zoneLink.slice(0, zoneLink.indexOf('/projects/'));
+  if (policy.startsWith('projects/')) return `${root}/${policy}`;
+  const region = regionOf(zoneLink);
+  return `${zoneLink.slice(0, zoneLink.indexOf('/zones/'))}/regions/${region}/resourcePolicies/${policy}`;
 }
 
 function addressDefaults(res: Record<string, any>, link: string, addresses: AddressPool): void {

@@ -1,5 +1,5 @@
 import { AddressPool } from './addresses';
-import { collectionDefaults } from './compute-defaults';
+import { collectionDefaults, policyLink } from './compute-defaults';
 import { ApiError, notFound } from './errors';
 import { OperationPlan, pathOf, pollOperation, startOperation } from './operations';
 import { DoubleRequest, DoubleResponse, ok } from './request';
@@ -137,6 +137,8 @@ function applyAction(res: Record<string, any>, action: string, req: DoubleReques
   else if (action === 'removeInstances') res.members = remove(res.members, body.instances);
   else if (action === 'setServiceAccount') res.serviceAccounts = [body];
   else if (action === 'setDeletionProtection') res.deletionProtection = true;
+  else if (action === 'addResourcePolicies' || action === 'removeResourcePolicies')
+    res.resourcePolicies = diskPolicies(res, action, body.resourcePolicies ?? []);
   else return false;
   return true;
 }
@@ -153,6 +155,15 @@ function accessConfig(res: Record<string, any>, action: string, req: DoubleReque
   nic.accessConfigs = action === 'addAccessConfig' ? [...others, req.body] : others;
   nic.fingerprint = fingerprint();
   return true;
+}
+
+/** disks.addResourcePolicies / removeResourcePolicies: the disk's policies as full links, each once. */
+function diskPolicies(res: Record<string, any>, action: string, given: string[]): string[] {
+  const zoneLink = String(res.zone);
+  const links = given.map((p) => policyLink(p, zoneLink));
+  const current: string[] = res.resourcePolicies ?? [];
+  if (action === 'removeResourcePolicies') return current.filter((p) => !links.includes(p));
+  return [...current, ...links.filter((p) => !current.includes(p))];
 }
 
 function remove(

@@ -3,7 +3,14 @@ import { Fixture, FIXTURES } from '../terraform/fixtures';
 /** The public-ips shape: one host on its own address (the Terraform tier's fixture). */
 export const PUBLIC_IPS: Fixture = fixture('single-public-ips');
 
-/** The load-balancer shape with a domain (HTTPS, a managed certificate): prod's shape, one host. */
+/** The secret the load-balancer fixture's app reads: the operator's, published in the double before the apply. */
+export const LB_SECRET = 'app-key';
+
+/**
+ * The load-balancer shape with a domain (HTTPS, a managed certificate): prod's shape, one host, with the app's
+ * data: a secret (its secretAccessor grant), an accessory with a port (its firewall rule) and a data disk with its
+ * snapshot policy.
+ */
 export const LOAD_BALANCER: Fixture = {
   name: 'single-lb-domain',
   spec: {
@@ -11,6 +18,9 @@ export const LOAD_BALANCER: Fixture = {
     environments: fixture('single').spec.environments.map((e) => ({
       ...e,
       domain: 'app.example.com',
+      app: { secrets: { SECRET_KEY_BASE: LB_SECRET } },
+      accessories: { mongo: { image: 'mongo:4.4', port: 27017, volumes: ['mongo:/data/db'] } },
+      dataDisk: { sizeGb: 10 },
     })),
   },
 };

@@ -7,7 +7,7 @@ import { offlineTerraform } from '../terraform/terraform';
 import { lifecycleChecks, unknownPathCheck } from './checks';
 import { DoubleContext } from './context';
 import { faultChecks } from './fault-checks';
-import { LOAD_BALANCER, PUBLIC_IPS } from './fixtures';
+import { LB_SECRET, LOAD_BALANCER, PUBLIC_IPS } from './fixtures';
 import { GoogleDouble } from './server';
 
 /**
@@ -41,7 +41,10 @@ async function main(): Promise<number> {
     const only = process.env.DOUBLE_ONLY; // public-ips, faults or lb: one part, while working on the double
     if (!only || only === 'public-ips') await lifecycleChecks(ctx, PUBLIC_IPS);
     if (!only || only === 'faults') await faultChecks(ctx, PUBLIC_IPS);
-    if (!only || only === 'lb') await lifecycleChecks(ctx, LOAD_BALANCER);
+    if (!only || only === 'lb') {
+      double.publishSecret(LOAD_BALANCER.spec.environments[0].projectId!, LB_SECRET);
+      await lifecycleChecks(ctx, LOAD_BALANCER);
+    }
     await unknownPathCheck(ctx);
   } finally {
     await double.stop();

@@ -10,6 +10,7 @@ import { OperationPlan } from './operations';
 import { bindingLines } from './policies';
 import { DoubleRequest, DoubleResponse, Handler } from './request';
 import { resourceManagerHandler } from './resource-manager';
+import { secretKey, secretManagerHandler } from './secret-manager';
 import { BucketHook, storageHandler } from './storage';
 import { Store } from './store';
 
@@ -56,6 +57,7 @@ export class GoogleDouble {
       iamHandler(this.store),
       resourceManagerHandler(this.store),
       artifactRegistryHandler(this.store),
+      secretManagerHandler(this.store),
     ];
   }
 
@@ -77,6 +79,7 @@ export class GoogleDouble {
       GOOGLE_RESOURCE_MANAGER_CUSTOM_ENDPOINT: `${this.base}/crm/`, // the provider adds v1/ itself
       GOOGLE_ARTIFACT_REGISTRY_CUSTOM_ENDPOINT: `${this.base}/ar/v1/`,
       GOOGLE_STORAGE_CUSTOM_ENDPOINT: `${this.base}/storage/v1/`,
+      GOOGLE_SECRET_MANAGER_CUSTOM_ENDPOINT: `${this.base}/sm/v1/`,
     };
   }
 
@@ -91,6 +94,12 @@ export class GoogleDouble {
       diskSizeGb: '10',
     };
     this.store.put(path, { ...image, id: this.store.id(), selfLink: `${this.base}${path}` });
+  }
+
+  /** A secret as an operator creates it (`gcloud secrets create`): its id only, no value in the double. */
+  publishSecret(project: string, id: string): void {
+    const name = `projects/${project}/secrets/${id}`;
+    this.store.put(secretKey(project, id), { name, replication: { automatic: {} } });
   }
 
   /** The project's IAM policy as `role member` lines. */

@@ -232,8 +232,61 @@ describe('command builders: exact argv', () => {
       app_health_path: '/',
       deploy_user: 'deploy',
       app_serial: [1, '25%'],
+      app_env: {},
+      app_secrets: [],
+      app_secrets_project: env.projectId,
+      app_volumes: [],
+      accessories: {},
     });
     expect(step.failureOutput).toBe('output');
+  });
+
+  it('env, secrets (ids, never values), volumes and accessories reach site.yml in the contract shapes', () => {
+    const [env] = resolveProject(
+      {
+        environments: [
+          {
+            ...PROJECT.environments[1],
+            ssh: { publicKeys: [KEY] },
+            app: {
+              env: { DATABASE_URL: 'docker-host-001:27017' },
+              secrets: { SECRET_KEY_BASE: { secret: 'reddit-key', version: 4 } },
+              volumes: ['uploads:/app/uploads:ro'],
+            },
+            accessories: {
+              mongo: { image: 'mongo:4.4', port: 27017, volumes: ['mongo:/data/db'] },
+              cache: { image: 'redis:7', host: 'docker-host-002', secrets: { PW: 'redis-pw' } },
+            },
+          },
+        ],
+      },
+      { home: '/home/op' },
+    ).environments;
+    const vars = JSON.parse(ansiblePlaybook(ctx('prod'), env).writes![0].content);
+    expect(vars).toMatchObject({
+      app_env: { DATABASE_URL: 'docker-host-001:27017' },
+      app_secrets: [{ name: 'SECRET_KEY_BASE', secret: 'reddit-key', version: '4' }],
+      app_secrets_project: env.projectId,
+      app_volumes: [{ source: 'uploads', target: '/app/uploads', read_only: true }],
+      accessories: {
+        cache: {
+          image: 'redis:7',
+          port: null,
+          env: {},
+          secrets: [{ name: 'PW', secret: 'redis-pw', version: 'latest' }],
+          volumes: [],
+          host: 'docker-host-002',
+        },
+        mongo: {
+          image: 'mongo:4.4',
+          port: 27017,
+          env: {},
+          secrets: [],
+          volumes: [{ source: 'mongo', target: '/data/db', read_only: false }],
+          host: 'docker-host-001',
+        },
+      },
+    });
   });
 
   it("the rollout becomes site.yml's serial list; forks follow the host count", () => {

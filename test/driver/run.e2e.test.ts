@@ -173,6 +173,12 @@ describe('up', () => {
       deploy_user: 'deploy',
       // The rollout's defaults: one canary host, then a quarter of the fleet at a time.
       app_serial: [1, '25%'],
+      // No env, secrets, volumes or accessories in this config.
+      app_env: {},
+      app_secrets: [],
+      app_secrets_project: 'test-project-123',
+      app_volumes: [],
+      accessories: {},
     });
     // The registry host Ansible gets is the registry stack's output for this environment, not derived from config.
     expect(readJson(join(runDir, 'registry-vars.json'))).toEqual({

@@ -107,6 +107,23 @@ describe('Kamal-style verbs', () => {
     expect(json.out).not.toContain('beta-7');
   });
 
+  test('config <env>: env, secrets by id, volumes, accessories and the data disk are shown', async () => {
+    const spec = testSpec(sb, app.port, {
+      app: { env: { RACK_ENV: 'production' }, secrets: { SECRET_KEY_BASE: 'reddit-key' } },
+      accessories: { mongo: { image: 'mongo:4.4', port: 27017, volumes: ['mongo:/data/db'] } },
+      dataDisk: { sizeGb: 10 },
+    });
+    const text = await runDriver(['config', 'stage'], sb, { spec, env: testEnv(sb) });
+    expect([text.code, text.err]).toEqual([0, '']);
+    expect(text.out).toMatch(/^app\.env\.RACK_ENV: "production"$/m);
+    expect(text.out).toMatch(
+      /^app\.secrets: \[\{"name":"SECRET_KEY_BASE","secret":"reddit-key","version":"latest"\}\]$/m,
+    );
+    expect(text.out).toMatch(/^accessories: \[\{"name":"mongo","image":"mongo:4.4","port":27017,/m);
+    expect(text.out).toMatch(/^dataDisk\.sizeGb: 10$/m);
+    expect(text.out).toMatch(/^dataDisk\.snapshots\.schedule: "daily at 03:00"$/m);
+  });
+
   test('build <env> is the build step alone; an environment without app.build says so (exit 2)', async () => {
     const result = await drive(['build', 'stage']);
     expect(result.code).toBe(2);

@@ -158,6 +158,41 @@ describe('real google plans', () => {
     expect(protectedDeletions(summarizePlan('prod', fixture('google-replace')))).toEqual([]);
   });
 
+  test('a data disk is protected as its host is: attached to a deletion-protected host, it is marked', () => {
+    const link =
+      'https://www.googleapis.com/compute/v1/projects/acme-prod/zones/europe-west1-b/disks/prod-docker-host-001-data';
+    const disk = {
+      address: 'google_compute_disk.data-disks_docker-host-001',
+      type: 'google_compute_disk',
+      change: {
+        actions: ['delete'],
+        before: { name: 'prod-docker-host-001-data', self_link: link },
+        after: null,
+      },
+    };
+    const instance = (protection: boolean, actions: string[]) => ({
+      address: host('001'),
+      type: 'google_compute_instance',
+      change: {
+        actions,
+        before: {
+          name: 'docker-host-001',
+          deletion_protection: protection,
+          attached_disk: [{ source: link }],
+        },
+        after: actions[0] === 'delete' ? null : { name: 'docker-host-001' },
+      },
+    });
+    const guarded = summarizePlan('prod', plan([disk, instance(true, ['no-op'])]));
+    expect(protectedDeletions(guarded)).toEqual([disk.address]);
+    expect(guarded.changes[0].loss).toContain('data disk prod-docker-host-001-data is destroyed');
+    const both = summarizePlan('prod', plan([disk, instance(true, ['delete'])]));
+    expect(protectedDeletions(both)).toEqual([disk.address, host('001')]);
+    const open = summarizePlan('prod', plan([disk, instance(false, ['delete'])]));
+    expect(protectedDeletions(open)).toEqual([]);
+    expect(open.changes[1].loss).toContain('its data disk is kept');
+  });
+
   test('no-op: no changes, nothing to approve', () => {
     const s = summarizePlan('prod', fixture('google-noop'));
     expect(hasChanges(s)).toBe(false);

@@ -312,7 +312,7 @@ describe('checkPolicies', () => {
 
   test('every rule has a test case here', () => {
     // DH10 and DH11 are tested in registry-rules.test.ts, DH12-DH14 in exposure-rules.test.ts, DH15-DH18 in
-    // managed-rules.test.ts.
+    // managed-rules.test.ts, DH19-DH21 and DH4's secret exception in data-rules.test.ts.
     const tested = [
       ...cases.map((c) => c.id),
       'DH8-state-isolated',
@@ -326,6 +326,9 @@ describe('checkPolicies', () => {
       'DH16-group-autohealing',
       'DH17-group-max-unavailable-zero',
       'DH18-template-own-service-account',
+      'DH19-secret-access-named',
+      'DH20-data-disks-protected',
+      'DH21-internal-ports-not-public',
     ];
     expect(RULES.map((r) => r.id).sort()).toEqual(tested.sort());
   });

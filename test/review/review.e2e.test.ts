@@ -70,7 +70,7 @@ describe('npm run review', () => {
   test('policies: every rule, and the suppression with its reason', async () => {
     const { code, out } = await run(['lab']);
     expect(code).toBe(EXIT_OK);
-    expect(out).toContain('== Policies: 17 pass, 1 suppressed, 0 fail');
+    expect(out).toContain('== Policies: 20 pass, 1 suppressed, 0 fail');
     expect(out).toMatch(
       /DH1-ssh-not-open-to-world +suppressed .* lab: google_compute_firewall.firewall_ssh allows SSH from 0\.0\.0\.0\/0 .*\(suppressed: allowSshFromAnywhere is set in config\/environments.ts\)/,
     );
@@ -188,7 +188,7 @@ describe('npm run review', () => {
     ]);
     expect(
       out.startsWith(
-        '## Review: qa\n\n<details><summary><b>Policies</b>: 18 pass, 0 suppressed, 0 fail</summary>',
+        '## Review: qa\n\n<details><summary><b>Policies</b>: 21 pass, 0 suppressed, 0 fail</summary>',
       ),
     ).toBe(true);
     expect(out).toContain('<details open><summary><b>Exposure</b>:');

@@ -45,7 +45,8 @@ const singlePublicIps: Fixture = {
  * Several hosts and environments in two projects (two state buckets), in both modes: stage behind the load
  * balancer with a domain (HTTPS), a log sample rate, a health-check path and deletion protection; prod and lab on
  * public IPs. OS Login, direct SSH from an admin range, SSH from anywhere with its opt-in, a non-default network,
- * extra labels, state in GCS.
+ * extra labels, state in GCS; stage's app with env, secrets and volumes, two accessories (one with a port) and a
+ * data disk on one host with hourly snapshots; a data disk on each of prod's hosts.
  */
 const fleet: Fixture = {
   name: 'fleet',
@@ -67,7 +68,21 @@ const fleet: Fixture = {
         deletionProtection: true,
         labels: { team: 'ops', 'cost-center': 'cc-42' },
         ssh: { user: 'ops_example_com', osLogin: true, connectVia: 'iap' },
-        app: { healthCheckPath: '/healthz' },
+        app: {
+          healthCheckPath: '/healthz',
+          env: { DATABASE_URL: 'docker-host-001:27017' },
+          secrets: { SECRET_KEY_BASE: 'app-key', SMTP_PASSWORD: { secret: 'smtp', version: 2 } },
+          volumes: ['uploads:/app/uploads'],
+        },
+        accessories: {
+          mongo: { image: 'mongo:4.4', port: 27017, volumes: ['mongo:/data/db'] },
+          redis: { image: 'redis:7', host: 'docker-host-002', secrets: { REDIS_PASSWORD: 'smtp' } },
+        },
+        dataDisk: {
+          sizeGb: 20,
+          hosts: ['docker-host-001'],
+          snapshots: { schedule: 'every 6 hours', retentionDays: 3 },
+        },
       },
       {
         name: 'prod',
@@ -81,6 +96,7 @@ const fleet: Fixture = {
         sshSourceRanges: ['203.0.113.0/24', '35.235.240.0/20'],
         ssh: { connectVia: 'direct', publicKeys: [FIXTURE_KEY] },
         app: { image: 'nginx:1.27', port: 8080, containerName: 'web' },
+        dataDisk: { sizeGb: 10, type: 'pd-standard' },
       },
       {
         name: 'lab',

@@ -30,7 +30,9 @@ function environmentAddresses(env: EnvironmentConfig): string[] {
     'google_service_account.service-account',
   ];
   if (env.fleet === 'managed') return common.concat(managedAddresses(), frontDoorAddresses(env));
-  const hosts = hostNames(env).map((h) => `google_compute_instance.fleet_${h}`);
+  const hosts = hostNames(env)
+    .map((h) => `google_compute_instance.fleet_${h}`)
+    .concat(dataAddresses(env));
   if (env.exposure === 'public-ips')
     return common.concat(
       hosts,
@@ -46,6 +48,24 @@ function managedAddresses(): string[] {
     'google_compute_region_instance_group_manager.managed-group',
     'google_compute_region_instance_template.host-template',
   ];
+}
+
+/** Data disks with their snapshot policy, secret grants, and the accessories' firewall rule. */
+function dataAddresses(env: EnvironmentConfig): string[] {
+  const disks = (env.dataDisk?.hosts ?? []).flatMap((h) => [
+    `google_compute_disk.data-disks_${h}`,
+    `google_compute_disk_resource_policy_attachment.data-disks_${h}_snapshots`,
+  ]);
+  const policy =
+    env.dataDisk === undefined ? [] : ['google_compute_resource_policy.data-disks_snapshots'];
+  const refs = env.app.secrets.concat(env.accessories.flatMap((a) => a.secrets));
+  const secrets = [...new Set(refs.map((r) => r.secret))].map(
+    (id) => `google_secret_manager_secret_iam_member.secret-access_${id}`,
+  );
+  const ports = env.accessories.some((a) => a.port !== undefined)
+    ? ['google_compute_firewall.firewall_accessories']
+    : [];
+  return disks.concat(policy, secrets, ports);
 }
 
 /** The front door; its backends are one unmanaged group in the environment's zone, or the managed group. */

@@ -52,18 +52,28 @@ function instanceSafety(env: EnvironmentConfig, i: Record<string, any>): void {
       : [];
   assertEqual(i.network_interface[0].access_config, ip, `${i.name}: access_config`);
   assertEqual(i.network_interface[0].network, env.network, `${i.name}: network`);
+  // Secret Manager takes only the cloud-platform scope: hosts that read secrets have it, and only they.
+  const readsSecrets =
+    env.app.secrets.length + env.accessories.flatMap((a) => a.secrets).length > 0;
   assertEqual(
     i.service_account,
     [
       {
         email: `docker-hosts-${env.name}@${env.projectId}.iam.gserviceaccount.com`,
         scopes: [
+          ...(readsSecrets ? ['https://www.googleapis.com/auth/cloud-platform'] : []),
           'https://www.googleapis.com/auth/logging.write',
           'https://www.googleapis.com/auth/monitoring.write',
         ],
       },
     ],
     `${i.name}: service account`,
+  );
+  const disk = env.dataDisk?.hosts.includes(i.name) ? ['docker-hosts-data'] : [];
+  assertEqual(
+    (i.attached_disk ?? []).map((d: Record<string, any>) => d.device_name),
+    disk,
+    `${i.name}: attached data disk`,
   );
   const shielded = {
     enable_integrity_monitoring: true,
