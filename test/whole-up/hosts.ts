@@ -1,0 +1,74 @@
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ProjectSpec } from '../../config';
+import { environmentsTs } from '../fixtures/repo';
+import { assert } from '../terraform/harness';
+
+/**
+ * The throwaway hosts test/hosts/run.sh started for this test (DHT_SCENARIO=whole-up): systemd-nspawn machines
+ * with their own network namespace on the host test's bridge, SSH for `deploy` with the host test's key.
+ */
+export interface TestHosts {
+  /** Host name (docker-host-001, …) → its IP on the bridge. */
+  readonly ips: ReadonlyMap<string, string>;
+  /** The private key the hosts accept for `deploy` (`<keyFile>.pub` beside it). */
+  readonly keyFile: string;
+  /** The test app (busybox httpd) as a `docker save` archive, tagged TEST_APP_IMAGE. */
+  readonly appArchive: string;
+}
+
+/** The image of the host test's app, and what it answers on `/`. */
+export const TEST_APP_IMAGE = 'test-app:good';
+const TEST_APP_BODY = 'docker-hosts test app (test-app:good)';
+
+/** What run.sh passes: WHOLE_UP_HOSTS="docker-host-001=10.213.0.11 …", WHOLE_UP_SSH_KEY, WHOLE_UP_APP_ARCHIVE. */
+export function testHosts(env: NodeJS.ProcessEnv): TestHosts {
+  const { WHOLE_UP_HOSTS: hosts, WHOLE_UP_SSH_KEY: keyFile, WHOLE_UP_APP_ARCHIVE: archive } = env;
+  if (!hosts || !keyFile || !archive)
+    throw new Error(
+      'WHOLE_UP_HOSTS, WHOLE_UP_SSH_KEY and WHOLE_UP_APP_ARCHIVE must be set: run test/whole-up/run.sh, ' +
+        'which boots the throwaway hosts (test/hosts/run.sh, DHT_SCENARIO=whole-up)',
+    );
+  const ips = new Map(hosts.split(/\s+/).map((pair) => pair.split('=') as [string, string]));
+  return { ips, keyFile, appArchive: archive };
+}
+
+/**
+ * The copy runs the host test's app instead of the fixture's Docker Hub image (the hosts reach nothing off this
+ * machine): its config names TEST_APP_IMAGE, and group_vars beside the playbooks (test plumbing, as the host
+ * test's inventory group_vars) have the app role load it from the archive. Returns the config as written.
+ */
+export function useTestApp(repo: string, spec: ProjectSpec, hosts: TestHosts): ProjectSpec {
+  const environments = spec.environments.map((e) => ({
+    ...e,
+    app: { ...e.app, image: TEST_APP_IMAGE },
+  }));
+  const written: ProjectSpec = { ...spec, environments };
+  writeFileSync(join(repo, 'config', 'environments.ts'), environmentsTs(written));
+  const groupVars = join(repo, 'ansible', 'playbooks', 'group_vars');
+  mkdirSync(groupVars, { recursive: true });
+  writeFileSync(join(groupVars, 'all.yml'), `app_image_archive: "${hosts.appArchive}"\n`);
+  return written;
+}
+
+/** The app answers on the host's IP (nginx on the app port, in front of the container) with the test app's page. */
+export async function appAnswers(ip: string, port = 9292): Promise<void> {
+  const res = await fetch(`http://${ip}:${port}/`, { signal: AbortSignal.timeout(5000) });
+  const body = (await res.text()).trim();
+  assert(
+    res.status === 200 && body === TEST_APP_BODY,
+    `http://${ip}:${port}/ answered ${res.status}: ${body.slice(0, 200)}`,
+  );
+}
+
+/** Each host's `changed=` count in the PLAY RECAP of the run's hosts step log (`<run>/logs/<n>-hosts.log`). */
+export function recapChanged(run: string): Record<string, number> {
+  const logs = readdirSync(join(run, 'logs')).filter((f) => /^\d+-hosts\.log$/.test(f));
+  assert(logs.length === 1, `no hosts step log in ${run}/logs`);
+  const text = readFileSync(join(run, 'logs', logs[0]), 'utf8');
+  const recap = text.slice(text.lastIndexOf('PLAY RECAP'));
+  const changed: Record<string, number> = {};
+  for (const m of recap.matchAll(/^(\S+)\s+:\s+ok=\d+\s+changed=(\d+)/gm))
+    changed[m[1]] = Number(m[2]);
+  return changed;
+}
