@@ -1,5 +1,4 @@
 import { ArtifactRegistryRepositoryIamMember } from '@cdktf/provider-google/lib/artifact-registry-repository-iam-member';
-import { GoogleProvider } from '@cdktf/provider-google/lib/provider';
 import { GcsBackend, TerraformOutput } from 'cdktf';
 import { Construct } from 'constructs';
 import { EnvironmentConfig, REGISTRY_READER_ROLE, RegistryRepository } from '../config';
@@ -11,6 +10,7 @@ import { HOST_SCOPES, HostServiceAccount } from '../constructs/host-service-acco
 import { HOST_ROLE, roleLabels } from '../lib/constants';
 import { environmentOutputs, HostFacts } from './outputs';
 import { ReadableStack } from './readable-stack';
+import { googleProvider } from './google-provider';
 
 /** Network tag on every Docker host of an environment; the firewall rules target it. */
 export function fleetTag(environment: string): string {
@@ -33,7 +33,7 @@ export class DockerHostsStack extends ReadableStack {
   constructor(scope: Construct, config: EnvironmentConfig, registry: RegistryRepository) {
     super(scope, config.name);
     new GcsBackend(this, { bucket: config.state.bucket, prefix: config.state.prefix });
-    new GoogleProvider(this, 'google', {
+    googleProvider(this, {
       project: config.projectId,
       region: config.region,
       zone: config.zone,

@@ -5,6 +5,7 @@ import { environmentsTs } from '../fixtures/repo';
 import { assert, assertEqual } from '../terraform/harness';
 import { tail } from '../terraform/terraform';
 import { environmentKeys } from '../double/state';
+import { GOOGLE_REQUEST_TIMEOUT } from '../../stacks/google-provider';
 import { REAL_PROJECT } from '../driver-real/setup';
 import { lastRun, locksReleased, stateMatches, UP, WholeUp } from './context';
 import { CHECKED, CONFIGURED } from './checks';
@@ -90,7 +91,8 @@ async function secondHostUp(t: WholeUp): Promise<void> {
 
 /**
  * The second host's instance insert never answered; one SIGINT once the double has it: the driver forwards it,
- * Terraform gives up the request and saves the state, exit 130 with the resume line, both locks released, and
+ * Terraform stops once the request times out (the provider's request_timeout, GOOGLE_REQUEST_TIMEOUT: it does
+ * not cancel a request on stop) and saves the state, exit 130 with the resume line, both locks released, and
  * the state holds exactly what was created (the second host's address, not its instance).
  */
 async function hangingUp(t: WholeUp): Promise<void> {
@@ -103,10 +105,24 @@ async function hangingUp(t: WholeUp): Promise<void> {
     times: 1,
   });
   try {
-    const hung = () => t.double.log.slice(from).some((l) => l.status === 0);
-    const up = await driver(t.repo, t.env, UP, undefined, hung);
-    assert(hung(), `the instance insert never reached the double:\n${tail(up.out, 40)}`);
+    const hang = () => t.double.log.slice(from).find((l) => l.status === 0);
+    const up = await driver(t.repo, t.env, UP, undefined, () => hang() !== undefined);
+    const hungAt = hang()?.at;
+    assert(
+      hungAt !== undefined,
+      `the instance insert never reached the double:\n${tail(up.out, 40)}`,
+    );
     assert(up.code === 130, `exit ${up.code}, expected 130:\n${tail(up.out, 40)}`);
+    // Loosely: Terraform stops once the hung request times out (GOOGLE_REQUEST_TIMEOUT), not after 120 s.
+    const seconds = (Date.now() - hungAt) / 1000;
+    console.log(
+      `  (the hung up ended ${seconds.toFixed(1)} s after its request reached the double)`,
+    );
+    const bound = parseInt(GOOGLE_REQUEST_TIMEOUT, 10) + 45;
+    assert(
+      seconds < bound,
+      `the interrupted up took ${seconds.toFixed(0)} s, more than ${bound} s`,
+    );
     const resume = /resume: {4}npx docker-hosts up stage --from deploy --skip-image/;
     assert(resume.test(up.out), `no ${resume} in:\n${tail(up.out, 40)}`);
     locksReleased(t);
