@@ -1,6 +1,6 @@
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ProjectSpec } from '../../config';
+import { EnvironmentSpec, ProjectSpec } from '../../config';
 import { environmentsTs } from '../fixtures/repo';
 import { assert } from '../terraform/harness';
 
@@ -36,19 +36,29 @@ export function testHosts(env: NodeJS.ProcessEnv): TestHosts {
 /**
  * The copy runs the host test's app instead of the fixture's Docker Hub image (the hosts reach nothing off this
  * machine): its config names TEST_APP_IMAGE, and group_vars beside the playbooks (test plumbing, as the host
- * test's inventory group_vars) have the app role load it from the archive. Returns the config as written.
+ * test's inventory group_vars) have the app role load it from the archive. Its public-ips environment (stage) is
+ * reached over SSH directly. Returns the config as written.
  */
 export function useTestApp(repo: string, spec: ProjectSpec, hosts: TestHosts): ProjectSpec {
-  const environments = spec.environments.map((e) => ({
-    ...e,
-    app: { ...e.app, image: TEST_APP_IMAGE },
-  }));
+  const environments = spec.environments.map((e) => {
+    const app = { ...e.app, image: TEST_APP_IMAGE };
+    return e.exposure === 'public-ips' ? direct({ ...e, app }) : { ...e, app };
+  });
   const written: ProjectSpec = { ...spec, environments };
   writeFileSync(join(repo, 'config', 'environments.ts'), environmentsTs(written));
   const groupVars = join(repo, 'ansible', 'playbooks', 'group_vars');
   mkdirSync(groupVars, { recursive: true });
   writeFileSync(join(groupVars, 'all.yml'), `app_image_archive: "${hosts.appArchive}"\n`);
   return written;
+}
+
+/**
+ * SSH straight to the hosts' external IPs, as a public-ips environment may (the fixture's IAP-only range is
+ * replaced: IAP tunnels need Google); the range is only the firewall's, which the double does not enforce.
+ */
+function direct(e: EnvironmentSpec): EnvironmentSpec {
+  const ssh = { ...e.ssh, connectVia: 'direct' as const };
+  return { ...e, ssh, sshSourceRanges: ['10.0.0.0/8'] };
 }
 
 /** The app answers on the host's IP (nginx on the app port, in front of the container) with the test app's page. */
