@@ -7,6 +7,7 @@ import { Tf } from '../terraform/terraform';
 import { GoogleDouble } from '../double/server';
 import { environmentKeys, stateKeys } from '../double/state';
 import { REAL_PROJECT } from '../driver-real/setup';
+import { FrontDoorProxy } from './front-door';
 import { TestHosts } from './hosts';
 
 /** What the checks share: the project copy, the driver's environment, the double, the state's emulator, the hosts. */
@@ -21,6 +22,8 @@ export interface WholeUp {
   readonly tally: Tally;
   /** The throwaway hosts the instances stand for. */
   readonly hosts: TestHosts;
+  /** The proxy standing for the load balancer's data path. */
+  readonly frontDoor: FrontDoorProxy;
 }
 
 /** `up stage` as CI runs it: no image build, no prompt. */

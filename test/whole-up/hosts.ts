@@ -37,12 +37,14 @@ export function testHosts(env: NodeJS.ProcessEnv): TestHosts {
  * The copy runs the host test's app instead of the fixture's Docker Hub image (the hosts reach nothing off this
  * machine): its config names TEST_APP_IMAGE, and group_vars beside the playbooks (test plumbing, as the host
  * test's inventory group_vars) have the app role load it from the archive. Its public-ips environment (stage) is
- * reached over SSH directly. Returns the config as written.
+ * reached over SSH directly; the one behind the load balancer (prod) has a host per machine. Returns the config.
  */
 export function useTestApp(repo: string, spec: ProjectSpec, hosts: TestHosts): ProjectSpec {
   const environments = spec.environments.map((e) => {
     const app = { ...e.app, image: TEST_APP_IMAGE };
-    return e.exposure === 'public-ips' ? direct({ ...e, app }) : { ...e, app };
+    // Behind the load balancer: as many hosts as there are machines (its shape does not depend on the count).
+    if (e.exposure === 'load-balancer') return { ...e, app, hostCount: hosts.ips.size };
+    return direct({ ...e, app });
   });
   const written: ProjectSpec = { ...spec, environments };
   writeFileSync(join(repo, 'config', 'environments.ts'), environmentsTs(written));
@@ -82,3 +84,48 @@ export function recapChanged(run: string): Record<string, number> {
     changed[m[1]] = Number(m[2]);
   return changed;
 }
+
+/**
+ * A `gcloud` stand-in that also opens IAP tunnels (`compute start-iap-tunnel <instance> <port> --listen-on-stdin`,
+ * the ProxyCommand of hosts reached through IAP): a plain TCP relay to the machine the instance stands for.
+ * Anything else fails, as test/driver-real's stand-in does (no Google here).
+ */
+export function iapStandIn(bin: string, hosts: TestHosts): void {
+  const relay = join(bin, 'iap-relay.py');
+  writeFileSync(relay, RELAY);
+  const cases = [...hosts.ips].map(
+    ([name, ip]) => `    ${name}) exec python3 ${relay} ${ip} "$4" ;;`,
+  );
+  const script = [
+    '#!/bin/sh',
+    '[ "$1" = version ] && { echo "Google Cloud SDK 500.0.0"; exit 0; }',
+    'if [ "$1 $2" = "compute start-iap-tunnel" ]; then',
+    '  case "$3" in',
+    ...cases,
+    '  esac',
+    'fi',
+    'echo "gcloud stand-in: $* (no Google here)" >&2',
+    'exit 1',
+    '',
+  ];
+  writeFileSync(join(bin, 'gcloud'), script.join('\n'), { mode: 0o755 });
+}
+
+/** stdin/stdout to a TCP connection, half-closed when stdin ends (what --listen-on-stdin gives ssh). */
+const RELAY = `import socket, sys, threading
+conn = socket.create_connection((sys.argv[1], int(sys.argv[2])))
+def up():
+    while True:
+        data = sys.stdin.buffer.read1(65536)
+        if not data:
+            break
+        conn.sendall(data)
+    conn.shutdown(socket.SHUT_WR)
+threading.Thread(target=up, daemon=True).start()
+while True:
+    data = conn.recv(65536)
+    if not data:
+        break
+    sys.stdout.buffer.write(data)
+    sys.stdout.buffer.flush()
+`;

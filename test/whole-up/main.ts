@@ -3,7 +3,8 @@
  * Google provider, against the local double of Google's APIs (test/double/) and fake-gcs-server: nothing faked
  * but Google's servers. The instances are the host test's throwaway hosts (test/hosts/run.sh boots them and
  * starts this, DHT_SCENARIO=whole-up): the double gives each instance its host's IP, so the outputs Terraform
- * writes lead the driver's hosts step (Ansible over SSH) and its app check to real machines.
+ * writes lead the driver's hosts step (Ansible over SSH) and its app check to real machines. prod's hosts are
+ * reached through a `gcloud` stand-in's IAP tunnel, its app through a proxy standing for the load balancer.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -22,7 +23,8 @@ import {
 import { changeChecks } from './change-checks';
 import { destroyChecks, upChecks } from './checks';
 import { WholeUp } from './context';
-import { testHosts, useTestApp } from './hosts';
+import { FRONT_DOOR_IP, FrontDoorProxy } from './front-door';
+import { iapStandIn, testHosts, useTestApp } from './hosts';
 import { prodChecks } from './prod-checks';
 
 async function main(): Promise<number> {
@@ -32,18 +34,21 @@ async function main(): Promise<number> {
   const { home, bin } = realHome(tools, hosts.keyFile);
   const repo = realRepo(home);
   const spec = useTestApp(repo, realSpec(home), hosts);
+  iapStandIn(bin, hosts);
   const work = mkdtempSync(join(tmpdir(), 'docker-hosts-whole-up-'));
   const gcs = await GcsEmulator.start(tools.fakeGcs, join(work, 'fake-gcs-server.log'));
   const double = await GoogleDouble.start(join(work, 'requests.jsonl'), (name, project) =>
     gcs.createBucket(name, project),
   );
+  const frontDoor = await FrontDoorProxy.start(double, REAL_PROJECT);
   const tally = new Tally();
   try {
     double.addresses.regional = '127.0.0.'; // addresses of no host: on this machine, where nothing listens
     for (const [name, ip] of hosts.ips) double.addresses.hosts.set(name, ip);
+    double.addresses.hosts.set('docker-hosts-lb', FRONT_DOOR_IP); // prod's front door, <env>-docker-hosts-lb
     double.publishImage(REAL_PROJECT, 'docker-host-base');
     const proxy = `http://127.0.0.1:${await freePort()}`;
-    const noProxy = ['127.0.0.1', 'localhost', ...hosts.ips.values()].join(',');
+    const noProxy = ['127.0.0.1', 'localhost', FRONT_DOOR_IP, ...hosts.ips.values()].join(',');
     const extra = { ...double.endpoints(), NO_COLOR: '1', NO_PROXY: noProxy };
     const env = offlineDriverEnv(tools, { home, bin, repo }, gcs.endpoint, proxy, extra);
     const t: WholeUp = {
@@ -55,6 +60,7 @@ async function main(): Promise<number> {
       double,
       tally,
       hosts,
+      frontDoor,
     };
     await upChecks(t);
     await changeChecks(t);
@@ -65,6 +71,7 @@ async function main(): Promise<number> {
         throw new Error(`unknown paths:\n${[...new Set(double.unknown)].join('\n')}`);
     });
   } finally {
+    await frontDoor.stop();
     await double.stop();
     await gcs.stop();
   }
