@@ -52,7 +52,8 @@ export class FrontDoorProxy {
     return groups.flatMap((g) => {
       const port = g.namedPorts?.[0]?.port;
       return ((g.members ?? []) as Member[]).map((m) => {
-        const path = m.instance.slice(m.instance.indexOf('/compute/v1/'));
+        // The provider sends the double's self link behind its endpoint again: the path is the last one.
+        const path = m.instance.slice(m.instance.lastIndexOf('/compute/v1/'));
         return `${this.double.store.get(path)?.networkInterfaces?.[0]?.networkIP}:${port}`;
       });
     });
