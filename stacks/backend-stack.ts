@@ -1,10 +1,10 @@
-import { GoogleProvider } from '@cdktf/provider-google/lib/provider';
 import { GcsBackend, LocalBackend, TerraformOutput } from 'cdktf';
 import { Construct } from 'constructs';
 import { ProjectConfig, statePrefix } from '../config';
 import { StateBucket } from '../constructs/state-bucket';
 import { BACKEND_STATE_FILE, roleLabels } from '../lib/constants';
 import { ReadableStack } from './readable-stack';
+import { googleProvider } from './google-provider';
 
 /**
  * Where the backend stack keeps its own state, relative to its working directory
@@ -28,7 +28,7 @@ export class BackendStack extends ReadableStack {
       // An explicit, relative path: the default local backend writes an absolute path into the JSON.
       new LocalBackend(this, { path: BACKEND_LOCAL_STATE });
     }
-    new GoogleProvider(this, 'google', {});
+    googleProvider(this);
 
     const buckets = new Map<string, StateBucket>();
     for (const env of config.environments) {

@@ -1,5 +1,4 @@
 import { ArtifactRegistryRepositoryIamMember } from '@cdktf/provider-google/lib/artifact-registry-repository-iam-member';
-import { GoogleProvider } from '@cdktf/provider-google/lib/provider';
 import { GcsBackend, TerraformOutput } from 'cdktf';
 import { Construct } from 'constructs';
 import { EnvironmentConfig, REGISTRY_READER_ROLE, RegistryRepository } from '../config';
@@ -16,6 +15,7 @@ import { managedFleet } from './managed-fleet';
 import { managedOutputs } from './managed-outputs';
 import { environmentOutputs, HostFacts, OutputDefinition } from './outputs';
 import { ReadableStack } from './readable-stack';
+import { googleProvider } from './google-provider';
 
 /** Network tag on every Docker host of an environment; the firewall rules target it. */
 export function fleetTag(environment: string): string {
@@ -39,7 +39,7 @@ export class DockerHostsStack extends ReadableStack {
   constructor(scope: Construct, config: EnvironmentConfig, registry: RegistryRepository) {
     super(scope, config.name);
     new GcsBackend(this, { bucket: config.state.bucket, prefix: config.state.prefix });
-    new GoogleProvider(this, 'google', {
+    googleProvider(this, {
       project: config.projectId,
       region: config.region,
       zone: config.zone,

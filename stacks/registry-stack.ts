@@ -1,4 +1,3 @@
-import { GoogleProvider } from '@cdktf/provider-google/lib/provider';
 import { GcsBackend, TerraformOutput } from 'cdktf';
 import { Construct } from 'constructs';
 import { ProjectConfig, registryRepositories, statePrefix } from '../config';
@@ -6,6 +5,7 @@ import { AppRegistry } from '../constructs/app-registry';
 import { roleLabels } from '../lib/constants';
 import { ReadableStack } from './readable-stack';
 import { registryOutputs } from './registry-outputs';
+import { googleProvider } from './google-provider';
 
 export { REGISTRY_STACK } from '../config';
 
@@ -20,7 +20,7 @@ export class RegistryStack extends ReadableStack {
   constructor(scope: Construct, id: string, config: ProjectConfig) {
     super(scope, id);
     new GcsBackend(this, { bucket: config.environments[0].state.bucket, prefix: statePrefix(id) });
-    new GoogleProvider(this, 'google', {});
+    googleProvider(this);
 
     const registries = new Map<string, AppRegistry>();
     for (const repo of registryRepositories(config)) {

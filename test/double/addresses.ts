@@ -1,9 +1,15 @@
 /**
- * The IPs the double gives reserved addresses: regional ones from `regional` (the hosts' external IPs, which
- * the stack's outputs carry to the inventory), global ones from `global` (the load balancer's front door).
- * A test whose tools connect to the hosts sets `regional` to a loopback prefix, so nothing leaves the machine.
+ * The IPs the double gives reserved addresses and instances. Regional addresses (the hosts' external IPs, which
+ * the stack's outputs carry to the inventory) come from `regional`, global ones (the load balancer's front door)
+ * from `global`, instances' internal IPs from 10.132.0.x: addresses where nothing listens.
+ *
+ * `hosts` (name → IP of a machine the test started: the host test's throwaway hosts, a proxy standing for the
+ * load balancer): an instance named after a host gets its IP as internal IP, and so does an address named after
+ * one (`<prefix>-<host name>`, or the front door's own name), so the outputs Terraform writes lead SSH, Ansible
+ * and the app check to that machine.
  */
 export class AddressPool {
+  readonly hosts = new Map<string, string>();
   private next = 10;
 
   constructor(
@@ -11,7 +17,14 @@ export class AddressPool {
     public global = '34.120.0.',
   ) {}
 
-  take(isGlobal: boolean): string {
-    return `${isGlobal ? this.global : this.regional}${this.next++}`;
+  /** An address for the reserved address `name`: its host's IP when it is named after one. */
+  take(isGlobal: boolean, name = ''): string {
+    return this.hostOf(name) ?? `${isGlobal ? this.global : this.regional}${this.next++}`;
+  }
+
+  /** The IP of the test's host that the resource `name` (`docker-host-001`, `stage-docker-host-001`) stands for. */
+  hostOf(name: string): string | undefined {
+    for (const [host, ip] of this.hosts) if (name === host || name.endsWith(`-${host}`)) return ip;
+    return undefined;
   }
 }

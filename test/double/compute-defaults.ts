@@ -15,7 +15,7 @@ export function collectionDefaults(
   if (collection === 'addresses' || collection === 'globalAddresses')
     addressDefaults(res, link, addresses);
   if (collection === 'firewalls') firewallDefaults(res, project);
-  if (collection === 'instances') instanceDefaults(res, scope, project);
+  if (collection === 'instances') instanceDefaults(res, scope, project, addresses.hostOf(res.name));
   if (collection === 'instanceGroups') res.size = 0;
   if (collection === 'sslCertificates' || collection === 'managedSslCertificates')
     certificateDefaults(res);
@@ -44,7 +44,7 @@ export function policyLink(policy: string, zoneLink: string): string {
 }
 
 function addressDefaults(res: Record<string, any>, link: string, addresses: AddressPool): void {
-  res.address ??= addresses.take(link.includes('/global/'));
+  res.address ??= addresses.take(link.includes('/global/'), res.name);
   res.addressType ??= 'EXTERNAL';
   res.networkTier ??= link.includes('/global/') ? undefined : 'PREMIUM';
   res.status = 'RESERVED';
@@ -58,7 +58,13 @@ function firewallDefaults(res: Record<string, any>, project: string): void {
   res.logConfig ??= { enable: false };
 }
 
-function instanceDefaults(res: Record<string, any>, zoneLink: string, project: string): void {
+/** `hostIp`: the internal IP of the test's host the instance stands for, if any. */
+function instanceDefaults(
+  res: Record<string, any>,
+  zoneLink: string,
+  project: string,
+  hostIp: string | undefined,
+): void {
   res.status = 'RUNNING';
   res.machineType = qualify(res.machineType, zoneLink, 'machineTypes');
   res.cpuPlatform = 'Intel Broadwell';
@@ -68,7 +74,7 @@ function instanceDefaults(res: Record<string, any>, zoneLink: string, project: s
       name: `nic${i}`,
       network: networkLink(nic.network ?? 'default', project),
       subnetwork: nic.subnetwork ?? `${project}/regions/${regionOf(zoneLink)}/subnetworks/default`,
-      networkIP: nic.networkIP ?? `10.132.0.${2 + i}`,
+      networkIP: nic.networkIP ?? (i === 0 ? hostIp : undefined) ?? `10.132.0.${2 + i}`,
       fingerprint: 'nicfp',
       stackType: nic.stackType ?? 'IPV4_ONLY',
     }),

@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import {
   chmodSync,
+  copyFileSync,
   cpSync,
   mkdirSync,
   mkdtempSync,
@@ -65,18 +66,10 @@ export function realRepo(home: string): string {
  * and is not under test here (it is only used for IAP tunnels and `auth list`): it prints its version
  * and fails anything else; the HOME has gcloud's configuration with an account, as after `gcloud auth login`.
  */
-export function realHome(tools: RealTools): { home: string; bin: string } {
+export function realHome(tools: RealTools, keyFile?: string): { home: string; bin: string } {
   const home = mkdtempSync(join(tmpdir(), 'docker-hosts-real-home-'));
   mkdirSync(join(home, '.ssh'), { mode: 0o700 });
-  const key = join(home, '.ssh', 'docker-hosts');
-  const gen = spawnSync(
-    'ssh-keygen',
-    ['-q', '-t', 'ed25519', '-N', '', '-f', key, '-C', 'ops@example'],
-    {
-      encoding: 'utf8',
-    },
-  );
-  if (gen.status !== 0) throw new Error(`ssh-keygen failed: ${gen.stderr}`);
+  sshKey(join(home, '.ssh', 'docker-hosts'), keyFile);
   const bin = join(home, 'bin');
   mkdirSync(bin);
   symlinkSync(tools.terraform, join(bin, 'terraform'));
@@ -97,6 +90,19 @@ export function realHome(tools: RealTools): { home: string; bin: string } {
     '[core]\naccount = ops@example.com\n',
   );
   return { home, bin };
+}
+
+/** A new key pair at `key`, or a copy of `keyFile`'s (the key the test's hosts accept). */
+function sshKey(key: string, keyFile: string | undefined): void {
+  if (keyFile !== undefined) {
+    copyFileSync(keyFile, key);
+    copyFileSync(`${keyFile}.pub`, `${key}.pub`);
+    chmodSync(key, 0o600);
+    return;
+  }
+  const args = ['-q', '-t', 'ed25519', '-N', '', '-f', key, '-C', 'ops@example'];
+  const gen = spawnSync('ssh-keygen', args, { encoding: 'utf8' });
+  if (gen.status !== 0) throw new Error(`ssh-keygen failed: ${gen.stderr}`);
 }
 
 /**

@@ -11,7 +11,8 @@
 # nothing comes from Docker Hub.
 #
 # Env: DHT_SUITE (trixie, the default, or bookworm), DHT_SCENARIO (full, the default, or short:
-#      deploy, idempotence and the day-2 checks only; or bench: npm run bench:hosts), DHT_HOSTS (2, the default, to 8 hosts), DHT_CACHE (default /var/cache/docker-hosts-test),
+#      deploy, idempotence and the day-2 checks only; or bench: npm run bench:hosts; or whole-up: the hosts only
+#      boot for the driver's whole up against the double of Google's APIs, npm run test:whole-up, whole-up.sh), DHT_HOSTS (2, the default, to 8 hosts), DHT_CACHE (default /var/cache/docker-hosts-test),
 #      DHT_NET (default 10.213.0), DHT_MIRROR (default http://deb.debian.org/debian; its -security
 #      sibling serves the security archive), DHT_KEEP=1 keeps the run directory.
 set -euo pipefail
@@ -67,6 +68,8 @@ GOOD_VARS=()
 . "$REPO/test/hosts/ship.sh"
 # shellcheck source=test/hosts/bench.sh
 . "$REPO/test/hosts/bench.sh"
+# shellcheck source=test/hosts/whole-up.sh
+. "$REPO/test/hosts/whole-up.sh"
 # The release the registry scenario left running (test-app:good until then).
 ROLLED_BACK=test-app:good
 
@@ -154,7 +157,7 @@ preflight() {
   [ "$(id -u)" = 0 ] || abort "the host test needs root (network namespaces, systemd-nspawn)"
   case "$SUITE" in trixie | bookworm) ;; *) abort "DHT_SUITE must be trixie or bookworm (got '$SUITE')" ;; esac
   [ "${#HOSTS[@]}" -gt 0 ] || abort "DHT_HOSTS must be a number from 2 to 8 (got '$HOST_COUNT')"
-  case "$SCENARIO" in full | short | bench) ;; *) abort "DHT_SCENARIO must be full, short or bench (got '$SCENARIO')" ;; esac
+  case "$SCENARIO" in full | short | bench | whole-up) ;; *) abort "DHT_SCENARIO must be full, short, bench or whole-up (got '$SCENARIO')" ;; esac
   local missing=() c
   for c in debootstrap systemd-nspawn ip ansible-playbook apt-cacher-ng docker-registry ssh ssh-keygen curl flock sha256sum; do
     command -v "$c" >/dev/null 2>&1 || [ -x "/usr/sbin/$c" ] || missing+=("$c")
@@ -512,7 +515,7 @@ main() {
 
   setup_network
   start_apt_cache
-  start_registry
+  [ "$SCENARIO" = whole-up ] || start_registry
   build_rootfs
   local name
   for name in "${HOSTS[@]}"; do
@@ -523,6 +526,13 @@ main() {
   log "hosts up: $(for n in "${HOSTS[@]}"; do printf '%s=%s ' "$n" "${HOST_IP[$n]}"; done)"
 
   build_image test-app:good "$RUN/app-good.tar" "[\"/bin/busybox\",\"httpd\",\"-f\",\"-p\",\"$APP_PORT\",\"-h\",\"/www\"]"
+  if [ "$SCENARIO" = whole-up ]; then
+    whole_up_scenario
+    log "finished in $(($(date +%s) - START))s"
+    summary
+    [ "$FAILED" -eq 0 ]
+    return
+  fi
   # The broken build: its server exits at once (the container restarts forever).
   build_image test-app:broken "$RUN/app-broken.tar" '["/bin/busybox","sh","-c","echo broken build; exit 3"]'
 

@@ -7,13 +7,19 @@ import { environmentKeys, stateKeys } from '../double/state';
 import { REAL_PROJECT } from '../driver-real/setup';
 import { lastRun, locksReleased, stateMatches, UP, WholeUp, writeRequests } from './context';
 import { driver } from './driver';
+import { appAnswers, recapChanged } from './hosts';
 
 const BUCKET = `${REAL_PROJECT}-tfstate`;
 
+/** The lines of an `up` that configured the hosts and checked the app on each. */
+export const CONFIGURED = /configure stage hosts and run test-app:good ok/;
+export const CHECKED = /check the app answers on every stage host \(port 9292\) ok/;
+
 /**
- * `up stage` from nothing, twice: the first applies the backend (the state bucket) and stops before the stacks
- * whose state it holds; the second applies registry and stage from their reviewed plans, reads the outputs,
- * writes the inventory and stops at the hosts step (no host listens). Then `plan stage` shows no changes.
+ * `up stage` from nothing: the first applies the backend (the state bucket) and stops before the stacks whose
+ * state it holds; the next (after one refused for quota) applies registry and stage from their reviewed plans,
+ * reads the outputs, writes the inventory, configures the host and checks the app. Then `plan stage` shows no
+ * changes, and another `up` changes nothing, at Google nor on the host.
  */
 export async function upChecks(t: WholeUp): Promise<void> {
   await t.tally.check(
@@ -32,7 +38,7 @@ export async function upChecks(t: WholeUp): Promise<void> {
     () => quotaUp(t),
   );
   await t.tally.check(
-    'up stage #3: registry and stage applied, outputs read, inventory written, stops at hosts',
+    'up stage #3: registry and stage applied, outputs read, inventory written, host configured, app checked',
     () => convergingUp(t),
   );
   await t.tally.check('plan stage after up: no changes', async () => {
@@ -45,17 +51,14 @@ export async function upChecks(t: WholeUp): Promise<void> {
       );
   });
   await t.tally.check(
-    'up stage again: no write request reached Google, stops at hosts as before',
+    'up stage again: no write request reached Google, the host unchanged (changed=0), app checked',
     async () => {
       const from = t.double.log.length;
       const again = await driver(t.repo, t.env, UP);
-      assert(
-        again.code === 1,
-        `exit ${again.code}, expected 1 (at hosts):\n${tail(again.out, 40)}`,
-      );
-      assert(/Step "hosts" failed/.test(again.out), tail(again.out, 40));
-      const writes = writeRequests(t, from);
-      assertEqual(writes, [], 'the write requests of a second up');
+      assert(again.code === 0, `exit ${again.code}, expected 0:\n${tail(again.out, 40)}`);
+      assert(CHECKED.test(again.out), `no ${CHECKED} in:\n${tail(again.out, 40)}`);
+      assertEqual(writeRequests(t, from), [], 'the write requests of a second up');
+      assertEqual(recapChanged(lastRun(t)), { 'docker-host-001': 0 }, "the hosts step's changes");
     },
   );
 }
@@ -88,26 +91,27 @@ async function quotaUp(t: WholeUp): Promise<void> {
   }
 }
 
-/** The next `up`: everything up to the inventory, then the hosts step fails (the IAP tunnel is not there). */
+/** The next `up`: everything, from the registry to the app's check on the host the double's outputs name. */
 async function convergingUp(t: WholeUp): Promise<void> {
   const second = await driver(t.repo, t.env, UP);
-  assert(second.code === 1, `exit ${second.code}, expected 1:\n${tail(second.out, 40)}`);
+  assert(second.code === 0, `exit ${second.code}, expected 0:\n${tail(second.out, 40)}`);
   const lines = [
     /apply registry \(the Docker repository of the project\) ok/,
     /apply stage \(1 host\) ok/,
     /write the Ansible inventory for stage ok/,
-    /Step "hosts" failed: configure stage hosts/,
-    /fatal: \[docker-host-001\]: UNREACHABLE!/,
-    /resume: {4}npx docker-hosts up stage --from hosts --skip-image/,
+    CONFIGURED,
+    CHECKED,
   ];
   for (const line of lines)
     assert(line.test(second.out), `no ${line} in:\n${tail(second.out, 40)}`);
   const run = lastRun(t);
   const outputs = JSON.parse(readFileSync(join(run, 'outputs.json'), 'utf8'));
   const address = hostAddress(t);
+  assertEqual(address, t.hosts.ips.get('docker-host-001'), "the host's external address");
   assert(JSON.stringify(outputs).includes(address), `outputs.json does not hold ${address}`);
   const inventory = readFileSync(join(run, 'inventory.yml'), 'utf8');
   assert(inventory.includes(`ansible_host: "${address}"`), `inventory.yml:\n${inventory}`);
+  await appAnswers(address);
   await stateMatches(t);
   locksReleased(t);
 }

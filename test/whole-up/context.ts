@@ -7,8 +7,10 @@ import { Tf } from '../terraform/terraform';
 import { GoogleDouble } from '../double/server';
 import { environmentKeys, stateKeys } from '../double/state';
 import { REAL_PROJECT } from '../driver-real/setup';
+import { FrontDoorProxy } from './front-door';
+import { TestHosts } from './hosts';
 
-/** What the checks share: the project copy, the driver's environment, the double and the state's emulator. */
+/** What the checks share: the project copy, the driver's environment, the double, the state's emulator, the hosts. */
 export interface WholeUp {
   readonly repo: string;
   /** The copy's config as written at the start (changeChecks rewrites it). */
@@ -18,6 +20,10 @@ export interface WholeUp {
   readonly gcs: GcsEmulator;
   readonly double: GoogleDouble;
   readonly tally: Tally;
+  /** The throwaway hosts the instances stand for. */
+  readonly hosts: TestHosts;
+  /** The proxy standing for the load balancer's data path. */
+  readonly frontDoor: FrontDoorProxy;
 }
 
 /** `up stage` as CI runs it: no image build, no prompt. */

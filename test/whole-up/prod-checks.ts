@@ -1,36 +1,49 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { assert } from '../terraform/harness';
+import { assert, assertEqual } from '../terraform/harness';
 import { tail } from '../terraform/terraform';
 import { lastRun, locksReleased, stateMatches, WholeUp, writeRequests } from './context';
 import { driver } from './driver';
+import { FRONT_DOOR_IP } from './front-door';
+import { appAnswers } from './hosts';
 
 const UP_PROD = ['up', 'prod', '--skip-image', '--auto-approve'];
 
 /**
- * prod's shape through the driver, once stage is gone: three hosts behind the load balancer (NAT, health check,
- * instance group, backend service, URL map, proxy, forwarding rule), up to the inventory (internal IPs through
- * IAP); a plan with no changes; `destroy prod` refused before any request because the plan deletes hosts whose
- * deletion protection is on (Terraform would delete the front door first and stop at them).
+ * prod's shape through the driver, once stage is gone: its hosts (the same machines) behind the load balancer
+ * (NAT, health check, instance group, backend service, URL map, proxy, forwarding rule), reached over SSH through
+ * the `gcloud` stand-in's IAP tunnel at their internal IPs, configured, and the app checked through the front
+ * door (the proxy standing for the load balancer, sending to the instance group's members); a plan with no
+ * changes; `destroy prod` refused before any request because the plan deletes hosts whose deletion protection is
+ * on (Terraform would delete the front door first and stop at them).
  */
 export async function prodChecks(t: WholeUp): Promise<void> {
+  const count = t.hosts.ips.size;
   await t.tally.check(
-    'up prod: the load balancer and 3 hosts applied, inventory written, stops at hosts',
+    `up prod: the load balancer and ${count} hosts applied, configured through IAP, app checked through the front door`,
     async () => {
       const up = await driver(t.repo, t.env, UP_PROD);
-      assert(up.code === 1, `exit ${up.code}, expected 1 (at hosts):\n${tail(up.out, 40)}`);
+      assert(up.code === 0, `exit ${up.code}, expected 0:\n${tail(up.out, 40)}`);
       const lines = [
-        /apply prod \(3 hosts\) ok/,
+        new RegExp(`apply prod \\(${count} hosts\\) ok`),
         /write the Ansible inventory for prod ok/,
-        /Step "hosts" failed/,
+        /configure prod hosts and run test-app:good ok/,
+        /check the app answers through prod's load balancer \(\/\) ok/,
       ];
       for (const line of lines) assert(line.test(up.out), `no ${line} in:\n${tail(up.out, 40)}`);
       const inventory = readFileSync(join(lastRun(t, 'prod'), 'inventory.yml'), 'utf8');
-      const hosts = inventory.match(/ansible_host: "10\.\d+\.\d+\.\d+"/g) ?? [];
-      assert(
-        hosts.length === 3,
-        `3 hosts at internal IPs expected in inventory.yml:\n${inventory}`,
+      for (const ip of t.hosts.ips.values())
+        assert(
+          inventory.includes(`ansible_host: "${ip}"`),
+          `${ip} not in inventory.yml:\n${inventory}`,
+        );
+      assertEqual(
+        [...t.frontDoor.backends()].sort(),
+        [...t.hosts.ips.values()].map((ip) => `${ip}:9292`).sort(),
+        "the front door's backends (the instance group's members)",
       );
+      assert(t.frontDoor.forwarded.size > 0, 'the check never went through the front door');
+      await appAnswers(FRONT_DOOR_IP, 80);
       await stateMatches(t, 'prod');
       locksReleased(t, 'prod');
     },
