@@ -11,7 +11,8 @@
 # nothing comes from Docker Hub.
 #
 # Env: DHT_SUITE (trixie, the default, or bookworm), DHT_SCENARIO (full, the default, or short:
-#      deploy, idempotence and the day-2 checks only; or bench: npm run bench:hosts), DHT_HOSTS (2, the default, to 8 hosts), DHT_CACHE (default /var/cache/docker-hosts-test),
+#      deploy, idempotence and the day-2 checks only; or bench: npm run bench:hosts; or data: the
+#      first deploy, then test/hosts/data.sh alone: env, secrets, volumes, accessory, data disk), DHT_HOSTS (2, the default, to 8 hosts), DHT_CACHE (default /var/cache/docker-hosts-test),
 #      DHT_NET (default 10.213.0), DHT_MIRROR (default http://deb.debian.org/debian; its -security
 #      sibling serves the security archive), DHT_KEEP=1 keeps the run directory.
 set -euo pipefail
@@ -67,6 +68,8 @@ GOOD_VARS=()
 . "$REPO/test/hosts/ship.sh"
 # shellcheck source=test/hosts/bench.sh
 . "$REPO/test/hosts/bench.sh"
+# shellcheck source=test/hosts/data.sh
+. "$REPO/test/hosts/data.sh"
 # The release the registry scenario left running (test-app:good until then).
 ROLLED_BACK=test-app:good
 
@@ -122,6 +125,7 @@ teardown() {
     wait "$pid" 2>/dev/null
   done
   stop_registry
+  data_stop
   if [ -n "$ACNG_PID" ]; then
     kill -TERM "$ACNG_PID" 2>/dev/null
     wait "$ACNG_PID" 2>/dev/null
@@ -154,9 +158,9 @@ preflight() {
   [ "$(id -u)" = 0 ] || abort "the host test needs root (network namespaces, systemd-nspawn)"
   case "$SUITE" in trixie | bookworm) ;; *) abort "DHT_SUITE must be trixie or bookworm (got '$SUITE')" ;; esac
   [ "${#HOSTS[@]}" -gt 0 ] || abort "DHT_HOSTS must be a number from 2 to 8 (got '$HOST_COUNT')"
-  case "$SCENARIO" in full | short | bench) ;; *) abort "DHT_SCENARIO must be full, short or bench (got '$SCENARIO')" ;; esac
+  case "$SCENARIO" in full | short | bench | data) ;; *) abort "DHT_SCENARIO must be full, short, bench or data (got '$SCENARIO')" ;; esac
   local missing=() c
-  for c in debootstrap systemd-nspawn ip ansible-playbook apt-cacher-ng docker-registry ssh ssh-keygen curl flock sha256sum; do
+  for c in debootstrap systemd-nspawn ip ansible-playbook apt-cacher-ng docker-registry ssh ssh-keygen curl flock sha256sum losetup; do
     command -v "$c" >/dev/null 2>&1 || [ -x "/usr/sbin/$c" ] || missing+=("$c")
   done
   [ "${#missing[@]}" -eq 0 ] || abort "missing commands: ${missing[*]} (run: bash .ci/hosts-deps.sh)"
@@ -332,6 +336,7 @@ boot_host() {
     --network-namespace-path="/run/netns/dht-$name" \
     --capability=all --system-call-filter=@keyring \
     --bind="$RUN/$name/docker:/var/lib/docker" \
+    ${DATA_BIND[$name]:+"--bind=${DATA_BIND[$name]}"} \
     --console=read-only >"$RUN/$name/console.log" 2>&1 </dev/null &
   NSPAWN_PID[$name]=$!
   remember_pid "${NSPAWN_PID[$name]}"
@@ -364,13 +369,14 @@ wait_ssh() {
 }
 
 # docker-archive (`docker save`) tarball of a one-layer image: busybox + its httpd on $APP_PORT.
-# build_image <tag> <archive> <Cmd JSON array>
+# build_image <tag> <archive> <Cmd JSON array> [folder of more files for the image's root]
 build_image() {
   local tag=$1 out=$2 cmd=$3 dir
   dir=$(mktemp -d "$RUN/image.XXXX")
   mkdir -p "$dir/rootfs/bin" "$dir/rootfs/www" "$dir/rootfs/tmp" "$dir/archive"
   cp "$ROOTFS/bin/busybox" "$dir/rootfs/bin/busybox"
   echo "docker-hosts test app ($tag)" >"$dir/rootfs/www/index.html"
+  if [ -n "${4:-}" ]; then cp -a "$4/." "$dir/rootfs/"; fi
   tar --sort=name --owner=0 --group=0 --numeric-owner --mtime=@0 -C "$dir/rootfs" -cf "$dir/archive/layer.tar" .
   local diff_id
   diff_id=$(sha256sum "$dir/archive/layer.tar" | cut -d' ' -f1)
@@ -468,6 +474,11 @@ clear_leftovers() {
     done <"$LEDGER"
   fi
   : >"$LEDGER"
+  # data.sh's data disk: a loop device on a file in a run folder.
+  for dev in $(losetup -n -O NAME,BACK-FILE 2>/dev/null | awk '$2 ~ "^/var/tmp/docker-hosts-test[.].*/data-disk[.]img" {print $1}'); do
+    log "detaching loop device $dev left by an earlier run"
+    losetup -d "$dev" || true
+  done
   for ns in $(ip netns list | awk '{print $1}' | grep '^dht-' || true); do
     log "removing network namespace $ns left by an earlier run"
     ip netns del "$ns" 2>/dev/null || true
@@ -515,6 +526,7 @@ main() {
   start_registry
   build_rootfs
   local name
+  if [ "$SCENARIO" = data ] || [ "$SCENARIO" = full ]; then data_attach_disk; fi
   for name in "${HOSTS[@]}"; do
     prepare_host "$name"
     boot_host "$name"
@@ -567,6 +579,14 @@ main() {
     check "$name: host key recorded under HostKeyAlias $name-${INSTANCE_ID[$name]}, not under its IP" \
       eval 'known_host "$name-${INSTANCE_ID[$name]}" && ! known_host "${HOST_IP[$name]}"'
   done
+
+  if [ "$SCENARIO" = data ]; then
+    data_scenario
+    log "finished in $(($(date +%s) - START))s"
+    summary
+    [ "$FAILED" -eq 0 ]
+    return
+  fi
 
   if [ "$SCENARIO" = bench ]; then
     bench_scenario
@@ -698,6 +718,8 @@ main() {
     check "broken deploy: $second still runs $ROLLED_BACK" \
       test "$(ssh_host "$second" "docker inspect -f '{{.Config.Image}}' $APP_NAME")" = "$ROLLED_BACK"
   fi
+
+  if [ "$SCENARIO" = full ]; then data_scenario; fi
 
   log "load during rollouts: $ZDT_TOTAL_REQUESTS requests, $ZDT_TOTAL_FAILURES failed"
   log "finished in $(($(date +%s) - START))s"
