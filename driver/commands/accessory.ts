@@ -15,7 +15,7 @@ import { SIGNAL_EXIT } from '../../lib/signals';
 import { lockRequest } from '../context';
 import { takeEnvLock } from '../state';
 import { sshArgv, Fleet } from '../fleet/ssh';
-import { dryRunPlaybook, loadFleet, runChild, runPlaybook } from '../fleet/fleet';
+import { dryRunPlaybook, loadFleet, onEachHost, runPlaybook } from '../fleet/fleet';
 import {
   accessoryRemote,
   detailsRemote,
@@ -40,18 +40,18 @@ export async function accessoryCommand(ctx: EnvContext): Promise<number> {
   if (action === 'restart') {
     const lock = takeEnvLock(lockRequest(ctx));
     try {
-      return await onHosts(ctx, fleet, hosts, accessoryRemote('restart', name));
+      return await onEachHost(ctx, fleet, hosts, accessoryRemote('restart', name), false);
     } finally {
       lock.release();
     }
   }
   if (action === 'logs') {
     const { follow, since } = ctx.args;
-    return onHosts(ctx, fleet, hosts, accessoryRemote('logs', name, { follow, since }));
+    return onEachHost(ctx, fleet, hosts, accessoryRemote('logs', name, { follow, since }), false);
   }
   const terminal = ctx.deps.stdin?.isTTY === true;
   const remote = accessoryRemote('exec', name, { execArgv: ctx.args.execArgv, terminal });
-  return onHosts(ctx, fleet, hosts, remote, terminal);
+  return onEachHost(ctx, fleet, hosts, remote, terminal);
 }
 
 /** What each host says about the accessory's containers, asked on every host at once. */
@@ -86,28 +86,6 @@ async function findHosts(
     `accessory ${name} runs on no host of ${ctx.env.name}; boot it: ${INVOCATION} accessory ${ctx.env.name} boot ${name}`,
   );
   return EXIT_UNHEALTHY;
-}
-
-/** `remote` on each host in turn (a header line each when several); an interrupted one stops the rest. */
-async function onHosts(
-  ctx: EnvContext,
-  fleet: Fleet,
-  hosts: readonly HostOutput[],
-  remote: readonly string[],
-  terminal = false,
-): Promise<number> {
-  let worst = 0;
-  for (const host of hosts) {
-    if (hosts.length > 1) ctx.deps.stderr.write(`${ctx.errStyle.bold(`== ${host.name}`)}\n`);
-    const code = await runChild(ctx, {
-      command: 'ssh',
-      args: sshArgv(fleet, host, remote, terminal),
-      terminal,
-    });
-    if (Object.values(SIGNAL_EXIT).includes(code)) return code;
-    worst = worst || code;
-  }
-  return worst;
 }
 
 /** Every host's containers of the accessory, `<host>\t<name>\t<image>\t<status>\t<ports>\t<mounts>`. */

@@ -9,8 +9,8 @@ import type { AccessoryAction } from '../usage';
 /** The label the app role puts on an accessory's container; its value is the accessory's name. */
 export const ACCESSORY_LABEL = 'docker-hosts.accessory';
 
-/** The accessory's containers on a host, one name a line (none: empty output). */
-export function findAccessoryRemote(name: string): string[] {
+/** `docker ps` of the accessory's containers (any state) on a host, one `format` line each. */
+function psRemote(name: string, format: string): string[] {
   return [
     'docker',
     'ps',
@@ -18,21 +18,18 @@ export function findAccessoryRemote(name: string): string[] {
     '--filter',
     `label=${ACCESSORY_LABEL}=${name}`,
     '--format',
-    '{{.Names}}',
+    format,
   ];
+}
+
+/** The accessory's containers on a host, one name a line (none: empty output). */
+export function findAccessoryRemote(name: string): string[] {
+  return psRemote(name, '{{.Names}}');
 }
 
 /** `details`: where and how it runs, one line a container (`docker ps`, as Kamal's `accessory details`). */
 export function detailsRemote(name: string): string[] {
-  return [
-    'docker',
-    'ps',
-    '--all',
-    '--filter',
-    `label=${ACCESSORY_LABEL}=${name}`,
-    '--format',
-    '{{.Names}}\t{{.Image}}\t{{.Status}}\t{{.Ports}}\t{{.Mounts}}',
-  ];
+  return psRemote(name, '{{.Names}}\t{{.Image}}\t{{.Status}}\t{{.Ports}}\t{{.Mounts}}');
 }
 
 export interface AccessoryRemoteOptions {
