@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { unknownMessage } from '../lib/cli/suggest';
 import { EXIT_OK, EXIT_USAGE } from '../lib/exit-codes';
 import {
+  ACCESSORY_ACTIONS,
   Command,
   COMMAND_TABLE,
   commandHelpLine,
@@ -81,6 +82,14 @@ const EXAMPLES: Readonly<Record<Command, string>> = {
   output: `${INVOCATION} output <env> --json`,
 };
 
+/** The arguments a command takes beyond `<env>`, as `help <command>` lists them. */
+const MORE_ARGUMENTS: Partial<Record<Command, readonly string[]>> = {
+  accessory: [
+    `<action>  ${ACCESSORY_ACTIONS.join(', ')} (boot, reboot: the accessory playbook, --dry-run; logs: -f, --since; exec: -- <cmd>)`,
+    "<name>  the accessory's name (the container's; the config's accessories)",
+  ],
+};
+
 /** `help <command>`: what it does, its arguments and options, its exit codes, an example. */
 export function commandHelp(command: Command, environments: readonly string[]): string {
   const [usage, text] = COMMAND_TABLE[command];
@@ -94,7 +103,7 @@ ${text}
 
 arguments:
   <env>  one of: ${environments.join(', ')}
-
+${(MORE_ARGUMENTS[command] ?? []).map((line) => `  ${line}\n`).join('')}
 options:
 ${options.map(optionHelpLine).join('\n')}
 
