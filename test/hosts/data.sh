@@ -162,9 +162,11 @@ data_app_id() { ssh_host "${HOSTS[0]}" "docker inspect -f '{{.Id}}' $APP_NAME"; 
 
 data_check_layout() {
   local one=${HOSTS[0]} two=${HOSTS[1]}
-  check "$one: the data disk is mounted at /mnt/disks/data by id (ext4), fstab says nofail" \
+  check "$one: the data disk is mounted at /mnt/disks/data by id (ext4), by an enabled mount unit with nofail, before docker" \
     ssh_host "$one" "test \"\$(findmnt -n -o SOURCE,FSTYPE /mnt/disks/data)\" = '/dev/disk/by-id/google-$DATA_DISK_DEVICE ext4' &&
-      grep -E '^/dev/disk/by-id/google-$DATA_DISK_DEVICE /mnt/disks/data ext4 [^ ]*nofail' /etc/fstab"
+      test \"\$(systemctl is-enabled mnt-disks-data.mount)\" = enabled &&
+      grep -qx 'Options=discard,defaults,nofail' /etc/systemd/system/mnt-disks-data.mount &&
+      systemctl show -p After docker.service | grep -q mnt-disks-data.mount"
   check "$two: no data disk, /mnt/disks/data a folder on the boot disk" \
     ssh_host "$two" "test -d /mnt/disks/data && ! findmnt /mnt/disks/data >/dev/null"
   check "$one: the accessory kv runs (unless-stopped, on the app network), its port on the host's own address only" \
@@ -244,7 +246,7 @@ data_scenario() {
 
   data_deploy "$RUN/data-1.log" "v1 with env, a secret, a volume and the accessory kv" -e "app_image=$v1" -e app_release_commit=data-v1
   data_check_layout
-  ssh_host "$one" "test -e /run/docker-hosts/kv.env" || fail "no env file for kv"
+  check "$one: the accessory has its own env file" ssh_host "$one" "sudo test -s /run/docker-hosts/kv.env"
   check "the secret store refuses a request without the host's token (HTTP 403)" \
     test "$(curl -s -o /dev/null -w '%{http_code}' "http://$GW:$DATA_SM_PORT/v1/projects/$DATA_PROJECT/secrets/app-password/versions/latest:access")" = 403
   data_get "$APP_PORT/cgi-bin/notes?add=note-1" >/dev/null
@@ -296,7 +298,7 @@ data_scenario() {
   check "a dockerd restart left the accessory running (live-restore)" test "$(data_accessory_state)" = "$before"
 
   day2_reboot
-  check "$one: after the reboot the data disk is mounted again (fstab, before docker)" \
+  check "$one: after the reboot the data disk is mounted again (its unit, before docker)" \
     ssh_host "$one" "findmnt -n /mnt/disks/data >/dev/null && test \"\$(systemctl show -p After docker.service | grep -c mnt-disks-data.mount)\" = 1"
   check "$one: after the reboot the accessory runs" test "$(data_accessory_state | cut -d' ' -f3)" = true
   data_intact "a reboot"
