@@ -207,8 +207,9 @@ data_deploy() {
   fi
 }
 
-# Host 1 reinstalled: a fresh root filesystem and /var/lib/docker (a new instance, a new host key),
-# the same data disk attached; site.yml sets it up from scratch.
+# Host 1 reinstalled: a fresh root filesystem, /var/lib/docker and network namespace (a new
+# instance, a new host key, the same address), the same data disk attached; site.yml sets it up
+# from scratch.
 data_reinstall() {
   local name=${HOSTS[0]} pid=${NSPAWN_PID[${HOSTS[0]}]}
   kill -TERM "$pid"
@@ -217,6 +218,10 @@ data_reinstall() {
   wait "$pid" 2>/dev/null || true
   close_masters
   rm -rf --one-file-system "$RUN/$name/root" "$RUN/$name/docker" "$RUN/$name.init-pid"
+  # A new machine: a new network namespace too (the old one still holds the old dockerd's bridges).
+  ip netns del "dht-$name"
+  for _ in $(seq 1 50); do ip link show dht-h1 >/dev/null 2>&1 || break; sleep 0.1; done
+  host_network "$name" 1
   prepare_host "$name"
   boot_host "$name"
   wait_ssh "$name"

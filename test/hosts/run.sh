@@ -182,23 +182,27 @@ setup_network() {
   ip link add "$BRIDGE" type bridge
   ip addr add "$GW/24" dev "$BRIDGE"
   ip link set "$BRIDGE" up
-  local i=0 name ns ip
+  local i=0 name
   for name in "${HOSTS[@]}"; do
     i=$((i + 1))
-    ns="dht-$name"
-    ip="$NET.$((10 + i))"
-    HOST_IP[$name]=$ip
-    ip netns add "$ns"
-    ip link add "dht-h$i" type veth peer name eth0 netns "$ns"
-    ip link set "dht-h$i" master "$BRIDGE" up
-    ip -n "$ns" link set lo up
-    ip -n "$ns" addr add "$ip/24" dev eth0
-    ip -n "$ns" link set eth0 up
-    # No default route: the hosts reach this machine's bridge address and nothing else.
-    # dockerd needs forwarding on (it cannot write /proc/sys inside nspawn); this is the host's
-    # own namespace, so it changes nothing outside it.
-    ip netns exec "$ns" sysctl -qw net.ipv4.ip_forward=1
+    HOST_IP[$name]="$NET.$((10 + i))"
+    host_network "$name" "$i"
   done
+}
+
+# host_network <name> <i>: host <name>'s own network namespace, its eth0 (HOST_IP) a veth into the bridge.
+host_network() {
+  local i=$2 ns="dht-$1" ip=${HOST_IP[$1]}
+  ip netns add "$ns"
+  ip link add "dht-h$i" type veth peer name eth0 netns "$ns"
+  ip link set "dht-h$i" master "$BRIDGE" up
+  ip -n "$ns" link set lo up
+  ip -n "$ns" addr add "$ip/24" dev eth0
+  ip -n "$ns" link set eth0 up
+  # No default route: the hosts reach this machine's bridge address and nothing else.
+  # dockerd needs forwarding on (it cannot write /proc/sys inside nspawn); this is the host's
+  # own namespace, so it changes nothing outside it.
+  ip netns exec "$ns" sysctl -qw net.ipv4.ip_forward=1
 }
 
 start_apt_cache() {
