@@ -6,6 +6,8 @@ import { parseArgs as parseTokens } from 'node:util';
 import { unknownMessage } from '../lib/cli/suggest';
 import { StepName, UP_STEPS, UpStepName } from './plan/steps';
 import {
+  ACCESSORY_ACTIONS,
+  AccessoryAction,
   Command,
   COMMANDS,
   INVOCATION,
@@ -46,8 +48,10 @@ interface Positionals {
   /** The second positional: `env`/`ssh <env> [host]`, `rollback <env> [version]`. */
   readonly host?: string;
   readonly version?: string;
-  /** `exec <env> -- <cmd...>`. */
+  /** `exec <env> -- <cmd...>`, `accessory <env> exec <name> -- <cmd...>`. */
   readonly execArgv: readonly string[];
+  /** `accessory <env> <action> <name>`. */
+  readonly accessory?: { readonly action: AccessoryAction; readonly name: string };
 }
 
 /** One command's parsed arguments: its own options only (`argsFor`), so a command cannot read another's. */
@@ -62,8 +66,10 @@ export interface ParsedArgs extends OptionValues {
   /** The second positional: `env`/`ssh <env> [host]`, `rollback <env> [version]`. */
   readonly host?: string;
   readonly version?: string;
-  /** `exec <env> -- <cmd...>`. */
+  /** `exec <env> -- <cmd...>`, `accessory <env> exec <name> -- <cmd...>`. */
   readonly execArgv: readonly string[];
+  /** `accessory <env> <action> <name>`. */
+  readonly accessory?: { readonly action: AccessoryAction; readonly name: string };
 }
 
 const SPECS: Readonly<Record<string, OptionSpec>> = OPTIONS;
@@ -120,7 +126,10 @@ function readOptions(argv: readonly string[]): {
 }
 
 /** The command and its positional arguments. */
-function readPositionals(positionals: string[], help: boolean) {
+function readPositionals(
+  positionals: string[],
+  help: boolean,
+): Pick<ParsedArgs, 'command' | 'lockAction' | 'environment' | 'host' | 'version' | 'accessory'> {
   let command: Command = 'up';
   if ((COMMANDS as readonly string[]).includes(positionals[0]))
     command = positionals.shift() as Command;
@@ -136,6 +145,7 @@ function readPositionals(positionals: string[], help: boolean) {
     }
     lockAction = action as ParsedArgs['lockAction'];
   }
+  if (command === 'accessory' && !help) return { command, ...accessoryWords(positionals) };
   const [environment, second, ...extra] = positionals;
   const kind = SECOND[command];
   if (!help && (extra.length > 0 || (second !== undefined && kind === undefined))) {
@@ -153,24 +163,70 @@ function readPositionals(positionals: string[], help: boolean) {
   };
 }
 
+/** An accessory's name: what Docker and the config allow (lowercase letters, digits, `.`, `_`, `-`). */
+export const ACCESSORY_NAME = /^[a-z0-9][a-z0-9_.-]{0,62}$/;
+
+/** `accessory <env> <action> <name>`: the three words, each checked. */
+function accessoryWords(positionals: readonly string[]) {
+  const [environment, action, name, extra] = positionals;
+  const usage = `${INVOCATION} accessory <env> ${ACCESSORY_ACTIONS.join('|')} <name>`;
+  if (!(ACCESSORY_ACTIONS as readonly (string | undefined)[]).includes(action))
+    throw new UsageError(`accessory needs an action: ${usage} (got "${action ?? ''}")`);
+  if (name === undefined || !ACCESSORY_NAME.test(name))
+    throw new UsageError(
+      `accessory ${action} needs an accessory's name (lowercase letters, digits, . _ -): ${usage} (got "${name ?? ''}")`,
+    );
+  if (extra !== undefined) throw new UsageError(`unexpected argument "${extra}"; usage: ${usage}`);
+  return { environment, accessory: { action: action as AccessoryAction, name } };
+}
+
+/** `exec <env> -- <cmd>` and `accessory <env> exec <name> -- <cmd>`: the commands that take a `--` command. */
+function takesCommand(command: Command, accessory: ParsedArgs['accessory']): boolean {
+  return command === 'exec' || accessory?.action === 'exec';
+}
+
 /** A `--` command (execArgv, undefined without `--`) is for exec alone; every option must be one the command takes. */
 function checkFits(
   command: Command,
   given: ReadonlyMap<string, unknown>,
   execArgv?: readonly string[],
+  accessory?: ParsedArgs['accessory'],
 ): void {
-  if (command === 'exec' && !execArgv?.length) {
+  const exec = command === 'exec' ? 'exec <env> [--host <name>]' : 'accessory <env> exec <name>';
+  if (takesCommand(command, accessory) && !execArgv?.length) {
     throw new UsageError(
-      `exec needs a command after "--": ${INVOCATION} exec <env> [--host <name>] -- <command> [args]`,
+      `${command === 'exec' ? 'exec' : 'accessory exec'} needs a command after "--": ${INVOCATION} ${exec} -- <command> [args]`,
     );
   }
-  if (command !== 'exec' && execArgv)
-    throw new UsageError(`"--" and a command after it are for exec, not ${command}`);
+  if (!takesCommand(command, accessory) && execArgv)
+    throw new UsageError(
+      `"--" and a command after it are for exec and accessory exec, not ${command}`,
+    );
+  checkAccessoryOptions(given, accessory);
   for (const name of given.keys()) {
     const { commands } = SPECS[name];
     if (!commands.includes(command)) {
       throw new UsageError(`option --${name} applies to ${commands.join(', ')}, not to ${command}`);
     }
+  }
+}
+
+/** Of the accessory's options, --follow and --since are for logs, --dry-run for boot and reboot. */
+function checkAccessoryOptions(
+  given: ReadonlyMap<string, unknown>,
+  accessory: ParsedArgs['accessory'],
+): void {
+  if (accessory === undefined) return;
+  const fits: Readonly<Record<string, readonly AccessoryAction[]>> = {
+    follow: ['logs'],
+    since: ['logs'],
+    'dry-run': ['boot', 'reboot'],
+  };
+  for (const name of given.keys()) {
+    if (fits[name] !== undefined && !fits[name].includes(accessory.action))
+      throw new UsageError(
+        `option --${name} applies to accessory ${fits[name].join(', ')}, not to accessory ${accessory.action}`,
+      );
   }
 }
 
@@ -209,7 +265,7 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
   const { positionals, given } = readOptions(dashes < 0 ? argv : argv.slice(0, dashes));
   const help = given.has('help');
   const words = readPositionals(positionals, help);
-  if (!help) checkFits(words.command, given, execArgv);
+  if (!help) checkFits(words.command, given, execArgv, words.accessory);
   const values = optionValues(given, words.command);
   if (values.from !== undefined && values.only !== undefined)
     throw new UsageError('--from and --only exclude each other: pick one');

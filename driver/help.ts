@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { unknownMessage } from '../lib/cli/suggest';
 import { EXIT_OK, EXIT_USAGE } from '../lib/exit-codes';
 import {
+  ACCESSORY_ACTIONS,
   Command,
   COMMAND_TABLE,
   commandHelpLine,
@@ -50,6 +51,7 @@ const EXITS: Readonly<Record<Command, readonly string[]>> = {
   exec: [LOCKED],
   ssh: [LOCKED],
   prune: [LOCKED],
+  accessory: [LOCKED, '6 the accessory runs on no host (restart, logs, exec; details: on none)'],
   build: [LOCKED],
   push: [LOCKED],
   config: [],
@@ -72,11 +74,20 @@ const EXAMPLES: Readonly<Record<Command, string>> = {
   exec: `${INVOCATION} exec <env> -- env`,
   ssh: `${INVOCATION} ssh <env> docker-host-001`,
   prune: `${INVOCATION} prune <env> --keep 5`,
+  accessory: `${INVOCATION} accessory <env> logs db -f --since 10m`,
   build: `${INVOCATION} build <env> --dry-run`,
   push: `${INVOCATION} push <env> --local`,
   config: `${INVOCATION} config <env> --json`,
   validate: `${INVOCATION} validate <env>`,
   output: `${INVOCATION} output <env> --json`,
+};
+
+/** The arguments a command takes beyond `<env>`, as `help <command>` lists them. */
+const MORE_ARGUMENTS: Partial<Record<Command, readonly string[]>> = {
+  accessory: [
+    `<action>  ${ACCESSORY_ACTIONS.join(', ')} (boot, reboot: the accessory playbook, --dry-run; logs: -f, --since; exec: -- <cmd>)`,
+    "<name>  the accessory's name (the container's; the config's accessories)",
+  ],
 };
 
 /** `help <command>`: what it does, its arguments and options, its exit codes, an example. */
@@ -92,7 +103,7 @@ ${text}
 
 arguments:
   <env>  one of: ${environments.join(', ')}
-
+${(MORE_ARGUMENTS[command] ?? []).map((line) => `  ${line}\n`).join('')}
 options:
 ${options.map(optionHelpLine).join('\n')}
 

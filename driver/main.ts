@@ -14,6 +14,7 @@ import { configCommand } from './commands/config';
 import { destroyCommand } from './commands/destroy';
 import { driftCommand } from './commands/drift';
 import { envCommand } from './commands/env';
+import { accessoryCommand } from './commands/accessory';
 import { execCommand } from './commands/exec';
 import { lockCommand } from './commands/lock';
 import { logsCommand } from './commands/logs';
@@ -53,6 +54,7 @@ const COMMAND_FILES: Record<Command, (ctx: EnvContext) => Promise<number>> = {
   exec: execCommand,
   ssh: sshCommand,
   prune: pruneCommand,
+  accessory: accessoryCommand,
   build: buildCommand,
   push: buildCommand,
   config: configCommand,

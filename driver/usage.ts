@@ -3,6 +3,9 @@ import { closest } from '../lib/cli/suggest';
 import { DESTROY_STEPS, StepName, UP_STEPS } from './plan/steps';
 
 export const LOCK_ACTIONS = ['status', 'release', 'acquire'] as const;
+/** `accessory <env> <action> <name>`, Kamal's accessory verbs. */
+export const ACCESSORY_ACTIONS = ['boot', 'reboot', 'restart', 'logs', 'exec', 'details'] as const;
+export type AccessoryAction = (typeof ACCESSORY_ACTIONS)[number];
 
 /**
  * How the messages spell the driver's invocation: the way the user started it. `npx docker-hosts` (package.json
@@ -37,6 +40,7 @@ export const COMMAND_TABLE = {
   exec: ['<env> [--host h] -- <cmd>', 'run <cmd> in the app container on each host (one after the other)'],
   ssh: ['<env> [host]', 'an SSH session on a host (default the first), the way Ansible connects'],
   prune: ['<env> [--keep n]', 'remove stopped containers and images beyond the kept releases on every host'],
+  accessory: ['<env> <action> <name>', 'an accessory: boot, reboot (anew), restart, logs, exec -- <cmd>, details (where, how)'],
   build: ['<env>', "build the app image (app.build) where its tag is missing and push it; deploys nothing (= up --only build)"],
   push: ['<env>', 'the same as build (the image is pushed where it is built): for those who type push'],
   config: ['<env> [--json]', "the environment's resolved config (every default filled in); build-arg values never shown"],
@@ -53,6 +57,7 @@ export const OTHER_TOOLS_VERBS: Readonly<Record<string, Command>> = {
   down: 'destroy', delete: 'destroy', remove: 'destroy', teardown: 'destroy',
   show: 'status', ps: 'status', info: 'status', details: 'status',
   diff: 'drift', check: 'drift', log: 'logs', shell: 'ssh', run: 'exec', unlock: 'lock',
+  accessories: 'accessory',
   history: 'releases', revert: 'rollback', undo: 'rollback', cleanup: 'prune', clean: 'prune',
 };
 
@@ -140,12 +145,13 @@ const SSH = [
   'exec',
   'ssh',
   'prune',
+  'accessory',
 ] as const satisfies readonly Command[];
 export const SSH_COMMANDS: readonly Command[] = SSH;
 
 /** Every option: its value's name in --help and check (none for a flag: true when given), short form, commands. */
 export const OPTIONS = {
-  'dry-run': { short: 'n', commands: [...RUN, ...BUILD, 'rollback', 'prune'] },
+  'dry-run': { short: 'n', commands: [...RUN, ...BUILD, 'rollback', 'prune', 'accessory'] },
   from: { value: 'step', parse: step, commands: RUN },
   only: { value: 'step', parse: step, commands: RUN },
   'auto-approve': { commands: ['up', 'rollback'] },
@@ -174,8 +180,8 @@ export const OPTIONS = {
   json: { commands: ['plan', 'status', 'drift', 'releases', 'config', 'output'] },
   host: { value: 'name', field: 'onlyHost', commands: ['logs', 'exec'] },
   hosts: { value: 'a,b', parse: hostList, field: 'onlyHosts', commands: ['logs', 'exec'] },
-  follow: { short: 'f', commands: ['logs'] },
-  since: { value: 'when', parse: since, commands: ['logs'] },
+  follow: { short: 'f', commands: ['logs', 'accessory'] },
+  since: { value: 'when', parse: since, commands: ['logs', 'accessory'] },
   keep: { value: 'n', parse: releases, commands: ['prune'] },
   'outputs-only': { commands: ['status'] },
   help: { short: 'h', commands: COMMANDS },

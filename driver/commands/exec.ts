@@ -4,9 +4,7 @@
  */
 import { argsFor } from '../args';
 import type { EnvContext } from '../context';
-import { SIGNAL_EXIT } from '../../lib/signals';
-import { sshArgv } from '../fleet/ssh';
-import { loadFleet, pickHosts, runChild } from '../fleet/fleet';
+import { loadFleet, onEachHost, pickHosts } from '../fleet/fleet';
 
 export async function execCommand(ctx: EnvContext): Promise<number> {
   const { env } = ctx;
@@ -22,17 +20,5 @@ export async function execCommand(ctx: EnvContext): Promise<number> {
     env.app.containerName,
     ...args.execArgv,
   ];
-  let worst = 0;
-  for (const host of hosts) {
-    if (hosts.length > 1) ctx.deps.stderr.write(`${ctx.errStyle.bold(`== ${host.name}`)}\n`);
-    const code = await runChild(ctx, {
-      command: 'ssh',
-      args: sshArgv(fleet, host, remote, terminal),
-      terminal,
-    });
-    // Interrupted (here, or the command on the host by a signal): the next hosts do not run.
-    if (Object.values(SIGNAL_EXIT).includes(code)) return code;
-    worst = worst || code;
-  }
-  return worst;
+  return onEachHost(ctx, fleet, hosts, remote, terminal);
 }

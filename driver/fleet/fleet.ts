@@ -12,7 +12,7 @@ import type { ExecStep } from '../plan/steps';
 import { playbookStep } from '../plan/tools';
 import type { Output } from '../exec/capture';
 import { SIGNAL_EXIT } from '../../lib/signals';
-import type { Fleet } from './ssh';
+import { Fleet, sshArgv } from './ssh';
 import { envDir, envLockPath, knownHostsFile } from '../paths';
 import { commandLine, displayPath } from '../format';
 import { EXIT_OK } from '../../lib/exit-codes';
@@ -76,6 +76,31 @@ export async function runChild(ctx: EnvContext, c: Child): Promise<number> {
     output,
   });
   return ran.interrupted !== undefined ? SIGNAL_EXIT[ran.interrupted] : ran.code;
+}
+
+/**
+ * `remote` on each host in turn over SSH (a header line per host when there are several), on the terminal when
+ * `terminal`; interrupted (here, or the command on the host by a signal), the next hosts do not run. The worst code.
+ */
+export async function onEachHost(
+  ctx: EnvContext,
+  fleet: Fleet,
+  hosts: readonly HostOutput[],
+  remote: readonly string[],
+  terminal: boolean,
+): Promise<number> {
+  let worst = 0;
+  for (const host of hosts) {
+    if (hosts.length > 1) ctx.deps.stderr.write(`${ctx.errStyle.bold(`== ${host.name}`)}\n`);
+    const code = await runChild(ctx, {
+      command: 'ssh',
+      args: sshArgv(fleet, host, remote, terminal),
+      terminal,
+    });
+    if (Object.values(SIGNAL_EXIT).includes(code)) return code;
+    worst = worst || code;
+  }
+  return worst;
 }
 
 /**

@@ -142,7 +142,7 @@ describe('docker-credential-gce-metadata', () => {
 
 test("the script's fallback token URL is the role's default (one fact, two places that must agree)", () => {
   const script = readFileSync(HELPER, 'utf8');
-  const defaults = readFileSync(resolve(HELPER, '../../defaults/main.yml'), 'utf8');
+  const defaults = readFileSync(resolve(HELPER, '../../../host_common/defaults/main.yml'), 'utf8');
   const fallback = /^DEFAULT_TOKEN_URL = "([^"]+)"$/m.exec(script)?.[1];
   expect(fallback).toBe(`http://metadata.google.internal${TOKEN_PATH}`);
   expect(defaults).toMatch(new RegExp(`docker_host_metadata_token_url: >-\\n  ${fallback!.replace(/[.]/g, '\\.')}\\n`));

@@ -102,7 +102,7 @@ describe('parseArgs', () => {
     [['stage', '--yes'], 'option --yes applies to destroy, not to up'],
     [
       ['status', 'stage', '--dry-run'],
-      'option --dry-run applies to up, destroy, build, push, rollback, prune, not to status',
+      'option --dry-run applies to up, destroy, build, push, rollback, prune, accessory, not to status',
     ],
     [['stage', 'prod'], 'unknown command "stage"; commands are: up, destroy, plan, env, status'],
     [['up', 'stage', 'prod'], 'unexpected argument "prod"'],

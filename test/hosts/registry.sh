@@ -16,6 +16,8 @@ REGISTRY=""
 REGISTRY_PID=""
 METADATA_PID=""
 TOKEN_PATH=/computeMetadata/v1/instance/service-accounts/default/token
+# The token the fake metadata server hands out (the fake Secret Manager of data.sh checks it too).
+METADATA_TOKEN=""
 
 start_registry() {
   REGISTRY="$GW:$REGISTRY_PORT"
@@ -24,6 +26,7 @@ start_registry() {
   token=$(head -c 24 /dev/urandom | base64 | tr -d '/+=')
   hash=$(python3 -W ignore -c 'import crypt, sys; print(crypt.crypt(sys.argv[1], crypt.mksalt(crypt.METHOD_BLOWFISH)))' "$token")
   echo "oauth2accesstoken:$hash" >"$dir/htpasswd"
+  METADATA_TOKEN=$token
   cat >"$dir/config.yml" <<YML
 version: 0.1
 log:

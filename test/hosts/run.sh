@@ -12,7 +12,9 @@
 #
 # Env: DHT_SUITE (trixie, the default, or bookworm), DHT_SCENARIO (full, the default, or short:
 #      deploy, idempotence and the day-2 checks only; or bench: npm run bench:hosts; or whole-up: the hosts only
-#      boot for the driver's whole up against the double of Google's APIs, npm run test:whole-up, whole-up.sh), DHT_HOSTS (2, the default, to 8 hosts), DHT_CACHE (default /var/cache/docker-hosts-test),
+#      boot for the driver's whole up against the double of Google's APIs, npm run test:whole-up, whole-up.sh; or
+#      data: the first deploy, then test/hosts/data.sh alone: env, secrets, volumes, accessory, data disk),
+#      DHT_HOSTS (2, the default, to 8 hosts), DHT_CACHE (default /var/cache/docker-hosts-test),
 #      DHT_NET (default 10.213.0), DHT_MIRROR (default http://deb.debian.org/debian; its -security
 #      sibling serves the security archive), DHT_KEEP=1 keeps the run directory.
 set -euo pipefail
@@ -70,6 +72,8 @@ GOOD_VARS=()
 . "$REPO/test/hosts/bench.sh"
 # shellcheck source=test/hosts/whole-up.sh
 . "$REPO/test/hosts/whole-up.sh"
+# shellcheck source=test/hosts/data.sh
+. "$REPO/test/hosts/data.sh"
 # The release the registry scenario left running (test-app:good until then).
 ROLLED_BACK=test-app:good
 
@@ -125,6 +129,7 @@ teardown() {
     wait "$pid" 2>/dev/null
   done
   stop_registry
+  data_stop
   if [ -n "$ACNG_PID" ]; then
     kill -TERM "$ACNG_PID" 2>/dev/null
     wait "$ACNG_PID" 2>/dev/null
@@ -157,9 +162,9 @@ preflight() {
   [ "$(id -u)" = 0 ] || abort "the host test needs root (network namespaces, systemd-nspawn)"
   case "$SUITE" in trixie | bookworm) ;; *) abort "DHT_SUITE must be trixie or bookworm (got '$SUITE')" ;; esac
   [ "${#HOSTS[@]}" -gt 0 ] || abort "DHT_HOSTS must be a number from 2 to 8 (got '$HOST_COUNT')"
-  case "$SCENARIO" in full | short | bench | whole-up) ;; *) abort "DHT_SCENARIO must be full, short, bench or whole-up (got '$SCENARIO')" ;; esac
+  case "$SCENARIO" in full | short | bench | whole-up | data) ;; *) abort "DHT_SCENARIO must be full, short, bench, whole-up or data (got '$SCENARIO')" ;; esac
   local missing=() c
-  for c in debootstrap systemd-nspawn ip ansible-playbook apt-cacher-ng docker-registry ssh ssh-keygen curl flock sha256sum; do
+  for c in debootstrap systemd-nspawn ip ansible-playbook apt-cacher-ng docker-registry ssh ssh-keygen curl flock sha256sum losetup; do
     command -v "$c" >/dev/null 2>&1 || [ -x "/usr/sbin/$c" ] || missing+=("$c")
   done
   [ "${#missing[@]}" -eq 0 ] || abort "missing commands: ${missing[*]} (run: bash .ci/hosts-deps.sh)"
@@ -181,23 +186,27 @@ setup_network() {
   ip link add "$BRIDGE" type bridge
   ip addr add "$GW/24" dev "$BRIDGE"
   ip link set "$BRIDGE" up
-  local i=0 name ns ip
+  local i=0 name
   for name in "${HOSTS[@]}"; do
     i=$((i + 1))
-    ns="dht-$name"
-    ip="$NET.$((10 + i))"
-    HOST_IP[$name]=$ip
-    ip netns add "$ns"
-    ip link add "dht-h$i" type veth peer name eth0 netns "$ns"
-    ip link set "dht-h$i" master "$BRIDGE" up
-    ip -n "$ns" link set lo up
-    ip -n "$ns" addr add "$ip/24" dev eth0
-    ip -n "$ns" link set eth0 up
-    # No default route: the hosts reach this machine's bridge address and nothing else.
-    # dockerd needs forwarding on (it cannot write /proc/sys inside nspawn); this is the host's
-    # own namespace, so it changes nothing outside it.
-    ip netns exec "$ns" sysctl -qw net.ipv4.ip_forward=1
+    HOST_IP[$name]="$NET.$((10 + i))"
+    host_network "$name" "$i"
   done
+}
+
+# host_network <name> <i>: host <name>'s own network namespace, its eth0 (HOST_IP) a veth into the bridge.
+host_network() {
+  local i=$2 ns="dht-$1" ip=${HOST_IP[$1]}
+  ip netns add "$ns"
+  ip link add "dht-h$i" type veth peer name eth0 netns "$ns"
+  ip link set "dht-h$i" master "$BRIDGE" up
+  ip -n "$ns" link set lo up
+  ip -n "$ns" addr add "$ip/24" dev eth0
+  ip -n "$ns" link set eth0 up
+  # No default route: the hosts reach this machine's bridge address and nothing else.
+  # dockerd needs forwarding on (it cannot write /proc/sys inside nspawn); this is the host's
+  # own namespace, so it changes nothing outside it.
+  ip netns exec "$ns" sysctl -qw net.ipv4.ip_forward=1
 }
 
 start_apt_cache() {
@@ -335,6 +344,7 @@ boot_host() {
     --network-namespace-path="/run/netns/dht-$name" \
     --capability=all --system-call-filter=@keyring \
     --bind="$RUN/$name/docker:/var/lib/docker" \
+    ${DATA_BIND[$name]:+"--bind=${DATA_BIND[$name]}"} \
     --console=read-only >"$RUN/$name/console.log" 2>&1 </dev/null &
   NSPAWN_PID[$name]=$!
   remember_pid "${NSPAWN_PID[$name]}"
@@ -367,13 +377,14 @@ wait_ssh() {
 }
 
 # docker-archive (`docker save`) tarball of a one-layer image: busybox + its httpd on $APP_PORT.
-# build_image <tag> <archive> <Cmd JSON array>
+# build_image <tag> <archive> <Cmd JSON array> [folder of more files for the image's root]
 build_image() {
   local tag=$1 out=$2 cmd=$3 dir
   dir=$(mktemp -d "$RUN/image.XXXX")
   mkdir -p "$dir/rootfs/bin" "$dir/rootfs/www" "$dir/rootfs/tmp" "$dir/archive"
   cp "$ROOTFS/bin/busybox" "$dir/rootfs/bin/busybox"
   echo "docker-hosts test app ($tag)" >"$dir/rootfs/www/index.html"
+  if [ -n "${4:-}" ]; then cp -a "$4/." "$dir/rootfs/"; fi
   tar --sort=name --owner=0 --group=0 --numeric-owner --mtime=@0 -C "$dir/rootfs" -cf "$dir/archive/layer.tar" .
   local diff_id
   diff_id=$(sha256sum "$dir/archive/layer.tar" | cut -d' ' -f1)
@@ -471,6 +482,11 @@ clear_leftovers() {
     done <"$LEDGER"
   fi
   : >"$LEDGER"
+  # data.sh's data disk: a loop device on a file in a run folder.
+  for dev in $(losetup -n -O NAME,BACK-FILE 2>/dev/null | awk '$2 ~ "^/var/tmp/docker-hosts-test[.].*/data-disk[.]img" {print $1}'); do
+    log "detaching loop device $dev left by an earlier run"
+    losetup -d "$dev" || true
+  done
   for ns in $(ip netns list | awk '{print $1}' | grep '^dht-' || true); do
     log "removing network namespace $ns left by an earlier run"
     ip netns del "$ns" 2>/dev/null || true
@@ -518,6 +534,7 @@ main() {
   [ "$SCENARIO" = whole-up ] || start_registry
   build_rootfs
   local name
+  if [ "$SCENARIO" = data ] || [ "$SCENARIO" = full ]; then data_attach_disk; fi
   for name in "${HOSTS[@]}"; do
     prepare_host "$name"
     boot_host "$name"
@@ -577,6 +594,14 @@ main() {
     check "$name: host key recorded under HostKeyAlias $name-${INSTANCE_ID[$name]}, not under its IP" \
       eval 'known_host "$name-${INSTANCE_ID[$name]}" && ! known_host "${HOST_IP[$name]}"'
   done
+
+  if [ "$SCENARIO" = data ]; then
+    data_scenario
+    log "finished in $(($(date +%s) - START))s"
+    summary
+    [ "$FAILED" -eq 0 ]
+    return
+  fi
 
   if [ "$SCENARIO" = bench ]; then
     bench_scenario
@@ -708,6 +733,8 @@ main() {
     check "broken deploy: $second still runs $ROLLED_BACK" \
       test "$(ssh_host "$second" "docker inspect -f '{{.Config.Image}}' $APP_NAME")" = "$ROLLED_BACK"
   fi
+
+  if [ "$SCENARIO" = full ]; then data_scenario; fi
 
   log "load during rollouts: $ZDT_TOTAL_REQUESTS requests, $ZDT_TOTAL_FAILURES failed"
   log "finished in $(($(date +%s) - START))s"
