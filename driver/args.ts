@@ -58,18 +58,8 @@ interface Positionals {
 export type ArgsOf<C extends Command> = Positionals & { readonly command: C } & OptionValuesOf<C>;
 
 /** The arguments as the shared code (context, runner, preflight) reads them: any command's. */
-export interface ParsedArgs extends OptionValues {
+export interface ParsedArgs extends OptionValues, Positionals {
   readonly command: Command;
-  readonly environment?: string;
-  /** `lock <action> <env>`. */
-  readonly lockAction?: (typeof LOCK_ACTIONS)[number];
-  /** The second positional: `env`/`ssh <env> [host]`, `rollback <env> [version]`. */
-  readonly host?: string;
-  readonly version?: string;
-  /** `exec <env> -- <cmd...>`, `accessory <env> exec <name> -- <cmd...>`. */
-  readonly execArgv: readonly string[];
-  /** `accessory <env> <action> <name>`. */
-  readonly accessory?: { readonly action: AccessoryAction; readonly name: string };
 }
 
 const SPECS: Readonly<Record<string, OptionSpec>> = OPTIONS;

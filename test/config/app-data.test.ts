@@ -1,20 +1,10 @@
-import { ConfigError, EnvironmentSpec, ProjectSpec, resolveProject } from '../../config';
+import { EnvironmentSpec } from '../../config';
 import { entropy, secretReason } from '../../config/secret-values';
-import { resolveEnvs, testContext, validEnv } from '../helpers';
+import { configErrorOf, resolveEnvs, validEnv } from '../helpers';
 
 /** The one-line error a record with these fields gets. */
 function errorOf(patch: Record<string, unknown>): string {
-  const spec = {
-    environments: [{ ...validEnv({ hostCount: 3 }), ...patch }],
-  } as unknown as ProjectSpec;
-  try {
-    resolveProject(spec, testContext());
-  } catch (err) {
-    expect(err).toBeInstanceOf(ConfigError);
-    expect((err as Error).message).not.toContain('\n');
-    return (err as Error).message;
-  }
-  throw new Error('resolved without error');
+  return configErrorOf([{ ...validEnv({ hostCount: 3 }), ...patch }]);
 }
 
 function resolved(patch: Partial<EnvironmentSpec>) {

@@ -1,18 +1,8 @@
-import { ConfigError, ProjectSpec, resolveProject } from '../../config';
-import { resolveEnvs, testContext, validEnv } from '../helpers';
+import { configErrorOf, resolveEnvs, validEnv } from '../helpers';
 
 /** The one-line error a record with this `rollout` (and hostCount) gets. */
 function errorOf(rollout: unknown, hostCount = 8): string {
-  const env = { ...validEnv({ hostCount }), rollout };
-  const spec = { environments: [env] } as unknown as ProjectSpec;
-  try {
-    resolveProject(spec, testContext());
-  } catch (err) {
-    expect(err).toBeInstanceOf(ConfigError);
-    expect((err as Error).message).not.toContain('\n');
-    return (err as Error).message;
-  }
-  throw new Error('resolved without error');
+  return configErrorOf([{ ...validEnv({ hostCount }), rollout }]);
 }
 
 describe('rollout', () => {
