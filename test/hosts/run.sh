@@ -11,7 +11,9 @@
 # nothing comes from Docker Hub.
 #
 # Env: DHT_SUITE (trixie, the default, or bookworm), DHT_SCENARIO (full, the default, or short:
-#      deploy, idempotence and the day-2 checks only; or bench: npm run bench:hosts), DHT_HOSTS (2, the default, to 8 hosts), DHT_CACHE (default /var/cache/docker-hosts-test),
+#      deploy, idempotence and the day-2 checks only; or bench: npm run bench:hosts; or boot-unit:
+#      only the managed fleet's boot unit, test/hosts/boot-unit.sh, on one host by default),
+#      DHT_HOSTS (2, the default, to 8 hosts), DHT_CACHE (default /var/cache/docker-hosts-test),
 #      DHT_NET (default 10.213.0), DHT_MIRROR (default http://deb.debian.org/debian; its -security
 #      sibling serves the security archive), DHT_KEEP=1 keeps the run directory.
 set -euo pipefail
@@ -26,12 +28,13 @@ SCENARIO=${DHT_SCENARIO:-full}
 BRIDGE=dhtbr0
 GW="$NET.1"
 ACNG_PORT=3142
-# docker-host-001 ... (DHT_HOSTS of them, 2 to 8; 1 for DHT_SCENARIO=bench), with the GCE instance ids of the fake stack
-# outputs (the inventory pins host keys to <name>-<id>): 4000000000000000001, ...
+# docker-host-001 ... (DHT_HOSTS of them, 2 to 8; 1 for DHT_SCENARIO=bench and boot-unit, its default), with the GCE
+# instance ids of the fake stack outputs (the inventory pins host keys to <name>-<id>): 4000000000000000001, ...
 HOST_COUNT=${DHT_HOSTS:-2}
+[ "$SCENARIO" != boot-unit ] || HOST_COUNT=${DHT_HOSTS:-1}
 HOSTS=()
 declare -A INSTANCE_ID=()
-if [[ "$HOST_COUNT" =~ ^[2-8]$ ]] || [[ "$HOST_COUNT/${DHT_SCENARIO:-}" == 1/bench ]]; then
+if [[ "$HOST_COUNT" =~ ^[2-8]$ ]] || [[ "$HOST_COUNT/$SCENARIO" =~ ^1/(bench|boot-unit)$ ]]; then
   for i in $(seq 1 "$HOST_COUNT"); do
     HOSTS+=("$(printf 'docker-host-%03d' "$i")")
     INSTANCE_ID[${HOSTS[-1]}]=$(printf '4%018d' "$i")
@@ -67,6 +70,8 @@ GOOD_VARS=()
 . "$REPO/test/hosts/ship.sh"
 # shellcheck source=test/hosts/bench.sh
 . "$REPO/test/hosts/bench.sh"
+# shellcheck source=test/hosts/boot-unit.sh
+. "$REPO/test/hosts/boot-unit.sh"
 # The release the registry scenario left running (test-app:good until then).
 ROLLED_BACK=test-app:good
 
@@ -154,7 +159,7 @@ preflight() {
   [ "$(id -u)" = 0 ] || abort "the host test needs root (network namespaces, systemd-nspawn)"
   case "$SUITE" in trixie | bookworm) ;; *) abort "DHT_SUITE must be trixie or bookworm (got '$SUITE')" ;; esac
   [ "${#HOSTS[@]}" -gt 0 ] || abort "DHT_HOSTS must be a number from 2 to 8 (got '$HOST_COUNT')"
-  case "$SCENARIO" in full | short | bench) ;; *) abort "DHT_SCENARIO must be full, short or bench (got '$SCENARIO')" ;; esac
+  case "$SCENARIO" in full | short | bench | boot-unit) ;; *) abort "DHT_SCENARIO must be full, short, bench or boot-unit (got '$SCENARIO')" ;; esac
   local missing=() c
   for c in debootstrap systemd-nspawn ip ansible-playbook apt-cacher-ng docker-registry ssh ssh-keygen curl flock sha256sum; do
     command -v "$c" >/dev/null 2>&1 || [ -x "/usr/sbin/$c" ] || missing+=("$c")
@@ -335,6 +340,23 @@ boot_host() {
     --console=read-only >"$RUN/$name/console.log" 2>&1 </dev/null &
   NSPAWN_PID[$name]=$!
   remember_pid "${NSPAWN_PID[$name]}"
+}
+
+# stop_host <name>: an orderly shutdown (SIGTERM to systemd-nspawn), at most 30 s.
+stop_host() {
+  local name=$1 pid=${NSPAWN_PID[$1]}
+  kill -TERM "$pid"
+  for _ in $(seq 1 60); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
+  if kill -0 "$pid" 2>/dev/null; then abort "$name: not down 30s after SIGTERM"; fi
+  wait "$pid" 2>/dev/null || true
+}
+
+# start_host <name>: boots a stopped host again on the same root filesystem; returns once it answers SSH.
+start_host() {
+  close_masters
+  rm -f "$RUN/$1.init-pid"
+  boot_host "$1"
+  wait_ssh "$1"
 }
 
 SSH_OPTS=()
@@ -540,6 +562,15 @@ main() {
     ANSIBLE_SSH_CONTROL_PATH_DIR="$RUN/cp" ANSIBLE_FORCE_COLOR=0 ANSIBLE_NOCOLOR=1
   GOOD_VARS=(-e app_image=test-app:good -e "app_image_archive=$RUN/app-good.tar")
 
+  # The managed fleet's boot unit alone: no deploy by Ansible.
+  if [ "$SCENARIO" = boot-unit ]; then
+    boot_unit_scenario
+    log "finished in $(($(date +%s) - START))s"
+    summary
+    [ "$FAILED" -eq 0 ]
+    return
+  fi
+
   # 1. First deploy.
   log "site.yml: first run"
   if playbook "$RUN/site-1.log" "${GOOD_VARS[@]}"; then
@@ -698,6 +729,9 @@ main() {
     check "broken deploy: $second still runs $ROLLED_BACK" \
       test "$(ssh_host "$second" "docker inspect -f '{{.Config.Image}}' $APP_NAME")" = "$ROLLED_BACK"
   fi
+
+  # 6. The managed fleet's boot unit, on the last host (it leaves that host serving another port).
+  if [ "$SCENARIO" = full ]; then boot_unit_scenario; fi
 
   log "load during rollouts: $ZDT_TOTAL_REQUESTS requests, $ZDT_TOTAL_FAILURES failed"
   log "finished in $(($(date +%s) - START))s"
