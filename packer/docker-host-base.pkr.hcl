@@ -57,6 +57,8 @@ build {
     use_proxy = false
     extra_arguments = [
       "--extra-vars", "deploy_user=${var.deploy_user}",
+      # A managed fleet's image: the unit that serves the release in the instance metadata.
+      "--extra-vars", "{\"docker_host_release_unit\": ${var.release_unit}}",
     ]
     ansible_env_vars = [
       "ANSIBLE_CONFIG=${path.root}/../ansible/ansible.cfg",

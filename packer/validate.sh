@@ -30,6 +30,8 @@ echo "PASS: packer validate (sample variables)"
 packer validate -var project_id=example-project -var zone=europe-west1-b -var network=builds \
   -var subnetwork=builds-europe-west1 -var use_iap=true -var 'tags=["packer-build","extra"]' .
 echo "PASS: packer validate with network, subnetwork, use_iap, tags"
+packer validate -var project_id=example-project -var zone=europe-west1-b -var release_unit=true .
+echo "PASS: packer validate with release_unit (a managed fleet's image)"
 # What the driver really generates from config/environments.ts, for every environment.
 for vars in $(cd "$REPO" && \
   node scripts/run-app.cjs scripts/packer-vars.ts "$tmp/vars" 2>"$tmp/vars.err"); do
@@ -58,6 +60,7 @@ bad "The project_id must be" -var project_id=Bad_Project
 bad "The zone must be" -var zone=europe
 bad "The image_family must be" -var image_family=Docker-Host-
 bad "The deploy_user must be" -var "deploy_user=deploy user"
+bad "release_unit" -var release_unit=maybe
 if out=$(packer validate -var zone=europe-west1-b . 2>&1); then
   echo "FAIL: validate passed without project_id" >&2
   exit 1

@@ -78,6 +78,12 @@ variable "deploy_user" {
   }
 }
 
+variable "release_unit" {
+  type        = bool
+  description = "Build the image for a managed fleet: the docker_host role installs docker-hosts-release.service, which serves the release in the instance metadata (key docker-hosts-release) at every boot."
+  default     = false
+}
+
 variable "image_labels" {
   type        = map(string)
   description = "Extra labels on the image (e.g. env, git commit); merged over the template's own."

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # npm run bench:hosts: the host test's deploy of a new image (by digest, from the test registry) on 1, 2 and 4
-# throwaway hosts (DHT_SCENARIO=bench, test/hosts/bench.sh), and a no-change site.yml run; prints the wall times.
-# Linux, root, as test/hosts/run.sh. Figures only: nothing is asserted about them.
+# throwaway hosts (DHT_SCENARIO=bench, test/hosts/bench.sh) under each rollout the bench tries (the default canary 1
+# then 25 % batches, and the canary then the rest in one batch), and a no-change site.yml run; prints the wall
+# times, each against the 1-host time of the same rollout. Linux, root, as test/hosts/run.sh. Figures only:
+# nothing is asserted about them.
 #   DHT_SUITE=bookworm DHT_LOCK_WAIT=1800 npm run bench:hosts [-- 1 2 4]
 set -euo pipefail
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -16,15 +18,19 @@ for n in "${counts[@]}"; do
     echo "bench:hosts: the $n-host run failed (log above)" >&2
     exit 1
   fi
-  results+=("$(grep '^BENCH ' "$log" | tail -n1)")
+  mapfile -t -O "${#results[@]}" results < <(grep '^BENCH ' "$log")
 done
-printf '%-6s %-22s %-22s\n' hosts 'deploy new image (s)' 'no-change site.yml (s)'
-base_deploy="" base_nochange=""
+# field <line> <name>: the value of name=... in a BENCH line.
+field() { sed -E "s/.* $2=([^ ]+).*/\1/" <<<"$1"; }
+ratio() { python3 -c 'import sys; print("%.2fx" % (float(sys.argv[1]) / float(sys.argv[2])))' "$1" "$2"; }
+printf '%-6s %-12s %-22s %-22s\n' hosts rollout 'deploy new image (s)' 'no-change site.yml (s)'
+declare -A base_deploy=() base_nochange=()
 for line in "${results[@]}"; do
-  n=$(sed -E 's/.*hosts=([0-9]+).*/\1/' <<<"$line")
-  d=$(sed -E 's/.*deploy=([0-9.]+).*/\1/' <<<"$line")
-  c=$(sed -E 's/.*nochange=([0-9.]+).*/\1/' <<<"$line")
-  [ -n "$base_deploy" ] || { base_deploy=$d; base_nochange=$c; }
-  printf '%-6s %-22s %-22s\n' "$n" "$d ($(python3 -c "print('%.2fx' % ($d / $base_deploy))"))" \
-    "$c ($(python3 -c "print('%.2fx' % ($c / $base_nochange))"))"
+  n=$(field "$line" hosts)
+  r=$(field "$line" rollout)
+  d=$(field "$line" deploy)
+  c=$(field "$line" nochange)
+  [ -n "${base_deploy[$r]:-}" ] || { base_deploy[$r]=$d; base_nochange[$r]=$c; }
+  printf '%-6s %-12s %-22s %-22s\n' "$n" "$r" "$d ($(ratio "$d" "${base_deploy[$r]}"))" \
+    "$c ($(ratio "$c" "${base_nochange[$r]}"))"
 done

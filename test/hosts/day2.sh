@@ -78,18 +78,12 @@ restart_gap() {
 
 # A host stops and boots again on the same root filesystem: Docker and the app come back alone.
 day2_reboot() {
-  local name=${HOSTS[0]} pid t0 code=000
-  pid=${NSPAWN_PID[$name]}
+  local name=${HOSTS[0]} t0 code=000
   log "$name: stopping (orderly shutdown) and booting again, no deploy"
   t0=$SECONDS
-  kill -TERM "$pid"
-  for _ in $(seq 1 60); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
-  if kill -0 "$pid" 2>/dev/null; then abort "$name: not down 30s after SIGTERM"; fi
-  wait "$pid" 2>/dev/null || true
+  stop_host "$name"
   check "$name: down (app no longer answers)" test "$(http_code "${HOST_IP[$name]}")" != 200
-  close_masters
-  boot_host "$name"
-  wait_ssh "$name"
+  start_host "$name"
   for _ in $(seq 1 60); do
     code=$(http_code "${HOST_IP[$name]}")
     [ "$code" = 200 ] && break

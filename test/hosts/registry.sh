@@ -13,14 +13,17 @@
 REGISTRY_PORT=5000
 METADATA_PORT=8089
 REGISTRY=""
+RELEASE_FILE=""
 REGISTRY_PID=""
 METADATA_PID=""
 TOKEN_PATH=/computeMetadata/v1/instance/service-accounts/default/token
 # The token the fake metadata server hands out (the fake Secret Manager of data.sh checks it too).
 METADATA_TOKEN=""
+RELEASE_PATH=/computeMetadata/v1/instance/attributes/docker-hosts-release
 
 start_registry() {
   REGISTRY="$GW:$REGISTRY_PORT"
+  RELEASE_FILE="$RUN/registry/release.json"
   local dir="$RUN/registry" token hash
   mkdir -p "$dir/data"
   token=$(head -c 24 /dev/urandom | base64 | tr -d '/+=')
@@ -44,20 +47,30 @@ YML
   docker-registry serve "$dir/config.yml" >"$dir/access.log" 2>&1 </dev/null &
   REGISTRY_PID=$!
   remember_pid "$REGISTRY_PID"
-  # The fake metadata server: the token, only to a request with Metadata-Flavor: Google.
+  # The fake metadata server, answering only requests with Metadata-Flavor: Google: the token, and
+  # the release of the boot unit (test/hosts/boot-unit.sh) from $RELEASE_FILE while it exists (else
+  # 404, as for an instance without the key).
   TOKEN="$token" python3 -c '
 import json, os, sys
 from http.server import BaseHTTPRequestHandler, HTTPServer
 class H(BaseHTTPRequestHandler):
+    def answer(self):
+        if self.headers.get("Metadata-Flavor") != "Google":
+            return 403, b""
+        if self.path == sys.argv[2]:
+            return 200, json.dumps({"access_token": os.environ["TOKEN"], "expires_in": 3599, "token_type": "Bearer"}).encode()
+        if self.path == sys.argv[4] and os.path.exists(sys.argv[5]):
+            with open(sys.argv[5], "rb") as f:
+                return 200, f.read()
+        return 404, b""
     def do_GET(self):
-        ok = self.path == sys.argv[2] and self.headers.get("Metadata-Flavor") == "Google"
-        body = json.dumps({"access_token": os.environ["TOKEN"], "expires_in": 3599, "token_type": "Bearer"}).encode()
-        self.send_response(200 if ok else 403)
+        code, body = self.answer()
+        self.send_response(code)
         self.send_header("Metadata-Flavor", "Google")
         self.end_headers()
-        if ok: self.wfile.write(body)
+        self.wfile.write(body)
 HTTPServer((sys.argv[1], int(sys.argv[3])), H).serve_forever()
-' "$GW" "$TOKEN_PATH" "$METADATA_PORT" >"$RUN/registry/metadata.log" 2>&1 </dev/null &
+' "$GW" "$TOKEN_PATH" "$METADATA_PORT" "$RELEASE_PATH" "$RELEASE_FILE" >"$RUN/registry/metadata.log" 2>&1 </dev/null &
   METADATA_PID=$!
   remember_pid "$METADATA_PID"
   local _

@@ -13,7 +13,8 @@
 # Env: DHT_SUITE (trixie, the default, or bookworm), DHT_SCENARIO (full, the default, or short:
 #      deploy, idempotence and the day-2 checks only; or bench: npm run bench:hosts; or whole-up: the hosts only
 #      boot for the driver's whole up against the double of Google's APIs, npm run test:whole-up, whole-up.sh; or
-#      data: the first deploy, then test/hosts/data.sh alone: env, secrets, volumes, accessory, data disk),
+#      data: the first deploy, then test/hosts/data.sh alone: env, secrets, volumes, accessory, data disk; or
+#      boot-unit: only the managed fleet's boot unit, test/hosts/boot-unit.sh, on one host by default),
 #      DHT_HOSTS (2, the default, to 8 hosts), DHT_CACHE (default /var/cache/docker-hosts-test),
 #      DHT_NET (default 10.213.0), DHT_MIRROR (default http://deb.debian.org/debian; its -security
 #      sibling serves the security archive), DHT_KEEP=1 keeps the run directory.
@@ -29,12 +30,13 @@ SCENARIO=${DHT_SCENARIO:-full}
 BRIDGE=dhtbr0
 GW="$NET.1"
 ACNG_PORT=3142
-# docker-host-001 ... (DHT_HOSTS of them, 2 to 8; 1 for DHT_SCENARIO=bench), with the GCE instance ids of the fake stack
-# outputs (the inventory pins host keys to <name>-<id>): 4000000000000000001, ...
+# docker-host-001 ... (DHT_HOSTS of them, 2 to 8; 1 for DHT_SCENARIO=bench and boot-unit, its default), with the GCE
+# instance ids of the fake stack outputs (the inventory pins host keys to <name>-<id>): 4000000000000000001, ...
 HOST_COUNT=${DHT_HOSTS:-2}
+[ "$SCENARIO" != boot-unit ] || HOST_COUNT=${DHT_HOSTS:-1}
 HOSTS=()
 declare -A INSTANCE_ID=()
-if [[ "$HOST_COUNT" =~ ^[2-8]$ ]] || [[ "$HOST_COUNT/${DHT_SCENARIO:-}" == 1/bench ]]; then
+if [[ "$HOST_COUNT" =~ ^[2-8]$ ]] || [[ "$HOST_COUNT/$SCENARIO" =~ ^1/(bench|boot-unit)$ ]]; then
   for i in $(seq 1 "$HOST_COUNT"); do
     HOSTS+=("$(printf 'docker-host-%03d' "$i")")
     INSTANCE_ID[${HOSTS[-1]}]=$(printf '4%018d' "$i")
@@ -74,6 +76,8 @@ GOOD_VARS=()
 . "$REPO/test/hosts/whole-up.sh"
 # shellcheck source=test/hosts/data.sh
 . "$REPO/test/hosts/data.sh"
+# shellcheck source=test/hosts/boot-unit.sh
+. "$REPO/test/hosts/boot-unit.sh"
 # The release the registry scenario left running (test-app:good until then).
 ROLLED_BACK=test-app:good
 
@@ -162,7 +166,7 @@ preflight() {
   [ "$(id -u)" = 0 ] || abort "the host test needs root (network namespaces, systemd-nspawn)"
   case "$SUITE" in trixie | bookworm) ;; *) abort "DHT_SUITE must be trixie or bookworm (got '$SUITE')" ;; esac
   [ "${#HOSTS[@]}" -gt 0 ] || abort "DHT_HOSTS must be a number from 2 to 8 (got '$HOST_COUNT')"
-  case "$SCENARIO" in full | short | bench | whole-up | data) ;; *) abort "DHT_SCENARIO must be full, short, bench, whole-up or data (got '$SCENARIO')" ;; esac
+  case "$SCENARIO" in full | short | bench | whole-up | data | boot-unit) ;; *) abort "DHT_SCENARIO must be full, short, bench, whole-up, data or boot-unit (got '$SCENARIO')" ;; esac
   local missing=() c
   for c in debootstrap systemd-nspawn ip ansible-playbook apt-cacher-ng docker-registry ssh ssh-keygen curl flock sha256sum losetup; do
     command -v "$c" >/dev/null 2>&1 || [ -x "/usr/sbin/$c" ] || missing+=("$c")
@@ -348,6 +352,23 @@ boot_host() {
     --console=read-only >"$RUN/$name/console.log" 2>&1 </dev/null &
   NSPAWN_PID[$name]=$!
   remember_pid "${NSPAWN_PID[$name]}"
+}
+
+# stop_host <name>: an orderly shutdown (SIGTERM to systemd-nspawn), at most 30 s.
+stop_host() {
+  local name=$1 pid=${NSPAWN_PID[$1]}
+  kill -TERM "$pid"
+  for _ in $(seq 1 60); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
+  if kill -0 "$pid" 2>/dev/null; then abort "$name: not down 30s after SIGTERM"; fi
+  wait "$pid" 2>/dev/null || true
+}
+
+# start_host <name>: boots a stopped host again on the same root filesystem; returns once it answers SSH.
+start_host() {
+  close_masters
+  rm -f "$RUN/$1.init-pid"
+  boot_host "$1"
+  wait_ssh "$1"
 }
 
 SSH_OPTS=()
@@ -567,6 +588,15 @@ main() {
     ANSIBLE_SSH_CONTROL_PATH_DIR="$RUN/cp" ANSIBLE_FORCE_COLOR=0 ANSIBLE_NOCOLOR=1
   GOOD_VARS=(-e app_image=test-app:good -e "app_image_archive=$RUN/app-good.tar")
 
+  # The managed fleet's boot unit alone: no deploy by Ansible.
+  if [ "$SCENARIO" = boot-unit ]; then
+    boot_unit_scenario
+    log "finished in $(($(date +%s) - START))s"
+    summary
+    [ "$FAILED" -eq 0 ]
+    return
+  fi
+
   # 1. First deploy.
   log "site.yml: first run"
   if playbook "$RUN/site-1.log" "${GOOD_VARS[@]}"; then
@@ -735,6 +765,8 @@ main() {
   fi
 
   if [ "$SCENARIO" = full ]; then data_scenario; fi
+  # 6. The managed fleet's boot unit, on the last host (it leaves that host serving another port).
+  if [ "$SCENARIO" = full ]; then boot_unit_scenario; fi
 
   log "load during rollouts: $ZDT_TOTAL_REQUESTS requests, $ZDT_TOTAL_FAILURES failed"
   log "finished in $(($(date +%s) - START))s"
