@@ -30,3 +30,6 @@ function fixture(name: string): Fixture {
   if (!found) throw new Error(`no Terraform-tier fixture ${name}`);
   return found;
 }
+
+/** The Terraform tier's managed fixture (regional templates, groups, autoscalers); the double applies its `web`. */
+export const MANAGED: Fixture = fixture('managed');
