@@ -31,5 +31,8 @@ function fixture(name: string): Fixture {
   return found;
 }
 
-/** The Terraform tier's managed fixture (regional templates, groups, autoscalers); the double applies its `web`. */
+/**
+ * The Terraform tier's managed fixture (regional templates, groups, autoscalers): `web` on every managed default,
+ * `scale` over four zones with HTTPS and a load-balancing target.
+ */
 export const MANAGED: Fixture = fixture('managed');

@@ -46,7 +46,7 @@ async function main(): Promise<number> {
       double.publishSecret(LOAD_BALANCER.spec.environments[0].projectId!, LB_SECRET);
       await lifecycleChecks(ctx, LOAD_BALANCER);
     }
-    if (!only || only === 'managed') await managedChecks(ctx, MANAGED, 'web');
+    if (!only || only === 'managed') await managedChecks(ctx, MANAGED, ['web', 'scale']);
     await unknownPathCheck(ctx);
   } finally {
     await double.stop();

@@ -21,9 +21,18 @@ const NEXT_RELEASE = `europe-west1-docker.pkg.dev/acme-managed/docker-hosts/app@
 export async function managedChecks(
   ctx: DoubleContext,
   fixture: Fixture,
-  env: string,
+  envs: readonly string[],
 ): Promise<void> {
   const stacks = await prepare(ctx, fixture);
+  for (const env of envs) await environmentLife(ctx, fixture, stacks, env);
+}
+
+async function environmentLife(
+  ctx: DoubleContext,
+  fixture: Fixture,
+  stacks: SynthStack[],
+  env: string,
+): Promise<void> {
   const stack = stackOf(stacks, env);
   const project: string = stack.json.provider.google[0].project;
   const first = releaseVar(stack);
