@@ -36,15 +36,28 @@ export async function terraformAsyncOk(tf: Tf, cwd: string, args: string[]): Pro
   return r.output;
 }
 
-/** Plans into a file and applies exactly that plan (nothing applied that was not shown). */
-export async function planApply(tf: Tf, stack: SynthStack, destroy = false): Promise<string> {
+/**
+ * Plans into a file and applies exactly that plan (nothing applied that was not shown). `vars`: the plan's `-var`
+ * arguments (a managed stack's release).
+ */
+export async function planApply(
+  tf: Tf,
+  stack: SynthStack,
+  destroy = false,
+  vars: readonly string[] = [],
+): Promise<string> {
   const planFile = join(stack.dir, 'double.tfplan');
-  const args = ['plan', '-input=false', `-out=${planFile}`];
+  const args = ['plan', '-input=false', `-out=${planFile}`].concat(vars);
   await terraformAsyncOk(tf, stack.dir, destroy ? [...args, '-destroy'] : args);
   return terraformAsyncOk(tf, stack.dir, ['apply', '-input=false', planFile]);
 }
 
 /** `plan -detailed-exitcode`: 0 no changes, 2 changes, 1 error; with the plan's text. */
-export function planExit(tf: Tf, stack: SynthStack): Promise<TfResult> {
-  return terraformAsync(tf, stack.dir, ['plan', '-input=false', '-detailed-exitcode']);
+export function planExit(
+  tf: Tf,
+  stack: SynthStack,
+  vars: readonly string[] = [],
+): Promise<TfResult> {
+  const args = ['plan', '-input=false', '-detailed-exitcode'].concat(vars);
+  return terraformAsync(tf, stack.dir, args);
 }

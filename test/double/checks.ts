@@ -68,8 +68,12 @@ export async function unknownPathCheck(ctx: DoubleContext): Promise<void> {
   });
 }
 
-export async function noChanges(ctx: DoubleContext, stack: SynthStack): Promise<void> {
-  const plan = await planExit(ctx.tf, stack);
+export async function noChanges(
+  ctx: DoubleContext,
+  stack: SynthStack,
+  vars: readonly string[] = [],
+): Promise<void> {
+  const plan = await planExit(ctx.tf, stack, vars);
   assert(
     plan.code === 0,
     `plan exited ${plan.code}, expected 0 (no changes):\n${tail(plan.output, 60)}`,

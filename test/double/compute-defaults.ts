@@ -23,6 +23,24 @@ export function collectionDefaults(
   if (collection === 'images') res.status = 'READY';
   if (collection === 'disks') diskDefaults(res, scope);
   if (collection === 'resourcePolicies') res.status = 'READY';
+  if (collection === 'instanceGroupManagers') groupManagerDefaults(res, scope);
+}
+
+/**
+ * A managed instance group as Compute returns it once created: its instance group's link (what a backend service
+ * serves), stable at its version target, spread evenly over its zones.
+ */
+function groupManagerDefaults(res: Record<string, any>, scopeLink: string): void {
+  res.instanceGroup = `${scopeLink}/instanceGroups/${res.name}`;
+  res.targetSize ??= 0;
+  res.listManagedInstancesResults ??= 'PAGELESS';
+  res.status = {
+    isStable: true,
+    versionTarget: { isReached: true },
+    allInstancesConfig: { effective: true },
+    stateful: { hasStatefulConfig: false, perInstanceConfigs: { allEffective: true } },
+  };
+  if (res.distributionPolicy) res.distributionPolicy.targetShape ??= 'EVEN';
 }
 
 /** A persistent disk: READY, its size as the string Compute returns, its type and policies as full links. */

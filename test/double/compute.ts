@@ -1,5 +1,6 @@
 import { AddressPool } from './addresses';
 import { collectionDefaults, policyLink } from './compute-defaults';
+import { dropEmptyMessages, refuseTemplateInUse } from './compute-rules';
 import { ApiError, notFound } from './errors';
 import { OperationPlan, pathOf, pollOperation, startOperation } from './operations';
 import { DoubleRequest, DoubleResponse, ok } from './request';
@@ -56,12 +57,14 @@ function single(at: At, name: string): DoubleResponse | undefined {
   if (!current) throw notFound(pathOf(link));
   if (at.req.method === 'GET') return ok(current);
   if (at.req.method === 'DELETE') {
+    refuseTemplateInUse(at.store, link);
     at.store.delete(pathOf(link));
     return op(at, 'delete', link);
   }
   if (at.req.method === 'PATCH' || at.req.method === 'PUT') {
     const next = at.req.method === 'PUT' ? { ...at.req.body } : { ...current, ...at.req.body };
     keepIdentity(next, current);
+    dropEmptyMessages(next);
     at.store.put(pathOf(link), next);
     return op(at, at.req.method === 'PUT' ? 'update' : 'patch', link);
   }
@@ -86,6 +89,7 @@ function insert(at: At): DoubleResponse {
   if (at.scopeLink.includes('/zones/')) res.zone = at.scopeLink;
   if (at.scopeLink.includes('/regions/')) res.region = at.scopeLink;
   collectionDefaults(at.collection, res, link, at.addresses);
+  dropEmptyMessages(res);
   at.store.put(pathOf(link), res);
   const operation = startOperation(at.store, at.plan, at.scopeLink, 'insert', link);
   if (operation.error) at.store.delete(pathOf(link)); // an insert that fails leaves nothing behind

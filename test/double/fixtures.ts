@@ -30,3 +30,9 @@ function fixture(name: string): Fixture {
   if (!found) throw new Error(`no Terraform-tier fixture ${name}`);
   return found;
 }
+
+/**
+ * The Terraform tier's managed fixture (regional templates, groups, autoscalers): `web` on every managed default,
+ * `scale` over four zones with HTTPS and a load-balancing target.
+ */
+export const MANAGED: Fixture = fixture('managed');

@@ -7,7 +7,8 @@ import { offlineTerraform } from '../terraform/terraform';
 import { lifecycleChecks, unknownPathCheck } from './checks';
 import { DoubleContext } from './context';
 import { faultChecks } from './fault-checks';
-import { LB_SECRET, LOAD_BALANCER, PUBLIC_IPS } from './fixtures';
+import { LB_SECRET, LOAD_BALANCER, MANAGED, PUBLIC_IPS } from './fixtures';
+import { managedChecks } from './managed-checks';
 import { GoogleDouble } from './server';
 
 /**
@@ -38,13 +39,14 @@ async function main(): Promise<number> {
       tally,
       work,
     };
-    const only = process.env.DOUBLE_ONLY; // public-ips, faults or lb: one part, while working on the double
+    const only = process.env.DOUBLE_ONLY; // public-ips, faults, lb or managed: one part, while working on the double
     if (!only || only === 'public-ips') await lifecycleChecks(ctx, PUBLIC_IPS);
     if (!only || only === 'faults') await faultChecks(ctx, PUBLIC_IPS);
     if (!only || only === 'lb') {
       double.publishSecret(LOAD_BALANCER.spec.environments[0].projectId!, LB_SECRET);
       await lifecycleChecks(ctx, LOAD_BALANCER);
     }
+    if (!only || only === 'managed') await managedChecks(ctx, MANAGED, ['web', 'scale']);
     await unknownPathCheck(ctx);
   } finally {
     await double.stop();
