@@ -125,7 +125,7 @@ describe('exec and ssh', () => {
   test('exec without a command, or "--" elsewhere, is a usage error', async () => {
     expect((await run(['exec', 'stage'])).err).toContain('exec needs a command after "--"');
     expect((await run(['logs', 'stage', '--', 'ls'])).err).toContain(
-      '"--" and a command after it are for exec, not logs',
+      '"--" and a command after it are for exec and accessory exec, not logs',
     );
   });
 
