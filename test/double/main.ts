@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort, GcsEmulator } from '../terraform/emulator';
-import { Tally } from '../terraform/harness';
+import { runTier, Tally, tierTools } from '../terraform/harness';
 import { offlineTerraform } from '../terraform/terraform';
 import { lifecycleChecks, unknownPathCheck } from './checks';
 import { DoubleContext } from './context';
@@ -16,15 +16,7 @@ import { GoogleDouble } from './server';
  * the real Google provider against the local double of Google's APIs (state on fake-gcs-server).
  */
 async function main(): Promise<number> {
-  const {
-    TERRAFORM_BIN: terraformBin,
-    FAKE_GCS_BIN: fakeGcsBin,
-    TF_MIRROR_CONFIG: cliConfig,
-  } = process.env;
-  if (!terraformBin || !fakeGcsBin || !cliConfig)
-    throw new Error(
-      'TERRAFORM_BIN, FAKE_GCS_BIN and TF_MIRROR_CONFIG must be set (run test/double/run.sh)',
-    );
+  const { terraformBin, fakeGcsBin, cliConfig } = tierTools(process.env, 'test/double/run.sh');
   const started = Date.now();
   const work = mkdtempSync(join(tmpdir(), 'docker-hosts-double-'));
   const gcs = await GcsEmulator.start(fakeGcsBin, join(work, 'fake-gcs-server.log'));
@@ -60,11 +52,4 @@ async function main(): Promise<number> {
   return tally.close();
 }
 
-main().then(
-  (code) => process.exit(code),
-  (err) => {
-    console.error(err instanceof Error ? err.stack : String(err));
-    console.log('0 passed, 1 failed');
-    process.exit(1);
-  },
-);
+runTier(main);

@@ -51,3 +51,30 @@ function stable(value: unknown): string {
       : v,
   );
 }
+
+/** The tools a tier's run.sh exports (.ci/tools.sh): Terraform 1.5.7, fake-gcs-server, the provider's mirror. */
+export interface TierTools {
+  readonly terraformBin: string;
+  readonly fakeGcsBin: string;
+  readonly cliConfig: string;
+}
+
+/** TierTools from the environment; `script` is the run.sh that sets them, named when one is missing. */
+export function tierTools(env: NodeJS.ProcessEnv, script: string): TierTools {
+  const { TERRAFORM_BIN, FAKE_GCS_BIN, TF_MIRROR_CONFIG } = env;
+  if (!TERRAFORM_BIN || !FAKE_GCS_BIN || !TF_MIRROR_CONFIG)
+    throw new Error(`TERRAFORM_BIN, FAKE_GCS_BIN and TF_MIRROR_CONFIG must be set (run ${script})`);
+  return { terraformBin: TERRAFORM_BIN, fakeGcsBin: FAKE_GCS_BIN, cliConfig: TF_MIRROR_CONFIG };
+}
+
+/** Runs a tier's main and exits with its code; a throw is printed and counted as one failed check. */
+export function runTier(main: () => Promise<number>): void {
+  main().then(
+    (code) => process.exit(code),
+    (err) => {
+      console.error(err instanceof Error ? err.stack : String(err));
+      console.log('0 passed, 1 failed');
+      process.exit(1);
+    },
+  );
+}

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { brokenStackCheck, structureChecks, synthesisChecks } from './config-checks';
 import { TierContext } from './context';
 import { freePort, GcsEmulator } from './emulator';
-import { Tally } from './harness';
+import { runTier, Tally, tierTools } from './harness';
 import { otherTerraform, planChecks } from './plan-checks';
 import { firstDeployAndHandOver, fleetIsolation } from './state-checks';
 import { offlineTerraform, Tf, terraformOk } from './terraform';
@@ -15,15 +15,7 @@ import { offlineTerraform, Tf, terraformOk } from './terraform';
  * TERRAFORM_BIN, FAKE_GCS_BIN and TF_MIRROR_CONFIG (the provider's filesystem mirror).
  */
 async function main(): Promise<number> {
-  const {
-    TERRAFORM_BIN: terraformBin,
-    FAKE_GCS_BIN: fakeGcsBin,
-    TF_MIRROR_CONFIG: cliConfig,
-  } = process.env;
-  if (!terraformBin || !fakeGcsBin || !cliConfig)
-    throw new Error(
-      'TERRAFORM_BIN, FAKE_GCS_BIN and TF_MIRROR_CONFIG must be set (run test/terraform/run.sh)',
-    );
+  const { terraformBin, fakeGcsBin, cliConfig } = tierTools(process.env, 'test/terraform/run.sh');
   const work = mkdtempSync(join(tmpdir(), 'docker-hosts-tf-'));
   const gcs = await GcsEmulator.start(fakeGcsBin, join(work, 'fake-gcs-server.log'));
   const tally = new Tally();
@@ -73,11 +65,4 @@ function report(version: string, seconds: number[]): void {
   );
 }
 
-main().then(
-  (code) => process.exit(code),
-  (err) => {
-    console.error(err instanceof Error ? err.stack : String(err));
-    console.log('0 passed, 1 failed');
-    process.exit(1);
-  },
-);
+runTier(main);

@@ -10,7 +10,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort, GcsEmulator } from '../terraform/emulator';
-import { Tally } from '../terraform/harness';
+import { runTier, Tally } from '../terraform/harness';
 import { GoogleDouble } from '../double/server';
 import {
   offlineDriverEnv,
@@ -85,11 +85,4 @@ async function main(): Promise<number> {
   return code;
 }
 
-main().then(
-  (code) => process.exit(code),
-  (err) => {
-    console.error(err instanceof Error ? err.stack : String(err));
-    console.log('0 passed, 1 failed');
-    process.exit(1);
-  },
-);
+runTier(main);
