@@ -9,10 +9,10 @@ import tseslint from 'typescript-eslint';
 const LAYERS = ['lib', 'config', 'constructs', 'policies', 'stacks', 'review', 'driver'];
 
 /**
- * Only the executor (driver/exec/) and the git readers start processes: every child goes through one place.
- * review/base.ts is the review's own git worktree and synth (the review never imports the driver).
+ * Only the executor (driver/exec/) starts the driver's processes, git's reads included: every child goes through one
+ * place. review/base.ts is the review's own git worktree and synth (the review never imports the driver).
  */
-const SPAWNERS = ['driver/exec/**', 'driver/git.ts', 'review/base.ts'];
+const SPAWNERS = ['driver/exec/**', 'review/base.ts'];
 const NO_CHILD_PROCESS = ['node:child_process', 'child_process'].map((name) => ({
   name,
   message:

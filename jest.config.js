@@ -27,6 +27,10 @@ module.exports = {
   transform: {
     '^.+\\.ts$': ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' } }],
   },
+  // cdktf's creation stacks of tokens, captured without jest's source mapping (see the file's comment).
+  moduleNameMapper: {
+    '^\\./(tokens/private/|private/)?stack-trace$': '<rootDir>/test/cdktf-stack-trace.ts',
+  },
   setupFilesAfterEnv: ['<rootDir>/test/setup.ts'],
   reporters: ['default', '<rootDir>/test/summary-reporter.js'],
   cacheDirectory: '<rootDir>/node_modules/.cache/jest',

@@ -25,7 +25,7 @@ export async function rollbackCommand(ctx: EnvContext): Promise<number> {
   }
   const vars = {
     app_rollback_version: args.version ?? '',
-    app_release_who: ansibleUnsafe(operator(ctx.deps.root, ctx.deps.env)),
+    app_release_who: ansibleUnsafe(await operator(ctx.exec, ctx.deps.env)),
   };
   if (args.dryRun) return dryRunPlaybook(ctx, 'rollback.yml', vars);
   const fleet = await loadFleet(ctx);

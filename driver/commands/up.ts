@@ -3,6 +3,7 @@ import { argsFor } from '../args';
 import { GitState, ReleaseError, releaseTag } from '../release/image-ref';
 import { EnvContext, now, printError } from '../context';
 import { EXIT_USAGE } from '../../lib/exit-codes';
+import { SIGNAL_EXIT } from '../../lib/signals';
 import { gitState, operator as whoDeploys } from '../git';
 import { buildUpPlan } from '../plan/build';
 import { imageSourceHash } from '../plan/image-hash';
@@ -51,11 +52,13 @@ function recordStep(
 }
 
 /** Who deploys which commit, and (app.build) the image's tag; a one-line refusal (a dirty tree) as a string. */
-function releaseInputs(ctx: EnvContext): { operator: Operator; release?: ReleaseInput } | string {
+async function releaseInputs(
+  ctx: EnvContext,
+): Promise<{ operator: Operator; release?: ReleaseInput } | string> {
   const { deps, env } = ctx;
   const args = argsFor(ctx.args, 'up');
-  const git = gitState(deps.root, deps.env);
-  const operator = { who: whoDeploys(deps.root, deps.env), commit: git?.commit ?? '' };
+  const git = await gitState(ctx.exec);
+  const operator = { who: await whoDeploys(ctx.exec, deps.env), commit: git?.commit ?? '' };
   if (env.app.build === undefined) {
     if (args.only !== 'build' && args.from !== 'build') return { operator };
     return `${env.name} has no build step: it deploys the prebuilt ${env.app.image} (no app.build)`;
@@ -106,7 +109,9 @@ export async function upCommand(given: EnvContext): Promise<number> {
   const { env } = ctx;
   const args = argsFor(ctx.args, 'up');
   replaceTarget(ctx); // a host the environment does not have: exit 2 before anything runs
-  const inputs = releaseInputs(ctx);
+  const inputs = await releaseInputs(ctx);
+  // A signal while git was read: nothing else starts (the refusal a missing commit gives would be wrong).
+  if (ctx.exec.interrupted !== undefined) return SIGNAL_EXIT[ctx.exec.interrupted];
   if (typeof inputs === 'string') {
     printError(ctx, inputs);
     return EXIT_USAGE;

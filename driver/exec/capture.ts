@@ -1,5 +1,5 @@
 /**
- * The one place the driver starts a child (git aside): spawn, its output handled by mode, a way to signal it, and its
+ * The one place the driver starts a child (git's reads too): spawn, its output handled by mode, a way to signal it, and its
  * end. The signal policy is the Executor's (exec.ts); this file only starts, signals and waits.
  */
 import { ChildProcess, spawn } from 'node:child_process';

@@ -6,14 +6,13 @@
  * shapes: gcloud cannot reach Google here to print real ones.
  */
 import { EventEmitter } from 'node:events';
-import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { ProjectSpec } from '../../config';
 import { releaseLogFile } from '../../driver/managed/releases';
 import { App, PUBLIC_KEY, runDriver, Sandbox, sandboxAndAppEach, testEnv } from './harness';
 import { planFixture } from './recorded-run';
-import { Answer, RecordingExec, toolResponder } from './recording-exec';
+import { Answer, GitAnswers, RecordingExec, toolResponder } from './recording-exec';
 
 let sb: Sandbox;
 let app: App;
@@ -91,9 +90,11 @@ async function run(
   argv: string[],
   image: Parameters<typeof spec>[0] = DIGEST_A,
   instances: unknown[] = INSTANCES,
+  git?: GitAnswers,
 ) {
   let exec: RecordingExec | undefined;
-  const tools = toolResponder({ port: app.port, planJson: planFixture('google-create') });
+  const planJson = planFixture('google-create');
+  const tools = toolResponder({ port: app.port, planJson, git });
   const respond = (
     call: Parameters<typeof tools>[0],
     r: Parameters<typeof tools>[1],
@@ -215,32 +216,35 @@ test('a fixed fleet refuses rollback --auto-approve: there is no plan to approve
 });
 
 test('app.build: the registry first, then build <env> (local Docker), then up plans with the pushed digest', async () => {
-  const git = (...args: string[]) =>
-    execFileSync('git', ['-c', 'user.email=ops@example.com', '-c', 'user.name=ops', ...args], {
-      cwd: sb.root,
-      env: { PATH: process.env.PATH, HOME: sb.home },
-    });
-  writeFileSync(join(sb.root, '.gitignore'), 'node_modules\ncdktf.out\n');
-  git('init', '-q');
-  git('add', '-A');
-  git('commit', '-qm', 'app');
-  const commit = git('rev-parse', 'HEAD').toString().trim();
+  // A clean checkout at this commit (git's answers: the recording executor's stand-in).
+  const commit = '3f2a9c1d5e7b8a0c4d6e8f1a2b3c4d5e6f708192';
+  const checkout = { commit, porcelain: '', email: 'ops@example.com' };
   const built = { build: { context: 'app' } };
   const up = await run(['up', 'stage', '--skip-image', '--auto-approve'], built);
   expect([up.code, up.lines]).toEqual([2, []]);
   expect(up.err).toContain(
     'stage is a managed fleet: no build of its release yet: run "npx docker-hosts build stage --local" first',
   );
-  const registry = await run(['up', 'stage', '--only', 'registry', '--auto-approve'], built);
+  const registry = await run(
+    ['up', 'stage', '--only', 'registry', '--auto-approve'],
+    built,
+    INSTANCES,
+    checkout,
+  );
   expect(registry.code).toBe(0);
   expect(registry.lines.filter((l) => l.startsWith('terraform plan')).join('\n')).not.toContain(
     'release_image',
   );
-  const build = await run(['build', 'stage'], built);
+  const build = await run(['build', 'stage'], built, INSTANCES, checkout);
   expect([build.code, build.err]).toEqual([0, '']);
   const repo = 'europe-west1-docker.pkg.dev/test-project-123/docker-hosts/app';
   expect(build.lines).toContain(`docker manifest inspect ${repo}:${commit}`);
-  const deploy = await run(['up', 'stage', '--skip-image', '--auto-approve'], built);
+  const deploy = await run(
+    ['up', 'stage', '--skip-image', '--auto-approve'],
+    built,
+    INSTANCES,
+    checkout,
+  );
   expect([deploy.code, deploy.err]).toEqual([0, '']);
   expect(deploy.lines.filter((l) => l.startsWith('terraform plan'))[2]).toContain(
     `-var release_image=${repo}@sha256:${'c'.repeat(64)} `,

@@ -94,9 +94,11 @@ export class RecordingExec implements CommandExec {
     }
   }
 
-  /** The lines of the calls so far, version probes left out. */
+  /** The lines of the calls so far, version probes and git's reads of the checkout left out. */
   lines(): string[] {
-    return this.calls.map((c) => c.line).filter((l) => !/ (version|--version)$/.test(l));
+    return this.calls
+      .map((c) => c.line)
+      .filter((l) => !/ (version|--version)$/.test(l) && !l.startsWith('git '));
   }
 
   private onSignal(signal: Signal): void {
@@ -172,6 +174,27 @@ export interface Tools {
   readonly terraformVersion?: string;
   /** What `cdktf synth` writes into each stack's cdk.tf.json besides its name (a config edit). */
   readonly configEdit?: string;
+  /** What git reads: the checkout's commit and `status --porcelain`, and user.email (default: no checkout). */
+  readonly git?: GitAnswers;
+}
+
+export interface GitAnswers {
+  readonly commit?: string;
+  readonly porcelain?: string;
+  readonly email?: string;
+}
+
+/** `git rev-parse HEAD`, `git status --porcelain`, `git config user.email`, as git answers them. */
+function git(call: ExecCall, answers: GitAnswers = {}): Answer {
+  const line = call.args.join(' ');
+  const fail = (code: number, stderr: string) => ({ code, stderr });
+  if (line === 'config user.email')
+    return answers.email === undefined ? fail(1, '') : { stdout: `${answers.email}\n` };
+  if (answers.commit === undefined)
+    return fail(128, 'fatal: not a git repository (or any of the parent directories): .git\n');
+  if (line === 'rev-parse HEAD') return { stdout: `${answers.commit}\n` };
+  if (line === 'status --porcelain') return { stdout: answers.porcelain ?? '' };
+  return fail(129, `git stand-in: no answer for git ${line}\n`);
 }
 
 const NO_CHANGES = '{"format_version":"1.2","terraform_version":"1.5.7","resource_changes":[]}\n';
@@ -228,6 +251,7 @@ function answer(tools: Tools): Responder {
     if (call.args.at(-1) === 'version' || call.args.at(-1) === '--version')
       return { stdout: versionOf(tool, tools.terraformVersion) };
     if (tool === 'terraform') return terraform(call, tools);
+    if (tool === 'git') return git(call, tools.git);
     if (tool === 'cdktf' && call.args[0] === 'output') {
       const file = call.args[call.args.indexOf('--outputs-file') + 1];
       writeFileSync(
