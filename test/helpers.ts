@@ -81,6 +81,23 @@ export function stacksFor(config: ProjectConfig): AppStacks {
   return buildStacks(app, config);
 }
 
+const environmentJsons = new Map<string, Record<string, any>>();
+
+/**
+ * The synthesized stack of one test environment (validEnv with these overrides), as JSON a test may edit: synth is
+ * a pure function of the config, so each config is synthesized once per test file and every caller gets its own
+ * copy.
+ */
+export function environmentJson(overrides: Partial<EnvironmentSpec> = {}): Record<string, any> {
+  const key = JSON.stringify(overrides);
+  let json = environmentJsons.get(key);
+  if (json === undefined) {
+    json = synthJson(stacksFor(resolveEnvs([validEnv(overrides)])).environments[0]);
+    environmentJsons.set(key, json);
+  }
+  return structuredClone(json);
+}
+
 /** Synthesized JSON of a stack, parsed. */
 export function synthJson(stack: Parameters<typeof Testing.synth>[0]): Record<string, any> {
   return JSON.parse(cdktf().Testing.synth(stack));

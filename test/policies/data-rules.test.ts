@@ -1,13 +1,12 @@
 import { checkPolicies } from '../../policies/check';
 import { RULES, SynthesizedStack } from '../../policies/rules';
-import { resolveEnvs, stacksFor, synthJson, validEnv } from '../helpers';
+import { environmentJson, resolveEnvs, validEnv } from '../helpers';
 import { EnvironmentSpec } from '../../config';
 import { configSuppressions } from '../../stacks/app';
 
 /** The synthesized stack of a three-host environment with these fields, for the rules to read. */
 function stackOf(patch: Partial<EnvironmentSpec>): SynthesizedStack {
-  const config = resolveEnvs([validEnv({ hostCount: 3, ...patch })]);
-  return { name: 'stage', json: synthJson(stacksFor(config).environments[0]) };
+  return { name: 'stage', json: environmentJson({ hostCount: 3, ...patch }) };
 }
 
 const DATA: Partial<EnvironmentSpec> = {
@@ -19,8 +18,7 @@ const DATA: Partial<EnvironmentSpec> = {
 
 /** The findings of one rule on the stack after `edit` changed its JSON. */
 function findings(id: string, edit: (json: any) => void = () => {}): string[] {
-  const stack = stackOf(DATA);
-  const json = JSON.parse(JSON.stringify(stack.json));
+  const { json } = stackOf(DATA);
   edit(json);
   const rule = RULES.filter((r) => r.id === id);
   expect(rule).toHaveLength(1);

@@ -1,5 +1,5 @@
 import { PolicyRule, RULES, SynthesizedStack } from '../../policies/rules';
-import { resolveEnvs, stacksFor, synthJson, validEnv } from '../helpers';
+import { environmentJson } from '../helpers';
 
 function rule(id: string): PolicyRule {
   const found = RULES.find((r) => r.id === id);
@@ -12,8 +12,7 @@ function stackJson(
   exposure: 'load-balancer' | 'public-ips',
   hostCount = 2,
 ): SynthesizedStack & { json: any } {
-  const [stack] = stacksFor(resolveEnvs([validEnv({ exposure, hostCount })])).environments;
-  return { name: 'stage', json: synthJson(stack) };
+  return { name: 'stage', json: environmentJson({ exposure, hostCount }) };
 }
 
 const messages = (id: string, stack: SynthesizedStack) =>

@@ -1,6 +1,6 @@
 import { checkPolicies } from '../../policies/check';
 import { PolicyRule, RULES, SynthesizedStack } from '../../policies/rules';
-import { resolveEnvs, stacksFor, synthJson, validEnv } from '../helpers';
+import { environmentJson } from '../helpers';
 
 function rule(id: string): PolicyRule {
   const found = RULES.find((r) => r.id === id);
@@ -10,9 +10,7 @@ function rule(id: string): PolicyRule {
 
 /** A synthesized managed environment stack, as JSON the test may edit. */
 function managedStack(): SynthesizedStack & { json: any } {
-  const env = validEnv({ exposure: 'load-balancer', fleet: 'managed' });
-  const [stack] = stacksFor(resolveEnvs([env])).environments;
-  return { name: 'stage', json: synthJson(stack) };
+  return { name: 'stage', json: environmentJson({ exposure: 'load-balancer', fleet: 'managed' }) };
 }
 
 const messages = (id: string, stack: SynthesizedStack) =>
