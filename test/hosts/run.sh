@@ -66,6 +66,8 @@ GOOD_VARS=()
 . "$REPO/test/hosts/zdt.sh"
 # shellcheck source=test/hosts/day2.sh
 . "$REPO/test/hosts/day2.sh"
+# shellcheck source=test/hosts/metadata.sh
+. "$REPO/test/hosts/metadata.sh"
 # shellcheck source=test/hosts/registry.sh
 . "$REPO/test/hosts/registry.sh"
 # shellcheck source=test/hosts/ship.sh
@@ -133,7 +135,8 @@ teardown() {
     wait "$pid" 2>/dev/null
   done
   stop_registry
-  data_stop
+  stop_metadata
+  data_detach_disk
   if [ -n "$ACNG_PID" ]; then
     kill -TERM "$ACNG_PID" 2>/dev/null
     wait "$ACNG_PID" 2>/dev/null
