@@ -19,7 +19,7 @@ interface Item {
 
 /**
  * After stage's `up`s (both hosts run its app): the secret's value is in the app container's environment on every
- * host, and in no other container's `docker inspect`.
+ * host, its own `docker inspect` shows it (so the search sees values), and no other container's does.
  */
 export async function secretReachesChecks(t: WholeUp): Promise<void> {
   const { name, value } = t.secret;
@@ -27,9 +27,7 @@ export async function secretReachesChecks(t: WholeUp): Promise<void> {
     `stage's app on every host has ${name} (the secret's value, read on the host) and its plain env`,
     async () => {
       for (const ip of t.hosts.ips.values()) {
-        const env = (await onHost(t.hosts, ip, `docker exec ${APP_CONTAINER} /bin/busybox env`))
-          .split('\n')
-          .filter((l) => l.includes('='));
+        const env = await appEnv(t, ip);
         const names = env.map((l) => l.split('=')[0]).join(' ');
         assert(
           env.includes(`${name}=${value}`),
@@ -44,13 +42,10 @@ export async function secretReachesChecks(t: WholeUp): Promise<void> {
     "the secret's value is in no other container's docker inspect, on any host (the app's own shows it)",
     async () => {
       for (const ip of t.hosts.ips.values()) {
-        const all = `docker inspect $(docker ps -a -q)`;
-        const containers: { Name: string }[] = JSON.parse(await onHost(t.hosts, ip, all));
-        const own = containers.find((c) => c.Name === `/${APP_CONTAINER}`);
-        assert(JSON.stringify(own ?? '').includes(value), `${ip}: not in the app's own inspect`);
-        const others = containers
-          .filter((c) => c !== own)
-          .map((c) => ({ name: c.Name, read: () => JSON.stringify(c) }));
+        const containers = await inspectAll(t, ip);
+        const own = containers.find((c) => c.name === `/${APP_CONTAINER}`);
+        assert(own?.read().includes(value), `${ip}: not in the app's own docker inspect`);
+        const others = containers.filter((c) => c !== own);
         if (others.length > 0) search(t, `${ip}: other containers' inspect`, others, '"Config"');
         else console.log(`  (${ip}: no container but the app)`);
       }
@@ -59,13 +54,32 @@ export async function secretReachesChecks(t: WholeUp): Promise<void> {
 }
 
 /**
- * At the end (every `up`, `plan` and `destroy` of stage and prod done): the value is in none of the driver's
- * outputs, nothing under the copy's .run (logs, plans, run folders with cdktf.out and Ansible's logs), no saved
- * plan as `terraform show -json` renders it, no generation of any state in the bucket, and not in the double
- * (its request log, every resource it holds).
+ * prod's `up` on the same machines (its app has no secret): its app containers, which replaced stage's, hold no
+ * trace of stage's secret (the env file on tmpfs was rewritten, not kept).
+ */
+async function prodContainerCheck(t: WholeUp): Promise<void> {
+  const { name } = t.secret;
+  await t.tally.check(
+    `after prod's up on the same machines, no container there has stage's secret (prod's app no ${name})`,
+    async () => {
+      for (const ip of t.hosts.ips.values()) {
+        const env = await appEnv(t, ip);
+        assert(!env.some((l) => l.startsWith(`${name}=`)), `${ip}: prod's app has ${name}`);
+        search(t, `${ip}: every container's inspect`, await inspectAll(t, ip), TEST_APP_IMAGE);
+      }
+    },
+  );
+}
+
+/**
+ * At the end (every `up`, `plan` and `destroy` of stage and prod done): the value is in no container on the
+ * hosts (now running prod's app), none of the driver's outputs, nothing under the copy's .run (logs, plans, run
+ * folders with cdktf.out and Ansible's logs), no saved plan as `terraform show -json` renders it, no generation of
+ * any state in the bucket, and not in the double (its request log, every resource it holds).
  */
 export async function secretNowhereChecks(t: WholeUp): Promise<void> {
   const { id } = t.secret;
+  await prodContainerCheck(t);
   await t.tally.check("the secret's value is in no output of the driver's runs", () => {
     const runs = t.outputs.map((out, i) => ({ name: `driver run ${i + 1}`, read: () => out }));
     search(t, `${runs.length} driver runs' stdout and stderr`, runs, TEST_APP_IMAGE);
@@ -124,6 +138,20 @@ function search(t: WholeUp, what: string, items: readonly Item[], probe: string)
   assert(probed > 0, `${what}: "${probe}" is in none of them, so the search sees nothing`);
   assert(holding.length === 0, `${what}: the secret's value is in ${holding.join(', ')}`);
   console.log(`  (${what}: ${probed} hold "${probe}", none the secret's value)`);
+}
+
+/** The app container's environment on the host, as `NAME=value` lines. */
+async function appEnv(t: WholeUp, ip: string): Promise<string[]> {
+  const out = await onHost(t.hosts, ip, `docker exec ${APP_CONTAINER} /bin/busybox env`);
+  return out.split('\n').filter((l) => l.includes('='));
+}
+
+/** Every container on the host (running or not), as `docker inspect` shows it. */
+async function inspectAll(t: WholeUp, ip: string): Promise<Item[]> {
+  const containers: { Name: string }[] = JSON.parse(
+    await onHost(t.hosts, ip, 'docker inspect $(docker ps -a -q)'),
+  );
+  return containers.map((c) => ({ name: c.Name, read: () => JSON.stringify(c) }));
 }
 
 /** The regular files under `dir`, recursively (symbolic links not followed: the provider's mirror). */
