@@ -1,5 +1,6 @@
 import { lstatSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
+import { BACKEND_STATE_FILE } from '../../lib/constants';
 import { terraformAsyncOk } from '../double/apply';
 import { REAL_PROJECT } from '../driver-real/setup';
 import { assert } from '../terraform/harness';
@@ -102,14 +103,24 @@ export async function secretNowhereChecks(t: WholeUp): Promise<void> {
     search(t, `${plans.length} saved plans, shown`, shown, id);
   });
   await t.tally.check(
-    "the secret's value is in no Terraform state (every generation)",
+    "the secret's value is in no Terraform state (every generation; the backend's local one)",
     async () => {
-      const states = [];
+      const local = readdirSync(t.repo).filter((f) => f.startsWith(BACKEND_STATE_FILE));
+      assert(local.length > 0, `no ${BACKEND_STATE_FILE} in the copy`);
+      const states: Item[] = local.map((f) => ({
+        name: f,
+        read: () => readFileSync(join(t.repo, f)),
+      }));
       for (const { name, generation } of await t.gcs.generations(BUCKET)) {
         const bytes = await t.gcs.readBytes(BUCKET, name, generation);
         states.push({ name: `${name}#${generation}`, read: () => bytes });
       }
-      search(t, `${states.length} state generations in gs://${BUCKET}`, states, id);
+      search(
+        t,
+        `${states.length} states (gs://${BUCKET}'s generations, ${local.join(', ')})`,
+        states,
+        id,
+      );
     },
   );
   await t.tally.check("the secret's value is not in the double (request log, resources)", () => {
