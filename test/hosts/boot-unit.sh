@@ -2,7 +2,7 @@
 # Host test, part 6 (DHT_SCENARIO=boot-unit runs only this, on one host; `full` runs it last, on the
 # last host): the boot unit of a managed fleet's image (docker_host_release_unit, issue 23), sourced
 # by test/hosts/run.sh (uses its RUN, GW, HOSTS, HOST_IP, APP_PORT, check/pass/fail/log, ssh_host,
-# playbook, build_image, stop_host, start_host, and registry.sh's push_image, RELEASE_FILE).
+# playbook, build_image, stop_host, start_host, registry.sh's push_image and metadata.sh's RELEASE_FILE).
 #
 # image.yml with docker_host_release_unit=true (what Packer runs for a managed fleet's image) and
 # the metadata URL of the fake metadata server; that server serves the release from $RELEASE_FILE.

@@ -3,24 +3,17 @@
 # runs it after the first deploy, full at its end): env, secrets from a fake Secret Manager, volumes, an
 # accessory, and a data disk on host 1. Uses run.sh's REPO, RUN, GW, HOSTS, HOST_IP, NSPAWN_PID,
 # INSTANCE_ID, check/pass/fail/log, ssh_host, playbook, make_inventory, prepare_host, boot_host, wait_ssh,
-# close_masters, build_image, and registry.sh's push_image and METADATA_TOKEN.
+# close_masters, build_image, registry.sh's push_image (which starts the metadata server) and
+# metadata.sh's fake Secret Manager (start_secret_manager, secret_put, secret_refused).
 #
 # The data disk stand-in: a sparse file on this machine attached to a loop device, which
 # systemd-nspawn binds into host 1 as /dev/disk/by-id/google-docker-hosts-data, the path a GCE VM
 # sees for a disk attached with device name docker-hosts-data (udev's google- prefix). The disk file
 # outlives host 1's root filesystem: the reinstall boots a fresh root and a fresh /var/lib/docker
 # with the same disk attached.
-#
-# The fake Secret Manager (python3 on the bridge) answers
-# GET /v1/projects/<p>/secrets/<id>/versions/<v>:access only with "Authorization: Bearer <the token
-# the fake metadata server hands out>". Its secrets live in $DATA_SM_DIR, outside the run folder, so
-# that the run folder can be searched for them.
 DATA_DISK_DEVICE=docker-hosts-data
-DATA_SM_PORT=8090
 DATA_PROJECT=test-project
 DATA_LOOP=""
-DATA_SM_PID=""
-DATA_SM_DIR=""
 declare -A DATA_BIND=()
 
 # Before host 1 boots: the disk file, its loop device, nspawn's bind (boot_host reads DATA_BIND).
@@ -40,51 +33,6 @@ data_detach_disk() {
   DATA_LOOP=""
 }
 
-# data_secret <id> <value>: stores (or replaces) a secret's latest version in the fake Secret Manager.
-data_secret() { printf '%s' "$2" >"$DATA_SM_DIR/$1"; }
-
-data_start_secret_manager() {
-  DATA_SM_DIR=$(mktemp -d /var/tmp/docker-hosts-secrets.XXXXXX)
-  chmod 700 "$DATA_SM_DIR"
-  TOKEN="$METADATA_TOKEN" python3 -c '
-import base64, json, os, re, sys
-from http.server import BaseHTTPRequestHandler, HTTPServer
-class H(BaseHTTPRequestHandler):
-    def do_GET(self):
-        m = re.fullmatch(r"/v1/projects/([^/]+)/secrets/([A-Za-z0-9_-]+)/versions/([a-z0-9]+):access", self.path)
-        path = os.path.join(sys.argv[3], m.group(2)) if m else ""
-        if self.headers.get("Authorization") != "Bearer " + os.environ["TOKEN"]:
-            code, body = 403, {"error": {"code": 403, "message": "Permission denied"}}
-        elif not m or m.group(1) != sys.argv[4] or not os.path.isfile(path):
-            code, body = 404, {"error": {"code": 404, "message": "not found"}}
-        else:
-            data = base64.b64encode(open(path, "rb").read()).decode()
-            code, body = 200, {"name": self.path[4:-7], "payload": {"data": data}}
-        self.send_response(code)
-        self.send_header("Content-Type", "application/json")
-        self.end_headers()
-        self.wfile.write(json.dumps(body).encode())
-    def log_message(self, fmt, *args):
-        sys.stderr.write("%s %s\n" % (self.client_address[0], self.requestline.split(" ")[1].split(":")[0]))
-HTTPServer((sys.argv[1], int(sys.argv[2])), H).serve_forever()
-' "$GW" "$DATA_SM_PORT" "$DATA_SM_DIR" "$DATA_PROJECT" >"$RUN/secret-manager.log" 2>&1 </dev/null &
-  DATA_SM_PID=$!
-  remember_pid "$DATA_SM_PID"
-  for _ in $(seq 1 50); do
-    (exec 3<>"/dev/tcp/$GW/$DATA_SM_PORT") 2>/dev/null && return 0
-    sleep 0.1
-  done
-  abort "the fake Secret Manager did not listen on $GW:$DATA_SM_PORT"
-}
-
-data_stop() {
-  if [ -n "$DATA_SM_PID" ]; then
-    kill -TERM "$DATA_SM_PID" 2>/dev/null
-    wait "$DATA_SM_PID" 2>/dev/null
-  fi
-  [ -n "$DATA_SM_DIR" ] && rm -rf "$DATA_SM_DIR"
-  data_detach_disk
-}
 
 # The test images' files: the app's CGI (notes in its volume /data, the accessory reached by name
 # through KV_URL) and the accessory, a key-value store over busybox httpd writing to its volume.
@@ -124,7 +72,7 @@ EOF
 # The vars a driver would write from the config (app-vars.json): env, secrets, volumes, the accessory.
 data_vars() {
   cat >"$RUN/data-vars.json" <<EOF
-{"secret_manager_url": "http://$GW:$DATA_SM_PORT", "app_secrets_project": "$DATA_PROJECT",
+{"secret_manager_url": "$(secret_manager_url)", "app_secrets_project": "$DATA_PROJECT",
  "app_env": {"KV_URL": "http://kv:7000"},
  "app_secrets": [{"name": "APP_PASSWORD", "secret": "app-password", "version": "latest"}],
  "app_volumes": [{"source": "notes", "target": "/data", "read_only": false}],
@@ -232,11 +180,11 @@ data_reinstall() {
 data_scenario() {
   local t0=$SECONDS one=${HOSTS[0]} v1 v2 kv before after app1 secret1 secret2 kvsecret
   log "data: env, secrets, volumes, an accessory, the data disk on $one"
-  data_start_secret_manager
+  start_secret_manager
   secret1="app-pw-$(head -c 9 /dev/urandom | base64 | tr -d '/+=')"
   kvsecret="kv-tok-$(head -c 9 /dev/urandom | base64 | tr -d '/+=')"
-  data_secret app-password "$secret1"
-  data_secret kv-token "$kvsecret"
+  secret_put "$DATA_PROJECT" app-password "$secret1"
+  secret_put "$DATA_PROJECT" kv-token "$kvsecret"
   local files
   files=$(mktemp -d "$RUN/data-files.XXXX")
   data_image_files "$files/app" app
@@ -253,7 +201,7 @@ data_scenario() {
   data_check_layout
   check "$one: the accessory has its own env file" ssh_host "$one" "sudo test -s /run/docker-hosts/kv.env"
   check "the secret store refuses a request without the host's token (HTTP 403)" \
-    test "$(curl -s -o /dev/null -w '%{http_code}' "http://$GW:$DATA_SM_PORT/v1/projects/$DATA_PROJECT/secrets/app-password/versions/latest:access")" = 403
+    test "$(secret_refused "$DATA_PROJECT" app-password)" = 403
   data_get "$APP_PORT/cgi-bin/notes?add=note-1" >/dev/null
   check "the app writes to the accessory by name (kv:7000)" test "$(data_get "$APP_PORT/cgi-bin/kv?set=k1=v1")" = stored
   check "the accessory takes a write on ${HOST_IP[$one]}:7000" test "$(data_get "7000/cgi-bin/kv?set=k2=v2")" = stored
@@ -270,7 +218,7 @@ data_scenario() {
   # A changed secret value rolls a new container (same image); the accessory (its own secret unchanged) stays.
   app1=$(data_app_id)
   secret2="app-pw2-$(head -c 9 /dev/urandom | base64 | tr -d '/+=')"
-  data_secret app-password "$secret2"
+  secret_put "$DATA_PROJECT" app-password "$secret2"
   data_deploy "$RUN/data-3.log" "the same release with a changed secret (-vvv)" -vvv -e "app_image=$v2" -e app_release_commit=data-v2
   check "a changed secret started a new app container" test "$(data_app_id)" != "$app1"
   data_deploy "$RUN/data-4.log" "the same again" -e "app_image=$v2" -e app_release_commit=data-v2

@@ -1,7 +1,7 @@
 # shellcheck shell=bash
 # Host test, part 3: the app's life through a real registry (sourced by test/hosts/run.sh; uses
 # its REPO, RUN, GW, HOSTS, HOST_IP, SSH_OPTS, DEPLOY_USER, APP_NAME, APP_PORT, check/pass/fail/log,
-# ssh_host, http_code, playbook, build_image).
+# ssh_host, http_code, playbook, build_image, and metadata.sh's start_metadata, METADATA_TOKEN).
 #
 # Debian's docker-registry (the CNCF distribution registry) listens on the bridge address with
 # basic auth: user oauth2accesstoken, password a token that only the fake metadata server (also on
@@ -11,25 +11,16 @@
 # insecure-registries (test inventory only, through the role's docker_host_daemon_config): a
 # throwaway CA would prove nothing more about the roles and cost a trust-store change per host.
 REGISTRY_PORT=5000
-METADATA_PORT=8089
 REGISTRY=""
-RELEASE_FILE=""
 REGISTRY_PID=""
-METADATA_PID=""
-TOKEN_PATH=/computeMetadata/v1/instance/service-accounts/default/token
-# The token the fake metadata server hands out (the fake Secret Manager of data.sh checks it too).
-METADATA_TOKEN=""
-RELEASE_PATH=/computeMetadata/v1/instance/attributes/docker-hosts-release
 
 start_registry() {
   REGISTRY="$GW:$REGISTRY_PORT"
-  RELEASE_FILE="$RUN/registry/release.json"
-  local dir="$RUN/registry" token hash
+  local dir="$RUN/registry" hash
   mkdir -p "$dir/data"
-  token=$(head -c 24 /dev/urandom | base64 | tr -d '/+=')
-  hash=$(python3 -W ignore -c 'import crypt, sys; print(crypt.crypt(sys.argv[1], crypt.mksalt(crypt.METHOD_BLOWFISH)))' "$token")
+  start_metadata
+  hash=$(python3 -W ignore -c 'import crypt, sys; print(crypt.crypt(sys.argv[1], crypt.mksalt(crypt.METHOD_BLOWFISH)))' "$METADATA_TOKEN")
   echo "oauth2accesstoken:$hash" >"$dir/htpasswd"
-  METADATA_TOKEN=$token
   cat >"$dir/config.yml" <<YML
 version: 0.1
 log:
@@ -47,44 +38,12 @@ YML
   docker-registry serve "$dir/config.yml" >"$dir/access.log" 2>&1 </dev/null &
   REGISTRY_PID=$!
   remember_pid "$REGISTRY_PID"
-  # The fake metadata server, answering only requests with Metadata-Flavor: Google: the token, and
-  # the release of the boot unit (test/hosts/boot-unit.sh) from $RELEASE_FILE while it exists (else
-  # 404, as for an instance without the key).
-  TOKEN="$token" python3 -c '
-import json, os, sys
-from http.server import BaseHTTPRequestHandler, HTTPServer
-class H(BaseHTTPRequestHandler):
-    def answer(self):
-        if self.headers.get("Metadata-Flavor") != "Google":
-            return 403, b""
-        if self.path == sys.argv[2]:
-            return 200, json.dumps({"access_token": os.environ["TOKEN"], "expires_in": 3599, "token_type": "Bearer"}).encode()
-        if self.path == sys.argv[4] and os.path.exists(sys.argv[5]):
-            with open(sys.argv[5], "rb") as f:
-                return 200, f.read()
-        return 404, b""
-    def do_GET(self):
-        code, body = self.answer()
-        self.send_response(code)
-        self.send_header("Metadata-Flavor", "Google")
-        self.end_headers()
-        self.wfile.write(body)
-HTTPServer((sys.argv[1], int(sys.argv[3])), H).serve_forever()
-' "$GW" "$TOKEN_PATH" "$METADATA_PORT" "$RELEASE_PATH" "$RELEASE_FILE" >"$RUN/registry/metadata.log" 2>&1 </dev/null &
-  METADATA_PID=$!
-  remember_pid "$METADATA_PID"
-  local _
-  for _ in $(seq 1 50); do
-    if (exec 3<>"/dev/tcp/$GW/$REGISTRY_PORT") 2>/dev/null && (exec 3<>"/dev/tcp/$GW/$METADATA_PORT") 2>/dev/null; then
-      break
-    fi
-    sleep 0.1
-  done
+  wait_listening "$REGISTRY_PORT" "the registry"
   # Inventory-side settings (group_vars next to the inventory): every play sees them.
   mkdir -p "$RUN/group_vars"
   cat >"$RUN/group_vars/all.yml" <<YML
 docker_host_registry_hosts: ["$REGISTRY"]
-docker_host_metadata_token_url: "http://$GW:$METADATA_PORT$TOKEN_PATH"
+docker_host_metadata_token_url: "$(metadata_token_url)"
 docker_host_daemon_config:
   log-driver: json-file
   log-opts: {max-size: "10m", max-file: "3"}
@@ -94,7 +53,7 @@ YML
   # This machine's Docker client (push to host 1 over SSH) uses the same credential helper.
   mkdir -p "$RUN/bin" "$RUN/docker-client"
   printf '{"credHelpers": {"%s": "gce-metadata"}}\n' "$REGISTRY" >"$RUN/docker-client/config.json"
-  printf '{"token_url": "http://%s:%s%s", "registries": ["%s"]}\n' "$GW" "$METADATA_PORT" "$TOKEN_PATH" "$REGISTRY" \
+  printf '{"token_url": "%s", "registries": ["%s"]}\n' "$(metadata_token_url)" "$REGISTRY" \
     >"$RUN/docker-client/credential-gce-metadata.json"
   ln -sf "$REPO/ansible/roles/docker_host/files/docker-credential-gce-metadata" "$RUN/bin/"
   printf '#!/bin/sh\nexec /usr/bin/ssh %s "$@"\n' "${SSH_OPTS[*]}" >"$RUN/bin/ssh"
@@ -102,12 +61,9 @@ YML
 }
 
 stop_registry() {
-  local pid
-  for pid in "$REGISTRY_PID" "$METADATA_PID"; do
-    [ -n "$pid" ] || continue
-    kill -TERM "$pid" 2>/dev/null
-    wait "$pid" 2>/dev/null
-  done
+  [ -n "$REGISTRY_PID" ] || return 0
+  kill -TERM "$REGISTRY_PID" 2>/dev/null
+  wait "$REGISTRY_PID" 2>/dev/null
 }
 
 # host1_docker <args...>: this machine's docker CLI against host 1's dockerd (DOCKER_HOST=ssh://),

@@ -12,7 +12,8 @@
 #
 # Env: DHT_SUITE (trixie, the default, or bookworm), DHT_SCENARIO (full, the default, or short:
 #      deploy, idempotence and the day-2 checks only; or bench: npm run bench:hosts; or whole-up: the hosts only
-#      boot for the driver's whole up against the double of Google's APIs, npm run test:whole-up, whole-up.sh; or
+#      boot for the driver's whole up against the double of Google's APIs, npm run test:whole-up, whole-up.sh,
+#      with the fake metadata server and Secret Manager of metadata.sh for its app's secret; or
 #      data: the first deploy, then test/hosts/data.sh alone: env, secrets, volumes, accessory, data disk; or
 #      boot-unit: only the managed fleet's boot unit, test/hosts/boot-unit.sh, on one host by default),
 #      DHT_HOSTS (2, the default, to 8 hosts), DHT_CACHE (default /var/cache/docker-hosts-test),
@@ -66,6 +67,8 @@ GOOD_VARS=()
 . "$REPO/test/hosts/zdt.sh"
 # shellcheck source=test/hosts/day2.sh
 . "$REPO/test/hosts/day2.sh"
+# shellcheck source=test/hosts/metadata.sh
+. "$REPO/test/hosts/metadata.sh"
 # shellcheck source=test/hosts/registry.sh
 . "$REPO/test/hosts/registry.sh"
 # shellcheck source=test/hosts/ship.sh
@@ -133,7 +136,8 @@ teardown() {
     wait "$pid" 2>/dev/null
   done
   stop_registry
-  data_stop
+  stop_metadata
+  data_detach_disk
   if [ -n "$ACNG_PID" ]; then
     kill -TERM "$ACNG_PID" 2>/dev/null
     wait "$ACNG_PID" 2>/dev/null

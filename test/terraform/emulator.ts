@@ -84,6 +84,23 @@ export class GcsEmulator {
     return (body.items ?? []).map((o) => o.name).sort();
   }
 
+  /** Every stored generation of every object in a bucket (versioning keeps the old ones). */
+  async generations(bucket: string): Promise<{ name: string; generation: string }[]> {
+    const res = await this.api(`/storage/v1/b/${bucket}/o?versions=true`);
+    if (!res.ok) throw new Error(`listing ${bucket}: HTTP ${res.status} ${await res.text()}`);
+    const body = (await res.json()) as { items?: { name: string; generation: string }[] };
+    return (body.items ?? []).map(({ name, generation }) => ({ name, generation }));
+  }
+
+  /** One generation of an object, as stored. */
+  async readBytes(bucket: string, name: string, generation: string): Promise<Buffer> {
+    const path = `/storage/v1/b/${bucket}/o/${encodeURIComponent(name)}`;
+    const res = await this.api(`${path}?alt=media&generation=${generation}`);
+    if (!res.ok)
+      throw new Error(`reading gs://${bucket}/${name}#${generation}: HTTP ${res.status}`);
+    return Buffer.from(await res.arrayBuffer());
+  }
+
   /** An object's content, parsed as JSON (state files are JSON). */
   async readJson(bucket: string, name: string): Promise<any> {
     const res = await this.api(`/storage/v1/b/${bucket}/o/${encodeURIComponent(name)}?alt=media`);

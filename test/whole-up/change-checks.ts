@@ -32,7 +32,7 @@ export async function changeChecks(t: WholeUp): Promise<void> {
     async () => {
       writeConfig(t, { hostCount: 2, zone: 'europe-west1-c' });
       const before = environmentKeys(t.double, REAL_PROJECT);
-      const refused = await driver(t.repo, t.env, ['up', 'stage', '--skip-image'], 'y');
+      const refused = await driver(t, ['up', 'stage', '--skip-image'], 'y');
       assert(refused.code === 4, `exit ${refused.code}, expected 4:\n${tail(refused.out, 40)}`);
       const lines = [
         /must be replaced|REPLACE/,
@@ -48,7 +48,7 @@ export async function changeChecks(t: WholeUp): Promise<void> {
   await t.tally.check(
     'up stage with a new zone, "stage" typed: both hosts replaced in the new zone',
     async () => {
-      const approved = await driver(t.repo, t.env, ['up', 'stage', '--skip-image'], 'stage');
+      const approved = await driver(t, ['up', 'stage', '--skip-image'], 'stage');
       assert(approved.code === 0, `exit ${approved.code}, expected 0:\n${tail(approved.out, 40)}`);
       assert(CHECKED.test(approved.out), `no ${CHECKED} in:\n${tail(approved.out, 40)}`);
       const zones = instancePaths(t).map((p) => p.split('/')[6]);
@@ -65,7 +65,7 @@ export async function changeChecks(t: WholeUp): Promise<void> {
 
 /** hostCount 2 after the interrupted up: the second instance created, both hosts in the inventory, site.yml. */
 async function secondHostUp(t: WholeUp): Promise<void> {
-  const up = await driver(t.repo, t.env, UP);
+  const up = await driver(t, UP);
   assert(up.code === 0, `exit ${up.code}, expected 0:\n${tail(up.out, 40)}`);
   const lines = [
     /stage: 1 to add, 0 to change, 0 to replace, 0 to destroy/,
@@ -106,7 +106,7 @@ async function hangingUp(t: WholeUp): Promise<void> {
   });
   try {
     const hang = () => t.double.log.slice(from).find((l) => l.status === 0);
-    const up = await driver(t.repo, t.env, UP, undefined, () => hang() !== undefined);
+    const up = await driver(t, UP, undefined, () => hang() !== undefined);
     const hungAt = hang()?.at;
     assert(
       hungAt !== undefined,

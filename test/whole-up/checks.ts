@@ -25,7 +25,7 @@ export async function upChecks(t: WholeUp): Promise<void> {
   await t.tally.check(
     'up stage #1: the backend applied, the stacks in its bucket left for the next up',
     async () => {
-      const first = await driver(t.repo, t.env, UP);
+      const first = await driver(t, UP);
       assert(first.code === 0, `exit ${first.code}, expected 0:\n${tail(first.out, 40)}`);
       assert(first.out.includes('run up again once the backend is applied'), tail(first.out, 40));
       await t.gcs.list(BUCKET); // throws when the bucket is not there
@@ -42,7 +42,7 @@ export async function upChecks(t: WholeUp): Promise<void> {
     () => convergingUp(t),
   );
   await t.tally.check('plan stage after up: no changes', async () => {
-    const plan = await driver(t.repo, t.env, ['plan', 'stage']);
+    const plan = await driver(t, ['plan', 'stage']);
     assert(plan.code === 0, `exit ${plan.code}:\n${tail(plan.out, 40)}`);
     for (const stack of ['backend', 'registry', 'stage'])
       assert(
@@ -54,7 +54,7 @@ export async function upChecks(t: WholeUp): Promise<void> {
     'up stage again: no write request reached Google, the host unchanged (changed=0), app checked',
     async () => {
       const from = t.double.log.length;
-      const again = await driver(t.repo, t.env, UP);
+      const again = await driver(t, UP);
       assert(again.code === 0, `exit ${again.code}, expected 0:\n${tail(again.out, 40)}`);
       assert(CHECKED.test(again.out), `no ${CHECKED} in:\n${tail(again.out, 40)}`);
       assertEqual(writeRequests(t, from), [], 'the write requests of a second up');
@@ -70,7 +70,7 @@ export async function upChecks(t: WholeUp): Promise<void> {
 async function quotaUp(t: WholeUp): Promise<void> {
   t.double.faults.push(addressQuotaFault());
   try {
-    const up = await driver(t.repo, t.env, UP);
+    const up = await driver(t, UP);
     assert(up.code === 1, `exit ${up.code}, expected 1:\n${tail(up.out, 40)}`);
     const lines = [
       /apply registry \(the Docker repository of the project\) ok/,
@@ -93,7 +93,7 @@ async function quotaUp(t: WholeUp): Promise<void> {
 
 /** The next `up`: everything, from the registry to the app's check on the host the double's outputs name. */
 async function convergingUp(t: WholeUp): Promise<void> {
-  const second = await driver(t.repo, t.env, UP);
+  const second = await driver(t, UP);
   assert(second.code === 0, `exit ${second.code}, expected 0:\n${tail(second.out, 40)}`);
   const lines = [
     /apply registry \(the Docker repository of the project\) ok/,
@@ -123,7 +123,7 @@ export async function destroyChecks(t: WholeUp): Promise<void> {
     async () => {
       const count = (await stateKeys(t.tf, join(lastRun(t), 'cdktf.out', 'stacks', 'stage')))
         .length;
-      const destroyed = await driver(t.repo, t.env, ['destroy', 'stage', '--yes']);
+      const destroyed = await driver(t, ['destroy', 'stage', '--yes']);
       assert(
         destroyed.code === 0,
         `exit ${destroyed.code}, expected 0:\n${tail(destroyed.out, 40)}`,

@@ -9,6 +9,7 @@ import { environmentKeys, stateKeys } from '../double/state';
 import { REAL_PROJECT } from '../driver-real/setup';
 import { FrontDoorProxy } from './front-door';
 import { TestHosts } from './hosts';
+import { AppSecret } from './secrets';
 
 /** What the checks share: the project copy, the driver's environment, the double, the state's emulator, the hosts. */
 export interface WholeUp {
@@ -24,6 +25,10 @@ export interface WholeUp {
   readonly hosts: TestHosts;
   /** The proxy standing for the load balancer's data path. */
   readonly frontDoor: FrontDoorProxy;
+  /** stage's app secret (its value made for this run), which must reach its container and nothing else. */
+  readonly secret: AppSecret;
+  /** Everything each driver run printed (test/whole-up/driver.ts keeps it), in order. */
+  readonly outputs: string[];
 }
 
 /** `up stage` as CI runs it: no image build, no prompt. */

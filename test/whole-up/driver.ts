@@ -1,5 +1,13 @@
 import { spawn } from 'node:child_process';
 
+/** Where the driver runs (the project copy, its environment), and what keeps every run's output. */
+export interface DriverTarget {
+  readonly repo: string;
+  readonly env: NodeJS.ProcessEnv;
+  /** Everything each driver run printed (stdout and stderr), in order: the secret checks search it. */
+  readonly outputs: string[];
+}
+
 /** One finished driver run: its exit code and everything it printed. */
 export interface DriverRun {
   readonly code: number;
@@ -14,8 +22,7 @@ export interface DriverRun {
  * one SIGINT the first time it holds.
  */
 export function driver(
-  repo: string,
-  env: NodeJS.ProcessEnv,
+  t: DriverTarget,
   args: string[],
   answer?: string,
   interruptWhen?: () => boolean,
@@ -27,7 +34,11 @@ export function driver(
       ? ['node', argv]
       : ['script', ['-qec', ['node', ...argv].join(' '), '/dev/null']];
   return new Promise((resolve) => {
-    const child = spawn(command, commandArgs, { cwd: repo, env, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(command, commandArgs, {
+      cwd: t.repo,
+      env: t.env,
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
     child.stdin.end(answer === undefined ? '' : `${answer}\n`);
     let out = '';
     child.stdout.on('data', (d) => (out += String(d)));
@@ -46,6 +57,7 @@ export function driver(
       clearInterval(poll);
       const seconds = ((Date.now() - started) / 1000).toFixed(1);
       console.log(`  (driver ${args.join(' ')}: exit ${code}, ${seconds} s)`);
+      t.outputs.push(out);
       // A pty ends lines with CRLF.
       resolve({ code: code ?? -1, out: out.replace(/\r\n/g, '\n') });
     });

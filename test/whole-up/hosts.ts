@@ -1,8 +1,11 @@
+import { execFile } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { EnvironmentSpec, ProjectSpec } from '../../config';
 import { environmentsTs } from '../fixtures/repo';
 import { assert } from '../terraform/harness';
+import { SecretStore, secretStore, storeVars, withSecret } from './secrets';
 
 /**
  * The throwaway hosts test/hosts/run.sh started for this test (DHT_SCENARIO=whole-up): systemd-nspawn machines
@@ -15,6 +18,8 @@ export interface TestHosts {
   readonly keyFile: string;
   /** The test app (busybox httpd) as a `docker save` archive, tagged TEST_APP_IMAGE. */
   readonly appArchive: string;
+  /** The fake metadata server and Secret Manager the hosts read the app's secret from. */
+  readonly store: SecretStore;
 }
 
 /** The image of the host test's app, and what it answers on `/`. */
@@ -30,27 +35,30 @@ export function testHosts(env: NodeJS.ProcessEnv): TestHosts {
         'which boots the throwaway hosts (test/hosts/run.sh, DHT_SCENARIO=whole-up)',
     );
   const ips = new Map(hosts.split(/\s+/).map((pair) => pair.split('=') as [string, string]));
-  return { ips, keyFile, appArchive: archive };
+  return { ips, keyFile, appArchive: archive, store: secretStore(env) };
 }
 
 /**
  * The copy runs the host test's app instead of the fixture's Docker Hub image (the hosts reach nothing off this
  * machine): its config names TEST_APP_IMAGE, and group_vars beside the playbooks (test plumbing, as the host
- * test's inventory group_vars) have the app role load it from the archive. Its public-ips environment (stage) is
- * reached over SSH directly; the one behind the load balancer (prod) has a host per machine. Returns the config.
+ * test's inventory group_vars) have the app role load it from the archive and the hosts read secrets from the
+ * host test's fake metadata server and Secret Manager. Its public-ips environment (stage) is reached over SSH
+ * directly, its app has a secret and a plain env value; the one behind the load balancer (prod) has a host per
+ * machine. Returns the config.
  */
 export function useTestApp(repo: string, spec: ProjectSpec, hosts: TestHosts): ProjectSpec {
   const environments = spec.environments.map((e) => {
     const app = { ...e.app, image: TEST_APP_IMAGE };
     // Behind the load balancer: as many hosts as there are machines (its shape does not depend on the count).
     if (e.exposure === 'load-balancer') return { ...e, app, hostCount: hosts.ips.size };
-    return direct({ ...e, app });
+    return direct({ ...e, app: withSecret(app) });
   });
   const written: ProjectSpec = { ...spec, environments };
   writeFileSync(join(repo, 'config', 'environments.ts'), environmentsTs(written));
   const groupVars = join(repo, 'ansible', 'playbooks', 'group_vars');
   mkdirSync(groupVars, { recursive: true });
-  writeFileSync(join(groupVars, 'all.yml'), `app_image_archive: "${hosts.appArchive}"\n`);
+  const vars = `app_image_archive: "${hosts.appArchive}"\n${storeVars(hosts.store)}`;
+  writeFileSync(join(groupVars, 'all.yml'), vars);
   return written;
 }
 
@@ -71,6 +79,20 @@ export async function appAnswers(ip: string, port = 9292): Promise<void> {
     res.status === 200 && body === TEST_APP_BODY,
     `http://${ip}:${port}/ answered ${res.status}: ${body.slice(0, 200)}`,
   );
+}
+
+/** A command's stdout on a host, over SSH as `deploy` with the hosts' key (as Ansible logs in). */
+export async function onHost(hosts: TestHosts, ip: string, command: string): Promise<string> {
+  const options = [
+    'BatchMode=yes',
+    'StrictHostKeyChecking=no',
+    'UserKnownHostsFile=/dev/null',
+    'LogLevel=ERROR',
+    'ConnectTimeout=10',
+  ];
+  const args = ['-i', hosts.keyFile, ...options.flatMap((o) => ['-o', o]), `deploy@${ip}`, command];
+  const { stdout } = await promisify(execFile)('ssh', args, { maxBuffer: 64 << 20 });
+  return stdout;
 }
 
 /** Each host's `changed=` count in the PLAY RECAP of the run's hosts step log (`<run>/logs/<n>-hosts.log`). */

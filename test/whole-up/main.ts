@@ -5,6 +5,8 @@
  * starts this, DHT_SCENARIO=whole-up): the double gives each instance its host's IP, so the outputs Terraform
  * writes lead the driver's hosts step (Ansible over SSH) and its app check to real machines. prod's hosts are
  * reached through a `gcloud` stand-in's IAP tunnel, its app through a proxy standing for the load balancer.
+ * stage's app has a secret, its value made for this run and served to the hosts by the host test's fake metadata
+ * server and Secret Manager: it must reach the container and appear nowhere else (secret-checks.ts).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -26,6 +28,8 @@ import { WholeUp } from './context';
 import { FRONT_DOOR_IP, FrontDoorProxy } from './front-door';
 import { iapStandIn, testHosts, useTestApp } from './hosts';
 import { prodChecks } from './prod-checks';
+import { secretNowhereChecks, secretReachesChecks } from './secret-checks';
+import { makeSecret } from './secrets';
 
 async function main(): Promise<number> {
   const started = Date.now();
@@ -47,6 +51,7 @@ async function main(): Promise<number> {
     for (const [name, ip] of hosts.ips) double.addresses.hosts.set(name, ip);
     double.addresses.hosts.set('docker-hosts-lb', FRONT_DOOR_IP); // prod's front door, <env>-docker-hosts-lb
     double.publishImage(REAL_PROJECT, 'docker-host-base');
+    const secret = makeSecret(hosts.store, double, REAL_PROJECT);
     const proxy = `http://127.0.0.1:${await freePort()}`;
     const noProxy = ['127.0.0.1', 'localhost', FRONT_DOOR_IP, ...hosts.ips.values()].join(',');
     const extra = { ...double.endpoints(), NO_COLOR: '1', NO_PROXY: noProxy };
@@ -61,11 +66,15 @@ async function main(): Promise<number> {
       tally,
       hosts,
       frontDoor,
+      secret,
+      outputs: [],
     };
     await upChecks(t);
     await changeChecks(t);
+    await secretReachesChecks(t);
     await destroyChecks(t);
     await prodChecks(t);
+    await secretNowhereChecks(t);
     await tally.check('the double served every request (no unknown path)', () => {
       if (double.unknown.length > 0)
         throw new Error(`unknown paths:\n${[...new Set(double.unknown)].join('\n')}`);

@@ -22,7 +22,7 @@ export async function prodChecks(t: WholeUp): Promise<void> {
   await t.tally.check(
     `up prod: the load balancer and ${count} hosts applied, configured through IAP, app checked through the front door`,
     async () => {
-      const up = await driver(t.repo, t.env, UP_PROD);
+      const up = await driver(t, UP_PROD);
       assert(up.code === 0, `exit ${up.code}, expected 0:\n${tail(up.out, 40)}`);
       const lines = [
         new RegExp(`apply prod \\(${count} hosts\\) ok`),
@@ -49,7 +49,7 @@ export async function prodChecks(t: WholeUp): Promise<void> {
     },
   );
   await t.tally.check('plan prod after up: no changes', async () => {
-    const plan = await driver(t.repo, t.env, ['plan', 'prod']);
+    const plan = await driver(t, ['plan', 'prod']);
     assert(
       plan.code === 0 && plan.out.includes('prod: no changes'),
       `exit ${plan.code}:\n${tail(plan.out, 40)}`,
@@ -59,7 +59,7 @@ export async function prodChecks(t: WholeUp): Promise<void> {
     'destroy prod: refused before anything is deleted (deletion protection), exit 4, naming the hosts',
     async () => {
       const from = t.double.log.length;
-      const destroyed = await driver(t.repo, t.env, ['destroy', 'prod', '--yes']);
+      const destroyed = await driver(t, ['destroy', 'prod', '--yes']);
       assert(
         destroyed.code === 4,
         `exit ${destroyed.code}, expected 4:\n${tail(destroyed.out, 40)}`,
