@@ -14,7 +14,8 @@
 #      deploy, idempotence and the day-2 checks only; or bench: npm run bench:hosts; or whole-up: the hosts only
 #      boot for the driver's whole up against the double of Google's APIs, npm run test:whole-up, whole-up.sh; or
 #      data: the first deploy, then test/hosts/data.sh alone: env, secrets, volumes, accessory, data disk; or
-#      boot-unit: only the managed fleet's boot unit, test/hosts/boot-unit.sh, on one host by default),
+#      boot-unit: only the managed fleet's boot unit, test/hosts/boot-unit.sh, on one host by default; or zdt: the
+#      first deploy, then the rollouts under load only: the registry part and the broken build the canary stops),
 #      DHT_HOSTS (2, the default, to 8 hosts), DHT_CACHE (default /var/cache/docker-hosts-test),
 #      DHT_NET (default 10.213.0), DHT_MIRROR (default http://deb.debian.org/debian; its -security
 #      sibling serves the security archive), DHT_KEEP=1 keeps the run directory.
@@ -166,7 +167,7 @@ preflight() {
   [ "$(id -u)" = 0 ] || abort "the host test needs root (network namespaces, systemd-nspawn)"
   case "$SUITE" in trixie | bookworm) ;; *) abort "DHT_SUITE must be trixie or bookworm (got '$SUITE')" ;; esac
   [ "${#HOSTS[@]}" -gt 0 ] || abort "DHT_HOSTS must be a number from 2 to 8 (got '$HOST_COUNT')"
-  case "$SCENARIO" in full | short | bench | whole-up | data | boot-unit) ;; *) abort "DHT_SCENARIO must be full, short, bench, whole-up, data or boot-unit (got '$SCENARIO')" ;; esac
+  case "$SCENARIO" in full | short | bench | whole-up | data | boot-unit | zdt) ;; *) abort "DHT_SCENARIO must be full, short, bench, whole-up, data, boot-unit or zdt (got '$SCENARIO')" ;; esac
   local missing=() c
   for c in debootstrap systemd-nspawn ip ansible-playbook apt-cacher-ng docker-registry ssh ssh-keygen curl flock sha256sum losetup; do
     command -v "$c" >/dev/null 2>&1 || [ -x "/usr/sbin/$c" ] || missing+=("$c")
@@ -633,6 +634,18 @@ main() {
     return
   fi
 
+  # zdt: the rollouts under load only: the registry part (v2 canary, then the other hosts in one batch, and the
+  # rollback), then the broken build that the canary stops.
+  if [ "$SCENARIO" = zdt ]; then
+    registry_scenario
+    zdt_broken_deploy
+    log "load during rollouts: $ZDT_TOTAL_REQUESTS requests, $ZDT_TOTAL_FAILURES failed"
+    log "finished in $(($(date +%s) - START))s"
+    summary
+    [ "$FAILED" -eq 0 ]
+    return
+  fi
+
   if [ "$SCENARIO" = bench ]; then
     bench_scenario
     log "finished in $(($(date +%s) - START))s"
@@ -734,35 +747,8 @@ main() {
 
   if [ "$SCENARIO" = full ]; then zdt_migration; fi
 
-  if [ "$SCENARIO" = full ]; then
-    # 5. A broken build: the first host fails its health check, the rollout stops there.
-    log "site.yml: broken image (under load)"
-    local rc=0 serving
-    serving=$(curl -s --max-time 5 "http://${HOST_IP[${HOSTS[0]}]}:$APP_PORT/" || true)
-    zdt_load_start "broken deploy"
-    playbook "$RUN/site-broken.log" -e app_image=test-app:broken -e "app_image_archive=$RUN/app-broken.tar" \
-      -e app_health_retries=5 -e app_health_delay=1 || rc=$?
-    zdt_load_check "broken deploy" "$serving" ""
-    local first=${HOSTS[0]} second=${HOSTS[1]}
-    check "broken deploy fails the play (exit $rc)" test "$rc" -ne 0
-    if grep -q "App deploy failed on host $first: image test-app:broken did not answer" "$RUN/site-broken.log"; then
-      pass "broken deploy names host, image and URL: $(grep -o "App deploy failed on host $first[^']*" "$RUN/site-broken.log" | head -n1)"
-    else
-      tail -n 30 "$RUN/site-broken.log"
-      fail "broken deploy: no clear failure message for $first (log above)"
-    fi
-    # (The pre-pull play looks at every host first; the rolling play never reaches $second.)
-    check "broken deploy: the canary $first failed, $second was never touched (rollout canary 1, max_fail_percentage 0)" \
-      test "$(recap_field "$RUN/site-broken.log" "$first" failed)/$(recap_field "$RUN/site-broken.log" "$second" changed)/$(
-        sed -n '/^PLAY \[Deploy the app/,$p' "$RUN/site-broken.log" | grep -c "^[a-z]*: \[$second\]")" = "1/0/0"
-    check "broken deploy: the broken build really ran on $first (its last release record is a failed deploy of test-app:broken)" \
-      ssh_host "$first" "tail -n1 /var/lib/docker-hosts/releases.jsonl | python3 -c 'import json,sys; r=json.load(sys.stdin); sys.exit(not (r[\"result\"], r[\"image\"]) == (\"failed\", \"test-app:broken\"))'"
-    check "broken deploy: $first still answers HTTP 200 from the old container, still $ROLLED_BACK, the failed one removed" \
-      test "$(http_code "${HOST_IP[$first]}") $(ssh_host "$first" "docker inspect -f '{{.Config.Image}}' $APP_NAME; docker container inspect $APP_NAME-next >/dev/null 2>&1 && echo next-left")" = "200 $ROLLED_BACK"
-    check "broken deploy: $second still answers HTTP 200" test "$(http_code "${HOST_IP[$second]}")" = 200
-    check "broken deploy: $second still runs $ROLLED_BACK" \
-      test "$(ssh_host "$second" "docker inspect -f '{{.Config.Image}}' $APP_NAME")" = "$ROLLED_BACK"
-  fi
+  # 5. A broken build: the first host fails its health check, the rollout stops there.
+  if [ "$SCENARIO" = full ]; then zdt_broken_deploy; fi
 
   if [ "$SCENARIO" = full ]; then data_scenario; fi
   # 6. The managed fleet's boot unit, on the last host (it leaves that host serving another port).
