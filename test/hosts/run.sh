@@ -15,7 +15,8 @@
 #      boot for the driver's whole up against the double of Google's APIs, npm run test:whole-up, whole-up.sh; or
 #      data: the first deploy, then test/hosts/data.sh alone: env, secrets, volumes, accessory, data disk; or
 #      boot-unit: only the managed fleet's boot unit, test/hosts/boot-unit.sh, on one host by default; or zdt: the
-#      first deploy, then the rollouts under load only: the registry part and the broken build the canary stops),
+#      first deploy, then the rollouts under load only: the registry part and the broken build the canary stops, on
+#      3 hosts by default),
 #      DHT_HOSTS (2, the default, to 8 hosts), DHT_CACHE (default /var/cache/docker-hosts-test),
 #      DHT_NET (default 10.213.0), DHT_MIRROR (default http://deb.debian.org/debian; its -security
 #      sibling serves the security archive), DHT_KEEP=1 keeps the run directory.
@@ -35,6 +36,8 @@ ACNG_PORT=3142
 # instance ids of the fake stack outputs (the inventory pins host keys to <name>-<id>): 4000000000000000001, ...
 HOST_COUNT=${DHT_HOSTS:-2}
 [ "$SCENARIO" != boot-unit ] || HOST_COUNT=${DHT_HOSTS:-1}
+# zdt: 3 by default, so that the batch after the canary has more than one host.
+[ "$SCENARIO" != zdt ] || HOST_COUNT=${DHT_HOSTS:-3}
 HOSTS=()
 declare -A INSTANCE_ID=()
 if [[ "$HOST_COUNT" =~ ^[2-8]$ ]] || [[ "$HOST_COUNT/$SCENARIO" =~ ^1/(bench|boot-unit)$ ]]; then
