@@ -159,7 +159,7 @@ registry_scenario() {
         grep -Eq "^${HOST_IP[$name]} .*\"(GET|HEAD) /v2/test-app/manifests/${ref#*@}" "$RUN/registry/access.log"
     done
     check "$tag: every host pulled in the pre-pull play, before the rolling deploy" \
-      test "$(sed -n '/^PLAY \[Pull the app image on all hosts\]/,/^PLAY \[Deploy the app/p' "$RUN/site-$tag.log" | grep -c '^changed: ')" = "${#HOSTS[@]}"
+      test "$(sed -n '/^PLAY \[Pull the app image and prepare the app on all hosts\]/,/^PLAY \[Deploy the app/p' "$RUN/site-$tag.log" | grep -c '^changed: ')" = "${#HOSTS[@]}"
     check_release "$ref" "$body" deploy
     log "$tag: $(($(registry_requests) - before)) registry requests"
   done

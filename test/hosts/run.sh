@@ -15,7 +15,9 @@
 #      boot for the driver's whole up against the double of Google's APIs, npm run test:whole-up, whole-up.sh,
 #      with the fake metadata server and Secret Manager of metadata.sh for its app's secret; or
 #      data: the first deploy, then test/hosts/data.sh alone: env, secrets, volumes, accessory, data disk; or
-#      boot-unit: only the managed fleet's boot unit, test/hosts/boot-unit.sh, on one host by default),
+#      boot-unit: only the managed fleet's boot unit, test/hosts/boot-unit.sh, on one host by default; or zdt: the
+#      first deploy, then the rollouts under load only: the registry part and the broken build the canary stops, on
+#      3 hosts by default),
 #      DHT_HOSTS (2, the default, to 8 hosts), DHT_CACHE (default /var/cache/docker-hosts-test),
 #      DHT_NET (default 10.213.0), DHT_MIRROR (default http://deb.debian.org/debian; its -security
 #      sibling serves the security archive), DHT_KEEP=1 keeps the run directory.
@@ -35,6 +37,8 @@ ACNG_PORT=3142
 # instance ids of the fake stack outputs (the inventory pins host keys to <name>-<id>): 4000000000000000001, ...
 HOST_COUNT=${DHT_HOSTS:-2}
 [ "$SCENARIO" != boot-unit ] || HOST_COUNT=${DHT_HOSTS:-1}
+# zdt: 3 by default, so that the batch after the canary has more than one host.
+[ "$SCENARIO" != zdt ] || HOST_COUNT=${DHT_HOSTS:-3}
 HOSTS=()
 declare -A INSTANCE_ID=()
 if [[ "$HOST_COUNT" =~ ^[2-8]$ ]] || [[ "$HOST_COUNT/$SCENARIO" =~ ^1/(bench|boot-unit)$ ]]; then
@@ -170,7 +174,7 @@ preflight() {
   [ "$(id -u)" = 0 ] || abort "the host test needs root (network namespaces, systemd-nspawn)"
   case "$SUITE" in trixie | bookworm) ;; *) abort "DHT_SUITE must be trixie or bookworm (got '$SUITE')" ;; esac
   [ "${#HOSTS[@]}" -gt 0 ] || abort "DHT_HOSTS must be a number from 2 to 8 (got '$HOST_COUNT')"
-  case "$SCENARIO" in full | short | bench | whole-up | data | boot-unit) ;; *) abort "DHT_SCENARIO must be full, short, bench, whole-up, data or boot-unit (got '$SCENARIO')" ;; esac
+  case "$SCENARIO" in full | short | bench | whole-up | data | boot-unit | zdt) ;; *) abort "DHT_SCENARIO must be full, short, bench, whole-up, data, boot-unit or zdt (got '$SCENARIO')" ;; esac
   local missing=() c
   for c in debootstrap systemd-nspawn ip ansible-playbook apt-cacher-ng docker-registry ssh ssh-keygen curl flock sha256sum losetup; do
     command -v "$c" >/dev/null 2>&1 || [ -x "/usr/sbin/$c" ] || missing+=("$c")
@@ -637,6 +641,18 @@ main() {
     return
   fi
 
+  # zdt: the rollouts under load only: the registry part (v2 canary, then the other hosts in one batch, and the
+  # rollback), then the broken build that the canary stops.
+  if [ "$SCENARIO" = zdt ]; then
+    registry_scenario
+    zdt_broken_deploy
+    log "load during rollouts: $ZDT_TOTAL_REQUESTS requests, $ZDT_TOTAL_FAILURES failed"
+    log "finished in $(($(date +%s) - START))s"
+    summary
+    [ "$FAILED" -eq 0 ]
+    return
+  fi
+
   if [ "$SCENARIO" = bench ]; then
     bench_scenario
     log "finished in $(($(date +%s) - START))s"
@@ -738,35 +754,8 @@ main() {
 
   if [ "$SCENARIO" = full ]; then zdt_migration; fi
 
-  if [ "$SCENARIO" = full ]; then
-    # 5. A broken build: the first host fails its health check, the rollout stops there.
-    log "site.yml: broken image (under load)"
-    local rc=0 serving
-    serving=$(curl -s --max-time 5 "http://${HOST_IP[${HOSTS[0]}]}:$APP_PORT/" || true)
-    zdt_load_start "broken deploy"
-    playbook "$RUN/site-broken.log" -e app_image=test-app:broken -e "app_image_archive=$RUN/app-broken.tar" \
-      -e app_health_retries=5 -e app_health_delay=1 || rc=$?
-    zdt_load_check "broken deploy" "$serving" ""
-    local first=${HOSTS[0]} second=${HOSTS[1]}
-    check "broken deploy fails the play (exit $rc)" test "$rc" -ne 0
-    if grep -q "App deploy failed on host $first: image test-app:broken did not answer" "$RUN/site-broken.log"; then
-      pass "broken deploy names host, image and URL: $(grep -o "App deploy failed on host $first[^']*" "$RUN/site-broken.log" | head -n1)"
-    else
-      tail -n 30 "$RUN/site-broken.log"
-      fail "broken deploy: no clear failure message for $first (log above)"
-    fi
-    # (The pre-pull play looks at every host first; the rolling play never reaches $second.)
-    check "broken deploy: the canary $first failed, $second was never touched (rollout canary 1, max_fail_percentage 0)" \
-      test "$(recap_field "$RUN/site-broken.log" "$first" failed)/$(recap_field "$RUN/site-broken.log" "$second" changed)/$(
-        sed -n '/^PLAY \[Deploy the app/,$p' "$RUN/site-broken.log" | grep -c "^[a-z]*: \[$second\]")" = "1/0/0"
-    check "broken deploy: the broken build really ran on $first (its last release record is a failed deploy of test-app:broken)" \
-      ssh_host "$first" "tail -n1 /var/lib/docker-hosts/releases.jsonl | python3 -c 'import json,sys; r=json.load(sys.stdin); sys.exit(not (r[\"result\"], r[\"image\"]) == (\"failed\", \"test-app:broken\"))'"
-    check "broken deploy: $first still answers HTTP 200 from the old container, still $ROLLED_BACK, the failed one removed" \
-      test "$(http_code "${HOST_IP[$first]}") $(ssh_host "$first" "docker inspect -f '{{.Config.Image}}' $APP_NAME; docker container inspect $APP_NAME-next >/dev/null 2>&1 && echo next-left")" = "200 $ROLLED_BACK"
-    check "broken deploy: $second still answers HTTP 200" test "$(http_code "${HOST_IP[$second]}")" = 200
-    check "broken deploy: $second still runs $ROLLED_BACK" \
-      test "$(ssh_host "$second" "docker inspect -f '{{.Config.Image}}' $APP_NAME")" = "$ROLLED_BACK"
-  fi
+  # 5. A broken build: the first host fails its health check, the rollout stops there.
+  if [ "$SCENARIO" = full ]; then zdt_broken_deploy; fi
 
   if [ "$SCENARIO" = full ]; then data_scenario; fi
   # 6. The managed fleet's boot unit, on the last host (it leaves that host serving another port).

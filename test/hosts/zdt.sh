@@ -97,3 +97,37 @@ zdt_migration() {
   check "$name: migration gap under 3 s at $ZDT_RATE requests/s ($summary)" test "${summary%% *}" -lt $((3 * ${ZDT_RATE%.*}))
   zdt_check_layout "$name"
 }
+
+# zdt_broken_deploy: a broken build under load: the canary (the first host) fails its health check,
+# the rollout stops there, no other host is touched, and every host serves the whole time.
+zdt_broken_deploy() {
+  log "site.yml: broken image (under load)"
+  local rc=0 serving
+  serving=$(curl -s --max-time 5 "http://${HOST_IP[${HOSTS[0]}]}:$APP_PORT/" || true)
+  zdt_load_start "broken deploy"
+  playbook "$RUN/site-broken.log" -e app_image=test-app:broken -e "app_image_archive=$RUN/app-broken.tar" \
+    -e app_health_retries=5 -e app_health_delay=1 || rc=$?
+  zdt_load_check "broken deploy" "$serving" ""
+  local first=${HOSTS[0]} other
+  check "broken deploy fails the play (exit $rc)" test "$rc" -ne 0
+  if grep -q "App deploy failed on host $first: image test-app:broken did not answer" "$RUN/site-broken.log"; then
+    pass "broken deploy names host, image and URL: $(grep -o "App deploy failed on host $first[^']*" "$RUN/site-broken.log" | head -n1)"
+  else
+    tail -n 30 "$RUN/site-broken.log"
+    fail "broken deploy: no clear failure message for $first (log above)"
+  fi
+  check "broken deploy: the canary $first failed" test "$(recap_field "$RUN/site-broken.log" "$first" failed)" = 1
+  check "broken deploy: the broken build really ran on $first (its last release record is a failed deploy of test-app:broken)" \
+    ssh_host "$first" "tail -n1 /var/lib/docker-hosts/releases.jsonl | python3 -c 'import json,sys; r=json.load(sys.stdin); sys.exit(not (r[\"result\"], r[\"image\"]) == (\"failed\", \"test-app:broken\"))'"
+  check "broken deploy: $first still answers HTTP 200 from the old container, still $ROLLED_BACK, the failed one removed" \
+    test "$(http_code "${HOST_IP[$first]}") $(ssh_host "$first" "docker inspect -f '{{.Config.Image}}' $APP_NAME; docker container inspect $APP_NAME-next >/dev/null 2>&1 && echo next-left")" = "200 $ROLLED_BACK"
+  for other in "${HOSTS[@]:1}"; do
+    # (The prepare play looks at every host first, changing nothing; the rolling play never reaches $other.)
+    check "broken deploy: $other was never touched (changed=0, no task of the rolling play; rollout canary 1, max_fail_percentage 0)" \
+      test "$(recap_field "$RUN/site-broken.log" "$other" changed)/$(
+        sed -n '/^PLAY \[Deploy the app/,$p' "$RUN/site-broken.log" | grep -c "^[a-z]*: \[$other\]")" = "0/0"
+    check "broken deploy: $other still answers HTTP 200" test "$(http_code "${HOST_IP[$other]}")" = 200
+    check "broken deploy: $other still runs $ROLLED_BACK" \
+      test "$(ssh_host "$other" "docker inspect -f '{{.Config.Image}}' $APP_NAME")" = "$ROLLED_BACK"
+  done
+}
