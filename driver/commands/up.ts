@@ -12,19 +12,14 @@ import { DEFAULT_CHECK_TIMING, Operator, packerVars, ReleaseInput, runFiles } fr
 import { readState, updateState } from '../state';
 import { runCommand } from '../runner/run-command';
 import { replaceTarget } from '../review/stack-plans';
-import { managedRelease, recordRelease } from '../managed/releases';
+import { managedRelease } from '../managed/releases';
+import type { ManagedRelease } from '../managed/history';
+import { OutputsError } from '../../stacks/outputs-parser';
+import { publishRelease } from '../managed/shared-history';
+import { readFleetOutputs } from '../outputs';
 
-/**
- * What a successful step leaves in the run state: the image build, the deploy's outputs file, the build's release
- * file; a managed fleet's check that passed records the release it rolled (what `rollback` goes back to).
- */
-function recordStep(
-  ctx: EnvContext,
-  step: PlannedStep,
-  runDir: string,
-  imageHash: string,
-  operator: Operator,
-): void {
+/** What a successful step leaves in the run state: the image build, the deploy's outputs file, the build's release file. */
+function recordStep(ctx: EnvContext, step: PlannedStep, runDir: string, imageHash: string): void {
   const { env } = ctx;
   const at = now(ctx).toISOString();
   if (step.name === 'build')
@@ -32,8 +27,6 @@ function recordStep(
       ...s,
       lastRelease: { file: runFiles(runDir).release, at },
     }));
-  if (step.name === 'check' && env.fleet === 'managed' && ctx.release !== undefined)
-    recordRelease(ctx.runBase, env.name, { time: at, ...operator, image: ctx.release });
   if (step.name === 'image') {
     const image = {
       hash: imageHash,
@@ -132,7 +125,33 @@ export async function upCommand(given: EnvContext): Promise<number> {
         ? DEFAULT_CHECK_TIMING
         : { ...DEFAULT_CHECK_TIMING, deadlineMs: seconds * 1000 },
   };
-  const record = (step: PlannedStep, runDir: string) =>
-    recordStep(ctx, step, runDir, imageHash, inputs.operator);
-  return runCommand(ctx, (paths) => buildUpPlan(env, paths, options), record);
+  const rolled: { runDir: string; release: ManagedRelease }[] = [];
+  const record = (step: PlannedStep, runDir: string) => {
+    recordStep(ctx, step, runDir, imageHash);
+    const release = step.name === 'check' ? rolledRelease(ctx, runDir, inputs.operator) : undefined;
+    if (release !== undefined) rolled.push({ runDir, release });
+  };
+  const code = await runCommand(ctx, (paths) => buildUpPlan(env, paths, options), record);
+  for (const { runDir, release } of rolled) await publishRelease(ctx, runDir, release);
+  return code;
+}
+
+/**
+ * A managed fleet's release whose check passed, to be recorded in the shared history (what `releases` shows and
+ * `rollback` goes back from); undefined for a fixed fleet or a run that rolled no release.
+ */
+function rolledRelease(
+  ctx: EnvContext,
+  runDir: string,
+  operator: Operator,
+): ManagedRelease | undefined {
+  if (ctx.env.fleet !== 'managed' || ctx.release === undefined) return undefined;
+  const release = { time: now(ctx).toISOString(), ...operator, image: ctx.release };
+  try {
+    const outputs = readFleetOutputs(runFiles(runDir).outputs, ctx.env.name);
+    if (outputs.fleet === 'managed') return { ...release, template: outputs.template };
+  } catch (err) {
+    if (!(err instanceof OutputsError)) throw err;
+  }
+  return release;
 }

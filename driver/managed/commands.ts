@@ -8,9 +8,9 @@ import { managedGroupName } from '../../stacks/managed-outputs';
 import { alignColumns } from '../../lib/text-table';
 import { EXIT_FAILED, EXIT_OK, EXIT_UNHEALTHY, EXIT_USAGE } from '../../lib/exit-codes';
 import { EnvContext, printError } from '../context';
-import { cleanTail } from '../runner/log';
 import { upCommand } from '../commands/up';
-import { describeTemplateCall, GcloudCall, listInstancesCall } from './gcloud';
+import { describeTemplateCall, listInstancesCall } from './gcloud';
+import { gcloud } from './gcloud-run';
 import {
   formatInstances,
   formatReleases,
@@ -20,7 +20,14 @@ import {
   releasesOf,
   serving,
 } from './instances';
-import { readReleaseLog, rollbackTarget } from './releases';
+import {
+  currentTemplate,
+  ManagedRelease,
+  releaseHistoryUrl,
+  RollbackTarget,
+  rollbackTarget,
+} from './history';
+import { readHistory } from './shared-history';
 
 function groupOf(ctx: EnvContext) {
   return {
@@ -28,20 +35,6 @@ function groupOf(ctx: EnvContext) {
     region: ctx.env.region,
     project: ctx.env.projectId,
   };
-}
-
-/** Runs a gcloud call, its stdout; a failure is printed as one line and the tail, and is the exit code. */
-async function gcloud(ctx: EnvContext, call: GcloudCall): Promise<string | number> {
-  const ran = await ctx.exec.run({ ...call, output: { mode: 'capture' } });
-  if (ran.interrupted !== undefined) return ran.code;
-  if (ran.code === 0 && ran.error === undefined) return ran.stdout;
-  const why = ran.error?.message ?? `exit ${ran.code}`;
-  const tail = cleanTail(ran.stderr || ran.stdout, 8).map((l) => `\n  | ${l}`);
-  printError(
-    ctx,
-    `${call.command} ${call.args.slice(0, 4).join(' ')} failed (${why})${tail.join('')}`,
-  );
-  return EXIT_FAILED;
 }
 
 async function instancesOf(ctx: EnvContext): Promise<GroupInstance[] | number> {
@@ -93,46 +86,89 @@ export function templateImage(json: string): string | undefined {
   }
 }
 
-/** `releases`: what the group's hosts run (template, image, serving hosts), then the releases this machine rolled. */
-export async function managedReleases(ctx: EnvContext): Promise<number> {
-  const instances = await instancesOf(ctx);
-  if (typeof instances === 'number') return instances;
+/** The image each template the hosts run carries (`-` when its metadata has none), or an exit code. */
+async function imagesOf(
+  ctx: EnvContext,
+  instances: readonly GroupInstance[],
+): Promise<Map<string, string> | number> {
   const images = new Map<string, string>();
   for (const template of new Set(instances.map((i) => i.template))) {
     const out = await gcloud(ctx, describeTemplateCall(template, groupOf(ctx)));
     if (typeof out === 'number') return out;
     images.set(template, templateImage(out) ?? '-');
   }
-  const log = readReleaseLog(ctx.runBase, ctx.env.name);
-  const currentImage = log.at(-1)?.image;
-  const current = [...images].find(([, image]) => image === currentImage)?.[0] ?? '';
+  return images;
+}
+
+/** The table of the recorded releases, oldest first. */
+function formatHistory(history: readonly ManagedRelease[]): string {
+  const rows = history.map((r) => [
+    r.time,
+    r.who,
+    r.commit.slice(0, 12) || '-',
+    r.image,
+    r.template ?? '-',
+  ]);
+  return alignColumns([['time', 'who', 'commit', 'image', 'template'], ...rows]).join('\n');
+}
+
+/**
+ * `releases`: what the group's hosts run (template, image, serving hosts; current: the one rolled last), then the
+ * shared history every operator's rollouts are recorded in.
+ */
+export async function managedReleases(ctx: EnvContext): Promise<number> {
+  const instances = await instancesOf(ctx);
+  if (typeof instances === 'number') return instances;
+  const images = await imagesOf(ctx, instances);
+  if (typeof images === 'number') return images;
+  const history = await readHistory(ctx);
+  if (typeof history === 'number') return history;
+  const current = currentTemplate(images, history);
   const running = releasesOf(instances, images, current);
+  const where = releaseHistoryUrl(ctx.env);
   if (argsFor(ctx.args, 'releases').json) {
-    ctx.deps.stdout.write(`${JSON.stringify({ running, recorded: log }, null, 2)}\n`);
+    const json = { running, recorded: history, history: where };
+    ctx.deps.stdout.write(`${JSON.stringify(json, null, 2)}\n`);
     return EXIT_OK;
   }
-  const recorded = alignColumns([
-    ['time', 'who', 'commit', 'image'],
-    ...log.map((r) => [r.time, r.who, r.commit.slice(0, 12), r.image]),
-  ]);
+  const recorded = history.length === 0 ? '(none recorded yet)' : formatHistory(history);
   ctx.deps.stdout.write(
-    `${formatReleases(running, current)}\nrolled from this machine (oldest first):\n${recorded.join('\n')}\n`,
+    `${formatReleases(running, current)}\nrecorded in ${where}/ (every operator's, oldest first):\n${recorded}\n`,
   );
   return EXIT_OK;
 }
 
-/** `rollback [version]`: an `up` of the previous recorded release (or the named one), its plan shown and approved. */
+/** The images the group's hosts run (one when settled), or an exit code. */
+async function liveImages(ctx: EnvContext): Promise<string[] | number> {
+  const instances = await instancesOf(ctx);
+  if (typeof instances === 'number') return instances;
+  const images = await imagesOf(ctx, instances);
+  if (typeof images === 'number') return images;
+  return [...new Set(images.values())];
+}
+
+function rolledBy(r: ManagedRelease | undefined): string {
+  return r === undefined ? 'not in the recorded history' : `rolled ${r.time} by ${r.who}`;
+}
+
+/**
+ * `rollback [version]`: an `up` of the named release, else of the one before the release the group runs (the shared
+ * history's newest older record with another image), its plan shown and approved.
+ */
 export async function managedRollback(ctx: EnvContext): Promise<number> {
-  const target = rollbackTarget(
-    readReleaseLog(ctx.runBase, ctx.env.name),
-    argsFor(ctx.args, 'rollback').version,
-  );
+  const version = argsFor(ctx.args, 'rollback').version;
+  const live = version === undefined ? await liveImages(ctx) : [];
+  if (typeof live === 'number') return live;
+  const history = await readHistory(ctx);
+  if (typeof history === 'number') return history;
+  const target: RollbackTarget | string = rollbackTarget(history, live, version);
   if (typeof target === 'string') {
     printError(ctx, `rollback of ${ctx.env.name}: ${target}`);
     return EXIT_USAGE;
   }
+  const from = live.length === 1 ? ` from ${live[0]}` : '';
   ctx.deps.stdout.write(
-    `rollback of ${ctx.env.name} to ${target.image} (rolled ${target.time} by ${target.who}): planned as an up with that release\n`,
+    `rollback of ${ctx.env.name}${from} to ${target.image} (${rolledBy(target.record)}): planned as an up with that release\n`,
   );
   return upCommand({
     ...ctx,

@@ -1,6 +1,7 @@
 /**
  * Pure argv builders of the gcloud calls the driver makes for a managed fleet (`fleet: 'managed'`): wait until the
- * regional group is stable, list its instances, describe an instance template. Run by the one executor.
+ * regional group is stable, list its instances, describe an instance template, write and read the release records
+ * in the state bucket. Run by the one executor.
  */
 import type { ManagedOutputs } from '../../stacks/managed-outputs';
 
@@ -48,4 +49,17 @@ export function describeTemplateCall(
     command: 'gcloud',
     args: ['compute', 'instance-templates', 'describe', template, ...where(g), '--format=json'],
   };
+}
+
+/**
+ * `gcloud storage cp <file> <object URL> --if-generation-match=0`: one new object (a release record); the
+ * precondition refuses to overwrite an object of that name, so a record is never replaced.
+ */
+export function copyToStorageCall(file: string, url: string): GcloudCall {
+  return { command: 'gcloud', args: ['storage', 'cp', file, url, '--if-generation-match=0'] };
+}
+
+/** `gcloud storage cat <folder URL>/*.json`: every record under the folder, concatenated in name order. */
+export function catStorageCall(folder: string): GcloudCall {
+  return { command: 'gcloud', args: ['storage', 'cat', `${folder}/*.json`] };
 }

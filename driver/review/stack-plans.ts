@@ -15,7 +15,7 @@ import { backendStateConfig, instanceAddress, planCalls, TERRAFORM_ENV } from '.
 import { pluginCacheDir, synthDir } from '../paths';
 import { unknownMessage } from '../../lib/cli/suggest';
 import { UsageError } from '../usage';
-import { managedRelease, readReleaseLog, releaseVarArgs } from '../managed/releases';
+import { managedRelease, releaseVarArgs } from '../managed/releases';
 import { rerunCommand } from '../args';
 import { loginCause } from '../login-errors';
 import { cleanTail, logText } from '../runner/log';
@@ -162,17 +162,15 @@ async function planStack(p: Planning, runDir: string, stack: string): Promise<St
 
 /**
  * A managed fleet's stack is planned with its release (`-var release_image=…`); a fixed fleet's with none. Terraform
- * asks for the variable on a destroy plan too, where it shapes nothing: the last release, or any image by digest.
+ * asks for the variable on a destroy plan too, where it shapes nothing: a placeholder image by digest.
  */
 function managedVars(ctx: EnvContext): string[] | undefined {
   if (ctx.env.fleet !== 'managed') return undefined;
-  if (ctx.args.command !== 'destroy')
-    return releaseVarArgs(managedRelease(ctx.env, ctx.runBase, ctx.release));
-  const last = readReleaseLog(ctx.runBase, ctx.env.name).at(-1)?.image;
-  return releaseVarArgs(last ?? DESTROY_RELEASE);
+  if (ctx.args.command === 'destroy') return releaseVarArgs(DESTROY_RELEASE);
+  return releaseVarArgs(managedRelease(ctx.env, ctx.runBase, ctx.release));
 }
 
-/** What a destroy plan gives the release variable when no release was recorded: nothing is created from it. */
+/** What a destroy plan gives the release variable: nothing is created from it. */
 const DESTROY_RELEASE = `destroy.invalid/none@sha256:${'0'.repeat(64)}`;
 
 /** The backend stack's init argument when its state is local (backendState: 'local'); none for any other stack. */

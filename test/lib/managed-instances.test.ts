@@ -4,7 +4,6 @@ import {
   releasesOf,
   serving,
 } from '../../driver/managed/instances';
-import { rollbackTarget } from '../../driver/managed/releases';
 import { templateImage } from '../../driver/managed/commands';
 
 const URL =
@@ -65,7 +64,7 @@ describe('list-instances JSON, parsed strictly', () => {
   });
 });
 
-describe('the release a template carries, and the one rollback goes back to', () => {
+describe('the release a template carries', () => {
   test("the image in the template's docker-hosts-release metadata", () => {
     const release = JSON.stringify({ name: 'app', image: 'r/app@sha256:9', port: 9292 });
     const json = JSON.stringify({
@@ -81,22 +80,5 @@ describe('the release a template carries, and the one rollback goes back to', ()
     expect(templateImage(json)).toBe('r/app@sha256:9');
     expect(templateImage('{"properties":{}}')).toBeUndefined();
     expect(templateImage('not json')).toBeUndefined();
-  });
-
-  const log = ['a', 'b', 'b', 'c'].map((x, i) => ({
-    time: `t${i}`,
-    who: 'ops',
-    commit: `${x}${i}cafe`,
-    image: `r/app@sha256:${x.repeat(64)}`,
-  }));
-
-  test('the last release whose image differs from the current one, or the named one', () => {
-    expect(rollbackTarget(log, undefined)).toBe(log[2]);
-    expect(rollbackTarget(log, 'a0')).toBe(log[0]);
-    expect(rollbackTarget(log, `sha256:${'a'.repeat(64)}`)).toBe(log[0]);
-    expect(rollbackTarget(log, 'zz')).toBe('no recorded release matches "zz"');
-    expect(rollbackTarget(log.slice(1, 3), undefined)).toBe(
-      `every recorded release is r/app@sha256:${'b'.repeat(64)}: there is none before it`,
-    );
   });
 });
