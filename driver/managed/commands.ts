@@ -4,12 +4,13 @@
  * their templates carry, and a rollback that is an `up` with the previous recorded release (its plan shown first).
  */
 import { argsFor } from '../args';
-import { managedGroupName } from '../../stacks/managed-outputs';
+import { IMAGE_BY_DIGEST, managedGroupName } from '../../stacks/managed-outputs';
 import { alignColumns } from '../../lib/text-table';
 import { EXIT_FAILED, EXIT_OK, EXIT_UNHEALTHY, EXIT_USAGE } from '../../lib/exit-codes';
 import { EnvContext, printError } from '../context';
 import { upCommand } from '../commands/up';
-import { describeTemplateCall, listInstancesCall } from './gcloud';
+import { commandLine } from '../format';
+import { catStorageCall, describeTemplateCall, listInstancesCall } from './gcloud';
 import { gcloud } from './gcloud-run';
 import {
   formatInstances,
@@ -147,6 +148,30 @@ async function liveImages(ctx: EnvContext): Promise<string[] | number> {
   return [...new Set(images.values())];
 }
 
+/** `rollback --dry-run`: the reads that choose the release (none run), then the up's plan with it. */
+function dryRunRollback(ctx: EnvContext, version: string | undefined): Promise<number> {
+  const reads = [
+    ...(version === undefined
+      ? [
+          listInstancesCall(groupOf(ctx)),
+          describeTemplateCall('<each template the hosts run>', groupOf(ctx)),
+        ]
+      : []),
+    catStorageCall(releaseHistoryUrl(ctx.env)),
+  ];
+  const target = version === undefined ? 'the release before the live one' : version;
+  const release = IMAGE_BY_DIGEST.test(target) ? target : `<${target}>`;
+  ctx.deps.stdout.write(
+    `rollback of ${ctx.env.name}: first reads what the group runs and the release history, then an up with ${release}:\n` +
+      `${reads.map((c) => `  ${commandLine(c.command, c.args)}\n`).join('')}`,
+  );
+  return upCommand({
+    ...ctx,
+    release,
+    args: { ...ctx.args, command: 'up', skipImage: true },
+  });
+}
+
 function rolledBy(r: ManagedRelease | undefined): string {
   return r === undefined ? 'not in the recorded history' : `rolled ${r.time} by ${r.who}`;
 }
@@ -156,7 +181,8 @@ function rolledBy(r: ManagedRelease | undefined): string {
  * history's newest older record with another image), its plan shown and approved.
  */
 export async function managedRollback(ctx: EnvContext): Promise<number> {
-  const version = argsFor(ctx.args, 'rollback').version;
+  const { version, dryRun } = argsFor(ctx.args, 'rollback');
+  if (dryRun) return dryRunRollback(ctx, version);
   const live = version === undefined ? await liveImages(ctx) : [];
   if (typeof live === 'number') return live;
   const history = await readHistory(ctx);

@@ -120,7 +120,11 @@ function newCloud(): Cloud {
 
 const HISTORY = 'gs://test-project-123-tfstate/docker-hosts/stage/releases';
 
-/** `gcloud storage cp <file> <url> --if-generation-match=0` and `gcloud storage cat <folder>/*.json`, as gcloud answers. */
+/**
+ * `gcloud storage cp <file> <url> --if-generation-match=0` and `gcloud storage cat <folder>/*.json`, as gcloud
+ * answers: the 412, "matched no objects" and bucket-404 messages are what gcloud 528 printed against
+ * fake-gcs-server; the 403 is written from Google's wording (no Google here).
+ */
 function storage(call: ExecCall): Answer {
   const [, verb, from, to] = call.args;
   if (verb === 'cat' && cloud.readFails !== undefined) return cloud.readFails;
@@ -130,10 +134,7 @@ function storage(call: ExecCall): Answer {
       stderr: `ERROR: (gcloud.storage.cp) HTTPError 403: ops@example.com does not have storage.objects.create access to the Google Cloud Storage object. Permission 'storage.objects.create' denied on resource (or it may not exist).\n`,
     };
   if (verb === 'cp' && cloud.objects.has(to))
-    return {
-      code: 1,
-      stderr: `ERROR: (gcloud.storage.cp) HTTPError 412: At least one of the pre-conditions you specified did not hold.\n`,
-    };
+    return { code: 1, stderr: 'ERROR: HTTPError 412: Precondition failed\n' };
   if (verb === 'cp') {
     cloud.objects.set(to, readFileSync(from, 'utf8'));
     return { stderr: `Copying file://${from} to ${to}\n` };
@@ -335,12 +336,12 @@ test('releases: a history that cannot be read is one line with the call, its exi
   // A state bucket that is not there (a wrong project, say): not an empty history.
   cloud.readFails = {
     code: 1,
-    stderr: 'ERROR: (gcloud.storage.cat) HTTPError 404: The specified bucket does not exist.\n',
+    stderr: 'ERROR: (gcloud.storage.cat) gs://test-project-123-tfstate not found: 404.\n',
   };
   const result = await run(['releases', 'stage']);
   expect(result.code).toBe(1);
   expect(result.err).toBe(
-    `error: reading the release history: gcloud storage cat ${HISTORY}/*.json failed (exit 1)\n  | ERROR: (gcloud.storage.cat) HTTPError 404: The specified bucket does not exist.\n`,
+    `error: reading the release history: gcloud storage cat ${HISTORY}/*.json failed (exit 1)\n  | ERROR: (gcloud.storage.cat) gs://test-project-123-tfstate not found: 404.\n`,
   );
 });
 
@@ -476,4 +477,22 @@ test('destroy plans the managed stack with a release too (Terraform asks for it)
   expect(plan).toContain(`-destroy`);
   expect(plan).toContain(`-var release_image=destroy.invalid/none@sha256:${'0'.repeat(64)} `);
   expect(result.lines.some((l) => l.startsWith('gcloud'))).toBe(false);
+});
+
+test('rollback --dry-run: the reads that choose the release, then the up it plans; nothing run, no lock', async () => {
+  const result = await run(['rollback', 'stage', '--dry-run']);
+  expect([result.code, result.err, result.lines]).toEqual([0, '', []]);
+  expect(result.out).toContain(
+    'rollback of stage: first reads what the group runs and the release history, then an up with <the release before the live one>:\n' +
+      '  gcloud compute instance-groups managed list-instances stage-docker-hosts --region europe-west1 --project test-project-123 --format=json\n' +
+      "  gcloud compute instance-templates describe '<each template the hosts run>' --region europe-west1 --project test-project-123 --format=json\n" +
+      `  gcloud storage cat '${HISTORY}/*.json'\n`,
+  );
+  expect(result.out).toContain('Plan for "up stage"');
+  const named = await run(['rollback', 'stage', DIGEST_W, '--dry-run']);
+  expect([named.code, named.lines]).toEqual([0, []]);
+  expect(named.out).toContain(
+    `then an up with ${DIGEST_W}:\n  gcloud storage cat '${HISTORY}/*.json'\nPlan for "up stage"`,
+  );
+  expect(existsSync(join(sb.runBase, 'stage', 'lock'))).toBe(false);
 });
