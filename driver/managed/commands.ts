@@ -1,7 +1,8 @@
 /**
  * `status`, `releases` and `rollback` of a managed fleet (`fleet: 'managed'`): the group's instances as Google
  * reports them (`gcloud compute instance-groups managed list-instances`: template, health, zone, action), the images
- * their templates carry, and a rollback that is an `up` with the previous recorded release (its plan shown first).
+ * their templates carry, the shared release history (shared-history.ts), and a rollback that is an `up` with the
+ * recorded release before the one the group runs (its plan shown first).
  */
 import { argsFor } from '../args';
 import { IMAGE_BY_DIGEST, managedGroupName } from '../../stacks/managed-outputs';
@@ -21,13 +22,7 @@ import {
   releasesOf,
   serving,
 } from './instances';
-import {
-  currentTemplate,
-  ManagedRelease,
-  releaseHistoryUrl,
-  RollbackTarget,
-  rollbackTarget,
-} from './history';
+import { currentTemplate, ManagedRelease, releaseHistoryUrl, rollbackTarget } from './history';
 import { readHistory } from './shared-history';
 
 function groupOf(ctx: EnvContext) {
@@ -187,7 +182,7 @@ export async function managedRollback(ctx: EnvContext): Promise<number> {
   if (typeof live === 'number') return live;
   const history = await readHistory(ctx);
   if (typeof history === 'number') return history;
-  const target: RollbackTarget | string = rollbackTarget(history, live, version);
+  const target = rollbackTarget(history, live, version);
   if (typeof target === 'string') {
     printError(ctx, `rollback of ${ctx.env.name}: ${target}`);
     return EXIT_USAGE;
