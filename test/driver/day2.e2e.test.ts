@@ -1,6 +1,6 @@
 /**
  * The day-2 commands end to end, in-process: `status` and `drift` against the fake ansible-playbook, which hands back
- * the reports and the json-callback output captured from real hosts (test/lib/fixtures), and the real inventory
+ * the reports and the json-callback output captured from real hosts (test/driver/fleet/fixtures), and the real inventory
  * generator.
  */
 import { EventEmitter } from 'node:events';
@@ -29,7 +29,7 @@ import { PROCESS_TEST_TIMEOUT_MS } from './timeout';
 
 jest.setTimeout(PROCESS_TEST_TIMEOUT_MS);
 
-const FIXTURES = join(REPO_ROOT, 'test', 'lib', 'fixtures');
+const FIXTURES = join(REPO_ROOT, 'test', 'driver', 'fleet', 'fixtures');
 const HEALTHY = join(FIXTURES, 'status');
 
 let sb: Sandbox;

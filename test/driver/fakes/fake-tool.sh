@@ -19,9 +19,9 @@
 #   `apply F` fails as a stale plan with FAKE_TF_STALE=1, and with 25 error lines in the stack $FAKE_TF_FAIL_APPLY; `output -json` prints the stack's outputs as Terraform does (cut short, not JSON, with FAKE_OUTPUTS=garbled)
 #   (the same values as `cdktf ... --outputs-file` above).
 # - `ansible-playbook ... playbooks/status.yml ... -e status_dir=D` copies every *.json of the folder
-#   $FAKE_STATUS_FROM (captured reports, test/lib/fixtures/status) into D, as the status play does, exit 0;
+#   $FAKE_STATUS_FROM (captured reports, test/driver/fleet/fixtures/status) into D, as the status play does, exit 0;
 # - `ansible-playbook ... --check ...` prints the file $FAKE_DRIFT_JSON (the json callback's captured output,
-#   test/lib/fixtures/drift) on stdout, exit $FAKE_DRIFT_EXIT (default 0);
+#   test/driver/fleet/fixtures/drift) on stdout, exit $FAKE_DRIFT_EXIT (default 0);
 #   both record ANSIBLE_STDOUT_CALLBACK and ANSIBLE_SSH_EXTRA_ARGS in $FAKE_LOG.ansible-env (check mode: and the
 #   registry vars file given with -e @…registry-vars.json).
 # - `docker`: `manifest inspect` fails with "no such manifest" unless $FAKE_TAG_EXISTS; `buildx imagetools inspect`

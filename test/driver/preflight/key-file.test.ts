@@ -2,10 +2,10 @@ import { execFileSync } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { resolveProject } from '../../config';
-import { inspectKeyFile, MAX_KEY_FILE_BYTES } from '../../driver/preflight/key-file';
-import { sshPrivateKeyCheck, sshPublicKeyCheck } from '../../driver/preflight/ssh-key-checks';
-import { TEST_KEY, validEnv } from '../helpers';
+import { resolveProject } from '../../../config';
+import { inspectKeyFile, MAX_KEY_FILE_BYTES } from '../../../driver/preflight/key-file';
+import { sshPrivateKeyCheck, sshPublicKeyCheck } from '../../../driver/preflight/ssh-key-checks';
+import { TEST_KEY, validEnv } from '../../helpers';
 
 let dir: string;
 beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 'key-file-'))));

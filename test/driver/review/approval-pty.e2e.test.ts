@@ -1,9 +1,9 @@
 /** The approval prompt as a program on a real pseudo-terminal (the rules themselves: approval.test.ts). */
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { EXIT_REFUSED } from '../../lib/exit-codes';
+import { EXIT_REFUSED } from '../../../lib/exit-codes';
 
-const ROOT = join(__dirname, '..', '..');
+const ROOT = join(__dirname, '..', '..', '..');
 
 /** The approval program on a real pseudo-terminal, through util-linux `script`; input is typed once asked. */
 function onPty(args: string[], typed: string): Promise<{ code: number | null; out: string }> {

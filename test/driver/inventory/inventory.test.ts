@@ -1,5 +1,5 @@
-import { envGroupName, renderInventory } from '../../driver/inventory/inventory';
-import { OutputsError, parseStackOutputs } from '../../stacks/outputs-parser';
+import { envGroupName, renderInventory } from '../../../driver/inventory/inventory';
+import { OutputsError, parseStackOutputs } from '../../../stacks/outputs-parser';
 import { sampleOutputs, withStage } from './inventory-samples';
 
 describe('parseStackOutputs', () => {

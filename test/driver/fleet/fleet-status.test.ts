@@ -5,13 +5,13 @@ import {
   fleetStatus,
   hostHealthy,
   parseHostReport,
-} from '../../driver/fleet/fleet-status';
+} from '../../../driver/fleet/fleet-status';
 import {
   formatFleetJson,
   formatFleetTable,
   formatUptime,
   TABLE_COLUMNS,
-} from '../../driver/fleet/fleet-status-format';
+} from '../../../driver/fleet/fleet-status-format';
 
 // Reports written by ansible/playbooks/status.yml on the host test's two trixie hosts (real run).
 const FIXTURES = join(__dirname, 'fixtures', 'status');

@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { EXIT_INTERRUPTED, EXIT_OK, EXIT_REFUSED } from '../../lib/exit-codes';
-import { answerApproves, approvalStep, approve } from '../../driver/review/approval';
-import { PromptCancelled } from '../../lib/prompt';
-import { StackPlanSummary, summarizePlan } from '../../review/plan/summary';
+import { EXIT_INTERRUPTED, EXIT_OK, EXIT_REFUSED } from '../../../lib/exit-codes';
+import { answerApproves, approvalStep, approve } from '../../../driver/review/approval';
+import { PromptCancelled } from '../../../lib/prompt';
+import { StackPlanSummary, summarizePlan } from '../../../review/plan/summary';
 
-const ROOT = join(__dirname, '..', '..');
+const ROOT = join(__dirname, '..', '..', '..');
 
 function summary(fixture: string, stack = 'prod'): StackPlanSummary {
   return summarizePlan(

@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
-const ROOT = resolve(__dirname, '..', '..');
+const ROOT = resolve(__dirname, '..', '..', '..');
 // Reports written by ansible/playbooks/status.yml on the host test's two trixie hosts (real run).
 const FIXTURES = join(__dirname, 'fixtures', 'status');
 const HOSTS = ['docker-host-001', 'docker-host-002'];

@@ -3,8 +3,8 @@ import {
   parseInstances,
   releasesOf,
   serving,
-} from '../../driver/managed/instances';
-import { templateImage } from '../../driver/managed/commands';
+} from '../../../driver/managed/instances';
+import { templateImage } from '../../../driver/managed/commands';
 
 const URL =
   'https://www.googleapis.com/compute/v1/projects/p/zones/europe-west1-b/instances/prod-docker-host-ab12';

@@ -3,8 +3,8 @@
  * (beside the environment's Terraform state), the defensive parse of what `gcloud storage cat` prints, and which
  * release `rollback` goes back to from the one the group runs.
  */
-import { resolveEnvs, TEST_PROJECT, validEnv } from '../helpers';
-import { catStorageCall, copyToStorageCall } from '../../driver/managed/gcloud';
+import { resolveEnvs, TEST_PROJECT, validEnv } from '../../helpers';
+import { catStorageCall, copyToStorageCall } from '../../../driver/managed/gcloud';
 import {
   currentTemplate,
   ManagedRelease,
@@ -13,7 +13,7 @@ import {
   releaseObjectUrl,
   releaseRecord,
   rollbackTarget,
-} from '../../driver/managed/history';
+} from '../../../driver/managed/history';
 
 const image = (x: string) => `r/app@sha256:${x.repeat(64)}`;
 const release = (x: string, i: number, who = 'alice@example.com'): ManagedRelease => ({

@@ -2,7 +2,7 @@
 import { spawnSync } from 'node:child_process';
 import { join, resolve } from 'node:path';
 
-const ROOT = resolve(__dirname, '..', '..');
+const ROOT = resolve(__dirname, '..', '..', '..');
 const FIXTURES = join(__dirname, 'fixtures', 'drift');
 
 describe('driver/fleet/drift-cli.ts', () => {

@@ -7,7 +7,7 @@ import {
   formatDrift,
   parseDrift,
   resultFiles,
-} from '../../driver/fleet/drift';
+} from '../../../driver/fleet/drift';
 
 // `ANSIBLE_STDOUT_CALLBACK=json ansible-playbook site.yml --check --diff` from the host test on two
 // trixie hosts (real runs; `invocation`s, gathered facts and docker inspect blobs trimmed, the checkout path as /repo): after /etc/docker/daemon.json was edited

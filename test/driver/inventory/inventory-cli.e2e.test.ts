@@ -3,11 +3,11 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { renderInventory } from '../../driver/inventory/inventory';
-import { parseStackOutputs } from '../../stacks/outputs-parser';
+import { renderInventory } from '../../../driver/inventory/inventory';
+import { parseStackOutputs } from '../../../stacks/outputs-parser';
 import { sampleOutputs, withStage } from './inventory-samples';
 
-const ROOT = resolve(__dirname, '..', '..');
+const ROOT = resolve(__dirname, '..', '..', '..');
 
 describe('inventory-cli', () => {
   // Run the way `npm run inventory` and the driver run it.

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { renderPlanMarkdown, renderPlanText } from '../../review/plan/render';
+import { renderPlanMarkdown, renderPlanText } from '../../../review/plan/render';
 import {
   hasChanges,
   losesHost,
@@ -9,12 +9,12 @@ import {
   SENSITIVE,
   summarizePlan,
   UNKNOWN,
-} from '../../review/plan/summary';
+} from '../../../review/plan/summary';
 
 /** `terraform show -json` output: real ones (terraform_data, made offline with Terraform 1.11) and google ones. */
 function fixture(name: string): any {
   return JSON.parse(
-    readFileSync(join(__dirname, '..', 'fixtures', 'plans', `${name}.json`), 'utf8'),
+    readFileSync(join(__dirname, '..', '..', 'fixtures', 'plans', `${name}.json`), 'utf8'),
   );
 }
 
