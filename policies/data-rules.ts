@@ -12,6 +12,7 @@ import {
   block,
   isTrue,
   PolicyRule,
+  projectRoleGrants,
   resourcesOf,
   stacksRule,
   SynthesizedStack,
@@ -67,8 +68,6 @@ function protectedDiskAddresses(stack: SynthesizedStack): Set<string> {
   );
 }
 
-const PROJECT_IAM_TYPES = ['google_project_iam_member', 'google_project_iam_binding'];
-
 export const DATA_RULES: readonly PolicyRule[] = [
   stacksRule(
     'DH19-secret-access-named',
@@ -82,12 +81,8 @@ export const DATA_RULES: readonly PolicyRule[] = [
               report(stack, `google_secret_manager_secret_iam_member.${name}`, m),
             ),
         );
-        const projectWide = PROJECT_IAM_TYPES.flatMap((type) =>
-          resourcesOf(stack, type)
-            .filter(([, attrs]) => String(attrs.role).startsWith('roles/secretmanager.'))
-            .map(([name, attrs]) =>
-              report(stack, `${type}.${name}`, `grants ${String(attrs.role)} on the whole project`),
-            ),
+        const projectWide = projectRoleGrants(stack, 'roles/secretmanager.').map((g) =>
+          report(stack, g.address, `grants ${String(g.attrs.role)} on the whole project`),
         );
         return [...grants, ...projectWide];
       }),

@@ -3,14 +3,12 @@ import {
   block,
   isTrue,
   PolicyRule,
+  projectRoleGrants,
   resourceRule,
   resourcesOf,
   stacksRule,
   SynthesizedStack,
 } from './terraform-json';
-
-/** Project-level IAM resources: a grant there covers every repository in the project. */
-const PROJECT_IAM_TYPES = ['google_project_iam_member', 'google_project_iam_binding'] as const;
 
 /**
  * The service accounts instances of a stack run as: references to a google_service_account of the
@@ -73,21 +71,15 @@ export const REGISTRY_RULES: readonly PolicyRule[] = [
     (stacks, report) =>
       stacks.flatMap((stack) => {
         const hosts = hostAccounts(stack);
-        return PROJECT_IAM_TYPES.flatMap((type) =>
-          resourcesOf(stack, type)
-            .filter(
-              ([, attrs]) =>
-                typeof attrs.role === 'string' && attrs.role.startsWith('roles/artifactregistry.'),
-            )
-            .filter(([, attrs]) => membersOf(attrs).some((m) => isHostMember(m, hosts)))
-            .map(([name, attrs]) =>
-              report(
-                stack,
-                `${type}.${name}`,
-                `grants ${String(attrs.role)} project-wide to the hosts' service account (grant it on the repository)`,
-              ),
+        return projectRoleGrants(stack, 'roles/artifactregistry.')
+          .filter((g) => membersOf(g.attrs).some((m) => isHostMember(m, hosts)))
+          .map((g) =>
+            report(
+              stack,
+              g.address,
+              `grants ${String(g.attrs.role)} project-wide to the hosts' service account (grant it on the repository)`,
             ),
-        );
+          );
       }),
   ),
   resourceRule(

@@ -39,6 +39,24 @@ export function resourcesOf(stack: SynthesizedStack, type: string): [string, Att
   return Object.entries(stack.json.resource?.[type] ?? {});
 }
 
+/** Project-level IAM resources: a grant there covers every resource of its kind in the project. */
+const PROJECT_IAM_TYPES = ['google_project_iam_member', 'google_project_iam_binding'] as const;
+
+/** A project-level grant of a role under `rolePrefix` (`roles/secretmanager.`): its address and attributes. */
+export interface ProjectGrant {
+  readonly address: string;
+  readonly attrs: Attributes;
+}
+
+/** The stack's project-level IAM grants of roles that start with `rolePrefix`. */
+export function projectRoleGrants(stack: SynthesizedStack, rolePrefix: string): ProjectGrant[] {
+  return PROJECT_IAM_TYPES.flatMap((type) =>
+    resourcesOf(stack, type)
+      .filter(([, attrs]) => typeof attrs.role === 'string' && attrs.role.startsWith(rolePrefix))
+      .map(([name, attrs]) => ({ address: `${type}.${name}`, attrs })),
+  );
+}
+
 export type Report = (stack: SynthesizedStack, address: string, message: string) => Finding;
 
 /** A rule over all stacks at once (some compare stacks with each other); `report` gives a finding its rule id. */
